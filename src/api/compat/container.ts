@@ -1,0 +1,112 @@
+import type { ContainerRecord } from '../../core/containers.js';
+import { humanDuration } from '../../lib/duration.js';
+import { unixSeconds, ZERO_TIME } from '../../lib/time.js';
+import type { ContainerInspect, ContainerSummary } from '../types/containers.js';
+
+/** Docker's `State.String()`: the STATUS column of `docker ps`. */
+export function statusString(rec: ContainerRecord, now = Date.now()): string {
+  const s = rec.State;
+  const since = (t: string): string => humanDuration(now - Date.parse(t));
+  switch (s.Status) {
+    case 'running':
+      return `Up ${since(s.StartedAt)}`;
+    case 'paused':
+      return `Up ${since(s.StartedAt)} (Paused)`;
+    case 'restarting':
+      return `Restarting (${s.ExitCode}) ${since(s.FinishedAt)} ago`;
+    case 'removing':
+      return 'Removal In Progress';
+    case 'dead':
+      return 'Dead';
+    default:
+      if (s.StartedAt === ZERO_TIME) return 'Created';
+      if (s.FinishedAt === ZERO_TIME) return '';
+      return `Exited (${s.ExitCode}) ${since(s.FinishedAt)} ago`;
+  }
+}
+
+/** The COMMAND column: the command line, each argument quoted only when needed. */
+export function commandString(rec: ContainerRecord): string {
+  return [rec.Path, ...rec.Args].join(' ');
+}
+
+function networkName(rec: ContainerRecord): string {
+  return rec.HostConfig.NetworkMode || 'bridge';
+}
+
+function networksOf(rec: ContainerRecord): Record<string, unknown> {
+  const mode = networkName(rec);
+  return {
+    [mode]: {
+      IPAMConfig: null, Links: null, Aliases: null, MacAddress: '', NetworkID: '', EndpointID: '',
+      Gateway: '', IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, DriverOpts: null,
+    },
+  };
+}
+
+export function toSummary(rec: ContainerRecord): ContainerSummary {
+  return {
+    Id: rec.Id,
+    Names: [`/${rec.Name}`],
+    Image: rec.ImageRef,
+    ImageID: rec.Image,
+    Command: commandString(rec),
+    Created: unixSeconds(rec.Created),
+    Ports: [],
+    Labels: rec.Config.Labels ?? {},
+    State: rec.State.Status,
+    Status: statusString(rec),
+    HostConfig: { NetworkMode: networkName(rec) },
+    NetworkSettings: { Networks: networksOf(rec) },
+    Mounts: [],
+  };
+}
+
+export function toInspect(rec: ContainerRecord, driver: string): ContainerInspect {
+  const s = rec.State;
+  return {
+    Id: rec.Id,
+    Created: rec.Created,
+    Path: rec.Path,
+    Args: rec.Args,
+    State: {
+      Status: s.Status,
+      Running: s.Status === 'running' || s.Status === 'paused',
+      Paused: s.Status === 'paused',
+      Restarting: s.Status === 'restarting',
+      OOMKilled: s.OOMKilled,
+      Dead: s.Status === 'dead',
+      Pid: s.Pid,
+      ExitCode: s.ExitCode,
+      Error: s.Error,
+      StartedAt: s.StartedAt,
+      FinishedAt: s.FinishedAt,
+    },
+    Image: rec.Image,
+    ResolvConfPath: rec.Paths.ResolvConfPath,
+    HostnamePath: rec.Paths.HostnamePath,
+    HostsPath: rec.Paths.HostsPath,
+    LogPath: rec.Paths.LogPath,
+    Name: `/${rec.Name}`,
+    RestartCount: rec.RestartCount,
+    Driver: driver,
+    Platform: 'linux',
+    MountLabel: '',
+    ProcessLabel: '',
+    AppArmorProfile: '',
+    ExecIDs: null,
+    HostConfig: {
+      Binds: null, NetworkMode: networkName(rec), PortBindings: {}, RestartPolicy: { Name: 'no', MaximumRetryCount: 0 },
+      AutoRemove: false, Privileged: false, ReadonlyRootfs: false, CapAdd: null, CapDrop: null, Dns: [], DnsOptions: [], DnsSearch: [],
+      ExtraHosts: null, LogConfig: { Type: 'k8s-file', Config: {} }, Memory: 0, MemorySwap: 0, CpuShares: 0, NanoCpus: 0,
+      ...rec.HostConfig,
+    },
+    GraphDriver: { Name: driver, Data: null },
+    Mounts: [],
+    Config: { ...rec.Config, Image: rec.ImageRef },
+    NetworkSettings: {
+      Bridge: '', SandboxID: '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0, Ports: {},
+      SandboxKey: '', IPAddress: '', IPPrefixLen: 0, Gateway: '', MacAddress: '', Networks: networksOf(rec),
+    },
+  };
+}

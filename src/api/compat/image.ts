@@ -1,0 +1,56 @@
+import type { Image } from '../../core/images.js';
+import { familiarString, parseNormalizedNamed } from '../../lib/reference.js';
+import type { ImageInspect, ImageSummary } from '../types/images.js';
+
+const familiar = (name: string): string => familiarString(parseNormalizedNamed(name));
+
+export function repoTags(img: Image): string[] {
+  return img.names.filter((n) => !n.includes('@')).map(familiar);
+}
+
+function createdSeconds(img: Image): number {
+  return img.config.created ? Math.floor(Date.parse(img.config.created) / 1000) : 0;
+}
+
+/** `GET /images/json` item. Dangling images carry `<none>` placeholders, as API 1.41 does. */
+export function toImageSummary(img: Image, containers = -1): ImageSummary {
+  const tags = repoTags(img);
+  return {
+    Id: img.id,
+    ParentId: '',
+    RepoTags: tags.length ? tags : ['<none>:<none>'],
+    RepoDigests: tags.length ? [] : ['<none>@<none>'],
+    Created: createdSeconds(img),
+    Size: img.size,
+    SharedSize: -1,
+    VirtualSize: img.size,
+    Labels: img.config.config?.Labels ?? null,
+    Containers: containers,
+  };
+}
+
+export function toImageInspect(img: Image, driver: string): ImageInspect {
+  const c = img.config;
+  const runtime = { Hostname: '', Env: [], Cmd: null, Image: '', WorkingDir: '', Entrypoint: null, Labels: null, ...c.config };
+  return {
+    Id: img.id,
+    RepoTags: repoTags(img),
+    RepoDigests: [],
+    Parent: '',
+    Comment: c.comment ?? '',
+    Created: c.created ?? '0001-01-01T00:00:00Z',
+    Container: '',
+    ContainerConfig: { ...runtime },
+    DockerVersion: c.docker_version ?? '',
+    Author: c.author ?? '',
+    Config: runtime,
+    Architecture: c.architecture,
+    ...(c.variant ? { Variant: c.variant } : {}),
+    Os: c.os,
+    Size: img.size,
+    VirtualSize: img.size,
+    GraphDriver: { Name: driver, Data: null },
+    RootFS: { Type: 'layers', Layers: c.rootfs.diff_ids },
+    Metadata: { LastTagTime: '0001-01-01T00:00:00Z' },
+  };
+}

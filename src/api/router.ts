@@ -1,0 +1,40 @@
+import type { RequestContext } from './http.js';
+
+/** A route answers by writing to ctx.res (or the hijacked socket), or by returning a JSON body. */
+export type Handler = (ctx: RequestContext) => Promise<unknown>;
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  keys: string[];
+  handler: Handler;
+}
+
+/** Method + path patterns with `{param}` segments; `{name*}` matches across slashes (image names). */
+export class Router {
+  private readonly routes: Route[] = [];
+
+  add(method: string, path: string, handler: Handler): this {
+    const keys: string[] = [];
+    const source = path.replace(/\{(\w+)(\*)?\}/g, (_, key: string, star?: string) => {
+      keys.push(key);
+      return star ? '(.+?)' : '([^/]+)';
+    });
+    this.routes.push({ method, pattern: new RegExp(`^${source}$`), keys, handler });
+    return this;
+  }
+
+  match(method: string, path: string): { handler: Handler; params: Record<string, string> } | 'method' | undefined {
+    let pathMatched = false;
+    for (const r of this.routes) {
+      const m = r.pattern.exec(path);
+      if (m === null) continue;
+      pathMatched = true;
+      if (r.method !== method && !(method === 'HEAD' && r.method === 'GET')) continue;
+      const params: Record<string, string> = {};
+      r.keys.forEach((k, i) => (params[k] = decodeURIComponent(m[i + 1]!)));
+      return { handler: r.handler, params };
+    }
+    return pathMatched ? 'method' : undefined;
+  }
+}

@@ -1,0 +1,114 @@
+import type { ContainerDeps } from '../../services/containers/deps.js';
+import { invalidArgument } from '../../core/errdefs.js';
+import { parseFilters } from '../../lib/filters.js';
+import { timeToNanos } from '../../lib/logs/k8s-file.js';
+import { createContainer } from '../../services/containers/create.js';
+import { handleAttach } from './attach.js';
+import { killContainer, restartContainer, startContainer, stopContainer } from '../../services/containers/lifecycle.js';
+import { LIST_FILTERS, listContainers } from '../../services/containers/list.js';
+import { removeContainer } from '../../services/containers/remove.js';
+import type { WaitCondition } from '../../services/containers/wait.js';
+import { toInspect, toSummary } from '../compat/container.js';
+import { expectType, queryBool, queryInt, readJson, type RequestContext } from '../http.js';
+import type { Router } from '../router.js';
+import type { ContainerCreateRequest, ContainerWaitResponse } from '../types/containers.js';
+import { pipeOutput } from '../container-output.js';
+
+/** Docker sends `since`/`until` as `seconds[.nanoseconds]` (or RFC 3339 from older clients). */
+export function parseTimestamp(v: string | null): bigint | undefined {
+  if (v === null || v === '' || v === '0') return undefined;
+  const m = /^(\d+)(?:\.(\d{1,9}))?$/.exec(v);
+  if (m) return BigInt(m[1]!) * 1_000_000_000n + BigInt((m[2] ?? '').padEnd(9, '0'));
+  if (!Number.isNaN(Date.parse(v))) return timeToNanos(v);
+  throw invalidArgument(`invalid timestamp: ${v}`);
+}
+
+export function containerRoutes(router: Router, deps: ContainerDeps): void {
+  router.add('POST', '/containers/create', async (ctx) => {
+    const body = (await readJson<ContainerCreateRequest>(ctx.req)) ?? {};
+    expectType(body, 'object', 'ContainerCreateRequest');
+    for (const f of ['Cmd', 'Entrypoint', 'Env'] as const) expectType(body[f], 'array', `Config.${f}`);
+    expectType(body.Labels, 'object', 'Config.Labels');
+    expectType(body.HostConfig, 'object', 'HostConfig');
+    const { HostConfig, NetworkingConfig: _n, ...config } = body;
+    const created = await createContainer(deps, { name: ctx.query.get('name') ?? undefined, config, hostConfig: HostConfig ?? {} });
+    ctx.res!.statusCode = 201;
+    return created;
+  });
+
+  router.add('GET', '/containers/json', async (ctx) => {
+    const filters = parseFilters(ctx.query.get('filters'), LIST_FILTERS);
+    const list = listContainers(deps.store.all(), deps.images, { all: queryBool(ctx.query, 'all'), limit: queryInt(ctx.query, 'limit'), filters });
+    return list.map(toSummary);
+  });
+
+  router.add('GET', '/containers/{id}/json', async (ctx) => toInspect(deps.store.get(ctx.params.id!), deps.snapshotter.name));
+
+  router.add('POST', '/containers/{id}/start', async (ctx) => {
+    await startContainer(deps, ctx.params.id!);
+  });
+
+  router.add('POST', '/containers/{id}/stop', async (ctx) => {
+    await stopContainer(deps, ctx.params.id!, queryInt(ctx.query, 't'), ctx.query.get('signal') ?? undefined);
+  });
+
+  router.add('POST', '/containers/{id}/restart', async (ctx) => {
+    await restartContainer(deps, ctx.params.id!, queryInt(ctx.query, 't'));
+  });
+
+  router.add('POST', '/containers/{id}/kill', async (ctx) => {
+    await killContainer(deps, ctx.params.id!, ctx.query.get('signal') || 'SIGKILL');
+  });
+
+  router.add('DELETE', '/containers/{id}', async (ctx) => {
+    await removeContainer(deps, ctx.params.id!, { force: queryBool(ctx.query, 'force'), volumes: queryBool(ctx.query, 'v') });
+  });
+
+  router.add('POST', '/containers/{id}/wait', (ctx) => waitRoute(deps, ctx));
+
+  router.add('GET', '/containers/{id}/logs', async (ctx) => {
+    const rec = deps.store.get(ctx.params.id!);
+    const q = ctx.query;
+    const stdout = queryBool(q, 'stdout');
+    const stderr = queryBool(q, 'stderr');
+    if (!stdout && !stderr) throw invalidArgument('Bad parameters: you must choose at least one stream');
+    const tailRaw = q.get('tail');
+    const tail = tailRaw === null || tailRaw === '' || tailRaw === 'all' ? undefined : Number.parseInt(tailRaw, 10);
+    if (tail !== undefined && Number.isNaN(tail)) throw invalidArgument(`invalid value for tail: ${tailRaw}`);
+    const follow = queryBool(q, 'follow') && (rec.State.Status === 'running' || rec.State.Status === 'paused');
+    const res = ctx.res!;
+    res.writeHead(200, { 'Content-Type': rec.Config.Tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream' });
+    res.flushHeaders();
+    await pipeOutput(rec, res, {
+      stdout,
+      stderr,
+      timestamps: queryBool(q, 'timestamps'),
+      tail,
+      sinceNanos: parseTimestamp(q.get('since')),
+      untilNanos: parseTimestamp(q.get('until')),
+      follow,
+      done: follow ? deps.waiters.nextExit(rec.Id).then(() => undefined) : undefined,
+    });
+    res.end();
+  });
+
+  router.add('POST', '/containers/{id}/attach', (ctx) => handleAttach(deps, ctx));
+}
+
+async function waitRoute(deps: ContainerDeps, ctx: RequestContext): Promise<void> {
+  const condition = (ctx.query.get('condition') || 'not-running') as WaitCondition;
+  if (!['not-running', 'next-exit', 'removed'].includes(condition)) throw invalidArgument(`invalid condition: "${condition}"`);
+  const rec = deps.store.get(ctx.params.id!);
+  const live = rec.State.Status === 'running' || rec.State.Status === 'paused';
+  const result: Promise<number> =
+    condition === 'removed' ? deps.waiters.removed(rec.Id)
+    : condition === 'next-exit' || live ? deps.waiters.nextExit(rec.Id)
+    : Promise.resolve(rec.State.ExitCode);
+  // Headers go out at once: the docker CLI waits for them before it starts the container.
+  const res = ctx.res!;
+  res.writeHead(200, { 'Content-Type': 'application/json' });
+  res.flushHeaders();
+  const code = await result;
+  const body: ContainerWaitResponse = { StatusCode: code, Error: null };
+  res.end(JSON.stringify(body) + '\n');
+}

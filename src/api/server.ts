@@ -1,0 +1,103 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { BerthError, invalidArgument, notFound } from '../core/errdefs.js';
+import { statusOf } from './errors.js';
+import { sendJson, type RequestContext } from './http.js';
+import type { Router } from './router.js';
+
+export const API_VERSION = '1.41';
+export const MIN_API_VERSION = '1.24';
+export const SERVER_VERSION = '0.1.0';
+
+const COMMON_HEADERS = {
+  'Api-Version': API_VERSION,
+  'Docker-Experimental': 'false',
+  Ostype: 'linux',
+  Server: `Docker/${SERVER_VERSION} (linux)`,
+};
+
+const VERSION_PREFIX = /^\/v(\d+\.\d+)(\/.*)$/;
+
+function compareVersions(a: string, b: string): number {
+  const [am, an] = a.split('.').map(Number) as [number, number];
+  const [bm, bn] = b.split('.').map(Number) as [number, number];
+  return am - bm || an - bn;
+}
+
+/** Splits `/v1.41/containers/json` into version and path, enforcing the supported range. */
+function parsePath(rawPath: string): { version: string; path: string } {
+  const m = VERSION_PREFIX.exec(rawPath);
+  if (m === null) return { version: API_VERSION, path: rawPath };
+  const version = m[1]!;
+  if (compareVersions(version, API_VERSION) > 0) {
+    throw invalidArgument(`client version ${version} is too new. Maximum supported API version is ${API_VERSION}`);
+  }
+  if (compareVersions(version, MIN_API_VERSION) < 0) {
+    throw invalidArgument(`client version ${version} is too old. Minimum supported API version is ${MIN_API_VERSION}, please upgrade your client to a newer version`);
+  }
+  return { version, path: m[2]! };
+}
+
+/** The Engine API HTTP server: routing, version prefixes, Docker's headers and error bodies. */
+export function createApiServer(router: Router, log: (msg: string) => void, debug = false): Server {
+  const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => {
+    if (debug) log(`${req.method} ${req.url}`);
+    for (const [k, v] of Object.entries(COMMON_HEADERS)) res.setHeader(k, v);
+    void dispatch(router, req, { res }, log);
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (debug) log(`${req.method} ${req.url} (upgrade)`);
+    if (head.length > 0) socket.unshift(head);
+    void dispatch(router, req, { socket }, log);
+  });
+  return server;
+}
+
+async function dispatch(router: Router, req: IncomingMessage, target: { res?: ServerResponse; socket?: Duplex }, log: (msg: string) => void): Promise<void> {
+  let hijacked = false;
+  try {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const { version, path } = parsePath(url.pathname);
+    const m = router.match(req.method ?? 'GET', path);
+    if (m === undefined) throw notFound(`page not found`);
+    if (m === 'method') throw new BerthError('NotFound', `page not found`);
+    const ctx: RequestContext = { req, res: target.res, params: m.params, query: url.searchParams, apiVersion: version };
+    if (target.socket) {
+      const socket = target.socket;
+      ctx.hijack = (contentType: string) => {
+        hijacked = true;
+        socket.write(
+          `HTTP/1.1 101 UPGRADED\r\nContent-Type: ${contentType}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n` +
+            Object.entries(COMMON_HEADERS).map(([k, v]) => `${k}: ${v}\r\n`).join('') +
+            '\r\n',
+        );
+        return socket;
+      };
+    }
+    const body = await m.handler(ctx);
+    if (target.res && !target.res.headersSent) {
+      if (body === undefined) {
+        target.res.writeHead(req.method === 'POST' ? 204 : 200);
+        target.res.end();
+      } else {
+        sendJson(target.res, 200, body);
+      }
+    }
+  } catch (err) {
+    const status = statusOf(err);
+    const message = err instanceof Error ? err.message : String(err);
+    if (status >= 500) log(`${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? message) : message}`);
+    if (target.res) {
+      if (target.res.headersSent) target.res.destroy();
+      else if (status === 304) {
+        target.res.writeHead(304);
+        target.res.end();
+      } else sendJson(target.res, status, { message });
+    } else if (target.socket && !hijacked) {
+      const body = JSON.stringify({ message }) + '\n';
+      target.socket.end(`HTTP/1.1 ${status} Error\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nApi-Version: ${API_VERSION}\r\n\r\n${body}`);
+    } else {
+      target.socket?.destroy();
+    }
+  }
+}

@@ -1,0 +1,108 @@
+import type { ContainerConfig, ContainerStatus, HostConfig } from '../../core/containers.js';
+
+/** Docker Engine API v1.41 container shapes: shared by the server (compat/) and the client (CLI). */
+export type { ContainerConfig, HostConfig };
+
+export interface ContainerCreateRequest extends ContainerConfig {
+  HostConfig?: HostConfig;
+  NetworkingConfig?: unknown;
+}
+
+export interface ContainerCreateResponse {
+  Id: string;
+  Warnings: string[];
+}
+
+export interface Port {
+  IP?: string;
+  PrivatePort: number;
+  PublicPort?: number;
+  Type: string;
+}
+
+export interface MountPoint {
+  Type: string;
+  Name?: string;
+  Source: string;
+  Destination: string;
+  Driver?: string;
+  Mode: string;
+  RW: boolean;
+  Propagation: string;
+}
+
+export interface ContainerSummary {
+  Id: string;
+  Names: string[];
+  Image: string;
+  ImageID: string;
+  Command: string;
+  Created: number;
+  Ports: Port[];
+  Labels: Record<string, string>;
+  State: ContainerStatus;
+  Status: string;
+  HostConfig: { NetworkMode: string };
+  NetworkSettings: { Networks: Record<string, unknown> };
+  Mounts: MountPoint[];
+  SizeRw?: number;
+  SizeRootFs?: number;
+}
+
+export interface ContainerStateJSON {
+  Status: ContainerStatus;
+  Running: boolean;
+  Paused: boolean;
+  Restarting: boolean;
+  OOMKilled: boolean;
+  Dead: boolean;
+  Pid: number;
+  ExitCode: number;
+  Error: string;
+  StartedAt: string;
+  FinishedAt: string;
+}
+
+export interface ContainerInspect {
+  Id: string;
+  Created: string;
+  Path: string;
+  Args: string[];
+  State: ContainerStateJSON;
+  Image: string;
+  ResolvConfPath: string;
+  HostnamePath: string;
+  HostsPath: string;
+  LogPath: string;
+  Name: string;
+  RestartCount: number;
+  Driver: string;
+  Platform: string;
+  MountLabel: string;
+  ProcessLabel: string;
+  AppArmorProfile: string;
+  ExecIDs: string[] | null;
+  HostConfig: HostConfig;
+  GraphDriver: { Name: string; Data: Record<string, string> | null };
+  Mounts: MountPoint[];
+  Config: ContainerConfig;
+  NetworkSettings: {
+    Bridge: string;
+    SandboxID: string;
+    HairpinMode: boolean;
+    LinkLocalIPv6Address: string;
+    LinkLocalIPv6PrefixLen: number;
+    Ports: Record<string, unknown>;
+    SandboxKey: string;
+    IPAddress: string;
+    IPPrefixLen: number;
+    Gateway: string;
+    MacAddress: string;
+    Networks: Record<string, unknown>;
+  };
+}
+
+export interface ContainerWaitResponse {
+  StatusCode: number;
+  Error: { Message: string } | null;
+}

@@ -1,0 +1,100 @@
+/**
+ * Container configuration as the Docker Engine API defines it (v1.41). These shapes are the
+ * domain model: the API decodes requests into them, services act on them, and compat/ turns
+ * records back into Docker's JSON. Only the fields berth understands are typed; unknown
+ * fields are preserved by the API layer where Docker echoes them back.
+ */
+export interface ContainerConfig {
+  Hostname?: string;
+  Domainname?: string;
+  User?: string;
+  AttachStdin?: boolean;
+  AttachStdout?: boolean;
+  AttachStderr?: boolean;
+  ExposedPorts?: Record<string, object> | null;
+  Tty?: boolean;
+  OpenStdin?: boolean;
+  StdinOnce?: boolean;
+  Env?: string[] | null;
+  Cmd?: string[] | null;
+  Entrypoint?: string[] | null;
+  Image?: string;
+  Volumes?: Record<string, object> | null;
+  WorkingDir?: string;
+  Labels?: Record<string, string> | null;
+  StopSignal?: string;
+  StopTimeout?: number | null;
+}
+
+export interface RestartPolicy {
+  Name: '' | 'no' | 'always' | 'unless-stopped' | 'on-failure';
+  MaximumRetryCount?: number;
+}
+
+export interface HostConfig {
+  Binds?: string[] | null;
+  NetworkMode?: string;
+  PortBindings?: Record<string, Array<{ HostIp?: string; HostPort?: string }>> | null;
+  RestartPolicy?: RestartPolicy;
+  AutoRemove?: boolean;
+  Privileged?: boolean;
+  ReadonlyRootfs?: boolean;
+  CapAdd?: string[] | null;
+  CapDrop?: string[] | null;
+  Dns?: string[] | null;
+  DnsSearch?: string[] | null;
+  DnsOptions?: string[] | null;
+  ExtraHosts?: string[] | null;
+  Init?: boolean | null;
+  Memory?: number;
+  MemorySwap?: number;
+  CpuShares?: number;
+  CpuQuota?: number;
+  CpuPeriod?: number;
+  NanoCpus?: number;
+  CpusetCpus?: string;
+  PidsLimit?: number | null;
+  ShmSize?: number;
+  Ulimits?: Array<{ Name: string; Soft: number; Hard: number }> | null;
+  LogConfig?: { Type: string; Config?: Record<string, string> };
+  Runtime?: string;
+}
+
+/** Docker's lifecycle states. */
+export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+
+export interface ContainerState {
+  Status: ContainerStatus;
+  Pid: number;
+  ExitCode: number;
+  Error: string;
+  StartedAt: string;
+  FinishedAt: string;
+  OOMKilled: boolean;
+}
+
+/** berth's own record of a container, persisted as containers/<id>/record.json. */
+export interface ContainerRecord {
+  Id: string;
+  Name: string; // without the leading slash
+  Created: string; // RFC 3339 with nanoseconds
+  Path: string;
+  Args: string[];
+  Config: ContainerConfig;
+  HostConfig: HostConfig;
+  Image: string; // image ID (sha256:...)
+  ImageRef: string; // the reference the user gave, as Docker shows it in `ps`
+  State: ContainerState;
+  RestartCount: number;
+  /** Resolved host-side files and paths; derived once at create. */
+  Paths: ContainerPaths;
+}
+
+export interface ContainerPaths {
+  Bundle: string;
+  Rootfs: string;
+  LogPath: string;
+  HostnamePath: string;
+  HostsPath: string;
+  ResolvConfPath: string;
+}

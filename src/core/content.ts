@@ -1,0 +1,41 @@
+import type { Readable } from 'node:stream';
+import type { Digest } from '../lib/digest.js';
+
+/**
+ * The content store holds immutable blobs addressed by digest (layers, configs, manifests).
+ * Roles are split: read (Provider), write (Ingester), delete (Manager).
+ * A blob becomes visible only after `commit` has checked its digest: readers never see half a blob.
+ */
+export interface BlobInfo {
+  digest: Digest;
+  size: number;
+}
+
+export interface ContentProvider {
+  info(digest: Digest): Promise<BlobInfo | undefined>;
+  read(digest: Digest): Promise<Buffer>;
+  readStream(digest: Digest): Readable;
+}
+
+export interface ContentWriter {
+  write(chunk: Buffer): Promise<void>;
+  /** Bytes written so far. */
+  readonly size: number;
+  /** The digest of what was written so far. */
+  digest(): Digest;
+  /** Makes the blob visible; rejects (and discards it) when `expected` does not match. */
+  commit(expected?: Digest): Promise<BlobInfo>;
+  abort(): Promise<void>;
+}
+
+export interface ContentIngester {
+  writer(): Promise<ContentWriter>;
+  /** Convenience: store a small blob held in memory. */
+  put(data: Buffer | string): Promise<BlobInfo>;
+}
+
+export interface ContentManager {
+  delete(digest: Digest): Promise<void>;
+}
+
+export type ContentStore = ContentProvider & ContentIngester & ContentManager;

@@ -1,0 +1,26 @@
+import type { Readable } from 'node:stream';
+
+/**
+ * A snapshotter turns image layers into directories and gives each container a writable view.
+ *
+ * Lifecycle:
+ *  - `applyLayer(chainId, parent, tar)` unpacks one layer on top of `parent` (a chain ID or null)
+ *    and commits it under `chainId`. Committed layers are immutable and shared.
+ *  - `prepare(key, parent)` creates an active, writable snapshot on top of a committed layer;
+ *    `mount(key, target)` makes it the container's root filesystem; `unmount(target)` undoes that.
+ *  - `remove(key)` deletes an active snapshot; `removeLayer(chainId)` a committed one.
+ * Every step is atomic on disk: a crash leaves either nothing or a complete snapshot.
+ */
+export interface Snapshotter {
+  readonly name: string;
+  hasLayer(chainId: string): Promise<boolean>;
+  applyLayer(chainId: string, parent: string | null, tar: Readable): Promise<void>;
+  removeLayer(chainId: string): Promise<void>;
+  prepare(key: string, parent: string | null): Promise<void>;
+  mount(key: string, target: string): Promise<void>;
+  unmount(target: string): Promise<void>;
+  isMounted(target: string): Promise<boolean>;
+  remove(key: string): Promise<void>;
+  /** The directory holding an active snapshot's own changes (overlay's upper dir). */
+  upperDir(key: string): string;
+}

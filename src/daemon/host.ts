@@ -1,0 +1,19 @@
+import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+
+/** This process's RLIMIT_NOFILE, from /proc/self/limits (Node has no getrlimit). */
+export async function nofileLimit(): Promise<{ soft: number; hard: number }> {
+  const text = await readFile('/proc/self/limits', 'utf8');
+  const m = /^Max open files\s+(\S+)\s+(\S+)/m.exec(text);
+  const num = (s: string | undefined): number => (s === undefined || s === 'unlimited' ? 1048576 : Number(s));
+  return { soft: num(m?.[1]), hard: num(m?.[2]) };
+}
+
+export async function cgroupVersion(): Promise<'1' | '2'> {
+  const text = await readFile('/proc/self/mountinfo', 'utf8');
+  return / \/sys\/fs\/cgroup [^\n]* - cgroup2 /.test(text) ? '2' : '1';
+}
+
+export async function hostInfo(): Promise<{ hostname: string; nofile: { soft: number; hard: number } }> {
+  return { hostname: hostname(), nofile: await nofileLimit() };
+}

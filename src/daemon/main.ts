@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { readFile, writeFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createApiServer } from '../api/server.js';
+import { Router } from '../api/router.js';
+import { containerRoutes } from '../api/routes/containers.js';
+import { imageRoutes } from '../api/routes/images.js';
+import { systemRoutes } from '../api/routes/system.js';
+import { LocalContentStore } from '../drivers/content-local/store.js';
+import { LocalImageStore } from '../drivers/images-local/store.js';
+import { ConmonRuntime } from '../drivers/runtime-conmon/conmon.js';
+import { OverlaySnapshotter, overlaySupported } from '../drivers/snapshots-overlay/overlay.js';
+import { VfsSnapshotter } from '../drivers/snapshots-vfs/vfs.js';
+import type { Snapshotter } from '../core/snapshots.js';
+import { mkdirp, writeFileAtomic } from '../lib/atomic-file.js';
+import { KeyedLock } from '../lib/keyed-lock.js';
+import { EventBus } from '../services/events.js';
+import type { ContainerDeps } from '../services/containers/deps.js';
+import { handleExit, reconcile } from '../services/containers/lifecycle.js';
+import { finishRemoval } from '../services/containers/remove.js';
+import { ContainerStore } from '../services/containers/store.js';
+import { ExitWaiters } from '../services/containers/wait.js';
+import { loadConfig, USAGE, type DaemonConfig } from './config.js';
+import { cgroupVersion, hostInfo } from './host.js';
+import { listen } from './listen.js';
+
+function log(msg: string): void {
+  process.stderr.write(`${new Date().toISOString()} berthd: ${msg}\n`);
+}
+
+async function openSnapshotter(cfg: DaemonConfig): Promise<Snapshotter> {
+  const root = join(cfg.dataRoot, 'snapshots');
+  await mkdirp(root);
+  const driver = cfg.storageDriver ?? ((await overlaySupported(root)) ? 'overlayfs' : 'vfs');
+  if (driver === 'vfs') log('storage driver: vfs (overlayfs unavailable or not chosen)');
+  return driver === 'overlayfs' ? OverlaySnapshotter.open(root) : VfsSnapshotter.open(root);
+}
+
+async function daemonId(dataRoot: string): Promise<string> {
+  const path = join(dataRoot, 'engine-id');
+  const existing = await readFile(path, 'utf8').catch(() => '');
+  if (existing.trim()) return existing.trim();
+  const id = randomUUID();
+  await writeFileAtomic(path, id);
+  return id;
+}
+
+/** The composition root: opens the stores and drivers, reconciles containers, serves the API. */
+async function main(): Promise<void> {
+  const cfg = await loadConfig(process.argv.slice(2));
+  if (cfg === 'help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (process.getuid?.() !== 0) throw new Error('berthd needs to run as root');
+  await mkdirp(cfg.dataRoot, 0o711);
+  await mkdirp(cfg.execRoot, 0o700);
+
+  const content = await LocalContentStore.open(join(cfg.dataRoot, 'content'));
+  const images = await LocalImageStore.open(content, join(cfg.dataRoot, 'content'));
+  const snapshotter = await openSnapshotter(cfg);
+  const store = await ContainerStore.open(join(cfg.dataRoot, 'containers'));
+  const runtime = await ConmonRuntime.open({ conmon: cfg.conmon, runtime: cfg.runtime, stateDir: cfg.execRoot });
+  const events = new EventBus();
+  const deps: ContainerDeps = { store, images, snapshotter, runtime, locks: new KeyedLock(), waiters: new ExitWaiters(), events, host: await hostInfo() };
+
+  const autoRemove = (id: string): Promise<void> => finishRemoval(deps, id).catch((err: Error) => log(`auto-remove ${id}: ${err.message}`));
+  await reconcile(deps, autoRemove);
+  runtime.watchExits((id) => void handleExit(deps, id, autoRemove).catch((err: Error) => log(`exit of ${id}: ${err.stack ?? err.message}`)));
+
+  const router = new Router();
+  systemRoutes(router, { containers: store, images, driver: snapshotter.name, dataRoot: cfg.dataRoot, runtimePath: cfg.runtime, daemonId: await daemonId(cfg.dataRoot), cgroupVersion: await cgroupVersion() });
+  containerRoutes(router, deps);
+  imageRoutes(router, { content, images, snapshotter, containers: store, events });
+
+  const server = createApiServer(router, log, cfg.debug);
+  const paths: string[] = [];
+  for (const host of cfg.hosts) paths.push(await listen(server, host));
+  const pidFile = join(cfg.execRoot, 'berthd.pid');
+  await writeFile(pidFile, `${process.pid}\n`);
+  log(`API listening on ${paths.join(', ')} (data root ${cfg.dataRoot}, storage ${snapshotter.name})`);
+
+  // Containers keep running under conmon when the daemon stops (live restore).
+  const shutdown = (sig: string): void => {
+    log(`${sig}: shutting down; containers keep running`);
+    server.close();
+    void Promise.all([rm(pidFile, { force: true }), ...paths.map((p) => rm(p, { force: true }))]).finally(() => process.exit(0));
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err: Error) => {
+  log(`failed to start daemon: ${err.message}`);
+  process.exit(1);
+});

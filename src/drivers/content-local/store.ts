@@ -1,0 +1,132 @@
+import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open, readFile, rename, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { BlobInfo, ContentStore, ContentWriter } from '../../core/content.js';
+import { invalidArgument, isErrno, notFound } from '../../core/errdefs.js';
+import { hexOf, type Digest } from '../../lib/digest.js';
+import { mkdirp, syncDir } from '../../lib/atomic-file.js';
+
+/**
+ * Blobs in an OCI image layout (`oci-layout`, `blobs/sha256/<hex>`), so skopeo/umoci can read it.
+ * Writes stream into `ingest/` and are renamed into `blobs/` only after the digest is verified.
+ */
+export class LocalContentStore implements ContentStore {
+  private constructor(private readonly root: string) {}
+
+  static async open(root: string): Promise<LocalContentStore> {
+    await mkdirp(join(root, 'blobs', 'sha256'));
+    await mkdirp(join(root, 'ingest'));
+    const layout = join(root, 'oci-layout');
+    await writeFile(layout, '{"imageLayoutVersion":"1.0.0"}', { flag: 'wx' }).catch((err) => {
+      if (!isErrno(err, 'EEXIST')) throw err;
+    });
+    return new LocalContentStore(root);
+  }
+
+  blobPath(digest: Digest): string {
+    return join(this.root, 'blobs', 'sha256', hexOf(digest));
+  }
+
+  async info(digest: Digest): Promise<BlobInfo | undefined> {
+    try {
+      const st = await stat(this.blobPath(digest));
+      return { digest, size: st.size };
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) return undefined;
+      throw err;
+    }
+  }
+
+  async read(digest: Digest): Promise<Buffer> {
+    try {
+      return await readFile(this.blobPath(digest));
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) throw notFound(`content ${digest}: not found`);
+      throw err;
+    }
+  }
+
+  readStream(digest: Digest): Readable {
+    return createReadStream(this.blobPath(digest));
+  }
+
+  async writer(): Promise<ContentWriter> {
+    const tmp = join(this.root, 'ingest', randomBytes(12).toString('hex'));
+    const fh = await open(tmp, 'wx', 0o644);
+    return new LocalWriter(this, fh, tmp);
+  }
+
+  async put(data: Buffer | string): Promise<BlobInfo> {
+    const w = await this.writer();
+    try {
+      await w.write(Buffer.from(data));
+      return await w.commit();
+    } catch (err) {
+      await w.abort();
+      throw err;
+    }
+  }
+
+  async delete(digest: Digest): Promise<void> {
+    await unlink(this.blobPath(digest)).catch((err) => {
+      if (!isErrno(err, 'ENOENT')) throw err;
+    });
+  }
+}
+
+class LocalWriter implements ContentWriter {
+  private readonly hash: Hash = createHash('sha256');
+  private written = 0;
+  private closed = false;
+
+  constructor(
+    private readonly store: LocalContentStore,
+    private readonly fh: FileHandle,
+    private readonly tmp: string,
+  ) {}
+
+  get size(): number {
+    return this.written;
+  }
+
+  async write(chunk: Buffer): Promise<void> {
+    this.hash.update(chunk);
+    this.written += chunk.length;
+    let off = 0;
+    while (off < chunk.length) {
+      const { bytesWritten } = await this.fh.write(chunk, off);
+      off += bytesWritten;
+    }
+  }
+
+  digest(): Digest {
+    return `sha256:${this.hash.copy().digest('hex')}`;
+  }
+
+  async commit(expected?: Digest): Promise<BlobInfo> {
+    const digest = this.digest();
+    if (expected !== undefined && expected !== digest) {
+      await this.abort();
+      throw invalidArgument(`digest mismatch: expected ${expected}, got ${digest}`);
+    }
+    await this.fh.sync();
+    await this.fh.close();
+    this.closed = true;
+    const dest = this.store.blobPath(digest);
+    await rename(this.tmp, dest);
+    await syncDir(join(dest, '..'));
+    return { digest, size: this.written };
+  }
+
+  async abort(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      await this.fh.close();
+    }
+    await unlink(this.tmp).catch((err) => {
+      if (!isErrno(err, 'ENOENT')) throw err;
+    });
+  }
+}

@@ -1,0 +1,167 @@
+import { spawn } from 'node:child_process';
+import { watch } from 'node:fs';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ContainerRuntime, CreateOptions, RuntimeState } from '../../core/runtime.js';
+import { BerthError, isErrno } from '../../core/errdefs.js';
+import { mkdirp } from '../../lib/atomic-file.js';
+import { run } from '../../lib/exec.js';
+
+export interface ConmonRuntimeOptions {
+  conmon: string; // path to conmon
+  runtime: string; // path to runc (or crun)
+  /** Run-time state root (tmpfs): runc's state, exit files, attach sockets. */
+  stateDir: string;
+}
+
+/**
+ * One conmon per container, runc underneath. conmon daemonises, so containers survive berthd;
+ * the exit code lands in `<stateDir>/exits/<id>` and is the only source of truth for exits.
+ */
+export class ConmonRuntime implements ContainerRuntime {
+  private readonly runcRoot: string;
+  private readonly exitDir: string;
+  readonly socketDir: string;
+
+  private constructor(private readonly opts: ConmonRuntimeOptions) {
+    this.runcRoot = join(opts.stateDir, 'runc');
+    this.exitDir = join(opts.stateDir, 'exits');
+    this.socketDir = join(opts.stateDir, 'sockets');
+  }
+
+  static async open(opts: ConmonRuntimeOptions): Promise<ConmonRuntime> {
+    const rt = new ConmonRuntime(opts);
+    for (const d of [rt.runcRoot, rt.exitDir, rt.socketDir]) await mkdirp(d);
+    return rt;
+  }
+
+  private runc(args: string[], input?: string): Promise<{ stdout: string }> {
+    return run(this.opts.runtime, [`--root=${this.runcRoot}`, ...args], { input });
+  }
+
+  create(o: CreateOptions): Promise<number> {
+    const args = [
+      '--api-version', '1',
+      '-c', o.id, '-u', o.id, '-n', o.name,
+      '-r', this.opts.runtime, '--runtime-arg', `--root=${this.runcRoot}`,
+      '-b', o.bundle, '-p', join(o.bundle, 'pidfile'), '-P', join(o.bundle, 'conmon.pid'),
+      '--exit-dir', this.exitDir, '--socket-dir-path', this.socketDir,
+      '-l', `k8s-file:${o.logPath}`, '--log-level', 'error',
+    ];
+    if (o.tty) args.push('-t');
+    if (o.openStdin) args.push('-i');
+    return new Promise((resolve, reject) => {
+      // fd 3 is conmon's sync pipe: it answers {"data": pid} or {"data": -1, "message": …}.
+      const child = spawn(this.opts.conmon, args, {
+        cwd: o.bundle,
+        stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+        env: { ...process.env, _OCI_SYNCPIPE: '3' },
+        detached: true,
+      });
+      let sync = '';
+      let stderr = '';
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      const pipe = child.stdio[3] as NodeJS.ReadableStream & { destroy(): void };
+      let settled = false;
+      const settle = (): void => {
+        const msg = parseSync(sync);
+        if (settled || (msg === undefined && !ended)) return;
+        settled = true;
+        // conmon keeps its end open for the container's life; one answer is all we read.
+        pipe.destroy();
+        if (msg !== undefined && msg.data > 0) resolve(msg.data);
+        else reject(createError(msg?.message ?? (stderr.trim() || 'conmon exited without reporting the container pid')));
+      };
+      let ended = false;
+      pipe.on('data', (d: Buffer) => {
+        sync += d.toString();
+        settle();
+      });
+      pipe.on('end', () => {
+        ended = true;
+        settle();
+      });
+      child.on('error', reject);
+      child.unref();
+    });
+  }
+
+  async start(id: string): Promise<void> {
+    await this.runc(['start', id]);
+  }
+
+  async kill(id: string, signal: string): Promise<void> {
+    await this.runc(['kill', id, signal]);
+  }
+
+  async pause(id: string): Promise<void> {
+    await this.runc(['pause', id]);
+  }
+
+  async resume(id: string): Promise<void> {
+    await this.runc(['resume', id]);
+  }
+
+  async delete(id: string): Promise<void> {
+    try {
+      await this.runc(['delete', '--force', id]);
+    } catch (err) {
+      if (!/does not exist|not exist/.test(String((err as Error).message))) throw err;
+    }
+  }
+
+  async state(id: string): Promise<RuntimeState | undefined> {
+    try {
+      const { stdout } = await this.runc(['state', id]);
+      const s = JSON.parse(stdout) as { status: RuntimeState['status']; pid: number };
+      return { status: s.status, pid: s.pid };
+    } catch (err) {
+      if (/does not exist/.test(String((err as Error).message))) return undefined;
+      throw err;
+    }
+  }
+
+  async exitCode(id: string): Promise<number | undefined> {
+    try {
+      const text = (await readFile(join(this.exitDir, id), 'utf8')).trim();
+      return text === '' ? undefined : Number.parseInt(text, 10);
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) return undefined;
+      throw err;
+    }
+  }
+
+  async cleanup(id: string): Promise<void> {
+    await rm(join(this.exitDir, id), { force: true });
+    await rm(join(this.socketDir, id), { recursive: true, force: true });
+  }
+
+  watchExits(onExit: (id: string) => void): () => void {
+    const watcher = watch(this.exitDir, (_event, file) => {
+      if (file !== null && !file.startsWith('.')) onExit(file.toString());
+    });
+    // Exits that happened while berthd was down (or before the watch began).
+    void readdir(this.exitDir).then((files) => files.filter((f) => !f.startsWith('.')).forEach(onExit));
+    return () => watcher.close();
+  }
+}
+
+/** The first complete JSON message on the sync pipe, if one has arrived. */
+function parseSync(text: string): { data: number; message?: string } | undefined {
+  const nl = text.indexOf('\n');
+  const line = nl < 0 ? text : text.slice(0, nl);
+  try {
+    return JSON.parse(line) as { data: number; message?: string };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * runc's create errors become Docker's: a missing executable is "not found" (CLI exit 127),
+ * a non-executable one "permission denied" (126). Docker reports both as 400-class OCI errors.
+ */
+function createError(message: string): BerthError {
+  const clean = message.replace(/^.*?runc create failed: /s, '').trim();
+  return new BerthError('InvalidArgument', `failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: ${clean}: unknown`);
+}

@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { Snapshotter } from '../../core/snapshots.js';
+import { isErrno, notFound } from '../../core/errdefs.js';
+import { extractLayer } from '../../lib/archive/extract.js';
+import { mkdirp } from '../../lib/atomic-file.js';
+import { run } from '../../lib/exec.js';
+import { isMountPoint, unmountIfMounted } from '../../lib/fs/mounts.js';
+import { hexOf, type Digest } from '../../lib/digest.js';
+
+/**
+ * Kernel overlayfs snapshotter.
+ *   layers/<chain-hex>/diff   the layer's own files (whiteouts as overlay char devices 0/0)
+ *   layers/<chain-hex>/link   a short name; l/<short> → ../layers/<chain-hex>/diff
+ *   layers/<chain-hex>/lower  the parents' short links, topmost first (overlay's lowerdir order)
+ *   active/<key>/{upper,work,parent}  a container's writable layer
+ * Short links keep the mount options under a page even for deep images; mount runs with cwd = root.
+ */
+export class OverlaySnapshotter implements Snapshotter {
+  readonly name = 'overlayfs';
+
+  constructor(private readonly root: string) {}
+
+  static async open(root: string): Promise<OverlaySnapshotter> {
+    for (const d of ['layers', 'active', 'l']) await mkdirp(join(root, d));
+    return new OverlaySnapshotter(root);
+  }
+
+  private layerDir(chainId: string): string {
+    return join(this.root, 'layers', hexOf(chainId as Digest));
+  }
+
+  async hasLayer(chainId: string): Promise<boolean> {
+    try {
+      await readFile(join(this.layerDir(chainId), 'link'));
+      return true;
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) return false;
+      throw err;
+    }
+  }
+
+  async applyLayer(chainId: string, parent: string | null, tar: Readable): Promise<void> {
+    const final = this.layerDir(chainId);
+    const tmp = `${final}.tmp-${randomBytes(6).toString('hex')}`;
+    const short = randomBytes(13).toString('base64url').replace(/[-_]/g, 'x').slice(0, 20);
+    try {
+      await mkdir(join(tmp, 'diff'), { recursive: true, mode: 0o755 });
+      await extractLayer(tar, join(tmp, 'diff'), { whiteouts: 'overlay' });
+      const lower = parent === null ? [] : await this.lowerChain(parent);
+      await writeFile(join(tmp, 'lower'), lower.join(':'));
+      await writeFile(join(tmp, 'parent'), parent ?? '');
+      await symlink(`../layers/${hexOf(chainId as Digest)}/diff`, join(this.root, 'l', short));
+      await writeFile(join(tmp, 'link'), short);
+      await rename(tmp, final).catch(async (err) => {
+        // Another writer committed the same layer first: theirs is identical, keep it.
+        await rm(join(this.root, 'l', short), { force: true });
+        if (!isErrno(err, 'ENOTEMPTY') && !isErrno(err, 'EEXIST')) throw err;
+      });
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  }
+
+  /** The lowerdir list for a stack whose top is `chainId`: its own link first. */
+  private async lowerChain(chainId: string): Promise<string[]> {
+    const dir = this.layerDir(chainId);
+    let link: string;
+    try {
+      link = (await readFile(join(dir, 'link'), 'utf8')).trim();
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) throw notFound(`layer ${chainId}: not found`);
+      throw err;
+    }
+    const lower = (await readFile(join(dir, 'lower'), 'utf8')).trim();
+    return [`l/${link}`, ...(lower === '' ? [] : lower.split(':'))];
+  }
+
+  async removeLayer(chainId: string): Promise<void> {
+    const dir = this.layerDir(chainId);
+    const link = await readFile(join(dir, 'link'), 'utf8').catch(() => '');
+    if (link !== '') await rm(join(this.root, 'l', link.trim()), { force: true });
+    await rm(dir, { recursive: true, force: true });
+  }
+
+  private activeDir(key: string): string {
+    return join(this.root, 'active', key);
+  }
+
+  async prepare(key: string, parent: string | null): Promise<void> {
+    const dir = this.activeDir(key);
+    await mkdir(join(dir, 'upper'), { recursive: true, mode: 0o755 });
+    await mkdir(join(dir, 'work'), { recursive: true, mode: 0o700 });
+    await mkdir(join(dir, 'empty'), { recursive: true, mode: 0o755 });
+    await writeFile(join(dir, 'parent'), parent ?? '');
+  }
+
+  async mount(key: string, target: string): Promise<void> {
+    const dir = this.activeDir(key);
+    const parent = (await readFile(join(dir, 'parent'), 'utf8')).trim();
+    // overlay needs a lower dir; an image with no layers gets an empty one.
+    const lower = parent === '' ? [join(dir, 'empty')] : await this.lowerChain(parent);
+    await mkdirp(target);
+    const opts = `lowerdir=${lower.join(':')},upperdir=${join(dir, 'upper')},workdir=${join(dir, 'work')}`;
+    await run('mount', ['-t', 'overlay', 'overlay', '-o', opts, target], { cwd: this.root });
+  }
+
+  async unmount(target: string): Promise<void> {
+    await unmountIfMounted(target);
+  }
+
+  isMounted(target: string): Promise<boolean> {
+    return isMountPoint(target);
+  }
+
+  async remove(key: string): Promise<void> {
+    await rm(this.activeDir(key), { recursive: true, force: true });
+  }
+
+  upperDir(key: string): string {
+    return join(this.activeDir(key), 'upper');
+  }
+}
+
+/** True when this kernel and filesystem can mount overlay with a lower, upper and work dir here. */
+export async function overlaySupported(root: string): Promise<boolean> {
+  const dir = join(root, `.probe-${randomBytes(4).toString('hex')}`);
+  const [lower, upper, work, merged] = ['lower', 'upper', 'work', 'merged'].map((d) => join(dir, d));
+  try {
+    for (const d of [lower, upper, work, merged]) await mkdirp(d);
+    await run('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${lower},upperdir=${upper},workdir=${work}`, merged]);
+    await run('umount', [merged]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+

@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { Snapshotter } from '../../core/snapshots.js';
+import { isErrno } from '../../core/errdefs.js';
+import { extractLayer } from '../../lib/archive/extract.js';
+import { mkdirp } from '../../lib/atomic-file.js';
+import { run } from '../../lib/exec.js';
+import { isMountPoint, unmountIfMounted } from '../../lib/fs/mounts.js';
+import { hexOf, type Digest } from '../../lib/digest.js';
+
+/**
+ * The fallback where overlayfs is unavailable: every layer and every container gets a full
+ * copy of the filesystem (`cp -a` of the parent, then the layer applied with whiteouts as deletions).
+ * Slow and large, but works on any filesystem. The container's root is a bind mount of its copy.
+ */
+export class VfsSnapshotter implements Snapshotter {
+  readonly name = 'vfs';
+
+  constructor(private readonly root: string) {}
+
+  static async open(root: string): Promise<VfsSnapshotter> {
+    for (const d of ['layers', 'active']) await mkdirp(join(root, d));
+    return new VfsSnapshotter(root);
+  }
+
+  private layerDir(chainId: string): string {
+    return join(this.root, 'layers', hexOf(chainId as Digest));
+  }
+
+  async hasLayer(chainId: string): Promise<boolean> {
+    return access(join(this.layerDir(chainId), 'diff')).then(
+      () => true,
+      (err) => {
+        if (isErrno(err, 'ENOENT')) return false;
+        throw err;
+      },
+    );
+  }
+
+  async applyLayer(chainId: string, parent: string | null, tar: Readable): Promise<void> {
+    const final = this.layerDir(chainId);
+    const tmp = `${final}.tmp-${randomBytes(6).toString('hex')}`;
+    try {
+      await this.copyOrCreate(parent === null ? null : join(this.layerDir(parent), 'diff'), join(tmp, 'diff'));
+      await extractLayer(tar, join(tmp, 'diff'), { whiteouts: 'apply' });
+      await rename(tmp, final).catch((err) => {
+        if (!isErrno(err, 'ENOTEMPTY') && !isErrno(err, 'EEXIST')) throw err;
+      });
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  }
+
+  private async copyOrCreate(from: string | null, to: string): Promise<void> {
+    await mkdir(to, { recursive: true, mode: 0o755 });
+    if (from !== null) await run('cp', ['-a', `${from}/.`, to]);
+  }
+
+  async removeLayer(chainId: string): Promise<void> {
+    await rm(this.layerDir(chainId), { recursive: true, force: true });
+  }
+
+  async prepare(key: string, parent: string | null): Promise<void> {
+    const dir = join(this.root, 'active', key);
+    await this.copyOrCreate(parent === null ? null : join(this.layerDir(parent), 'diff'), join(dir, 'upper'));
+    await writeFile(join(dir, 'parent'), parent ?? '');
+  }
+
+  async mount(key: string, target: string): Promise<void> {
+    await readFile(join(this.root, 'active', key, 'parent'));
+    await mkdirp(target);
+    await run('mount', ['--bind', this.upperDir(key), target]);
+  }
+
+  async unmount(target: string): Promise<void> {
+    await unmountIfMounted(target);
+  }
+
+  isMounted(target: string): Promise<boolean> {
+    return isMountPoint(target);
+  }
+
+  async remove(key: string): Promise<void> {
+    await rm(join(this.root, 'active', key), { recursive: true, force: true });
+  }
+
+  upperDir(key: string): string {
+    return join(this.root, 'active', key, 'upper');
+  }
+}

@@ -1,0 +1,156 @@
+import { constants } from 'node:fs';
+import { chmod, lchown, link, lutimes, mkdir, open, symlink } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { invalidArgument } from '../../core/errdefs.js';
+import { absPath, cleanEntryPath, ensureParents, lstatOrNull, markWritten, removePath, type Root } from './safe-path.js';
+import { makeOpaque, type WhiteoutMode } from './whiteout.js';
+import { mknod, setXattr, type Xattrs } from './xattr.js';
+
+/** One tar entry, decoded and with its path already cleaned (see cleanEntryPath). */
+export interface Entry {
+  name: string; // as in the tar, for messages
+  rel: string;
+  type: EntryType;
+  mode: number;
+  uid: number;
+  gid: number;
+  atime: number; // seconds, fractional allowed
+  mtime: number;
+  linkname: string;
+  devmajor: number;
+  devminor: number;
+  xattrs: Xattrs;
+}
+
+export const ENTRY_TYPES = ['file', 'contiguous-file', 'directory', 'symlink', 'link', 'character-device', 'block-device', 'fifo'] as const;
+export type EntryType = (typeof ENTRY_TYPES)[number];
+
+export interface Ctx {
+  root: Root;
+  whiteouts: WhiteoutMode;
+  /** Overlay mode: paths this layer replaced by a whiteout device (see makeOpaque). */
+  whitedOut: Set<string>;
+}
+
+/** Writes one non-whiteout entry; resolves with the number of content bytes written. */
+export async function writeEntry(ctx: Ctx, e: Entry, data: Readable): Promise<number> {
+  const { root } = ctx;
+  if (e.type === 'directory') {
+    await writeDir(ctx, e);
+    return 0;
+  }
+  if (e.rel === '') throw invalidArgument(`archive/tar: invalid path "${e.name}": only a directory can be the root`);
+  await ensureParents(root, e.rel, e.name);
+  const path = absPath(root, e.rel);
+  // The hard link target is vetted before anything is removed: it may even be this very path.
+  const target = e.type === 'link' ? await hardlinkTarget(root, e) : '';
+  if (e.type === 'link' && target === path) return 0;
+  await removePath(root, e.rel);
+  markWritten(root, e.rel);
+  switch (e.type) {
+    case 'file':
+    case 'contiguous-file':
+      return writeFile(path, e, data);
+    case 'link':
+      // Shares the target's inode, so there is no metadata of its own to apply.
+      await link(target, path);
+      return 0;
+    case 'symlink':
+      await symlink(e.linkname, path); // the link text is data: it may point anywhere
+      break;
+    case 'character-device':
+      await mknod(path, 'c', e.devmajor, e.devminor);
+      break;
+    case 'block-device':
+      await mknod(path, 'b', e.devmajor, e.devminor);
+      break;
+    case 'fifo':
+      await mknod(path, 'p');
+      break;
+  }
+  // Order matters: chown clears setuid bits and security.capability, so mode and xattrs go after it.
+  await lchown(path, e.uid, e.gid);
+  if (e.type !== 'symlink') await chmod(path, e.mode); // just created by us: not a symlink
+  await applyXattrs(path, e.xattrs);
+  await lutimes(path, e.atime, e.mtime);
+  return 0;
+}
+
+/** A hard link must name an existing non-directory inside the root, reached without symlinks. */
+async function hardlinkTarget(root: Root, e: Entry): Promise<string> {
+  const rel = cleanEntryPath(e.linkname); // throws if it climbs out
+  const bad = (why: string): Error => invalidArgument(`archive/tar: invalid hard link "${e.name}" -> "${e.linkname}": ${why}`);
+  if (rel === '') throw bad('target is the root');
+  const st = (await ensureParents(root, rel, e.linkname, false)) ? await lstatOrNull(absPath(root, rel)) : null;
+  if (st === null) throw bad('target does not exist');
+  if (st.isDirectory()) throw bad('target is a directory');
+  // A symlink target is fine: link(2) on Linux links the symlink itself, it does not follow it.
+  return absPath(root, rel);
+}
+
+/**
+ * Streams the content straight to disk. Written with a plain read/write loop because Node's
+ * stream.pipeline() does not reliably finish with tar-stream's streamx entry streams (small
+ * entries were seen to stall); async iteration is the interface streamx supports fully.
+ */
+async function writeFile(path: string, e: Entry, data: Readable): Promise<number> {
+  // O_EXCL|O_NOFOLLOW: the path was just cleared, so anything there now is not ours to follow.
+  const fh = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  let bytes = 0;
+  try {
+    for await (const chunk of data as AsyncIterable<Buffer>) {
+      for (let off = 0; off < chunk.length; ) off += (await fh.write(chunk, off)).bytesWritten;
+      bytes += chunk.length;
+    }
+    // Writing and chown both clear security.capability (and chown clears setuid): set them last.
+    await fh.chown(e.uid, e.gid);
+    await fh.chmod(e.mode);
+    await applyXattrs(path, e.xattrs);
+    await fh.utimes(e.atime, e.mtime);
+  } finally {
+    await fh.close();
+  }
+  return bytes;
+}
+
+async function writeDir(ctx: Ctx, e: Entry): Promise<void> {
+  const { root } = ctx;
+  const path = absPath(root, e.rel);
+  if (e.rel !== '') {
+    await ensureParents(root, e.rel, e.name);
+    const st = await lstatOrNull(path);
+    if (st === null || !st.isDirectory()) {
+      await removePath(root, e.rel, st);
+      await mkdir(path, 0o700);
+      if (ctx.whiteouts === 'overlay' && ctx.whitedOut.has(e.rel)) await makeOpaque(root, e.rel);
+    }
+    root.dirs.add(e.rel);
+    markWritten(root, e.rel);
+  }
+  await lchown(path, e.uid, e.gid);
+  await chmod(path, e.mode);
+  await applyXattrs(path, e.xattrs);
+  root.dirTimes.set(e.rel, { atime: e.atime, mtime: e.mtime });
+}
+
+/**
+ * trusted.overlay.* xattrs from a tar are dropped: they are overlayfs's own metadata (opaque,
+ * redirect, metacopy), which a layer could otherwise use to steer the mount. Whiteouts are
+ * expressed with .wh. entries instead.
+ */
+async function applyXattrs(path: string, xattrs: Xattrs): Promise<void> {
+  for (const [name, value] of xattrs) {
+    if (name.startsWith('trusted.overlay.')) continue;
+    await setXattr(path, name, value);
+  }
+}
+
+/** Sets directory times deepest first, once all their children are in place. */
+export async function applyDirTimes(root: Root): Promise<void> {
+  const depth = (rel: string): number => (rel === '' ? -1 : rel.split('/').length);
+  const dirs = [...root.dirTimes.keys()].sort((a, b) => depth(b) - depth(a));
+  for (const rel of dirs) {
+    const t = root.dirTimes.get(rel)!;
+    await lutimes(absPath(root, rel), t.atime, t.mtime);
+  }
+}

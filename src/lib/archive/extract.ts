@@ -1,0 +1,129 @@
+import { realpath } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { extract as tarExtract, type Headers } from 'tar-stream';
+import { BerthError, internal, invalidArgument } from '../../core/errdefs.js';
+import { applyDirTimes, ENTRY_TYPES, writeEntry, type Ctx, type Entry, type EntryType } from './entries.js';
+import { cleanEntryPath, newRoot } from './safe-path.js';
+import { applyWhiteout, classifyWhiteout, type WhiteoutMode } from './whiteout.js';
+import { captureXattrs, xattrsFromStrings, type Xattrs } from './xattr.js';
+
+export interface ExtractResult {
+  /** Tar entries processed (files, directories, links, devices, whiteouts). */
+  files: number;
+  /** Bytes of regular-file content written. */
+  bytes: number;
+}
+
+export interface ExtractOptions {
+  /** 'overlay' (default): whiteouts become overlayfs whiteouts; 'apply': they delete from dest. */
+  whiteouts?: WhiteoutMode;
+}
+
+type TarHeader = Headers & { pax?: Record<string, string> | null };
+
+/**
+ * Unpacks one uncompressed layer tar into `dest` (an existing directory). Nothing is ever
+ * written outside `dest`: names climbing out with `..`, paths through a symlink and hard links
+ * leaving `dest` make the whole extraction fail (see safe-path.ts for the policy). On failure
+ * `dest` may be partly written — callers extract into a temp dir and discard it — and `input`
+ * is destroyed, since what is left of it is useless and would otherwise hold its resources.
+ */
+export async function extractLayer(input: NodeJS.ReadableStream | Readable, dest: string, opts: ExtractOptions = {}): Promise<ExtractResult> {
+  const ctx: Ctx = { root: newRoot(await realpath(dest)), whiteouts: opts.whiteouts ?? 'overlay', whitedOut: new Set() };
+  const result: ExtractResult = { files: 0, bytes: 0 };
+  const ex = tarExtract();
+  const takeXattrs = captureXattrs(ex);
+  // Entries are handled strictly one at a time: tar-stream waits for next() before the next header.
+  let current: Promise<void> = Promise.resolve();
+
+  await new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const fail = (err: unknown): void => {
+      if (settled) return;
+      settled = true;
+      input.unpipe(ex);
+      ex.destroy();
+      (input as Partial<Readable>).destroy?.();
+      // Report only once the entry in progress has stopped touching the disk.
+      void current.then(() => reject(err), () => reject(err));
+    };
+    ex.on('entry', (header: TarHeader, data: Readable, next: (err?: unknown) => void) => {
+      const xattrs = takeXattrs() ?? xattrsFromStrings(header.pax); // must run before any await
+      // A truncated tar destroys the entry stream, possibly before we start reading it; without
+      // a listener that error would be uncaught. It still reaches us through ex's 'error'.
+      data.on('error', () => undefined);
+      current = handleEntry(ctx, header, data, xattrs, result).then(() => next(), fail);
+    });
+    ex.on('error', (err: Error) => fail(tarError(err, result.files)));
+    // tar-stream can finish while the last (empty) entry is still being written: wait for it.
+    ex.on('finish', () => {
+      void current.then(() => {
+        if (settled) return;
+        settled = true;
+        resolve();
+      });
+    });
+    input.on('error', fail);
+    input.pipe(ex);
+  });
+  await applyDirTimes(ctx.root);
+  return result;
+}
+
+async function handleEntry(ctx: Ctx, h: TarHeader, data: Readable, xattrs: Xattrs, result: ExtractResult): Promise<void> {
+  result.files++;
+  try {
+    const rel = cleanEntryPath(h.name);
+    if (h.type !== 'file' && h.type !== 'contiguous-file') await drain(data);
+    const wh = classifyWhiteout(rel, h.name);
+    if (wh !== null) {
+      await drain(data);
+      await applyWhiteout(ctx.root, wh, h.name, ctx.whiteouts, ctx.whitedOut);
+      return;
+    }
+    result.bytes += await writeEntry(ctx, toEntry(h, rel, xattrs), data);
+  } catch (err) {
+    if (err instanceof BerthError) throw err;
+    throw internal(`archive/tar: extracting "${h.name}": ${(err as Error).message}`, err);
+  }
+}
+
+function toEntry(h: TarHeader, rel: string, xattrs: Xattrs): Entry {
+  if (!ENTRY_TYPES.includes(h.type as EntryType)) {
+    throw invalidArgument(`archive/tar: "${h.name}": unsupported entry type ${h.type ?? 'unknown'}`);
+  }
+  // PAX records carry what the ustar fields cannot: big ids and sub-second times.
+  const pax = h.pax ?? {};
+  const num = (key: string, fallback: number): number => {
+    const v = pax[key] === undefined ? NaN : Number(pax[key]);
+    return Number.isFinite(v) ? v : fallback;
+  };
+  const mtime = num('mtime', (h.mtime?.getTime() ?? 0) / 1000);
+  return {
+    name: h.name,
+    rel,
+    type: h.type as EntryType,
+    mode: (h.mode ?? 0o644) & 0o7777,
+    uid: num('uid', h.uid ?? 0),
+    gid: num('gid', h.gid ?? 0),
+    mtime,
+    atime: num('atime', mtime),
+    linkname: h.linkname ?? '',
+    devmajor: h.devmajor ?? 0,
+    devminor: h.devminor ?? 0,
+    xattrs,
+  };
+}
+
+async function drain(data: Readable): Promise<void> {
+  for await (const chunk of data as AsyncIterable<Buffer>) void chunk;
+}
+
+/** tar-stream's parse errors, in the wording Docker users know from Go's archive/tar. */
+function tarError(err: Error, entries: number): Error {
+  if (/invalid tar header/i.test(err.message)) return invalidArgument('archive/tar: invalid tar header');
+  if (/unexpected end of data/i.test(err.message)) {
+    return invalidArgument(entries === 0 ? 'archive/tar: invalid tar header' : 'archive/tar: unexpected EOF');
+  }
+  return err;
+}

@@ -1,0 +1,35 @@
+import { invalidArgument } from '../core/errdefs.js';
+
+/**
+ * Docker's `filters` query parameter: JSON `{"name":["web"]}` or the older `{"name":{"web":true}}`.
+ * Parsed into name → values.
+ */
+export type Filters = Map<string, string[]>;
+
+export function parseFilters(raw: string | null, allowed: string[]): Filters {
+  const out: Filters = new Map();
+  if (raw === null || raw === '') return out;
+  let obj: unknown;
+  try {
+    obj = JSON.parse(raw);
+  } catch {
+    throw invalidArgument(`invalid filter: ${raw}`);
+  }
+  if (typeof obj !== 'object' || obj === null) throw invalidArgument(`invalid filter: ${raw}`);
+  for (const [key, val] of Object.entries(obj as Record<string, unknown>)) {
+    if (!allowed.includes(key)) throw invalidArgument(`invalid filter '${key}'`);
+    const values = Array.isArray(val) ? val.map(String) : Object.keys((val ?? {}) as object);
+    out.set(key, values);
+  }
+  return out;
+}
+
+/** `label=key` matches when the key exists; `label=key=value` when it has that value. */
+export function matchLabels(labels: Record<string, string> | null | undefined, wanted: string[]): boolean {
+  return wanted.every((w) => {
+    const i = w.indexOf('=');
+    const key = i < 0 ? w : w.slice(0, i);
+    if (!labels || !(key in labels)) return false;
+    return i < 0 || labels[key] === w.slice(i + 1);
+  });
+}

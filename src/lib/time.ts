@@ -1,0 +1,17 @@
+const start = { ms: Date.now(), ns: process.hrtime.bigint() };
+
+/** Now as RFC 3339 with nanoseconds in UTC (`2026-11-23T05:15:24.172464003Z`), as Docker prints times. */
+export function nowRfc3339Nano(): string {
+  const totalNs = BigInt(start.ms) * 1_000_000n + (process.hrtime.bigint() - start.ns);
+  const secs = totalNs / 1_000_000_000n;
+  const frac = (totalNs % 1_000_000_000n).toString().padStart(9, '0');
+  return `${new Date(Number(secs) * 1000).toISOString().slice(0, 19)}.${frac}Z`;
+}
+
+/** Go's zero time, which Docker prints for "never" (StartedAt/FinishedAt of a new container). */
+export const ZERO_TIME = '0001-01-01T00:00:00Z';
+
+/** Seconds since the epoch of an RFC 3339 time (fraction dropped). */
+export function unixSeconds(rfc3339: string): number {
+  return Math.floor(Date.parse(rfc3339) / 1000);
+}

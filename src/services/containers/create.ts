@@ -1,0 +1,88 @@
+import { mkdir } from 'node:fs/promises';
+import { hostname as osHostname } from 'node:os';
+import { join } from 'node:path';
+import type { ContainerConfig, ContainerRecord, HostConfig } from '../../core/containers.js';
+import { invalidArgument, notFound } from '../../core/errdefs.js';
+import { chainIds, randomId } from '../../lib/digest.js';
+import { familiarString, parseNormalizedNamed } from '../../lib/reference.js';
+import { nowRfc3339Nano, ZERO_TIME } from '../../lib/time.js';
+import type { ContainerDeps } from './deps.js';
+import { mergeImageConfig } from './config-merge.js';
+import { writeEtcFiles } from './etc-files.js';
+import { generateName } from './names.js';
+
+export interface CreateRequest {
+  name?: string;
+  config: ContainerConfig;
+  hostConfig: HostConfig;
+}
+
+// Until the networking issue lands, every mode but host gets a private, empty network namespace.
+const NETWORK_MODES = new Set(['', 'default', 'bridge', 'none', 'host']);
+
+export async function createContainer(deps: ContainerDeps, req: CreateRequest): Promise<{ Id: string; Warnings: string[] }> {
+  const imageName = req.config.Image ?? '';
+  if (imageName === '') throw invalidArgument('Config.Image must be set');
+  const image = deps.images.resolve(imageName);
+  if (image === undefined) throw notFound(`No such image: ${displayRef(imageName)}`);
+  const hostConfig: HostConfig = { ...req.hostConfig };
+  if (!NETWORK_MODES.has(hostConfig.NetworkMode ?? '')) throw notFound(`network ${hostConfig.NetworkMode} not found`);
+  if (!hostConfig.NetworkMode || hostConfig.NetworkMode === 'default') hostConfig.NetworkMode = 'bridge';
+  if (hostConfig.NetworkMode === 'host' && req.config.Hostname) {
+    throw invalidArgument('conflicting options: hostname and the network mode');
+  }
+
+  const config = mergeImageConfig(req.config, image.config.config);
+  const argv = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
+  if (argv.length === 0) throw invalidArgument('no command specified');
+
+  const name = req.name ? deps.store.checkName(req.name) : generateName((n) => deps.store.hasName(n));
+  const id = randomId();
+  const dir = deps.store.dir(id);
+  const hostname = hostConfig.NetworkMode === 'host' ? osHostname() : config.Hostname || id.slice(0, 12);
+  config.Hostname = hostname;
+  const rec: ContainerRecord = {
+    Id: id,
+    Name: name,
+    Created: nowRfc3339Nano(),
+    Path: argv[0]!,
+    Args: argv.slice(1),
+    Config: config,
+    HostConfig: hostConfig,
+    Image: image.id,
+    ImageRef: imageName,
+    State: { Status: 'created', Pid: 0, ExitCode: 0, Error: '', StartedAt: ZERO_TIME, FinishedAt: ZERO_TIME, OOMKilled: false },
+    RestartCount: 0,
+    Paths: {
+      Bundle: dir,
+      Rootfs: join(dir, 'rootfs'),
+      LogPath: join(dir, 'container.log'),
+      HostnamePath: join(dir, 'hostname'),
+      HostsPath: join(dir, 'hosts'),
+      ResolvConfPath: join(dir, 'resolv.conf'),
+    },
+  };
+  await mkdir(dir, { recursive: true, mode: 0o710 });
+  try {
+    await writeEtcFiles(rec, hostname);
+    const chain = chainIds(image.config.rootfs.diff_ids);
+    await deps.snapshotter.prepare(id, chain.length ? chain[chain.length - 1]! : null);
+    // The record is written last: until it exists, the directory is garbage a restart removes.
+    await deps.store.save(rec);
+  } catch (err) {
+    await deps.snapshotter.remove(id);
+    await deps.store.delete(id);
+    throw err;
+  }
+  deps.events.publish('container', 'create', id, { name, image: imageName });
+  return { Id: id, Warnings: [] };
+}
+
+/** The reference as Docker echoes it in "No such image" (`busybox:latest`), or as given. */
+function displayRef(s: string): string {
+  try {
+    return familiarString(parseNormalizedNamed(s));
+  } catch {
+    return s;
+  }
+}

@@ -1,0 +1,19 @@
+import type { ImageStore } from '../../core/images.js';
+import type { ContainerRuntime } from '../../core/runtime.js';
+import type { Snapshotter } from '../../core/snapshots.js';
+import type { KeyedLock } from '../../lib/keyed-lock.js';
+import type { EventBus } from '../events.js';
+import type { ContainerStore } from './store.js';
+import type { ExitWaiters } from './wait.js';
+
+/** What the container use cases need; wired once in daemon/main.ts. */
+export interface ContainerDeps {
+  store: ContainerStore;
+  images: ImageStore;
+  snapshotter: Snapshotter;
+  runtime: ContainerRuntime;
+  locks: KeyedLock;
+  waiters: ExitWaiters;
+  events: EventBus;
+  host: { hostname: string; nofile: { soft: number; hard: number } };
+}

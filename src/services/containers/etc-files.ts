@@ -1,0 +1,73 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import type { ContainerRecord } from '../../core/containers.js';
+import { isErrno } from '../../core/errdefs.js';
+
+const DEFAULT_HOSTS = [
+  '127.0.0.1\tlocalhost',
+  '::1\tlocalhost ip6-localhost ip6-loopback',
+  'fe00::0\tip6-localnet',
+  'ff00::0\tip6-mcastprefix',
+  'ff02::1\tip6-allnodes',
+  'ff02::2\tip6-allrouters',
+];
+
+// Docker's fallback when the host's resolv.conf only points at loopback resolvers.
+const FALLBACK_NAMESERVERS = ['8.8.8.8', '8.8.4.4'];
+
+async function readHostFile(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return '';
+    throw err;
+  }
+}
+
+/** /etc/hosts: the host's own with --network host, Docker's default set otherwise; plus --add-host. */
+export async function hostsFile(rec: ContainerRecord): Promise<string> {
+  const hostNet = rec.HostConfig.NetworkMode === 'host';
+  const lines = hostNet ? [(await readHostFile('/etc/hosts')).trimEnd()] : [...DEFAULT_HOSTS];
+  for (const entry of rec.HostConfig.ExtraHosts ?? []) {
+    const i = entry.indexOf(':');
+    lines.push(`${entry.slice(i + 1)}\t${entry.slice(0, i)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * /etc/resolv.conf from the host's, with --dns/--dns-search/--dns-option applied. Loopback
+ * resolvers cannot be reached from a private network namespace, so they are dropped there.
+ */
+export async function resolvConf(rec: ContainerRecord): Promise<string> {
+  const hostNet = rec.HostConfig.NetworkMode === 'host';
+  const host = await readHostFile('/etc/resolv.conf');
+  let servers: string[] = [];
+  let search: string[] = [];
+  let options: string[] = [];
+  for (const line of host.split('\n')) {
+    const [key, ...vals] = line.trim().split(/\s+/);
+    if (key === 'nameserver' && vals[0]) servers.push(vals[0]);
+    else if (key === 'search' || key === 'domain') search = vals;
+    else if (key === 'options') options.push(...vals);
+  }
+  if (!hostNet) {
+    servers = servers.filter((s) => !s.startsWith('127.') && s !== '::1');
+    if (servers.length === 0) servers = FALLBACK_NAMESERVERS;
+  }
+  const hc = rec.HostConfig;
+  if (hc.Dns?.length) servers = hc.Dns;
+  if (hc.DnsSearch?.length) search = hc.DnsSearch;
+  if (hc.DnsOptions?.length) options = hc.DnsOptions;
+  const out = [
+    ...(search.length ? [`search ${search.join(' ')}`] : []),
+    ...servers.map((s) => `nameserver ${s}`),
+    ...(options.length ? [`options ${options.join(' ')}`] : []),
+  ];
+  return out.join('\n') + '\n';
+}
+
+export async function writeEtcFiles(rec: ContainerRecord, hostname: string): Promise<void> {
+  await writeFile(rec.Paths.HostnamePath, `${hostname}\n`);
+  await writeFile(rec.Paths.HostsPath, await hostsFile(rec));
+  await writeFile(rec.Paths.ResolvConfPath, await resolvConf(rec));
+}

@@ -1,0 +1,184 @@
+import { access, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ContainerRecord } from '../../core/containers.js';
+import { BerthError, conflict } from '../../core/errdefs.js';
+import { chainIds } from '../../lib/digest.js';
+import { nowRfc3339Nano } from '../../lib/time.js';
+import type { ContainerDeps } from './deps.js';
+import { parseSignal } from './signals.js';
+import { buildSpec } from './spec/build.js';
+import { resolveUser } from './spec/user.js';
+
+const isLive = (r: ContainerRecord): boolean => r.State.Status === 'running' || r.State.Status === 'paused';
+
+/** Starts a created or exited container. Rejects with NotModified when it already runs. */
+export async function startContainer(deps: ContainerDeps, ref: string): Promise<void> {
+  const rec = deps.store.get(ref);
+  await deps.locks.run(rec.Id, async () => {
+    if (isLive(rec)) throw new BerthError('NotModified', 'container already started');
+    if (rec.State.Status === 'removing' || rec.State.Status === 'dead') {
+      throw conflict(`cannot start container ${rec.Id}: container is marked for removal`);
+    }
+    await ensureLayers(deps, rec);
+    if (!(await deps.snapshotter.isMounted(rec.Paths.Rootfs))) await deps.snapshotter.mount(rec.Id, rec.Paths.Rootfs);
+    try {
+      const user = await resolveUser(rec.Paths.Rootfs, rec.Config.User);
+      const spec = buildSpec({ record: rec, rootfs: rec.Paths.Rootfs, user, hostname: rec.Config.Hostname ?? '', hostNofile: deps.host.nofile });
+      await writeFile(join(rec.Paths.Bundle, 'config.json'), JSON.stringify(spec));
+      await deps.runtime.cleanup(rec.Id);
+      const pid = await deps.runtime.create({
+        id: rec.Id,
+        name: rec.Name,
+        bundle: rec.Paths.Bundle,
+        logPath: rec.Paths.LogPath,
+        tty: rec.Config.Tty === true,
+        openStdin: rec.Config.OpenStdin === true,
+      });
+      await deps.runtime.start(rec.Id);
+      rec.State = { ...rec.State, Status: 'running', Pid: pid, ExitCode: 0, Error: '', StartedAt: nowRfc3339Nano(), OOMKilled: false };
+      await deps.store.save(rec);
+    } catch (err) {
+      await deps.runtime.delete(rec.Id).catch(() => undefined);
+      await deps.runtime.cleanup(rec.Id);
+      await deps.snapshotter.unmount(rec.Paths.Rootfs);
+      rec.State = { ...rec.State, ExitCode: exitCodeForStartError(err), Error: (err as Error).message };
+      await deps.store.save(rec);
+      throw err;
+    }
+  });
+  deps.events.publish('container', 'start', rec.Id, { name: rec.Name, image: rec.ImageRef });
+}
+
+/** Docker's codes for a process that could not be started: 127 not found, 126 not runnable. */
+function exitCodeForStartError(err: unknown): number {
+  const msg = String((err as Error).message);
+  if (/executable file not found|no such file or directory/.test(msg)) return 127;
+  if (/permission denied|is a directory/.test(msg)) return 126;
+  return 128;
+}
+
+async function ensureLayers(deps: ContainerDeps, rec: ContainerRecord): Promise<void> {
+  const image = deps.images.get(rec.Image as `sha256:${string}`);
+  const chain = image ? chainIds(image.config.rootfs.diff_ids) : [];
+  const top = chain[chain.length - 1];
+  if (top !== undefined && !(await deps.snapshotter.hasLayer(top))) {
+    throw new BerthError('Internal', `layer ${top} of image ${rec.Image} is missing`);
+  }
+}
+
+/** Sends a signal. Docker: 409 when the container is not running. */
+export async function killContainer(deps: ContainerDeps, ref: string, signal = 'SIGKILL'): Promise<void> {
+  const rec = deps.store.get(ref);
+  const sig = parseSignal(signal);
+  if (!isLive(rec)) throw conflict(`Cannot kill container: ${ref}: Container ${rec.Id} is not running`);
+  await deps.runtime.kill(rec.Id, sig);
+  deps.events.publish('container', 'kill', rec.Id, { name: rec.Name, image: rec.ImageRef, signal: sig.replace(/^SIG/, '') });
+}
+
+/**
+ * Stops a container: its stop signal, then SIGKILL after `timeout` seconds (Config.StopTimeout,
+ * else 10; -1 waits forever). NotModified when it was not running.
+ */
+export async function stopContainer(deps: ContainerDeps, ref: string, timeout?: number, signal?: string): Promise<void> {
+  const rec = deps.store.get(ref);
+  if (!isLive(rec)) throw new BerthError('NotModified', 'container already stopped');
+  const exited = deps.waiters.nextExit(rec.Id);
+  const sig = parseSignal(signal || rec.Config.StopSignal || 'SIGTERM');
+  const secs = timeout ?? rec.Config.StopTimeout ?? 10;
+  await signalIgnoringGone(deps, rec.Id, sig);
+  if (secs >= 0 && !(await within(exited, secs * 1000))) {
+    await signalIgnoringGone(deps, rec.Id, 'SIGKILL');
+  }
+  await exited;
+  deps.events.publish('container', 'stop', rec.Id, { name: rec.Name, image: rec.ImageRef });
+}
+
+async function signalIgnoringGone(deps: ContainerDeps, id: string, sig: string): Promise<void> {
+  try {
+    await deps.runtime.kill(id, sig);
+  } catch (err) {
+    // The process may have exited between our check and the signal: the exit path handles it.
+    if (!/not running|does not exist|process already finished/.test(String((err as Error).message))) throw err;
+  }
+}
+
+function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const t = setTimeout(() => resolve(false), ms);
+    void p.then(() => {
+      clearTimeout(t);
+      resolve(true);
+    });
+  });
+}
+
+export async function restartContainer(deps: ContainerDeps, ref: string, timeout?: number): Promise<void> {
+  try {
+    await stopContainer(deps, ref, timeout);
+  } catch (err) {
+    if (!(err instanceof BerthError && err.kind === 'NotModified')) throw err;
+  }
+  await startContainer(deps, ref);
+  const rec = deps.store.get(ref);
+  deps.events.publish('container', 'restart', rec.Id, { name: rec.Name, image: rec.ImageRef });
+}
+
+/**
+ * Records a container's exit, read from the monitor's exit file, and releases what it held
+ * (runtime state, rootfs mount). Idempotent: a repeated or spurious call changes nothing.
+ */
+export async function handleExit(deps: ContainerDeps, id: string, onAutoRemove: (id: string) => Promise<void>): Promise<void> {
+  const rec = deps.store.find(id);
+  if (rec === undefined || rec.Id !== id) {
+    await deps.runtime.cleanup(id);
+    return;
+  }
+  let autoRemove = false;
+  const code = await deps.locks.run(id, async () => {
+    if (!isLive(rec)) return undefined;
+    const exitCode = await deps.runtime.exitCode(id);
+    if (exitCode === undefined) return undefined;
+    const oom = await access(join(rec.Paths.Bundle, 'oom')).then(() => true, () => false);
+    await deps.runtime.delete(id);
+    await deps.snapshotter.unmount(rec.Paths.Rootfs);
+    await deps.runtime.cleanup(id);
+    rec.State = { ...rec.State, Status: 'exited', Pid: 0, ExitCode: exitCode, FinishedAt: nowRfc3339Nano(), OOMKilled: oom };
+    await deps.store.save(rec);
+    autoRemove = rec.HostConfig.AutoRemove === true;
+    return exitCode;
+  });
+  if (code === undefined) return;
+  deps.events.publish('container', 'die', id, { name: rec.Name, image: rec.ImageRef, exitCode: String(code) });
+  deps.waiters.notifyExit(id, code);
+  if (autoRemove) await onAutoRemove(id);
+}
+
+/**
+ * After a berthd restart: containers that exited while it was down get their exit recorded;
+ * running ones are left alone; ones the runtime lost are marked exited.
+ */
+export async function reconcile(deps: ContainerDeps, onAutoRemove: (id: string) => Promise<void>): Promise<void> {
+  for (const rec of deps.store.all()) {
+    if (rec.State.Status === 'removing') {
+      await onAutoRemove(rec.Id);
+      continue;
+    }
+    if (!isLive(rec)) continue;
+    if ((await deps.runtime.exitCode(rec.Id)) !== undefined) {
+      await handleExit(deps, rec.Id, onAutoRemove);
+      continue;
+    }
+    const state = await deps.runtime.state(rec.Id);
+    if (state === undefined || state.status === 'stopped') {
+      await deps.locks.run(rec.Id, async () => {
+        await deps.runtime.delete(rec.Id);
+        await deps.snapshotter.unmount(rec.Paths.Rootfs);
+        rec.State = { ...rec.State, Status: 'exited', Pid: 0, ExitCode: 255, FinishedAt: nowRfc3339Nano(), Error: 'container lost while berthd was down' };
+        await deps.store.save(rec);
+      });
+    } else if (state.status === 'paused' && rec.State.Status !== 'paused') {
+      rec.State.Status = 'paused';
+      await deps.store.save(rec);
+    }
+  }
+}

@@ -1,0 +1,37 @@
+import type { ContainerDeps } from './deps.js';
+import { conflict } from '../../core/errdefs.js';
+
+/** Removes a container (Docker: 409 when running and not forced; `force` kills it first). */
+export async function removeContainer(deps: ContainerDeps, ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
+  const rec = deps.store.get(ref);
+  const live = rec.State.Status === 'running' || rec.State.Status === 'paused';
+  if (live && !opts.force) {
+    throw conflict(`cannot remove container "/${rec.Name}": container is running: stop the container before removing or force remove`);
+  }
+  if (live) {
+    const exited = deps.waiters.nextExit(rec.Id);
+    if (rec.State.Status === 'paused') await deps.runtime.resume(rec.Id).catch(() => undefined);
+    await deps.runtime.kill(rec.Id, 'SIGKILL').catch(() => undefined);
+    await exited;
+  }
+  await finishRemoval(deps, rec.Id);
+}
+
+/** The part of removal that also runs for --rm after exit and after a crash mid-removal. */
+export async function finishRemoval(deps: ContainerDeps, id: string): Promise<void> {
+  const rec = deps.store.find(id);
+  if (rec === undefined || rec.Id !== id) return;
+  await deps.locks.run(id, async () => {
+    if (rec.State.Status !== 'removing') {
+      rec.State.Status = 'removing';
+      await deps.store.save(rec);
+    }
+    await deps.runtime.delete(id);
+    await deps.runtime.cleanup(id);
+    await deps.snapshotter.unmount(rec.Paths.Rootfs);
+    await deps.snapshotter.remove(id);
+    await deps.store.delete(id);
+  });
+  deps.events.publish('container', 'destroy', id, { name: rec.Name, image: rec.ImageRef });
+  deps.waiters.notifyRemoved(id, rec.State.ExitCode);
+}

@@ -1,0 +1,90 @@
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ContainerRecord } from '../../core/containers.js';
+import { conflict, invalidArgument, notFound } from '../../core/errdefs.js';
+import { mkdirp, readJsonIfExists, writeJsonAtomic } from '../../lib/atomic-file.js';
+
+const NAME_RE = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
+
+/**
+ * Container records: `containers/<id>/record.json`, one file each, written atomically and
+ * cached in memory. Lookups follow Docker: full ID, then exact name, then unique ID prefix.
+ */
+export class ContainerStore {
+  private readonly byId = new Map<string, ContainerRecord>();
+  private readonly byName = new Map<string, string>();
+
+  private constructor(readonly root: string) {}
+
+  static async open(root: string): Promise<ContainerStore> {
+    await mkdirp(root);
+    const store = new ContainerStore(root);
+    for (const id of await readdir(root)) {
+      const rec = await readJsonIfExists<ContainerRecord>(join(root, id, 'record.json'));
+      // A directory without a record is a create that crashed half-way: nothing refers to it.
+      if (rec === undefined) await rm(join(root, id), { recursive: true, force: true });
+      else store.index(rec);
+    }
+    return store;
+  }
+
+  private index(rec: ContainerRecord): void {
+    this.byId.set(rec.Id, rec);
+    this.byName.set(rec.Name, rec.Id);
+  }
+
+  dir(id: string): string {
+    return join(this.root, id);
+  }
+
+  all(): ContainerRecord[] {
+    return [...this.byId.values()];
+  }
+
+  find(ref: string): ContainerRecord | undefined {
+    const exact = this.byId.get(ref);
+    if (exact) return exact;
+    const byName = this.byName.get(ref.replace(/^\//, ''));
+    if (byName) return this.byId.get(byName);
+    if (!/^[a-f0-9]+$/.test(ref)) return undefined;
+    const matches = [...this.byId.keys()].filter((id) => id.startsWith(ref));
+    if (matches.length > 1) throw invalidArgument(`multiple IDs found with provided prefix: ${ref}`);
+    return matches.length === 1 ? this.byId.get(matches[0]!) : undefined;
+  }
+
+  get(ref: string): ContainerRecord {
+    const rec = this.find(ref);
+    if (rec === undefined) throw notFound(`No such container: ${ref}`);
+    return rec;
+  }
+
+  /** Validates and claims a name for a new container; throws Conflict when it is taken. */
+  checkName(name: string): string {
+    if (!NAME_RE.test(name)) throw invalidArgument(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+    const clean = name.replace(/^\//, '');
+    const owner = this.byName.get(clean);
+    if (owner !== undefined) {
+      throw conflict(`Conflict. The container name "/${clean}" is already in use by container "${owner}". You have to remove (or rename) that container to be able to reuse that name.`);
+    }
+    return clean;
+  }
+
+  hasName(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  async save(rec: ContainerRecord): Promise<void> {
+    await mkdirp(this.dir(rec.Id));
+    await writeJsonAtomic(join(this.dir(rec.Id), 'record.json'), rec);
+    this.index(rec);
+  }
+
+  /** Forgets a container and deletes its directory (record first, so a crash leaves no half record). */
+  async delete(id: string): Promise<void> {
+    const rec = this.byId.get(id);
+    await rm(join(this.dir(id), 'record.json'), { force: true });
+    await rm(this.dir(id), { recursive: true, force: true });
+    this.byId.delete(id);
+    if (rec) this.byName.delete(rec.Name);
+  }
+}

@@ -1,0 +1,86 @@
+import { conflict, notFound } from '../../core/errdefs.js';
+import type { Image } from '../../core/images.js';
+import { chainIds, type Digest } from '../../lib/digest.js';
+import type { OciManifest } from '../../lib/oci/image-spec.js';
+import { familiarString, fullName, parseNormalizedNamed } from '../../lib/reference.js';
+import type { ImageDeps } from './deps.js';
+
+export type DeleteItem = { Untagged: string } | { Deleted: string };
+
+const short = (id: string): string => id.replace(/^sha256:/, '').slice(0, 12);
+
+/** `docker rmi`: untag when the reference is one of several names, else delete (Docker's rules and messages). */
+export async function removeImage(deps: ImageDeps, ref: string, opts: { force?: boolean } = {}): Promise<DeleteItem[]> {
+  const img = deps.images.resolve(ref);
+  if (img === undefined) throw notFound(`No such image: ${displayName(ref)}`);
+  const byName = isNameOf(img, ref);
+  const users = deps.containers.all().filter((c) => c.Image === img.id);
+  const running = users.find((c) => c.State.Status === 'running' || c.State.Status === 'paused');
+
+  if (byName !== undefined) {
+    const lastName = img.names.length === 1;
+    if (lastName && users.length > 0 && !opts.force) {
+      throw conflict(`conflict: unable to remove repository reference "${displayName(ref)}" (must force) - container ${short(users[0]!.Id)} is using its referenced image ${short(img.id)}`);
+    }
+    if (!lastName || users.length > 0) return [await untag(deps, img, byName)];
+  } else {
+    if (running) throw conflict(`conflict: unable to delete ${short(img.id)} (cannot be forced) - image is being used by running container ${short(running.Id)}`);
+    if (users.length > 0 && !opts.force) {
+      throw conflict(`conflict: unable to delete ${short(img.id)} (must be forced) - image is being used by stopped container ${short(users[0]!.Id)}`);
+    }
+    if (img.names.length > 1 && !opts.force) {
+      throw conflict(`conflict: unable to delete ${short(img.id)} (must be forced) - image is referenced in multiple repositories`);
+    }
+  }
+
+  const out: DeleteItem[] = [];
+  for (const name of [...img.names]) out.push(await untag(deps, img, name));
+  // Forced past stopped containers: their snapshots need the layers, so the image stays (dangling).
+  if (users.length > 0) return out;
+  await deleteImageData(deps, img);
+  deps.events.publish('image', 'delete', img.id, {});
+  out.push({ Deleted: img.id });
+  return out;
+}
+
+async function untag(deps: ImageDeps, img: Image, name: string): Promise<DeleteItem> {
+  await deps.images.untag(name);
+  const familiar = familiarString(parseNormalizedNamed(name));
+  deps.events.publish('image', 'untag', img.id, { name: familiar });
+  return { Untagged: familiar };
+}
+
+function isNameOf(img: Image, ref: string): string | undefined {
+  try {
+    const name = fullName(parseNormalizedNamed(ref));
+    return img.names.includes(name) ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function displayName(ref: string): string {
+  try {
+    return familiarString(parseNormalizedNamed(ref));
+  } catch {
+    return ref;
+  }
+}
+
+/** Deletes the image record, then the snapshots and blobs no other image shares. */
+async function deleteImageData(deps: ImageDeps, img: Image): Promise<void> {
+  await deps.images.delete(img.id);
+  const manifest = JSON.parse((await deps.content.read(img.manifestDigest)).toString()) as OciManifest;
+  const stillUsed = new Set<string>();
+  for (const other of deps.images.list()) {
+    for (const c of chainIds(other.config.rootfs.diff_ids)) stillUsed.add(c);
+    stillUsed.add(other.manifestDigest);
+    stillUsed.add(other.id);
+    const m = JSON.parse((await deps.content.read(other.manifestDigest)).toString()) as OciManifest;
+    for (const l of m.layers) stillUsed.add(l.digest);
+  }
+  const chain = chainIds(img.config.rootfs.diff_ids);
+  for (const c of chain.reverse()) if (!stillUsed.has(c)) await deps.snapshotter.removeLayer(c);
+  const blobs: Digest[] = [img.manifestDigest, img.id, ...manifest.layers.map((l) => l.digest)];
+  for (const d of blobs) if (!stillUsed.has(d)) await deps.content.delete(d);
+}
