@@ -1,4 +1,4 @@
-import { BerthError, kindOf, type ErrorKind } from '../core/errdefs.js';
+import { kindOf, type ErrorKind } from '../core/errdefs.js';
 
 /** The one place that maps an error kind to an HTTP status (and back, for the client). */
 const STATUS: Record<ErrorKind, number> = {
@@ -20,8 +20,4 @@ export function statusOf(err: unknown): number {
 export function kindOfStatus(status: number): ErrorKind {
   for (const [kind, s] of Object.entries(STATUS)) if (s === status) return kind as ErrorKind;
   return status >= 500 ? 'Internal' : 'InvalidArgument';
-}
-
-export function errorFromResponse(status: number, message: string): BerthError {
-  return new BerthError(kindOfStatus(status), message);
 }

@@ -162,6 +162,9 @@ function parseSync(text: string): { data: number; message?: string } | undefined
  * a non-executable one "permission denied" (126). Docker reports both as 400-class OCI errors.
  */
 function createError(message: string): BerthError {
-  const clean = message.replace(/^.*?runc create failed: /s, '').trim();
+  // runc logs in logrus' text form, `level=error msg="runc create failed: … \"cmd\" …"`: unquote the msg.
+  const quoted = /msg="((?:[^"\\]|\\.)*)"/s.exec(message)?.[1];
+  const text = quoted === undefined ? message : quoted.replace(/\\(.)/g, '$1');
+  const clean = text.replace(/^.*?runc create failed: /s, '').trim();
   return new BerthError('InvalidArgument', `failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: ${clean}: unknown`);
 }

@@ -5,15 +5,21 @@ import { BerthError, conflict } from '../../core/errdefs.js';
 import { chainIds } from '../../lib/digest.js';
 import { nowRfc3339Nano } from '../../lib/time.js';
 import type { ContainerDeps } from './deps.js';
+import { finishRemoval } from './remove.js';
 import { parseSignal } from './signals.js';
 import { buildSpec } from './spec/build.js';
 import { resolveUser } from './spec/user.js';
 
 const isLive = (r: ContainerRecord): boolean => r.State.Status === 'running' || r.State.Status === 'paused';
 
-/** Starts a created or exited container. Rejects with NotModified when it already runs. */
+/**
+ * Starts a created or exited container. Rejects with NotModified when it already runs. A `--rm`
+ * container whose process could not be started is removed (Docker does; `docker run --rm` waits
+ * for the removal before it reports the error).
+ */
 export async function startContainer(deps: ContainerDeps, ref: string): Promise<void> {
   const rec = deps.store.get(ref);
+  let failed = false;
   await deps.locks.run(rec.Id, async () => {
     if (isLive(rec)) throw new BerthError('NotModified', 'container already started');
     if (rec.State.Status === 'removing' || rec.State.Status === 'dead') {
@@ -38,6 +44,7 @@ export async function startContainer(deps: ContainerDeps, ref: string): Promise<
       rec.State = { ...rec.State, Status: 'running', Pid: pid, ExitCode: 0, Error: '', StartedAt: nowRfc3339Nano(), OOMKilled: false };
       await deps.store.save(rec);
     } catch (err) {
+      failed = true;
       await deps.runtime.delete(rec.Id).catch(() => undefined);
       await deps.runtime.cleanup(rec.Id);
       await deps.snapshotter.unmount(rec.Paths.Rootfs);
@@ -45,6 +52,9 @@ export async function startContainer(deps: ContainerDeps, ref: string): Promise<
       await deps.store.save(rec);
       throw err;
     }
+  }).catch(async (err: unknown) => {
+    if (failed && rec.HostConfig.AutoRemove === true) await finishRemoval(deps, rec.Id);
+    throw err;
   });
   deps.events.publish('container', 'start', rec.Id, { name: rec.Name, image: rec.ImageRef });
 }

@@ -1,0 +1,164 @@
+import { readFileSync } from 'node:fs';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { ContainerCreateRequest, HostConfig } from '../../../api/types/containers.js';
+import { collect, int } from '../../options.js';
+
+/** The flags `run` and `create` share, declared once. */
+export function addCreateFlags(cmd: Command): Command {
+  return cmd
+    .option('--name <string>', 'Assign a name to the container')
+    .option('-e, --env <list>', 'Set environment variables', collect)
+    .option('--env-file <list>', 'Read in a file of environment variables', collect)
+    .option('-w, --workdir <string>', 'Working directory inside the container')
+    .option('-u, --user <string>', 'Username or UID (format: <name|uid>[:<group|gid>])')
+    .option('--entrypoint <string>', 'Overwrite the default ENTRYPOINT of the image')
+    .option('-l, --label <list>', 'Set meta data on a container', collect)
+    .option('--label-file <list>', 'Read in a line delimited file of labels', collect)
+    .option('--network, --net <network>', 'Connect a container to a network')
+    .option('-h, --hostname <string>', 'Container host name')
+    .option('-i, --interactive', 'Keep STDIN open even if not attached')
+    .option('-t, --tty', 'Allocate a pseudo-TTY')
+    .option('--add-host <list>', 'Add a custom host-to-IP mapping (host:ip)', collect)
+    .option('--dns <list>', 'Set custom DNS servers', collect)
+    .option('--dns-search <list>', 'Set custom DNS search domains', collect)
+    .option('--dns-option <list>', 'Set DNS options', collect)
+    .option('--privileged', 'Give extended privileges to this container')
+    .option('--read-only', "Mount the container's root filesystem as read only")
+    .option('--cap-add <list>', 'Add Linux capabilities', collect)
+    .option('--cap-drop <list>', 'Drop Linux capabilities', collect)
+    .option('-m, --memory <bytes>', 'Memory limit')
+    .option('--memory-swap <bytes>', "Swap limit equal to memory plus swap: '-1' to enable unlimited swap")
+    .option('--cpus <decimal>', 'Number of CPUs')
+    .option('-c, --cpu-shares <int>', 'CPU shares (relative weight)', int)
+    .option('--cpuset-cpus <string>', 'CPUs in which to allow execution (0-3, 0,1)')
+    .option('--pids-limit <int>', 'Tune container pids limit (set -1 for unlimited)', int)
+    .option('--shm-size <bytes>', 'Size of /dev/shm')
+    .option('--stop-signal <string>', 'Signal to stop the container')
+    .option('--stop-timeout <int>', 'Timeout (in seconds) to stop a container', int)
+    .option('--ulimit <list>', 'Ulimit options', collect);
+}
+
+export interface CreateFlags {
+  name?: string;
+  env?: string[];
+  envFile?: string[];
+  workdir?: string;
+  user?: string;
+  entrypoint?: string;
+  label?: string[];
+  labelFile?: string[];
+  network?: string;
+  hostname?: string;
+  interactive?: boolean;
+  tty?: boolean;
+  addHost?: string[];
+  dns?: string[];
+  dnsSearch?: string[];
+  dnsOption?: string[];
+  privileged?: boolean;
+  readOnly?: boolean;
+  capAdd?: string[];
+  capDrop?: string[];
+  memory?: string;
+  memorySwap?: string;
+  cpus?: string;
+  cpuShares?: number;
+  cpusetCpus?: string;
+  pidsLimit?: number;
+  shmSize?: string;
+  stopSignal?: string;
+  stopTimeout?: number;
+  ulimit?: string[];
+}
+
+/** docker's RAMInBytes: `512m`, `1g`, `100k`, plain bytes; binary multiples. */
+export function parseBytes(s: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgtp]?)i?b?$/i.exec(s.trim());
+  if (m === null) throw new InvalidArgumentError(`invalid size: '${s}'`);
+  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 }[m[2]!.toLowerCase() as ''];
+  return Math.floor(Number(m[1]) * mult);
+}
+
+/** `KEY=value` lines; `#` comments; a bare `KEY` takes the caller's environment value (docker's env-file rules). */
+export function readKeyValueFile(path: string, fromEnv: boolean): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new InvalidArgumentError(`open ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`);
+  }
+  const out: string[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/^\s+/, '');
+    if (line === '' || line.startsWith('#')) continue;
+    out.push(fromEnv ? envEntry(line) : line);
+  }
+  return out.filter((e) => e !== '');
+}
+
+/** `-e KEY` (no `=`) copies KEY from the CLI's environment, or is dropped when unset. */
+function envEntry(e: string): string {
+  if (e.includes('=')) return e;
+  const v = process.env[e];
+  return v === undefined ? '' : `${e}=${v}`;
+}
+
+function labelsOf(flags: CreateFlags): Record<string, string> | undefined {
+  const all = [...(flags.labelFile ?? []).flatMap((f) => readKeyValueFile(f, false)), ...(flags.label ?? [])];
+  if (all.length === 0) return undefined;
+  return Object.fromEntries(all.map((l) => (l.includes('=') ? [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] : [l, ''])));
+}
+
+function ulimits(list: string[] | undefined): HostConfig['Ulimits'] {
+  return list?.map((u) => {
+    const m = /^([a-z]+)=(-?\d+)(?::(-?\d+))?$/.exec(u);
+    if (m === null) throw new InvalidArgumentError(`invalid ulimit argument: ${u}`);
+    return { Name: m[1]!, Soft: Number(m[2]), Hard: Number(m[3] ?? m[2]) };
+  });
+}
+
+/** Flags + image + command → the create request body, as the docker CLI builds it. */
+export function buildCreateRequest(flags: CreateFlags, image: string, command: string[], extraHost: Partial<HostConfig> = {}): ContainerCreateRequest {
+  const env = [...(flags.envFile ?? []).flatMap((f) => readKeyValueFile(f, true)), ...(flags.env ?? []).map(envEntry)].filter((e) => e !== '');
+  const cpus = flags.cpus === undefined ? undefined : Number(flags.cpus);
+  if (cpus !== undefined && Number.isNaN(cpus)) throw new InvalidArgumentError(`invalid argument "${flags.cpus}" for "--cpus" flag`);
+  const hostConfig: HostConfig = {
+    NetworkMode: flags.network ?? 'default',
+    Dns: flags.dns ?? [],
+    DnsSearch: flags.dnsSearch ?? [],
+    DnsOptions: flags.dnsOption ?? [],
+    ExtraHosts: flags.addHost ?? null,
+    Privileged: flags.privileged ?? false,
+    ReadonlyRootfs: flags.readOnly ?? false,
+    CapAdd: flags.capAdd ?? null,
+    CapDrop: flags.capDrop ?? null,
+    Memory: flags.memory ? parseBytes(flags.memory) : 0,
+    MemorySwap: flags.memorySwap ? (flags.memorySwap === '-1' ? -1 : parseBytes(flags.memorySwap)) : 0,
+    NanoCpus: cpus ? Math.round(cpus * 1e9) : 0,
+    CpuShares: flags.cpuShares ?? 0,
+    CpusetCpus: flags.cpusetCpus ?? '',
+    PidsLimit: flags.pidsLimit ?? null,
+    ShmSize: flags.shmSize ? parseBytes(flags.shmSize) : 0,
+    Ulimits: ulimits(flags.ulimit) ?? null,
+    ...extraHost,
+  };
+  return {
+    Hostname: flags.hostname ?? '',
+    User: flags.user ?? '',
+    AttachStdin: flags.interactive ?? false,
+    AttachStdout: true,
+    AttachStderr: true,
+    Tty: flags.tty ?? false,
+    OpenStdin: flags.interactive ?? false,
+    StdinOnce: flags.interactive ?? false,
+    Env: env,
+    Cmd: command.length ? command : null,
+    Image: image,
+    WorkingDir: flags.workdir ?? '',
+    Entrypoint: flags.entrypoint === undefined ? null : flags.entrypoint === '' ? [''] : [flags.entrypoint],
+    Labels: labelsOf(flags) ?? {},
+    StopSignal: flags.stopSignal,
+    StopTimeout: flags.stopTimeout ?? null,
+    HostConfig: hostConfig,
+  };
+}

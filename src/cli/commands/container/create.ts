@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+import { out } from '../../context.js';
+import { describe, StatusError } from '../../errors.js';
+import { addCreateFlags, type CreateFlags } from './create-flags.js';
+import { createWithPull } from './run.js';
+
+export function createCommand(parent: Command): void {
+  addCreateFlags(
+    parent
+      .command('create')
+      .description('Create a new container')
+      .usage('[OPTIONS] IMAGE [COMMAND] [ARG...]')
+      .argument('<image>')
+      .argument('[command...]')
+      .passThroughOptions()
+      .option('--rm', 'Automatically remove the container when it exits'),
+  ).action(async (image: string, command: string[], flags: CreateFlags & { rm?: boolean }) => {
+    try {
+      out(`${await createWithPull(flags, image, command, { AutoRemove: flags.rm ?? false })}\n`);
+    } catch (err) {
+      throw new StatusError(125, `berth: ${describe(err)}\n\nRun 'berth create --help' for more information`);
+    }
+  });
+}

@@ -1,0 +1,92 @@
+import type { Command } from 'commander';
+import { DaemonError } from '../../../client/errors.js';
+import { readJsonMessages } from '../../../client/engine.js';
+import { copyRaw, demux } from '../../../client/stdcopy.js';
+import { familiarString, parseNormalizedNamed } from '../../../lib/reference.js';
+import { engine, out } from '../../context.js';
+import { describe, StatusError } from '../../errors.js';
+import { addCreateFlags, buildCreateRequest, type CreateFlags } from './create-flags.js';
+
+interface RunFlags extends CreateFlags {
+  detach?: boolean;
+  rm?: boolean;
+  sigProxy?: boolean;
+}
+
+/** docker's exit codes for a container that could not start: 127 not found, 126 not runnable, else 125. */
+export function startFailureStatus(message: string): number {
+  if (/executable file not found|no such file or directory|system cannot find the file/.test(message)) return 127;
+  if (/permission denied|is a directory/.test(message)) return 126;
+  return 125;
+}
+
+/** Creates the container, pulling the image first when the daemon does not have it (docker's flow). */
+export async function createWithPull(flags: CreateFlags, image: string, command: string[], extra: { AutoRemove?: boolean } = {}): Promise<string> {
+  const body = buildCreateRequest(flags, image, command, extra);
+  try {
+    return (await engine().containerCreate(body, flags.name)).Id;
+  } catch (err) {
+    if (!(err instanceof DaemonError && err.status === 404 && /No such image/.test(err.message))) throw err;
+  }
+  const ref = parseNormalizedNamed(image);
+  process.stderr.write(`Unable to find image '${familiarString(ref)}' locally\n`);
+  const stream = await engine().imageCreate({ fromImage: familiarString({ ...ref, tag: undefined, digest: undefined }), tag: ref.tag ?? ref.digest });
+  await readJsonMessages(stream, (m) => {
+    if (m.status && !m.progressDetail) process.stderr.write(`${m.id ? `${m.id}: ` : ''}${m.status}\n`);
+  });
+  return (await engine().containerCreate(body, flags.name)).Id;
+}
+
+export function runCommand(program: Command): void {
+  addCreateFlags(
+    program
+      .command('run')
+      .description('Create and run a new container from an image')
+      .usage('[OPTIONS] IMAGE [COMMAND] [ARG...]')
+      .argument('<image>')
+      .argument('[command...]')
+      .passThroughOptions()
+      .option('-d, --detach', 'Run container in background and print container ID')
+      .option('--rm', 'Automatically remove the container and its associated anonymous volumes when it exits')
+      .option('--no-sig-proxy', 'Do not proxy received signals to the process'),
+  ).action(async (image: string, command: string[], flags: RunFlags) => {
+    const fail = (err: unknown, status = 125): never => {
+      throw new StatusError(status, `berth: ${describe(err)}\n\nRun 'berth run --help' for more information`);
+    };
+    const id = await createWithPull(flags, image, command, { AutoRemove: flags.rm ?? false }).catch((err) => fail(err));
+    const api = engine();
+    if (flags.detach) {
+      await api.containerStart(id).catch((err) => fail(err, startFailureStatus(String((err as Error).message))));
+      out(`${id}\n`);
+      return;
+    }
+    const tty = flags.tty === true;
+    const stream = await api.containerAttach(id, { stream: true, stdout: true, stderr: true });
+    const { result } = await api.containerWait(id, flags.rm ? 'removed' : 'next-exit');
+    const copying = tty ? copyRaw(stream, process.stdout) : demux(stream, process.stdout, process.stderr);
+    try {
+      await api.containerStart(id);
+    } catch (err) {
+      stream.destroy();
+      await copying.catch(() => undefined);
+      if (flags.rm) await result.catch(() => undefined);
+      fail(err, startFailureStatus(String((err as Error).message)));
+    }
+    const stopProxy = flags.sigProxy === false || tty ? () => undefined : proxySignals(id);
+    try {
+      await copying;
+      const { StatusCode } = await result;
+      if (StatusCode !== 0) throw new StatusError(StatusCode);
+    } finally {
+      stopProxy();
+    }
+  });
+}
+
+/** Forwards SIGINT/SIGTERM/SIGHUP/SIGQUIT/SIGUSR1/SIGUSR2 to the container, as `docker run --sig-proxy` does. */
+function proxySignals(id: string): () => void {
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
+  const handler = (sig: NodeJS.Signals): void => void engine().containerKill(id, sig).catch(() => undefined);
+  for (const s of signals) process.on(s, handler);
+  return () => signals.forEach((s) => process.off(s, handler));
+}

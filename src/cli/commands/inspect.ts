@@ -1,0 +1,65 @@
+import type { Command } from 'commander';
+import { DaemonError } from '../../client/errors.js';
+import { engine, out } from '../context.js';
+import { StatusError } from '../errors.js';
+import { renderOne } from '../format/render.js';
+
+type Kind = 'container' | 'image';
+
+/** docker's inspect output: an indented JSON array, or one template line per object. */
+export async function printInspect(names: string[], format: string | undefined, fetch: (name: string) => Promise<unknown>, notFoundWord: string): Promise<void> {
+  const found: unknown[] = [];
+  const errors: string[] = [];
+  for (const name of names) {
+    try {
+      found.push(await fetch(name));
+    } catch (err) {
+      if (err instanceof DaemonError && err.status === 404) errors.push(`Error: No such ${notFoundWord}: ${name}`);
+      else throw err;
+    }
+  }
+  if (format !== undefined) for (const obj of found) out(`${renderOne(format, obj)}\n`);
+  else if (found.length > 0 || errors.length === 0) out(`${JSON.stringify(found, null, 4)}\n`);
+  if (errors.length) throw new StatusError(1, errors.join('\n'));
+}
+
+async function inspectAny(name: string, type: Kind | undefined): Promise<unknown> {
+  const api = engine();
+  if (type === 'image') return api.imageInspect(name);
+  if (type === 'container') return api.containerInspect(name);
+  try {
+    return await api.containerInspect(name);
+  } catch (err) {
+    if (!(err instanceof DaemonError && err.status === 404)) throw err;
+    return api.imageInspect(name);
+  }
+}
+
+export function inspectCommand(parent: Command): void {
+  parent
+    .command('inspect')
+    .description('Return low-level information on Docker objects')
+    .argument('<name...>')
+    .option('-f, --format <string>', 'Format output using a custom template')
+    .option('--type <string>', 'Only inspect objects of the given type')
+    .option('-s, --size', 'Display total file sizes if the type is container')
+    .action(async (names: string[], flags: { format?: string; type?: string }) => {
+      if (flags.type !== undefined && flags.type !== 'container' && flags.type !== 'image') {
+        throw new StatusError(1, `"${flags.type}" is not a valid value for --type`);
+      }
+      const type = flags.type as Kind | undefined;
+      await printInspect(names, flags.format, (n) => inspectAny(n, type), type ?? 'object');
+    });
+}
+
+/** `container inspect` / `image inspect`: the same output, one kind only. */
+export function typedInspectCommand(parent: Command, kind: Kind): void {
+  parent
+    .command('inspect')
+    .description(`Display detailed information on one or more ${kind}s`)
+    .argument(`<${kind}...>`)
+    .option('-f, --format <string>', 'Format output using a custom template')
+    .action(async (names: string[], flags: { format?: string }) => {
+      await printInspect(names, flags.format, (n) => inspectAny(n, kind), kind);
+    });
+}

@@ -1,0 +1,111 @@
+import { Command, CommanderError } from 'commander';
+import { setHost } from './context.js';
+import { describe, StatusError } from './errors.js';
+import { createCommand } from './commands/container/create.js';
+import { killCommand } from './commands/container/kill.js';
+import { logsCommand } from './commands/container/logs.js';
+import { psCommand } from './commands/container/ps.js';
+import { rmCommand } from './commands/container/rm.js';
+import { runCommand } from './commands/container/run.js';
+import { startCommand } from './commands/container/start.js';
+import { restartCommand, stopCommand } from './commands/container/stop.js';
+import { waitCommand } from './commands/container/wait.js';
+import { imagesCommand } from './commands/image/images.js';
+import { importCommand } from './commands/image/import.js';
+import { rmiCommand } from './commands/image/rmi.js';
+import { inspectCommand, typedInspectCommand } from './commands/inspect.js';
+import { infoCommand } from './commands/system/info.js';
+import { CLI_VERSION, versionCommand } from './commands/system/version.js';
+
+/** Commands that exist both at the top level and under `container` (docker's two spellings). */
+function containerCommands(parent: Command, top: boolean): void {
+  runCommand(parent);
+  createCommand(parent);
+  startCommand(parent);
+  stopCommand(parent);
+  restartCommand(parent);
+  killCommand(parent);
+  waitCommand(parent);
+  logsCommand(parent);
+  if (top) {
+    psCommand(parent);
+    rmCommand(parent);
+  } else {
+    psCommand(parent, 'ls').alias('ps').alias('list');
+    rmCommand(parent);
+    typedInspectCommand(parent, 'container');
+  }
+}
+
+function buildProgram(): Command {
+  const program = new Command('berth')
+    .description('A self-sufficient runtime for containers')
+    .usage('[OPTIONS] COMMAND')
+    .option('-H, --host <string>', 'Daemon socket to connect to')
+    .version(`berth version ${CLI_VERSION}`, '-v, --version', 'Print version information and quit')
+    .enablePositionalOptions()
+    .showSuggestionAfterError(false)
+    .hook('preAction', (cmd) => setHost(cmd.optsWithGlobals<{ host?: string }>().host));
+
+  containerCommands(program, true);
+  const container = program.command('container').description('Manage containers');
+  containerCommands(container, false);
+
+  imagesCommand(program);
+  importCommand(program);
+  rmiCommand(program);
+  const image = program.command('image').description('Manage images');
+  imagesCommand(image, 'ls');
+  importCommand(image);
+  rmiCommand(image, 'rm');
+  typedInspectCommand(image, 'image');
+
+  inspectCommand(program);
+  versionCommand(program);
+  infoCommand(program);
+  const system = program.command('system').description('Manage berth');
+  infoCommand(system);
+
+  // docker uses -h for --hostname in run/create; help is --help only, everywhere.
+  const configure = (cmd: Command): void => {
+    cmd.helpOption('--help', 'Print usage').exitOverride().configureOutput({ outputError: () => undefined });
+    cmd.commands.forEach(configure);
+  };
+  configure(program);
+  return program;
+}
+
+/** Maps a commander usage error to docker's wording and status 125. */
+function usageError(err: CommanderError, argv: string[]): StatusError {
+  const cmdPath = argv.filter((a) => !a.startsWith('-')).slice(0, 2).join(' ');
+  const msg = err.message
+    .replace(/^error: unknown option '(.*)'$/, 'unknown flag: $1')
+    .replace(/^error: /, '');
+  return new StatusError(125, `${msg}\nSee 'berth ${cmdPath || ''} --help'.`.replace('berth  --help', 'berth --help'));
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(err.code)) return 0;
+      if (err.code === 'commander.executeSubCommandAsync') return 0;
+      const se = usageError(err, argv);
+      process.stderr.write(`${se.message}\n`);
+      return se.status;
+    }
+    if (err instanceof StatusError) {
+      if (err.message) process.stderr.write(`${err.message}\n`);
+      return err.status;
+    }
+    process.stderr.write(`${describe(err)}\n`);
+    return 1;
+  }
+}
+
+// Exit at once: a pending wait or attach connection must not keep the CLI alive
+// (stdout and stderr are synchronous for files and pipes on Linux, so nothing is lost).
+void main(process.argv.slice(2)).then((code) => process.exit(code));

@@ -1,0 +1,25 @@
+import { InvalidArgumentError } from 'commander';
+
+/** For repeatable flags (`-e A -e B`). */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function int(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError(`invalid argument "${value}": strconv.ParseInt: parsing "${value}": invalid syntax`);
+  return n;
+}
+
+/** `--filter a=b` flags → the API's JSON filters map. */
+export function filtersJson(filters: string[] | undefined): string | undefined {
+  if (!filters?.length) return undefined;
+  const out: Record<string, Record<string, boolean>> = {};
+  for (const f of filters) {
+    const i = f.indexOf('=');
+    if (i < 0) throw new InvalidArgumentError(`bad format of filter (expected name=value)`);
+    const key = f.slice(0, i).trim().toLowerCase();
+    (out[key] ??= {})[f.slice(i + 1)] = true;
+  }
+  return JSON.stringify(out);
+}

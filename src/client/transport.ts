@@ -1,0 +1,101 @@
+import { request, type IncomingMessage, type IncomingHttpHeaders } from 'node:http';
+import type { Duplex, Readable } from 'node:stream';
+import { DaemonError } from './errors.js';
+
+export interface Endpoint {
+  socketPath: string;
+}
+
+/** `unix:///run/berth.sock` or a bare path → an endpoint (tcp arrives with TLS support). */
+export function parseHost(host: string): Endpoint {
+  const m = /^unix:\/\/(\/.*)$/.exec(host) ?? /^(\/.*)$/.exec(host);
+  if (m === null) throw new Error(`unsupported host "${host}": use unix:///path/to.sock`);
+  return { socketPath: m[1]! };
+}
+
+export interface RawResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  stream: IncomingMessage;
+}
+
+export interface RequestOptions {
+  query?: Record<string, string | number | boolean | string[] | undefined>;
+  body?: unknown;
+  /** A stream to send as the body (import, load, build). */
+  bodyStream?: Readable;
+  headers?: Record<string, string>;
+}
+
+export function buildPath(path: string, query?: RequestOptions['query']): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(query ?? {})) {
+    if (v === undefined) continue;
+    if (Array.isArray(v)) v.forEach((x) => q.append(k, x));
+    else q.set(k, typeof v === 'boolean' ? (v ? '1' : '0') : String(v));
+  }
+  const qs = q.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+const daemonDown = (ep: Endpoint): Error =>
+  new Error(`Cannot connect to the berth daemon at unix://${ep.socketPath}. Is the berth daemon running?`);
+
+/** One HTTP request over the unix socket; the response body is left for the caller to read. */
+export function send(ep: Endpoint, method: string, path: string, opts: RequestOptions = {}): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const json = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+    const headers: Record<string, string> = { ...opts.headers };
+    if (json !== undefined) headers['Content-Type'] = 'application/json';
+    if (opts.bodyStream) headers['Content-Type'] ??= 'application/x-tar';
+    const req = request({ socketPath: ep.socketPath, method, path: `/v1.41${buildPath(path, opts.query)}`, headers });
+    req.on('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ENOENT' || err.code === 'ECONNREFUSED' ? daemonDown(ep) : err));
+    req.on('response', (res) => resolve({ status: res.statusCode ?? 0, headers: res.headers, stream: res }));
+    if (opts.bodyStream) opts.bodyStream.pipe(req);
+    else req.end(json);
+  });
+}
+
+export async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Turns a non-2xx response into the BerthError of the matching kind, with the daemon's message. */
+export async function checkStatus(res: RawResponse): Promise<RawResponse> {
+  if (res.status < 400) return res;
+  const text = (await readAll(res.stream)).toString();
+  let message = text.trim();
+  try {
+    message = (JSON.parse(text) as { message?: string }).message ?? message;
+  } catch {
+    // not JSON: keep the text
+  }
+  throw new DaemonError(res.status, message);
+}
+
+/** Upgrades the connection (attach, exec start) and resolves with the raw bidirectional socket. */
+export function hijack(ep: Endpoint, path: string, query: RequestOptions['query'], body?: unknown): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    const json = body === undefined ? '' : JSON.stringify(body);
+    const req = request({
+      socketPath: ep.socketPath,
+      method: 'POST',
+      path: `/v1.41${buildPath(path, query)}`,
+      headers: { Connection: 'Upgrade', Upgrade: 'tcp', 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(json) },
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ENOENT' || err.code === 'ECONNREFUSED' ? daemonDown(ep) : err));
+    req.on('upgrade', (_res, socket, head) => {
+      if (head.length > 0) socket.unshift(head);
+      resolve(socket);
+    });
+    req.on('response', (res) => {
+      void checkStatus({ status: res.statusCode ?? 0, headers: res.headers, stream: res }).then(
+        () => reject(new Error(`attach: the daemon did not upgrade the connection (status ${res.statusCode})`)),
+        reject,
+      );
+    });
+    req.end(json);
+  });
+}
