@@ -72,11 +72,21 @@ async function cleanup() {
   })();
   return cleaning;
 }
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+// Timed runs use spawnSync, so a signal is handled between runs (measure() yields after each one).
+const SIGNUM = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 };
+let interrupted = null;
+for (const sig of Object.keys(SIGNUM)) {
   process.on(sig, () => {
+    if (interrupted) return;
+    interrupted = sig;
     note(`${sig}: cleaning up`);
-    void cleanup().finally(() => process.exit(128 + ({ SIGINT: 2, SIGTERM: 15, SIGHUP: 1 })[sig]));
+    void cleanup().finally(() => process.exit(128 + SIGNUM[sig]));
   });
+}
+const yieldToSignals = () => new Promise((r) => setImmediate(r));
+async function checkInterrupted() {
+  await yieldToSignals();
+  if (interrupted) throw new Error(`interrupted by ${interrupted}`);
 }
 
 // ---------- helpers ----------
@@ -161,13 +171,17 @@ function timeOnce(c) {
 }
 
 /** Warm-up per case, then timed rounds interleaving the cases so that drift hits them alike. */
-function measure(cases, label) {
+async function measure(cases, label) {
   const live = cases.filter((c) => !c.skip);
   for (const c of live) {
     c.samples = [];
     try {
-      for (let i = 0; i < opts.warmup; i++) timeOnce(c.prep ? c.prep(`w${i}`) : c);
+      for (let i = 0; i < opts.warmup; i++) {
+        timeOnce(c.prep ? c.prep(`w${i}`) : c);
+        await checkInterrupted();
+      }
     } catch (err) {
+      if (interrupted) throw err;
       c.skip = `failed in warm-up: ${err.message}`;
     }
   }
@@ -181,6 +195,7 @@ function measure(cases, label) {
       } catch (err) {
         c.skip = `failed in round ${round + 1}: ${err.message}`;
       }
+      await checkInterrupted();
     }
   }
   if (process.stderr.isTTY) process.stderr.write('\n');
@@ -312,6 +327,7 @@ async function main() {
   const probeOut = 'berth-bench-probe';
   const hasProbe = (out) => out.includes(probeOut);
 
+  await checkInterrupted();
   // ----- our CLI: does it work yet? -----
   let berthVersionSkip = null;
   let berthRunSkip = null;
@@ -357,6 +373,7 @@ async function main() {
     dockerBerthNoneSkip = p(['--network', 'none']);
   }
 
+  await checkInterrupted();
   // ----- a Docker engine to compare with -----
   let dockerSkip = null;
   let dockerInfo = '';
@@ -400,6 +417,7 @@ async function main() {
     dockerNoneSkip = p(['--network', 'none']);
   }
 
+  await checkInterrupted();
   // ----- versions -----
   const ver = (cmd, args) => firstLine(sh(cmd, args, { allowFail: true }).stdout) || '?';
   console.log('berth run-latency benchmark');
@@ -418,7 +436,7 @@ async function main() {
     startup.push({ name: `berth --version${sfx}`, cmd: process.execPath, args: [BERTH, '--version'], env, skip: berthVersionSkip });
     startup.push({ name: `docker --version${sfx}`, cmd: 'docker', args: ['--version'], env });
   }
-  measure(startup, 'start-up');
+  await measure(startup, 'start-up');
   const dockerVersionBase = startup.find((c) => c.name.startsWith('docker --version'));
 
   // ----- run latency -----
@@ -460,7 +478,7 @@ async function main() {
     docker: dockerRun(`unix://${DOCKER_SOCK}`, DOCKER_IMAGE, [], 'Docker', dockerDefaultSkip),
     dockerNone: dockerRun(`unix://${DOCKER_SOCK}`, DOCKER_IMAGE, none, 'Docker', dockerNoneSkip),
   };
-  measure(Object.values(cases), 'run');
+  await measure(Object.values(cases), 'run');
 
   printTable('CLI start-up alone', startup, dockerVersionBase?.skip ? null : dockerVersionBase, 'docker --version');
   printTable('Run latency', Object.values(cases), cases.runc.skip ? null : cases.runc, 'runc run');
@@ -489,8 +507,11 @@ let exitCode = 0;
 try {
   await main();
 } catch (err) {
-  note(`failed: ${err.stack ?? err.message}`);
-  exitCode = 1;
+  if (interrupted) exitCode = 128 + SIGNUM[interrupted];
+  else {
+    note(`failed: ${err.stack ?? err.message}`);
+    exitCode = 1;
+  }
 } finally {
   await cleanup();
 }

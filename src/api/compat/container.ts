@@ -25,9 +25,9 @@ export function statusString(rec: ContainerRecord, now = Date.now()): string {
   }
 }
 
-/** The COMMAND column: the command line, each argument quoted only when needed. */
+/** The COMMAND column as Docker builds it: arguments containing a space are wrapped in single quotes. */
 export function commandString(rec: ContainerRecord): string {
-  return [rec.Path, ...rec.Args].join(' ');
+  return [rec.Path, ...rec.Args.map((a) => (a.includes(' ') ? `'${a}'` : a))].join(' ');
 }
 
 function networkName(rec: ContainerRecord): string {

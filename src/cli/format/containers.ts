@@ -1,5 +1,6 @@
 import type { ContainerSummary } from '../../api/types/containers.js';
 import { humanDuration, humanSize } from '../../lib/duration.js';
+import { asStruct } from './template.js';
 
 export const PS_DEFAULT = 'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}';
 
@@ -31,7 +32,7 @@ export function containerContext(c: ContainerSummary, trunc: boolean, now = Date
   const shownNames = trunc ? names.filter((n) => !n.includes('/')).slice(0, 1) : names;
   const command = trunc ? ellipsis(c.Command, 20) : c.Command;
   const image = trunc && c.Image.startsWith('sha256:') ? c.Image.slice(7, 19) : c.Image;
-  return {
+  return asStruct({
     ID: trunc ? c.Id.slice(0, 12) : c.Id,
     Image: image,
     Command: JSON.stringify(command),
@@ -47,5 +48,5 @@ export function containerContext(c: ContainerSummary, trunc: boolean, now = Date
     Networks: Object.keys(c.NetworkSettings?.Networks ?? {}).join(','),
     LocalVolumes: String(c.Mounts.filter((m) => m.Driver === 'local').length),
     Label: (name: string) => labels[name] ?? '',
-  };
+  }, '*formatter.ContainerContext');
 }

@@ -1,6 +1,7 @@
 import type { ImageSummary } from '../../api/types/images.js';
 import { humanDuration, humanSize } from '../../lib/duration.js';
 import { goTime } from './containers.js';
+import { asStruct } from './template.js';
 
 export const IMAGES_DEFAULT = 'table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}';
 
@@ -13,7 +14,7 @@ export const IMAGES_HEADERS: Record<string, string> = {
 export function imageContexts(img: ImageSummary, opts: { trunc: boolean; digests?: boolean }, now = Date.now()): Array<Record<string, unknown>> {
   const tags = img.RepoTags.filter((t) => t !== '<none>:<none>');
   const pairs = tags.length ? tags.map((t) => [t.slice(0, t.lastIndexOf(':')), t.slice(t.lastIndexOf(':') + 1)]) : [['<none>', '<none>']];
-  return pairs.map(([repo, tag]) => ({
+  return pairs.map(([repo, tag]) => asStruct({
     ID: opts.trunc ? img.Id.replace(/^sha256:/, '').slice(0, 12) : img.Id,
     Repository: repo,
     Tag: tag,
@@ -25,5 +26,5 @@ export function imageContexts(img: ImageSummary, opts: { trunc: boolean; digests
     SharedSize: img.SharedSize < 0 ? 'N/A' : humanSize(img.SharedSize),
     UniqueSize: img.SharedSize < 0 ? 'N/A' : humanSize(img.Size - img.SharedSize),
     VirtualSize: humanSize(img.VirtualSize),
-  }));
+  }, '*formatter.imageContext'));
 }

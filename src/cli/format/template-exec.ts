@@ -219,6 +219,12 @@ function evalFieldChain(s: State, dot: unknown, receiver: unknown, names: string
   return evalField(s, dot, names[names.length - 1]!, args, final, r);
 }
 
+/**
+ * Marks an object as a Go struct (the docker CLI's formatter contexts) rather than a map: a field
+ * it lacks is an execution error, not `<no value>`. The value is the Go type name for the message.
+ */
+export const STRUCT_TYPE = Symbol.for('berth.template.struct');
+
 function evalField(s: State, dot: unknown, name: string, args: Arg[] | null, final: Final, receiver: unknown): unknown {
   // Go yields "no value" for a field of a missing value; null is treated the same.
   if (receiver === undefined || receiver === null) return undefined;
@@ -236,6 +242,8 @@ function evalField(s: State, dot: unknown, name: string, args: Arg[] | null, fin
       return v;
     }
     if (hasArgs) errorf(s, `${name} is not a method but has arguments`);
+    const structType = obj[STRUCT_TYPE as unknown as string];
+    if (typeof structType === 'string') errorf(s, `can't evaluate field ${name} in type ${structType}`);
     return undefined; // a missing map key
   }
   return errorf(s, `can't evaluate field ${name} in type ${goTypeName(receiver)}`);

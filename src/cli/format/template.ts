@@ -3,11 +3,17 @@
 // template-exec (evaluation), template-funcs (builtins), template-fmt (Go's fmt).
 
 import { TemplateError } from './template-error.js';
-import { execute } from './template-exec.js';
+import { execute, STRUCT_TYPE } from './template-exec.js';
 import { BUILTINS, HEADER_FUNCS } from './template-funcs.js';
 import { parse } from './template-parser.js';
 
 export { TemplateError };
+
+/** Gives `obj` Go struct semantics in templates (unknown fields are errors), named `typeName`. */
+export function asStruct<T extends object>(obj: T, typeName: string): T {
+  Object.defineProperty(obj, STRUCT_TYPE, { value: typeName, enumerable: false });
+  return obj;
+}
 
 export interface Template {
   execute(data: unknown): string;

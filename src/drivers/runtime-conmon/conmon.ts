@@ -137,11 +137,14 @@ export class ConmonRuntime implements ContainerRuntime {
   }
 
   watchExits(onExit: (id: string) => void): () => void {
+    // conmon writes the exit file atomically (g_file_set_contents: `ID.XXXXXX`, then rename to `ID`).
+    // Names with a dot are those temp files: not exits, and removing one would lose the exit code.
+    const isExit = (file: string): boolean => !file.includes('.');
     const watcher = watch(this.exitDir, (_event, file) => {
-      if (file !== null && !file.startsWith('.')) onExit(file.toString());
+      if (file !== null && isExit(file.toString())) onExit(file.toString());
     });
     // Exits that happened while berthd was down (or before the watch began).
-    void readdir(this.exitDir).then((files) => files.filter((f) => !f.startsWith('.')).forEach(onExit));
+    void readdir(this.exitDir).then((files) => files.filter(isExit).forEach(onExit));
     return () => watcher.close();
   }
 }

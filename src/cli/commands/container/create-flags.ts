@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ContainerCreateRequest, HostConfig } from '../../../api/types/containers.js';
 import { collect, int } from '../../options.js';
 
@@ -14,7 +14,8 @@ export function addCreateFlags(cmd: Command): Command {
     .option('--entrypoint <string>', 'Overwrite the default ENTRYPOINT of the image')
     .option('-l, --label <list>', 'Set meta data on a container', collect)
     .option('--label-file <list>', 'Read in a line delimited file of labels', collect)
-    .option('--network, --net <network>', 'Connect a container to a network')
+    .option('--network <network>', 'Connect a container to a network')
+    .addOption(new Option('--net <network>').hideHelp())
     .option('-h, --hostname <string>', 'Container host name')
     .option('-i, --interactive', 'Keep STDIN open even if not attached')
     .option('-t, --tty', 'Allocate a pseudo-TTY')
@@ -48,6 +49,7 @@ export interface CreateFlags {
   label?: string[];
   labelFile?: string[];
   network?: string;
+  net?: string;
   hostname?: string;
   interactive?: boolean;
   tty?: boolean;
@@ -123,7 +125,7 @@ export function buildCreateRequest(flags: CreateFlags, image: string, command: s
   const cpus = flags.cpus === undefined ? undefined : Number(flags.cpus);
   if (cpus !== undefined && Number.isNaN(cpus)) throw new InvalidArgumentError(`invalid argument "${flags.cpus}" for "--cpus" flag`);
   const hostConfig: HostConfig = {
-    NetworkMode: flags.network ?? 'default',
+    NetworkMode: flags.network ?? flags.net ?? 'default',
     Dns: flags.dns ?? [],
     DnsSearch: flags.dnsSearch ?? [],
     DnsOptions: flags.dnsOption ?? [],
