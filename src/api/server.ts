@@ -5,9 +5,7 @@ import { statusOf } from './errors.js';
 import { sendJson, type RequestContext } from './http.js';
 import type { Router } from './router.js';
 
-export const API_VERSION = '1.41';
-export const MIN_API_VERSION = '1.24';
-export const SERVER_VERSION = '0.1.0';
+import { API_VERSION, MIN_API_VERSION, SERVER_VERSION } from './types/version.js';
 
 const COMMON_HEADERS = {
   'Api-Version': API_VERSION,

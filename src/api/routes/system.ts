@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { ContainerStore } from '../../services/containers/store.js';
 import type { ImageStore } from '../../core/images.js';
 import type { Router } from '../router.js';
-import { API_VERSION, MIN_API_VERSION, SERVER_VERSION } from '../server.js';
+import { API_VERSION, MIN_API_VERSION, SERVER_VERSION } from '../types/version.js';
 import type { InfoResponse, VersionResponse } from '../types/system.js';
 
 export interface SystemDeps {

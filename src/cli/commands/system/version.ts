@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { VersionResponse } from '../../../api/types/system.js';
-import { API_VERSION } from '../../../api/server.js';
+import { API_VERSION } from '../../../api/types/version.js';
 import { engine, out } from '../../context.js';
 import { describe, StatusError } from '../../errors.js';
 import { renderOne } from '../../format/render.js';

@@ -1,0 +1,46 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// The layer rules of docs/architecture.md, enforced: imports point down.
+const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src');
+
+/** Which top-level folders (or api subfolders) each layer may import from. */
+const ALLOWED: Record<string, string[]> = {
+  lib: ['lib', 'core'],
+  core: ['core', 'lib'],
+  drivers: ['drivers', 'core', 'lib'],
+  services: ['services', 'core', 'lib'],
+  api: ['api', 'services', 'core', 'lib', 'drivers-none'],
+  client: ['client', 'api/types', 'api/errors', 'core', 'lib'],
+  cli: ['cli', 'client', 'api/types', 'core', 'lib'],
+  builder: ['builder', 'services', 'core', 'lib'],
+  registry: ['registry', 'core', 'lib'],
+  daemon: ['daemon', 'api', 'services', 'drivers', 'core', 'lib'],
+};
+
+function* tsFiles(dir: string): Generator<string> {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) yield* tsFiles(p);
+    else if (p.endsWith('.ts') && !p.endsWith('.test.ts')) yield p;
+  }
+}
+
+test('imports point down the layers', () => {
+  const violations: string[] = [];
+  for (const file of tsFiles(SRC)) {
+    const layer = relative(SRC, file).split('/')[0]!;
+    const allowed = ALLOWED[layer];
+    assert.ok(allowed, `no layer rule for src/${layer}`);
+    for (const m of readFileSync(file, 'utf8').matchAll(/from '(\.[^']+)'/g)) {
+      const target = relative(SRC, resolve(dirname(file), m[1]!));
+      if (!allowed.some((a) => target === a || target.startsWith(`${a}/`) || target.startsWith(`${a}.`))) {
+        violations.push(`${relative(SRC, file)} imports ${target}`);
+      }
+    }
+  }
+  assert.deepEqual(violations, []);
+});
