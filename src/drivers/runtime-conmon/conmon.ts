@@ -143,9 +143,16 @@ export class ConmonRuntime implements ContainerRuntime {
     const watcher = watch(this.exitDir, (_event, file) => {
       if (file !== null && isExit(file.toString())) onExit(file.toString());
     });
-    // Exits that happened while berthd was down (or before the watch began).
-    void readdir(this.exitDir).then((files) => files.filter(isExit).forEach(onExit));
-    return () => watcher.close();
+    // Exits that happened while berthd was down (or before the watch began); the periodic sweep
+    // also covers an inotify queue overflow. Handled exits are removed, so a sweep is one readdir.
+    const sweep = (): void => void readdir(this.exitDir).then((files) => files.filter(isExit).forEach(onExit), () => undefined);
+    sweep();
+    const timer = setInterval(sweep, 2000);
+    timer.unref();
+    return () => {
+      clearInterval(timer);
+      watcher.close();
+    };
   }
 }
 

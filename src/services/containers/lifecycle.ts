@@ -145,17 +145,21 @@ export async function handleExit(deps: ContainerDeps, id: string, onAutoRemove: 
   }
   let autoRemove = false;
   const code = await deps.locks.run(id, async () => {
-    if (!isLive(rec)) return undefined;
     const exitCode = await deps.runtime.exitCode(id);
     if (exitCode === undefined) return undefined;
-    const oom = await access(join(rec.Paths.Bundle, 'oom')).then(() => true, () => false);
+    // The exit is recorded before the exit file goes: a crash in between loses nothing, and the
+    // next sweep finds the file again and only releases what is left.
+    const fresh = isLive(rec);
+    if (fresh) {
+      const oom = await access(join(rec.Paths.Bundle, 'oom')).then(() => true, () => false);
+      rec.State = { ...rec.State, Status: 'exited', Pid: 0, ExitCode: exitCode, FinishedAt: nowRfc3339Nano(), OOMKilled: oom };
+      await deps.store.save(rec);
+      autoRemove = rec.HostConfig.AutoRemove === true;
+    }
     await deps.runtime.delete(id);
     await deps.snapshotter.unmount(rec.Paths.Rootfs);
     await deps.runtime.cleanup(id);
-    rec.State = { ...rec.State, Status: 'exited', Pid: 0, ExitCode: exitCode, FinishedAt: nowRfc3339Nano(), OOMKilled: oom };
-    await deps.store.save(rec);
-    autoRemove = rec.HostConfig.AutoRemove === true;
-    return exitCode;
+    return fresh ? exitCode : undefined;
   });
   if (code === undefined) return;
   deps.events.publish('container', 'die', id, { name: rec.Name, image: rec.ImageRef, exitCode: String(code) });
