@@ -27,6 +27,8 @@ export interface ContainerRuntime {
   pause(id: string): Promise<void>;
   resume(id: string): Promise<void>;
   delete(id: string): Promise<void>;
+  /** Whether the runtime holds state for the container (cheap: no process is spawned). */
+  known(id: string): Promise<boolean>;
   /** undefined when the runtime does not know the container (never created, or deleted). */
   state(id: string): Promise<RuntimeState | undefined>;
   /** The exit code written by the monitor, or undefined while the container has not exited. */

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { watch } from 'node:fs';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { access, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerRuntime, CreateOptions, RuntimeState } from '../../core/runtime.js';
 import { BerthError, isErrno } from '../../core/errdefs.js';
@@ -108,6 +108,10 @@ export class ConmonRuntime implements ContainerRuntime {
     } catch (err) {
       if (!/does not exist|not exist/.test(String((err as Error).message))) throw err;
     }
+  }
+
+  known(id: string): Promise<boolean> {
+    return access(join(this.runcRoot, id, 'state.json')).then(() => true, () => false);
   }
 
   async state(id: string): Promise<RuntimeState | undefined> {

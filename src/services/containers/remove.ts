@@ -26,7 +26,8 @@ export async function finishRemoval(deps: ContainerDeps, id: string): Promise<vo
       rec.State.Status = 'removing';
       await deps.store.save(rec);
     }
-    await deps.runtime.delete(id);
+    // Normally the exit path already deleted the runtime's state; this covers crashes and never-started creates.
+    if (await deps.runtime.known(id)) await deps.runtime.delete(id);
     await deps.runtime.cleanup(id);
     await deps.snapshotter.unmount(rec.Paths.Rootfs);
     await deps.snapshotter.remove(id);
