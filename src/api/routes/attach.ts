@@ -13,8 +13,8 @@ export async function handleAttach(deps: ContainerDeps, ctx: RequestContext): Pr
   const rec = deps.store.get(ctx.params.id!);
   const q = ctx.query;
   const contentType = rec.Config.Tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream';
-  const ended = rec.State.Status === 'exited' || rec.State.Status === 'dead';
-  const done = ended ? Promise.resolve() : deps.waiters.nextExit(rec.Id).then(() => undefined);
+  // A stopped container's stream stays open for its next run (`start -a` attaches before starting).
+  const done = deps.waiters.nextExit(rec.Id).then(() => undefined);
   let out: Writable;
   if (ctx.hijack) {
     out = ctx.hijack(contentType);
@@ -25,6 +25,6 @@ export async function handleAttach(deps: ContainerDeps, ctx: RequestContext): Pr
   }
   const streams = { stdout: queryBool(q, 'stdout'), stderr: queryBool(q, 'stderr') };
   if (queryBool(q, 'logs')) await pipeOutput(rec, out, { ...streams });
-  if (queryBool(q, 'stream') && !ended) await pipeOutput(rec, out, { ...streams, tail: 0, follow: true, done });
+  if (queryBool(q, 'stream')) await pipeOutput(rec, out, { ...streams, tail: 0, follow: true, done });
   out.end();
 }
