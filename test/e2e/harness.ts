@@ -8,39 +8,19 @@
  * daemon's containers, and the dir itself. Nothing is shared between daemons, so test files may
  * run in parallel.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { openSync, closeSync, readFileSync, rmSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { containerIds, sweep, waitGone } from './cleanup.js';
+import { apiRequest, ROOT, runProgram, type ApiResponse, type RunOptions, type RunResult } from './clients.js';
 
-/** The project root (this file runs from dist/test/e2e/). */
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export type { ApiResponse, RunOptions, RunResult } from './clients.js';
+export { cgroupsOf, conmonPids, isConmonOf, mountsUnder, processAlive, sweepDir } from './cleanup.js';
+
 const BERTHD = join(ROOT, 'dist', 'bin', 'berthd.mjs');
 const BERTH = join(ROOT, 'dist', 'bin', 'berth.mjs');
-const RUNC = '/usr/sbin/runc';
-
-export interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-export interface RunOptions {
-  input?: string | Buffer;
-  timeoutMs?: number;
-}
-
-export interface ApiResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  /** The raw body as text. */
-  body: string;
-  /** The body parsed as JSON, or undefined when it is not JSON. */
-  json: unknown;
-}
 
 export interface DaemonOptions {
   /** Extra berthd flags (e.g. `['--storage-driver', 'vfs']`). */
@@ -70,76 +50,21 @@ export interface Daemon {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Runs a program to completion; never rejects for a non-zero exit (code 124 on timeout, as timeout(1)). */
-export function runProgram(file: string, args: string[], env: NodeJS.ProcessEnv, opts: RunOptions = {}): Promise<RunResult> {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(file, args, { env, stdio: ['pipe', 'pipe', 'pipe'], cwd: ROOT });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, opts.timeoutMs ?? 30_000);
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      const stderr = Buffer.concat(err).toString() + (timedOut ? `\n[harness: ${file} ${args.join(' ')} timed out]` : '');
-      resolveRun({ code: timedOut ? 124 : (code ?? 128 + (signal === 'SIGKILL' ? 9 : 15)), stdout: Buffer.concat(out).toString(), stderr });
-    });
-    child.stdin.on('error', () => undefined); // the program may exit without reading its input
-    child.stdin.end(opts.input);
-  });
-}
-
-function exec(file: string, args: string[]): Promise<{ ok: boolean; stdout: string; stderr: string }> {
-  return new Promise((res) => {
-    execFile(file, args, { timeout: 30_000 }, (err, stdout, stderr) => res({ ok: err === null, stdout, stderr }));
-  });
-}
-
-/** An HTTP request over a unix socket. A Buffer or string body is sent as is, anything else as JSON. */
-export function apiRequest(socket: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> {
-  let payload: Buffer | undefined;
-  const h: Record<string, string> = { ...headers };
-  if (Buffer.isBuffer(body)) payload = body;
-  else if (typeof body === 'string') payload = Buffer.from(body);
-  else if (body !== undefined) {
-    payload = Buffer.from(JSON.stringify(body));
-    h['Content-Type'] ??= 'application/json';
-  }
-  if (payload !== undefined) {
-    h['Content-Type'] ??= 'application/json';
-    h['Content-Length'] = String(payload.length);
-  }
-  return new Promise((res, rej) => {
-    const req = request({ socketPath: socket, method, path, headers: h, timeout: 30_000 }, (r) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (d: Buffer) => chunks.push(d));
-      r.on('error', rej);
-      r.on('end', () => {
-        const text = Buffer.concat(chunks).toString();
-        let json: unknown;
-        try {
-          json = text === '' ? undefined : JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        res({ status: r.statusCode ?? 0, headers: r.headers, body: text, json });
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error(`${method} ${path}: timed out`)));
-    req.on('error', rej);
-    req.end(payload);
-  });
-}
-
 let busyboxTar: Promise<string> | undefined;
+
+/** Daemons not yet stopped: an interrupted run (Ctrl-C, the runner's SIGTERM) still cleans them up. */
+const live = new Set<Daemon>();
+let signalsHooked = false;
+
+function stopOnSignals(): void {
+  if (signalsHooked) return;
+  signalsHooked = true;
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      void Promise.allSettled([...live].map((d) => d.stop())).finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+    });
+  }
+}
 
 /** The busybox rootfs tar, built once per process into os.tmpdir() and removed when the process exits. */
 export function busyboxRootfs(): Promise<string> {
@@ -151,23 +76,6 @@ export function busyboxRootfs(): Promise<string> {
     return path;
   })();
   return busyboxTar;
-}
-
-/** True while `pid` exists and is not a zombie. */
-export function processAlive(pid: number): boolean {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return false;
-  }
-  // `pid (comm) S …`: comm may hold spaces and parentheses, the state follows the last `)`.
-  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-}
-
-async function waitGone(pid: number, ms: number): Promise<boolean> {
-  for (const end = Date.now() + ms; Date.now() < end; await sleep(20)) if (!processAlive(pid)) return true;
-  return !processAlive(pid);
 }
 
 /** Starts a berthd in a fresh temp dir and imports busybox:latest into it. */
@@ -189,7 +97,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
 
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
-  let stopped = false;
+  let stopping: Promise<void> | undefined;
 
   const log = (): string => {
     try {
@@ -249,17 +157,20 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
       await spawnDaemon();
     },
     log,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      const ids = await containerIds(dataRoot, execRoot);
-      if (child !== undefined && child.exitCode === null && child.signalCode === null) {
-        await removeAllContainers(socket).catch(() => undefined);
-      }
-      await stopDaemonProcess();
-      await sweep({ dir, dataRoot, execRoot, ids });
+    stop() {
+      stopping ??= (async () => {
+        const ids = await containerIds(dataRoot, execRoot);
+        if (child !== undefined && child.exitCode === null && child.signalCode === null) {
+          await removeAllContainers(socket).catch(() => undefined);
+        }
+        await stopDaemonProcess();
+        await sweep({ dir, dataRoot, execRoot, ids });
+      })().finally(() => live.delete(daemon));
+      return stopping;
     },
   };
+  live.add(daemon);
+  stopOnSignals();
 
   async function stopDaemonProcess(): Promise<void> {
     const c = child;
@@ -294,110 +205,6 @@ async function removeAllContainers(socket: string): Promise<void> {
   const r = await apiRequest(socket, 'GET', '/v1.41/containers/json?all=1');
   const list = (r.json ?? []) as { Id: string }[];
   await Promise.all(list.map((c) => apiRequest(socket, 'DELETE', `/v1.41/containers/${c.Id}?force=1`).catch(() => undefined)));
-}
-
-async function readdirOrEmpty(path: string): Promise<string[]> {
-  return readdir(path).catch(() => []);
-}
-
-/** Every container ID this daemon's dirs know of: records, runc state, exit files. */
-async function containerIds(dataRoot: string, execRoot: string): Promise<Set<string>> {
-  const ids = new Set<string>();
-  for (const d of [join(dataRoot, 'containers'), join(execRoot, 'runc'), join(execRoot, 'exits')]) {
-    for (const name of await readdirOrEmpty(d)) if (/^[0-9a-f]{64}$/.test(name)) ids.add(name);
-  }
-  return ids;
-}
-
-/** The conmon pids of this daemon's containers (from their `conmon.pid` files) that are still alive. */
-export async function conmonPids(dataRoot: string): Promise<number[]> {
-  const out: number[] = [];
-  for (const id of await readdirOrEmpty(join(dataRoot, 'containers'))) {
-    const text = await readFile(join(dataRoot, 'containers', id, 'conmon.pid'), 'utf8').catch(() => '');
-    const pid = Number.parseInt(text, 10);
-    if (pid > 0 && (await isConmonOf(pid, dataRoot))) out.push(pid);
-  }
-  return out;
-}
-
-/** True when `pid` is a conmon whose command line points into `root` (guards against pid reuse). */
-export async function isConmonOf(pid: number, root: string): Promise<boolean> {
-  const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-  return cmd.split('\0')[0]?.endsWith('conmon') === true && cmd.includes(root);
-}
-
-/** Mount points at or under `dir`, deepest first (octal escapes of mountinfo decoded). */
-export async function mountsUnder(dir: string): Promise<string[]> {
-  const text = await readFile('/proc/self/mountinfo', 'utf8');
-  const points = text
-    .split('\n')
-    .map((l) => l.split(' ')[4])
-    .filter((p): p is string => p !== undefined)
-    .map((p) => p.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))))
-    .filter((p) => p === dir || p.startsWith(`${dir}/`));
-  return [...new Set(points)].sort((a, b) => b.length - a.length);
-}
-
-/** cgroup dirs `/sys/fs/cgroup/<controller>/berth/<id>` (v1) or `/sys/fs/cgroup/berth/<id>` (v2) that exist. */
-export async function cgroupsOf(ids: Iterable<string>): Promise<string[]> {
-  const controllers = (await readdirOrEmpty('/sys/fs/cgroup')).map((c) => join('/sys/fs/cgroup', c));
-  const out: string[] = [];
-  for (const id of ids) {
-    for (const base of ['/sys/fs/cgroup', ...controllers]) {
-      const p = join(base, 'berth', id);
-      if ((await readdirOrEmpty(p)).length > 0) out.push(p);
-    }
-  }
-  return out;
-}
-
-/**
- * Cleans up a harness dir whose daemon is gone (or is a leftover of a crashed test run, in which
- * case its berthd is killed first, found by the pid file it writes): containers, conmon processes,
- * mounts, cgroups of its containers, and the dir. Usable by hand:
- *   node -e "import('./dist/test/e2e/harness.js').then((h) => h.sweepDir('/tmp/berth-e2e-XXXX'))"
- */
-export async function sweepDir(dir: string, knownIds: Iterable<string> = []): Promise<void> {
-  const dataRoot = join(dir, 'data');
-  const execRoot = join(dir, 'run');
-  const pid = Number.parseInt(await readFile(join(execRoot, 'berthd.pid'), 'utf8').catch(() => ''), 10);
-  if (pid > 0 && (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).includes(`${dir}/`)) {
-    process.kill(pid, 'SIGKILL');
-    await waitGone(pid, 2000);
-  }
-  await sweep({ dir, dataRoot, execRoot, ids: new Set([...knownIds, ...(await containerIds(dataRoot, execRoot))]) });
-}
-
-/** Cleans up after a daemon that is no longer running: containers, conmon, mounts, cgroups, the dir. */
-async function sweep(o: { dir: string; dataRoot: string; execRoot: string; ids: Set<string> }): Promise<void> {
-  const problems: string[] = [];
-  const runcRoot = join(o.execRoot, 'runc');
-  for (const id of await readdirOrEmpty(runcRoot)) {
-    const r = await exec(RUNC, [`--root=${runcRoot}`, 'delete', '--force', id]);
-    if (!r.ok && !/does not exist/.test(r.stderr)) problems.push(`runc delete ${id}: ${r.stderr.trim()}`);
-  }
-  for (const pid of await conmonPids(o.dataRoot)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // gone meanwhile
-    }
-    await waitGone(pid, 2000);
-  }
-  for (const m of await mountsUnder(o.dir)) {
-    const r = await exec('umount', [m]);
-    if (!r.ok) {
-      const lazy = await exec('umount', ['-l', m]);
-      if (!lazy.ok) problems.push(`umount ${m}: ${lazy.stderr.trim()}`);
-    }
-  }
-  for (const ids of [o.ids, await containerIds(o.dataRoot, o.execRoot)]) {
-    for (const cg of await cgroupsOf(ids)) {
-      await rmdir(cg).catch((err: Error) => problems.push(`rmdir ${cg}: ${err.message}`));
-    }
-  }
-  await rm(o.dir, { recursive: true, force: true }).catch((err: Error) => problems.push(`rm ${o.dir}: ${err.message}`));
-  if (problems.length > 0) throw new Error(`e2e clean-up incomplete:\n${problems.join('\n')}`);
 }
 
 /** Polls `check` until it returns a value other than undefined/false, or throws after `ms`. */
