@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { busyboxRootfs, startDaemon, type Daemon } from './harness.js';
+import { busyboxRootfs, eventually, startDaemon, type Daemon } from './harness.js';
 
 // Our CLI against a real berthd: flags, output shapes and exit codes as the docker CLI has them.
 describe('berth CLI', () => {
@@ -95,6 +95,14 @@ describe('berth CLI', () => {
     assert.match(killStopped.stderr, /is not running/);
     assert.equal((await d.berth(['rm', '-v', 'web'])).stdout, 'web\n');
     assert.equal((await d.berth(['ps', '-a', '-q'])).stdout, '');
+  });
+
+  it('restart keeps a --rm container; stop then removes it', async () => {
+    const id = (await d.berth(['run', '-d', '--rm', '--name', 'keep', 'busybox', 'sleep', '1000'])).stdout.trim();
+    assert.equal((await d.berth(['restart', '-t', '0', 'keep'])).code, 0);
+    assert.equal((await d.berth(['inspect', '-f', '{{.State.Status}}', 'keep'])).stdout, 'running\n');
+    assert.equal((await d.berth(['stop', '-t', '0', 'keep'])).code, 0);
+    await eventually('the --rm container is removed', async () => (await d.berth(['ps', '-a', '-q', '--no-trunc'])).stdout.includes(id) === false);
   });
 
   it('rm -f removes a running container', async () => {

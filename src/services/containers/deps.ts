@@ -15,5 +15,7 @@ export interface ContainerDeps {
   locks: KeyedLock;
   waiters: ExitWaiters;
   events: EventBus;
+  /** Containers in the middle of a restart: their exit must not trigger --rm. */
+  restarting: Set<string>;
   host: { hostname: string; nofile: { soft: number; hard: number } };
 }

@@ -122,14 +122,18 @@ function within(p: Promise<unknown>, ms: number): Promise<boolean> {
   });
 }
 
+/** Stop then start. A --rm container is not removed by the stop half (Docker's behaviour). */
 export async function restartContainer(deps: ContainerDeps, ref: string, timeout?: number): Promise<void> {
+  const rec = deps.store.get(ref);
+  deps.restarting.add(rec.Id);
   try {
     await stopContainer(deps, ref, timeout);
   } catch (err) {
     if (!(err instanceof BerthError && err.kind === 'NotModified')) throw err;
+  } finally {
+    deps.restarting.delete(rec.Id);
   }
   await startContainer(deps, ref);
-  const rec = deps.store.get(ref);
   deps.events.publish('container', 'restart', rec.Id, { name: rec.Name, image: rec.ImageRef });
 }
 
@@ -154,7 +158,7 @@ export async function handleExit(deps: ContainerDeps, id: string, onAutoRemove: 
       const oom = await access(join(rec.Paths.Bundle, 'oom')).then(() => true, () => false);
       rec.State = { ...rec.State, Status: 'exited', Pid: 0, ExitCode: exitCode, FinishedAt: nowRfc3339Nano(), OOMKilled: oom };
       await deps.store.save(rec);
-      autoRemove = rec.HostConfig.AutoRemove === true;
+      autoRemove = rec.HostConfig.AutoRemove === true && !deps.restarting.has(id);
     }
     await deps.runtime.delete(id);
     await deps.snapshotter.unmount(rec.Paths.Rootfs);
