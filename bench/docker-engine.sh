@@ -47,7 +47,8 @@ iptables_has_docker() { iptables -t filter -S 2>/dev/null | grep -q '^-N DOCKER'
 
 # Removes what dockerd leaves on the host: docker0 and its iptables chains and rules.
 remove_docker_net() {
-  ip link del docker0 2>/dev/null || true
+  set +e +o pipefail # best effort: a grep that finds nothing is not a failure here
+  ip link del docker0 2>/dev/null
   local t rule c
   for t in filter nat; do
     # Rules in the built-in chains that jump to Docker's chains or name docker0 (Docker's chains are flushed below).
@@ -61,11 +62,18 @@ remove_docker_net() {
       iptables -t "$t" -X "$c" 2>/dev/null || true
     done
   done
+  set -e -o pipefail
 }
 
-wait_for() { # wait_for SECONDS PID COMM CHECK...
+wait_for() { # wait_for SECONDS PID COMM CHECK...: until CHECK passes, while PID lives
   local secs=$1 pid=$2 comm=$3; shift 3
   local i
+  # Right after `&` the child may not have exec'd yet (its comm is still bash or setsid).
+  for ((i = 0; i < 50; i++)); do
+    alive_as "$pid" "$comm" && break
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.05
+  done
   for ((i = 0; i < secs * 10; i++)); do
     "$@" && return 0
     alive_as "$pid" "$comm" || return 1

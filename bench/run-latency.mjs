@@ -21,6 +21,7 @@ const DOCKER_SOCK = '/var/run/docker.sock';
 const DOCKER_IMAGE = 'berth-bench-busybox:latest'; // own tag, so a busybox:latest already in that engine is left alone
 const RUNC = process.env.RUNC ?? 'runc';
 const CA_VAR = 'NODE_EXTRA_CA_CERTS';
+const RUN_TIMEOUT_MS = 30_000; // one timed run; a hang marks the case failed
 
 // ---------- options ----------
 const USAGE = `Usage: node bench/run-latency.mjs [options]
@@ -91,7 +92,7 @@ async function checkInterrupted() {
 
 // ---------- helpers ----------
 function sh(cmd, args, { env = process.env, input, allowFail = false, timeout = 120_000 } = {}) {
-  const r = spawnSync(cmd, args, { env, input, encoding: 'utf8', timeout, maxBuffer: 64 << 20 });
+  const r = spawnSync(cmd, args, { env, input, encoding: 'utf8', timeout, killSignal: 'SIGKILL', maxBuffer: 64 << 20 });
   const res = { code: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '', error: r.error };
   if (!allowFail && (r.error || r.status !== 0)) {
     throw new Error(`${cmd} ${args.join(' ')}: ${r.error?.message ?? `exit ${r.status ?? r.signal}`}\n${res.stderr.trim()}`);
@@ -161,9 +162,11 @@ function stats(samples) {
 /** Times one spawn of a case; throws when the command fails (a failed run is not a latency). */
 function timeOnce(c) {
   const t0 = performance.now();
-  const r = spawnSync(c.cmd, c.args, { env: c.env, encoding: 'utf8', timeout: 60_000, maxBuffer: 16 << 20 });
+  // SIGKILL on timeout: `docker run` forwards SIGTERM to the container and keeps waiting.
+  const r = spawnSync(c.cmd, c.args, { env: c.env, encoding: 'utf8', timeout: RUN_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 16 << 20 });
   const ms = performance.now() - t0;
   if (r.error || r.status !== 0) {
+    if (r.error?.code === 'ETIMEDOUT') throw new Error(`no exit after ${RUN_TIMEOUT_MS / 1000} s (killed): ${lastLines(`${r.stdout ?? ''}\n${r.stderr ?? ''}`, 3)}`);
     throw new Error(`exit ${r.status ?? r.signal ?? r.error?.message}: ${lastLines(`${r.stdout ?? ''}\n${r.stderr ?? ''}`, 3)}`);
   }
   if (c.expect && !c.expect(r.stdout)) throw new Error(`unexpected output: ${firstLine(r.stdout)}`);
@@ -326,6 +329,11 @@ async function main() {
   };
   const probeOut = 'berth-bench-probe';
   const hasProbe = (out) => out.includes(probeOut);
+  // What a container gets from each engine's default network (the probes run `ls /sys/class/net`),
+  // so that a default-network ratio between unlike setups is flagged in the output.
+  const NET_PROBE = `echo ${probeOut}; ls /sys/class/net`;
+  const interfaces = (out) => out.split(/\s+/).filter((w) => w && w !== probeOut).sort().join(' ') || '(none)';
+  const netSeen = {};
 
   await checkInterrupted();
   // ----- our CLI: does it work yet? -----
@@ -366,8 +374,12 @@ async function main() {
   let dockerBerthNoneSkip = null;
   {
     const p = (extra) => {
-      const r = sh('docker', ['run', '--rm', ...extra, 'busybox', 'echo', probeOut], { env: dockerEnv(berthHost), allowFail: true, timeout: 30_000 });
-      return r.code === 0 && hasProbe(r.stdout) ? null : `docker run against berthd failed (exit ${r.code ?? r.signal}: ${firstLine(r.stderr || r.stdout)})`;
+      const r = sh('docker', ['run', '--rm', ...extra, 'busybox', 'sh', '-c', NET_PROBE], { env: dockerEnv(berthHost), allowFail: true, timeout: 30_000 });
+      if (r.code === 0 && hasProbe(r.stdout)) {
+        netSeen[`berthd${extra.length ? ' --network none' : ''}`] = interfaces(r.stdout);
+        return null;
+      }
+      return `docker run against berthd failed (exit ${r.code ?? r.signal}: ${firstLine(r.stderr || r.stdout)})`;
     };
     dockerBerthSkip = p([]);
     dockerBerthNoneSkip = p(['--network', 'none']);
@@ -393,7 +405,7 @@ async function main() {
           process.stderr.write(s.stderr);
         } });
       }
-      if (r.code !== 0) dockerSkip = `bench/docker-engine.sh start failed: ${lastLines(r.stderr, 3)}`;
+      if (r.code !== 0) dockerSkip = `bench/docker-engine.sh start failed: ${(r.stderr.split('\n').find((l) => l.startsWith('docker-engine:')) ?? lastLines(r.stderr, 1)).replace(/^docker-engine: /, '')}`;
       else {
         started = kv.dockerd_pid ? `started by this run (dockerd pid ${kv.dockerd_pid}, network: ${kv.dockerd_network})` : '';
         v = dockerReachable();
@@ -410,8 +422,12 @@ async function main() {
   let dockerDefaultSkip = dockerSkip;
   if (!dockerSkip) {
     const p = (extra) => {
-      const r = sh('docker', ['run', '--rm', ...extra, DOCKER_IMAGE, 'echo', probeOut], { env: dockerEnv(`unix://${DOCKER_SOCK}`), allowFail: true, timeout: 60_000 });
-      return r.code === 0 && hasProbe(r.stdout) ? null : `docker run against Docker failed (exit ${r.code ?? r.signal}: ${firstLine(r.stderr || r.stdout)})`;
+      const r = sh('docker', ['run', '--rm', ...extra, DOCKER_IMAGE, 'sh', '-c', NET_PROBE], { env: dockerEnv(`unix://${DOCKER_SOCK}`), allowFail: true, timeout: 60_000 });
+      if (r.code === 0 && hasProbe(r.stdout)) {
+        netSeen[`Docker${extra.length ? ' --network none' : ''}`] = interfaces(r.stdout);
+        return null;
+      }
+      return `docker run against Docker failed (exit ${r.code ?? r.signal}: ${firstLine(r.stderr || r.stdout)})`;
     };
     dockerDefaultSkip = p([]);
     dockerNoneSkip = p(['--network', 'none']);
@@ -424,6 +440,10 @@ async function main() {
   console.log(`  node ${process.version}; ${ver(RUNC, ['--version'])}; ${ver('conmon', ['--version'])}; docker CLI ${ver('docker', ['version', '--format', '{{.Client.Version}}'])}`);
   console.log(`  berthd: ${BERTHD} on ${berthHost}; berth CLI pointed at it with ${berthGlobal.length ? '-H' : 'BERTH_HOST'}`);
   console.log(`  ${dockerInfo || `Docker engine: skipped: ${dockerSkip}`}`);
+  const netLine = Object.entries(netSeen).map(([k, v]) => `${k}: ${v}`).join('; ');
+  if (netLine) console.log(`  container network interfaces: ${netLine}`);
+  const unlike = netSeen.berthd && netSeen.Docker && netSeen.berthd !== netSeen.Docker;
+  if (unlike) console.log(`  note: the default network differs (berthd: ${netSeen.berthd}; Docker: ${netSeen.Docker}): default-network ratios compare unlike work`);
   console.log(`  ${opts.runs} timed runs per case after ${opts.warmup} warm-up, cases interleaved; times are wall clock from spawn to exit`);
   console.log(`  ${CA_VAR} ${caSet ? `is set (${process.env[CA_VAR]}): Node-based rows are shown with and without it` : 'is not set'}`);
 
@@ -499,7 +519,8 @@ async function main() {
   console.log('\nberth / Docker (ratio of medians; below 1 means berth is faster)');
   for (const [label, a, b] of cmp) {
     const why = a.skip || b.skip ? `${[a, b].filter((c) => c.skip).map((c) => `"${c.name}"`).join(' and ')} skipped (see above)` : null;
-    console.log(`  ${label}: ${why ? `skipped: ${why}` : `${ratio(a.stats, b.stats)}  (${f1(a.stats.median)} vs ${f1(b.stats.median)} ms)`}`);
+    const caveat = unlike && label.includes('default network') ? '  [unlike networks: see note above]' : '';
+    console.log(`  ${label}: ${why ? `skipped: ${why}` : `${ratio(a.stats, b.stats)}  (${f1(a.stats.median)} vs ${f1(b.stats.median)} ms)${caveat}`}`);
   }
 }
 
