@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BERTHD = join(REPO, 'dist/bin/berthd.mjs');
-const BERTH = join(REPO, 'dist/bin/berth.mjs');
+const BERTH = join(REPO, 'dist/bin/berth.cjs');
 const DOCKER_SOCK = '/var/run/docker.sock';
 const DOCKER_IMAGE = 'berth-bench-busybox:latest'; // own tag, so a busybox:latest already in that engine is left alone
 const RUNC = process.env.RUNC ?? 'runc';

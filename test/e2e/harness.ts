@@ -20,7 +20,7 @@ export type { ApiResponse, RunOptions, RunResult } from './clients.js';
 export { cgroupsOf, conmonPids, isConmonOf, mountsUnder, processAlive, sweepDir } from './cleanup.js';
 
 const BERTHD = join(ROOT, 'dist', 'bin', 'berthd.mjs');
-const BERTH = join(ROOT, 'dist', 'bin', 'berth.mjs');
+const BERTH = join(ROOT, 'dist', 'bin', 'berth.cjs');
 
 export interface DaemonOptions {
   /** Extra berthd flags (e.g. `['--storage-driver', 'vfs']`). */
