@@ -35,7 +35,7 @@ export function systemRoutes(router: Router, deps: SystemDeps): void {
     return {
       Platform: { Name: 'berth' },
       Components: [
-        { Name: 'Engine', Version: SERVER_VERSION, Details: { ApiVersion: API_VERSION, MinAPIVersion: MIN_API_VERSION, Os: 'linux', Arch: 'amd64', KernelVersion: kernel, NodeVersion: process.version } },
+        { Name: 'Engine', Version: SERVER_VERSION, Details: { ApiVersion: API_VERSION, MinAPIVersion: MIN_API_VERSION, Os: 'linux', Arch: 'amd64', KernelVersion: kernel, GoVersion: process.version, GitCommit: 'berth', BuildTime: '', Experimental: 'false' } },
       ],
       Version: SERVER_VERSION,
       ApiVersion: API_VERSION,
