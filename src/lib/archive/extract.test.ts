@@ -1,22 +1,12 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lstat, mkdir, readFile, readdir, readlink, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { extractLayer } from './extract.js';
-import { getXattr, makeTar, rawPax, setTypeflag, streamOf, tarStream, tempDir } from './tar-fixture.js';
+import { getXattr, makeTar, rawPax, setTypeflag, streamOf, tarStream, freshDirs } from './tar-fixture.js';
 
-let base = '';
-let cleanup: () => Promise<void> = async () => {};
-let n = 0;
-before(async () => ({ path: base, cleanup } = await tempDir()));
-after(() => cleanup());
-
-async function freshDest(): Promise<string> {
-  const d = join(base, `dest-${n++}`);
-  await mkdir(d);
-  return d;
-}
+const freshDest = freshDirs();
 
 const T1 = new Date(1_500_000_000_000);
 const T2 = new Date(1_400_000_000_000);

@@ -1,6 +1,7 @@
 // Test support (not used by the engine): builds layer tars in memory with tar-stream's pack().
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { after, before } from 'node:test';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -74,6 +75,23 @@ export function rawPax(records: Array<[string, Buffer]>): FixtureEntry {
 export async function tempDir(prefix = 'berth-archive-'): Promise<{ path: string; cleanup: () => Promise<void> }> {
   const path = await mkdtemp(join(tmpdir(), prefix));
   return { path, cleanup: () => rm(path, { recursive: true, force: true }) };
+}
+
+/**
+ * For a test file: a temp base dir made before its tests and removed after them, and a maker
+ * of fresh empty directories inside it (one per test).
+ */
+export function freshDirs(): () => Promise<string> {
+  let base = '';
+  let cleanup: () => Promise<void> = async () => {};
+  let n = 0;
+  before(async () => ({ path: base, cleanup } = await tempDir()));
+  after(() => cleanup());
+  return async () => {
+    const d = join(base, `dest-${n++}`);
+    await mkdir(d);
+    return d;
+  };
 }
 
 const exec = promisify(execFile);

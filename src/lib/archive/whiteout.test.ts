@@ -1,4 +1,4 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { lstat, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
@@ -6,20 +6,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { extractLayer } from './extract.js';
 import { classifyWhiteout } from './whiteout.js';
-import { getXattr, tarStream, tempDir } from './tar-fixture.js';
+import { getXattr, tarStream, freshDirs } from './tar-fixture.js';
 
 const exec = promisify(execFile);
-let base = '';
-let cleanup: () => Promise<void> = async () => {};
-let n = 0;
-before(async () => ({ path: base, cleanup } = await tempDir()));
-after(() => cleanup());
-
-async function freshDest(): Promise<string> {
-  const d = join(base, `dest-${n++}`);
-  await mkdir(d);
-  return d;
-}
+const freshDest = freshDirs();
 
 async function isWhiteout(path: string): Promise<boolean> {
   const st = await lstat(path).catch(() => null);
