@@ -16,7 +16,16 @@ export interface RequestContext {
   hijack?: (contentType: string) => Duplex;
 }
 
+/** Bodies of upgraded requests (attach, exec start), read off the raw socket by the server. */
+const upgradeBodies = new WeakMap<IncomingMessage, Buffer>();
+
+export function setUpgradeBody(req: IncomingMessage, body: Buffer): void {
+  upgradeBodies.set(req, body);
+}
+
 export async function readBody(req: IncomingMessage, limit = 16 * 1024 * 1024): Promise<Buffer> {
+  const upgraded = upgradeBodies.get(req);
+  if (upgraded !== undefined) return upgraded;
   const chunks: Buffer[] = [];
   let len = 0;
   for await (const chunk of req) {

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { BerthError, invalidArgument, notFound } from '../core/errdefs.js';
 import { statusOf } from './errors.js';
-import { sendJson, type RequestContext } from './http.js';
+import { sendJson, setUpgradeBody, type RequestContext } from './http.js';
 import type { Router } from './router.js';
 
 import { API_VERSION, MIN_API_VERSION, SERVER_VERSION } from './types/version.js';
@@ -46,9 +46,34 @@ export function createApiServer(router: Router, log: (msg: string) => void, debu
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (debug) log(`${req.method} ${req.url} (upgrade)`);
     if (head.length > 0) socket.unshift(head);
-    void dispatch(router, req, { socket }, log);
+    // An upgraded request's body is on the raw socket, ahead of the client's stream data.
+    void readUpgradeBody(socket, Number(req.headers['content-length'] ?? 0)).then((body) => {
+      setUpgradeBody(req, body);
+      return dispatch(router, req, { socket }, log);
+    }, () => socket.destroy());
   });
   return server;
+}
+
+function readUpgradeBody(socket: Duplex, length: number): Promise<Buffer> {
+  if (!(length > 0)) return Promise.resolve(Buffer.alloc(0));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let got = 0;
+    const onData = (d: Buffer): void => {
+      chunks.push(d);
+      got += d.length;
+      if (got < length) return;
+      socket.off('data', onData);
+      socket.off('error', reject);
+      socket.pause();
+      const all = Buffer.concat(chunks);
+      if (all.length > length) socket.unshift(all.subarray(length));
+      resolve(all.subarray(0, length));
+    };
+    socket.on('data', onData);
+    socket.once('error', reject);
+  });
 }
 
 async function dispatch(router: Router, req: IncomingMessage, target: { res?: ServerResponse; socket?: Duplex }, log: (msg: string) => void): Promise<void> {
@@ -64,6 +89,8 @@ async function dispatch(router: Router, req: IncomingMessage, target: { res?: Se
       const socket = target.socket;
       ctx.hijack = (contentType: string) => {
         hijacked = true;
+        // A client that goes away (detach, Ctrl-C) surfaces as EPIPE/ECONNRESET: never fatal.
+        socket.on('error', () => socket.destroy());
         socket.write(
           `HTTP/1.1 101 UPGRADED\r\nContent-Type: ${contentType}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n` +
             Object.entries(COMMON_HEADERS).map(([k, v]) => `${k}: ${v}\r\n`).join('') +
@@ -78,7 +105,7 @@ async function dispatch(router: Router, req: IncomingMessage, target: { res?: Se
         target.res.writeHead(req.method === 'POST' ? 204 : 200);
         target.res.end();
       } else {
-        sendJson(target.res, 200, body);
+        sendJson(target.res, target.res.statusCode, body); // 200 unless the handler set one (201 on create)
       }
     }
   } catch (err) {

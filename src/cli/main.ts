@@ -1,19 +1,40 @@
 import { Command, CommanderError } from 'commander';
 import { setHost } from './context.js';
 import { describe, StatusError } from './errors.js';
+import { cpCommand } from './commands/container/cp.js';
 import { createCommand } from './commands/container/create.js';
 import { killCommand } from './commands/container/kill.js';
 import { logsCommand } from './commands/container/logs.js';
+import { execCommand } from './commands/container/exec.js';
+import { attachCommand } from './commands/container/attach.js';
+import { pauseCommands } from './commands/container/pause.js';
+import { renameCommand } from './commands/container/rename.js';
+import { topCommand } from './commands/container/top.js';
+import { updateCommand } from './commands/container/update.js';
+import { statsCommand } from './commands/container/stats.js';
 import { psCommand } from './commands/container/ps.js';
 import { rmCommand } from './commands/container/rm.js';
 import { runCommand } from './commands/container/run.js';
 import { startCommand } from './commands/container/start.js';
 import { restartCommand, stopCommand } from './commands/container/stop.js';
 import { waitCommand } from './commands/container/wait.js';
+import { commitCommand } from './commands/container/commit.js';
+import { diffCommand } from './commands/container/diff.js';
+import { exportCommand } from './commands/container/export.js';
+import { containerPruneCommand } from './commands/container/prune.js';
+import { historyCommand } from './commands/image/history.js';
+import { imagePruneCommand } from './commands/image/prune.js';
+import { tagCommand } from './commands/image/tag.js';
+import { dfCommand } from './commands/system/df.js';
+import { systemPruneCommand } from './commands/system/prune.js';
 import { imagesCommand } from './commands/image/images.js';
 import { importCommand } from './commands/image/import.js';
+import { loadCommand } from './commands/image/load.js';
+import { saveCommand } from './commands/image/save.js';
 import { rmiCommand } from './commands/image/rmi.js';
 import { inspectCommand, typedInspectCommand } from './commands/inspect.js';
+import { volumeCommands } from './commands/volume/index.js';
+import { eventsCommand } from './commands/system/events.js';
 import { infoCommand } from './commands/system/info.js';
 import { CLI_VERSION, versionCommand } from './commands/system/version.js';
 
@@ -27,6 +48,17 @@ function containerCommands(parent: Command, top: boolean): void {
   killCommand(parent);
   waitCommand(parent);
   logsCommand(parent);
+  cpCommand(parent);
+  execCommand(parent);
+  attachCommand(parent);
+  pauseCommands(parent);
+  renameCommand(parent);
+  topCommand(parent);
+  updateCommand(parent);
+  statsCommand(parent);
+  commitCommand(parent);
+  diffCommand(parent);
+  exportCommand(parent);
   if (top) {
     psCommand(parent);
     rmCommand(parent);
@@ -34,6 +66,7 @@ function containerCommands(parent: Command, top: boolean): void {
     psCommand(parent, 'ls').alias('ps').alias('list');
     rmCommand(parent);
     typedInspectCommand(parent, 'container');
+    containerPruneCommand(parent);
   }
 }
 
@@ -54,17 +87,31 @@ function buildProgram(): Command {
   imagesCommand(program);
   importCommand(program);
   rmiCommand(program);
+  historyCommand(program);
+  tagCommand(program);
+  saveCommand(program);
+  loadCommand(program);
   const image = program.command('image').description('Manage images');
   imagesCommand(image, 'ls');
   importCommand(image);
   rmiCommand(image, 'rm');
+  historyCommand(image);
+  tagCommand(image);
+  imagePruneCommand(image);
+  saveCommand(image);
+  loadCommand(image);
   typedInspectCommand(image, 'image');
 
+  volumeCommands(program);
   inspectCommand(program);
   versionCommand(program);
   infoCommand(program);
+  eventsCommand(program);
   const system = program.command('system').description('Manage berth');
   infoCommand(system);
+  dfCommand(system);
+  systemPruneCommand(system);
+  eventsCommand(system);
 
   // docker uses -h for --hostname in run/create; help is --help only, everywhere.
   const configure = (cmd: Command): void => {

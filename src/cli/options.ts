@@ -23,3 +23,15 @@ export function filtersJson(filters: string[] | undefined): string | undefined {
   }
   return JSON.stringify(out);
 }
+
+/**
+ * A boolean flag that also takes a value (`--pause=false`, `-H=false`), as pflag's bool flags do;
+ * commander hands a short flag's `=value` over with its `=`.
+ */
+export function parseBoolFlag(v: string | boolean, flag: string): boolean {
+  if (typeof v === 'boolean') return v;
+  const s = v.replace(/^=/, '');
+  if (['true', '1', 't', 'T', 'TRUE', 'True'].includes(s)) return true;
+  if (['false', '0', 'f', 'F', 'FALSE', 'False'].includes(s)) return false;
+  throw new InvalidArgumentError(`invalid argument "${s}" for "${flag}" flag: strconv.ParseBool: parsing "${s}": invalid syntax`);
+}

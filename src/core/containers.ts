@@ -1,3 +1,17 @@
+import type { MountPoint } from './volumes.js';
+
+/** HostConfig.Mounts item (`--mount`), Docker's mount.Mount. */
+export interface MountSpec {
+  Type?: string;
+  Source?: string;
+  Target?: string;
+  ReadOnly?: boolean;
+  Consistency?: string;
+  BindOptions?: { Propagation?: string; NonRecursive?: boolean; CreateMountpoint?: boolean } | null;
+  VolumeOptions?: { NoCopy?: boolean; Labels?: Record<string, string> | null; DriverConfig?: { Name?: string; Options?: Record<string, string> | null } | null } | null;
+  TmpfsOptions?: { SizeBytes?: number; Mode?: number } | null;
+}
+
 /**
  * Container configuration as the Docker Engine API defines it (v1.41). These shapes are the
  * domain model: the API decodes requests into them, services act on them, and compat/ turns
@@ -33,6 +47,10 @@ export interface RestartPolicy {
 
 export interface HostConfig {
   Binds?: string[] | null;
+  Mounts?: MountSpec[] | null;
+  Tmpfs?: Record<string, string> | null;
+  VolumesFrom?: string[] | null;
+  VolumeDriver?: string;
   NetworkMode?: string;
   PortBindings?: Record<string, Array<{ HostIp?: string; HostPort?: string }>> | null;
   RestartPolicy?: RestartPolicy;
@@ -86,6 +104,8 @@ export interface ContainerRecord {
   ImageRef: string; // the reference the user gave, as Docker shows it in `ps`
   State: ContainerState;
   RestartCount: number;
+  /** Volumes, binds and tmpfs mounts, resolved once at create (Docker's MountPoints). */
+  MountPoints?: MountPoint[];
   /** Resolved host-side files and paths; derived once at create. */
   Paths: ContainerPaths;
 }

@@ -33,6 +33,9 @@ export interface ImageConfigBlob {
   history?: HistoryEntry[];
   comment?: string;
   docker_version?: string;
+  /** Set by commit: the container the image was made from, and that container's config. */
+  container?: string;
+  container_config?: ImageRuntimeConfig;
 }
 
 /** An image as the image store knows it: its ID is the config digest, as in Docker. */

@@ -10,6 +10,40 @@ export interface CreateOptions {
   logPath: string;
   tty: boolean;
   openStdin: boolean;
+  /** Close the container's stdin when an attached client sends EOF (Docker's StdinOnce). */
+  stdinOnce?: boolean;
+}
+
+import type { LinuxResources, Process } from '../lib/oci/runtime-spec.js';
+
+/**
+ * A connection to a process's stdio held by its monitor: output arrives as it is produced (to
+ * connections open at the time), input goes to the process's stdin. Closing stdin (EOF) or the
+ * connection does not stop the process.
+ */
+export interface StdioSession {
+  onOutput(cb: (stream: 'stdout' | 'stderr', data: Buffer) => void): void;
+  /** Called once, when the monitor closes the connection (the process has ended) or on close(). */
+  onEnd(cb: () => void): void;
+  write(data: Buffer): void;
+  /** Sends EOF to the process's stdin (when the monitor was told to close it on disconnect). */
+  closeStdin(): void;
+  close(): void;
+}
+
+export interface ExecOptions {
+  containerId: string;
+  execId: string;
+  process: Process;
+  stdin: boolean;
+}
+
+/** A process started inside a running container; its stdio is connected before it runs. */
+export interface ExecProcess {
+  pid: number;
+  io: StdioSession;
+  /** Settles with the exit code once the process has ended and its output has been delivered. */
+  exitCode: Promise<number>;
 }
 
 export type RuntimeStatus = 'creating' | 'created' | 'running' | 'paused' | 'stopped';
@@ -35,6 +69,18 @@ export interface ContainerRuntime {
   exitCode(id: string): Promise<number | undefined>;
   /** Forgets the monitor's per-container files after an exit has been recorded. */
   cleanup(id: string): Promise<void>;
+  /** Runs a process in a running container (exec). */
+  exec(opts: ExecOptions): Promise<ExecProcess>;
+  /** A new connection to a running container's stdio (created with openStdin for input). */
+  attach(id: string): Promise<StdioSession>;
+  /** Sets the terminal size of a container (or of one of its exec processes). */
+  resize(target: { id: string; execId?: string }, height: number, width: number): Promise<void>;
+  /** Changes a running container's cgroup limits. */
+  update(id: string, resources: LinuxResources): Promise<void>;
+  /** The host pids of every process in the container. */
+  pids(id: string): Promise<number[]>;
+  /** Forgets an exec process's files once it has ended. */
+  cleanupExec(execId: string): Promise<void>;
   /** Calls `onExit(id)` whenever a container exits (also for exits that happened while nobody watched). */
   watchExits(onExit: (id: string) => void): () => void;
 }

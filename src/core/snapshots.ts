@@ -23,4 +23,12 @@ export interface Snapshotter {
   remove(key: string): Promise<void>;
   /** The directory holding an active snapshot's own changes (overlay's upper dir). */
   upperDir(key: string): string;
+  /**
+   * The committed layer directories beneath an active snapshot, topmost first (overlay's lowerdir
+   * order), for reading what the upper dir changed. NotImplemented for drivers whose upper dir
+   * is a full copy (vfs).
+   */
+  lowerDirs(key: string): Promise<string[]>;
+  /** Where a committed layer's files are (overlay: the layer's own diff; vfs: its full copy), for inspect. */
+  layerPath(chainId: string): string;
 }

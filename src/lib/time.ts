@@ -1,8 +1,13 @@
 const start = { ms: Date.now(), ns: process.hrtime.bigint() };
 
+/** Nanoseconds since the epoch (wall clock, with hrtime resolution). */
+export function nowNanos(): bigint {
+  return BigInt(start.ms) * 1_000_000n + (process.hrtime.bigint() - start.ns);
+}
+
 /** Now as RFC 3339 with nanoseconds in UTC (`2026-11-23T05:15:24.172464003Z`), as Docker prints times. */
 export function nowRfc3339Nano(): string {
-  const totalNs = BigInt(start.ms) * 1_000_000n + (process.hrtime.bigint() - start.ns);
+  const totalNs = nowNanos();
   const secs = totalNs / 1_000_000_000n;
   const frac = (totalNs % 1_000_000_000n).toString().padStart(9, '0');
   return `${new Date(Number(secs) * 1000).toISOString().slice(0, 19)}.${frac}Z`;

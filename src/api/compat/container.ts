@@ -1,4 +1,5 @@
 import type { ContainerRecord } from '../../core/containers.js';
+import { toMountPoints } from './mounts.js';
 import { humanDuration } from '../../lib/duration.js';
 import { unixSeconds, ZERO_TIME } from '../../lib/time.js';
 import type { ContainerInspect, ContainerSummary } from '../types/containers.js';
@@ -58,7 +59,7 @@ export function toSummary(rec: ContainerRecord): ContainerSummary {
     Status: statusString(rec),
     HostConfig: { NetworkMode: networkName(rec) },
     NetworkSettings: { Networks: networksOf(rec) },
-    Mounts: [],
+    Mounts: toMountPoints(rec.MountPoints),
   };
 }
 
@@ -96,13 +97,13 @@ export function toInspect(rec: ContainerRecord, driver: string): ContainerInspec
     AppArmorProfile: '',
     ExecIDs: null,
     HostConfig: {
-      Binds: null, NetworkMode: networkName(rec), PortBindings: {}, RestartPolicy: { Name: 'no', MaximumRetryCount: 0 },
+      Binds: null, VolumesFrom: null, VolumeDriver: '', NetworkMode: networkName(rec), PortBindings: {}, RestartPolicy: { Name: 'no', MaximumRetryCount: 0 },
       AutoRemove: false, Privileged: false, ReadonlyRootfs: false, CapAdd: null, CapDrop: null, Dns: [], DnsOptions: [], DnsSearch: [],
       ExtraHosts: null, LogConfig: { Type: 'k8s-file', Config: {} }, Memory: 0, MemorySwap: 0, CpuShares: 0, NanoCpus: 0,
       ...rec.HostConfig,
     },
     GraphDriver: { Name: driver, Data: null },
-    Mounts: [],
+    Mounts: toMountPoints(rec.MountPoints),
     Config: { ...rec.Config, Image: rec.ImageRef },
     NetworkSettings: {
       Bridge: '', SandboxID: '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0, Ports: {},

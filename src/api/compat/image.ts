@@ -54,3 +54,16 @@ export function toImageInspect(img: Image, driver: string): ImageInspect {
     Metadata: { LastTagTime: '0001-01-01T00:00:00Z' },
   };
 }
+
+/**
+ * `GraphDriver` of an image, given its layer dirs bottom first: overlay's top layer is the
+ * UpperDir and the rest the LowerDir (topmost first), as Docker's overlay2 reports; other
+ * drivers name the top layer's full copy.
+ */
+export function graphDriver(driver: string, layerDirs: string[]): ImageInspect['GraphDriver'] {
+  const top = layerDirs.at(-1);
+  if (top === undefined) return { Name: driver, Data: null };
+  if (driver !== 'overlayfs') return { Name: driver, Data: { Dir: top } };
+  const lower = layerDirs.slice(0, -1).reverse();
+  return { Name: driver, Data: { ...(lower.length ? { LowerDir: lower.join(':') } : {}), UpperDir: top } };
+}

@@ -1,13 +1,16 @@
-import type { Writable } from 'node:stream';
+import type { Duplex, Writable } from 'node:stream';
 import type { ContainerDeps } from '../../services/containers/deps.js';
+import { connectStdin } from '../../services/containers/stdin.js';
 import { queryBool, type RequestContext } from '../http.js';
 import { pipeOutput } from '../container-output.js';
+import { pumpInput } from '../stdio-pump.js';
 
 /**
  * `POST /containers/{id}/attach`: output from the moment of attaching (plus the log so far with
- * `logs=1`) until the container exits. Upgraded connections (what the docker CLI sends) get the
- * raw socket; plain requests a streamed response body.
- * TODO(interactive issue): stdin and TTY through conmon's attach socket.
+ * `logs=1`) until the container exits, read from its log. With `stdin=1` on an upgraded
+ * connection, the client's input goes to the container's stdin through conmon's attach socket
+ * (connected once the container runs); the detach keys end the session, and the client's EOF
+ * closes the container's stdin when the container has StdinOnce (conmon does that).
  */
 export async function handleAttach(deps: ContainerDeps, ctx: RequestContext): Promise<void> {
   const rec = deps.store.get(ctx.params.id!);
@@ -23,8 +26,37 @@ export async function handleAttach(deps: ContainerDeps, ctx: RequestContext): Pr
     ctx.res!.flushHeaders();
     out = ctx.res!;
   }
+  const detached = new AbortController();
+  if (ctx.hijack && queryBool(q, 'stdin') && rec.Config.OpenStdin === true) {
+    void attachStdin(deps, rec.Id, out as Duplex, q.get('detachKeys') ?? undefined, done).then((how) => {
+      if (how === 'detached') detached.abort();
+    });
+  }
+  const until = Promise.race([done, new Promise<void>((r) => detached.signal.addEventListener('abort', () => r()))]);
   const streams = { stdout: queryBool(q, 'stdout'), stderr: queryBool(q, 'stderr') };
   if (queryBool(q, 'logs')) await pipeOutput(rec, out, { ...streams });
-  if (queryBool(q, 'stream')) await pipeOutput(rec, out, { ...streams, tail: 0, follow: true, done });
+  if (queryBool(q, 'stream') && !detached.signal.aborted) await pipeOutput(rec, out, { ...streams, tail: 0, follow: true, done: until });
   out.end();
+}
+
+async function attachStdin(deps: ContainerDeps, id: string, conn: Duplex, detachKeys: string | undefined, exited: Promise<void>): Promise<string> {
+  const pending: Buffer[] = [];
+  let eof = false;
+  let session: { write(d: Buffer): void; closeStdin(): void } | undefined;
+  // Input typed before the container runs is kept until the socket is connected.
+  const how = pumpInput(conn, {
+    write: (d) => (session ? session.write(d) : void pending.push(d)),
+    closeStdin: () => (session ? session.closeStdin() : void (eof = true)),
+  }, detachKeys);
+  // The client's EOF is kept for the container; only a detach or a dropped connection cancels.
+  const cancelled = Promise.race([exited, how.then((h) => (h === 'eof' ? new Promise<never>(() => undefined) : h))]);
+  const io = await connectStdin(deps, id, cancelled);
+  if (io === undefined) return how;
+  session = io;
+  for (const d of pending.splice(0)) io.write(d);
+  if (eof) io.closeStdin();
+  const result = await Promise.race([how, exited.then(() => 'exited')]);
+  if (result !== 'eof') io.close();
+  else void exited.then(() => io.close());
+  return result;
 }

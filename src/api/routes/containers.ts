@@ -4,6 +4,8 @@ import { parseFilters } from '../../lib/filters.js';
 import { timeToNanos } from '../../lib/logs/k8s-file.js';
 import { createContainer } from '../../services/containers/create.js';
 import { handleAttach } from './attach.js';
+import { containerArchiveRoutes } from './container-archive.js';
+import { containerFsRoutes } from './container-fs.js';
 import { killContainer, restartContainer, startContainer, stopContainer } from '../../services/containers/lifecycle.js';
 import { LIST_FILTERS, listContainers } from '../../services/containers/list.js';
 import { removeContainer } from '../../services/containers/remove.js';
@@ -24,6 +26,7 @@ export function parseTimestamp(v: string | null): bigint | undefined {
 }
 
 export function containerRoutes(router: Router, deps: ContainerDeps): void {
+  containerFsRoutes(router, deps);
   router.add('POST', '/containers/create', async (ctx) => {
     const body = (await readJson<ContainerCreateRequest>(ctx.req)) ?? {};
     expectType(body, 'object', 'ContainerCreateRequest');
@@ -93,6 +96,7 @@ export function containerRoutes(router: Router, deps: ContainerDeps): void {
   });
 
   router.add('POST', '/containers/{id}/attach', (ctx) => handleAttach(deps, ctx));
+  containerArchiveRoutes(router, deps);
 }
 
 async function waitRoute(deps: ContainerDeps, ctx: RequestContext): Promise<void> {

@@ -1,7 +1,7 @@
-import type { ContainerConfig, ContainerStatus, HostConfig } from '../../core/containers.js';
+import type { ContainerConfig, ContainerStatus, HostConfig, MountSpec } from '../../core/containers.js';
 
 /** Docker Engine API v1.41 container shapes: shared by the server (compat/) and the client (CLI). */
-export type { ContainerConfig, HostConfig };
+export type { ContainerConfig, HostConfig, MountSpec };
 
 export interface ContainerCreateRequest extends ContainerConfig {
   HostConfig?: HostConfig;
@@ -105,4 +105,13 @@ export interface ContainerInspect {
 export interface ContainerWaitResponse {
   StatusCode: number;
   Error: { Message: string } | null;
+}
+
+/** `X-Docker-Container-Path-Stat` (base64 JSON) of `containers/{id}/archive`; mode is Go's os.FileMode. */
+export interface ContainerPathStat {
+  name: string;
+  size: number;
+  mode: number;
+  mtime: string;
+  linkTarget: string;
 }

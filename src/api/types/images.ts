@@ -48,3 +48,13 @@ export interface JsonMessage {
   errorDetail?: { message: string; code?: number };
   aux?: unknown;
 }
+
+/** `GET /images/{name}/history` item, newest first. */
+export interface ImageHistoryItem {
+  Id: string;
+  Created: number;
+  CreatedBy: string;
+  Tags: string[] | null;
+  Size: number;
+  Comment: string;
+}

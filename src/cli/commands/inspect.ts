@@ -4,7 +4,7 @@ import { engine, out } from '../context.js';
 import { StatusError } from '../errors.js';
 import { renderOne } from '../format/render.js';
 
-type Kind = 'container' | 'image';
+type Kind = 'container' | 'image' | 'volume';
 
 /** docker's inspect output: an indented JSON array, or one template line per object. */
 export async function printInspect(names: string[], format: string | undefined, fetch: (name: string) => Promise<unknown>, notFoundWord: string): Promise<void> {
@@ -27,12 +27,16 @@ async function inspectAny(name: string, type: Kind | undefined): Promise<unknown
   const api = engine();
   if (type === 'image') return api.imageInspect(name);
   if (type === 'container') return api.containerInspect(name);
-  try {
-    return await api.containerInspect(name);
-  } catch (err) {
-    if (!(err instanceof DaemonError && err.status === 404)) throw err;
-    return api.imageInspect(name);
+  if (type === 'volume') return api.volumeInspect(name);
+  const lookups: Array<(n: string) => Promise<unknown>> = [(n) => api.containerInspect(n), (n) => api.imageInspect(n)];
+  for (const fetch of lookups) {
+    try {
+      return await fetch(name);
+    } catch (err) {
+      if (!(err instanceof DaemonError && err.status === 404)) throw err;
+    }
   }
+  return api.volumeInspect(name);
 }
 
 export function inspectCommand(parent: Command): void {
@@ -44,7 +48,7 @@ export function inspectCommand(parent: Command): void {
     .option('--type <string>', 'Only inspect objects of the given type')
     .option('-s, --size', 'Display total file sizes if the type is container')
     .action(async (names: string[], flags: { format?: string; type?: string }) => {
-      if (flags.type !== undefined && flags.type !== 'container' && flags.type !== 'image') {
+      if (flags.type !== undefined && !['container', 'image', 'volume'].includes(flags.type)) {
         throw new StatusError(1, `"${flags.type}" is not a valid value for --type`);
       }
       const type = flags.type as Kind | undefined;

@@ -44,7 +44,7 @@ export function containerContext(c: ContainerSummary, trunc: boolean, now = Date
     Size: c.SizeRw !== undefined ? `${humanSize(c.SizeRw)} (virtual ${humanSize(c.SizeRootFs ?? 0)})` : '0B',
     Names: shownNames.join(','),
     Labels: Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(','),
-    Mounts: c.Mounts.map((m) => m.Name ?? m.Source).join(','),
+    Mounts: c.Mounts.map((m) => (trunc ? ellipsis(m.Name || m.Source, 15) : m.Name || m.Source)).join(','),
     Networks: Object.keys(c.NetworkSettings?.Networks ?? {}).join(','),
     LocalVolumes: String(c.Mounts.filter((m) => m.Driver === 'local').length),
     Label: (name: string) => labels[name] ?? '',

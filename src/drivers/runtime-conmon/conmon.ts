@@ -2,7 +2,11 @@ import { spawn } from 'node:child_process';
 import { watch } from 'node:fs';
 import { access, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ContainerRuntime, CreateOptions, RuntimeState } from '../../core/runtime.js';
+import type { ContainerRuntime, CreateOptions, ExecOptions, ExecProcess, RuntimeState, StdioSession } from '../../core/runtime.js';
+import type { LinuxResources } from '../../lib/oci/runtime-spec.js';
+import { connectAttachSocket } from './attach-socket.js';
+import { writeResize } from './ctl.js';
+import { spawnExec } from './exec.js';
 import { BerthError, isErrno } from '../../core/errdefs.js';
 import { mkdirp } from '../../lib/atomic-file.js';
 import { run } from '../../lib/exec.js';
@@ -22,16 +26,18 @@ export class ConmonRuntime implements ContainerRuntime {
   private readonly runcRoot: string;
   private readonly exitDir: string;
   readonly socketDir: string;
+  private readonly execDir: string;
 
   private constructor(private readonly opts: ConmonRuntimeOptions) {
     this.runcRoot = join(opts.stateDir, 'runc');
     this.exitDir = join(opts.stateDir, 'exits');
     this.socketDir = join(opts.stateDir, 'sockets');
+    this.execDir = join(opts.stateDir, 'exec');
   }
 
   static async open(opts: ConmonRuntimeOptions): Promise<ConmonRuntime> {
     const rt = new ConmonRuntime(opts);
-    for (const d of [rt.runcRoot, rt.exitDir, rt.socketDir]) await mkdirp(d);
+    for (const d of [rt.runcRoot, rt.exitDir, rt.socketDir, rt.execDir]) await mkdirp(d);
     return rt;
   }
 
@@ -50,6 +56,9 @@ export class ConmonRuntime implements ContainerRuntime {
     ];
     if (o.tty) args.push('-t');
     if (o.openStdin) args.push('-i');
+    // Docker closes a container's stdin on the attached client's EOF only with StdinOnce, and
+    // never for a TTY (a detached `run -it` keeps its shell).
+    if (o.openStdin && (!o.stdinOnce || o.tty)) args.push('--leave-stdin-open');
     return new Promise((resolve, reject) => {
       // fd 3 is conmon's sync pipe: it answers {"data": pid} or {"data": -1, "message": …}.
       const child = spawn(this.opts.conmon, args, {
@@ -88,6 +97,38 @@ export class ConmonRuntime implements ContainerRuntime {
 
   async start(id: string): Promise<void> {
     await this.runc(['start', id]);
+  }
+
+  exec(o: ExecOptions): Promise<ExecProcess> {
+    const p = { conmon: this.opts.conmon, runtime: this.opts.runtime, runcRoot: this.runcRoot, socketDir: this.socketDir };
+    return spawnExec({ ...p, dir: this.execPath(o.execId) }, o);
+  }
+
+  private execPath(execId: string): string {
+    return join(this.execDir, execId.slice(0, 16));
+  }
+
+  async cleanupExec(execId: string): Promise<void> {
+    await rm(this.execPath(execId), { recursive: true, force: true });
+    await rm(join(this.socketDir, execId.slice(0, 16)), { force: true });
+  }
+
+  attach(id: string): Promise<StdioSession> {
+    return connectAttachSocket(join(this.socketDir, id));
+  }
+
+  async resize(target: { id: string; execId?: string }, height: number, width: number): Promise<void> {
+    const dir = target.execId === undefined ? join(this.socketDir, target.id) : this.execPath(target.execId);
+    await writeResize(join(dir, 'ctl'), height, width);
+  }
+
+  async update(id: string, resources: LinuxResources): Promise<void> {
+    await this.runc(['update', '-r', '-', id], JSON.stringify(resources));
+  }
+
+  async pids(id: string): Promise<number[]> {
+    const { stdout } = await this.runc(['ps', '--format', 'json', id]);
+    return (JSON.parse(stdout) as number[] | null) ?? [];
   }
 
   async kill(id: string, signal: string): Promise<void> {

@@ -122,6 +122,15 @@ export class OverlaySnapshotter implements Snapshotter {
   upperDir(key: string): string {
     return join(this.activeDir(key), 'upper');
   }
+
+  layerPath(chainId: string): string {
+    return join(this.layerDir(chainId), 'diff');
+  }
+
+  async lowerDirs(key: string): Promise<string[]> {
+    const parent = (await readFile(join(this.activeDir(key), 'parent'), 'utf8')).trim();
+    return parent === '' ? [] : (await this.lowerChain(parent)).map((l) => join(this.root, l));
+  }
 }
 
 /** True when this kernel and filesystem can mount overlay with a lower, upper and work dir here. */

@@ -3,7 +3,7 @@ import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Snapshotter } from '../../core/snapshots.js';
-import { isErrno } from '../../core/errdefs.js';
+import { isErrno, notImplemented } from '../../core/errdefs.js';
 import { extractLayer } from '../../lib/archive/extract.js';
 import { mkdirp } from '../../lib/atomic-file.js';
 import { run } from '../../lib/exec.js';
@@ -88,5 +88,13 @@ export class VfsSnapshotter implements Snapshotter {
 
   upperDir(key: string): string {
     return join(this.root, 'active', key, 'upper');
+  }
+
+  layerPath(chainId: string): string {
+    return join(this.layerDir(chainId), 'diff');
+  }
+
+  lowerDirs(_key: string): Promise<string[]> {
+    return Promise.reject(notImplemented('reading a container\'s changes is not supported with the vfs storage driver'));
   }
 }

@@ -27,7 +27,7 @@ export type EntryType = (typeof ENTRY_TYPES)[number];
 
 export interface Ctx {
   root: Root;
-  whiteouts: WhiteoutMode;
+  whiteouts: WhiteoutMode | 'none';
   /** Overlay mode: paths this layer replaced by a whiteout device (see makeOpaque). */
   whitedOut: Set<string>;
 }

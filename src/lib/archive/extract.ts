@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { extract as tarExtract, type Headers } from 'tar-stream';
 import { BerthError, internal, invalidArgument } from '../../core/errdefs.js';
 import { applyDirTimes, ENTRY_TYPES, writeEntry, type Ctx, type Entry, type EntryType } from './entries.js';
-import { cleanEntryPath, newRoot } from './safe-path.js';
+import { absPath, cleanEntryPath, lstatOrNull, newRoot } from './safe-path.js';
 import { applyWhiteout, classifyWhiteout, type WhiteoutMode } from './whiteout.js';
 import { captureXattrs, xattrsFromStrings, type Xattrs } from './xattr.js';
 
@@ -15,8 +15,20 @@ export interface ExtractResult {
 }
 
 export interface ExtractOptions {
-  /** 'overlay' (default): whiteouts become overlayfs whiteouts; 'apply': they delete from dest. */
-  whiteouts?: WhiteoutMode;
+  /**
+   * 'overlay' (default): whiteouts become overlayfs whiteouts; 'apply': they delete from dest;
+   * 'none': `.wh.` names are ordinary files (copying into a container, as `docker cp` does).
+   */
+  whiteouts?: WhiteoutMode | 'none';
+  /** Owner for every entry instead of the tar's uid/gid (`docker cp` without `-a`). */
+  owner?: { uid: number; gid: number };
+  /** Fail instead of replacing a directory with a non-directory or the other way round. */
+  noOverwriteDirNonDir?: boolean;
+  /**
+   * `dest` is a path through an open directory fd (`/proc/<pid>/fd/<n>`): used as given rather
+   * than resolved to a name, so the directory cannot be swapped out from under the extraction.
+   */
+  pinnedDest?: boolean;
 }
 
 type TarHeader = Headers & { pax?: Record<string, string> | null };
@@ -29,7 +41,7 @@ type TarHeader = Headers & { pax?: Record<string, string> | null };
  * is destroyed, since what is left of it is useless and would otherwise hold its resources.
  */
 export async function extractLayer(input: NodeJS.ReadableStream | Readable, dest: string, opts: ExtractOptions = {}): Promise<ExtractResult> {
-  const ctx: Ctx = { root: newRoot(await realpath(dest)), whiteouts: opts.whiteouts ?? 'overlay', whitedOut: new Set() };
+  const ctx: Ctx = { root: newRoot(opts.pinnedDest ? dest : await realpath(dest)), whiteouts: opts.whiteouts ?? 'overlay', whitedOut: new Set() };
   const result: ExtractResult = { files: 0, bytes: 0 };
   const ex = tarExtract();
   const takeXattrs = captureXattrs(ex);
@@ -52,7 +64,7 @@ export async function extractLayer(input: NodeJS.ReadableStream | Readable, dest
       // A truncated tar destroys the entry stream, possibly before we start reading it; without
       // a listener that error would be uncaught. It still reaches us through ex's 'error'.
       data.on('error', () => undefined);
-      current = handleEntry(ctx, header, data, xattrs, result).then(() => next(), fail);
+      current = handleEntry(ctx, opts, header, data, xattrs, result).then(() => next(), fail);
     });
     ex.on('error', (err: Error) => fail(tarError(err, result.files)));
     // tar-stream can finish while the last (empty) entry is still being written: wait for it.
@@ -70,18 +82,21 @@ export async function extractLayer(input: NodeJS.ReadableStream | Readable, dest
   return result;
 }
 
-async function handleEntry(ctx: Ctx, h: TarHeader, data: Readable, xattrs: Xattrs, result: ExtractResult): Promise<void> {
+async function handleEntry(ctx: Ctx, opts: ExtractOptions, h: TarHeader, data: Readable, xattrs: Xattrs, result: ExtractResult): Promise<void> {
   result.files++;
   try {
     const rel = cleanEntryPath(h.name);
     if (h.type !== 'file' && h.type !== 'contiguous-file') await drain(data);
-    const wh = classifyWhiteout(rel, h.name);
-    if (wh !== null) {
+    const wh = ctx.whiteouts === 'none' ? null : classifyWhiteout(rel, h.name);
+    if (wh !== null && ctx.whiteouts !== 'none') {
       await drain(data);
       await applyWhiteout(ctx.root, wh, h.name, ctx.whiteouts, ctx.whitedOut);
       return;
     }
-    result.bytes += await writeEntry(ctx, toEntry(h, rel, xattrs), data);
+    const entry = toEntry(h, rel, xattrs);
+    if (opts.owner) Object.assign(entry, opts.owner);
+    if (opts.noOverwriteDirNonDir) await checkDirNonDir(ctx, entry);
+    result.bytes += await writeEntry(ctx, entry, data);
   } catch (err) {
     if (err instanceof BerthError) throw err;
     throw internal(`archive/tar: extracting "${h.name}": ${(err as Error).message}`, err);
@@ -113,6 +128,15 @@ function toEntry(h: TarHeader, rel: string, xattrs: Xattrs): Entry {
     devminor: h.devminor ?? 0,
     xattrs,
   };
+}
+
+/** Docker's NoOverwriteDirNonDir: a directory and a non-directory never replace each other. */
+async function checkDirNonDir(ctx: Ctx, e: Entry): Promise<void> {
+  if (e.rel === '') return;
+  const st = await lstatOrNull(absPath(ctx.root, e.rel));
+  if (st === null) return;
+  if (st.isDirectory() && e.type !== 'directory') throw invalidArgument(`cannot overwrite directory "/${e.rel}" with non-directory "${e.name}"`);
+  if (!st.isDirectory() && e.type === 'directory') throw invalidArgument(`cannot overwrite non-directory "/${e.rel}" with directory "${e.name}"`);
 }
 
 async function drain(data: Readable): Promise<void> {

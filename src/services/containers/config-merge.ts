@@ -21,7 +21,8 @@ export function mergeImageConfig(c: ContainerConfig, img: ImageRuntimeConfig | u
   out.User = c.User || i.User || '';
   out.Labels = { ...(i.Labels ?? {}), ...(c.Labels ?? {}) };
   out.ExposedPorts = { ...(i.ExposedPorts ?? {}), ...(c.ExposedPorts ?? {}) };
-  out.Volumes = { ...(i.Volumes ?? {}), ...(c.Volumes ?? {}) };
+  const volumes = { ...(i.Volumes ?? {}), ...(c.Volumes ?? {}) };
+  out.Volumes = Object.keys(volumes).length > 0 ? volumes : null; // Docker shows null when neither has any
   out.StopSignal = c.StopSignal || i.StopSignal;
   return out;
 }

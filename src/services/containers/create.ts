@@ -10,6 +10,8 @@ import type { ContainerDeps } from './deps.js';
 import { mergeImageConfig } from './config-merge.js';
 import { writeEtcFiles } from './etc-files.js';
 import { generateName } from './names.js';
+import { publishContainerEvent } from './events.js';
+import { anonymousVolumes, releaseVolumes, resolveMounts } from './mounts/resolve.js';
 
 export interface CreateRequest {
   name?: string;
@@ -41,6 +43,7 @@ export async function createContainer(deps: ContainerDeps, req: CreateRequest): 
   const dir = deps.store.dir(id);
   const hostname = hostConfig.NetworkMode === 'host' ? osHostname() : config.Hostname || id.slice(0, 12);
   config.Hostname = hostname;
+  const mounts = await resolveMounts(deps, config, hostConfig);
   const rec: ContainerRecord = {
     Id: id,
     Name: name,
@@ -53,6 +56,7 @@ export async function createContainer(deps: ContainerDeps, req: CreateRequest): 
     ImageRef: imageName,
     State: { Status: 'created', Pid: 0, ExitCode: 0, Error: '', StartedAt: ZERO_TIME, FinishedAt: ZERO_TIME, OOMKilled: false },
     RestartCount: 0,
+    MountPoints: mounts,
     Paths: {
       Bundle: dir,
       Rootfs: join(dir, 'rootfs'),
@@ -62,8 +66,8 @@ export async function createContainer(deps: ContainerDeps, req: CreateRequest): 
       ResolvConfPath: join(dir, 'resolv.conf'),
     },
   };
-  await mkdir(dir, { recursive: true, mode: 0o710 });
   try {
+    await mkdir(dir, { recursive: true, mode: 0o710 });
     await writeEtcFiles(rec, hostname);
     const chain = chainIds(image.config.rootfs.diff_ids);
     await deps.snapshotter.prepare(id, chain.length ? chain[chain.length - 1]! : null);
@@ -72,9 +76,10 @@ export async function createContainer(deps: ContainerDeps, req: CreateRequest): 
   } catch (err) {
     await deps.snapshotter.remove(id);
     await deps.store.delete(id);
+    await releaseVolumes(deps.volumes, anonymousVolumes(mounts));
     throw err;
   }
-  deps.events.publish('container', 'create', id, { name, image: imageName });
+  publishContainerEvent(deps.events, rec, 'create');
   return { Id: id, Warnings: [] };
 }
 

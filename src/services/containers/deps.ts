@@ -3,6 +3,7 @@ import type { ContainerRuntime } from '../../core/runtime.js';
 import type { Snapshotter } from '../../core/snapshots.js';
 import type { KeyedLock } from '../../lib/keyed-lock.js';
 import type { EventBus } from '../events.js';
+import type { VolumeDeps } from '../volumes/deps.js';
 import type { ContainerStore } from './store.js';
 import type { ExitWaiters } from './wait.js';
 
@@ -15,6 +16,8 @@ export interface ContainerDeps {
   locks: KeyedLock;
   waiters: ExitWaiters;
   events: EventBus;
+  /** Volumes for -v/--mount/VOLUME (their `containers` is this store). */
+  volumes: VolumeDeps;
   /** Containers in the middle of a restart: their exit must not trigger --rm. */
   restarting: Set<string>;
   host: { hostname: string; nofile: { soft: number; hard: number } };

@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import { access, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerRecord } from '../../core/containers.js';
@@ -9,6 +10,8 @@ import { finishRemoval } from './remove.js';
 import { parseSignal } from './signals.js';
 import { buildSpec } from './spec/build.js';
 import { resolveUser } from './spec/user.js';
+import { prepareMounts } from './mounts/prepare.js';
+import { publishContainerEvent } from './events.js';
 
 const isLive = (r: ContainerRecord): boolean => r.State.Status === 'running' || r.State.Status === 'paused';
 
@@ -28,6 +31,7 @@ export async function startContainer(deps: ContainerDeps, ref: string): Promise<
     await ensureLayers(deps, rec);
     if (!(await deps.snapshotter.isMounted(rec.Paths.Rootfs))) await deps.snapshotter.mount(rec.Id, rec.Paths.Rootfs);
     try {
+      await prepareMounts(deps.volumes.driver, rec);
       const user = await resolveUser(rec.Paths.Rootfs, rec.Config.User);
       const spec = buildSpec({ record: rec, rootfs: rec.Paths.Rootfs, user, hostname: rec.Config.Hostname ?? '', hostNofile: deps.host.nofile });
       await writeFile(join(rec.Paths.Bundle, 'config.json'), JSON.stringify(spec));
@@ -39,6 +43,7 @@ export async function startContainer(deps: ContainerDeps, ref: string): Promise<
         logPath: rec.Paths.LogPath,
         tty: rec.Config.Tty === true,
         openStdin: rec.Config.OpenStdin === true,
+        stdinOnce: rec.Config.StdinOnce === true,
       });
       await deps.runtime.start(rec.Id);
       rec.State = { ...rec.State, Status: 'running', Pid: pid, ExitCode: 0, Error: '', StartedAt: nowRfc3339Nano(), OOMKilled: false };
@@ -56,7 +61,7 @@ export async function startContainer(deps: ContainerDeps, ref: string): Promise<
     if (failed && rec.HostConfig.AutoRemove === true) await finishRemoval(deps, rec.Id);
     throw err;
   });
-  deps.events.publish('container', 'start', rec.Id, { name: rec.Name, image: rec.ImageRef });
+  publishContainerEvent(deps.events, rec, 'start');
 }
 
 /** Docker's codes for a process that could not be started: 127 not found, 126 not runnable. */
@@ -82,7 +87,7 @@ export async function killContainer(deps: ContainerDeps, ref: string, signal = '
   const sig = parseSignal(signal);
   if (!isLive(rec)) throw conflict(`Cannot kill container: ${ref}: Container ${rec.Id} is not running`);
   await deps.runtime.kill(rec.Id, sig);
-  deps.events.publish('container', 'kill', rec.Id, { name: rec.Name, image: rec.ImageRef, signal: sig.replace(/^SIG/, '') });
+  publishContainerEvent(deps.events, rec, 'kill', { signal: String(constants.signals[sig as NodeJS.Signals] ?? sig) });
 }
 
 /**
@@ -100,7 +105,7 @@ export async function stopContainer(deps: ContainerDeps, ref: string, timeout?: 
     await signalIgnoringGone(deps, rec.Id, 'SIGKILL');
   }
   await exited;
-  deps.events.publish('container', 'stop', rec.Id, { name: rec.Name, image: rec.ImageRef });
+  publishContainerEvent(deps.events, rec, 'stop');
 }
 
 async function signalIgnoringGone(deps: ContainerDeps, id: string, sig: string): Promise<void> {
@@ -134,7 +139,7 @@ export async function restartContainer(deps: ContainerDeps, ref: string, timeout
     deps.restarting.delete(rec.Id);
   }
   await startContainer(deps, ref);
-  deps.events.publish('container', 'restart', rec.Id, { name: rec.Name, image: rec.ImageRef });
+  publishContainerEvent(deps.events, rec, 'restart');
 }
 
 /**
@@ -166,7 +171,7 @@ export async function handleExit(deps: ContainerDeps, id: string, onAutoRemove: 
     return fresh ? exitCode : undefined;
   });
   if (code === undefined) return;
-  deps.events.publish('container', 'die', id, { name: rec.Name, image: rec.ImageRef, exitCode: String(code) });
+  publishContainerEvent(deps.events, rec, 'die', { exitCode: String(code) });
   deps.waiters.notifyExit(id, code);
   if (autoRemove) await onAutoRemove(id);
 }

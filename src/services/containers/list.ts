@@ -32,6 +32,7 @@ export function listContainers(all: ContainerRecord[], images: ImageStore, opts:
     if (f.has('status') && !f.get('status')!.includes(c.State.Status)) return false;
     if (f.has('exited') && !(c.State.Status === 'exited' && f.get('exited')!.includes(String(c.State.ExitCode)))) return false;
     if (f.has('label') && !matchLabels(c.Config.Labels, f.get('label')!)) return false;
+    if (f.has('volume') && !f.get('volume')!.some((v) => (c.MountPoints ?? []).some((m) => m.Name === v || m.Destination === v))) return false;
     if (ancestors.length && !ancestors.some((a) => c.Image === a || c.ImageRef === a)) return false;
     if (before && c.Created >= before.Created) return false;
     if (since && c.Created <= since.Created) return false;

@@ -1,5 +1,7 @@
 import type { ContainerDeps } from './deps.js';
 import { conflict } from '../../core/errdefs.js';
+import { publishContainerEvent } from './events.js';
+import { anonymousVolumes, releaseVolumes } from './mounts/resolve.js';
 
 /** Removes a container (Docker: 409 when running and not forced; `force` kills it first). */
 export async function removeContainer(deps: ContainerDeps, ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
@@ -14,11 +16,14 @@ export async function removeContainer(deps: ContainerDeps, ref: string, opts: { 
     await deps.runtime.kill(rec.Id, 'SIGKILL').catch(() => undefined);
     await exited;
   }
-  await finishRemoval(deps, rec.Id);
+  await finishRemoval(deps, rec.Id, opts.volumes);
 }
 
-/** The part of removal that also runs for --rm after exit and after a crash mid-removal. */
-export async function finishRemoval(deps: ContainerDeps, id: string): Promise<void> {
+/**
+ * The part of removal that also runs for --rm after exit and after a crash mid-removal. Anonymous
+ * volumes go too with `rm -v` and for `--rm` containers (Docker's), unless another container uses them.
+ */
+export async function finishRemoval(deps: ContainerDeps, id: string, removeVolumes = false): Promise<void> {
   const rec = deps.store.find(id);
   if (rec === undefined || rec.Id !== id) return;
   await deps.locks.run(id, async () => {
@@ -33,6 +38,7 @@ export async function finishRemoval(deps: ContainerDeps, id: string): Promise<vo
     await deps.snapshotter.remove(id);
     await deps.store.delete(id);
   });
-  deps.events.publish('container', 'destroy', id, { name: rec.Name, image: rec.ImageRef });
+  if (removeVolumes || rec.HostConfig.AutoRemove === true) await releaseVolumes(deps.volumes, anonymousVolumes(rec.MountPoints));
+  publishContainerEvent(deps.events, rec, 'destroy');
   deps.waiters.notifyRemoved(id, rec.State.ExitCode);
 }

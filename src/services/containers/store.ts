@@ -79,6 +79,15 @@ export class ContainerStore {
     this.index(rec);
   }
 
+  /** Gives a container a new name (validated and claimed as for a new container). */
+  async rename(rec: ContainerRecord, newName: string): Promise<void> {
+    const clean = this.checkName(newName);
+    const old = rec.Name;
+    rec.Name = clean;
+    await this.save(rec);
+    this.byName.delete(old);
+  }
+
   /** Forgets a container and deletes its directory (record first, so a crash leaves no half record). */
   async delete(id: string): Promise<void> {
     const rec = this.byId.get(id);

@@ -1,5 +1,6 @@
 import type { ContentStore } from '../../core/content.js';
 import type { ImageStore } from '../../core/images.js';
+import type { ContainerRuntime } from '../../core/runtime.js';
 import type { Snapshotter } from '../../core/snapshots.js';
 import type { EventBus } from '../events.js';
 import type { ContainerStore } from '../containers/store.js';
@@ -9,5 +10,9 @@ export interface ImageDeps {
   images: ImageStore;
   snapshotter: Snapshotter;
   containers: ContainerStore;
+  /** For commit: a running container is paused while its changes are read. */
+  runtime: ContainerRuntime;
   events: EventBus;
+  /** A directory on the data root's filesystem for temporary files (load spools). */
+  scratch: string;
 }

@@ -4,6 +4,7 @@ import { chainIds, type Digest } from '../../lib/digest.js';
 import type { OciManifest } from '../../lib/oci/image-spec.js';
 import { familiarString, fullName, parseNormalizedNamed } from '../../lib/reference.js';
 import type { ImageDeps } from './deps.js';
+import { hasDescendants } from './lineage.js';
 
 export type DeleteItem = { Untagged: string } | { Deleted: string };
 
@@ -16,15 +17,18 @@ export async function removeImage(deps: ImageDeps, ref: string, opts: { force?: 
   const byName = isNameOf(img, ref);
   const users = deps.containers.all().filter((c) => c.Image === img.id);
   const running = users.find((c) => c.State.Status === 'running' || c.State.Status === 'paused');
+  // A parent of other local images keeps its layers for them: its last name can go, the image cannot.
+  const hasChildren = hasDescendants(img, deps.images.list());
 
   if (byName !== undefined) {
     const lastName = img.names.length === 1;
     if (lastName && users.length > 0 && !opts.force) {
       throw conflict(`conflict: unable to remove repository reference "${displayName(ref)}" (must force) - container ${short(users[0]!.Id)} is using its referenced image ${short(img.id)}`);
     }
-    if (!lastName || users.length > 0) return [await untag(deps, img, byName)];
+    if (!lastName || users.length > 0 || hasChildren) return [await untag(deps, img, byName)];
   } else {
     if (running) throw conflict(`conflict: unable to delete ${short(img.id)} (cannot be forced) - image is being used by running container ${short(running.Id)}`);
+    if (hasChildren) throw conflict(`conflict: unable to delete ${short(img.id)} (cannot be forced) - image has dependent child images`);
     if (users.length > 0 && !opts.force) {
       throw conflict(`conflict: unable to delete ${short(img.id)} (must be forced) - image is being used by stopped container ${short(users[0]!.Id)}`);
     }

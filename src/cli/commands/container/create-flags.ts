@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ContainerCreateRequest, HostConfig } from '../../../api/types/containers.js';
 import { collect, int } from '../../options.js';
+import { addMountFlags, mountRequest, type MountFlags } from './mount-flags.js';
 
 /** The flags `run` and `create` share, declared once. */
 export function addCreateFlags(cmd: Command): Command {
-  return cmd
+  return addMountFlags(cmd)
     .option('--name <string>', 'Assign a name to the container')
     .option('-e, --env <list>', 'Set environment variables', collect)
     .option('--env-file <list>', 'Read in a file of environment variables', collect)
@@ -39,7 +40,7 @@ export function addCreateFlags(cmd: Command): Command {
     .option('--ulimit <list>', 'Ulimit options', collect);
 }
 
-export interface CreateFlags {
+export interface CreateFlags extends MountFlags {
   name?: string;
   env?: string[];
   envFile?: string[];
@@ -99,7 +100,7 @@ export function readKeyValueFile(path: string, fromEnv: boolean): string[] {
 }
 
 /** `-e KEY` (no `=`) copies KEY from the CLI's environment, or is dropped when unset. */
-function envEntry(e: string): string {
+export function envEntry(e: string): string {
   if (e.includes('=')) return e;
   const v = process.env[e];
   return v === undefined ? '' : `${e}=${v}`;
@@ -124,7 +125,9 @@ export function buildCreateRequest(flags: CreateFlags, image: string, command: s
   const env = [...(flags.envFile ?? []).flatMap((f) => readKeyValueFile(f, true)), ...(flags.env ?? []).map(envEntry)].filter((e) => e !== '');
   const cpus = flags.cpus === undefined ? undefined : Number(flags.cpus);
   if (cpus !== undefined && Number.isNaN(cpus)) throw new InvalidArgumentError(`invalid argument "${flags.cpus}" for "--cpus" flag`);
+  const mounts = mountRequest(flags);
   const hostConfig: HostConfig = {
+    ...mounts.host,
     NetworkMode: flags.network ?? flags.net ?? 'default',
     Dns: flags.dns ?? [],
     DnsSearch: flags.dnsSearch ?? [],
@@ -144,21 +147,24 @@ export function buildCreateRequest(flags: CreateFlags, image: string, command: s
     Ulimits: ulimits(flags.ulimit) ?? null,
     ...extraHost,
   };
+  // docker: a detached container attaches nothing, so its stdin stays open (no StdinOnce).
+  const attached = (flags as { detach?: boolean }).detach !== true;
   return {
     Hostname: flags.hostname ?? '',
     User: flags.user ?? '',
-    AttachStdin: flags.interactive ?? false,
-    AttachStdout: true,
-    AttachStderr: true,
+    AttachStdin: attached && (flags.interactive ?? false),
+    AttachStdout: attached,
+    AttachStderr: attached,
     Tty: flags.tty ?? false,
     OpenStdin: flags.interactive ?? false,
-    StdinOnce: flags.interactive ?? false,
+    StdinOnce: attached && (flags.interactive ?? false),
     Env: env,
     Cmd: command.length ? command : null,
     Image: image,
     WorkingDir: flags.workdir ?? '',
     Entrypoint: flags.entrypoint === undefined ? null : flags.entrypoint === '' ? [''] : [flags.entrypoint],
     Labels: labelsOf(flags) ?? {},
+    Volumes: mounts.volumes,
     StopSignal: flags.stopSignal,
     StopTimeout: flags.stopTimeout ?? null,
     HostConfig: hostConfig,

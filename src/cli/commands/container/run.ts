@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { DaemonError } from '../../../client/errors.js';
 import { readJsonMessages } from '../../../client/engine.js';
-import { copyRaw, demux } from '../../../client/stdcopy.js';
+import { runSession } from '../../stdio-session.js';
 import { familiarString, parseNormalizedNamed } from '../../../lib/reference.js';
 import { engine, out } from '../../context.js';
 import { describe, StatusError } from '../../errors.js';
@@ -11,6 +11,7 @@ interface RunFlags extends CreateFlags {
   detach?: boolean;
   rm?: boolean;
   sigProxy?: boolean;
+  detachKeys?: string;
 }
 
 /** docker's exit codes for a container that could not start: 127 not found, 126 not runnable, else 125. */
@@ -48,7 +49,8 @@ export function runCommand(program: Command): void {
       .passThroughOptions()
       .option('-d, --detach', 'Run container in background and print container ID')
       .option('--rm', 'Automatically remove the container and its associated anonymous volumes when it exits')
-      .option('--no-sig-proxy', 'Do not proxy received signals to the process'),
+      .option('--no-sig-proxy', 'Do not proxy received signals to the process')
+      .option('--detach-keys <string>', 'Override the key sequence for detaching a container'),
   ).action(async (image: string, command: string[], flags: RunFlags) => {
     const fail = (err: unknown, status = 125): never => {
       throw new StatusError(status, `berth: ${describe(err)}\n\nRun 'berth run --help' for more information`);
@@ -61,11 +63,15 @@ export function runCommand(program: Command): void {
       return;
     }
     const tty = flags.tty === true;
-    const stream = await api.containerAttach(id, { stream: true, stdout: true, stderr: true });
+    const stdin = flags.interactive === true;
+    const stream = await api.containerAttach(id, { stream: true, stdin, stdout: true, stderr: true, detachKeys: flags.detachKeys });
     const { result } = await api.containerWait(id, flags.rm ? 'removed' : 'next-exit');
-    const copying = tty ? copyRaw(stream, process.stdout) : demux(stream, process.stdout, process.stderr);
+    let markStarted = (): void => undefined;
+    const started = new Promise<void>((r) => (markStarted = r));
+    const copying = runSession(stream, { tty, stdin, resize: (h, w) => api.containerResize(id, h, w), started });
     try {
       await api.containerStart(id);
+      markStarted();
     } catch (err) {
       stream.destroy();
       await copying.catch(() => undefined);
@@ -75,6 +81,8 @@ export function runCommand(program: Command): void {
     const stopProxy = flags.sigProxy === false || tty ? () => undefined : proxySignals(id);
     try {
       await copying;
+      // The stream also ends when the user detaches; an exit is recorded before its stream ends.
+      if (stdin && (await api.containerInspect(id).then((i) => i.State.Running, () => false))) return;
       const { StatusCode } = await result;
       if (StatusCode !== 0) throw new StatusError(StatusCode);
     } finally {

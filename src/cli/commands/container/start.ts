@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { copyRaw, demux } from '../../../client/stdcopy.js';
 import { engine, out } from '../../context.js';
 import { forEachTarget, StatusError } from '../../errors.js';
+import { attachSession } from './attach.js';
 
 export function startCommand(parent: Command): void {
   parent
@@ -9,18 +9,15 @@ export function startCommand(parent: Command): void {
     .description('Start one or more stopped containers')
     .argument('<container...>')
     .option('-a, --attach', "Attach STDOUT/STDERR and forward signals")
-    .action(async (containers: string[], flags: { attach?: boolean }) => {
+    .option('-i, --interactive', "Attach container's STDIN")
+    .option('--detach-keys <string>', 'Override the key sequence for detaching a container')
+    .action(async (containers: string[], flags: { attach?: boolean; interactive?: boolean; detachKeys?: string }) => {
       const api = engine();
-      if (flags.attach) {
+      if (flags.attach || flags.interactive) {
         if (containers.length > 1) throw new StatusError(1, 'you cannot start and attach multiple containers at once');
         const info = await api.containerInspect(containers[0]!);
-        const stream = await api.containerAttach(info.Id, { stream: true, stdout: true, stderr: true });
-        const { result } = await api.containerWait(info.Id, 'next-exit');
-        const copying = info.Config.Tty ? copyRaw(stream, process.stdout) : demux(stream, process.stdout, process.stderr);
-        await api.containerStart(info.Id);
-        await copying;
-        const { StatusCode } = await result;
-        if (StatusCode !== 0) throw new StatusError(StatusCode);
+        const stdin = flags.interactive === true && info.Config.OpenStdin === true;
+        await attachSession(api, info.Id, { stdin, tty: info.Config.Tty === true, detachKeys: flags.detachKeys, start: true });
         return;
       }
       await forEachTarget(containers, async (c) => {

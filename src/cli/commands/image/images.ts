@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { engine, out } from '../../context.js';
-import { IMAGES_DEFAULT, IMAGES_HEADERS, imageContexts } from '../../format/images.js';
+import { IMAGES_DEFAULT, IMAGES_DIGESTS, IMAGES_HEADERS, imageContexts } from '../../format/images.js';
 import { renderRows } from '../../format/render.js';
 import { collect, filtersJson } from '../../options.js';
 
@@ -33,6 +33,6 @@ export function imagesCommand(parent: Command, name = 'images'): void {
         out(ids.map((id) => `${id}\n`).join(''));
         return;
       }
-      out(renderRows(flags.format ?? IMAGES_DEFAULT, rows, IMAGES_HEADERS));
+      out(renderRows(flags.format ?? (flags.digests ? IMAGES_DIGESTS : IMAGES_DEFAULT), rows, IMAGES_HEADERS));
     });
 }

@@ -1,9 +1,8 @@
-import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { readJsonMessages } from '../../../client/engine.js';
 import { engine, out } from '../../context.js';
-import { StatusError } from '../../errors.js';
+import { openInputFile } from '../../input-file.js';
 import { collect } from '../../options.js';
 
 export function importCommand(parent: Command): void {
@@ -16,17 +15,12 @@ export function importCommand(parent: Command): void {
     .option('-m, --message <string>', 'Set commit message for imported image')
     .option('--platform <string>', 'Set platform if server is multi-platform capable')
     .action(async (file: string, reference: string | undefined, flags: { change?: string[]; message?: string }) => {
-      let body: Readable;
+      // A URL is fetched by the daemon (docker's behaviour); a file or stdin is sent as the body.
+      const url = /^https?:\/\//.test(file);
+      let body: Readable | undefined;
       if (file === '-') body = process.stdin;
-      else if (/^https?:\/\//.test(file)) throw new StatusError(1, 'import from a URL is not supported yet');
-      else {
-        body = createReadStream(file);
-        await new Promise<void>((resolve, reject) => {
-          body.once('open', () => resolve());
-          body.once('error', (err: NodeJS.ErrnoException) => reject(new StatusError(1, `open ${file}: ${err.code === 'ENOENT' ? 'no such file or directory' : err.message}`)));
-        });
-      }
-      const stream = await engine().imageCreate({ fromSrc: '-', repo: reference, message: flags.message, changes: flags.change }, body);
+      else if (!url) body = await openInputFile(file);
+      const stream = await engine().imageCreate({ fromSrc: url ? file : '-', repo: reference, message: flags.message, changes: flags.change }, body);
       await readJsonMessages(stream, (m) => {
         if (m.status) out(`${m.status}\n`);
       });

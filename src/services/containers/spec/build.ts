@@ -2,6 +2,7 @@ import type { Spec } from '../../../lib/oci/runtime-spec.js';
 import { withCapabilities } from './capabilities.js';
 import { withDevices } from './devices.js';
 import { withDefaultMounts, withEtcMounts } from './mounts.js';
+import { withUserMounts } from './mounts-user.js';
 import { withNamespaces } from './namespaces.js';
 import { withProcess } from './process.js';
 import { withCgroupsPath, withResources } from './resources.js';
@@ -10,7 +11,7 @@ import type { SpecContext, SpecOption } from './types.js';
 
 /**
  * Every option, in order. Order matters only where an option replaces what another appends
- * (withDefaultMounts before withEtcMounts; withProcess keeps capabilities either way).
+ * (withDefaultMounts before withEtcMounts and withUserMounts, which replaces defaults at its destinations; withProcess keeps capabilities either way).
  */
 export const defaultOptions: readonly SpecOption[] = [
   withProcess,
@@ -18,6 +19,7 @@ export const defaultOptions: readonly SpecOption[] = [
   withNamespaces,
   withDefaultMounts,
   withEtcMounts,
+  withUserMounts,
   withDevices,
   withMaskedPaths,
   withCgroupsPath,

@@ -1,0 +1,147 @@
+#!/usr/bin/env node
+// save/load throughput: berth against a Docker engine (when one answers on /var/run/docker.sock).
+// Builds a multi-layer image archive (busybox-free: N layers of incompressible random data, ~SIZE MB in
+// all) in docker-archive format, then times `load -i` and `save -o` on a private berthd and on Docker.
+// Not a test. Cleans up: the temp dir, its berthd (by pid), and the image it loaded into Docker.
+//
+//   npm run build && node bench/save-load.mjs [--size-mb 500] [--layers 5] [--runs 3]
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash, randomFillSync } from 'node:crypto';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const arg = (name, def) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+};
+const SIZE_MB = arg('size-mb', 500);
+const LAYERS = arg('layers', 5);
+const RUNS = arg('runs', 3);
+const TAG = `berth-bench-saveload:${process.pid}`;
+
+const tmp = mkdtempSync(join(tmpdir(), 'berth-bench-saveload-'));
+let daemon;
+const cleanup = () => {
+  if (daemon && daemon.exitCode === null) daemon.kill('SIGTERM');
+  if (dockerUp()) spawnSync('docker', ['-H', 'unix:///var/run/docker.sock', 'rmi', '-f', TAG], { stdio: 'ignore' });
+  spawnSync('umount', ['-R', join(tmp, 'data')], { stdio: 'ignore' });
+  rmSync(tmp, { recursive: true, force: true });
+};
+process.on('SIGINT', () => {
+  cleanup();
+  process.exit(130);
+});
+
+function dockerUp() {
+  return existsSync('/var/run/docker.sock') && spawnSync('docker', ['-H', 'unix:///var/run/docker.sock', 'version'], { stdio: 'ignore' }).status === 0;
+}
+
+/** A ustar header for one regular file (name < 100 bytes). */
+function tarHeader(name, size, type = '0') {
+  const h = Buffer.alloc(512);
+  h.write(name, 0);
+  h.write('0000644\0', 100);
+  h.write('0000000\0', 108);
+  h.write('0000000\0', 116);
+  h.write(size.toString(8).padStart(11, '0') + '\0', 124);
+  h.write('00000000000\0', 136);
+  h.write(type, 156);
+  h.write('ustar\0' + '00', 257);
+  h.fill(' ', 148, 156);
+  let sum = 0;
+  for (const b of h) sum += b;
+  h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148);
+  return h;
+}
+const pad = (n) => Buffer.alloc((512 - (n % 512)) % 512);
+
+/** One layer tar file holding `bytes` of random data in data/layerI.bin; returns its sha256 hex. */
+function writeLayer(path, i, bytes) {
+  const fd = openSync(path, 'w');
+  const hash = createHash('sha256');
+  const put = (b) => {
+    hash.update(b);
+    writeSync(fd, b);
+  };
+  put(tarHeader('data/', 0, '5'));
+  put(tarHeader(`data/layer${i}.bin`, bytes));
+  const chunk = Buffer.alloc(1 << 20);
+  for (let left = bytes; left > 0; left -= chunk.length) put(randomFillSync(chunk).subarray(0, Math.min(left, chunk.length)));
+  put(pad(bytes));
+  put(Buffer.alloc(1024));
+  closeSync(fd);
+  return hash.digest('hex');
+}
+
+function buildArchive() {
+  const dir = join(tmp, 'img');
+  spawnSync('mkdir', ['-p', join(dir, 'blobs/sha256')]);
+  const diffIds = [];
+  for (let i = 0; i < LAYERS; i++) {
+    const part = join(dir, `part${i}`);
+    const hex = writeLayer(part, i, Math.floor((SIZE_MB * 1e6) / LAYERS));
+    spawnSync('mv', [part, join(dir, 'blobs/sha256', hex)]);
+    diffIds.push(`sha256:${hex}`);
+  }
+  const config = JSON.stringify({ architecture: 'amd64', os: 'linux', created: new Date(0).toISOString(), config: {}, rootfs: { type: 'layers', diff_ids: diffIds } });
+  const cfgHex = createHash('sha256').update(config).digest('hex');
+  writeFileSync(join(dir, 'blobs/sha256', cfgHex), config);
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify([{ Config: `blobs/sha256/${cfgHex}`, RepoTags: [TAG], Layers: diffIds.map((d) => `blobs/sha256/${d.slice(7)}`) }]));
+  const out = join(tmp, 'image.tar');
+  spawnSync('tar', ['-cf', out, '-C', dir, 'blobs', 'manifest.json'], { stdio: 'inherit' });
+  rmSync(dir, { recursive: true, force: true });
+  return out;
+}
+
+function time(cmd, args, env) {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { env, encoding: 'utf8', maxBuffer: 16 << 20 });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr}`);
+  return ms;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main() {
+  const archive = buildArchive();
+  const mb = statSync(archive).size / 1e6;
+  const socket = join(tmp, 'berthd.sock');
+  daemon = spawn(process.execPath, [join(REPO, 'dist/bin/berthd.mjs'), '-H', `unix://${socket}`, '--data-root', join(tmp, 'data'), '--exec-root', join(tmp, 'run')], { stdio: 'ignore' });
+  for (let i = 0; !existsSync(socket); i++) {
+    if (i > 200) throw new Error('berthd did not start');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const berthEnv = { ...process.env, BERTH_HOST: `unix://${socket}` };
+  const dockerEnv = { ...process.env, DOCKER_HOST: 'unix:///var/run/docker.sock' };
+  const berth = [process.execPath, join(REPO, 'dist/bin/berth.cjs')];
+  const engines = [['berth', (a) => time(berth[0], [berth[1], ...a], berthEnv), () => spawnSync(berth[0], [berth[1], 'rmi', '-f', TAG], { env: berthEnv, stdio: 'ignore' })]];
+  if (dockerUp()) engines.push(['docker', (a) => time('docker', a, dockerEnv), () => spawnSync('docker', ['rmi', '-f', TAG], { env: dockerEnv, stdio: 'ignore' })]);
+  console.log(`archive: ${mb.toFixed(0)} MB, ${LAYERS} layers (random data), ${RUNS} runs each, median wall clock`);
+  const results = {};
+  for (const [name, run, rmi] of engines) {
+    const load = [];
+    const save = [];
+    for (let i = 0; i < RUNS; i++) {
+      rmi();
+      load.push(run(['load', '-q', '-i', archive]));
+      const out = join(tmp, `saved-${name}.tar`);
+      save.push(run(['save', '-o', out, TAG]));
+      rmSync(out, { force: true });
+    }
+    results[name] = { load: median(load), save: median(save) };
+    console.log(`  ${name.padEnd(6)} load ${results[name].load.toFixed(0).padStart(6)} ms (${(mb / (results[name].load / 1000)).toFixed(0)} MB/s)   save ${results[name].save.toFixed(0).padStart(6)} ms (${(mb / (results[name].save / 1000)).toFixed(0)} MB/s)`);
+  }
+  if (results.docker) {
+    console.log(`  berth/docker: load ${(results.berth.load / results.docker.load).toFixed(2)}x, save ${(results.berth.save / results.docker.save).toFixed(2)}x`);
+  }
+}
+
+main().then(cleanup, (err) => {
+  console.error(err.message);
+  cleanup();
+  process.exit(1);
+});

@@ -1,0 +1,21 @@
+import type { JsonMessage } from '../types/images.js';
+
+/** Docker's decimal sizes in progress bars (go-units HumanSize: "32.77kB", "2.157MB"). */
+export function humanSize(n: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  let v = n;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${Number(v.toPrecision(4))}${units[i]}`;
+}
+
+/** A progress line as the docker CLI renders it: `[=====>     ]  1.2MB/5MB`. */
+export function progressMessage(status: string, id: string, current: number, total: number): JsonMessage {
+  const width = 50;
+  const filled = total > 0 ? Math.min(width, Math.floor((current / total) * width)) : 0;
+  const bar = `[${'='.repeat(Math.max(0, filled - 1))}${filled > 0 ? (filled === width ? '=' : '>') : ''}${' '.repeat(width - filled)}]`;
+  return { status, id, progressDetail: { current, total }, progress: `${bar} ${humanSize(current)}/${humanSize(total)}` };
+}

@@ -1,0 +1,19 @@
+import type { ImageDeps } from '../../services/images/deps.js';
+import { diskUsage } from '../../services/images/disk-usage.js';
+import { toSummary } from '../compat/container.js';
+import { toImageSummary } from '../compat/image.js';
+import type { Router } from '../router.js';
+import type { DiskUsageResponse } from '../types/disk-usage.js';
+
+export function diskUsageRoutes(router: Router, deps: ImageDeps): void {
+  router.add('GET', '/system/df', async (): Promise<DiskUsageResponse> => {
+    const du = await diskUsage(deps);
+    return {
+      LayersSize: du.layersSize,
+      Images: du.images.map((i) => ({ ...toImageSummary(i.image, i.containers), SharedSize: i.sharedSize })),
+      Containers: du.containers.map((c) => ({ ...toSummary(c.record), SizeRw: c.sizeRw, SizeRootFs: c.sizeRootFs })),
+      Volumes: [],
+      BuildCache: [],
+    };
+  });
+}

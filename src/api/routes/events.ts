@@ -1,0 +1,63 @@
+import { parseFilters } from '../../lib/filters.js';
+import { nowNanos } from '../../lib/time.js';
+import { EVENT_FILTERS, matchEvent, validateEventFilters, type EngineEvent, type EventBus } from '../../services/events.js';
+import type { Router } from '../router.js';
+import { writeChunk } from '../stream.js';
+import { parseTimestamp } from './containers.js';
+
+/**
+ * `GET /events`: replays what the ring still holds since `since`, then streams live events
+ * until `until` (or until the client leaves). One JSON object per line, as Docker sends them.
+ */
+export function eventRoutes(router: Router, bus: EventBus): void {
+  router.add('GET', '/events', async (ctx) => {
+    const filters = parseFilters(ctx.query.get('filters'), EVENT_FILTERS);
+    validateEventFilters(filters);
+    const since = parseTimestamp(ctx.query.get('since'));
+    const until = parseTimestamp(ctx.query.get('until'));
+    const res = ctx.res!;
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.flushHeaders();
+    const send = (ev: EngineEvent): Promise<boolean> => (matchEvent(ev, filters) ? writeChunk(res, Buffer.from(`${JSON.stringify(ev)}\n`)) : Promise.resolve(true));
+
+    // Subscribe first so nothing published during the replay is lost; skip what the replay sent.
+    const live: EngineEvent[] = [];
+    let replaying = true;
+    let wake: (() => void) | undefined;
+    const unsubscribe = bus.subscribe((ev) => {
+      live.push(ev);
+      if (!replaying) wake?.();
+    });
+    try {
+      let lastSent = -1;
+      if (since !== undefined) {
+        for (const ev of bus.history(since, until)) {
+          if (!(await send(ev))) return;
+          lastSent = ev.timeNano;
+        }
+      }
+      replaying = false;
+      if (until !== undefined && until <= nowNanos()) return;
+      const deadline = until === undefined ? undefined : setTimeout(() => res.end(), Number((until - nowNanos()) / 1_000_000n));
+      const closed = new Promise<void>((r) => res.once('close', r));
+      try {
+        for (;;) {
+          while (live.length > 0) {
+            const ev = live.shift()!;
+            if (ev.timeNano <= lastSent) continue;
+            if (until !== undefined && BigInt(ev.timeNano) > until) return;
+            if (!(await send(ev))) return;
+          }
+          const woke = new Promise<void>((r) => (wake = r));
+          await Promise.race([woke, closed]);
+          if (res.destroyed || res.writableEnded) return;
+        }
+      } finally {
+        if (deadline) clearTimeout(deadline);
+      }
+    } finally {
+      unsubscribe();
+      if (!res.writableEnded) res.end();
+    }
+  });
+}

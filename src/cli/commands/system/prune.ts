@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+import { humanSize } from '../../../lib/duration.js';
+import { confirm } from '../../confirm.js';
+import { engine, out } from '../../context.js';
+import { deletedContainersText, deletedImagesText } from '../../format/prune.js';
+import { collect, filtersJson } from '../../options.js';
+
+/** `docker system prune`: stopped containers, then dangling (or, with -a, unused) images. */
+export function systemPruneCommand(parent: Command): void {
+  parent
+    .command('prune')
+    .description('Remove unused data')
+    .option('-a, --all', 'Remove all unused images not just dangling ones')
+    .option('--filter <filter>', 'Provide filter values (e.g. "label=<key>=<value>")', collect)
+    .option('-f, --force', 'Do not prompt for confirmation')
+    .option('--volumes', 'Prune anonymous volumes')
+    .action(async (flags: { all?: boolean; filter?: string[]; force?: boolean; volumes?: boolean }) => {
+      const items = [
+        'all stopped containers',
+        'all networks not used by at least one container',
+        ...(flags.volumes ? ['all anonymous volumes not used by at least one container'] : []),
+        flags.all ? 'all images without at least one container associated to them' : 'all dangling images',
+        flags.all ? 'all build cache' : 'unused build cache',
+      ];
+      const warning = `WARNING! This will remove:\n${items.map((i) => `  - ${i}\n`).join('')}\nAre you sure you want to continue? [y/N] `;
+      if (!flags.force && !(await confirm(warning))) return;
+      const api = engine();
+      const c = await api.containersPrune({ filters: filtersJson(flags.filter) });
+      out(deletedContainersText(c));
+      let space = c.SpaceReclaimed;
+      if (flags.volumes) {
+        const v = await api.volumePrune({ filters: filtersJson(flags.filter) });
+        if (v.VolumesDeleted.length > 0) out(`Deleted Volumes:\n${v.VolumesDeleted.map((n) => `${n}\n`).join('')}\n`);
+        space += v.SpaceReclaimed;
+      }
+      const i = await api.imagesPrune({ filters: filtersJson([...(flags.filter ?? []), `dangling=${flags.all ? 'false' : 'true'}`]) });
+      out(deletedImagesText(i));
+      space += i.SpaceReclaimed;
+      out(`Total reclaimed space: ${humanSize(space)}\n`);
+    });
+}

@@ -1,0 +1,46 @@
+import { constants, type Stats } from 'node:fs';
+import { open, readlink } from 'node:fs/promises';
+import { invalidArgument } from '../../core/errdefs.js';
+import { packDir } from './pack-dir.js';
+import { appendTar } from './rebase.js';
+import type { TarWriter } from './tar-writer.js';
+
+/**
+ * Adds one path to an archive under the name `name` — a directory with everything in it
+ * (`name/`, `name/…`), a regular file, or a symlink as a link — as `docker cp` sends it.
+ * `dir` + `entry` locate it ('' entry: `dir` itself); `dir` may be a pinned fd path
+ * (`/proc/<pid>/fd/<n>`). `st` is its lstat, taken by the caller: a regular file is opened with
+ * O_NOFOLLOW and must still be that inode, so a swap for a symlink in between is refused.
+ */
+export async function packPath(w: TarWriter, dir: string, entry: string, st: Stats, name: string): Promise<void> {
+  const path = entry === '' ? dir : `${dir}/${entry}`;
+  const header = { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtime: st.mtime };
+  if (st.isDirectory()) {
+    // '' entry: `dir` is the directory itself (possibly a /proc fd link, which must be followed).
+    const fh = await open(path, constants.O_RDONLY | constants.O_DIRECTORY | (entry === '' ? 0 : constants.O_NOFOLLOW));
+    try {
+      await w.addDir(name, header);
+      const { stream, done } = packDir(`/proc/${process.pid}/fd/${fh.fd}`);
+      const prefix = name === '.' ? './' : `${name.replace(/\/+$/, '')}/`;
+      await Promise.all([appendTar(w, stream, (n) => `${prefix}${n}`), done]);
+    } finally {
+      await fh.close();
+    }
+    return;
+  }
+  if (st.isSymbolicLink()) {
+    const linkname = await readlink(path);
+    await w.addEntry({ ...header, name, type: 'symlink', linkname });
+    return;
+  }
+  if (!st.isFile()) throw invalidArgument(`${name}: only regular files, directories and symlinks can be copied`);
+  const fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    const now = await fh.stat();
+    if (now.ino !== st.ino || now.dev !== st.dev) throw invalidArgument(`${name}: changed while being copied`);
+    const source: AsyncIterable<Buffer> = st.size === 0 ? (async function* () {})() : fh.createReadStream({ start: 0, end: st.size - 1, autoClose: false });
+    await w.addStream(name, st.size, source, header);
+  } finally {
+    await fh.close();
+  }
+}

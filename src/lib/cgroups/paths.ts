@@ -1,0 +1,19 @@
+import { readFile } from 'node:fs/promises';
+
+/**
+ * A process's cgroup directory per controller, from /proc/<pid>/cgroup (never assumed: runc may
+ * nest a container under another cgroup per controller). On v2 the one unified dir is under ''.
+ */
+export async function cgroupDirs(pid: number, root = '/sys/fs/cgroup'): Promise<Map<string, string>> {
+  const dirs = new Map<string, string>();
+  const lines = (await readFile(`/proc/${pid}/cgroup`, 'utf8')).split('\n').filter((l) => l !== '');
+  const hybrid = lines.length > 1; // v1 controllers, plus (maybe) the v2 hierarchy at unified/
+  for (const line of lines) {
+    const m = /^\d+:([^:]*):(.*)$/.exec(line);
+    if (m === null) continue;
+    const [, controllers, path] = m;
+    if (controllers === '') dirs.set('', `${root}${hybrid ? '/unified' : ''}${path}`);
+    for (const c of controllers!.split(',')) if (c !== '' && !c.startsWith('name=')) dirs.set(c, `${root}/${c}${path}`);
+  }
+  return dirs;
+}

@@ -1,0 +1,151 @@
+import { constants, type Stats } from 'node:fs';
+import type { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ContainerRecord } from '../../core/containers.js';
+import { BerthError, invalidArgument, notFound } from '../../core/errdefs.js';
+import { extractLayer } from '../../lib/archive/extract.js';
+import { packPath } from '../../lib/archive/pack-path.js';
+import { tarWriter } from '../../lib/archive/tar-writer.js';
+import { fdPath, lstatScoped, openAt, resolveInRoot, ScopedPathError, type ScopedPath } from '../../lib/fs/scoped-path.js';
+import type { ContainerDeps } from './deps.js';
+import { resolveUser } from './spec/user.js';
+
+/** What `stat` of a container path reports (Docker's ContainerPathStat, before its JSON shape). */
+export interface PathStat {
+  name: string;
+  size: number;
+  /** st_mode as lstat gives it. */
+  mode: number;
+  mtime: Date;
+  /** For a symlink: its target fully resolved inside the container, as an absolute path. */
+  linkTarget: string;
+}
+
+/**
+ * `docker cp`: stat, read (a tar) and write (extract a tar) paths of a container's root
+ * filesystem. A stopped container's rootfs is mounted for the copy and unmounted after; a
+ * running one's is already mounted. The container's lock is held throughout, so it cannot start,
+ * stop or be removed under a copy. Paths are resolved inside the rootfs through pinned fds
+ * (lib/fs/scoped-path.ts) — never following a symlink out of it.
+ *
+ * Not yet: volumes, binds and tmpfs mounts are not part of this view (Docker mounts them for the
+ * copy). `/proc/<pid>/root` would show them for a running container, but also /proc, /sys and
+ * /dev, which a copy of `/` must not walk.
+ */
+async function withRootfs<T>(deps: ContainerDeps, ref: string, fn: (rec: ContainerRecord, rootfs: string) => Promise<T>): Promise<T> {
+  const rec = deps.store.get(ref);
+  return deps.locks.run(rec.Id, async () => {
+    const rootfs = rec.Paths.Rootfs;
+    const mounted = await deps.snapshotter.isMounted(rootfs);
+    if (!mounted) await deps.snapshotter.mount(rec.Id, rootfs);
+    try {
+      return await fn(rec, rootfs);
+    } finally {
+      if (!mounted) await deps.snapshotter.unmount(rootfs);
+    }
+  });
+}
+
+const absolute = (path: string): string => (path.startsWith('/') ? path : `/${path}`);
+const baseName = (path: string): string => {
+  if (path === '/' || /\/\.$/.test(path) || path === '.') return path === '/' ? '/' : '.';
+  const trimmed = path.replace(/\/+$/, '');
+  return trimmed.slice(trimmed.lastIndexOf('/') + 1) || '/';
+};
+
+function notFoundIn(rec: ContainerRecord, path: string): BerthError {
+  return notFound(`Could not find the file ${path} in container ${rec.Name.replace(/^\//, '')}`);
+}
+
+/** Resolves without following the last component (Docker's ResolvePath + lstat). */
+async function resolveExisting(rec: ContainerRecord, rootfs: string, path: string, followFinal: boolean): Promise<{ sp: ScopedPath; st: Stats }> {
+  let sp: ScopedPath;
+  try {
+    sp = await resolveInRoot(rootfs, path, followFinal);
+  } catch (err) {
+    if (err instanceof ScopedPathError && err.code !== 'ELOOP') throw notFoundIn(rec, path);
+    if (err instanceof ScopedPathError) throw invalidArgument(`${path}: ${err.message}`);
+    throw err;
+  }
+  const st = await lstatScoped(sp).catch(() => null);
+  if (st === null) {
+    await sp.close();
+    throw notFoundIn(rec, path);
+  }
+  return { sp, st };
+}
+
+async function statOf(rootfs: string, path: string, sp: ScopedPath, st: Stats): Promise<PathStat> {
+  let linkTarget = '';
+  if (st.isSymbolicLink()) {
+    const full = await resolveInRoot(rootfs, path, true);
+    linkTarget = full.resolved;
+    await full.close();
+  }
+  return { name: baseName(path), size: st.size, mode: st.mode, mtime: st.mtime, linkTarget };
+}
+
+export function statContainerPath(deps: ContainerDeps, ref: string, path: string): Promise<PathStat> {
+  return withRootfs(deps, ref, async (rec, rootfs) => {
+    const { sp, st } = await resolveExisting(rec, rootfs, absolute(path), false);
+    try {
+      return await statOf(rootfs, absolute(path), sp, st);
+    } finally {
+      await sp.close();
+    }
+  });
+}
+
+/**
+ * Streams `path` as a tar into `sink` once `onStat` has seen its stat (the API sends it as a
+ * header first). The top entry is named after the path's last element (`.` for `dir/.`).
+ */
+export function copyFromContainer(deps: ContainerDeps, ref: string, path: string, onStat: (s: PathStat) => Writable): Promise<void> {
+  return withRootfs(deps, ref, async (rec, rootfs) => {
+    const abs = absolute(path);
+    const { sp, st } = await resolveExisting(rec, rootfs, abs, false);
+    try {
+      const stat = await statOf(rootfs, abs, sp, st);
+      const sink = onStat(stat);
+      const w = tarWriter();
+      const filled = packPath(w, fdPath(sp.dir), sp.name, st, stat.name === '/' ? '.' : stat.name).then(() => w.finish(), (err: Error) => {
+        w.fail(err);
+        throw err;
+      });
+      await Promise.all([pipeline(w.stream, sink), filled]);
+    } finally {
+      await sp.close();
+    }
+  });
+}
+
+export interface CopyToOptions {
+  noOverwriteDirNonDir: boolean;
+  /** Keep ownership as the container's user (`cp -a`); otherwise everything is owned by root. */
+  copyUIDGID: boolean;
+}
+
+/** Extracts the tar `body` into the directory `path` (symlinks on the way resolved inside the rootfs). */
+export function copyToContainer(deps: ContainerDeps, ref: string, path: string, body: Readable, opts: CopyToOptions): Promise<void> {
+  return withRootfs(deps, ref, async (rec, rootfs) => {
+    if (rec.HostConfig.ReadonlyRootfs) throw new BerthError('Forbidden', 'container rootfs is marked read-only');
+    const { sp, st } = await resolveExisting(rec, rootfs, absolute(path), true);
+    try {
+      if (!st.isDirectory()) throw invalidArgument('extraction point is not a directory');
+      const dir = sp.name === '' ? sp.dir : await openAt(sp.dir, sp.name, constants.O_RDONLY | constants.O_DIRECTORY);
+      try {
+        const owner = opts.copyUIDGID ? await resolveUser(rootfs, rec.Config.User) : { uid: 0, gid: 0 };
+        await extractLayer(body, fdPath(dir), {
+          whiteouts: 'none',
+          owner: { uid: owner.uid, gid: owner.gid },
+          noOverwriteDirNonDir: opts.noOverwriteDirNonDir,
+          pinnedDest: true,
+        });
+      } finally {
+        if (dir !== sp.dir) await dir.close();
+      }
+    } finally {
+      await sp.close();
+    }
+  });
+}

@@ -1,0 +1,74 @@
+import type { ExecConfig, ExecRecord } from '../../../core/exec.js';
+import { conflict, invalidArgument } from '../../../core/errdefs.js';
+import type { ExecProcess } from '../../../core/runtime.js';
+import { resolveUser } from '../spec/user.js';
+import type { ExecDeps } from './deps.js';
+import { execProcess } from './process.js';
+
+/** Docker's checks before an exec may be created or started in a container. */
+function runningContainer(deps: ExecDeps, ref: string) {
+  const rec = deps.store.get(ref);
+  if (rec.State.Status === 'paused') throw conflict(`Container ${rec.Id} is paused, unpause the container before exec`);
+  if (rec.State.Status !== 'running') throw conflict(`Container ${rec.Id} is not running`);
+  return rec;
+}
+
+/** `POST /containers/{id}/exec`. */
+export function createExec(deps: ExecDeps, ref: string, config: ExecConfig): ExecRecord {
+  if (!config.Cmd || config.Cmd.length === 0) throw invalidArgument('No exec command specified');
+  const rec = runningContainer(deps, ref);
+  const ex = deps.execs.add(rec.Id, config);
+  deps.events.publish('container', `exec_create: ${config.Cmd.join(' ')}`, rec.Id, { name: rec.Name, image: rec.ImageRef, execID: ex.ID });
+  return ex;
+}
+
+/** Checks an exec instance may start (404 unknown, 409 already started); the start route calls it before hijacking. */
+export function startableExec(deps: ExecDeps, id: string): ExecRecord {
+  const ex = deps.execs.get(id);
+  if (ex.Started) throw conflict(`Error: Exec command ${id} ${ex.Running ? 'is already running' : 'has already run'}`);
+  return ex;
+}
+
+/**
+ * Starts an exec instance. Its stdio is connected before the process runs; the exit code is
+ * recorded before `exitCode` settles, so a client that inspects after the stream ends sees it.
+ */
+export async function startExec(deps: ExecDeps, id: string): Promise<ExecProcess> {
+  const ex = startableExec(deps, id);
+  ex.Started = true;
+  try {
+    const rec = runningContainer(deps, ex.ContainerID);
+    const user = await resolveUser(rec.Paths.Rootfs, ex.Config.User || rec.Config.User);
+    const process = execProcess({ container: rec, config: ex.Config, user, hostNofile: deps.host.nofile });
+    const proc = await deps.runtime.exec({ containerId: rec.Id, execId: ex.ID, process, stdin: ex.Config.AttachStdin === true });
+    ex.Running = true;
+    ex.Pid = proc.pid;
+    deps.events.publish('container', `exec_start: ${(ex.Config.Cmd ?? []).join(' ')}`, rec.Id, { name: rec.Name, image: rec.ImageRef, execID: ex.ID });
+    const exitCode = proc.exitCode.then(async (code) => {
+      ex.Running = false;
+      ex.ExitCode = code;
+      await deps.runtime.cleanupExec(ex.ID).catch(() => undefined);
+      deps.events.publish('container', 'exec_die', rec.Id, { name: rec.Name, image: rec.ImageRef, execID: ex.ID, exitCode: String(code) });
+      return code;
+    });
+    return { ...proc, exitCode };
+  } catch (err) {
+    ex.ExitCode = execFailureCode(err);
+    await deps.runtime.cleanupExec(ex.ID).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Docker's codes for an exec that could not start: 127 not found, 126 not runnable. */
+function execFailureCode(err: unknown): number {
+  const msg = String((err as Error).message);
+  if (/executable file not found|no such file or directory/.test(msg)) return 127;
+  if (/permission denied|is a directory/.test(msg)) return 126;
+  return 126;
+}
+
+export async function resizeExec(deps: ExecDeps, id: string, height: number, width: number): Promise<void> {
+  const ex = deps.execs.get(id);
+  if (!ex.Running) throw conflict(`Exec ${id} is not running`);
+  await deps.runtime.resize({ id: ex.ContainerID, execId: ex.ID }, height, width);
+}

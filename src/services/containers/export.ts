@@ -1,0 +1,33 @@
+import { conflict } from '../../core/errdefs.js';
+import { packDir } from '../../lib/archive/pack-dir.js';
+import type { ContainerDeps } from './deps.js';
+
+/**
+ * `docker export`: the container's whole root filesystem (image layers + its changes, as the
+ * merged overlay shows it) as one tar written to `out`. A container that is not running is
+ * mounted for the time of the export, under its lock, so a start cannot race the unmount.
+ */
+export async function exportContainer(deps: Pick<ContainerDeps, 'store' | 'snapshotter' | 'locks'>, ref: string, out: (chunk: Buffer) => Promise<boolean>): Promise<void> {
+  const rec = deps.store.get(ref);
+  if (rec.State.Status === 'removing' || rec.State.Status === 'dead') throw conflict(`You cannot export container ${rec.Id} which is being removed or is dead`);
+  const copy = async (): Promise<void> => {
+    const { stream, done } = packDir(rec.Paths.Rootfs);
+    for await (const chunk of stream) {
+      if (!(await out(chunk as Buffer))) {
+        stream.destroy();
+        break;
+      }
+    }
+    await done.catch(() => undefined);
+  };
+  if (await deps.snapshotter.isMounted(rec.Paths.Rootfs)) return copy();
+  await deps.locks.run(rec.Id, async () => {
+    if (await deps.snapshotter.isMounted(rec.Paths.Rootfs)) return copy();
+    await deps.snapshotter.mount(rec.Id, rec.Paths.Rootfs);
+    try {
+      await copy();
+    } finally {
+      await deps.snapshotter.unmount(rec.Paths.Rootfs);
+    }
+  });
+}

@@ -1,0 +1,26 @@
+import { conflict } from '../../core/errdefs.js';
+import type { ContainerDeps } from './deps.js';
+
+/** `pause`: freezes every process of a running container (runc pause: the freezer cgroup). */
+export async function pauseContainer(deps: ContainerDeps, ref: string): Promise<void> {
+  const rec = deps.store.get(ref);
+  await deps.locks.run(rec.Id, async () => {
+    if (rec.State.Status === 'paused') throw conflict(`Container ${rec.Id} is already paused`);
+    if (rec.State.Status !== 'running') throw conflict(`Container ${rec.Id} is not running`);
+    await deps.runtime.pause(rec.Id);
+    rec.State = { ...rec.State, Status: 'paused' };
+    await deps.store.save(rec);
+  });
+  deps.events.publish('container', 'pause', rec.Id, { name: rec.Name, image: rec.ImageRef });
+}
+
+export async function unpauseContainer(deps: ContainerDeps, ref: string): Promise<void> {
+  const rec = deps.store.get(ref);
+  await deps.locks.run(rec.Id, async () => {
+    if (rec.State.Status !== 'paused') throw conflict(`Container ${rec.Id} is not paused`);
+    await deps.runtime.resume(rec.Id);
+    rec.State = { ...rec.State, Status: 'running' };
+    await deps.store.save(rec);
+  });
+  deps.events.publish('container', 'unpause', rec.Id, { name: rec.Name, image: rec.ImageRef });
+}

@@ -1,0 +1,10 @@
+import { conflict } from '../../core/errdefs.js';
+import type { ContainerDeps } from './deps.js';
+
+/** `POST /containers/{id}/resize`: the TTY's size, through conmon's ctl fifo. 409 when not running. */
+export async function resizeContainer(deps: ContainerDeps, ref: string, height: number, width: number): Promise<void> {
+  const rec = deps.store.get(ref);
+  if (rec.State.Status !== 'running' && rec.State.Status !== 'paused') throw conflict(`Container ${rec.Id} is not running`);
+  if (rec.Config.Tty !== true) return;
+  await deps.runtime.resize({ id: rec.Id }, height, width);
+}

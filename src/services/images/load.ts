@@ -1,0 +1,148 @@
+import { createReadStream } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { invalidArgument } from '../../core/errdefs.js';
+import { decompress } from '../../lib/archive/decompress.js';
+import { chainIds, sha256, type Digest } from '../../lib/digest.js';
+import { MEDIA_TYPE, type OciManifest } from '../../lib/oci/image-spec.js';
+import { familiarString, parseNormalizedNamed } from '../../lib/reference.js';
+import type { ImageDeps } from './deps.js';
+import { planLoad, type ImagePlan } from './load-plan.js';
+import { spoolArchive, type SpooledFile } from './load-spool.js';
+
+/** What `load` reports as it goes; the API turns these into Docker's JSON progress lines. */
+export type LoadEvent =
+  | { kind: 'layer'; id: string; current: number; total: number }
+  | { kind: 'message'; text: string };
+
+export interface LoadRequest {
+  source: Readable;
+  /** A private scratch directory root on the data root's filesystem. */
+  scratch: string;
+  onEvent?: (e: LoadEvent) => void;
+}
+
+/** Undo steps for what this load created, run newest first when it fails. */
+type Rollback = Array<() => Promise<void>>;
+
+/**
+ * `docker load`: a docker-archive or OCI archive (plain, gzip, bzip2, xz or zstd) becomes images.
+ * The archive is spooled into a scratch dir (never unpacked by its own names), its manifests are
+ * checked against what it holds, every layer is decompressed and checked against the config's
+ * diff IDs on its way into the content store, then snapshots are applied. Names are set only once
+ * every image is complete, and a failure removes the blobs and snapshots this load created: a
+ * failed load stores no image.
+ */
+export async function loadImages(deps: ImageDeps, req: LoadRequest): Promise<string[]> {
+  await mkdir(req.scratch, { recursive: true, mode: 0o700 });
+  const dir = await mkdtemp(join(req.scratch, 'load-'));
+  const rollback: Rollback = [];
+  try {
+    const spool = await spoolArchive(await decompress(req.source), dir);
+    const plans = await planLoad(spool);
+    const stored: Array<{ plan: ImagePlan; id: Digest; manifestDigest: Digest; size: number }> = [];
+    for (const plan of plans) stored.push({ plan, ...(await storeImage(deps, plan, rollback, req.onEvent)) });
+    const messages: string[] = [];
+    for (const { plan, id, manifestDigest, size } of stored) {
+      for (const name of plan.names) {
+        const old = deps.images.resolve(name);
+        if (old !== undefined && old.id !== id) {
+          messages.push(`The image ${familiar(name)} already exists, renaming the old one with ID ${old.id} to empty string`);
+        }
+      }
+      await deps.images.add({ id, names: plan.names, manifestDigest, config: plan.config, size });
+      for (const name of plan.names) deps.events.publish('image', 'load', id, { name: familiar(name) });
+      if (plan.names.length === 0) deps.events.publish('image', 'load', id, {});
+      messages.push(...(plan.names.length > 0 ? plan.names.map((n) => `Loaded image: ${familiar(n)}`) : [`Loaded image ID: ${id}`]));
+    }
+    for (const text of messages) req.onEvent?.({ kind: 'message', text });
+    return messages;
+  } catch (err) {
+    for (const undo of rollback.reverse()) await undo().catch(() => undefined);
+    throw err;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const familiar = (name: string): string => familiarString(parseNormalizedNamed(name));
+
+async function storeImage(deps: ImageDeps, plan: ImagePlan, rollback: Rollback, onEvent?: (e: LoadEvent) => void): Promise<{ id: Digest; manifestDigest: Digest; size: number }> {
+  const diffIds = plan.config.rootfs.diff_ids;
+  if (diffIds.length !== plan.layers.length) {
+    throw invalidArgument(`invalid archive: image ${plan.configFile.digest} has ${plan.layers.length} layers but its config lists ${diffIds.length}`);
+  }
+  const chain = chainIds(diffIds);
+  const sizes: number[] = [];
+  for (let i = 0; i < diffIds.length; i++) {
+    sizes.push(await storeLayer(deps, plan.layers[i]!, diffIds[i]!, rollback, onEvent));
+    if (!(await deps.snapshotter.hasLayer(chain[i]!))) {
+      await deps.snapshotter.applyLayer(chain[i]!, i === 0 ? null : chain[i - 1]!, deps.content.readStream(diffIds[i]!));
+      rollback.push(() => deps.snapshotter.removeLayer(chain[i]!));
+    }
+  }
+  const config = await putFile(deps, plan.configFile, rollback);
+  const manifest: OciManifest = {
+    schemaVersion: 2,
+    mediaType: MEDIA_TYPE.ociManifest,
+    config: { mediaType: MEDIA_TYPE.ociConfig, digest: config, size: plan.configFile.size },
+    layers: diffIds.map((d, i) => ({ mediaType: MEDIA_TYPE.ociLayer, digest: d, size: sizes[i]! })),
+  };
+  const manifestBlob = await putNew(deps, Buffer.from(JSON.stringify(manifest)), rollback);
+  return { id: config, manifestDigest: manifestBlob, size: sizes.reduce((a, b) => a + b, 0) };
+}
+
+/** Decompresses one layer into the content store; its digest must be the config's diff ID. */
+async function storeLayer(deps: ImageDeps, f: SpooledFile, diffId: Digest, rollback: Rollback, onEvent?: (e: LoadEvent) => void): Promise<number> {
+  const id = diffId.slice(7, 19);
+  const have = await deps.content.info(diffId);
+  if (have !== undefined) {
+    onEvent?.({ kind: 'layer', id, current: f.size, total: f.size });
+    return have.size;
+  }
+  const writer = await deps.content.writer();
+  try {
+    let read = 0;
+    const raw = createReadStream(f.file);
+    raw.on('data', (c: Buffer | string) => {
+      read += c.length;
+      onEvent?.({ kind: 'layer', id, current: read, total: f.size });
+    });
+    for await (const chunk of await decompress(raw)) await writer.write(chunk as Buffer);
+  } catch (err) {
+    await writer.abort();
+    throw invalidArgument(`invalid archive: layer ${diffId}: ${(err as Error).message}`);
+  }
+  if (writer.digest() !== diffId) {
+    const got = writer.digest();
+    await writer.abort();
+    throw invalidArgument(`invalid archive: layer digest mismatch: the config says ${diffId}, the layer is ${got}`);
+  }
+  const info = await writer.commit(diffId);
+  rollback.push(() => deps.content.delete(diffId));
+  return info.size;
+}
+
+/** Stores a spooled file whose digest is already known (the config: its digest is the image ID). */
+async function putFile(deps: ImageDeps, f: SpooledFile, rollback: Rollback): Promise<Digest> {
+  if ((await deps.content.info(f.digest)) !== undefined) return f.digest;
+  const writer = await deps.content.writer();
+  try {
+    for await (const chunk of createReadStream(f.file)) await writer.write(chunk as Buffer);
+  } catch (err) {
+    await writer.abort();
+    throw err;
+  }
+  await writer.commit(f.digest);
+  rollback.push(() => deps.content.delete(f.digest));
+  return f.digest;
+}
+
+async function putNew(deps: ImageDeps, data: Buffer, rollback: Rollback): Promise<Digest> {
+  const digest = sha256(data);
+  if ((await deps.content.info(digest)) !== undefined) return digest;
+  await deps.content.put(data);
+  rollback.push(() => deps.content.delete(digest));
+  return digest;
+}

@@ -1,0 +1,217 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { runProgram } from './clients.js';
+import { startDaemon, type Daemon, type RunResult } from './harness.js';
+
+/**
+ * Runs a client under a pseudo-terminal (util-linux `script`; -e returns the client's status),
+ * typing `chunks` one second apart (so keys arrive after the client has set raw mode).
+ */
+async function underPty(d: Daemon, client: 'berth' | 'docker', args: string[], chunks: string[] = []): Promise<RunResult> {
+  const q = (a: string): string => `'${a.replace(/'/g, "'\\''")}'`;
+  const bin = client === 'berth' ? `${q(process.execPath)} dist/bin/berth.cjs` : 'docker';
+  const env = client === 'berth' ? `BERTH_HOST=unix://${d.socket}` : `DOCKER_HOST=unix://${d.socket} DOCKER_CONFIG=${d.dir}/docker-config`;
+  const inner = `stty rows 30 cols 100; env ${env} ${bin} ${args.map(q).join(' ')}`;
+  const feed = chunks.map((c) => `sleep 1; printf %s ${q(c)}`).join('; ');
+  return runProgram('sh', ['-c', `(${feed || 'true'}; sleep 2) | script -qec ${q(inner)} /dev/null`], process.env);
+}
+
+// Interactive containers and exec, through our CLI and the docker CLI against a private berthd.
+describe('interactive: exec, stdin, TTY', () => {
+  let d: Daemon;
+  before(async () => {
+    d = await startDaemon();
+    const r = await d.berth(['run', '-d', '--name', 'box', '-e', 'FROM_CTR=1', 'busybox', 'sleep', '1000']);
+    assert.equal(r.code, 0, r.stderr);
+  });
+  after(async () => {
+    if (process.env.BERTH_E2E_LOG) process.stderr.write(d?.log() ?? '');
+    await d?.stop();
+  });
+
+  for (const client of ['berth', 'docker'] as const) {
+    const cli = (args: string[], input?: string) => d[client](args, { input });
+
+    it(`${client}: exec passes output streams and the exit code`, async () => {
+      const r = await cli(['exec', 'box', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
+      assert.equal(r.code, 3);
+      assert.equal(r.stdout, 'out\n');
+      assert.equal(r.stderr, 'err\n');
+    });
+
+    it(`${client}: exec -e -u -w and the container's env`, async () => {
+      const r = await cli(['exec', '-e', 'A=1', '-u', 'nobody', '-w', '/tmp', 'box', 'sh', '-c', 'echo $A $FROM_CTR; id -u; pwd']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, '1 1\n65534\n/tmp\n');
+    });
+
+    it(`${client}: exec -i sends stdin and its EOF`, async () => {
+      const r = await cli(['exec', '-i', 'box', 'sh', '-c', 'cat; echo done'], 'hello\n');
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, 'hello\ndone\n');
+    });
+
+    it(`${client}: exec of a missing command exits 127; -d returns at once`, async () => {
+      const r = await cli(['exec', 'box', 'no-such-cmd']);
+      assert.equal(r.code, 127);
+      assert.match(r.stdout + r.stderr, /executable file not found/);
+      const det = await cli(['exec', '-d', 'box', 'sh', '-c', 'echo x > /tmp/detached']);
+      assert.equal(det.code, 0, det.stderr);
+      const check = await cli(['exec', 'box', 'cat', '/tmp/detached']);
+      assert.equal(check.stdout, 'x\n');
+    });
+
+    it(`${client}: exec --privileged gets the full capability set`, async () => {
+      const plain = await cli(['exec', 'box', 'sh', '-c', 'grep CapEff /proc/self/status']);
+      const priv = await cli(['exec', '--privileged', 'box', 'sh', '-c', 'grep CapEff /proc/self/status']);
+      assert.notEqual(plain.stdout, priv.stdout);
+    });
+
+    it(`${client}: exec -t runs under a terminal`, async () => {
+      const r = await underPty(d, client, ['exec', '-t', 'box', 'sh', '-c', 'tty; exit 5']);
+      assert.equal(r.code, 5);
+      assert.match(r.stdout, /\/dev\/pts\/\d+/);
+    });
+
+    it(`${client}: run -i --rm with piped stdin`, async () => {
+      const r = await cli(['run', '-i', '--rm', 'busybox', 'cat'], 'hi\n');
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, 'hi\n');
+    });
+
+    it(`${client}: run -it gives a terminal and passes the exit code`, async () => {
+      const r = await underPty(d, client, ['run', '-it', '--rm', 'busybox', 'sh', '-c', 'tty; exit 4']);
+      assert.equal(r.code, 4, r.stdout);
+      assert.match(r.stdout, /\/dev\/pts\/0/);
+    });
+  }
+
+  it('run -dit, attach, detach keys, resize', async () => {
+    const run = await d.berth(['run', '-dit', '--name', 'tty1', 'busybox', 'sh']);
+    assert.equal(run.code, 0, run.stderr);
+    // Ctrl-P Ctrl-Q detaches: the CLI ends with 0 and the shell keeps running.
+    const det = await underPty(d, 'berth', ['attach', 'tty1'], ['echo via-attach\n', '\x10\x11']);
+    assert.equal(det.code, 0, det.stdout);
+    assert.match(det.stdout, /via-attach/);
+    assert.equal((await d.berth(['inspect', '-f', '{{.State.Running}}', 'tty1'])).stdout, 'true\n');
+    const dockerDet = await underPty(d, 'docker', ['attach', '--detach-keys', 'ctrl-a', 'tty1'], ['echo again\n', '\x01']);
+    // The docker CLI notices the keys itself too; it ends with "read escape sequence" (status 1).
+    assert.match(dockerDet.stdout, /again/);
+    assert.equal((await d.berth(['inspect', '-f', '{{.State.Running}}', 'tty1'])).stdout, 'true\n');
+    const resize = await d.api('POST', '/v1.41/containers/tty1/resize?h=33&w=111');
+    assert.equal(resize.status, 200);
+    const size = await d.berth(['exec', 'tty1', 'sh', '-c', 'stty size < /proc/1/fd/0']);
+    assert.equal(size.stdout, '33 111\n', size.stderr);
+    assert.equal((await d.api('POST', '/v1.41/containers/idle-none/resize?h=1&w=1')).status, 404);
+  });
+
+  it('start -ai sends stdin to a created container', async () => {
+    assert.equal((await d.berth(['create', '-i', '--name', 'cat1', 'busybox', 'cat'])).code, 0);
+    const r = await d.berth(['start', '-ai', 'cat1'], { input: 'piped\n' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'piped\n');
+  });
+
+  it('pause, unpause, rename, top', async () => {
+    for (const client of ['berth', 'docker'] as const) {
+      assert.equal((await d[client](['pause', 'box'])).stdout, 'box\n');
+      assert.equal((await d.berth(['inspect', '-f', '{{.State.Status}}', 'box'])).stdout, 'paused\n');
+      const again = await d[client](['pause', 'box']);
+      assert.equal(again.code, 1);
+      assert.match(again.stderr, /Error response from daemon: Container [0-9a-f]{64} is already paused/);
+      const ex = await d.api('POST', '/v1.41/containers/box/exec', { Cmd: ['true'] });
+      assert.equal(ex.status, 409);
+      assert.equal((await d[client](['unpause', 'box'])).stdout, 'box\n');
+      const not = await d[client](['unpause', 'box']);
+      assert.match(not.stderr, /Container [0-9a-f]{64} is not paused/);
+    }
+    assert.equal((await d.berth(['rename', 'box', 'box2'])).code, 0);
+    assert.equal((await d.docker(['rename', 'box2', 'box'])).code, 0);
+    assert.equal((await d.berth(['inspect', '-f', '{{.Name}}', 'box'])).stdout, '/box\n');
+    const taken = await d.berth(['rename', 'box', 'tty1']);
+    assert.equal(taken.code, 1);
+    assert.match(taken.stderr, /is already in use/);
+    for (const client of ['berth', 'docker'] as const) {
+      const top = await d[client](['top', 'box']);
+      assert.equal(top.code, 0, top.stderr);
+      assert.match(top.stdout, /^UID\s+PID\s+PPID\s+C\s+STIME\s+TTY\s+TIME\s+CMD\n/);
+      assert.match(top.stdout, /sleep 1000\n/);
+    }
+    const aux = await d.api('GET', '/v1.41/containers/box/top?ps_args=aux');
+    assert.equal(aux.status, 200);
+    assert.equal((aux.json as { Titles: string[] }).Titles[0], 'USER');
+  });
+
+  it('update changes limits of a running container (cgroup files) and the restart policy', async () => {
+    for (const client of ['berth', 'docker'] as const) {
+      const mem = client === 'berth' ? '64m' : '96m';
+      const r = await d[client](['update', '--memory', mem, '--memory-swap', '-1', '--cpu-shares', '512', '--pids-limit', '50', '--cpus', '0.5', '--restart', 'on-failure:2', 'box']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, 'box\n');
+      const hc = JSON.parse((await d.berth(['inspect', '-f', '{{json .HostConfig}}', 'box'])).stdout) as Record<string, unknown>;
+      assert.equal(hc.Memory, Number.parseInt(mem) * 1024 * 1024);
+      assert.equal(hc.CpuShares, 512);
+      assert.equal(hc.PidsLimit, 50);
+      assert.equal(hc.NanoCpus, 500_000_000);
+      assert.deepEqual(hc.RestartPolicy, { Name: 'on-failure', MaximumRetryCount: 2 });
+      const limits = await d.berth(['exec', 'box', 'sh', '-c', 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/cpu/cpu.shares /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/cpu/cpu.cfs_quota_us']);
+      assert.equal(limits.stdout, `${Number.parseInt(mem) * 1024 * 1024}\n512\n50\n50000\n`, limits.stderr);
+    }
+    const bad = await d.berth(['update', '--memory', '1k', 'box']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /Minimum memory limit allowed is 6MB/);
+  });
+
+  it('stats --no-stream, --format, --all and the stats API', async () => {
+    for (const client of ['berth', 'docker'] as const) {
+      const r = await d[client](['stats', '--no-stream', 'box']);
+      assert.equal(r.code, 0, r.stderr);
+      const [header, row] = r.stdout.split('\n');
+      assert.match(header!, /^CONTAINER ID +NAME +CPU % +MEM USAGE \/ LIMIT +MEM % +NET I\/O +BLOCK I\/O +PIDS$/);
+      assert.match(row!, /^[0-9a-f]{12} +box +\d+\.\d\d% +[\d.]+[KMG]?i?B \/ [\d.]+[KMG]iB +\d+\.\d\d% +[\d.]+k?B \/ [\d.]+k?B +[\d.]+[kM]?B \/ [\d.]+[kM]?B +1$/);
+      const f = await d[client](['stats', '--no-stream', '--format', '{{.Name}} {{.PIDs}}', 'box']);
+      assert.equal(f.stdout, 'box 1\n');
+      const all = await d[client](['stats', '--no-stream', '--all', '--format', '{{.Name}}']);
+      assert.match(all.stdout, /idle|cat1/);
+    }
+    const one = await d.api('GET', '/v1.41/containers/box/stats?stream=0');
+    const s = one.json as { memory_stats: { usage: number; limit: number }; pids_stats: { current: number }; cpu_stats: { cpu_usage: { total_usage: number } }; precpu_stats: { cpu_usage: { total_usage: number } } };
+    assert.ok(s.memory_stats.usage > 0);
+    assert.equal(s.pids_stats.current, 1);
+    assert.ok(s.cpu_stats.cpu_usage.total_usage >= s.precpu_stats.cpu_usage.total_usage);
+  });
+
+  it('exec into a stopped container is a 409', async () => {
+    const r = await d.berth(['create', '--name', 'idle', 'busybox', 'true']);
+    assert.equal(r.code, 0, r.stderr);
+    const id = r.stdout.trim();
+    const api = await d.api('POST', '/v1.41/containers/idle/exec', { Cmd: ['true'] });
+    assert.equal(api.status, 409);
+    assert.deepEqual(api.json, { message: `Container ${id} is not running` });
+    const cli = await d.docker(['exec', 'idle', 'true']);
+    assert.equal(cli.code, 1);
+    assert.match(cli.stderr, new RegExp(`Error response from daemon: Container ${id} is not running`));
+  });
+
+  it('exec inspect reports ExitCode, Running, Pid and ProcessConfig', async () => {
+    const created = await d.api('POST', '/v1.41/containers/box/exec', { Cmd: ['sh', '-c', 'exit 6'], AttachStdout: true });
+    assert.equal(created.status, 201);
+    const id = (created.json as { Id: string }).Id;
+    const before = (await d.api('GET', `/v1.41/exec/${id}/json`)).json as Record<string, unknown>;
+    assert.equal(before.Running, false);
+    assert.equal(before.ExitCode, null);
+    const start = await d.api('POST', `/v1.41/exec/${id}/start`, { Detach: true });
+    assert.equal(start.status, 200);
+    let info: Record<string, unknown> = {};
+    for (let i = 0; i < 100 && info.ExitCode !== 6; i++) {
+      info = (await d.api('GET', `/v1.41/exec/${id}/json`)).json as Record<string, unknown>;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(info.ExitCode, 6);
+    assert.equal(info.Running, false);
+    assert.ok((info.Pid as number) > 0);
+    assert.deepEqual(info.ProcessConfig, { arguments: ['-c', 'exit 6'], entrypoint: 'sh', privileged: false, tty: false, user: '' });
+    assert.equal((await d.api('POST', `/v1.41/exec/${id}/start`, { Detach: true })).status, 409);
+    assert.equal((await d.api('GET', '/v1.41/exec/nope/json')).status, 404);
+  });
+});
