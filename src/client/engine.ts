@@ -11,6 +11,7 @@ import type { StatsResponse } from '../api/types/stats.js';
 import type { ExecCreateRequest, ExecCreateResponse, ExecInspect, ExecStartRequest } from '../api/types/exec.js';
 import type { Volume, VolumeCreateRequest, VolumeListResponse, VolumePruneResponse } from '../api/types/volumes.js';
 import { checkStatus, hijack, readAll, send, type Endpoint, type RequestOptions } from './transport.js';
+import { forEachJsonLine } from './json-lines.js';
 
 type Query = RequestOptions['query'];
 
@@ -123,16 +124,7 @@ export class EngineClient {
   /** Calls `onStats` for each reading of the live stream; resolves when the daemon ends it. */
   async containerStatsStream(id: string, onStats: (s: StatsResponse) => void): Promise<void> {
     const stream = await this.stream('GET', `/containers/${encodeURIComponent(id)}/stats`, { query: { stream: true } });
-    let buf = '';
-    for await (const chunk of stream) {
-      buf += (chunk as Buffer).toString();
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        if (line.trim() !== '') onStats(JSON.parse(line) as StatsResponse);
-      }
-    }
+    await forEachJsonLine(stream, onStats);
   }
 
   containerTop(id: string, psArgs?: string): Promise<ContainerTopResponse> {
@@ -270,20 +262,8 @@ function decodePathStat(headers: Record<string, string | string[] | undefined>):
 
 /** Reads a JSON-lines progress stream, calling `onMessage` per message; throws on an `error` message. */
 export async function readJsonMessages(stream: Readable, onMessage: (m: JsonMessage) => void): Promise<void> {
-  let buf = '';
-  const handle = (line: string): void => {
-    if (line.trim() === '') return;
-    const msg = JSON.parse(line) as JsonMessage;
+  await forEachJsonLine<JsonMessage>(stream, (msg) => {
     if (msg.error !== undefined) throw new Error(msg.errorDetail?.message ?? msg.error);
     onMessage(msg);
-  };
-  for await (const chunk of stream) {
-    buf += (chunk as Buffer).toString();
-    let nl: number;
-    while ((nl = buf.indexOf('\n')) >= 0) {
-      handle(buf.slice(0, nl));
-      buf = buf.slice(nl + 1);
-    }
-  }
-  handle(buf);
+  });
 }

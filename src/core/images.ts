@@ -60,3 +60,13 @@ export interface ImageStore {
   untag(name: string): Promise<Image | undefined>;
   delete(id: Digest): Promise<void>;
 }
+
+/** One step of an image's history, newest first (Docker's `HistoryResponseItem`). */
+export interface HistoryItem {
+  Id: string;
+  Created: number;
+  CreatedBy: string;
+  Tags: string[] | null;
+  Size: number;
+  Comment: string;
+}

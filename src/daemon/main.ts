@@ -80,7 +80,9 @@ async function main(): Promise<void> {
   systemRoutes(router, { containers: store, images, driver: snapshotter.name, dataRoot: cfg.dataRoot, runtimePath: cfg.runtime, daemonId: await daemonId(cfg.dataRoot), cgroupVersion: await cgroupVersion() });
   containerRoutes(router, deps);
   volumeRoutes(router, volumes);
-  execRoutes(router, { ...deps, execs: new ExecStore() });
+  const execs = new ExecStore();
+  events.subscribe((ev) => ev.Type === 'container' && ev.Action === 'destroy' && execs.forgetContainer(ev.Actor.ID));
+  execRoutes(router, { ...deps, execs });
   containerProcessRoutes(router, deps);
   eventRoutes(router, events);
   const imageDeps = { content, images, snapshotter, containers: store, runtime, events, scratch: join(cfg.dataRoot, 'tmp') };

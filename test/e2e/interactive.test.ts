@@ -181,6 +181,14 @@ describe('interactive: exec, stdin, TTY', () => {
     assert.ok(s.cpu_stats.cpu_usage.total_usage >= s.precpu_stats.cpu_usage.total_usage);
   });
 
+  it('--init runs the command under tini as pid 1', async () => {
+    for (const client of ['berth', 'docker'] as const) {
+      const r = await d[client](['run', '--rm', '--init', 'busybox', 'sh', '-c', 'cat /proc/1/cmdline | tr "\\0" " "; echo; echo $$']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^\/sbin\/docker-init -- sh -c .*\n(?!1\n)\d+\n$/);
+    }
+  });
+
   it('exec into a stopped container is a 409', async () => {
     const r = await d.berth(['create', '--name', 'idle', 'busybox', 'true']);
     assert.equal(r.code, 0, r.stderr);

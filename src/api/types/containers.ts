@@ -1,4 +1,5 @@
 import type { ContainerConfig, ContainerStatus, HostConfig, MountSpec } from '../../core/containers.js';
+import type { MountPoint as CoreMountPoint } from '../../core/volumes.js';
 
 /** Docker Engine API v1.41 container shapes: shared by the server (compat/) and the client (CLI). */
 export type { ContainerConfig, HostConfig, MountSpec };
@@ -20,16 +21,8 @@ export interface Port {
   Type: string;
 }
 
-export interface MountPoint {
-  Type: string;
-  Name?: string;
-  Source: string;
-  Destination: string;
-  Driver?: string;
-  Mode: string;
-  RW: boolean;
-  Propagation: string;
-}
+/** A mount as inspect and `ps` show it (the record's copy-up flag is not part of the API). */
+export type MountPoint = Omit<CoreMountPoint, 'CopyData' | 'Type'> & { Type: string };
 
 export interface ContainerSummary {
   Id: string;

@@ -50,11 +50,4 @@ export interface JsonMessage {
 }
 
 /** `GET /images/{name}/history` item, newest first. */
-export interface ImageHistoryItem {
-  Id: string;
-  Created: number;
-  CreatedBy: string;
-  Tags: string[] | null;
-  Size: number;
-  Comment: string;
-}
+export type { HistoryItem as ImageHistoryItem } from '../../core/images.js';

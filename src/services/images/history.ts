@@ -1,19 +1,10 @@
 import { notFound } from '../../core/errdefs.js';
-import type { HistoryEntry, Image } from '../../core/images.js';
+import type { HistoryEntry, HistoryItem, Image } from '../../core/images.js';
 import type { OciManifest } from '../../lib/oci/image-spec.js';
 import { unixSeconds } from '../../lib/time.js';
 import type { ImageDeps } from './deps.js';
 import { imageAtStep } from './lineage.js';
 
-/** One step of an image's history, newest first (Docker's `HistoryResponseItem`). */
-export interface HistoryItem {
-  Id: string;
-  Created: number;
-  CreatedBy: string;
-  Tags: string[] | null;
-  Size: number;
-  Comment: string;
-}
 
 /**
  * `docker history`: the config's history entries, each with the size of the layer it made (0 for

@@ -25,6 +25,7 @@ export function addCreateFlags(cmd: Command): Command {
     .option('--dns-search <list>', 'Set custom DNS search domains', collect)
     .option('--dns-option <list>', 'Set DNS options', collect)
     .option('--privileged', 'Give extended privileges to this container')
+    .option('--init', 'Run an init inside the container that forwards signals and reaps processes')
     .option('--read-only', "Mount the container's root filesystem as read only")
     .option('--cap-add <list>', 'Add Linux capabilities', collect)
     .option('--cap-drop <list>', 'Drop Linux capabilities', collect)
@@ -59,6 +60,7 @@ export interface CreateFlags extends MountFlags {
   dnsSearch?: string[];
   dnsOption?: string[];
   privileged?: boolean;
+  init?: boolean;
   readOnly?: boolean;
   capAdd?: string[];
   capDrop?: string[];
@@ -134,6 +136,7 @@ export function buildCreateRequest(flags: CreateFlags, image: string, command: s
     DnsOptions: flags.dnsOption ?? [],
     ExtraHosts: flags.addHost ?? null,
     Privileged: flags.privileged ?? false,
+    ...(flags.init ? { Init: true } : {}),
     ReadonlyRootfs: flags.readOnly ?? false,
     CapAdd: flags.capAdd ?? null,
     CapDrop: flags.capDrop ?? null,

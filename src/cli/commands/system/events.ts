@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { EventMessage } from '../../../api/types/events.js';
+import { forEachJsonLine } from '../../../client/json-lines.js';
 import { engine, out } from '../../context.js';
 import { renderOne } from '../../format/render.js';
 import { collect, filtersJson } from '../../options.js';
@@ -25,17 +26,6 @@ export function eventsCommand(parent: Command): void {
     .option('--until <string>', 'Stream events until this timestamp')
     .action(async (flags: { filter?: string[]; format?: string; since?: string; until?: string }) => {
       const stream = await engine().events({ filters: filtersJson(flags.filter), since: parseTimeFlag(flags.since), until: parseTimeFlag(flags.until) });
-      let buf = '';
-      for await (const chunk of stream) {
-        buf += (chunk as Buffer).toString();
-        let nl: number;
-        while ((nl = buf.indexOf('\n')) >= 0) {
-          const line = buf.slice(0, nl);
-          buf = buf.slice(nl + 1);
-          if (line.trim() === '') continue;
-          const ev = JSON.parse(line) as EventMessage;
-          out(`${flags.format ? renderOne(flags.format, ev) : eventLine(ev)}\n`);
-        }
-      }
+      await forEachJsonLine<EventMessage>(stream, (ev) => out(`${flags.format ? renderOne(flags.format, ev) : eventLine(ev)}\n`));
     });
 }

@@ -1,20 +1,8 @@
-import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { humanSize } from '../../../lib/duration.js';
+import { confirm } from '../../confirm.js';
 import { engine, out } from '../../context.js';
 import { collect, filtersJson } from '../../options.js';
-
-/** docker's confirmation prompt: anything but y/Y is a no. */
-async function confirm(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  try {
-    return /^y(es)?$/i.test((await rl.question(question)).trim());
-  } catch {
-    return false;
-  } finally {
-    rl.close();
-  }
-}
 
 export function volumePruneCommand(parent: Command): void {
   parent

@@ -1,6 +1,7 @@
 import type { Spec } from '../../../lib/oci/runtime-spec.js';
 import { withCapabilities } from './capabilities.js';
 import { withDevices } from './devices.js';
+import { withInit } from './init.js';
 import { withDefaultMounts, withEtcMounts } from './mounts.js';
 import { withUserMounts } from './mounts-user.js';
 import { withNamespaces } from './namespaces.js';
@@ -24,6 +25,7 @@ export const defaultOptions: readonly SpecOption[] = [
   withMaskedPaths,
   withCgroupsPath,
   withResources,
+  withInit,
 ];
 
 /** The skeleton every option refines: version, root, hostname. */
