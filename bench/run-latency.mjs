@@ -278,7 +278,18 @@ async function main() {
   const execRoot = join(tmp, 'run');
   const logPath = join(tmp, 'berthd.log');
   const logFd = openSync(logPath, 'a');
-  const daemon = spawn(process.execPath, [BERTHD, '-H', berthHost, '--data-root', join(tmp, 'data'), '--exec-root', execRoot], {
+  // Its own bridge, subnets and firewall chain (as the e2e harness does); swept after the daemon stops.
+  const { pickDaemonNetwork, daemonNetworkArgs } = await import(join(REPO, 'dist/test/e2e/network-names.js'));
+  const { sweepNetworks } = await import(join(REPO, 'dist/test/e2e/network-sweep.js'));
+  const netArgs = daemonNetworkArgs(pickDaemonNetwork(tmp));
+  undo.push({
+    what: 'the bench daemon\'s bridge and rules',
+    fn: async () => {
+      const problems = await sweepNetworks(tmp, join(tmp, 'data'));
+      if (problems.length) throw new Error(problems.join('; '));
+    },
+  });
+  const daemon = spawn(process.execPath, [BERTHD, '-H', berthHost, '--data-root', join(tmp, 'data'), '--exec-root', execRoot, ...netArgs], {
     detached: true, // own session and process group: a Ctrl-C here does not reach it; cleanup stops it
     stdio: ['ignore', logFd, logFd],
   });
@@ -516,6 +527,11 @@ async function main() {
     ['docker CLI: berthd  vs  Docker, engine only (default network)', cases.dockerBerth, cases.docker],
     ['docker CLI: berthd  vs  Docker, engine only (--network none)', cases.dockerBerthNone, cases.dockerNone],
   ];
+  // The issue's budget: CNI set-up and teardown at most 0.3x of a default-network run.
+  if (!cases.berth.skip && !cases.berthNone.skip && cases.berth.stats && cases.berthNone.stats) {
+    const extra = cases.berth.stats.median - cases.berthNone.stats.median;
+    console.log(`\nbridge vs none (berth CLI): ${f1(cases.berth.stats.median)} vs ${f1(cases.berthNone.stats.median)} ms; networking adds ${f1(extra)} ms = ${(extra / cases.berth.stats.median).toFixed(2)}x of the total (budget 0.30x)`);
+  }
   console.log('\nberth / Docker (ratio of medians; below 1 means berth is faster)');
   for (const [label, a, b] of cmp) {
     const why = a.skip || b.skip ? `${[a, b].filter((c) => c.skip).map((c) => `"${c.name}"`).join(' and ')} skipped (see above)` : null;

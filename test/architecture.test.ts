@@ -13,12 +13,12 @@ const ALLOWED: Record<string, string[]> = {
   core: ['core', 'lib'],
   drivers: ['drivers', 'core', 'lib'],
   services: ['services', 'core', 'lib'],
-  api: ['api', 'services', 'core', 'lib', 'drivers-none'],
+  api: ['api', 'builder', 'services', 'core', 'lib', 'drivers-none'],
   client: ['client', 'api/types', 'api/errors', 'core', 'lib'],
   cli: ['cli', 'client', 'api/types', 'core', 'lib'],
   builder: ['builder', 'services', 'core', 'lib'],
   registry: ['registry', 'core', 'lib'],
-  daemon: ['daemon', 'api', 'services', 'drivers', 'core', 'lib'],
+  daemon: ['daemon', 'api', 'builder', 'services', 'drivers', 'registry', 'core', 'lib'],
 };
 
 function* tsFiles(dir: string): Generator<string> {

@@ -21,6 +21,8 @@ import { waitCommand } from './commands/container/wait.js';
 import { commitCommand } from './commands/container/commit.js';
 import { diffCommand } from './commands/container/diff.js';
 import { exportCommand } from './commands/container/export.js';
+import { portCommand } from './commands/container/port.js';
+import { networkCommands } from './commands/network/index.js';
 import { containerPruneCommand } from './commands/container/prune.js';
 import { historyCommand } from './commands/image/history.js';
 import { imagePruneCommand } from './commands/image/prune.js';
@@ -29,7 +31,11 @@ import { dfCommand } from './commands/system/df.js';
 import { systemPruneCommand } from './commands/system/prune.js';
 import { imagesCommand } from './commands/image/images.js';
 import { importCommand } from './commands/image/import.js';
+import { buildCommand } from './commands/image/build.js';
 import { loadCommand } from './commands/image/load.js';
+import { pullCommand } from './commands/image/pull.js';
+import { pushCommand } from './commands/image/push.js';
+import { loginCommand, logoutCommand } from './commands/registry/login.js';
 import { saveCommand } from './commands/image/save.js';
 import { rmiCommand } from './commands/image/rmi.js';
 import { inspectCommand, typedInspectCommand } from './commands/inspect.js';
@@ -59,6 +65,7 @@ function containerCommands(parent: Command, top: boolean): void {
   commitCommand(parent);
   diffCommand(parent);
   exportCommand(parent);
+  portCommand(parent);
   if (top) {
     psCommand(parent);
     rmCommand(parent);
@@ -85,14 +92,20 @@ function buildProgram(): Command {
   containerCommands(container, false);
 
   imagesCommand(program);
+  buildCommand(program);
   importCommand(program);
   rmiCommand(program);
   historyCommand(program);
   tagCommand(program);
   saveCommand(program);
   loadCommand(program);
+  pullCommand(program);
+  pushCommand(program);
+  loginCommand(program);
+  logoutCommand(program);
   const image = program.command('image').description('Manage images');
   imagesCommand(image, 'ls');
+  buildCommand(image);
   importCommand(image);
   rmiCommand(image, 'rm');
   historyCommand(image);
@@ -100,9 +113,12 @@ function buildProgram(): Command {
   imagePruneCommand(image);
   saveCommand(image);
   loadCommand(image);
+  pullCommand(image);
+  pushCommand(image);
   typedInspectCommand(image, 'image');
 
   volumeCommands(program);
+  networkCommands(program);
   inspectCommand(program);
   versionCommand(program);
   infoCommand(program);

@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { copyRaw, demux } from '../client/stdcopy.js';
 
@@ -28,6 +29,14 @@ export async function runSession(conn: Duplex, opts: SessionOptions): Promise<vo
     if (opts.tty && opts.stdin && stdin.isTTY) {
       stdin.setRawMode(true);
       cleanups.push(() => stdin.setRawMode(false));
+      // A signal's default action would end us without 'exit' handlers: restore first.
+      const onSignal = (sig: NodeJS.Signals): void => {
+        cleanup();
+        process.exit(128 + (constants.signals[sig] ?? 0));
+      };
+      const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGQUIT'];
+      for (const sig of signals) process.once(sig, onSignal);
+      cleanups.push(() => signals.forEach((sig) => process.off(sig, onSignal)));
     }
     if (opts.tty && opts.resize && process.stdout.isTTY) {
       const resize = opts.resize;

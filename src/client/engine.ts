@@ -10,6 +10,7 @@ import type { ContainerTopResponse } from '../api/types/container-process.js';
 import type { StatsResponse } from '../api/types/stats.js';
 import type { ExecCreateRequest, ExecCreateResponse, ExecInspect, ExecStartRequest } from '../api/types/exec.js';
 import type { Volume, VolumeCreateRequest, VolumeListResponse, VolumePruneResponse } from '../api/types/volumes.js';
+import type { NetworkConnectRequest, NetworkCreateRequest, NetworkCreateResponse, NetworkPruneResponse, NetworkResource } from '../api/types/networks.js';
 import { checkStatus, hijack, readAll, send, type Endpoint, type RequestOptions } from './transport.js';
 import { forEachJsonLine } from './json-lines.js';
 
@@ -173,6 +174,34 @@ export class EngineClient {
     return this.json('POST', '/volumes/prune', { query });
   }
 
+  networkCreate(body: NetworkCreateRequest): Promise<NetworkCreateResponse> {
+    return this.json('POST', '/networks/create', { body });
+  }
+
+  networkList(query: Query): Promise<NetworkResource[]> {
+    return this.json('GET', '/networks', { query });
+  }
+
+  networkInspect(ref: string): Promise<NetworkResource> {
+    return this.json('GET', `/networks/${encodeURIComponent(ref)}`);
+  }
+
+  networkRemove(ref: string): Promise<void> {
+    return this.json('DELETE', `/networks/${encodeURIComponent(ref)}`);
+  }
+
+  networkPrune(query: Query): Promise<NetworkPruneResponse> {
+    return this.json('POST', '/networks/prune', { query });
+  }
+
+  networkConnect(ref: string, body: NetworkConnectRequest): Promise<void> {
+    return this.json('POST', `/networks/${encodeURIComponent(ref)}/connect`, { body });
+  }
+
+  networkDisconnect(ref: string, container: string, force?: boolean): Promise<void> {
+    return this.json('POST', `/networks/${encodeURIComponent(ref)}/disconnect`, { body: { Container: container, Force: force === true } });
+  }
+
   /** HEAD containers/{id}/archive: the path's stat, or undefined when it does not exist. */
   async containerStatPath(id: string, path: string): Promise<ContainerPathStat | undefined> {
     const res = await send(this.endpoint, 'HEAD', `/containers/${encodeURIComponent(id)}/archive`, { query: { path } });
@@ -243,9 +272,29 @@ export class EngineClient {
     return this.stream('POST', '/images/create', { query, bodyStream: body });
   }
 
+  /** `docker pull`: a JSON-lines progress stream; `auth` is the base64url X-Registry-Auth. */
+  imagePull(query: Query, auth?: string): Promise<Readable> {
+    return this.stream('POST', '/images/create', { query, headers: auth ? { 'X-Registry-Auth': auth } : {} });
+  }
+
+  /** `docker push`: a JSON-lines progress stream (no tag: every local tag of the repository). */
+  imagePush(name: string, tag: string | undefined, auth?: string): Promise<Readable> {
+    return this.stream('POST', `/images/${name}/push`, { query: { tag }, headers: { 'X-Registry-Auth': auth ?? 'e30=' } });
+  }
+
+  /** `docker login`: checks the credentials against the registry. */
+  auth(body: { username: string; password: string; serveraddress: string }): Promise<{ Status: string; IdentityToken?: string }> {
+    return this.json('POST', '/auth', { body });
+  }
+
   /** `docker save`: the tar stream of one or more images. */
   imageSave(names: string[]): Promise<Readable> {
     return this.stream('GET', '/images/get', { query: { names } });
+  }
+
+  /** `docker build` (classic builder): the context tar in, a JSON-lines stream of build output back. */
+  imageBuild(query: Query, context: Readable): Promise<Readable> {
+    return this.stream('POST', '/build', { query, bodyStream: context });
   }
 
   /** `docker load`: a JSON-lines progress stream (only the result lines when `quiet`). */

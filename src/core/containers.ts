@@ -1,4 +1,5 @@
 import type { MountPoint } from './volumes.js';
+import type { EndpointSettings, PortMapping } from './network.js';
 
 /** HostConfig.Mounts item (`--mount`), Docker's mount.Mount. */
 export interface MountSpec {
@@ -38,6 +39,22 @@ export interface ContainerConfig {
   Labels?: Record<string, string> | null;
   StopSignal?: string;
   StopTimeout?: number | null;
+  Healthcheck?: HealthConfig | null;
+}
+
+/** Docker's healthcheck: `Test` is [] (inherit), ["NONE"], ["CMD", args…] or ["CMD-SHELL", cmd]; times in ns. */
+export interface HealthConfig {
+  Test?: string[] | null;
+  Interval?: number;
+  Timeout?: number;
+  StartPeriod?: number;
+  Retries?: number;
+}
+
+export interface HealthState {
+  Status: 'starting' | 'healthy' | 'unhealthy';
+  FailingStreak: number;
+  Log: Array<{ Start: string; End: string; ExitCode: number; Output: string }>;
 }
 
 export interface RestartPolicy {
@@ -53,6 +70,7 @@ export interface HostConfig {
   VolumeDriver?: string;
   NetworkMode?: string;
   PortBindings?: Record<string, Array<{ HostIp?: string; HostPort?: string }>> | null;
+  PublishAllPorts?: boolean;
   RestartPolicy?: RestartPolicy;
   AutoRemove?: boolean;
   Privileged?: boolean;
@@ -89,6 +107,8 @@ export interface ContainerState {
   StartedAt: string;
   FinishedAt: string;
   OOMKilled: boolean;
+  /** Present while a container with a healthcheck runs (and after, as its last result). */
+  Health?: HealthState;
 }
 
 /** berth's own record of a container, persisted as containers/<id>/record.json. */
@@ -108,6 +128,8 @@ export interface ContainerRecord {
   MountPoints?: MountPoint[];
   /** Resolved host-side files and paths; derived once at create. */
   Paths: ContainerPaths;
+  /** Networks joined (by network name; addresses filled while running) and published ports. */
+  NetworkSettings?: { Networks: Record<string, EndpointSettings>; Ports: PortMapping[] };
 }
 
 export interface ContainerPaths {

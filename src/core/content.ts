@@ -14,7 +14,8 @@ export interface BlobInfo {
 export interface ContentProvider {
   info(digest: Digest): Promise<BlobInfo | undefined>;
   read(digest: Digest): Promise<Buffer>;
-  readStream(digest: Digest): Readable;
+  /** The blob's bytes, or those in [start, end) when a range is given (chunked uploads). */
+  readStream(digest: Digest, range?: { start: number; end: number }): Readable;
 }
 
 export interface ContentWriter {

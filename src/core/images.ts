@@ -11,6 +11,20 @@ export interface ImageRuntimeConfig {
   WorkingDir?: string;
   Labels?: Record<string, string> | null;
   StopSignal?: string;
+  /** Durations in nanoseconds; Test is `["NONE"]`, `["CMD", …]` or `["CMD-SHELL", cmd]`. */
+  Healthcheck?: HealthConfig;
+  /** ONBUILD triggers, run by builds that start FROM this image. */
+  OnBuild?: string[] | null;
+  Shell?: string[];
+}
+
+export interface HealthConfig {
+  Test?: string[];
+  Interval?: number;
+  Timeout?: number;
+  StartPeriod?: number;
+  StartInterval?: number;
+  Retries?: number;
 }
 
 export interface HistoryEntry {

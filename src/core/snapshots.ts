@@ -13,6 +13,12 @@ import type { Readable } from 'node:stream';
  */
 export interface Snapshotter {
   readonly name: string;
+  /**
+   * True when `applyLayer` reads nothing of `parent` before its tar stream ends: a caller may then
+   * unpack a stack's layers concurrently, as long as each layer's stream ends only after its
+   * parent is committed (pull does this).
+   */
+  readonly unpacksBeforeParent?: boolean;
   hasLayer(chainId: string): Promise<boolean>;
   applyLayer(chainId: string, parent: string | null, tar: Readable): Promise<void>;
   removeLayer(chainId: string): Promise<void>;

@@ -8,6 +8,8 @@ import { execRoutes } from '../api/routes/exec.js';
 import { containerProcessRoutes } from '../api/routes/container-process.js';
 import { eventRoutes } from '../api/routes/events.js';
 import { imageRoutes } from '../api/routes/images.js';
+import { buildRoutes } from '../api/routes/build.js';
+import { BuildCache } from '../builder/cache.js';
 import { diskUsageRoutes } from '../api/routes/disk-usage.js';
 import { volumeRoutes } from '../api/routes/volumes.js';
 import { systemRoutes } from '../api/routes/system.js';
@@ -26,8 +28,14 @@ import { handleExit, reconcile } from '../services/containers/lifecycle.js';
 import { finishRemoval } from '../services/containers/remove.js';
 import { ContainerStore } from '../services/containers/store.js';
 import { ExecStore } from '../services/containers/exec/store.js';
+import { watchRestartPolicies } from '../services/containers/restart-policy.js';
+import { watchHealthchecks } from '../services/containers/health.js';
 import { ExitWaiters } from '../services/containers/wait.js';
+import { DistributionClient } from '../registry/client.js';
 import { loadConfig, USAGE, type DaemonConfig } from './config.js';
+import { openNetworks } from './networks.js';
+import { reconcileSandboxes } from '../services/networks/sandbox.js';
+import { networkRoutes } from '../api/routes/networks.js';
 import { cgroupVersion, hostInfo } from './host.js';
 import { listen } from './listen.js';
 
@@ -70,23 +78,29 @@ async function main(): Promise<void> {
   const runtime = await ConmonRuntime.open({ conmon: cfg.conmon, runtime: cfg.runtime, stateDir: cfg.execRoot });
   const events = new EventBus();
   const volumes = { driver: await LocalVolumeDriver.open(join(cfg.dataRoot, 'volumes')), containers: store, events };
-  const deps: ContainerDeps = { store, images, snapshotter, runtime, locks: new KeyedLock(), waiters: new ExitWaiters(), restarting: new Set(), events, volumes, host: await hostInfo() };
+  const deps: ContainerDeps = { store, images, snapshotter, runtime, locks: new KeyedLock(), waiters: new ExitWaiters(), restarting: new Set(), manualStops: new Set(), events, volumes, host: await hostInfo() };
 
   const autoRemove = (id: string): Promise<void> => finishRemoval(deps, id).catch((err: Error) => log(`auto-remove ${id}: ${err.message}`));
+  deps.networks = await openNetworks(cfg, deps, log);
   await reconcile(deps, autoRemove);
+  await reconcileSandboxes(deps.networks);
+  watchRestartPolicies(deps, log);
   runtime.watchExits((id) => void handleExit(deps, id, autoRemove).catch((err: Error) => log(`exit of ${id}: ${err.stack ?? err.message}`)));
 
   const router = new Router();
   systemRoutes(router, { containers: store, images, driver: snapshotter.name, dataRoot: cfg.dataRoot, runtimePath: cfg.runtime, daemonId: await daemonId(cfg.dataRoot), cgroupVersion: await cgroupVersion() });
   containerRoutes(router, deps);
   volumeRoutes(router, volumes);
+  networkRoutes(router, deps.networks);
   const execs = new ExecStore();
   events.subscribe((ev) => ev.Type === 'container' && ev.Action === 'destroy' && execs.forgetContainer(ev.Actor.ID));
   execRoutes(router, { ...deps, execs });
+  watchHealthchecks({ ...deps, execs }, log);
   containerProcessRoutes(router, deps);
   eventRoutes(router, events);
-  const imageDeps = { content, images, snapshotter, containers: store, runtime, events, scratch: join(cfg.dataRoot, 'tmp') };
+  const imageDeps = { content, images, snapshotter, containers: store, runtime, events, scratch: join(cfg.dataRoot, 'tmp'), registry: new DistributionClient(cfg.registry) };
   imageRoutes(router, imageDeps);
+  buildRoutes(router, { images: imageDeps, containers: deps, cache: await BuildCache.open(join(cfg.dataRoot, 'builder')), scratch: imageDeps.scratch });
   diskUsageRoutes(router, imageDeps);
 
   const server = createApiServer(router, log, cfg.debug);

@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readdir, readFile, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sweepNetworks } from './network-sweep.js';
 
 const RUNC = '/usr/sbin/runc';
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -134,6 +135,7 @@ export async function sweep(o: { dir: string; dataRoot: string; execRoot: string
       await rmdir(cg).catch((err: Error) => problems.push(`rmdir ${cg}: ${err.message}`));
     }
   }
+  problems.push(...(await sweepNetworks(o.dir, o.dataRoot)));
   await rm(o.dir, { recursive: true, force: true }).catch((err: Error) => problems.push(`rm ${o.dir}: ${err.message}`));
   if (problems.length > 0) throw new Error(`e2e clean-up incomplete:\n${problems.join('\n')}`);
 }

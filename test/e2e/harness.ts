@@ -14,6 +14,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { containerIds, sweep, waitGone } from './cleanup.js';
+import { daemonNetworkArgs, pickDaemonNetwork } from './network-names.js';
 import { apiRequest, ROOT, runProgram, type ApiResponse, type RunOptions, type RunResult } from './clients.js';
 
 export type { ApiResponse, RunOptions, RunResult } from './clients.js';
@@ -88,6 +89,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   const logPath = join(dir, 'berthd.log');
   await mkdir(dockerConfig);
   await writeFile(join(dockerConfig, 'config.json'), '{}\n');
+  const netArgs = daemonNetworkArgs(pickDaemonNetwork(dir));
 
   // A clean environment for clients: never the user's docker context, config or TLS settings.
   const baseEnv: NodeJS.ProcessEnv = { ...process.env };
@@ -110,7 +112,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   const spawnDaemon = async (): Promise<void> => {
     const fd = openSync(logPath, 'a');
     try {
-      child = spawn(process.execPath, [BERTHD, '-H', `unix://${socket}`, '--data-root', dataRoot, '--exec-root', execRoot, ...(opts.args ?? [])], {
+      child = spawn(process.execPath, [BERTHD, '-H', `unix://${socket}`, '--data-root', dataRoot, '--exec-root', execRoot, ...netArgs, ...(opts.args ?? [])], {
         cwd: ROOT,
         detached: true, // its own process group: kill9() hits berthd (and its helpers), never conmon
         stdio: ['ignore', fd, fd],

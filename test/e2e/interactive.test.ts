@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { runProgram } from './clients.js';
-import { startDaemon, type Daemon, type RunResult } from './harness.js';
+import { eventually, startDaemon, type Daemon, type RunResult } from './harness.js';
 
 /**
  * Runs a client under a pseudo-terminal (util-linux `script`; -e returns the client's status),
@@ -86,6 +86,20 @@ describe('interactive: exec, stdin, TTY', () => {
     });
   }
 
+  it('berth puts the terminal back after run -it: on exit and on SIGTERM', async () => {
+    const bin = `'${process.execPath}' dist/bin/berth.cjs`;
+    const inner = [
+      `export BERTH_HOST=unix://${d.socket}`,
+      `${bin} run -it --rm busybox true; stty -a | grep -o -- '-\\?icanon' | head -1`,
+      `${bin} run -it --name term1 busybox sleep 30 & sleep 2; kill -TERM $!; wait $!; echo "status $?"; stty -a | grep -o -- '-\\?icanon' | head -1`,
+    ].join('; ');
+    const r = await runProgram('script', ['-qec', inner, '/dev/null'], process.env, { timeoutMs: 30_000 });
+    assert.match(r.stdout, /^icanon\r?\n/m);
+    assert.match(r.stdout, /status 143\r?\n(?:.*\n)*?icanon/);
+    assert.doesNotMatch(r.stdout, /-icanon/);
+    await d.berth(['rm', '-f', 'term1']);
+  });
+
   it('run -dit, attach, detach keys, resize', async () => {
     const run = await d.berth(['run', '-dit', '--name', 'tty1', 'busybox', 'sh']);
     assert.equal(run.code, 0, run.stderr);
@@ -125,6 +139,13 @@ describe('interactive: exec, stdin, TTY', () => {
       const not = await d[client](['unpause', 'box']);
       assert.match(not.stderr, /Container [0-9a-f]{64} is not paused/);
     }
+    // A paused container: kill (but SIGKILL) is refused, stop thaws it so its signal arrives.
+    assert.equal((await d.berth(['run', '-d', '--name', 'frozen', 'busybox', 'sh', '-c', 'trap "exit 7" TERM; while :; do sleep 0.1; done'])).code, 0);
+    assert.equal((await d.berth(['pause', 'frozen'])).code, 0);
+    const kill = await d.docker(['kill', '-s', 'TERM', 'frozen']);
+    assert.match(kill.stderr, /is paused\. Unpause the container before stopping or killing/);
+    assert.equal((await d.berth(['stop', '-t', '5', 'frozen'])).code, 0);
+    assert.equal((await d.berth(['inspect', '-f', '{{.State.ExitCode}}', 'frozen'])).stdout, '7\n');
     assert.equal((await d.berth(['rename', 'box', 'box2'])).code, 0);
     assert.equal((await d.docker(['rename', 'box2', 'box'])).code, 0);
     assert.equal((await d.berth(['inspect', '-f', '{{.Name}}', 'box'])).stdout, '/box\n');
@@ -186,6 +207,37 @@ describe('interactive: exec, stdin, TTY', () => {
       const r = await d[client](['run', '--rm', '--init', 'busybox', 'sh', '-c', 'cat /proc/1/cmdline | tr "\\0" " "; echo; echo $$']);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /^\/sbin\/docker-init -- sh -c .*\n(?!1\n)\d+\n$/);
+    }
+  });
+
+  it('restart policies: on-failure:N with back-off, always until stopped', async () => {
+    const r = await d.berth(['run', '-d', '--name', 'flaky', '--restart', 'on-failure:2', 'busybox', 'sh', '-c', 'exit 3']);
+    assert.equal(r.code, 0, r.stderr);
+    await eventually('two restarts', async () => (await d.berth(['inspect', '-f', '{{.RestartCount}} {{.State.Status}} {{.State.ExitCode}}', 'flaky'])).stdout === '2 exited 3\n', 10_000);
+    await new Promise((res) => setTimeout(res, 1000));
+    assert.equal((await d.berth(['inspect', '-f', '{{.RestartCount}}', 'flaky'])).stdout, '2\n', 'no third restart');
+
+    assert.equal((await d.docker(['run', '-d', '--name', 'loop', '--restart', 'always', 'busybox', 'sleep', '0.2'])).code, 0);
+    await eventually('a restart', async () => Number((await d.berth(['inspect', '-f', '{{.RestartCount}}', 'loop'])).stdout) >= 2, 10_000);
+    assert.equal((await d.berth(['stop', '-t', '0', 'loop'])).code, 0);
+    const count = (await d.berth(['inspect', '-f', '{{.RestartCount}}', 'loop'])).stdout;
+    await new Promise((res) => setTimeout(res, 1500));
+    assert.equal((await d.berth(['inspect', '-f', '{{.State.Status}} {{.RestartCount}}', 'loop'])).stdout, `exited ${count}`);
+  });
+
+  it('healthchecks: unhealthy after the retries, healthy when the probe passes', async () => {
+    for (const client of ['berth', 'docker'] as const) {
+      const name = `hc-${client}`;
+      const r = await d[client](['run', '-d', '--name', name, '--health-cmd', 'test -f /tmp/ok', '--health-interval', '200ms', '--health-retries', '2', 'busybox', 'sleep', '1000']);
+      assert.equal(r.code, 0, r.stderr);
+      const health = async (): Promise<string> => (await d.berth(['inspect', '-f', '{{.State.Health.Status}} {{.State.Health.FailingStreak}}', name])).stdout.trim();
+      await eventually('unhealthy', async () => /^unhealthy [2-9]/.test(await health()), 10_000);
+      assert.match((await d.berth(['ps', '--filter', `name=${name}`, '--format', '{{.Status}}'])).stdout, /^Up .* \(unhealthy\)\n$/);
+      assert.equal((await d.berth(['exec', name, 'touch', '/tmp/ok'])).code, 0);
+      await eventually('healthy', async () => (await health()) === 'healthy 0', 10_000);
+      const log = JSON.parse((await d.berth(['inspect', '-f', '{{json .State.Health.Log}}', name])).stdout) as Array<{ ExitCode: number }>;
+      assert.equal(log.at(-1)!.ExitCode, 0);
+      assert.equal((await d.berth(['rm', '-f', name])).code, 0);
     }
   });
 

@@ -1,5 +1,6 @@
 import type { ContainerRecord } from '../../core/containers.js';
 import { toMountPoints } from './mounts.js';
+import { defaultBridgeAddress, networksOf, portMap, summaryPorts } from './container-network.js';
 import { humanDuration } from '../../lib/duration.js';
 import { unixSeconds, ZERO_TIME } from '../../lib/time.js';
 import type { ContainerInspect, ContainerSummary } from '../types/containers.js';
@@ -10,7 +11,7 @@ export function statusString(rec: ContainerRecord, now = Date.now()): string {
   const since = (t: string): string => humanDuration(now - Date.parse(t));
   switch (s.Status) {
     case 'running':
-      return `Up ${since(s.StartedAt)}`;
+      return `Up ${since(s.StartedAt)}${healthSuffix(rec)}`;
     case 'paused':
       return `Up ${since(s.StartedAt)} (Paused)`;
     case 'restarting':
@@ -26,6 +27,12 @@ export function statusString(rec: ContainerRecord, now = Date.now()): string {
   }
 }
 
+/** ` (healthy)`, ` (unhealthy)`, ` (health: starting)` after a running container's uptime. */
+function healthSuffix(rec: ContainerRecord): string {
+  const h = rec.State.Health?.Status;
+  return h === undefined ? '' : h === 'starting' ? ' (health: starting)' : ` (${h})`;
+}
+
 /** The COMMAND column as Docker builds it: arguments containing a space are wrapped in single quotes. */
 export function commandString(rec: ContainerRecord): string {
   return [rec.Path, ...rec.Args.map((a) => (a.includes(' ') ? `'${a}'` : a))].join(' ');
@@ -35,15 +42,6 @@ function networkName(rec: ContainerRecord): string {
   return rec.HostConfig.NetworkMode || 'bridge';
 }
 
-function networksOf(rec: ContainerRecord): Record<string, unknown> {
-  const mode = networkName(rec);
-  return {
-    [mode]: {
-      IPAMConfig: null, Links: null, Aliases: null, MacAddress: '', NetworkID: '', EndpointID: '',
-      Gateway: '', IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, DriverOpts: null,
-    },
-  };
-}
 
 export function toSummary(rec: ContainerRecord): ContainerSummary {
   return {
@@ -53,7 +51,7 @@ export function toSummary(rec: ContainerRecord): ContainerSummary {
     ImageID: rec.Image,
     Command: commandString(rec),
     Created: unixSeconds(rec.Created),
-    Ports: [],
+    Ports: summaryPorts(rec),
     Labels: rec.Config.Labels ?? {},
     State: rec.State.Status,
     Status: statusString(rec),
@@ -82,6 +80,7 @@ export function toInspect(rec: ContainerRecord, driver: string): ContainerInspec
       Error: s.Error,
       StartedAt: s.StartedAt,
       FinishedAt: s.FinishedAt,
+      ...(s.Health ? { Health: s.Health } : {}),
     },
     Image: rec.Image,
     ResolvConfPath: rec.Paths.ResolvConfPath,
@@ -106,8 +105,8 @@ export function toInspect(rec: ContainerRecord, driver: string): ContainerInspec
     Mounts: toMountPoints(rec.MountPoints),
     Config: { ...rec.Config, Image: rec.ImageRef },
     NetworkSettings: {
-      Bridge: '', SandboxID: '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0, Ports: {},
-      SandboxKey: '', IPAddress: '', IPPrefixLen: 0, Gateway: '', MacAddress: '', Networks: networksOf(rec),
+      Bridge: '', SandboxID: '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0, Ports: portMap(rec),
+      SandboxKey: '', ...defaultBridgeAddress(rec), Networks: networksOf(rec),
     },
   };
 }

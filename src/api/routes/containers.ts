@@ -33,8 +33,9 @@ export function containerRoutes(router: Router, deps: ContainerDeps): void {
     for (const f of ['Cmd', 'Entrypoint', 'Env'] as const) expectType(body[f], 'array', `Config.${f}`);
     expectType(body.Labels, 'object', 'Config.Labels');
     expectType(body.HostConfig, 'object', 'HostConfig');
-    const { HostConfig, NetworkingConfig: _n, ...config } = body;
-    const created = await createContainer(deps, { name: ctx.query.get('name') ?? undefined, config, hostConfig: HostConfig ?? {} });
+    const { HostConfig, NetworkingConfig, ...config } = body;
+    const endpoints = NetworkingConfig?.EndpointsConfig ?? undefined;
+    const created = await createContainer(deps, { name: ctx.query.get('name') ?? undefined, config, hostConfig: HostConfig ?? {}, endpoints });
     ctx.res!.statusCode = 201;
     return created;
   });

@@ -11,6 +11,7 @@ import { graphDriver, toImageInspect, toImageSummary } from '../compat/image.js'
 import { chainIds } from '../../lib/digest.js';
 import { imageArchiveRoutes } from './image-archive.js';
 import { imageLifecycleRoutes } from './image-lifecycle.js';
+import { pullRoute, registryRoutes } from './registry.js';
 import { queryBool } from '../http.js';
 import type { Router } from '../router.js';
 import type { JsonMessage } from '../types/images.js';
@@ -18,6 +19,7 @@ import type { JsonMessage } from '../types/images.js';
 export function imageRoutes(router: Router, deps: ImageDeps): void {
   imageArchiveRoutes(router, deps);
   imageLifecycleRoutes(router, deps);
+  if (deps.registry !== undefined) registryRoutes(router, { ...deps, registry: deps.registry });
   router.add('GET', '/images/json', async (ctx) => {
     const filters = parseFilters(ctx.query.get('filters'), IMAGE_LIST_FILTERS);
     const usedBy = new Map<string, number>();
@@ -49,10 +51,9 @@ export function imageRoutes(router: Router, deps: ImageDeps): void {
     const q = ctx.query;
     const fromSrc = q.get('fromSrc');
     if (fromSrc === null) {
-      const image = q.get('fromImage') ?? '';
-      const ref = familiarRepository(parseNormalizedNamed(image));
-      // Pulling arrives with the registry issue; until then, say what Docker says for an unreachable repository.
-      throw notFound(`pull access denied for ${ref}, repository does not exist or may require 'docker login': berth has no registry client yet`);
+      if (deps.registry !== undefined) return pullRoute(ctx, { ...deps, registry: deps.registry });
+      const ref = familiarRepository(parseNormalizedNamed(q.get('fromImage') ?? ''));
+      throw notFound(`pull access denied for ${ref}, repository does not exist or may require 'docker login': no registry configured`);
     }
     const repo = q.get('repo') || undefined;
     const tag = q.get('tag') || undefined;

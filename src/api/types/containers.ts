@@ -1,4 +1,4 @@
-import type { ContainerConfig, ContainerStatus, HostConfig, MountSpec } from '../../core/containers.js';
+import type { ContainerConfig, ContainerStatus, HealthState, HostConfig, MountSpec } from '../../core/containers.js';
 import type { MountPoint as CoreMountPoint } from '../../core/volumes.js';
 
 /** Docker Engine API v1.41 container shapes: shared by the server (compat/) and the client (CLI). */
@@ -6,7 +6,7 @@ export type { ContainerConfig, HostConfig, MountSpec };
 
 export interface ContainerCreateRequest extends ContainerConfig {
   HostConfig?: HostConfig;
-  NetworkingConfig?: unknown;
+  NetworkingConfig?: { EndpointsConfig?: Record<string, { Aliases?: string[] | null; IPAMConfig?: { IPv4Address?: string } | null }> | null } | null;
 }
 
 export interface ContainerCreateResponse {
@@ -54,6 +54,7 @@ export interface ContainerStateJSON {
   Error: string;
   StartedAt: string;
   FinishedAt: string;
+  Health?: HealthState;
 }
 
 export interface ContainerInspect {

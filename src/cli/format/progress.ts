@@ -19,3 +19,35 @@ export function progressPrinter(write: (s: string) => void): { update(m: JsonMes
     },
   };
 }
+
+/**
+ * Docker's pull/push display: one line per layer id, each redrawn in place (the cursor moves up
+ * to it) as messages for that id arrive; messages without an id print below. Off a terminal,
+ * only status changes print, one plain line each (no bars), as the docker CLI does.
+ */
+export function layerProgress(write: (s: string) => void, tty: boolean): { update(m: JsonMessage): void } {
+  const lines: string[] = [];
+  const lastStatus = new Map<string, string>();
+  return {
+    update(m) {
+      const id = m.id;
+      const text = `${id ? `${id}: ` : ''}${m.status ?? ''}${tty && m.progress ? ` ${m.progress}` : ''}`;
+      if (!tty) {
+        if (m.progressDetail?.total !== undefined && m.progressDetail.current !== undefined) return;
+        if (id && lastStatus.get(id) === m.status) return;
+        if (id) lastStatus.set(id, m.status ?? '');
+        write(`${text}\n`);
+        return;
+      }
+      const i = id ? lines.indexOf(id) : -1;
+      if (!id || i < 0 || m.status?.startsWith('Pulling from') || m.status?.startsWith('Digest:')) {
+        if (id && !m.status?.startsWith('Pulling from')) lines.push(id);
+        else lines.push('');
+        write(`${text}\n`);
+        return;
+      }
+      const up = lines.length - i;
+      write(`\x1b[${up}A\r\x1b[2K${text}\x1b[${up}B\r`);
+    },
+  };
+}

@@ -48,8 +48,8 @@ export class LocalContentStore implements ContentStore {
     }
   }
 
-  readStream(digest: Digest): Readable {
-    return createReadStream(this.blobPath(digest));
+  readStream(digest: Digest, range?: { start: number; end: number }): Readable {
+    return createReadStream(this.blobPath(digest), range ? { start: range.start, end: range.end - 1 } : undefined);
   }
 
   async writer(): Promise<ContentWriter> {

@@ -20,6 +20,8 @@ import { hexOf, type Digest } from '../../lib/digest.js';
  */
 export class OverlaySnapshotter implements Snapshotter {
   readonly name = 'overlayfs';
+  /** The diff dir is filled first; `parent` is read (lowerChain) only after the tar ends. */
+  readonly unpacksBeforeParent = true;
 
   constructor(private readonly root: string) {}
 

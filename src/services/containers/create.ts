@@ -12,14 +12,17 @@ import { writeEtcFiles } from './etc-files.js';
 import { generateName } from './names.js';
 import { publishContainerEvent } from './events.js';
 import { anonymousVolumes, releaseVolumes, resolveMounts } from './mounts/resolve.js';
+import { resolveEndpoints, type EndpointRequest } from '../networks/endpoints.js';
 
 export interface CreateRequest {
   name?: string;
   config: ContainerConfig;
   hostConfig: HostConfig;
+  /** `NetworkingConfig.EndpointsConfig`: aliases and a fixed address per network. */
+  endpoints?: Record<string, EndpointRequest>;
 }
 
-// Until the networking issue lands, every mode but host gets a private, empty network namespace.
+// Without a network service (unit fixtures), every mode but host gets a private, empty namespace.
 const NETWORK_MODES = new Set(['', 'default', 'bridge', 'none', 'host']);
 
 export async function createContainer(deps: ContainerDeps, req: CreateRequest): Promise<{ Id: string; Warnings: string[] }> {
@@ -28,8 +31,9 @@ export async function createContainer(deps: ContainerDeps, req: CreateRequest): 
   const image = deps.images.resolve(imageName);
   if (image === undefined) throw notFound(`No such image: ${displayRef(imageName)}`);
   const hostConfig: HostConfig = { ...req.hostConfig };
-  if (!NETWORK_MODES.has(hostConfig.NetworkMode ?? '')) throw notFound(`network ${hostConfig.NetworkMode} not found`);
   if (!hostConfig.NetworkMode || hostConfig.NetworkMode === 'default') hostConfig.NetworkMode = 'bridge';
+  if (!deps.networks && !NETWORK_MODES.has(hostConfig.NetworkMode)) throw notFound(`network ${hostConfig.NetworkMode} not found`);
+  const networkSettings = deps.networks ? resolveEndpoints(deps.networks, hostConfig, req.endpoints) : undefined;
   if (hostConfig.NetworkMode === 'host' && req.config.Hostname) {
     throw invalidArgument('conflicting options: hostname and the network mode');
   }
@@ -57,6 +61,7 @@ export async function createContainer(deps: ContainerDeps, req: CreateRequest): 
     State: { Status: 'created', Pid: 0, ExitCode: 0, Error: '', StartedAt: ZERO_TIME, FinishedAt: ZERO_TIME, OOMKilled: false },
     RestartCount: 0,
     MountPoints: mounts,
+    ...(networkSettings ? { NetworkSettings: networkSettings } : {}),
     Paths: {
       Bundle: dir,
       Rootfs: join(dir, 'rootfs'),

@@ -12,6 +12,7 @@ import { buildSpec } from './spec/build.js';
 import { resolveUser } from './spec/user.js';
 import { prepareMounts } from './mounts/prepare.js';
 import { publishContainerEvent } from './events.js';
+import { setupNetworking, teardownNetworking } from '../networks/sandbox.js';
 
 const isLive = (r: ContainerRecord): boolean => r.State.Status === 'running' || r.State.Status === 'paused';
 
@@ -28,12 +29,14 @@ export async function startContainer(deps: ContainerDeps, ref: string): Promise<
     if (rec.State.Status === 'removing' || rec.State.Status === 'dead') {
       throw conflict(`cannot start container ${rec.Id}: container is marked for removal`);
     }
+    deps.manualStops?.delete(rec.Id);
     await ensureLayers(deps, rec);
     if (!(await deps.snapshotter.isMounted(rec.Paths.Rootfs))) await deps.snapshotter.mount(rec.Id, rec.Paths.Rootfs);
     try {
       await prepareMounts(deps.volumes.driver, rec);
       const user = await resolveUser(rec.Paths.Rootfs, rec.Config.User);
-      const spec = buildSpec({ record: rec, rootfs: rec.Paths.Rootfs, user, hostname: rec.Config.Hostname ?? '', hostNofile: deps.host.nofile });
+      const netnsPath = deps.networks ? await setupNetworking(deps.networks, rec) : undefined;
+      const spec = buildSpec({ record: rec, rootfs: rec.Paths.Rootfs, user, hostname: rec.Config.Hostname ?? '', hostNofile: deps.host.nofile, netnsPath });
       await writeFile(join(rec.Paths.Bundle, 'config.json'), JSON.stringify(spec));
       await deps.runtime.cleanup(rec.Id);
       const pid = await deps.runtime.create({
@@ -52,6 +55,7 @@ export async function startContainer(deps: ContainerDeps, ref: string): Promise<
       failed = true;
       await deps.runtime.delete(rec.Id).catch(() => undefined);
       await deps.runtime.cleanup(rec.Id);
+      if (deps.networks) await teardownNetworking(deps.networks, rec);
       await deps.snapshotter.unmount(rec.Paths.Rootfs);
       rec.State = { ...rec.State, ExitCode: exitCodeForStartError(err), Error: (err as Error).message };
       await deps.store.save(rec);
@@ -86,6 +90,10 @@ export async function killContainer(deps: ContainerDeps, ref: string, signal = '
   const rec = deps.store.get(ref);
   const sig = parseSignal(signal);
   if (!isLive(rec)) throw conflict(`Cannot kill container: ${ref}: Container ${rec.Id} is not running`);
+  if (rec.State.Status === 'paused' && sig !== 'SIGKILL') {
+    throw conflict(`Cannot kill container: ${ref}: Container ${rec.Id} is paused. Unpause the container before stopping or killing`);
+  }
+  deps.manualStops?.add(rec.Id);
   await deps.runtime.kill(rec.Id, sig);
   publishContainerEvent(deps.events, rec, 'kill', { signal: String(constants.signals[sig as NodeJS.Signals] ?? sig) });
 }
@@ -96,11 +104,14 @@ export async function killContainer(deps: ContainerDeps, ref: string, signal = '
  */
 export async function stopContainer(deps: ContainerDeps, ref: string, timeout?: number, signal?: string): Promise<void> {
   const rec = deps.store.get(ref);
+  deps.manualStops?.add(rec.Id); // also cancels a pending policy restart of an exited one
   if (!isLive(rec)) throw new BerthError('NotModified', 'container already stopped');
   const exited = deps.waiters.nextExit(rec.Id);
   const sig = parseSignal(signal || rec.Config.StopSignal || 'SIGTERM');
   const secs = timeout ?? rec.Config.StopTimeout ?? 10;
   await signalIgnoringGone(deps, rec.Id, sig);
+  // A frozen process never sees the signal: thaw it (Docker does the same).
+  if (rec.State.Status === 'paused') await deps.runtime.resume(rec.Id).catch(() => undefined);
   if (secs >= 0 && !(await within(exited, secs * 1000))) {
     await signalIgnoringGone(deps, rec.Id, 'SIGKILL');
   }
@@ -166,6 +177,10 @@ export async function handleExit(deps: ContainerDeps, id: string, onAutoRemove: 
       autoRemove = rec.HostConfig.AutoRemove === true && !deps.restarting.has(id);
     }
     await deps.runtime.delete(id);
+    if (deps.networks) {
+      await teardownNetworking(deps.networks, rec);
+      await deps.store.save(rec);
+    }
     await deps.snapshotter.unmount(rec.Paths.Rootfs);
     await deps.runtime.cleanup(id);
     return fresh ? exitCode : undefined;
@@ -195,6 +210,7 @@ export async function reconcile(deps: ContainerDeps, onAutoRemove: (id: string) 
     if (state === undefined || state.status === 'stopped') {
       await deps.locks.run(rec.Id, async () => {
         await deps.runtime.delete(rec.Id);
+        if (deps.networks) await teardownNetworking(deps.networks, rec);
         await deps.snapshotter.unmount(rec.Paths.Rootfs);
         rec.State = { ...rec.State, Status: 'exited', Pid: 0, ExitCode: 255, FinishedAt: nowRfc3339Nano(), Error: 'container lost while berthd was down' };
         await deps.store.save(rec);

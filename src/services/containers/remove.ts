@@ -2,6 +2,7 @@ import type { ContainerDeps } from './deps.js';
 import { conflict } from '../../core/errdefs.js';
 import { publishContainerEvent } from './events.js';
 import { anonymousVolumes, releaseVolumes } from './mounts/resolve.js';
+import { teardownNetworking } from '../networks/sandbox.js';
 
 /** Removes a container (Docker: 409 when running and not forced; `force` kills it first). */
 export async function removeContainer(deps: ContainerDeps, ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
@@ -34,6 +35,7 @@ export async function finishRemoval(deps: ContainerDeps, id: string, removeVolum
     // Normally the exit path already deleted the runtime's state; this covers crashes and never-started creates.
     if (await deps.runtime.known(id)) await deps.runtime.delete(id);
     await deps.runtime.cleanup(id);
+    if (deps.networks) await teardownNetworking(deps.networks, rec);
     await deps.snapshotter.unmount(rec.Paths.Rootfs);
     await deps.snapshotter.remove(id);
     await deps.store.delete(id);

@@ -1,4 +1,5 @@
 import type { ContentStore } from '../../core/content.js';
+import type { RegistryClient } from '../../core/registry.js';
 import type { ImageStore } from '../../core/images.js';
 import type { ContainerRuntime } from '../../core/runtime.js';
 import type { Snapshotter } from '../../core/snapshots.js';
@@ -15,4 +16,6 @@ export interface ImageDeps {
   events: EventBus;
   /** A directory on the data root's filesystem for temporary files (load spools). */
   scratch: string;
+  /** How to reach registries (pull, push, login); without it those answer as before. */
+  registry?: RegistryClient;
 }

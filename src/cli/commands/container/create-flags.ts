@@ -2,11 +2,14 @@ import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ContainerCreateRequest, HostConfig } from '../../../api/types/containers.js';
 import { collect, int } from '../../options.js';
+import { parseRestartPolicy } from '../../restart-policy.js';
+import { parseGoDuration } from '../../../lib/go-duration.js';
 import { addMountFlags, mountRequest, type MountFlags } from './mount-flags.js';
+import { addNetworkFlags, networkRequest, type NetworkFlags } from './network-flags.js';
 
 /** The flags `run` and `create` share, declared once. */
 export function addCreateFlags(cmd: Command): Command {
-  return addMountFlags(cmd)
+  return addNetworkFlags(addMountFlags(cmd))
     .option('--name <string>', 'Assign a name to the container')
     .option('-e, --env <list>', 'Set environment variables', collect)
     .option('--env-file <list>', 'Read in a file of environment variables', collect)
@@ -26,6 +29,13 @@ export function addCreateFlags(cmd: Command): Command {
     .option('--dns-option <list>', 'Set DNS options', collect)
     .option('--privileged', 'Give extended privileges to this container')
     .option('--init', 'Run an init inside the container that forwards signals and reaps processes')
+    .option('--restart <string>', 'Restart policy to apply when a container exits', 'no')
+    .option('--health-cmd <string>', 'Command to run to check health')
+    .option('--health-interval <duration>', 'Time between running the check (ms|s|m|h)')
+    .option('--health-timeout <duration>', 'Maximum time to allow one check to run (ms|s|m|h)')
+    .option('--health-start-period <duration>', 'Start period for the container to initialize before starting health-retries countdown (ms|s|m|h)')
+    .option('--health-retries <int>', 'Consecutive failures needed to report unhealthy', int)
+    .option('--no-healthcheck', 'Disable any container-specified HEALTHCHECK')
     .option('--read-only', "Mount the container's root filesystem as read only")
     .option('--cap-add <list>', 'Add Linux capabilities', collect)
     .option('--cap-drop <list>', 'Drop Linux capabilities', collect)
@@ -41,7 +51,7 @@ export function addCreateFlags(cmd: Command): Command {
     .option('--ulimit <list>', 'Ulimit options', collect);
 }
 
-export interface CreateFlags extends MountFlags {
+export interface CreateFlags extends MountFlags, NetworkFlags {
   name?: string;
   env?: string[];
   envFile?: string[];
@@ -61,6 +71,13 @@ export interface CreateFlags extends MountFlags {
   dnsOption?: string[];
   privileged?: boolean;
   init?: boolean;
+  restart?: string;
+  healthCmd?: string;
+  healthInterval?: string;
+  healthTimeout?: string;
+  healthStartPeriod?: string;
+  healthRetries?: number;
+  healthcheck?: boolean;
   readOnly?: boolean;
   capAdd?: string[];
   capDrop?: string[];
@@ -128,8 +145,10 @@ export function buildCreateRequest(flags: CreateFlags, image: string, command: s
   const cpus = flags.cpus === undefined ? undefined : Number(flags.cpus);
   if (cpus !== undefined && Number.isNaN(cpus)) throw new InvalidArgumentError(`invalid argument "${flags.cpus}" for "--cpus" flag`);
   const mounts = mountRequest(flags);
+  const net = networkRequest(flags);
   const hostConfig: HostConfig = {
     ...mounts.host,
+    ...net.host,
     NetworkMode: flags.network ?? flags.net ?? 'default',
     Dns: flags.dns ?? [],
     DnsSearch: flags.dnsSearch ?? [],
@@ -137,6 +156,7 @@ export function buildCreateRequest(flags: CreateFlags, image: string, command: s
     ExtraHosts: flags.addHost ?? null,
     Privileged: flags.privileged ?? false,
     ...(flags.init ? { Init: true } : {}),
+    RestartPolicy: parseRestartPolicy(flags.restart ?? 'no'),
     ReadonlyRootfs: flags.readOnly ?? false,
     CapAdd: flags.capAdd ?? null,
     CapDrop: flags.capDrop ?? null,
@@ -154,6 +174,7 @@ export function buildCreateRequest(flags: CreateFlags, image: string, command: s
   const attached = (flags as { detach?: boolean }).detach !== true;
   return {
     Hostname: flags.hostname ?? '',
+    Domainname: net.Domainname,
     User: flags.user ?? '',
     AttachStdin: attached && (flags.interactive ?? false),
     AttachStdout: attached,
@@ -170,6 +191,31 @@ export function buildCreateRequest(flags: CreateFlags, image: string, command: s
     Volumes: mounts.volumes,
     StopSignal: flags.stopSignal,
     StopTimeout: flags.stopTimeout ?? null,
+    ...healthcheckOf(flags),
     HostConfig: hostConfig,
+    ...(net.ExposedPorts ? { ExposedPorts: net.ExposedPorts } : {}),
+    ...(net.NetworkingConfig ? { NetworkingConfig: net.NetworkingConfig } : {}),
   };
+}
+
+/** `--health-*` and `--no-healthcheck` as docker sends them (durations in ns; omitted when unset). */
+function healthcheckOf(flags: CreateFlags): { Healthcheck?: NonNullable<ContainerCreateRequest['Healthcheck']> } {
+  const duration = (v: string | undefined, flag: string): number | undefined => {
+    if (v === undefined) return undefined;
+    const ns = parseGoDuration(v);
+    if (ns === undefined) throw new InvalidArgumentError(`invalid argument "${v}" for "${flag}" flag: time: invalid duration "${v}"`);
+    return ns;
+  };
+  if (flags.healthcheck === false) {
+    if (flags.healthCmd !== undefined) throw new InvalidArgumentError('--no-healthcheck conflicts with --health-* options');
+    return { Healthcheck: { Test: ['NONE'] } };
+  }
+  const hc = {
+    Test: flags.healthCmd === undefined ? undefined : ['CMD-SHELL', flags.healthCmd],
+    Interval: duration(flags.healthInterval, '--health-interval'),
+    Timeout: duration(flags.healthTimeout, '--health-timeout'),
+    StartPeriod: duration(flags.healthStartPeriod, '--health-start-period'),
+    Retries: flags.healthRetries,
+  };
+  return Object.values(hc).some((v) => v !== undefined) ? { Healthcheck: hc } : {};
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { DaemonError } from '../../../client/errors.js';
-import { readJsonMessages } from '../../../client/engine.js';
+import { pull } from '../image/pull.js';
 import { runSession } from '../../stdio-session.js';
 import { familiarString, parseNormalizedNamed } from '../../../lib/reference.js';
 import { engine, out } from '../../context.js';
@@ -12,6 +12,7 @@ interface RunFlags extends CreateFlags {
   rm?: boolean;
   sigProxy?: boolean;
   detachKeys?: string;
+  pull?: string;
 }
 
 /** docker's exit codes for a container that could not start: 127 not found, 126 not runnable, else 125. */
@@ -22,19 +23,21 @@ export function startFailureStatus(message: string): number {
 }
 
 /** Creates the container, pulling the image first when the daemon does not have it (docker's flow). */
-export async function createWithPull(flags: CreateFlags, image: string, command: string[], extra: { AutoRemove?: boolean } = {}): Promise<string> {
+export async function createWithPull(flags: CreateFlags, image: string, command: string[], extra: { AutoRemove?: boolean } = {}, policy = 'missing'): Promise<string> {
+  if (policy !== 'always' && policy !== 'missing' && policy !== 'never') {
+    throw new StatusError(125, `invalid pull option: '${policy}': must be one of "always", "missing" or "never"`);
+  }
   const body = buildCreateRequest(flags, image, command, extra);
+  const pullQuietly = (): Promise<string> => pull(image, {}, (s) => process.stderr.write(s), process.stderr.isTTY === true);
+  if (policy === 'always') await pullQuietly();
   try {
     return (await engine().containerCreate(body, flags.name)).Id;
   } catch (err) {
-    if (!(err instanceof DaemonError && err.status === 404 && /No such image/.test(err.message))) throw err;
+    if (policy === 'never' || !(err instanceof DaemonError && err.status === 404 && /No such image/.test(err.message))) throw err;
   }
   const ref = parseNormalizedNamed(image);
   process.stderr.write(`Unable to find image '${familiarString(ref)}' locally\n`);
-  const stream = await engine().imageCreate({ fromImage: familiarString({ ...ref, tag: undefined, digest: undefined }), tag: ref.tag ?? ref.digest });
-  await readJsonMessages(stream, (m) => {
-    if (m.status && !m.progressDetail) process.stderr.write(`${m.id ? `${m.id}: ` : ''}${m.status}\n`);
-  });
+  await pullQuietly();
   return (await engine().containerCreate(body, flags.name)).Id;
 }
 
@@ -50,12 +53,13 @@ export function runCommand(program: Command): void {
       .option('-d, --detach', 'Run container in background and print container ID')
       .option('--rm', 'Automatically remove the container and its associated anonymous volumes when it exits')
       .option('--no-sig-proxy', 'Do not proxy received signals to the process')
-      .option('--detach-keys <string>', 'Override the key sequence for detaching a container'),
+      .option('--detach-keys <string>', 'Override the key sequence for detaching a container')
+      .option('--pull <string>', 'Pull image before running ("always", "missing", "never")', 'missing'),
   ).action(async (image: string, command: string[], flags: RunFlags) => {
     const fail = (err: unknown, status = 125): never => {
       throw new StatusError(status, `berth: ${describe(err)}\n\nRun 'berth run --help' for more information`);
     };
-    const id = await createWithPull(flags, image, command, { AutoRemove: flags.rm ?? false }).catch((err) => fail(err));
+    const id = await createWithPull(flags, image, command, { AutoRemove: flags.rm ?? false }, flags.pull).catch((err) => fail(err));
     const api = engine();
     if (flags.detach) {
       await api.containerStart(id).catch((err) => fail(err, startFailureStatus(String((err as Error).message))));

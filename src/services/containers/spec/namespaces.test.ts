@@ -29,6 +29,8 @@ test('a prepared netns is joined by path', () => {
   assert.deepEqual(net, { type: 'network', path: '/run/berth/netns/abc' });
 });
 
-test('container:<id> network mode is not implemented yet', () => {
+test('container:<id> joins the namespace the caller resolved, and needs one', () => {
   assert.throws(() => types('container:web'), (err) => isKind(err, 'NotImplemented'));
+  const net = types('container:web', '/proc/42/ns/net').find((n) => n.type === 'network');
+  assert.deepEqual(net, { type: 'network', path: '/proc/42/ns/net' });
 });

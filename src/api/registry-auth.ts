@@ -1,0 +1,33 @@
+import { invalidArgument } from '../core/errdefs.js';
+import type { AuthConfig } from '../core/registry.js';
+
+/** Decodes `X-Registry-Auth`; an empty or `{}` header means anonymous. */
+export function decodeAuthHeader(header: string | undefined): AuthConfig | undefined {
+  if (!header) return undefined;
+  try {
+    const json = JSON.parse(Buffer.from(header.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString()) as AuthConfig;
+    return normalize(json);
+  } catch {
+    throw invalidArgument('invalid X-Registry-Auth header');
+  }
+}
+
+/** Fills username/password from the `auth` field (`base64(user:pass)`, as config.json stores it). */
+export function normalize(a: AuthConfig): AuthConfig | undefined {
+  const out = { ...a };
+  if (!out.username && out.auth) {
+    const plain = Buffer.from(out.auth, 'base64').toString();
+    const i = plain.indexOf(':');
+    if (i > 0) {
+      out.username = plain.slice(0, i);
+      out.password = plain.slice(i + 1);
+    }
+  }
+  return out.username || out.identitytoken || out.registrytoken ? out : undefined;
+}
+
+/** `https://index.docker.io/v1/`, `localhost:5000`, `http://host:5000/` → the registry's host. */
+export function registryHost(address: string): string {
+  if (address === '' || /(^|\/\/)(index\.|registry-1\.)?docker\.io(\/|$)/.test(address)) return 'docker.io';
+  return address.replace(/^https?:\/\//, '').replace(/\/.*$/, '');
+}

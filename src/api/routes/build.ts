@@ -1,0 +1,64 @@
+import { invalidArgument } from '../../core/errdefs.js';
+import { buildImage } from '../../builder/build.js';
+import { receiveContext } from '../../builder/context.js';
+import type { BuilderDeps, BuildOptions } from '../../builder/deps.js';
+import { queryBool } from '../http.js';
+import type { Router } from '../router.js';
+import type { JsonMessage } from '../types/images.js';
+
+/**
+ * `POST /build` (the classic builder): the body is the context tar. A Dockerfile that does not
+ * parse is a plain HTTP error; once output has started, failures are an error message in the
+ * stream (Docker's behaviour, which the docker CLI relies on).
+ */
+export function buildRoutes(router: Router, deps: BuilderDeps): void {
+  router.add('POST', '/build', async (ctx) => {
+    const q = ctx.query;
+    if (q.get('remote')) throw invalidArgument('berth builds from an uploaded context only (remote contexts are not supported)');
+    const opts = buildOptions(q);
+    const context = await receiveContext(deps.scratch, ctx.req);
+    const res = ctx.res!;
+    const send = (m: JsonMessage): void => {
+      if (!res.headersSent) res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.write(JSON.stringify(m) + '\r\n');
+    };
+    try {
+      await buildImage(deps, { ...opts, contextDir: context.dir }, { stream: (text) => send({ stream: text }), aux: (aux) => send({ aux }) });
+    } catch (err) {
+      if (!res.headersSent) throw err;
+      const message = (err as Error).message;
+      send({ errorDetail: { message }, error: message });
+    } finally {
+      await context.dispose();
+    }
+    if (!res.headersSent) res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end();
+  });
+}
+
+function buildOptions(q: URLSearchParams): Omit<BuildOptions, 'contextDir'> {
+  const json = <T>(name: string): T | undefined => {
+    const v = q.get(name);
+    if (!v) return undefined;
+    try {
+      return JSON.parse(v) as T;
+    } catch {
+      throw invalidArgument(`invalid ${name} JSON: ${v}`);
+    }
+  };
+  const rm = q.get('rm');
+  const network = q.get('networkmode') || undefined;
+  return {
+    dockerfile: q.get('dockerfile') || 'Dockerfile',
+    tags: q.getAll('t').filter(Boolean),
+    buildArgs: json<Record<string, string | null>>('buildargs') ?? {},
+    target: q.get('target') || undefined,
+    noCache: queryBool(q, 'nocache'),
+    rm: rm === null || rm === '' ? true : queryBool(q, 'rm'),
+    forceRm: queryBool(q, 'forcerm'),
+    labels: json<Record<string, string>>('labels') ?? {},
+    quiet: queryBool(q, 'q'),
+    networkMode: network === 'default' ? undefined : network,
+    platform: q.get('platform') || undefined,
+  };
+}

@@ -1,0 +1,51 @@
+import { invalidArgument } from '../../core/errdefs.js';
+import { parseFilters } from '../../lib/filters.js';
+import { connectContainer, disconnectContainer } from '../../services/networks/connect.js';
+import type { NetworkDeps } from '../../services/networks/deps.js';
+import { createNetwork, LIST_FILTERS, listNetworks, PRUNE_FILTERS, pruneNetworks, removeNetwork } from '../../services/networks/networks.js';
+import { toNetwork } from '../compat/network.js';
+import { expectType, readJson } from '../http.js';
+import type { Router } from '../router.js';
+import type { NetworkConnectRequest, NetworkCreateRequest, NetworkDisconnectRequest } from '../types/networks.js';
+
+export function networkRoutes(router: Router, deps: NetworkDeps): void {
+  router.add('GET', '/networks', async (ctx) => {
+    const filters = parseFilters(ctx.query.get('filters'), LIST_FILTERS);
+    return listNetworks(deps, filters).map((n) => toNetwork(n, deps.containers.all()));
+  });
+
+  router.add('GET', '/networks/{id}', async (ctx) => toNetwork(deps.store.get(ctx.params.id!), deps.containers.all()));
+
+  router.add('POST', '/networks/create', async (ctx) => {
+    const body = await readJson<NetworkCreateRequest>(ctx.req);
+    if (body === undefined) throw invalidArgument('network name must not be empty');
+    expectType(body, 'object', 'NetworkCreateRequest');
+    expectType(body.Name, 'string', 'Name');
+    ctx.res!.statusCode = 201;
+    return createNetwork(deps, body);
+  });
+
+  router.add('POST', '/networks/prune', async (ctx) => pruneNetworks(deps, parseFilters(ctx.query.get('filters'), PRUNE_FILTERS)));
+
+  router.add('DELETE', '/networks/{id}', async (ctx) => {
+    await removeNetwork(deps, ctx.params.id!);
+    ctx.res!.writeHead(204);
+    ctx.res!.end();
+  });
+
+  router.add('POST', '/networks/{id}/connect', async (ctx) => {
+    const body = (await readJson<NetworkConnectRequest>(ctx.req)) ?? { Container: '' };
+    expectType(body.Container, 'string', 'Container');
+    await connectContainer(deps, ctx.params.id!, body.Container, body.EndpointConfig ?? {});
+    ctx.res!.writeHead(200);
+    ctx.res!.end();
+  });
+
+  router.add('POST', '/networks/{id}/disconnect', async (ctx) => {
+    const body = (await readJson<NetworkDisconnectRequest>(ctx.req)) ?? { Container: '' };
+    expectType(body.Container, 'string', 'Container');
+    await disconnectContainer(deps, ctx.params.id!, body.Container);
+    ctx.res!.writeHead(200);
+    ctx.res!.end();
+  });
+}

@@ -1,0 +1,112 @@
+import { invalidArgument, notFound } from '../core/errdefs.js';
+import type { Digest } from '../lib/digest.js';
+import { expandWord } from '../lib/dockerfile/expand.js';
+import { parseDockerfile, parseLine } from '../lib/dockerfile/dockerfile.js';
+import { familiarString, parseNormalizedNamed, repositoryName } from '../lib/reference.js';
+import { tagImage } from '../services/images/tag.js';
+import { applyDockerfileIgnore, readDockerfile } from './context.js';
+import type { BuilderDeps, BuildOptions, BuildOutput } from './deps.js';
+import { dispatch, shortId } from './dispatch.js';
+import { planStages, type Stage } from './stages.js';
+import { PREDEFINED_ARGS, envValue, type BuildRun, type StageState } from './state.js';
+import { DEFAULT_PATH, scratchImage, stepImageOf, type StepImage } from './step-image.js';
+
+/**
+ * The classic builder: parses the Dockerfile (errors before any output), builds the stages the
+ * target needs, one image per step (cached), writes Docker's step lines, tags the result.
+ */
+export async function buildImage(deps: BuilderDeps, opts: BuildOptions, output: BuildOutput): Promise<Digest> {
+  if (opts.platform && !['linux/amd64', 'linux/x86_64', 'linux', 'amd64'].includes(opts.platform.toLowerCase())) {
+    throw invalidArgument(`"${opts.platform}": platform not supported: berth builds linux/amd64 images only`);
+  }
+  const names = opts.tags.map((t) => parseNormalizedNamed(t)); // reject bad names before building anything
+  const df = parseDockerfile(await readDockerfile(opts.contextDir, opts.dockerfile));
+  await applyDockerfileIgnore(opts.contextDir, opts.dockerfile);
+  const plan = planStages(df.instructions, opts.target);
+  if (Object.keys(opts.labels).length > 0) {
+    const pairs = Object.entries(opts.labels).map(([k, v]) => `${JSON.stringify(k)}=${JSON.stringify(v)}`);
+    plan.target.body.push(parseLine(`LABEL ${pairs.join(' ')}`));
+  }
+  const out = opts.quiet ? () => undefined : (t: string) => output.stream(t);
+  for (const w of df.warnings) out(w);
+  const run: BuildRun = {
+    deps,
+    opts,
+    escape: df.escape,
+    out,
+    buildArgs: new Map(Object.entries(opts.buildArgs).filter((e): e is [string, string] => e[1] !== null)),
+    metaArgs: new Map(),
+    usedArgs: new Set(),
+    stages: plan.stages,
+    results: new Map(),
+    cleanups: [],
+  };
+  for (const a of plan.metaArgs) {
+    for (const { name, def } of a.args) {
+      run.usedArgs.add(name);
+      run.metaArgs.set(name, run.buildArgs.get(name) ?? (def !== undefined ? expandWord(def, (n) => run.metaArgs.get(n), df.escape) : undefined));
+    }
+  }
+  const total = plan.needed.reduce((n, s) => n + 1 + s.body.length, 0);
+  let step = 0;
+  let last: StepImage | undefined;
+  try {
+    for (const stage of plan.needed) {
+      out(`Step ${++step}/${total} : ${stage.from.original}\n`);
+      const st = await beginStage(run, stage);
+      for (const ins of stage.body) {
+        out(`Step ${++step}/${total} : ${ins.original}\n`);
+        await dispatch(run, st, ins);
+        if (st.image.id) out(` ---> ${shortId(st.image.id)}\n`);
+      }
+      run.results.set(stage.index, st.image);
+      last = st.image;
+    }
+  } finally {
+    for (const c of run.cleanups) await c().catch(() => undefined);
+  }
+  const unused = [...run.buildArgs.keys()].filter((k) => !run.usedArgs.has(k) && !PREDEFINED_ARGS.has(k));
+  if (unused.length > 0) out(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed\n`);
+  if (last?.id === undefined) throw invalidArgument('No image was generated. Is your Dockerfile empty?');
+  const id = last.id;
+  output.aux({ ID: id });
+  out(`Successfully built ${shortId(id)}\n`);
+  for (const n of names) {
+    await tagImage(deps.images, id, repositoryName(n), n.tag);
+    out(`Successfully tagged ${familiarString(n)}\n`);
+  }
+  if (opts.quiet) output.stream(`${id}\n`);
+  return id;
+}
+
+/** FROM: the base (scratch, an earlier stage or a local image), then its ONBUILD triggers. */
+async function beginStage(run: BuildRun, stage: Stage): Promise<StageState> {
+  const metaLookup = (n: string): string | undefined => run.metaArgs.get(n);
+  const platform = stage.from.flags.platform;
+  if (platform !== undefined) {
+    const p = expandWord(platform, metaLookup, run.escape);
+    if (!['linux/amd64', 'linux/x86_64', ''].includes(p)) throw invalidArgument(`"${p}": platform not supported: berth builds linux/amd64 images only`);
+  }
+  const ref = expandWord(stage.from.image, metaLookup, run.escape);
+  if (ref === '') throw invalidArgument('base name (${...}) should not be blank');
+  let base: StepImage;
+  const earlier = run.stages.find((s) => s.index < stage.index && s.name === ref.toLowerCase());
+  if (ref.toLowerCase() === 'scratch') base = scratchImage();
+  else if (earlier !== undefined) base = run.results.get(earlier.index)!;
+  else {
+    const img = run.deps.images.images.resolve(ref);
+    if (img === undefined) throw notFound(`pull access denied for ${ref}, repository does not exist or may require 'docker login': berth has no registry client yet`);
+    base = await stepImageOf(run.deps.images, img);
+  }
+  if (base.id) run.out(` ---> ${shortId(base.id)}\n`);
+  const config = structuredClone(base.blob.config ?? {});
+  if (envValue(config.Env, 'PATH') === undefined) config.Env = [...(config.Env ?? []), DEFAULT_PATH];
+  const triggers = config.OnBuild ?? [];
+  delete config.OnBuild;
+  const st: StageState = { image: base, config, args: new Map(), cmdSet: false };
+  if (triggers.length > 0) {
+    run.out(`# Executing ${triggers.length} build trigger${triggers.length === 1 ? '' : 's'}\n`);
+    for (const t of triggers) await dispatch(run, st, parseLine(t, run.escape));
+  }
+  return st;
+}

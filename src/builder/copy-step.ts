@@ -1,0 +1,126 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, open, rm, stat } from 'node:fs/promises';
+import { basename, join, posix } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { invalidArgument } from '../core/errdefs.js';
+import { detectCompression, looksLikeTar } from '../lib/archive/decompress.js';
+import { chainIds, hexOf, randomId, type Digest } from '../lib/digest.js';
+import { DEFAULT_SHELL } from '../lib/dockerfile/apply-config.js';
+import { expandWord } from '../lib/dockerfile/expand.js';
+import type { Instruction } from '../lib/dockerfile/instructions.js';
+import { fetchStream } from '../lib/fetch-url.js';
+import { resolveUser } from '../services/containers/spec/user.js';
+import { cacheKey } from './cache.js';
+import { copyInto } from './copy.js';
+import { fromCache, finishStep } from './dispatch.js';
+import { digestSources, resolveSources, type ResolvedSource } from './sources.js';
+import { stageLookup, type BuildRun, type StageState } from './state.js';
+import { stepImageOf, withScratchSnapshot, writeStepImage, type StepImage } from './step-image.js';
+
+type CopyInstruction = Extract<Instruction, { kind: 'copy' | 'add' }>;
+
+/**
+ * COPY and ADD: sources from the context, a stage or an image (`--from`), here-documents, and
+ * for ADD local archives (extracted) and URLs. The cache key includes the sources' content digest.
+ */
+export async function copyStep(run: BuildRun, st: StageState, ins: CopyInstruction): Promise<void> {
+  const x = (w: string): string => expandWord(w, stageLookup(st), run.escape);
+  const CMD = ins.kind.toUpperCase();
+  const from = ins.flags.from !== undefined ? x(ins.flags.from) : undefined;
+  if (from !== undefined && ins.kind === 'add') throw invalidArgument('ADD does not support the --from flag');
+  const chown = ins.flags.chown !== undefined ? x(ins.flags.chown) : undefined;
+  const chmod = ins.flags.chmod !== undefined ? parseChmod(x(ins.flags.chmod)) : undefined;
+  const rawDest = ins.json ? ins.dest : x(ins.dest);
+  const dest = rawDest.startsWith('/') ? rawDest : posix.join(st.config.WorkingDir || '/', rawDest) + (/\/\.?$/.test(rawDest) || rawDest === '.' ? '/' : '');
+
+  await withSourceRoot(run, from, async (root, fromId) => {
+    const sources: ResolvedSource[] = [];
+    for (const src of ins.sources) {
+      const heredoc = /^<<-?["']?([A-Za-z_][A-Za-z0-9_]*)["']?$/.exec(src);
+      const h = heredoc ? ins.heredocs.find((d) => d.name === heredoc[1]) : undefined;
+      if (h !== undefined) {
+        const content = Buffer.from(h.expand ? x(h.content) : h.content);
+        sources.push({ name: h.name, isDir: false, entries: [{ rel: '', content, mode: 0o644, kind: 'file', mtime: new Date(0), size: content.length }] });
+      } else if (ins.kind === 'add' && /^https?:\/\//.test(src)) {
+        sources.push(await download(run, x(src)));
+      } else {
+        const resolved = await resolveSources(root, [ins.json ? src : x(src)], CMD);
+        if (ins.kind === 'add') for (const r of resolved) if (!r.isDir && r.entries[0]!.kind === 'file' && (await isArchive(r.entries[0]!.hostPath!))) r.archive = true;
+        sources.push(...resolved);
+      }
+    }
+    const digest = await digestSources(sources);
+    const key = cacheKey(st.image.id ?? '', `${CMD} ${JSON.stringify({ dest, chown, chmod, fromId })}`, digest);
+    if (await fromCache(run, st, key)) return;
+    const layer = await withScratchSnapshot(run.deps.images, run.deps.scratch, st.image, async (rootfs) => {
+      const owner = chown === undefined ? { uid: 0, gid: 0 } : await resolveUser(rootfs, chown.includes(':') ? chown : `${chown}:${chown}`);
+      await copyInto(rootfs, sources, { dest, owner: { uid: owner.uid, gid: owner.gid }, chmod });
+    });
+    const what = sources.length === 1 && !sources[0]!.isDir ? 'file' : sources.length === 1 ? 'dir' : 'multi';
+    const createdBy = [...(st.config.Shell ?? DEFAULT_SHELL), `#(nop) ${CMD} ${what}:${hexOf(digest as Digest)} in ${dest} `].join(' ');
+    await finishStep(run, st, key, await writeStepImage(run.deps.images, st.image, st.config, createdBy, layer, st.author));
+  });
+}
+
+function parseChmod(s: string): number {
+  if (!/^[0-7]{3,4}$/.test(s)) throw invalidArgument(`invalid chmod parameter: ${s}`);
+  return parseInt(s, 8);
+}
+
+/** The root to read sources from: the context, or a mounted copy of a stage's or an image's filesystem. */
+async function withSourceRoot(run: BuildRun, from: string | undefined, fn: (root: string, fromId: string) => Promise<void>): Promise<void> {
+  if (from === undefined) return fn(run.opts.contextDir, '');
+  const img = await fromImage(run, from);
+  const key = `build-from-${randomId().slice(0, 24)}`;
+  const target = join(run.deps.scratch, key);
+  const sn = run.deps.images.snapshotter;
+  await sn.prepare(key, chainIds(img.blob.rootfs.diff_ids).at(-1) ?? null);
+  try {
+    await mkdir(target, { recursive: true });
+    await sn.mount(key, target);
+    try {
+      await fn(target, img.id ?? '');
+    } finally {
+      await sn.unmount(target);
+      await rm(target, { recursive: true, force: true });
+    }
+  } finally {
+    await sn.remove(key);
+  }
+}
+
+async function fromImage(run: BuildRun, from: string): Promise<StepImage> {
+  const ref = from.toLowerCase();
+  const stage = /^\d+$/.test(ref) ? run.stages[Number(ref)] : run.stages.find((s) => s.name === ref);
+  if (stage !== undefined) {
+    const result = run.results.get(stage.index);
+    if (result === undefined) throw invalidArgument(`invalid from flag value ${from}: stage ${from} is not built before this one`);
+    return result;
+  }
+  const img = run.deps.images.images.resolve(from);
+  if (img === undefined) throw invalidArgument(`invalid from flag value ${from}: pull access denied for ${from}, repository does not exist or may require 'docker login'`);
+  return stepImageOf(run.deps.images, img);
+}
+
+async function isArchive(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(512);
+    const { bytesRead } = await fh.read(head, 0, 512, 0);
+    const h = head.subarray(0, bytesRead);
+    return detectCompression(h) !== 'none' || looksLikeTar(h);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** ADD <url>: the body, saved as a file named after the URL's last path component (mode 0600). */
+async function download(run: BuildRun, url: string): Promise<ResolvedSource> {
+  const dir = await mkdtemp(join(run.deps.scratch, 'build-download-'));
+  run.cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  const file = join(dir, 'data');
+  await pipeline(await fetchStream(url), createWriteStream(file));
+  const st = await stat(file);
+  const name = basename(new URL(url).pathname) || 'index.html';
+  return { name, isDir: false, entries: [{ rel: '', hostPath: file, mode: 0o600, kind: 'file', mtime: st.mtime, size: st.size }] };
+}

@@ -1,0 +1,103 @@
+import { createReadStream } from 'node:fs';
+import { chown, mkdir } from 'node:fs/promises';
+import { posix } from 'node:path';
+import { invalidArgument } from '../core/errdefs.js';
+import { decompress } from '../lib/archive/decompress.js';
+import { extractLayer } from '../lib/archive/extract.js';
+import { tarWriter } from '../lib/archive/tar-writer.js';
+import { lstatScoped, resolveInRoot } from '../lib/fs/scoped-path.js';
+import type { ResolvedSource, SourceEntry } from './sources.js';
+
+export interface CopyOptions {
+  /** Absolute destination inside the image (already resolved against WORKDIR). */
+  dest: string;
+  owner: { uid: number; gid: number };
+  chmod?: number;
+}
+
+/**
+ * Writes resolved sources into a mounted root filesystem with Docker's COPY rules: a directory's
+ * contents go into the destination; a file goes to the destination path, or into it when it ends
+ * in `/`, there are several sources, or it is an existing directory. Every write goes through a
+ * directory resolved inside `rootfs` and a safe tar extraction, so image symlinks cannot lead
+ * the copy out of the root filesystem.
+ */
+export async function copyInto(rootfs: string, sources: ResolvedSource[], opts: CopyOptions): Promise<void> {
+  const many = sources.length > 1;
+  const destIsDir = opts.dest.endsWith('/') || many || (await isDir(rootfs, opts.dest));
+  if (many && !opts.dest.endsWith('/')) throw invalidArgument('When using COPY with more than one source file, the destination must be a directory and end with a /');
+  for (const s of sources) {
+    if (s.isDir || s.archive) {
+      await mkdirInRoot(rootfs, opts.dest, opts.owner);
+      if (s.archive) await extractArchive(rootfs, opts.dest, s.entries[0]!);
+      else await writeEntries(rootfs, opts.dest, s.entries, opts);
+    } else {
+      const target = destIsDir ? posix.join(opts.dest, s.name) : opts.dest;
+      await mkdirInRoot(rootfs, posix.dirname(target), opts.owner);
+      await writeEntries(rootfs, posix.dirname(target), [{ ...s.entries[0]!, rel: posix.basename(target) }], opts);
+    }
+  }
+}
+
+async function isDir(rootfs: string, path: string): Promise<boolean> {
+  const sp = await resolveInRoot(rootfs, path, true).catch(() => undefined);
+  if (sp === undefined) return false;
+  try {
+    return (await lstatScoped(sp).catch(() => undefined))?.isDirectory() === true;
+  } finally {
+    await sp.close();
+  }
+}
+
+/** mkdir -p inside rootfs; directories it creates get `owner` (Docker's MkdirAllAndChownNew). */
+export async function mkdirInRoot(rootfs: string, path: string, owner: { uid: number; gid: number }): Promise<void> {
+  let cur = '';
+  for (const part of path.split('/').filter(Boolean)) {
+    cur += `/${part}`;
+    const sp = await resolveInRoot(rootfs, cur, true);
+    try {
+      const st = await lstatScoped(sp).catch(() => undefined);
+      if (st === undefined) {
+        await mkdir(sp.hostPath, 0o755);
+        await chown(sp.hostPath, owner.uid, owner.gid);
+      } else if (!st.isDirectory()) {
+        throw invalidArgument(`failed to copy files: mkdir ${cur}: not a directory`);
+      }
+    } finally {
+      await sp.close();
+    }
+  }
+}
+
+async function withDir<T>(rootfs: string, dir: string, fn: (pinned: string) => Promise<T>): Promise<T> {
+  const sp = await resolveInRoot(rootfs, dir, true);
+  try {
+    return await fn(sp.hostPath);
+  } finally {
+    await sp.close();
+  }
+}
+
+async function writeEntries(rootfs: string, dir: string, entries: SourceEntry[], opts: CopyOptions): Promise<void> {
+  await withDir(rootfs, dir, async (pinned) => {
+    const tw = tarWriter();
+    const producing = (async () => {
+      for (const e of entries) {
+        const header = { mode: opts.chmod ?? e.mode, uid: opts.owner.uid, gid: opts.owner.gid, mtime: e.mtime };
+        if (e.kind === 'dir') await tw.addDir(e.rel, header);
+        else if (e.kind === 'symlink') await tw.addEntry({ ...header, name: e.rel, type: 'symlink', linkname: e.linkTarget!, size: 0 });
+        else if (e.content !== undefined) await tw.addBuffer(e.rel, e.content, header);
+        else await tw.addStream(e.rel, e.size, createReadStream(e.hostPath!), header);
+      }
+      tw.finish();
+    })().catch((err: Error) => tw.fail(err));
+    await extractLayer(tw.stream, pinned, { whiteouts: 'none', pinnedDest: true });
+    await producing;
+  });
+}
+
+async function extractArchive(rootfs: string, dir: string, e: SourceEntry): Promise<void> {
+  await withDir(rootfs, dir, async (pinned) => {
+    await extractLayer(await decompress(createReadStream(e.hostPath!)), pinned, { whiteouts: 'none', pinnedDest: true });
+  });
+}

@@ -1,0 +1,35 @@
+import type { ContainerDeps } from '../services/containers/deps.js';
+import type { ImageDeps } from '../services/images/deps.js';
+import type { BuildCache } from './cache.js';
+
+/** What a build needs: the image and container use cases (RUN goes through create/start/commit) and the cache. */
+export interface BuilderDeps {
+  images: ImageDeps;
+  containers: ContainerDeps;
+  cache: BuildCache;
+  /** A directory on the data root's filesystem for contexts and scratch mounts. */
+  scratch: string;
+}
+
+export interface BuildOptions {
+  contextDir: string;
+  /** Path of the Dockerfile inside the context. */
+  dockerfile: string;
+  tags: string[];
+  /** `--build-arg`: a null value means "take it from the client's environment", which the CLI already did. */
+  buildArgs: Record<string, string | null>;
+  target?: string;
+  noCache: boolean;
+  rm: boolean;
+  forceRm: boolean;
+  labels: Record<string, string>;
+  quiet: boolean;
+  networkMode?: string;
+  platform?: string;
+}
+
+/** Where build output goes: step lines (Docker's classic text) and the result ID. */
+export interface BuildOutput {
+  stream(text: string): void;
+  aux(value: unknown): void;
+}

@@ -1,0 +1,64 @@
+import type { ImageRuntimeConfig } from '../core/images.js';
+import { internal } from '../core/errdefs.js';
+import type { Digest } from '../lib/digest.js';
+import { readLogRecords } from '../lib/logs/reader.js';
+import { createContainer } from '../services/containers/create.js';
+import { startContainer } from '../services/containers/lifecycle.js';
+import { removeContainer } from '../services/containers/remove.js';
+import { commitContainer } from '../services/images/commit.js';
+import type { BuilderDeps } from './deps.js';
+import type { StepImage } from './step-image.js';
+
+export interface RunStep {
+  parent: StepImage & { id: Digest };
+  argv: string[];
+  /** Build args passed to the command (not kept in the image). */
+  env: string[];
+  /** The config the new image gets (the parent's, unchanged by RUN). */
+  config: ImageRuntimeConfig;
+  networkMode?: string;
+  /** Remove the container after success (`rm`) / also after failure (`forcerm`). */
+  rm: boolean;
+  forceRm: boolean;
+  author?: string;
+}
+
+/**
+ * RUN: a container from the parent image (its user, env, workdir; the image's ENTRYPOINT is not
+ * used) created, started and waited for through the same services as `docker run`; its output
+ * streamed; on success its changes committed as the step's image. A failed command leaves no
+ * container behind unless `rm` was turned off.
+ */
+export async function runStep(deps: BuilderDeps, step: RunStep, out: (text: string) => void): Promise<Digest> {
+  const { Id } = await createContainer(deps.containers, {
+    config: { Image: step.parent.id, Cmd: step.argv, Entrypoint: [''], Env: step.env },
+    hostConfig: { NetworkMode: step.networkMode ?? '' },
+  });
+  out(` ---> Running in ${Id.slice(0, 12)}\n`);
+  let ok = false;
+  try {
+    const exited = deps.containers.waiters.nextExit(Id);
+    const rec = deps.containers.store.get(Id);
+    await startContainer(deps.containers, Id);
+    for await (const r of readLogRecords(rec.Paths.LogPath, { follow: true, done: exited.then(() => undefined) })) out(r.data.toString());
+    const code = await exited;
+    if (code !== 0) {
+      throw internal(`The command '${step.argv.join(' ')}' returned a non-zero code: ${code}`);
+    }
+    const c = step.config;
+    const id = await commitContainer(deps.images, {
+      container: Id,
+      pause: false,
+      ...(step.author ? { author: step.author } : {}),
+      // Every field explicitly: the container's own (RUN's Cmd, build-arg Env) must not leak into the image.
+      config: { ...c, User: c.User, ExposedPorts: c.ExposedPorts, Env: c.Env ?? [], Cmd: c.Cmd ?? null, Volumes: c.Volumes, WorkingDir: c.WorkingDir ?? '', Entrypoint: c.Entrypoint ?? null, Labels: c.Labels ?? null, StopSignal: c.StopSignal },
+    });
+    ok = true;
+    return id;
+  } finally {
+    if (step.rm || step.forceRm) {
+      await removeContainer(deps.containers, Id, { force: true }).catch(() => undefined);
+      if (ok) out(` ---> Removed intermediate container ${Id.slice(0, 12)}\n`);
+    }
+  }
+}

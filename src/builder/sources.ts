@@ -1,0 +1,124 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, type Stats } from 'node:fs';
+import { readlink } from 'node:fs/promises';
+import { basename, join, posix } from 'node:path';
+import { invalidArgument } from '../core/errdefs.js';
+import { lstatScoped, resolveInRoot } from '../lib/fs/scoped-path.js';
+import { walkTree } from '../lib/fs/walk.js';
+
+/** One thing to copy: a file, link or directory found under a source. */
+export interface SourceEntry {
+  /** Path under the source ('' for the source itself). */
+  rel: string;
+  hostPath?: string;
+  /** Generated content (COPY <<EOF) instead of a host file. */
+  content?: Buffer;
+  mode: number;
+  kind: 'file' | 'dir' | 'symlink';
+  mtime: Date;
+  size: number;
+  linkTarget?: string;
+}
+
+export interface ResolvedSource {
+  /** The name a single file gets inside a destination directory. */
+  name: string;
+  isDir: boolean;
+  /** For a directory: its contents (not the directory itself); for a file: one entry with rel ''. */
+  entries: SourceEntry[];
+  /** ADD of a local archive: extracted instead of copied. */
+  archive?: boolean;
+}
+
+const GLOB = /[*?[]/;
+
+/**
+ * Resolves COPY/ADD sources inside `root` (the context, or a stage's root filesystem). Paths are
+ * cleaned and symlinks followed the way a chroot at `root` would: nothing outside it is ever
+ * read, and a source written as `../x` is refused outright, as Docker does.
+ */
+export async function resolveSources(root: string, sources: string[], cmd: string): Promise<ResolvedSource[]> {
+  const out: ResolvedSource[] = [];
+  for (const src of sources) {
+    const clean = posix.normalize(src);
+    if (clean === '..' || clean.startsWith('../')) throw invalidArgument(`${cmd} failed: forbidden path outside the build context: ${src} ()`);
+    const rel = posix.normalize(`/${clean}`).slice(1);
+    const names = GLOB.test(rel) ? await globMatches(root, rel) : [rel];
+    if (names.length === 0) throw invalidArgument(`${cmd} failed: no source files were specified`);
+    for (const name of names) out.push(await resolveOne(root, name, src, cmd));
+  }
+  return out;
+}
+
+async function resolveOne(root: string, rel: string, written: string, cmd: string): Promise<ResolvedSource> {
+  const missing = (): Error => invalidArgument(`${cmd} failed: file not found in build context or excluded by .dockerignore: stat ${written}: file does not exist`);
+  const sp = await resolveInRoot(root, rel, true).catch(() => {
+    throw missing();
+  });
+  let st: Stats;
+  try {
+    st = await lstatScoped(sp).catch(() => {
+      throw missing();
+    });
+  } finally {
+    await sp.close();
+  }
+  const hostPath = join(root, sp.resolved);
+  if (!st.isDirectory()) return { name: basename(sp.resolved) || basename(rel), isDir: false, entries: [await entryOf('', hostPath, st)] };
+  const entries: SourceEntry[] = [];
+  for await (const e of walkTree(hostPath)) if (!e.st.isSocket()) entries.push(await entryOf(e.rel, e.path, e.st));
+  return { name: basename(rel), isDir: true, entries };
+}
+
+async function entryOf(rel: string, hostPath: string, st: Stats): Promise<SourceEntry> {
+  const kind = st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'symlink' : 'file';
+  return { rel, hostPath, mode: st.mode & 0o7777, kind, mtime: st.mtime, size: st.size, ...(kind === 'symlink' ? { linkTarget: await readlink(hostPath) } : {}) };
+}
+
+/** Context paths matching a Go filepath.Match pattern (`*`, `?`, `[…]` within one component). */
+async function globMatches(root: string, pattern: string): Promise<string[]> {
+  const parts = pattern.split('/');
+  const re = new RegExp(`^${parts.map(componentRegex).join('/')}$`);
+  const out: string[] = [];
+  for await (const e of walkTree(root, (e) => e.rel.split('/').length >= parts.length)) if (re.test(e.rel)) out.push(e.rel);
+  return out;
+}
+
+function componentRegex(p: string): string {
+  let r = '';
+  for (let k = 0; k < p.length; k++) {
+    const c = p[k]!;
+    if (c === '*') r += '[^/]*';
+    else if (c === '?') r += '[^/]';
+    else if (c === '[') {
+      const end = p.indexOf(']', k + 1);
+      if (end < 0) throw invalidArgument(`syntax error in pattern: ${p}`);
+      r += `[${p.slice(k + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+      k = end;
+    } else r += c.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return r;
+}
+
+/**
+ * The content digest of sources for the cache: names, kinds, modes, link targets and file
+ * contents — never mtimes (ownership comes from --chown, which is part of the instruction).
+ */
+export async function digestSources(sources: ResolvedSource[]): Promise<string> {
+  const h = createHash('sha256');
+  for (const s of sources) {
+    h.update(`source ${s.name} ${s.isDir ? 'dir' : 'file'} ${s.archive ? 'archive' : ''}\n`);
+    for (const e of s.entries) {
+      h.update(`${e.rel}\0${e.kind}\0${e.mode.toString(8)}\0${e.linkTarget ?? ''}\0`);
+      if (e.kind === 'file') h.update(e.content ?? (await fileDigest(e.hostPath!)));
+      h.update('\n');
+    }
+  }
+  return `sha256:${h.digest('hex')}`;
+}
+
+async function fileDigest(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}

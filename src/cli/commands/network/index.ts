@@ -1,0 +1,119 @@
+import type { Command } from 'commander';
+import { engine, out } from '../../context.js';
+import { confirm } from '../../confirm.js';
+import { forEachTarget } from '../../errors.js';
+import { NETWORKS_DEFAULT, NETWORKS_HEADERS, networkContext } from '../../format/networks.js';
+import { renderRows } from '../../format/render.js';
+import { collect, filtersJson } from '../../options.js';
+import { printInspect } from '../inspect.js';
+
+const keyValues = (list: string[] | undefined): Record<string, string> =>
+  Object.fromEntries((list ?? []).map((l) => (l.includes('=') ? [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] : [l, ''])));
+
+interface CreateFlags {
+  driver?: string;
+  subnet?: string[];
+  gateway?: string[];
+  ipRange?: string[];
+  internal?: boolean;
+  attachable?: boolean;
+  label?: string[];
+  opt?: string[];
+}
+
+/** `network create|ls|inspect|rm|prune|connect|disconnect`. */
+export function networkCommands(program: Command): void {
+  const network = program.command('network').description('Manage networks');
+
+  network
+    .command('create')
+    .description('Create a network')
+    .argument('<network>')
+    .option('-d, --driver <string>', 'Driver to manage the Network', 'bridge')
+    .option('--subnet <list>', 'Subnet in CIDR format that represents a network segment', collect)
+    .option('--gateway <list>', 'IPv4 or IPv6 Gateway for the master subnet', collect)
+    .option('--ip-range <list>', 'Allocate container ip from a sub-range', collect)
+    .option('--internal', 'Restrict external access to the network')
+    .option('--attachable', 'Enable manual container attachment')
+    .option('--label <list>', 'Set metadata on a network', collect)
+    .option('-o, --opt <list>', 'Set driver specific options', collect)
+    .action(async (name: string, f: CreateFlags) => {
+      const config = (f.subnet ?? []).map((s, i) => ({ Subnet: s, Gateway: f.gateway?.[i] ?? '', IPRange: f.ipRange?.[i] ?? '' }));
+      if (config.length === 0 && (f.gateway?.length || f.ipRange?.length)) {
+        config.push({ Subnet: '', Gateway: f.gateway?.[0] ?? '', IPRange: f.ipRange?.[0] ?? '' });
+      }
+      const r = await engine().networkCreate({
+        Name: name, CheckDuplicate: true, Driver: f.driver, Internal: f.internal === true, Attachable: f.attachable === true,
+        IPAM: { Driver: 'default', Config: config, Options: {} }, Options: keyValues(f.opt), Labels: keyValues(f.label),
+      });
+      out(`${r.Id}\n`);
+    });
+
+  network
+    .command('ls')
+    .alias('list')
+    .description('List networks')
+    .option('-f, --filter <filter>', "Provide filter values (e.g. 'driver=bridge')", collect)
+    .option('--format <string>', 'Format output using a custom template')
+    .option('--no-trunc', 'Do not truncate the output')
+    .option('-q, --quiet', 'Only display network IDs')
+    .action(async (f: { filter?: string[]; format?: string; trunc?: boolean; quiet?: boolean }) => {
+      const list = (await engine().networkList({ filters: filtersJson(f.filter) })).sort((a, b) => a.Name.localeCompare(b.Name));
+      const format = f.quiet ? '{{.ID}}' : (f.format ?? NETWORKS_DEFAULT);
+      out(renderRows(format, list.map((n) => networkContext(n, f.trunc === false)), NETWORKS_HEADERS));
+    });
+
+  network
+    .command('inspect')
+    .description('Display detailed information on one or more networks')
+    .argument('<network...>')
+    .option('-f, --format <string>', 'Format output using a custom template')
+    .action(async (names: string[], f: { format?: string }) => {
+      await printInspect(names, f.format, (n) => engine().networkInspect(n), 'network');
+    });
+
+  network
+    .command('rm')
+    .alias('remove')
+    .description('Remove one or more networks')
+    .argument('<network...>')
+    .option('-f, --force', 'Do not error if the network does not exist')
+    .action(async (names: string[]) => {
+      await forEachTarget(names, async (n) => {
+        await engine().networkRemove(n);
+        out(`${n}\n`);
+      });
+    });
+
+  network
+    .command('prune')
+    .description('Remove all unused networks')
+    .option('--filter <filter>', "Provide filter values (e.g. 'until=<timestamp>')", collect)
+    .option('-f, --force', 'Do not prompt for confirmation')
+    .action(async (f: { filter?: string[]; force?: boolean }) => {
+      if (!f.force && !(await confirm('WARNING! This will remove all custom networks not used by at least one container.\nAre you sure you want to continue? [y/N] '))) return;
+      const r = await engine().networkPrune({ filters: filtersJson(f.filter) });
+      if (r.NetworksDeleted.length > 0) out(`Deleted Networks:\n${r.NetworksDeleted.map((n) => `${n}\n`).join('')}`);
+    });
+
+  network
+    .command('connect')
+    .description('Connect a container to a network')
+    .argument('<network>')
+    .argument('<container>')
+    .option('--alias <list>', 'Add network-scoped alias for the container', collect)
+    .option('--ip <string>', 'IPv4 address (e.g., "172.30.100.104")')
+    .action(async (net: string, container: string, f: { alias?: string[]; ip?: string }) => {
+      await engine().networkConnect(net, { Container: container, EndpointConfig: { Aliases: f.alias ?? null, IPAMConfig: f.ip ? { IPv4Address: f.ip } : null } });
+    });
+
+  network
+    .command('disconnect')
+    .description('Disconnect a container from a network')
+    .argument('<network>')
+    .argument('<container>')
+    .option('-f, --force', 'Force the container to disconnect from a network')
+    .action(async (net: string, container: string, f: { force?: boolean }) => {
+      await engine().networkDisconnect(net, container, f.force);
+    });
+}

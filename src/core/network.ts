@@ -1,0 +1,104 @@
+/**
+ * Networks: Docker's network records and the driver contract berth's network service uses.
+ *
+ * Lifecycle of a container's networking (driven by services/networks/sandbox.ts):
+ *   createSandbox(id) → a fresh network namespace, bind-mounted at a stable path
+ *   attach(...) once per network (eth0, eth1, …) → addresses; ports are published on the first
+ *   runc joins the sandbox path; on exit: detach(...) per network, then removeSandbox(id).
+ * Every step is idempotent, so a crash anywhere is repaired by running the teardown again.
+ */
+
+/** One IPAM pool, Docker's `IPAM.Config` item. */
+export interface IpamPool {
+  Subnet: string;
+  Gateway?: string;
+  IPRange?: string;
+}
+
+/** berth's record of a network, persisted as networks/<id>.json (Docker's inspect shape, mostly). */
+export interface NetworkRecord {
+  Name: string;
+  Id: string;
+  Created: string;
+  Scope: 'local';
+  /** `bridge` (CNI), `host` or `null` (the two built-in pseudo networks). */
+  Driver: 'bridge' | 'host' | 'null';
+  EnableIPv6: false;
+  IPAM: { Driver: 'default'; Options: Record<string, string> | null; Config: IpamPool[] };
+  Internal: boolean;
+  Attachable: boolean;
+  Options: Record<string, string>;
+  Labels: Record<string, string>;
+  /** The Linux bridge this network uses (bridge driver only). */
+  BridgeName?: string;
+}
+
+/** A published port: Docker's PortBinding resolved to a concrete host port. */
+export interface PortMapping {
+  hostIp: string;
+  hostPort: number;
+  containerPort: number;
+  protocol: 'tcp' | 'udp' | 'sctp';
+}
+
+/** A container's endpoint on one network (Docker's EndpointSettings, the fields berth fills). */
+export interface EndpointSettings {
+  IPAMConfig?: { IPv4Address?: string } | null;
+  Links?: string[] | null;
+  Aliases?: string[] | null;
+  NetworkID: string;
+  EndpointID: string;
+  Gateway: string;
+  IPAddress: string;
+  IPPrefixLen: number;
+  MacAddress: string;
+  /** The interface inside the container (eth0, eth1, …); berth's own. */
+  IfName?: string;
+}
+
+/** What `attach` reports: the interface's address as CNI's result gives it. */
+export interface AttachResult {
+  ip: string;
+  prefixLen: number;
+  gateway: string;
+  mac: string;
+}
+
+export interface AttachRequest {
+  network: NetworkRecord;
+  containerId: string;
+  netnsPath: string;
+  ifName: string;
+  /** A fixed address (`--ip`), else the next free one. */
+  ip?: string;
+  ports: PortMapping[];
+}
+
+export interface DetachRequest {
+  network: NetworkRecord;
+  containerId: string;
+  netnsPath: string;
+  ifName: string;
+}
+
+/** Network namespaces that outlive the process that created them (bind mounts). */
+export interface SandboxProvider {
+  /** Creates the namespace (with `lo` up) and returns its path. */
+  createSandbox(containerId: string): Promise<string>;
+  /** Unmounts and removes it; a missing one is not an error. */
+  removeSandbox(containerId: string): Promise<void>;
+  sandboxPath(containerId: string): string;
+  /** Container IDs that have a sandbox now (for reconciliation). */
+  sandboxes(): Promise<string[]>;
+}
+
+/** The bridge driver: per-network host state and per-container attachments. */
+export interface NetworkDriver extends SandboxProvider {
+  /** Creates the bridge and its address so that container starts do not pay for it. */
+  ensureNetwork(net: NetworkRecord): Promise<void>;
+  /** Removes the bridge and the rule chains that belong only to this network. */
+  removeNetwork(net: NetworkRecord): Promise<void>;
+  attach(req: AttachRequest): Promise<AttachResult>;
+  /** Releases the address, veth and rules; succeeds when there is nothing left to release. */
+  detach(req: DetachRequest): Promise<void>;
+}

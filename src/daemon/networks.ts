@@ -1,0 +1,28 @@
+import { join } from 'node:path';
+import { CniNetworkDriver } from '../drivers/network-cni/driver.js';
+import type { ContainerDeps } from '../services/containers/deps.js';
+import { ensureDefaultNetworks } from '../services/networks/defaults.js';
+import type { NetworkDeps } from '../services/networks/deps.js';
+import { DnsResponders } from '../services/networks/dns.js';
+import { NetworkStore } from '../services/networks/store.js';
+import type { DaemonConfig } from './config.js';
+
+/**
+ * Opens the network service: records under `<data-root>/networks`, CNI state (host-local leases,
+ * cached ADD results) under `<data-root>/networks/cni`, sandboxes under `<exec-root>/netns`;
+ * creates the built-in networks and every bridge up front. The firewall plugin's admin chain is
+ * named after the default bridge, so two daemons never share it.
+ */
+export async function openNetworks(cfg: DaemonConfig, deps: ContainerDeps, log: (msg: string) => void): Promise<NetworkDeps> {
+  const root = join(cfg.dataRoot, 'networks');
+  const store = await NetworkStore.open(root);
+  const driver = await CniNetworkDriver.open({
+    pluginDir: '/usr/lib/cni',
+    stateDir: join(root, 'cni'),
+    netnsDir: join(cfg.execRoot, 'netns'),
+    adminChain: `BERTH-FW-${cfg.network.bridge}`,
+  });
+  const net: NetworkDeps = { store, driver, containers: deps.store, locks: deps.locks, events: deps.events, pools: cfg.network.pools, dns: new DnsResponders(log), log };
+  await ensureDefaultNetworks(net, { name: cfg.network.bridge, bip: cfg.network.bip });
+  return net;
+}

@@ -1,0 +1,114 @@
+import type { ContainerRecord, HealthConfig, HealthState } from '../../core/containers.js';
+import { nowRfc3339Nano } from '../../lib/time.js';
+import type { ExecDeps } from './exec/deps.js';
+import { createExec, startExec } from './exec/exec.js';
+
+/** Docker's defaults: every 30 s, 30 s timeout, 3 retries, no start period; 5 results kept, 4 KiB each. */
+const DEFAULT_INTERVAL = 30e9;
+const DEFAULT_TIMEOUT = 30e9;
+const DEFAULT_RETRIES = 3;
+const MAX_LOG = 5;
+const MAX_OUTPUT = 4096;
+
+/** The probe command, or undefined when the container has no (or a disabled) healthcheck. */
+export function healthCommand(cfg: HealthConfig | null | undefined): string[] | undefined {
+  const test = cfg?.Test ?? [];
+  if (test[0] === 'CMD' && test.length > 1) return test.slice(1);
+  if (test[0] === 'CMD-SHELL' && test.length > 1) return ['/bin/sh', '-c', test.slice(1).join(' ')];
+  return undefined;
+}
+
+/** The next health state after one probe (failures inside the start period do not count). */
+export function nextHealth(prev: HealthState, result: { ExitCode: number; Start: string; End: string; Output: string }, opts: { retries: number; inStartPeriod: boolean }): HealthState {
+  const Log = [...prev.Log, result].slice(-MAX_LOG);
+  if (result.ExitCode === 0) return { Status: 'healthy', FailingStreak: 0, Log };
+  if (opts.inStartPeriod) return { ...prev, Log };
+  const FailingStreak = prev.FailingStreak + 1;
+  return { Status: FailingStreak >= opts.retries ? 'unhealthy' : prev.Status, FailingStreak, Log };
+}
+
+const ms = (ns: number | undefined, dflt: number): number => Math.max(1, Math.round((ns && ns > 0 ? ns : dflt) / 1e6));
+
+/** Runs one probe as an exec; a probe that outlives the timeout is killed and fails. */
+async function probe(deps: ExecDeps, rec: ContainerRecord, cmd: string[], timeoutMs: number): Promise<{ ExitCode: number; Output: string }> {
+  const ex = createExec(deps, rec.Id, { Cmd: cmd, AttachStdout: true, AttachStderr: true });
+  let output = '';
+  try {
+    const proc = await startExec(deps, ex.ID);
+    proc.io.onOutput((_s, data) => (output = (output + data.toString()).slice(0, MAX_OUTPUT)));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
+    const code = await Promise.race([proc.exitCode, timedOut]);
+    clearTimeout(timer);
+    if (code === 'timeout') {
+      try {
+        process.kill(proc.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      return { ExitCode: -1, Output: `Health check exceeded timeout (${timeoutMs / 1000}s)` };
+    }
+    return { ExitCode: code, Output: output };
+  } catch (err) {
+    return { ExitCode: -1, Output: (err as Error).message };
+  }
+}
+
+/**
+ * Probes every running container that has a healthcheck, per its interval, through the exec
+ * path; records State.Health and publishes `health_status: …` events when the status changes.
+ */
+export function watchHealthchecks(deps: ExecDeps, log: (msg: string) => void): () => void {
+  const timers = new Map<string, NodeJS.Timeout>();
+  const cancel = (id: string): void => {
+    clearTimeout(timers.get(id));
+    timers.delete(id);
+  };
+  const schedule = (id: string, delayMs: number): void => {
+    cancel(id);
+    const t = setTimeout(() => void tick(id).catch((err: Error) => log(`healthcheck of ${id}: ${err.message}`)), delayMs);
+    t.unref();
+    timers.set(id, t);
+  };
+  const tick = async (id: string): Promise<void> => {
+    const rec = deps.store.find(id);
+    const cfg = rec?.Config.Healthcheck;
+    const cmd = healthCommand(cfg);
+    if (rec === undefined || cmd === undefined || rec.State.Status === 'exited' || rec.State.Status === 'dead') return cancel(id);
+    const interval = ms(cfg?.Interval, DEFAULT_INTERVAL);
+    if (rec.State.Status !== 'running') return schedule(id, interval); // paused: try again later
+    const Start = nowRfc3339Nano();
+    const result = await probe(deps, rec, cmd, ms(cfg?.Timeout, DEFAULT_TIMEOUT));
+    const End = nowRfc3339Nano();
+    const retries = cfg?.Retries && cfg.Retries > 0 ? cfg.Retries : DEFAULT_RETRIES;
+    const inStartPeriod = Date.now() - Date.parse(rec.State.StartedAt) < (cfg?.StartPeriod ?? 0) / 1e6;
+    // Under the container's lock: the exit path may be recording an exit meanwhile.
+    const change = await deps.locks.run(id, async () => {
+      if (rec.State.Status !== 'running') return undefined;
+      const prev = rec.State.Health ?? { Status: 'starting', FailingStreak: 0, Log: [] };
+      const next = nextHealth(prev, { ...result, Start, End }, { retries, inStartPeriod });
+      rec.State = { ...rec.State, Health: next };
+      await deps.store.save(rec);
+      return { prev, next };
+    });
+    if (change === undefined) return cancel(id);
+    const { prev, next } = change;
+    if (next.Status !== prev.Status) deps.events.publish('container', `health_status: ${next.Status}`, rec.Id, { name: rec.Name, image: rec.ImageRef });
+    schedule(id, interval);
+  };
+  const unsubscribe = deps.events.subscribe((ev) => {
+    if (ev.Type !== 'container') return;
+    if (ev.Action === 'die' || ev.Action === 'destroy') return cancel(ev.Actor.ID);
+    if (ev.Action !== 'start') return;
+    const rec = deps.store.find(ev.Actor.ID);
+    if (rec === undefined || healthCommand(rec.Config.Healthcheck) === undefined) return;
+    rec.State = { ...rec.State, Health: { Status: 'starting', FailingStreak: 0, Log: [] } };
+    void deps.store.save(rec).then(() => schedule(rec.Id, ms(rec.Config.Healthcheck?.Interval, DEFAULT_INTERVAL)));
+  });
+  // Containers already running when berthd starts.
+  for (const rec of deps.store.all()) if (rec.State.Status === 'running' && healthCommand(rec.Config.Healthcheck)) schedule(rec.Id, ms(rec.Config.Healthcheck?.Interval, DEFAULT_INTERVAL));
+  return () => {
+    unsubscribe();
+    for (const id of [...timers.keys()]) cancel(id);
+  };
+}

@@ -1,0 +1,45 @@
+import { BerthError, invalidArgument } from '../../core/errdefs.js';
+import type { NetworkDeps } from './deps.js';
+import { emptyEndpoint, validateEndpoint, type EndpointRequest } from './endpoints.js';
+import { attachEndpoint, detachEndpoint } from './sandbox.js';
+
+const forbidden = (msg: string): BerthError => new BerthError('Forbidden', msg);
+
+/** `network connect`: records the endpoint; a running container is attached at once (next ethN). */
+export async function connectContainer(deps: NetworkDeps, netRef: string, containerRef: string, req: EndpointRequest = {}): Promise<void> {
+  const net = deps.store.get(netRef);
+  const rec = deps.containers.get(containerRef);
+  if (net.Driver === 'host') throw forbidden('container cannot be disconnected from host network or connected to host network');
+  if (net.Driver === 'null') throw invalidArgument('container cannot be connected to multiple networks with one of the networks in private (none) mode');
+  const mode = rec.HostConfig.NetworkMode ?? '';
+  if (mode === 'host' || mode === 'none' || mode.startsWith('container:')) {
+    throw forbidden('container sharing network namespace with another container or host cannot be connected to any other network');
+  }
+  validateEndpoint(deps, net.Name, req);
+  await deps.locks.run(rec.Id, async () => {
+    const settings = (rec.NetworkSettings ??= { Networks: {}, Ports: [] });
+    if (Object.values(settings.Networks).some((e) => e.NetworkID === net.Id)) {
+      throw forbidden(`endpoint with name ${rec.Name} already exists in network ${net.Name}`);
+    }
+    const ep = emptyEndpoint(net.Id, req);
+    if (rec.State.Status === 'running' || rec.State.Status === 'paused') await attachEndpoint(deps, rec, ep, net, []);
+    settings.Networks[net.Name] = ep;
+    await deps.containers.save(rec);
+  });
+  deps.events.publish('network', 'connect', net.Id, { container: rec.Id, name: net.Name, type: net.Driver });
+}
+
+/** `network disconnect`: a running container loses the interface at once. */
+export async function disconnectContainer(deps: NetworkDeps, netRef: string, containerRef: string): Promise<void> {
+  const net = deps.store.get(netRef);
+  const rec = deps.containers.get(containerRef);
+  if (net.Driver === 'host') throw forbidden('container cannot be disconnected from host network or connected to host network');
+  await deps.locks.run(rec.Id, async () => {
+    const entry = Object.entries(rec.NetworkSettings?.Networks ?? {}).find(([, e]) => e.NetworkID === net.Id);
+    if (entry === undefined) throw forbidden(`container ${rec.Id} is not connected to network ${net.Name}`);
+    if (net.Driver === 'bridge') await detachEndpoint(deps, rec, entry[1], net);
+    delete rec.NetworkSettings!.Networks[entry[0]];
+    await deps.containers.save(rec);
+  });
+  deps.events.publish('network', 'disconnect', net.Id, { container: rec.Id, name: net.Name, type: net.Driver });
+}

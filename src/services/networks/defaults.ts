@@ -1,0 +1,54 @@
+import type { NetworkRecord } from '../../core/network.js';
+import { randomId } from '../../lib/digest.js';
+import { intToIp, ipToInt } from '../../lib/ipv4.js';
+import { nowRfc3339Nano } from '../../lib/time.js';
+import type { NetworkDeps } from './deps.js';
+import { BRIDGE_NAME_OPTION } from './networks.js';
+import { startResponder } from './resolver.js';
+import { cidrString, parseCidr } from './subnets.js';
+
+export interface DefaultBridge {
+  /** The bridge device (`--bridge`, daemon.json `bridge`). */
+  name: string;
+  /** Gateway address with prefix (`--bip`, daemon.json `bip`), e.g. `10.89.0.1/24`. */
+  bip: string;
+}
+
+function record(name: string, driver: NetworkRecord['Driver'], extra: Partial<NetworkRecord> = {}): NetworkRecord {
+  return {
+    Name: name, Id: randomId(), Created: nowRfc3339Nano(), Scope: 'local', Driver: driver, EnableIPv6: false,
+    IPAM: { Driver: 'default', Options: null, Config: [] }, Internal: false, Attachable: false, Options: {}, Labels: {}, ...extra,
+  };
+}
+
+/**
+ * The three built-in networks (`bridge`, `host`, `none`), created on first start; the `bridge`
+ * network follows the daemon's `bip`/`bridge` settings on every start. Then every bridge network's
+ * Linux bridge is created up front (so no container start pays for it) and user networks get
+ * their DNS responders.
+ */
+export async function ensureDefaultNetworks(deps: NetworkDeps, def: DefaultBridge): Promise<void> {
+  const [gw, len] = def.bip.split('/');
+  const subnet = cidrString(parseCidr(`${gw}/${len ?? '16'}`));
+  const gateway = intToIp(ipToInt(gw!));
+  const existing = deps.store.find('bridge');
+  const bridge = existing ?? record('bridge', 'bridge');
+  bridge.IPAM = { Driver: 'default', Options: null, Config: [{ Subnet: subnet, Gateway: gateway }] };
+  bridge.BridgeName = def.name;
+  bridge.Options = {
+    'com.docker.network.bridge.default_bridge': 'true',
+    'com.docker.network.bridge.enable_icc': 'true',
+    'com.docker.network.bridge.enable_ip_masquerade': 'true',
+    'com.docker.network.bridge.host_binding_ipv4': '0.0.0.0',
+    [BRIDGE_NAME_OPTION]: def.name,
+    'com.docker.network.driver.mtu': '1500',
+  };
+  await deps.store.save(bridge);
+  if (!deps.store.find('host')) await deps.store.save(record('host', 'host'));
+  if (!deps.store.find('none')) await deps.store.save(record('none', 'null'));
+  for (const net of deps.store.all()) {
+    if (net.Driver !== 'bridge') continue;
+    await deps.driver.ensureNetwork(net);
+    await startResponder(deps, net).catch((err: Error) => deps.log(`dns for network ${net.Name}: ${err.message}`));
+  }
+}

@@ -1,0 +1,142 @@
+import type { IpamPool, NetworkRecord } from '../../core/network.js';
+import { BerthError, conflict, invalidArgument, notFound } from '../../core/errdefs.js';
+import { randomId } from '../../lib/digest.js';
+import { matchLabels, type Filters } from '../../lib/filters.js';
+import { intToIp } from '../../lib/ipv4.js';
+import { nowRfc3339Nano } from '../../lib/time.js';
+import { activeEndpoints, BUILTIN, type NetworkDeps } from './deps.js';
+import { startResponder } from './resolver.js';
+import { allocateSubnet, cidrString, contains, isIpv4, overlaps, parseCidr, type Cidr } from './subnets.js';
+
+const forbidden = (msg: string): BerthError => new BerthError('Forbidden', msg);
+
+export const LIST_FILTERS = ['name', 'id', 'label', 'driver', 'type', 'scope', 'dangling'];
+export const PRUNE_FILTERS = ['label', 'until'];
+export const BRIDGE_NAME_OPTION = 'com.docker.network.bridge.name';
+
+export interface NetworkCreateRequest {
+  Name: string;
+  Driver?: string;
+  Internal?: boolean;
+  Attachable?: boolean;
+  IPAM?: { Driver?: string; Config?: Array<{ Subnet?: string; Gateway?: string; IPRange?: string }> | null; Options?: Record<string, string> | null } | null;
+  Options?: Record<string, string> | null;
+  Labels?: Record<string, string> | null;
+}
+
+function usedSubnets(deps: NetworkDeps): Cidr[] {
+  return deps.store.all().flatMap((n) => n.IPAM.Config.map((c) => parseCidr(c.Subnet)));
+}
+
+/** Validates the IPAM request (or picks a free subnet from the pools) into one concrete pool. */
+function resolvePool(deps: NetworkDeps, req: NetworkCreateRequest): IpamPool {
+  const asked = req.IPAM?.Config?.[0];
+  let subnet: Cidr;
+  if (asked?.Subnet) {
+    subnet = parseCidr(asked.Subnet);
+    if (usedSubnets(deps).some((u) => overlaps(u, subnet))) throw conflict('invalid pool request: Pool overlaps with other one on this address space');
+  } else {
+    const free = allocateSubnet(deps.pools, usedSubnets(deps));
+    if (free === undefined) throw forbidden('could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network');
+    subnet = free;
+  }
+  const pool: IpamPool = { Subnet: cidrString(subnet), Gateway: intToIp(subnet.base + 1) };
+  if (asked?.Gateway) {
+    if (!isIpv4(asked.Gateway) || !contains(subnet, asked.Gateway)) throw invalidArgument(`no matching subnet for gateway ${asked.Gateway}`);
+    pool.Gateway = asked.Gateway;
+  }
+  if (asked?.IPRange) {
+    const range = parseCidr(asked.IPRange);
+    if (range.len < subnet.len || !contains(subnet, intToIp(range.base))) throw invalidArgument(`no matching subnet for range ${asked.IPRange}`);
+    pool.IPRange = cidrString(range);
+  }
+  return pool;
+}
+
+export async function createNetwork(deps: NetworkDeps, req: NetworkCreateRequest): Promise<{ Id: string; Warning: string }> {
+  if (!req.Name) throw invalidArgument('network name must not be empty');
+  const driver = req.Driver || 'bridge';
+  if (deps.store.all().some((n) => n.Name === req.Name)) throw conflict(`network with name ${req.Name} already exists`);
+  if (driver === 'host' || driver === 'null') throw forbidden(`only one instance of "${driver}" network is allowed`);
+  if (driver !== 'bridge') throw notFound(`plugin "${driver}" not found`);
+  const id = randomId();
+  const options = { ...(req.Options ?? {}) };
+  const bridge = options[BRIDGE_NAME_OPTION] || `br-${id.slice(0, 12)}`;
+  if (bridge.length > 15) throw invalidArgument(`bridge name ${bridge} is longer than 15 characters`);
+  if (deps.store.all().some((n) => n.BridgeName === bridge)) throw conflict(`bridge name ${bridge} is already in use`);
+  const rec: NetworkRecord = {
+    Name: req.Name,
+    Id: id,
+    Created: nowRfc3339Nano(),
+    Scope: 'local',
+    Driver: 'bridge',
+    EnableIPv6: false,
+    IPAM: { Driver: 'default', Options: req.IPAM?.Options ?? {}, Config: [resolvePool(deps, req)] },
+    Internal: req.Internal === true,
+    Attachable: req.Attachable === true,
+    Options: options,
+    Labels: req.Labels ?? {},
+    BridgeName: bridge,
+  };
+  await deps.driver.ensureNetwork(rec);
+  try {
+    await deps.store.save(rec);
+  } catch (err) {
+    await deps.driver.removeNetwork(rec);
+    throw err;
+  }
+  await startResponder(deps, rec);
+  deps.events.publish('network', 'create', id, { name: rec.Name, type: 'bridge' });
+  return { Id: id, Warning: '' };
+}
+
+export function listNetworks(deps: NetworkDeps, f: Filters): NetworkRecord[] {
+  return deps.store.all().filter((n) => {
+    const names = f.get('name');
+    if (names && !names.some((v) => n.Name.includes(v))) return false;
+    const ids = f.get('id');
+    if (ids && !ids.some((v) => n.Id.startsWith(v))) return false;
+    if (f.has('label') && !matchLabels(n.Labels, f.get('label')!)) return false;
+    const drivers = f.get('driver');
+    if (drivers && !drivers.includes(n.Driver)) return false;
+    const types = f.get('type');
+    if (types && !types.includes(BUILTIN.has(n.Name) ? 'builtin' : 'custom')) return false;
+    const dangling = f.get('dangling');
+    if (dangling && ['true', '1'].includes(dangling[0]!) !== (!BUILTIN.has(n.Name) && activeEndpoints(deps, n.Id).length === 0)) return false;
+    return true;
+  });
+}
+
+export async function removeNetwork(deps: NetworkDeps, ref: string): Promise<void> {
+  const net = deps.store.get(ref);
+  if (BUILTIN.has(net.Name)) throw forbidden(`${net.Name} is a pre-defined network and cannot be removed`);
+  const users = activeEndpoints(deps, net.Id);
+  if (users.length > 0) {
+    const list = users.map((c) => `name:"${c.Name}" id:"${c.Id.slice(0, 12)}"`).join(', ');
+    throw forbidden(`error while removing network: network ${net.Name} has active endpoints (${list})`);
+  }
+  deps.dns.stop(net.Id);
+  await deps.driver.removeNetwork(net);
+  await deps.store.delete(net.Id);
+  deps.events.publish('network', 'destroy', net.Id, { name: net.Name, type: net.Driver });
+}
+
+export async function pruneNetworks(deps: NetworkDeps, f: Filters): Promise<{ NetworksDeleted: string[] }> {
+  const deleted: string[] = [];
+  for (const n of deps.store.all()) {
+    if (BUILTIN.has(n.Name) || activeEndpoints(deps, n.Id).length > 0) continue;
+    if (f.has('label') && !matchLabels(n.Labels, f.get('label')!)) continue;
+    const until = f.get('until')?.[0];
+    if (until !== undefined && Date.parse(n.Created) >= parseUntil(until)) continue;
+    await removeNetwork(deps, n.Id);
+    deleted.push(n.Name);
+  }
+  return { NetworksDeleted: deleted };
+}
+
+function parseUntil(v: string): number {
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const m = /^(\d+)([smh])$/.exec(v);
+  if (m) return Date.now() - Number(m[1]) * { s: 1e3, m: 6e4, h: 3.6e6 }[m[2] as 's'];
+  return Date.parse(v);
+}

@@ -1,0 +1,67 @@
+import { createServer } from 'node:net';
+import { createSocket } from 'node:dgram';
+import type { ContainerRecord } from '../../core/containers.js';
+import type { PortMapping } from '../../core/network.js';
+import { BerthError } from '../../core/errdefs.js';
+
+type Proto = PortMapping['protocol'];
+
+/** Binds (and releases) ip:port to learn whether the host can give it; port 0 asks the kernel for a free one. */
+function probe(ip: string, port: number, proto: Proto): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const host = ip || '0.0.0.0';
+    if (proto === 'udp') {
+      const s = createSocket('udp4');
+      s.once('error', () => resolve(undefined));
+      s.bind(port, host, () => {
+        const p = s.address().port;
+        s.close(() => resolve(p));
+      });
+      return;
+    }
+    const srv = createServer();
+    srv.once('error', () => resolve(undefined));
+    srv.listen({ port, host, exclusive: true }, () => {
+      const p = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(p));
+    });
+  });
+}
+
+const allocated = (m: PortMapping): string => `${m.protocol}/${m.hostPort}`;
+
+/**
+ * Concrete host ports for a container's PortBindings (and, with -P, every exposed port):
+ * empty → a free port from the kernel, `a-b` → the first free one of the range, `n` → n, which
+ * must be free both among berth's running containers and on the host. Docker's error otherwise.
+ */
+export async function allocatePorts(rec: ContainerRecord, others: ContainerRecord[]): Promise<PortMapping[]> {
+  const bindings: Record<string, Array<{ HostIp?: string; HostPort?: string }>> = { ...(rec.HostConfig.PortBindings ?? {}) };
+  if (rec.HostConfig.PublishAllPorts) {
+    for (const p of Object.keys(rec.Config.ExposedPorts ?? {})) bindings[p] ??= [{ HostIp: '', HostPort: '' }];
+  }
+  const taken = new Set(others.flatMap((c) => (c.NetworkSettings?.Ports ?? []).map(allocated)));
+  const out: PortMapping[] = [];
+  for (const [key, list] of Object.entries(bindings)) {
+    const [port, proto = 'tcp'] = key.split('/');
+    for (const b of list ?? []) {
+      const hostIp = b.HostIp || '0.0.0.0';
+      const m: PortMapping = { hostIp, hostPort: 0, containerPort: Number(port), protocol: proto as Proto };
+      const [lo, hi] = (b.HostPort || '0').split('-').map(Number) as [number, number | undefined];
+      for (let p = lo; p <= (hi ?? lo); p++) {
+        if (p !== 0 && (taken.has(`${proto}/${p}`) || out.some((o) => allocated(o) === `${proto}/${p}`))) continue;
+        const got = await probe(hostIp === '0.0.0.0' ? '' : hostIp, p, m.protocol);
+        if (got !== undefined) {
+          m.hostPort = got;
+          break;
+        }
+      }
+      if (m.hostPort === 0) {
+        const what = hi === undefined ? `${hostIp}:${lo}` : `${hostIp}:${lo}-${hi}`;
+        throw new BerthError('Internal', `driver failed programming external connectivity on endpoint ${rec.Name} (${rec.Id.slice(0, 12)}): Bind for ${what} failed: port is already allocated`);
+      }
+      out.push(m);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,31 @@
+import type { NetworkRecord } from '../../core/network.js';
+import type { NetworkDeps } from './deps.js';
+
+/** Whether a network gets Docker's embedded DNS: user-defined bridge networks do, the default `bridge` does not. */
+export function hasDns(net: NetworkRecord): boolean {
+  return net.Driver === 'bridge' && net.Name !== 'bridge';
+}
+
+/**
+ * The name → address lookup of one network: running containers' names, aliases, short IDs and
+ * hostnames, also as `<name>.<network>`.
+ */
+export function lookupOn(deps: Pick<NetworkDeps, 'containers'>, net: NetworkRecord): (name: string) => string | undefined {
+  return (q) => {
+    const name = q.endsWith(`.${net.Name.toLowerCase()}`) ? q.slice(0, -net.Name.length - 1) : q;
+    for (const c of deps.containers.all()) {
+      if (c.State.Status !== 'running' && c.State.Status !== 'paused') continue;
+      const ep = Object.values(c.NetworkSettings?.Networks ?? {}).find((e) => e.NetworkID === net.Id);
+      if (!ep?.IPAddress) continue;
+      const names = [c.Name, c.Id.slice(0, 12), c.Config.Hostname ?? '', ...(ep.Aliases ?? [])].map((n) => n.toLowerCase());
+      if (names.includes(name)) return ep.IPAddress;
+    }
+    return undefined;
+  };
+}
+
+export async function startResponder(deps: NetworkDeps, net: NetworkRecord): Promise<void> {
+  if (!hasDns(net)) return;
+  const gw = net.IPAM.Config[0]?.Gateway;
+  if (gw) await deps.dns.start(net.Id, gw, lookupOn(deps, net));
+}

@@ -1,0 +1,112 @@
+import { access } from 'node:fs/promises';
+import type { ContainerRecord } from '../../core/containers.js';
+import type { EndpointSettings, NetworkRecord, PortMapping } from '../../core/network.js';
+import { conflict } from '../../core/errdefs.js';
+import { writeNetworkEtcFiles } from '../containers/etc-files.js';
+import type { NetworkDeps } from './deps.js';
+import { allocatePorts } from './ports.js';
+import { hasDns } from './resolver.js';
+
+const isLive = (c: ContainerRecord): boolean => c.State.Status === 'running' || c.State.Status === 'paused';
+
+function bridgeEndpoints(deps: NetworkDeps, rec: ContainerRecord): Array<[EndpointSettings, NetworkRecord]> {
+  const out: Array<[EndpointSettings, NetworkRecord]> = [];
+  for (const [name, ep] of Object.entries(rec.NetworkSettings?.Networks ?? {})) {
+    const net = deps.store.find(ep.NetworkID) ?? deps.store.find(name);
+    if (net?.Driver === 'bridge') out.push([ep, net]);
+  }
+  return out;
+}
+
+/** The first free `ethN` in the container. */
+export function nextIfName(rec: ContainerRecord): string {
+  const used = new Set(Object.values(rec.NetworkSettings?.Networks ?? {}).map((e) => e.IfName));
+  let i = 0;
+  while (used.has(`eth${i}`)) i++;
+  return `eth${i}`;
+}
+
+/** Connects one endpoint of a container whose sandbox exists (at start, and `network connect`). */
+export async function attachEndpoint(deps: NetworkDeps, rec: ContainerRecord, ep: EndpointSettings, net: NetworkRecord, ports: PortMapping[]): Promise<void> {
+  const ifName = nextIfName(rec);
+  ep.IfName = ifName;
+  const r = await deps.driver.attach({ network: net, containerId: rec.Id, netnsPath: deps.driver.sandboxPath(rec.Id), ifName, ip: ep.IPAMConfig?.IPv4Address || undefined, ports });
+  Object.assign(ep, { IPAddress: r.ip, IPPrefixLen: r.prefixLen, Gateway: r.gateway, MacAddress: r.mac, EndpointID: `${net.Id.slice(0, 12)}${rec.Id.slice(0, 52)}` });
+}
+
+/** Releases one endpoint (CNI DEL) and clears its addresses; never throws (logged instead). */
+export async function detachEndpoint(deps: NetworkDeps, rec: ContainerRecord, ep: EndpointSettings, net: NetworkRecord): Promise<void> {
+  if (ep.IfName) {
+    await deps.driver
+      .detach({ network: net, containerId: rec.Id, netnsPath: deps.driver.sandboxPath(rec.Id), ifName: ep.IfName })
+      .catch((err: Error) => deps.log(`network teardown of ${rec.Id.slice(0, 12)} on ${net.Name}: ${err.message}`));
+  }
+  Object.assign(ep, { IPAddress: '', IPPrefixLen: 0, Gateway: '', MacAddress: '', EndpointID: '', IfName: undefined });
+}
+
+/**
+ * Prepares a container's network before `runc create` and returns the namespace path for the
+ * spec (undefined: the host's, for `--network host`). Creates the sandbox, runs CNI ADD for each
+ * bridge network (published ports on the first) and rewrites /etc/hosts and resolv.conf with
+ * the addresses. A failure undoes everything done so far.
+ */
+export async function setupNetworking(deps: NetworkDeps, rec: ContainerRecord): Promise<string | undefined> {
+  const mode = rec.HostConfig.NetworkMode ?? 'bridge';
+  if (mode === 'host') return undefined;
+  if (mode.startsWith('container:')) {
+    const other = deps.containers.get(mode.slice('container:'.length));
+    if (!isLive(other)) throw conflict(`cannot join network of a non running container: ${other.Id}`);
+    const path = deps.driver.sandboxPath(other.Id);
+    return access(path).then(() => path, () => `/proc/${other.State.Pid}/ns/net`);
+  }
+  await deps.driver.removeSandbox(rec.Id);
+  const path = await deps.driver.createSandbox(rec.Id);
+  try {
+    const eps = bridgeEndpoints(deps, rec);
+    for (const [ep] of eps) ep.IfName = undefined;
+    const others = deps.containers.all().filter((c) => c.Id !== rec.Id && isLive(c));
+    const ports = eps.length > 0 ? await allocatePorts(rec, others) : [];
+    for (const [i, [ep, net]] of eps.entries()) await attachEndpoint(deps, rec, ep, net, i === 0 ? ports : []);
+    rec.NetworkSettings = { Networks: rec.NetworkSettings?.Networks ?? {}, Ports: ports };
+    const first = eps[0];
+    if (first) {
+      const [ep, net] = first;
+      await writeNetworkEtcFiles(rec, { ip: ep.IPAddress, gateway: ep.Gateway, nameserver: hasDns(net) ? ep.Gateway : undefined });
+    }
+  } catch (err) {
+    await teardownNetworking(deps, rec);
+    throw err;
+  }
+  return path;
+}
+
+/** CNI DEL of every endpoint, then the sandbox; idempotent, never throws. */
+export async function teardownNetworking(deps: NetworkDeps, rec: ContainerRecord): Promise<void> {
+  for (const [ep, net] of bridgeEndpoints(deps, rec)) await detachEndpoint(deps, rec, ep, net);
+  if (rec.NetworkSettings) rec.NetworkSettings.Ports = [];
+  await deps.driver.removeSandbox(rec.Id).catch((err: Error) => deps.log(`removing netns of ${rec.Id.slice(0, 12)}: ${err.message}`));
+}
+
+/**
+ * After a berthd restart: sandboxes of containers that are not running any more (crash, or
+ * exits while berthd was down) are torn down with their leases and rules.
+ */
+export async function reconcileSandboxes(deps: NetworkDeps): Promise<void> {
+  const byId = new Map(deps.containers.all().map((c) => [c.Id, c]));
+  for (const id of await deps.driver.sandboxes()) {
+    const rec = byId.get(id);
+    if (rec !== undefined && isLive(rec)) continue;
+    if (rec !== undefined) {
+      await teardownNetworking(deps, rec);
+      await deps.containers.save(rec);
+    } else {
+      await deps.driver.removeSandbox(id).catch(() => undefined);
+    }
+  }
+  // Endpoints of stopped containers whose sandbox is already gone (a reboot wiped the exec root).
+  for (const rec of byId.values()) {
+    if (isLive(rec) || !Object.values(rec.NetworkSettings?.Networks ?? {}).some((e) => e.IfName)) continue;
+    await teardownNetworking(deps, rec);
+    await deps.containers.save(rec);
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Removes what a test daemon's networks left on the host: iptables rules and chains of its CNI
+ * networks (`berth-<id12>` comments, CNI-FORWARD rules for its subnets, its firewall admin chain),
+ * and its bridges (veths go with their namespaces). Scoped to one daemon's names, never host-wide.
+ */
+import { execFile } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readDaemonNetwork } from './network-names.js';
+
+function exec(file: string, args: string[]): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+  return new Promise((res) => execFile(file, args, { timeout: 30_000 }, (err, stdout, stderr) => res({ ok: err === null, stdout, stderr })));
+}
+
+interface NetInfo {
+  id12: string;
+  bridge?: string;
+  subnet?: string;
+}
+
+async function networksOf(dataRoot: string): Promise<NetInfo[]> {
+  const dir = join(dataRoot, 'networks');
+  const out: NetInfo[] = [];
+  for (const f of await readdir(dir).catch(() => [] as string[])) {
+    if (!f.endsWith('.json')) continue;
+    const n = JSON.parse(await readFile(join(dir, f), 'utf8').catch(() => '{}')) as { Id?: string; BridgeName?: string; IPAM?: { Config?: Array<{ Subnet: string }> } };
+    if (n.Id) out.push({ id12: n.Id.slice(0, 12), bridge: n.BridgeName, subnet: n.IPAM?.Config?.[0]?.Subnet });
+  }
+  return out;
+}
+
+const ipInt = (ip: string): number => ip.split('.').reduce((n, o) => n * 256 + Number(o), 0) >>> 0;
+
+function inSubnet(ip: string, cidr: string): boolean {
+  const [base, len] = cidr.split('/');
+  const mask = Number(len) === 0 ? 0 : (0xffffffff << (32 - Number(len))) >>> 0;
+  return ((ipInt(ip) & mask) >>> 0) === ((ipInt(base!) & mask) >>> 0);
+}
+
+/** Rules (as `-A …` lines) of `table` that belong to these networks, and the chains they jump to. */
+function ownRules(save: string, nets: NetInfo[], adminChain: string | undefined): { rules: string[]; chains: Set<string> } {
+  const rules: string[] = [];
+  const chains = new Set<string>();
+  for (const line of save.split('\n')) {
+    if (!line.startsWith('-A ')) continue;
+    const named = nets.some((n) => line.includes(`berth-${n.id12}`));
+    const addr = /-[sd] (\d+\.\d+\.\d+\.\d+)\/32/.exec(line)?.[1];
+    const forward = line.startsWith('-A CNI-FORWARD ') && addr !== undefined && nets.some((n) => n.subnet && inSubnet(addr, n.subnet));
+    const admin = adminChain !== undefined && line.includes(`-j ${adminChain}`);
+    if (!named && !forward && !admin) continue;
+    rules.push(line);
+    const target = / -j (CNI-[0-9a-f]{24}|CNI-DN-[0-9a-f]{24})\b/.exec(line)?.[1];
+    if (target) chains.add(target);
+  }
+  return { rules, chains };
+}
+
+export async function sweepNetworks(dir: string, dataRoot: string): Promise<string[]> {
+  const problems: string[] = [];
+  const own = readDaemonNetwork(dir);
+  const nets = await networksOf(dataRoot);
+  const adminChain = own ? `BERTH-FW-${own.bridge}` : undefined;
+  for (const table of ['nat', 'filter']) {
+    const save = await exec('iptables-save', ['-t', table]);
+    if (!save.ok) continue;
+    const { rules, chains } = ownRules(save.stdout, nets, adminChain);
+    for (const rule of rules) {
+      // iptables-save quotes comments the way a shell reads them back.
+      const r = await exec('sh', ['-c', `iptables -t ${table} -D ${rule.slice(3)}`]);
+      if (!r.ok) problems.push(`iptables -t ${table} -D ${rule.slice(3)}: ${r.stderr.trim()}`);
+    }
+    if (table === 'filter' && adminChain) chains.add(adminChain);
+    for (const chain of chains) {
+      await exec('iptables', ['-t', table, '-F', chain]);
+      await exec('iptables', ['-t', table, '-X', chain]);
+    }
+  }
+  const bridges = new Set([own?.bridge, ...nets.map((n) => n.bridge)].filter((b): b is string => b !== undefined));
+  for (const br of bridges) {
+    if ((await exec('ip', ['link', 'show', br])).ok) {
+      const r = await exec('ip', ['link', 'del', br]);
+      if (!r.ok) problems.push(`ip link del ${br}: ${r.stderr.trim()}`);
+    }
+  }
+  return problems;
+}
