@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, type Stats } from 'node:fs';
-import { readlink } from 'node:fs/promises';
+import { readFile, readlink } from 'node:fs/promises';
 import { basename, join, posix } from 'node:path';
 import { invalidArgument } from '../core/errdefs.js';
 import { lstatScoped, resolveInRoot } from '../lib/fs/scoped-path.js';
@@ -105,20 +105,32 @@ function componentRegex(p: string): string {
  * contents — never mtimes (ownership comes from --chown, which is part of the instruction).
  */
 export async function digestSources(sources: ResolvedSource[]): Promise<string> {
+  // File contents are hashed many at a time (contexts are often thousands of small files).
+  const files = sources.flatMap((s) => s.entries).filter((e) => e.kind === 'file' && e.content === undefined);
+  const sums = new Map<SourceEntry, string>();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < files.length) {
+      const e = files[next++]!;
+      sums.set(e, await fileDigest(e.hostPath!, e.size));
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
   const h = createHash('sha256');
   for (const s of sources) {
     h.update(`source ${s.name} ${s.isDir ? 'dir' : 'file'} ${s.archive ? 'archive' : ''}\n`);
     for (const e of s.entries) {
       h.update(`${e.rel}\0${e.kind}\0${e.mode.toString(8)}\0${e.linkTarget ?? ''}\0`);
-      if (e.kind === 'file') h.update(e.content ?? (await fileDigest(e.hostPath!)));
+      if (e.kind === 'file') h.update(e.content ?? sums.get(e)!);
       h.update('\n');
     }
   }
   return `sha256:${h.digest('hex')}`;
 }
 
-async function fileDigest(path: string): Promise<string> {
+async function fileDigest(path: string, size: number): Promise<string> {
   const h = createHash('sha256');
+  if (size < 1 << 20) return h.update(await readFile(path)).digest('hex');
   for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
   return h.digest('hex');
 }

@@ -84,6 +84,9 @@ export interface HostConfig {
   Init?: boolean | null;
   Memory?: number;
   MemorySwap?: number;
+  MemoryReservation?: number;
+  OomKillDisable?: boolean | null;
+  BlkioWeight?: number;
   CpuShares?: number;
   CpuQuota?: number;
   CpuPeriod?: number;
@@ -124,6 +127,8 @@ export interface ContainerRecord {
   ImageRef: string; // the reference the user gave, as Docker shows it in `ps`
   State: ContainerState;
   RestartCount: number;
+  /** Set by a user's stop or kill, cleared by start: restart policies and daemon start-up honour it (Docker's HasBeenManuallyStopped). */
+  HasBeenManuallyStopped?: boolean;
   /** Volumes, binds and tmpfs mounts, resolved once at create (Docker's MountPoints). */
   MountPoints?: MountPoint[];
   /** Resolved host-side files and paths; derived once at create. */

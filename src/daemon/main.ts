@@ -28,7 +28,7 @@ import { handleExit, reconcile } from '../services/containers/lifecycle.js';
 import { finishRemoval } from '../services/containers/remove.js';
 import { ContainerStore } from '../services/containers/store.js';
 import { ExecStore } from '../services/containers/exec/store.js';
-import { watchRestartPolicies } from '../services/containers/restart-policy.js';
+import { startPolicyContainers, watchRestartPolicies } from '../services/containers/restart-policy.js';
 import { watchHealthchecks } from '../services/containers/health.js';
 import { ExitWaiters } from '../services/containers/wait.js';
 import { DistributionClient } from '../registry/client.js';
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
   const runtime = await ConmonRuntime.open({ conmon: cfg.conmon, runtime: cfg.runtime, stateDir: cfg.execRoot });
   const events = new EventBus();
   const volumes = { driver: await LocalVolumeDriver.open(join(cfg.dataRoot, 'volumes')), containers: store, events };
-  const deps: ContainerDeps = { store, images, snapshotter, runtime, locks: new KeyedLock(), waiters: new ExitWaiters(), restarting: new Set(), manualStops: new Set(), events, volumes, host: await hostInfo() };
+  const deps: ContainerDeps = { store, images, snapshotter, runtime, locks: new KeyedLock(), waiters: new ExitWaiters(), restarting: new Set(), events, volumes, host: await hostInfo() };
 
   const autoRemove = (id: string): Promise<void> => finishRemoval(deps, id).catch((err: Error) => log(`auto-remove ${id}: ${err.message}`));
   deps.networks = await openNetworks(cfg, deps, log);
@@ -86,6 +86,7 @@ async function main(): Promise<void> {
   await reconcileSandboxes(deps.networks);
   watchRestartPolicies(deps, log);
   runtime.watchExits((id) => void handleExit(deps, id, autoRemove).catch((err: Error) => log(`exit of ${id}: ${err.stack ?? err.message}`)));
+  void startPolicyContainers(deps, log);
 
   const router = new Router();
   systemRoutes(router, { containers: store, images, driver: snapshotter.name, dataRoot: cfg.dataRoot, runtimePath: cfg.runtime, daemonId: await daemonId(cfg.dataRoot), cgroupVersion: await cgroupVersion() });

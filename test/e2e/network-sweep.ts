@@ -39,11 +39,12 @@ function inSubnet(ip: string, cidr: string): boolean {
 
 /** Rules (as `-A …` lines) of `table` that belong to these networks, and the chains they jump to. */
 function ownRules(save: string, nets: NetInfo[], adminChain: string | undefined): { rules: string[]; chains: Set<string> } {
+  const masq = nets.filter((n) => n.bridge).map((n) => `berth masquerade ${n.bridge}"`);
   const rules: string[] = [];
   const chains = new Set<string>();
   for (const line of save.split('\n')) {
     if (!line.startsWith('-A ')) continue;
-    const named = nets.some((n) => line.includes(`berth-${n.id12}`));
+    const named = nets.some((n) => line.includes(`berth-${n.id12}`)) || masq.some((m) => line.includes(m));
     const addr = /-[sd] (\d+\.\d+\.\d+\.\d+)\/32/.exec(line)?.[1];
     const forward = line.startsWith('-A CNI-FORWARD ') && addr !== undefined && nets.some((n) => n.subnet && inSubnet(addr, n.subnet));
     const admin = adminChain !== undefined && line.includes(`-j ${adminChain}`);

@@ -85,8 +85,7 @@ describe('networking', () => {
     const ip = (await ok('docker', ['inspect', '-f', '{{.NetworkSettings.IPAddress}}', 'web'])).trim();
     assert.match(ip, /^10\.\d+\.\d+\.\d+$/);
     assert.ok(natRulesOf(id).length > 0, 'portmap and masquerade rules exist while running');
-    const netId = (await ok('docker', ['network', 'inspect', '-f', '{{.Id}}', 'bridge'])).trim();
-    const masq = sh('iptables-save', ['-t', 'nat']).split('\n').filter((l) => l.includes(`berth-${netId.slice(0, 12)} masquerade`) && l.includes('-j MASQUERADE'));
+    const masq = sh('iptables-save', ['-t', 'nat']).split('\n').filter((l) => l.includes(`"berth masquerade ${bridge}"`) && l.includes('-j MASQUERADE'));
     assert.equal(masq.length, 1, 'one outbound NAT rule for the bridge subnet');
     assert.notEqual(vethsOn(bridge).trim(), '');
 

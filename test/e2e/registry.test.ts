@@ -262,4 +262,42 @@ describe('registries: push, pull, login', () => {
     assert.deepEqual(await readdir(join(d2.dataRoot, 'content', 'ingest')), [], 'no partial ingest left');
     assert.equal((await d2.berth(['images', '-q', `${fake.host}/bad/app`])).stdout, '');
   });
+
+  // Interop with a real Docker engine, when one answers on /var/run/docker.sock (bench/docker-engine.sh start).
+  const engineUp = (): boolean => {
+    try {
+      execFileSync('docker', ['-H', 'unix:///var/run/docker.sock', 'version'], { stdio: 'ignore', timeout: 5000 });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  it('interop with a Docker engine: docker push → berth pull → run, berth push → docker pull → run', { skip: !engineUp() && 'no Docker engine on /var/run/docker.sock' }, async () => {
+    const dockerEnv = { ...process.env, DOCKER_HOST: 'unix:///var/run/docker.sock', DOCKER_CONFIG: join(tmp, 'docker-engine-config') };
+    const docker = (args: string[], input?: Buffer): string => execFileSync('docker', args, { env: dockerEnv, input, timeout: 120_000, stdio: ['pipe', 'pipe', 'pipe'] }).toString();
+    const fromDocker = `${plain.host}/fromdocker/bb:1`;
+    const fromBerth = `${plain.host}/interop/berth:1`;
+    try {
+      const tarPath = join(tmp, 'bb.tar');
+      await ok(d1, ['save', '-o', tarPath, 'busybox']);
+      docker(['load', '-i', tarPath]);
+      docker(['tag', 'busybox:latest', fromDocker]);
+      docker(['push', fromDocker]);
+      const pulled = await d2.berth(['pull', fromDocker], { timeoutMs: 60_000 });
+      assert.equal(pulled.code, 0, pulled.stderr + d2.log().slice(-2000));
+      assert.equal((await ok(d2, ['run', '--rm', fromDocker, 'echo', 'docker-pushed'])).trim(), 'docker-pushed');
+      await ok(d1, ['tag', 'busybox', fromBerth]);
+      await ok(d1, ['push', fromBerth]);
+      docker(['pull', fromBerth]);
+      assert.equal(docker(['run', '--rm', '--network', 'none', fromBerth, 'echo', 'berth-pushed']).trim(), 'berth-pushed');
+    } finally {
+      for (const img of [fromDocker, fromBerth]) {
+        try {
+          docker(['rmi', '-f', img]);
+        } catch {
+          // not there
+        }
+      }
+    }
+  });
 });

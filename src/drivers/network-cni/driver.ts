@@ -66,10 +66,13 @@ export class CniNetworkDriver implements NetworkDriver {
     }
   }
 
-  /** Docker's outbound NAT for a bridge network: its subnet, leaving by any other interface. */
+  /**
+   * Docker's outbound NAT for a bridge network: its subnet, leaving by any other interface. Named
+   * by bridge, so daemons started over and over on fresh data roots (benchmarks) never stack copies.
+   */
   private masqueradeRule(net: NetworkRecord): string[] {
     const { subnet } = gatewayOf(net);
-    return ['POSTROUTING', '-s', subnet, '!', '-o', net.BridgeName!, '-m', 'comment', '--comment', `${this.cniName(net)} masquerade`, '-j', 'MASQUERADE'];
+    return ['POSTROUTING', '-s', subnet, '!', '-o', net.BridgeName!, '-m', 'comment', '--comment', `berth masquerade ${net.BridgeName!}`, '-j', 'MASQUERADE'];
   }
 
   async removeNetwork(net: NetworkRecord): Promise<void> {

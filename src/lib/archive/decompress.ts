@@ -66,7 +66,7 @@ export async function decompress(input: Readable): Promise<Readable> {
   const { head, stream } = await peek(input, 6);
   const fmt = detectCompression(head);
   if (fmt === 'none') return stream;
-  if (fmt === 'gzip') return stream.pipe(createGunzip());
+  if (fmt === 'gzip') return stream.pipe(createGunzip({ chunkSize: 256 * 1024 }));
   const tool = { bzip2: 'bzip2', xz: 'xz', zstd: 'zstd' }[fmt];
   const child = spawn(tool, ['-dc'], { stdio: ['pipe', 'pipe', 'pipe'] });
   stream.pipe(child.stdin);

@@ -93,15 +93,29 @@ async function hardlinkTarget(root: Root, e: Entry): Promise<string> {
  * stream.pipeline() does not reliably finish with tar-stream's streamx entry streams (small
  * entries were seen to stall); async iteration is the interface streamx supports fully.
  */
+const WRITE_BATCH = 1 << 20;
+
 async function writeFile(path: string, e: Entry, data: Readable): Promise<number> {
   // O_EXCL|O_NOFOLLOW: the path was just cleared, so anything there now is not ours to follow.
   const fh = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
   let bytes = 0;
   try {
+    // Chunks arrive small (16-64 KiB): gather ~1 MiB per write, one thread-pool trip instead of dozens.
+    let batch: Buffer[] = [];
+    let pending = 0;
+    const flush = async (): Promise<void> => {
+      const buf = batch.length === 1 ? batch[0]! : Buffer.concat(batch, pending);
+      for (let off = 0; off < buf.length; ) off += (await fh.write(buf, off)).bytesWritten;
+      batch = [];
+      pending = 0;
+    };
     for await (const chunk of data as AsyncIterable<Buffer>) {
-      for (let off = 0; off < chunk.length; ) off += (await fh.write(chunk, off)).bytesWritten;
+      batch.push(chunk);
+      pending += chunk.length;
       bytes += chunk.length;
+      if (pending >= WRITE_BATCH) await flush();
     }
+    if (pending > 0) await flush();
     // Writing and chown both clear security.capability (and chown clears setuid): set them last.
     await fh.chown(e.uid, e.gid);
     await fh.chmod(e.mode);

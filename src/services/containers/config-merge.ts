@@ -24,6 +24,9 @@ export function mergeImageConfig(c: ContainerConfig, img: ImageRuntimeConfig | u
   const volumes = { ...(i.Volumes ?? {}), ...(c.Volumes ?? {}) };
   out.Volumes = Object.keys(volumes).length > 0 ? volumes : null; // Docker shows null when neither has any
   out.StopSignal = c.StopSignal || i.StopSignal;
+  // A container healthcheck without a test (only --health-interval and friends) keeps the image's test.
+  const hc = c.Healthcheck;
+  out.Healthcheck = hc && hc.Test && hc.Test.length > 0 ? hc : i.Healthcheck ? { ...i.Healthcheck, ...definedOnly(hc ?? {}) } : (hc ?? null);
   return out;
 }
 
@@ -32,4 +35,8 @@ export function mergeEnv(base: string[], over: string[]): string[] {
   const out = new Map<string, string>();
   for (const e of [...base, ...over]) out.set(keyOf(e), e);
   return [...out.values()];
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null && v !== 0 && !(Array.isArray(v) && v.length === 0))) as Partial<T>;
 }

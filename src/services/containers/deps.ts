@@ -21,8 +21,6 @@ export interface ContainerDeps {
   volumes: VolumeDeps;
   /** Containers in the middle of a restart: their exit must not trigger --rm. */
   restarting: Set<string>;
-  /** Containers stopped or killed by a user since their last start: restart policies leave them be. */
-  manualStops?: Set<string>;
   /** Networks (CNI): without them every container but `--network host` gets an empty namespace. */
   networks?: NetworkDeps;
   host: { hostname: string; nofile: { soft: number; hard: number } };

@@ -29,7 +29,7 @@ export async function startContainer(deps: ContainerDeps, ref: string): Promise<
     if (rec.State.Status === 'removing' || rec.State.Status === 'dead') {
       throw conflict(`cannot start container ${rec.Id}: container is marked for removal`);
     }
-    deps.manualStops?.delete(rec.Id);
+    rec.HasBeenManuallyStopped = false;
     await ensureLayers(deps, rec);
     if (!(await deps.snapshotter.isMounted(rec.Paths.Rootfs))) await deps.snapshotter.mount(rec.Id, rec.Paths.Rootfs);
     try {
@@ -85,6 +85,13 @@ async function ensureLayers(deps: ContainerDeps, rec: ContainerRecord): Promise<
   }
 }
 
+/** Records that the user stopped the container, persisted so a daemon restart honours it too. */
+async function markManuallyStopped(deps: ContainerDeps, rec: ContainerRecord): Promise<void> {
+  if (rec.HasBeenManuallyStopped) return;
+  rec.HasBeenManuallyStopped = true;
+  await deps.store.save(rec);
+}
+
 /** Sends a signal. Docker: 409 when the container is not running. */
 export async function killContainer(deps: ContainerDeps, ref: string, signal = 'SIGKILL'): Promise<void> {
   const rec = deps.store.get(ref);
@@ -93,7 +100,7 @@ export async function killContainer(deps: ContainerDeps, ref: string, signal = '
   if (rec.State.Status === 'paused' && sig !== 'SIGKILL') {
     throw conflict(`Cannot kill container: ${ref}: Container ${rec.Id} is paused. Unpause the container before stopping or killing`);
   }
-  deps.manualStops?.add(rec.Id);
+  await markManuallyStopped(deps, rec);
   await deps.runtime.kill(rec.Id, sig);
   publishContainerEvent(deps.events, rec, 'kill', { signal: String(constants.signals[sig as NodeJS.Signals] ?? sig) });
 }
@@ -104,7 +111,7 @@ export async function killContainer(deps: ContainerDeps, ref: string, signal = '
  */
 export async function stopContainer(deps: ContainerDeps, ref: string, timeout?: number, signal?: string): Promise<void> {
   const rec = deps.store.get(ref);
-  deps.manualStops?.add(rec.Id); // also cancels a pending policy restart of an exited one
+  await markManuallyStopped(deps, rec); // also cancels a pending policy restart of an exited one
   if (!isLive(rec)) throw new BerthError('NotModified', 'container already stopped');
   const exited = deps.waiters.nextExit(rec.Id);
   const sig = parseSignal(signal || rec.Config.StopSignal || 'SIGTERM');

@@ -26,7 +26,7 @@ export function wantsRestart(rec: ContainerRecord, exitCode: number, manuallySto
 
 /**
  * Restarts containers per their restart policy, listening for `die` events. A user's stop or
- * kill (recorded in deps.manualStops) wins, also over a restart already scheduled.
+ * kill (the record's HasBeenManuallyStopped) wins, also over a restart already scheduled.
  */
 export function watchRestartPolicies(deps: ContainerDeps, log: (msg: string) => void): () => void {
   const delays = new Map<string, number>();
@@ -35,7 +35,7 @@ export function watchRestartPolicies(deps: ContainerDeps, log: (msg: string) => 
     const rec = deps.store.find(ev.Actor.ID);
     if (rec === undefined) return;
     const code = Number(ev.Actor.Attributes.exitCode ?? rec.State.ExitCode);
-    if (!wantsRestart(rec, code, deps.manualStops?.has(rec.Id) === true)) {
+    if (!wantsRestart(rec, code, rec.HasBeenManuallyStopped === true)) {
       delays.delete(rec.Id);
       return;
     }
@@ -44,10 +44,24 @@ export function watchRestartPolicies(deps: ContainerDeps, log: (msg: string) => 
     delays.set(rec.Id, delay);
     const timer = setTimeout(() => {
       const now = deps.store.find(rec.Id);
-      if (now === undefined || deps.manualStops?.has(rec.Id) || now.State.Status !== 'exited') return;
+      if (now === undefined || now.HasBeenManuallyStopped || now.State.Status !== 'exited') return;
       now.RestartCount += 1;
       void startContainer(deps, rec.Id).catch((err: Error) => log(`restart of ${rec.Id}: ${err.message}`));
     }, delay);
     timer.unref();
   });
+}
+
+/**
+ * At daemon start, as Docker does: `always` containers that are not running are started again,
+ * and `unless-stopped` ones unless the user stopped them.
+ */
+export async function startPolicyContainers(deps: ContainerDeps, log: (msg: string) => void): Promise<void> {
+  for (const rec of deps.store.all()) {
+    const policy = rec.HostConfig.RestartPolicy?.Name;
+    if (rec.State.Status !== 'exited' || rec.HostConfig.AutoRemove) continue;
+    if (policy === 'always' || (policy === 'unless-stopped' && !rec.HasBeenManuallyStopped)) {
+      await startContainer(deps, rec.Id).catch((err: Error) => log(`restart of ${rec.Id} at start-up: ${err.message}`));
+    }
+  }
 }

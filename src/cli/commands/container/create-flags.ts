@@ -40,6 +40,11 @@ export function addCreateFlags(cmd: Command): Command {
     .option('--cap-add <list>', 'Add Linux capabilities', collect)
     .option('--cap-drop <list>', 'Drop Linux capabilities', collect)
     .option('-m, --memory <bytes>', 'Memory limit')
+    .option('--memory-reservation <bytes>', 'Memory soft limit')
+    .option('--oom-kill-disable', 'Disable OOM Killer')
+    .option('--blkio-weight <int>', 'Block IO (relative weight), between 10 and 1000, or 0 to disable', int)
+    .option('--cpu-period <int>', 'Limit CPU CFS (Completely Fair Scheduler) period', int)
+    .option('--cpu-quota <int>', 'Limit CPU CFS (Completely Fair Scheduler) quota', int)
     .option('--memory-swap <bytes>', "Swap limit equal to memory plus swap: '-1' to enable unlimited swap")
     .option('--cpus <decimal>', 'Number of CPUs')
     .option('-c, --cpu-shares <int>', 'CPU shares (relative weight)', int)
@@ -83,6 +88,11 @@ export interface CreateFlags extends MountFlags, NetworkFlags {
   capDrop?: string[];
   memory?: string;
   memorySwap?: string;
+  memoryReservation?: string;
+  oomKillDisable?: boolean;
+  blkioWeight?: number;
+  cpuPeriod?: number;
+  cpuQuota?: number;
   cpus?: string;
   cpuShares?: number;
   cpusetCpus?: string;
@@ -163,6 +173,11 @@ export function buildCreateRequest(flags: CreateFlags, image: string, command: s
     Memory: flags.memory ? parseBytes(flags.memory) : 0,
     MemorySwap: flags.memorySwap ? (flags.memorySwap === '-1' ? -1 : parseBytes(flags.memorySwap)) : 0,
     NanoCpus: cpus ? Math.round(cpus * 1e9) : 0,
+    MemoryReservation: flags.memoryReservation ? parseBytes(flags.memoryReservation) : 0,
+    OomKillDisable: flags.oomKillDisable ?? false,
+    BlkioWeight: flags.blkioWeight ?? 0,
+    CpuPeriod: flags.cpuPeriod ?? 0,
+    CpuQuota: flags.cpuQuota ?? 0,
     CpuShares: flags.cpuShares ?? 0,
     CpusetCpus: flags.cpusetCpus ?? '',
     PidsLimit: flags.pidsLimit ?? null,

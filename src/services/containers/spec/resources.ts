@@ -81,6 +81,12 @@ export const withResources: SpecOption = (spec, ctx) => {
   const memory = memoryResources(hc);
   const cpu = cpuResources(hc);
   if (memory) resources.memory = memory;
+  if (hc.MemoryReservation) (resources.memory ??= {}).reservation = hc.MemoryReservation;
+  if (hc.OomKillDisable) (resources.memory ??= {}).disableOOMKiller = true;
+  if (hc.BlkioWeight) {
+    if (hc.BlkioWeight < 10 || hc.BlkioWeight > 1000) throw invalidArgument('Range of blkio weight is from 10 to 1000');
+    resources.blockIO = { weight: hc.BlkioWeight };
+  }
   if (cpu) resources.cpu = cpu;
   if (hc.PidsLimit && hc.PidsLimit > 0) resources.pids = { limit: hc.PidsLimit };
 };

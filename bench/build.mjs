@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+// Build time: a 10-step Dockerfile (busybox base, RUNs, COPY of FILES small files) built cold
+// (`--no-cache`) and fully cached, by berth (its CLI and the docker CLI's classic builder against
+// berthd) and by a Docker engine's classic builder when one answers on /var/run/docker.sock
+// (start one with bench/docker-engine.sh). Medians of RUNS runs. A benchmark, not a test.
+//
+//   npm run build && node bench/build.mjs [--runs 3] [--files 3000]
+//
+// Cleans up what it made, by pid and by name: its berthd (temp socket and data root), the temp
+// context, and in Docker its own base tag and built tag (and so their intermediate images).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const arg = (name, def) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+};
+const RUNS = arg('runs', 3);
+const FILES = arg('files', 3000);
+const BASE = 'berth-bench-build-base:latest';
+const TAG = 'berth-bench-build:latest';
+const DOCKER_SOCK = '/var/run/docker.sock';
+
+const tmp = mkdtempSync(join(tmpdir(), 'berth-bench-build-'));
+const socket = join(tmp, 's.sock');
+let berthd;
+const dockerUp = () => existsSync(DOCKER_SOCK) && spawnSync('docker', ['-H', `unix://${DOCKER_SOCK}`, 'version'], { stdio: 'ignore' }).status === 0;
+let usedDocker = false;
+const cleanup = () => {
+  if (usedDocker) spawnSync('docker', ['-H', `unix://${DOCKER_SOCK}`, 'rmi', '-f', TAG, BASE], { stdio: 'ignore' });
+  if (berthd && berthd.exitCode === null) {
+    spawnSync('curl', ['-s', '--unix-socket', socket, '-X', 'DELETE', 'http://d/containers/none'], { stdio: 'ignore' });
+    berthd.kill('SIGTERM');
+  }
+  spawnSync('umount', ['-R', join(tmp, 'data')], { stdio: 'ignore' });
+  rmSync(tmp, { recursive: true, force: true });
+};
+process.on('SIGINT', () => {
+  cleanup();
+  process.exit(130);
+});
+
+function api(method, path, body, headers = {}) {
+  return new Promise((res, rej) => {
+    const req = request({ socketPath: socket, method, path, headers }, (r) => {
+      const chunks = [];
+      r.on('data', (c) => chunks.push(c));
+      r.on('end', () => res({ status: r.statusCode, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on('error', rej);
+    req.end(body);
+  });
+}
+
+function time(cmd, args, env) {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { env, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stderr}\n${r.stdout.slice(-2000)}`);
+  return ms;
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+try {
+  // The context: FILES small files and a 10-step Dockerfile.
+  const ctx = join(tmp, 'ctx');
+  mkdirSync(join(ctx, 'files'), { recursive: true });
+  for (let i = 0; i < FILES; i++) writeFileSync(join(ctx, 'files', `f${i}.txt`), `file ${i}\n`);
+  writeFileSync(join(ctx, 'small.txt'), 'small\n');
+  writeFileSync(join(ctx, 'Dockerfile'), [
+    `FROM ${BASE}`, 'RUN echo one > /one', 'COPY files/ /files/', 'RUN ls /files | wc -l > /count', 'ENV A=1',
+    'COPY small.txt /small.txt', 'RUN cat /small.txt', 'WORKDIR /app', 'LABEL bench=1', 'CMD ["sh"]',
+  ].join('\n'));
+
+  const rootfs = join(tmp, 'busybox.tar');
+  if (spawnSync(join(REPO, 'scripts/busybox-rootfs'), [rootfs], { stdio: 'inherit' }).status !== 0) throw new Error('busybox-rootfs failed');
+  berthd = spawn(process.execPath, [join(REPO, 'dist/bin/berthd.mjs'), '-H', `unix://${socket}`, '--data-root', join(tmp, 'data'), '--exec-root', join(tmp, 'run')], { stdio: 'ignore' });
+  for (let i = 0; ; i++) {
+    if ((await api('GET', '/_ping').catch(() => ({ status: 0 }))).status === 200) break;
+    if (i > 300) throw new Error('berthd did not start');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const imp = await api('POST', `/images/create?fromSrc=-&repo=${encodeURIComponent(BASE)}`, readFileSync(rootfs), { 'Content-Type': 'application/x-tar' });
+  if (imp.status !== 200) throw new Error(`import: ${imp.body}`);
+
+  const dockerCfg = join(tmp, 'docker-config');
+  mkdirSync(dockerCfg);
+  writeFileSync(join(dockerCfg, 'config.json'), '{}');
+  const clean = { ...process.env, DOCKER_CONFIG: dockerCfg, DOCKER_BUILDKIT: '0', DOCKER_CLI_HINTS: 'false' };
+  const cases = [
+    ['berth CLI → berthd', process.execPath, [join(REPO, 'dist/bin/berth.cjs')], { ...clean, BERTH_HOST: `unix://${socket}` }],
+    ['docker CLI → berthd', 'docker', [], { ...clean, DOCKER_HOST: `unix://${socket}` }],
+  ];
+  if (dockerUp()) {
+    usedDocker = true;
+    spawnSync('docker', ['-H', `unix://${DOCKER_SOCK}`, 'import', rootfs, BASE], { stdio: 'ignore' });
+    cases.push(['docker CLI → Docker engine (classic)', 'docker', [], { ...clean, DOCKER_HOST: `unix://${DOCKER_SOCK}` }]);
+  } else process.stderr.write('build bench: no Docker engine on /var/run/docker.sock (bench/docker-engine.sh start), berth only\n');
+
+  const results = [];
+  for (const [name, cmd, pre, env] of cases) {
+    const build = (extra) => time(cmd, [...pre, 'build', '-q', ...extra, '-t', TAG, ctx], env);
+    build([]); // warm-up (and fills the cache)
+    const cold = [];
+    const cached = [];
+    for (let i = 0; i < RUNS; i++) cold.push(build(['--no-cache']));
+    build([]);
+    for (let i = 0; i < RUNS; i++) cached.push(build([]));
+    results.push({ name, cold: median(cold), cached: median(cached) });
+  }
+  const docker = results.find((r) => r.name.includes('Docker engine'));
+  console.log(`10-step build, ${FILES} small files in the context, median of ${RUNS}`);
+  for (const r of results) {
+    const ratio = (a, b) => (b ? ` (${(a / b).toFixed(2)}× Docker)` : '');
+    console.log(`${r.name.padEnd(40)} cold ${r.cold.toFixed(0).padStart(6)} ms${ratio(r.cold, docker?.cold)}   cached ${r.cached.toFixed(0).padStart(6)} ms${ratio(r.cached, docker?.cached)}`);
+  }
+} finally {
+  cleanup();
+}

@@ -1,0 +1,34 @@
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import type { NetworkRecord } from '../../core/network.js';
+import { gatewayOf, pluginsFor, portMappingsConfig } from './conflist.js';
+
+const net = (extra: Partial<NetworkRecord> = {}): NetworkRecord => ({
+  Name: 'app', Id: 'a'.repeat(64), Created: '', Scope: 'local', Driver: 'bridge', EnableIPv6: false,
+  IPAM: { Driver: 'default', Options: null, Config: [{ Subnet: '10.5.0.0/24', Gateway: '10.5.0.1' }] },
+  Internal: false, Attachable: false, Options: {}, Labels: {}, BridgeName: 'br-app', ...extra,
+});
+
+describe('conflist', () => {
+  it('chains bridge, portmap, firewall and tuning with a per-daemon admin chain', () => {
+    const plugins = pluginsFor(net(), { ipamDir: '/x/ipam', adminChain: 'BERTH-FW-b0' });
+    assert.deepEqual(plugins.map((p) => p.type), ['bridge', 'portmap', 'firewall', 'tuning']);
+    const ipam = plugins[0]!.ipam as { ranges: unknown; routes: unknown; dataDir: string };
+    assert.deepEqual(ipam.ranges, [[{ subnet: '10.5.0.0/24', gateway: '10.5.0.1' }]]);
+    assert.deepEqual(ipam.routes, [{ dst: '0.0.0.0/0' }]);
+    assert.equal(plugins[2]!.iptablesAdminChainName, 'BERTH-FW-b0');
+  });
+
+  it('an internal network gets no default route; an ip-range narrows the allocation', () => {
+    const p = pluginsFor(net({ Internal: true, IPAM: { Driver: 'default', Options: null, Config: [{ Subnet: '10.5.0.0/24', Gateway: '10.5.0.1', IPRange: '10.5.0.128/25' }] } }), { ipamDir: '/x', adminChain: 'c' });
+    const ipam = p[0]!.ipam as { ranges: Array<Array<Record<string, string>>>; routes: unknown };
+    assert.deepEqual(ipam.routes, []);
+    assert.equal(ipam.ranges[0]![0]!.rangeStart, '10.5.0.128');
+    assert.equal(ipam.ranges[0]![0]!.rangeEnd, '10.5.0.254');
+  });
+
+  it('gateway defaults to the first address; 0.0.0.0 host IPs are left out of portmap', () => {
+    assert.equal(gatewayOf(net({ IPAM: { Driver: 'default', Options: null, Config: [{ Subnet: '10.6.0.0/16' }] } })).gateway, '10.6.0.1');
+    assert.deepEqual(portMappingsConfig([{ hostIp: '0.0.0.0', hostPort: 8080, containerPort: 80, protocol: 'tcp' }]), [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }]);
+  });
+});
