@@ -6,7 +6,8 @@ import { familiarString, parseNormalizedNamed, repositoryName } from '../lib/ref
 import { tagImage } from '../services/images/tag.js';
 import { applyDockerfileIgnore, readDockerfile } from './context.js';
 import type { BuilderDeps, BuildOptions, BuildOutput } from './deps.js';
-import { dispatch, shortId } from './dispatch.js';
+import { shortId } from './cache-step.js';
+import { dispatch } from './dispatch.js';
 import { planStages, type Stage } from './stages.js';
 import { PREDEFINED_ARGS, envValue, type BuildRun, type StageState } from './state.js';
 import { DEFAULT_PATH, scratchImage, stepImageOf, type StepImage } from './step-image.js';

@@ -12,7 +12,7 @@ import { fetchStream } from '../lib/fetch-url.js';
 import { resolveUser } from '../services/containers/spec/user.js';
 import { cacheKey } from './cache.js';
 import { copyInto } from './copy.js';
-import { fromCache, finishStep } from './dispatch.js';
+import { fromCache, finishStep } from './cache-step.js';
 import { digestSources, resolveSources, type ResolvedSource } from './sources.js';
 import { stageLookup, type BuildRun, type StageState } from './state.js';
 import { stepImageOf, withScratchSnapshot, writeStepImage, type StepImage } from './step-image.js';

@@ -5,13 +5,12 @@ import type { Instruction } from '../lib/dockerfile/instructions.js';
 import type { Digest } from '../lib/digest.js';
 import { writeImage } from '../services/images/write-image.js';
 import { cacheKey } from './cache.js';
+import { finishStep, fromCache } from './cache-step.js';
 import { copyStep } from './copy-step.js';
 import { mkdirInRoot } from './copy.js';
 import { runStep } from './run.js';
 import { PREDEFINED_ARGS, runArgsEnv, stageLookup, type BuildRun, type StageState } from './state.js';
 import { stepImageOf, withScratchSnapshot, writeStepImage, type StepImage } from './step-image.js';
-
-export const shortId = (id: string): string => id.replace(/^sha256:/, '').slice(0, 12);
 
 /** Runs one instruction of a stage, updating `st` to the step's image. */
 export async function dispatch(run: BuildRun, st: StageState, ins: Instruction): Promise<void> {
@@ -47,22 +46,6 @@ export async function dispatch(run: BuildRun, st: StageState, ins: Instruction):
       return metadataStep(run, st, ins, cfg);
     }
   }
-}
-
-/** Looks the step up in the cache; on a hit `st` moves to the cached image. */
-export async function fromCache(run: BuildRun, st: StageState, key: string): Promise<boolean> {
-  if (run.opts.noCache) return false;
-  const id = run.deps.cache.get(key);
-  const img = id === undefined ? undefined : run.deps.images.images.get(id);
-  if (img === undefined) return false;
-  st.image = await stepImageOf(run.deps.images, img);
-  run.out(' ---> Using cache\n');
-  return true;
-}
-
-export async function finishStep(run: BuildRun, st: StageState, key: string, image: StepImage): Promise<void> {
-  st.image = image;
-  await run.deps.cache.set(key, image.id!);
 }
 
 const nop = (st: StageState, ins: Instruction): string => [...(st.config.Shell ?? DEFAULT_SHELL), '#(nop) ', ins.original].join(' ');

@@ -168,6 +168,7 @@ describe('build', () => {
     for (const client of [berth, docker]) {
       const r = await client(['build', '-t', 'failed', dir]);
       assert.equal(r.code, 1, r.stdout);
+      assert.match(r.stdout, /Step 2\/3 : RUN echo before\n ---> (Using cache|Running in [0-9a-f]{12}\nbefore)\n/, 'RUN output is streamed');
       assert.match(r.stderr, /The command '\/bin\/sh -c false' returned a non-zero code: 1\n/);
       assert.notEqual((await berth(['image', 'inspect', 'failed'])).code, 0, 'nothing tagged');
       await noContainers();

@@ -36,8 +36,10 @@ describe('events', () => {
   });
 
   it('streams live events until --until passes', async () => {
-    const until = (Date.now() / 1000 + 2).toFixed(3);
-    const watching = d.berth(['events', '--until', until, '--filter', 'event=start', '--format', '{{.Actor.Attributes.name}}']);
+    // --since now: whatever happens before the CLI has subscribed is replayed from the ring, the rest is live.
+    const from = (Date.now() / 1000).toFixed(3);
+    const until = (Date.now() / 1000 + 4).toFixed(3);
+    const watching = d.berth(['events', '--since', from, '--until', until, '--filter', 'event=start', '--format', '{{.Actor.Attributes.name}}']);
     await new Promise((r) => setTimeout(r, 300));
     await d.berth(['run', '--rm', '--name', 'live', 'busybox', 'true']);
     const r = await watching;

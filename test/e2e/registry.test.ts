@@ -155,6 +155,10 @@ describe('registries: push, pull, login', () => {
     assert.equal((await ok(d2, ['run', '--rm', `${plain.host}/test/bb:v1`, 'echo', 'pulled'])).trim(), 'pulled');
     assert.match(await ok(d2, ['pull', `${plain.host}/test/bb:v1`]), /Status: Image is up to date/);
     assert.equal((await ok(d2, ['pull', '-q', `${plain.host}/test/bb:v2`])).trim(), `${plain.host}/test/bb:v2`);
+    const digest = /Digest: (sha256:[0-9a-f]{64})/.exec(a.stdout)![1]!;
+    const byDigest = await ok(d2, ['pull', `${plain.host}/test/bb@${digest}`]);
+    assert.match(byDigest, new RegExp(`^${plain.host}/test/bb@${digest}$`, 'm'));
+    assert.equal((await ok(d2, ['inspect', '-f', '{{.Id}}', `${plain.host}/test/bb@${digest}`])).trim(), id1);
   });
 
   it('pull -a fetches every tag; the docker CLI pulls through berthd too', async () => {

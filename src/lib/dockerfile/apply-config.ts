@@ -36,7 +36,12 @@ export function applyConfigInstruction(cfg: ImageRuntimeConfig, ins: Instruction
       const pairs = ins.pairs.map(([k, v]) => [x(k), x(v)] as const);
       for (const [k, v] of pairs) {
         if (k === '') throw invalidArgument('ENV names can not be blank');
-        cfg.Env = [...(cfg.Env ?? []).filter((e) => e.split('=', 1)[0] !== k), `${k}=${v}`];
+        // Replaced in place when set before (Docker keeps the order), else appended.
+        const env = [...(cfg.Env ?? [])];
+        const at = env.findIndex((e) => e.split('=', 1)[0] === k);
+        if (at >= 0) env[at] = `${k}=${v}`;
+        else env.push(`${k}=${v}`);
+        cfg.Env = env;
       }
       break;
     }
