@@ -102,3 +102,14 @@ export interface NetworkDriver extends SandboxProvider {
   /** Releases the address, veth and rules; succeeds when there is nothing left to release. */
   detach(req: DetachRequest): Promise<void>;
 }
+
+/** `POST /networks/create` as the services take it (Docker's NetworkCreateRequest). */
+export interface NetworkCreateRequest {
+  Name: string;
+  Driver?: string;
+  Internal?: boolean;
+  Attachable?: boolean;
+  IPAM?: { Driver?: string; Config?: Array<{ Subnet?: string; Gateway?: string; IPRange?: string }> | null; Options?: Record<string, string> | null } | null;
+  Options?: Record<string, string> | null;
+  Labels?: Record<string, string> | null;
+}

@@ -1,3 +1,4 @@
+import type { NetworkCreateRequest as CoreNetworkCreateRequest } from '../../core/network.js';
 /** Docker Engine API v1.41 network shapes: shared by the server (compat/) and the client (CLI). */
 export interface NetworkResource {
   Name: string;
@@ -17,16 +18,8 @@ export interface NetworkResource {
   Labels: Record<string, string>;
 }
 
-export interface NetworkCreateRequest {
-  Name: string;
-  CheckDuplicate?: boolean;
-  Driver?: string;
-  Internal?: boolean;
-  Attachable?: boolean;
-  IPAM?: { Driver?: string; Config?: Array<{ Subnet?: string; Gateway?: string; IPRange?: string }> | null; Options?: Record<string, string> | null } | null;
-  Options?: Record<string, string> | null;
-  Labels?: Record<string, string> | null;
-}
+/** The request body; CheckDuplicate is accepted for old clients and ignored (names are always unique). */
+export type NetworkCreateRequest = CoreNetworkCreateRequest & { CheckDuplicate?: boolean };
 
 export interface NetworkCreateResponse {
   Id: string;

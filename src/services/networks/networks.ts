@@ -7,22 +7,16 @@ import { nowRfc3339Nano } from '../../lib/time.js';
 import { activeEndpoints, BUILTIN, type NetworkDeps } from './deps.js';
 import { startResponder } from './resolver.js';
 import { allocateSubnet, cidrString, contains, isIpv4, overlaps, parseCidr, type Cidr } from './subnets.js';
+import type { NetworkCreateRequest } from '../../core/network.js';
 
 const forbidden = (msg: string): BerthError => new BerthError('Forbidden', msg);
 
 export const LIST_FILTERS = ['name', 'id', 'label', 'driver', 'type', 'scope', 'dangling'];
 export const PRUNE_FILTERS = ['label', 'until'];
+export type { NetworkCreateRequest };
+
 export const BRIDGE_NAME_OPTION = 'com.docker.network.bridge.name';
 
-export interface NetworkCreateRequest {
-  Name: string;
-  Driver?: string;
-  Internal?: boolean;
-  Attachable?: boolean;
-  IPAM?: { Driver?: string; Config?: Array<{ Subnet?: string; Gateway?: string; IPRange?: string }> | null; Options?: Record<string, string> | null } | null;
-  Options?: Record<string, string> | null;
-  Labels?: Record<string, string> | null;
-}
 
 function usedSubnets(deps: NetworkDeps): Cidr[] {
   return deps.store.all().flatMap((n) => n.IPAM.Config.map((c) => parseCidr(c.Subnet)));
