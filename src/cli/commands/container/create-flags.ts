@@ -6,10 +6,11 @@ import { parseRestartPolicy } from '../../restart-policy.js';
 import { parseGoDuration } from '../../../lib/go-duration.js';
 import { addMountFlags, mountRequest, type MountFlags } from './mount-flags.js';
 import { addNetworkFlags, networkRequest, type NetworkFlags } from './network-flags.js';
+import { addResourceFlags, parseBytes, RESOURCE_DEFAULTS, resourcesFromFlags, type ResourceFlags } from './resource-flags.js';
 
 /** The flags `run` and `create` share, declared once. */
 export function addCreateFlags(cmd: Command): Command {
-  return addNetworkFlags(addMountFlags(cmd))
+  return addResourceFlags(addNetworkFlags(addMountFlags(cmd)))
     .option('--name <string>', 'Assign a name to the container')
     .option('-e, --env <list>', 'Set environment variables', collect)
     .option('--env-file <list>', 'Read in a file of environment variables', collect)
@@ -39,24 +40,16 @@ export function addCreateFlags(cmd: Command): Command {
     .option('--read-only', "Mount the container's root filesystem as read only")
     .option('--cap-add <list>', 'Add Linux capabilities', collect)
     .option('--cap-drop <list>', 'Drop Linux capabilities', collect)
-    .option('-m, --memory <bytes>', 'Memory limit')
     .option('--memory-reservation <bytes>', 'Memory soft limit')
     .option('--oom-kill-disable', 'Disable OOM Killer')
     .option('--blkio-weight <int>', 'Block IO (relative weight), between 10 and 1000, or 0 to disable', int)
-    .option('--cpu-period <int>', 'Limit CPU CFS (Completely Fair Scheduler) period', int)
-    .option('--cpu-quota <int>', 'Limit CPU CFS (Completely Fair Scheduler) quota', int)
-    .option('--memory-swap <bytes>', "Swap limit equal to memory plus swap: '-1' to enable unlimited swap")
-    .option('--cpus <decimal>', 'Number of CPUs')
-    .option('-c, --cpu-shares <int>', 'CPU shares (relative weight)', int)
-    .option('--cpuset-cpus <string>', 'CPUs in which to allow execution (0-3, 0,1)')
-    .option('--pids-limit <int>', 'Tune container pids limit (set -1 for unlimited)', int)
     .option('--shm-size <bytes>', 'Size of /dev/shm')
     .option('--stop-signal <string>', 'Signal to stop the container')
     .option('--stop-timeout <int>', 'Timeout (in seconds) to stop a container', int)
     .option('--ulimit <list>', 'Ulimit options', collect);
 }
 
-export interface CreateFlags extends MountFlags, NetworkFlags {
+export interface CreateFlags extends MountFlags, NetworkFlags, ResourceFlags {
   name?: string;
   env?: string[];
   envFile?: string[];
@@ -86,29 +79,13 @@ export interface CreateFlags extends MountFlags, NetworkFlags {
   readOnly?: boolean;
   capAdd?: string[];
   capDrop?: string[];
-  memory?: string;
-  memorySwap?: string;
   memoryReservation?: string;
   oomKillDisable?: boolean;
   blkioWeight?: number;
-  cpuPeriod?: number;
-  cpuQuota?: number;
-  cpus?: string;
-  cpuShares?: number;
-  cpusetCpus?: string;
-  pidsLimit?: number;
   shmSize?: string;
   stopSignal?: string;
   stopTimeout?: number;
   ulimit?: string[];
-}
-
-/** docker's RAMInBytes: `512m`, `1g`, `100k`, plain bytes; binary multiples. */
-export function parseBytes(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([kmgtp]?)i?b?$/i.exec(s.trim());
-  if (m === null) throw new InvalidArgumentError(`invalid size: '${s}'`);
-  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 }[m[2]!.toLowerCase() as ''];
-  return Math.floor(Number(m[1]) * mult);
 }
 
 /** `KEY=value` lines; `#` comments; a bare `KEY` takes the caller's environment value (docker's env-file rules). */
@@ -152,8 +129,6 @@ function ulimits(list: string[] | undefined): HostConfig['Ulimits'] {
 /** Flags + image + command → the create request body, as the docker CLI builds it. */
 export function buildCreateRequest(flags: CreateFlags, image: string, command: string[], extraHost: Partial<HostConfig> = {}): ContainerCreateRequest {
   const env = [...(flags.envFile ?? []).flatMap((f) => readKeyValueFile(f, true)), ...(flags.env ?? []).map(envEntry)].filter((e) => e !== '');
-  const cpus = flags.cpus === undefined ? undefined : Number(flags.cpus);
-  if (cpus !== undefined && Number.isNaN(cpus)) throw new InvalidArgumentError(`invalid argument "${flags.cpus}" for "--cpus" flag`);
   const mounts = mountRequest(flags);
   const net = networkRequest(flags);
   const hostConfig: HostConfig = {
@@ -170,17 +145,11 @@ export function buildCreateRequest(flags: CreateFlags, image: string, command: s
     ReadonlyRootfs: flags.readOnly ?? false,
     CapAdd: flags.capAdd ?? null,
     CapDrop: flags.capDrop ?? null,
-    Memory: flags.memory ? parseBytes(flags.memory) : 0,
-    MemorySwap: flags.memorySwap ? (flags.memorySwap === '-1' ? -1 : parseBytes(flags.memorySwap)) : 0,
-    NanoCpus: cpus ? Math.round(cpus * 1e9) : 0,
+    ...RESOURCE_DEFAULTS,
+    ...resourcesFromFlags(flags),
     MemoryReservation: flags.memoryReservation ? parseBytes(flags.memoryReservation) : 0,
     OomKillDisable: flags.oomKillDisable ?? false,
     BlkioWeight: flags.blkioWeight ?? 0,
-    CpuPeriod: flags.cpuPeriod ?? 0,
-    CpuQuota: flags.cpuQuota ?? 0,
-    CpuShares: flags.cpuShares ?? 0,
-    CpusetCpus: flags.cpusetCpus ?? '',
-    PidsLimit: flags.pidsLimit ?? null,
     ShmSize: flags.shmSize ? parseBytes(flags.shmSize) : 0,
     Ulimits: ulimits(flags.ulimit) ?? null,
     ...extraHost,
