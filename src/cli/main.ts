@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { setHost } from './context.js';
+import { engine, setHost } from './context.js';
 import { describe, StatusError } from './errors.js';
 import { cpCommand } from './commands/container/cp.js';
 import { createCommand } from './commands/container/create.js';
@@ -72,7 +72,7 @@ function containerCommands(parent: Command, top: boolean): void {
   } else {
     psCommand(parent, 'ls').alias('ps').alias('list');
     rmCommand(parent);
-    typedInspectCommand(parent, 'container');
+    typedInspectCommand(parent, 'container', (n) => engine().containerInspect(n));
     containerPruneCommand(parent);
   }
 }
@@ -115,7 +115,7 @@ function buildProgram(): Command {
   loadCommand(image);
   pullCommand(image);
   pushCommand(image);
-  typedInspectCommand(image, 'image');
+  typedInspectCommand(image, 'image', (n) => engine().imageInspect(n));
 
   volumeCommands(program);
   networkCommands(program);

@@ -193,10 +193,17 @@ describe('image lifecycle', () => {
     assert.equal((await d.berth(['images', '--format', '{{.Repository}}'])).stdout, 'busybox\n');
     assert.match(all.stdout, /Total reclaimed space: [\d.]+[kM]B\n$/);
 
+    assert.equal((await d.berth(['network', 'create', 'pruneme1'])).code, 0);
+    const np = await d.berth(['network', 'prune', '-f']);
+    assert.equal(np.code, 0, np.stderr);
+    assert.equal(np.stdout, 'Deleted Networks:\npruneme1\n');
+
+    assert.equal((await d.berth(['network', 'create', 'pruneme2'])).code, 0);
     assert.equal((await d.berth(['stop', '-t', '0', 'live'])).code, 0);
     const sys = await d.berth(['system', 'prune', '-a', '-f']);
     assert.equal(sys.code, 0, sys.stderr);
-    assert.match(sys.stdout, /^Deleted Containers:\n[0-9a-f]{64}\n\nDeleted Images:\nuntagged: busybox:latest\ndeleted: sha256:[0-9a-f]{64}\n\nTotal reclaimed space: [\d.]+MB\n$/);
+    assert.match(sys.stdout, /^Deleted Containers:\n[0-9a-f]{64}\n\nDeleted Networks:\npruneme2\nDeleted Images:\nuntagged: busybox:latest\ndeleted: sha256:[0-9a-f]{64}\n\nTotal reclaimed space: [\d.]+MB\n$/);
+    assert.equal((await d.berth(['network', 'ls', '--format', '{{.Name}}'])).stdout, 'bridge\nhost\nnone\n');
     assert.equal((await d.berth(['images', '-a', '-q'])).stdout, '');
   });
 });

@@ -56,14 +56,14 @@ export function inspectCommand(parent: Command): void {
     });
 }
 
-/** `container inspect` / `image inspect`: the same output, one kind only. */
-export function typedInspectCommand(parent: Command, kind: Kind): void {
+/** `container|image|network|volume inspect`: the same output, one kind only. */
+export function typedInspectCommand(parent: Command, kind: string, fetch: (name: string) => Promise<unknown>): void {
   parent
     .command('inspect')
     .description(`Display detailed information on one or more ${kind}s`)
     .argument(`<${kind}...>`)
     .option('-f, --format <string>', 'Format output using a custom template')
     .action(async (names: string[], flags: { format?: string }) => {
-      await printInspect(names, flags.format, (n) => inspectAny(n, kind), kind);
+      await printInspect(names, flags.format, fetch, kind);
     });
 }

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { engine, out } from '../../context.js';
-import { confirm } from '../../confirm.js';
 import { forEachTarget } from '../../errors.js';
 import { NETWORKS_DEFAULT, NETWORKS_HEADERS, networkContext } from '../../format/networks.js';
 import { renderRows } from '../../format/render.js';
 import { collect, filtersJson } from '../../options.js';
-import { printInspect } from '../inspect.js';
+import { typedInspectCommand } from '../inspect.js';
+import { deletedNetworksText } from '../../format/prune.js';
+import { pruneCommand } from '../prune-command.js';
 
 const keyValues = (list: string[] | undefined): Record<string, string> =>
   Object.fromEntries((list ?? []).map((l) => (l.includes('=') ? [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] : [l, ''])));
@@ -63,14 +64,7 @@ export function networkCommands(program: Command): void {
       out(renderRows(format, list.map((n) => networkContext(n, f.trunc === false)), NETWORKS_HEADERS));
     });
 
-  network
-    .command('inspect')
-    .description('Display detailed information on one or more networks')
-    .argument('<network...>')
-    .option('-f, --format <string>', 'Format output using a custom template')
-    .action(async (names: string[], f: { format?: string }) => {
-      await printInspect(names, f.format, (n) => engine().networkInspect(n), 'network');
-    });
+  typedInspectCommand(network, 'network', (n) => engine().networkInspect(n));
 
   network
     .command('rm')
@@ -85,16 +79,12 @@ export function networkCommands(program: Command): void {
       });
     });
 
-  network
-    .command('prune')
-    .description('Remove all unused networks')
-    .option('--filter <filter>', "Provide filter values (e.g. 'until=<timestamp>')", collect)
-    .option('-f, --force', 'Do not prompt for confirmation')
-    .action(async (f: { filter?: string[]; force?: boolean }) => {
-      if (!f.force && !(await confirm('WARNING! This will remove all custom networks not used by at least one container.\nAre you sure you want to continue? [y/N] '))) return;
-      const r = await engine().networkPrune({ filters: filtersJson(f.filter) });
-      if (r.NetworksDeleted.length > 0) out(`Deleted Networks:\n${r.NetworksDeleted.map((n) => `${n}\n`).join('')}`);
-    });
+  pruneCommand(network, {
+    description: 'Remove all unused networks',
+    filterHelp: "Provide filter values (e.g. 'until=<timestamp>')",
+    warning: () => 'WARNING! This will remove all custom networks not used by at least one container.',
+    run: async (filters) => ({ text: deletedNetworksText(await engine().networkPrune({ filters: filtersJson(filters) })) }),
+  });
 
   network
     .command('connect')

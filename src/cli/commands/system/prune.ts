@@ -2,10 +2,10 @@ import type { Command } from 'commander';
 import { humanSize } from '../../../lib/duration.js';
 import { confirm } from '../../confirm.js';
 import { engine, out } from '../../context.js';
-import { deletedContainersText, deletedImagesText } from '../../format/prune.js';
+import { deletedContainersText, deletedImagesText, deletedNetworksText, deletedVolumesText } from '../../format/prune.js';
 import { collect, filtersJson } from '../../options.js';
 
-/** `docker system prune`: stopped containers, then dangling (or, with -a, unused) images. */
+/** `docker system prune`: stopped containers, unused networks, (with --volumes) anonymous volumes, then dangling (or, with -a, unused) images. */
 export function systemPruneCommand(parent: Command): void {
   parent
     .command('prune')
@@ -28,9 +28,10 @@ export function systemPruneCommand(parent: Command): void {
       const c = await api.containersPrune({ filters: filtersJson(flags.filter) });
       out(deletedContainersText(c));
       let space = c.SpaceReclaimed;
+      out(deletedNetworksText(await api.networkPrune({ filters: filtersJson(flags.filter) })));
       if (flags.volumes) {
         const v = await api.volumePrune({ filters: filtersJson(flags.filter) });
-        if (v.VolumesDeleted.length > 0) out(`Deleted Volumes:\n${v.VolumesDeleted.map((n) => `${n}\n`).join('')}\n`);
+        out(deletedVolumesText(v));
         space += v.SpaceReclaimed;
       }
       const i = await api.imagesPrune({ filters: filtersJson([...(flags.filter ?? []), `dangling=${flags.all ? 'false' : 'true'}`]) });
