@@ -8,63 +8,26 @@
 //
 // Cleans up what it made, by pid and by name: its berthd (temp socket and data root), the temp
 // context, and in Docker its own base tag and built tag (and so their intermediate images).
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { api, arg, DOCKER_SOCK, dockerUp, median, REPO, startBerthd, time } from './lib.mjs';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const arg = (name, def) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
 const RUNS = arg('runs', 3);
 const FILES = arg('files', 3000);
 const BASE = 'berth-bench-build-base:latest';
 const TAG = 'berth-bench-build:latest';
-const DOCKER_SOCK = '/var/run/docker.sock';
 
 const tmp = mkdtempSync(join(tmpdir(), 'berth-bench-build-'));
-const socket = join(tmp, 's.sock');
 let berthd;
-const dockerUp = () => existsSync(DOCKER_SOCK) && spawnSync('docker', ['-H', `unix://${DOCKER_SOCK}`, 'version'], { stdio: 'ignore' }).status === 0;
 let usedDocker = false;
-const cleanup = () => {
+const cleanup = async () => {
   if (usedDocker) spawnSync('docker', ['-H', `unix://${DOCKER_SOCK}`, 'rmi', '-f', TAG, BASE], { stdio: 'ignore' });
-  if (berthd && berthd.exitCode === null) {
-    spawnSync('curl', ['-s', '--unix-socket', socket, '-X', 'DELETE', 'http://d/containers/none'], { stdio: 'ignore' });
-    berthd.kill('SIGTERM');
-  }
-  spawnSync('umount', ['-R', join(tmp, 'data')], { stdio: 'ignore' });
+  await berthd?.stop();
   rmSync(tmp, { recursive: true, force: true });
 };
-process.on('SIGINT', () => {
-  cleanup();
-  process.exit(130);
-});
-
-function api(method, path, body, headers = {}) {
-  return new Promise((res, rej) => {
-    const req = request({ socketPath: socket, method, path, headers }, (r) => {
-      const chunks = [];
-      r.on('data', (c) => chunks.push(c));
-      r.on('end', () => res({ status: r.statusCode, body: Buffer.concat(chunks).toString() }));
-    });
-    req.on('error', rej);
-    req.end(body);
-  });
-}
-
-function time(cmd, args, env) {
-  const t = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { env, encoding: 'utf8', maxBuffer: 64 << 20 });
-  const ms = Number(process.hrtime.bigint() - t) / 1e6;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stderr}\n${r.stdout.slice(-2000)}`);
-  return ms;
-}
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+process.on('SIGINT', () => void cleanup().finally(() => process.exit(130)));
 
 try {
   // The context: FILES small files and a 10-step Dockerfile.
@@ -79,13 +42,9 @@ try {
 
   const rootfs = join(tmp, 'busybox.tar');
   if (spawnSync(join(REPO, 'scripts/busybox-rootfs'), [rootfs], { stdio: 'inherit' }).status !== 0) throw new Error('busybox-rootfs failed');
-  berthd = spawn(process.execPath, [join(REPO, 'dist/bin/berthd.mjs'), '-H', `unix://${socket}`, '--data-root', join(tmp, 'data'), '--exec-root', join(tmp, 'run')], { stdio: 'ignore' });
-  for (let i = 0; ; i++) {
-    if ((await api('GET', '/_ping').catch(() => ({ status: 0 }))).status === 200) break;
-    if (i > 300) throw new Error('berthd did not start');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const imp = await api('POST', `/images/create?fromSrc=-&repo=${encodeURIComponent(BASE)}`, readFileSync(rootfs), { 'Content-Type': 'application/x-tar' });
+  berthd = await startBerthd(tmp);
+  const socket = berthd.socket;
+  const imp = await api(socket, 'POST', `/images/create?fromSrc=-&repo=${encodeURIComponent(BASE)}`, readFileSync(rootfs), { 'Content-Type': 'application/x-tar' });
   if (imp.status !== 200) throw new Error(`import: ${imp.body}`);
 
   const dockerCfg = join(tmp, 'docker-config');
@@ -120,5 +79,5 @@ try {
     console.log(`${r.name.padEnd(40)} cold ${r.cold.toFixed(0).padStart(6)} ms${ratio(r.cold, docker?.cold)}   cached ${r.cached.toFixed(0).padStart(6)} ms${ratio(r.cached, docker?.cached)}`);
   }
 } finally {
-  cleanup();
+  await cleanup();
 }

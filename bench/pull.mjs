@@ -9,19 +9,14 @@
 //   npm run build && node bench/pull.mjs [--size-mb 300] [--layers 5] [--runs 3]
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { arg, DOCKER_SOCK, dockerUp, median, REPO, startBerthd, time } from './lib.mjs';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const arg = (name, def) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
 const SIZE_MB = arg('size-mb', 300);
 const LAYERS = arg('layers', 5);
 const RUNS = arg('runs', 3);
@@ -29,17 +24,14 @@ const RUNS = arg('runs', 3);
 const tmp = mkdtempSync(join(tmpdir(), 'berth-bench-pull-'));
 const children = [];
 let ref;
-const dockerUp = () => existsSync('/var/run/docker.sock') && spawnSync('docker', ['-H', 'unix:///var/run/docker.sock', 'version'], { stdio: 'ignore' }).status === 0;
-const cleanup = () => {
-  if (ref && dockerUp()) spawnSync('docker', ['-H', 'unix:///var/run/docker.sock', 'rmi', '-f', ref], { stdio: 'ignore' });
+let berthd;
+const cleanup = async () => {
+  if (ref && dockerUp()) spawnSync('docker', ['-H', `unix://${DOCKER_SOCK}`, 'rmi', '-f', ref], { stdio: 'ignore' });
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-  spawnSync('umount', ['-R', join(tmp, 'data')], { stdio: 'ignore' });
+  await berthd?.stop();
   rmSync(tmp, { recursive: true, force: true });
 };
-process.on('SIGINT', () => {
-  cleanup();
-  process.exit(130);
-});
+process.on('SIGINT', () => void cleanup().finally(() => process.exit(130)));
 
 const sha = (b) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -87,13 +79,6 @@ async function pushBlob(base, repo, blob) {
   if (put.status !== 201) throw new Error(`blob upload: ${put.status} ${put.body}`);
 }
 
-function time(cmd, args, env) {
-  const t = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { env, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr}`);
-  return Number(process.hrtime.bigint() - t) / 1e6;
-}
-
 async function main() {
   const regPort = await freePort();
   const host = `127.0.0.1:${regPort}`;
@@ -128,10 +113,8 @@ async function main() {
   const compressed = layers.reduce((n, l) => n + l.length, 0);
 
   writeFileSync(join(tmp, 'daemon.json'), JSON.stringify({ 'insecure-registries': [host] }));
-  const sock = join(tmp, 's.sock');
-  const berthd = spawn(process.execPath, [join(REPO, 'dist/bin/berthd.mjs'), '-H', `unix://${sock}`, '--data-root', join(tmp, 'data'), '--exec-root', join(tmp, 'run'), '--config-file', join(tmp, 'daemon.json')], { stdio: 'ignore' });
-  children.push(berthd);
-  for (let i = 0; i < 200 && !existsSync(sock); i++) await sleep(50);
+  berthd = await startBerthd(tmp, ['--config-file', join(tmp, 'daemon.json')]);
+  const sock = berthd.socket;
   const env = { ...process.env, BERTH_HOST: `unix://${sock}` };
   const berth = [join(REPO, 'dist/bin/berth.cjs')];
 
@@ -147,17 +130,16 @@ async function main() {
       time('docker', ['rmi', ref], denv);
     }
   }
-  const med = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
   console.log(`image: ${LAYERS} layers, ${(SIZE_MB).toFixed(0)} MB uncompressed, ${(compressed / 1e6).toFixed(0)} MB gzip; ${RUNS} runs each, median (all) in ms`);
-  console.log(`berth  pull: ${med(results.berth).toFixed(0)}  (${results.berth.map((x) => x.toFixed(0)).join(', ')})`);
+  console.log(`berth  pull: ${median(results.berth).toFixed(0)}  (${results.berth.map((x) => x.toFixed(0)).join(', ')})`);
   if (results.docker.length) {
-    console.log(`docker pull: ${med(results.docker).toFixed(0)}  (${results.docker.map((x) => x.toFixed(0)).join(', ')})`);
-    console.log(`berth/docker: ${(med(results.berth) / med(results.docker)).toFixed(2)}`);
+    console.log(`docker pull: ${median(results.docker).toFixed(0)}  (${results.docker.map((x) => x.toFixed(0)).join(', ')})`);
+    console.log(`berth/docker: ${(median(results.berth) / median(results.docker)).toFixed(2)}`);
   } else console.log('docker: no engine on /var/run/docker.sock (bench/docker-engine.sh start)');
 }
 
-main().then(cleanup, (err) => {
-  cleanup();
+main().then(cleanup, async (err) => {
+  await cleanup();
   console.error(err);
   process.exit(1);
 });

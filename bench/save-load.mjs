@@ -5,18 +5,13 @@
 // Not a test. Cleans up: the temp dir, its berthd (by pid), and the image it loaded into Docker.
 //
 //   npm run build && node bench/save-load.mjs [--size-mb 500] [--layers 5] [--runs 3]
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { arg, DOCKER_SOCK, dockerUp, median, REPO, startBerthd, time } from './lib.mjs';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const arg = (name, def) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
 const SIZE_MB = arg('size-mb', 500);
 const LAYERS = arg('layers', 5);
 const RUNS = arg('runs', 3);
@@ -24,20 +19,12 @@ const TAG = `berth-bench-saveload:${process.pid}`;
 
 const tmp = mkdtempSync(join(tmpdir(), 'berth-bench-saveload-'));
 let daemon;
-const cleanup = () => {
-  if (daemon && daemon.exitCode === null) daemon.kill('SIGTERM');
-  if (dockerUp()) spawnSync('docker', ['-H', 'unix:///var/run/docker.sock', 'rmi', '-f', TAG], { stdio: 'ignore' });
-  spawnSync('umount', ['-R', join(tmp, 'data')], { stdio: 'ignore' });
+const cleanup = async () => {
+  await daemon?.stop();
+  if (dockerUp()) spawnSync('docker', ['-H', `unix://${DOCKER_SOCK}`, 'rmi', '-f', TAG], { stdio: 'ignore' });
   rmSync(tmp, { recursive: true, force: true });
 };
-process.on('SIGINT', () => {
-  cleanup();
-  process.exit(130);
-});
-
-function dockerUp() {
-  return existsSync('/var/run/docker.sock') && spawnSync('docker', ['-H', 'unix:///var/run/docker.sock', 'version'], { stdio: 'ignore' }).status === 0;
-}
+process.on('SIGINT', () => void cleanup().finally(() => process.exit(130)));
 
 /** A ustar header for one regular file (name < 100 bytes). */
 function tarHeader(name, size, type = '0') {
@@ -96,25 +83,11 @@ function buildArchive() {
   return out;
 }
 
-function time(cmd, args, env) {
-  const t = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { env, encoding: 'utf8', maxBuffer: 16 << 20 });
-  const ms = Number(process.hrtime.bigint() - t) / 1e6;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr}`);
-  return ms;
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
 async function main() {
   const archive = buildArchive();
   const mb = statSync(archive).size / 1e6;
-  const socket = join(tmp, 'berthd.sock');
-  daemon = spawn(process.execPath, [join(REPO, 'dist/bin/berthd.mjs'), '-H', `unix://${socket}`, '--data-root', join(tmp, 'data'), '--exec-root', join(tmp, 'run')], { stdio: 'ignore' });
-  for (let i = 0; !existsSync(socket); i++) {
-    if (i > 200) throw new Error('berthd did not start');
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  daemon = await startBerthd(tmp);
+  const socket = daemon.socket;
   const berthEnv = { ...process.env, BERTH_HOST: `unix://${socket}` };
   const dockerEnv = { ...process.env, DOCKER_HOST: 'unix:///var/run/docker.sock' };
   const berth = [process.execPath, join(REPO, 'dist/bin/berth.cjs')];
@@ -140,8 +113,8 @@ async function main() {
   }
 }
 
-main().then(cleanup, (err) => {
+main().then(cleanup, async (err) => {
   console.error(err.message);
-  cleanup();
+  await cleanup();
   process.exit(1);
 });
