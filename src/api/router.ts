@@ -5,6 +5,7 @@ export type Handler = (ctx: RequestContext) => Promise<unknown>;
 
 interface Route {
   method: string;
+  path: string;
   pattern: RegExp;
   keys: string[];
   handler: Handler;
@@ -20,11 +21,12 @@ export class Router {
       keys.push(key);
       return star ? '(.+?)' : '([^/]+)';
     });
-    this.routes.push({ method, pattern: new RegExp(`^${source}$`), keys, handler });
+    this.routes.push({ method, path, pattern: new RegExp(`^${source}$`), keys, handler });
     return this;
   }
 
-  match(method: string, path: string): { handler: Handler; params: Record<string, string> } | 'method' | undefined {
+  /** The handler, its path parameters and the route as registered (`/containers/{id}/json`, for metrics labels). */
+  match(method: string, path: string): { handler: Handler; params: Record<string, string>; route: string } | 'method' | undefined {
     let pathMatched = false;
     for (const r of this.routes) {
       const m = r.pattern.exec(path);
@@ -33,7 +35,7 @@ export class Router {
       if (r.method !== method && !(method === 'HEAD' && r.method === 'GET')) continue;
       const params: Record<string, string> = {};
       r.keys.forEach((k, i) => (params[k] = decodeURIComponent(m[i + 1]!)));
-      return { handler: r.handler, params };
+      return { handler: r.handler, params, route: r.path };
     }
     return pathMatched ? 'method' : undefined;
   }

@@ -36,12 +36,23 @@ function parsePath(rawPath: string): { version: string; path: string } {
   return { version, path: m[2]! };
 }
 
+/** Told about every request once it is answered (metrics). `route` is the registered pattern, so labels stay few. */
+export type RequestObserver = (r: { method: string; route: string; status: number; seconds: number }) => void;
+
+export interface ApiServerOptions {
+  log: (msg: string) => void;
+  debug?: boolean;
+  observe?: RequestObserver;
+}
+
 /** The Engine API HTTP server: routing, version prefixes, Docker's headers and error bodies. */
-export function createApiServer(router: Router, log: (msg: string) => void, debug = false): Server {
+export function createApiServer(router: Router, opts: ApiServerOptions): Server {
+  const { log, debug = false } = opts;
+  const observe = opts.observe ?? (() => undefined);
   const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => {
     if (debug) log(`${req.method} ${req.url}`);
     for (const [k, v] of Object.entries(COMMON_HEADERS)) res.setHeader(k, v);
-    void dispatch(router, req, { res }, log);
+    void dispatch(router, req, { res }, log, observe);
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (debug) log(`${req.method} ${req.url} (upgrade)`);
@@ -49,7 +60,7 @@ export function createApiServer(router: Router, log: (msg: string) => void, debu
     // An upgraded request's body is on the raw socket, ahead of the client's stream data.
     void readUpgradeBody(socket, Number(req.headers['content-length'] ?? 0)).then((body) => {
       setUpgradeBody(req, body);
-      return dispatch(router, req, { socket }, log);
+      return dispatch(router, req, { socket }, log, observe);
     }, () => socket.destroy());
   });
   return server;
@@ -76,14 +87,18 @@ function readUpgradeBody(socket: Duplex, length: number): Promise<Buffer> {
   });
 }
 
-async function dispatch(router: Router, req: IncomingMessage, target: { res?: ServerResponse; socket?: Duplex }, log: (msg: string) => void): Promise<void> {
+async function dispatch(router: Router, req: IncomingMessage, target: { res?: ServerResponse; socket?: Duplex }, log: (msg: string) => void, observe: RequestObserver): Promise<void> {
   let hijacked = false;
+  let route = 'unmatched';
+  let status = 0;
+  const started = performance.now();
   try {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const { version, path } = parsePath(url.pathname);
     const m = router.match(req.method ?? 'GET', path);
     if (m === undefined) throw notFound(`page not found`);
     if (m === 'method') throw new BerthError('NotFound', `page not found`);
+    route = m.route;
     const ctx: RequestContext = { req, res: target.res, params: m.params, query: url.searchParams, apiVersion: version };
     if (target.socket) {
       const socket = target.socket;
@@ -108,8 +123,9 @@ async function dispatch(router: Router, req: IncomingMessage, target: { res?: Se
         sendJson(target.res, target.res.statusCode, body); // 200 unless the handler set one (201 on create)
       }
     }
+    status = hijacked ? 101 : (target.res?.statusCode ?? 200);
   } catch (err) {
-    const status = statusOf(err);
+    status = statusOf(err);
     const message = err instanceof Error ? err.message : String(err);
     if (status >= 500) log(`${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? message) : message}`);
     if (target.res) {
@@ -124,5 +140,7 @@ async function dispatch(router: Router, req: IncomingMessage, target: { res?: Se
     } else {
       target.socket?.destroy();
     }
+  } finally {
+    observe({ method: req.method ?? 'GET', route, status, seconds: (performance.now() - started) / 1000 });
   }
 }

@@ -15,9 +15,14 @@ export interface DaemonConfig {
   /** The default `bridge` network and the pools user networks draw from. */
   network: { bridge: string; bip: string; pools: Array<{ base: string; size: number }> };
   registry: RegistryConfig;
+  /** The dashboard's `host:port` (off when unset); non-loopback only with `uiAllowRemote`. */
+  ui?: string;
+  uiAllowRemote: boolean;
+  /** `host:port` serving `GET /metrics` without a token (Docker's metrics-addr). */
+  metricsAddr?: string;
 }
 
-const DEFAULTS: Omit<DaemonConfig, 'registry'> = {
+const DEFAULTS: Omit<DaemonConfig, 'registry' | 'uiAllowRemote'> = {
   hosts: ['unix:///run/berth.sock'],
   dataRoot: '/var/lib/berth',
   execRoot: '/run/berth',
@@ -45,6 +50,10 @@ interface DaemonJson {
   'registry-certs-dir'?: string;
   'registry-timeout'?: number;
   'registry-chunk-size'?: number;
+  /** The dashboard (berth's own keys) and Docker's metrics address. */
+  ui?: string;
+  'ui-allow-remote'?: boolean;
+  'metrics-addr'?: string;
 }
 
 export const USAGE = `Usage: berthd [OPTIONS]
@@ -63,6 +72,9 @@ Options:
   -b, --bridge string       Attach containers to a network bridge (default "berth0")
       --bip string          Specify network bridge IP (default "10.99.0.1/16")
       --default-address-pool mapOfStringInt  Default address pools for node specific local networks
+      --ui string           Serve the web dashboard on host:port (off by default; loopback only)
+      --ui-allow-remote     Let --ui bind a non-loopback address
+      --metrics-addr string Serve Prometheus metrics on host:port (no token)
   -D, --debug               Enable debug mode
   -h, --help                Print usage
 `;
@@ -84,6 +96,9 @@ export async function loadConfig(argv: string[]): Promise<DaemonConfig | 'help'>
       'default-address-pool': { type: 'string', multiple: true },
       'insecure-registry': { type: 'string', multiple: true },
       'registry-mirror': { type: 'string', multiple: true },
+      ui: { type: 'string' },
+      'ui-allow-remote': { type: 'boolean' },
+      'metrics-addr': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -123,6 +138,9 @@ export async function loadConfig(argv: string[]): Promise<DaemonConfig | 'help'>
       timeoutMs: (json['registry-timeout'] ?? 30) * 1000,
       chunkSize: json['registry-chunk-size'] ?? 16 << 20,
     },
+    ui: values.ui ?? json.ui,
+    uiAllowRemote: values['ui-allow-remote'] ?? json['ui-allow-remote'] ?? false,
+    metricsAddr: values['metrics-addr'] ?? json['metrics-addr'],
   };
 }
 

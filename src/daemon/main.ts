@@ -38,6 +38,8 @@ import { reconcileSandboxes } from '../services/networks/sandbox.js';
 import { networkRoutes } from '../api/routes/networks.js';
 import { cgroupVersion, hostInfo } from './host.js';
 import { listen } from './listen.js';
+import { createMetrics } from '../metrics/daemon-metrics.js';
+import { planObservability, startObservability } from './observability.js';
 
 function log(msg: string): void {
   process.stderr.write(`${new Date().toISOString()} berthd: ${msg}\n`);
@@ -68,6 +70,7 @@ async function main(): Promise<void> {
     return;
   }
   if (process.getuid?.() !== 0) throw new Error('berthd needs to run as root');
+  const observability = planObservability(cfg);
   await mkdirp(cfg.dataRoot, 0o711);
   await mkdirp(cfg.execRoot, 0o700);
 
@@ -78,7 +81,11 @@ async function main(): Promise<void> {
   const runtime = await ConmonRuntime.open({ conmon: cfg.conmon, runtime: cfg.runtime, stateDir: cfg.execRoot });
   const events = new EventBus();
   const volumes = { driver: await LocalVolumeDriver.open(join(cfg.dataRoot, 'volumes')), containers: store, events };
-  const deps: ContainerDeps = { store, images, snapshotter, runtime, locks: new KeyedLock(), waiters: new ExitWaiters(), restarting: new Set(), events, volumes, host: await hostInfo() };
+  const metrics = createMetrics({ containers: () => store.all(), images: () => images.list().length, volumes: () => volumes.driver.list().length });
+  const deps: ContainerDeps = {
+    store, images, snapshotter, runtime, locks: new KeyedLock(), waiters: new ExitWaiters(), restarting: new Set(), events, volumes, host: await hostInfo(),
+    onStarted: metrics.observeContainerStart,
+  };
 
   const autoRemove = (id: string): Promise<void> => finishRemoval(deps, id).catch((err: Error) => log(`auto-remove ${id}: ${err.message}`));
   deps.networks = await openNetworks(cfg, deps, log);
@@ -104,18 +111,20 @@ async function main(): Promise<void> {
   buildRoutes(router, { images: imageDeps, containers: deps, cache: await BuildCache.open(join(cfg.dataRoot, 'builder')), scratch: imageDeps.scratch });
   diskUsageRoutes(router, imageDeps);
 
-  const server = createApiServer(router, log, cfg.debug);
+  const server = createApiServer(router, { log, debug: cfg.debug, observe: metrics.observeRequest });
   const paths: string[] = [];
   for (const host of cfg.hosts) paths.push(await listen(server, host));
   const pidFile = join(cfg.execRoot, 'berthd.pid');
   await writeFile(pidFile, `${process.pid}\n`);
   log(`API listening on ${paths.join(', ')} (data root ${cfg.dataRoot}, storage ${snapshotter.name})`);
+  const side = await startObservability(observability, cfg.execRoot, { containers: { ...deps, execs }, images: imageDeps, volumes, networks: deps.networks, events, metrics: metrics.registry, log });
 
   // Containers keep running under conmon when the daemon stops (live restore).
   const shutdown = (sig: string): void => {
     log(`${sig}: shutting down; containers keep running`);
     server.close();
-    void Promise.all([rm(pidFile, { force: true }), ...paths.map((p) => rm(p, { force: true }))]).finally(() => process.exit(0));
+    for (const s of side.servers) s.close();
+    void Promise.all([pidFile, ...paths, ...side.files].map((p) => rm(p, { force: true }))).finally(() => process.exit(0));
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

@@ -24,4 +24,6 @@ export interface ContainerDeps {
   /** Networks (CNI): without them every container but `--network host` gets an empty namespace. */
   networks?: NetworkDeps;
   host: { hostname: string; nofile: { soft: number; hard: number } };
+  /** Told how long each successful start took (metrics); optional. */
+  onStarted?: (seconds: number) => void;
 }

@@ -23,6 +23,7 @@ const isLive = (r: ContainerRecord): boolean => r.State.Status === 'running' || 
  */
 export async function startContainer(deps: ContainerDeps, ref: string): Promise<void> {
   const rec = deps.store.get(ref);
+  const started = performance.now();
   let failed = false;
   await deps.locks.run(rec.Id, async () => {
     if (isLive(rec)) throw new BerthError('NotModified', 'container already started');
@@ -65,6 +66,7 @@ export async function startContainer(deps: ContainerDeps, ref: string): Promise<
     if (failed && rec.HostConfig.AutoRemove === true) await finishRemoval(deps, rec.Id);
     throw err;
   });
+  deps.onStarted?.((performance.now() - started) / 1000);
   publishContainerEvent(deps.events, rec, 'start');
 }
 

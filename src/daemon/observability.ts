@@ -1,0 +1,48 @@
+import type { Server } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createMetricsServer } from '../metrics/server.js';
+import { generateToken } from '../ui/auth.js';
+import type { UiDeps } from '../ui/deps.js';
+import { createUiServer } from '../ui/server.js';
+import { listenAddress, listenTcp, publishToken } from '../ui/start.js';
+import { formatTcpAddress, type TcpAddress } from '../lib/tcp-address.js';
+import type { DaemonConfig } from './config.js';
+
+/** The built page sits beside the bundle: dist/bin/berthd.mjs → dist/web/. */
+const ASSETS = join(dirname(fileURLToPath(import.meta.url)), '..', 'web');
+
+export interface ObservabilityPlan {
+  ui?: TcpAddress;
+  metrics?: TcpAddress;
+}
+
+/** Checks `--ui` and `--metrics-addr` at start-up, before anything is opened: a bad address starts nothing. */
+export function planObservability(cfg: DaemonConfig): ObservabilityPlan {
+  return {
+    ui: cfg.ui === undefined ? undefined : listenAddress(cfg.ui, '--ui', cfg.uiAllowRemote),
+    // Docker's metrics-addr binds where it is told (a scraper is usually remote).
+    metrics: cfg.metricsAddr === undefined ? undefined : listenAddress(cfg.metricsAddr, '--metrics-addr', true),
+  };
+}
+
+/** Starts the dashboard and the metrics listener; returns the servers and files to close/remove on shutdown. */
+export async function startObservability(plan: ObservabilityPlan, execRoot: string, deps: Omit<UiDeps, 'assets' | 'token'>): Promise<{ servers: Server[]; files: string[] }> {
+  const servers: Server[] = [];
+  const files: string[] = [];
+  if (plan.ui !== undefined) {
+    const token = generateToken();
+    const server = createUiServer({ ...deps, assets: ASSETS, token });
+    const bound = await listenTcp(server, plan.ui);
+    servers.push(server);
+    files.push(join(execRoot, 'ui-token'));
+    deps.log(`dashboard: ${await publishToken(execRoot, bound, token)} (token also in ${files[0]})`);
+  }
+  if (plan.metrics !== undefined) {
+    const server = createMetricsServer(deps.metrics, deps.log);
+    const bound = await listenTcp(server, plan.metrics);
+    servers.push(server);
+    deps.log(`metrics: http://${formatTcpAddress(bound)}/metrics`);
+  }
+  return { servers, files };
+}

@@ -1,0 +1,94 @@
+import { queryBool, queryInt } from '../../api/http.js';
+import type { Router } from '../../api/router.js';
+import { readLogRecords } from '../../lib/logs/reader.js';
+import type { ContainerDeps } from '../../services/containers/deps.js';
+import { collectStats, type StatsReading } from '../../services/containers/stats.js';
+import type { EngineEvent, EventBus } from '../../services/events.js';
+import { openEventStream } from '../sse.js';
+import type { EventRow, LogLine, StatsPoint } from '../types.js';
+import { cpuPercent, memoryOf } from '../usage.js';
+
+const live = (s: string): boolean => s === 'running' || s === 'paused';
+
+function point(cur: StatsReading, prev: StatsReading | undefined): StatsPoint {
+  const nets = Object.values(cur.networks ?? {});
+  const blk = cur.cgroup?.blkio ?? [];
+  const sum = (op: string): number => blk.filter((e) => e.op.toLowerCase() === op).reduce((n, e) => n + e.value, 0);
+  const mem = memoryOf(cur);
+  return {
+    time: cur.time.getTime(),
+    cpuPercent: cpuPercent(cur, prev),
+    memoryBytes: mem?.usage ?? 0,
+    memoryLimitBytes: mem?.limit ?? 0,
+    netRxBytes: nets.reduce((n, c) => n + c.rx_bytes, 0),
+    netTxBytes: nets.reduce((n, c) => n + c.tx_bytes, 0),
+    blockReadBytes: sum('read'),
+    blockWriteBytes: sum('write'),
+  };
+}
+
+function eventRow(ev: EngineEvent): EventRow {
+  return { time: ev.timeNano, type: ev.Type, action: ev.Action, id: ev.Actor.ID, attributes: ev.Actor.Attributes };
+}
+
+/** Server-sent event streams: a container's log and stats, the engine's events. */
+export function streamRoutes(router: Router, deps: ContainerDeps, bus: EventBus): void {
+  // `log` events (the last `tail` lines, then new ones while it runs), then `end` when it stops.
+  router.add('GET', '/ui/api/containers/{id}/logs', async (ctx) => {
+    const rec = deps.store.get(ctx.params.id!);
+    const follow = queryBool(ctx.query, 'follow') && live(rec.State.Status);
+    const stream = openEventStream(ctx.res!);
+    const ac = new AbortController();
+    void stream.closed.then(() => ac.abort());
+    try {
+      const records = readLogRecords(rec.Paths.LogPath, {
+        tail: queryInt(ctx.query, 'tail') ?? 1000,
+        follow,
+        done: follow ? deps.waiters.nextExit(rec.Id).then(() => undefined) : undefined,
+        signal: ac.signal,
+      });
+      for await (const r of records) {
+        const line: LogLine = { stream: r.stream === 'stderr' ? 'stderr' : 'stdout', time: r.time, text: r.data.toString('utf8') };
+        if (!(await stream.send('log', line))) return;
+      }
+      await stream.send('end', {});
+    } finally {
+      stream.end();
+    }
+  });
+
+  // A `stats` event a second while the container runs.
+  router.add('GET', '/ui/api/containers/{id}/stats', async (ctx) => {
+    deps.store.get(ctx.params.id!); // 404 before the stream opens
+    const stream = openEventStream(ctx.res!);
+    try {
+      await collectStats(deps, ctx.params.id!, { stream: true, oneShot: true, active: () => stream.open }, async (_rec, cur, prev) => {
+        if (cur.cgroup) await stream.send('stats', point(cur, prev));
+      });
+      await stream.send('end', {});
+    } finally {
+      stream.end();
+    }
+  });
+
+  // The ring's recent events, then live ones.
+  router.add('GET', '/ui/api/events', async (ctx) => {
+    const stream = openEventStream(ctx.res!);
+    const queue: EngineEvent[] = [];
+    let wake: (() => void) | undefined;
+    const unsubscribe = bus.subscribe((ev) => {
+      queue.push(ev);
+      wake?.();
+    });
+    try {
+      for (const ev of bus.history(0n).slice(-200)) if (!(await stream.send('event', eventRow(ev)))) return;
+      while (stream.open) {
+        while (queue.length > 0) if (!(await stream.send('event', eventRow(queue.shift()!)))) return;
+        await Promise.race([new Promise<void>((r) => (wake = r)), stream.closed]);
+      }
+    } finally {
+      unsubscribe();
+      stream.end();
+    }
+  });
+}
