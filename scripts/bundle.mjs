@@ -1,6 +1,8 @@
 // Bundles the CLI and the daemon into one file each (start-up time: one file to load, no module
 // resolution). The CLI is CommonJS: on Node 20 that starts ~8 ms faster than an ES module.
+// Then builds the dashboard page (web/, Vite) into dist/web, which berthd serves.
 import { build } from 'esbuild';
+import { build as buildPage } from 'vite';
 import { chmod, rm } from 'node:fs/promises';
 
 const targets = [
@@ -30,3 +32,4 @@ for (const t of targets) {
 }
 await rm('dist/bin/berth.mjs', { force: true });
 await rm('dist/bin/berth.mjs.map', { force: true });
+await buildPage({ configFile: 'web/vite.config.mjs' });
