@@ -40,7 +40,7 @@ export function StatsCharts({ id }: { id: string }) {
     const plots = CHARTS.map((c, i) =>
       new uPlot(
         {
-          title: c.title, width: 460, height: 180,
+          title: c.title, width: Math.max(300, (boxes.current[i]?.clientWidth ?? 472) - 12), height: 180,
           series: [{}, ...c.series.map((s) => ({ ...s, width: 2, value: (_u: uPlot, v: number | null) => (v === null ? '—' : c.fmt(v)) }))],
           axes: [{}, { values: (_u: uPlot, ticks: number[]) => ticks.map(c.fmt), size: 70 }],
         },
@@ -55,7 +55,11 @@ export function StatsCharts({ id }: { id: string }) {
         d[0]!.push(p.time / 1000);
         c.values(p, prev).forEach((v, j) => d[j + 1]!.push(v));
         for (const col of d) if (col.length > WINDOW) col.shift();
-        plots[i]!.setData(d as uPlot.AlignedData);
+        const plot = plots[i]!;
+        plot.setData(d as uPlot.AlignedData);
+        // Without a hovering cursor the legend shows the latest reading.
+        if (plot.cursor.idx === null || plot.cursor.idx === undefined) plot.setLegend({ idx: d[0]!.length - 1 });
+        boxes.current[i]!.dataset.points = String(d[0]!.length);
       });
       prev = p;
     });
