@@ -108,7 +108,7 @@ describe('dashboard', () => {
     // Three readings: rates and CPU % need two; the legend then shows the latest values.
     await page.locator('.chart[data-points="3"]').nth(3).waitFor();
     assert.match((await page.locator('.chart', { hasText: 'Memory' }).locator('.u-series').nth(1).textContent()) ?? '', /usage.*\d+(\.\d)? (B|KiB|MiB)/);
-    assert.match((await page.locator('.chart', { hasText: 'CPU' }).locator('.u-series').nth(1).textContent()) ?? '', /cpu.*\d+\.\d%/);
+    assert.match((await page.locator('.chart', { hasText: 'CPU' }).locator('.u-series').nth(1).textContent()) ?? '', /cpu.*\d+\.\d+%/);
     await shot('container-stats');
     await page.click('nav.tabs >> text=Processes');
     await page.locator('table.top >> text=sleep').first().waitFor();
@@ -139,8 +139,11 @@ describe('dashboard', () => {
   });
 
   it('shows images with their layer tree, volumes, networks and events', async () => {
+    assert.equal((await d.berth(['commit', 'web', 'websnap'])).code, 0);
     await page.click('header >> text=Images');
-    await page.locator('ul.tree .tag', { hasText: 'busybox:latest' }).waitFor();
+    // websnap is busybox's layer plus one: a child of busybox's node in the tree.
+    const busybox = page.locator('ul.tree > li', { has: page.locator(':scope > .tag', { hasText: 'busybox:latest' }) });
+    await busybox.locator('ul > li > .tag', { hasText: 'websnap:latest' }).waitFor();
     await shot('images');
     await page.click('header >> text=Volumes');
     await page.locator('tr', { hasText: 'webdata' }).getByRole('cell', { name: 'web', exact: true }).waitFor();

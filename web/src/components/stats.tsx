@@ -18,7 +18,7 @@ interface ChartSpec {
 const rate = (cur: number, prev: number | undefined, dt: number): number | null => (prev === undefined || dt <= 0 ? null : Math.max(0, (cur - prev) / dt));
 
 const CHARTS: ChartSpec[] = [
-  { title: 'CPU %', series: [{ label: 'cpu', stroke: '#4f8ef7' }], values: (p) => [p.cpuPercent], fmt: (v) => `${v.toFixed(1)}%` },
+  { title: 'CPU %', series: [{ label: 'cpu', stroke: '#4f8ef7' }], values: (p) => [p.cpuPercent], fmt: (v) => `${v.toFixed(v < 1 ? 2 : 1)}%` },
   { title: 'Memory', series: [{ label: 'usage', stroke: '#e0883a' }], values: (p) => [p.memoryBytes], fmt: bytes },
   {
     title: 'Network (per second)', series: [{ label: 'rx', stroke: '#3aa86b' }, { label: 'tx', stroke: '#b04fd1' }],
@@ -42,7 +42,7 @@ export function StatsCharts({ id }: { id: string }) {
         {
           title: c.title, width: Math.max(300, (boxes.current[i]?.clientWidth ?? 472) - 12), height: 180,
           series: [{}, ...c.series.map((s) => ({ ...s, width: 2, value: (_u: uPlot, v: number | null) => (v === null ? '—' : c.fmt(v)) }))],
-          axes: [{}, { values: (_u: uPlot, ticks: number[]) => ticks.map(c.fmt), size: 70 }],
+          axes: [{}, { values: (_u: uPlot, ticks: number[]) => ticks.map(c.fmt), size: 84 }],
         },
         data[i] as uPlot.AlignedData,
         boxes.current[i]!,
