@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { eventually, startDaemon, type Daemon } from './harness.js';
+import { ROOT, runProgram } from './clients.js';
 
 // The dashboard in a real browser (Debian's headless Chromium, driven by playwright-core):
 // the token gate, the live container table, logs, the terminal, stop, and a removed container.
@@ -74,6 +75,23 @@ describe('dashboard', () => {
     const answer = await p.goto(`${base}/`);
     assert.equal(answer?.status(), 401);
     await p.close();
+  });
+
+  it('never binds a non-loopback address unless told to, and rejects bad addresses', async () => {
+    // Checked before berthd opens anything: these data and exec roots are never created.
+    const none = join(tmpdir(), 'berth-ui-never-created');
+    const berthd = (args: string[]) => runProgram(process.execPath, [join(ROOT, 'dist/bin/berthd.mjs'), '--data-root', none, '--exec-root', none, ...args], process.env);
+    for (const [args, message] of [
+      [['--ui', '0.0.0.0:9600'], /--ui: refusing to listen on non-loopback address 0\.0\.0\.0:9600 \(use --ui-allow-remote to allow it\)/],
+      [['--ui', '[::]:9600'], /refusing to listen on non-loopback address/],
+      [['--ui', '9600'], /--ui: invalid address "9600": want host:port/],
+      [['--metrics-addr', 'localhost:99999'], /--metrics-addr: invalid address/],
+    ] as const) {
+      const r = await berthd([...args]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, message);
+    }
+    await assert.rejects(readFile(none));
   });
 
   it('opens with the token and shows the running container in the live table', async () => {
