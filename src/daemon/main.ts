@@ -38,8 +38,7 @@ import { reconcileSandboxes } from '../services/networks/sandbox.js';
 import { networkRoutes } from '../api/routes/networks.js';
 import { cgroupVersion, hostInfo } from './host.js';
 import { listen } from './listen.js';
-import { createMetrics } from '../metrics/daemon-metrics.js';
-import { planObservability, startObservability } from './observability.js';
+import { createDaemonMetrics, planObservability, startObservability } from './observability.js';
 
 function log(msg: string): void {
   process.stderr.write(`${new Date().toISOString()} berthd: ${msg}\n`);
@@ -81,10 +80,10 @@ async function main(): Promise<void> {
   const runtime = await ConmonRuntime.open({ conmon: cfg.conmon, runtime: cfg.runtime, stateDir: cfg.execRoot });
   const events = new EventBus();
   const volumes = { driver: await LocalVolumeDriver.open(join(cfg.dataRoot, 'volumes')), containers: store, events };
-  const metrics = createMetrics({ containers: () => store.all(), images: () => images.list().length, volumes: () => volumes.driver.list().length });
+  const metrics = await createDaemonMetrics(observability, { containers: () => store.all(), images: () => images.list().length, volumes: () => volumes.driver.list().length });
   const deps: ContainerDeps = {
     store, images, snapshotter, runtime, locks: new KeyedLock(), waiters: new ExitWaiters(), restarting: new Set(), events, volumes, host: await hostInfo(),
-    onStarted: metrics.observeContainerStart,
+    onStarted: metrics?.observeContainerStart,
   };
 
   const autoRemove = (id: string): Promise<void> => finishRemoval(deps, id).catch((err: Error) => log(`auto-remove ${id}: ${err.message}`));
@@ -111,13 +110,13 @@ async function main(): Promise<void> {
   buildRoutes(router, { images: imageDeps, containers: deps, cache: await BuildCache.open(join(cfg.dataRoot, 'builder')), scratch: imageDeps.scratch });
   diskUsageRoutes(router, imageDeps);
 
-  const server = createApiServer(router, { log, debug: cfg.debug, observe: metrics.observeRequest });
+  const server = createApiServer(router, { log, debug: cfg.debug, observe: metrics?.observeRequest });
   const paths: string[] = [];
   for (const host of cfg.hosts) paths.push(await listen(server, host));
   const pidFile = join(cfg.execRoot, 'berthd.pid');
   await writeFile(pidFile, `${process.pid}\n`);
   log(`API listening on ${paths.join(', ')} (data root ${cfg.dataRoot}, storage ${snapshotter.name})`);
-  const side = await startObservability(observability, cfg.execRoot, { containers: { ...deps, execs }, images: imageDeps, volumes, networks: deps.networks, events, metrics: metrics.registry, log });
+  const side = metrics === undefined ? { servers: [], files: [] } : await startObservability(observability, cfg.execRoot, { containers: { ...deps, execs }, images: imageDeps, volumes, networks: deps.networks, events, metrics: metrics.registry, log });
 
   // Containers keep running under conmon when the daemon stops (live restore).
   const shutdown = (sig: string): void => {

@@ -1,13 +1,14 @@
 import type { Server } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createMetricsServer } from '../metrics/server.js';
-import { generateToken } from '../ui/auth.js';
+import type { DaemonMetrics, MetricsSources } from '../metrics/daemon-metrics.js';
 import type { UiDeps } from '../ui/deps.js';
-import { createUiServer } from '../ui/server.js';
 import { listenAddress, listenTcp, publishToken } from '../ui/start.js';
 import { formatTcpAddress, type TcpAddress } from '../lib/tcp-address.js';
 import type { DaemonConfig } from './config.js';
+
+// ui/ and metrics/ (with prom-client and ws) are imported only when configured: a berthd without
+// --ui or --metrics-addr neither loads them nor counts anything.
 
 /** The built page sits beside the bundle: dist/bin/berthd.mjs → dist/web/. */
 const ASSETS = join(dirname(fileURLToPath(import.meta.url)), '..', 'web');
@@ -26,11 +27,19 @@ export function planObservability(cfg: DaemonConfig): ObservabilityPlan {
   };
 }
 
+/** The metrics registry and its hooks, when the dashboard or the metrics listener will serve them. */
+export async function createDaemonMetrics(plan: ObservabilityPlan, src: MetricsSources): Promise<DaemonMetrics | undefined> {
+  if (plan.ui === undefined && plan.metrics === undefined) return undefined;
+  const { createMetrics } = await import('../metrics/daemon-metrics.js');
+  return createMetrics(src);
+}
+
 /** Starts the dashboard and the metrics listener; returns the servers and files to close/remove on shutdown. */
 export async function startObservability(plan: ObservabilityPlan, execRoot: string, deps: Omit<UiDeps, 'assets' | 'token'>): Promise<{ servers: Server[]; files: string[] }> {
   const servers: Server[] = [];
   const files: string[] = [];
   if (plan.ui !== undefined) {
+    const [{ createUiServer }, { generateToken }] = await Promise.all([import('../ui/server.js'), import('../ui/auth.js')]);
     const token = generateToken();
     const server = createUiServer({ ...deps, assets: ASSETS, token });
     const bound = await listenTcp(server, plan.ui);
@@ -39,6 +48,7 @@ export async function startObservability(plan: ObservabilityPlan, execRoot: stri
     deps.log(`dashboard: ${await publishToken(execRoot, bound, token)} (token also in ${files[0]})`);
   }
   if (plan.metrics !== undefined) {
+    const { createMetricsServer } = await import('../metrics/server.js');
     const server = createMetricsServer(deps.metrics, deps.log);
     const bound = await listenTcp(server, plan.metrics);
     servers.push(server);
