@@ -12,7 +12,7 @@ import { ROOT, runProgram } from './clients.js';
 // the token gate, the live container table, logs, the terminal, stop, and a removed container.
 // Screenshots of every page go to $BERTH_SCREENSHOTS (default /tmp/berth-ui-screenshots).
 const SHOTS = process.env.BERTH_SCREENSHOTS ?? join(tmpdir(), 'berth-ui-screenshots');
-const SCRIPT = "trap 'exit 0' TERM; echo hello-from-web; echo oops-on-stderr >&2; i=0; while :; do i=$((i+1)); echo tick $i; sleep 1; done";
+const SCRIPT = "trap 'exit 0' TERM; echo hello-from-web; echo oops-on-stderr >&2; head -c 20000 /dev/zero | tr '\\0' x; echo; i=0; while :; do i=$((i+1)); echo tick $i; sleep 1; done";
 
 /** A websocket handshake's answer status (101 when upgraded). */
 function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
@@ -114,6 +114,8 @@ describe('dashboard', () => {
     await log.locator('text=hello-from-web').waitFor();
     await log.locator('.stderr', { hasText: 'oops-on-stderr' }).waitFor();
     await log.locator('text=tick 3').waitFor(); // printed after the page opened: live
+    // conmon logs a 20000-byte line as partial records: the page shows one line.
+    assert.deepEqual(await log.locator('div', { hasText: 'xxxxxxxx' }).evaluateAll((els) => els.map((e) => e.textContent?.length)), [20000]);
     await shot('container-logs');
   });
 
@@ -152,6 +154,11 @@ describe('dashboard', () => {
     const inspect = await d.api('GET', `/v1.41/containers/${id}/json`);
     assert.equal((inspect.json as { State: { Status: string } }).State.Status, 'exited');
     await shot('container-stopped');
+    const auth = { Authorization: `Bearer ${token}` };
+    assert.equal(await upgradeStatus(`${base}/ui/api/containers/${id}/terminal`, auth), 409, 'no terminal into a stopped container');
+    const cross = await fetch(`${base}/ui/api/containers/${id}/start`, { method: 'POST', headers: { ...auth, Origin: 'http://evil.example' } });
+    assert.equal(cross.status, 403, 'a cross-site action is refused');
+    assert.equal(((await d.api('GET', `/v1.41/containers/${id}/json`)).json as { State: { Status: string } }).State.Status, 'exited', 'and changes nothing');
     await page.click('header >> text=Containers');
     await page.locator('tr[data-container="web"] [data-state="exited"]').waitFor();
   });

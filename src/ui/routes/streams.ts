@@ -47,10 +47,21 @@ export function streamRoutes(router: Router, deps: ContainerDeps, bus: EventBus)
         done: follow ? deps.waiters.nextExit(rec.Id).then(() => undefined) : undefined,
         signal: ac.signal,
       });
+      // conmon splits long lines into partial records: the page gets whole lines.
+      const partial = new Map<string, { time: string; parts: Buffer[] }>();
       for await (const r of records) {
-        const line: LogLine = { stream: r.stream === 'stderr' ? 'stderr' : 'stdout', time: r.time, text: r.data.toString('utf8') };
+        const pending = partial.get(r.stream);
+        if (r.partial) {
+          if (pending) pending.parts.push(r.data);
+          else partial.set(r.stream, { time: r.time, parts: [r.data] });
+          continue;
+        }
+        partial.delete(r.stream);
+        const data = pending ? Buffer.concat([...pending.parts, r.data]) : r.data;
+        const line: LogLine = { stream: r.stream, time: pending?.time ?? r.time, text: data.toString('utf8') };
         if (!(await stream.send('log', line))) return;
       }
+      for (const [name, p] of partial) await stream.send('log', { stream: name, time: p.time, text: Buffer.concat(p.parts).toString('utf8') } as LogLine);
       await stream.send('end', {});
     } finally {
       stream.end();

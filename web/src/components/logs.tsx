@@ -4,6 +4,9 @@ import type { LogLine } from '../../../src/ui/types';
 
 const MAX = 5000;
 
+/** A line as text: without its line ending and a TTY's colour/cursor escapes. */
+const display = (text: string): string => text.replace(/\r?\n$/, '').replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
+
 /** The container's log, live: stdout/stderr colours, timestamps, search, follow (keep scrolled to the end). */
 export function Logs({ id, live }: { id: string; live: boolean }) {
   const [lines, setLines] = useState<LogLine[]>([]);
@@ -49,7 +52,7 @@ export function Logs({ id, live }: { id: string; live: boolean }) {
         {shown.map((l) => (
           <div class={l.stream}>
             {timestamps && <span class="ts">{l.time} </span>}
-            {l.text.replace(/\n$/, '')}
+            {display(l.text)}
           </div>
         ))}
       </pre>
