@@ -19,7 +19,13 @@ const TYPES: Record<string, string> = {
  * page routes itself). Hashed files under assets/ are cached for good; index.html never.
  */
 export async function serveStatic(root: string, pathname: string, res: ServerResponse): Promise<void> {
-  const rel = normalize(decodeURIComponent(pathname)).replace(/^(\.\.(\/|\\|$))+/, '');
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    decoded = '/'; // a malformed escape names no file: the page
+  }
+  const rel = normalize(decoded).replace(/^(\.\.(\/|\\|$))+/, '');
   let file = join(root, rel);
   if (!file.startsWith(root + sep) && file !== root) file = join(root, 'index.html');
   let st = await stat(file).catch(() => undefined);

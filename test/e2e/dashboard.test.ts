@@ -71,6 +71,17 @@ describe('dashboard', () => {
     const res = await fetch(`${base}/ui/api/containers`, { headers: { Authorization: `Bearer ${token}` } });
     assert.equal(res.status, 200);
     assert.equal(((await res.json()) as Array<{ name: string }>)[0]?.name, 'web');
+    // Paths never leave the page's folder, however they are spelled.
+    for (const path of ['/..%2f..%2f..%2f..%2fetc%2fpasswd', '/assets/..%2f..%2f..%2fpackage.json', '/%E0%A4%A']) {
+      const body = await new Promise<string>((resolve, reject) => {
+        request(`${base}${path}`, { headers: { Authorization: `Bearer ${token}` } }, (r) => {
+          let text = '';
+          r.setEncoding('utf8').on('data', (c: string) => (text += c)).on('end', () => resolve(`${r.statusCode} ${text}`));
+        }).on('error', reject).end();
+      });
+      assert.doesNotMatch(body, /root:|"name": "berth"/, path);
+      assert.match(body, /^(200 <!doctype html>|404 )/, path);
+    }
     const p = await browser.newPage();
     const answer = await p.goto(`${base}/`);
     assert.equal(answer?.status(), 401);
