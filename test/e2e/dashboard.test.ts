@@ -184,8 +184,10 @@ describe('dashboard', () => {
     await page.click('header >> text=Volumes');
     await page.locator('tr', { hasText: 'webdata' }).getByRole('cell', { name: 'web', exact: true }).waitFor();
     await shot('volumes');
+    assert.equal((await d.berth(['network', 'create', 'uinet'])).code, 0);
+    assert.equal((await d.berth(['run', '-d', '--name', 'side', '--network', 'uinet', 'busybox', 'sleep', '600'])).code, 0);
     await page.click('header >> text=Networks');
-    await page.locator('tr', { hasText: 'bridge' }).first().waitFor();
+    await page.locator('tr', { hasText: 'uinet' }).locator('a.tag', { hasText: /^side 10\.\d+\.\d+\.\d+$/ }).waitFor();
     await shot('networks');
     await page.click('header >> text=Events');
     await page.locator('table.events >> text=die').first().waitFor();

@@ -79,7 +79,7 @@ function Summary({ c }: { c: ContainerDetail }) {
     ['Ports', c.ports.map((p) => `${p.hostIp || '0.0.0.0'}:${p.hostPort}→${p.containerPort}/${p.protocol}`).join(', ') || '—'],
     ['Networks', c.networks.map((n) => `${n.name} ${n.ipAddress}`).join(', ') || '—'],
     ['Mounts', c.mounts.map((m) => `${m.type} ${m.source} → ${m.destination}${m.rw ? '' : ' (ro)'}`).join('; ') || '—'],
-    ['Env', <pre>{c.env.join('\n')}</pre>],
+    ['Env', c.env.length > 0 ? <pre>{c.env.join('\n')}</pre> : '—'],
     ['Labels', Object.entries(c.labels).map(([k, v]) => `${k}=${v}`).join(', ') || '—'],
   ];
   return (
