@@ -75,6 +75,21 @@ describe('metrics', () => {
     assert.equal((await fetch(metricsUrl.replace('/metrics', '/ui/api/containers'))).status, 404);
   });
 
+  it('reports health and restarts', async () => {
+    assert.equal((await d.berth(['run', '-d', '--name', 'hc', '--health-cmd', 'true', '--health-interval', '1s', 'busybox', 'sleep', '600'])).code, 0);
+    assert.equal((await d.berth(['run', '-d', '--name', 'flaky', '--restart', 'on-failure', 'busybox', 'sh', '-c', 'sleep 0.2; exit 3'])).code, 0);
+    const scrape = async () => parseExposition(await (await fetch(metricsUrl)).text());
+    await eventually('hc healthy', async () => series(await scrape(), 'berth_container_health', { name: 'hc', health: 'healthy' })[0]?.value === 1, 15_000);
+    const e = await eventually('a restart counted', async () => {
+      const x = await scrape();
+      return (series(x, 'berth_container_restarts_total', { name: 'flaky' })[0]?.value ?? 0) >= 1 && x;
+    }, 15_000);
+    assert.equal(series(e, 'berth_container_health', { name: 'hc', health: 'starting' })[0]?.value, 0);
+    assert.equal(series(e, 'berth_container_health', { name: 'flaky', health: 'none' })[0]?.value, 1);
+    assert.ok((series(e, 'berth_container_start_duration_seconds_count')[0]?.value ?? 0) >= 3, 'restarts are starts too');
+    await d.berth(['rm', '-f', 'hc', 'flaky']);
+  });
+
   it('counts a stopped container as exited and drops its resource series', async () => {
     assert.equal((await d.berth(['stop', '-t', '0', 'm1'])).code, 0);
     const e = parseExposition(await (await fetch(metricsUrl)).text());
