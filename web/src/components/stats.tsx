@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'preact/hooks';
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { stream } from '../api';
 import { bytes } from '../format';
@@ -36,9 +36,22 @@ const CHARTS: ChartSpec[] = [
 export function StatsCharts({ id }: { id: string }) {
   const boxes = useRef<Array<HTMLDivElement | null>>([]);
   useEffect(() => {
+    // uPlot is loaded when the charts are first shown, not with the page.
+    let cleanup: (() => void) | undefined;
+    let gone = false;
+    void import('uplot').then(({ default: UPlot }) => {
+      if (!gone) cleanup = draw(UPlot);
+    });
+    return () => {
+      gone = true;
+      cleanup?.();
+    };
+  }, [id]);
+
+  function draw(UPlot: typeof uPlot): () => void {
     const data = CHARTS.map((c) => [[], ...c.series.map(() => [])] as Array<Array<number | null>>);
     const plots = CHARTS.map((c, i) =>
-      new uPlot(
+      new UPlot(
         {
           title: c.title, width: Math.max(300, (boxes.current[i]?.clientWidth ?? 472) - 12), height: 180,
           series: [{}, ...c.series.map((s) => ({ ...s, width: 2, value: (_u: uPlot, v: number | null) => (v === null ? '—' : c.fmt(v)) }))],
@@ -67,6 +80,6 @@ export function StatsCharts({ id }: { id: string }) {
       close();
       for (const p of plots) p.destroy();
     };
-  }, [id]);
+  }
   return <div class="charts">{CHARTS.map((_, i) => <div class="chart" ref={(el) => void (boxes.current[i] = el)} />)}</div>;
 }

@@ -1,6 +1,4 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { Terminal as XTerm } from '@xterm/xterm';
-import { FitAddon } from '@xterm/addon-fit';
 import '@xterm/xterm/css/xterm.css';
 import type { TerminalMessage } from '../../../src/ui/types';
 
@@ -10,8 +8,19 @@ export function Terminal({ id }: { id: string }) {
   const [status, setStatus] = useState('connecting…');
   const [session, setSession] = useState(0);
   useEffect(() => {
-    const term = new XTerm({ cursorBlink: true, fontSize: 14, convertEol: false });
-    const fit = new FitAddon();
+    // xterm.js is loaded when a terminal is first opened, not with the page.
+    let cleanup: (() => void) | undefined;
+    let gone = false;
+    void Promise.all([import('@xterm/xterm'), import('@xterm/addon-fit')]).then(([{ Terminal: XTerm }, { FitAddon }]) => {
+      if (!gone) cleanup = connect(new XTerm({ cursorBlink: true, fontSize: 14 }), new FitAddon());
+    });
+    return () => {
+      gone = true;
+      cleanup?.();
+    };
+  }, [id, session]);
+
+  function connect(term: import('@xterm/xterm').Terminal, fit: import('@xterm/addon-fit').FitAddon): () => void {
     term.loadAddon(fit);
     term.open(box.current!);
     fit.fit();
@@ -38,12 +47,12 @@ export function Terminal({ id }: { id: string }) {
       ws.close();
       term.dispose();
     };
-  }, [id, session]);
+  }
   return (
     <div class="terminal">
       <div class="toolbar">
         <span class="muted" data-testid="terminal-status">{status}</span>
-        {status.startsWith('closed') && <button onClick={() => setSession((n) => n + 1)}>reconnect</button>}
+        {status.startsWith('closed') && <button onClick={() => (setStatus('connecting…'), setSession((n) => n + 1))}>reconnect</button>}
       </div>
       <div class="xterm-box" ref={box} />
     </div>
