@@ -73,7 +73,7 @@ export async function createContainer(deps: ContainerDeps, req: CreateRequest): 
   };
   try {
     await mkdir(dir, { recursive: true, mode: 0o710 });
-    await writeEtcFiles(rec, hostname);
+    await writeEtcFiles(rec, hostname, deps.defaults?.dns);
     const chain = chainIds(image.config.rootfs.diff_ids);
     await deps.snapshotter.prepare(id, chain.length ? chain[chain.length - 1]! : null);
     // The record is written last: until it exists, the directory is garbage a restart removes.

@@ -36,7 +36,7 @@ export async function startContainer(deps: ContainerDeps, ref: string): Promise<
       await prepareMounts(deps.volumes.driver, rec);
       const user = await resolveUser(rec.Paths.Rootfs, rec.Config.User);
       const netnsPath = deps.networks ? await setupNetworking(deps.networks, rec) : undefined;
-      const spec = buildSpec({ record: rec, rootfs: rec.Paths.Rootfs, user, hostname: rec.Config.Hostname ?? '', hostNofile: deps.host.nofile, netnsPath });
+      const spec = buildSpec({ record: rec, rootfs: rec.Paths.Rootfs, user, hostname: rec.Config.Hostname ?? '', hostNofile: deps.host.nofile, defaultUlimits: deps.defaults?.ulimits, netnsPath });
       await writeFile(join(rec.Paths.Bundle, 'config.json'), JSON.stringify(spec));
       await deps.runtime.cleanup(rec.Id);
       const pid = await deps.runtime.create({

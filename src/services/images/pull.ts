@@ -26,7 +26,8 @@ export interface PullRequest {
   onEvent?: (e: PullEvent) => void;
 }
 
-const MAX_PARALLEL = 6;
+/** Docker's default `max-concurrent-downloads`. */
+const DEFAULT_DOWNLOADS = 3;
 
 /** `docker pull`: resolves tags (all of them with `all`), pulls each, names it, reports progress. */
 export async function pullImage(deps: PullDeps, req: PullRequest): Promise<void> {
@@ -87,7 +88,7 @@ async function pullOne(deps: PullDeps, repo: RemoteRepository, ref: Reference, p
 }
 
 /**
- * Downloads every layer in parallel (at most MAX_PARALLEL at once) and unpacks them in order
+ * Downloads every layer in parallel (at most `max-concurrent-downloads` at once) and unpacks them in order
  * as soon as each one and all below it are in the content store. Returns uncompressed sizes.
  */
 async function pullLayers(deps: PullDeps, repo: RemoteRepository, layers: Descriptor[], diffIds: Digest[], emit: (e: PullEvent) => void, source: string): Promise<number[]> {
@@ -129,7 +130,7 @@ async function pullLayers(deps: PullDeps, repo: RemoteRepository, layers: Descri
       }
     };
   }
-  const workers = Promise.all(Array.from({ length: Math.min(MAX_PARALLEL, layers.length) }, slot));
+  const workers = Promise.all(Array.from({ length: Math.min(deps.limits?.downloads ?? DEFAULT_DOWNLOADS, layers.length) }, slot));
   workers.catch(() => undefined);
 
   // Each layer unpacks as soon as it is downloaded; its tar stream ends only once the layer

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { conflict, invalidArgument, isKind } from '../../core/errdefs.js';
 import { ANONYMOUS_LABEL, type Volume } from '../../core/volumes.js';
 import { matchLabels, type Filters } from '../../lib/filters.js';
+import { dirSize } from '../../lib/fs/du.js';
 import { volumeUsers, type VolumeDeps } from './deps.js';
 
 export const LIST_FILTERS = ['dangling', 'name', 'label', 'driver'];
@@ -85,4 +86,15 @@ export async function pruneVolumes(deps: VolumeDeps, filters: Filters): Promise<
     space += size;
   }
   return { VolumesDeleted: deleted, SpaceReclaimed: space };
+}
+
+/** `system df`: every volume with the size of its data and how many containers use it. */
+export async function volumeDiskUsage(deps: VolumeDeps): Promise<Array<{ volume: Volume; size: number; refCount: number }>> {
+  return Promise.all(
+    deps.driver.list().map(async (volume) => ({
+      volume,
+      size: await dirSize(volume.Mountpoint).catch(() => -1),
+      refCount: volumeUsers(deps, volume.Name).length,
+    })),
+  );
 }
