@@ -78,6 +78,15 @@ async function listenFds(makeServer: () => Server, spec: string): Promise<Listen
   return out;
 }
 
+/** Refuses addresses that cannot work, before the daemon opens anything (fd:// without passed sockets). */
+export function checkListenAddresses(hosts: string[]): void {
+  for (const host of hosts) {
+    if (/^fd:\/\//.test(host) && activationFds().length === 0) {
+      throw invalidArgument('no sockets found via socket activation: make sure the service was started by systemd');
+    }
+  }
+}
+
 /** Starts one server per listen address (`unix:///path`, `/path`, `fd://`, `fd://N`). */
 export async function listenAll(hosts: string[], makeServer: () => Server): Promise<Listener[]> {
   const out: Listener[] = [];

@@ -41,7 +41,7 @@ import { openNetworks } from './networks.js';
 import { reconcileSandboxes } from '../services/networks/sandbox.js';
 import { networkRoutes } from '../api/routes/networks.js';
 import { cgroupVersion, hostInfo } from './host.js';
-import { listenAll } from './listen.js';
+import { checkListenAddresses, listenAll } from './listen.js';
 
 function log(msg: string): void {
   process.stderr.write(`${new Date().toISOString()} berthd: ${msg}\n`);
@@ -90,6 +90,7 @@ function daemonView(cfg: DaemonConfig, cgroup: '1' | '2'): DaemonView {
 /** The composition root: opens the stores and drivers, reconciles containers, serves the API. */
 async function serve(cfg: DaemonConfig, flags: Flags): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('berthd needs to run as root');
+  checkListenAddresses(cfg.hosts);
   await mkdirp(cfg.dataRoot, 0o711);
   await mkdirp(cfg.execRoot, 0o700);
   // Single instance: before anything touches state another daemon might own.
