@@ -1,3 +1,4 @@
+import { publishImageEvent } from './events.js';
 import { createHash } from 'node:crypto';
 import { Transform, type Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
@@ -82,7 +83,7 @@ async function pullOne(deps: PullDeps, repo: RemoteRepository, ref: Reference, p
   // Named by tag; a pull by digest is named `repo@digest` (Docker shows it as a RepoDigest).
   const image: Image = { id: manifest.config.digest, names: [fullName(ref)], manifestDigest: fetched.digest, config, size: sizes.reduce((a, b) => a + b, 0) };
   await deps.images.add(image);
-  deps.events.publish('image', 'pull', image.id, { name: familiarString(ref) });
+  publishImageEvent(deps.events, image, 'pull', { id: familiarString(ref), name: familiarString(ref) });
   emit({ status: `Digest: ${top.digest}` });
   return before?.id === image.id ? 'same' : 'new';
 }

@@ -1,3 +1,4 @@
+import { publishImageEvent } from './events.js';
 import { mapLimit } from '../../lib/map-limit.js';
 import { invalidArgument, notFound } from '../../core/errdefs.js';
 import type { Image } from '../../core/images.js';
@@ -62,7 +63,8 @@ async function pushTag(deps: PushDeps, repo: RemoteRepository, ref: Reference, t
   const mediaType = manifest.mediaType ?? (manifest.config.mediaType === MEDIA_TYPE.dockerConfig ? MEDIA_TYPE.dockerManifest : MEDIA_TYPE.ociManifest);
   await repo.putManifest(tag, mediaType, bytes);
   emit({ status: `${tag}: digest: ${image.manifestDigest} size: ${bytes.length}`, aux: { Tag: tag, Digest: image.manifestDigest, Size: bytes.length } });
-  deps.events.publish('image', 'push', image.id, { name: familiarString({ ...ref, tag, digest: undefined }) });
+  const pushed = familiarString({ ...ref, tag, digest: undefined });
+  publishImageEvent(deps.events, image, 'push', { id: pushed, name: pushed });
 }
 
 async function pushBlob(deps: PushDeps, repo: RemoteRepository, desc: Descriptor, here: string, emit: (e: PullEvent) => void): Promise<void> {

@@ -20,9 +20,9 @@ export async function createVolume(deps: VolumeDeps, req: CreateVolumeRequest): 
   const driver = req.Driver || 'local';
   if (driver !== deps.driver.name) throw invalidArgument(`error looking up volume plugin ${driver}: plugin "${driver}" not found`);
   const name = req.Name || randomBytes(32).toString('hex');
-  const existed = deps.driver.get(name) !== undefined;
   const v = await deps.driver.create(name, { labels: req.Labels ?? null, options: req.DriverOpts ?? null });
-  if (!existed) deps.events.publish('volume', 'create', name, { driver });
+  // dockerd logs `create` for an existing volume too (a second `volume create`, `run -v name:/x`).
+  deps.events.publish('volume', 'create', name, { driver });
   return v;
 }
 
