@@ -48,8 +48,8 @@ export async function startExec(deps: ExecDeps, id: string): Promise<ExecProcess
     const exitCode = proc.exitCode.then(async (code) => {
       ex.Running = false;
       ex.ExitCode = code;
-      await deps.runtime.cleanupExec(ex.ID).catch(() => undefined);
       publishContainerEvent(deps.events, rec, 'exec_die', { execID: ex.ID, exitCode: String(code) });
+      await deps.runtime.cleanupExec(ex.ID).catch(() => undefined);
       return code;
     });
     return { ...proc, exitCode };
