@@ -84,6 +84,8 @@ export const OPTIONS = {
     help: 'Preferred registry mirror',
     validate: each((m) => (/^https?:\/\/[^/]+/.test(m) ? undefined : `invalid mirror: unsupported scheme in ${JSON.stringify(m)}`)),
   }),
+  // berth's own: the runc binary (the built-in `runc` runtime; `runtimes` may add others).
+  runtime: option({ kind: k.str, default: '/usr/sbin/runc', help: 'Path to the runc binary of the built-in "runc" runtime' }),
   runtimes: option({ kind: k.runtimes, flag: 'add-runtime', default: {}, help: 'Register an additional OCI compatible runtime (name=path)' }),
   'default-runtime': option({ kind: k.str, default: 'runc', help: 'Default OCI runtime for containers' }),
   'max-concurrent-downloads': option({ kind: k.int, default: 3, reloadable: true, help: 'Set the max concurrent downloads', validate: (n) => (n < 1 ? `invalid max concurrent downloads: ${n}` : undefined) }),

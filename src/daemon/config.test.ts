@@ -33,6 +33,7 @@ test('defaults', async () => {
   assert.equal(cfg.pidFile, '/run/berth/berthd.pid');
   assert.deepEqual(cfg.hosts, ['unix:///run/berth.sock']);
   assert.equal(cfg.runtime, '/usr/sbin/runc');
+  assert.equal((await load({}, ['--runtime', '/opt/runc'])).runtimes.runc?.path, '/opt/runc');
   assert.equal(cfg.settings['max-concurrent-downloads'], 3);
   assert.equal(cfg.settings['log-driver'], 'json-file');
 });

@@ -8,9 +8,6 @@ import { defaultSettings, flagName, OPTIONS, type ConfigOption, type OptionKey, 
 
 export type { Settings } from './config-options.js';
 
-/** The built-in runtime; daemon.json `runtimes` may point it at another binary. */
-const RUNC: RuntimeEntry = { path: '/usr/sbin/runc' };
-
 export interface DaemonConfig {
   /** Every option by its daemon.json key (flags, file and defaults merged). */
   settings: Settings;
@@ -54,8 +51,10 @@ export function usage(): string {
     if (flag === null) continue;
     const o = opt(key);
     const short = o.short ? `-${o.short}, ` : '    ';
-    const type = o.kind.flag === 'boolean' ? '' : o.kind.multiple ? ' list' : ' string';
-    const def = o.kind.flag === 'boolean' || (Array.isArray(o.default) && o.default.length === 0) || o.default === '' ? '' : ` (default ${goFormat(o.default)})`;
+    const type = o.kind.flag === 'boolean' ? '' : o.kind.multiple ? ' list' : ` ${o.kind.goType}`;
+    const empty = o.default === '' || (typeof o.default === 'object' && o.default !== null && Object.keys(o.default).length === 0);
+    const shown = typeof o.default === 'string' ? `"${o.default}"` : goFormat(o.default);
+    const def = o.kind.flag === 'boolean' || empty ? '' : ` (default ${shown})`;
     rows.push([`${short}--${flag}${type}`, `${o.help}${def}`]);
   }
   rows.push(['-h, --help', 'Print usage'], ['-v, --version', 'Print version information and quit']);
@@ -143,7 +142,7 @@ export async function readSettings(flags: Flags): Promise<{ settings: Settings; 
 }
 
 function allRuntimes(s: Settings): Record<string, RuntimeEntry> {
-  return { runc: RUNC, ...s.runtimes };
+  return { runc: { path: s.runtime }, ...s.runtimes };
 }
 
 export function toDaemonConfig(settings: Settings, configFile: string): DaemonConfig {
