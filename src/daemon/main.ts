@@ -175,8 +175,11 @@ async function serve(cfg: DaemonConfig, flags: Flags): Promise<void> {
     grace.unref();
     const closed = listeners.map((l) => new Promise<void>((r) => l.server.close(() => r())));
     listeners.forEach((l) => l.server.closeIdleConnections());
-    void Promise.all([...listeners.map((l) => l.cleanup()), ...releases.map((r) => r())])
+    // No new clients, then the requests in flight (bounded by the grace), then the pid files:
+    // a new berthd cannot start while this one still works on the state.
+    void Promise.all(listeners.map((l) => l.cleanup()))
       .then(() => Promise.all(closed))
+      .then(() => Promise.all(releases.map((r) => r())))
       .finally(() => process.exit(0));
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
