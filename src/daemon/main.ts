@@ -114,6 +114,7 @@ async function serve(cfg: DaemonConfig, flags: Flags): Promise<void> {
     ulimits: s['default-ulimits'],
     dns: { servers: s.dns, search: s['dns-search'], options: s['dns-opts'] },
     logConfig: { Type: s['log-driver'], Config: s['log-opts'] },
+    runtimes: { names: Object.keys(cfg.runtimes), default: s['default-runtime'] },
   };
   const deps: ContainerDeps = { store, images, snapshotter, runtime, locks: new KeyedLock(), waiters: new ExitWaiters(), restarting: new Set(), events, volumes, host: await hostInfo(), defaults };
 

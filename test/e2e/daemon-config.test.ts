@@ -72,6 +72,16 @@ describe('daemon configuration applied, reloaded by SIGHUP', () => {
     assert.equal(own.stdout, 'nameserver 192.0.2.99\n50\n');
   });
 
+  it('--runtime must name a configured runtime; the default is recorded', async () => {
+    const bad = await d.docker(['run', '--runtime', 'nosuch', 'busybox', 'true']);
+    assert.equal(bad.code, 125);
+    assert.match(bad.stderr, /Error response from daemon: Unknown runtime specified nosuch/);
+    const ok = await d.docker(['create', '--name', 'rt', 'busybox', 'true']);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal((await d.docker(['inspect', '-f', '{{.HostConfig.Runtime}}', 'rt'])).stdout, 'runc\n');
+    await d.docker(['rm', 'rt']);
+  });
+
   it('info shows the configuration (both CLIs)', async () => {
     const r = await d.docker(['info', '--format', '{{json .Labels}} {{.Debug}} {{json .RegistryConfig.IndexConfigs}}']);
     assert.equal(r.code, 0, r.stderr);

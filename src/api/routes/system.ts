@@ -2,7 +2,7 @@ import { cpus, hostname, release, totalmem } from 'node:os';
 import type { ContainerStore } from '../../services/containers/store.js';
 import type { ImageStore } from '../../core/images.js';
 import type { EventBus } from '../../services/events.js';
-import { backingFilesystem, binaryVersion, operatingSystem, swapLimitSupported, sysctlOn } from '../../services/system/facts.js';
+import { backingFilesystem, binaryVersion, openFds, operatingSystem, swapLimitSupported, sysctlOn } from '../../services/system/facts.js';
 import type { Router } from '../router.js';
 import { API_VERSION, MIN_API_VERSION, SERVER_VERSION } from '../types/version.js';
 import type { InfoResponse, VersionResponse } from '../types/system.js';
@@ -99,7 +99,7 @@ export function systemRoutes(router: Router, deps: SystemDeps): void {
     const all = deps.containers.all();
     const count = (s: string[]): number => all.filter((c) => s.includes(c.State.Status)).length;
     const d = deps.daemon;
-    const [os, status, runc, swap, forwarding, nfIptables, nfIp6tables] = await Promise.all([
+    const [os, status, runc, swap, forwarding, nfIptables, nfIp6tables, nfd] = await Promise.all([
       operatingSystem(),
       driverStatus(deps.driver, deps.dataRoot),
       binaryVersion(d.runtimes[d.defaultRuntime]?.path ?? 'runc'),
@@ -107,6 +107,7 @@ export function systemRoutes(router: Router, deps: SystemDeps): void {
       sysctlOn('net.ipv4.ip_forward'),
       sysctlOn('net.bridge.bridge-nf-call-iptables'),
       sysctlOn('net.bridge.bridge-nf-call-ip6tables'),
+      openFds(),
     ]);
     const warnings = [...d.warnings];
     if (!swap) warnings.push('WARNING: No swap limit support');
@@ -136,7 +137,7 @@ export function systemRoutes(router: Router, deps: SystemDeps): void {
       BridgeNfIptables: nfIptables === true,
       BridgeNfIp6tables: nfIp6tables === true,
       Debug: d.debug,
-      NFd: 0,
+      NFd: nfd,
       NGoroutines: 0,
       SystemTime: new Date().toISOString(),
       LoggingDriver: d.loggingDriver,

@@ -16,6 +16,8 @@ export interface ContainerDefaults {
   dns: { servers: string[]; search: string[]; options: string[] };
   /** The log driver and options of a container created without --log-driver. */
   logConfig: { Type: string; Config: Record<string, string> };
+  /** daemon.json `runtimes` (names) and `default-runtime`: HostConfig.Runtime must name one. */
+  runtimes: { names: string[]; default: string };
 }
 
 /** What the container use cases need; wired once in daemon/main.ts. */

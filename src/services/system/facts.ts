@@ -1,4 +1,4 @@
-import { readFile, statfs } from 'node:fs/promises';
+import { readdir, readFile, statfs } from 'node:fs/promises';
 import { run } from '../../lib/exec.js';
 
 /** `PRETTY_NAME` of /etc/os-release (what `docker info` calls Operating System). */
@@ -56,4 +56,9 @@ export async function swapLimitSupported(cgroupVersion: '1' | '2'): Promise<bool
   const text = await readFile(probe, 'utf8').catch(() => undefined);
   if (text === undefined) return false;
   return cgroupVersion === '1' || /\bmemory\b/.test(text);
+}
+
+/** How many file descriptors this process has open (`info`'s NFd). */
+export async function openFds(): Promise<number> {
+  return (await readdir('/proc/self/fd').catch(() => [])).length;
 }
