@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { ULIMIT_NAMES } from '../services/containers/spec/process.js';
 import * as k from './config-kinds.js';
 
 /**
@@ -62,7 +63,13 @@ export const OPTIONS = {
     help: 'Set key=value labels to the daemon',
     validate: each((l) => (/^[^=]+=/.test(l) ? undefined : `bad attribute format: ${l}`)),
   }),
-  'default-ulimits': option({ kind: k.ulimits, flag: 'default-ulimit', default: [], help: 'Default ulimits for containers (name=soft:hard)' }),
+  'default-ulimits': option({
+    kind: k.ulimits,
+    flag: 'default-ulimit',
+    default: [],
+    help: 'Default ulimits for containers (name=soft:hard)',
+    validate: each((u) => (!ULIMIT_NAMES.has(u.Name.toLowerCase()) ? `invalid ulimit type: ${u.Name}` : u.Soft > u.Hard ? `ulimit soft limit must be less than or equal to hard limit: ${u.Soft} > ${u.Hard}` : undefined)),
+  }),
   bridge: option({ kind: k.str, short: 'b', default: 'berth0', help: 'Attach containers to a network bridge' }),
   bip: option({ kind: k.str, default: '10.99.0.1/16', help: 'Specify network bridge IP', validate: (v) => (CIDR.test(v) ? undefined : `invalid bip: ${v}`) }),
   'default-address-pools': option({

@@ -121,6 +121,8 @@ test('values are checked', async () => {
   await refused({ 'max-concurrent-downloads': 0 }, [], /invalid max concurrent downloads/);
   await refused({ 'registry-mirrors': ['mirror.local'] }, [], /invalid mirror/);
   await refused({}, ['--bip', 'nonsense'], /invalid bip: nonsense/);
+  await refused({ 'default-ulimits': { bogus: { Name: 'bogus', Soft: 1, Hard: 1 } } }, [], /invalid ulimit type: bogus/);
+  await refused({}, ['--default-ulimit', 'nproc=20:10'], /ulimit soft limit must be less than or equal to hard limit: 20 > 10/);
   await refused({}, ['--default-ulimit', 'nofile'], /invalid argument for --default-ulimit/);
 });
 

@@ -91,6 +91,9 @@ function daemonView(cfg: DaemonConfig, cgroup: '1' | '2'): DaemonView {
 async function serve(cfg: DaemonConfig, flags: Flags): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('berthd needs to run as root');
   checkListenAddresses(cfg.hosts);
+  // A SIGHUP during start-up must not end the daemon (Node's default): it reloads once serving.
+  let onHangup = (): void => log('SIGHUP during start-up: ignored');
+  process.on('SIGHUP', () => onHangup());
   await mkdirp(cfg.dataRoot, 0o711);
   await mkdirp(cfg.execRoot, 0o700);
   // Single instance: before anything touches state another daemon might own.
@@ -164,7 +167,7 @@ async function serve(cfg: DaemonConfig, flags: Flags): Promise<void> {
   const listeners = await listenAll(cfg.hosts, () => createApiServer(router, log, () => cfg.debug));
   log(`API listening on ${listeners.map((l) => l.address).join(', ')} (data root ${cfg.dataRoot}, storage ${snapshotter.name})`);
 
-  process.on('SIGHUP', () => void reloadConfig({ cfg, flags, events, daemonId: id, log }));
+  onHangup = () => void reloadConfig({ cfg, flags, events, daemonId: id, log });
   // Containers keep running under conmon when the daemon stops (live restore).
   let stopping = false;
   const shutdown = (sig: string): void => {

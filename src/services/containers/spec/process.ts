@@ -10,7 +10,7 @@ export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/
 export const DEFAULT_NOFILE = 1048576;
 
 /** The names `--ulimit` accepts (go-units), lower case as Docker's API carries them. */
-const ULIMIT_NAMES = new Set([
+export const ULIMIT_NAMES = new Set([
   'as', 'core', 'cpu', 'data', 'fsize', 'locks', 'memlock', 'msgqueue', 'nice', 'nofile',
   'nproc', 'rss', 'rtprio', 'rttime', 'sigpending', 'stack',
 ]);
