@@ -175,14 +175,15 @@ async function serve(cfg: DaemonConfig, flags: Flags): Promise<void> {
     stopping = true;
     log(`${sig}: shutting down; containers keep running`);
     events.close();
-    const grace = setTimeout(() => listeners.forEach((l) => l.server.closeAllConnections()), s['shutdown-timeout'] * 1000);
-    grace.unref();
-    const closed = listeners.map((l) => new Promise<void>((r) => l.server.close(() => r())));
+    const closed = Promise.all(listeners.map((l) => new Promise<void>((r) => l.server.close(() => r()))));
     listeners.forEach((l) => l.server.closeIdleConnections());
-    // No new clients, then the requests in flight (bounded by the grace), then the pid files:
-    // a new berthd cannot start while this one still works on the state.
+    // Requests in flight get `shutdown-timeout` seconds; hijacked streams (attach, exec) are not
+    // the HTTP server's to close, so the grace ends the wait whatever is still open.
+    const grace = new Promise<void>((r) => setTimeout(r, s['shutdown-timeout'] * 1000));
+    // No new clients, then the requests in flight, then the pid files: a new berthd cannot start
+    // while this one still works on the state.
     void Promise.all(listeners.map((l) => l.cleanup()))
-      .then(() => Promise.all(closed))
+      .then(() => Promise.race([closed, grace]))
       .then(() => Promise.all(releases.map((r) => r())))
       .finally(() => process.exit(0));
   };
