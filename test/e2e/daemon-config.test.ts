@@ -136,7 +136,7 @@ describe('daemon configuration applied, reloaded by SIGHUP', () => {
 describe('daemon lifecycle', () => {
   let d: Daemon;
   before(async () => {
-    d = await startDaemon();
+    d = await startDaemon({ config: { 'shutdown-timeout': 2 } });
   });
   after(() => d?.stop());
 
@@ -157,8 +157,14 @@ describe('daemon lifecycle', () => {
     const run = await d.docker(['run', '-d', '--name', 'keeper', 'busybox', 'sleep', '1000']);
     assert.equal(run.code, 0, run.stderr);
     const pid = Number((await d.docker(['inspect', '-f', '{{.State.Pid}}', 'keeper'])).stdout.trim());
+    // An events stream ends at once; an attached client is cut after shutdown-timeout (2 s here).
+    const events = d.docker(['events']);
+    const attached = d.docker(['attach', '--no-stdin', 'keeper']);
+    await eventually('both clients connected', async () => ((await d.api('GET', '/v1.41/info')).json as { NEventsListener: number }).NEventsListener === 1);
+    await new Promise((r) => setTimeout(r, 300)); // the attach request is on its way
     process.kill(d.pid, 'SIGTERM');
-    const status = await eventually('berthd to exit', async () => d.exitStatus);
+    const status = await eventually('berthd to exit', async () => d.exitStatus, 10_000);
+    await Promise.all([events, attached]);
     assert.deepEqual(status, { code: 0, signal: null });
     assert.match(d.log(), /SIGTERM: shutting down; containers keep running/);
     assert.equal(existsSync(d.socket), false);
