@@ -27,6 +27,8 @@ for (const t of targets) {
     sourcemap: 'linked',
     banner: { js: t.banner },
     logLevel: 'warning',
+    // jsonc-parser's UMD main loads its parts with a dynamic require esbuild cannot follow.
+    alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
   });
   await chmod(outfile, 0o755);
 }

@@ -41,21 +41,21 @@ export type RequestObserver = (r: { method: string; route: string; status: numbe
 
 export interface ApiServerOptions {
   log: (msg: string) => void;
-  debug?: boolean;
+  debug?: () => boolean;
   observe?: RequestObserver;
 }
 
 /** The Engine API HTTP server: routing, version prefixes, Docker's headers and error bodies. */
 export function createApiServer(router: Router, opts: ApiServerOptions): Server {
-  const { log, debug = false } = opts;
+  const { log, debug = () => false } = opts;
   const observe = opts.observe ?? (() => undefined);
   const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => {
-    if (debug) log(`${req.method} ${req.url}`);
+    if (debug()) log(`${req.method} ${req.url}`);
     for (const [k, v] of Object.entries(COMMON_HEADERS)) res.setHeader(k, v);
     void dispatch(router, req, { res }, log, observe);
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (debug) log(`${req.method} ${req.url} (upgrade)`);
+    if (debug()) log(`${req.method} ${req.url} (upgrade)`);
     if (head.length > 0) socket.unshift(head);
     // An upgraded request's body is on the raw socket, ahead of the client's stream data.
     void readUpgradeBody(socket, Number(req.headers['content-length'] ?? 0)).then((body) => {

@@ -1,153 +1,189 @@
 import { parseArgs } from 'node:util';
-import { readFile } from 'node:fs/promises';
-import { invalidArgument, isErrno } from '../core/errdefs.js';
+import { join } from 'node:path';
+import { invalidArgument } from '../core/errdefs.js';
 import type { RegistryConfig } from '../registry/config.js';
+import { DEFAULT_CONFIG_FILE, readConfigFile } from './config-file.js';
+import { goFormat, type RuntimeEntry } from './config-kinds.js';
+import { defaultSettings, flagName, OPTIONS, type ConfigOption, type OptionKey, type Settings } from './config-options.js';
+
+export type { Settings } from './config-options.js';
 
 export interface DaemonConfig {
-  /** Listen addresses: `unix:///run/berth.sock` (tcp:// arrives with TLS support). */
+  /** Every option by its daemon.json key (flags, file and defaults merged). */
+  settings: Settings;
+  configFile: string;
   hosts: string[];
   dataRoot: string;
   execRoot: string;
+  pidFile: string;
+  /** Path of the default runtime's binary (what conmon runs). */
   runtime: string;
+  runtimes: Record<string, RuntimeEntry>;
   conmon: string;
   storageDriver?: 'overlayfs' | 'vfs';
   debug: boolean;
   /** The default `bridge` network and the pools user networks draw from. */
   network: { bridge: string; bip: string; pools: Array<{ base: string; size: number }> };
   registry: RegistryConfig;
-  /** The dashboard's `host:port` (off when unset); non-loopback only with `uiAllowRemote`. */
-  ui?: string;
-  uiAllowRemote: boolean;
-  /** `host:port` serving `GET /metrics` without a token (Docker's metrics-addr). */
-  metricsAddr?: string;
 }
 
-const DEFAULTS: Omit<DaemonConfig, 'registry' | 'uiAllowRemote'> = {
-  hosts: ['unix:///run/berth.sock'],
-  dataRoot: '/var/lib/berth',
-  execRoot: '/run/berth',
-  runtime: '/usr/sbin/runc',
-  conmon: '/usr/bin/conmon',
-  debug: false,
-  network: { bridge: 'berth0', bip: '10.99.0.1/16', pools: [{ base: '10.100.0.0/16', size: 24 }] },
-};
-
-/** daemon.json keys berth understands (Docker's names). */
-interface DaemonJson {
-  hosts?: string[];
-  'data-root'?: string;
-  'exec-root'?: string;
-  'storage-driver'?: string;
-  debug?: boolean;
-  runtimes?: Record<string, { path: string }>;
-  'default-runtime'?: string;
-  bridge?: string;
-  bip?: string;
-  'default-address-pools'?: Array<{ base: string; size: number }>;
-  'insecure-registries'?: string[];
-  'registry-mirrors'?: string[];
-  /** berth's own keys: certs.d location, registry request idle timeout (s), push chunk size (bytes). */
-  'registry-certs-dir'?: string;
-  'registry-timeout'?: number;
-  'registry-chunk-size'?: number;
-  /** The dashboard (berth's own keys) and Docker's metrics address. */
-  ui?: string;
-  'ui-allow-remote'?: boolean;
-  'metrics-addr'?: string;
+/** What the command line said: option values by key, and berthd's own switches. */
+export interface Flags {
+  values: Partial<Settings>;
+  /** The flags as typed, by key, for Docker's conflict message. */
+  raw: Partial<Record<OptionKey, unknown>>;
+  configFile?: string;
+  help: boolean;
+  version: boolean;
+  validate: boolean;
 }
 
-export const USAGE = `Usage: berthd [OPTIONS]
+const KEYS = Object.keys(OPTIONS) as OptionKey[];
+const opt = (key: OptionKey): ConfigOption<unknown> => OPTIONS[key];
 
-A Docker-compatible container engine
+export function usage(): string {
+  const rows: Array<[string, string]> = [
+    ['    --config-file string', `Daemon configuration file (default "${DEFAULT_CONFIG_FILE}")`],
+    ['    --validate', 'Validate the configuration and exit'],
+  ];
+  for (const key of KEYS) {
+    const flag = flagName(key);
+    if (flag === null) continue;
+    const o = opt(key);
+    const short = o.short ? `-${o.short}, ` : '    ';
+    const type = o.kind.flag === 'boolean' ? '' : o.kind.multiple ? ' list' : ` ${o.kind.goType}`;
+    const empty = o.default === '' || (typeof o.default === 'object' && o.default !== null && Object.keys(o.default).length === 0);
+    const shown = typeof o.default === 'string' ? `"${o.default}"` : goFormat(o.default);
+    const def = o.kind.flag === 'boolean' || empty ? '' : ` (default ${shown})`;
+    rows.push([`${short}--${flag}${type}`, `${o.help}${def}`]);
+  }
+  rows.push(['-h, --help', 'Print usage'], ['-v, --version', 'Print version information and quit']);
+  rows.sort((a, b) => a[0].replace(/^(-\w, |\s+)/, '').localeCompare(b[0].replace(/^(-\w, |\s+)/, '')));
+  const width = Math.max(...rows.map((r) => r[0].length)) + 2;
+  return `Usage: berthd [OPTIONS]\n\nA Docker-compatible container engine\n\nOptions:\n${rows.map(([f, h]) => `  ${f.padEnd(width)}${h}`.trimEnd()).join('\n')}\n`;
+}
 
-Options:
-  -H, --host list           Daemon socket(s) to connect to (default unix:///run/berth.sock)
-      --data-root string    Root directory of persistent state (default "/var/lib/berth")
-      --exec-root string    Root directory for execution state files (default "/run/berth")
-      --config-file string  Daemon configuration file (default "/etc/berth/daemon.json")
-  -s, --storage-driver string  Storage driver to use (overlayfs or vfs; default: overlayfs when the kernel supports it)
-      --runtime string      Path to the OCI runtime (default "/usr/sbin/runc")
-      --insecure-registry list  Enable insecure registry communication
-      --registry-mirror list    Preferred registry mirror
-  -b, --bridge string       Attach containers to a network bridge (default "berth0")
-      --bip string          Specify network bridge IP (default "10.99.0.1/16")
-      --default-address-pool mapOfStringInt  Default address pools for node specific local networks
-      --ui string           Serve the web dashboard on host:port (off by default; loopback only)
-      --ui-allow-remote     Let --ui bind a non-loopback address
-      --metrics-addr string Serve Prometheus metrics on host:port (no token)
-  -D, --debug               Enable debug mode
-  -h, --help                Print usage
-`;
-
-/** Flags override daemon.json, which overrides the defaults (Docker's precedence). */
-export async function loadConfig(argv: string[]): Promise<DaemonConfig | 'help'> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      host: { type: 'string', short: 'H', multiple: true },
-      'data-root': { type: 'string' },
-      'exec-root': { type: 'string' },
-      'config-file': { type: 'string' },
-      'storage-driver': { type: 'string', short: 's' },
-      runtime: { type: 'string' },
-      debug: { type: 'boolean', short: 'D' },
-      bridge: { type: 'string', short: 'b' },
-      bip: { type: 'string' },
-      'default-address-pool': { type: 'string', multiple: true },
-      'insecure-registry': { type: 'string', multiple: true },
-      'registry-mirror': { type: 'string', multiple: true },
-      ui: { type: 'string' },
-      'ui-allow-remote': { type: 'boolean' },
-      'metrics-addr': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
-  if (values.help) return 'help';
-  const file = values['config-file'] ?? '/etc/berth/daemon.json';
-  let json: DaemonJson = {};
+/** Reads the command line; an unknown flag is refused as dockerd refuses it. */
+export function parseFlags(argv: string[]): Flags {
+  const options: NonNullable<Parameters<typeof parseArgs>[0]>['options'] = {
+    'config-file': { type: 'string' },
+    validate: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean', short: 'v' },
+  };
+  for (const key of KEYS) {
+    const flag = flagName(key);
+    if (flag === null) continue;
+    const o = opt(key);
+    options[flag] = { type: o.kind.flag, ...(o.kind.multiple ? { multiple: true } : {}), ...(o.short ? { short: o.short } : {}) };
+  }
+  let parsed: Record<string, string | boolean | Array<string | boolean> | undefined>;
   try {
-    json = JSON.parse(await readFile(file, 'utf8')) as DaemonJson;
+    parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
   } catch (err) {
-    if (!isErrno(err, 'ENOENT') || values['config-file'] !== undefined) {
-      throw invalidArgument(`unable to configure the daemon with file ${file}: ${(err as Error).message}`);
+    throw invalidArgument((err as Error).message.replace(/^Unknown option '([^']+)'.*$/s, 'unknown flag: $1'));
+  }
+  const values: Record<string, unknown> = {};
+  const raw: Record<string, unknown> = {};
+  for (const key of KEYS) {
+    const flag = flagName(key);
+    const v = flag === null ? undefined : parsed[flag];
+    if (v === undefined) continue;
+    raw[key] = v;
+    try {
+      values[key] = opt(key).kind.fromFlag(v as string | boolean | string[]);
+    } catch (err) {
+      throw invalidArgument(`invalid argument for --${flag}: ${(err as Error).message}`);
     }
   }
-  const driver = values['storage-driver'] ?? json['storage-driver'];
-  if (driver !== undefined && driver !== 'overlayfs' && driver !== 'overlay2' && driver !== 'vfs') {
-    throw invalidArgument(`unsupported storage driver: ${driver}`);
-  }
-  const defaultRuntime = json['default-runtime'] ? json.runtimes?.[json['default-runtime']]?.path : undefined;
   return {
-    hosts: values.host ?? json.hosts ?? DEFAULTS.hosts,
-    dataRoot: values['data-root'] ?? json['data-root'] ?? DEFAULTS.dataRoot,
-    execRoot: values['exec-root'] ?? json['exec-root'] ?? DEFAULTS.execRoot,
-    runtime: values.runtime ?? defaultRuntime ?? DEFAULTS.runtime,
-    conmon: DEFAULTS.conmon,
-    storageDriver: driver === undefined ? undefined : driver === 'vfs' ? 'vfs' : 'overlayfs',
-    debug: values.debug ?? json.debug ?? false,
-    network: {
-      bridge: values.bridge ?? json.bridge ?? DEFAULTS.network.bridge,
-      bip: values.bip ?? json.bip ?? DEFAULTS.network.bip,
-      pools: values['default-address-pool']?.map(parsePool) ?? json['default-address-pools'] ?? DEFAULTS.network.pools,
-    },
-    registry: {
-      insecure: values['insecure-registry'] ?? json['insecure-registries'] ?? [],
-      mirrors: values['registry-mirror'] ?? json['registry-mirrors'] ?? [],
-      certsDir: json['registry-certs-dir'] ?? '/etc/berth/certs.d',
-      timeoutMs: (json['registry-timeout'] ?? 30) * 1000,
-      chunkSize: json['registry-chunk-size'] ?? 16 << 20,
-    },
-    ui: values.ui ?? json.ui,
-    uiAllowRemote: values['ui-allow-remote'] ?? json['ui-allow-remote'] ?? false,
-    metricsAddr: values['metrics-addr'] ?? json['metrics-addr'],
+    values: values as Partial<Settings>,
+    raw: raw as Flags['raw'],
+    configFile: parsed['config-file'] as string | undefined,
+    help: parsed.help === true,
+    version: parsed.version === true,
+    validate: parsed.validate === true,
   };
 }
 
-/** `--default-address-pool base=10.10.0.0/16,size=24` (Docker's flag syntax). */
-function parsePool(s: string): { base: string; size: number } {
-  const kv = Object.fromEntries(s.split(',').map((p) => p.split('=', 2) as [string, string]));
-  const size = Number(kv.size);
-  if (!kv.base || !Number.isInteger(size) || size < 1 || size > 32) throw invalidArgument(`invalid default address pool: ${s}`);
-  return { base: kv.base, size };
+/**
+ * Docker's checks of daemon.json against the flags: keys that match no option, then keys given
+ * both ways. Either refuses the whole configuration.
+ */
+function checkFileKeys(file: Record<string, unknown>, flags: Flags): void {
+  const unknown = Object.keys(file).filter((key) => !(key in OPTIONS));
+  if (unknown.length > 0) throw new Error(`the following directives don't match any configuration option: ${unknown.join(', ')}`);
+  const conflicts = KEYS.filter((key) => key in file && flags.raw[key] !== undefined).map(
+    (key) => `${key}: (from flag: ${goFormat(flags.raw[key])}, from file: ${goFormat(file[key])})`,
+  );
+  if (conflicts.length > 0) throw new Error(`the following directives are specified both as a flag and in the configuration file: ${conflicts.join(', ')}`);
+}
+
+/** Defaults ← daemon.json ← flags, each value checked; throws InvalidArgument naming the file. */
+export async function readSettings(flags: Flags): Promise<{ settings: Settings; configFile: string }> {
+  const configFile = flags.configFile ?? DEFAULT_CONFIG_FILE;
+  const settings = defaultSettings() as Record<OptionKey, unknown>;
+  try {
+    const file = (await readConfigFile(configFile, flags.configFile !== undefined)) ?? {};
+    checkFileKeys(file, flags);
+    for (const [key, value] of Object.entries(file)) settings[key as OptionKey] = opt(key as OptionKey).kind.fromJson(value, key);
+  } catch (err) {
+    throw invalidArgument(`unable to configure the Docker daemon with file ${configFile}: ${(err as Error).message}`);
+  }
+  Object.assign(settings, flags.values);
+  for (const key of KEYS) {
+    const problem = opt(key).validate?.(settings[key]);
+    if (problem !== undefined) throw invalidArgument(problem);
+  }
+  const s = settings as Settings;
+  const runtimes = allRuntimes(s);
+  if (!(s['default-runtime'] in runtimes)) throw invalidArgument(`default runtime ${s['default-runtime']} does not exist`);
+  return { settings: s, configFile };
+}
+
+function allRuntimes(s: Settings): Record<string, RuntimeEntry> {
+  return { runc: { path: s.runtime }, ...s.runtimes };
+}
+
+export function toDaemonConfig(settings: Settings, configFile: string): DaemonConfig {
+  const s = settings;
+  const runtimes = allRuntimes(s);
+  const driver = s['storage-driver'];
+  return {
+    settings: s,
+    configFile,
+    hosts: s.hosts,
+    dataRoot: s['data-root'],
+    execRoot: s['exec-root'],
+    pidFile: s.pidfile || join(s['exec-root'], 'berthd.pid'),
+    runtime: runtimes[s['default-runtime']]!.path,
+    runtimes,
+    conmon: '/usr/bin/conmon',
+    storageDriver: driver === '' ? undefined : driver === 'vfs' ? 'vfs' : 'overlayfs',
+    debug: s.debug || s['log-level'] === 'debug',
+    network: { bridge: s.bridge, bip: s.bip, pools: s['default-address-pools'] },
+    registry: {
+      insecure: s['insecure-registries'],
+      mirrors: s['registry-mirrors'],
+      certsDir: s['registry-certs-dir'],
+      timeoutMs: s['registry-timeout'] * 1000,
+      chunkSize: s['registry-chunk-size'],
+    },
+  };
+}
+
+/** Flags override daemon.json, which overrides the defaults (Docker's precedence). */
+export async function loadConfig(flags: Flags): Promise<DaemonConfig> {
+  const { settings, configFile } = await readSettings(flags);
+  return toDaemonConfig(settings, configFile);
+}
+
+/** The reloadable keys whose value differs between two settings. */
+export function reloadableChanges(before: Settings, after: Settings): OptionKey[] {
+  return KEYS.filter((key) => opt(key).reloadable && JSON.stringify(before[key]) !== JSON.stringify(after[key]));
+}
+
+/** Keys that changed but need a restart (SIGHUP leaves them as they are). */
+export function fixedChanges(before: Settings, after: Settings): OptionKey[] {
+  return KEYS.filter((key) => !opt(key).reloadable && JSON.stringify(before[key]) !== JSON.stringify(after[key]));
 }

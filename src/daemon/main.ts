@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readFile, writeFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createApiServer } from '../api/server.js';
 import { Router } from '../api/router.js';
@@ -12,7 +12,8 @@ import { buildRoutes } from '../api/routes/build.js';
 import { BuildCache } from '../builder/cache.js';
 import { diskUsageRoutes } from '../api/routes/disk-usage.js';
 import { volumeRoutes } from '../api/routes/volumes.js';
-import { systemRoutes } from '../api/routes/system.js';
+import { systemRoutes, type DaemonView } from '../api/routes/system.js';
+import { SERVER_VERSION } from '../api/types/version.js';
 import { LocalContentStore } from '../drivers/content-local/store.js';
 import { LocalImageStore } from '../drivers/images-local/store.js';
 import { ConmonRuntime } from '../drivers/runtime-conmon/conmon.js';
@@ -23,7 +24,7 @@ import type { Snapshotter } from '../core/snapshots.js';
 import { mkdirp, writeFileAtomic } from '../lib/atomic-file.js';
 import { KeyedLock } from '../lib/keyed-lock.js';
 import { EventBus } from '../services/events.js';
-import type { ContainerDeps } from '../services/containers/deps.js';
+import type { ContainerDefaults, ContainerDeps } from '../services/containers/deps.js';
 import { handleExit, reconcile } from '../services/containers/lifecycle.js';
 import { finishRemoval } from '../services/containers/remove.js';
 import { ContainerStore } from '../services/containers/store.js';
@@ -32,12 +33,15 @@ import { startPolicyContainers, watchRestartPolicies } from '../services/contain
 import { watchHealthchecks } from '../services/containers/health.js';
 import { ExitWaiters } from '../services/containers/wait.js';
 import { DistributionClient } from '../registry/client.js';
-import { loadConfig, USAGE, type DaemonConfig } from './config.js';
+import { loadConfig, parseFlags, usage, type DaemonConfig, type Flags } from './config.js';
+import { claimPidFile } from './pidfile.js';
+import { reloadConfig } from './reload.js';
+import { LOG_DRIVERS } from './config-options.js';
 import { openNetworks } from './networks.js';
 import { reconcileSandboxes } from '../services/networks/sandbox.js';
 import { networkRoutes } from '../api/routes/networks.js';
 import { cgroupVersion, hostInfo } from './host.js';
-import { listen } from './listen.js';
+import { checkListenAddresses, listenAll } from './listen.js';
 import { createDaemonMetrics, planObservability, startObservability } from './observability.js';
 
 function log(msg: string): void {
@@ -61,17 +65,47 @@ async function daemonId(dataRoot: string): Promise<string> {
   return id;
 }
 
+/** What `info` reports of the configuration, read live (SIGHUP changes some of it). */
+function daemonView(cfg: DaemonConfig, cgroup: '1' | '2'): DaemonView {
+  const s = cfg.settings;
+  return {
+    get debug() {
+      return cfg.debug;
+    },
+    get labels() {
+      return s.labels;
+    },
+    loggingDriver: s['log-driver'],
+    logDrivers: LOG_DRIVERS.filter((d) => d !== 'none'),
+    runtimes: cfg.runtimes,
+    defaultRuntime: s['default-runtime'],
+    registry: cfg.registry,
+    securityOptions: cgroup === '2' ? ['name=cgroupns'] : [],
+    get warnings() {
+      return s['live-restore'] ? [] : ['WARNING: live-restore cannot be turned off: containers run under conmon and always outlive berthd'];
+    },
+    conmon: cfg.conmon,
+  };
+}
+
 /** The composition root: opens the stores and drivers, reconciles containers, serves the API. */
-async function main(): Promise<void> {
-  const cfg = await loadConfig(process.argv.slice(2));
-  if (cfg === 'help') {
-    process.stdout.write(USAGE);
-    return;
-  }
+async function serve(cfg: DaemonConfig, flags: Flags): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('berthd needs to run as root');
   const observability = planObservability(cfg);
+  checkListenAddresses(cfg.hosts);
+  // A SIGHUP during start-up must not end the daemon (Node's default): it reloads once serving.
+  let onHangup = (): void => log('SIGHUP during start-up: ignored');
+  process.on('SIGHUP', () => onHangup());
   await mkdirp(cfg.dataRoot, 0o711);
   await mkdirp(cfg.execRoot, 0o700);
+  // Single instance: before anything touches state another daemon might own.
+  const releases = [await claimPidFile(cfg.pidFile)];
+  try {
+    releases.push(await claimPidFile(join(cfg.dataRoot, 'berthd.pid')));
+  } catch (err) {
+    await releases[0]!();
+    throw err;
+  }
 
   const content = await LocalContentStore.open(join(cfg.dataRoot, 'content'));
   const images = await LocalImageStore.open(content, join(cfg.dataRoot, 'content'));
@@ -81,8 +115,15 @@ async function main(): Promise<void> {
   const events = new EventBus();
   const volumes = { driver: await LocalVolumeDriver.open(join(cfg.dataRoot, 'volumes')), containers: store, events };
   const metrics = await createDaemonMetrics(observability, { containers: () => store.all(), images: () => images.list().length, volumes: () => volumes.driver.list().length });
+  const s = cfg.settings;
+  const defaults: ContainerDefaults = {
+    ulimits: s['default-ulimits'],
+    dns: { servers: s.dns, search: s['dns-search'], options: s['dns-opts'] },
+    logConfig: { Type: s['log-driver'], Config: s['log-opts'] },
+    runtimes: { names: Object.keys(cfg.runtimes), default: s['default-runtime'] },
+  };
   const deps: ContainerDeps = {
-    store, images, snapshotter, runtime, locks: new KeyedLock(), waiters: new ExitWaiters(), restarting: new Set(), events, volumes, host: await hostInfo(),
+    store, images, snapshotter, runtime, locks: new KeyedLock(), waiters: new ExitWaiters(), restarting: new Set(), events, volumes, host: await hostInfo(), defaults,
     onStarted: metrics?.observeContainerStart,
   };
 
@@ -94,8 +135,28 @@ async function main(): Promise<void> {
   runtime.watchExits((id) => void handleExit(deps, id, autoRemove).catch((err: Error) => log(`exit of ${id}: ${err.stack ?? err.message}`)));
   void startPolicyContainers(deps, log);
 
+  const id = await daemonId(cfg.dataRoot);
   const router = new Router();
-  systemRoutes(router, { containers: store, images, driver: snapshotter.name, dataRoot: cfg.dataRoot, runtimePath: cfg.runtime, daemonId: await daemonId(cfg.dataRoot), cgroupVersion: await cgroupVersion() });
+  const imageDeps = {
+    content,
+    images,
+    snapshotter,
+    containers: store,
+    runtime,
+    events,
+    scratch: join(cfg.dataRoot, 'tmp'),
+    registry: new DistributionClient(cfg.registry),
+    limits: {
+      get downloads() {
+        return s['max-concurrent-downloads'];
+      },
+      get uploads() {
+        return s['max-concurrent-uploads'];
+      },
+    },
+  };
+  const cgroup = await cgroupVersion();
+  systemRoutes(router, { containers: store, images, events, driver: snapshotter.name, dataRoot: cfg.dataRoot, daemonId: id, cgroupVersion: cgroup, daemon: daemonView(cfg, cgroup) });
   containerRoutes(router, deps);
   volumeRoutes(router, volumes);
   networkRoutes(router, deps.networks);
@@ -105,28 +166,53 @@ async function main(): Promise<void> {
   watchHealthchecks({ ...deps, execs }, log);
   containerProcessRoutes(router, deps);
   eventRoutes(router, events);
-  const imageDeps = { content, images, snapshotter, containers: store, runtime, events, scratch: join(cfg.dataRoot, 'tmp'), registry: new DistributionClient(cfg.registry) };
   imageRoutes(router, imageDeps);
   buildRoutes(router, { images: imageDeps, containers: deps, cache: await BuildCache.open(join(cfg.dataRoot, 'builder')), scratch: imageDeps.scratch });
-  diskUsageRoutes(router, imageDeps);
+  diskUsageRoutes(router, imageDeps, volumes);
 
-  const server = createApiServer(router, { log, debug: cfg.debug, observe: metrics?.observeRequest });
-  const paths: string[] = [];
-  for (const host of cfg.hosts) paths.push(await listen(server, host));
-  const pidFile = join(cfg.execRoot, 'berthd.pid');
-  await writeFile(pidFile, `${process.pid}\n`);
-  log(`API listening on ${paths.join(', ')} (data root ${cfg.dataRoot}, storage ${snapshotter.name})`);
+  const listeners = await listenAll(cfg.hosts, () => createApiServer(router, { log, debug: () => cfg.debug, observe: metrics?.observeRequest }));
+  log(`API listening on ${listeners.map((l) => l.address).join(', ')} (data root ${cfg.dataRoot}, storage ${snapshotter.name})`);
   const side = metrics === undefined ? { servers: [], files: [] } : await startObservability(observability, cfg.execRoot, { containers: { ...deps, execs }, images: imageDeps, volumes, networks: deps.networks, events, metrics: metrics.registry, log });
 
+  onHangup = () => void reloadConfig({ cfg, flags, events, daemonId: id, log });
   // Containers keep running under conmon when the daemon stops (live restore).
+  let stopping = false;
   const shutdown = (sig: string): void => {
+    if (stopping) return;
+    stopping = true;
     log(`${sig}: shutting down; containers keep running`);
-    server.close();
-    for (const s of side.servers) s.close();
-    void Promise.all([pidFile, ...paths, ...side.files].map((p) => rm(p, { force: true }))).finally(() => process.exit(0));
+    events.close();
+    const closed = Promise.all(listeners.map((l) => new Promise<void>((r) => l.server.close(() => r()))));
+    listeners.forEach((l) => l.server.closeIdleConnections());
+    for (const extra of side.servers) extra.close();
+    // Requests in flight get `shutdown-timeout` seconds; hijacked streams (attach, exec) are not
+    // the HTTP server's to close, so the grace ends the wait whatever is still open.
+    const grace = new Promise<void>((r) => setTimeout(r, s['shutdown-timeout'] * 1000));
+    // No new clients, then the requests in flight, then the pid files: a new berthd cannot start
+    // while this one still works on the state.
+    void Promise.all(listeners.map((l) => l.cleanup()))
+      .then(() => Promise.race([closed, grace]))
+      .then(() => Promise.all([...releases.map((r) => r()), ...side.files.map((f) => rm(f, { force: true }))]))
+      .finally(() => process.exit(0));
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+async function main(): Promise<void> {
+  const flags = parseFlags(process.argv.slice(2));
+  if (flags.help) return void process.stdout.write(usage());
+  if (flags.version) return void process.stdout.write(`berthd version ${SERVER_VERSION}, build berth (${process.version})\n`);
+  if (flags.validate) {
+    try {
+      await loadConfig(flags);
+    } catch (err) {
+      process.stderr.write(`${(err as Error).message}\n`);
+      process.exit(1);
+    }
+    return void process.stdout.write('configuration OK\n');
+  }
+  await serve(await loadConfig(flags), flags);
 }
 
 main().catch((err: Error) => {

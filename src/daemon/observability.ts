@@ -20,10 +20,11 @@ export interface ObservabilityPlan {
 
 /** Checks `--ui` and `--metrics-addr` at start-up, before anything is opened: a bad address starts nothing. */
 export function planObservability(cfg: DaemonConfig): ObservabilityPlan {
+  const s = cfg.settings;
   return {
-    ui: cfg.ui === undefined ? undefined : listenAddress(cfg.ui, '--ui', cfg.uiAllowRemote),
+    ui: s.ui === '' ? undefined : listenAddress(s.ui, '--ui', s['ui-allow-remote']),
     // Docker's metrics-addr binds where it is told (a scraper is usually remote).
-    metrics: cfg.metricsAddr === undefined ? undefined : listenAddress(cfg.metricsAddr, '--metrics-addr', true),
+    metrics: s['metrics-addr'] === '' ? undefined : listenAddress(s['metrics-addr'], '--metrics-addr', true),
   };
 }
 

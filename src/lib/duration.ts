@@ -27,3 +27,15 @@ export function humanSize(bytes: number): string {
   }
   return `${Number(v.toPrecision(3))}${units[i]}`;
 }
+
+/** Go's units.BytesSize (binary, 4 significant digits): `23.54GiB`, `512KiB`. */
+export function bytesSize(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let v = bytes;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${Number(v.toPrecision(4))}${units[i]}`;
+}

@@ -50,7 +50,8 @@ export class EventBus {
   publish(type: EventType, action: string, id: string, attributes: Record<string, string> = {}): void {
     const ns = nowNanos();
     const ev: EngineEvent = {
-      ...(type === 'container' ? { status: action, id, from: attributes.image ?? '' } : {}),
+      // Docker's deprecated fields, still sent for container and image events.
+      ...(type === 'container' ? { status: action, id, from: attributes.image ?? '' } : type === 'image' ? { status: action, id } : {}),
       Type: type,
       Action: action,
       Actor: { ID: id, Attributes: attributes },
@@ -68,8 +69,35 @@ export class EventBus {
     return this.ring.filter((e) => BigInt(e.timeNano) >= sinceNs && (untilNs === undefined || BigInt(e.timeNano) <= untilNs));
   }
 
-  subscribe(fn: (ev: EngineEvent) => void): () => void {
+  /** `client`: an API client's stream, counted in `info`'s NEventsListener. */
+  subscribe(fn: (ev: EngineEvent) => void, opts: { client?: boolean } = {}): () => void {
     this.emitter.on('event', fn);
-    return () => this.emitter.off('event', fn);
+    if (opts.client) this.clients++;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.emitter.off('event', fn);
+      if (opts.client) this.clients--;
+    };
+  }
+
+  private clients = 0;
+  private shutDown = false;
+
+  get clientCount(): number {
+    return this.clients;
+  }
+
+  /** Resolves when the daemon shuts down: event streams end then, as dockerd ends them. */
+  readonly closed: Promise<void> = new Promise((r) => this.emitter.once('close', r));
+
+  get isClosed(): boolean {
+    return this.shutDown;
+  }
+
+  close(): void {
+    this.shutDown = true;
+    this.emitter.emit('close');
   }
 }

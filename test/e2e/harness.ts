@@ -28,15 +28,27 @@ export interface DaemonOptions {
   args?: string[];
   /** Skip importing busybox:latest. */
   noBusybox?: boolean;
+  /**
+   * daemon.json content (an object, or raw text) written to `<dir>/daemon.json`. Every daemon gets
+   * `--config-file <dir>/daemon.json` (`{}` by default), so the host's /etc/berth/daemon.json never
+   * leaks into a test; unless `args` names its own `--config-file`.
+   */
+  config?: Record<string, unknown> | string;
+  /** Start under `systemd-socket-activate`: the socket is passed as fd 3 and berthd gets `-H fd://`. */
+  socketActivation?: boolean;
 }
 
 export interface Daemon {
   dir: string;
+  /** The daemon.json berthd reads (`--config-file`); rewrite it and send SIGHUP to reload. */
+  configFile: string;
   socket: string;
   dataRoot: string;
   execRoot: string;
   /** The current berthd's pid (changes on restart). */
   readonly pid: number;
+  /** How the last berthd process ended (undefined while it runs). */
+  readonly exitStatus: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   docker(args: string[], opts?: RunOptions): Promise<RunResult>;
   berth(args: string[], opts?: RunOptions): Promise<RunResult>;
   api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse>;
@@ -87,6 +99,10 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   const execRoot = join(dir, 'run');
   const dockerConfig = join(dir, 'docker-config');
   const logPath = join(dir, 'berthd.log');
+  const configFile = join(dir, 'daemon.json');
+  const cfg = opts.config ?? {};
+  await writeFile(configFile, typeof cfg === 'string' ? cfg : `${JSON.stringify(cfg, null, 2)}\n`);
+  const configArgs = (opts.args ?? []).includes('--config-file') ? [] : ['--config-file', configFile];
   await mkdir(dockerConfig);
   await writeFile(join(dockerConfig, 'config.json'), '{}\n');
   const netArgs = daemonNetworkArgs(pickDaemonNetwork(dir));
@@ -99,6 +115,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
 
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
+  let exitStatus: Daemon['exitStatus'];
   let stopping: Promise<void> | undefined;
 
   const log = (): string => {
@@ -112,7 +129,12 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   const spawnDaemon = async (): Promise<void> => {
     const fd = openSync(logPath, 'a');
     try {
-      child = spawn(process.execPath, [BERTHD, '-H', `unix://${socket}`, '--data-root', dataRoot, '--exec-root', execRoot, ...netArgs, ...(opts.args ?? [])], {
+      const daemonArgs = ['--data-root', dataRoot, '--exec-root', execRoot, ...configArgs, ...netArgs, ...(opts.args ?? [])];
+      const [cmd, ...argv] = opts.socketActivation
+        ? ['systemd-socket-activate', '-l', socket, process.execPath, BERTHD, '-H', 'fd://', ...daemonArgs]
+        : [process.execPath, BERTHD, '-H', `unix://${socket}`, ...daemonArgs];
+      exitStatus = undefined;
+      child = spawn(cmd!, argv, {
         cwd: ROOT,
         detached: true, // its own process group: kill9() hits berthd (and its helpers), never conmon
         stdio: ['ignore', fd, fd],
@@ -122,7 +144,12 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
       closeSync(fd);
     }
     const c = child;
-    exited = new Promise((r) => c.once('exit', () => r()));
+    exited = new Promise((r) =>
+      c.once('exit', (code, signal) => {
+        exitStatus = { code, signal };
+        r();
+      }),
+    );
     for (const end = Date.now() + 15_000; ; await sleep(25)) {
       if (c.exitCode !== null || c.signalCode !== null) throw new Error(`berthd exited during start-up:\n${log()}`);
       const ok = await apiRequest(socket, 'GET', '/_ping').then((r) => r.status === 200, () => false);
@@ -144,11 +171,15 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
 
   const daemon: Daemon = {
     dir,
+    configFile,
     socket,
     dataRoot,
     execRoot,
     get pid() {
       return child?.pid ?? 0;
+    },
+    get exitStatus() {
+      return exitStatus;
     },
     docker: (args, o) => runProgram('docker', args, dockerEnv, o),
     berth: (args, o) => runProgram(process.execPath, [BERTH, ...args], berthEnv, o),

@@ -101,6 +101,7 @@ describe('interactive: exec, stdin, TTY', () => {
   });
 
   it('run -dit, attach, detach keys, resize', async () => {
+    const since = (Date.now() / 1000).toFixed(3);
     const run = await d.berth(['run', '-dit', '--name', 'tty1', 'busybox', 'sh']);
     assert.equal(run.code, 0, run.stderr);
     // Ctrl-P Ctrl-Q detaches: the CLI ends with 0 and the shell keeps running.
@@ -117,6 +118,12 @@ describe('interactive: exec, stdin, TTY', () => {
     const size = await d.berth(['exec', 'tty1', 'sh', '-c', 'stty size < /proc/1/fd/0']);
     assert.equal(size.stdout, '33 111\n', size.stderr);
     assert.equal((await d.api('POST', '/v1.41/containers/idle-none/resize?h=1&w=1')).status, 404);
+    // Each of those is an event, as dockerd sends them: attach, detach, resize with the size.
+    const until = (Date.now() / 1000 + 0.001).toFixed(3);
+    const ev = await d.docker(['events', '--since', since, '--until', until, '--filter', 'container=tty1', '--format', '{{.Action}}{{with .Actor.Attributes.height}} {{.}}x{{$.Actor.Attributes.width}}{{end}}']);
+    const actions = ev.stdout.trim().split('\n');
+    for (const a of ['create', 'start', 'attach', 'detach', 'resize 33x111']) assert.ok(actions.includes(a), `${a} in ${ev.stdout}`);
+    assert.ok(actions.indexOf('attach') < actions.indexOf('detach'), ev.stdout);
   });
 
   it('start -ai sends stdin to a created container', async () => {

@@ -1,6 +1,7 @@
 import type { Duplex, Writable } from 'node:stream';
 import type { ContainerDeps } from '../../services/containers/deps.js';
 import { connectStdin } from '../../services/containers/stdin.js';
+import { publishContainerEvent } from '../../services/containers/events.js';
 import { queryBool, type RequestContext } from '../http.js';
 import { pipeOutput } from '../container-output.js';
 import { pumpInput } from '../stdio-pump.js';
@@ -26,10 +27,13 @@ export async function handleAttach(deps: ContainerDeps, ctx: RequestContext): Pr
     ctx.res!.flushHeaders();
     out = ctx.res!;
   }
+  publishContainerEvent(deps.events, rec, 'attach');
   const detached = new AbortController();
   if (ctx.hijack && queryBool(q, 'stdin') && rec.Config.OpenStdin === true) {
     void attachStdin(deps, rec.Id, out as Duplex, q.get('detachKeys') ?? undefined, done).then((how) => {
-      if (how === 'detached') detached.abort();
+      if (how !== 'detached') return;
+      detached.abort();
+      publishContainerEvent(deps.events, rec, 'detach');
     });
   }
   const until = Promise.race([done, new Promise<void>((r) => detached.signal.addEventListener('abort', () => r()))]);

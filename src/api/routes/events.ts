@@ -27,7 +27,7 @@ export function eventRoutes(router: Router, bus: EventBus): void {
     const unsubscribe = bus.subscribe((ev) => {
       live.push(ev);
       if (!replaying) wake?.();
-    });
+    }, { client: true });
     try {
       let lastSent = -1;
       if (since !== undefined) {
@@ -49,8 +49,8 @@ export function eventRoutes(router: Router, bus: EventBus): void {
             if (!(await send(ev))) return;
           }
           const woke = new Promise<void>((r) => (wake = r));
-          await Promise.race([woke, closed]);
-          if (res.destroyed || res.writableEnded) return;
+          await Promise.race([woke, closed, bus.closed]);
+          if (res.destroyed || res.writableEnded || bus.isClosed) return;
         }
       } finally {
         if (deadline) clearTimeout(deadline);

@@ -1,24 +1,66 @@
 import { cpus, hostname, release, totalmem } from 'node:os';
-import { readFile } from 'node:fs/promises';
 import type { ContainerStore } from '../../services/containers/store.js';
 import type { ImageStore } from '../../core/images.js';
+import type { EventBus } from '../../services/events.js';
+import { backingFilesystem, binaryVersion, openFds, operatingSystem, swapLimitSupported, sysctlOn } from '../../services/system/facts.js';
 import type { Router } from '../router.js';
 import { API_VERSION, MIN_API_VERSION, SERVER_VERSION } from '../types/version.js';
 import type { InfoResponse, VersionResponse } from '../types/system.js';
 
+/** The daemon's configuration as `info` shows it; read at each request (SIGHUP changes some). */
+export interface DaemonView {
+  readonly debug: boolean;
+  readonly labels: string[];
+  readonly loggingDriver: string;
+  readonly logDrivers: string[];
+  readonly runtimes: Record<string, { path: string; runtimeArgs?: string[] }>;
+  readonly defaultRuntime: string;
+  readonly registry: { insecure: string[]; mirrors: string[] };
+  readonly securityOptions: string[];
+  readonly warnings: string[];
+  readonly conmon: string;
+}
+
 export interface SystemDeps {
   containers: ContainerStore;
   images: ImageStore;
+  events: EventBus;
   driver: string;
   dataRoot: string;
-  runtimePath: string;
   daemonId: string;
   cgroupVersion: '1' | '2';
+  daemon: DaemonView;
 }
 
-async function osName(): Promise<string> {
-  const text = await readFile('/etc/os-release', 'utf8').catch(() => '');
-  return /^PRETTY_NAME="?([^"\n]*)"?/m.exec(text)?.[1] ?? 'Linux';
+const ARCH: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64' };
+const GOARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64' };
+const goArch = (): string => GOARCH[process.arch] ?? process.arch;
+/** Node's version where Docker puts Go's (`GoVersion`). */
+const NODE_VERSION = `node ${process.version}`;
+
+const isCidr = (s: string): boolean => /^[\d.]+\/\d+$/.test(s) || /^[0-9a-f:]+\/\d+$/i.test(s);
+
+/** RegistryConfig as dockerd reports it: CIDRs apart from names; loopback is always insecure. */
+function registryConfig(r: DaemonView['registry']): InfoResponse['RegistryConfig'] {
+  const indexes: InfoResponse['RegistryConfig']['IndexConfigs'] = { 'docker.io': { Name: 'docker.io', Mirrors: r.mirrors, Secure: true, Official: true } };
+  for (const name of r.insecure.filter((s) => !isCidr(s))) indexes[name] = { Name: name, Mirrors: [], Secure: false, Official: false };
+  return {
+    AllowNondistributableArtifactsCIDRs: [],
+    AllowNondistributableArtifactsHostnames: [],
+    InsecureRegistryCIDRs: [...new Set(['127.0.0.0/8', ...r.insecure.filter(isCidr)])],
+    IndexConfigs: indexes,
+    Mirrors: r.mirrors,
+  };
+}
+
+async function driverStatus(driver: string, dataRoot: string): Promise<Array<[string, string]>> {
+  if (driver !== 'overlayfs' && driver !== 'overlay2') return [];
+  return [
+    ['Backing Filesystem', await backingFilesystem(dataRoot).catch(() => '<unknown>')],
+    ['Supports d_type', 'true'],
+    ['Native Overlay Diff', 'true'],
+    ['userxattr', 'false'],
+  ];
 }
 
 export function systemRoutes(router: Router, deps: SystemDeps): void {
@@ -32,18 +74,22 @@ export function systemRoutes(router: Router, deps: SystemDeps): void {
 
   router.add('GET', '/version', async (): Promise<VersionResponse> => {
     const kernel = release();
+    const runc = await binaryVersion(deps.daemon.runtimes[deps.daemon.defaultRuntime]?.path ?? 'runc');
+    const conmon = await binaryVersion(deps.daemon.conmon);
     return {
       Platform: { Name: 'berth' },
       Components: [
-        { Name: 'Engine', Version: SERVER_VERSION, Details: { ApiVersion: API_VERSION, MinAPIVersion: MIN_API_VERSION, Os: 'linux', Arch: 'amd64', KernelVersion: kernel, GoVersion: process.version, GitCommit: 'berth', BuildTime: '', Experimental: 'false' } },
+        { Name: 'Engine', Version: SERVER_VERSION, Details: { ApiVersion: API_VERSION, Arch: goArch(), BuildTime: '', Experimental: 'false', GitCommit: 'berth', GoVersion: NODE_VERSION, KernelVersion: kernel, MinAPIVersion: MIN_API_VERSION, Os: 'linux' } },
+        { Name: 'runc', Version: runc.version, Details: { GitCommit: runc.commit } },
+        { Name: 'conmon', Version: conmon.version, Details: { GitCommit: conmon.commit } },
       ],
       Version: SERVER_VERSION,
       ApiVersion: API_VERSION,
       MinAPIVersion: MIN_API_VERSION,
       GitCommit: 'berth',
-      GoVersion: process.version,
+      GoVersion: NODE_VERSION,
       Os: 'linux',
-      Arch: process.arch === 'x64' ? 'amd64' : process.arch,
+      Arch: goArch(),
       KernelVersion: kernel,
       BuildTime: '',
     };
@@ -52,6 +98,22 @@ export function systemRoutes(router: Router, deps: SystemDeps): void {
   router.add('GET', '/info', async (): Promise<InfoResponse> => {
     const all = deps.containers.all();
     const count = (s: string[]): number => all.filter((c) => s.includes(c.State.Status)).length;
+    const d = deps.daemon;
+    const [os, status, runc, swap, forwarding, nfIptables, nfIp6tables, nfd] = await Promise.all([
+      operatingSystem(),
+      driverStatus(deps.driver, deps.dataRoot),
+      binaryVersion(d.runtimes[d.defaultRuntime]?.path ?? 'runc'),
+      swapLimitSupported(deps.cgroupVersion),
+      sysctlOn('net.ipv4.ip_forward'),
+      sysctlOn('net.bridge.bridge-nf-call-iptables'),
+      sysctlOn('net.bridge.bridge-nf-call-ip6tables'),
+      openFds(),
+    ]);
+    const warnings = [...d.warnings];
+    if (!swap) warnings.push('WARNING: No swap limit support');
+    if (forwarding === false) warnings.push('WARNING: IPv4 forwarding is disabled');
+    if (nfIptables === false) warnings.push('WARNING: bridge-nf-call-iptables is disabled');
+    if (nfIp6tables === false) warnings.push('WARNING: bridge-nf-call-ip6tables is disabled');
     return {
       ID: deps.daemonId,
       Containers: all.length,
@@ -60,49 +122,57 @@ export function systemRoutes(router: Router, deps: SystemDeps): void {
       ContainersStopped: all.length - count(['running', 'paused']),
       Images: deps.images.list().length,
       Driver: deps.driver,
-      DriverStatus: [['Backing Filesystem', 'extfs']],
-      Plugins: { Volume: ['local'], Network: ['host', 'null'], Authorization: null, Log: ['k8s-file'] },
+      DriverStatus: status,
+      Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'null'], Authorization: null, Log: d.logDrivers },
       MemoryLimit: true,
-      SwapLimit: true,
+      SwapLimit: swap,
+      KernelMemoryTCP: false,
       CpuCfsPeriod: true,
       CpuCfsQuota: true,
       CPUShares: true,
       CPUSet: true,
       PidsLimit: true,
-      IPv4Forwarding: true,
-      Debug: false,
-      NFd: 0,
+      OomKillDisable: deps.cgroupVersion === '1',
+      IPv4Forwarding: forwarding !== false,
+      BridgeNfIptables: nfIptables === true,
+      BridgeNfIp6tables: nfIp6tables === true,
+      Debug: d.debug,
+      NFd: nfd,
       NGoroutines: 0,
       SystemTime: new Date().toISOString(),
-      LoggingDriver: 'k8s-file',
+      LoggingDriver: d.loggingDriver,
       CgroupDriver: 'cgroupfs',
       CgroupVersion: deps.cgroupVersion,
-      NEventsListener: 0,
+      NEventsListener: deps.events.clientCount,
       KernelVersion: release(),
-      OperatingSystem: await osName(),
-      OSVersion: '',
+      OperatingSystem: os,
+      OSVersion: /\b(\d+(\.\d+)*)\b/.exec(os)?.[1] ?? '',
       OSType: 'linux',
-      Architecture: process.arch === 'x64' ? 'x86_64' : process.arch,
+      Architecture: ARCH[process.arch] ?? process.arch,
+      IndexServerAddress: 'https://index.docker.io/v1/',
+      RegistryConfig: registryConfig(d.registry),
       NCPU: cpus().length,
       MemTotal: totalmem(),
-      IndexServerAddress: 'https://index.docker.io/v1/',
-      RegistryConfig: { IndexConfigs: {}, InsecureRegistryCIDRs: ['127.0.0.0/8'], Mirrors: [] },
+      GenericResources: null,
       DockerRootDir: deps.dataRoot,
-      HttpProxy: '',
-      HttpsProxy: '',
-      NoProxy: '',
+      HttpProxy: process.env.HTTP_PROXY ?? process.env.http_proxy ?? '',
+      HttpsProxy: process.env.HTTPS_PROXY ?? process.env.https_proxy ?? '',
+      NoProxy: process.env.NO_PROXY ?? process.env.no_proxy ?? '',
       Name: hostname(),
-      Labels: [],
+      Labels: d.labels,
       ExperimentalBuild: false,
       ServerVersion: SERVER_VERSION,
-      Runtimes: { runc: { path: deps.runtimePath } },
-      DefaultRuntime: 'runc',
+      Runtimes: Object.fromEntries(Object.entries(d.runtimes).map(([name, r]) => [name, { path: r.path, ...(r.runtimeArgs ? { runtimeArgs: r.runtimeArgs } : {}) }])),
+      DefaultRuntime: d.defaultRuntime,
       Swarm: { LocalNodeState: 'inactive', NodeID: '', NodeAddr: '', ControlAvailable: false, Error: '', RemoteManagers: null },
       LiveRestoreEnabled: true,
       Isolation: '',
       InitBinary: '',
-      SecurityOptions: ['name=cgroupns'].slice(deps.cgroupVersion === '2' ? 0 : 1),
-      Warnings: null,
+      ContainerdCommit: { ID: '', Expected: '' },
+      RuncCommit: { ID: runc.commit || runc.version, Expected: runc.commit || runc.version },
+      InitCommit: { ID: '', Expected: '' },
+      SecurityOptions: d.securityOptions,
+      Warnings: warnings.length ? warnings : null,
     };
   });
 }

@@ -1,13 +1,32 @@
 import type { ContainerSummary } from './containers.js';
 import type { ImageSummary } from './images.js';
+import type { Volume } from '../../core/volumes.js';
+
+/** A volume in `GET /system/df`: its usage (-1 when unknown, as Docker reports it). */
+export type VolumeUsage = Volume & { UsageData: { Size: number; RefCount: number } };
+
+/** A build cache record in `GET /system/df` (the classic builder keeps none: its cache is images). */
+export interface BuildCacheRecord {
+  ID: string;
+  Parent: string;
+  Type: string;
+  Description: string;
+  InUse: boolean;
+  Shared: boolean;
+  Size: number;
+  CreatedAt: string;
+  LastUsedAt: string | null;
+  UsageCount: number;
+}
 
 /** `GET /system/df`. */
 export interface DiskUsageResponse {
   LayersSize: number;
   Images: ImageSummary[];
   Containers: ContainerSummary[];
-  Volumes: unknown[];
-  BuildCache: unknown[];
+  Volumes: VolumeUsage[];
+  BuildCache: BuildCacheRecord[];
+  BuilderSize: number;
 }
 
 /** `POST /containers/prune`. */

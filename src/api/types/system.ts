@@ -1,5 +1,6 @@
 export interface VersionResponse {
   Platform: { Name: string };
+  /** Engine, runc, conmon: the pieces that run containers (Docker lists containerd, runc, docker-init). */
   Components: Array<{ Name: string; Version: string; Details?: Record<string, string> }>;
   Version: string;
   ApiVersion: string;
@@ -29,7 +30,11 @@ export interface InfoResponse {
   CPUShares: boolean;
   CPUSet: boolean;
   PidsLimit: boolean;
+  KernelMemoryTCP: boolean;
+  OomKillDisable: boolean;
   IPv4Forwarding: boolean;
+  BridgeNfIptables: boolean;
+  BridgeNfIp6tables: boolean;
   Debug: boolean;
   NFd: number;
   NGoroutines: number;
@@ -46,7 +51,14 @@ export interface InfoResponse {
   NCPU: number;
   MemTotal: number;
   IndexServerAddress: string;
-  RegistryConfig: unknown;
+  RegistryConfig: {
+    AllowNondistributableArtifactsCIDRs: string[];
+    AllowNondistributableArtifactsHostnames: string[];
+    InsecureRegistryCIDRs: string[];
+    IndexConfigs: Record<string, { Name: string; Mirrors: string[]; Secure: boolean; Official: boolean }>;
+    Mirrors: string[];
+  };
+  GenericResources: null;
   DockerRootDir: string;
   HttpProxy: string;
   HttpsProxy: string;
@@ -61,6 +73,9 @@ export interface InfoResponse {
   LiveRestoreEnabled: boolean;
   Isolation: string;
   InitBinary: string;
+  ContainerdCommit: { ID: string; Expected: string };
+  RuncCommit: { ID: string; Expected: string };
+  InitCommit: { ID: string; Expected: string };
   SecurityOptions: string[];
   Warnings: string[] | null;
 }

@@ -9,6 +9,8 @@ export const DF_DEFAULT = 'table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Siz
 
 export const DF_HEADERS: Record<string, string> = { Type: 'TYPE', TotalCount: 'TOTAL', Active: 'ACTIVE', Size: 'SIZE', Reclaimable: 'RECLAIMABLE' };
 
+const volumeSize = (v: DiskUsageResponse['Volumes'][number]): number => Math.max(v.UsageData.Size, 0);
+
 const live = (state: string): boolean => ['running', 'paused', 'restarting'].includes(state);
 
 /** `docker system df` rows, with the docker CLI's sums and percentages. */
@@ -24,11 +26,13 @@ export function diskUsageRows(df: DiskUsageResponse): Array<Record<string, unkno
   const usedImages = df.Images.filter((i) => i.Containers > 0);
   const usedBytes = usedImages.reduce((n, i) => n + (i.Size - Math.max(i.SharedSize, 0)), 0);
   const cSize = df.Containers.reduce((n, c) => n + (c.SizeRw ?? 0), 0);
+  const usedVolumes = df.Volumes.filter((v) => v.UsageData.RefCount > 0);
+  const vSize = df.Volumes.reduce((n, v) => n + volumeSize(v), 0);
   const cFree = df.Containers.filter((c) => !live(c.State)).reduce((n, c) => n + (c.SizeRw ?? 0), 0);
   return [
     row('Images', df.Images.length, usedImages.length, df.LayersSize, df.LayersSize - usedBytes, true),
     row('Containers', df.Containers.length, df.Containers.filter((c) => live(c.State)).length, cSize, cFree, true),
-    row('Local Volumes', df.Volumes.length, 0, 0, 0, true),
+    row('Local Volumes', df.Volumes.length, usedVolumes.length, vSize, vSize - usedVolumes.reduce((n, v) => n + volumeSize(v), 0), true),
     row('Build Cache', df.BuildCache.length, 0, 0, 0, false),
   ];
 }
@@ -43,10 +47,11 @@ export function diskUsageVerbose(df: DiskUsageResponse): string {
   const images = df.Images.flatMap((i) => imageContexts(i, { trunc: true }));
   // docker shows only the writable layer's size here, never "(virtual …)".
   const containers = df.Containers.map((c) => ({ ...containerContext(c, true), Size: humanSize(c.SizeRw ?? 0) }));
+  const volumes = df.Volumes.map((v) => ({ Name: v.Name, Links: String(v.UsageData.RefCount), Size: v.UsageData.Size < 0 ? 'N/A' : humanSize(v.UsageData.Size) }));
   return [
     `Images space usage:\n\n${renderRows(DF_IMAGES, images, IMAGES_HEADERS)}`,
     `Containers space usage:\n\n${renderRows(DF_CONTAINERS, containers, PS_HEADERS)}`,
-    `Local Volumes space usage:\n\n${renderRows(DF_VOLUMES, [], { Name: 'VOLUME NAME', Links: 'LINKS', Size: 'SIZE' })}`,
+    `Local Volumes space usage:\n\n${renderRows(DF_VOLUMES, volumes, { Name: 'VOLUME NAME', Links: 'LINKS', Size: 'SIZE' })}`,
     `Build cache usage: 0B\n\n${renderRows(DF_CACHE, [], { ID: 'CACHE ID', CacheType: 'CACHE TYPE', Size: 'SIZE', CreatedSince: 'CREATED', LastUsedSince: 'LAST USED', UsageCount: 'USAGE', Shared: 'SHARED' })}`,
   ].join('\n');
 }

@@ -1,3 +1,4 @@
+import { publishContainerEvent } from './events.js';
 import { constants, type Stats } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -113,6 +114,7 @@ export function copyFromContainer(deps: ContainerDeps, ref: string, path: string
         throw err;
       });
       await Promise.all([pipeline(w.stream, sink), filled]);
+      publishContainerEvent(deps.events, rec, 'archive-path');
     } finally {
       await sp.close();
     }
@@ -141,6 +143,7 @@ export function copyToContainer(deps: ContainerDeps, ref: string, path: string, 
           noOverwriteDirNonDir: opts.noOverwriteDirNonDir,
           pinnedDest: true,
         });
+        publishContainerEvent(deps.events, rec, 'extract-to-dir');
       } finally {
         if (dir !== sp.dir) await dir.close();
       }

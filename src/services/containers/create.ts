@@ -34,6 +34,7 @@ export async function createContainer(deps: ContainerDeps, req: CreateRequest): 
   if (!hostConfig.NetworkMode || hostConfig.NetworkMode === 'default') hostConfig.NetworkMode = 'bridge';
   if (!deps.networks && !NETWORK_MODES.has(hostConfig.NetworkMode)) throw notFound(`network ${hostConfig.NetworkMode} not found`);
   const networkSettings = deps.networks ? resolveEndpoints(deps.networks, hostConfig, req.endpoints) : undefined;
+  if (deps.defaults) hostConfig.Runtime = checkRuntime(hostConfig.Runtime, deps.defaults.runtimes);
   if (hostConfig.NetworkMode === 'host' && req.config.Hostname) {
     throw invalidArgument('conflicting options: hostname and the network mode');
   }
@@ -73,7 +74,7 @@ export async function createContainer(deps: ContainerDeps, req: CreateRequest): 
   };
   try {
     await mkdir(dir, { recursive: true, mode: 0o710 });
-    await writeEtcFiles(rec, hostname);
+    await writeEtcFiles(rec, hostname, deps.defaults?.dns);
     const chain = chainIds(image.config.rootfs.diff_ids);
     await deps.snapshotter.prepare(id, chain.length ? chain[chain.length - 1]! : null);
     // The record is written last: until it exists, the directory is garbage a restart removes.
@@ -86,6 +87,17 @@ export async function createContainer(deps: ContainerDeps, req: CreateRequest): 
   }
   publishContainerEvent(deps.events, rec, 'create');
   return { Id: id, Warnings: [] };
+}
+
+/**
+ * `--runtime`: Docker's error for a name the daemon does not know. Every container runs under
+ * the daemon's default runtime (conmon is given one runtime binary), so another name is refused.
+ */
+function checkRuntime(name: string | undefined, runtimes: { names: string[]; default: string }): string {
+  const rt = name || runtimes.default;
+  if (!runtimes.names.includes(rt)) throw invalidArgument(`Unknown runtime specified ${rt}`);
+  if (rt !== runtimes.default) throw invalidArgument(`runtime ${rt}: berthd runs containers with its default runtime (${runtimes.default}) only`);
+  return rt;
 }
 
 /** The reference as Docker echoes it in "No such image" (`busybox:latest`), or as given. */

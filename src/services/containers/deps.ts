@@ -8,6 +8,18 @@ import type { VolumeDeps } from '../volumes/deps.js';
 import type { ContainerStore } from './store.js';
 import type { ExitWaiters } from './wait.js';
 
+/** The daemon's defaults for containers (daemon.json `default-ulimits`, `dns*`, `log-driver`/`log-opts`). */
+export interface ContainerDefaults {
+  /** Merged under HostConfig.Ulimits (a container's own limit of the same name wins). */
+  ulimits: Array<{ Name: string; Soft: number; Hard: number }>;
+  /** Used in resolv.conf where the container gives no --dns / --dns-search / --dns-option. */
+  dns: { servers: string[]; search: string[]; options: string[] };
+  /** The log driver and options of a container created without --log-driver. */
+  logConfig: { Type: string; Config: Record<string, string> };
+  /** daemon.json `runtimes` (names) and `default-runtime`: HostConfig.Runtime must name one. */
+  runtimes: { names: string[]; default: string };
+}
+
 /** What the container use cases need; wired once in daemon/main.ts. */
 export interface ContainerDeps {
   store: ContainerStore;
@@ -26,4 +38,5 @@ export interface ContainerDeps {
   host: { hostname: string; nofile: { soft: number; hard: number } };
   /** Told how long each successful start took (metrics); optional. */
   onStarted?: (seconds: number) => void;
+  defaults?: ContainerDefaults;
 }

@@ -34,11 +34,21 @@ export async function hostsFile(rec: ContainerRecord): Promise<string> {
   return lines.join('\n') + '\n';
 }
 
+/** The daemon's `dns`, `dns-search`, `dns-opts`: used where the container gives none. */
+export interface DnsDefaults {
+  servers: string[];
+  search: string[];
+  options: string[];
+}
+
+const NO_DNS_DEFAULTS: DnsDefaults = { servers: [], search: [], options: [] };
+
 /**
- * /etc/resolv.conf from the host's, with --dns/--dns-search/--dns-option applied. Loopback
- * resolvers cannot be reached from a private network namespace, so they are dropped there.
+ * /etc/resolv.conf from the host's, with --dns/--dns-search/--dns-option (else the daemon's
+ * defaults) applied. Loopback resolvers cannot be reached from a private network namespace, so
+ * they are dropped there.
  */
-export async function resolvConf(rec: ContainerRecord): Promise<string> {
+export async function resolvConf(rec: ContainerRecord, defaults: DnsDefaults = NO_DNS_DEFAULTS): Promise<string> {
   const hostNet = rec.HostConfig.NetworkMode === 'host';
   const host = await readHostFile('/etc/resolv.conf');
   let servers: string[] = [];
@@ -55,9 +65,10 @@ export async function resolvConf(rec: ContainerRecord): Promise<string> {
     if (servers.length === 0) servers = FALLBACK_NAMESERVERS;
   }
   const hc = rec.HostConfig;
-  if (hc.Dns?.length) servers = hc.Dns;
-  if (hc.DnsSearch?.length) search = hc.DnsSearch;
-  if (hc.DnsOptions?.length) options = hc.DnsOptions;
+  const pick = (own: string[] | null | undefined, daemon: string[], host: string[]): string[] => (own?.length ? own : daemon.length ? daemon : host);
+  servers = pick(hc.Dns, defaults.servers, servers);
+  search = pick(hc.DnsSearch, defaults.search, search);
+  options = pick(hc.DnsOptions, defaults.options, options);
   const out = [
     ...(search.length ? [`search ${search.join(' ')}`] : []),
     ...servers.map((s) => `nameserver ${s}`),
@@ -66,10 +77,10 @@ export async function resolvConf(rec: ContainerRecord): Promise<string> {
   return out.join('\n') + '\n';
 }
 
-export async function writeEtcFiles(rec: ContainerRecord, hostname: string): Promise<void> {
+export async function writeEtcFiles(rec: ContainerRecord, hostname: string, dns?: DnsDefaults): Promise<void> {
   await writeFile(rec.Paths.HostnamePath, `${hostname}\n`);
   await writeFile(rec.Paths.HostsPath, await hostsFile(rec));
-  await writeFile(rec.Paths.ResolvConfPath, await resolvConf(rec));
+  await writeFile(rec.Paths.ResolvConfPath, await resolvConf(rec, dns));
 }
 
 /**
@@ -84,7 +95,8 @@ export async function writeNetworkEtcFiles(rec: ContainerRecord, net: { ip: stri
   const hosts = (await hostsFile(rec)).replace(/^host-gateway\t/gm, `${net.gateway}\t`);
   await writeFile(rec.Paths.HostsPath, `${hosts}${net.ip}\t${names}\n`);
   if (net.nameserver !== undefined && !rec.HostConfig.Dns?.length) {
-    const conf = (await resolvConf(rec)).split('\n').filter((l) => !l.startsWith('nameserver ') && l !== '');
+    // The file written at create (search and options, the daemon's defaults included) minus its nameservers.
+    const conf = (await readHostFile(rec.Paths.ResolvConfPath)).split('\n').filter((l) => !l.startsWith('nameserver ') && l !== '');
     await writeFile(rec.Paths.ResolvConfPath, [`nameserver ${net.nameserver}`, ...conf].join('\n') + '\n');
   }
 }

@@ -1,3 +1,4 @@
+import { publishContainerEvent } from './events.js';
 import type { ContainerRecord, HealthConfig, HealthState } from '../../core/containers.js';
 import { nowRfc3339Nano } from '../../lib/time.js';
 import type { ExecDeps } from './exec/deps.js';
@@ -93,7 +94,7 @@ export function watchHealthchecks(deps: ExecDeps, log: (msg: string) => void): (
     });
     if (change === undefined) return cancel(id);
     const { prev, next } = change;
-    if (next.Status !== prev.Status) deps.events.publish('container', `health_status: ${next.Status}`, rec.Id, { name: rec.Name, image: rec.ImageRef });
+    if (next.Status !== prev.Status) publishContainerEvent(deps.events, rec, `health_status: ${next.Status}`);
     schedule(id, interval);
   };
   const unsubscribe = deps.events.subscribe((ev) => {

@@ -11,7 +11,7 @@ import { parseSignal } from './signals.js';
 import { buildSpec } from './spec/build.js';
 import { resolveUser } from './spec/user.js';
 import { prepareMounts } from './mounts/prepare.js';
-import { publishContainerEvent } from './events.js';
+import { publishAttachEvents, publishContainerEvent, publishDetachEvents } from './events.js';
 import { setupNetworking, teardownNetworking } from '../networks/sandbox.js';
 
 const isLive = (r: ContainerRecord): boolean => r.State.Status === 'running' || r.State.Status === 'paused';
@@ -37,7 +37,7 @@ export async function startContainer(deps: ContainerDeps, ref: string): Promise<
       await prepareMounts(deps.volumes.driver, rec);
       const user = await resolveUser(rec.Paths.Rootfs, rec.Config.User);
       const netnsPath = deps.networks ? await setupNetworking(deps.networks, rec) : undefined;
-      const spec = buildSpec({ record: rec, rootfs: rec.Paths.Rootfs, user, hostname: rec.Config.Hostname ?? '', hostNofile: deps.host.nofile, netnsPath });
+      const spec = buildSpec({ record: rec, rootfs: rec.Paths.Rootfs, user, hostname: rec.Config.Hostname ?? '', hostNofile: deps.host.nofile, defaultUlimits: deps.defaults?.ulimits, netnsPath });
       await writeFile(join(rec.Paths.Bundle, 'config.json'), JSON.stringify(spec));
       await deps.runtime.cleanup(rec.Id);
       const pid = await deps.runtime.create({
@@ -67,6 +67,7 @@ export async function startContainer(deps: ContainerDeps, ref: string): Promise<
     throw err;
   });
   deps.onStarted?.((performance.now() - started) / 1000);
+  publishAttachEvents(deps, rec);
   publishContainerEvent(deps.events, rec, 'start');
 }
 
@@ -104,6 +105,11 @@ export async function killContainer(deps: ContainerDeps, ref: string, signal = '
   }
   await markManuallyStopped(deps, rec);
   await deps.runtime.kill(rec.Id, sig);
+  publishKill(deps, rec, sig);
+}
+
+/** Docker's `kill` event names the signal by number. */
+function publishKill(deps: ContainerDeps, rec: ContainerRecord, sig: string): void {
   publishContainerEvent(deps.events, rec, 'kill', { signal: String(constants.signals[sig as NodeJS.Signals] ?? sig) });
 }
 
@@ -118,19 +124,20 @@ export async function stopContainer(deps: ContainerDeps, ref: string, timeout?: 
   const exited = deps.waiters.nextExit(rec.Id);
   const sig = parseSignal(signal || rec.Config.StopSignal || 'SIGTERM');
   const secs = timeout ?? rec.Config.StopTimeout ?? 10;
-  await signalIgnoringGone(deps, rec.Id, sig);
+  await signalIgnoringGone(deps, rec, sig);
   // A frozen process never sees the signal: thaw it (Docker does the same).
   if (rec.State.Status === 'paused') await deps.runtime.resume(rec.Id).catch(() => undefined);
   if (secs >= 0 && !(await within(exited, secs * 1000))) {
-    await signalIgnoringGone(deps, rec.Id, 'SIGKILL');
+    await signalIgnoringGone(deps, rec, 'SIGKILL');
   }
   await exited;
   publishContainerEvent(deps.events, rec, 'stop');
 }
 
-async function signalIgnoringGone(deps: ContainerDeps, id: string, sig: string): Promise<void> {
+async function signalIgnoringGone(deps: ContainerDeps, rec: ContainerRecord, sig: string): Promise<void> {
   try {
-    await deps.runtime.kill(id, sig);
+    await deps.runtime.kill(rec.Id, sig);
+    publishKill(deps, rec, sig);
   } catch (err) {
     // The process may have exited between our check and the signal: the exit path handles it.
     if (!/not running|does not exist|process already finished/.test(String((err as Error).message))) throw err;
@@ -173,6 +180,7 @@ export async function handleExit(deps: ContainerDeps, id: string, onAutoRemove: 
     return;
   }
   let autoRemove = false;
+  let oom = false;
   const code = await deps.locks.run(id, async () => {
     const exitCode = await deps.runtime.exitCode(id);
     if (exitCode === undefined) return undefined;
@@ -180,7 +188,7 @@ export async function handleExit(deps: ContainerDeps, id: string, onAutoRemove: 
     // next sweep finds the file again and only releases what is left.
     const fresh = isLive(rec);
     if (fresh) {
-      const oom = await access(join(rec.Paths.Bundle, 'oom')).then(() => true, () => false);
+      oom = await access(join(rec.Paths.Bundle, 'oom')).then(() => true, () => false);
       rec.State = { ...rec.State, Status: 'exited', Pid: 0, ExitCode: exitCode, FinishedAt: nowRfc3339Nano(), OOMKilled: oom };
       await deps.store.save(rec);
       autoRemove = rec.HostConfig.AutoRemove === true && !deps.restarting.has(id);
@@ -195,7 +203,9 @@ export async function handleExit(deps: ContainerDeps, id: string, onAutoRemove: 
     return fresh ? exitCode : undefined;
   });
   if (code === undefined) return;
+  if (oom) publishContainerEvent(deps.events, rec, 'oom');
   publishContainerEvent(deps.events, rec, 'die', { exitCode: String(code) });
+  publishDetachEvents(deps, rec);
   deps.waiters.notifyExit(id, code);
   if (autoRemove) await onAutoRemove(id);
 }

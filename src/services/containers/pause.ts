@@ -1,3 +1,4 @@
+import { publishContainerEvent } from './events.js';
 import { conflict } from '../../core/errdefs.js';
 import type { ContainerDeps } from './deps.js';
 
@@ -11,7 +12,7 @@ export async function pauseContainer(deps: ContainerDeps, ref: string): Promise<
     rec.State = { ...rec.State, Status: 'paused' };
     await deps.store.save(rec);
   });
-  deps.events.publish('container', 'pause', rec.Id, { name: rec.Name, image: rec.ImageRef });
+  publishContainerEvent(deps.events, rec, 'pause');
 }
 
 export async function unpauseContainer(deps: ContainerDeps, ref: string): Promise<void> {
@@ -22,5 +23,5 @@ export async function unpauseContainer(deps: ContainerDeps, ref: string): Promis
     rec.State = { ...rec.State, Status: 'running' };
     await deps.store.save(rec);
   });
-  deps.events.publish('container', 'unpause', rec.Id, { name: rec.Name, image: rec.ImageRef });
+  publishContainerEvent(deps.events, rec, 'unpause');
 }

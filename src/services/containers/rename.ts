@@ -1,3 +1,4 @@
+import { publishContainerEvent } from './events.js';
 import { invalidArgument } from '../../core/errdefs.js';
 import type { ContainerDeps } from './deps.js';
 
@@ -9,5 +10,5 @@ export async function renameContainer(deps: ContainerDeps, ref: string, newName:
   if (rec.Name === name) throw invalidArgument('Renaming a container with the same name as its current name');
   const oldName = rec.Name;
   await deps.locks.run(rec.Id, () => deps.store.rename(rec, name));
-  deps.events.publish('container', 'rename', rec.Id, { name, image: rec.ImageRef, oldName: `/${oldName}` });
+  publishContainerEvent(deps.events, rec, 'rename', { oldName: `/${oldName}` });
 }

@@ -1,3 +1,4 @@
+import { publishContainerEvent } from './events.js';
 import { conflict } from '../../core/errdefs.js';
 import type { ContainerDeps } from './deps.js';
 
@@ -7,4 +8,5 @@ export async function resizeContainer(deps: ContainerDeps, ref: string, height: 
   if (rec.State.Status !== 'running' && rec.State.Status !== 'paused') throw conflict(`Container ${rec.Id} is not running`);
   if (rec.Config.Tty !== true) return;
   await deps.runtime.resize({ id: rec.Id }, height, width);
+  publishContainerEvent(deps.events, rec, 'resize', { height: String(height), width: String(width) });
 }

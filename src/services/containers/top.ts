@@ -1,3 +1,4 @@
+import { publishContainerEvent } from './events.js';
 import { conflict, invalidArgument } from '../../core/errdefs.js';
 import { run } from '../../lib/exec.js';
 import type { ContainerDeps } from './deps.js';
@@ -19,6 +20,7 @@ export async function topContainer(deps: ContainerDeps, ref: string, psArgs = '-
   const { stdout } = await run('ps', args).catch((err: Error) => {
     throw invalidArgument(`Error running ps: ${err.message}`);
   });
+  publishContainerEvent(deps.events, rec, 'top');
   return parsePs(stdout, pids);
 }
 

@@ -1,3 +1,4 @@
+import { publishContainerEvent } from './events.js';
 import type { HostConfig, RestartPolicy } from '../../core/containers.js';
 import { invalidArgument } from '../../core/errdefs.js';
 import type { LinuxResources } from '../../lib/oci/runtime-spec.js';
@@ -53,6 +54,6 @@ export async function updateContainer(deps: ContainerDeps, ref: string, u: Updat
     rec.HostConfig = hc;
     await deps.store.save(rec);
   });
-  deps.events.publish('container', 'update', rec.Id, { name: rec.Name, image: rec.ImageRef });
+  publishContainerEvent(deps.events, rec, 'update');
   return [];
 }

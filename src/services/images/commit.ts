@@ -1,3 +1,5 @@
+import { publishImageEvent } from './events.js';
+import { publishContainerEvent } from '../containers/events.js';
 import type { ContainerRecord } from '../../core/containers.js';
 import { conflict } from '../../core/errdefs.js';
 import type { ImageConfigBlob, ImageRuntimeConfig } from '../../core/images.js';
@@ -43,7 +45,8 @@ export async function commitContainer(deps: ImageDeps, req: CommitRequest): Prom
 
   // Only drivers whose upper dir holds just the changes can commit (vfs answers NotImplemented).
   const skip = await runtimeCreatedPaths(await deps.snapshotter.lowerDirs(rec.Id));
-  const layer = await withPaused(deps, rec, req.pause !== false, async () => {
+  const paused = req.pause !== false && rec.State.Status === 'running';
+  const layer = await withPaused(deps, rec, paused, async () => {
     const { stream, done } = packDir(deps.snapshotter.upperDir(rec.Id), { whiteouts: 'overlay', exclude: (rel) => skip.has(rel) });
     const desc = await storeLayer(deps, stream, parentConfig?.rootfs.diff_ids ?? []);
     await done;
@@ -74,7 +77,11 @@ export async function commitContainer(deps: ImageDeps, req: CommitRequest): Prom
   };
   const layers: Descriptor[] = [...parentLayers, layer];
   const image = await writeImage(deps, { config: imageConfig, layers, name });
-  deps.events.publish('container', 'commit', rec.Id, { name: rec.Name, ...(name ? { imageName: familiarString(parseNormalizedNamed(name)) } : {}) });
+  const imageRef = name ? familiarString(parseNormalizedNamed(name)) : '';
+  if (name) publishImageEvent(deps.events, image, 'tag', { name: imageRef });
+  publishContainerEvent(deps.events, rec, 'commit', { comment: req.comment ?? '', imageID: image.id, imageRef });
+  // dockerd reports its freeze as pause … commit … unpause.
+  if (paused) publishContainerEvent(deps.events, rec, 'unpause');
   return image.id;
 }
 
@@ -100,8 +107,9 @@ function runtimeConfig(rec: ContainerRecord): ImageRuntimeConfig {
  * afterwards whatever happens. A container the user paused stays paused.
  */
 async function withPaused<T>(deps: ImageDeps, rec: ContainerRecord, pause: boolean, fn: () => Promise<T>): Promise<T> {
-  if (!pause || rec.State.Status !== 'running') return fn();
+  if (!pause) return fn();
   await deps.runtime.pause(rec.Id);
+  publishContainerEvent(deps.events, rec, 'pause');
   try {
     return await fn();
   } finally {

@@ -18,4 +18,6 @@ export interface ImageDeps {
   scratch: string;
   /** How to reach registries (pull, push, login); without it those answer as before. */
   registry?: RegistryClient;
+  /** daemon.json `max-concurrent-downloads` / `-uploads` per pull and push (read at each use: SIGHUP changes them). */
+  limits?: { readonly downloads: number; readonly uploads: number };
 }

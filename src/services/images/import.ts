@@ -1,3 +1,4 @@
+import { publishImageEvent } from './events.js';
 import type { Readable } from 'node:stream';
 import { invalidArgument } from '../../core/errdefs.js';
 import type { ImageConfigBlob } from '../../core/images.js';
@@ -50,6 +51,7 @@ export async function importImage(deps: ImageDeps, req: ImportRequest): Promise<
     ...(req.message ? { comment: req.message } : {}),
   };
   const image = await writeImage(deps, { config: imageConfig, layers: [layer], name });
-  deps.events.publish('image', 'import', image.id, name ? { name: familiarString(parseNormalizedNamed(name)) } : {});
+  if (name) publishImageEvent(deps.events, image, 'tag', { name: familiarString(parseNormalizedNamed(name)) });
+  publishImageEvent(deps.events, image, 'import');
   return image.id;
 }

@@ -1,3 +1,4 @@
+import { publishImageEvent } from './events.js';
 import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -52,8 +53,7 @@ export async function loadImages(deps: ImageDeps, req: LoadRequest): Promise<str
         }
       }
       await deps.images.add({ id, names: plan.names, manifestDigest, config: plan.config, size });
-      for (const name of plan.names) deps.events.publish('image', 'load', id, { name: familiar(name) });
-      if (plan.names.length === 0) deps.events.publish('image', 'load', id, {});
+      publishImageEvent(deps.events, deps.images.get(id), 'load');
       messages.push(...(plan.names.length > 0 ? plan.names.map((n) => `Loaded image: ${familiar(n)}`) : [`Loaded image ID: ${id}`]));
     }
     for (const text of messages) req.onEvent?.({ kind: 'message', text });

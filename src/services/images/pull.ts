@@ -1,3 +1,4 @@
+import { publishImageEvent } from './events.js';
 import { createHash } from 'node:crypto';
 import { Transform, type Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
@@ -26,7 +27,8 @@ export interface PullRequest {
   onEvent?: (e: PullEvent) => void;
 }
 
-const MAX_PARALLEL = 6;
+/** Docker's default `max-concurrent-downloads`. */
+const DEFAULT_DOWNLOADS = 3;
 
 /** `docker pull`: resolves tags (all of them with `all`), pulls each, names it, reports progress. */
 export async function pullImage(deps: PullDeps, req: PullRequest): Promise<void> {
@@ -81,13 +83,13 @@ async function pullOne(deps: PullDeps, repo: RemoteRepository, ref: Reference, p
   // Named by tag; a pull by digest is named `repo@digest` (Docker shows it as a RepoDigest).
   const image: Image = { id: manifest.config.digest, names: [fullName(ref)], manifestDigest: fetched.digest, config, size: sizes.reduce((a, b) => a + b, 0) };
   await deps.images.add(image);
-  deps.events.publish('image', 'pull', image.id, { name: familiarString(ref) });
+  publishImageEvent(deps.events, image, 'pull', { id: familiarString(ref), name: familiarString(ref) });
   emit({ status: `Digest: ${top.digest}` });
   return before?.id === image.id ? 'same' : 'new';
 }
 
 /**
- * Downloads every layer in parallel (at most MAX_PARALLEL at once) and unpacks them in order
+ * Downloads every layer in parallel (at most `max-concurrent-downloads` at once) and unpacks them in order
  * as soon as each one and all below it are in the content store. Returns uncompressed sizes.
  */
 async function pullLayers(deps: PullDeps, repo: RemoteRepository, layers: Descriptor[], diffIds: Digest[], emit: (e: PullEvent) => void, source: string): Promise<number[]> {
@@ -129,7 +131,7 @@ async function pullLayers(deps: PullDeps, repo: RemoteRepository, layers: Descri
       }
     };
   }
-  const workers = Promise.all(Array.from({ length: Math.min(MAX_PARALLEL, layers.length) }, slot));
+  const workers = Promise.all(Array.from({ length: Math.min(deps.limits?.downloads ?? DEFAULT_DOWNLOADS, layers.length) }, slot));
   workers.catch(() => undefined);
 
   // Each layer unpacks as soon as it is downloaded; its tar stream ends only once the layer

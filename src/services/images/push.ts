@@ -1,3 +1,5 @@
+import { publishImageEvent } from './events.js';
+import { mapLimit } from '../../lib/map-limit.js';
 import { invalidArgument, notFound } from '../../core/errdefs.js';
 import type { Image } from '../../core/images.js';
 import { MEDIA_TYPE, type Descriptor, type OciManifest } from '../../lib/oci/image-spec.js';
@@ -16,6 +18,9 @@ export interface PushRequest {
 }
 
 export type PushDeps = PullDeps;
+
+/** Docker's default `max-concurrent-uploads`. */
+const DEFAULT_UPLOADS = 5;
 
 /**
  * `docker push`: for each tag, every layer and the config are checked with HEAD, mounted from
@@ -53,12 +58,13 @@ async function pushTag(deps: PushDeps, repo: RemoteRepository, ref: Reference, t
   const here = `${ref.domain}/${ref.path}`;
   const ids = manifest.layers.map((l) => l.digest.slice(7, 19));
   for (let i = manifest.layers.length - 1; i >= 0; i--) emit({ id: ids[i], status: 'Preparing' });
-  await Promise.all(manifest.layers.map((l, i) => pushBlob(deps, repo, l, here, (e) => emit({ id: ids[i], ...e }))));
+  await mapLimit(manifest.layers, deps.limits?.uploads ?? DEFAULT_UPLOADS, (l, i) => pushBlob(deps, repo, l, here, (e) => emit({ id: ids[i], ...e })));
   await pushBlob(deps, repo, manifest.config, here, () => undefined);
   const mediaType = manifest.mediaType ?? (manifest.config.mediaType === MEDIA_TYPE.dockerConfig ? MEDIA_TYPE.dockerManifest : MEDIA_TYPE.ociManifest);
   await repo.putManifest(tag, mediaType, bytes);
   emit({ status: `${tag}: digest: ${image.manifestDigest} size: ${bytes.length}`, aux: { Tag: tag, Digest: image.manifestDigest, Size: bytes.length } });
-  deps.events.publish('image', 'push', image.id, { name: familiarString({ ...ref, tag, digest: undefined }) });
+  const pushed = familiarString({ ...ref, tag, digest: undefined });
+  publishImageEvent(deps.events, image, 'push', { id: pushed, name: pushed });
 }
 
 async function pushBlob(deps: PushDeps, repo: RemoteRepository, desc: Descriptor, here: string, emit: (e: PullEvent) => void): Promise<void> {

@@ -1,3 +1,4 @@
+import { publishImageEvent } from './events.js';
 import { conflict, notFound } from '../../core/errdefs.js';
 import type { Image } from '../../core/images.js';
 import { chainIds, type Digest } from '../../lib/digest.js';
@@ -42,7 +43,7 @@ export async function removeImage(deps: ImageDeps, ref: string, opts: { force?: 
   // Forced past stopped containers: their snapshots need the layers, so the image stays (dangling).
   if (users.length > 0) return out;
   await deleteImageData(deps, img);
-  deps.events.publish('image', 'delete', img.id, {});
+  publishImageEvent(deps.events, undefined, 'delete', { id: img.id }); // gone: dockerd finds no labels to add
   out.push({ Deleted: img.id });
   return out;
 }
@@ -50,7 +51,7 @@ export async function removeImage(deps: ImageDeps, ref: string, opts: { force?: 
 async function untag(deps: ImageDeps, img: Image, name: string): Promise<DeleteItem> {
   await deps.images.untag(name);
   const familiar = familiarString(parseNormalizedNamed(name));
-  deps.events.publish('image', 'untag', img.id, { name: familiar });
+  publishImageEvent(deps.events, img, 'untag');
   return { Untagged: familiar };
 }
 

@@ -1,3 +1,5 @@
+import { publishImageEvent } from './events.js';
+import type { EventBus } from '../events.js';
 import type { Readable } from 'node:stream';
 import type { ContentProvider } from '../../core/content.js';
 import { notFound } from '../../core/errdefs.js';
@@ -14,6 +16,7 @@ import { familiarRepository, familiarString, fullName, parseNormalizedNamed } fr
 export interface SaveDeps {
   content: ContentProvider;
   images: ImageStore;
+  events?: EventBus;
 }
 
 interface SaveTarget {
@@ -32,7 +35,13 @@ interface SaveTarget {
 export async function saveImages(deps: SaveDeps, refs: string[]): Promise<Readable> {
   const targets = await resolveTargets(deps, refs);
   const w = tarWriter();
-  writeArchive(deps.content, w, targets).then(() => w.finish(), (err: Error) => w.fail(err));
+  writeArchive(deps.content, w, targets).then(
+    () => {
+      if (deps.events) for (const t of targets) publishImageEvent(deps.events, t.image, 'save');
+      w.finish();
+    },
+    (err: Error) => w.fail(err),
+  );
   return w.stream;
 }
 

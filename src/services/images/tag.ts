@@ -1,3 +1,4 @@
+import { publishImageEvent } from './events.js';
 import { invalidArgument, notFound } from '../../core/errdefs.js';
 import { familiarString, fullName, parseNormalizedNamed } from '../../lib/reference.js';
 import type { ImageDeps } from './deps.js';
@@ -11,7 +12,7 @@ export async function tagImage(deps: Pick<ImageDeps, 'images' | 'events'>, sourc
   if (ref.digest) throw invalidArgument('refusing to create a tag with a digest reference');
   const name = fullName(ref);
   await deps.images.tag(img.id, name);
-  deps.events.publish('image', 'tag', img.id, { name: familiarString(parseNormalizedNamed(name)) });
+  publishImageEvent(deps.events, img, 'tag', { name: familiarString(parseNormalizedNamed(name)) });
 }
 
 function familiarOrRaw(ref: string): string {

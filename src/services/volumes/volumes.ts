@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { conflict, invalidArgument, isKind } from '../../core/errdefs.js';
 import { ANONYMOUS_LABEL, type Volume } from '../../core/volumes.js';
 import { matchLabels, type Filters } from '../../lib/filters.js';
+import { dirSize } from '../../lib/fs/du.js';
 import { volumeUsers, type VolumeDeps } from './deps.js';
 
 export const LIST_FILTERS = ['dangling', 'name', 'label', 'driver'];
@@ -19,9 +20,9 @@ export async function createVolume(deps: VolumeDeps, req: CreateVolumeRequest): 
   const driver = req.Driver || 'local';
   if (driver !== deps.driver.name) throw invalidArgument(`error looking up volume plugin ${driver}: plugin "${driver}" not found`);
   const name = req.Name || randomBytes(32).toString('hex');
-  const existed = deps.driver.get(name) !== undefined;
   const v = await deps.driver.create(name, { labels: req.Labels ?? null, options: req.DriverOpts ?? null });
-  if (!existed) deps.events.publish('volume', 'create', name, { driver });
+  // dockerd logs `create` for an existing volume too (a second `volume create`, `run -v name:/x`).
+  deps.events.publish('volume', 'create', name, { driver });
   return v;
 }
 
@@ -85,4 +86,15 @@ export async function pruneVolumes(deps: VolumeDeps, filters: Filters): Promise<
     space += size;
   }
   return { VolumesDeleted: deleted, SpaceReclaimed: space };
+}
+
+/** `system df`: every volume with the size of its data and how many containers use it. */
+export async function volumeDiskUsage(deps: VolumeDeps): Promise<Array<{ volume: Volume; size: number; refCount: number }>> {
+  return Promise.all(
+    deps.driver.list().map(async (volume) => ({
+      volume,
+      size: await dirSize(volume.Mountpoint).catch(() => -1),
+      refCount: volumeUsers(deps, volume.Name).length,
+    })),
+  );
 }

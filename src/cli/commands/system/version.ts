@@ -8,15 +8,44 @@ import { renderOne } from '../../format/render.js';
 export const CLI_VERSION = '0.1.0';
 
 function clientInfo(): Record<string, string> {
-  return { Platform: 'berth', Version: CLI_VERSION, ApiVersion: API_VERSION, GoVersion: process.version, Os: 'linux', Arch: process.arch === 'x64' ? 'amd64' : process.arch, Context: 'default' };
+  return { Platform: 'berth', Version: CLI_VERSION, ApiVersion: API_VERSION, GoVersion: `node ${process.version}`, GitCommit: 'berth', BuildTime: '', Os: 'linux', Arch: process.arch === 'x64' ? 'amd64' : process.arch, Context: 'default' };
 }
 
+const row = (label: string, value: string, indent: string): string => `${indent}${`${label}:`.padEnd(19 - indent.length + 1)}${value}`.trimEnd();
+
+/** `docker version`'s layout: the client, then the server's Engine and each other component. */
 function textVersion(c: Record<string, string>, s: VersionResponse | undefined): string {
-  let text = `Client:\n Version:           ${c.Version}\n API version:       ${c.ApiVersion}\n Node version:      ${c.GoVersion}\n OS/Arch:           ${c.Os}/${c.Arch}\n Context:           ${c.Context}\n`;
+  const lines = [
+    'Client:',
+    row('Version', c.Version!, ' '),
+    row('API version', c.ApiVersion!, ' '),
+    row('Go version', c.GoVersion!, ' '),
+    row('Git commit', c.GitCommit!, ' '),
+    row('Built', c.BuildTime!, ' '),
+    row('OS/Arch', `${c.Os}/${c.Arch}`, ' '),
+    row('Context', c.Context!, ' '),
+  ];
   if (s) {
-    text += `\nServer: berth\n Engine:\n  Version:          ${s.Version}\n  API version:      ${s.ApiVersion} (minimum version ${s.MinAPIVersion})\n  Node version:     ${s.GoVersion}\n  OS/Arch:          ${s.Os}/${s.Arch}\n  Kernel version:   ${s.KernelVersion}\n`;
+    lines.push('', `Server: ${s.Platform.Name}`);
+    for (const comp of s.Components) {
+      const d = comp.Details ?? {};
+      lines.push(` ${comp.Name}:`);
+      if (comp.Name === 'Engine') {
+        lines.push(
+          row('Version', comp.Version, '  '),
+          row('API version', `${d.ApiVersion} (minimum version ${d.MinAPIVersion})`, '  '),
+          row('Go version', d.GoVersion ?? '', '  '),
+          row('Git commit', d.GitCommit ?? '', '  '),
+          row('Built', d.BuildTime ?? '', '  '),
+          row('OS/Arch', `${d.Os}/${d.Arch}`, '  '),
+          row('Experimental', d.Experimental ?? 'false', '  '),
+        );
+      } else {
+        lines.push(row('Version', comp.Version, '  '), ...Object.entries(d).map(([k, v]) => row(k, v, '  ')));
+      }
+    }
   }
-  return text;
+  return `${lines.join('\n')}\n`;
 }
 
 export function versionCommand(parent: Command): void {

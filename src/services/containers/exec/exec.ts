@@ -1,3 +1,4 @@
+import { execAction, publishContainerEvent } from '../events.js';
 import type { ExecConfig, ExecRecord } from '../../../core/exec.js';
 import { conflict, invalidArgument } from '../../../core/errdefs.js';
 import type { ExecProcess } from '../../../core/runtime.js';
@@ -18,7 +19,7 @@ export function createExec(deps: ExecDeps, ref: string, config: ExecConfig): Exe
   if (!config.Cmd || config.Cmd.length === 0) throw invalidArgument('No exec command specified');
   const rec = runningContainer(deps, ref);
   const ex = deps.execs.add(rec.Id, config);
-  deps.events.publish('container', `exec_create: ${config.Cmd.join(' ')}`, rec.Id, { name: rec.Name, image: rec.ImageRef, execID: ex.ID });
+  publishContainerEvent(deps.events, rec, execAction('exec_create', config.Cmd), { execID: ex.ID });
   return ex;
 }
 
@@ -39,16 +40,16 @@ export async function startExec(deps: ExecDeps, id: string): Promise<ExecProcess
   try {
     const rec = runningContainer(deps, ex.ContainerID);
     const user = await resolveUser(rec.Paths.Rootfs, ex.Config.User || rec.Config.User);
-    const process = execProcess({ container: rec, config: ex.Config, user, hostNofile: deps.host.nofile });
+    const process = execProcess({ container: rec, config: ex.Config, user, hostNofile: deps.host.nofile, defaultUlimits: deps.defaults?.ulimits });
     const proc = await deps.runtime.exec({ containerId: rec.Id, execId: ex.ID, process, stdin: ex.Config.AttachStdin === true });
     ex.Running = true;
     ex.Pid = proc.pid;
-    deps.events.publish('container', `exec_start: ${(ex.Config.Cmd ?? []).join(' ')}`, rec.Id, { name: rec.Name, image: rec.ImageRef, execID: ex.ID });
+    publishContainerEvent(deps.events, rec, execAction('exec_start', ex.Config.Cmd ?? []), { execID: ex.ID });
     const exitCode = proc.exitCode.then(async (code) => {
       ex.Running = false;
       ex.ExitCode = code;
+      publishContainerEvent(deps.events, rec, 'exec_die', { execID: ex.ID, exitCode: String(code) });
       await deps.runtime.cleanupExec(ex.ID).catch(() => undefined);
-      deps.events.publish('container', 'exec_die', rec.Id, { name: rec.Name, image: rec.ImageRef, execID: ex.ID, exitCode: String(code) });
       return code;
     });
     return { ...proc, exitCode };

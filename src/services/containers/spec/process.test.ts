@@ -73,6 +73,19 @@ test('--ulimit replaces nofile (clamped) and adds others', () => {
   assert.deepEqual(highSoft.rlimits, [{ type: 'RLIMIT_NOFILE', soft: 20000, hard: 20000 }]);
 });
 
+test("the daemon's default ulimits apply unless the container names the same limit", () => {
+  const defaultUlimits = [
+    { Name: 'nproc', Soft: 50, Hard: 60 },
+    { Name: 'core', Soft: 1, Hard: 2 },
+  ];
+  const p = proc({}, { Ulimits: [{ Name: 'CORE', Soft: 0, Hard: 0 }] }, { defaultUlimits });
+  assert.deepEqual(p.rlimits, [
+    { type: 'RLIMIT_NOFILE', soft: 20000, hard: 20000 },
+    { type: 'RLIMIT_NPROC', soft: 50, hard: 60 },
+    { type: 'RLIMIT_CORE', soft: 0, hard: 0 },
+  ]);
+});
+
 test('bad ulimits are InvalidArgument', () => {
   const bad = (Name: string, Soft: number, Hard: number) =>
     assert.throws(() => proc({}, { Ulimits: [{ Name, Soft, Hard }] }), (err) => isKind(err, 'InvalidArgument'));

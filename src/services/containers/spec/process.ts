@@ -10,7 +10,7 @@ export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/
 export const DEFAULT_NOFILE = 1048576;
 
 /** The names `--ulimit` accepts (go-units), lower case as Docker's API carries them. */
-const ULIMIT_NAMES = new Set([
+export const ULIMIT_NAMES = new Set([
   'as', 'core', 'cpu', 'data', 'fsize', 'locks', 'memlock', 'msgqueue', 'nice', 'nofile',
   'nproc', 'rss', 'rtprio', 'rttime', 'sigpending', 'stack',
 ]);
@@ -44,7 +44,8 @@ function envKey(entry: string): string {
 }
 
 /**
- * RLIMIT_NOFILE at min(1048576, host hard), then HostConfig.Ulimits (which replace it by name).
+ * RLIMIT_NOFILE at min(1048576, host hard), then the daemon's default ulimits, then
+ * HostConfig.Ulimits (each replaces an earlier one of the same name).
  * nofile is clamped to the host's hard limit because berthd lacks CAP_SYS_RESOURCE on some
  * hosts and runc then fails with EPERM; -1 (unlimited) for nofile means "the host's hard".
  * Other rlimits pass through: unlimited is rejected since the spec's JSON cannot carry 2^64-1
@@ -54,7 +55,9 @@ export function containerRlimits(ctx: SpecContext): POSIXRlimit[] {
   const hostHard = ctx.hostNofile.hard;
   const nofile = Math.min(DEFAULT_NOFILE, hostHard);
   const limits = new Map<string, POSIXRlimit>([['nofile', { type: 'RLIMIT_NOFILE', soft: nofile, hard: nofile }]]);
-  for (const u of ctx.record.HostConfig.Ulimits ?? []) {
+  const own = ctx.record.HostConfig.Ulimits ?? [];
+  const defaults = (ctx.defaultUlimits ?? []).filter((d) => !own.some((u) => u.Name.toLowerCase() === d.Name.toLowerCase()));
+  for (const u of [...defaults, ...own]) {
     const name = u.Name.toLowerCase();
     if (!ULIMIT_NAMES.has(name)) throw invalidArgument(`invalid ulimit type: ${u.Name}`);
     let { Soft: soft, Hard: hard } = u;

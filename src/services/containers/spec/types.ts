@@ -24,6 +24,8 @@ export interface SpecContext {
   hostname: string;
   /** berthd's own RLIMIT_NOFILE; a container may not exceed the hard one (EPERM otherwise). */
   hostNofile: { soft: number; hard: number };
+  /** daemon.json `default-ulimits`: apply where HostConfig.Ulimits has none of that name. */
+  defaultUlimits?: Array<{ Name: string; Soft: number; Hard: number }>;
   /** A prepared network namespace to join (CNI); without it a new, empty one is created. */
   netnsPath?: string;
 }
