@@ -15,6 +15,8 @@ export interface DaemonConfig {
   /** The default `bridge` network and the pools user networks draw from. */
   network: { bridge: string; bip: string; pools: Array<{ base: string; size: number }> };
   registry: RegistryConfig;
+  /** `userns-remap`: '' (off), `default`, `user[:group]` or `uid[:gid]`. */
+  usernsRemap?: string;
 }
 
 const DEFAULTS: Omit<DaemonConfig, 'registry'> = {
@@ -45,6 +47,7 @@ interface DaemonJson {
   'registry-certs-dir'?: string;
   'registry-timeout'?: number;
   'registry-chunk-size'?: number;
+  'userns-remap'?: string;
 }
 
 export const USAGE = `Usage: berthd [OPTIONS]
@@ -63,6 +66,7 @@ Options:
   -b, --bridge string       Attach containers to a network bridge (default "berth0")
       --bip string          Specify network bridge IP (default "10.99.0.1/16")
       --default-address-pool mapOfStringInt  Default address pools for node specific local networks
+      --userns-remap string  User/Group setting for user namespaces ("default" creates berthremap)
   -D, --debug               Enable debug mode
   -h, --help                Print usage
 `;
@@ -84,6 +88,7 @@ export async function loadConfig(argv: string[]): Promise<DaemonConfig | 'help'>
       'default-address-pool': { type: 'string', multiple: true },
       'insecure-registry': { type: 'string', multiple: true },
       'registry-mirror': { type: 'string', multiple: true },
+      'userns-remap': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -123,6 +128,7 @@ export async function loadConfig(argv: string[]): Promise<DaemonConfig | 'help'>
       timeoutMs: (json['registry-timeout'] ?? 30) * 1000,
       chunkSize: json['registry-chunk-size'] ?? 16 << 20,
     },
+    usernsRemap: values['userns-remap'] ?? json['userns-remap'],
   };
 }
 

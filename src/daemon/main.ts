@@ -36,7 +36,10 @@ import { loadConfig, USAGE, type DaemonConfig } from './config.js';
 import { openNetworks } from './networks.js';
 import { reconcileSandboxes } from '../services/networks/sandbox.js';
 import { networkRoutes } from '../api/routes/networks.js';
-import { cgroupVersion, hostInfo } from './host.js';
+import { cgroupVersion, hostInfo, hostLsms } from './host.js';
+import { resolveUsernsRemap } from './userns-remap.js';
+import { securityInfo } from '../services/containers/security-config.js';
+import type { DaemonSecurity } from '../services/containers/spec/types.js';
 import { listen } from './listen.js';
 
 function log(msg: string): void {
@@ -78,7 +81,11 @@ async function main(): Promise<void> {
   const runtime = await ConmonRuntime.open({ conmon: cfg.conmon, runtime: cfg.runtime, stateDir: cfg.execRoot });
   const events = new EventBus();
   const volumes = { driver: await LocalVolumeDriver.open(join(cfg.dataRoot, 'volumes')), containers: store, events };
-  const deps: ContainerDeps = { store, images, snapshotter, runtime, locks: new KeyedLock(), waiters: new ExitWaiters(), restarting: new Set(), events, volumes, host: await hostInfo() };
+  const lsms = await hostLsms();
+  const remap = cfg.usernsRemap ? await resolveUsernsRemap(cfg.usernsRemap) : undefined;
+  if (remap) log(`userns-remap: container root is host ${remap.key.replace('.', ':')}`);
+  const security: DaemonSecurity = { cgroupVersion: await cgroupVersion(), apparmor: lsms.apparmor, ...(remap ? { remap: { key: remap.key, uidMappings: remap.uids, gidMappings: remap.gids } } : {}) };
+  const deps: ContainerDeps = { store, images, snapshotter, runtime, locks: new KeyedLock(), waiters: new ExitWaiters(), restarting: new Set(), events, volumes, host: await hostInfo(), security };
 
   const autoRemove = (id: string): Promise<void> => finishRemoval(deps, id).catch((err: Error) => log(`auto-remove ${id}: ${err.message}`));
   deps.networks = await openNetworks(cfg, deps, log);
@@ -89,7 +96,7 @@ async function main(): Promise<void> {
   void startPolicyContainers(deps, log);
 
   const router = new Router();
-  systemRoutes(router, { containers: store, images, driver: snapshotter.name, dataRoot: cfg.dataRoot, runtimePath: cfg.runtime, daemonId: await daemonId(cfg.dataRoot), cgroupVersion: await cgroupVersion() });
+  systemRoutes(router, { containers: store, images, driver: snapshotter.name, dataRoot: cfg.dataRoot, runtimePath: cfg.runtime, daemonId: await daemonId(cfg.dataRoot), cgroupVersion: security.cgroupVersion, security: securityInfo(security, lsms) });
   containerRoutes(router, deps);
   volumeRoutes(router, volumes);
   networkRoutes(router, deps.networks);

@@ -14,6 +14,8 @@ export interface SystemDeps {
   runtimePath: string;
   daemonId: string;
   cgroupVersion: '1' | '2';
+  /** SecurityOptions and the Warnings that go with them. */
+  security: { options: string[]; warnings: string[] };
 }
 
 async function osName(): Promise<string> {
@@ -101,8 +103,8 @@ export function systemRoutes(router: Router, deps: SystemDeps): void {
       LiveRestoreEnabled: true,
       Isolation: '',
       InitBinary: '',
-      SecurityOptions: ['name=cgroupns'].slice(deps.cgroupVersion === '2' ? 0 : 1),
-      Warnings: null,
+      SecurityOptions: deps.security.options,
+      Warnings: deps.security.warnings.length > 0 ? deps.security.warnings : null,
     };
   });
 }

@@ -9,6 +9,7 @@ import { tarWriter } from '../../lib/archive/tar-writer.js';
 import { fdPath, lstatScoped, openAt, resolveInRoot, ScopedPathError, type ScopedPath } from '../../lib/fs/scoped-path.js';
 import type { ContainerDeps } from './deps.js';
 import { resolveUser } from './spec/user.js';
+import { remapOf } from './remap.js';
 
 /** What `stat` of a container path reports (Docker's ContainerPathStat, before its JSON shape). */
 export interface PathStat {
@@ -37,7 +38,7 @@ async function withRootfs<T>(deps: ContainerDeps, ref: string, fn: (rec: Contain
   return deps.locks.run(rec.Id, async () => {
     const rootfs = rec.Paths.Rootfs;
     const mounted = await deps.snapshotter.isMounted(rootfs);
-    if (!mounted) await deps.snapshotter.mount(rec.Id, rootfs);
+    if (!mounted) await deps.snapshotter.mount(rec.Id, rootfs, remapOf(deps, rec));
     try {
       return await fn(rec, rootfs);
     } finally {

@@ -5,6 +5,7 @@ import type { KeyedLock } from '../../lib/keyed-lock.js';
 import type { EventBus } from '../events.js';
 import type { NetworkDeps } from '../networks/deps.js';
 import type { VolumeDeps } from '../volumes/deps.js';
+import type { DaemonSecurity } from './spec/types.js';
 import type { ContainerStore } from './store.js';
 import type { ExitWaiters } from './wait.js';
 
@@ -24,4 +25,6 @@ export interface ContainerDeps {
   /** Networks (CNI): without them every container but `--network host` gets an empty namespace. */
   networks?: NetworkDeps;
   host: { hostname: string; nofile: { soft: number; hard: number } };
+  /** cgroup version, userns-remap mappings, AppArmor: absent in unit fixtures. */
+  security?: DaemonSecurity;
 }

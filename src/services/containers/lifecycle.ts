@@ -1,5 +1,5 @@
 import { constants } from 'node:os';
-import { access, writeFile } from 'node:fs/promises';
+import { access, chown, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerRecord } from '../../core/containers.js';
 import { BerthError, conflict } from '../../core/errdefs.js';
@@ -10,6 +10,8 @@ import { finishRemoval } from './remove.js';
 import { parseSignal } from './signals.js';
 import { buildSpec } from './spec/build.js';
 import { resolveUser } from './spec/user.js';
+import { hostSpecContext } from './host-spec-context.js';
+import { remapOf, remappedRoot } from './remap.js';
 import { prepareMounts } from './mounts/prepare.js';
 import { publishContainerEvent } from './events.js';
 import { setupNetworking, teardownNetworking } from '../networks/sandbox.js';
@@ -31,12 +33,16 @@ export async function startContainer(deps: ContainerDeps, ref: string): Promise<
     }
     rec.HasBeenManuallyStopped = false;
     await ensureLayers(deps, rec);
-    if (!(await deps.snapshotter.isMounted(rec.Paths.Rootfs))) await deps.snapshotter.mount(rec.Id, rec.Paths.Rootfs);
+    const remap = remapOf(deps, rec);
+    if (!(await deps.snapshotter.isMounted(rec.Paths.Rootfs))) await deps.snapshotter.mount(rec.Id, rec.Paths.Rootfs, remap);
     try {
-      await prepareMounts(deps.volumes.driver, rec);
-      const user = await resolveUser(rec.Paths.Rootfs, rec.Config.User);
+      // The remapped root must reach its bundle (rootfs, /etc files): the directory's group is its.
+      await chown(rec.Paths.Bundle, 0, remap ? remappedRoot(remap).gid : 0);
+      await prepareMounts(deps.volumes.driver, rec, remap && remappedRoot(remap));
+      const user = await resolveUser(rec.Paths.Rootfs, rec.Config.User, rec.HostConfig.GroupAdd);
+      const host = await hostSpecContext(deps, rec);
       const netnsPath = deps.networks ? await setupNetworking(deps.networks, rec) : undefined;
-      const spec = buildSpec({ record: rec, rootfs: rec.Paths.Rootfs, user, hostname: rec.Config.Hostname ?? '', hostNofile: deps.host.nofile, netnsPath });
+      const spec = buildSpec({ record: rec, rootfs: rec.Paths.Rootfs, user, hostname: rec.Config.Hostname ?? '', hostNofile: deps.host.nofile, netnsPath, ...host });
       await writeFile(join(rec.Paths.Bundle, 'config.json'), JSON.stringify(spec));
       await deps.runtime.cleanup(rec.Id);
       const pid = await deps.runtime.create({
