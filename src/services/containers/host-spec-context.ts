@@ -2,6 +2,7 @@ import type { ContainerRecord } from '../../core/containers.js';
 import { conflict } from '../../core/errdefs.js';
 import type { ContainerDeps } from './deps.js';
 import { allHostDevices, mappedDevices } from './host-devices.js';
+import { shmPath } from './shm.js';
 import type { SpecContext } from './spec/types.js';
 
 const isLive = (r: ContainerRecord): boolean => r.State.Status === 'running' || r.State.Status === 'paused';
@@ -30,7 +31,7 @@ export async function hostSpecContext(deps: ContainerDeps, rec: ContainerRecord)
       throw conflict('non-shareable IPC (hint: use IpcMode:shareable for the donor container)');
     }
     out.join = { ...out.join, ipc: `/proc/${other.State.Pid}/ns/ipc` };
-    out.shmSource = donor === 'host' ? '/dev/shm' : `/proc/${other.State.Pid}/root/dev/shm`;
+    out.shmSource = donor === 'host' ? '/dev/shm' : shmPath(other);
   }
   if (hc.Privileged) out.devices = await allHostDevices();
   else if ((hc.Devices ?? []).length > 0) out.devices = await mappedDevices(hc.Devices!);

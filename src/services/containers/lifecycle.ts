@@ -12,6 +12,7 @@ import { buildSpec } from './spec/build.js';
 import { resolveUser } from './spec/user.js';
 import { hostSpecContext } from './host-spec-context.js';
 import { remapOf, remappedRoot } from './remap.js';
+import { mountShareableShm, unmountShm } from './shm.js';
 import { prepareMounts } from './mounts/prepare.js';
 import { publishContainerEvent } from './events.js';
 import { setupNetworking, teardownNetworking } from '../networks/sandbox.js';
@@ -41,6 +42,7 @@ export async function startContainer(deps: ContainerDeps, ref: string): Promise<
       await prepareMounts(deps.volumes.driver, rec, remap && remappedRoot(remap));
       const user = await resolveUser(rec.Paths.Rootfs, rec.Config.User, rec.HostConfig.GroupAdd);
       const host = await hostSpecContext(deps, rec);
+      if (rec.HostConfig.IpcMode === 'shareable') host.shmSource = await mountShareableShm(rec, remap && remappedRoot(remap));
       const netnsPath = deps.networks ? await setupNetworking(deps.networks, rec) : undefined;
       const spec = buildSpec({ record: rec, rootfs: rec.Paths.Rootfs, user, hostname: rec.Config.Hostname ?? '', hostNofile: deps.host.nofile, netnsPath, ...host });
       await writeFile(join(rec.Paths.Bundle, 'config.json'), JSON.stringify(spec));
@@ -63,6 +65,7 @@ export async function startContainer(deps: ContainerDeps, ref: string): Promise<
       await deps.runtime.cleanup(rec.Id);
       if (deps.networks) await teardownNetworking(deps.networks, rec);
       await deps.snapshotter.unmount(rec.Paths.Rootfs);
+      await unmountShm(rec);
       rec.State = { ...rec.State, ExitCode: exitCodeForStartError(err), Error: (err as Error).message };
       await deps.store.save(rec);
       throw err;
@@ -195,6 +198,7 @@ export async function handleExit(deps: ContainerDeps, id: string, onAutoRemove: 
       await deps.store.save(rec);
     }
     await deps.snapshotter.unmount(rec.Paths.Rootfs);
+    await unmountShm(rec);
     await deps.runtime.cleanup(id);
     return fresh ? exitCode : undefined;
   });
@@ -225,6 +229,7 @@ export async function reconcile(deps: ContainerDeps, onAutoRemove: (id: string) 
         await deps.runtime.delete(rec.Id);
         if (deps.networks) await teardownNetworking(deps.networks, rec);
         await deps.snapshotter.unmount(rec.Paths.Rootfs);
+        await unmountShm(rec);
         rec.State = { ...rec.State, Status: 'exited', Pid: 0, ExitCode: 255, FinishedAt: nowRfc3339Nano(), Error: 'container lost while berthd was down' };
         await deps.store.save(rec);
       });
