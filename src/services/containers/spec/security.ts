@@ -1,3 +1,4 @@
+import { remapped } from './namespaces.js';
 import { securityOptions } from './security-opts.js';
 import type { SpecOption } from './types.js';
 
@@ -48,7 +49,9 @@ export const DEFAULT_NETNS_SYSCTLS: Readonly<Record<string, string>> = {
 export const withSysctls: SpecOption = (spec, ctx) => {
   const hc = ctx.record.HostConfig;
   const mode = hc.NetworkMode ?? '';
-  const ownNetns = mode !== 'host' && !mode.startsWith('container:');
+  // Under userns-remap the sandbox's network namespace belongs to the host's user namespace, so
+  // the container may not write its net.* sysctls: Docker's defaults are left out there.
+  const ownNetns = mode !== 'host' && !mode.startsWith('container:') && !remapped(ctx);
   const sysctl = { ...(ownNetns ? DEFAULT_NETNS_SYSCTLS : {}), ...(hc.Sysctls ?? {}) };
   if (Object.keys(sysctl).length > 0) (spec.linux ??= {}).sysctl = sysctl;
 };
