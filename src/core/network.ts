@@ -88,6 +88,8 @@ export interface SandboxProvider {
   /** Unmounts and removes it; a missing one is not an error. */
   removeSandbox(containerId: string): Promise<void>;
   sandboxPath(containerId: string): string;
+  /** The user namespace owning the sandbox (userns-remap), for the container to join; else undefined. */
+  sandboxUsernsPath(containerId: string): string | undefined;
   /** Container IDs that have a sandbox now (for reconciliation). */
   sandboxes(): Promise<string[]>;
 }

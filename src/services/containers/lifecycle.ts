@@ -15,7 +15,7 @@ import { remapOf, remappedRoot } from './remap.js';
 import { mountShareableShm, unmountShm } from './shm.js';
 import { prepareMounts } from './mounts/prepare.js';
 import { publishContainerEvent } from './events.js';
-import { setupNetworking, teardownNetworking } from '../networks/sandbox.js';
+import { sandboxUserns, setupNetworking, teardownNetworking } from '../networks/sandbox.js';
 
 const isLive = (r: ContainerRecord): boolean => r.State.Status === 'running' || r.State.Status === 'paused';
 
@@ -44,7 +44,8 @@ export async function startContainer(deps: ContainerDeps, ref: string): Promise<
       const host = await hostSpecContext(deps, rec);
       if (rec.HostConfig.IpcMode === 'shareable') host.shmSource = await mountShareableShm(rec, remap && remappedRoot(remap));
       const netnsPath = deps.networks ? await setupNetworking(deps.networks, rec) : undefined;
-      const spec = buildSpec({ record: rec, rootfs: rec.Paths.Rootfs, user, hostname: rec.Config.Hostname ?? '', hostNofile: deps.host.nofile, netnsPath, ...host });
+      const usernsPath = remap && netnsPath && deps.networks ? sandboxUserns(deps.networks, rec) : undefined;
+      const spec = buildSpec({ record: rec, rootfs: rec.Paths.Rootfs, user, hostname: rec.Config.Hostname ?? '', hostNofile: deps.host.nofile, netnsPath, usernsPath, ...host });
       await writeFile(join(rec.Paths.Bundle, 'config.json'), JSON.stringify(spec));
       await deps.runtime.cleanup(rec.Id);
       const pid = await deps.runtime.create({

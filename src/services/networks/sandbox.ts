@@ -110,3 +110,14 @@ export async function reconcileSandboxes(deps: NetworkDeps): Promise<void> {
     await deps.containers.save(rec);
   }
 }
+
+/**
+ * The user namespace owning the network namespace a container joins (its own sandbox's, or the
+ * `container:<x>` target's), under userns-remap; undefined otherwise or for `--network host`.
+ */
+export function sandboxUserns(deps: NetworkDeps, rec: ContainerRecord): string | undefined {
+  const mode = rec.HostConfig.NetworkMode ?? 'bridge';
+  if (mode === 'host') return undefined;
+  const owner = mode.startsWith('container:') ? deps.containers.get(mode.slice('container:'.length)).Id : rec.Id;
+  return deps.driver.sandboxUsernsPath(owner);
+}

@@ -6,7 +6,7 @@ import { parseRestartPolicy } from '../../restart-policy.js';
 import { parseGoDuration } from '../../../lib/go-duration.js';
 import { addMountFlags, mountRequest, type MountFlags } from './mount-flags.js';
 import { addNetworkFlags, networkRequest, type NetworkFlags } from './network-flags.js';
-import { addSecurityFlags, securityRequest, type SecurityFlags } from './security-flags.js';
+import { addSecurityFlags, effectiveCapFlags, securityRequest, type SecurityFlags } from './security-flags.js';
 import { addResourceFlags, parseBytes, RESOURCE_DEFAULTS, resourcesFromFlags, type ResourceFlags } from './resource-flags.js';
 
 /** The flags `run` and `create` share, declared once. */
@@ -144,8 +144,7 @@ export function buildCreateRequest(flags: CreateFlags, image: string, command: s
     ...(flags.init ? { Init: true } : {}),
     RestartPolicy: parseRestartPolicy(flags.restart ?? 'no'),
     ReadonlyRootfs: flags.readOnly ?? false,
-    CapAdd: flags.capAdd ?? null,
-    CapDrop: flags.capDrop ?? null,
+    ...effectiveCapFlags(flags.capAdd, flags.capDrop),
     ...RESOURCE_DEFAULTS,
     ...resourcesFromFlags(flags),
     MemoryReservation: flags.memoryReservation ? parseBytes(flags.memoryReservation) : 0,

@@ -107,6 +107,28 @@ export function parseSecurityOpts(opts: string[]): { securityOpt: string[]; unma
   return { securityOpt: out, unmaskPaths };
 }
 
+/** docker's normalizeCapabilities: upper case, `CAP_` added (but to ALL), duplicates dropped. */
+function normalizeCaps(caps: readonly string[]): string[] {
+  const out = caps.map((c) => {
+    const u = c.trim().toUpperCase();
+    return u === 'ALL' || u.startsWith('CAP_') ? u : `CAP_${u}`;
+  });
+  return [...new Set(out)];
+}
+
+/**
+ * docker's EffectiveCapAddCapDrop: ALL trumps the other names on its side, and a capability
+ * both added and dropped is added. null when the flag was not given (as docker sends it).
+ */
+export function effectiveCapFlags(add: readonly string[] | undefined, drop: readonly string[] | undefined): { CapAdd: string[] | null; CapDrop: string[] | null } {
+  let a = normalizeCaps(add ?? []);
+  let d = normalizeCaps(drop ?? []);
+  if (a.includes('ALL')) a = ['ALL'];
+  if (d.includes('ALL')) d = ['ALL'];
+  d = d.filter((c) => !a.includes(c));
+  return { CapAdd: a.length > 0 ? a : null, CapDrop: d.length > 0 ? d : null };
+}
+
 /** The HostConfig fields these flags fill, validated as the docker CLI does before sending. */
 export function securityRequest(flags: SecurityFlags): Partial<HostConfig> {
   const pid = flags.pid ?? '';

@@ -1,5 +1,4 @@
 import type { Mount } from '../../../lib/oci/runtime-spec.js';
-import { remapped } from './namespaces.js';
 import type { SpecOption } from './types.js';
 
 /** Docker's default /dev/shm size: 64 MiB. */
@@ -29,11 +28,7 @@ export const withDefaultMounts: SpecOption = (spec, ctx) => {
       source: 'devpts',
       options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'],
     },
-    // A user namespace cannot mount sysfs for a network namespace it does not own (berth makes
-    // the sandbox before runc): such a container gets the host's /sys bound read-only, as runc's rootless mode does.
-    remapped(ctx)
-      ? { destination: '/sys', type: 'bind', source: '/sys', options: ['rbind', 'nosuid', 'noexec', 'nodev', 'ro'] }
-      : { destination: '/sys', type: 'sysfs', source: 'sysfs', options: sysOpts },
+    { destination: '/sys', type: 'sysfs', source: 'sysfs', options: sysOpts },
     { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: [...sysOpts] },
     { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
   ];

@@ -26,7 +26,8 @@ function joined(kind: 'pid' | 'ipc', mode: string, path: string | undefined): Li
  * uts: private unless `--uts=host` (with `--network host` it stays private and gets the host's
  * name, as under Docker). pid, ipc: private, `host` (omitted) or `container:<x>` (ctx.join).
  * cgroup: private or host (see cgroupnsMode). user: with userns-remap, unless `--userns=host`,
- * with the daemon's id mappings.
+ * with the daemon's id mappings — the one owning the sandbox (ctx.usernsPath) when there is one,
+ * so that container root has capabilities over its own network namespace.
  */
 export const withNamespaces: SpecOption = (spec, ctx) => {
   const hc = ctx.record.HostConfig;
@@ -48,7 +49,7 @@ export const withNamespaces: SpecOption = (spec, ctx) => {
   if (cgroupnsMode(ctx) === 'private') namespaces.push({ type: 'cgroup' });
   const linux = (spec.linux ??= {});
   if (remapped(ctx)) {
-    namespaces.push({ type: 'user' });
+    namespaces.push(ctx.usernsPath ? { type: 'user', path: ctx.usernsPath } : { type: 'user' });
     linux.uidMappings = ctx.daemon!.remap!.uidMappings.map((m) => ({ ...m }));
     linux.gidMappings = ctx.daemon!.remap!.gidMappings.map((m) => ({ ...m }));
   }

@@ -49,10 +49,14 @@ export const DEFAULT_NETNS_SYSCTLS: Readonly<Record<string, string>> = {
 export const withSysctls: SpecOption = (spec, ctx) => {
   const hc = ctx.record.HostConfig;
   const mode = hc.NetworkMode ?? '';
-  // Under userns-remap the sandbox's network namespace belongs to the host's user namespace, so
-  // the container may not write its net.* sysctls: Docker's defaults are left out there.
-  const ownNetns = mode !== 'host' && !mode.startsWith('container:') && !remapped(ctx);
-  const sysctl = { ...(ownNetns ? DEFAULT_NETNS_SYSCTLS : {}), ...(hc.Sysctls ?? {}) };
+  const ownNetns = mode !== 'host' && !mode.startsWith('container:');
+  const defaults: Record<string, string> = ownNetns ? { ...DEFAULT_NETNS_SYSCTLS } : {};
+  // In a user namespace the range may only name gids mapped there.
+  if (ownNetns && remapped(ctx)) {
+    const mapped = ctx.daemon!.remap!.gidMappings.reduce((n, m) => n + m.size, 0);
+    defaults['net.ipv4.ping_group_range'] = `0 ${mapped - 1}`;
+  }
+  const sysctl = { ...defaults, ...(hc.Sysctls ?? {}) };
   if (Object.keys(sysctl).length > 0) (spec.linux ??= {}).sysctl = sysctl;
 };
 

@@ -26,6 +26,8 @@ export interface SpecContext {
   hostNofile: { soft: number; hard: number };
   /** A prepared network namespace to join (CNI); without it a new, empty one is created. */
   netnsPath?: string;
+  /** userns-remap: the user namespace that owns netnsPath, joined instead of making a new one. */
+  usernsPath?: string;
   /** Namespaces of other containers to join (`--pid`/`--ipc container:<x>`), resolved by the caller. */
   join?: { pid?: string; ipc?: string };
   /** The host path bound at /dev/shm for `--ipc host` or `container:<x>`. */
