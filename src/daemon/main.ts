@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { readFile, writeFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { createApiServer } from '../api/server.js';
 import { Router } from '../api/router.js';
 import { containerRoutes } from '../api/routes/containers.js';
@@ -63,6 +63,14 @@ async function daemonId(dataRoot: string): Promise<string> {
   return id;
 }
 
+/** The remapped root reaches rootfs and bundles only through directories others may search: the first that is not. */
+async function unsearchableParent(dataRoot: string): Promise<string | undefined> {
+  for (let dir = resolve(dataRoot); ; dir = dirname(dir)) {
+    if (((await stat(dir)).mode & 0o001) === 0) return dir;
+    if (dir === dirname(dir)) return undefined;
+  }
+}
+
 /** The composition root: opens the stores and drivers, reconciles containers, serves the API. */
 async function main(): Promise<void> {
   const cfg = await loadConfig(process.argv.slice(2));
@@ -83,7 +91,11 @@ async function main(): Promise<void> {
   const volumes = { driver: await LocalVolumeDriver.open(join(cfg.dataRoot, 'volumes')), containers: store, events };
   const lsms = await hostLsms();
   const remap = cfg.usernsRemap ? await resolveUsernsRemap(cfg.usernsRemap) : undefined;
-  if (remap) log(`userns-remap: container root is host ${remap.key.replace('.', ':')}`);
+  if (remap) {
+    log(`userns-remap: container root is host ${remap.key.replace('.', ':')}`);
+    const blocked = await unsearchableParent(cfg.dataRoot);
+    if (blocked) log(`WARNING: userns-remap: ${blocked} is not searchable by the remapped root (needs o+x, e.g. chmod 711); containers will fail to start`);
+  }
   const security: DaemonSecurity = { cgroupVersion: await cgroupVersion(), apparmor: lsms.apparmor, ...(remap ? { remap: { key: remap.key, uidMappings: remap.uids, gidMappings: remap.gids } } : {}) };
   const deps: ContainerDeps = { store, images, snapshotter, runtime, locks: new KeyedLock(), waiters: new ExitWaiters(), restarting: new Set(), events, volumes, host: await hostInfo(), security };
 
