@@ -118,7 +118,7 @@ async function main(): Promise<void> {
   watchHealthchecks({ ...deps, execs }, log);
   containerProcessRoutes(router, deps);
   eventRoutes(router, events);
-  const imageDeps = { content, images, snapshotter, containers: store, runtime, events, scratch: join(cfg.dataRoot, 'tmp'), registry: new DistributionClient(cfg.registry) };
+  const imageDeps = { content, images, snapshotter, containers: store, runtime, events, scratch: join(cfg.dataRoot, 'tmp'), registry: new DistributionClient(cfg.registry), security };
   imageRoutes(router, imageDeps);
   buildRoutes(router, { images: imageDeps, containers: deps, cache: await BuildCache.open(join(cfg.dataRoot, 'builder')), scratch: imageDeps.scratch });
   diskUsageRoutes(router, imageDeps);

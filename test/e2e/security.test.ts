@@ -195,6 +195,11 @@ describe('userns-remap', () => {
     assert.equal(Number(ex('stat', ['-c', '%u', join(rootfs, 'bin/busybox')]).toString().trim()), start, 'image files are owned by the remapped root');
     const info = JSON.parse((await d.berth(['info', '-f', '{{json .SecurityOptions}}'])).stdout);
     assert.ok(info.includes('name=userns'));
+    // A commit records the container's ids, not the host's: real root sees root's file.
+    assert.equal((await d.berth(['commit', 'mapped', 'mapped-img'])).code, 0);
+    const owner0 = await d.berth(['run', '--rm', '--userns', 'host', 'mapped-img', 'stat', '-c', '%u:%g', '/made', '/bin/busybox']);
+    assert.equal(owner0.stdout, '0:0\n0:0\n', owner0.stderr);
+    await d.berth(['rmi', 'mapped-img']);
     await d.berth(['rm', '-f', 'mapped']);
   });
 

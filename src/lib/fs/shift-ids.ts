@@ -15,6 +15,12 @@ export function toHostId(id: number, map: readonly IdRange[]): number | undefine
   return undefined;
 }
 
+/** The container id a host id stands for (the inverse of toHostId); undefined when unmapped. */
+export function toContainerId(id: number, map: readonly IdRange[]): number | undefined {
+  for (const r of map) if (id >= r.hostID && id < r.hostID + r.size) return r.containerID + (id - r.hostID);
+  return undefined;
+}
+
 async function shiftOne(path: string, st: Stats, uids: readonly IdRange[], gids: readonly IdRange[]): Promise<void> {
   const uid = toHostId(st.uid, uids) ?? st.uid;
   const gid = toHostId(st.gid, gids) ?? st.gid;

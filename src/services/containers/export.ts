@@ -12,7 +12,8 @@ export async function exportContainer(deps: Pick<ContainerDeps, 'store' | 'snaps
   const rec = deps.store.get(ref);
   if (rec.State.Status === 'removing' || rec.State.Status === 'dead') throw conflict(`You cannot export container ${rec.Id} which is being removed or is dead`);
   const copy = async (): Promise<void> => {
-    const { stream, done } = packDir(rec.Paths.Rootfs);
+    const remap = remapOf(deps, rec);
+    const { stream, done } = packDir(rec.Paths.Rootfs, remap ? { ids: { uids: remap.uids, gids: remap.gids } } : {});
     for await (const chunk of stream) {
       if (!(await out(chunk as Buffer))) {
         stream.destroy();

@@ -11,6 +11,7 @@ import { applyChanges } from './changes.js';
 import type { ImageDeps } from './deps.js';
 import { storeLayer } from './store-layer.js';
 import { writeImage } from './write-image.js';
+import { remapOf } from '../containers/remap.js';
 
 export interface CommitRequest {
   container: string;
@@ -44,7 +45,9 @@ export async function commitContainer(deps: ImageDeps, req: CommitRequest): Prom
   // Only drivers whose upper dir holds just the changes can commit (vfs answers NotImplemented).
   const skip = await runtimeCreatedPaths(await deps.snapshotter.lowerDirs(rec.Id));
   const layer = await withPaused(deps, rec, req.pause !== false, async () => {
-    const { stream, done } = packDir(deps.snapshotter.upperDir(rec.Id), { whiteouts: 'overlay', exclude: (rel) => skip.has(rel) });
+    const remap = remapOf(deps, rec);
+    const ids = remap && { uids: remap.uids, gids: remap.gids };
+    const { stream, done } = packDir(deps.snapshotter.upperDir(rec.Id), { whiteouts: 'overlay', exclude: (rel) => skip.has(rel), ...(ids ? { ids } : {}) });
     const desc = await storeLayer(deps, stream, parentConfig?.rootfs.diff_ids ?? []);
     await done;
     return desc;

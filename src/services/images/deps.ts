@@ -5,6 +5,7 @@ import type { ContainerRuntime } from '../../core/runtime.js';
 import type { Snapshotter } from '../../core/snapshots.js';
 import type { EventBus } from '../events.js';
 import type { ContainerStore } from '../containers/store.js';
+import type { DaemonSecurity } from '../containers/spec/types.js';
 
 export interface ImageDeps {
   content: ContentStore;
@@ -18,4 +19,6 @@ export interface ImageDeps {
   scratch: string;
   /** How to reach registries (pull, push, login); without it those answer as before. */
   registry?: RegistryClient;
+  /** userns-remap: a remapped container's changes are committed with container ids. */
+  security?: DaemonSecurity;
 }
