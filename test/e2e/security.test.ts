@@ -195,6 +195,12 @@ describe('userns-remap', () => {
     assert.equal(Number(ex('stat', ['-c', '%u', join(rootfs, 'bin/busybox')]).toString().trim()), start, 'image files are owned by the remapped root');
     const info = JSON.parse((await d.berth(['info', '-f', '{{json .SecurityOptions}}'])).stdout);
     assert.ok(info.includes('name=userns'));
+    // cp maps ids both ways: a copied-in file is the container root's, a copied-out one is root's.
+    await writeFile(join(d.dir, 'in.txt'), 'x');
+    assert.equal((await d.berth(['cp', join(d.dir, 'in.txt'), 'mapped:/in.txt'])).code, 0);
+    assert.equal((await d.berth(['exec', 'mapped', 'stat', '-c', '%u:%g', '/in.txt'])).stdout, '0:0\n', 'exec works in a remapped container');
+    assert.equal((await d.berth(['cp', 'mapped:/made', join(d.dir, 'out.txt')])).code, 0);
+    assert.equal(Number(ex('stat', ['-c', '%u', join(d.dir, 'out.txt')]).toString().trim()), 0);
     // A commit records the container's ids, not the host's: real root sees root's file.
     assert.equal((await d.berth(['commit', 'mapped', 'mapped-img'])).code, 0);
     const owner0 = await d.berth(['run', '--rm', '--userns', 'host', 'mapped-img', 'stat', '-c', '%u:%g', '/made', '/bin/busybox']);
