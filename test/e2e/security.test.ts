@@ -21,7 +21,7 @@ describe('isolation and privileges', () => {
 
   it('a default container cannot mount, load modules, write /proc/sys or read /proc/kcore', async () => {
     const r = await sh(d, [
-      'mount -t tmpfs none /mnt; echo mount=$?',
+      'mount -t tmpfs none /tmp; echo mount=$?',
       'printf junk > /tmp/m.ko; insmod /tmp/m.ko; echo insmod=$?',
       'echo 1 > /proc/sys/kernel/domainname; echo sys=$?',
       'echo kcore=$(cat /proc/kcore 2>/dev/null | head -c 16 | wc -c)',
@@ -43,8 +43,10 @@ describe('isolation and privileges', () => {
     assert.notEqual(noRaw.code, 0);
     assert.match(noRaw.out, /permission denied/);
     assert.notEqual((await sh(d, 'ping -c1 -W2 127.0.0.1', ['--cap-drop', 'ALL'])).code, 0);
-    // Names with CAP_ and in lower case mean the same.
+    // Names with CAP_ and in lower case mean the same; the docker CLI sends them the same way.
     assert.notEqual((await sh(d, 'ping -c1 -W2 127.0.0.1', ['--cap-drop', 'cap_net_raw'])).code, 0);
+    assert.notEqual((await d.docker(['run', '--rm', '--cap-drop', 'net_raw', 'busybox', 'ping', '-c1', '-W2', '127.0.0.1'])).code, 0);
+    assert.equal((await d.docker(['run', '--rm', '--cap-drop', 'ALL', '--cap-add', 'NET_RAW', 'busybox', 'ping', '-c1', '-W2', '127.0.0.1'])).code, 0);
   });
 
   it('seccomp blocks unshare by default; seccomp=unconfined and a profile file are honoured', async () => {
@@ -98,6 +100,10 @@ describe('isolation and privileges', () => {
     assert.match(dev.out, /No such file/, 'only the mapped path exists');
     assert.match((await sh(d, 'ls /dev | wc -l')).out, /^\s*\d\s*$|^\s*1\d\s*$/m, 'a default /dev holds a handful of nodes');
     assert.match((await sh(d, 'grep NoNewPrivs /proc/self/status', ['--security-opt', 'no-new-privileges'])).out, /NoNewPrivs:\s+1/);
+    // CAP_SYS_ADMIN opens seccomp's mount group too; --privileged gets the host's devices.
+    assert.equal((await sh(d, 'mount -t tmpfs none /tmp', ['--cap-add', 'SYS_ADMIN'])).code, 0);
+    assert.equal((await d.docker(['run', '--rm', '--privileged', 'busybox', 'test', '-c', '/dev/loop-control'])).code, 0);
+    assert.notEqual((await sh(d, 'test -e /dev/loop-control')).code, 0);
   });
 
   it('inspect shows the options as Docker does (sent by the docker CLI)', async () => {
