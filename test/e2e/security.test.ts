@@ -222,6 +222,17 @@ describe('userns-remap', () => {
     assert.equal((await sh(d, 'true', ['--privileged', '--userns', 'host'])).code, 0);
   });
 
+  it('sharing pid and ipc namespaces shares the user namespace too', async () => {
+    assert.equal((await d.berth(['run', '-d', '--name', 'rdonor', '--ipc', 'shareable', 'busybox', 'sh', '-c', 'echo hi > /dev/shm/x; exec sleep 4646'])).code, 0, d.log());
+    await eventually('the donor wrote its shm file', async () => (await d.berth(['exec', 'rdonor', 'cat', '/dev/shm/x'])).stdout === 'hi\n');
+    const r = await sh(d, 'cat /dev/shm/x; ps -o args; ping -c1 -W2 127.0.0.1 >/dev/null && echo ping-ok', ['--pid', 'container:rdonor', '--ipc', 'container:rdonor']);
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /^hi$/m);
+    assert.match(r.out, /sleep 4646/);
+    assert.match(r.out, /ping-ok/);
+    await d.berth(['rm', '-f', 'rdonor']);
+  });
+
   it('a new volume belongs to the remapped root', async () => {
     const r = await sh(d, 'touch /data/f && stat -c %u /data/f', ['-v', 'remapvol:/data']);
     assert.equal(r.code, 0, r.out);

@@ -42,9 +42,10 @@ export class CniNetworkDriver implements NetworkDriver {
     return join(this.o.netnsDir, id);
   }
 
-  createSandbox(id: string): Promise<string> {
+  createSandbox(id: string, shareUsernsOf?: string): Promise<string> {
     const path = this.sandboxPath(id);
-    const made = this.o.userns ? createNetnsInUserns(path, `${path}.userns`, this.o.userns) : createNetns(path);
+    const userns = this.o.userns && { ...this.o.userns, ...(shareUsernsOf ? { join: `${this.sandboxPath(shareUsernsOf)}.userns` } : {}) };
+    const made = userns ? createNetnsInUserns(path, `${path}.userns`, userns) : createNetns(path);
     return made.then(() => path);
   }
 
