@@ -97,6 +97,32 @@ export interface HostConfig {
   Ulimits?: Array<{ Name: string; Soft: number; Hard: number }> | null;
   LogConfig?: { Type: string; Config?: Record<string, string> };
   Runtime?: string;
+  /** `--device host[:container[:perms]]`. */
+  Devices?: DeviceMapping[] | null;
+  SecurityOpt?: string[] | null;
+  /** '' (private), 'host', 'container:<id>'. */
+  PidMode?: string;
+  /** '', 'none', 'private', 'shareable', 'host', 'container:<id>' (create fills the default, 'private'). */
+  IpcMode?: string;
+  /** '' or 'host'. */
+  UTSMode?: string;
+  /** 'private' or 'host' (create fills the default: private on cgroup v2, host on v1). */
+  CgroupnsMode?: string;
+  /** '' or 'host' (opts out of the daemon's userns-remap). */
+  UsernsMode?: string;
+  /** Supplementary groups, by name (in the image's /etc/group) or number. */
+  GroupAdd?: string[] | null;
+  Sysctls?: Record<string, string> | null;
+  /** null: Docker's defaults (create fills them in); []: none (`systempaths=unconfined`). */
+  MaskedPaths?: string[] | null;
+  ReadonlyPaths?: string[] | null;
+}
+
+/** HostConfig.Devices item. */
+export interface DeviceMapping {
+  PathOnHost: string;
+  PathInContainer: string;
+  CgroupPermissions: string;
 }
 
 /** Docker's lifecycle states. */

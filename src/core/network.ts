@@ -83,11 +83,17 @@ export interface DetachRequest {
 
 /** Network namespaces that outlive the process that created them (bind mounts). */
 export interface SandboxProvider {
-  /** Creates the namespace (with `lo` up) and returns its path. */
-  createSandbox(containerId: string): Promise<string>;
+  /**
+   * Creates the namespace (with `lo` up) and returns its path. Under userns-remap it is owned by
+   * a new user namespace, or by `shareUsernsOf`'s (a container sharing another's pid or ipc
+   * namespace must share its user namespace too).
+   */
+  createSandbox(containerId: string, shareUsernsOf?: string): Promise<string>;
   /** Unmounts and removes it; a missing one is not an error. */
   removeSandbox(containerId: string): Promise<void>;
   sandboxPath(containerId: string): string;
+  /** The user namespace owning the sandbox (userns-remap), for the container to join; else undefined. */
+  sandboxUsernsPath(containerId: string): string | undefined;
   /** Container IDs that have a sandbox now (for reconciliation). */
   sandboxes(): Promise<string[]>;
 }

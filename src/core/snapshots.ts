@@ -1,4 +1,17 @@
 import type { Readable } from 'node:stream';
+import type { IdRange } from '../lib/fs/shift-ids.js';
+
+/**
+ * A user namespace's id maps (userns-remap): the mounted tree shows files owned by the host
+ * ids the container's ids map to. Stored layers stay as the images have them; the driver keeps
+ * re-owned copies (or re-owns the container's own copy) under a directory named by `key`
+ * (Docker's "<uid>.<gid>").
+ */
+export interface RemapOptions {
+  key: string;
+  uids: readonly IdRange[];
+  gids: readonly IdRange[];
+}
 
 /**
  * A snapshotter turns image layers into directories and gives each container a writable view.
@@ -7,7 +20,8 @@ import type { Readable } from 'node:stream';
  *  - `applyLayer(chainId, parent, tar)` unpacks one layer on top of `parent` (a chain ID or null)
  *    and commits it under `chainId`. Committed layers are immutable and shared.
  *  - `prepare(key, parent)` creates an active, writable snapshot on top of a committed layer;
- *    `mount(key, target)` makes it the container's root filesystem; `unmount(target)` undoes that.
+ *    `mount(key, target, remap?)` makes it the container's root filesystem (re-owned for a user
+ *    namespace with `remap`; a snapshot is always mounted with the same remap); `unmount(target)` undoes that.
  *  - `remove(key)` deletes an active snapshot; `removeLayer(chainId)` a committed one.
  * Every step is atomic on disk: a crash leaves either nothing or a complete snapshot.
  */
@@ -23,7 +37,7 @@ export interface Snapshotter {
   applyLayer(chainId: string, parent: string | null, tar: Readable): Promise<void>;
   removeLayer(chainId: string): Promise<void>;
   prepare(key: string, parent: string | null): Promise<void>;
-  mount(key: string, target: string): Promise<void>;
+  mount(key: string, target: string, remap?: RemapOptions): Promise<void>;
   unmount(target: string): Promise<void>;
   isMounted(target: string): Promise<boolean>;
   remove(key: string): Promise<void>;

@@ -104,6 +104,7 @@ export const OPTIONS = {
   'registry-certs-dir': option({ kind: k.str, flag: null, default: '/etc/berth/certs.d', help: '' }),
   'registry-timeout': option({ kind: k.int, flag: null, default: 30, help: '' }),
   'registry-chunk-size': option({ kind: k.int, flag: null, default: 16 << 20, help: '' }),
+  'userns-remap': option({ kind: k.str, default: '', help: 'User/Group setting for user namespaces ("default" creates berthremap)' }),
   ui: option({ kind: k.str, default: '', help: 'Serve the web dashboard on host:port (off by default; loopback only)' }),
   'ui-allow-remote': option({ kind: k.bool, default: false, help: 'Let --ui bind a non-loopback address' }),
   'metrics-addr': option({ kind: k.str, default: '', help: 'Serve Prometheus metrics on host:port (no token)' }),

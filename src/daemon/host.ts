@@ -17,3 +17,10 @@ export async function cgroupVersion(): Promise<'1' | '2'> {
 export async function hostInfo(): Promise<{ hostname: string; nofile: { soft: number; hard: number } }> {
   return { hostname: hostname(), nofile: await nofileLimit() };
 }
+
+/** Linux security modules the host enforces (what `apparmor=` and `label=` could apply). */
+export async function hostLsms(): Promise<{ apparmor: boolean; selinux: boolean }> {
+  const apparmor = (await readFile('/sys/module/apparmor/parameters/enabled', 'utf8').catch(() => '')).trim() === 'Y';
+  const selinux = (await readFile('/sys/fs/selinux/enforce', 'utf8').catch(() => '')).trim() !== '';
+  return { apparmor, selinux };
+}

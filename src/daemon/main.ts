@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { createApiServer } from '../api/server.js';
 import { Router } from '../api/router.js';
 import { containerRoutes } from '../api/routes/containers.js';
@@ -40,9 +40,12 @@ import { LOG_DRIVERS } from './config-options.js';
 import { openNetworks } from './networks.js';
 import { reconcileSandboxes } from '../services/networks/sandbox.js';
 import { networkRoutes } from '../api/routes/networks.js';
-import { cgroupVersion, hostInfo } from './host.js';
+import { cgroupVersion, hostInfo, hostLsms } from './host.js';
 import { checkListenAddresses, listenAll } from './listen.js';
 import { createDaemonMetrics, planObservability, startObservability } from './observability.js';
+import { resolveUsernsRemap } from './userns-remap.js';
+import { securityInfo } from '../services/containers/security-config.js';
+import type { DaemonSecurity } from '../services/containers/spec/types.js';
 
 function log(msg: string): void {
   process.stderr.write(`${new Date().toISOString()} berthd: ${msg}\n`);
@@ -66,7 +69,7 @@ async function daemonId(dataRoot: string): Promise<string> {
 }
 
 /** What `info` reports of the configuration, read live (SIGHUP changes some of it). */
-function daemonView(cfg: DaemonConfig, cgroup: '1' | '2'): DaemonView {
+function daemonView(cfg: DaemonConfig, security: { options: string[]; warnings: string[] }): DaemonView {
   const s = cfg.settings;
   return {
     get debug() {
@@ -80,12 +83,20 @@ function daemonView(cfg: DaemonConfig, cgroup: '1' | '2'): DaemonView {
     runtimes: cfg.runtimes,
     defaultRuntime: s['default-runtime'],
     registry: cfg.registry,
-    securityOptions: cgroup === '2' ? ['name=cgroupns'] : [],
+    securityOptions: security.options,
     get warnings() {
-      return s['live-restore'] ? [] : ['WARNING: live-restore cannot be turned off: containers run under conmon and always outlive berthd'];
+      return s['live-restore'] ? security.warnings : [...security.warnings, 'WARNING: live-restore cannot be turned off: containers run under conmon and always outlive berthd'];
     },
     conmon: cfg.conmon,
   };
+}
+
+/** The remapped root reaches rootfs and bundles only through directories others may search: the first that is not. */
+async function unsearchableParent(dataRoot: string): Promise<string | undefined> {
+  for (let dir = resolve(dataRoot); ; dir = dirname(dir)) {
+    if (((await stat(dir)).mode & 0o001) === 0) return dir;
+    if (dir === dirname(dir)) return undefined;
+  }
 }
 
 /** The composition root: opens the stores and drivers, reconciles containers, serves the API. */
@@ -122,8 +133,17 @@ async function serve(cfg: DaemonConfig, flags: Flags): Promise<void> {
     logConfig: { Type: s['log-driver'], Config: s['log-opts'] },
     runtimes: { names: Object.keys(cfg.runtimes), default: s['default-runtime'] },
   };
+  const lsms = await hostLsms();
+  const remap = s['userns-remap'] ? await resolveUsernsRemap(s['userns-remap']) : undefined;
+  if (remap) {
+    log(`userns-remap: container root is host ${remap.key.replace('.', ':')}`);
+    const blocked = await unsearchableParent(cfg.dataRoot);
+    if (blocked) log(`WARNING: userns-remap: ${blocked} is not searchable by the remapped root (needs o+x, e.g. chmod 711); containers will fail to start`);
+  }
+  const security: DaemonSecurity = { cgroupVersion: await cgroupVersion(), apparmor: lsms.apparmor, ...(remap ? { remap: { key: remap.key, uidMappings: remap.uids, gidMappings: remap.gids } } : {}) };
   const deps: ContainerDeps = {
     store, images, snapshotter, runtime, locks: new KeyedLock(), waiters: new ExitWaiters(), restarting: new Set(), events, volumes, host: await hostInfo(), defaults,
+    security,
     onStarted: metrics?.observeContainerStart,
   };
 
@@ -146,6 +166,7 @@ async function serve(cfg: DaemonConfig, flags: Flags): Promise<void> {
     events,
     scratch: join(cfg.dataRoot, 'tmp'),
     registry: new DistributionClient(cfg.registry),
+    security,
     limits: {
       get downloads() {
         return s['max-concurrent-downloads'];
@@ -155,8 +176,7 @@ async function serve(cfg: DaemonConfig, flags: Flags): Promise<void> {
       },
     },
   };
-  const cgroup = await cgroupVersion();
-  systemRoutes(router, { containers: store, images, events, driver: snapshotter.name, dataRoot: cfg.dataRoot, daemonId: id, cgroupVersion: cgroup, daemon: daemonView(cfg, cgroup) });
+  systemRoutes(router, { containers: store, images, events, driver: snapshotter.name, dataRoot: cfg.dataRoot, daemonId: id, cgroupVersion: security.cgroupVersion, daemon: daemonView(cfg, securityInfo(security, lsms)) });
   containerRoutes(router, deps);
   volumeRoutes(router, volumes);
   networkRoutes(router, deps.networks);

@@ -21,6 +21,7 @@ export async function openNetworks(cfg: DaemonConfig, deps: ContainerDeps, log: 
     stateDir: join(root, 'cni'),
     netnsDir: join(cfg.execRoot, 'netns'),
     adminChain: `BERTH-FW-${cfg.network.bridge}`,
+    ...(deps.security?.remap ? { userns: { uids: deps.security.remap.uidMappings, gids: deps.security.remap.gidMappings } } : {}),
   });
   const net: NetworkDeps = { store, driver, containers: deps.store, locks: deps.locks, events: deps.events, pools: cfg.network.pools, dns: new DnsResponders(log), log };
   await ensureDefaultNetworks(net, { name: cfg.network.bridge, bip: cfg.network.bip });

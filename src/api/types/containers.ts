@@ -1,8 +1,8 @@
-import type { ContainerConfig, ContainerStatus, HealthState, HostConfig, MountSpec } from '../../core/containers.js';
+import type { ContainerConfig, ContainerStatus, DeviceMapping, HealthState, HostConfig, MountSpec } from '../../core/containers.js';
 import type { MountPoint as CoreMountPoint } from '../../core/volumes.js';
 
 /** Docker Engine API v1.41 container shapes: shared by the server (compat/) and the client (CLI). */
-export type { ContainerConfig, HostConfig, MountSpec };
+export type { ContainerConfig, DeviceMapping, HostConfig, MountSpec };
 
 export interface ContainerCreateRequest extends ContainerConfig {
   HostConfig?: HostConfig;

@@ -6,7 +6,8 @@ import { writeFileAtomic } from '../../lib/atomic-file.js';
 import { run } from '../../lib/exec.js';
 import { CNI_VERSION, gatewayOf, pluginsFor, portMappingsConfig } from './conflist.js';
 import { invokePlugin, type CniCall } from './invoke.js';
-import { createNetns, removeNetns } from './netns.js';
+import { createNetns, createNetnsInUserns, removeNetns } from './netns.js';
+import type { IdRange } from '../../lib/fs/shift-ids.js';
 
 export interface CniDriverOptions {
   pluginDir: string;
@@ -15,6 +16,8 @@ export interface CniDriverOptions {
   /** Where sandboxes are bind-mounted (`<exec-root>/netns`). */
   netnsDir: string;
   adminChain: string;
+  /** userns-remap: sandboxes are owned by a user namespace with these maps. */
+  userns?: { uids: readonly IdRange[]; gids: readonly IdRange[] };
 }
 
 /**
@@ -39,12 +42,20 @@ export class CniNetworkDriver implements NetworkDriver {
     return join(this.o.netnsDir, id);
   }
 
-  createSandbox(id: string): Promise<string> {
-    return createNetns(this.sandboxPath(id)).then(() => this.sandboxPath(id));
+  createSandbox(id: string, shareUsernsOf?: string): Promise<string> {
+    const path = this.sandboxPath(id);
+    const userns = this.o.userns && { ...this.o.userns, ...(shareUsernsOf ? { join: `${this.sandboxPath(shareUsernsOf)}.userns` } : {}) };
+    const made = userns ? createNetnsInUserns(path, `${path}.userns`, userns) : createNetns(path);
+    return made.then(() => path);
   }
 
-  removeSandbox(id: string): Promise<void> {
-    return removeNetns(this.sandboxPath(id));
+  sandboxUsernsPath(id: string): string | undefined {
+    return this.o.userns ? `${this.sandboxPath(id)}.userns` : undefined;
+  }
+
+  async removeSandbox(id: string): Promise<void> {
+    await removeNetns(this.sandboxPath(id));
+    if (this.o.userns) await removeNetns(`${this.sandboxPath(id)}.userns`);
   }
 
   async sandboxes(): Promise<string[]> {

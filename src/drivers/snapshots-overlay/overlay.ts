@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { chown, mkdir, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { Snapshotter } from '../../core/snapshots.js';
+import type { RemapOptions, Snapshotter } from '../../core/snapshots.js';
+import { shiftTreeIds, toHostId } from '../../lib/fs/shift-ids.js';
 import { isErrno, notFound } from '../../core/errdefs.js';
 import { extractLayer } from '../../lib/archive/extract.js';
 import { mkdirp } from '../../lib/atomic-file.js';
@@ -83,7 +84,13 @@ export class OverlaySnapshotter implements Snapshotter {
   async removeLayer(chainId: string): Promise<void> {
     const dir = this.layerDir(chainId);
     const link = await readFile(join(dir, 'link'), 'utf8').catch(() => '');
-    if (link !== '') await rm(join(this.root, 'l', link.trim()), { force: true });
+    if (link !== '') {
+      await rm(join(this.root, 'l', link.trim()), { force: true });
+      // Re-owned copies for userns-remap live in "<uid>.<gid>/<short>".
+      for (const d of await readdir(this.root)) {
+        if (/^\d+\.\d+$/.test(d)) await rm(join(this.root, d, link.trim()), { recursive: true, force: true });
+      }
+    }
     await rm(dir, { recursive: true, force: true });
   }
 
@@ -99,14 +106,50 @@ export class OverlaySnapshotter implements Snapshotter {
     await writeFile(join(dir, 'parent'), parent ?? '');
   }
 
-  async mount(key: string, target: string): Promise<void> {
+  async mount(key: string, target: string, remap?: RemapOptions): Promise<void> {
     const dir = this.activeDir(key);
     const parent = (await readFile(join(dir, 'parent'), 'utf8')).trim();
     // overlay needs a lower dir; an image with no layers gets an empty one.
-    const lower = parent === '' ? [join(dir, 'empty')] : await this.lowerChain(parent);
+    let lower = parent === '' ? [join(dir, 'empty')] : await this.lowerChain(parent);
+    if (remap) {
+      lower = parent === '' ? lower : await Promise.all(lower.map((l) => this.remappedLayer(l, remap)));
+      for (const d of ['upper', 'work', 'empty']) await this.remapRoot(join(dir, d), remap);
+    }
     await mkdirp(target);
     const opts = `lowerdir=${lower.join(':')},upperdir=${join(dir, 'upper')},workdir=${join(dir, 'work')}`;
     await run('mount', ['-t', 'overlay', 'overlay', '-o', opts, target], { cwd: this.root });
+  }
+
+  /**
+   * A re-owned copy of one layer (`l/<short>` → `<remap key>/<short>`, same short name so the
+   * mount options stay short), made once per layer and remap: copied, re-owned, then renamed
+   * into place, so a crash leaves no half-shifted layer.
+   */
+  private async remappedLayer(link: string, remap: RemapOptions): Promise<string> {
+    const short = link.slice('l/'.length);
+    const rel = join(remap.key, short);
+    const final = join(this.root, rel);
+    if (await stat(final).then(() => true, () => false)) return rel;
+    await mkdirp(join(this.root, remap.key), 0o700);
+    const tmp = `${final}.tmp-${randomBytes(6).toString('hex')}`;
+    try {
+      await run('cp', ['-a', '--reflink=auto', join(this.root, link) + '/.', tmp + '/']);
+      await shiftTreeIds(tmp, remap.uids, remap.gids);
+      await rename(tmp, final).catch((err) => {
+        if (!isErrno(err, 'ENOTEMPTY') && !isErrno(err, 'EEXIST')) throw err;
+      });
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+    return rel;
+  }
+
+  /** The container's root owns its upper dir's root (files it creates there are its own anyway). */
+  private async remapRoot(dir: string, remap: RemapOptions): Promise<void> {
+    const st = await stat(dir);
+    const uid = toHostId(0, remap.uids) ?? st.uid;
+    const gid = toHostId(0, remap.gids) ?? st.gid;
+    if (st.uid !== uid || st.gid !== gid) await chown(dir, uid, gid);
   }
 
   async unmount(target: string): Promise<void> {

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { Snapshotter } from '../../core/snapshots.js';
+import type { RemapOptions, Snapshotter } from '../../core/snapshots.js';
+import { shiftTreeIds } from '../../lib/fs/shift-ids.js';
 import { isErrno, notImplemented } from '../../core/errdefs.js';
 import { extractLayer } from '../../lib/archive/extract.js';
 import { mkdirp } from '../../lib/atomic-file.js';
@@ -68,8 +69,14 @@ export class VfsSnapshotter implements Snapshotter {
     await writeFile(join(dir, 'parent'), parent ?? '');
   }
 
-  async mount(key: string, target: string): Promise<void> {
+  async mount(key: string, target: string, remap?: RemapOptions): Promise<void> {
     await readFile(join(this.root, 'active', key, 'parent'));
+    // The container's copy is its own: re-own it in place, once (the marker names the remap).
+    const marker = join(this.root, 'active', key, `remapped-${remap?.key}`);
+    if (remap && !(await stat(marker).then(() => true, () => false))) {
+      await shiftTreeIds(this.upperDir(key), remap.uids, remap.gids);
+      await writeFile(marker, '');
+    }
     await mkdirp(target);
     await run('mount', ['--bind', this.upperDir(key), target]);
   }

@@ -3,6 +3,7 @@ import { open, readlink } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { Headers } from 'tar-stream';
 import { isOverlayWhiteout } from '../fs/overlay-whiteout.js';
+import { toContainerId, type IdRange } from '../fs/shift-ids.js';
 import { readTreeXattrs } from '../fs/read-xattrs.js';
 import { walkTree, type WalkEntry } from '../fs/walk.js';
 import { tarWriter, type TarWriter } from './tar-writer.js';
@@ -17,6 +18,11 @@ export interface PackOptions {
   whiteouts?: 'overlay' | 'none';
   /** Relative paths left out, with everything below them. */
   exclude?: (rel: string) => boolean;
+  /**
+   * The tree is owned by a user namespace's host ids (userns-remap): entries carry the container
+   * ids they stand for, as the image would have them. Unmapped ids are written as they are.
+   */
+  ids?: { uids: readonly IdRange[]; gids: readonly IdRange[] };
 }
 
 export interface PackStats {
@@ -60,14 +66,14 @@ async function fill(tw: TarWriter, dir: string, opts: PackOptions): Promise<Pack
     const attrs = xattrs.get(e.path);
     if (overlay && isOverlayWhiteout(e.st, attrs)) {
       const slash = e.rel.lastIndexOf('/');
-      await tw.addBuffer(`${e.rel.slice(0, slash + 1)}${WHITEOUT_PREFIX}${e.rel.slice(slash + 1)}`, '', { ...baseHeader(e.st), mode: 0 });
+      await tw.addBuffer(`${e.rel.slice(0, slash + 1)}${WHITEOUT_PREFIX}${e.rel.slice(slash + 1)}`, '', { ...baseHeader(e.st, opts.ids), mode: 0 });
       continue;
     }
-    const header: Partial<Headers> = { ...baseHeader(e.st), ...paxOf(attrs, stats) };
+    const header: Partial<Headers> = { ...baseHeader(e.st, opts.ids), ...paxOf(attrs, stats) };
     if (e.st.isDirectory()) {
       await tw.addDir(e.rel, header);
       if (overlay && attrs?.get('trusted.overlay.opaque')?.toString() === 'y') {
-        await tw.addBuffer(`${e.rel}/${WHITEOUT_OPAQUE}`, '', { ...baseHeader(e.st), mode: 0 });
+        await tw.addBuffer(`${e.rel}/${WHITEOUT_OPAQUE}`, '', { ...baseHeader(e.st, opts.ids), mode: 0 });
       }
     } else if (e.st.isSymbolicLink()) {
       await tw.addBuffer(e.rel, '', { ...header, type: 'symlink', linkname: await readlink(e.path) });
@@ -90,8 +96,10 @@ async function fill(tw: TarWriter, dir: string, opts: PackOptions): Promise<Pack
   return stats;
 }
 
-function baseHeader(st: Stats): Partial<Headers> {
-  return { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtime: st.mtime, uname: '', gname: '' };
+function baseHeader(st: Stats, ids: PackOptions['ids']): Partial<Headers> {
+  const uid = ids ? (toContainerId(st.uid, ids.uids) ?? st.uid) : st.uid;
+  const gid = ids ? (toContainerId(st.gid, ids.gids) ?? st.gid) : st.gid;
+  return { mode: st.mode & 0o7777, uid, gid, mtime: st.mtime, uname: '', gname: '' };
 }
 
 /** xattrs as PAX records; overlayfs's own trusted.overlay.* metadata never goes into a layer. */

@@ -1,7 +1,8 @@
 import { constants, type Stats } from 'node:fs';
 import { open, readlink } from 'node:fs/promises';
 import { invalidArgument } from '../../core/errdefs.js';
-import { packDir } from './pack-dir.js';
+import { packDir, type PackOptions } from './pack-dir.js';
+import { toContainerId } from '../fs/shift-ids.js';
 import { appendTar } from './rebase.js';
 import type { TarWriter } from './tar-writer.js';
 
@@ -11,16 +12,19 @@ import type { TarWriter } from './tar-writer.js';
  * `dir` + `entry` locate it ('' entry: `dir` itself); `dir` may be a pinned fd path
  * (`/proc/<pid>/fd/<n>`). `st` is its lstat, taken by the caller: a regular file is opened with
  * O_NOFOLLOW and must still be that inode, so a swap for a symlink in between is refused.
+ * `ids`: the tree is owned by a user namespace's host ids; entries carry the container's.
  */
-export async function packPath(w: TarWriter, dir: string, entry: string, st: Stats, name: string): Promise<void> {
+export async function packPath(w: TarWriter, dir: string, entry: string, st: Stats, name: string, ids?: PackOptions['ids']): Promise<void> {
   const path = entry === '' ? dir : `${dir}/${entry}`;
-  const header = { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtime: st.mtime };
+  const uid = ids ? (toContainerId(st.uid, ids.uids) ?? st.uid) : st.uid;
+  const gid = ids ? (toContainerId(st.gid, ids.gids) ?? st.gid) : st.gid;
+  const header = { mode: st.mode & 0o7777, uid, gid, mtime: st.mtime };
   if (st.isDirectory()) {
     // '' entry: `dir` is the directory itself (possibly a /proc fd link, which must be followed).
     const fh = await open(path, constants.O_RDONLY | constants.O_DIRECTORY | (entry === '' ? 0 : constants.O_NOFOLLOW));
     try {
       await w.addDir(name, header);
-      const { stream, done } = packDir(`/proc/${process.pid}/fd/${fh.fd}`);
+      const { stream, done } = packDir(`/proc/${process.pid}/fd/${fh.fd}`, ids ? { ids } : {});
       const prefix = name === '.' ? './' : `${name.replace(/\/+$/, '')}/`;
       await Promise.all([appendTar(w, stream, (n) => `${prefix}${n}`), done]);
     } finally {

@@ -10,6 +10,8 @@ import { tarWriter } from '../../lib/archive/tar-writer.js';
 import { fdPath, lstatScoped, openAt, resolveInRoot, ScopedPathError, type ScopedPath } from '../../lib/fs/scoped-path.js';
 import type { ContainerDeps } from './deps.js';
 import { resolveUser } from './spec/user.js';
+import { remapOf } from './remap.js';
+import { toHostId } from '../../lib/fs/shift-ids.js';
 
 /** What `stat` of a container path reports (Docker's ContainerPathStat, before its JSON shape). */
 export interface PathStat {
@@ -38,7 +40,7 @@ async function withRootfs<T>(deps: ContainerDeps, ref: string, fn: (rec: Contain
   return deps.locks.run(rec.Id, async () => {
     const rootfs = rec.Paths.Rootfs;
     const mounted = await deps.snapshotter.isMounted(rootfs);
-    if (!mounted) await deps.snapshotter.mount(rec.Id, rootfs);
+    if (!mounted) await deps.snapshotter.mount(rec.Id, rootfs, remapOf(deps, rec));
     try {
       return await fn(rec, rootfs);
     } finally {
@@ -109,7 +111,9 @@ export function copyFromContainer(deps: ContainerDeps, ref: string, path: string
       const stat = await statOf(rootfs, abs, sp, st);
       const sink = onStat(stat);
       const w = tarWriter();
-      const filled = packPath(w, fdPath(sp.dir), sp.name, st, stat.name === '/' ? '.' : stat.name).then(() => w.finish(), (err: Error) => {
+      const remap = remapOf(deps, rec);
+      const ids = remap && { uids: remap.uids, gids: remap.gids };
+      const filled = packPath(w, fdPath(sp.dir), sp.name, st, stat.name === '/' ? '.' : stat.name, ids).then(() => w.finish(), (err: Error) => {
         w.fail(err);
         throw err;
       });
@@ -136,7 +140,10 @@ export function copyToContainer(deps: ContainerDeps, ref: string, path: string, 
       if (!st.isDirectory()) throw invalidArgument('extraction point is not a directory');
       const dir = sp.name === '' ? sp.dir : await openAt(sp.dir, sp.name, constants.O_RDONLY | constants.O_DIRECTORY);
       try {
-        const owner = opts.copyUIDGID ? await resolveUser(rootfs, rec.Config.User) : { uid: 0, gid: 0 };
+        const user = opts.copyUIDGID ? await resolveUser(rootfs, rec.Config.User) : { uid: 0, gid: 0 };
+        // Under userns-remap the container's ids are host ids of its user namespace.
+        const remap = remapOf(deps, rec);
+        const owner = remap ? { uid: toHostId(user.uid, remap.uids) ?? user.uid, gid: toHostId(user.gid, remap.gids) ?? user.gid } : user;
         await extractLayer(body, fdPath(dir), {
           whiteouts: 'none',
           owner: { uid: owner.uid, gid: owner.gid },

@@ -10,6 +10,8 @@ import type { ContainerDeps } from './deps.js';
 import { mergeImageConfig } from './config-merge.js';
 import { writeEtcFiles } from './etc-files.js';
 import { generateName } from './names.js';
+import { mappedDevices } from './host-devices.js';
+import { checkSecurityConfig } from './security-config.js';
 import { publishContainerEvent } from './events.js';
 import { anonymousVolumes, releaseVolumes, resolveMounts } from './mounts/resolve.js';
 import { resolveEndpoints, type EndpointRequest } from '../networks/endpoints.js';
@@ -32,6 +34,9 @@ export async function createContainer(deps: ContainerDeps, req: CreateRequest): 
   if (image === undefined) throw notFound(`No such image: ${displayRef(imageName)}`);
   const hostConfig: HostConfig = { ...req.hostConfig };
   if (!hostConfig.NetworkMode || hostConfig.NetworkMode === 'default') hostConfig.NetworkMode = 'bridge';
+  Object.assign(hostConfig, checkSecurityConfig(hostConfig, deps.security, (ref) => void deps.store.get(ref)));
+  if (hostConfig.UTSMode === 'host' && req.config.Hostname) throw invalidArgument('conflicting options: hostname and the UTS mode');
+  if (!hostConfig.Privileged && (hostConfig.Devices ?? []).length > 0) await mappedDevices(hostConfig.Devices!);
   if (!deps.networks && !NETWORK_MODES.has(hostConfig.NetworkMode)) throw notFound(`network ${hostConfig.NetworkMode} not found`);
   const networkSettings = deps.networks ? resolveEndpoints(deps.networks, hostConfig, req.endpoints) : undefined;
   if (deps.defaults) hostConfig.Runtime = checkRuntime(hostConfig.Runtime, deps.defaults.runtimes);
@@ -46,7 +51,7 @@ export async function createContainer(deps: ContainerDeps, req: CreateRequest): 
   const name = req.name ? deps.store.checkName(req.name) : generateName((n) => deps.store.hasName(n));
   const id = randomId();
   const dir = deps.store.dir(id);
-  const hostname = hostConfig.NetworkMode === 'host' ? osHostname() : config.Hostname || id.slice(0, 12);
+  const hostname = hostConfig.NetworkMode === 'host' || hostConfig.UTSMode === 'host' ? osHostname() : config.Hostname || id.slice(0, 12);
   config.Hostname = hostname;
   const mounts = await resolveMounts(deps, config, hostConfig);
   const rec: ContainerRecord = {

@@ -5,6 +5,7 @@ import type { KeyedLock } from '../../lib/keyed-lock.js';
 import type { EventBus } from '../events.js';
 import type { NetworkDeps } from '../networks/deps.js';
 import type { VolumeDeps } from '../volumes/deps.js';
+import type { DaemonSecurity } from './spec/types.js';
 import type { ContainerStore } from './store.js';
 import type { ExitWaiters } from './wait.js';
 
@@ -39,4 +40,6 @@ export interface ContainerDeps {
   /** Told how long each successful start took (metrics); optional. */
   onStarted?: (seconds: number) => void;
   defaults?: ContainerDefaults;
+  /** cgroup version, userns-remap mappings, AppArmor: absent in unit fixtures. */
+  security?: DaemonSecurity;
 }

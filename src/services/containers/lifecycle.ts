@@ -1,5 +1,5 @@
 import { constants } from 'node:os';
-import { access, writeFile } from 'node:fs/promises';
+import { access, chown, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerRecord } from '../../core/containers.js';
 import { BerthError, conflict } from '../../core/errdefs.js';
@@ -10,9 +10,12 @@ import { finishRemoval } from './remove.js';
 import { parseSignal } from './signals.js';
 import { buildSpec } from './spec/build.js';
 import { resolveUser } from './spec/user.js';
+import { hostSpecContext } from './host-spec-context.js';
+import { remapOf, remappedRoot } from './remap.js';
+import { mountShareableShm, unmountShm } from './shm.js';
 import { prepareMounts } from './mounts/prepare.js';
 import { publishAttachEvents, publishContainerEvent, publishDetachEvents } from './events.js';
-import { setupNetworking, teardownNetworking } from '../networks/sandbox.js';
+import { sandboxUserns, setupNetworking, teardownNetworking } from '../networks/sandbox.js';
 
 const isLive = (r: ContainerRecord): boolean => r.State.Status === 'running' || r.State.Status === 'paused';
 
@@ -32,12 +35,18 @@ export async function startContainer(deps: ContainerDeps, ref: string): Promise<
     }
     rec.HasBeenManuallyStopped = false;
     await ensureLayers(deps, rec);
-    if (!(await deps.snapshotter.isMounted(rec.Paths.Rootfs))) await deps.snapshotter.mount(rec.Id, rec.Paths.Rootfs);
+    const remap = remapOf(deps, rec);
+    if (!(await deps.snapshotter.isMounted(rec.Paths.Rootfs))) await deps.snapshotter.mount(rec.Id, rec.Paths.Rootfs, remap);
     try {
-      await prepareMounts(deps.volumes.driver, rec);
-      const user = await resolveUser(rec.Paths.Rootfs, rec.Config.User);
+      // The remapped root must reach its bundle (rootfs, /etc files): the directory's group is its.
+      await chown(rec.Paths.Bundle, 0, remap ? remappedRoot(remap).gid : 0);
+      await prepareMounts(deps.volumes.driver, rec, remap && remappedRoot(remap));
+      const user = await resolveUser(rec.Paths.Rootfs, rec.Config.User, rec.HostConfig.GroupAdd);
+      const host = await hostSpecContext(deps, rec);
+      if (rec.HostConfig.IpcMode === 'shareable') host.shmSource = await mountShareableShm(rec, remap && remappedRoot(remap));
       const netnsPath = deps.networks ? await setupNetworking(deps.networks, rec) : undefined;
-      const spec = buildSpec({ record: rec, rootfs: rec.Paths.Rootfs, user, hostname: rec.Config.Hostname ?? '', hostNofile: deps.host.nofile, defaultUlimits: deps.defaults?.ulimits, netnsPath });
+      const usernsPath = remap && netnsPath && deps.networks ? sandboxUserns(deps.networks, rec) : undefined;
+      const spec = buildSpec({ record: rec, rootfs: rec.Paths.Rootfs, user, hostname: rec.Config.Hostname ?? '', hostNofile: deps.host.nofile, defaultUlimits: deps.defaults?.ulimits, netnsPath, usernsPath, ...host });
       await writeFile(join(rec.Paths.Bundle, 'config.json'), JSON.stringify(spec));
       await deps.runtime.cleanup(rec.Id);
       const pid = await deps.runtime.create({
@@ -58,6 +67,7 @@ export async function startContainer(deps: ContainerDeps, ref: string): Promise<
       await deps.runtime.cleanup(rec.Id);
       if (deps.networks) await teardownNetworking(deps.networks, rec);
       await deps.snapshotter.unmount(rec.Paths.Rootfs);
+      await unmountShm(rec);
       rec.State = { ...rec.State, ExitCode: exitCodeForStartError(err), Error: (err as Error).message };
       await deps.store.save(rec);
       throw err;
@@ -199,6 +209,7 @@ export async function handleExit(deps: ContainerDeps, id: string, onAutoRemove: 
       await deps.store.save(rec);
     }
     await deps.snapshotter.unmount(rec.Paths.Rootfs);
+    await unmountShm(rec);
     await deps.runtime.cleanup(id);
     return fresh ? exitCode : undefined;
   });
@@ -231,6 +242,7 @@ export async function reconcile(deps: ContainerDeps, onAutoRemove: (id: string) 
         await deps.runtime.delete(rec.Id);
         if (deps.networks) await teardownNetworking(deps.networks, rec);
         await deps.snapshotter.unmount(rec.Paths.Rootfs);
+        await unmountShm(rec);
         rec.State = { ...rec.State, Status: 'exited', Pid: 0, ExitCode: 255, FinishedAt: nowRfc3339Nano(), Error: 'container lost while berthd was down' };
         await deps.store.save(rec);
       });

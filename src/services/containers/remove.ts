@@ -3,6 +3,7 @@ import { conflict } from '../../core/errdefs.js';
 import { publishContainerEvent } from './events.js';
 import { anonymousVolumes, releaseVolumes } from './mounts/resolve.js';
 import { teardownNetworking } from '../networks/sandbox.js';
+import { unmountShm } from './shm.js';
 
 /** Removes a container (Docker: 409 when running and not forced; `force` kills it first). */
 export async function removeContainer(deps: ContainerDeps, ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
@@ -37,6 +38,7 @@ export async function finishRemoval(deps: ContainerDeps, id: string, removeVolum
     await deps.runtime.cleanup(id);
     if (deps.networks) await teardownNetworking(deps.networks, rec);
     await deps.snapshotter.unmount(rec.Paths.Rootfs);
+    await unmountShm(rec);
     await deps.snapshotter.remove(id);
     await deps.store.delete(id);
   });

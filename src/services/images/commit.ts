@@ -13,6 +13,7 @@ import { applyChanges } from './changes.js';
 import type { ImageDeps } from './deps.js';
 import { storeLayer } from './store-layer.js';
 import { writeImage } from './write-image.js';
+import { remapOf } from '../containers/remap.js';
 
 export interface CommitRequest {
   container: string;
@@ -47,7 +48,9 @@ export async function commitContainer(deps: ImageDeps, req: CommitRequest): Prom
   const skip = await runtimeCreatedPaths(await deps.snapshotter.lowerDirs(rec.Id));
   const paused = req.pause !== false && rec.State.Status === 'running';
   const layer = await withPaused(deps, rec, paused, async () => {
-    const { stream, done } = packDir(deps.snapshotter.upperDir(rec.Id), { whiteouts: 'overlay', exclude: (rel) => skip.has(rel) });
+    const remap = remapOf(deps, rec);
+    const ids = remap && { uids: remap.uids, gids: remap.gids };
+    const { stream, done } = packDir(deps.snapshotter.upperDir(rec.Id), { whiteouts: 'overlay', exclude: (rel) => skip.has(rel), ...(ids ? { ids } : {}) });
     const desc = await storeLayer(deps, stream, parentConfig?.rootfs.diff_ids ?? []);
     await done;
     return desc;

@@ -5,6 +5,7 @@ import type { ContainerRuntime } from '../../core/runtime.js';
 import type { Snapshotter } from '../../core/snapshots.js';
 import type { EventBus } from '../events.js';
 import type { ContainerStore } from '../containers/store.js';
+import type { DaemonSecurity } from '../containers/spec/types.js';
 
 export interface ImageDeps {
   content: ContentStore;
@@ -20,4 +21,6 @@ export interface ImageDeps {
   registry?: RegistryClient;
   /** daemon.json `max-concurrent-downloads` / `-uploads` per pull and push (read at each use: SIGHUP changes them). */
   limits?: { readonly downloads: number; readonly uploads: number };
+  /** userns-remap: a remapped container's changes are committed with container ids. */
+  security?: DaemonSecurity;
 }

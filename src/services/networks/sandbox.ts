@@ -60,7 +60,7 @@ export async function setupNetworking(deps: NetworkDeps, rec: ContainerRecord): 
     return access(path).then(() => path, () => `/proc/${other.State.Pid}/ns/net`);
   }
   await deps.driver.removeSandbox(rec.Id);
-  const path = await deps.driver.createSandbox(rec.Id);
+  const path = await deps.driver.createSandbox(rec.Id, usernsDonor(deps, rec));
   try {
     const eps = bridgeEndpoints(deps, rec);
     for (const [ep] of eps) ep.IfName = undefined;
@@ -109,4 +109,22 @@ export async function reconcileSandboxes(deps: NetworkDeps): Promise<void> {
     await teardownNetworking(deps, rec);
     await deps.containers.save(rec);
   }
+}
+
+/**
+ * The user namespace owning the network namespace a container joins (its own sandbox's, or the
+ * `container:<x>` target's), under userns-remap; undefined otherwise or for `--network host`.
+ */
+export function sandboxUserns(deps: NetworkDeps, rec: ContainerRecord): string | undefined {
+  const mode = rec.HostConfig.NetworkMode ?? 'bridge';
+  if (mode === 'host') return undefined;
+  const owner = mode.startsWith('container:') ? deps.containers.get(mode.slice('container:'.length)).Id : rec.Id;
+  return deps.driver.sandboxUsernsPath(owner);
+}
+
+/** A container sharing another's pid or ipc namespace (`container:<x>`) must share x's user namespace (userns-remap). */
+function usernsDonor(deps: NetworkDeps, rec: ContainerRecord): string | undefined {
+  const mode = [rec.HostConfig.PidMode, rec.HostConfig.IpcMode].find((m) => m?.startsWith('container:'));
+  if (mode === undefined || deps.driver.sandboxUsernsPath(rec.Id) === undefined) return undefined;
+  return deps.containers.get(mode.slice('container:'.length)).Id;
 }

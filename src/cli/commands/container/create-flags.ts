@@ -6,11 +6,12 @@ import { parseRestartPolicy } from '../../restart-policy.js';
 import { parseGoDuration } from '../../../lib/go-duration.js';
 import { addMountFlags, mountRequest, type MountFlags } from './mount-flags.js';
 import { addNetworkFlags, networkRequest, type NetworkFlags } from './network-flags.js';
+import { addSecurityFlags, effectiveCapFlags, securityRequest, type SecurityFlags } from './security-flags.js';
 import { addResourceFlags, parseBytes, RESOURCE_DEFAULTS, resourcesFromFlags, type ResourceFlags } from './resource-flags.js';
 
 /** The flags `run` and `create` share, declared once. */
 export function addCreateFlags(cmd: Command): Command {
-  return addResourceFlags(addNetworkFlags(addMountFlags(cmd)))
+  return addSecurityFlags(addResourceFlags(addNetworkFlags(addMountFlags(cmd))))
     .option('--name <string>', 'Assign a name to the container')
     .option('-e, --env <list>', 'Set environment variables', collect)
     .option('--env-file <list>', 'Read in a file of environment variables', collect)
@@ -49,7 +50,7 @@ export function addCreateFlags(cmd: Command): Command {
     .option('--ulimit <list>', 'Ulimit options', collect);
 }
 
-export interface CreateFlags extends MountFlags, NetworkFlags, ResourceFlags {
+export interface CreateFlags extends MountFlags, NetworkFlags, ResourceFlags, SecurityFlags {
   name?: string;
   env?: string[];
   envFile?: string[];
@@ -143,8 +144,7 @@ export function buildCreateRequest(flags: CreateFlags, image: string, command: s
     ...(flags.init ? { Init: true } : {}),
     RestartPolicy: parseRestartPolicy(flags.restart ?? 'no'),
     ReadonlyRootfs: flags.readOnly ?? false,
-    CapAdd: flags.capAdd ?? null,
-    CapDrop: flags.capDrop ?? null,
+    ...effectiveCapFlags(flags.capAdd, flags.capDrop),
     ...RESOURCE_DEFAULTS,
     ...resourcesFromFlags(flags),
     MemoryReservation: flags.memoryReservation ? parseBytes(flags.memoryReservation) : 0,
@@ -152,6 +152,7 @@ export function buildCreateRequest(flags: CreateFlags, image: string, command: s
     BlkioWeight: flags.blkioWeight ?? 0,
     ShmSize: flags.shmSize ? parseBytes(flags.shmSize) : 0,
     Ulimits: ulimits(flags.ulimit) ?? null,
+    ...securityRequest(flags),
     ...extraHost,
   };
   // docker: a detached container attaches nothing, so its stdin stays open (no StdinOnce).

@@ -39,7 +39,7 @@ export async function startExec(deps: ExecDeps, id: string): Promise<ExecProcess
   ex.Started = true;
   try {
     const rec = runningContainer(deps, ex.ContainerID);
-    const user = await resolveUser(rec.Paths.Rootfs, ex.Config.User || rec.Config.User);
+    const user = await resolveUser(rec.Paths.Rootfs, ex.Config.User || rec.Config.User, rec.HostConfig.GroupAdd);
     const process = execProcess({ container: rec, config: ex.Config, user, hostNofile: deps.host.nofile, defaultUlimits: deps.defaults?.ulimits });
     const proc = await deps.runtime.exec({ containerId: rec.Id, execId: ex.ID, process, stdin: ex.Config.AttachStdin === true });
     ex.Running = true;

@@ -7,22 +7,26 @@ import { withUserMounts } from './mounts-user.js';
 import { withNamespaces } from './namespaces.js';
 import { withProcess } from './process.js';
 import { withCgroupsPath, withResources } from './resources.js';
-import { withMaskedPaths } from './security.js';
+import { withSeccomp } from './seccomp.js';
+import { withMaskedPaths, withProcessSecurity, withSysctls } from './security.js';
 import type { SpecContext, SpecOption } from './types.js';
 
 /**
  * Every option, in order. Order matters only where an option replaces what another appends
- * (withDefaultMounts before withEtcMounts and withUserMounts, which replaces defaults at its destinations; withProcess keeps capabilities either way).
+ * (withDefaultMounts before withEtcMounts and withUserMounts, which replaces defaults at its destinations; withProcess keeps capabilities either way; withSeccomp reads the bounding set withCapabilities wrote).
  */
 export const defaultOptions: readonly SpecOption[] = [
   withProcess,
+  withProcessSecurity,
   withCapabilities,
+  withSeccomp,
   withNamespaces,
   withDefaultMounts,
   withEtcMounts,
   withUserMounts,
   withDevices,
   withMaskedPaths,
+  withSysctls,
   withCgroupsPath,
   withResources,
   withInit,
@@ -34,11 +38,14 @@ export function baseSpec(ctx: SpecContext): Spec {
     ociVersion: '1.0.2',
     process: { user: { uid: 0, gid: 0 }, cwd: '/' },
     root: { path: ctx.rootfs, readonly: ctx.record.HostConfig.ReadonlyRootfs === true },
-    hostname: ctx.hostname,
     mounts: [],
     linux: {},
   };
-  if (ctx.record.Config.Domainname) spec.domainname = ctx.record.Config.Domainname;
+  // `--uts=host` shares the host's names: runc refuses to set one without a private UTS namespace.
+  if (ctx.record.HostConfig.UTSMode !== 'host') {
+    spec.hostname = ctx.hostname;
+    if (ctx.record.Config.Domainname) spec.domainname = ctx.record.Config.Domainname;
+  }
   return spec;
 }
 

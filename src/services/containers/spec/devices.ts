@@ -49,14 +49,22 @@ export const DEFAULT_DEVICE_RULES: readonly LinuxDeviceCgroup[] = [
 ];
 
 /**
- * Device nodes and the device cgroup. `--privileged` allows every device in the cgroup; like
- * Docker it should also create the host's device nodes, which berth does not do yet.
+ * Device nodes and the device cgroup: the defaults, plus the host devices the caller resolved
+ * (ctx.devices: `--device` items with their permissions, or every host device for
+ * `--privileged`, which also allows every device in the cgroup, as Docker does).
  */
 export const withDevices: SpecOption = (spec, ctx) => {
   const linux = (spec.linux ??= {});
-  linux.devices = DEFAULT_DEVICES.map((d) => ({ ...d }));
-  const rules = ctx.record.HostConfig.Privileged
-    ? [{ allow: true, type: 'a', access: 'rwm' } satisfies LinuxDeviceCgroup]
+  const byPath = new Map(DEFAULT_DEVICES.map((d) => [d.path, { ...d }]));
+  for (const { device } of ctx.devices ?? []) byPath.set(device.path, { ...device });
+  linux.devices = [...byPath.values()];
+  const rules: LinuxDeviceCgroup[] = ctx.record.HostConfig.Privileged
+    ? [{ allow: true, type: 'a', access: 'rwm' }]
     : DEFAULT_DEVICE_RULES.map((r) => ({ ...r }));
+  if (!ctx.record.HostConfig.Privileged) {
+    for (const { device, permissions } of ctx.devices ?? []) {
+      if (device.type === 'c' || device.type === 'b') rules.push(allow(device.type, device.major, device.minor, permissions));
+    }
+  }
   (linux.resources ??= {}).devices = rules;
 };

@@ -5,8 +5,9 @@ import type { SpecOption } from './types.js';
 export const DEFAULT_SHM_SIZE = 64 * 1024 * 1024;
 
 /**
- * Docker's default filesystem mounts (oci.DefaultLinuxSpec plus a private /dev/shm, Docker's
- * default IPC mode). `--privileged` makes /sys and /sys/fs/cgroup writable, as Docker does.
+ * Docker's default filesystem mounts (oci.DefaultLinuxSpec plus /dev/shm by IPC mode: a private
+ * tmpfs for private/shareable, the host's or the donor container's for host/container:<x>, none
+ * for `none`). `--privileged` makes /sys and /sys/fs/cgroup writable, as Docker does.
  * Replaces spec.mounts, so it runs before options that append (withEtcMounts).
  */
 export const withDefaultMounts: SpecOption = (spec, ctx) => {
@@ -30,13 +31,13 @@ export const withDefaultMounts: SpecOption = (spec, ctx) => {
     { destination: '/sys', type: 'sysfs', source: 'sysfs', options: sysOpts },
     { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: [...sysOpts] },
     { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
-    {
-      destination: '/dev/shm',
-      type: 'tmpfs',
-      source: 'shm',
-      options: ['nosuid', 'noexec', 'nodev', 'mode=1777', `size=${shmSize}`],
-    },
   ];
+  const ipc = hc.IpcMode ?? '';
+  if (ipc === 'host' || ipc.startsWith('container:') || (ipc === 'shareable' && ctx.shmSource)) {
+    spec.mounts.push({ destination: '/dev/shm', type: 'bind', source: ctx.shmSource ?? '/dev/shm', options: ['rbind', 'rprivate'] });
+  } else if (ipc !== 'none') {
+    spec.mounts.push({ destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', `size=${shmSize}`] });
+  }
 };
 
 /**

@@ -1,19 +1,37 @@
 import { notImplemented } from '../../../core/errdefs.js';
 import type { LinuxNamespace } from '../../../lib/oci/runtime-spec.js';
-import type { SpecOption } from './types.js';
+import type { SpecContext, SpecOption } from './types.js';
+
+/** The cgroup namespace mode in effect: the record's, else the daemon's default (private on v2). */
+export function cgroupnsMode(ctx: SpecContext): 'private' | 'host' {
+  const mode = ctx.record.HostConfig.CgroupnsMode;
+  if (mode === 'private' || mode === 'host') return mode;
+  return ctx.daemon?.cgroupVersion === '2' ? 'private' : 'host';
+}
+
+/** Whether this container runs in a remapped user namespace (daemon remaps, no `--userns=host`). */
+export function remapped(ctx: SpecContext): boolean {
+  return ctx.daemon?.remap !== undefined && ctx.record.HostConfig.UsernsMode !== 'host';
+}
+
+/** `container:<x>` modes need the caller to have resolved x's namespace path. */
+function joined(kind: 'pid' | 'ipc', mode: string, path: string | undefined): LinuxNamespace {
+  if (!path) throw notImplemented(`${kind} mode "${mode}": the namespace to join was not resolved`);
+  return { type: kind, path };
+}
 
 /**
- * Namespaces: mount, uts, pid and ipc are always private. The network namespace is omitted
- * (shared with the host) for `--network host`; `container:<id>` joins that container's namespace,
- * which the caller resolves into ctx.netnsPath; every other mode ('', default, bridge, none, user
- * networks) gets ctx.netnsPath when the caller prepared one (CNI), else a new empty namespace. With `--network host` the UTS namespace stays
- * private and the caller passes the host's hostname (Docker does the same).
- *
- * No cgroup namespace: this host is cgroup v1, where Docker does not use one either. A v2 host
- * would want a private one (Docker's default there).
+ * Namespaces, Docker's way. mount: always private. network: omitted for `--network host`;
+ * ctx.netnsPath (CNI's sandbox, or another container's for `container:<x>`) else a new one.
+ * uts: private unless `--uts=host` (with `--network host` it stays private and gets the host's
+ * name, as under Docker). pid, ipc: private, `host` (omitted) or `container:<x>` (ctx.join).
+ * cgroup: private or host (see cgroupnsMode). user: with userns-remap, unless `--userns=host`,
+ * with the daemon's id mappings — the one owning the sandbox (ctx.usernsPath) when there is one,
+ * so that container root has capabilities over its own network namespace.
  */
 export const withNamespaces: SpecOption = (spec, ctx) => {
-  const mode = ctx.record.HostConfig.NetworkMode ?? '';
+  const hc = ctx.record.HostConfig;
+  const mode = hc.NetworkMode ?? '';
   if (mode.startsWith('container:') && !ctx.netnsPath) {
     throw notImplemented(`network mode "${mode}" is not supported yet`);
   }
@@ -21,6 +39,19 @@ export const withNamespaces: SpecOption = (spec, ctx) => {
   if (mode !== 'host') {
     namespaces.push(ctx.netnsPath ? { type: 'network', path: ctx.netnsPath } : { type: 'network' });
   }
-  namespaces.push({ type: 'uts' }, { type: 'pid' }, { type: 'ipc' });
-  (spec.linux ??= {}).namespaces = namespaces;
+  if (hc.UTSMode !== 'host') namespaces.push({ type: 'uts' });
+  const pid = hc.PidMode ?? '';
+  if (pid.startsWith('container:')) namespaces.push(joined('pid', pid, ctx.join?.pid));
+  else if (pid !== 'host') namespaces.push({ type: 'pid' });
+  const ipc = hc.IpcMode ?? '';
+  if (ipc.startsWith('container:')) namespaces.push(joined('ipc', ipc, ctx.join?.ipc));
+  else if (ipc !== 'host') namespaces.push({ type: 'ipc' });
+  if (cgroupnsMode(ctx) === 'private') namespaces.push({ type: 'cgroup' });
+  const linux = (spec.linux ??= {});
+  if (remapped(ctx)) {
+    namespaces.push(ctx.usernsPath ? { type: 'user', path: ctx.usernsPath } : { type: 'user' });
+    linux.uidMappings = ctx.daemon!.remap!.uidMappings.map((m) => ({ ...m }));
+    linux.gidMappings = ctx.daemon!.remap!.gidMappings.map((m) => ({ ...m }));
+  }
+  linux.namespaces = namespaces;
 };

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { DEFAULT_DEVICE_RULES, DEFAULT_DEVICES, withDevices } from './devices.js';
 import { context, emptySpec } from './fixture.js';
 import { DEFAULT_SHM_SIZE, withDefaultMounts, withEtcMounts } from './mounts.js';
-import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS, withMaskedPaths } from './security.js';
+import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS, withMaskedPaths, withProcessSecurity, withSysctls } from './security.js';
 
 test('masked and read-only paths by default', () => {
   const spec = emptySpec();
@@ -71,4 +71,59 @@ test('etc files are rbind-mounted, read-only only with --read-only', () => {
   const ro = emptySpec();
   withEtcMounts(ro, context({}, { ReadonlyRootfs: true }));
   assert.ok(ro.mounts!.every((m) => m.options!.includes('ro')));
+});
+
+test('--device nodes join the defaults with their cgroup permissions; privileged allows all', () => {
+  const lc = { path: '/dev/lc', type: 'c' as const, major: 10, minor: 237, fileMode: 0o600, uid: 0, gid: 0 };
+  const spec = emptySpec();
+  withDevices(spec, context({}, {}, { devices: [{ device: lc, permissions: 'r' }] }));
+  assert.deepEqual(spec.linux!.devices!.at(-1), lc);
+  assert.deepEqual(spec.linux!.resources!.devices!.at(-1), { allow: true, type: 'c', major: 10, minor: 237, access: 'r' });
+  const priv = emptySpec();
+  withDevices(priv, context({}, { Privileged: true }, { devices: [{ device: lc, permissions: 'rwm' }] }));
+  assert.deepEqual(priv.linux!.resources!.devices, [{ allow: true, type: 'a', access: 'rwm' }]);
+  assert.ok(priv.linux!.devices!.some((d) => d.path === '/dev/lc'));
+});
+
+test("sysctls: Docker's per-netns defaults, the user's on top; none for the host network", () => {
+  const spec = emptySpec();
+  withSysctls(spec, context({}, { Sysctls: { 'net.ipv4.ip_forward': '1', 'net.ipv4.ping_group_range': '1 1' } }));
+  assert.deepEqual(spec.linux!.sysctl, { 'net.ipv4.ip_unprivileged_port_start': '0', 'net.ipv4.ping_group_range': '1 1', 'net.ipv4.ip_forward': '1' });
+  const host = emptySpec();
+  withSysctls(host, context({}, { NetworkMode: 'host' }));
+  assert.equal(host.linux?.sysctl, undefined);
+  const remapped = emptySpec();
+  const remap = { key: 'k', uidMappings: [{ containerID: 0, hostID: 100000, size: 65536 }], gidMappings: [{ containerID: 0, hostID: 100000, size: 65536 }] };
+  withSysctls(remapped, context({}, {}, { daemon: { cgroupVersion: '1', apparmor: false, remap } }));
+  assert.equal(remapped.linux!.sysctl!['net.ipv4.ping_group_range'], '0 65535', 'only gids mapped in the user namespace');
+});
+
+test('no-new-privileges and AppArmor (only where the host enforces it) reach the process', () => {
+  const spec = emptySpec();
+  withProcessSecurity(spec, context({}, { SecurityOpt: ['no-new-privileges', 'apparmor=my-profile'] }));
+  assert.equal(spec.process!.noNewPrivileges, true);
+  assert.equal(spec.process!.apparmorProfile, undefined);
+  const aa = emptySpec();
+  withProcessSecurity(aa, context({}, { SecurityOpt: ['apparmor=my-profile'] }, { daemon: { cgroupVersion: '1', apparmor: true } }));
+  assert.equal(aa.process!.apparmorProfile, 'my-profile');
+});
+
+test('record paths win: [] for systempaths=unconfined', () => {
+  const spec = emptySpec();
+  withMaskedPaths(spec, context({}, { MaskedPaths: [], ReadonlyPaths: ['/proc/sys'] }));
+  assert.deepEqual(spec.linux!.maskedPaths, []);
+  assert.deepEqual(spec.linux!.readonlyPaths, ['/proc/sys']);
+});
+
+test('/dev/shm by IPC mode: none has none; host and container:<x> bind the resolved source', () => {
+  const shm = (hc: Parameters<typeof context>[1], over: Parameters<typeof context>[2] = {}) => {
+    const spec = emptySpec();
+    withDefaultMounts(spec, context({}, hc, over));
+    return spec.mounts!.find((m) => m.destination === '/dev/shm');
+  };
+  assert.equal(shm({ IpcMode: 'private' })!.type, 'tmpfs');
+  assert.equal(shm({ IpcMode: 'none' }), undefined);
+  assert.deepEqual(shm({ IpcMode: 'host' }), { destination: '/dev/shm', type: 'bind', source: '/dev/shm', options: ['rbind', 'rprivate'] });
+  assert.equal(shm({ IpcMode: 'container:db' }, { shmSource: '/var/lib/berth/containers/db/shm' })!.source, '/var/lib/berth/containers/db/shm');
+  assert.equal(shm({ IpcMode: 'shareable' }, { shmSource: '/x/shm' })!.source, '/x/shm');
 });

@@ -1,5 +1,5 @@
 import type { ContainerRecord } from '../../../core/containers.js';
-import type { Spec } from '../../../lib/oci/runtime-spec.js';
+import type { LinuxDevice, LinuxIDMapping, Spec } from '../../../lib/oci/runtime-spec.js';
 
 /** The container's user as resolved against the image's /etc/passwd and /etc/group. */
 export interface ResolvedUser {
@@ -28,6 +28,31 @@ export interface SpecContext {
   defaultUlimits?: Array<{ Name: string; Soft: number; Hard: number }>;
   /** A prepared network namespace to join (CNI); without it a new, empty one is created. */
   netnsPath?: string;
+  /** userns-remap: the user namespace that owns netnsPath, joined instead of making a new one. */
+  usernsPath?: string;
+  /** Namespaces of other containers to join (`--pid`/`--ipc container:<x>`), resolved by the caller. */
+  join?: { pid?: string; ipc?: string };
+  /** The host path bound at /dev/shm for `--ipc host` or `container:<x>`. */
+  shmSource?: string;
+  /** Host device nodes to create: `--device` items, or all of the host's for `--privileged`. */
+  devices?: HostDevice[];
+  /** Daemon-wide facts; absent in unit fixtures (cgroup v1, no remapping, no AppArmor). */
+  daemon?: DaemonSecurity;
+}
+
+/** A host device node as the container gets it. */
+export interface HostDevice {
+  device: LinuxDevice;
+  /** Device cgroup access: some of 'rwm'. */
+  permissions: string;
+}
+
+export interface DaemonSecurity {
+  cgroupVersion: '1' | '2';
+  /** userns-remap: container ids 0… map to these host ranges; `key` is "<uid>.<gid>" of root. */
+  remap?: { key: string; uidMappings: LinuxIDMapping[]; gidMappings: LinuxIDMapping[] };
+  /** The host enforces AppArmor (profiles can be applied). */
+  apparmor: boolean;
 }
 
 /** One flag family's contribution to the spec: mutates `spec` in place; throws BerthError. */

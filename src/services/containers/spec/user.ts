@@ -117,9 +117,10 @@ function numericId(s: string): number | undefined {
  * (libcontainer's GetExecUser). '' means uid 0. A user found in the image's /etc/passwd brings
  * its gid and home; a numeric one need not exist (gid 0, home '/'). Without an explicit group
  * the user's supplementary groups come from /etc/group membership; with one, there are none.
- * additionalGids is Docker's: the primary gid, then the supplementary ones.
+ * additionalGids is Docker's: the primary gid, then the supplementary ones, then `--group-add`
+ * (names looked up in the image's /etc/group, numbers taken as they are).
  */
-export async function resolveUser(rootfs: string, user: string | undefined): Promise<ResolvedUser> {
+export async function resolveUser(rootfs: string, user: string | undefined, groupAdd?: readonly string[] | null): Promise<ResolvedUser> {
   const spec = user ?? '';
   const colon = spec.indexOf(':');
   const userArg = colon < 0 ? spec : spec.slice(0, colon);
@@ -149,5 +150,12 @@ export async function resolveUser(rootfs: string, user: string | undefined): Pro
   } else if (entry) {
     supplementary = groups.filter((g) => g.members.includes(entry.name)).map((g) => g.gid);
   }
-  return { uid, gid, additionalGids: [...new Set([gid, ...supplementary])], home };
+  const added = (groupAdd ?? []).map((g) => {
+    const n = numericId(g);
+    if (n !== undefined) return n;
+    const group = groups.find((e) => e.name === g);
+    if (!group) throw invalidArgument(`Unable to find group ${g}: no matching entries in group file`);
+    return group.gid;
+  });
+  return { uid, gid, additionalGids: [...new Set([gid, ...supplementary, ...added])], home };
 }
