@@ -2,10 +2,12 @@ import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { invalidArgument, isErrno } from '../core/errdefs.js';
 import type { RegistryConfig } from '../registry/config.js';
+import { API_ACCESS_OPTIONS, API_ACCESS_USAGE, resolveApiAccess, takeBoolFlags, type ApiAccess, type ApiAccessJson } from './api-access.js';
 
 export interface DaemonConfig {
-  /** Listen addresses: `unix:///run/berth.sock` (tcp:// arrives with TLS support). */
+  /** Listen addresses: `unix:///run/berth.sock`, `tcp://127.0.0.1:2376` (TLS: see `access`). */
   hosts: string[];
+  access: ApiAccess;
   dataRoot: string;
   execRoot: string;
   runtime: string;
@@ -17,7 +19,7 @@ export interface DaemonConfig {
   registry: RegistryConfig;
 }
 
-const DEFAULTS: Omit<DaemonConfig, 'registry'> = {
+const DEFAULTS: Omit<DaemonConfig, 'registry' | 'access'> = {
   hosts: ['unix:///run/berth.sock'],
   dataRoot: '/var/lib/berth',
   execRoot: '/run/berth',
@@ -28,7 +30,7 @@ const DEFAULTS: Omit<DaemonConfig, 'registry'> = {
 };
 
 /** daemon.json keys berth understands (Docker's names). */
-interface DaemonJson {
+interface DaemonJson extends ApiAccessJson {
   hosts?: string[];
   'data-root'?: string;
   'exec-root'?: string;
@@ -64,14 +66,16 @@ Options:
       --bip string          Specify network bridge IP (default "10.99.0.1/16")
       --default-address-pool mapOfStringInt  Default address pools for node specific local networks
   -D, --debug               Enable debug mode
-  -h, --help                Print usage
+${API_ACCESS_USAGE}  -h, --help                Print usage
 `;
 
 /** Flags override daemon.json, which overrides the defaults (Docker's precedence). */
 export async function loadConfig(argv: string[]): Promise<DaemonConfig | 'help'> {
+  const { rest, bools } = takeBoolFlags(argv);
   const { values } = parseArgs({
-    args: argv,
+    args: rest,
     options: {
+      ...API_ACCESS_OPTIONS,
       host: { type: 'string', short: 'H', multiple: true },
       'data-root': { type: 'string' },
       'exec-root': { type: 'string' },
@@ -105,6 +109,7 @@ export async function loadConfig(argv: string[]): Promise<DaemonConfig | 'help'>
   const defaultRuntime = json['default-runtime'] ? json.runtimes?.[json['default-runtime']]?.path : undefined;
   return {
     hosts: values.host ?? json.hosts ?? DEFAULTS.hosts,
+    access: resolveApiAccess(values, bools, json),
     dataRoot: values['data-root'] ?? json['data-root'] ?? DEFAULTS.dataRoot,
     execRoot: values['exec-root'] ?? json['exec-root'] ?? DEFAULTS.execRoot,
     runtime: values.runtime ?? defaultRuntime ?? DEFAULTS.runtime,

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFile, writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createApiServer } from '../api/server.js';
+import type { Server } from 'node:net';
+import { createApiServer, type ApiServerOptions } from '../api/server.js';
 import { Router } from '../api/router.js';
 import { containerRoutes } from '../api/routes/containers.js';
 import { execRoutes } from '../api/routes/exec.js';
@@ -37,7 +38,7 @@ import { openNetworks } from './networks.js';
 import { reconcileSandboxes } from '../services/networks/sandbox.js';
 import { networkRoutes } from '../api/routes/networks.js';
 import { cgroupVersion, hostInfo } from './host.js';
-import { listen } from './listen.js';
+import { listen, type Listener } from './listen.js';
 
 function log(msg: string): void {
   process.stderr.write(`${new Date().toISOString()} berthd: ${msg}\n`);
@@ -104,18 +105,17 @@ async function main(): Promise<void> {
   buildRoutes(router, { images: imageDeps, containers: deps, cache: await BuildCache.open(join(cfg.dataRoot, 'builder')), scratch: imageDeps.scratch });
   diskUsageRoutes(router, imageDeps);
 
-  const server = createApiServer(router, log, cfg.debug);
-  const paths: string[] = [];
-  for (const host of cfg.hosts) paths.push(await listen(server, host));
+  const makeServer = (tls?: ApiServerOptions['tls']): Server => createApiServer(router, log, { debug: cfg.debug, tls });
+  const listeners: Listener[] = [];
+  for (const host of cfg.hosts) listeners.push(await listen(makeServer, host, cfg.access, log));
   const pidFile = join(cfg.execRoot, 'berthd.pid');
   await writeFile(pidFile, `${process.pid}\n`);
-  log(`API listening on ${paths.join(', ')} (data root ${cfg.dataRoot}, storage ${snapshotter.name})`);
+  log(`API listening on ${listeners.map((l) => l.address).join(', ')} (data root ${cfg.dataRoot}, storage ${snapshotter.name})`);
 
   // Containers keep running under conmon when the daemon stops (live restore).
   const shutdown = (sig: string): void => {
     log(`${sig}: shutting down; containers keep running`);
-    server.close();
-    void Promise.all([rm(pidFile, { force: true }), ...paths.map((p) => rm(p, { force: true }))]).finally(() => process.exit(0));
+    void Promise.all([rm(pidFile, { force: true }), ...listeners.map((l) => l.close())]).finally(() => process.exit(0));
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
