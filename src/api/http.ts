@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { invalidArgument, tooLarge } from '../core/errdefs.js';
+import { decodeAs, type JsonType } from './decode.js';
 
 /**
  * What a route handler gets: the parsed request, and ways to answer. `hijack` is set for
@@ -63,15 +64,24 @@ export function readBody(req: IncomingMessage, limit = JSON_BODY_LIMIT): Promise
   });
 }
 
-/** Parses a JSON body; a malformed or half-written one is a 400, as in Docker. */
-export async function readJson<T>(req: IncomingMessage): Promise<T | undefined> {
+/**
+ * Parses a JSON body and checks it against its shape (`bodies.ts`); a malformed, half-written
+ * or mistyped one is a 400, as in Docker. An empty body is undefined.
+ */
+export async function readJson<T>(req: IncomingMessage, shape: JsonType): Promise<T | undefined> {
   const body = await readBody(req);
   if (body.length === 0) return undefined;
+  return parseJson<T>(body.toString('utf8'), shape);
+}
+
+export function parseJson<T>(text: string, shape: JsonType): T | undefined {
+  let value: unknown;
   try {
-    return JSON.parse(body.toString('utf8')) as T;
+    value = JSON.parse(text);
   } catch (err) {
     throw invalidArgument(`invalid JSON: ${(err as Error).message}`);
   }
+  return (decodeAs(value, shape) ?? undefined) as T | undefined;
 }
 
 /** Docker's query booleans: 1/true/True/yes are true; absent, empty, 0 and false are false. */
@@ -93,11 +103,4 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   const data = JSON.stringify(body) + '\n';
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) });
   res.end(data);
-}
-
-/** Asserts a decoded body field has the expected JSON type (Docker answers 400 otherwise). */
-export function expectType(value: unknown, type: 'object' | 'string' | 'array' | 'boolean' | 'number', field: string): void {
-  if (value === undefined || value === null) return;
-  const ok = type === 'array' ? Array.isArray(value) : type === 'object' ? typeof value === 'object' && !Array.isArray(value) : typeof value === type;
-  if (!ok) throw invalidArgument(`json: cannot unmarshal ${Array.isArray(value) ? 'array' : typeof value} into Go struct field ${field} of type ${type}`);
 }

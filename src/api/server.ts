@@ -85,6 +85,11 @@ export function createApiServer(router: Router, log: (msg: string) => void, opts
       return dispatch(router, req, { socket }, log);
     }, () => socket.destroy());
   });
+  // CONNECT (an authority-form target) is not part of the API.
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
+    socket.on('error', () => socket.destroy());
+    writeSocketError(socket, 400, 'invalid request URI: CONNECT is not supported');
+  });
   // Requests Node's parser rejects (bad Content-Length, bad chunking, header overflow, slow headers):
   // answer as Node would, but never let a socket error escape.
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {

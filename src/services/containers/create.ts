@@ -29,7 +29,7 @@ export async function createContainer(deps: ContainerDeps, req: CreateRequest): 
   const imageName = req.config.Image ?? '';
   if (imageName === '') throw invalidArgument('Config.Image must be set');
   const image = deps.images.resolve(imageName);
-  if (image === undefined) throw notFound(`No such image: ${displayRef(imageName)}`);
+  if (image === undefined) throw missingImage(imageName);
   const hostConfig: HostConfig = { ...req.hostConfig };
   if (!hostConfig.NetworkMode || hostConfig.NetworkMode === 'default') hostConfig.NetworkMode = 'bridge';
   if (!deps.networks && !NETWORK_MODES.has(hostConfig.NetworkMode)) throw notFound(`network ${hostConfig.NetworkMode} not found`);
@@ -88,11 +88,14 @@ export async function createContainer(deps: ContainerDeps, req: CreateRequest): 
   return { Id: id, Warnings: [] };
 }
 
-/** The reference as Docker echoes it in "No such image" (`busybox:latest`), or as given. */
-function displayRef(s: string): string {
+/**
+ * "No such image: busybox:latest" (the reference as Docker echoes it), or, for something that is
+ * neither a reference nor an image ID, Docker's 400 "invalid reference format".
+ */
+function missingImage(s: string): Error {
   try {
-    return familiarString(parseNormalizedNamed(s));
-  } catch {
-    return s;
+    return notFound(`No such image: ${familiarString(parseNormalizedNamed(s))}`);
+  } catch (err) {
+    return /^(sha256:)?[0-9a-f]{1,64}$/.test(s) ? notFound(`No such image: ${s}`) : invalidArgument((err as Error).message);
   }
 }
