@@ -93,6 +93,54 @@ describe('API fuzz', () => {
     assert.equal((await d.api('GET', `${V}/containers/json?all=1`)).json instanceof Array && ((await d.api('GET', `${V}/containers/json?all=1`)).json as unknown[]).length, 1, 'nothing was created');
   });
 
+  it('well-typed but wrong create bodies: 400 at create (Docker\'s checks) or 4xx at start, never a 5xx', async () => {
+    const atCreate: Array<[string, object, RegExp]> = [
+      ['container port abc', { HostConfig: { PortBindings: { 'abc/tcp': [{ HostPort: '80' }] } } }, /invalid port specification: "abc\/tcp"/],
+      ['host port 99999', { HostConfig: { PortBindings: { '80/tcp': [{ HostPort: '99999' }] } } }, /invalid port specification: "99999"/],
+      ['exposed port 99999/xyz', { ExposedPorts: { '99999/xyz': {} } }, /invalid port specification/],
+      ['restart policy bogus', { HostConfig: { RestartPolicy: { Name: 'bogus' } } }, /invalid restart policy: unknown policy 'bogus'/],
+      ['negative retries', { HostConfig: { RestartPolicy: { Name: 'on-failure', MaximumRetryCount: -1 } } }, /cannot be negative/],
+      ['healthcheck interval -1', { Healthcheck: { Test: ['CMD', 'true'], Interval: -1 } }, /Interval in Healthcheck cannot be less than 1ms/],
+      ['stop signal NOPE', { StopSignal: 'NOPE' }, /Invalid signal: NOPE/],
+      ['relative working dir', { WorkingDir: 'relative' }, /needs to be an absolute path/],
+      ['env =x', { Env: ['=x'] }, /invalid environment variable: =x/],
+      ['bogus mount type', { HostConfig: { Mounts: [{ Type: 'bogus', Target: '/x' }] } }, /mount type unknown/],
+      ['relative bind source', { HostConfig: { Mounts: [{ Type: 'bind', Source: 'rel', Target: '/x' }] } }, /must be absolute/],
+      ['bind onto /', { HostConfig: { Binds: ['/tmp:/'] } }, /destination can't be '\/'/],
+      ['bind mode bogus', { HostConfig: { Binds: ['/tmp:/x:bogus'] } }, /invalid mode: bogus/],
+      ['volumes-from nope', { HostConfig: { VolumesFrom: ['nope'] } }, /No such container: nope/],
+      ['network container:nope', { HostConfig: { NetworkMode: 'container:nope' } }, /No such container: nope/],
+      ['fixed IP on the default bridge', { NetworkingConfig: { EndpointsConfig: { bridge: { IPAMConfig: { IPv4Address: 'bad' } } } } }, /user defined networks only/],
+    ];
+    await expectAll(atCreate.map(([what, extra, message]) => [what, json('POST', '/containers/create', { Image: 'busybox', Cmd: ['true'], ...extra }), '4xx', message]));
+    const atStart: Array<[string, object]> = [
+      ['memory -1', { HostConfig: { Memory: -1 } }],
+      ['cpuset abc', { HostConfig: { CpusetCpus: 'abc' } }],
+      ['cpu quota 5', { HostConfig: { CpuQuota: 5 } }],
+      ['blkio weight 5', { HostConfig: { BlkioWeight: 5 } }],
+      ['ulimit bogus', { HostConfig: { Ulimits: [{ Name: 'bogus', Soft: 1, Hard: 0 }] } }],
+      ['tmpfs size=abc', { HostConfig: { Tmpfs: { '/x': 'size=abc' } } }],
+      ['user nosuchuser', { User: 'nosuchuser' }],
+      ['cap BOGUS', { HostConfig: { CapAdd: ['BOGUS'] } }],
+      ['a 300-char hostname', { Hostname: 'a'.repeat(300) }],
+      ['a NUL in an env name', { Env: ['A\u0000B=1'] }],
+    ];
+    const failures: string[] = [];
+    for (const [what, extra] of atStart) {
+      const c = await api.call(json('POST', '/containers/create', { Image: 'busybox', Cmd: ['true'], ...extra }));
+      if (c.status !== 201) {
+        if (c.status < 400 || c.status >= 500) failures.push(`${what}: create ${c.status} ${c.message}`);
+        continue;
+      }
+      const id = (c.json as { Id: string }).Id;
+      const st = await api.call({ method: 'POST', path: `${V}/containers/${id}/start` });
+      if (st.status < 400 || st.status >= 500 || !st.message) failures.push(`${what}: start ${st.status} ${st.message}`);
+      await d.api('DELETE', `${V}/containers/${id}?force=1`);
+    }
+    assert.deepEqual(failures, []);
+    alive();
+  });
+
   it('huge bodies: 413 without reading them (declared, chunked, upgraded)', async () => {
     const declared = await rawExchange(d.socket, `POST ${V}/containers/create HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 107374182400\r\n\r\n{`);
     assert.equal(declared.status, 413, declared.text);

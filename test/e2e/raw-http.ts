@@ -68,7 +68,7 @@ export interface ApiCall {
 }
 
 /** A keep-alive client for many requests at once: resolves with the status and the parsed `message`. */
-export function keepAliveClient(socketPath: string, maxSockets = 16): { call: (c: ApiCall) => Promise<{ status: number; message: string }>; close: () => void } {
+export function keepAliveClient(socketPath: string, maxSockets = 16): { call: (c: ApiCall) => Promise<{ status: number; message: string; json: unknown }>; close: () => void } {
   const agent = new Agent({ keepAlive: true, maxSockets });
   return {
     call: (c) =>
@@ -82,13 +82,15 @@ export function keepAliveClient(socketPath: string, maxSockets = 16): { call: (c
           const chunks: Buffer[] = [];
           res.on('data', (d: Buffer) => chunks.push(d));
           res.on('end', () => {
-            let message = '';
+            const text = Buffer.concat(chunks).toString();
+            let json: unknown;
             try {
-              message = (JSON.parse(Buffer.concat(chunks).toString()) as { message?: string }).message ?? '';
+              json = JSON.parse(text);
             } catch {
-              message = Buffer.concat(chunks).toString();
+              json = undefined;
             }
-            resolve({ status: res.statusCode ?? 0, message });
+            const message = json === undefined ? text : ((json as { message?: string } | null)?.message ?? '');
+            resolve({ status: res.statusCode ?? 0, message, json });
           });
           res.on('error', reject);
         });

@@ -12,6 +12,7 @@ import { writeEtcFiles } from './etc-files.js';
 import { generateName } from './names.js';
 import { publishContainerEvent } from './events.js';
 import { anonymousVolumes, releaseVolumes, resolveMounts } from './mounts/resolve.js';
+import { verifyContainerSettings } from './verify.js';
 import { resolveEndpoints, type EndpointRequest } from '../networks/endpoints.js';
 
 export interface CreateRequest {
@@ -28,6 +29,7 @@ const NETWORK_MODES = new Set(['', 'default', 'bridge', 'none', 'host']);
 export async function createContainer(deps: ContainerDeps, req: CreateRequest): Promise<{ Id: string; Warnings: string[] }> {
   const imageName = req.config.Image ?? '';
   if (imageName === '') throw invalidArgument('Config.Image must be set');
+  verifyContainerSettings(req.config, req.hostConfig);
   const image = deps.images.resolve(imageName);
   if (image === undefined) throw missingImage(imageName);
   const hostConfig: HostConfig = { ...req.hostConfig };
