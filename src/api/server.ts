@@ -134,10 +134,11 @@ function readUpgradeBody(socket: Duplex, length: number): Promise<Buffer> {
 }
 
 function parseUrl(raw: string): URL {
-  // An absolute path only: `//host/x` or `http://…` request targets are not resolved against anything.
-  if (!raw.startsWith('/') || raw.startsWith('//')) throw invalidArgument(`invalid request URI: ${raw.slice(0, 200)}`);
+  // Origin-form only: `http://…`, `*` and authority targets are refused; `//v1.41/…` (a client
+  // with a trailing slash in its base URL) is a path, never a host to resolve against.
+  if (!raw.startsWith('/')) throw invalidArgument(`invalid request URI: ${raw.slice(0, 200)}`);
   try {
-    return new URL(raw, 'http://localhost');
+    return new URL(raw.replace(/^\/+/, '/'), 'http://localhost');
   } catch {
     throw invalidArgument(`invalid request URI: ${raw.slice(0, 200)}`);
   }
