@@ -8,6 +8,7 @@ const STATUS: Record<ErrorKind, number> = {
   Unauthorized: 401,
   Forbidden: 403,
   NotModified: 304,
+  TooLarge: 413,
   NotImplemented: 501,
   Unavailable: 503,
   Internal: 500,

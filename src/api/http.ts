@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { invalidArgument } from '../core/errdefs.js';
+import { invalidArgument, tooLarge } from '../core/errdefs.js';
+import { decodeAs, type JsonType } from './decode.js';
 
 /**
  * What a route handler gets: the parsed request, and ways to answer. `hijack` is set for
@@ -23,28 +24,64 @@ export function setUpgradeBody(req: IncomingMessage, body: Buffer): void {
   upgradeBodies.set(req, body);
 }
 
-export async function readBody(req: IncomingMessage, limit = 16 * 1024 * 1024): Promise<Buffer> {
+/** The most a JSON request body may hold (Docker's largest real ones, create and update, are a few KiB). */
+export const JSON_BODY_LIMIT = 4 * 1024 * 1024;
+/** A JSON body that stops arriving for this long is abandoned (a half-written request holds nothing for ever). */
+const BODY_IDLE_MS = 30_000;
+
+export const bodyTooLarge = (): Error => tooLarge(`request body too large: the limit is ${JSON_BODY_LIMIT} bytes`);
+
+/**
+ * Reads a whole (JSON) request body, refusing more than `limit` bytes: a declared Content-Length
+ * over it is refused before reading, a chunked body as soon as it passes it. Nothing is
+ * buffered beyond the limit.
+ */
+export function readBody(req: IncomingMessage, limit = JSON_BODY_LIMIT): Promise<Buffer> {
   const upgraded = upgradeBodies.get(req);
-  if (upgraded !== undefined) return upgraded;
-  const chunks: Buffer[] = [];
-  let len = 0;
-  for await (const chunk of req) {
-    len += (chunk as Buffer).length;
-    if (len > limit) throw invalidArgument('request body too large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+  if (upgraded !== undefined) return Promise.resolve(upgraded);
+  if (Number(req.headers['content-length'] ?? 0) > limit) return Promise.reject(bodyTooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let len = 0;
+    const idle = setTimeout(() => {
+      finish(invalidArgument('timed out reading the request body'));
+      req.destroy();
+    }, BODY_IDLE_MS);
+    const onData = (chunk: Buffer): void => {
+      idle.refresh();
+      len += chunk.length;
+      if (len > limit) finish(bodyTooLarge());
+      else chunks.push(chunk);
+    };
+    const onClose = (): void => finish(invalidArgument('the client closed the connection before sending the whole request body'));
+    const finish = (err?: Error): void => {
+      clearTimeout(idle);
+      req.off('data', onData).off('end', finish).off('error', finish).off('close', onClose);
+      if (err === undefined) resolve(Buffer.concat(chunks));
+      else reject(err);
+    };
+    req.on('data', onData).once('end', finish).once('error', finish).once('close', onClose);
+  });
 }
 
-/** Parses a JSON body; a malformed or half-written one is a 400, as in Docker. */
-export async function readJson<T>(req: IncomingMessage): Promise<T | undefined> {
+/**
+ * Parses a JSON body and checks it against its shape (`bodies.ts`); a malformed, half-written
+ * or mistyped one is a 400, as in Docker. An empty body is undefined.
+ */
+export async function readJson<T>(req: IncomingMessage, shape: JsonType): Promise<T | undefined> {
   const body = await readBody(req);
   if (body.length === 0) return undefined;
+  return parseJson<T>(body.toString('utf8'), shape);
+}
+
+export function parseJson<T>(text: string, shape: JsonType): T | undefined {
+  let value: unknown;
   try {
-    return JSON.parse(body.toString('utf8')) as T;
+    value = JSON.parse(text);
   } catch (err) {
     throw invalidArgument(`invalid JSON: ${(err as Error).message}`);
   }
+  return (decodeAs(value, shape) ?? undefined) as T | undefined;
 }
 
 /** Docker's query booleans: 1/true/True/yes are true; absent, empty, 0 and false are false. */
@@ -66,11 +103,4 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   const data = JSON.stringify(body) + '\n';
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) });
   res.end(data);
-}
-
-/** Asserts a decoded body field has the expected JSON type (Docker answers 400 otherwise). */
-export function expectType(value: unknown, type: 'object' | 'string' | 'array' | 'boolean' | 'number', field: string): void {
-  if (value === undefined || value === null) return;
-  const ok = type === 'array' ? Array.isArray(value) : type === 'object' ? typeof value === 'object' && !Array.isArray(value) : typeof value === type;
-  if (!ok) throw invalidArgument(`json: cannot unmarshal ${Array.isArray(value) ? 'array' : typeof value} into Go struct field ${field} of type ${type}`);
 }

@@ -1,15 +1,18 @@
 import { invalidArgument } from '../core/errdefs.js';
 import type { AuthConfig } from '../core/registry.js';
+import { AUTH_CONFIG } from './bodies.js';
+import { parseJson } from './http.js';
 
 /** Decodes `X-Registry-Auth`; an empty or `{}` header means anonymous. */
 export function decodeAuthHeader(header: string | undefined): AuthConfig | undefined {
   if (!header) return undefined;
+  let json: AuthConfig | undefined;
   try {
-    const json = JSON.parse(Buffer.from(header.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString()) as AuthConfig;
-    return normalize(json);
-  } catch {
-    throw invalidArgument('invalid X-Registry-Auth header');
+    json = parseJson<AuthConfig>(Buffer.from(header.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString(), AUTH_CONFIG);
+  } catch (err) {
+    throw invalidArgument(`invalid X-Registry-Auth header: ${(err as Error).message}`);
   }
+  return json === undefined ? undefined : normalize(json);
 }
 
 /** Fills username/password from the `auth` field (`base64(user:pass)`, as config.json stores it). */

@@ -1,3 +1,4 @@
+import { invalidArgument } from '../core/errdefs.js';
 import type { RequestContext } from './http.js';
 
 /** A route answers by writing to ctx.res (or the hijacked socket), or by returning a JSON body. */
@@ -34,9 +35,17 @@ export class Router {
       pathMatched = true;
       if (r.method !== method && !(method === 'HEAD' && r.method === 'GET')) continue;
       const params: Record<string, string> = {};
-      r.keys.forEach((k, i) => (params[k] = decodeURIComponent(m[i + 1]!)));
+      r.keys.forEach((k, i) => (params[k] = decodeParam(m[i + 1]!)));
       return { handler: r.handler, params, route: r.path };
     }
     return pathMatched ? 'method' : undefined;
+  }
+}
+
+function decodeParam(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw invalidArgument(`invalid URL escape in path segment: ${s.slice(0, 200)}`);
   }
 }

@@ -1,8 +1,11 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerOptions, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer, type Server as HttpsServer } from 'node:https';
+import type { Server as HttpServer } from 'node:http';
+import type { SecureContextOptions, TlsOptions } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { BerthError, invalidArgument, notFound } from '../core/errdefs.js';
 import { statusOf } from './errors.js';
-import { sendJson, setUpgradeBody, type RequestContext } from './http.js';
+import { bodyTooLarge, JSON_BODY_LIMIT, sendJson, setUpgradeBody, type RequestContext } from './http.js';
 import type { Router } from './router.js';
 
 import { API_VERSION, MIN_API_VERSION, SERVER_VERSION } from './types/version.js';
@@ -36,6 +39,20 @@ function parsePath(rawPath: string): { version: string; path: string } {
   return { version, path: m[2]! };
 }
 
+/**
+ * Connection limits against slow and hostile clients. Headers must arrive within 10 s (slowloris;
+ * Node answers 408 and closes), and at most 16 KiB of them (431); there is no limit on a whole
+ * request, since `load`, `build` and `import` stream bodies for as long as they need. JSON bodies
+ * have their own size and idle limits (`http.ts` readBody).
+ */
+const SERVER_OPTIONS: ServerOptions = {
+  keepAliveTimeout: 5000,
+  headersTimeout: 10_000,
+  requestTimeout: 0,
+  connectionsCheckingInterval: 1000,
+  maxHeaderSize: 16 * 1024,
+};
+
 /** Told about every request once it is answered (metrics). `route` is the registered pattern, so labels stay few. */
 export type RequestObserver = (r: { method: string; route: string; status: number; seconds: number }) => void;
 
@@ -43,27 +60,65 @@ export interface ApiServerOptions {
   log: (msg: string) => void;
   debug?: () => boolean;
   observe?: RequestObserver;
+  /** Serve HTTPS; with `requestCert` + `rejectUnauthorized` only clients with a cert signed by `ca` (mutual TLS). */
+  tls?: SecureContextOptions & Pick<TlsOptions, 'requestCert' | 'rejectUnauthorized'>;
 }
 
-/** The Engine API HTTP server: routing, version prefixes, Docker's headers and error bodies. */
-export function createApiServer(router: Router, opts: ApiServerOptions): Server {
+/** The Engine API HTTP(S) server: routing, version prefixes, Docker's headers and error bodies. */
+/** What serves the API: plain HTTP (unix sockets, `--tls=false`) or HTTPS. */
+export type ApiHttpServer = HttpServer | HttpsServer;
+
+export function createApiServer(router: Router, opts: ApiServerOptions): ApiHttpServer {
   const { log, debug = () => false } = opts;
   const observe = opts.observe ?? (() => undefined);
-  const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     if (debug()) log(`${req.method} ${req.url}`);
     for (const [k, v] of Object.entries(COMMON_HEADERS)) res.setHeader(k, v);
     void dispatch(router, req, { res }, log, observe);
-  });
+  };
+  // Half-open like the plain server: docker closes its write side of an attach (a TLS close_notify) and still reads the output.
+  const server = opts.tls ? createTlsServer({ ...SERVER_OPTIONS, ...opts.tls, allowHalfOpen: true }, onRequest) : createServer(SERVER_OPTIONS, onRequest);
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (debug()) log(`${req.method} ${req.url} (upgrade)`);
+    // Node leaves an upgraded socket without an error listener: a client that resets it must not kill berthd.
+    socket.on('error', () => socket.destroy());
     if (head.length > 0) socket.unshift(head);
     // An upgraded request's body is on the raw socket, ahead of the client's stream data.
-    void readUpgradeBody(socket, Number(req.headers['content-length'] ?? 0)).then((body) => {
+    const length = Number(req.headers['content-length'] ?? 0);
+    if (length > JSON_BODY_LIMIT) {
+      writeSocketError(socket, 413, bodyTooLarge().message);
+      return;
+    }
+    void readUpgradeBody(socket, length).then((body) => {
       setUpgradeBody(req, body);
       return dispatch(router, req, { socket }, log, observe);
     }, () => socket.destroy());
   });
+  // CONNECT (an authority-form target) is not part of the API.
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
+    socket.on('error', () => socket.destroy());
+    writeSocketError(socket, 400, 'invalid request URI: CONNECT is not supported');
+  });
+  // Requests Node's parser rejects (bad Content-Length, bad chunking, header overflow, slow headers):
+  // answer as Node would, but never let a socket error escape.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable || (err.code !== undefined && ['ECONNRESET', 'EPIPE'].includes(err.code))) {
+      socket.destroy();
+      return;
+    }
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    writeSocketError(socket, status, status === 431 ? 'request header fields too large' : status === 408 ? 'timed out reading the request headers' : `bad request: ${err.message}`);
+  });
   return server;
+}
+
+/** An error answer written straight to a socket that has no ServerResponse (upgrades, parse errors); closes it. */
+function writeSocketError(socket: Duplex, status: number, message: string): void {
+  const body = JSON.stringify({ message }) + '\n';
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `Api-Version: ${API_VERSION}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 function readUpgradeBody(socket: Duplex, length: number): Promise<Buffer> {
@@ -87,13 +142,24 @@ function readUpgradeBody(socket: Duplex, length: number): Promise<Buffer> {
   });
 }
 
+function parseUrl(raw: string): URL {
+  // Origin-form only: `http://…`, `*` and authority targets are refused; `//v1.41/…` (a client
+  // with a trailing slash in its base URL) is a path, never a host to resolve against.
+  if (!raw.startsWith('/')) throw invalidArgument(`invalid request URI: ${raw.slice(0, 200)}`);
+  try {
+    return new URL(raw.replace(/^\/+/, '/'), 'http://localhost');
+  } catch {
+    throw invalidArgument(`invalid request URI: ${raw.slice(0, 200)}`);
+  }
+}
+
 async function dispatch(router: Router, req: IncomingMessage, target: { res?: ServerResponse; socket?: Duplex }, log: (msg: string) => void, observe: RequestObserver): Promise<void> {
   let hijacked = false;
   let route = 'unmatched';
   let status = 0;
   const started = performance.now();
   try {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = parseUrl(req.url ?? '/');
     const { version, path } = parsePath(url.pathname);
     const m = router.match(req.method ?? 'GET', path);
     if (m === undefined) throw notFound(`page not found`);
@@ -130,13 +196,17 @@ async function dispatch(router: Router, req: IncomingMessage, target: { res?: Se
     if (status >= 500) log(`${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? message) : message}`);
     if (target.res) {
       if (target.res.headersSent) target.res.destroy();
+      else if (status === 413) {
+        // The rest of the body is not read: end the connection rather than drain it.
+        target.res.shouldKeepAlive = false;
+        sendJson(target.res, status, { message });
+      }
       else if (status === 304) {
         target.res.writeHead(304);
         target.res.end();
       } else sendJson(target.res, status, { message });
     } else if (target.socket && !hijacked) {
-      const body = JSON.stringify({ message }) + '\n';
-      target.socket.end(`HTTP/1.1 ${status} Error\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nApi-Version: ${API_VERSION}\r\n\r\n${body}`);
+      writeSocketError(target.socket, status, message);
     } else {
       target.socket?.destroy();
     }

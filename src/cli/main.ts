@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { engine, setHost } from './context.js';
+import { engine, setConnection, type ConnectionFlags } from './context.js';
 import { describe, StatusError } from './errors.js';
 import { cpCommand } from './commands/container/cp.js';
 import { createCommand } from './commands/container/create.js';
@@ -82,10 +82,18 @@ function buildProgram(): Command {
     .description('A self-sufficient runtime for containers')
     .usage('[OPTIONS] COMMAND')
     .option('-H, --host <string>', 'Daemon socket to connect to')
+    .option('--tls', 'Use TLS; implied by --tlsverify')
+    .option('--tlscacert <string>', 'Trust certs signed only by this CA (default "~/.docker/ca.pem")')
+    .option('--tlscert <string>', 'Path to TLS certificate file (default "~/.docker/cert.pem")')
+    .option('--tlskey <string>', 'Path to TLS key file (default "~/.docker/key.pem")')
+    .option('--tlsverify', 'Use TLS and verify the remote')
     .version(`berth version ${CLI_VERSION}`, '-v, --version', 'Print version information and quit')
     .enablePositionalOptions()
     .showSuggestionAfterError(false)
-    .hook('preAction', (cmd) => setHost(cmd.optsWithGlobals<{ host?: string }>().host));
+    .hook('preAction', (cmd) => {
+      const { host, tls, tlsverify, tlscacert, tlscert, tlskey } = cmd.optsWithGlobals<ConnectionFlags>();
+      setConnection({ host, tls, tlsverify, tlscacert, tlscert, tlskey });
+    });
 
   containerCommands(program, true);
   const container = program.command('container').description('Manage containers');

@@ -1,16 +1,38 @@
-import { request, type IncomingMessage, type IncomingHttpHeaders } from 'node:http';
+import { request, type ClientRequest, type IncomingMessage, type IncomingHttpHeaders, type RequestOptions as HttpRequestOptions } from 'node:http';
+import { request as tlsRequest } from 'node:https';
 import type { Duplex, Readable } from 'node:stream';
 import { DaemonError } from './errors.js';
 
-export interface Endpoint {
-  socketPath: string;
+/** Client TLS as docker's `--tls`/`--tlsverify`: `verify` checks the daemon's cert against `ca`; `cert`/`key` identify us. */
+export interface ClientTls {
+  verify: boolean;
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
 }
 
-/** `unix:///run/berth.sock` or a bare path → an endpoint (tcp arrives with TLS support). */
-export function parseHost(host: string): Endpoint {
+export type Endpoint = { socketPath: string } | { hostname: string; port: number; tls?: ClientTls };
+
+/** `unix:///run/berth.sock`, a bare path, or `tcp://host:port` (HTTPS when `tls` is given; port 2376 with TLS, 2375 without). */
+export function parseHost(host: string, tls?: ClientTls): Endpoint {
+  const t = /^tcp:\/\/(\[[^\]]+\]|[^:/]+)(?::(\d+))?\/?$/.exec(host);
+  if (t !== null) return { hostname: t[1]!.replace(/^\[|\]$/g, ''), port: t[2] === undefined ? (tls ? 2376 : 2375) : Number(t[2]), tls };
   const m = /^unix:\/\/(\/.*)$/.exec(host) ?? /^(\/.*)$/.exec(host);
-  if (m === null) throw new Error(`unsupported host "${host}": use unix:///path/to.sock`);
+  if (m === null) throw new Error(`unsupported host "${host}": use unix:///path/to.sock or tcp://host:port`);
   return { socketPath: m[1]! };
+}
+
+function describe(ep: Endpoint): string {
+  return 'socketPath' in ep ? `unix://${ep.socketPath}` : `tcp://${ep.hostname}:${ep.port}`;
+}
+
+/** Opens a request to the endpoint: over the unix socket, plain TCP, or TLS. */
+function open(ep: Endpoint, opts: HttpRequestOptions): ClientRequest {
+  if ('socketPath' in ep) return request({ ...opts, socketPath: ep.socketPath });
+  const where = { ...opts, host: ep.hostname, port: ep.port };
+  if (ep.tls === undefined) return request(where);
+  const { verify, ca, cert, key } = ep.tls;
+  return tlsRequest({ ...where, ca, cert, key, rejectUnauthorized: verify, agent: false });
 }
 
 export interface RawResponse {
@@ -38,8 +60,7 @@ export function buildPath(path: string, query?: RequestOptions['query']): string
   return qs ? `${path}?${qs}` : path;
 }
 
-const daemonDown = (ep: Endpoint): Error =>
-  new Error(`Cannot connect to the berth daemon at unix://${ep.socketPath}. Is the berth daemon running?`);
+const daemonDown = (ep: Endpoint): Error => new Error(`Cannot connect to the berth daemon at ${describe(ep)}. Is the berth daemon running?`);
 
 /** One HTTP request over the unix socket; the response body is left for the caller to read. */
 export function send(ep: Endpoint, method: string, path: string, opts: RequestOptions = {}): Promise<RawResponse> {
@@ -48,7 +69,7 @@ export function send(ep: Endpoint, method: string, path: string, opts: RequestOp
     const headers: Record<string, string> = { ...opts.headers };
     if (json !== undefined) headers['Content-Type'] = 'application/json';
     if (opts.bodyStream) headers['Content-Type'] ??= 'application/x-tar';
-    const req = request({ socketPath: ep.socketPath, method, path: `/v1.41${buildPath(path, opts.query)}`, headers });
+    const req = open(ep, { method, path: `/v1.41${buildPath(path, opts.query)}`, headers });
     req.on('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ENOENT' || err.code === 'ECONNREFUSED' ? daemonDown(ep) : err));
     req.on('response', (res) => resolve({ status: res.statusCode ?? 0, headers: res.headers, stream: res }));
     if (opts.bodyStream) opts.bodyStream.pipe(req);
@@ -79,8 +100,7 @@ export async function checkStatus(res: RawResponse): Promise<RawResponse> {
 export function hijack(ep: Endpoint, path: string, query: RequestOptions['query'], body?: unknown): Promise<Duplex> {
   return new Promise((resolve, reject) => {
     const json = body === undefined ? '' : JSON.stringify(body);
-    const req = request({
-      socketPath: ep.socketPath,
+    const req = open(ep, {
       method: 'POST',
       path: `/v1.41${buildPath(path, query)}`,
       headers: { Connection: 'Upgrade', Upgrade: 'tcp', 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(json) },

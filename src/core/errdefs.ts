@@ -10,6 +10,7 @@ export type ErrorKind =
   | 'Unauthorized'
   | 'Forbidden'
   | 'NotModified'
+  | 'TooLarge'
   | 'NotImplemented'
   | 'Unavailable'
   | 'Internal';
@@ -26,6 +27,7 @@ export class BerthError extends Error {
 export const notFound = (msg: string): BerthError => new BerthError('NotFound', msg);
 export const conflict = (msg: string): BerthError => new BerthError('Conflict', msg);
 export const invalidArgument = (msg: string): BerthError => new BerthError('InvalidArgument', msg);
+export const tooLarge = (msg: string): BerthError => new BerthError('TooLarge', msg);
 export const notImplemented = (msg: string): BerthError => new BerthError('NotImplemented', msg);
 export const unavailable = (msg: string): BerthError => new BerthError('Unavailable', msg);
 export const internal = (msg: string, cause?: unknown): BerthError => new BerthError('Internal', msg, { cause });

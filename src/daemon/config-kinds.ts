@@ -72,6 +72,31 @@ export const bool: Kind<boolean> = {
   fromFlag: (v) => v === true,
 };
 
+/** A boolean that may be left unset (`--tls`: unset, on or explicitly off are three answers). */
+export const optBool: Kind<boolean | undefined> = { ...bool, fromJson: (v, key) => bool.fromJson(v, key) };
+
+/**
+ * Go's boolean flags take a value (`--tls=false`, `--debug=0`); Node's parseArgs does not. Takes
+ * `--name=value` of the given boolean flags out of argv.
+ */
+export function takeBoolFlags(argv: string[], names: ReadonlySet<string>): { rest: string[]; bools: Record<string, boolean> } {
+  const rest: string[] = [];
+  const bools: Record<string, boolean> = {};
+  for (const arg of argv) {
+    const m = /^--?([\w-]+)=(.*)$/.exec(arg);
+    if (m === null || !names.has(m[1]!)) {
+      rest.push(arg);
+      continue;
+    }
+    const v = m[2]!;
+    if (!['true', 'false', '1', '0', 't', 'f', 'TRUE', 'FALSE', 'True', 'False', 'T', 'F'].includes(v)) {
+      throw new Error(`invalid boolean value "${v}" for -${m[1]}: parse error`);
+    }
+    bools[m[1]!] = ['true', '1', 't', 'T', 'TRUE', 'True'].includes(v);
+  }
+  return { rest, bools };
+}
+
 export const int: Kind<number> = {
   flag: 'string',
   goType: 'int',

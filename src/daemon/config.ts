@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { invalidArgument } from '../core/errdefs.js';
 import type { RegistryConfig } from '../registry/config.js';
 import { DEFAULT_CONFIG_FILE, readConfigFile } from './config-file.js';
-import { goFormat, type RuntimeEntry } from './config-kinds.js';
+import { goFormat, takeBoolFlags, type RuntimeEntry } from './config-kinds.js';
+import { apiAccess, type ApiAccess } from './api-access.js';
 import { defaultSettings, flagName, OPTIONS, type ConfigOption, type OptionKey, type Settings } from './config-options.js';
 
 export type { Settings } from './config-options.js';
@@ -13,6 +14,7 @@ export interface DaemonConfig {
   settings: Settings;
   configFile: string;
   hosts: string[];
+  access: ApiAccess;
   dataRoot: string;
   execRoot: string;
   pidFile: string;
@@ -79,7 +81,9 @@ export function parseFlags(argv: string[]): Flags {
   }
   let parsed: Record<string, string | boolean | Array<string | boolean> | undefined>;
   try {
-    parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+    const boolFlags = new Set(Object.entries(options).filter(([, o]) => o.type === 'boolean').map(([name]) => name));
+    const { rest, bools } = takeBoolFlags(argv, boolFlags);
+    parsed = { ...parseArgs({ args: rest, options, strict: true, allowPositionals: false }).values, ...bools };
   } catch (err) {
     throw invalidArgument((err as Error).message.replace(/^Unknown option '([^']+)'.*$/s, 'unknown flag: $1'));
   }
@@ -153,6 +157,7 @@ export function toDaemonConfig(settings: Settings, configFile: string): DaemonCo
     settings: s,
     configFile,
     hosts: s.hosts,
+    access: apiAccess(s),
     dataRoot: s['data-root'],
     execRoot: s['exec-root'],
     pidFile: s.pidfile || join(s['exec-root'], 'berthd.pid'),

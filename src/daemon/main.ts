@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { createApiServer } from '../api/server.js';
+import { createApiServer, type ApiServerOptions } from '../api/server.js';
 import { Router } from '../api/router.js';
 import { containerRoutes } from '../api/routes/containers.js';
 import { execRoutes } from '../api/routes/exec.js';
@@ -103,7 +103,7 @@ async function unsearchableParent(dataRoot: string): Promise<string | undefined>
 async function serve(cfg: DaemonConfig, flags: Flags): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('berthd needs to run as root');
   const observability = planObservability(cfg);
-  checkListenAddresses(cfg.hosts);
+  checkListenAddresses(cfg.hosts, cfg.access);
   // A SIGHUP during start-up must not end the daemon (Node's default): it reloads once serving.
   let onHangup = (): void => log('SIGHUP during start-up: ignored');
   process.on('SIGHUP', () => onHangup());
@@ -190,7 +190,8 @@ async function serve(cfg: DaemonConfig, flags: Flags): Promise<void> {
   buildRoutes(router, { images: imageDeps, containers: deps, cache: await BuildCache.open(join(cfg.dataRoot, 'builder')), scratch: imageDeps.scratch });
   diskUsageRoutes(router, imageDeps, volumes);
 
-  const listeners = await listenAll(cfg.hosts, () => createApiServer(router, { log, debug: () => cfg.debug, observe: metrics?.observeRequest }));
+  const makeServer = (tls?: ApiServerOptions['tls']) => createApiServer(router, { log, debug: () => cfg.debug, observe: metrics?.observeRequest, tls });
+  const listeners = await listenAll(cfg.hosts, makeServer, cfg.access, log);
   log(`API listening on ${listeners.map((l) => l.address).join(', ')} (data root ${cfg.dataRoot}, storage ${snapshotter.name})`);
   const side = metrics === undefined ? { servers: [], files: [] } : await startObservability(observability, cfg.execRoot, { containers: { ...deps, execs }, images: imageDeps, volumes, networks: deps.networks, events, metrics: metrics.registry, log });
 

@@ -18,10 +18,17 @@ export function parseFilters(raw: string | null, allowed: string[]): Filters {
   if (typeof obj !== 'object' || obj === null) throw invalidArgument(`invalid filter: ${raw}`);
   for (const [key, val] of Object.entries(obj as Record<string, unknown>)) {
     if (!allowed.includes(key)) throw invalidArgument(`invalid filter '${key}'`);
-    const values = Array.isArray(val) ? val.map(String) : Object.keys((val ?? {}) as object);
-    out.set(key, values);
+    out.set(key, filterValues(val, raw));
   }
   return out;
+}
+
+/** `["a","b"]` or `{"a":true,"b":true}`; anything else is not a filter Docker would parse. */
+function filterValues(val: unknown, raw: string): string[] {
+  if (val === null) return [];
+  if (Array.isArray(val) && val.every((v) => typeof v === 'string')) return val as string[];
+  if (typeof val === 'object' && val !== null && !Array.isArray(val) && Object.values(val).every((v) => typeof v === 'boolean')) return Object.keys(val);
+  throw invalidArgument(`invalid filter: ${raw}`);
 }
 
 /** `label=key` matches when the key exists; `label=key=value` when it has that value. */

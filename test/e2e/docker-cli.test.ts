@@ -233,7 +233,8 @@ describe('docker CLI against berthd', () => {
       assert.equal(typeof (bad.json as { message?: unknown }).message, 'string');
       assert.match(bad.headers['content-type'] as string, /^application\/json/);
 
-      const wrong = await d.api('POST', '/v1.41/containers/create', { Image: 'busybox', Cmd: 'notalist' });
+      // Cmd is Docker's StrSlice (a string or a list of strings): a number is the wrong type.
+      const wrong = await d.api('POST', '/v1.41/containers/create', { Image: 'busybox', Cmd: 5 });
       assert.equal(wrong.status, 400);
       assert.match((wrong.json as { message: string }).message, /Cmd/);
 

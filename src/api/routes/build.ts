@@ -2,7 +2,8 @@ import { invalidArgument } from '../../core/errdefs.js';
 import { buildImage } from '../../builder/build.js';
 import { receiveContext } from '../../builder/context.js';
 import type { BuilderDeps, BuildOptions } from '../../builder/deps.js';
-import { queryBool } from '../http.js';
+import { parseJson, queryBool } from '../http.js';
+import { map } from '../decode.js';
 import type { Router } from '../router.js';
 import type { JsonMessage } from '../types/images.js';
 
@@ -41,9 +42,9 @@ function buildOptions(q: URLSearchParams): Omit<BuildOptions, 'contextDir'> {
     const v = q.get(name);
     if (!v) return undefined;
     try {
-      return JSON.parse(v) as T;
-    } catch {
-      throw invalidArgument(`invalid ${name} JSON: ${v}`);
+      return parseJson<T>(v, map('string'));
+    } catch (err) {
+      throw invalidArgument(`invalid ${name}: ${(err as Error).message}`);
     }
   };
   const rm = q.get('rm');

@@ -1,15 +1,15 @@
 import type { ImageRuntimeConfig } from '../../core/images.js';
 import { commitContainer } from '../../services/images/commit.js';
 import type { ImageDeps } from '../../services/images/deps.js';
-import { expectType, readJson, sendJson } from '../http.js';
+import { readJson, sendJson } from '../http.js';
+import { COMMIT_CONFIG } from '../bodies.js';
 import type { Router } from '../router.js';
 
 /** `POST /commit?container=&repo=&tag=&comment=&author=&pause=&changes=` with an optional config body. */
 export function commitRoutes(router: Router, deps: ImageDeps): void {
   router.add('POST', '/commit', async (ctx) => {
     const q = ctx.query;
-    const body = await readJson<ImageRuntimeConfig>(ctx.req);
-    expectType(body, 'object', 'container.Config');
+    const body = await readJson<ImageRuntimeConfig>(ctx.req, COMMIT_CONFIG);
     const pause = q.get('pause');
     const id = await commitContainer(deps, {
       container: q.get('container') ?? '',

@@ -7,7 +7,8 @@ import { collectStats } from '../../services/containers/stats.js';
 import { topContainer } from '../../services/containers/top.js';
 import { toStats } from '../compat/stats.js';
 import { updateContainer, type UpdateConfig } from '../../services/containers/update.js';
-import { expectType, queryBool, queryInt, readJson } from '../http.js';
+import { queryBool, queryInt, readJson } from '../http.js';
+import { CONTAINER_UPDATE } from '../bodies.js';
 import { writeChunk } from '../stream.js';
 import type { Router } from '../router.js';
 
@@ -34,8 +35,7 @@ export function containerProcessRoutes(router: Router, deps: ContainerDeps): voi
   });
 
   router.add('POST', '/containers/{id}/update', async (ctx) => {
-    const body = (await readJson<UpdateConfig>(ctx.req)) ?? {};
-    expectType(body, 'object', 'UpdateConfig');
+    const body = (await readJson<UpdateConfig>(ctx.req, CONTAINER_UPDATE)) ?? {};
     return { Warnings: await updateContainer(deps, ctx.params.id!, body) };
   });
 

@@ -11,10 +11,11 @@ import { LIST_FILTERS, listContainers } from '../../services/containers/list.js'
 import { removeContainer } from '../../services/containers/remove.js';
 import type { WaitCondition } from '../../services/containers/wait.js';
 import { toInspect, toSummary } from '../compat/container.js';
-import { expectType, queryBool, queryInt, readJson, type RequestContext } from '../http.js';
+import { queryBool, queryInt, readJson, type RequestContext } from '../http.js';
 import type { Router } from '../router.js';
 import type { ContainerCreateRequest, ContainerWaitResponse } from '../types/containers.js';
 import { pipeOutput } from '../container-output.js';
+import { CONTAINER_CREATE } from '../bodies.js';
 
 /** Docker sends `since`/`until` as `seconds[.nanoseconds]` (or RFC 3339 from older clients). */
 export function parseTimestamp(v: string | null): bigint | undefined {
@@ -28,11 +29,7 @@ export function parseTimestamp(v: string | null): bigint | undefined {
 export function containerRoutes(router: Router, deps: ContainerDeps): void {
   containerFsRoutes(router, deps);
   router.add('POST', '/containers/create', async (ctx) => {
-    const body = (await readJson<ContainerCreateRequest>(ctx.req)) ?? {};
-    expectType(body, 'object', 'ContainerCreateRequest');
-    for (const f of ['Cmd', 'Entrypoint', 'Env'] as const) expectType(body[f], 'array', `Config.${f}`);
-    expectType(body.Labels, 'object', 'Config.Labels');
-    expectType(body.HostConfig, 'object', 'HostConfig');
+    const body = (await readJson<ContainerCreateRequest>(ctx.req, CONTAINER_CREATE)) ?? {};
     const { HostConfig, NetworkingConfig, ...config } = body;
     const endpoints = NetworkingConfig?.EndpointsConfig ?? undefined;
     const created = await createContainer(deps, { name: ctx.query.get('name') ?? undefined, config, hostConfig: HostConfig ?? {}, endpoints });

@@ -2,19 +2,17 @@ import type { Duplex, Writable } from 'node:stream';
 import type { ExecDeps } from '../../services/containers/exec/deps.js';
 import { createExec, resizeExec, startableExec, startExec } from '../../services/containers/exec/exec.js';
 import { toExecInspect } from '../compat/exec.js';
-import { expectType, queryInt, readJson, type RequestContext } from '../http.js';
+import { queryInt, readJson, type RequestContext } from '../http.js';
 import type { Router } from '../router.js';
 import { pumpInput, pumpOutput } from '../stdio-pump.js';
 import { frame, STDOUT } from '../stream.js';
 import type { ExecCreateRequest, ExecCreateResponse, ExecStartRequest } from '../types/exec.js';
 import { invalidArgument } from '../../core/errdefs.js';
+import { EXEC_CREATE, EXEC_START } from '../bodies.js';
 
 export function execRoutes(router: Router, deps: ExecDeps): void {
   router.add('POST', '/containers/{id}/exec', async (ctx) => {
-    const body = (await readJson<ExecCreateRequest>(ctx.req)) ?? {};
-    expectType(body, 'object', 'ExecConfig');
-    expectType(body.Cmd, 'array', 'ExecConfig.Cmd');
-    expectType(body.Env, 'array', 'ExecConfig.Env');
+    const body = (await readJson<ExecCreateRequest>(ctx.req, EXEC_CREATE)) ?? {};
     const ex = createExec(deps, ctx.params.id!, body);
     ctx.res!.statusCode = 201;
     const created: ExecCreateResponse = { Id: ex.ID };
@@ -40,7 +38,7 @@ export function execRoutes(router: Router, deps: ExecDeps): void {
  * Errors after the hijack are written into the stream, as Docker does.
  */
 async function startRoute(deps: ExecDeps, ctx: RequestContext): Promise<void> {
-  const body = (await readJson<ExecStartRequest>(ctx.req)) ?? {};
+  const body = (await readJson<ExecStartRequest>(ctx.req, EXEC_START)) ?? {};
   const ex = startableExec(deps, ctx.params.id!);
   if (body.Detach === true) {
     const proc = await startExec(deps, ex.ID);

@@ -4,7 +4,8 @@ import { connectContainer, disconnectContainer } from '../../services/networks/c
 import type { NetworkDeps } from '../../services/networks/deps.js';
 import { createNetwork, LIST_FILTERS, listNetworks, PRUNE_FILTERS, pruneNetworks, removeNetwork } from '../../services/networks/networks.js';
 import { toNetwork } from '../compat/network.js';
-import { expectType, readJson } from '../http.js';
+import { readJson } from '../http.js';
+import { NETWORK_CONNECT, NETWORK_CREATE, NETWORK_DISCONNECT } from '../bodies.js';
 import type { Router } from '../router.js';
 import type { NetworkConnectRequest, NetworkCreateRequest, NetworkDisconnectRequest } from '../types/networks.js';
 
@@ -17,10 +18,8 @@ export function networkRoutes(router: Router, deps: NetworkDeps): void {
   router.add('GET', '/networks/{id}', async (ctx) => toNetwork(deps.store.get(ctx.params.id!), deps.containers.all()));
 
   router.add('POST', '/networks/create', async (ctx) => {
-    const body = await readJson<NetworkCreateRequest>(ctx.req);
+    const body = await readJson<NetworkCreateRequest>(ctx.req, NETWORK_CREATE);
     if (body === undefined) throw invalidArgument('network name must not be empty');
-    expectType(body, 'object', 'NetworkCreateRequest');
-    expectType(body.Name, 'string', 'Name');
     ctx.res!.statusCode = 201;
     return createNetwork(deps, body);
   });
@@ -34,16 +33,14 @@ export function networkRoutes(router: Router, deps: NetworkDeps): void {
   });
 
   router.add('POST', '/networks/{id}/connect', async (ctx) => {
-    const body = (await readJson<NetworkConnectRequest>(ctx.req)) ?? { Container: '' };
-    expectType(body.Container, 'string', 'Container');
+    const body = (await readJson<NetworkConnectRequest>(ctx.req, NETWORK_CONNECT)) ?? { Container: '' };
     await connectContainer(deps, ctx.params.id!, body.Container, body.EndpointConfig ?? {});
     ctx.res!.writeHead(200);
     ctx.res!.end();
   });
 
   router.add('POST', '/networks/{id}/disconnect', async (ctx) => {
-    const body = (await readJson<NetworkDisconnectRequest>(ctx.req)) ?? { Container: '' };
-    expectType(body.Container, 'string', 'Container');
+    const body = (await readJson<NetworkDisconnectRequest>(ctx.req, NETWORK_DISCONNECT)) ?? { Container: '' };
     await disconnectContainer(deps, ctx.params.id!, body.Container);
     ctx.res!.writeHead(200);
     ctx.res!.end();

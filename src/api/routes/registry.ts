@@ -8,6 +8,7 @@ import { pullImage, type PullDeps, type PullEvent } from '../../services/images/
 import { pushImage, type PushDeps } from '../../services/images/push.js';
 import { progressMessage } from '../compat/progress.js';
 import { readJson } from '../http.js';
+import { AUTH_CONFIG } from '../bodies.js';
 import type { Handler, Router } from '../router.js';
 
 type RequestContext = Parameters<Handler>[0];
@@ -84,7 +85,7 @@ export function registryRoutes(router: Router, deps: PushDeps): void {
   });
 
   router.add('POST', '/auth', async (ctx) => {
-    const body = normalize((await readJson<AuthConfig>(ctx.req)) ?? {});
+    const body = normalize((await readJson<AuthConfig>(ctx.req, AUTH_CONFIG)) ?? {});
     if (!body?.username) throw invalidArgument('Username is required');
     await deps.registry.login(registryHost(body.serveraddress ?? ''), body);
     return { Status: 'Login Succeeded', IdentityToken: '' };

@@ -3,7 +3,8 @@ import type { VolumeDeps } from '../../services/volumes/deps.js';
 import { createVolume, LIST_FILTERS, listVolumes, PRUNE_FILTERS, pruneVolumes, removeVolume } from '../../services/volumes/volumes.js';
 import { notFound } from '../../core/errdefs.js';
 import { toVolume } from '../compat/volume.js';
-import { expectType, queryBool, readJson } from '../http.js';
+import { queryBool, readJson } from '../http.js';
+import { VOLUME_CREATE } from '../bodies.js';
 import type { Router } from '../router.js';
 import type { VolumeCreateRequest, VolumeListResponse, VolumePruneResponse } from '../types/volumes.js';
 
@@ -15,11 +16,7 @@ export function volumeRoutes(router: Router, deps: VolumeDeps): void {
   });
 
   router.add('POST', '/volumes/create', async (ctx) => {
-    const body = (await readJson<VolumeCreateRequest>(ctx.req)) ?? {};
-    expectType(body, 'object', 'VolumeCreateRequest');
-    expectType(body.Name, 'string', 'Name');
-    expectType(body.Labels, 'object', 'Labels');
-    expectType(body.DriverOpts, 'object', 'DriverOpts');
+    const body = (await readJson<VolumeCreateRequest>(ctx.req, VOLUME_CREATE)) ?? {};
     const v = await createVolume(deps, body);
     ctx.res!.statusCode = 201;
     return toVolume(v);

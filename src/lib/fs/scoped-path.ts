@@ -76,7 +76,10 @@ export async function resolveInRoot(root: string, path: string, followFinal: boo
       }
       if (st.isSymbolicLink() && (!last || followFinal)) {
         if (++links > MAX_LINKS) throw new ScopedPathError('ELOOP', path);
-        const target = await readlink(`${fdPath(top.fh)}/${c}`);
+        // The container may replace the link between the lstat and here: gone is gone.
+        const target = await readlink(`${fdPath(top.fh)}/${c}`).catch((err) => {
+          throw isErrno(err, 'ENOENT') || isErrno(err, 'EINVAL') ? new ScopedPathError('ENOENT', resolvedOf(c)) : err;
+        });
         if (target.startsWith('/')) while (stack.length > 1) await stack.pop()!.fh.close();
         queue.unshift(...target.split('/'));
         continue;
@@ -85,6 +88,7 @@ export async function resolveInRoot(root: string, path: string, followFinal: boo
       if (!st.isDirectory()) throw new ScopedPathError('ENOTDIR', resolvedOf(c));
       // O_NOFOLLOW: if the container swapped it for a symlink since the lstat, this fails (ELOOP).
       const fh = await openAt(top.fh, c, constants.O_RDONLY | constants.O_DIRECTORY).catch((err) => {
+        if (isErrno(err, 'ENOENT')) throw new ScopedPathError('ENOENT', resolvedOf(c));
         throw isErrno(err, 'ELOOP') || isErrno(err, 'ENOTDIR') ? new ScopedPathError('ELOOP', resolvedOf(c)) : err;
       });
       stack.push({ fh, name: c });

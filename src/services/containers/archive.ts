@@ -3,7 +3,7 @@ import { constants, type Stats } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ContainerRecord } from '../../core/containers.js';
-import { BerthError, invalidArgument, notFound } from '../../core/errdefs.js';
+import { BerthError, invalidArgument, isErrno, notFound } from '../../core/errdefs.js';
 import { extractLayer } from '../../lib/archive/extract.js';
 import { packPath } from '../../lib/archive/pack-path.js';
 import { tarWriter } from '../../lib/archive/tar-writer.js';
@@ -58,6 +58,20 @@ const baseName = (path: string): string => {
 
 function notFoundIn(rec: ContainerRecord, path: string): BerthError {
   return notFound(`Could not find the file ${path} in container ${rec.Name.replace(/^\//, '')}`);
+}
+
+/**
+ * The container removed (or swapped) the path while it was being copied: every open is relative
+ * to a pinned directory, so the race can only end in ENOENT/ENOTDIR/ELOOP — answered as a missing
+ * file (404) or a path that is not a directory (400), never as a server error.
+ */
+function raced(rec: ContainerRecord, path: string): (err: unknown) => never {
+  return (err) => {
+    const cause = err instanceof BerthError ? err.cause : err;
+    if (isErrno(cause, 'ENOENT')) throw notFoundIn(rec, path);
+    if (isErrno(cause, 'ENOTDIR') || isErrno(cause, 'ELOOP')) throw invalidArgument(`${path}: the path changed while copying`);
+    throw err;
+  };
 }
 
 /** Resolves without following the last component (Docker's ResolvePath + lstat). */
@@ -115,7 +129,7 @@ export function copyFromContainer(deps: ContainerDeps, ref: string, path: string
       const ids = remap && { uids: remap.uids, gids: remap.gids };
       const filled = packPath(w, fdPath(sp.dir), sp.name, st, stat.name === '/' ? '.' : stat.name, ids).then(() => w.finish(), (err: Error) => {
         w.fail(err);
-        throw err;
+        raced(rec, abs)(err);
       });
       await Promise.all([pipeline(w.stream, sink), filled]);
       publishContainerEvent(deps.events, rec, 'archive-path');
@@ -138,7 +152,7 @@ export function copyToContainer(deps: ContainerDeps, ref: string, path: string, 
     const { sp, st } = await resolveExisting(rec, rootfs, absolute(path), true);
     try {
       if (!st.isDirectory()) throw invalidArgument('extraction point is not a directory');
-      const dir = sp.name === '' ? sp.dir : await openAt(sp.dir, sp.name, constants.O_RDONLY | constants.O_DIRECTORY);
+      const dir = sp.name === '' ? sp.dir : await openAt(sp.dir, sp.name, constants.O_RDONLY | constants.O_DIRECTORY).catch(raced(rec, path));
       try {
         const user = opts.copyUIDGID ? await resolveUser(rootfs, rec.Config.User) : { uid: 0, gid: 0 };
         // Under userns-remap the container's ids are host ids of its user namespace.
@@ -149,7 +163,7 @@ export function copyToContainer(deps: ContainerDeps, ref: string, path: string, 
           owner: { uid: owner.uid, gid: owner.gid },
           noOverwriteDirNonDir: opts.noOverwriteDirNonDir,
           pinnedDest: true,
-        });
+        }).catch(raced(rec, path));
         publishContainerEvent(deps.events, rec, 'extract-to-dir');
       } finally {
         if (dir !== sp.dir) await dir.close();

@@ -14,6 +14,7 @@ import { mappedDevices } from './host-devices.js';
 import { checkSecurityConfig } from './security-config.js';
 import { publishContainerEvent } from './events.js';
 import { anonymousVolumes, releaseVolumes, resolveMounts } from './mounts/resolve.js';
+import { verifyContainerSettings } from './verify.js';
 import { resolveEndpoints, type EndpointRequest } from '../networks/endpoints.js';
 
 export interface CreateRequest {
@@ -30,8 +31,9 @@ const NETWORK_MODES = new Set(['', 'default', 'bridge', 'none', 'host']);
 export async function createContainer(deps: ContainerDeps, req: CreateRequest): Promise<{ Id: string; Warnings: string[] }> {
   const imageName = req.config.Image ?? '';
   if (imageName === '') throw invalidArgument('Config.Image must be set');
+  verifyContainerSettings(req.config, req.hostConfig);
   const image = deps.images.resolve(imageName);
-  if (image === undefined) throw notFound(`No such image: ${displayRef(imageName)}`);
+  if (image === undefined) throw missingImage(imageName);
   const hostConfig: HostConfig = { ...req.hostConfig };
   if (!hostConfig.NetworkMode || hostConfig.NetworkMode === 'default') hostConfig.NetworkMode = 'bridge';
   Object.assign(hostConfig, checkSecurityConfig(hostConfig, deps.security, (ref) => void deps.store.get(ref)));
@@ -105,11 +107,14 @@ function checkRuntime(name: string | undefined, runtimes: { names: string[]; def
   return rt;
 }
 
-/** The reference as Docker echoes it in "No such image" (`busybox:latest`), or as given. */
-function displayRef(s: string): string {
+/**
+ * "No such image: busybox:latest" (the reference as Docker echoes it), or, for something that is
+ * neither a reference nor an image ID, Docker's 400 "invalid reference format".
+ */
+function missingImage(s: string): Error {
   try {
-    return familiarString(parseNormalizedNamed(s));
-  } catch {
-    return s;
+    return notFound(`No such image: ${familiarString(parseNormalizedNamed(s))}`);
+  } catch (err) {
+    return /^(sha256:)?[0-9a-f]{1,64}$/.test(s) ? notFound(`No such image: ${s}`) : invalidArgument((err as Error).message);
   }
 }

@@ -3,6 +3,7 @@ import type { HostConfig, RestartPolicy } from '../../core/containers.js';
 import { invalidArgument } from '../../core/errdefs.js';
 import type { LinuxResources } from '../../lib/oci/runtime-spec.js';
 import type { ContainerDeps } from './deps.js';
+import { verifyRestartPolicy } from './verify.js';
 import { cpuResources, memoryResources } from './spec/resources.js';
 
 /** What `docker update` may change (Docker's UpdateConfig: resources and the restart policy). */
@@ -27,6 +28,7 @@ export async function updateContainer(deps: ContainerDeps, ref: string, u: Updat
     for (const k of [...CPU_FIELDS, ...MEMORY_FIELDS, 'PidsLimit'] as const) if (given(u, k)) (hc as Record<string, unknown>)[k] = u[k];
     if (given(u, 'NanoCpus')) Object.assign(hc, { CpuQuota: 0, CpuPeriod: 0 });
     if (u.RestartPolicy?.Name) {
+      verifyRestartPolicy(u.RestartPolicy);
       if (rec.HostConfig.AutoRemove && u.RestartPolicy.Name !== 'no') {
         throw invalidArgument('Restart policy cannot be updated because AutoRemove is enabled for the container');
       }

@@ -1,0 +1,89 @@
+import { invalidArgument } from '../core/errdefs.js';
+
+/**
+ * The JSON a request body field may hold, in Go's terms (Docker decodes bodies with
+ * encoding/json, so a body is valid exactly when Go would accept it): `null` is always accepted
+ * (Go's zero value); unknown fields are ignored; a wrong type is a 400 with Go's message
+ * (`json: cannot unmarshal string into Go struct field HostConfig.Memory of type int64`).
+ * `strslice` is Docker's StrSlice: a string or a list of strings, decoded to a list.
+ */
+export type JsonType = 'string' | 'bool' | 'int' | 'uint' | 'number' | 'any' | 'strslice' | ListType | MapType | StructType;
+export interface ListType {
+  list: JsonType;
+}
+export interface MapType {
+  map: JsonType;
+}
+export interface StructType {
+  struct: string;
+  fields: Record<string, JsonType>;
+}
+
+/** A struct whose fields must be exactly the keys of T: a field added to the type must be added here. */
+export function struct<T>(name: string, fields: { [K in keyof Required<T>]: JsonType }): StructType {
+  return { struct: name, fields };
+}
+export const list = (of: JsonType): ListType => ({ list: of });
+export const map = (of: JsonType): MapType => ({ map: of });
+
+function goType(t: JsonType): string {
+  if (typeof t === 'string') return { string: 'string', bool: 'bool', int: 'int64', uint: 'uint64', number: 'float64', any: 'interface {}', strslice: 'strslice.StrSlice' }[t];
+  if ('list' in t) return `[]${goType(t.list)}`;
+  if ('map' in t) return `map[string]${goType(t.map)}`;
+  return t.struct;
+}
+
+function jsonKind(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'boolean') return 'bool';
+  return typeof v; // string, number, object
+}
+
+interface Where {
+  /** The innermost struct's name and the field path from the root (Go's UnmarshalTypeError). */
+  struct: string;
+  path: string;
+}
+
+function mismatch(v: unknown, t: JsonType, at: Where): Error {
+  const what = typeof v === 'number' && (t === 'int' || t === 'uint') ? `number ${v}` : jsonKind(v);
+  const into = at.path === '' ? `Go value of type ${goType(t)}` : `Go struct field ${at.struct}.${at.path} of type ${goType(t)}`;
+  return invalidArgument(`json: cannot unmarshal ${what} into ${into}`);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Checks `v` against `t` and returns it (StrSlice strings become lists); throws Go's error on the first mismatch. */
+export function decodeAs(v: unknown, t: JsonType, at: Where = { struct: '', path: '' }): unknown {
+  if (v === null || v === undefined) return v;
+  const sub = (key: string, struct = at.struct): Where => ({ struct, path: at.path === '' ? key : `${at.path}.${key}` });
+  switch (t) {
+    case 'any':
+      return v;
+    case 'string':
+    case 'bool':
+    case 'number':
+      if (jsonKind(v) !== (t === 'bool' ? 'bool' : t)) throw mismatch(v, t, at);
+      return v;
+    case 'int':
+    case 'uint':
+      if (typeof v !== 'number' || !Number.isSafeInteger(v) || (t === 'uint' && v < 0)) throw mismatch(v, t, at);
+      return v;
+    case 'strslice':
+      if (typeof v === 'string') return [v];
+      return decodeAs(v, list('string'), at);
+  }
+  if ('list' in t) {
+    if (!Array.isArray(v)) throw mismatch(v, t, at);
+    return v.map((x, i) => decodeAs(x, t.list, { ...at, path: at.path === '' ? `[${i}]` : `${at.path}[${i}]` }));
+  }
+  if (!isObject(v)) throw mismatch(v, t, at);
+  if ('map' in t) {
+    for (const [k, x] of Object.entries(v)) v[k] = decodeAs(x, t.map, sub(k));
+    return v;
+  }
+  for (const [k, ft] of Object.entries(t.fields)) {
+    if (v[k] !== undefined) v[k] = decodeAs(v[k], ft, sub(k, t.struct));
+  }
+  return v;
+}
