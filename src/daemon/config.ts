@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { invalidArgument, isErrno } from '../core/errdefs.js';
 import type { RegistryConfig } from '../registry/config.js';
+import { logSettings, type LogConfig } from '../services/logs/options.js';
 
 export interface DaemonConfig {
   /** Listen addresses: `unix:///run/berth.sock` (tcp:// arrives with TLS support). */
@@ -15,9 +16,11 @@ export interface DaemonConfig {
   /** The default `bridge` network and the pools user networks draw from. */
   network: { bridge: string; bip: string; pools: Array<{ base: string; size: number }> };
   registry: RegistryConfig;
+  /** The default log driver and its options for containers that name none. */
+  logConfig: LogConfig;
 }
 
-const DEFAULTS: Omit<DaemonConfig, 'registry'> = {
+const DEFAULTS: Omit<DaemonConfig, 'registry' | 'logConfig'> = {
   hosts: ['unix:///run/berth.sock'],
   dataRoot: '/var/lib/berth',
   execRoot: '/run/berth',
@@ -45,6 +48,8 @@ interface DaemonJson {
   'registry-certs-dir'?: string;
   'registry-timeout'?: number;
   'registry-chunk-size'?: number;
+  'log-driver'?: string;
+  'log-opts'?: Record<string, string>;
 }
 
 export const USAGE = `Usage: berthd [OPTIONS]
@@ -102,6 +107,8 @@ export async function loadConfig(argv: string[]): Promise<DaemonConfig | 'help'>
   if (driver !== undefined && driver !== 'overlayfs' && driver !== 'overlay2' && driver !== 'vfs') {
     throw invalidArgument(`unsupported storage driver: ${driver}`);
   }
+  const logConfig: LogConfig = { Type: json['log-driver'] ?? 'json-file', Config: json['log-opts'] ?? {} };
+  logSettings(logConfig); // a bad default refuses to start, with Docker's message
   const defaultRuntime = json['default-runtime'] ? json.runtimes?.[json['default-runtime']]?.path : undefined;
   return {
     hosts: values.host ?? json.hosts ?? DEFAULTS.hosts,
@@ -116,6 +123,7 @@ export async function loadConfig(argv: string[]): Promise<DaemonConfig | 'help'>
       bip: values.bip ?? json.bip ?? DEFAULTS.network.bip,
       pools: values['default-address-pool']?.map(parsePool) ?? json['default-address-pools'] ?? DEFAULTS.network.pools,
     },
+    logConfig,
     registry: {
       insecure: values['insecure-registry'] ?? json['insecure-registries'] ?? [],
       mirrors: values['registry-mirror'] ?? json['registry-mirrors'] ?? [],

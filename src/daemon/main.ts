@@ -23,6 +23,7 @@ import type { Snapshotter } from '../core/snapshots.js';
 import { mkdirp, writeFileAtomic } from '../lib/atomic-file.js';
 import { KeyedLock } from '../lib/keyed-lock.js';
 import { EventBus } from '../services/events.js';
+import { LogService } from '../services/logs/service.js';
 import type { ContainerDeps } from '../services/containers/deps.js';
 import { handleExit, reconcile } from '../services/containers/lifecycle.js';
 import { finishRemoval } from '../services/containers/remove.js';
@@ -78,18 +79,21 @@ async function main(): Promise<void> {
   const runtime = await ConmonRuntime.open({ conmon: cfg.conmon, runtime: cfg.runtime, stateDir: cfg.execRoot });
   const events = new EventBus();
   const volumes = { driver: await LocalVolumeDriver.open(join(cfg.dataRoot, 'volumes')), containers: store, events };
-  const deps: ContainerDeps = { store, images, snapshotter, runtime, locks: new KeyedLock(), waiters: new ExitWaiters(), restarting: new Set(), events, volumes, host: await hostInfo() };
+  const running = (id: string): boolean => ['running', 'paused'].includes(store.find(id)?.State.Status ?? '');
+  const logs = new LogService({ defaults: cfg.logConfig, reopen: (id) => runtime.reopenLog(id), running, log });
+  const deps: ContainerDeps = { store, images, snapshotter, runtime, locks: new KeyedLock(), waiters: new ExitWaiters(), restarting: new Set(), events, volumes, logs, host: await hostInfo() };
 
   const autoRemove = (id: string): Promise<void> => finishRemoval(deps, id).catch((err: Error) => log(`auto-remove ${id}: ${err.message}`));
   deps.networks = await openNetworks(cfg, deps, log);
   await reconcile(deps, autoRemove);
   await reconcileSandboxes(deps.networks);
+  logs.recover(store.all());
   watchRestartPolicies(deps, log);
   runtime.watchExits((id) => void handleExit(deps, id, autoRemove).catch((err: Error) => log(`exit of ${id}: ${err.stack ?? err.message}`)));
   void startPolicyContainers(deps, log);
 
   const router = new Router();
-  systemRoutes(router, { containers: store, images, driver: snapshotter.name, dataRoot: cfg.dataRoot, runtimePath: cfg.runtime, daemonId: await daemonId(cfg.dataRoot), cgroupVersion: await cgroupVersion() });
+  systemRoutes(router, { containers: store, images, driver: snapshotter.name, dataRoot: cfg.dataRoot, runtimePath: cfg.runtime, daemonId: await daemonId(cfg.dataRoot), cgroupVersion: await cgroupVersion(), loggingDriver: cfg.logConfig.Type });
   containerRoutes(router, deps);
   volumeRoutes(router, volumes);
   networkRoutes(router, deps.networks);

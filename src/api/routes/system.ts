@@ -14,6 +14,8 @@ export interface SystemDeps {
   runtimePath: string;
   daemonId: string;
   cgroupVersion: '1' | '2';
+  /** The daemon's default log driver (daemon.json `log-driver`). */
+  loggingDriver: string;
 }
 
 async function osName(): Promise<string> {
@@ -61,7 +63,7 @@ export function systemRoutes(router: Router, deps: SystemDeps): void {
       Images: deps.images.list().length,
       Driver: deps.driver,
       DriverStatus: [['Backing Filesystem', 'extfs']],
-      Plugins: { Volume: ['local'], Network: ['host', 'null'], Authorization: null, Log: ['k8s-file'] },
+      Plugins: { Volume: ['local'], Network: ['host', 'null'], Authorization: null, Log: ['journald', 'json-file', 'local', 'none'] },
       MemoryLimit: true,
       SwapLimit: true,
       CpuCfsPeriod: true,
@@ -74,7 +76,7 @@ export function systemRoutes(router: Router, deps: SystemDeps): void {
       NFd: 0,
       NGoroutines: 0,
       SystemTime: new Date().toISOString(),
-      LoggingDriver: 'k8s-file',
+      LoggingDriver: deps.loggingDriver,
       CgroupDriver: 'cgroupfs',
       CgroupVersion: deps.cgroupVersion,
       NEventsListener: 0,

@@ -1,3 +1,5 @@
+import { nanosToRfc3339 } from '../time.js';
+
 /**
  * conmon's k8s-file log format: one record per line,
  *   `2026-11-22T19:09:18.302206817+00:00 stdout F hello`
@@ -12,6 +14,8 @@ export interface LogRecord {
   partial: boolean;
   /** The payload, with a trailing newline when the record ends a line. */
   data: Buffer;
+  /** Extra attributes stored with the record (json-file's `attrs`: labels, env, tag). */
+  attrs?: Record<string, string>;
 }
 
 export function parseLogLine(line: Buffer): LogRecord | undefined {
@@ -28,10 +32,24 @@ export function parseLogLine(line: Buffer): LogRecord | undefined {
   return { time: toUtcZ(stamp), stream, partial, data: partial ? payload : Buffer.concat([payload, Buffer.from('\n')]) };
 }
 
+/**
+ * One record as a k8s-file line (also the `local` driver's on-disk format). The payload never
+ * holds a newline: records are split at newlines, a newline ends a full record (`F`).
+ */
+export function formatLogLine(rec: LogRecord): Buffer {
+  const full = rec.data.length > 0 && rec.data[rec.data.length - 1] === 0x0a;
+  const payload = full ? rec.data.subarray(0, rec.data.length - 1) : rec.data;
+  return Buffer.concat([Buffer.from(`${rec.time} ${rec.stream} ${full ? 'F' : 'P'} `), payload, NEWLINE]);
+}
+
+const NEWLINE = Buffer.from('\n');
+
 /** `2026-11-22T19:09:18.302206817+00:00` → `2026-11-22T19:09:18.302206817Z` */
 function toUtcZ(stamp: string): string {
-  return stamp.endsWith('+00:00') ? `${stamp.slice(0, -6)}Z` : stamp;
+  if (stamp.endsWith('+00:00')) return `${stamp.slice(0, -6)}Z`;
+  return stamp.endsWith('Z') ? stamp : nanosToRfc3339(timeToNanos(stamp));
 }
+
 
 /** Nanoseconds since the epoch of an RFC 3339 timestamp with up to 9 fractional digits. */
 export function timeToNanos(stamp: string): bigint {

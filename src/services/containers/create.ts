@@ -30,7 +30,7 @@ export async function createContainer(deps: ContainerDeps, req: CreateRequest): 
   if (imageName === '') throw invalidArgument('Config.Image must be set');
   const image = deps.images.resolve(imageName);
   if (image === undefined) throw notFound(`No such image: ${displayRef(imageName)}`);
-  const hostConfig: HostConfig = { ...req.hostConfig };
+  const hostConfig: HostConfig = { ...req.hostConfig, LogConfig: await deps.logs.resolve(req.hostConfig.LogConfig) };
   if (!hostConfig.NetworkMode || hostConfig.NetworkMode === 'default') hostConfig.NetworkMode = 'bridge';
   if (!deps.networks && !NETWORK_MODES.has(hostConfig.NetworkMode)) throw notFound(`network ${hostConfig.NetworkMode} not found`);
   const networkSettings = deps.networks ? resolveEndpoints(deps.networks, hostConfig, req.endpoints) : undefined;
@@ -65,7 +65,7 @@ export async function createContainer(deps: ContainerDeps, req: CreateRequest): 
     Paths: {
       Bundle: dir,
       Rootfs: join(dir, 'rootfs'),
-      LogPath: join(dir, 'container.log'),
+      LogPath: deps.logs.logPath({ Id: id, Paths: { Bundle: dir } }, hostConfig.LogConfig!),
       HostnamePath: join(dir, 'hostname'),
       HostsPath: join(dir, 'hosts'),
       ResolvConfPath: join(dir, 'resolv.conf'),

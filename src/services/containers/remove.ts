@@ -38,6 +38,7 @@ export async function finishRemoval(deps: ContainerDeps, id: string, removeVolum
     if (deps.networks) await teardownNetworking(deps.networks, rec);
     await deps.snapshotter.unmount(rec.Paths.Rootfs);
     await deps.snapshotter.remove(id);
+    await deps.logs.removed(id);
     await deps.store.delete(id);
   });
   if (removeVolumes || rec.HostConfig.AutoRemove === true) await releaseVolumes(deps.volumes, anonymousVolumes(rec.MountPoints));
