@@ -80,7 +80,9 @@ async function main(): Promise<void> {
   const events = new EventBus();
   const volumes = { driver: await LocalVolumeDriver.open(join(cfg.dataRoot, 'volumes')), containers: store, events };
   const running = (id: string): boolean => ['running', 'paused'].includes(store.find(id)?.State.Status ?? '');
-  const logs = new LogService({ defaults: cfg.logConfig, reopen: (id) => runtime.reopenLog(id), running, log });
+  // BERTH_LOG_TRIM_BYTES: a test knob, so the capture hand-over is exercised without 8 MiB of output.
+  const trimAt = Number(process.env.BERTH_LOG_TRIM_BYTES) || undefined;
+  const logs = new LogService({ defaults: cfg.logConfig, reopen: (id) => runtime.reopenLog(id), running, log, trimAt });
   const deps: ContainerDeps = { store, images, snapshotter, runtime, locks: new KeyedLock(), waiters: new ExitWaiters(), restarting: new Set(), events, volumes, logs, host: await hostInfo() };
 
   const autoRemove = (id: string): Promise<void> => finishRemoval(deps, id).catch((err: Error) => log(`auto-remove ${id}: ${err.message}`));

@@ -18,6 +18,8 @@ export interface PumpOptions {
   reopen(): Promise<void>;
   /** Whether the container (and so its conmon) runs. */
   running(): boolean;
+  /** Trim the capture once this much of it has been converted (default TRIM_AT). */
+  trimAt?: number;
   log(msg: string): void;
 }
 
@@ -48,6 +50,8 @@ export class LogPump {
   private scheduled = false;
   private again = false;
   private reopenSent = false;
+  /** A run of partial records of one stream whose line has not ended yet. */
+  private held?: Held;
 
   constructor(private readonly o: PumpOptions) {}
 
@@ -153,25 +157,23 @@ export class LogPump {
     const state = this.state;
     const rotated = `${this.o.capture}.rotated`;
     for (;;) {
-      const fromRotated = await exists(rotated);
-      const src = fromRotated ? rotated : this.o.capture;
-      const size = await this.convertFile(src);
-      if (size === undefined) return; // no capture yet
-      if (fromRotated) {
-        const captureBack = await exists(this.o.capture);
-        if (this.o.running() && !captureBack) {
+      if (await exists(rotated)) {
+        // Complete once conmon has moved to the new file (or has gone): nothing more is written to it.
+        const complete = !this.o.running() || (await exists(this.o.capture));
+        await this.convertFile(rotated, complete);
+        if (!complete) {
           // conmon has not reopened yet (or berthd went down before asking it): ask once.
           if (!this.reopenSent) await this.requestReopen();
           return;
         }
-        // conmon writes only the new file now (or has gone): the rotated one ends where it ends.
-        if ((await stat(rotated)).size > size) continue;
         await rm(rotated, { force: true });
         state.capture = { ino: 0, offset: 0 };
         await this.save();
         continue;
       }
-      if (this.o.running() && state.capture.offset >= TRIM_AT && state.capture.offset === size) {
+      const size = await this.convertFile(this.o.capture, !this.o.running());
+      if (size === undefined) return; // no capture yet
+      if (this.o.running() && state.capture.offset >= (this.o.trimAt ?? TRIM_AT) && state.capture.offset === size) {
         await rename(this.o.capture, rotated);
         await this.requestReopen();
         continue;
@@ -185,8 +187,11 @@ export class LogPump {
     await this.o.reopen().catch(() => undefined); // conmon gone: the container has exited
   }
 
-  /** Converts `path` from the recorded offset to its end; its size, or undefined when it does not exist. */
-  private async convertFile(path: string): Promise<number | undefined> {
+  /**
+   * Converts `path` from the recorded offset to its end; its size, or undefined when it does not
+   * exist. A run of partial records at the end waits for the rest of its line unless `final`.
+   */
+  private async convertFile(path: string, final: boolean): Promise<number | undefined> {
     const state = this.state!;
     let fh;
     try {
@@ -201,50 +206,112 @@ export class LogPump {
         state.capture = { ino: st.ino, offset: 0 };
         this.reopenSent = false;
       }
-      for await (const chunk of segmentLines(fileSegment(fh, st.size), state.capture.offset)) {
-        await this.convert(chunk.lines);
-        state.capture.offset = chunk.end;
+      this.held = undefined;
+      let pos = state.capture.offset;
+      for await (const chunk of segmentLines(fileSegment(fh, st.size), pos)) {
+        await this.write(this.join(chunk.lines, pos));
+        pos = chunk.end;
+        // A held run is read again next time (the state never points past an unwritten record).
+        state.capture.offset = (this.held as Held | undefined)?.from ?? pos;
         await this.save();
       }
+      if (final && this.held !== undefined) {
+        await this.write(this.release());
+        state.capture.offset = pos;
+        await this.save();
+      }
+      this.held = undefined;
       return st.size;
     } finally {
       await fh.close();
     }
   }
 
-  private async convert(lines: Buffer[]): Promise<void> {
+  /**
+   * Parses capture lines into the records to write, joining conmon's partial records (cut at its
+   * read boundaries) into whole lines as Docker's copier does, up to 16 KiB.
+   */
+  private join(lines: Buffer[], start: number): Outgoing[] {
+    const outs: Outgoing[] = [];
+    let offset = start;
+    for (const line of lines) {
+      const from = offset;
+      offset += line.length + 1;
+      const rec = parseLogLine(line);
+      if (rec === undefined) continue;
+      if (this.held !== undefined && this.held.recs[0]!.stream !== rec.stream) outs.push(...this.release());
+      if (rec.partial) {
+        const h = (this.held ??= { recs: [], from, size: 0 });
+        h.recs.push(rec);
+        h.size += rec.data.length;
+        if (h.size >= PARTIAL_MAX) outs.push(...this.release());
+        continue;
+      }
+      if (this.held === undefined) {
+        outs.push({ rec, from });
+        continue;
+      }
+      const h = this.held;
+      this.held = undefined;
+      outs.push({ rec: { ...rec, time: h.recs[0]!.time, data: Buffer.concat([...h.recs.map((r) => r.data), rec.data]) }, from: h.from });
+    }
+    return outs;
+  }
+
+  /** The held partial records as one partial record. */
+  private release(): Outgoing[] {
+    const h = this.held;
+    this.held = undefined;
+    if (h === undefined) return [];
+    const first = h.recs[0]!;
+    return [{ rec: { ...first, data: h.recs.length === 1 ? first.data : Buffer.concat(h.recs.map((r) => r.data)) }, from: h.from }];
+  }
+
+  /** Writes records to the view (rotating at record boundaries) and hands them to live readers. */
+  private async write(outs: Outgoing[]): Promise<void> {
     const view = this.o.view;
     const state = this.state!;
-    let offset = state.capture.offset;
     let out: Buffer[] = [];
     let pending = 0;
-    const batch: LogRecord[] = [];
-    for (const line of lines) {
-      const rec = parseLogLine(line);
-      if (rec !== undefined) {
-        if (view?.full(pending)) {
-          // Rotate at a record boundary, with the state recorded on both sides of it.
-          await view.append(out);
-          out = [];
-          pending = 0;
-          state.capture.offset = offset;
-          await this.save();
-          await view.rotate();
-          await this.save();
-        }
-        if (view) {
-          const enc = view.format.encode(rec, line);
-          out.push(enc);
-          pending += enc.length;
-        }
-        batch.push(rec);
+    for (const o of outs) {
+      if (view?.full(pending)) {
+        // Rotate at a record boundary, with the state recorded on both sides of it.
+        await view.append(out);
+        out = [];
+        pending = 0;
+        state.capture.offset = o.from;
+        await this.save();
+        await view.rotate();
+        await this.save();
       }
-      offset += line.length + 1;
+      if (view) {
+        const enc = view.format.encode(o.rec);
+        out.push(enc);
+        pending += enc.length;
+      }
     }
     await view?.append(out);
-    if (batch.length > 0) for (const fn of this.listeners) fn(batch);
+    if (outs.length > 0) {
+      const batch = outs.map((o) => o.rec);
+      for (const fn of this.listeners) fn(batch);
+    }
   }
 }
+
+interface Held {
+  recs: LogRecord[];
+  from: number;
+  size: number;
+}
+
+/** A record to write, and where its first capture line starts. */
+interface Outgoing {
+  rec: LogRecord;
+  from: number;
+}
+
+/** Docker's copier buffer: longer lines are written as 16 KiB partial records. */
+const PARTIAL_MAX = 16 * 1024;
 
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(() => true, () => false);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ContainerRecord } from '../../core/containers.js';
 import { invalidArgument, notImplemented } from '../../core/errdefs.js';
 import { encodeAttrs, encodeJsonLine, parseJsonLine } from '../../lib/logs/json-file.js';
-import { parseLogLine, type LogRecord } from '../../lib/logs/k8s-file.js';
+import { formatLogLine, parseLogLine, type LogRecord } from '../../lib/logs/k8s-file.js';
 import { readSegments, type LogSegment, type RangeOptions } from '../../lib/logs/reader.js';
 import { logAttrs } from './attrs.js';
 import { logSettings, resolveLogConfig, type LogConfig } from './options.js';
@@ -18,6 +18,8 @@ export interface LogServiceOptions {
   /** Whether a container runs now (its conmon writes the capture). */
   running(id: string): boolean;
   log(msg: string): void;
+  /** Trim a capture once this much of it has been converted (default 8 MiB). */
+  trimAt?: number;
   /** journald's socket; its absence makes the journald driver refuse. */
   journaldSocket?: string;
 }
@@ -160,6 +162,7 @@ export class LogService {
       reopen: () => this.o.reopen(rec.Id),
       running: () => this.o.running(rec.Id),
       log: this.o.log,
+      ...(this.o.trimAt ? { trimAt: this.o.trimAt } : {}),
     });
     this.pumps.set(rec.Id, p);
     return p;
@@ -178,11 +181,10 @@ function jsonFormat(attrs: string): ViewFormat {
 }
 
 /**
- * `local` (and journald's read cache): berth's compact format is the capture's own line format
- * (`<RFC3339Nano> <stream> <F|P> <payload>`), so converting is a copy; Docker's is protobuf frames.
+ * `local` (and journald's read cache): berth's compact format is the capture's line format
+ * (`<RFC3339Nano> <stream> <F|P> <payload>`); Docker's is protobuf frames.
  */
-const LOCAL_FORMAT: ViewFormat = { encode: (_rec, line) => Buffer.concat([line, NL]), parse: parseLogLine };
-const NL = Buffer.from('\n');
+const LOCAL_FORMAT: ViewFormat = { encode: formatLogLine, parse: parseLogLine };
 
 /** Live records within since/until; `past` once a record is after `until` (the follow ends). */
 function inRange(batch: LogRecord[], opts: RangeOptions): { records: LogRecord[]; past: boolean } {

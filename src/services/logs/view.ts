@@ -10,8 +10,7 @@ import type { LogSettings } from './options.js';
 
 /** How records are written to and read back from a view's files. */
 export interface ViewFormat {
-  /** `line` is the record as conmon captured it (a k8s-file line without its newline). */
-  encode(rec: LogRecord, line: Buffer): Buffer;
+  encode(rec: LogRecord): Buffer;
   parse: LineParser;
 }
 
