@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import type { ContainerRecord } from '../core/containers.js';
 import type { LogRecord } from '../lib/logs/k8s-file.js';
 import type { LogService, ReadOptions } from '../services/logs/service.js';
-import { frameHeader, STDERR, STDOUT, writeChunk } from './stream.js';
+import { STDERR, STDOUT, writeChunk } from './stream.js';
 
 export interface OutputOptions extends ReadOptions {
   stdout: boolean;
@@ -23,24 +23,44 @@ export async function pipeOutput(logs: LogService, rec: ContainerRecord, out: Wr
   out.once('close', onClose);
   try {
     for await (const batch of logs.read(rec, { ...opts, signal: ac.signal })) {
-      const chunks: Buffer[] = [];
-      for (const r of batch) {
-        if ((r.stream === 'stdout' && !opts.stdout) || (r.stream === 'stderr' && !opts.stderr)) continue;
-        const data = decorate(r, opts);
-        if (!tty) chunks.push(frameHeader(r.stream === 'stdout' ? STDOUT : STDERR, data.length));
-        chunks.push(data);
-      }
-      if (chunks.length > 0 && !(await writeChunk(out, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)))) return;
+      const data = encodeBatch(batch, tty, opts);
+      if (data.length > 0 && !(await writeChunk(out, data))) return;
     }
   } finally {
     out.off('close', onClose);
   }
 }
 
-function decorate(r: LogRecord, opts: OutputOptions): Buffer {
-  if (!opts.timestamps && !opts.details) return r.data;
-  const prefix = `${opts.timestamps ? `${r.time} ` : ''}${opts.details ? `${detailsOf(r.attrs)} ` : ''}`;
-  return Buffer.concat([Buffer.from(prefix), r.data]);
+/** A batch as the client gets it, in one buffer: frames (or raw bytes for a TTY), prefixes as asked. */
+function encodeBatch(batch: LogRecord[], tty: boolean, opts: OutputOptions): Buffer {
+  const decorated = opts.timestamps === true || opts.details === true;
+  const prefixes: string[] = [];
+  let total = 0;
+  for (const r of batch) {
+    if ((r.stream === 'stdout' && !opts.stdout) || (r.stream === 'stderr' && !opts.stderr)) continue;
+    if (decorated) {
+      const prefix = `${opts.timestamps ? `${r.time} ` : ''}${opts.details ? `${detailsOf(r.attrs)} ` : ''}`;
+      prefixes.push(prefix);
+      total += Buffer.byteLength(prefix);
+    }
+    total += r.data.length + (tty ? 0 : 8);
+  }
+  const out = Buffer.allocUnsafe(total);
+  let p = 0;
+  let i = 0;
+  for (const r of batch) {
+    if ((r.stream === 'stdout' && !opts.stdout) || (r.stream === 'stderr' && !opts.stderr)) continue;
+    const prefix = decorated ? prefixes[i++]! : '';
+    const len = Buffer.byteLength(prefix) + r.data.length;
+    if (!tty) {
+      out.writeUInt32BE(r.stream === 'stdout' ? STDOUT << 24 : STDERR << 24, p);
+      out.writeUInt32BE(len, p + 4);
+      p += 8;
+    }
+    if (prefix !== '') p += out.write(prefix, p);
+    p += r.data.copy(out, p);
+  }
+  return out;
 }
 
 /** Docker's attrs prefix: keys sorted, `k=v` with the value query-escaped (Go's url.QueryEscape), comma-joined. */

@@ -6,15 +6,10 @@ export const STDERR = 2;
 
 /** One frame: [type, 0, 0, 0, size (uint32 BE)] then the payload. */
 export function frame(stream: number, data: Buffer): Buffer {
-  return Buffer.concat([frameHeader(stream, data.length), data]);
-}
-
-/** The 8-byte header of a multiplexed frame of `length` bytes. */
-export function frameHeader(stream: number, length: number): Buffer {
   const header = Buffer.alloc(8);
   header[0] = stream;
-  header.writeUInt32BE(length, 4);
-  return header;
+  header.writeUInt32BE(data.length, 4);
+  return Buffer.concat([header, data]);
 }
 
 /** Writes respecting backpressure; resolves false when the peer has gone away. */

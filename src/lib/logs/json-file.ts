@@ -47,67 +47,64 @@ export function padNanos(time: string): string {
   return digits === 9 ? time : `${time.slice(0, -1)}${'0'.repeat(9 - digits)}Z`;
 }
 
-const LOG_PREFIX = Buffer.from('{"log":"');
-const STREAM_KEY = Buffer.from('","stream":"');
-const TIME_KEY = Buffer.from(',"time":"');
-
 /**
- * One json-file line → a record. Lines as Docker and berth write them take a fast path that
- * never builds a JSON object (the payload's bytes are copied as they are unless it has escapes
- * other than its final `\n`); anything else goes through JSON.parse.
+ * One json-file line → a record (see LineParser). Lines as Docker and berth write them take a
+ * fast path that builds no JSON object and copies nothing: the payload is a view of the line,
+ * its final escaped `\n` rewritten in place to a newline; payloads with other escapes and lines
+ * of another shape go through JSON.parse.
  */
-export function parseJsonLine(line: Buffer): LogRecord | undefined {
-  if (line.length < LOG_PREFIX.length || line.compare(LOG_PREFIX, 0, LOG_PREFIX.length, 0, LOG_PREFIX.length) !== 0) return slowParse(line);
-  const end = stringEnd(line, LOG_PREFIX.length);
-  if (end < 0 || line.compare(STREAM_KEY, 0, STREAM_KEY.length, end, end + STREAM_KEY.length) !== 0) return slowParse(line);
-  const s = end + STREAM_KEY.length;
-  const stream = line.toString('latin1', s, s + 6);
-  if ((stream !== 'stdout' && stream !== 'stderr') || line[s + 6] !== 0x22) return slowParse(line);
-  const t = line.lastIndexOf(TIME_KEY);
-  const tEnd = line.length - 2;
-  if (t < s || line[tEnd] !== 0x22 || line[tEnd + 1] !== 0x7d) return slowParse(line);
-  const rest = line.subarray(s + 7, t);
+export function parseJsonLine(data: Buffer, text: string, start: number, end: number): LogRecord | undefined {
+  if (!text.startsWith('{"log":"', start)) return slowParse(data, start, end);
+  const p = start + 8;
+  const e = stringEnd(text, p, end);
+  if (e < 0 || !text.startsWith('","stream":"std', e)) return slowParse(data, start, end);
+  const s = e + 12;
+  const c = text.charCodeAt(s + 3);
+  const stream: LogStream = c === 0x6f ? 'stdout' : 'stderr'; // stdOut / stdErr
+  if (text.charCodeAt(s + 6) !== 0x22 || (c !== 0x6f && c !== 0x65)) return slowParse(data, start, end);
+  const t = text.lastIndexOf(',"time":"', end);
+  if (t < s + 7 || text.charCodeAt(end - 1) !== 0x7d || text.charCodeAt(end - 2) !== 0x22) return slowParse(data, start, end);
   let attrs: Record<string, string> | undefined;
-  if (rest.length > 0) {
-    if (!rest.toString('latin1', 0, 9).startsWith(',"attrs":')) return slowParse(line);
-    attrs = JSON.parse(rest.toString('utf8', 9)) as Record<string, string>;
+  if (t > s + 7) {
+    if (!text.startsWith(',"attrs":', s + 7)) return slowParse(data, start, end);
+    attrs = JSON.parse(data.toString('utf8', s + 16, t)) as Record<string, string>;
   }
-  const time = padNanos(line.toString('latin1', t + TIME_KEY.length, tEnd));
-  const data = decodePayload(line, LOG_PREFIX.length, end);
-  return { time, stream, partial: data.length === 0 || data[data.length - 1] !== 0x0a, data, ...(attrs ? { attrs } : {}) };
+  const time = padNanos(text.slice(t + 9, end - 2));
+  const payload = decodePayload(data, text, p, e);
+  return { time, stream, partial: payload.length === 0 || payload[payload.length - 1] !== 0x0a, data: payload, ...(attrs ? { attrs } : {}) };
 }
 
-/** Index of the quote that ends the JSON string starting at `from`, or -1. */
-function stringEnd(line: Buffer, from: number): number {
-  let q = line.indexOf(0x22, from);
-  while (q >= 0) {
+/** Index of the quote that ends the JSON string starting at `from` (before `end`), or -1. */
+function stringEnd(text: string, from: number, end: number): number {
+  let q = text.indexOf('"', from);
+  while (q >= 0 && q < end) {
     let bs = 0;
-    while (line[q - 1 - bs] === 0x5c) bs++;
+    while (text.charCodeAt(q - 1 - bs) === 0x5c) bs++;
     if (bs % 2 === 0) return q;
-    q = line.indexOf(0x22, q + 1);
+    q = text.indexOf('"', q + 1);
   }
   return -1;
 }
 
-function decodePayload(line: Buffer, start: number, end: number): Buffer {
-  const bs = line.indexOf(0x5c, start);
-  if (bs < 0 || bs >= end) return line.subarray(start, end);
+function decodePayload(data: Buffer, text: string, start: number, end: number): Buffer {
+  const bs = text.indexOf('\\', start);
+  if (bs < 0 || bs >= end) return data.subarray(start, end);
   // The common case: the only escape is the `\n` that ends the line.
-  if (bs === end - 2 && line[end - 1] === 0x6e) return Buffer.concat([line.subarray(start, end - 2), NL]);
-  return Buffer.from(JSON.parse(line.toString('utf8', start - 1, end + 1)) as string);
+  if (bs === end - 2 && text.charCodeAt(end - 1) === 0x6e) {
+    data[end - 2] = 0x0a;
+    return data.subarray(start, end - 1);
+  }
+  return Buffer.from(JSON.parse(data.toString('utf8', start - 1, end + 1)) as string);
 }
 
-const NL = Buffer.from('\n');
-
-function slowParse(line: Buffer): LogRecord | undefined {
+function slowParse(data: Buffer, start: number, end: number): LogRecord | undefined {
   let o: { log?: unknown; stream?: unknown; time?: unknown; attrs?: Record<string, string> };
   try {
-    o = JSON.parse(line.toString('utf8')) as typeof o;
+    o = JSON.parse(data.toString('utf8', start, end)) as typeof o;
   } catch {
     return undefined;
   }
   if (typeof o.log !== 'string' || typeof o.time !== 'string') return undefined;
   const stream: LogStream = o.stream === 'stderr' ? 'stderr' : 'stdout';
-  const data = Buffer.from(o.log);
-  return { time: padNanos(o.time), stream, partial: !o.log.endsWith('\n'), data, ...(o.attrs ? { attrs: o.attrs } : {}) };
+  return { time: padNanos(o.time), stream, partial: !o.log.endsWith('\n'), data: Buffer.from(o.log), ...(o.attrs ? { attrs: o.attrs } : {}) };
 }

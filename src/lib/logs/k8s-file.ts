@@ -18,18 +18,25 @@ export interface LogRecord {
   attrs?: Record<string, string>;
 }
 
-export function parseLogLine(line: Buffer): LogRecord | undefined {
-  const s1 = line.indexOf(0x20);
-  const s2 = s1 < 0 ? -1 : line.indexOf(0x20, s1 + 1);
-  const s3 = s2 < 0 ? -1 : line.indexOf(0x20, s2 + 1);
-  if (s3 < 0 && s2 < 0) return undefined;
-  const stamp = line.subarray(0, s1).toString();
-  const stream = line.subarray(s1 + 1, s2).toString();
+export function parseLogLine(data: Buffer, text: string, start: number, end: number): LogRecord | undefined {
+  const s1 = text.indexOf(' ', start);
+  if (s1 < 0 || s1 >= end) return undefined;
+  const s2 = text.indexOf(' ', s1 + 1);
+  if (s2 < 0 || s2 >= end) return undefined;
+  const stream = text.slice(s1 + 1, s2);
   if (stream !== 'stdout' && stream !== 'stderr') return undefined;
-  const flag = s3 < 0 ? line.subarray(s2 + 1).toString() : line.subarray(s2 + 1, s3).toString();
-  const partial = flag.startsWith('P');
-  const payload = s3 < 0 ? Buffer.alloc(0) : line.subarray(s3 + 1);
-  return { time: toUtcZ(stamp), stream, partial, data: partial ? payload : Buffer.concat([payload, Buffer.from('\n')]) };
+  const s3 = text.indexOf(' ', s2 + 1);
+  const flagEnd = s3 < 0 || s3 > end ? end : s3;
+  const partial = text.charCodeAt(s2 + 1) === 0x50; // 'P'
+  const payload = flagEnd === end ? end : s3 + 1;
+  // A full record's payload is followed by the line's newline: include it, no copy.
+  return { time: toUtcZ(text.slice(start, s1)), stream, partial, data: data.subarray(payload, partial ? end : end + 1) };
+}
+
+/** parseLogLine for one line held alone (without its newline). */
+export function parseLogBuffer(line: Buffer): LogRecord | undefined {
+  const data = Buffer.concat([line, NEWLINE]);
+  return parseLogLine(data, data.toString('latin1'), 0, line.length);
 }
 
 /**

@@ -4,8 +4,23 @@ import { promisify } from 'node:util';
 import { isErrno } from '../../core/errdefs.js';
 import type { LogRecord } from './k8s-file.js';
 
-/** Turns one line of a log file (without its newline) into a record; undefined skips the line. */
-export type LineParser = (line: Buffer) => LogRecord | undefined;
+/**
+ * Turns the line `data[start, end)` (`data[end]` is its newline) into a record; undefined skips
+ * it. `text` is `data` as latin1 (one char per byte, same offsets): parsers search it with
+ * string operations, which cost far less per call than Buffer methods. A record's payload may be
+ * a view of `data`, which the parser may rewrite in place (the chunk belongs to the reader).
+ */
+export type LineParser = (data: Buffer, text: string, start: number, end: number) => LogRecord | undefined;
+
+/** Complete lines read from a segment: `starts[i]`/`ends[i]` index `data` (and `text`). */
+export interface LineChunk {
+  data: Buffer;
+  text: string;
+  starts: number[];
+  ends: number[];
+  /** The segment offset just past the last line. */
+  end: number;
+}
 
 /**
  * One file of a log as a reader sees it: a fixed length (what the file held when the reader took
@@ -54,10 +69,10 @@ export async function* readSegments(segs: LogSegment[], parse: LineParser, opts:
   let start = { seg: 0, pos: 0 };
   if (opts.tail !== undefined && opts.tail >= 0) start = await tailStart(segs, opts.tail);
   for (let i = start.seg; i < segs.length; i++) {
-    for await (const lines of segmentLines(segs[i]!, i === start.seg ? start.pos : 0)) {
+    for await (const c of segmentLines(segs[i]!, i === start.seg ? start.pos : 0)) {
       const batch: LogRecord[] = [];
-      for (const line of lines.lines) {
-        const rec = parse(line);
+      for (let l = 0; l < c.starts.length; l++) {
+        const rec = parse(c.data, c.text, c.starts[l]!, c.ends[l]!);
         if (rec === undefined) continue;
         if (opts.since !== undefined && rec.time < opts.since) continue;
         if (opts.until !== undefined && rec.time > opts.until) {
@@ -72,10 +87,10 @@ export async function* readSegments(segs: LogSegment[], parse: LineParser, opts:
 }
 
 /**
- * The complete lines of a segment from `pos`, chunk by chunk, with the offset just past the last
- * one. A final line without its newline (a writer in the middle of a write) is left out.
+ * The complete lines of a segment from `pos`, chunk by chunk. A final line without its newline
+ * (a writer in the middle of a write) is left out.
  */
-export async function* segmentLines(seg: LogSegment, pos: number): AsyncGenerator<{ lines: Buffer[]; end: number }> {
+export async function* segmentLines(seg: LogSegment, pos: number): AsyncGenerator<LineChunk> {
   let rest: Buffer | undefined;
   let offset = pos;
   while (offset < seg.size) {
@@ -85,15 +100,18 @@ export async function* segmentLines(seg: LogSegment, pos: number): AsyncGenerato
     const base = offset - (rest?.length ?? 0);
     offset += n;
     const data = rest === undefined ? buf.subarray(0, n) : Buffer.concat([rest, buf.subarray(0, n)]);
-    const lines: Buffer[] = [];
+    const text = data.toString('latin1');
+    const starts: number[] = [];
+    const ends: number[] = [];
     let from = 0;
     let nl: number;
-    while ((nl = data.indexOf(0x0a, from)) >= 0) {
-      lines.push(data.subarray(from, nl));
+    while ((nl = text.indexOf('\n', from)) >= 0) {
+      starts.push(from);
+      ends.push(nl);
       from = nl + 1;
     }
     rest = from < data.length ? Buffer.from(data.subarray(from)) : undefined;
-    if (lines.length > 0) yield { lines, end: base + from };
+    if (starts.length > 0) yield { data, text, starts, ends, end: base + from };
   }
 }
 

@@ -4,7 +4,7 @@ import { basename, dirname } from 'node:path';
 import { isErrno } from '../../core/errdefs.js';
 import { writeFileAtomic } from '../../lib/atomic-file.js';
 import { parseLogLine, type LogRecord } from '../../lib/logs/k8s-file.js';
-import { fileSegment, segmentLines } from '../../lib/logs/reader.js';
+import { fileSegment, segmentLines, type LineChunk } from '../../lib/logs/reader.js';
 import type { LogView, ViewPosition } from './view.js';
 
 export interface PumpOptions {
@@ -209,7 +209,7 @@ export class LogPump {
       this.held = undefined;
       let pos = state.capture.offset;
       for await (const chunk of segmentLines(fileSegment(fh, st.size), pos)) {
-        await this.write(this.join(chunk.lines, pos));
+        await this.write(this.join(chunk, pos));
         pos = chunk.end;
         // A held run is read again next time (the state never points past an unwritten record).
         state.capture.offset = (this.held as Held | undefined)?.from ?? pos;
@@ -231,13 +231,12 @@ export class LogPump {
    * Parses capture lines into the records to write, joining conmon's partial records (cut at its
    * read boundaries) into whole lines as Docker's copier does, up to 16 KiB.
    */
-  private join(lines: Buffer[], start: number): Outgoing[] {
+  private join(chunk: LineChunk, start: number): Outgoing[] {
     const outs: Outgoing[] = [];
-    let offset = start;
-    for (const line of lines) {
-      const from = offset;
-      offset += line.length + 1;
-      const rec = parseLogLine(line);
+    for (let l = 0; l < chunk.starts.length; l++) {
+      // Chunks start at the state's offset, so a line's capture offset is the chunk's plus its own.
+      const from = start + chunk.starts[l]!;
+      const rec = parseLogLine(chunk.data, chunk.text, chunk.starts[l]!, chunk.ends[l]!);
       if (rec === undefined) continue;
       if (this.held !== undefined && this.held.recs[0]!.stream !== rec.stream) outs.push(...this.release());
       if (rec.partial) {
