@@ -8,9 +8,10 @@ import type { LogRecord, LogStream } from './k8s-file.js';
  * fractional zeros trimmed). A partial record (a line longer than the capture's buffer, or output
  * that ended without a newline) has no trailing `\n` in "log", as Docker writes it.
  */
-export function encodeJsonLine(rec: LogRecord, attrsJson = ''): string {
+export function encodeJsonLine(rec: LogRecord, attrsJson = '', plain = false): string {
   const attrs = attrsJson === '' ? '' : `,"attrs":${attrsJson}`;
-  return `{"log":${goJsonString(rec.data.toString('utf8'))},"stream":"${rec.stream}"${attrs},"time":"${trimNanos(rec.time)}"}\n`;
+  const log = plain ? JSON.stringify(rec.data.toString('latin1')) : goJsonString(rec.data.toString('utf8'));
+  return `{"log":${log},"stream":"${rec.stream}"${attrs},"time":"${trimNanos(rec.time)}"}\n`;
 }
 
 /** `attrs` as encodeJsonLine takes it: Go's encoding of a map (keys sorted). */
@@ -30,6 +31,16 @@ function goJsonString(s: string): string {
 
 /** `…:18.302206800Z` → `…:18.3022068Z`; `…:18.000000000Z` → `…:18Z` (Go's RFC3339Nano). */
 function trimNanos(time: string): string {
+  // Records of one read share their time: remember the last answer.
+  if (time === trimmed.in) return trimmed.out;
+  trimmed.in = time;
+  trimmed.out = trimNanosOf(time);
+  return trimmed.out;
+}
+
+const trimmed = { in: '', out: '' };
+
+function trimNanosOf(time: string): string {
   const dot = time.indexOf('.', 17);
   if (dot < 0) return time;
   const z = time.length - 1;

@@ -208,13 +208,20 @@ export class LogPump {
       }
       this.held = undefined;
       let pos = state.capture.offset;
+      let saved = pos;
       for await (const chunk of segmentLines(fileSegment(fh, st.size), pos)) {
-        await this.write(this.join(chunk, pos));
+        await this.write(this.join(chunk, pos), !NOT_PLAIN.test(chunk.text));
         pos = chunk.end;
         // A held run is read again next time (the state never points past an unwritten record).
         state.capture.offset = (this.held as Held | undefined)?.from ?? pos;
-        await this.save();
+        if (pos - saved >= SAVE_EVERY) {
+          await this.save();
+          saved = pos;
+        }
       }
+      // Saved at the end of a file and at rotations; between them a crash only means converting
+      // again what the view's truncation at start-up cuts off.
+      await this.save();
       if (final && this.held !== undefined) {
         await this.write(this.release());
         state.capture.offset = pos;
@@ -267,10 +274,10 @@ export class LogPump {
   }
 
   /** Writes records to the view (rotating at record boundaries) and hands them to live readers. */
-  private async write(outs: Outgoing[]): Promise<void> {
+  private async write(outs: Outgoing[], plain = false): Promise<void> {
     const view = this.o.view;
     const state = this.state!;
-    let out: Buffer[] = [];
+    let out: Array<string | Buffer> = [];
     let pending = 0;
     for (const o of outs) {
       if (view?.full(pending)) {
@@ -284,9 +291,9 @@ export class LogPump {
         await this.save();
       }
       if (view) {
-        const enc = view.format.encode(o.rec);
+        const enc = view.format.encode(o.rec, plain);
         out.push(enc);
-        pending += enc.length;
+        pending += typeof enc === 'string' && !plain ? Buffer.byteLength(enc) : enc.length;
       }
     }
     await view?.append(out);
@@ -308,6 +315,11 @@ interface Outgoing {
   rec: LogRecord;
   from: number;
 }
+
+/** Bytes that make a chunk not plain (see ViewFormat.encode). */
+const NOT_PLAIN = /[<>&\x80-\xff]/;
+/** Converted capture bytes between two state writes (besides those at rotations and file ends). */
+const SAVE_EVERY = 16 << 20;
 
 /** Docker's copier buffer: longer lines are written as 16 KiB partial records. */
 const PARTIAL_MAX = 16 * 1024;

@@ -154,7 +154,9 @@ export class LogService {
     const cfg = rec.HostConfig.LogConfig ?? { Type: 'json-file', Config: {} };
     const settings = logSettings(cfg);
     const format = settings.driver === 'json-file' ? jsonFormat(encodeAttrs(logAttrs(rec, cfg))) : LOCAL_FORMAT;
-    const view = settings.driver === 'none' ? undefined : new LogView(viewPath(rec, settings.driver), settings, format);
+    // journald's read cache is bounded like Docker's dual-logging cache (20 MiB a file).
+    const viewSettings = settings.driver === 'journald' ? { ...settings, maxSize: 20 << 20, maxFile: 2 } : settings;
+    const view = settings.driver === 'none' ? undefined : new LogView(viewPath(rec, settings.driver), viewSettings, format);
     p = new LogPump({
       capture: capturePath(rec),
       statePath: join(rec.Paths.Bundle, 'log-state.json'),
@@ -177,7 +179,7 @@ function viewPath(rec: { Id: string; Paths: { Bundle: string } }, driver: string
 }
 
 function jsonFormat(attrs: string): ViewFormat {
-  return { encode: (rec) => Buffer.from(encodeJsonLine(rec, attrs)), parse: parseJsonLine };
+  return { encode: (rec, plain) => encodeJsonLine(rec, attrs, plain), parse: parseJsonLine };
 }
 
 /**

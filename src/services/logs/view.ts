@@ -10,7 +10,12 @@ import type { LogSettings } from './options.js';
 
 /** How records are written to and read back from a view's files. */
 export interface ViewFormat {
-  encode(rec: LogRecord): Buffer;
+  /**
+   * One record as a line of the file. `plain`: the record's chunk has no byte that needs more
+   * than a copy (no `<>&`, nothing beyond ASCII), so encoders may skip their escaping checks and
+   * a string's length is its size in bytes.
+   */
+  encode(rec: LogRecord, plain: boolean): string | Buffer;
   parse: LineParser;
 }
 
@@ -58,9 +63,9 @@ export class LogView {
     return max !== undefined && this.pos.size + pending >= max && this.pos.size + pending > 0;
   }
 
-  async append(chunks: Buffer[]): Promise<void> {
+  async append(chunks: Array<string | Buffer>): Promise<void> {
     if (chunks.length === 0) return;
-    const data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    const data = chunks.every((c) => typeof c === 'string') ? Buffer.from(chunks.join('')) : Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c)));
     await this.fh!.write(data);
     this.pos.size += data.length;
   }
