@@ -230,3 +230,33 @@ describe('log drivers', () => {
     assert.equal((await ok(['info', '-f', '{{.LoggingDriver}}'])).trim(), 'json-file');
   });
 });
+
+describe('daemon default log driver (daemon.json log-driver / log-opts)', () => {
+  let d: Daemon;
+  let dir: string;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'berth-logs-conf-'));
+    await writeFile(join(dir, 'daemon.json'), JSON.stringify({ 'log-driver': 'json-file', 'log-opts': { 'max-size': '4k', 'max-file': '2', tag: 'dflt' } }));
+    d = await startDaemon({ args: ['--config-file', join(dir, 'daemon.json')] });
+  });
+  after(async () => {
+    await d?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("applies the daemon's options to containers of its driver that did not set them", async () => {
+    const run = await d.docker(['run', '--name', 'dflt', '--log-opt', 'max-file=3', 'busybox', 'sh', '-c', 'i=0; while [ $i -lt 400 ]; do echo "line $i"; i=$((i+1)); done']);
+    assert.equal(run.code, 0, run.stderr);
+    const info = JSON.parse((await d.docker(['inspect', 'dflt'])).stdout)[0];
+    assert.deepEqual(info.HostConfig.LogConfig, { Type: 'json-file', Config: { 'max-file': '3', 'max-size': '4k', tag: 'dflt' } });
+    const files = (await readdir(join(d.dataRoot, 'containers', info.Id))).filter((f: string) => f.startsWith(`${info.Id}-json.log`));
+    assert.equal(files.length, 3);
+    const first = JSON.parse((await readFile(info.LogPath, 'utf8')).split('\n')[0]!);
+    assert.deepEqual(first.attrs, { tag: 'dflt' });
+    // Another driver gets none of them.
+    assert.equal((await d.docker(['run', '--name', 'loc', '--log-driver', 'local', 'busybox', 'true'])).code, 0);
+    assert.deepEqual(JSON.parse((await d.docker(['inspect', 'loc'])).stdout)[0].HostConfig.LogConfig, { Type: 'local', Config: {} });
+    await d.docker(['rm', 'dflt', 'loc']);
+  });
+});

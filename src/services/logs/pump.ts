@@ -103,7 +103,15 @@ export class LogPump {
   /** Stops following, then converts what is left (the container has exited). */
   async finish(): Promise<void> {
     this.stop();
-    await this.sync();
+    await this.settle();
+  }
+
+  /** Converts what the capture holds and lets go of the view's file until the next write. */
+  settle(): Promise<void> {
+    return this.exclusive(async () => {
+      await this.drain();
+      await this.o.view?.release();
+    });
   }
 
   stop(): void {

@@ -91,7 +91,7 @@ export class LogService {
   recover(records: ContainerRecord[]): void {
     for (const rec of records) {
       if (this.o.running(rec.Id)) this.started(rec);
-      else void this.pump(rec).sync().catch((err: Error) => this.o.log(`logs of ${rec.Id}: ${err.message}`));
+      else void this.pump(rec).settle().catch((err: Error) => this.o.log(`logs of ${rec.Id}: ${err.message}`));
     }
   }
 

@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat, truncate, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
@@ -65,6 +65,7 @@ export class LogView {
 
   async append(chunks: Array<string | Buffer>): Promise<void> {
     if (chunks.length === 0) return;
+    this.fh ??= await open(this.path, 'a', 0o640);
     const data = chunks.every((c) => typeof c === 'string') ? Buffer.from(chunks.join('')) : Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c)));
     await this.fh!.write(data);
     this.pos.size += data.length;
@@ -74,7 +75,7 @@ export class LogView {
   async rotate(): Promise<void> {
     const n = this.settings.maxFile;
     if (n < 2) {
-      await this.fh!.truncate(0);
+      await truncate(this.path, 0);
       this.pos.size = 0;
       return;
     }
@@ -86,7 +87,7 @@ export class LogView {
       await renameIfExists(`${this.path}.${i}.gz`, `${this.path}.${i + 1}.gz`);
     }
     await rename(this.path, `${this.path}.1`);
-    await this.fh!.close();
+    await this.fh?.close();
     this.fh = await open(this.path, 'a+', 0o640);
     this.pos = { ino: (await this.fh.stat()).ino, size: 0 };
     if (this.settings.compress) this.compressing = compressFile(`${this.path}.1`).catch(() => undefined); // the plain file stays readable
@@ -106,6 +107,12 @@ export class LogView {
     const current = await openSegment(this.path, this.pos.size);
     if (current !== undefined) segs.push(current);
     return segs;
+  }
+
+  /** Closes the current file until the next write (a stopped container holds no descriptor). */
+  async release(): Promise<void> {
+    await this.fh?.close();
+    this.fh = undefined;
   }
 
   async close(): Promise<void> {
