@@ -206,7 +206,8 @@ describe('log drivers', () => {
       'busybox', 'sh', '-c', 'i=0; while [ ! -f /flag/stop ]; do echo "line $i"; i=$((i+1)); sleep 0.002; done; echo "last $i"']);
     const info = await inspect('survivor');
     const capture = join(d.dataRoot, 'containers', info.Id, 'container.log');
-    await eventually('some output', async () => lines(await ok(['logs', 'survivor'])).length > 50, 20_000);
+    // Enough output that the capture has been handed over (trimmed) a few times.
+    await eventually('some output', async () => lines(await ok(['logs', 'survivor'])).length > 300, 30_000);
     await d.kill9();
     // The container keeps printing into conmon's capture while nobody converts it.
     const sizeAtKill = (await stat(capture)).size;
@@ -224,6 +225,21 @@ describe('log drivers', () => {
     // The capture was handed over and trimmed as it was converted: it holds no more than the trim size plus what came since.
     assert.ok((await stat(capture)).size < 64 * 1024, 'the capture does not keep everything');
     await ok(['rm', 'survivor']);
+  });
+
+  it('an attached client sees a prompt at once; the json-file gets the whole line', async () => {
+    const child = spawn('docker', ['run', '-i', '--name', 'prompt', 'busybox', 'sh', '-c', 'printf "name? "; read x; echo "hi $x"'], { env: { ...process.env, DOCKER_HOST: `unix://${d.socket}` } });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    const ended = new Promise<number | null>((r) => child.on('close', r));
+    await eventually('the prompt', async () => out === 'name? ', 20_000);
+    child.stdin.end('bob\n');
+    assert.equal(await ended, 0);
+    assert.equal(out, 'name? hi bob\n');
+    const info = await inspect('prompt');
+    const recs = lines(await readFile(info.LogPath, 'utf8')).map((l) => JSON.parse(l) as { log: string });
+    assert.deepEqual(recs.map((r) => r.log), ['name? hi bob\n']);
+    await ok(['rm', 'prompt']);
   });
 
   it('docker info names the default logging driver', async () => {

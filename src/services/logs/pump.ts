@@ -52,6 +52,10 @@ export class LogPump {
   private reopenSent = false;
   /** A run of partial records of one stream whose line has not ended yet. */
   private held?: Held;
+  /** The held run as the last drain left it: the start of a line not in the view yet. */
+  private openLine: LogRecord[] = [];
+  /** Capture records before this point were handed to live readers already (they get each once). */
+  private live = { ino: 0, offset: 0 };
 
   constructor(private readonly o: PumpOptions) {}
 
@@ -76,7 +80,18 @@ export class LogPump {
     return this.drainCapture();
   }
 
-  /** Live records, as they are converted; returns the unsubscribe function. */
+  /**
+   * The records of a line still being written (conmon's partial records): not in the view until
+   * the line ends, already seen by live readers. Read with the view's snapshot, under `exclusive`.
+   */
+  openRecords(): LogRecord[] {
+    return this.openLine;
+  }
+
+  /**
+   * Live records as the capture has them (partial ones as they come, so a prompt without a
+   * newline reaches an attached client at once); returns the unsubscribe function.
+   */
   subscribe(fn: (batch: LogRecord[]) => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
@@ -214,12 +229,16 @@ export class LogPump {
         state.capture = { ino: st.ino, offset: 0 };
         this.reopenSent = false;
       }
+      if (this.live.ino !== st.ino) this.live = { ino: st.ino, offset: state.capture.offset };
       this.held = undefined;
       let pos = state.capture.offset;
       let saved = pos;
       for await (const chunk of segmentLines(fileSegment(fh, st.size), pos)) {
-        await this.write(this.join(chunk, pos), !NOT_PLAIN.test(chunk.text));
+        const fresh: LogRecord[] = [];
+        await this.write(this.join(chunk, pos, fresh), !NOT_PLAIN.test(chunk.text));
+        if (fresh.length > 0) for (const fn of this.listeners) fn(fresh);
         pos = chunk.end;
+        this.live.offset = Math.max(this.live.offset, pos);
         // A held run is read again next time (the state never points past an unwritten record).
         state.capture.offset = (this.held as Held | undefined)?.from ?? pos;
         if (pos - saved >= SAVE_EVERY) {
@@ -235,6 +254,7 @@ export class LogPump {
         state.capture.offset = pos;
         await this.save();
       }
+      this.openLine = (this.held as Held | undefined)?.recs ?? [];
       this.held = undefined;
       return st.size;
     } finally {
@@ -246,13 +266,14 @@ export class LogPump {
    * Parses capture lines into the records to write, joining conmon's partial records (cut at its
    * read boundaries) into whole lines as Docker's copier does, up to 16 KiB.
    */
-  private join(chunk: LineChunk, start: number): Outgoing[] {
+  private join(chunk: LineChunk, start: number, fresh: LogRecord[]): Outgoing[] {
     const outs: Outgoing[] = [];
     for (let l = 0; l < chunk.starts.length; l++) {
       // Chunks start at the state's offset, so a line's capture offset is the chunk's plus its own.
       const from = start + chunk.starts[l]!;
       const rec = parseLogLine(chunk.data, chunk.text, chunk.starts[l]!, chunk.ends[l]!);
       if (rec === undefined) continue;
+      if (from >= this.live.offset) fresh.push(rec);
       if (this.held !== undefined && this.held.recs[0]!.stream !== rec.stream) outs.push(...this.release());
       if (rec.partial) {
         const h = (this.held ??= { recs: [], from, size: 0 });
@@ -305,10 +326,6 @@ export class LogPump {
       }
     }
     await view?.append(out);
-    if (outs.length > 0) {
-      const batch = outs.map((o) => o.rec);
-      for (const fn of this.listeners) fn(batch);
-    }
   }
 }
 

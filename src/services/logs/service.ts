@@ -108,8 +108,10 @@ export class LogService {
     const live: LogRecord[][] = [];
     let wake: (() => void) | undefined;
     let unsubscribe: (() => void) | undefined;
+    let open: LogRecord[] = [];
     const segs: LogSegment[] = await pump.exclusive(async () => {
       await pump.drain();
+      open = liveOnly ? [] : pump.openRecords();
       if (opts.follow) {
         unsubscribe = pump.subscribe((b) => {
           live.push(b);
@@ -120,7 +122,10 @@ export class LogService {
     });
     try {
       for await (const batch of readSegments(segs, pump.view?.format.parse ?? parseLogLine, opts)) yield batch;
-      if (!opts.follow) return;
+      // The start of a line still being written: live readers got it already, the view not yet.
+      const { records, past } = inRange(open, opts);
+      if (records.length > 0) yield records;
+      if (!opts.follow || past) return;
       let finished = false;
       void opts.done?.then(() => {
         finished = true;
