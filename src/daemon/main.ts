@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   const running = (id: string): boolean => ['running', 'paused'].includes(store.find(id)?.State.Status ?? '');
   // BERTH_LOG_TRIM_BYTES: a test knob, so the capture hand-over is exercised without 8 MiB of output.
   const trimAt = Number(process.env.BERTH_LOG_TRIM_BYTES) || undefined;
-  const logs = new LogService({ defaults: cfg.logConfig, reopen: (id) => runtime.reopenLog(id), running, log, trimAt });
+  const logs = new LogService({ defaults: cfg.logConfig, reopen: (id) => runtime.reopenLog(id), running, known: (id) => store.find(id)?.Id === id, log, trimAt });
   const deps: ContainerDeps = { store, images, snapshotter, runtime, locks: new KeyedLock(), waiters: new ExitWaiters(), restarting: new Set(), events, volumes, logs, host: await hostInfo() };
 
   const autoRemove = (id: string): Promise<void> => finishRemoval(deps, id).catch((err: Error) => log(`auto-remove ${id}: ${err.message}`));

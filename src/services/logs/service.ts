@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerRecord } from '../../core/containers.js';
-import { invalidArgument, notImplemented } from '../../core/errdefs.js';
+import { invalidArgument, notFound, notImplemented } from '../../core/errdefs.js';
 import { encodeAttrs, encodeJsonLine, parseJsonLine } from '../../lib/logs/json-file.js';
 import { formatLogLine, parseLogLine, type LogRecord } from '../../lib/logs/k8s-file.js';
 import { readSegments, type LogSegment, type RangeOptions } from '../../lib/logs/reader.js';
@@ -17,6 +17,8 @@ export interface LogServiceOptions {
   reopen(id: string): Promise<void>;
   /** Whether a container runs now (its conmon writes the capture). */
   running(id: string): boolean;
+  /** Whether a container still exists (a late call for a removed one must not recreate its files). */
+  known(id: string): boolean;
   log(msg: string): void;
   /** Trim a capture once this much of it has been converted (default 8 MiB). */
   trimAt?: number;
@@ -77,7 +79,7 @@ export class LogService {
 
   /** The container has exited: convert what is left. Resolves when all of it is readable. */
   async exited(rec: ContainerRecord): Promise<void> {
-    await this.pump(rec).finish();
+    if (this.o.known(rec.Id)) await this.pump(rec).finish();
   }
 
   /** The container is being removed: stop its pump. */
@@ -156,6 +158,7 @@ export class LogService {
   private pump(rec: ContainerRecord): LogPump {
     let p = this.pumps.get(rec.Id);
     if (p !== undefined) return p;
+    if (!this.o.known(rec.Id)) throw notFound(`No such container: ${rec.Id}`);
     const cfg = rec.HostConfig.LogConfig ?? { Type: 'json-file', Config: {} };
     const settings = logSettings(cfg);
     const format = settings.driver === 'json-file' ? jsonFormat(encodeAttrs(logAttrs(rec, cfg))) : LOCAL_FORMAT;
