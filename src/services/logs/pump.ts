@@ -2,7 +2,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { isErrno } from '../../core/errdefs.js';
-import { writeFileAtomic } from '../../lib/atomic-file.js';
+import { replaceFile } from '../../lib/atomic-file.js';
 import { parseLogLine, type LogRecord } from '../../lib/logs/k8s-file.js';
 import { fileSegment, segmentLines, type LineChunk } from '../../lib/logs/reader.js';
 import type { LogView, ViewPosition } from './view.js';
@@ -52,6 +52,7 @@ export class LogPump {
   private reopenSent = false;
   /** A run of partial records of one stream whose line has not ended yet. */
   private held?: Held;
+  private savedState = '';
   /** The held run as the last drain left it: the start of a line not in the view yet. */
   private openLine: LogRecord[] = [];
   /** Capture records before this point were handed to live readers already (they get each once). */
@@ -172,7 +173,12 @@ export class LogPump {
 
   private async save(): Promise<void> {
     if (this.o.view) this.state!.view = this.o.view.position();
-    await writeFileAtomic(this.o.statePath, JSON.stringify(this.state));
+    // Rewritten after every conversion of a running container: atomic, not fsynced (the view it
+    // describes is not fsynced either; Docker's json-file never is).
+    const text = JSON.stringify(this.state);
+    if (text === this.savedState) return;
+    await replaceFile(this.o.statePath, text);
+    this.savedState = text;
   }
 
   private async drainCapture(): Promise<void> {
