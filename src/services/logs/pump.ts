@@ -30,7 +30,8 @@ interface PumpState {
 
 /** Once this much of the capture has been converted, it is handed over to a fresh file. */
 export const TRIM_AT = 8 << 20;
-const POLL_MS = 1000;
+// inotify wakes the pump; the poll only covers a lost event (queue overflow).
+const POLL_MS = 5000;
 
 /**
  * Moves a container's output from conmon's capture into its driver's view and to live readers.
