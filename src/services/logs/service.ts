@@ -114,13 +114,14 @@ export class LogService {
     const segs: LogSegment[] = await pump.exclusive(async () => {
       await pump.drain();
       open = liveOnly ? [] : pump.openRecords();
+      const files = liveOnly || pump.view === undefined ? [] : await pump.view.snapshot();
       if (opts.follow) {
         unsubscribe = pump.subscribe((b) => {
           live.push(b);
           wake?.();
         });
       }
-      return liveOnly || pump.view === undefined ? [] : pump.view.snapshot();
+      return files;
     });
     try {
       for await (const batch of readSegments(segs, pump.view?.format.parse ?? parseLogLine, opts)) yield batch;

@@ -1,6 +1,6 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat, truncate, type FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, open, readdir, rename, rm, truncate, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { isErrno } from '../../core/errdefs.js';
@@ -80,11 +80,10 @@ export class LogView {
       return;
     }
     await this.compressing;
-    await rm(`${this.path}.${n - 1}`, { force: true });
-    await rm(`${this.path}.${n - 1}.gz`, { force: true });
-    for (let i = n - 2; i >= 1; i--) {
-      await renameIfExists(`${this.path}.${i}`, `${this.path}.${i + 1}`);
-      await renameIfExists(`${this.path}.${i}.gz`, `${this.path}.${i + 1}.gz`);
+    const existing = await this.rotatedFiles();
+    for (const f of existing.filter((r) => r.index >= n - 1)) await rm(f.path, { force: true });
+    for (const f of existing.filter((r) => r.index < n - 1).sort((a, b) => b.index - a.index)) {
+      await renameIfExists(f.path, `${this.path}.${f.index + 1}${f.path.endsWith('.gz') ? '.gz' : ''}`);
     }
     await rename(this.path, `${this.path}.1`);
     await this.fh?.close();
@@ -99,7 +98,9 @@ export class LogView {
    */
   async snapshot(): Promise<LogSegment[]> {
     const segs: LogSegment[] = [];
+    const rotated = new Set((await this.rotatedFiles()).map((f) => f.index));
     for (let i = this.settings.maxFile - 1; i >= 1; i--) {
+      if (!rotated.has(i)) continue;
       // compressFile writes `.gz` before it removes the plain file: one of them is always there.
       const seg = (await openSegment(`${this.path}.${i}`)) ?? (await openSegment(`${this.path}.${i}.gz`));
       if (seg !== undefined) segs.push(seg);
@@ -121,11 +122,20 @@ export class LogView {
     this.fh = undefined;
   }
 
+  /** The rotated files there are (`.N` and `.N.gz`), by index. */
+  private async rotatedFiles(): Promise<Array<{ index: number; path: string }>> {
+    const prefix = `${basename(this.path)}.`;
+    const out: Array<{ index: number; path: string }> = [];
+    for (const f of await readdir(dirname(this.path))) {
+      const m = f.startsWith(prefix) ? /^(\d+)(\.gz)?$/.exec(f.slice(prefix.length)) : null;
+      if (m !== null) out.push({ index: Number(m[1]), path: join(dirname(this.path), f) });
+    }
+    return out;
+  }
+
   /** Rotated files a crash left uncompressed. */
   private async compressLeftovers(): Promise<void> {
-    for (let i = 1; i < this.settings.maxFile; i++) {
-      if (await exists(`${this.path}.${i}`)) await compressFile(`${this.path}.${i}`);
-    }
+    for (const f of await this.rotatedFiles()) if (!f.path.endsWith('.gz')) await compressFile(f.path);
   }
 }
 
@@ -143,8 +153,4 @@ async function renameIfExists(from: string, to: string): Promise<void> {
   } catch (err) {
     if (!isErrno(err, 'ENOENT')) throw err;
   }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
 }
