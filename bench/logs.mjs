@@ -5,7 +5,8 @@
 //   logs --tail 10        (must not depend on the log's size)
 //   logs > /dev/null      (the whole log, streamed: MB/s of log text)
 //   logs --since <middle> (half the log)
-// plus the time from `start` to `wait` returning (the container's run, with the conversion of its output).
+// plus the time from `start` to `wait` returning (the container's run, with the conversion of its output),
+// and the whole log over the API with curl (the engine alone, without a CLI's demultiplexing).
 // Not a test. Cleans up its temp dir, its berthd (by pid) and the containers and image it made in Docker.
 //
 //   npm run build && node bench/logs.mjs [--lines 1000000] [--runs 5]
@@ -82,6 +83,11 @@ async function main() {
       }
       console.log(`    ${label} CLI: logs --tail 10 ${median(tail).toFixed(0).padStart(5)} ms   logs (all) ${median(full).toFixed(0).padStart(6)} ms (${(mb / (median(full) / 1000)).toFixed(0)} MB/s)   logs --since <middle> ${median(half).toFixed(0).padStart(6)} ms`);
     }
+    // The engine alone: the whole log over the API into /dev/null (no CLI demultiplexing).
+    const sock = e.env.DOCKER_HOST.replace('unix://', '');
+    const api = [];
+    for (let i = 0; i < RUNS; i++) api.push(timeToNull('curl', ['-sf', '--unix-socket', sock, '-o', '/dev/null', `http://engine/v1.41/containers/${NAME}/logs?stdout=1&stderr=1`]));
+    console.log(`    API (curl): logs (all) ${median(api).toFixed(0).padStart(6)} ms (${(mb / (median(api) / 1000)).toFixed(0)} MB/s)`);
     run('docker', ['rm', '-f', NAME], e.env);
     run('docker', ['rmi', '-f', TAG], e.env);
   }
