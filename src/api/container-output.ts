@@ -1,31 +1,74 @@
 import type { Writable } from 'node:stream';
 import type { ContainerRecord } from '../core/containers.js';
-import { readLogRecords, type ReadLogOptions } from '../lib/logs/reader.js';
-import { frame, STDERR, STDOUT, writeChunk } from './stream.js';
+import type { LogRecord } from '../lib/logs/k8s-file.js';
+import type { LogService, ReadOptions } from '../services/logs/service.js';
+import { STDERR, STDOUT, writeChunk } from './stream.js';
 
-export interface OutputOptions extends ReadLogOptions {
+export interface OutputOptions extends ReadOptions {
   stdout: boolean;
   stderr: boolean;
   timestamps?: boolean;
+  /** Docker's --details: each line prefixed with its attrs (`k=v,k2=v2 `). */
+  details?: boolean;
 }
 
 /**
- * Copies a container's output (from its log) to a client: raw bytes for a TTY container,
- * Docker's 8-byte multiplexed frames otherwise. Used by both logs and attach.
+ * Copies a container's output (from its log driver) to a client: raw bytes for a TTY container,
+ * Docker's 8-byte multiplexed frames otherwise, one write per batch. Used by logs and attach.
  */
-export async function pipeOutput(rec: ContainerRecord, out: Writable, opts: OutputOptions): Promise<void> {
+export async function pipeOutput(logs: LogService, rec: ContainerRecord, out: Writable, opts: OutputOptions): Promise<void> {
   const tty = rec.Config.Tty === true;
   const ac = new AbortController();
   const onClose = (): void => ac.abort();
   out.once('close', onClose);
   try {
-    for await (const r of readLogRecords(rec.Paths.LogPath, { ...opts, signal: ac.signal })) {
-      if ((r.stream === 'stdout' && !opts.stdout) || (r.stream === 'stderr' && !opts.stderr)) continue;
-      const data = opts.timestamps ? Buffer.concat([Buffer.from(`${r.time} `), r.data]) : r.data;
-      const ok = await writeChunk(out, tty ? data : frame(r.stream === 'stdout' ? STDOUT : STDERR, data));
-      if (!ok) return;
+    for await (const batch of logs.read(rec, { ...opts, signal: ac.signal })) {
+      const data = encodeBatch(batch, tty, opts);
+      if (data.length > 0 && !(await writeChunk(out, data))) return;
     }
   } finally {
     out.off('close', onClose);
   }
+}
+
+/** A batch as the client gets it, in one buffer: frames (or raw bytes for a TTY), prefixes as asked. */
+function encodeBatch(batch: LogRecord[], tty: boolean, opts: OutputOptions): Buffer {
+  const decorated = opts.timestamps === true || opts.details === true;
+  const prefixes: string[] = [];
+  let total = 0;
+  for (const r of batch) {
+    if ((r.stream === 'stdout' && !opts.stdout) || (r.stream === 'stderr' && !opts.stderr)) continue;
+    if (decorated) {
+      const prefix = `${opts.timestamps ? `${r.time} ` : ''}${opts.details ? `${detailsOf(r.attrs)} ` : ''}`;
+      prefixes.push(prefix);
+      total += Buffer.byteLength(prefix);
+    }
+    total += r.data.length + (tty ? 0 : 8);
+  }
+  const out = Buffer.allocUnsafe(total);
+  let p = 0;
+  let i = 0;
+  for (const r of batch) {
+    if ((r.stream === 'stdout' && !opts.stdout) || (r.stream === 'stderr' && !opts.stderr)) continue;
+    const prefix = decorated ? prefixes[i++]! : '';
+    const len = Buffer.byteLength(prefix) + r.data.length;
+    if (!tty) {
+      out.writeUInt32BE(r.stream === 'stdout' ? STDOUT << 24 : STDERR << 24, p);
+      out.writeUInt32BE(len, p + 4);
+      p += 8;
+    }
+    if (prefix !== '') p += out.write(prefix, p);
+    p += r.data.copy(out, p);
+  }
+  return out;
+}
+
+/** Docker's attrs prefix: keys sorted, `k=v` with the value query-escaped (Go's url.QueryEscape), comma-joined. */
+function detailsOf(attrs: Record<string, string> | undefined): string {
+  if (attrs === undefined) return '';
+  return Object.keys(attrs).sort().map((k) => `${k}=${queryEscape(attrs[k]!)}`).join(',');
+}
+
+function queryEscape(s: string): string {
+  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%20/g, '+');
 }

@@ -1,7 +1,6 @@
 import type { ImageRuntimeConfig } from '../core/images.js';
 import { internal } from '../core/errdefs.js';
 import type { Digest } from '../lib/digest.js';
-import { readLogRecords } from '../lib/logs/reader.js';
 import { createContainer } from '../services/containers/create.js';
 import { startContainer } from '../services/containers/lifecycle.js';
 import { removeContainer } from '../services/containers/remove.js';
@@ -40,7 +39,9 @@ export async function runStep(deps: BuilderDeps, step: RunStep, out: (text: stri
     const exited = deps.containers.waiters.nextExit(Id);
     const rec = deps.containers.store.get(Id);
     await startContainer(deps.containers, Id);
-    for await (const r of readLogRecords(rec.Paths.LogPath, { follow: true, done: exited.then(() => undefined) })) out(r.data.toString());
+    for await (const batch of deps.containers.logs.read(rec, { follow: true, done: exited.then(() => undefined) })) {
+      for (const r of batch) out(r.data.toString());
+    }
     const code = await exited;
     if (code !== 0) {
       throw internal(`The command '${step.argv.join(' ')}' returned a non-zero code: ${code}`);

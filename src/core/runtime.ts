@@ -7,7 +7,10 @@ export interface CreateOptions {
   id: string;
   name: string;
   bundle: string; // holds config.json
+  /** The capture of the container's output: the monitor appends k8s-file records to it. */
   logPath: string;
+  /** Also send the output to journald, under this tag (SYSLOG_IDENTIFIER). */
+  journald?: { tag: string };
   tty: boolean;
   openStdin: boolean;
   /** Close the container's stdin when an attached client sends EOF (Docker's StdinOnce). */
@@ -75,6 +78,8 @@ export interface ContainerRuntime {
   attach(id: string): Promise<StdioSession>;
   /** Sets the terminal size of a container (or of one of its exec processes). */
   resize(target: { id: string; execId?: string }, height: number, width: number): Promise<void>;
+  /** Asks a running container's monitor to reopen its log path (after the file was renamed away). */
+  reopenLog(id: string): Promise<void>;
   /** Changes a running container's cgroup limits. */
   update(id: string, resources: LinuxResources): Promise<void>;
   /** The host pids of every process in the container. */

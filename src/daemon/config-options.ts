@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { ULIMIT_NAMES } from '../services/containers/spec/process.js';
 import * as k from './config-kinds.js';
+import { isLogDriver } from '../services/logs/options.js';
 
 /**
  * One daemon option: its daemon.json key (Docker's name), its flag, how its value reads, its
@@ -22,7 +23,7 @@ export interface ConfigOption<T> {
 
 const option = <T>(o: ConfigOption<T>): ConfigOption<T> => o;
 
-export const LOG_DRIVERS = ['json-file', 'local', 'none', 'journald', 'k8s-file'];
+export { LOG_DRIVERS } from '../services/logs/options.js';
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'fatal'];
 const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
 
@@ -44,7 +45,7 @@ export const OPTIONS = {
     kind: k.str,
     default: 'json-file',
     help: 'Default driver for container logs',
-    validate: (v) => (LOG_DRIVERS.includes(v) ? undefined : `logger: no log driver named '${v}' is registered`),
+    validate: (v) => (isLogDriver(v) ? undefined : `logger: no log driver named '${v}' is registered`),
   }),
   'log-opts': option({ kind: k.stringMap, flag: 'log-opt', default: {}, help: 'Default log driver options for containers' }),
   'log-level': option({

@@ -5,6 +5,7 @@ import type { RegistryConfig } from '../registry/config.js';
 import { DEFAULT_CONFIG_FILE, readConfigFile } from './config-file.js';
 import { goFormat, takeBoolFlags, type RuntimeEntry } from './config-kinds.js';
 import { apiAccess, type ApiAccess } from './api-access.js';
+import { logSettings } from '../services/logs/options.js';
 import { defaultSettings, flagName, OPTIONS, type ConfigOption, type OptionKey, type Settings } from './config-options.js';
 
 export type { Settings } from './config-options.js';
@@ -140,6 +141,7 @@ export async function readSettings(flags: Flags): Promise<{ settings: Settings; 
     if (problem !== undefined) throw invalidArgument(problem);
   }
   const s = settings as Settings;
+  logSettings({ Type: s['log-driver'], Config: s['log-opts'] }); // log-opts the default driver cannot take: Docker's message
   const runtimes = allRuntimes(s);
   if (!(s['default-runtime'] in runtimes)) throw invalidArgument(`default runtime ${s['default-runtime']} does not exist`);
   return { settings: s, configFile };

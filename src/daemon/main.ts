@@ -24,6 +24,7 @@ import type { Snapshotter } from '../core/snapshots.js';
 import { mkdirp, writeFileAtomic } from '../lib/atomic-file.js';
 import { KeyedLock } from '../lib/keyed-lock.js';
 import { EventBus } from '../services/events.js';
+import { LogService } from '../services/logs/service.js';
 import type { ContainerDefaults, ContainerDeps } from '../services/containers/deps.js';
 import { handleExit, reconcile } from '../services/containers/lifecycle.js';
 import { finishRemoval } from '../services/containers/remove.js';
@@ -130,7 +131,6 @@ async function serve(cfg: DaemonConfig, flags: Flags): Promise<void> {
   const defaults: ContainerDefaults = {
     ulimits: s['default-ulimits'],
     dns: { servers: s.dns, search: s['dns-search'], options: s['dns-opts'] },
-    logConfig: { Type: s['log-driver'], Config: s['log-opts'] },
     runtimes: { names: Object.keys(cfg.runtimes), default: s['default-runtime'] },
   };
   const lsms = await hostLsms();
@@ -141,8 +141,12 @@ async function serve(cfg: DaemonConfig, flags: Flags): Promise<void> {
     if (blocked) log(`WARNING: userns-remap: ${blocked} is not searchable by the remapped root (needs o+x, e.g. chmod 711); containers will fail to start`);
   }
   const security: DaemonSecurity = { cgroupVersion: await cgroupVersion(), apparmor: lsms.apparmor, ...(remap ? { remap: { key: remap.key, uidMappings: remap.uids, gidMappings: remap.gids } } : {}) };
+  const running = (id: string): boolean => ['running', 'paused'].includes(store.find(id)?.State.Status ?? '');
+  // BERTH_LOG_TRIM_BYTES: a test knob, so the capture hand-over is exercised without 8 MiB of output.
+  const trimAt = Number(process.env.BERTH_LOG_TRIM_BYTES) || undefined;
+  const logs = new LogService({ defaults: { Type: s['log-driver'], Config: s['log-opts'] }, reopen: (id) => runtime.reopenLog(id), running, known: (id) => store.find(id)?.Id === id, log, trimAt });
   const deps: ContainerDeps = {
-    store, images, snapshotter, runtime, locks: new KeyedLock(), waiters: new ExitWaiters(), restarting: new Set(), events, volumes, host: await hostInfo(), defaults,
+    store, images, snapshotter, runtime, locks: new KeyedLock(), waiters: new ExitWaiters(), restarting: new Set(), events, volumes, logs, host: await hostInfo(), defaults,
     security,
     onStarted: metrics?.observeContainerStart,
   };
@@ -151,6 +155,7 @@ async function serve(cfg: DaemonConfig, flags: Flags): Promise<void> {
   deps.networks = await openNetworks(cfg, deps, log);
   await reconcile(deps, autoRemove);
   await reconcileSandboxes(deps.networks);
+  logs.recover(store.all());
   watchRestartPolicies(deps, log);
   runtime.watchExits((id) => void handleExit(deps, id, autoRemove).catch((err: Error) => log(`exit of ${id}: ${err.stack ?? err.message}`)));
   void startPolicyContainers(deps, log);

@@ -1,4 +1,4 @@
-import { open, rename, mkdir, readFile } from 'node:fs/promises';
+import { open, rename, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { isErrno } from '../core/errdefs.js';
@@ -19,6 +19,17 @@ export async function writeFileAtomic(path: string, data: string | Buffer, mode 
   }
   await rename(tmp, path);
   await syncDir(dir);
+}
+
+/**
+ * Replaces a file's content atomically for readers and against a crash of this process (temp +
+ * rename), without fsync: for state rewritten many times a second that the page cache may keep
+ * (after a power loss it may be older, never torn).
+ */
+export async function replaceFile(path: string, data: string | Buffer, mode = 0o644): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  await writeFile(tmp, data, { mode, flag: 'wx' });
+  await rename(tmp, path);
 }
 
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {

@@ -7,9 +7,13 @@ export function nowNanos(): bigint {
 
 /** Now as RFC 3339 with nanoseconds in UTC (`2026-11-23T05:15:24.172464003Z`), as Docker prints times. */
 export function nowRfc3339Nano(): string {
-  const totalNs = nowNanos();
-  const secs = totalNs / 1_000_000_000n;
-  const frac = (totalNs % 1_000_000_000n).toString().padStart(9, '0');
+  return nanosToRfc3339(nowNanos());
+}
+
+/** Nanoseconds since the epoch → RFC 3339 in UTC with 9 fractional digits (such times sort as text). */
+export function nanosToRfc3339(ns: bigint): string {
+  const secs = ns / 1_000_000_000n;
+  const frac = (ns % 1_000_000_000n).toString().padStart(9, '0');
   return `${new Date(Number(secs) * 1000).toISOString().slice(0, 19)}.${frac}Z`;
 }
 

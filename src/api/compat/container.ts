@@ -98,7 +98,7 @@ export function toInspect(rec: ContainerRecord, driver: string): ContainerInspec
     HostConfig: {
       Binds: null, VolumesFrom: null, VolumeDriver: '', NetworkMode: networkName(rec), PortBindings: {}, RestartPolicy: { Name: 'no', MaximumRetryCount: 0 },
       AutoRemove: false, Privileged: false, ReadonlyRootfs: false, CapAdd: null, CapDrop: null, Dns: [], DnsOptions: [], DnsSearch: [],
-      ExtraHosts: null, LogConfig: { Type: 'k8s-file', Config: {} }, Memory: 0, MemorySwap: 0, CpuShares: 0, NanoCpus: 0,
+      ExtraHosts: null, LogConfig: { Type: 'json-file', Config: {} }, Memory: 0, MemorySwap: 0, CpuShares: 0, NanoCpus: 0,
       PidMode: '', IpcMode: 'private', UTSMode: '', UsernsMode: '', GroupAdd: null, SecurityOpt: null, Devices: [],
       ...rec.HostConfig,
     },

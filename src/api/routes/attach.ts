@@ -38,8 +38,9 @@ export async function handleAttach(deps: ContainerDeps, ctx: RequestContext): Pr
   }
   const until = Promise.race([done, new Promise<void>((r) => detached.signal.addEventListener('abort', () => r()))]);
   const streams = { stdout: queryBool(q, 'stdout'), stderr: queryBool(q, 'stderr') };
-  if (queryBool(q, 'logs')) await pipeOutput(rec, out, { ...streams });
-  if (queryBool(q, 'stream') && !detached.signal.aborted) await pipeOutput(rec, out, { ...streams, tail: 0, follow: true, done: until });
+  // A driver that keeps nothing (`none`) has no past to replay; the live stream works with every driver.
+  if (queryBool(q, 'logs') && deps.logs.readable(rec)) await pipeOutput(deps.logs, rec, out, { ...streams });
+  if (queryBool(q, 'stream') && !detached.signal.aborted) await pipeOutput(deps.logs, rec, out, { ...streams, tail: 0, follow: true, done: until });
   out.end();
 }
 

@@ -1,7 +1,8 @@
 import type { ContainerDeps } from '../../services/containers/deps.js';
-import { invalidArgument } from '../../core/errdefs.js';
+import { invalidArgument, notImplemented } from '../../core/errdefs.js';
 import { parseFilters } from '../../lib/filters.js';
 import { timeToNanos } from '../../lib/logs/k8s-file.js';
+import { nanosToRfc3339 } from '../../lib/time.js';
 import { createContainer } from '../../services/containers/create.js';
 import { handleAttach } from './attach.js';
 import { containerArchiveRoutes } from './container-archive.js';
@@ -77,16 +78,20 @@ export function containerRoutes(router: Router, deps: ContainerDeps): void {
     const tail = tailRaw === null || tailRaw === '' || tailRaw === 'all' ? undefined : Number.parseInt(tailRaw, 10);
     if (tail !== undefined && Number.isNaN(tail)) throw invalidArgument(`invalid value for tail: ${tailRaw}`);
     const follow = queryBool(q, 'follow') && (rec.State.Status === 'running' || rec.State.Status === 'paused');
+    if (!deps.logs.readable(rec)) throw notImplemented('configured logging driver does not support reading');
+    const since = parseTimestamp(q.get('since'));
+    const until = parseTimestamp(q.get('until'));
     const res = ctx.res!;
     res.writeHead(200, { 'Content-Type': rec.Config.Tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream' });
     res.flushHeaders();
-    await pipeOutput(rec, res, {
+    await pipeOutput(deps.logs, rec, res, {
       stdout,
       stderr,
       timestamps: queryBool(q, 'timestamps'),
+      details: queryBool(q, 'details'),
       tail,
-      sinceNanos: parseTimestamp(q.get('since')),
-      untilNanos: parseTimestamp(q.get('until')),
+      ...(since === undefined ? {} : { since: nanosToRfc3339(since) }),
+      ...(until === undefined ? {} : { until: nanosToRfc3339(until) }),
       follow,
       done: follow ? deps.waiters.nextExit(rec.Id).then(() => undefined) : undefined,
     });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { ContainerRuntime, CreateOptions, ExecOptions, ExecProcess, RuntimeState, StdioSession } from '../../core/runtime.js';
 import type { LinuxResources } from '../../lib/oci/runtime-spec.js';
 import { connectAttachSocket } from './attach-socket.js';
-import { writeResize } from './ctl.js';
+import { writeReopenLog, writeResize } from './ctl.js';
 import { spawnExec } from './exec.js';
 import { BerthError, isErrno } from '../../core/errdefs.js';
 import { mkdirp } from '../../lib/atomic-file.js';
@@ -54,6 +54,7 @@ export class ConmonRuntime implements ContainerRuntime {
       '--exit-dir', this.exitDir, '--socket-dir-path', this.socketDir,
       '-l', `k8s-file:${o.logPath}`, '--log-level', 'error',
     ];
+    if (o.journald) args.push('-l', 'journald:', '--log-tag', o.journald.tag);
     if (o.tty) args.push('-t');
     if (o.openStdin) args.push('-i');
     // Docker closes a container's stdin on the attached client's EOF only with StdinOnce, and
@@ -120,6 +121,10 @@ export class ConmonRuntime implements ContainerRuntime {
   async resize(target: { id: string; execId?: string }, height: number, width: number): Promise<void> {
     const dir = target.execId === undefined ? join(this.socketDir, target.id) : this.execPath(target.execId);
     await writeResize(join(dir, 'ctl'), height, width);
+  }
+
+  async reopenLog(id: string): Promise<void> {
+    await writeReopenLog(join(this.socketDir, id, 'ctl'));
   }
 
   async update(id: string, resources: LinuxResources): Promise<void> {

@@ -2,11 +2,21 @@ import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { conflict, isErrno } from '../../core/errdefs.js';
 
+/** Asks conmon to resize the terminal: `1 ROWS COLS`. */
+export function writeResize(ctlPath: string, height: number, width: number): Promise<void> {
+  return writeCtl(ctlPath, `1 ${height} ${width}\n`);
+}
+
+/** Asks conmon to reopen its log file (`2 0 0`): it creates a new file at its log path. */
+export function writeReopenLog(ctlPath: string): Promise<void> {
+  return writeCtl(ctlPath, '2 0 0\n');
+}
+
 /**
- * Asks conmon to resize the terminal: `1 ROWS COLS\n` on its ctl fifo, one message per write
- * (conmon 2.1.6 mishandles two in one). O_NONBLOCK: ENXIO instead of a hang when conmon is gone.
+ * One message on conmon's ctl fifo, in one write (conmon 2.1.6 mishandles two in one).
+ * O_NONBLOCK: ENXIO instead of a hang when conmon is gone.
  */
-export async function writeResize(ctlPath: string, height: number, width: number): Promise<void> {
+async function writeCtl(ctlPath: string, message: string): Promise<void> {
   let fh;
   try {
     fh = await open(ctlPath, constants.O_WRONLY | constants.O_NONBLOCK);
@@ -15,7 +25,7 @@ export async function writeResize(ctlPath: string, height: number, width: number
     throw err;
   }
   try {
-    await fh.write(`1 ${height} ${width}\n`);
+    await fh.write(message);
   } finally {
     await fh.close();
   }

@@ -1,3 +1,5 @@
+import { nanosToRfc3339 } from '../time.js';
+
 /**
  * conmon's k8s-file log format: one record per line,
  *   `2026-11-22T19:09:18.302206817+00:00 stdout F hello`
@@ -12,26 +14,49 @@ export interface LogRecord {
   partial: boolean;
   /** The payload, with a trailing newline when the record ends a line. */
   data: Buffer;
+  /** Extra attributes stored with the record (json-file's `attrs`: labels, env, tag). */
+  attrs?: Record<string, string>;
 }
 
-export function parseLogLine(line: Buffer): LogRecord | undefined {
-  const s1 = line.indexOf(0x20);
-  const s2 = s1 < 0 ? -1 : line.indexOf(0x20, s1 + 1);
-  const s3 = s2 < 0 ? -1 : line.indexOf(0x20, s2 + 1);
-  if (s3 < 0 && s2 < 0) return undefined;
-  const stamp = line.subarray(0, s1).toString();
-  const stream = line.subarray(s1 + 1, s2).toString();
+export function parseLogLine(data: Buffer, text: string, start: number, end: number): LogRecord | undefined {
+  const s1 = text.indexOf(' ', start);
+  if (s1 < 0 || s1 >= end) return undefined;
+  const s2 = text.indexOf(' ', s1 + 1);
+  if (s2 < 0 || s2 >= end) return undefined;
+  const stream = text.slice(s1 + 1, s2);
   if (stream !== 'stdout' && stream !== 'stderr') return undefined;
-  const flag = s3 < 0 ? line.subarray(s2 + 1).toString() : line.subarray(s2 + 1, s3).toString();
-  const partial = flag.startsWith('P');
-  const payload = s3 < 0 ? Buffer.alloc(0) : line.subarray(s3 + 1);
-  return { time: toUtcZ(stamp), stream, partial, data: partial ? payload : Buffer.concat([payload, Buffer.from('\n')]) };
+  const s3 = text.indexOf(' ', s2 + 1);
+  const flagEnd = s3 < 0 || s3 > end ? end : s3;
+  const partial = text.charCodeAt(s2 + 1) === 0x50; // 'P'
+  const payload = flagEnd === end ? end : s3 + 1;
+  // A full record's payload is followed by the line's newline: include it, no copy.
+  return { time: toUtcZ(text.slice(start, s1)), stream, partial, data: data.subarray(payload, partial ? end : end + 1) };
 }
+
+/** parseLogLine for one line held alone (without its newline). */
+export function parseLogBuffer(line: Buffer): LogRecord | undefined {
+  const data = Buffer.concat([line, NEWLINE]);
+  return parseLogLine(data, data.toString('latin1'), 0, line.length);
+}
+
+/**
+ * One record as a k8s-file line (also the `local` driver's on-disk format). The payload never
+ * holds a newline: records are split at newlines, a newline ends a full record (`F`).
+ */
+export function formatLogLine(rec: LogRecord): Buffer {
+  const full = rec.data.length > 0 && rec.data[rec.data.length - 1] === 0x0a;
+  const payload = full ? rec.data.subarray(0, rec.data.length - 1) : rec.data;
+  return Buffer.concat([Buffer.from(`${rec.time} ${rec.stream} ${full ? 'F' : 'P'} `), payload, NEWLINE]);
+}
+
+const NEWLINE = Buffer.from('\n');
 
 /** `2026-11-22T19:09:18.302206817+00:00` → `2026-11-22T19:09:18.302206817Z` */
 function toUtcZ(stamp: string): string {
-  return stamp.endsWith('+00:00') ? `${stamp.slice(0, -6)}Z` : stamp;
+  if (stamp.endsWith('+00:00')) return `${stamp.slice(0, -6)}Z`;
+  return stamp.endsWith('Z') ? stamp : nanosToRfc3339(timeToNanos(stamp));
 }
+
 
 /** Nanoseconds since the epoch of an RFC 3339 timestamp with up to 9 fractional digits. */
 export function timeToNanos(stamp: string): bigint {

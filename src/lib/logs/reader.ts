@@ -1,122 +1,150 @@
-import { watch } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { gunzip } from 'node:zlib';
+import { promisify } from 'node:util';
 import { isErrno } from '../../core/errdefs.js';
-import { parseLogLine, timeToNanos, type LogRecord } from './k8s-file.js';
-
-export interface ReadLogOptions {
-  /** Only the last N lines (undefined or negative: all). */
-  tail?: number;
-  /** Nanoseconds since the epoch; records before it are skipped. */
-  sinceNanos?: bigint;
-  untilNanos?: bigint;
-  follow?: boolean;
-  /** Resolves when no more records will be written (the container stopped); ends a follow. */
-  done?: Promise<void>;
-  /** Aborts a follow (the client went away). */
-  signal?: AbortSignal;
-}
-
-const CHUNK = 256 * 1024;
+import type { LogRecord } from './k8s-file.js';
 
 /**
- * Reads a k8s-file log as records. `tail` seeks from the end (cost proportional to what is
- * returned, not to the log's size); `follow` keeps reading appended records until `done`.
+ * Turns the line `data[start, end)` (`data[end]` is its newline) into a record; undefined skips
+ * it. `text` is `data` as latin1 (one char per byte, same offsets): parsers search it with
+ * string operations, which cost far less per call than Buffer methods. A record's payload may be
+ * a view of `data`, which the parser may rewrite in place (the chunk belongs to the reader).
  */
-export async function* readLogRecords(path: string, opts: ReadLogOptions = {}): AsyncGenerator<LogRecord> {
-  let finished = false;
-  const done = opts.done?.then(() => void (finished = true));
-  let fh: FileHandle | undefined;
-  let existed = true;
+export type LineParser = (data: Buffer, text: string, start: number, end: number) => LogRecord | undefined;
+
+/** Complete lines read from a segment: `starts[i]`/`ends[i]` index `data` (and `text`). */
+export interface LineChunk {
+  data: Buffer;
+  text: string;
+  starts: number[];
+  ends: number[];
+  /** The segment offset just past the last line. */
+  end: number;
+}
+
+/**
+ * One file of a log as a reader sees it: a fixed length (what the file held when the reader took
+ * its snapshot, so a writer appending or rotating meanwhile changes nothing) and positional reads.
+ */
+export interface LogSegment {
+  size: number;
+  read(buf: Buffer, len: number, pos: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a log file for reading up to `end` (default: its current size); a `.gz` file is
+ * decompressed into memory (rotated files are at most max-size). undefined when it is gone.
+ */
+export async function openSegment(path: string, end?: number): Promise<LogSegment | undefined> {
   try {
-    fh = await open(path, 'r');
-  } catch (err) {
-    if (!isErrno(err, 'ENOENT')) throw err;
-    existed = false;
-    if (opts.follow) fh = await waitForFile(path, () => finished || opts.signal?.aborted === true);
-  }
-  if (fh === undefined) return;
-  try {
-    // A log that did not exist yet is read from its start: all of it is new.
-    let offset = existed && opts.tail !== undefined && opts.tail >= 0 ? await tailOffset(fh, opts.tail) : 0;
-    let rest = Buffer.alloc(0);
-    for (;;) {
-      const buf = Buffer.allocUnsafe(CHUNK);
-      const { bytesRead } = await fh.read(buf, 0, CHUNK, offset);
-      if (bytesRead > 0) {
-        offset += bytesRead;
-        let data = Buffer.concat([rest, buf.subarray(0, bytesRead)]);
-        let nl: number;
-        while ((nl = data.indexOf(0x0a)) >= 0) {
-          const rec = parseLogLine(data.subarray(0, nl));
-          data = data.subarray(nl + 1);
-          if (rec === undefined) continue;
-          const t = timeToNanos(rec.time);
-          if (opts.sinceNanos !== undefined && t < opts.sinceNanos) continue;
-          if (opts.untilNanos !== undefined && t > opts.untilNanos) return;
-          yield rec;
-        }
-        rest = Buffer.from(data);
-        continue;
-      }
-      if (!opts.follow || opts.signal?.aborted) return;
-      if (finished) {
-        // One last read after the writer finished, so nothing written just before the end is lost.
-        const { bytesRead: more } = await fh.read(Buffer.allocUnsafe(1), 0, 1, offset);
-        if (more === 0) return;
-        continue;
-      }
-      await changeOrDone(path, done, opts.signal);
+    if (path.endsWith('.gz')) {
+      const data = await promisify(gunzip)(await readFile(path));
+      return { size: data.length, read: async (buf, len, pos) => data.copy(buf, 0, pos, pos + len), close: async () => undefined };
     }
-  } finally {
-    await fh.close();
+    const fh = await open(path, 'r');
+    return fileSegment(fh, end ?? (await fh.stat()).size);
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return undefined;
+    throw err;
   }
 }
 
-/** Byte offset where the last `n` lines begin. */
-async function tailOffset(fh: FileHandle, n: number): Promise<number> {
-  const { size } = await fh.stat();
-  if (n === 0) return size;
-  let pos = size;
+export interface RangeOptions {
+  /** Only the last N records (undefined or negative: all). */
+  tail?: number;
+  /** RFC 3339 times with 9 fractional digits in UTC (record times compare as text). */
+  since?: string;
+  until?: string;
+}
+
+const CHUNK = 1 << 20;
+
+/**
+ * Reads records from segments, oldest first, in batches. `tail` counts newlines backwards from the
+ * end (cost proportional to what is returned, never to the log's size); reading forward streams
+ * chunk by chunk, so memory stays flat however large the log.
+ */
+export async function* readSegments(segs: LogSegment[], parse: LineParser, opts: RangeOptions = {}): AsyncGenerator<LogRecord[]> {
+  let start = { seg: 0, pos: 0 };
+  if (opts.tail !== undefined && opts.tail >= 0) start = await tailStart(segs, opts.tail);
+  for (let i = start.seg; i < segs.length; i++) {
+    for await (const c of segmentLines(segs[i]!, i === start.seg ? start.pos : 0)) {
+      const batch: LogRecord[] = [];
+      for (let l = 0; l < c.starts.length; l++) {
+        const rec = parse(c.data, c.text, c.starts[l]!, c.ends[l]!);
+        if (rec === undefined) continue;
+        if (opts.since !== undefined && rec.time < opts.since) continue;
+        if (opts.until !== undefined && rec.time > opts.until) {
+          if (batch.length > 0) yield batch;
+          return;
+        }
+        batch.push(rec);
+      }
+      if (batch.length > 0) yield batch;
+    }
+  }
+}
+
+/**
+ * The complete lines of a segment from `pos`, chunk by chunk. A final line without its newline
+ * (a writer in the middle of a write) is left out.
+ */
+export async function* segmentLines(seg: LogSegment, pos: number): AsyncGenerator<LineChunk> {
+  let rest: Buffer | undefined;
+  let offset = pos;
+  while (offset < seg.size) {
+    const buf = Buffer.allocUnsafe(CHUNK);
+    const n = await seg.read(buf, CHUNK, offset);
+    if (n <= 0) break;
+    const base = offset - (rest?.length ?? 0);
+    offset += n;
+    const data = rest === undefined ? buf.subarray(0, n) : Buffer.concat([rest, buf.subarray(0, n)]);
+    const text = data.toString('latin1');
+    const starts: number[] = [];
+    const ends: number[] = [];
+    let from = 0;
+    let nl: number;
+    while ((nl = text.indexOf('\n', from)) >= 0) {
+      starts.push(from);
+      ends.push(nl);
+      from = nl + 1;
+    }
+    rest = from < data.length ? Buffer.from(data.subarray(from)) : undefined;
+    if (starts.length > 0) yield { data, text, starts, ends, end: base + from };
+  }
+}
+
+/** Where the last `n` records begin: a segment index and byte offset. */
+async function tailStart(segs: LogSegment[], n: number): Promise<{ seg: number; pos: number }> {
+  if (n === 0) return { seg: segs.length, pos: 0 };
   let newlines = 0;
   const buf = Buffer.allocUnsafe(64 * 1024);
-  while (pos > 0) {
-    const len = Math.min(buf.length, pos);
-    pos -= len;
-    await fh.read(buf, 0, len, pos);
-    for (let i = len - 1; i >= 0; i--) {
-      if (buf[i] !== 0x0a) continue;
-      // The newline ending the file's last line does not start a line.
-      if (pos + i === size - 1) continue;
-      if (++newlines === n) return pos + i + 1;
+  for (let s = segs.length - 1; s >= 0; s--) {
+    const seg = segs[s]!;
+    let pos = seg.size;
+    while (pos > 0) {
+      const len = Math.min(buf.length, pos);
+      pos -= len;
+      await seg.read(buf, len, pos);
+      for (let i = len - 1; i >= 0; i--) {
+        if (buf[i] !== 0x0a) continue;
+        // The newline ending the segment's last line does not start a line.
+        if (pos + i === seg.size - 1) continue;
+        if (++newlines === n) return { seg: s, pos: pos + i + 1 };
+      }
     }
+    // The segment's first line starts at 0; it counts when an older segment precedes it.
+    if (seg.size > 0 && s > 0 && ++newlines === n) return { seg: s, pos: 0 };
   }
-  return 0;
+  return { seg: 0, pos: 0 };
 }
 
-function changeOrDone(path: string, done: Promise<void> | undefined, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const w = watch(path, () => finish());
-    // Also poll: a change between our read and the watch's start would otherwise be missed.
-    const timer = setTimeout(finish, 250);
-    function finish(): void {
-      w.close();
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', finish);
-      resolve();
-    }
-    signal?.addEventListener('abort', finish);
-    void done?.then(finish);
-  });
-}
-
-async function waitForFile(path: string, stop: () => boolean): Promise<FileHandle | undefined> {
-  for (;;) {
-    try {
-      return await open(path, 'r');
-    } catch (err) {
-      if (!isErrno(err, 'ENOENT')) throw err;
-      if (stop()) return undefined;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
+/** An open file as a segment of `size` bytes (the caller closes the handle through it). */
+export function fileSegment(fh: FileHandle, size: number): LogSegment {
+  return {
+    size,
+    read: async (buf, len, pos) => (await fh.read(buf, 0, Math.min(len, size - pos), pos)).bytesRead,
+    close: () => fh.close(),
+  };
 }

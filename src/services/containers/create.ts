@@ -34,7 +34,7 @@ export async function createContainer(deps: ContainerDeps, req: CreateRequest): 
   verifyContainerSettings(req.config, req.hostConfig);
   const image = deps.images.resolve(imageName);
   if (image === undefined) throw missingImage(imageName);
-  const hostConfig: HostConfig = { ...req.hostConfig };
+  const hostConfig: HostConfig = { ...req.hostConfig, LogConfig: await deps.logs.resolve(req.hostConfig.LogConfig) };
   if (!hostConfig.NetworkMode || hostConfig.NetworkMode === 'default') hostConfig.NetworkMode = 'bridge';
   Object.assign(hostConfig, checkSecurityConfig(hostConfig, deps.security, (ref) => void deps.store.get(ref)));
   if (hostConfig.UTSMode === 'host' && req.config.Hostname) throw invalidArgument('conflicting options: hostname and the UTS mode');
@@ -73,7 +73,7 @@ export async function createContainer(deps: ContainerDeps, req: CreateRequest): 
     Paths: {
       Bundle: dir,
       Rootfs: join(dir, 'rootfs'),
-      LogPath: join(dir, 'container.log'),
+      LogPath: deps.logs.logPath({ Id: id, Paths: { Bundle: dir } }, hostConfig.LogConfig!),
       HostnamePath: join(dir, 'hostname'),
       HostsPath: join(dir, 'hosts'),
       ResolvConfPath: join(dir, 'resolv.conf'),

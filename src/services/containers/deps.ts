@@ -3,6 +3,7 @@ import type { ContainerRuntime } from '../../core/runtime.js';
 import type { Snapshotter } from '../../core/snapshots.js';
 import type { KeyedLock } from '../../lib/keyed-lock.js';
 import type { EventBus } from '../events.js';
+import type { LogService } from '../logs/service.js';
 import type { NetworkDeps } from '../networks/deps.js';
 import type { VolumeDeps } from '../volumes/deps.js';
 import type { DaemonSecurity } from './spec/types.js';
@@ -15,8 +16,6 @@ export interface ContainerDefaults {
   ulimits: Array<{ Name: string; Soft: number; Hard: number }>;
   /** Used in resolv.conf where the container gives no --dns / --dns-search / --dns-option. */
   dns: { servers: string[]; search: string[]; options: string[] };
-  /** The log driver and options of a container created without --log-driver. */
-  logConfig: { Type: string; Config: Record<string, string> };
   /** daemon.json `runtimes` (names) and `default-runtime`: HostConfig.Runtime must name one. */
   runtimes: { names: string[]; default: string };
 }
@@ -34,6 +33,8 @@ export interface ContainerDeps {
   volumes: VolumeDeps;
   /** Containers in the middle of a restart: their exit must not trigger --rm. */
   restarting: Set<string>;
+  /** Log drivers: the capture → driver pumps and reads. */
+  logs: LogService;
   /** Networks (CNI): without them every container but `--network host` gets an empty namespace. */
   networks?: NetworkDeps;
   host: { hostname: string; nofile: { soft: number; hard: number } };

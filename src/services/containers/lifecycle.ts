@@ -16,6 +16,8 @@ import { mountShareableShm, unmountShm } from './shm.js';
 import { prepareMounts } from './mounts/prepare.js';
 import { publishAttachEvents, publishContainerEvent, publishDetachEvents } from './events.js';
 import { sandboxUserns, setupNetworking, teardownNetworking } from '../networks/sandbox.js';
+import { capturePath } from '../logs/service.js';
+import { journaldTag } from '../logs/attrs.js';
 
 const isLive = (r: ContainerRecord): boolean => r.State.Status === 'running' || r.State.Status === 'paused';
 
@@ -53,7 +55,8 @@ export async function startContainer(deps: ContainerDeps, ref: string): Promise<
         id: rec.Id,
         name: rec.Name,
         bundle: rec.Paths.Bundle,
-        logPath: rec.Paths.LogPath,
+        logPath: capturePath(rec),
+        ...(rec.HostConfig.LogConfig?.Type === 'journald' ? { journald: { tag: journaldTag(rec) } } : {}),
         tty: rec.Config.Tty === true,
         openStdin: rec.Config.OpenStdin === true,
         stdinOnce: rec.Config.StdinOnce === true,
@@ -61,6 +64,7 @@ export async function startContainer(deps: ContainerDeps, ref: string): Promise<
       await deps.runtime.start(rec.Id);
       rec.State = { ...rec.State, Status: 'running', Pid: pid, ExitCode: 0, Error: '', StartedAt: nowRfc3339Nano(), OOMKilled: false };
       await deps.store.save(rec);
+      deps.logs.started(rec);
     } catch (err) {
       failed = true;
       await deps.runtime.delete(rec.Id).catch(() => undefined);
@@ -215,6 +219,8 @@ export async function handleExit(deps: ContainerDeps, id: string, onAutoRemove: 
   });
   if (code === undefined) return;
   if (oom) publishContainerEvent(deps.events, rec, 'oom');
+  // Followers end when the exit is announced: everything the container wrote is readable by then.
+  await deps.logs.exited(rec).catch(() => undefined);
   publishContainerEvent(deps.events, rec, 'die', { exitCode: String(code) });
   publishDetachEvents(deps, rec);
   deps.waiters.notifyExit(id, code);

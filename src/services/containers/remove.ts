@@ -40,6 +40,7 @@ export async function finishRemoval(deps: ContainerDeps, id: string, removeVolum
     await deps.snapshotter.unmount(rec.Paths.Rootfs);
     await unmountShm(rec);
     await deps.snapshotter.remove(id);
+    await deps.logs.removed(id);
     await deps.store.delete(id);
   });
   if (removeVolumes || rec.HostConfig.AutoRemove === true) await releaseVolumes(deps.volumes, anonymousVolumes(rec.MountPoints));

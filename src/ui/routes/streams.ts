@@ -1,6 +1,6 @@
 import { queryBool, queryInt } from '../../api/http.js';
 import type { Router } from '../../api/router.js';
-import { readLogRecords } from '../../lib/logs/reader.js';
+import { notImplemented } from '../../core/errdefs.js';
 import type { ContainerDeps } from '../../services/containers/deps.js';
 import { collectStats, type StatsReading } from '../../services/containers/stats.js';
 import type { EngineEvent, EventBus } from '../../services/events.js';
@@ -37,19 +37,22 @@ export function streamRoutes(router: Router, deps: ContainerDeps, bus: EventBus)
   router.add('GET', '/ui/api/containers/{id}/logs', async (ctx) => {
     const rec = deps.store.get(ctx.params.id!);
     const follow = queryBool(ctx.query, 'follow') && live(rec.State.Status);
+    if (!deps.logs.readable(rec)) throw notImplemented('configured logging driver does not support reading');
     const stream = openEventStream(ctx.res!);
     const ac = new AbortController();
     void stream.closed.then(() => ac.abort());
     try {
-      const records = readLogRecords(rec.Paths.LogPath, {
+      const batches = deps.logs.read(rec, {
         tail: queryInt(ctx.query, 'tail') ?? 1000,
         follow,
         done: follow ? deps.waiters.nextExit(rec.Id).then(() => undefined) : undefined,
         signal: ac.signal,
       });
-      // conmon splits long lines into partial records: the page gets whole lines.
+      // Live records can be parts of a line (conmon splits long ones): the page gets whole lines.
       const partial = new Map<string, { time: string; parts: Buffer[] }>();
-      for await (const r of records) {
+      for await (const r of (async function* () {
+        for await (const batch of batches) yield* batch;
+      })()) {
         const pending = partial.get(r.stream);
         if (r.partial) {
           if (pending) pending.parts.push(r.data);

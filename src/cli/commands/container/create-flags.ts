@@ -47,7 +47,9 @@ export function addCreateFlags(cmd: Command): Command {
     .option('--shm-size <bytes>', 'Size of /dev/shm')
     .option('--stop-signal <string>', 'Signal to stop the container')
     .option('--stop-timeout <int>', 'Timeout (in seconds) to stop a container', int)
-    .option('--ulimit <list>', 'Ulimit options', collect);
+    .option('--ulimit <list>', 'Ulimit options', collect)
+    .option('--log-driver <string>', 'Logging driver for the container')
+    .option('--log-opt <list>', 'Log driver options', collect);
 }
 
 export interface CreateFlags extends MountFlags, NetworkFlags, ResourceFlags, SecurityFlags {
@@ -87,6 +89,8 @@ export interface CreateFlags extends MountFlags, NetworkFlags, ResourceFlags, Se
   stopSignal?: string;
   stopTimeout?: number;
   ulimit?: string[];
+  logDriver?: string;
+  logOpt?: string[];
 }
 
 /** `KEY=value` lines; `#` comments; a bare `KEY` takes the caller's environment value (docker's env-file rules). */
@@ -117,6 +121,15 @@ function labelsOf(flags: CreateFlags): Record<string, string> | undefined {
   const all = [...(flags.labelFile ?? []).flatMap((f) => readKeyValueFile(f, false)), ...(flags.label ?? [])];
   if (all.length === 0) return undefined;
   return Object.fromEntries(all.map((l) => (l.includes('=') ? [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] : [l, ''])));
+}
+
+/** `--log-driver` / `--log-opt k=v` as the docker CLI sends them (an empty type: the daemon's default). */
+function logConfig(flags: CreateFlags): NonNullable<HostConfig['LogConfig']> {
+  const type = flags.logDriver ?? '';
+  const opts = flags.logOpt ?? [];
+  if (type === 'none' && opts.length > 0) throw new InvalidArgumentError(`invalid logging opts for driver ${type}`);
+  const config = Object.fromEntries(opts.map((o) => (o.includes('=') ? [o.slice(0, o.indexOf('=')), o.slice(o.indexOf('=') + 1)] : [o, ''])));
+  return { Type: type, Config: config };
 }
 
 function ulimits(list: string[] | undefined): HostConfig['Ulimits'] {
@@ -153,6 +166,7 @@ export function buildCreateRequest(flags: CreateFlags, image: string, command: s
     ShmSize: flags.shmSize ? parseBytes(flags.shmSize) : 0,
     Ulimits: ulimits(flags.ulimit) ?? null,
     ...securityRequest(flags),
+    LogConfig: logConfig(flags),
     ...extraHost,
   };
   // docker: a detached container attaches nothing, so its stdin stays open (no StdinOnce).

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { ContainerConfig, HostConfig, MountSpec } from '../../../api/types/containers.js';
 import { collect } from '../../options.js';
+import { parseBytes } from './resource-flags.js';
 
 /** `-v`, `--mount`, `--tmpfs`, `--volumes-from` (`--read-only` lives with the other create flags). */
 export function addMountFlags(cmd: Command): Command {
@@ -58,13 +59,6 @@ function parseBool(key: string, v: string | undefined): boolean {
   throw new InvalidArgumentError(`invalid value for ${key}: ${v}`);
 }
 
-/** docker's RAMInBytes for tmpfs-size (`64m`, `1g`, plain bytes). */
-function ramBytes(v: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([kmgtp]?)i?b?$/i.exec(v.trim());
-  if (m === null) throw new InvalidArgumentError(`invalid size: '${v}'`);
-  return Math.floor(Number(m[1]) * 1024 ** ' kmgtp'.indexOf((m[2] || ' ').toLowerCase()));
-}
-
 /** `--mount type=…,source=…,target=…,…` → a HostConfig.Mounts item, with the docker CLI's checks. */
 export function parseMountFlag(value: string): MountSpec {
   const m: MountSpec = { Type: 'volume' };
@@ -98,7 +92,7 @@ export function parseMountFlag(value: string): MountSpec {
         dc.Options = { ...dc.Options, [k!]: v.join('=') };
         break;
       }
-      case 'tmpfs-size': m.TmpfsOptions = { ...m.TmpfsOptions, SizeBytes: ramBytes(need()) }; break;
+      case 'tmpfs-size': m.TmpfsOptions = { ...m.TmpfsOptions, SizeBytes: parseBytes(need()) }; break;
       case 'tmpfs-mode': {
         const mode = Number.parseInt(need(), 8);
         if (Number.isNaN(mode)) throw new InvalidArgumentError(`invalid value for ${key}: ${val}`);

@@ -1,13 +1,13 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { HostConfig } from '../../../api/types/containers.js';
 import { int } from '../../options.js';
+import { ramInBytes } from '../../../lib/units.js';
 
 /** docker's RAMInBytes: `512m`, `1g`, `100k`, plain bytes; binary multiples. */
 export function parseBytes(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([kmgtp]?)i?b?$/i.exec(s.trim());
-  if (m === null) throw new InvalidArgumentError(`invalid size: '${s}'`);
-  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 }[m[2]!.toLowerCase() as ''];
-  return Math.floor(Number(m[1]) * mult);
+  const n = ramInBytes(s);
+  if (n === undefined) throw new InvalidArgumentError(`invalid size: '${s}'`);
+  return n;
 }
 
 /** The live-updatable resource flags, declared once for `run`/`create` and `update`. */

@@ -1,0 +1,46 @@
+import type { ContainerRecord } from '../../core/containers.js';
+import type { LogConfig } from './options.js';
+
+/**
+ * The extra attributes a record carries (json-file's `attrs`), as Docker computes them: the
+ * labels named in `labels` or matching `labels-regex`, the env variables named in `env` or
+ * matching `env-regex`, and `tag` (a template over the container) when given.
+ */
+export function logAttrs(rec: ContainerRecord, cfg: LogConfig): Record<string, string> {
+  const opts = cfg.Config ?? {};
+  const attrs: Record<string, string> = {};
+  const labels = rec.Config.Labels ?? {};
+  const wanted = (list: string | undefined): Set<string> => new Set((list ?? '').split(',').filter((s) => s !== ''));
+  const labelKeys = wanted(opts.labels);
+  const labelRe = opts['labels-regex'] ? new RegExp(opts['labels-regex']) : undefined;
+  for (const [k, v] of Object.entries(labels)) if (labelKeys.has(k) || labelRe?.test(k)) attrs[k] = v;
+  const envKeys = wanted(opts.env);
+  const envRe = opts['env-regex'] ? new RegExp(opts['env-regex']) : undefined;
+  for (const e of rec.Config.Env ?? []) {
+    const eq = e.indexOf('=');
+    const k = eq < 0 ? e : e.slice(0, eq);
+    if (eq >= 0 && (envKeys.has(k) || envRe?.test(k))) attrs[k] = e.slice(eq + 1);
+  }
+  if (opts.tag !== undefined && opts.tag !== '') attrs.tag = expandTag(opts.tag, rec);
+  return attrs;
+}
+
+/** Docker's tag template fields (`{{.Name}}`, `{{.ID}}`, …); anything else is left as written. */
+export function expandTag(template: string, rec: ContainerRecord): string {
+  const image = rec.Image.replace(/^sha256:/, '');
+  const fields: Record<string, string> = {
+    ID: rec.Id.slice(0, 12),
+    FullID: rec.Id,
+    Name: rec.Name.replace(/^\//, ''),
+    ImageID: image.slice(0, 12),
+    ImageFullID: rec.Image,
+    ImageName: rec.ImageRef,
+    DaemonName: 'berth',
+  };
+  return template.replace(/\{\{\s*\.(\w+)\s*\}\}/g, (m, f: string) => fields[f] ?? m);
+}
+
+/** The journald identifier: the `tag` log-opt, else Docker's default `{{.ID}}`. */
+export function journaldTag(rec: ContainerRecord): string {
+  return expandTag(rec.HostConfig.LogConfig?.Config?.tag || '{{.ID}}', rec);
+}

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { encodeJsonLine, parseJsonLine } from '../../lib/logs/json-file.js';
+import type { LogRecord } from '../../lib/logs/k8s-file.js';
+import { LogPump } from './pump.js';
+import { LogView } from './view.js';
+
+const k8s = (i: number, flag = 'F', text = `line ${i}`): string => `2026-11-22T19:09:18.${String(i).padStart(9, '0')}+00:00 stdout ${flag} ${text}\n`;
+
+async function setup(opts: { maxSize?: number; maxFile?: number; running?: () => boolean; trimAt?: number; reopen?: () => Promise<void> } = {}) {
+  const dir = await mkdtemp(join(tmpdir(), 'berth-pump-'));
+  const capture = join(dir, 'container.log');
+  const viewPath = join(dir, 'x-json.log');
+  const make = (): LogPump => {
+    const view = new LogView(viewPath, { driver: 'json-file', maxSize: opts.maxSize, maxFile: opts.maxFile ?? 1, compress: false }, { encode: (r, plain) => encodeJsonLine(r, '', plain), parse: parseJsonLine });
+    return new LogPump({ capture, statePath: join(dir, 'log-state.json'), view, reopen: opts.reopen ?? (async () => undefined), running: opts.running ?? (() => false), log: () => undefined, ...(opts.trimAt ? { trimAt: opts.trimAt } : {}) });
+  };
+  const viewLogs = async (): Promise<string[]> => {
+    const names = (await readdir(dir)).filter((f) => f.startsWith('x-json.log')).sort((a, b) => (b.split('.')[2] ?? '0').localeCompare(a.split('.')[2] ?? '0', undefined, { numeric: true }));
+    const out: string[] = [];
+    for (const n of names) for (const l of (await readFile(join(dir, n), 'utf8')).split('\n')) if (l) out.push((JSON.parse(l) as { log: string }).log);
+    return out;
+  };
+  return { dir, capture, viewPath, make, viewLogs, done: () => rm(dir, { recursive: true, force: true }) };
+}
+
+test('a new pump resumes where the last recorded one stopped: nothing lost, nothing twice', async () => {
+  const s = await setup();
+  try {
+    await writeFile(s.capture, k8s(0) + k8s(1));
+    const a = s.make();
+    await a.sync();
+    await a.close();
+    // A crash after a write to the view that was never recorded, while the container went on.
+    await appendFile(s.viewPath, '{"log":"unrecorded\\n","stream":"stdout","time":"2026-11-22T19:09:18Z"}\n');
+    await appendFile(s.capture, k8s(2));
+    const b = s.make();
+    await b.sync();
+    await b.close();
+    assert.deepEqual(await s.viewLogs(), ['line 0\n', 'line 1\n', 'line 2\n']);
+  } finally {
+    await s.done();
+  }
+});
+
+test('partial records are joined into one line; a trailing run waits unless the container stopped', async () => {
+  let running = true;
+  const s = await setup({ running: () => running });
+  try {
+    await writeFile(s.capture, k8s(0, 'P', 'hel') + k8s(1, 'F', 'lo') + k8s(2, 'P', 'prompt> '));
+    const p = s.make();
+    const live: LogRecord[] = [];
+    p.subscribe((b) => live.push(...b));
+    await p.sync();
+    assert.deepEqual(await s.viewLogs(), ['hello\n']);
+    assert.deepEqual(p.openRecords().map((r) => r.data.toString()), ['prompt> ']);
+    // Live readers get each capture record once, as it comes.
+    assert.deepEqual(live.map((r) => r.data.toString()), ['hel', 'lo\n', 'prompt> ']);
+    await appendFile(s.capture, k8s(3, 'F', 'yes'));
+    await p.sync();
+    assert.deepEqual(await s.viewLogs(), ['hello\n', 'prompt> yes\n']);
+    assert.deepEqual(live.map((r) => r.data.toString()), ['hel', 'lo\n', 'prompt> ', 'yes\n']);
+    await appendFile(s.capture, k8s(4, 'P', 'bye'));
+    running = false;
+    await p.finish();
+    assert.deepEqual(await s.viewLogs(), ['hello\n', 'prompt> yes\n', 'bye']);
+    await p.close();
+  } finally {
+    await s.done();
+  }
+});
+
+test('rotation at max-size, and the capture handed over to a fresh file once converted', async () => {
+  const s = await setup({ maxSize: 200, maxFile: 3, running: () => true, trimAt: 300, reopen: async () => void (await writeFile(s.capture, '')) });
+  try {
+    const lines = Array.from({ length: 20 }, (_, i) => k8s(i)).join('');
+    await writeFile(s.capture, lines);
+    const p = s.make();
+    await p.sync();
+    // The capture was renamed away, conmon (here: the reopen stub) made a new one, the old one is gone.
+    assert.deepEqual((await readdir(s.dir)).filter((f) => f.startsWith('container.log')), ['container.log']);
+    await appendFile(s.capture, k8s(20));
+    await p.sync();
+    const got = await s.viewLogs();
+    const first = Number(got[0]!.split(' ')[1]);
+    assert.ok(first > 0);
+    assert.deepEqual(got, Array.from({ length: 21 - first }, (_, i) => `line ${first + i}\n`));
+    assert.equal((await readdir(s.dir)).filter((f) => f.startsWith('x-json.log')).length, 3);
+    await p.close();
+  } finally {
+    await s.done();
+  }
+});
