@@ -38,6 +38,7 @@ import { reconcileSandboxes } from '../services/networks/sandbox.js';
 import { networkRoutes } from '../api/routes/networks.js';
 import { cgroupVersion, hostInfo } from './host.js';
 import { listen } from './listen.js';
+import { enablePhaseTimings } from '../lib/phase-timer.js';
 
 function log(msg: string): void {
   process.stderr.write(`${new Date().toISOString()} berthd: ${msg}\n`);
@@ -104,6 +105,7 @@ async function main(): Promise<void> {
   buildRoutes(router, { images: imageDeps, containers: deps, cache: await BuildCache.open(join(cfg.dataRoot, 'builder')), scratch: imageDeps.scratch });
   diskUsageRoutes(router, imageDeps);
 
+  if (cfg.debug) enablePhaseTimings(log);
   const server = createApiServer(router, log, cfg.debug);
   const paths: string[] = [];
   for (const host of cfg.hosts) paths.push(await listen(server, host));

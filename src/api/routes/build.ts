@@ -2,6 +2,7 @@ import { invalidArgument } from '../../core/errdefs.js';
 import { buildImage } from '../../builder/build.js';
 import { receiveContext } from '../../builder/context.js';
 import type { BuilderDeps, BuildOptions } from '../../builder/deps.js';
+import { timed } from '../../lib/phase-timer.js';
 import { queryBool } from '../http.js';
 import type { Router } from '../router.js';
 import type { JsonMessage } from '../types/images.js';
@@ -16,7 +17,7 @@ export function buildRoutes(router: Router, deps: BuilderDeps): void {
     const q = ctx.query;
     if (q.get('remote')) throw invalidArgument('berth builds from an uploaded context only (remote contexts are not supported)');
     const opts = buildOptions(q);
-    const context = await receiveContext(deps.scratch, ctx.req);
+    const context = await timed('build: receive context', () => receiveContext(deps.scratch, ctx.req));
     const res = ctx.res!;
     const send = (m: JsonMessage): void => {
       if (!res.headersSent) res.writeHead(200, { 'Content-Type': 'application/json' });
