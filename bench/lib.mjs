@@ -63,7 +63,7 @@ export async function startBerthd(tmp, extraArgs = []) {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
     }
-    spawnSync('umount', ['-R', dataRoot], { stdio: 'ignore' });
+    sweepLeftovers(tmp);
     await sweepNetworks(tmp, dataRoot);
   };
   for (let i = 0; ; i++) {
@@ -125,4 +125,20 @@ export function pidsOf(comm, needle = '') {
     } catch { /* gone */ }
   }
   return out;
+}
+
+/**
+ * What a stopped berthd under `tmp` may leave running or mounted (containers outlive it by
+ * design): its runc containers (state root `<tmp>/run/runc`) are deleted, which ends their
+ * conmons, then every mount under `tmp` is unmounted, deepest first. Only things under `tmp`.
+ */
+export function sweepLeftovers(tmp) {
+  const root = join(tmp, 'run', 'runc');
+  if (existsSync(root)) {
+    const ids = spawnSync('runc', ['--root', root, 'list', '-q'], { encoding: 'utf8' }).stdout?.split('\n').filter(Boolean) ?? [];
+    for (const id of ids) spawnSync('runc', ['--root', root, 'delete', '--force', id], { stdio: 'ignore' });
+  }
+  const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1]?.replace(/\\040/g, ' '))
+    .filter((m) => m && m.startsWith(`${tmp}/`)).sort((a, b) => b.length - a.length);
+  for (const m of mounts) spawnSync('umount', [m], { stdio: 'ignore' });
 }

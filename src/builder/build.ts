@@ -22,8 +22,8 @@ export async function buildImage(deps: BuilderDeps, opts: BuildOptions, output: 
     throw invalidArgument(`"${opts.platform}": platform not supported: berth builds linux/amd64 images only`);
   }
   const names = opts.tags.map((t) => parseNormalizedNamed(t)); // reject bad names before building anything
-  const df = parseDockerfile(await readDockerfile(opts.contextDir, opts.dockerfile));
-  await applyDockerfileIgnore(opts.contextDir, opts.dockerfile);
+  const df = parseDockerfile(await readDockerfile(opts.context, opts.dockerfile));
+  await applyDockerfileIgnore(opts.context, opts.dockerfile);
   const plan = planStages(df.instructions, opts.target);
   if (Object.keys(opts.labels).length > 0) {
     const pairs = Object.entries(opts.labels).map(([k, v]) => `${JSON.stringify(k)}=${JSON.stringify(v)}`);

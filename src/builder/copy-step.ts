@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, open, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { basename, join, posix } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { invalidArgument } from '../core/errdefs.js';
@@ -14,6 +14,7 @@ import { resolveUser } from '../services/containers/spec/user.js';
 import { cacheKey } from './cache.js';
 import { copyInto } from './copy.js';
 import { fromCache, finishStep } from './cache-step.js';
+import { hostSourceFs, readHead, type SourceEntry, type SourceFs } from './source-fs.js';
 import { digestSources, resolveSources, type ResolvedSource } from './sources.js';
 import { stageLookup, type BuildRun, type StageState } from './state.js';
 import { stepImageOf, withScratchSnapshot, writeStepImage, type StepImage } from './step-image.js';
@@ -46,7 +47,7 @@ export async function copyStep(run: BuildRun, st: StageState, ins: CopyInstructi
         sources.push(await download(run, x(src)));
       } else {
         const resolved = await resolveSources(root, [ins.json ? src : x(src)], CMD);
-        if (ins.kind === 'add') for (const r of resolved) if (!r.isDir && r.entries[0]!.kind === 'file' && (await isArchive(r.entries[0]!.hostPath!))) r.archive = true;
+        if (ins.kind === 'add') for (const r of resolved) if (!r.isDir && r.entries[0]!.kind === 'file' && (await isArchive(r.entries[0]!))) r.archive = true;
         sources.push(...resolved);
       }
     }
@@ -69,8 +70,8 @@ function parseChmod(s: string): number {
 }
 
 /** The root to read sources from: the context, or a mounted copy of a stage's or an image's filesystem. */
-async function withSourceRoot(run: BuildRun, from: string | undefined, fn: (root: string, fromId: string) => Promise<void>): Promise<void> {
-  if (from === undefined) return fn(run.opts.contextDir, '');
+async function withSourceRoot(run: BuildRun, from: string | undefined, fn: (root: SourceFs, fromId: string) => Promise<void>): Promise<void> {
+  if (from === undefined) return fn(run.opts.context, '');
   const img = await fromImage(run, from);
   const key = `build-from-${randomId().slice(0, 24)}`;
   const target = join(run.deps.scratch, key);
@@ -80,7 +81,7 @@ async function withSourceRoot(run: BuildRun, from: string | undefined, fn: (root
     await mkdir(target, { recursive: true });
     await sn.mount(key, target);
     try {
-      await fn(target, img.id ?? '');
+      await fn(hostSourceFs(target), img.id ?? '');
     } finally {
       await sn.unmount(target);
       await rm(target, { recursive: true, force: true });
@@ -103,16 +104,9 @@ async function fromImage(run: BuildRun, from: string): Promise<StepImage> {
   return stepImageOf(run.deps.images, img);
 }
 
-async function isArchive(path: string): Promise<boolean> {
-  const fh = await open(path, 'r');
-  try {
-    const head = Buffer.alloc(512);
-    const { bytesRead } = await fh.read(head, 0, 512, 0);
-    const h = head.subarray(0, bytesRead);
-    return detectCompression(h) !== 'none' || looksLikeTar(h);
-  } finally {
-    await fh.close();
-  }
+async function isArchive(e: SourceEntry): Promise<boolean> {
+  const h = await readHead(e, 512);
+  return detectCompression(h) !== 'none' || looksLikeTar(h);
 }
 
 /** ADD <url>: the body, saved as a file named after the URL's last path component (mode 0600). */

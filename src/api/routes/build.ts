@@ -24,7 +24,7 @@ export function buildRoutes(router: Router, deps: BuilderDeps): void {
       res.write(JSON.stringify(m) + '\r\n');
     };
     try {
-      await buildImage(deps, { ...opts, contextDir: context.dir }, { stream: (text) => send({ stream: text }), aux: (aux) => send({ aux }) });
+      await buildImage(deps, { ...opts, context }, { stream: (text) => send({ stream: text }), aux: (aux) => send({ aux }) });
     } catch (err) {
       if (!res.headersSent) throw err;
       const message = (err as Error).message;
@@ -37,7 +37,7 @@ export function buildRoutes(router: Router, deps: BuilderDeps): void {
   });
 }
 
-function buildOptions(q: URLSearchParams): Omit<BuildOptions, 'contextDir'> {
+function buildOptions(q: URLSearchParams): Omit<BuildOptions, 'context'> {
   const json = <T>(name: string): T | undefined => {
     const v = q.get(name);
     if (!v) return undefined;

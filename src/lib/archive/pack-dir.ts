@@ -22,6 +22,8 @@ export interface PackOptions {
 export interface PackStats {
   /** Values that are not valid UTF-8 (binary file capabilities) cannot be written by tar-stream's PAX encoder. */
   skippedXattrs: number;
+  /** trusted.overlay.* attributes other than `opaque` (origin, impure, redirect, …), left out of the tar. */
+  overlayXattrs: number;
 }
 
 const XATTR_PAX = 'SCHILY.xattr.';
@@ -50,7 +52,7 @@ export function packDir(dir: string, opts: PackOptions = {}): { stream: Readable
 }
 
 async function fill(tw: TarWriter, dir: string, opts: PackOptions): Promise<PackStats> {
-  const stats: PackStats = { skippedXattrs: 0 };
+  const stats: PackStats = { skippedXattrs: 0, overlayXattrs: 0 };
   const xattrs = await readTreeXattrs(dir);
   const overlay = opts.whiteouts === 'overlay';
   const links = new Map<string, string>();
@@ -99,7 +101,10 @@ function paxOf(attrs: Map<string, Buffer> | undefined, stats: PackStats): { pax?
   if (attrs === undefined) return {};
   const pax: Record<string, string> = {};
   for (const [name, value] of attrs) {
-    if (name.startsWith('trusted.overlay.')) continue;
+    if (name.startsWith('trusted.overlay.')) {
+      if (name !== 'trusted.overlay.opaque') stats.overlayXattrs++;
+      continue;
+    }
     const text = value.toString('utf8');
     if (!Buffer.from(text, 'utf8').equals(value)) {
       stats.skippedXattrs++;
