@@ -32,7 +32,14 @@ async function removeAll(socket, filterName) {
   const r = await api(socket, 'GET', `/containers/json?all=1&filters=${encodeURIComponent(JSON.stringify({ name: [filterName] }))}`).catch(() => undefined);
   if (r?.status !== 200) return;
   const ids = JSON.parse(r.body).map((c) => c.Id);
-  await pool(ids, 8, (id) => api(socket, 'DELETE', `/containers/${id}?force=1&v=1`).catch(() => undefined));
+  let failed = 0;
+  await pool(ids, 4, async (id) => {
+    const d = await api(socket, 'DELETE', `/containers/${id}?force=1&v=1`).catch((err) => ({ status: 0, body: err.message }));
+    if (d.status >= 300 || d.status === 0) {
+      if (failed++ === 0) process.stderr.write(`scale bench: removing ${id.slice(0, 12)}: ${d.status} ${d.body.trim()}\n`);
+    }
+  });
+  if (failed > 0) process.stderr.write(`scale bench: ${failed} of ${ids.length} removals failed\n`);
 }
 
 async function pool(items, width, fn) {

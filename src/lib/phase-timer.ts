@@ -24,3 +24,8 @@ export async function timed<T>(what: string, fn: () => Promise<T>): Promise<T> {
     sink(`timing ${what}: ${(performance.now() - t0).toFixed(1)} ms`);
   }
 }
+
+/** With timings on, logs the time since `t0` (a `performance.now()` value). */
+export function logTiming(what: string, t0: number): void {
+  sink?.(`timing ${what}: ${(performance.now() - t0).toFixed(1)} ms`);
+}

@@ -13,6 +13,7 @@ import { resolveUser } from './spec/user.js';
 import { prepareMounts } from './mounts/prepare.js';
 import { publishContainerEvent } from './events.js';
 import { setupNetworking, teardownNetworking } from '../networks/sandbox.js';
+import { logTiming, timed } from '../../lib/phase-timer.js';
 
 const isLive = (r: ContainerRecord): boolean => r.State.Status === 'running' || r.State.Status === 'paused';
 
@@ -31,15 +32,21 @@ export async function startContainer(deps: ContainerDeps, ref: string): Promise<
     }
     rec.HasBeenManuallyStopped = false;
     await ensureLayers(deps, rec);
-    if (!(await deps.snapshotter.isMounted(rec.Paths.Rootfs))) await deps.snapshotter.mount(rec.Id, rec.Paths.Rootfs);
+    const id = rec.Id.slice(0, 12);
+    await timed(`start ${id}: mount`, async () => {
+      if (!(await deps.snapshotter.isMounted(rec.Paths.Rootfs))) await deps.snapshotter.mount(rec.Id, rec.Paths.Rootfs);
+    });
     try {
-      await prepareMounts(deps.volumes.driver, rec);
+      await timed(`start ${id}: volumes`, () => prepareMounts(deps.volumes.driver, rec));
       const user = await resolveUser(rec.Paths.Rootfs, rec.Config.User);
-      const netnsPath = deps.networks ? await setupNetworking(deps.networks, rec) : undefined;
+      const networks = deps.networks;
+      const netnsPath = networks ? await timed(`start ${id}: network (CNI ADD)`, () => setupNetworking(networks, rec)) : undefined;
+      const specStart = performance.now();
       const spec = buildSpec({ record: rec, rootfs: rec.Paths.Rootfs, user, hostname: rec.Config.Hostname ?? '', hostNofile: deps.host.nofile, netnsPath });
       await writeFile(join(rec.Paths.Bundle, 'config.json'), JSON.stringify(spec));
+      logTiming(`start ${id}: spec`, specStart);
       await deps.runtime.cleanup(rec.Id);
-      const pid = await deps.runtime.create({
+      const pid = await timed(`start ${id}: conmon + runc create`, () => deps.runtime.create({
         id: rec.Id,
         name: rec.Name,
         bundle: rec.Paths.Bundle,
@@ -47,8 +54,8 @@ export async function startContainer(deps: ContainerDeps, ref: string): Promise<
         tty: rec.Config.Tty === true,
         openStdin: rec.Config.OpenStdin === true,
         stdinOnce: rec.Config.StdinOnce === true,
-      });
-      await deps.runtime.start(rec.Id);
+      }));
+      await timed(`start ${id}: runc start`, () => deps.runtime.start(rec.Id));
       rec.State = { ...rec.State, Status: 'running', Pid: pid, ExitCode: 0, Error: '', StartedAt: nowRfc3339Nano(), OOMKilled: false };
       await deps.store.save(rec);
     } catch (err) {
