@@ -57,7 +57,7 @@ async function fill(tw: TarWriter, dir: string, opts: PackOptions): Promise<Pack
   const overlay = opts.whiteouts === 'overlay';
   const links = new Map<string, string>();
   const skip = (e: WalkEntry): boolean => opts.exclude?.(e.rel) === true;
-  for await (const e of walkTree(dir, skip)) {
+  for await (const { e, content } of readAhead(walkTree(dir, skip), (e) => !skip(e) && !e.st.isSocket())) {
     if (skip(e) || e.st.isSocket()) continue;
     const attrs = xattrs.get(e.path);
     if (overlay && isOverlayWhiteout(e.st, attrs)) {
@@ -81,7 +81,8 @@ async function fill(tw: TarWriter, dir: string, opts: PackOptions): Promise<Pack
         continue;
       }
       if (e.st.nlink > 1) links.set(key, e.rel);
-      await tw.addStream(e.rel, e.st.size, exactBytes(e.path, e.st.size), header);
+      if (content !== undefined) await tw.addBuffer(e.rel, await content, header);
+      else await tw.addStream(e.rel, e.st.size, exactBytes(e.path, e.st.size), header);
     } else if (e.st.isCharacterDevice() || e.st.isBlockDevice()) {
       const type = e.st.isCharacterDevice() ? 'character-device' : 'block-device';
       await tw.addBuffer(e.rel, '', { ...header, type, devmajor: major(e.st.rdev), devminor: minor(e.st.rdev) });
@@ -90,6 +91,34 @@ async function fill(tw: TarWriter, dir: string, opts: PackOptions): Promise<Pack
     }
   }
   return stats;
+}
+
+/** Small files are read this many entries ahead of the tar, several at a time. */
+const READ_AHEAD = 32;
+const SMALL_FILE = 64 << 10;
+
+/**
+ * The walk with the content of small regular files already being read, up to READ_AHEAD entries
+ * ahead (a tree of thousands of small files is otherwise one open, read and close after another).
+ */
+async function* readAhead(entries: AsyncIterable<WalkEntry>, wanted: (e: WalkEntry) => boolean): AsyncGenerator<{ e: WalkEntry; content?: Promise<Buffer> }> {
+  const window: Array<{ e: WalkEntry; content?: Promise<Buffer> }> = [];
+  for await (const e of entries) {
+    let content: Promise<Buffer> | undefined;
+    if (e.st.isFile() && e.st.size <= SMALL_FILE && wanted(e)) {
+      content = readExact(e.path, e.st.size);
+      content.catch(() => undefined); // awaited (and its error reported) when its turn comes
+    }
+    window.push({ e, content });
+    if (window.length >= READ_AHEAD) yield window.shift()!;
+  }
+  yield* window;
+}
+
+async function readExact(path: string, size: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of exactBytes(path, size)) chunks.push(c);
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
 }
 
 function baseHeader(st: Stats): Partial<Headers> {
