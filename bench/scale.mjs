@@ -148,6 +148,20 @@ async function main() {
   }
   const psMs = {};
   for (const c of clis) psMs[c.name] = timeRuns(c, ['ps', '-a']);
+  // The engines alone: the list request without any CLI.
+  const listMs = async (socket) => {
+    const once = async () => {
+      const t0 = performance.now();
+      const r = await api(socket, 'GET', '/containers/json?all=1');
+      if (r.status !== 200) throw new Error(`list: ${r.status}`);
+      return performance.now() - t0;
+    };
+    await once();
+    const xs = [];
+    for (let i = 0; i < RUNS; i++) xs.push(await once());
+    return median(xs);
+  };
+  const apiList = { berth: await listMs(berthd.socket), docker: docker ? await listMs(DOCKER_SOCK) : undefined };
 
   const rows = [];
   const rowsFor = (bench, m, unit, target, note) => {
@@ -159,6 +173,7 @@ async function main() {
   rowsFor('exec c true', execMs, 'ms');
   rowsFor('inspect c', inspectMs, 'ms');
   rowsFor(`ps -a, ${TOTAL} containers`, psMs, 'ms', 0.5);
+  rows.push({ bench: `GET /containers/json?all=1, ${TOTAL} containers (API only)`, berth: apiList.berth, docker: apiList.docker, unit: 'ms', target: 0.5 });
   rows.push({ bench: 'per-container RSS (conmon vs shim)', berth: mib(perConmon.rss / nConmon), docker: perShim && mib(perShim.rss / nShim), unit: 'MiB', target: 0.25, note: `${nConmon} conmon, ${nShim} shims` });
   rows.push({ bench: 'per-container PSS (conmon vs shim)', berth: mib(perConmon.pss / nConmon), docker: perShim && mib(perShim.pss / nShim), unit: 'MiB', target: 0.25 });
   rows.push({ bench: 'daemon RSS idle (berthd vs dockerd+containerd)', berth: mib(idle.berth.rss), docker: idle.docker && mib(idle.docker.rss), unit: 'MiB', target: 1 });
