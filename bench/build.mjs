@@ -12,9 +12,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { api, arg, DOCKER_SOCK, dockerUp, median, REPO, startBerthd, time } from './lib.mjs';
+import { api, arg, DOCKER_SOCK, dockerUp, flag, median, REPO, startBerthd, time, writeRows } from './lib.mjs';
 
-const RUNS = arg('runs', 3);
+const RUNS = arg('runs', flag('quick') ? 1 : 3);
 const FILES = arg('files', 3000);
 const BASE = 'berth-bench-build-base:latest';
 const TAG = 'berth-bench-build:latest';
@@ -78,6 +78,10 @@ try {
     const ratio = (a, b) => (b ? ` (${(a / b).toFixed(2)}× Docker)` : '');
     console.log(`${r.name.padEnd(40)} cold ${r.cold.toFixed(0).padStart(6)} ms${ratio(r.cold, docker?.cold)}   cached ${r.cached.toFixed(0).padStart(6)} ms${ratio(r.cached, docker?.cached)}`);
   }
+  writeRows(results.filter((r) => r !== docker).flatMap((r) => [
+    { bench: `build cold, ${FILES} files (${r.name.replace(' → berthd', '')})`, berth: r.cold, docker: docker?.cold, unit: 'ms', target: 1.0 },
+    { bench: `build cached, ${FILES} files (${r.name.replace(' → berthd', '')})`, berth: r.cached, docker: docker?.cached, unit: 'ms', target: 0.5 },
+  ]));
 } finally {
   await cleanup();
 }

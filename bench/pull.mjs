@@ -15,11 +15,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { arg, DOCKER_SOCK, dockerUp, median, REPO, startBerthd, time } from './lib.mjs';
+import { arg, DOCKER_SOCK, dockerUp, flag, median, REPO, startBerthd, time, writeRows } from './lib.mjs';
 
-const SIZE_MB = arg('size-mb', 300);
+const SIZE_MB = arg('size-mb', flag('quick') ? 100 : 300);
 const LAYERS = arg('layers', 5);
-const RUNS = arg('runs', 3);
+const RUNS = arg('runs', flag('quick') ? 1 : 3);
 
 const tmp = mkdtempSync(join(tmpdir(), 'berth-bench-pull-'));
 const children = [];
@@ -136,6 +136,7 @@ async function main() {
     console.log(`docker pull: ${median(results.docker).toFixed(0)}  (${results.docker.map((x) => x.toFixed(0)).join(', ')})`);
     console.log(`berth/docker: ${(median(results.berth) / median(results.docker)).toFixed(2)}`);
   } else console.log('docker: no engine on /var/run/docker.sock (bench/docker-engine.sh start)');
+  writeRows([{ bench: `pull ${SIZE_MB} MB, ${LAYERS} layers (local registry)`, berth: median(results.berth), docker: results.docker.length ? median(results.docker) : undefined, unit: 'ms' }]);
 }
 
 main().then(cleanup, async (err) => {

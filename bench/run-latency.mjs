@@ -29,9 +29,11 @@ const USAGE = `Usage: node bench/run-latency.mjs [options]
   --warmup N      untimed runs per case first (default 2)
   --with-docker   start a Docker engine (bench/docker-engine.sh) if none answers on ${DOCKER_SOCK}; stopped at the end
   --no-docker     leave out the Docker engine cases even if one is reachable
+  --quick         10 runs after 1 warm-up
+  --json FILE     also write the result rows for run-all.mjs to FILE
   -h, --help
 `;
-const opts = { runs: 20, warmup: 2, withDocker: false, noDocker: false };
+const opts = { runs: 20, warmup: 2, withDocker: false, noDocker: false, json: undefined };
 {
   const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i++) {
@@ -45,6 +47,8 @@ const opts = { runs: 20, warmup: 2, withDocker: false, noDocker: false };
     else if (a === '--warmup' || a.startsWith('--warmup=')) opts.warmup = num('--warmup');
     else if (a === '--with-docker') opts.withDocker = true;
     else if (a === '--no-docker') opts.noDocker = true;
+    else if (a === '--quick') Object.assign(opts, { runs: 10, warmup: 1 });
+    else if (a === '--json') opts.json = argv[++i];
     else if (a === '-h' || a === '--help') { process.stdout.write(USAGE); process.exit(0); }
     else die(`unknown option ${a}\n${USAGE}`);
   }
@@ -156,7 +160,8 @@ function stats(samples) {
   const s = [...samples].sort((a, b) => a - b);
   const n = s.length;
   const median = n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-  return { n, median, p90: s[Math.max(0, Math.ceil(0.9 * n) - 1)], min: s[0] };
+  const at = (p) => s[Math.max(0, Math.ceil(p * n) - 1)];
+  return { n, median, p90: at(0.9), p95: at(0.95), min: s[0] };
 }
 
 /** Times one spawn of a case; throws when the command fails (a failed run is not a latency). */
@@ -209,15 +214,15 @@ const f1 = (x) => x.toFixed(1);
 const ratio = (a, b) => (a && b ? `${(a.median / b.median).toFixed(2)}x` : '-');
 
 function printTable(title, cases, baseline, baseLabel) {
-  const rows = [['case', 'median ms', 'p90 ms', 'min ms', `vs ${baseLabel}`]];
+  const rows = [['case', 'median ms', 'p90 ms', 'p95 ms', 'min ms', `vs ${baseLabel}`]];
   const skipped = [];
   for (const c of cases) {
     if (c.skip) {
-      rows.push([c.name, '-', '-', '-', '-']);
+      rows.push([c.name, '-', '-', '-', '-', '-']);
       skipped.push(`  ${c.name}: skipped: ${c.skip}`);
       continue;
     }
-    rows.push([c.name, f1(c.stats.median), f1(c.stats.p90), f1(c.stats.min), baseline?.stats ? ratio(c.stats, baseline.stats) : '-']);
+    rows.push([c.name, f1(c.stats.median), f1(c.stats.p90), f1(c.stats.p95), f1(c.stats.min), baseline?.stats ? ratio(c.stats, baseline.stats) : '-']);
   }
   const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const line = (r) => r.map((cell, i) => (i === 0 ? cell.padEnd(w[i]) : cell.padStart(w[i]))).join('  ');
@@ -531,6 +536,21 @@ async function main() {
   if (!cases.berth.skip && !cases.berthNone.skip && cases.berth.stats && cases.berthNone.stats) {
     const extra = cases.berth.stats.median - cases.berthNone.stats.median;
     console.log(`\nbridge vs none (berth CLI): ${f1(cases.berth.stats.median)} vs ${f1(cases.berthNone.stats.median)} ms; networking adds ${f1(extra)} ms = ${(extra / cases.berth.stats.median).toFixed(2)}x of the total (budget 0.30x)`);
+  }
+  if (opts.json) {
+    const rows = [];
+    const add = (what, a, b, target) => {
+      for (const [q, key] of [['p50', 'median'], ['p95', 'p95']]) {
+        rows.push({ bench: `${what} ${q}`, berth: a.stats?.[key], docker: b.stats?.[key], unit: 'ms', target: q === 'p50' ? target : undefined });
+      }
+    };
+    add('run --rm true, bridge (berth CLI)', cases.berth, cases.docker, 0.3);
+    add('run --rm true, none (berth CLI)', cases.berthNone, cases.dockerNone);
+    if (caSet) add(`run --rm true, bridge (berth CLI, no ${CA_VAR})`, cases.berthPlain, cases.docker, 0.3);
+    add('run --rm true, bridge (docker CLI → berthd)', cases.dockerBerth, cases.docker, 0.3);
+    add('run --rm true, none (docker CLI → berthd)', cases.dockerBerthNone, cases.dockerNone);
+    rows.push({ bench: 'runc run true (floor)', berth: cases.runc.stats?.median, unit: 'ms' });
+    writeFileSync(opts.json, JSON.stringify({ rows }, null, 2));
   }
   console.log('\nberth / Docker (ratio of medians; below 1 means berth is faster)');
   for (const [label, a, b] of cmp) {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // save/load throughput: berth against a Docker engine (when one answers on /var/run/docker.sock).
+// Also export of a container made from that image and import of the exported tar.
 // Builds a multi-layer image archive (busybox-free: N layers of incompressible random data, ~SIZE MB in
 // all) in docker-archive format, then times `load -i` and `save -o` on a private berthd and on Docker.
 // Not a test. Cleans up: the temp dir, its berthd (by pid), and the image it loaded into Docker.
@@ -10,18 +11,23 @@ import { createHash, randomFillSync } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { arg, DOCKER_SOCK, dockerUp, median, REPO, startBerthd, time } from './lib.mjs';
+import { arg, DOCKER_SOCK, dockerUp, flag, median, REPO, startBerthd, time, writeRows } from './lib.mjs';
 
-const SIZE_MB = arg('size-mb', 500);
+const SIZE_MB = arg('size-mb', flag('quick') ? 200 : 500);
 const LAYERS = arg('layers', 5);
-const RUNS = arg('runs', 3);
+const RUNS = arg('runs', flag('quick') ? 1 : 3);
 const TAG = `berth-bench-saveload:${process.pid}`;
+const IMPORTED = `berth-bench-imported:${process.pid}`;
+const CTR = `berth-bench-export-${process.pid}`;
 
 const tmp = mkdtempSync(join(tmpdir(), 'berth-bench-saveload-'));
 let daemon;
 const cleanup = async () => {
   await daemon?.stop();
-  if (dockerUp()) spawnSync('docker', ['-H', `unix://${DOCKER_SOCK}`, 'rmi', '-f', TAG], { stdio: 'ignore' });
+  if (dockerUp()) {
+    for (let i = 0; i < RUNS; i++) spawnSync('docker', ['-H', `unix://${DOCKER_SOCK}`, 'rm', '-f', `${CTR}-${i}`], { stdio: 'ignore' });
+    spawnSync('docker', ['-H', `unix://${DOCKER_SOCK}`, 'rmi', '-f', TAG, IMPORTED], { stdio: 'ignore' });
+  }
   rmSync(tmp, { recursive: true, force: true });
 };
 process.on('SIGINT', () => void cleanup().finally(() => process.exit(130)));
@@ -96,21 +102,31 @@ async function main() {
   console.log(`archive: ${mb.toFixed(0)} MB, ${LAYERS} layers (random data), ${RUNS} runs each, median wall clock`);
   const results = {};
   for (const [name, run, rmi] of engines) {
-    const load = [];
-    const save = [];
+    const r = { load: [], save: [], export: [], import: [] };
     for (let i = 0; i < RUNS; i++) {
       rmi();
-      load.push(run(['load', '-q', '-i', archive]));
+      r.load.push(run(['load', '-q', '-i', archive]));
       const out = join(tmp, `saved-${name}.tar`);
-      save.push(run(['save', '-o', out, TAG]));
+      r.save.push(run(['save', '-o', out, TAG]));
       rmSync(out, { force: true });
+      // export of a container made from the image, then import of that tar as an image
+      const ctr = `${CTR}-${i}`;
+      run(['create', '--name', ctr, TAG, 'true']);
+      const exp = join(tmp, `exported-${name}.tar`);
+      r.export.push(run(['export', '-o', exp, ctr]));
+      run(['rm', ctr]);
+      r.import.push(run(['import', exp, IMPORTED]));
+      run(['rmi', IMPORTED]);
+      rmSync(exp, { force: true });
     }
-    results[name] = { load: median(load), save: median(save) };
-    console.log(`  ${name.padEnd(6)} load ${results[name].load.toFixed(0).padStart(6)} ms (${(mb / (results[name].load / 1000)).toFixed(0)} MB/s)   save ${results[name].save.toFixed(0).padStart(6)} ms (${(mb / (results[name].save / 1000)).toFixed(0)} MB/s)`);
+    results[name] = Object.fromEntries(Object.entries(r).map(([k, v]) => [k, median(v)]));
+    const rate = (ms) => `${ms.toFixed(0).padStart(6)} ms (${(mb / (ms / 1000)).toFixed(0)} MB/s)`;
+    console.log(`  ${name.padEnd(6)} ${Object.entries(results[name]).map(([k, ms]) => `${k} ${rate(ms)}`).join('   ')}`);
   }
   if (results.docker) {
-    console.log(`  berth/docker: load ${(results.berth.load / results.docker.load).toFixed(2)}x, save ${(results.berth.save / results.docker.save).toFixed(2)}x`);
+    console.log(`  berth/docker: ${Object.keys(results.berth).map((k) => `${k} ${(results.berth[k] / results.docker[k]).toFixed(2)}x`).join(', ')}`);
   }
+  writeRows(Object.keys(results.berth).map((k) => ({ bench: `${k} ${mb.toFixed(0)} MB image`, berth: results.berth[k], docker: results.docker?.[k], unit: 'ms', target: k === 'load' ? 1.0 : undefined })));
 }
 
 main().then(cleanup, async (err) => {

@@ -1,12 +1,15 @@
 // Bundles the CLI and the daemon into one file each (start-up time: one file to load, no module
 // resolution). The CLI is CommonJS: on Node 20 that starts ~8 ms faster than an ES module.
 // Then builds the dashboard page (web/, Vite) into dist/web, which berthd serves.
+// `berth.cjs` is a small loader (scripts/cli-loader.cjs) that runs the bundle `berth-main.cjs`
+// with a V8 code cache made here, so a CLI run does not compile the bundle again.
 import { build } from 'esbuild';
 import { build as buildPage } from 'vite';
-import { chmod, rm } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { chmod, copyFile, rm } from 'node:fs/promises';
 
 const targets = [
-  { name: 'berth', entry: 'src/cli/main.ts', format: 'cjs', ext: 'cjs', banner: '#!/usr/bin/env node' },
+  { name: 'berth-main', entry: 'src/cli/main.ts', format: 'cjs', ext: 'cjs', banner: '' },
   {
     name: 'berthd',
     entry: 'src/daemon/main.ts',
@@ -34,4 +37,13 @@ for (const t of targets) {
 }
 await rm('dist/bin/berth.mjs', { force: true });
 await rm('dist/bin/berth.mjs.map', { force: true });
+
+await copyFile('scripts/cli-loader.cjs', 'dist/bin/berth.cjs');
+await chmod('dist/bin/berth.cjs', 0o755);
+await rm('dist/bin/berth-main.cjs.cache', { force: true });
+// The cache holds what a run compiles: `--help` walks every command's declaration.
+const env = { ...process.env, BERTH_WRITE_CODE_CACHE: '1' };
+const made = spawnSync(process.execPath, ['dist/bin/berth.cjs', '--help'], { env, stdio: 'ignore' });
+if (made.status !== 0) console.warn('bundle: no code cache for the CLI (berth --help failed); it will compile at each start');
+
 await buildPage({ configFile: 'web/vite.config.mjs' });

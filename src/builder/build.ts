@@ -6,6 +6,7 @@ import { familiarString, parseNormalizedNamed, repositoryName } from '../lib/ref
 import { tagImage } from '../services/images/tag.js';
 import { applyDockerfileIgnore, readDockerfile } from './context.js';
 import type { BuilderDeps, BuildOptions, BuildOutput } from './deps.js';
+import { timed } from '../lib/phase-timer.js';
 import { shortId } from './cache-step.js';
 import { dispatch } from './dispatch.js';
 import { planStages, type Stage } from './stages.js';
@@ -21,8 +22,8 @@ export async function buildImage(deps: BuilderDeps, opts: BuildOptions, output: 
     throw invalidArgument(`"${opts.platform}": platform not supported: berth builds linux/amd64 images only`);
   }
   const names = opts.tags.map((t) => parseNormalizedNamed(t)); // reject bad names before building anything
-  const df = parseDockerfile(await readDockerfile(opts.contextDir, opts.dockerfile));
-  await applyDockerfileIgnore(opts.contextDir, opts.dockerfile);
+  const df = parseDockerfile(await readDockerfile(opts.context, opts.dockerfile));
+  await applyDockerfileIgnore(opts.context, opts.dockerfile);
   const plan = planStages(df.instructions, opts.target);
   if (Object.keys(opts.labels).length > 0) {
     const pairs = Object.entries(opts.labels).map(([k, v]) => `${JSON.stringify(k)}=${JSON.stringify(v)}`);
@@ -57,7 +58,7 @@ export async function buildImage(deps: BuilderDeps, opts: BuildOptions, output: 
       const st = await beginStage(run, stage);
       for (const ins of stage.body) {
         out(`Step ${++step}/${total} : ${ins.original}\n`);
-        await dispatch(run, st, ins);
+        await timed(`build: step ${step} ${ins.kind}`, () => dispatch(run, st, ins));
         if (st.image.id) out(` ---> ${shortId(st.image.id)}\n`);
       }
       run.results.set(stage.index, st.image);

@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile, chmod, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BuildCache, cacheKey } from './cache.js';
+import { hostSourceFs } from './source-fs.js';
 import { digestSources, resolveSources } from './sources.js';
 
 test('cache keys: parent, instruction and sources each change the key', () => {
@@ -18,7 +19,7 @@ test('source digests follow content and mode, not mtime', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'berth-cache-'));
   try {
     await writeFile(join(dir, 'a'), 'one');
-    const digest = async (): Promise<string> => digestSources(await resolveSources(dir, ['a'], 'COPY'));
+    const digest = async (): Promise<string> => digestSources(await resolveSources(hostSourceFs(dir), ['a'], 'COPY'));
     const first = await digest();
     await utimes(join(dir, 'a'), new Date(0), new Date(0));
     assert.equal(await digest(), first, 'mtime is not part of the digest');
@@ -27,10 +28,10 @@ test('source digests follow content and mode, not mtime', async () => {
     assert.notEqual(moded, first);
     await writeFile(join(dir, 'a'), 'two');
     assert.notEqual(await digest(), moded);
-    await assert.rejects(resolveSources(dir, ['../x'], 'COPY'), /forbidden path outside the build context: \.\.\/x/);
-    await assert.rejects(resolveSources(dir, ['nope'], 'COPY'), /file not found in build context/);
+    await assert.rejects(resolveSources(hostSourceFs(dir), ['../x'], 'COPY'), /forbidden path outside the build context: \.\.\/x/);
+    await assert.rejects(resolveSources(hostSourceFs(dir), ['nope'], 'COPY'), /file not found in build context/);
     await writeFile(join(dir, 'b.txt'), '');
-    assert.deepEqual((await resolveSources(dir, ['*.txt'], 'COPY')).map((s) => s.name), ['b.txt']);
+    assert.deepEqual((await resolveSources(hostSourceFs(dir), ['*.txt'], 'COPY')).map((s) => s.name), ['b.txt']);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, open, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { basename, join, posix } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { invalidArgument } from '../core/errdefs.js';
@@ -8,11 +8,13 @@ import { chainIds, hexOf, randomId, type Digest } from '../lib/digest.js';
 import { DEFAULT_SHELL } from '../lib/dockerfile/apply-config.js';
 import { expandWord } from '../lib/dockerfile/expand.js';
 import type { Instruction } from '../lib/dockerfile/instructions.js';
+import { timed } from '../lib/phase-timer.js';
 import { fetchStream } from '../lib/fetch-url.js';
 import { resolveUser } from '../services/containers/spec/user.js';
 import { cacheKey } from './cache.js';
 import { copyInto } from './copy.js';
 import { fromCache, finishStep } from './cache-step.js';
+import { hostSourceFs, readHead, type SourceEntry, type SourceFs } from './source-fs.js';
 import { digestSources, resolveSources, type ResolvedSource } from './sources.js';
 import { stageLookup, type BuildRun, type StageState } from './state.js';
 import { stepImageOf, withScratchSnapshot, writeStepImage, type StepImage } from './step-image.js';
@@ -45,17 +47,17 @@ export async function copyStep(run: BuildRun, st: StageState, ins: CopyInstructi
         sources.push(await download(run, x(src)));
       } else {
         const resolved = await resolveSources(root, [ins.json ? src : x(src)], CMD);
-        if (ins.kind === 'add') for (const r of resolved) if (!r.isDir && r.entries[0]!.kind === 'file' && (await isArchive(r.entries[0]!.hostPath!))) r.archive = true;
+        if (ins.kind === 'add') for (const r of resolved) if (!r.isDir && r.entries[0]!.kind === 'file' && (await isArchive(r.entries[0]!))) r.archive = true;
         sources.push(...resolved);
       }
     }
-    const digest = await digestSources(sources);
+    const digest = await timed(`build: ${CMD} digest`, () => digestSources(sources));
     const key = cacheKey(st.image.id ?? '', `${CMD} ${JSON.stringify({ dest, chown, chmod, fromId })}`, digest);
     if (await fromCache(run, st, key)) return;
-    const layer = await withScratchSnapshot(run.deps.images, run.deps.scratch, st.image, async (rootfs) => {
+    const layer = await timed(`build: ${CMD} layer`, () => withScratchSnapshot(run.deps.images, run.deps.scratch, st.image, async (rootfs) => {
       const owner = chown === undefined ? { uid: 0, gid: 0 } : await resolveUser(rootfs, chown.includes(':') ? chown : `${chown}:${chown}`);
       await copyInto(rootfs, sources, { dest, owner: { uid: owner.uid, gid: owner.gid }, chmod });
-    });
+    }));
     const what = sources.length === 1 && !sources[0]!.isDir ? 'file' : sources.length === 1 ? 'dir' : 'multi';
     const createdBy = [...(st.config.Shell ?? DEFAULT_SHELL), `#(nop) ${CMD} ${what}:${hexOf(digest as Digest)} in ${dest} `].join(' ');
     await finishStep(run, st, key, await writeStepImage(run.deps.images, st.image, st.config, createdBy, layer, st.author));
@@ -68,8 +70,8 @@ function parseChmod(s: string): number {
 }
 
 /** The root to read sources from: the context, or a mounted copy of a stage's or an image's filesystem. */
-async function withSourceRoot(run: BuildRun, from: string | undefined, fn: (root: string, fromId: string) => Promise<void>): Promise<void> {
-  if (from === undefined) return fn(run.opts.contextDir, '');
+async function withSourceRoot(run: BuildRun, from: string | undefined, fn: (root: SourceFs, fromId: string) => Promise<void>): Promise<void> {
+  if (from === undefined) return fn(run.opts.context, '');
   const img = await fromImage(run, from);
   const key = `build-from-${randomId().slice(0, 24)}`;
   const target = join(run.deps.scratch, key);
@@ -79,7 +81,7 @@ async function withSourceRoot(run: BuildRun, from: string | undefined, fn: (root
     await mkdir(target, { recursive: true });
     await sn.mount(key, target);
     try {
-      await fn(target, img.id ?? '');
+      await fn(hostSourceFs(target), img.id ?? '');
     } finally {
       await sn.unmount(target);
       await rm(target, { recursive: true, force: true });
@@ -102,16 +104,9 @@ async function fromImage(run: BuildRun, from: string): Promise<StepImage> {
   return stepImageOf(run.deps.images, img);
 }
 
-async function isArchive(path: string): Promise<boolean> {
-  const fh = await open(path, 'r');
-  try {
-    const head = Buffer.alloc(512);
-    const { bytesRead } = await fh.read(head, 0, 512, 0);
-    const h = head.subarray(0, bytesRead);
-    return detectCompression(h) !== 'none' || looksLikeTar(h);
-  } finally {
-    await fh.close();
-  }
+async function isArchive(e: SourceEntry): Promise<boolean> {
+  const h = await readHead(e, 512);
+  return detectCompression(h) !== 'none' || looksLikeTar(h);
 }
 
 /** ADD <url>: the body, saved as a file named after the URL's last path component (mode 0600). */

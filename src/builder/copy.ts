@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { chown, mkdir } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { invalidArgument } from '../core/errdefs.js';
@@ -6,6 +5,7 @@ import { decompress } from '../lib/archive/decompress.js';
 import { extractLayer } from '../lib/archive/extract.js';
 import { tarWriter } from '../lib/archive/tar-writer.js';
 import { lstatScoped, resolveInRoot } from '../lib/fs/scoped-path.js';
+import { openSource } from './source-fs.js';
 import type { ResolvedSource, SourceEntry } from './sources.js';
 
 export interface CopyOptions {
@@ -87,7 +87,7 @@ async function writeEntries(rootfs: string, dir: string, entries: SourceEntry[],
         if (e.kind === 'dir') await tw.addDir(e.rel, header);
         else if (e.kind === 'symlink') await tw.addEntry({ ...header, name: e.rel, type: 'symlink', linkname: e.linkTarget!, size: 0 });
         else if (e.content !== undefined) await tw.addBuffer(e.rel, e.content, header);
-        else await tw.addStream(e.rel, e.size, createReadStream(e.hostPath!), header);
+        else await tw.addStream(e.rel, e.size, openSource(e), header);
       }
       tw.finish();
     })().catch((err: Error) => tw.fail(err));
@@ -98,6 +98,6 @@ async function writeEntries(rootfs: string, dir: string, entries: SourceEntry[],
 
 async function extractArchive(rootfs: string, dir: string, e: SourceEntry): Promise<void> {
   await withDir(rootfs, dir, async (pinned) => {
-    await extractLayer(await decompress(createReadStream(e.hostPath!)), pinned, { whiteouts: 'none', pinnedDest: true });
+    await extractLayer(await decompress(openSource(e)), pinned, { whiteouts: 'none', pinnedDest: true });
   });
 }

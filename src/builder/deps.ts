@@ -1,6 +1,7 @@
 import type { ContainerDeps } from '../services/containers/deps.js';
 import type { ImageDeps } from '../services/images/deps.js';
 import type { BuildCache } from './cache.js';
+import type { BuildContext } from './context-index.js';
 
 /** What a build needs: the image and container use cases (RUN goes through create/start/commit) and the cache. */
 export interface BuilderDeps {
@@ -12,7 +13,7 @@ export interface BuilderDeps {
 }
 
 export interface BuildOptions {
-  contextDir: string;
+  context: BuildContext;
   /** Path of the Dockerfile inside the context. */
   dockerfile: string;
   tags: string[];

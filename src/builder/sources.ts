@@ -1,24 +1,11 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, type Stats } from 'node:fs';
-import { readFile, readlink } from 'node:fs/promises';
-import { basename, join, posix } from 'node:path';
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, posix } from 'node:path';
 import { invalidArgument } from '../core/errdefs.js';
-import { lstatScoped, resolveInRoot } from '../lib/fs/scoped-path.js';
-import { walkTree } from '../lib/fs/walk.js';
+import type { SourceEntry, SourceFs } from './source-fs.js';
 
-/** One thing to copy: a file, link or directory found under a source. */
-export interface SourceEntry {
-  /** Path under the source ('' for the source itself). */
-  rel: string;
-  hostPath?: string;
-  /** Generated content (COPY <<EOF) instead of a host file. */
-  content?: Buffer;
-  mode: number;
-  kind: 'file' | 'dir' | 'symlink';
-  mtime: Date;
-  size: number;
-  linkTarget?: string;
-}
+export type { SourceEntry } from './source-fs.js';
 
 export interface ResolvedSource {
   /** The name a single file gets inside a destination directory. */
@@ -37,7 +24,7 @@ const GLOB = /[*?[]/;
  * cleaned and symlinks followed the way a chroot at `root` would: nothing outside it is ever
  * read, and a source written as `../x` is refused outright, as Docker does.
  */
-export async function resolveSources(root: string, sources: string[], cmd: string): Promise<ResolvedSource[]> {
+export async function resolveSources(root: SourceFs, sources: string[], cmd: string): Promise<ResolvedSource[]> {
   const out: ResolvedSource[] = [];
   for (const src of sources) {
     const clean = posix.normalize(src);
@@ -50,37 +37,22 @@ export async function resolveSources(root: string, sources: string[], cmd: strin
   return out;
 }
 
-async function resolveOne(root: string, rel: string, written: string, cmd: string): Promise<ResolvedSource> {
-  const missing = (): Error => invalidArgument(`${cmd} failed: file not found in build context or excluded by .dockerignore: stat ${written}: file does not exist`);
-  const sp = await resolveInRoot(root, rel, true).catch(() => {
-    throw missing();
-  });
-  let st: Stats;
-  try {
-    st = await lstatScoped(sp).catch(() => {
-      throw missing();
-    });
-  } finally {
-    await sp.close();
-  }
-  const hostPath = join(root, sp.resolved);
-  if (!st.isDirectory()) return { name: basename(sp.resolved) || basename(rel), isDir: false, entries: [await entryOf('', hostPath, st)] };
+async function resolveOne(root: SourceFs, rel: string, written: string, cmd: string): Promise<ResolvedSource> {
+  const found = await root.lookup(rel);
+  if (found === undefined) throw invalidArgument(`${cmd} failed: file not found in build context or excluded by .dockerignore: stat ${written}: file does not exist`);
+  const name = basename(found.resolved) || basename(rel);
+  if (found.entry.kind !== 'dir') return { name, isDir: false, entries: [found.entry] };
   const entries: SourceEntry[] = [];
-  for await (const e of walkTree(hostPath)) if (!e.st.isSocket()) entries.push(await entryOf(e.rel, e.path, e.st));
+  for await (const e of root.walk(found.resolved)) entries.push(e);
   return { name: basename(rel), isDir: true, entries };
 }
 
-async function entryOf(rel: string, hostPath: string, st: Stats): Promise<SourceEntry> {
-  const kind = st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'symlink' : 'file';
-  return { rel, hostPath, mode: st.mode & 0o7777, kind, mtime: st.mtime, size: st.size, ...(kind === 'symlink' ? { linkTarget: await readlink(hostPath) } : {}) };
-}
-
 /** Context paths matching a Go filepath.Match pattern (`*`, `?`, `[…]` within one component). */
-async function globMatches(root: string, pattern: string): Promise<string[]> {
+async function globMatches(root: SourceFs, pattern: string): Promise<string[]> {
   const parts = pattern.split('/');
   const re = new RegExp(`^${parts.map(componentRegex).join('/')}$`);
   const out: string[] = [];
-  for await (const e of walkTree(root, (e) => e.rel.split('/').length >= parts.length)) if (re.test(e.rel)) out.push(e.rel);
+  for await (const e of root.walk('', (rel) => rel.split('/').length >= parts.length)) if (re.test(e.rel)) out.push(e.rel);
   return out;
 }
 
@@ -106,7 +78,7 @@ function componentRegex(p: string): string {
  */
 export async function digestSources(sources: ResolvedSource[]): Promise<string> {
   // File contents are hashed many at a time (contexts are often thousands of small files).
-  const files = sources.flatMap((s) => s.entries).filter((e) => e.kind === 'file' && e.content === undefined);
+  const files = sources.flatMap((s) => s.entries).filter((e) => e.kind === 'file' && e.content === undefined && e.sha256 === undefined);
   const sums = new Map<SourceEntry, string>();
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -121,7 +93,7 @@ export async function digestSources(sources: ResolvedSource[]): Promise<string> 
     h.update(`source ${s.name} ${s.isDir ? 'dir' : 'file'} ${s.archive ? 'archive' : ''}\n`);
     for (const e of s.entries) {
       h.update(`${e.rel}\0${e.kind}\0${e.mode.toString(8)}\0${e.linkTarget ?? ''}\0`);
-      if (e.kind === 'file') h.update(e.content ?? sums.get(e)!);
+      if (e.kind === 'file') h.update(e.content ?? e.sha256 ?? sums.get(e)!);
       h.update('\n');
     }
   }

@@ -7,6 +7,7 @@ import type { Descriptor, OciManifest } from '../lib/oci/image-spec.js';
 import { nowRfc3339Nano } from '../lib/time.js';
 import type { ImageDeps } from '../services/images/deps.js';
 import { storeLayer } from '../services/images/store-layer.js';
+import { timed } from '../lib/phase-timer.js';
 import { writeImage } from '../services/images/write-image.js';
 
 /** The image a build step starts from: stored (id) or, for a fresh `FROM scratch`, not yet. */
@@ -60,7 +61,7 @@ export async function withScratchSnapshot(deps: ImageDeps, scratch: string, pare
     await mkdir(target, { recursive: true });
     await deps.snapshotter.mount(key, target);
     try {
-      await fn(target);
+      await timed('build: snapshot: fill', () => fn(target));
     } finally {
       await deps.snapshotter.unmount(target);
       await rm(target, { recursive: true, force: true });
@@ -68,7 +69,16 @@ export async function withScratchSnapshot(deps: ImageDeps, scratch: string, pare
     const upper = deps.snapshotter.upperDir(key);
     if ((await readdir(upper)).length === 0) return undefined;
     const { stream, done } = packDir(upper, { whiteouts: 'overlay' });
-    const layer = await storeLayer(deps, stream, diffIds as Digest[]);
+    // The upper dir is the layer: commit it in place rather than unpack its tar again, unless
+    // it holds what the tar cannot say (overlay's own bookkeeping, unencodable xattrs).
+    const sn = deps.snapshotter;
+    const unpack = async (chainId: string): Promise<boolean> => {
+      const st = await done;
+      if (sn.commit === undefined || st.overlayXattrs > 0 || st.skippedXattrs > 0) return false;
+      await timed('build: snapshot: commit in place', () => sn.commit!(key, chainId));
+      return true;
+    };
+    const layer = await timed('build: snapshot: store layer', () => storeLayer(deps, stream, diffIds as Digest[], { unpack }));
     await done;
     return layer;
   } finally {

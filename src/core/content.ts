@@ -33,6 +33,12 @@ export interface ContentIngester {
   writer(): Promise<ContentWriter>;
   /** Convenience: store a small blob held in memory. */
   put(data: Buffer | string): Promise<BlobInfo>;
+  /**
+   * Optional: moves a file into the store as the blob `digest` — a rename instead of a copy, for
+   * data already spooled to disk on the store's filesystem. The caller vouches for the digest: it
+   * hashed exactly the bytes it wrote to a file nobody else can write. The file is gone after.
+   */
+  adopt?(file: string, digest: Digest): Promise<BlobInfo>;
 }
 
 export interface ContentManager {

@@ -49,6 +49,14 @@ export interface Snapshotter {
    * is a full copy (vfs).
    */
   lowerDirs(key: string): Promise<string[]>;
+  /**
+   * Optional: commits an unmounted active snapshot in place as the layer `chainId` on top of the
+   * snapshot's parent — its upper dir becomes the layer's files, nothing is copied — and removes
+   * the active snapshot. The caller vouches that `chainId` describes exactly that upper dir (it
+   * packed the upper dir into the layer's tar). Atomic like applyLayer; if the layer exists
+   * already, the existing one is kept.
+   */
+  commit?(key: string, chainId: string): Promise<void>;
   /** Where a committed layer's files are (overlay: the layer's own diff; vfs: its full copy), for inspect. */
   layerPath(chainId: string): string;
 }

@@ -47,6 +47,7 @@ import { createDaemonMetrics, planObservability, startObservability } from './ob
 import { resolveUsernsRemap } from './userns-remap.js';
 import { securityInfo } from '../services/containers/security-config.js';
 import type { DaemonSecurity } from '../services/containers/spec/types.js';
+import { enablePhaseTimings } from '../lib/phase-timer.js';
 
 function log(msg: string): void {
   process.stderr.write(`${new Date().toISOString()} berthd: ${msg}\n`);
@@ -195,6 +196,7 @@ async function serve(cfg: DaemonConfig, flags: Flags): Promise<void> {
   buildRoutes(router, { images: imageDeps, containers: deps, cache: await BuildCache.open(join(cfg.dataRoot, 'builder')), scratch: imageDeps.scratch });
   diskUsageRoutes(router, imageDeps, volumes);
 
+  if (cfg.debug) enablePhaseTimings(log);
   const makeServer = (tls?: ApiServerOptions['tls']) => createApiServer(router, { log, debug: () => cfg.debug, observe: metrics?.observeRequest, tls });
   const listeners = await listenAll(cfg.hosts, makeServer, cfg.access, log);
   log(`API listening on ${listeners.map((l) => l.address).join(', ')} (data root ${cfg.dataRoot}, storage ${snapshotter.name})`);

@@ -17,9 +17,9 @@ export interface Exposition {
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*/;
 
 function parseValue(s: string): number {
-  if (s === '+Inf') return Infinity;
-  if (s === '-Inf') return -Infinity;
-  if (s === 'NaN') return NaN;
+  if (/^\+?inf$/i.test(s)) return Infinity;
+  if (/^-inf$/i.test(s)) return -Infinity;
+  if (/^nan$/i.test(s)) return NaN; // Go's ParseFloat spelling is case-free (prom-client writes `Nan`)
   const n = Number(s);
   if (s === '' || Number.isNaN(n)) throw new Error(`bad sample value ${JSON.stringify(s)}`);
   return n;

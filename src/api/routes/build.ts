@@ -2,6 +2,7 @@ import { invalidArgument } from '../../core/errdefs.js';
 import { buildImage } from '../../builder/build.js';
 import { receiveContext } from '../../builder/context.js';
 import type { BuilderDeps, BuildOptions } from '../../builder/deps.js';
+import { timed } from '../../lib/phase-timer.js';
 import { parseJson, queryBool } from '../http.js';
 import { map } from '../decode.js';
 import type { Router } from '../router.js';
@@ -17,14 +18,14 @@ export function buildRoutes(router: Router, deps: BuilderDeps): void {
     const q = ctx.query;
     if (q.get('remote')) throw invalidArgument('berth builds from an uploaded context only (remote contexts are not supported)');
     const opts = buildOptions(q);
-    const context = await receiveContext(deps.scratch, ctx.req);
+    const context = await timed('build: receive context', () => receiveContext(deps.scratch, ctx.req));
     const res = ctx.res!;
     const send = (m: JsonMessage): void => {
       if (!res.headersSent) res.writeHead(200, { 'Content-Type': 'application/json' });
       res.write(JSON.stringify(m) + '\r\n');
     };
     try {
-      await buildImage(deps, { ...opts, contextDir: context.dir }, { stream: (text) => send({ stream: text }), aux: (aux) => send({ aux }) });
+      await buildImage(deps, { ...opts, context }, { stream: (text) => send({ stream: text }), aux: (aux) => send({ aux }) });
     } catch (err) {
       if (!res.headersSent) throw err;
       const message = (err as Error).message;
@@ -37,7 +38,7 @@ export function buildRoutes(router: Router, deps: BuilderDeps): void {
   });
 }
 
-function buildOptions(q: URLSearchParams): Omit<BuildOptions, 'contextDir'> {
+function buildOptions(q: URLSearchParams): Omit<BuildOptions, 'context'> {
   const json = <T>(name: string): T | undefined => {
     const v = q.get(name);
     if (!v) return undefined;

@@ -4,6 +4,7 @@ import { parseFilters } from '../../lib/filters.js';
 import { timeToNanos } from '../../lib/logs/k8s-file.js';
 import { nanosToRfc3339 } from '../../lib/time.js';
 import { createContainer } from '../../services/containers/create.js';
+import { timed } from '../../lib/phase-timer.js';
 import { handleAttach } from './attach.js';
 import { containerArchiveRoutes } from './container-archive.js';
 import { containerFsRoutes } from './container-fs.js';
@@ -33,7 +34,7 @@ export function containerRoutes(router: Router, deps: ContainerDeps): void {
     const body = (await readJson<ContainerCreateRequest>(ctx.req, CONTAINER_CREATE)) ?? {};
     const { HostConfig, NetworkingConfig, ...config } = body;
     const endpoints = NetworkingConfig?.EndpointsConfig ?? undefined;
-    const created = await createContainer(deps, { name: ctx.query.get('name') ?? undefined, config, hostConfig: HostConfig ?? {}, endpoints });
+    const created = await timed('create', () => createContainer(deps, { name: ctx.query.get('name') ?? undefined, config, hostConfig: HostConfig ?? {}, endpoints }));
     ctx.res!.statusCode = 201;
     return created;
   });

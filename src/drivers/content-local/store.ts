@@ -69,6 +69,20 @@ export class LocalContentStore implements ContentStore {
     }
   }
 
+  async adopt(file: string, digest: Digest): Promise<BlobInfo> {
+    const fh = await open(file, 'r');
+    try {
+      await fh.chmod(0o644); // as the writer makes blobs
+      await fh.sync(); // durable before it becomes visible, as commit() does
+    } finally {
+      await fh.close();
+    }
+    const dest = this.blobPath(digest);
+    await rename(file, dest);
+    await syncDir(join(dest, '..'));
+    return { digest, size: (await stat(dest)).size };
+  }
+
   async delete(digest: Digest): Promise<void> {
     await unlink(this.blobPath(digest)).catch((err) => {
       if (!isErrno(err, 'ENOENT')) throw err;

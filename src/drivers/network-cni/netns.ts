@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { open, rm, writeFile } from 'node:fs/promises';
+import { lstat, open, rm, writeFile } from 'node:fs/promises';
 import { isErrno } from '../../core/errdefs.js';
 import { run } from '../../lib/exec.js';
 import type { IdRange } from '../../lib/fs/shift-ids.js';
@@ -22,6 +22,8 @@ export async function createNetns(path: string): Promise<void> {
 
 /** Unmounts (lazily when busy) and removes the namespace file; a missing one is fine. */
 export async function removeNetns(path: string): Promise<void> {
+  // Nothing there (the common case: start clears a sandbox that a clean stop already removed): no umount spawns.
+  if ((await lstatOrNull(path)) === null) return;
   await run('umount', [path]).catch(() => run('umount', ['-l', path]).catch(() => undefined));
   await rm(path, { force: true }).catch((err: unknown) => {
     if (!isErrno(err, 'ENOENT')) throw err;
@@ -71,4 +73,11 @@ export async function createNetnsInUserns(path: string, usernsPath: string, map:
   } finally {
     helper.kill('SIGKILL');
   }
+}
+
+async function lstatOrNull(path: string): Promise<unknown> {
+  return lstat(path).catch((err: unknown) => {
+    if (isErrno(err, 'ENOENT')) return null;
+    throw err;
+  });
 }

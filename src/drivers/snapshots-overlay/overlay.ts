@@ -46,12 +46,27 @@ export class OverlaySnapshotter implements Snapshotter {
   }
 
   async applyLayer(chainId: string, parent: string | null, tar: Readable): Promise<void> {
+    await this.commitLayer(chainId, parent, async (diff) => {
+      await mkdir(diff, { mode: 0o755 });
+      await extractLayer(tar, diff, { whiteouts: 'overlay' });
+    });
+  }
+
+  async commit(key: string, chainId: string): Promise<void> {
+    const dir = this.activeDir(key);
+    const parent = (await readFile(join(dir, 'parent'), 'utf8')).trim() || null;
+    await this.commitLayer(chainId, parent, (diff) => rename(join(dir, 'upper'), diff));
+    await this.remove(key);
+  }
+
+  /** Fills `<tmp>/diff` with `fill`, writes the layer's metadata and renames it into place. */
+  private async commitLayer(chainId: string, parent: string | null, fill: (diff: string) => Promise<void>): Promise<void> {
     const final = this.layerDir(chainId);
     const tmp = `${final}.tmp-${randomBytes(6).toString('hex')}`;
     const short = randomBytes(13).toString('base64url').replace(/[-_]/g, 'x').slice(0, 20);
     try {
-      await mkdir(join(tmp, 'diff'), { recursive: true, mode: 0o755 });
-      await extractLayer(tar, join(tmp, 'diff'), { whiteouts: 'overlay' });
+      await mkdir(tmp, { mode: 0o755 });
+      await fill(join(tmp, 'diff'));
       const lower = parent === null ? [] : await this.lowerChain(parent);
       await writeFile(join(tmp, 'lower'), lower.join(':'));
       await writeFile(join(tmp, 'parent'), parent ?? '');

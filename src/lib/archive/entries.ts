@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { chmod, lchown, link, lutimes, mkdir, open, symlink } from 'node:fs/promises';
+import { chmod, lchown, link, lutimes, mkdir, open, symlink, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { invalidArgument } from '../../core/errdefs.js';
 import { absPath, cleanEntryPath, ensureParents, lstatOrNull, markWritten, removePath, type Root } from './safe-path.js';
@@ -95,9 +95,37 @@ async function hardlinkTarget(root: Root, e: Entry): Promise<string> {
  */
 const WRITE_BATCH = 1 << 20;
 
+/**
+ * A regular file whose content is already in memory (small files, written several at a time by
+ * extract.ts). The caller has made the parents and guarantees that nothing else touches this
+ * path, its ancestors' entries or anything under it until this settles.
+ */
+export async function writeFileContent(ctx: Ctx, e: Entry, content: Buffer): Promise<void> {
+  const path = absPath(ctx.root, e.rel);
+  await removePath(ctx.root, e.rel);
+  markWritten(ctx.root, e.rel);
+  const fh = await createExclusive(path);
+  try {
+    for (let off = 0; off < content.length; ) off += (await fh.write(content, off)).bytesWritten;
+    await applyFileMeta(fh, path, e);
+  } finally {
+    await fh.close();
+  }
+}
+
+// O_EXCL|O_NOFOLLOW: the path was just cleared, so anything there now is not ours to follow.
+const createExclusive = (path: string): Promise<FileHandle> => open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+
+async function applyFileMeta(fh: FileHandle, path: string, e: Entry): Promise<void> {
+  // Writing and chown both clear security.capability (and chown clears setuid): set them last.
+  await fh.chown(e.uid, e.gid);
+  await fh.chmod(e.mode);
+  await applyXattrs(path, e.xattrs);
+  await fh.utimes(e.atime, e.mtime);
+}
+
 async function writeFile(path: string, e: Entry, data: Readable): Promise<number> {
-  // O_EXCL|O_NOFOLLOW: the path was just cleared, so anything there now is not ours to follow.
-  const fh = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  const fh = await createExclusive(path);
   let bytes = 0;
   try {
     // Chunks arrive small (16-64 KiB): gather ~1 MiB per write, one thread-pool trip instead of dozens.
@@ -116,11 +144,7 @@ async function writeFile(path: string, e: Entry, data: Readable): Promise<number
       if (pending >= WRITE_BATCH) await flush();
     }
     if (pending > 0) await flush();
-    // Writing and chown both clear security.capability (and chown clears setuid): set them last.
-    await fh.chown(e.uid, e.gid);
-    await fh.chmod(e.mode);
-    await applyXattrs(path, e.xattrs);
-    await fh.utimes(e.atime, e.mtime);
+    await applyFileMeta(fh, path, e);
   } finally {
     await fh.close();
   }

@@ -172,3 +172,25 @@ test('rejects unsupported entry types', async () => {
   setTypeflag(tar, 0, 'S'); // GNU sparse
   await assert.rejects(extractLayer(streamOf(tar), await freshDest()), /unsupported entry type/);
 });
+
+test('small files written together keep the tar order: rewrites, a file over a directory, a directory over a file', async () => {
+  const dest = await freshDest();
+  const many = Array.from({ length: 40 }, (_, i) => ({ name: `d/f${i}`, body: `v1 ${i}` }));
+  const tar = await tarStream([
+    ...many,
+    { name: 'd/f3', body: 'v2' }, // the same path again while the first write may still be in flight
+    { name: 'sub/x', body: 'x' },
+    { name: 'sub/y', body: 'y' },
+    { name: 'sub', body: 'now a file' }, // replaces the directory whose files were just written
+    { name: 'file', body: 'f' },
+    { name: 'file/', type: 'directory' }, // and the other way round
+    { name: 'file/inner', body: 'in' },
+  ]);
+  const res = await extractLayer(tar, dest, { whiteouts: 'none' });
+  assert.equal(res.files, 47);
+  assert.equal(await readFile(join(dest, 'd/f3'), 'utf8'), 'v2');
+  assert.equal(await readFile(join(dest, 'd/f39'), 'utf8'), 'v1 39');
+  assert.equal((await readdir(join(dest, 'd'))).length, 40);
+  assert.equal(await readFile(join(dest, 'sub'), 'utf8'), 'now a file');
+  assert.equal(await readFile(join(dest, 'file/inner'), 'utf8'), 'in');
+});

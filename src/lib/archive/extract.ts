@@ -2,8 +2,8 @@ import { realpath } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { extract as tarExtract, type Headers } from 'tar-stream';
 import { BerthError, internal, invalidArgument } from '../../core/errdefs.js';
-import { applyDirTimes, ENTRY_TYPES, writeEntry, type Ctx, type Entry, type EntryType } from './entries.js';
-import { absPath, cleanEntryPath, lstatOrNull, newRoot } from './safe-path.js';
+import { applyDirTimes, ENTRY_TYPES, writeEntry, writeFileContent, type Ctx, type Entry, type EntryType } from './entries.js';
+import { absPath, cleanEntryPath, ensureParents, lstatOrNull, newRoot } from './safe-path.js';
 import { applyWhiteout, classifyWhiteout, type WhiteoutMode } from './whiteout.js';
 import { captureXattrs, xattrsFromStrings, type Xattrs } from './xattr.js';
 
@@ -45,8 +45,11 @@ export async function extractLayer(input: NodeJS.ReadableStream | Readable, dest
   const result: ExtractResult = { files: 0, bytes: 0 };
   const ex = tarExtract();
   const takeXattrs = captureXattrs(ex);
-  // Entries are handled strictly one at a time: tar-stream waits for next() before the next header.
+  // Entries are read strictly one at a time: tar-stream waits for next() before the next header.
+  // Small regular files are then written in the background, several at a time (see FileWrites);
+  // every other entry first waits for those, so the order of effects on disk stays the tar's.
   let current: Promise<void> = Promise.resolve();
+  const writes = new FileWrites();
 
   await new Promise<void>((resolve, reject) => {
     let settled = false;
@@ -56,24 +59,27 @@ export async function extractLayer(input: NodeJS.ReadableStream | Readable, dest
       input.unpipe(ex);
       ex.destroy();
       (input as Partial<Readable>).destroy?.();
-      // Report only once the entry in progress has stopped touching the disk.
-      void current.then(() => reject(err), () => reject(err));
+      // Report only once the entry in progress and the background writes have stopped touching the disk.
+      const report = (): void => void writes.settle().then(() => reject(err), () => reject(err));
+      void current.then(report, report);
     };
     ex.on('entry', (header: TarHeader, data: Readable, next: (err?: unknown) => void) => {
       const xattrs = takeXattrs() ?? xattrsFromStrings(header.pax); // must run before any await
       // A truncated tar destroys the entry stream, possibly before we start reading it; without
       // a listener that error would be uncaught. It still reaches us through ex's 'error'.
       data.on('error', () => undefined);
-      current = handleEntry(ctx, opts, header, data, xattrs, result).then(() => next(), fail);
+      current = handleEntry(ctx, opts, header, data, xattrs, result, writes).then(() => next(), fail);
     });
     ex.on('error', (err: Error) => fail(tarError(err, result.files)));
     // tar-stream can finish while the last (empty) entry is still being written: wait for it.
     ex.on('finish', () => {
-      void current.then(() => {
-        if (settled) return;
-        settled = true;
-        resolve();
-      });
+      void current
+        .then(() => writes.drain())
+        .then(() => {
+          if (settled) return;
+          settled = true;
+          resolve();
+        }, fail);
     });
     input.on('error', fail);
     input.pipe(ex);
@@ -82,12 +88,27 @@ export async function extractLayer(input: NodeJS.ReadableStream | Readable, dest
   return result;
 }
 
-async function handleEntry(ctx: Ctx, opts: ExtractOptions, h: TarHeader, data: Readable, xattrs: Xattrs, result: ExtractResult): Promise<void> {
+async function handleEntry(ctx: Ctx, opts: ExtractOptions, h: TarHeader, data: Readable, xattrs: Xattrs, result: ExtractResult, writes: FileWrites): Promise<void> {
   result.files++;
   try {
     const rel = cleanEntryPath(h.name);
     if (h.type !== 'file' && h.type !== 'contiguous-file') await drain(data);
     const wh = ctx.whiteouts === 'none' ? null : classifyWhiteout(rel, h.name);
+    const small = (h.type === 'file' || h.type === 'contiguous-file') && (h.size ?? 0) <= SMALL_FILE && rel !== '' && wh === null && !opts.noOverwriteDirNonDir;
+    if (small) {
+      const entry = toEntry(h, rel, xattrs);
+      if (opts.owner) Object.assign(entry, opts.owner);
+      const content = await readAll(data);
+      await writes.claim(rel);
+      await ensureParents(ctx.root, rel, h.name);
+      const failed = (err: Error): never => {
+        throw err instanceof BerthError ? err : internal(`archive/tar: extracting "${h.name}": ${err.message}`, err);
+      };
+      writes.start(rel, writeFileContent(ctx, entry, content).catch(failed));
+      result.bytes += content.length;
+      return;
+    }
+    await writes.drain();
     if (wh !== null && ctx.whiteouts !== 'none') {
       await drain(data);
       await applyWhiteout(ctx.root, wh, h.name, ctx.whiteouts, ctx.whitedOut);
@@ -137,6 +158,58 @@ async function checkDirNonDir(ctx: Ctx, e: Entry): Promise<void> {
   if (st === null) return;
   if (st.isDirectory() && e.type !== 'directory') throw invalidArgument(`cannot overwrite directory "/${e.rel}" with non-directory "${e.name}"`);
   if (!st.isDirectory() && e.type === 'directory') throw invalidArgument(`cannot overwrite non-directory "/${e.rel}" with directory "${e.name}"`);
+}
+
+/** Regular files up to this size are read into memory and written in the background. */
+const SMALL_FILE = 256 << 10;
+/** How many of those may be in flight: enough to keep the thread pool busy. */
+const MAX_WRITES = 16;
+
+/**
+ * The small-file writes in flight. A new write waits while its own path, an ancestor's or a
+ * descendant's is still being written (a file may replace a directory and the other way round),
+ * or while MAX_WRITES are in flight; `drain` waits for all and reports the first failure.
+ */
+class FileWrites {
+  private readonly inflight = new Map<string, Promise<void>>();
+  private error: unknown;
+
+  async claim(rel: string): Promise<void> {
+    for (;;) {
+      if (this.error !== undefined) throw this.error;
+      const clash = [...this.inflight.keys()].some((p) => p === rel || p.startsWith(`${rel}/`) || rel.startsWith(`${p}/`));
+      if (!clash && this.inflight.size < MAX_WRITES) return;
+      await Promise.race(this.inflight.values());
+    }
+  }
+
+  start(rel: string, write: Promise<void>): void {
+    const p = write.then(
+      () => void this.inflight.delete(rel),
+      (err: unknown) => {
+        this.inflight.delete(rel);
+        this.error ??= err;
+      },
+    );
+    this.inflight.set(rel, p);
+  }
+
+  /** Waits for every write; throws the first failure. */
+  async drain(): Promise<void> {
+    await this.settle();
+    if (this.error !== undefined) throw this.error;
+  }
+
+  /** Waits for every write, whatever their outcome. */
+  async settle(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.all(this.inflight.values());
+  }
+}
+
+async function readAll(data: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of data as AsyncIterable<Buffer>) chunks.push(chunk);
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }
 
 async function drain(data: Readable): Promise<void> {

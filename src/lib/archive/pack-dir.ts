@@ -28,6 +28,8 @@ export interface PackOptions {
 export interface PackStats {
   /** Values that are not valid UTF-8 (binary file capabilities) cannot be written by tar-stream's PAX encoder. */
   skippedXattrs: number;
+  /** trusted.overlay.* attributes other than `opaque` (origin, impure, redirect, …), left out of the tar. */
+  overlayXattrs: number;
 }
 
 const XATTR_PAX = 'SCHILY.xattr.';
@@ -56,12 +58,12 @@ export function packDir(dir: string, opts: PackOptions = {}): { stream: Readable
 }
 
 async function fill(tw: TarWriter, dir: string, opts: PackOptions): Promise<PackStats> {
-  const stats: PackStats = { skippedXattrs: 0 };
+  const stats: PackStats = { skippedXattrs: 0, overlayXattrs: 0 };
   const xattrs = await readTreeXattrs(dir);
   const overlay = opts.whiteouts === 'overlay';
   const links = new Map<string, string>();
   const skip = (e: WalkEntry): boolean => opts.exclude?.(e.rel) === true;
-  for await (const e of walkTree(dir, skip)) {
+  for await (const { e, content } of readAhead(walkTree(dir, skip), (e) => !skip(e) && !e.st.isSocket())) {
     if (skip(e) || e.st.isSocket()) continue;
     const attrs = xattrs.get(e.path);
     if (overlay && isOverlayWhiteout(e.st, attrs)) {
@@ -85,7 +87,8 @@ async function fill(tw: TarWriter, dir: string, opts: PackOptions): Promise<Pack
         continue;
       }
       if (e.st.nlink > 1) links.set(key, e.rel);
-      await tw.addStream(e.rel, e.st.size, exactBytes(e.path, e.st.size), header);
+      if (content !== undefined) await tw.addBuffer(e.rel, await content, header);
+      else await tw.addStream(e.rel, e.st.size, exactBytes(e.path, e.st.size), header);
     } else if (e.st.isCharacterDevice() || e.st.isBlockDevice()) {
       const type = e.st.isCharacterDevice() ? 'character-device' : 'block-device';
       await tw.addBuffer(e.rel, '', { ...header, type, devmajor: major(e.st.rdev), devminor: minor(e.st.rdev) });
@@ -94,6 +97,34 @@ async function fill(tw: TarWriter, dir: string, opts: PackOptions): Promise<Pack
     }
   }
   return stats;
+}
+
+/** Small files are read this many entries ahead of the tar, several at a time. */
+const READ_AHEAD = 32;
+const SMALL_FILE = 64 << 10;
+
+/**
+ * The walk with the content of small regular files already being read, up to READ_AHEAD entries
+ * ahead (a tree of thousands of small files is otherwise one open, read and close after another).
+ */
+async function* readAhead(entries: AsyncIterable<WalkEntry>, wanted: (e: WalkEntry) => boolean): AsyncGenerator<{ e: WalkEntry; content?: Promise<Buffer> }> {
+  const window: Array<{ e: WalkEntry; content?: Promise<Buffer> }> = [];
+  for await (const e of entries) {
+    let content: Promise<Buffer> | undefined;
+    if (e.st.isFile() && e.st.size <= SMALL_FILE && wanted(e)) {
+      content = readExact(e.path, e.st.size);
+      content.catch(() => undefined); // awaited (and its error reported) when its turn comes
+    }
+    window.push({ e, content });
+    if (window.length >= READ_AHEAD) yield window.shift()!;
+  }
+  yield* window;
+}
+
+async function readExact(path: string, size: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of exactBytes(path, size)) chunks.push(c);
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
 }
 
 function baseHeader(st: Stats, ids: PackOptions['ids']): Partial<Headers> {
@@ -107,7 +138,10 @@ function paxOf(attrs: Map<string, Buffer> | undefined, stats: PackStats): { pax?
   if (attrs === undefined) return {};
   const pax: Record<string, string> = {};
   for (const [name, value] of attrs) {
-    if (name.startsWith('trusted.overlay.')) continue;
+    if (name.startsWith('trusted.overlay.')) {
+      if (name !== 'trusted.overlay.opaque') stats.overlayXattrs++;
+      continue;
+    }
     const text = value.toString('utf8');
     if (!Buffer.from(text, 'utf8').equals(value)) {
       stats.skippedXattrs++;

@@ -18,6 +18,7 @@ import { publishAttachEvents, publishContainerEvent, publishDetachEvents } from 
 import { sandboxUserns, setupNetworking, teardownNetworking } from '../networks/sandbox.js';
 import { capturePath } from '../logs/service.js';
 import { journaldTag } from '../logs/attrs.js';
+import { logTiming, timed } from '../../lib/phase-timer.js';
 
 const isLive = (r: ContainerRecord): boolean => r.State.Status === 'running' || r.State.Status === 'paused';
 
@@ -38,20 +39,26 @@ export async function startContainer(deps: ContainerDeps, ref: string): Promise<
     rec.HasBeenManuallyStopped = false;
     await ensureLayers(deps, rec);
     const remap = remapOf(deps, rec);
-    if (!(await deps.snapshotter.isMounted(rec.Paths.Rootfs))) await deps.snapshotter.mount(rec.Id, rec.Paths.Rootfs, remap);
+    const id = rec.Id.slice(0, 12);
+    await timed(`start ${id}: mount`, async () => {
+      if (!(await deps.snapshotter.isMounted(rec.Paths.Rootfs))) await deps.snapshotter.mount(rec.Id, rec.Paths.Rootfs, remap);
+    });
     try {
       // The remapped root must reach its bundle (rootfs, /etc files): the directory's group is its.
       await chown(rec.Paths.Bundle, 0, remap ? remappedRoot(remap).gid : 0);
-      await prepareMounts(deps.volumes.driver, rec, remap && remappedRoot(remap));
+      await timed(`start ${id}: volumes`, () => prepareMounts(deps.volumes.driver, rec, remap && remappedRoot(remap)));
       const user = await resolveUser(rec.Paths.Rootfs, rec.Config.User, rec.HostConfig.GroupAdd);
       const host = await hostSpecContext(deps, rec);
       if (rec.HostConfig.IpcMode === 'shareable') host.shmSource = await mountShareableShm(rec, remap && remappedRoot(remap));
-      const netnsPath = deps.networks ? await setupNetworking(deps.networks, rec) : undefined;
-      const usernsPath = remap && netnsPath && deps.networks ? sandboxUserns(deps.networks, rec) : undefined;
+      const networks = deps.networks;
+      const netnsPath = networks ? await timed(`start ${id}: network (CNI ADD)`, () => setupNetworking(networks, rec)) : undefined;
+      const usernsPath = remap && netnsPath && networks ? sandboxUserns(networks, rec) : undefined;
+      const specStart = performance.now();
       const spec = buildSpec({ record: rec, rootfs: rec.Paths.Rootfs, user, hostname: rec.Config.Hostname ?? '', hostNofile: deps.host.nofile, defaultUlimits: deps.defaults?.ulimits, netnsPath, usernsPath, ...host });
       await writeFile(join(rec.Paths.Bundle, 'config.json'), JSON.stringify(spec));
+      logTiming(`start ${id}: spec`, specStart);
       await deps.runtime.cleanup(rec.Id);
-      const pid = await deps.runtime.create({
+      const pid = await timed(`start ${id}: conmon + runc create`, () => deps.runtime.create({
         id: rec.Id,
         name: rec.Name,
         bundle: rec.Paths.Bundle,
@@ -60,8 +67,8 @@ export async function startContainer(deps: ContainerDeps, ref: string): Promise<
         tty: rec.Config.Tty === true,
         openStdin: rec.Config.OpenStdin === true,
         stdinOnce: rec.Config.StdinOnce === true,
-      });
-      await deps.runtime.start(rec.Id);
+      }));
+      await timed(`start ${id}: runc start`, () => deps.runtime.start(rec.Id));
       rec.State = { ...rec.State, Status: 'running', Pid: pid, ExitCode: 0, Error: '', StartedAt: nowRfc3339Nano(), OOMKilled: false };
       await deps.store.save(rec);
       deps.logs.started(rec);

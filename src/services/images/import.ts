@@ -37,7 +37,7 @@ export async function importImage(deps: ImageDeps, req: ImportRequest): Promise<
     throw invalidArgument('archive/tar: invalid tar header: the input is not a tar archive');
   }
 
-  const layer = await storeLayer(deps, stream, [], (err) => invalidArgument(`failed to unpack the imported layer: ${err.message}`));
+  const layer = await storeLayer(deps, stream, [], { unpackError: (err) => invalidArgument(`failed to unpack the imported layer: ${err.message}`) });
   const diffId = layer.digest;
 
   const created = nowRfc3339Nano();

@@ -101,6 +101,14 @@ async function storeLayer(deps: ImageDeps, f: SpooledFile, diffId: Digest, rollb
     onEvent?.({ kind: 'layer', id, current: f.size, total: f.size });
     return have.size;
   }
+  if (f.digest === diffId && deps.content.adopt !== undefined) {
+    // An uncompressed layer (what `docker save` writes): its spool file, hashed as it was
+    // written, becomes the blob as it is — the data is written once here, not twice.
+    const info = await deps.content.adopt(f.file, diffId);
+    rollback.push(() => deps.content.delete(diffId));
+    onEvent?.({ kind: 'layer', id, current: f.size, total: f.size });
+    return info.size;
+  }
   const writer = await deps.content.writer();
   try {
     let read = 0;
