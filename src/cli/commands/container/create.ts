@@ -15,10 +15,11 @@ export function createCommand(parent: Command): void {
       .passThroughOptions()
       .option('--rm', 'Automatically remove the container when it exits'),
   ).action(async (image: string, command: string[], flags: CreateFlags & { rm?: boolean }) => {
+    // Unlike run (125), docker create reports a daemon's refusal as a plain error with status 1.
     try {
       out(`${await createWithPull(flags, image, command, { AutoRemove: flags.rm ?? false })}\n`);
     } catch (err) {
-      throw new StatusError(125, `berth: ${describe(err)}\n\nRun 'berth create --help' for more information`);
+      throw new StatusError(1, describe(err));
     }
   });
 }

@@ -8,7 +8,7 @@ import { renderOne } from '../../format/render.js';
 export const CLI_VERSION = '0.1.0';
 
 function clientInfo(): Record<string, string> {
-  return { Platform: 'berth', Version: CLI_VERSION, ApiVersion: API_VERSION, GoVersion: process.version, Os: 'linux', Arch: process.arch === 'x64' ? 'amd64' : process.arch, Context: 'default' };
+  return { Platform: 'berth', Version: CLI_VERSION, ApiVersion: API_VERSION, APIVersion: API_VERSION, DefaultAPIVersion: API_VERSION, GoVersion: process.version, Os: 'linux', Arch: process.arch === 'x64' ? 'amd64' : process.arch, Context: 'default' };
 }
 
 function textVersion(c: Record<string, string>, s: VersionResponse | undefined): string {
@@ -33,7 +33,9 @@ export function versionCommand(parent: Command): void {
       } catch (err) {
         error = err;
       }
-      out(flags.format ? `${renderOne(flags.format, { Client: client, Server: server ?? null })}\n` : textVersion(client, server));
+      // Templates see the docker CLI's Go field names (`.Server.APIVersion`) besides the API's JSON ones.
+      const templated = server ? { ...server, APIVersion: server.ApiVersion } : null;
+      out(flags.format ? `${renderOne(flags.format, { Client: client, Server: templated })}\n` : textVersion(client, server));
       if (error !== undefined) throw new StatusError(1, describe(error));
     });
 }
