@@ -23,6 +23,9 @@ export function inspectHostConfig(hc: HostConfig, paths: { masked: readonly stri
   const out: Record<string, unknown> = { ...HOST_CONFIG_DEFAULTS, MaskedPaths: [...paths.masked], ReadonlyPaths: [...paths.readonly] };
   for (const [k, v] of Object.entries(hc)) if (v !== undefined) out[k] = v;
   out.RestartPolicy = { ...HOST_CONFIG_DEFAULTS.RestartPolicy, ...hc.RestartPolicy };
+  // Clients send null for "the daemon's defaults" (the docker CLI does): show the paths applied.
+  if (!Array.isArray(out.MaskedPaths)) out.MaskedPaths = [...paths.masked];
+  if (!Array.isArray(out.ReadonlyPaths)) out.ReadonlyPaths = [...paths.readonly];
   if (out.NetworkMode === '') out.NetworkMode = 'default';
   // Docker stores "unset" for these as nil: -1 swappiness and a non-positive pids limit.
   if (out.MemorySwappiness === -1) out.MemorySwappiness = null;
