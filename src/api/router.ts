@@ -5,6 +5,8 @@ export type Handler = (ctx: RequestContext) => Promise<unknown>;
 
 interface Route {
   method: string;
+  /** The path as registered (`/containers/{id}/json`). */
+  path: string;
   pattern: RegExp;
   keys: string[];
   handler: Handler;
@@ -20,8 +22,13 @@ export class Router {
       keys.push(key);
       return star ? '(.+?)' : '([^/]+)';
     });
-    this.routes.push({ method, pattern: new RegExp(`^${source}$`), keys, handler });
+    this.routes.push({ method, path, pattern: new RegExp(`^${source}$`), keys, handler });
     return this;
+  }
+
+  /** Every registered method and path, in registration order (docs/api-compat.md is made from it). */
+  list(): Array<{ method: string; path: string }> {
+    return this.routes.map(({ method, path }) => ({ method, path }));
   }
 
   match(method: string, path: string): { handler: Handler; params: Record<string, string> } | 'method' | undefined {

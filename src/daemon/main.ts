@@ -13,6 +13,7 @@ import { BuildCache } from '../builder/cache.js';
 import { diskUsageRoutes } from '../api/routes/disk-usage.js';
 import { volumeRoutes } from '../api/routes/volumes.js';
 import { systemRoutes } from '../api/routes/system.js';
+import { unsupportedRoutes } from '../api/routes/unsupported.js';
 import { LocalContentStore } from '../drivers/content-local/store.js';
 import { LocalImageStore } from '../drivers/images-local/store.js';
 import { ConmonRuntime } from '../drivers/runtime-conmon/conmon.js';
@@ -103,6 +104,7 @@ async function main(): Promise<void> {
   imageRoutes(router, imageDeps);
   buildRoutes(router, { images: imageDeps, containers: deps, cache: await BuildCache.open(join(cfg.dataRoot, 'builder')), scratch: imageDeps.scratch });
   diskUsageRoutes(router, imageDeps);
+  unsupportedRoutes(router);
 
   const server = createApiServer(router, log, cfg.debug);
   const paths: string[] = [];

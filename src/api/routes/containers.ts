@@ -13,6 +13,7 @@ import type { WaitCondition } from '../../services/containers/wait.js';
 import { toInspect, toSummary } from '../compat/container.js';
 import { expectType, queryBool, queryInt, readJson, type RequestContext } from '../http.js';
 import type { Router } from '../router.js';
+import { rejectUnsupportedHostConfig } from '../unsupported-fields.js';
 import type { ContainerCreateRequest, ContainerWaitResponse } from '../types/containers.js';
 import { pipeOutput } from '../container-output.js';
 
@@ -33,6 +34,7 @@ export function containerRoutes(router: Router, deps: ContainerDeps): void {
     for (const f of ['Cmd', 'Entrypoint', 'Env'] as const) expectType(body[f], 'array', `Config.${f}`);
     expectType(body.Labels, 'object', 'Config.Labels');
     expectType(body.HostConfig, 'object', 'HostConfig');
+    rejectUnsupportedHostConfig(body.HostConfig as Record<string, unknown> | undefined);
     const { HostConfig, NetworkingConfig, ...config } = body;
     const endpoints = NetworkingConfig?.EndpointsConfig ?? undefined;
     const created = await createContainer(deps, { name: ctx.query.get('name') ?? undefined, config, hostConfig: HostConfig ?? {}, endpoints });
