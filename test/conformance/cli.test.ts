@@ -105,7 +105,7 @@ describe('CLI conformance: docker and berth against berthd, docker against Docke
   });
 
   after(async (t) => {
-    if (record) writeFileSync(RECORDED, JSON.stringify(live, null, 1) + '\n');
+    if (record) writeFileSync(RECORDED, JSON.stringify({ ...recorded, ...live }, null, 1) + '\n');
     const table = rec.write();
     (t as unknown as { diagnostic?: (m: string) => void }).diagnostic?.(table);
     process.stdout.write(`\n${table}`);
