@@ -6,7 +6,6 @@ import { invalidArgument } from '../core/errdefs.js';
  * silently lacks it. (Implementing a field means taking it off this list.)
  */
 const UNSUPPORTED_HOST_CONFIG: Record<string, (v: unknown) => boolean> = {
-  Links: empty,
   DeviceRequests: empty,
   DeviceCgroupRules: empty,
   BlkioWeightDevice: empty,

@@ -68,8 +68,8 @@ describe('API compatibility: unimplemented endpoints and fields', () => {
   });
 
   it('a create that sets a HostConfig field berth does not implement is refused, naming the field', async () => {
-    const r = await d.api('POST', '/v1.41/containers/create?name=linked', { Image: 'busybox', Cmd: ['true'], HostConfig: { Links: ['other:alias'] } });
-    assert.deepEqual([r.status, r.json], [400, { message: 'HostConfig.Links is not supported by berth' }]);
+    const r = await d.api('POST', '/v1.41/containers/create?name=linked', { Image: 'busybox', Cmd: ['true'], HostConfig: { CpuRealtimeRuntime: 950000 } });
+    assert.deepEqual([r.status, r.json], [400, { message: 'HostConfig.CpuRealtimeRuntime is not supported by berth' }]);
     const gpu = await d.api('POST', '/v1.41/containers/create', { Image: 'busybox', HostConfig: { DeviceRequests: [{ Driver: 'nvidia', Count: -1, Capabilities: [['gpu']] }] } });
     assert.deepEqual([gpu.status, gpu.json], [400, { message: 'HostConfig.DeviceRequests is not supported by berth' }]);
     assert.equal((await d.api('GET', '/v1.41/containers/linked/json')).status, 404, 'nothing was created');

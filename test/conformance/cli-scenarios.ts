@@ -173,6 +173,15 @@ export const SCENARIOS: Scenario[] = [
     cleanup: [['network', 'rm', '{p}net']],
   },
   {
+    name: 'run --link on the default bridge',
+    setup: [RUN_D('srv', '{img}', 'sleep', '300')],
+    steps: [
+      { args: ['run', '--rm', '-l', '{label}', '--link', '{p}srv:db', '{img}', 'sh', '-c', 'ping -c1 -W2 db >/dev/null && ping -c1 -W2 {p}srv >/dev/null && echo linked'], out: 'lines' },
+      { args: ['run', '--rm', '-l', '{label}', '--link', '{p}nosuch:db', '{img}', 'true'], out: 'none' },
+    ],
+    cleanup: [['rm', '-f', '{p}srv']],
+  },
+  {
     name: 'networks: inspect the default bridge',
     steps: [{ args: ['network', 'inspect', 'bridge'], out: 'json', ignore: ['0.Options', '0.Containers'], values: ['0.Name', '0.Driver', '0.Scope', '0.Internal', '0.Attachable', '0.IPAM.Driver'] }],
   },

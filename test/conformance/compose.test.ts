@@ -71,7 +71,12 @@ function followUntil(c: ComposeRun, args: string[], want: RegExp): Promise<strin
 
 function composeEnv(engine: Engine, project: string): NodeJS.ProcessEnv {
   // COMPOSE_DOCKER_CLI_BUILD=0: compose builds through docker-py's POST /build, not the docker CLI.
-  return { ...engine.env, COMPOSE_PROJECT_NAME: project, BUSYBOX_IMAGE: IMAGE, COMPOSE_DOCKER_CLI_BUILD: '0', DOCKER_BUILDKIT: '0', COMPOSE_INTERACTIVE_NO_CLI: '1' };
+  // `run` and `exec` go through the docker CLI, compose's default: its docker-py path
+  // (COMPOSE_INTERACTIVE_NO_CLI=1) starts a one-off container before attaching to it, and a quick
+  // command's output is lost on any engine.
+  const env: NodeJS.ProcessEnv = { ...engine.env, COMPOSE_PROJECT_NAME: project, BUSYBOX_IMAGE: IMAGE, COMPOSE_DOCKER_CLI_BUILD: '0', DOCKER_BUILDKIT: '0' };
+  delete env.COMPOSE_INTERACTIVE_NO_CLI;
+  return env;
 }
 
 const lines = (s: string): string[] => s.split('\n').filter((l) => l.trim() !== '');
@@ -137,6 +142,15 @@ const STEPS: Step[] = [
       assert.equal(await c.ok(['exec', '-T', 'worker', 'sh', '-c', 'echo $ROLE; test -f /state/ready || echo no-db-volume']), 'worker\nno-db-volume\n');
       const r = await c.compose(['exec', '-T', 'web', 'sh', '-c', 'exit 7']);
       assert.equal(r.code, 7, r.stderr);
+    },
+  },
+  {
+    name: 'run --rm: one-off containers (links to dependencies), exit code',
+    run: async (c) => {
+      assert.equal(await c.ok(['run', '--rm', '-T', 'worker', 'wget', '-q', '-O', '-', 'http://web:8080/']), 'hello from web\n');
+      const r = await c.compose(['run', '--rm', '-T', '-e', 'CODE=3', 'db', 'sh', '-c', 'exit $CODE']);
+      assert.equal(r.code, 3, r.stderr);
+      assert.deepEqual(lines(await c.docker(['ps', '-a', '-q', '--filter', `label=com.docker.compose.oneoff=True`, '--filter', `label=com.docker.compose.project=${c.project}`])), []);
     },
   },
   {
