@@ -175,7 +175,7 @@ def _():
     eq(img.labels.get("made-by"), "docker-py", "labels")
     eq(run_out(img.id), b"hello\npython\n", "run built")
     try:
-        client.images.build(fileobj=tar_of({"Dockerfile": f"FROM {IMAGE}\nRUN exit 9\n".encode()}), custom_context=True)
+        client.images.build(fileobj=tar_of({"Dockerfile": f"FROM {IMAGE}\nRUN exit 9\n".encode()}), custom_context=True, forcerm=True)
         raise AssertionError("failing RUN built")
     except docker.errors.BuildError as e:
         eq("returned a non-zero code: 9" in str(e), True, f"BuildError message {e}")
