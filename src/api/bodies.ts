@@ -111,6 +111,7 @@ const HOST_CONFIG = struct<HostConfig>('HostConfig', {
   Sysctls: stringMap,
   MaskedPaths: strings,
   ReadonlyPaths: strings,
+  Links: strings,
 });
 
 export const CONTAINER_CREATE = struct<ContainerCreateRequest>('CreateRequest', {

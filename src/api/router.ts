@@ -6,6 +6,7 @@ export type Handler = (ctx: RequestContext) => Promise<unknown>;
 
 interface Route {
   method: string;
+  /** The path as registered (`/containers/{id}/json`). */
   path: string;
   pattern: RegExp;
   keys: string[];
@@ -24,6 +25,11 @@ export class Router {
     });
     this.routes.push({ method, path, pattern: new RegExp(`^${source}$`), keys, handler });
     return this;
+  }
+
+  /** Every registered method and path, in registration order (docs/api-compat.md is made from it). */
+  list(): Array<{ method: string; path: string }> {
+    return this.routes.map(({ method, path }) => ({ method, path }));
   }
 
   /** The handler, its path parameters and the route as registered (`/containers/{id}/json`, for metrics labels). */

@@ -81,6 +81,8 @@ export interface HostConfig {
   DnsSearch?: string[] | null;
   DnsOptions?: string[] | null;
   ExtraHosts?: string[] | null;
+  /** Legacy links, "name:alias" (services/networks/links.ts). */
+  Links?: string[] | null;
   Init?: boolean | null;
   Memory?: number;
   MemorySwap?: number;

@@ -14,6 +14,7 @@ import { diskUsageRoutes } from '../api/routes/disk-usage.js';
 import { volumeRoutes } from '../api/routes/volumes.js';
 import { systemRoutes, type DaemonView } from '../api/routes/system.js';
 import { SERVER_VERSION } from '../api/types/version.js';
+import { unsupportedRoutes } from '../api/routes/unsupported.js';
 import { LocalContentStore } from '../drivers/content-local/store.js';
 import { LocalImageStore } from '../drivers/images-local/store.js';
 import { ConmonRuntime } from '../drivers/runtime-conmon/conmon.js';
@@ -195,6 +196,7 @@ async function serve(cfg: DaemonConfig, flags: Flags): Promise<void> {
   imageRoutes(router, imageDeps);
   buildRoutes(router, { images: imageDeps, containers: deps, cache: await BuildCache.open(join(cfg.dataRoot, 'builder')), scratch: imageDeps.scratch });
   diskUsageRoutes(router, imageDeps, volumes);
+  unsupportedRoutes(router);
 
   if (cfg.debug) enablePhaseTimings(log);
   const makeServer = (tls?: ApiServerOptions['tls']) => createApiServer(router, { log, debug: () => cfg.debug, observe: metrics?.observeRequest, tls });

@@ -73,7 +73,7 @@ describe('image lifecycle', () => {
     const hist = (await d.berth(['history', 'mine:1'])).stdout.split('\n');
     assert.match(hist[0]!, /^IMAGE +CREATED +CREATED BY +SIZE +COMMENT$/);
     assert.match(hist[1]!, new RegExp(`^${img.Id.slice(7, 19)} +.* ago +sh -c echo hi > /hello; rm /etc/group; mkdir… +\\d+(\\.\\d+)?kB +first commit$`));
-    assert.match(hist[2]!, new RegExp(`^${base.Id.slice(7, 19)} +.* ago +Imported from - +\\d`));
+    assert.match(hist[2]!, new RegExp(`^${base.Id.slice(7, 19)} +.* ago +\\d+(\\.\\d+)?[kM]B +Imported from -$`));
     assert.equal((await d.berth(['history', '-q', '--no-trunc', 'mine:1'])).stdout, `${img.Id}\n${base.Id}\n`);
     assert.match((await d.berth(['history', '--no-trunc', '--format', '{{.CreatedBy}}|{{.Comment}}', 'mine:1'])).stdout, /^sh -c echo hi > \/hello; rm \/etc\/group; mkdir \/tmp\/d\|first commit\n/);
     assert.match((await d.berth(['history', '-H=false', '--format', '{{.Size}} {{.CreatedSince}}', 'mine:1'])).stdout, /^\d+ \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\n/);
@@ -138,7 +138,7 @@ describe('image lifecycle', () => {
     const imp = await d.berth(['import', '-c', 'CMD ["cat", "/hello"]', '-m', 'via url', url, 'fromurl:1']);
     assert.equal(imp.code, 0, imp.stderr);
     assert.equal((await d.berth(['run', '--rm', 'fromurl:1'])).stdout, 'hi\n');
-    assert.equal((await d.berth(['history', '--no-trunc', '--format', '{{.CreatedBy}}|{{.Comment}}', 'fromurl:1'])).stdout, `Imported from ${url}|via url\n`);
+    assert.equal((await d.berth(['history', '--no-trunc', '--format', '{{.CreatedBy}}|{{.Comment}}', 'fromurl:1'])).stdout, `|via url\n`);
     const viaDockerImp = await d.docker(['import', `http://127.0.0.1:${port}/docker.tar`, 'fromurl:2']);
     assert.equal(viaDockerImp.code, 0, viaDockerImp.stderr);
     const missing = await d.berth(['import', `http://127.0.0.1:${port}/none.tar`, 'x:1']);

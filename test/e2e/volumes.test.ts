@@ -65,7 +65,7 @@ describe('volumes and mounts', () => {
     assert.equal((await d.docker(['volume', 'inspect', '-f', '{{.Driver}} {{.Scope}}', 'v1'])).stdout, 'local local\n');
     const missing = await d.berth(['volume', 'inspect', 'nope']);
     assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /No such volume: nope/);
+    assert.match(missing.stderr, /^Error response from daemon: get nope: no such volume$/m);
     assert.equal((await d.berth(['volume', 'rm', '-f', 'nope'])).code, 0);
     assert.match((await d.berth(['volume', 'rm', 'nope'])).stderr, /no such volume/);
     const pruned = await d.berth(['volume', 'prune', '-f', '-a', '--filter', 'label=tier=db']);

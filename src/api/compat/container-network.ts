@@ -45,7 +45,7 @@ export function summaryPorts(rec: ContainerRecord): Port[] {
 }
 
 /** The top-level address fields of `NetworkSettings` (the default `bridge` network's, as Docker). */
-export function defaultBridgeAddress(rec: ContainerRecord): { IPAddress: string; IPPrefixLen: number; Gateway: string; MacAddress: string } {
+export function defaultBridgeAddress(rec: ContainerRecord): { EndpointID: string; IPAddress: string; IPPrefixLen: number; Gateway: string; MacAddress: string } {
   const ep = rec.NetworkSettings?.Networks.bridge;
-  return { IPAddress: ep?.IPAddress ?? '', IPPrefixLen: ep?.IPPrefixLen ?? 0, Gateway: ep?.Gateway ?? '', MacAddress: ep?.MacAddress ?? '' };
+  return { EndpointID: ep?.EndpointID ?? '', IPAddress: ep?.IPAddress ?? '', IPPrefixLen: ep?.IPPrefixLen ?? 0, Gateway: ep?.Gateway ?? '', MacAddress: ep?.MacAddress ?? '' };
 }

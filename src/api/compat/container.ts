@@ -4,6 +4,11 @@ import { defaultBridgeAddress, networksOf, portMap, summaryPorts } from './conta
 import { humanDuration } from '../../lib/duration.js';
 import { unixSeconds, ZERO_TIME } from '../../lib/time.js';
 import type { ContainerInspect, ContainerSummary } from '../types/containers.js';
+import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from '../../services/containers/spec/security.js';
+import { fullConfig, inspectHostConfig } from './container-defaults.js';
+
+const DEFAULT_PATHS = { masked: DEFAULT_MASKED_PATHS, readonly: DEFAULT_READONLY_PATHS };
+const NO_PATHS = { masked: [], readonly: [] };
 
 /** Docker's `State.String()`: the STATUS column of `docker ps`. */
 export function statusString(rec: ContainerRecord, now = Date.now()): string {
@@ -95,19 +100,14 @@ export function toInspect(rec: ContainerRecord, driver: string): ContainerInspec
     ProcessLabel: '',
     AppArmorProfile: '',
     ExecIDs: null,
-    HostConfig: {
-      Binds: null, VolumesFrom: null, VolumeDriver: '', NetworkMode: networkName(rec), PortBindings: {}, RestartPolicy: { Name: 'no', MaximumRetryCount: 0 },
-      AutoRemove: false, Privileged: false, ReadonlyRootfs: false, CapAdd: null, CapDrop: null, Dns: [], DnsOptions: [], DnsSearch: [],
-      ExtraHosts: null, LogConfig: { Type: 'json-file', Config: {} }, Memory: 0, MemorySwap: 0, CpuShares: 0, NanoCpus: 0,
-      PidMode: '', IpcMode: 'private', UTSMode: '', UsernsMode: '', GroupAdd: null, SecurityOpt: null, Devices: [],
-      ...rec.HostConfig,
-    },
+    HostConfig: inspectHostConfig({ ...rec.HostConfig, NetworkMode: networkName(rec) }, rec.HostConfig.Privileged ? NO_PATHS : DEFAULT_PATHS),
     GraphDriver: { Name: driver, Data: null },
     Mounts: toMountPoints(rec.MountPoints),
-    Config: { ...rec.Config, Image: rec.ImageRef },
+    Config: fullConfig({ ...rec.Config, Image: rec.ImageRef }),
     NetworkSettings: {
       Bridge: '', SandboxID: '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0, Ports: portMap(rec),
-      SandboxKey: '', ...defaultBridgeAddress(rec), Networks: networksOf(rec),
+      SandboxKey: '', SecondaryIPAddresses: null, SecondaryIPv6Addresses: null, GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0,
+      IPv6Gateway: '', ...defaultBridgeAddress(rec), Networks: networksOf(rec),
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Image } from '../../core/images.js';
 import { familiarString, parseNormalizedNamed } from '../../lib/reference.js';
 import type { ImageInspect, ImageSummary } from '../types/images.js';
+import { fullConfig } from './container-defaults.js';
 
 const familiar = (name: string): string => familiarString(parseNormalizedNamed(name));
 
@@ -31,7 +32,11 @@ export function toImageSummary(img: Image, containers = -1): ImageSummary {
 
 export function toImageInspect(img: Image, driver: string): ImageInspect {
   const c = img.config;
-  const runtime = { Hostname: '', Env: [], Cmd: null, Image: '', WorkingDir: '', Entrypoint: null, Labels: null, ...c.config };
+  const runtime = fullConfig(c.config);
+  // Docker's ContainerConfig is the config of the container that made the top layer: none for an
+  // import, the build step's (`/bin/sh -c <instruction>`) for a built or committed image.
+  const createdBy = c.history?.at(-1)?.created_by;
+  const container = createdBy ? fullConfig({ ...c.config, Cmd: ['/bin/sh', '-c', createdBy] }) : fullConfig({});
   return {
     Id: img.id,
     RepoTags: repoTags(img),
@@ -40,7 +45,7 @@ export function toImageInspect(img: Image, driver: string): ImageInspect {
     Comment: c.comment ?? '',
     Created: c.created ?? '0001-01-01T00:00:00Z',
     Container: '',
-    ContainerConfig: { ...runtime },
+    ContainerConfig: container,
     DockerVersion: c.docker_version ?? '',
     Author: c.author ?? '',
     Config: runtime,

@@ -15,6 +15,7 @@ import type { WaitCondition } from '../../services/containers/wait.js';
 import { toInspect, toSummary } from '../compat/container.js';
 import { queryBool, queryInt, readJson, type RequestContext } from '../http.js';
 import type { Router } from '../router.js';
+import { rejectUnsupportedHostConfig } from '../unsupported-fields.js';
 import type { ContainerCreateRequest, ContainerWaitResponse } from '../types/containers.js';
 import { pipeOutput } from '../container-output.js';
 import { CONTAINER_CREATE } from '../bodies.js';
@@ -32,6 +33,7 @@ export function containerRoutes(router: Router, deps: ContainerDeps): void {
   containerFsRoutes(router, deps);
   router.add('POST', '/containers/create', async (ctx) => {
     const body = (await readJson<ContainerCreateRequest>(ctx.req, CONTAINER_CREATE)) ?? {};
+    rejectUnsupportedHostConfig(body.HostConfig as Record<string, unknown> | undefined);
     const { HostConfig, NetworkingConfig, ...config } = body;
     const endpoints = NetworkingConfig?.EndpointsConfig ?? undefined;
     const created = await timed('create', () => createContainer(deps, { name: ctx.query.get('name') ?? undefined, config, hostConfig: HostConfig ?? {}, endpoints }));

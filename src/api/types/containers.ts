@@ -88,6 +88,12 @@ export interface ContainerInspect {
     LinkLocalIPv6PrefixLen: number;
     Ports: Record<string, unknown>;
     SandboxKey: string;
+    SecondaryIPAddresses: null;
+    SecondaryIPv6Addresses: null;
+    EndpointID: string;
+    GlobalIPv6Address: string;
+    GlobalIPv6PrefixLen: number;
+    IPv6Gateway: string;
     IPAddress: string;
     IPPrefixLen: number;
     Gateway: string;

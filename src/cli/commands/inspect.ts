@@ -1,25 +1,28 @@
 import type { Command } from 'commander';
 import { DaemonError } from '../../client/errors.js';
 import { engine, out } from '../context.js';
-import { StatusError } from '../errors.js';
+import { describe, StatusError } from '../errors.js';
 import { renderOne } from '../format/render.js';
 
 type Kind = 'container' | 'image' | 'volume';
 
-/** docker's inspect output: an indented JSON array, or one template line per object. */
-export async function printInspect(names: string[], format: string | undefined, fetch: (name: string) => Promise<unknown>, notFoundWord: string): Promise<void> {
+/**
+ * docker's inspect output: an indented JSON array (`[]` when nothing was found), or one template
+ * line per object. `notFound` words the error for a name the daemon does not know.
+ */
+export async function printInspect(names: string[], format: string | undefined, fetch: (name: string) => Promise<unknown>, notFound: (name: string, err: DaemonError) => string): Promise<void> {
   const found: unknown[] = [];
   const errors: string[] = [];
   for (const name of names) {
     try {
       found.push(await fetch(name));
     } catch (err) {
-      if (err instanceof DaemonError && err.status === 404) errors.push(`Error: No such ${notFoundWord}: ${name}`);
+      if (err instanceof DaemonError && err.status === 404) errors.push(notFound(name, err));
       else throw err;
     }
   }
   if (format !== undefined) for (const obj of found) out(`${renderOne(format, obj)}\n`);
-  else if (found.length > 0 || errors.length === 0) out(`${JSON.stringify(found, null, 4)}\n`);
+  else out(`${JSON.stringify(found, null, 4)}\n`);
   if (errors.length) throw new StatusError(1, errors.join('\n'));
 }
 
@@ -52,11 +55,14 @@ export function inspectCommand(parent: Command): void {
         throw new StatusError(1, `"${flags.type}" is not a valid value for --type`);
       }
       const type = flags.type as Kind | undefined;
-      await printInspect(names, flags.format, (n) => inspectAny(n, type), type ?? 'object');
+      await printInspect(names, flags.format, (n) => inspectAny(n, type), (n) => `Error: No such ${type ?? 'object'}: ${n}`);
     });
 }
 
-/** `container|image|network|volume inspect`: the same output, one kind only. */
+/**
+ * `container|image|network|volume inspect`: the same output, one kind only. As the docker CLI, a
+ * missing container reads "Error: No such container: x"; the other kinds print the daemon's words.
+ */
 export function typedInspectCommand(parent: Command, kind: string, fetch: (name: string) => Promise<unknown>): void {
   parent
     .command('inspect')
@@ -64,6 +70,6 @@ export function typedInspectCommand(parent: Command, kind: string, fetch: (name:
     .argument(`<${kind}...>`)
     .option('-f, --format <string>', 'Format output using a custom template')
     .action(async (names: string[], flags: { format?: string }) => {
-      await printInspect(names, flags.format, fetch, kind);
+      await printInspect(names, flags.format, fetch, (n, err) => (kind === 'container' ? `Error: No such container: ${n}` : describe(err)));
     });
 }

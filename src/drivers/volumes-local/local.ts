@@ -55,7 +55,8 @@ export class LocalVolumeDriver implements VolumeDriver {
         Mountpoint: join(dir, '_data'),
         CreatedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
         Labels: opts.labels ?? null,
-        Options: opts.options ?? null,
+        // As Docker's local driver: no options is null, whether the client sent {} or nothing.
+        Options: opts.options && Object.keys(opts.options).length > 0 ? opts.options : null,
         Scope: 'local',
       };
       try {

@@ -41,14 +41,16 @@ export async function importImage(deps: ImageDeps, req: ImportRequest): Promise<
   const diffId = layer.digest;
 
   const created = nowRfc3339Nano();
+  // Docker records the source as the comment (of the image and of its one history entry), not as CreatedBy.
+  const comment = req.message || `Imported from ${req.sourceName}`;
   const imageConfig: ImageConfigBlob = {
     architecture: 'amd64',
     os: 'linux',
     created,
     config,
     rootfs: { type: 'layers', diff_ids: [diffId] },
-    history: [{ created, created_by: `Imported from ${req.sourceName}`, ...(req.message ? { comment: req.message } : {}) }],
-    ...(req.message ? { comment: req.message } : {}),
+    history: [{ created, comment }],
+    comment,
   };
   const image = await writeImage(deps, { config: imageConfig, layers: [layer], name });
   if (name) publishImageEvent(deps.events, image, 'tag', { name: familiarString(parseNormalizedNamed(name)) });

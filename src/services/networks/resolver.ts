@@ -7,14 +7,15 @@ export function hasDns(net: NetworkRecord): boolean {
 }
 
 /**
- * The name → address lookup of one network: running containers' names, aliases, short IDs and
- * hostnames, also as `<name>.<network>`.
+ * The name → address lookup of one network: the names, aliases, short IDs and hostnames of
+ * containers with an address on it (also as `<name>.<network>`). An endpoint has an address from
+ * network set-up until teardown, so a container's first process resolves names (its own too)
+ * before the record says "running".
  */
 export function lookupOn(deps: Pick<NetworkDeps, 'containers'>, net: NetworkRecord): (name: string) => string | undefined {
   return (q) => {
     const name = q.endsWith(`.${net.Name.toLowerCase()}`) ? q.slice(0, -net.Name.length - 1) : q;
     for (const c of deps.containers.all()) {
-      if (c.State.Status !== 'running' && c.State.Status !== 'paused') continue;
       const ep = Object.values(c.NetworkSettings?.Networks ?? {}).find((e) => e.NetworkID === net.Id);
       if (!ep?.IPAddress) continue;
       const names = [c.Name, c.Id.slice(0, 12), c.Config.Hostname ?? '', ...(ep.Aliases ?? [])].map((n) => n.toLowerCase());

@@ -5,6 +5,7 @@ import { conflict } from '../../core/errdefs.js';
 import { writeNetworkEtcFiles } from '../containers/etc-files.js';
 import type { NetworkDeps } from './deps.js';
 import { allocatePorts } from './ports.js';
+import { linkHostLines } from './links.js';
 import { hasDns } from './resolver.js';
 
 const isLive = (c: ContainerRecord): boolean => c.State.Status === 'running' || c.State.Status === 'paused';
@@ -63,6 +64,7 @@ export async function setupNetworking(deps: NetworkDeps, rec: ContainerRecord): 
   const path = await deps.driver.createSandbox(rec.Id, usernsDonor(deps, rec));
   try {
     const eps = bridgeEndpoints(deps, rec);
+    const links = linkHostLines(deps, rec);
     for (const [ep] of eps) ep.IfName = undefined;
     const others = deps.containers.all().filter((c) => c.Id !== rec.Id && isLive(c));
     const ports = eps.length > 0 ? await allocatePorts(rec, others) : [];
@@ -71,7 +73,7 @@ export async function setupNetworking(deps: NetworkDeps, rec: ContainerRecord): 
     const first = eps[0];
     if (first) {
       const [ep, net] = first;
-      await writeNetworkEtcFiles(rec, { ip: ep.IPAddress, gateway: ep.Gateway, nameserver: hasDns(net) ? ep.Gateway : undefined });
+      await writeNetworkEtcFiles(rec, { ip: ep.IPAddress, gateway: ep.Gateway, nameserver: hasDns(net) ? ep.Gateway : undefined, links });
     }
   } catch (err) {
     await teardownNetworking(deps, rec);

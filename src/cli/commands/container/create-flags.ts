@@ -164,7 +164,7 @@ export function buildCreateRequest(flags: CreateFlags, image: string, command: s
     OomKillDisable: flags.oomKillDisable ?? false,
     BlkioWeight: flags.blkioWeight ?? 0,
     ShmSize: flags.shmSize ? parseBytes(flags.shmSize) : 0,
-    Ulimits: ulimits(flags.ulimit) ?? null,
+    Ulimits: ulimits(flags.ulimit) ?? [],
     ...securityRequest(flags),
     LogConfig: logConfig(flags),
     ...extraHost,

@@ -10,6 +10,7 @@ export function addNetworkFlags(cmd: Command): Command {
     .option('-P, --publish-all', 'Publish all exposed ports to random ports')
     .option('--expose <list>', 'Expose a port or a range of ports', collect)
     .option('--network-alias <list>', 'Add network-scoped alias for the container', collect)
+    .option('--link <list>', 'Add link to another container', collect)
     .option('--ip <string>', 'IPv4 address (e.g., 172.30.100.104)')
     .option('--domainname <string>', 'Container NIS domain name');
 }
@@ -19,6 +20,7 @@ export interface NetworkFlags {
   publishAll?: boolean;
   expose?: string[];
   networkAlias?: string[];
+  link?: string[];
   ip?: string;
   domainname?: string;
   network?: string;
@@ -27,7 +29,7 @@ export interface NetworkFlags {
 
 /** The parts of the create request these flags fill (docker's ParsePortSpecs errors become usage errors). */
 export function networkRequest(flags: NetworkFlags): Pick<ContainerCreateRequest, 'ExposedPorts' | 'Domainname' | 'NetworkingConfig'> & {
-  host: { PortBindings: Record<string, Array<{ HostIp: string; HostPort: string }>>; PublishAllPorts: boolean };
+  host: { PortBindings: Record<string, Array<{ HostIp: string; HostPort: string }>>; PublishAllPorts: boolean; Links: string[] | null };
 } {
   let ports;
   try {
@@ -50,6 +52,7 @@ export function networkRequest(flags: NetworkFlags): Pick<ContainerCreateRequest
     ExposedPorts: Object.keys(exposed).length ? exposed : undefined,
     Domainname: flags.domainname ?? '',
     NetworkingConfig: endpoint ? { EndpointsConfig: { [mode]: endpoint } } : undefined,
-    host: { PortBindings: ports.bindings, PublishAllPorts: flags.publishAll ?? false },
+    // `--link name` is `name:name`, as the docker CLI sends it.
+    host: { PortBindings: ports.bindings, PublishAllPorts: flags.publishAll ?? false, Links: flags.link?.map((l) => (l.includes(':') ? l : `${l}:${l}`)) ?? null },
   };
 }

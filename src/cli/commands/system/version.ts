@@ -8,7 +8,7 @@ import { renderOne } from '../../format/render.js';
 export const CLI_VERSION = '0.1.0';
 
 function clientInfo(): Record<string, string> {
-  return { Platform: 'berth', Version: CLI_VERSION, ApiVersion: API_VERSION, GoVersion: `node ${process.version}`, GitCommit: 'berth', BuildTime: '', Os: 'linux', Arch: process.arch === 'x64' ? 'amd64' : process.arch, Context: 'default' };
+  return { Platform: 'berth', Version: CLI_VERSION, ApiVersion: API_VERSION, APIVersion: API_VERSION, DefaultAPIVersion: API_VERSION, GoVersion: `node ${process.version}`, GitCommit: 'berth', BuildTime: '', Os: 'linux', Arch: process.arch === 'x64' ? 'amd64' : process.arch, Context: 'default' };
 }
 
 const row = (label: string, value: string, indent: string): string => `${indent}${`${label}:`.padEnd(19 - indent.length + 1)}${value}`.trimEnd();
@@ -62,7 +62,9 @@ export function versionCommand(parent: Command): void {
       } catch (err) {
         error = err;
       }
-      out(flags.format ? `${renderOne(flags.format, { Client: client, Server: server ?? null })}\n` : textVersion(client, server));
+      // Templates see the docker CLI's Go field names (`.Server.APIVersion`) besides the API's JSON ones.
+      const templated = server ? { ...server, APIVersion: server.ApiVersion } : null;
+      out(flags.format ? `${renderOne(flags.format, { Client: client, Server: templated })}\n` : textVersion(client, server));
       if (error !== undefined) throw new StatusError(1, describe(error));
     });
 }
