@@ -84,7 +84,8 @@ export function parseTcpAddress(host: string, tls: boolean): { hostname: string;
   return { hostname: u[1]!.replace(/^\[|\]$/g, '') || '127.0.0.1', port };
 }
 
-async function readPem(path: string, flag: string): Promise<Buffer> {
+/** A PEM file named by a TLS flag; a missing one is the flag's error. */
+export async function readPem(path: string, flag: string): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (err) {

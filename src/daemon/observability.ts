@@ -6,6 +6,7 @@ import type { UiDeps } from '../ui/deps.js';
 import { listenAddress, listenTcp, publishToken } from '../ui/start.js';
 import { formatTcpAddress, type TcpAddress } from '../lib/tcp-address.js';
 import type { DaemonConfig } from './config.js';
+import { readPem } from './listen.js';
 
 // ui/ and metrics/ (with prom-client and ws) are imported only when configured: a berthd without
 // --ui or --metrics-addr neither loads them nor counts anything.
@@ -15,6 +16,8 @@ const ASSETS = join(dirname(fileURLToPath(import.meta.url)), '..', 'web');
 
 export interface ObservabilityPlan {
   ui?: TcpAddress;
+  /** The API's mutual TLS (--tlsverify): the dashboard uses the same CA, certificate and key. */
+  uiTls?: { ca: string; cert: string; key: string };
   metrics?: TcpAddress;
 }
 
@@ -23,6 +26,7 @@ export function planObservability(cfg: DaemonConfig): ObservabilityPlan {
   const s = cfg.settings;
   return {
     ui: s.ui === '' ? undefined : listenAddress(s.ui, '--ui', s['ui-allow-remote']),
+    ...(cfg.access.tlsVerify === true ? { uiTls: { ca: cfg.access.ca, cert: cfg.access.cert, key: cfg.access.key } } : {}),
     // Docker's metrics-addr binds where it is told (a scraper is usually remote).
     metrics: s['metrics-addr'] === '' ? undefined : listenAddress(s['metrics-addr'], '--metrics-addr', true),
   };
@@ -42,11 +46,13 @@ export async function startObservability(plan: ObservabilityPlan, execRoot: stri
   if (plan.ui !== undefined) {
     const [{ createUiServer }, { generateToken }] = await Promise.all([import('../ui/server.js'), import('../ui/auth.js')]);
     const token = generateToken();
-    const server = createUiServer({ ...deps, assets: ASSETS, token });
+    const t = plan.uiTls;
+    const tls = t && { ca: await readPem(t.ca, 'tlscacert'), cert: await readPem(t.cert, 'tlscert'), key: await readPem(t.key, 'tlskey'), requestCert: true, rejectUnauthorized: true };
+    const server = createUiServer({ ...deps, assets: ASSETS, token }, tls);
     const bound = await listenTcp(server, plan.ui);
     servers.push(server);
     files.push(join(execRoot, 'ui-token'));
-    deps.log(`dashboard: ${await publishToken(execRoot, bound, token)} (token also in ${files[0]})`);
+    deps.log(`dashboard: ${await publishToken(execRoot, bound, token, tls !== undefined)} (token also in ${files[0]}${tls ? '; or a client certificate from the API\'s CA' : ''})`);
   }
   if (plan.metrics !== undefined) {
     const { createMetricsServer } = await import('../metrics/server.js');

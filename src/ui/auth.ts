@@ -1,5 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 
 /** A fresh dashboard token (256 bits), made at every start of berthd. */
 export function generateToken(): string {
@@ -26,10 +27,12 @@ function cookieValue(req: IncomingMessage, name: string): string | undefined {
 }
 
 /**
- * How a request proved it holds the token: `Authorization: Bearer`, the session cookie, or
- * `?token=` (once: the answer sets the cookie). undefined: it did not (401).
+ * How a request proved who it is: a client certificate the listener verified (mutual TLS, when the
+ * API uses --tlsverify), or the token — `Authorization: Bearer`, the session cookie, or `?token=`
+ * (once: the answer sets the cookie). undefined: it did not (401).
  */
-export function authenticate(req: IncomingMessage, url: URL, token: string): 'header' | 'cookie' | 'query' | undefined {
+export function authenticate(req: IncomingMessage, url: URL, token: string): 'certificate' | 'header' | 'cookie' | 'query' | undefined {
+  if ((req.socket as Partial<TLSSocket>).authorized === true) return 'certificate';
   const auth = req.headers.authorization;
   if (auth?.startsWith('Bearer ') && same(auth.slice(7).trim(), token)) return 'header';
   const cookie = cookieValue(req, cookieName(req));

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer, type ServerOptions as TlsServerOptions } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { notFound } from '../core/errdefs.js';
 import { statusOf } from '../api/errors.js';
@@ -25,18 +26,22 @@ const UNAUTHORIZED = 'unauthorized: open the dashboard with the URL berthd print
 
 /**
  * The dashboard's listener: the page (static files), its JSON and event-stream API under
- * /ui/api/, the terminal websocket and /metrics — every one of them behind the token.
+ * /ui/api/, the terminal websocket and /metrics — every one of them behind the token. With `tls`
+ * (mutual TLS, as the API's --tlsverify) it serves HTTPS to clients with a certificate from the
+ * API's CA only, and such a certificate stands in for the token.
  */
-export function createUiServer(deps: UiDeps): Server {
+export function createUiServer(deps: UiDeps, tls?: TlsServerOptions): Server {
   const router = new Router();
   containerRoutes(router, deps.containers);
   streamRoutes(router, deps.containers, deps.events);
   resourceRoutes(router, deps);
 
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     for (const [k, v] of Object.entries(HEADERS)) res.setHeader(k, v);
     handle(deps, router, req, res).catch((err: Error) => fail(deps, req, res, err));
-  });
+  };
+  // https.Server serves the same requests as http.Server (Node's types keep them apart).
+  const server = tls ? (createTlsServer(tls, onRequest) as unknown as Server) : createServer(onRequest);
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     try {

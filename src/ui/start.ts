@@ -29,7 +29,7 @@ export function listenTcp(server: Server, a: TcpAddress): Promise<TcpAddress> {
 }
 
 /** Writes the token for local tools and tests (root only: 0600) and returns the URL to open. */
-export async function publishToken(execRoot: string, bound: TcpAddress, token: string): Promise<string> {
+export async function publishToken(execRoot: string, bound: TcpAddress, token: string, https = false): Promise<string> {
   await writeFileAtomic(join(execRoot, 'ui-token'), `${token}\n`, 0o600);
-  return `http://${formatTcpAddress(bound)}/?token=${token}`;
+  return `${https ? 'https' : 'http'}://${formatTcpAddress(bound)}/?token=${token}`;
 }

@@ -6,7 +6,7 @@ import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ROOT, runProgram } from './clients.js';
-import { startDaemon, type Daemon } from './harness.js';
+import { eventually, startDaemon, type Daemon } from './harness.js';
 import { makeTestCerts, type TestCerts } from './tls-certs.js';
 
 // The API's door: the unix socket's mode and group, the TCP listener's mutual TLS, plain TCP refused.
@@ -36,13 +36,13 @@ function cleanEnv(d: Daemon, extra: Record<string, string> = {}): NodeJS.Process
 }
 
 /** A raw HTTPS request with the given client identity; resolves with the status or rejects with the TLS error. */
-function httpsGet(port: number, certs: TestCerts, identity?: { cert: string; key: string }): Promise<number> {
+function httpsGet(port: number, certs: TestCerts, identity?: { cert: string; key: string }, path = '/_ping'): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
         host: '127.0.0.1',
         port,
-        path: '/_ping',
+        path,
         ca: readFileSync(certs.ca),
         ...(identity ? { cert: readFileSync(identity.cert), key: readFileSync(identity.key) } : {}),
         agent: false,
@@ -101,7 +101,7 @@ describe('API door: TCP with mutual TLS', () => {
     certs = await makeTestCerts();
     port = await freePort();
     d = await startDaemon({
-      args: ['-H', `tcp://127.0.0.1:${port}`, '--tlsverify', '--tlscacert', certs.ca, '--tlscert', certs.serverCert, '--tlskey', certs.serverKey],
+      args: ['-H', `tcp://127.0.0.1:${port}`, '--tlsverify', '--tlscacert', certs.ca, '--tlscert', certs.serverCert, '--tlskey', certs.serverKey, '--ui', '127.0.0.1:0'],
     });
     tlsFlags = ['-H', `tcp://127.0.0.1:${port}`, '--tlsverify', '--tlscacert', certs.ca, '--tlscert', certs.clientCert, '--tlskey', certs.clientKey];
   });
@@ -145,6 +145,16 @@ describe('API door: TCP with mutual TLS', () => {
     assert.notEqual(plain.code, 0, 'plain HTTP to the TLS port must fail');
     // Nothing of this hurt the daemon.
     assert.equal((await d.api('GET', '/_ping')).status, 200);
+  });
+
+  it('puts the dashboard behind the same mutual TLS: a client certificate of the CA stands in for the token', async () => {
+    const ui = await eventually('the dashboard address in the log', async () => /dashboard: https:\/\/127\.0\.0\.1:(\d+)\//.exec(d.log())?.[1]);
+    const uiPort = Number(ui);
+    assert.equal(await httpsGet(uiPort, certs, { cert: certs.clientCert, key: certs.clientKey }, '/ui/api/containers'), 200);
+    await assert.rejects(httpsGet(uiPort, certs, undefined, '/ui/api/containers'), (err: NodeJS.ErrnoException) => /certificate|alert|socket hang up|ECONNRESET/i.test(`${err.code} ${err.message}`));
+    await assert.rejects(httpsGet(uiPort, certs, { cert: certs.rogueCert, key: certs.rogueKey }, '/metrics'), (err: NodeJS.ErrnoException) =>
+      /certificate|alert|socket hang up|ECONNRESET|unknown ca/i.test(`${err.code} ${err.message}`),
+    );
   });
 });
 
