@@ -3,7 +3,10 @@
  * running; the next berthd picks them up (live restore) and records exits that happened meanwhile.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { cgroupsOf, conmonPids, isConmonOf, mountsUnder, processAlive, startDaemon, type Daemon, type RunOptions } from './harness.js';
 
@@ -77,6 +80,19 @@ describe('berthd restart', () => {
     assert.match(await statusOf(d, 'second'), /^Up /);
     assert.equal((await ok(d, ['inspect', '-f', '{{.State.Pid}}', 'second'])).trim(), String(pid));
     // Left running on purpose: stop() must remove it.
+  });
+
+  it('a container directory left without its record and with a mount in it is cleared at start', async () => {
+    // What a create or removal that crashed half-way can leave: no record.json, a mounted rootfs.
+    const orphan = join(d.dataRoot, 'containers', 'f'.repeat(64));
+    await mkdir(join(orphan, 'rootfs'), { recursive: true });
+    const mounted = spawnSync('mount', ['-t', 'tmpfs', 'tmpfs', join(orphan, 'rootfs')]);
+    assert.equal(mounted.status, 0, String(mounted.stderr));
+    await d.kill9();
+    await d.restart();
+    assert.ok(!existsSync(orphan), `${orphan} still exists`);
+    assert.deepEqual(await mountsUnder(orphan), []);
+    assert.equal((await ok(d, ['run', '--rm', 'busybox', 'true'])).trim(), '');
   });
 
   it('stop() leaves no conmon, mount, cgroup or directory behind', async () => {

@@ -20,3 +20,13 @@ export async function isMountPoint(path: string): Promise<boolean> {
 export async function unmountIfMounted(target: string): Promise<void> {
   if (await isMountPoint(target)) await run('umount', [target]);
 }
+
+/**
+ * Unmounts everything mounted at or below `dir`, deepest first, so the directory can be removed
+ * without reaching through a mount (a container's overlay rootfs, its /dev/shm).
+ */
+export async function unmountAllUnder(dir: string): Promise<void> {
+  const prefix = dir.endsWith('/') ? dir : `${dir}/`;
+  const under = [...(await mountPoints())].filter((m) => m === dir || m.startsWith(prefix));
+  for (const m of under.sort((a, b) => b.length - a.length)) await run('umount', [m]);
+}

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ContainerRecord } from '../../core/containers.js';
 import { conflict, invalidArgument, notFound } from '../../core/errdefs.js';
 import { mkdirp, readJsonIfExists, writeJsonAtomic } from '../../lib/atomic-file.js';
+import { unmountAllUnder } from '../../lib/fs/mounts.js';
 
 const NAME_RE = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 
@@ -21,8 +22,12 @@ export class ContainerStore {
     const store = new ContainerStore(root);
     for (const id of await readdir(root)) {
       const rec = await readJsonIfExists<ContainerRecord>(join(root, id, 'record.json'));
-      // A directory without a record is a create that crashed half-way: nothing refers to it.
-      if (rec === undefined) await rm(join(root, id), { recursive: true, force: true });
+      // A directory without a record is a create (or a removal) that crashed half-way: nothing
+      // refers to it. Its mounts go first: removing through a mounted rootfs would fail (EBUSY).
+      if (rec === undefined) {
+        await unmountAllUnder(join(root, id));
+        await rm(join(root, id), { recursive: true, force: true });
+      }
       else store.index(rec);
     }
     return store;
