@@ -146,9 +146,24 @@ function buildProgram(): Command {
   return program;
 }
 
+/** The command the arguments name (`container ls`), skipping options and their values. */
+function commandPath(program: Command, argv: string[]): string {
+  const names: string[] = [];
+  let cmd = program;
+  for (const a of argv) {
+    if (a.startsWith('-')) continue;
+    const sub = cmd.commands.find((c) => c.name() === a || c.aliases().includes(a));
+    if (sub === undefined) continue;
+    names.push(sub.name());
+    cmd = sub;
+    if (sub.commands.length === 0) break;
+  }
+  return names.join(' ');
+}
+
 /** Maps a commander usage error to docker's wording and status 125. */
-function usageError(err: CommanderError, argv: string[]): StatusError {
-  const cmdPath = argv.filter((a) => !a.startsWith('-')).slice(0, 2).join(' ');
+function usageError(err: CommanderError, program: Command, argv: string[]): StatusError {
+  const cmdPath = commandPath(program, argv);
   const msg = err.message
     .replace(/^error: unknown option '(.*)'$/, 'unknown flag: $1')
     .replace(/^error: /, '');
@@ -164,7 +179,7 @@ async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) {
       if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(err.code)) return 0;
       if (err.code === 'commander.executeSubCommandAsync') return 0;
-      const se = usageError(err, argv);
+      const se = usageError(err, program, argv);
       process.stderr.write(`${se.message}\n`);
       return se.status;
     }

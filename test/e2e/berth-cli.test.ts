@@ -150,7 +150,10 @@ describe('berth CLI', () => {
     assert.equal((await d.berth(['run', 'busybox', '/etc'])).code, 126);
     const flag = await d.berth(['run', '--no-such-flag', 'busybox']);
     assert.equal(flag.code, 125);
-    assert.match(flag.stderr, /unknown flag: --no-such-flag/);
+    assert.match(flag.stderr, /unknown flag: --no-such-flag\nSee 'berth run --help'\./);
+    const since = await d.berth(['events', '--since', 'nonsense']);
+    assert.equal(since.code, 125);
+    assert.match(since.stderr, /See 'berth events --help'\./, 'the command path, not an option value');
 
     await d.berth(['create', '--name', 'dup', 'busybox', 'true']);
     const dup = await d.berth(['run', '--name', 'dup', 'busybox', 'true']);
