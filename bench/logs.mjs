@@ -9,15 +9,17 @@
 // and the whole log over the API with curl (the engine alone, without a CLI's demultiplexing).
 // Not a test. Cleans up its temp dir, its berthd (by pid) and the containers and image it made in Docker.
 //
-//   npm run build && node bench/logs.mjs [--lines 1000000] [--runs 5]
+//   npm run build && node bench/logs.mjs [--lines 1000000] [--runs 5] [--quick] [--json FILE]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { arg, DOCKER_SOCK, dockerUp, median, REPO, startBerthd, time } from './lib.mjs';
+import { arg, DOCKER_SOCK, dockerUp, flag, median, REPO, startBerthd, time, writeRows } from './lib.mjs';
 
 const LINES = arg('lines', 1_000_000);
-const RUNS = arg('runs', 5);
+const RUNS = arg('runs', flag('quick') ? 3 : 5);
+/** Medians by engine and case, for run-all's table. */
+const results = {};
 const TAG = `berth-bench-logs:${process.pid}`;
 const NAME = `berth-bench-logs-${process.pid}`;
 
@@ -81,19 +83,40 @@ async function main() {
         full.push(timeToNull(cmd, [...pre, 'logs', NAME], e.env));
         half.push(timeToNull(cmd, [...pre, 'logs', '--since', since, NAME], e.env));
       }
+      results[`${e.name}/${label}`] = { tail: median(tail), full: median(full), since: median(half) };
       console.log(`    ${label} CLI: logs --tail 10 ${median(tail).toFixed(0).padStart(5)} ms   logs (all) ${median(full).toFixed(0).padStart(6)} ms (${(mb / (median(full) / 1000)).toFixed(0)} MB/s)   logs --since <middle> ${median(half).toFixed(0).padStart(6)} ms`);
     }
     // The engine alone: the whole log over the API into /dev/null (no CLI demultiplexing).
     const sock = e.env.DOCKER_HOST.replace('unix://', '');
     const api = [];
     for (let i = 0; i < RUNS; i++) api.push(timeToNull('curl', ['-sf', '--unix-socket', sock, '-o', '/dev/null', `http://engine/v1.41/containers/${NAME}/logs?stdout=1&stderr=1`]));
+    const apiTail = [];
+    for (let i = 0; i < RUNS; i++) apiTail.push(timeToNull('curl', ['-sf', '--unix-socket', sock, '-o', '/dev/null', `http://engine/v1.41/containers/${NAME}/logs?stdout=1&stderr=1&tail=10`]));
+    results[`${e.name}/api`] = { full: median(api), tail: median(apiTail) };
+    console.log(`    API (curl): logs --tail 10 ${median(apiTail).toFixed(1).padStart(6)} ms`);
     console.log(`    API (curl): logs (all) ${median(api).toFixed(0).padStart(6)} ms (${(mb / (median(api) / 1000)).toFixed(0)} MB/s)`);
     run('docker', ['rm', '-f', NAME], e.env);
     run('docker', ['rmi', '-f', TAG], e.env);
   }
 }
 
-main().then(cleanup, async (err) => {
+/** Rows for run-all: the same docker CLI against both engines, the berth CLI, and the API alone. */
+function rows() {
+  const r = (bench, berth, docker, target) => ({ bench: `${bench}, ${LINES} lines`, berth, docker, unit: 'ms', ...(target ? { target } : {}) });
+  const b = results['berth/docker'];
+  const d = results['docker/docker'];
+  const bc = results['berth/berth'];
+  return [
+    r('logs --tail 10 (docker CLI)', b.tail, d?.tail, 0.5),
+    r('logs --tail 10 (berth CLI)', bc.tail, d?.tail, 0.5),
+    r('logs, whole log (docker CLI)', b.full, d?.full),
+    r('logs --since <middle> (docker CLI)', b.since, d?.since),
+    r('logs --tail 10 (API, curl)', results['berth/api'].tail, results['docker/api']?.tail, 0.5),
+    r('logs, whole log (API, curl)', results['berth/api'].full, results['docker/api']?.full),
+  ];
+}
+
+main().then(() => writeRows(rows())).then(cleanup, async (err) => {
   console.error(err.message);
   await cleanup();
   process.exit(1);
