@@ -17,12 +17,25 @@ export interface OutputOptions extends ReadOptions {
  * Docker's 8-byte multiplexed frames otherwise, one write per batch. Used by logs and attach.
  */
 export async function pipeOutput(logs: LogService, rec: ContainerRecord, out: Writable, opts: OutputOptions): Promise<void> {
-  const tty = rec.Config.Tty === true;
+  await (await openOutput(logs, rec, opts))(out);
+}
+
+/**
+ * Opens the container's output (files open, live subscription made) and returns the function
+ * that copies it to `out`: what is written between the two is kept, not lost.
+ */
+export async function openOutput(logs: LogService, rec: ContainerRecord, opts: OutputOptions): Promise<(out: Writable) => Promise<void>> {
   const ac = new AbortController();
+  const batches = await logs.open(rec, { ...opts, signal: ac.signal });
+  return (out) => copyOutput(batches, ac, rec, out, opts);
+}
+
+async function copyOutput(batches: AsyncGenerator<LogRecord[]>, ac: AbortController, rec: ContainerRecord, out: Writable, opts: OutputOptions): Promise<void> {
+  const tty = rec.Config.Tty === true;
   const onClose = (): void => ac.abort();
   out.once('close', onClose);
   try {
-    for await (const batch of logs.read(rec, { ...opts, signal: ac.signal })) {
+    for await (const batch of batches) {
       const data = encodeBatch(batch, tty, opts);
       if (data.length > 0 && !(await writeChunk(out, data))) return;
     }

@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createConnection } from 'node:net';
 import { runProgram } from './clients.js';
 import { eventually, startDaemon, type Daemon, type RunResult } from './harness.js';
 
@@ -124,6 +125,30 @@ describe('interactive: exec, stdin, TTY', () => {
     const actions = ev.stdout.trim().split('\n');
     for (const a of ['create', 'start', 'attach', 'detach', 'resize 33x111']) assert.ok(actions.includes(a), `${a} in ${ev.stdout}`);
     assert.ok(actions.indexOf('attach') < actions.indexOf('detach'), ev.stdout);
+  });
+
+  it('an attached client gets the first output of a container it starts at once (no output lost to the race)', async () => {
+    // As dockerode's run: attach (hijacked), and start the moment the 101 arrives. The output
+    // subscription must exist by then; twenty quick containers make a lost first line likely if not.
+    for (let i = 0; i < 20; i++) {
+      const id = (await d.berth(['create', '--network', 'none', 'busybox', 'echo', `line ${i}`])).stdout.trim();
+      const conn = createConnection(d.socket);
+      const chunks: Buffer[] = [];
+      let started: Promise<unknown> | undefined;
+      const closed = new Promise<void>((resolve) => conn.on('close', () => resolve()));
+      conn.on('data', (c: Buffer) => {
+        chunks.push(c);
+        if (started === undefined && Buffer.concat(chunks).includes('\r\n\r\n')) started = d.api('POST', `/containers/${id}/start`);
+      });
+      conn.write(`POST /v1.41/containers/${id}/attach?stream=1&stdout=1&stderr=1 HTTP/1.1\r\nHost: berth\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 0\r\n\r\n`);
+      await closed;
+      await started;
+      const all = Buffer.concat(chunks);
+      const body = all.subarray(all.indexOf('\r\n\r\n') + 4);
+      // One multiplexed frame: stream 1 (stdout), length, payload.
+      assert.equal(body.subarray(8).toString(), `line ${i}\n`, `run ${i}: ${JSON.stringify(all.toString())}`);
+      await d.berth(['rm', id]);
+    }
   });
 
   it('start -ai sends stdin to a created container', async () => {

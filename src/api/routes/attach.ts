@@ -3,7 +3,7 @@ import type { ContainerDeps } from '../../services/containers/deps.js';
 import { connectStdin } from '../../services/containers/stdin.js';
 import { publishContainerEvent } from '../../services/containers/events.js';
 import { queryBool, type RequestContext } from '../http.js';
-import { pipeOutput } from '../container-output.js';
+import { openOutput, pipeOutput } from '../container-output.js';
 import { pumpInput } from '../stdio-pump.js';
 
 /**
@@ -19,6 +19,12 @@ export async function handleAttach(deps: ContainerDeps, ctx: RequestContext): Pr
   const contentType = rec.Config.Tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream';
   // A stopped container's stream stays open for its next run (`start -a` attaches before starting).
   const done = deps.waiters.nextExit(rec.Id).then(() => undefined);
+  const detached = new AbortController();
+  const until = Promise.race([done, new Promise<void>((r) => detached.signal.addEventListener('abort', () => r()))]);
+  const streams = { stdout: queryBool(q, 'stdout'), stderr: queryBool(q, 'stderr') };
+  // Subscribed before the client hears back: a client that starts the container as soon as it
+  // is attached (docker run, dockerode) must get its first output.
+  const live = queryBool(q, 'stream') ? await openOutput(deps.logs, rec, { ...streams, tail: 0, follow: true, done: until }) : undefined;
   let out: Writable;
   if (ctx.hijack) {
     out = ctx.hijack(contentType);
@@ -28,7 +34,6 @@ export async function handleAttach(deps: ContainerDeps, ctx: RequestContext): Pr
     out = ctx.res!;
   }
   publishContainerEvent(deps.events, rec, 'attach');
-  const detached = new AbortController();
   if (ctx.hijack && queryBool(q, 'stdin') && rec.Config.OpenStdin === true) {
     void attachStdin(deps, rec.Id, out as Duplex, q.get('detachKeys') ?? undefined, done).then((how) => {
       if (how !== 'detached') return;
@@ -36,11 +41,13 @@ export async function handleAttach(deps: ContainerDeps, ctx: RequestContext): Pr
       publishContainerEvent(deps.events, rec, 'detach');
     });
   }
-  const until = Promise.race([done, new Promise<void>((r) => detached.signal.addEventListener('abort', () => r()))]);
-  const streams = { stdout: queryBool(q, 'stdout'), stderr: queryBool(q, 'stderr') };
   // A driver that keeps nothing (`none`) has no past to replay; the live stream works with every driver.
-  if (queryBool(q, 'logs') && deps.logs.readable(rec)) await pipeOutput(deps.logs, rec, out, { ...streams });
-  if (queryBool(q, 'stream') && !detached.signal.aborted) await pipeOutput(deps.logs, rec, out, { ...streams, tail: 0, follow: true, done: until });
+  try {
+    if (queryBool(q, 'logs') && deps.logs.readable(rec)) await pipeOutput(deps.logs, rec, out, { ...streams });
+  } finally {
+    // Always drained, so its subscription ends (after a detach `until` has resolved: it ends at once).
+    if (live) await live(out);
+  }
   out.end();
 }
 

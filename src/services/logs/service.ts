@@ -104,6 +104,15 @@ export class LogService {
    * the pump is held. A driver that keeps nothing can still be followed from now (`tail: 0`: attach).
    */
   async *read(rec: ContainerRecord, opts: ReadOptions): AsyncGenerator<LogRecord[]> {
+    yield* await this.open(rec, opts);
+  }
+
+  /**
+   * `read`, with the files opened and the live subscription made before it resolves: a caller
+   * that must not miss output (attach answers the client, which then starts the container) opens
+   * first and answers after.
+   */
+  async open(rec: ContainerRecord, opts: ReadOptions): Promise<AsyncGenerator<LogRecord[]>> {
     const pump = this.pump(rec);
     const liveOnly = opts.follow === true && opts.tail === 0;
     if (pump.view === undefined && !liveOnly) throw notImplemented('configured logging driver does not support reading');
@@ -123,6 +132,7 @@ export class LogService {
       }
       return files;
     });
+    return (async function* (): AsyncGenerator<LogRecord[]> {
     try {
       for await (const batch of readSegments(segs, pump.view?.format.parse ?? parseLogLine, opts)) yield batch;
       // The start of a line still being written: live readers got it already, the view not yet.
@@ -154,6 +164,7 @@ export class LogService {
       unsubscribe?.();
       await Promise.all(segs.map((s) => s.close()));
     }
+    })();
   }
 
   private pump(rec: ContainerRecord): LogPump {
