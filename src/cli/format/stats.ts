@@ -1,5 +1,5 @@
 import type { StatsResponse } from '../../api/types/stats.js';
-import { humanSize } from '../../lib/duration.js';
+import { bytesSize, humanSize } from '../../lib/duration.js';
 
 export const STATS_DEFAULT = 'table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDs}}';
 
@@ -7,18 +7,6 @@ export const STATS_HEADERS: Record<string, string> = {
   Container: 'CONTAINER', ID: 'CONTAINER ID', Name: 'NAME', CPUPerc: 'CPU %', MemUsage: 'MEM USAGE / LIMIT',
   MemPerc: 'MEM %', NetIO: 'NET I/O', BlockIO: 'BLOCK I/O', PIDs: 'PIDS',
 };
-
-/** go-units BytesSize: binary units, 4 significant digits ("1.195MiB"). */
-export function bytesSize(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let v = bytes;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${Number(v.toPrecision(4))}${units[i]}`;
-}
 
 /** The docker CLI's stats row for one reading (cgroup v1 arithmetic: cache is not "used"). */
 export function statsContext(container: string, s: StatsResponse, trunc: boolean): Record<string, unknown> {
