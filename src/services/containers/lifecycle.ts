@@ -202,6 +202,7 @@ export async function handleExit(deps: ContainerDeps, id: string, onAutoRemove: 
   }
   let autoRemove = false;
   let oom = false;
+  const short = id.slice(0, 12);
   const code = await deps.locks.run(id, async () => {
     const exitCode = await deps.runtime.exitCode(id);
     if (exitCode === undefined) return undefined;
@@ -211,23 +212,27 @@ export async function handleExit(deps: ContainerDeps, id: string, onAutoRemove: 
     if (fresh) {
       oom = await access(join(rec.Paths.Bundle, 'oom')).then(() => true, () => false);
       rec.State = { ...rec.State, Status: 'exited', Pid: 0, ExitCode: exitCode, FinishedAt: nowRfc3339Nano(), OOMKilled: oom };
-      await deps.store.save(rec);
+      await timed(`exit ${short}: record`, () => deps.store.save(rec));
       autoRemove = rec.HostConfig.AutoRemove === true && !deps.restarting.has(id);
     }
-    await deps.runtime.delete(id);
-    if (deps.networks) {
-      await teardownNetworking(deps.networks, rec);
-      await deps.store.save(rec);
-    }
-    await deps.snapshotter.unmount(rec.Paths.Rootfs);
-    await unmountShm(rec);
+    // The process is gone: its runtime state, its network and its mounts are independent of each other.
+    const networks = deps.networks;
+    await Promise.all([
+      timed(`exit ${short}: runc delete`, () => deps.runtime.delete(id)),
+      networks && timed(`exit ${short}: network teardown`, () => teardownNetworking(networks, rec)),
+      timed(`exit ${short}: unmount`, async () => {
+        await deps.snapshotter.unmount(rec.Paths.Rootfs);
+        await unmountShm(rec);
+      }),
+    ]);
+    if (networks) await timed(`exit ${short}: record network`, () => deps.store.save(rec));
     await deps.runtime.cleanup(id);
     return fresh ? exitCode : undefined;
   });
   if (code === undefined) return;
   if (oom) publishContainerEvent(deps.events, rec, 'oom');
   // Followers end when the exit is announced: everything the container wrote is readable by then.
-  await deps.logs.exited(rec).catch(() => undefined);
+  await timed(`exit ${short}: logs`, () => deps.logs.exited(rec).catch(() => undefined));
   publishContainerEvent(deps.events, rec, 'die', { exitCode: String(code) });
   publishDetachEvents(deps, rec);
   deps.waiters.notifyExit(id, code);
