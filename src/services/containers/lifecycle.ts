@@ -68,7 +68,7 @@ export async function startContainer(deps: ContainerDeps, ref: string): Promise<
         openStdin: rec.Config.OpenStdin === true,
         stdinOnce: rec.Config.StdinOnce === true,
       }));
-      await timed(`start ${id}: runc start`, () => deps.runtime.start(rec.Id));
+      await timed(`start ${id}: runc start`, () => deps.runtime.start(rec.Id, pid));
       rec.State = { ...rec.State, Status: 'running', Pid: pid, ExitCode: 0, Error: '', StartedAt: nowRfc3339Nano(), OOMKilled: false };
       await deps.store.save(rec);
       deps.logs.started(rec);
@@ -211,9 +211,11 @@ export async function handleExit(deps: ContainerDeps, id: string, onAutoRemove: 
     const fresh = isLive(rec);
     if (fresh) {
       oom = await access(join(rec.Paths.Bundle, 'oom')).then(() => true, () => false);
-      rec.State = { ...rec.State, Status: 'exited', Pid: 0, ExitCode: exitCode, FinishedAt: nowRfc3339Nano(), OOMKilled: oom };
-      await timed(`exit ${short}: record`, () => deps.store.save(rec));
       autoRemove = rec.HostConfig.AutoRemove === true && !deps.restarting.has(id);
+      // A --rm container is marked for removal in the same write (a crash from here on finishes
+      // the removal at start-up; an `exited` --rm record would stay behind).
+      rec.State = { ...rec.State, Status: autoRemove ? 'removing' : 'exited', Pid: 0, ExitCode: exitCode, FinishedAt: nowRfc3339Nano(), OOMKilled: oom };
+      await timed(`exit ${short}: record`, () => deps.store.save(rec));
     }
     // The process is gone: its runtime state, its network and its mounts are independent of each other.
     const networks = deps.networks;
@@ -225,7 +227,9 @@ export async function handleExit(deps: ContainerDeps, id: string, onAutoRemove: 
         await unmountShm(rec);
       }),
     ]);
-    if (networks) await timed(`exit ${short}: record network`, () => deps.store.save(rec));
+    // The released endpoints are written down, unless the record is about to go (removal repeats
+    // the idempotent teardown after a crash).
+    if (networks && rec.State.Status !== 'removing') await timed(`exit ${short}: record network`, () => deps.store.save(rec));
     await deps.runtime.cleanup(id);
     return fresh ? exitCode : undefined;
   });

@@ -43,8 +43,7 @@ export async function finishRemoval(deps: ContainerDeps, id: string, removeVolum
       await deps.snapshotter.unmount(rec.Paths.Rootfs);
       await unmountShm(rec);
     });
-    await timed(`remove ${short}: snapshot`, () => deps.snapshotter.remove(id));
-    await timed(`remove ${short}: logs`, () => deps.logs.removed(id));
+    await Promise.all([timed(`remove ${short}: snapshot`, () => deps.snapshotter.remove(id)), deps.logs.removed(id)]);
     await timed(`remove ${short}: record`, () => deps.store.delete(id));
   });
   if (removeVolumes || rec.HostConfig.AutoRemove === true) await releaseVolumes(deps.volumes, anonymousVolumes(rec.MountPoints));
