@@ -281,7 +281,8 @@ async function main() {
   const sock = join(tmp, 's.sock');
   const berthHost = `unix://${sock}`;
   const execRoot = join(tmp, 'run');
-  const logPath = join(tmp, 'berthd.log');
+  // BERTHD_LOG keeps the daemon's output past the run; BERTHD_ARGS (e.g. `-D`, for the `timing …` lines) adds flags.
+  const logPath = process.env.BERTHD_LOG || join(tmp, 'berthd.log');
   const logFd = openSync(logPath, 'a');
   // Its own bridge, subnets and firewall chain (as the e2e harness does); swept after the daemon stops.
   const { pickDaemonNetwork, daemonNetworkArgs } = await import(join(REPO, 'dist/test/e2e/network-names.js'));
@@ -294,7 +295,7 @@ async function main() {
       if (problems.length) throw new Error(problems.join('; '));
     },
   });
-  const daemon = spawn(process.execPath, [BERTHD, '-H', berthHost, '--data-root', join(tmp, 'data'), '--exec-root', execRoot, ...netArgs], {
+  const daemon = spawn(process.execPath, [BERTHD, '-H', berthHost, '--data-root', join(tmp, 'data'), '--exec-root', execRoot, ...netArgs, ...(process.env.BERTHD_ARGS || '').split(' ').filter(Boolean)], {
     detached: true, // own session and process group: a Ctrl-C here does not reach it; cleanup stops it
     stdio: ['ignore', logFd, logFd],
   });

@@ -59,7 +59,8 @@ export interface RuntimeState {
 export interface ContainerRuntime {
   /** Creates the container (not yet started) and returns the pid of its first process. */
   create(opts: CreateOptions): Promise<number>;
-  start(id: string): Promise<void>;
+  /** Starts a created container's process; `pid` is what `create` returned. */
+  start(id: string, pid: number): Promise<void>;
   kill(id: string, signal: string): Promise<void>;
   pause(id: string): Promise<void>;
   resume(id: string): Promise<void>;

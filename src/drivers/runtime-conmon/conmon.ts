@@ -7,6 +7,7 @@ import type { LinuxResources } from '../../lib/oci/runtime-spec.js';
 import { connectAttachSocket } from './attach-socket.js';
 import { writeReopenLog, writeResize } from './ctl.js';
 import { spawnExec } from './exec.js';
+import { startThroughExecFifo } from './exec-fifo.js';
 import { BerthError, isErrno } from '../../core/errdefs.js';
 import { mkdirp } from '../../lib/atomic-file.js';
 import { run } from '../../lib/exec.js';
@@ -96,7 +97,8 @@ export class ConmonRuntime implements ContainerRuntime {
     });
   }
 
-  async start(id: string): Promise<void> {
+  async start(id: string, pid: number): Promise<void> {
+    if (await startThroughExecFifo(join(this.runcRoot, id, 'exec.fifo'), pid)) return;
     await this.runc(['start', id]);
   }
 

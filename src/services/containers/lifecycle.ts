@@ -68,7 +68,7 @@ export async function startContainer(deps: ContainerDeps, ref: string): Promise<
         openStdin: rec.Config.OpenStdin === true,
         stdinOnce: rec.Config.StdinOnce === true,
       }));
-      await timed(`start ${id}: runc start`, () => deps.runtime.start(rec.Id));
+      await timed(`start ${id}: runc start`, () => deps.runtime.start(rec.Id, pid));
       rec.State = { ...rec.State, Status: 'running', Pid: pid, ExitCode: 0, Error: '', StartedAt: nowRfc3339Nano(), OOMKilled: false };
       await deps.store.save(rec);
       deps.logs.started(rec);
@@ -202,6 +202,7 @@ export async function handleExit(deps: ContainerDeps, id: string, onAutoRemove: 
   }
   let autoRemove = false;
   let oom = false;
+  const short = id.slice(0, 12);
   const code = await deps.locks.run(id, async () => {
     const exitCode = await deps.runtime.exitCode(id);
     if (exitCode === undefined) return undefined;
@@ -210,24 +211,32 @@ export async function handleExit(deps: ContainerDeps, id: string, onAutoRemove: 
     const fresh = isLive(rec);
     if (fresh) {
       oom = await access(join(rec.Paths.Bundle, 'oom')).then(() => true, () => false);
-      rec.State = { ...rec.State, Status: 'exited', Pid: 0, ExitCode: exitCode, FinishedAt: nowRfc3339Nano(), OOMKilled: oom };
-      await deps.store.save(rec);
       autoRemove = rec.HostConfig.AutoRemove === true && !deps.restarting.has(id);
+      // A --rm container is marked for removal in the same write (a crash from here on finishes
+      // the removal at start-up; an `exited` --rm record would stay behind).
+      rec.State = { ...rec.State, Status: autoRemove ? 'removing' : 'exited', Pid: 0, ExitCode: exitCode, FinishedAt: nowRfc3339Nano(), OOMKilled: oom };
+      await timed(`exit ${short}: record`, () => deps.store.save(rec));
     }
-    await deps.runtime.delete(id);
-    if (deps.networks) {
-      await teardownNetworking(deps.networks, rec);
-      await deps.store.save(rec);
-    }
-    await deps.snapshotter.unmount(rec.Paths.Rootfs);
-    await unmountShm(rec);
+    // The process is gone: its runtime state, its network and its mounts are independent of each other.
+    const networks = deps.networks;
+    await Promise.all([
+      timed(`exit ${short}: runc delete`, () => deps.runtime.delete(id)),
+      networks && timed(`exit ${short}: network teardown`, () => teardownNetworking(networks, rec)),
+      timed(`exit ${short}: unmount`, async () => {
+        await deps.snapshotter.unmount(rec.Paths.Rootfs);
+        await unmountShm(rec);
+      }),
+    ]);
+    // The released endpoints are written down, unless the record is about to go (removal repeats
+    // the idempotent teardown after a crash).
+    if (networks && rec.State.Status !== 'removing') await timed(`exit ${short}: record network`, () => deps.store.save(rec));
     await deps.runtime.cleanup(id);
     return fresh ? exitCode : undefined;
   });
   if (code === undefined) return;
   if (oom) publishContainerEvent(deps.events, rec, 'oom');
   // Followers end when the exit is announced: everything the container wrote is readable by then.
-  await deps.logs.exited(rec).catch(() => undefined);
+  await timed(`exit ${short}: logs`, () => deps.logs.exited(rec).catch(() => undefined));
   publishContainerEvent(deps.events, rec, 'die', { exitCode: String(code) });
   publishDetachEvents(deps, rec);
   deps.waiters.notifyExit(id, code);

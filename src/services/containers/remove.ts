@@ -4,6 +4,7 @@ import { publishContainerEvent } from './events.js';
 import { anonymousVolumes, releaseVolumes } from './mounts/resolve.js';
 import { teardownNetworking } from '../networks/sandbox.js';
 import { unmountShm } from './shm.js';
+import { timed } from '../../lib/phase-timer.js';
 
 /** Removes a container (Docker: 409 when running and not forced; `force` kills it first). */
 export async function removeContainer(deps: ContainerDeps, ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
@@ -28,20 +29,22 @@ export async function removeContainer(deps: ContainerDeps, ref: string, opts: { 
 export async function finishRemoval(deps: ContainerDeps, id: string, removeVolumes = false): Promise<void> {
   const rec = deps.store.find(id);
   if (rec === undefined || rec.Id !== id) return;
+  const short = id.slice(0, 12);
   await deps.locks.run(id, async () => {
     if (rec.State.Status !== 'removing') {
       rec.State.Status = 'removing';
-      await deps.store.save(rec);
+      await timed(`remove ${short}: mark removing`, () => deps.store.save(rec));
     }
     // Normally the exit path already deleted the runtime's state; this covers crashes and never-started creates.
-    if (await deps.runtime.known(id)) await deps.runtime.delete(id);
-    await deps.runtime.cleanup(id);
-    if (deps.networks) await teardownNetworking(deps.networks, rec);
-    await deps.snapshotter.unmount(rec.Paths.Rootfs);
-    await unmountShm(rec);
-    await deps.snapshotter.remove(id);
-    await deps.logs.removed(id);
-    await deps.store.delete(id);
+    await timed(`remove ${short}: release`, async () => {
+      if (await deps.runtime.known(id)) await deps.runtime.delete(id);
+      await deps.runtime.cleanup(id);
+      if (deps.networks) await teardownNetworking(deps.networks, rec);
+      await deps.snapshotter.unmount(rec.Paths.Rootfs);
+      await unmountShm(rec);
+    });
+    await Promise.all([timed(`remove ${short}: snapshot`, () => deps.snapshotter.remove(id)), deps.logs.removed(id)]);
+    await timed(`remove ${short}: record`, () => deps.store.delete(id));
   });
   if (removeVolumes || rec.HostConfig.AutoRemove === true) await releaseVolumes(deps.volumes, anonymousVolumes(rec.MountPoints));
   publishContainerEvent(deps.events, rec, 'destroy');

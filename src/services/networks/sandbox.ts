@@ -47,9 +47,9 @@ export async function detachEndpoint(deps: NetworkDeps, rec: ContainerRecord, ep
 
 /**
  * Prepares a container's network before `runc create` and returns the namespace path for the
- * spec (undefined: the host's, for `--network host`). Creates the sandbox, runs CNI ADD for each
- * bridge network (published ports on the first) and rewrites /etc/hosts and resolv.conf with
- * the addresses. A failure undoes everything done so far.
+ * spec (undefined: the host's for `--network host`, a new one from runc for `--network none`).
+ * Creates the sandbox, runs CNI ADD for each bridge network (published ports on the first) and
+ * rewrites /etc/hosts and resolv.conf with the addresses. A failure undoes everything done so far.
  */
 export async function setupNetworking(deps: NetworkDeps, rec: ContainerRecord): Promise<string | undefined> {
   const mode = rec.HostConfig.NetworkMode ?? 'bridge';
@@ -61,6 +61,10 @@ export async function setupNetworking(deps: NetworkDeps, rec: ContainerRecord): 
     return access(path).then(() => path, () => `/proc/${other.State.Pid}/ns/net`);
   }
   await deps.driver.removeSandbox(rec.Id);
+  // `--network none`: runc makes the empty namespace itself (and brings `lo` up, as for any new
+  // one), which spares a spawn at start and an unmount at exit. Under userns-remap the namespace
+  // must belong to the sandbox's user namespace, so it is made here as for the others.
+  if (mode === 'none' && deps.driver.sandboxUsernsPath(rec.Id) === undefined) return undefined;
   const path = await deps.driver.createSandbox(rec.Id, usernsDonor(deps, rec));
   try {
     const eps = bridgeEndpoints(deps, rec);
