@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node
 // berth: loads the bundled CLI (berth-main.cjs) with V8's code cache (berth-main.cjs.cache,
 // written by scripts/bundle.mjs). Node 20 has no compile cache of its own, and compiling the
 // ~400 KB bundle is most of the CLI's start-up; with the cache V8 skips it. A cache that does
