@@ -361,7 +361,7 @@ async function main() {
   {
     if (!existsSync(BERTH)) berthVersionSkip = `${BERTH} missing`;
     else {
-      const v = sh(process.execPath, [BERTH, '--version'], { allowFail: true });
+      const v = sh(BERTH, ['--version'], { allowFail: true });
       if (v.code !== 0 || !/\d+\.\d+/.test(v.stdout)) berthVersionSkip = `\`berth --version\` does not print a version yet (exit ${v.code}: ${firstLine(v.stdout + v.stderr) || 'no output'})`;
     }
 
@@ -369,7 +369,7 @@ async function main() {
     const probe = (extra) => {
       let first = null;
       for (const global of [['-H', berthHost], []]) {
-        const r = sh(process.execPath, [BERTH, ...global, 'run', '--rm', ...extra, 'busybox', 'echo', probeOut], { env: berthEnv(process.env), allowFail: true, timeout: 30_000 });
+        const r = sh(BERTH, [...global, 'run', '--rm', ...extra, 'busybox', 'echo', probeOut], { env: berthEnv(process.env), allowFail: true, timeout: 30_000 });
         if (r.code === 0 && hasProbe(r.stdout)) return { global };
         first ??= r;
       }
@@ -462,17 +462,15 @@ async function main() {
   const unlike = netSeen.berthd && netSeen.Docker && netSeen.berthd !== netSeen.Docker;
   if (unlike) console.log(`  note: the default network differs (berthd: ${netSeen.berthd}; Docker: ${netSeen.Docker}): default-network ratios compare unlike work`);
   console.log(`  ${opts.runs} timed runs per case after ${opts.warmup} warm-up, cases interleaved; times are wall clock from spawn to exit`);
-  console.log(`  ${CA_VAR} ${caSet ? `is set (${process.env[CA_VAR]}): Node-based rows are shown with and without it` : 'is not set'}`);
+  console.log(`  berth is run as a user runs it (its own #! line, which leaves ${CA_VAR} out); node -e 0 is shown with and without ${CA_VAR}`);
 
   // ----- CLI start-up alone -----
-  const caVariants = caSet ? [['', process.env], [` (no ${CA_VAR})`, envPlain]] : [['', process.env]];
-  const startup = [];
-  for (const [suffix, env] of caVariants) {
-    const sfx = caSet && !suffix ? ` (${CA_VAR} set)` : suffix;
-    startup.push({ name: `node -e 0${sfx}`, cmd: process.execPath, args: ['-e', '0'], env });
-    startup.push({ name: `berth --version${sfx}`, cmd: process.execPath, args: [BERTH, '--version'], env, skip: berthVersionSkip });
-    startup.push({ name: `docker --version${sfx}`, cmd: 'docker', args: ['--version'], env });
-  }
+  const startup = [
+    { name: `node -e 0${caSet ? ` (${CA_VAR} set)` : ''}`, cmd: process.execPath, args: ['-e', '0'], env: process.env },
+    ...(caSet ? [{ name: `node -e 0 (no ${CA_VAR})`, cmd: process.execPath, args: ['-e', '0'], env: envPlain }] : []),
+    { name: 'berth --version', cmd: BERTH, args: ['--version'], env: process.env, skip: berthVersionSkip },
+    { name: 'docker --version', cmd: 'docker', args: ['--version'], env: process.env },
+  ];
   await measure(startup, 'start-up');
   const dockerVersionBase = startup.find((c) => c.name.startsWith('docker --version'));
 
@@ -485,11 +483,11 @@ async function main() {
       return { ...this, args: ['--root', runcRoot, 'run', '--bundle', bundle, `bb-${process.pid}-${tag}`] };
     },
   };
-  const berthRun = (extra, env, suffix, skip) => ({
-    name: `berth run --rm ${extra.length ? extra.join(' ') + ' ' : ''}busybox true${suffix}`,
-    cmd: process.execPath,
-    args: [BERTH, ...berthGlobal, 'run', '--rm', ...extra, 'busybox', 'true'],
-    env: berthEnv(env),
+  const berthRun = (extra, skip) => ({
+    name: `berth run --rm ${extra.length ? extra.join(' ') + ' ' : ''}busybox true`,
+    cmd: BERTH,
+    args: [...berthGlobal, 'run', '--rm', ...extra, 'busybox', 'true'],
+    env: berthEnv(process.env),
     skip,
   });
   const dockerRun = (host, image, extra, label, skip) => ({
@@ -502,14 +500,8 @@ async function main() {
   const none = ['--network', 'none'];
   const cases = {
     runc: runcCase,
-    berth: berthRun([], process.env, caSet ? ` (${CA_VAR} set)` : '', berthRunSkip),
-    berthNone: berthRun(none, process.env, caSet ? ` (${CA_VAR} set)` : '', berthRunNoneSkip),
-    ...(caSet
-      ? {
-          berthPlain: berthRun([], envPlain, ` (no ${CA_VAR})`, berthRunSkip),
-          berthNonePlain: berthRun(none, envPlain, ` (no ${CA_VAR})`, berthRunNoneSkip),
-        }
-      : {}),
+    berth: berthRun([], berthRunSkip),
+    berthNone: berthRun(none, berthRunNoneSkip),
     dockerBerth: dockerRun(berthHost, 'busybox', [], 'berthd', dockerBerthSkip),
     dockerBerthNone: dockerRun(berthHost, 'busybox', none, 'berthd', dockerBerthNoneSkip),
     docker: dockerRun(`unix://${DOCKER_SOCK}`, DOCKER_IMAGE, [], 'Docker', dockerDefaultSkip),
@@ -524,12 +516,6 @@ async function main() {
   const cmp = [
     ['berth CLI + berthd  vs  docker CLI + Docker (default network)', cases.berth, cases.docker],
     ['berth CLI + berthd  vs  docker CLI + Docker (--network none)', cases.berthNone, cases.dockerNone],
-    ...(caSet
-      ? [
-          [`berth CLI (no ${CA_VAR}) + berthd  vs  docker CLI + Docker (default network)`, cases.berthPlain, cases.docker],
-          [`berth CLI (no ${CA_VAR}) + berthd  vs  docker CLI + Docker (--network none)`, cases.berthNonePlain, cases.dockerNone],
-        ]
-      : []),
     ['docker CLI: berthd  vs  Docker, engine only (default network)', cases.dockerBerth, cases.docker],
     ['docker CLI: berthd  vs  Docker, engine only (--network none)', cases.dockerBerthNone, cases.dockerNone],
   ];
@@ -547,7 +533,6 @@ async function main() {
     };
     add('run --rm true, bridge (berth CLI)', cases.berth, cases.docker, 0.3);
     add('run --rm true, none (berth CLI)', cases.berthNone, cases.dockerNone);
-    if (caSet) add(`run --rm true, bridge (berth CLI, no ${CA_VAR})`, cases.berthPlain, cases.docker, 0.3);
     add('run --rm true, bridge (docker CLI → berthd)', cases.dockerBerth, cases.docker, 0.3);
     add('run --rm true, none (docker CLI → berthd)', cases.dockerBerthNone, cases.dockerNone);
     rows.push({ bench: 'runc run true (floor)', berth: cases.runc.stats?.median, unit: 'ms' });

@@ -10,8 +10,7 @@ import type { DaemonConfig } from './config.js';
 /**
  * Opens the network service: records under `<data-root>/networks`, CNI state (host-local leases,
  * cached ADD results) under `<data-root>/networks/cni`, sandboxes under `<exec-root>/netns`;
- * creates the built-in networks and every bridge up front. The firewall plugin's admin chain is
- * named after the default bridge, so two daemons never share it.
+ * creates the built-in networks and every bridge up front.
  */
 export async function openNetworks(cfg: DaemonConfig, deps: ContainerDeps, log: (msg: string) => void): Promise<NetworkDeps> {
   const root = join(cfg.dataRoot, 'networks');
@@ -20,7 +19,6 @@ export async function openNetworks(cfg: DaemonConfig, deps: ContainerDeps, log: 
     pluginDir: '/usr/lib/cni',
     stateDir: join(root, 'cni'),
     netnsDir: join(cfg.execRoot, 'netns'),
-    adminChain: `BERTH-FW-${cfg.network.bridge}`,
     ...(deps.security?.remap ? { userns: { uids: deps.security.remap.uidMappings, gids: deps.security.remap.gidMappings } } : {}),
   });
   const net: NetworkDeps = { store, driver, containers: deps.store, locks: deps.locks, events: deps.events, pools: cfg.network.pools, dns: new DnsResponders(log), log };

@@ -1,6 +1,6 @@
 /**
- * Each test daemon gets its own default bridge, subnets and firewall admin chain (berthd names
- * that chain after its bridge), recorded in `<dir>/network.json` so the clean-up sweep finds
+ * Each test daemon gets its own default bridge and subnets (berthd tags its rules with the bridge's
+ * name), recorded in `<dir>/network.json` so the clean-up sweep finds
  * them even for a dir left behind by a crashed run.
  */
 import { execFileSync } from 'node:child_process';

@@ -1,6 +1,7 @@
 /**
  * Removes what a test daemon's networks left on the host: iptables rules and chains of its CNI
- * networks (`berth-<id12>` comments, CNI-FORWARD rules for its subnets, its firewall admin chain),
+ * networks (`berth-<id12>` comments, `berth masquerade|forward <bridge>` rules, CNI-FORWARD rules for
+ * its subnets),
  * and its bridges (veths go with their namespaces). Scoped to one daemon's names, never host-wide.
  */
 import { execFile } from 'node:child_process';
@@ -38,17 +39,16 @@ function inSubnet(ip: string, cidr: string): boolean {
 }
 
 /** Rules (as `-A …` lines) of `table` that belong to these networks, and the chains they jump to. */
-function ownRules(save: string, nets: NetInfo[], adminChain: string | undefined): { rules: string[]; chains: Set<string> } {
-  const masq = nets.filter((n) => n.bridge).map((n) => `berth masquerade ${n.bridge}"`);
+function ownRules(save: string, nets: NetInfo[], bridges: Set<string>): { rules: string[]; chains: Set<string> } {
+  const tags = [...bridges].flatMap((b) => [`berth masquerade ${b}"`, `berth forward ${b}"`]);
   const rules: string[] = [];
   const chains = new Set<string>();
   for (const line of save.split('\n')) {
     if (!line.startsWith('-A ')) continue;
-    const named = nets.some((n) => line.includes(`berth-${n.id12}`)) || masq.some((m) => line.includes(m));
+    const named = nets.some((n) => line.includes(`berth-${n.id12}`)) || tags.some((m) => line.includes(m));
     const addr = /-[sd] (\d+\.\d+\.\d+\.\d+)\/32/.exec(line)?.[1];
     const forward = line.startsWith('-A CNI-FORWARD ') && addr !== undefined && nets.some((n) => n.subnet && inSubnet(addr, n.subnet));
-    const admin = adminChain !== undefined && line.includes(`-j ${adminChain}`);
-    if (!named && !forward && !admin) continue;
+    if (!named && !forward) continue;
     rules.push(line);
     const target = / -j (CNI-[0-9a-f]{24}|CNI-DN-[0-9a-f]{24})\b/.exec(line)?.[1];
     if (target) chains.add(target);
@@ -60,23 +60,21 @@ export async function sweepNetworks(dir: string, dataRoot: string): Promise<stri
   const problems: string[] = [];
   const own = readDaemonNetwork(dir);
   const nets = await networksOf(dataRoot);
-  const adminChain = own ? `BERTH-FW-${own.bridge}` : undefined;
+  const bridges = new Set([own?.bridge, ...nets.map((n) => n.bridge)].filter((b): b is string => b !== undefined));
   for (const table of ['nat', 'filter']) {
     const save = await exec('iptables-save', ['-t', table]);
     if (!save.ok) continue;
-    const { rules, chains } = ownRules(save.stdout, nets, adminChain);
+    const { rules, chains } = ownRules(save.stdout, nets, bridges);
     for (const rule of rules) {
       // iptables-save quotes comments the way a shell reads them back.
       const r = await exec('sh', ['-c', `iptables -t ${table} -D ${rule.slice(3)}`]);
       if (!r.ok) problems.push(`iptables -t ${table} -D ${rule.slice(3)}: ${r.stderr.trim()}`);
     }
-    if (table === 'filter' && adminChain) chains.add(adminChain);
     for (const chain of chains) {
       await exec('iptables', ['-t', table, '-F', chain]);
       await exec('iptables', ['-t', table, '-X', chain]);
     }
   }
-  const bridges = new Set([own?.bridge, ...nets.map((n) => n.bridge)].filter((b): b is string => b !== undefined));
   for (const br of bridges) {
     if ((await exec('ip', ['link', 'show', br])).ok) {
       const r = await exec('ip', ['link', 'del', br]);

@@ -10,17 +10,17 @@ const net = (extra: Partial<NetworkRecord> = {}): NetworkRecord => ({
 });
 
 describe('conflist', () => {
-  it('chains bridge, portmap, firewall and tuning with a per-daemon admin chain', () => {
-    const plugins = pluginsFor(net(), { ipamDir: '/x/ipam', adminChain: 'BERTH-FW-b0' });
-    assert.deepEqual(plugins.map((p) => p.type), ['bridge', 'portmap', 'firewall', 'tuning']);
+  it('chains bridge and portmap (forwarding is per network, not a plugin per container)', () => {
+    const plugins = pluginsFor(net(), { ipamDir: '/x/ipam' });
+    assert.deepEqual(plugins.map((p) => p.type), ['bridge', 'portmap']);
     const ipam = plugins[0]!.ipam as { ranges: unknown; routes: unknown; dataDir: string };
     assert.deepEqual(ipam.ranges, [[{ subnet: '10.5.0.0/24', gateway: '10.5.0.1' }]]);
     assert.deepEqual(ipam.routes, [{ dst: '0.0.0.0/0' }]);
-    assert.equal(plugins[2]!.iptablesAdminChainName, 'BERTH-FW-b0');
+    assert.equal(plugins[0]!.ipMasq, false);
   });
 
   it('an internal network gets no default route; an ip-range narrows the allocation', () => {
-    const p = pluginsFor(net({ Internal: true, IPAM: { Driver: 'default', Options: null, Config: [{ Subnet: '10.5.0.0/24', Gateway: '10.5.0.1', IPRange: '10.5.0.128/25' }] } }), { ipamDir: '/x', adminChain: 'c' });
+    const p = pluginsFor(net({ Internal: true, IPAM: { Driver: 'default', Options: null, Config: [{ Subnet: '10.5.0.0/24', Gateway: '10.5.0.1', IPRange: '10.5.0.128/25' }] } }), { ipamDir: '/x' });
     const ipam = p[0]!.ipam as { ranges: Array<Array<Record<string, string>>>; routes: unknown };
     assert.deepEqual(ipam.routes, []);
     assert.equal(ipam.ranges[0]![0]!.rangeStart, '10.5.0.128');

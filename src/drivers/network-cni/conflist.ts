@@ -6,8 +6,6 @@ export const CNI_VERSION = '1.0.0';
 export interface ConflistOptions {
   /** host-local's lease directory. */
   ipamDir: string;
-  /** The firewall plugin's admin chain (one per daemon, so tests and daemons never share it). */
-  adminChain: string;
 }
 
 /** Gateway and prefix of a subnet's first pool: the gateway given, else the first host address. */
@@ -24,10 +22,13 @@ function nthAddress(base: string, n: number): string {
 }
 
 /**
- * The plugin chain for a bridge network, in CNI "conflist" order: bridge (host-local IPAM),
- * portmap (published ports, also from the host's loopback), firewall
- * (FORWARD may be DROP on the host) and tuning. Each item is what a plugin reads on stdin minus
- * `name`, `cniVersion`, `prevResult` and `runtimeConfig`, which the chain runner adds.
+ * The plugin chain for a bridge network, in CNI "conflist" order: bridge (host-local IPAM) and
+ * portmap (published ports, also from the host's loopback). Forwarding is allowed per network,
+ * as Docker does it, by rules the driver installs with the bridge — the firewall plugin would add
+ * and remove rules per container (≈ 30 ms on ADD and on DEL). tuning is left out: berth has no
+ * per-container sysctls or MAC for it to set, and it would cost a spawn each way.
+ * Each item is what a plugin reads on stdin minus `name`, `cniVersion`, `prevResult` and
+ * `runtimeConfig`, which the chain runner adds.
  */
 export function pluginsFor(net: NetworkRecord, opts: ConflistOptions): Array<Record<string, unknown>> {
   const { gateway, subnet } = gatewayOf(net);
@@ -57,8 +58,6 @@ export function pluginsFor(net: NetworkRecord, opts: ConflistOptions): Array<Rec
       },
     },
     { type: 'portmap', capabilities: { portMappings: true }, snat: true },
-    { type: 'firewall', backend: 'iptables', iptablesAdminChainName: opts.adminChain },
-    { type: 'tuning' },
   ];
 }
 

@@ -15,15 +15,15 @@ export interface CniDriverOptions {
   stateDir: string;
   /** Where sandboxes are bind-mounted (`<exec-root>/netns`). */
   netnsDir: string;
-  adminChain: string;
   /** userns-remap: sandboxes are owned by a user namespace with these maps. */
   userns?: { uids: readonly IdRange[]; gids: readonly IdRange[] };
 }
 
 /**
  * The bridge network driver on the standard CNI plugins, chained as libcni does: ADD runs the
- * plugins in order, each given the previous result; DEL runs them in reverse with the cached
- * ADD result. portmap's CHECK is broken in 1.1.1, so CHECK is never used.
+ * plugins in order, each given the previous result; DEL runs the plugins that ADD ran with the
+ * cached ADD result. portmap's CHECK is broken in 1.1.1, so CHECK is never used. What is per
+ * network rather than per container (outbound NAT, forwarding) is installed with the bridge.
  */
 export class CniNetworkDriver implements NetworkDriver {
   /** Milliseconds of the last ADD and DEL chains (for the benchmark and debug logs). */
@@ -62,7 +62,12 @@ export class CniNetworkDriver implements NetworkDriver {
     return (await readdir(this.o.netnsDir).catch(() => [])).filter((n) => /^[0-9a-f]{64}$/.test(n));
   }
 
-  /** The bridge with the gateway address, up — what the bridge plugin would do on the first ADD. */
+  /**
+   * The bridge with the gateway address, up — what the bridge plugin would do on the first ADD —
+   * and the network's rules: Docker's outbound NAT, and forwarding (FORWARD's policy may be DROP,
+   * as dockerd leaves it): out of the bridge, replies and published ports (DNAT) into it; an
+   * internal network only within itself.
+   */
   async ensureNetwork(net: NetworkRecord): Promise<void> {
     const br = net.BridgeName!;
     const { gateway, prefixLen } = gatewayOf(net);
@@ -70,33 +75,16 @@ export class CniNetworkDriver implements NetworkDriver {
     if (!exists) await run('ip', ['link', 'add', br, 'type', 'bridge']);
     await run('ip', ['addr', 'replace', `${gateway}/${prefixLen}`, 'dev', br]);
     await run('ip', ['link', 'set', br, 'up']);
-    if (!net.Internal) {
-      const rule = this.masqueradeRule(net);
-      const present = await run('iptables', ['-t', 'nat', '-C', ...rule]).then(() => true, () => false);
-      if (!present) await run('iptables', ['-t', 'nat', '-A', ...rule]);
+    for (const [table, chain, rule] of networkRules(net)) {
+      const present = await run('iptables', ['-w', '-t', table, '-C', chain, ...rule]).then(() => true, () => false);
+      if (!present) await run('iptables', ['-w', '-t', table, '-I', chain, '1', ...rule]);
     }
-  }
-
-  /**
-   * Docker's outbound NAT for a bridge network: its subnet, leaving by any other interface. Named
-   * by bridge, so daemons started over and over on fresh data roots (benchmarks) never stack copies.
-   */
-  private masqueradeRule(net: NetworkRecord): string[] {
-    const { subnet } = gatewayOf(net);
-    return ['POSTROUTING', '-s', subnet, '!', '-o', net.BridgeName!, '-m', 'comment', '--comment', `berth masquerade ${net.BridgeName!}`, '-j', 'MASQUERADE'];
   }
 
   async removeNetwork(net: NetworkRecord): Promise<void> {
     await run('ip', ['link', 'del', net.BridgeName!]).catch(() => undefined);
-    await run('iptables', ['-t', 'nat', '-D', ...this.masqueradeRule(net)]).catch(() => undefined);
+    for (const [table, chain, rule] of networkRules(net)) await run('iptables', ['-w', '-t', table, '-D', chain, ...rule]).catch(() => undefined);
     await rm(join(this.o.stateDir, 'ipam', this.cniName(net)), { recursive: true, force: true });
-  }
-
-  /** Removes the per-daemon firewall admin chain and its jump (called when the daemon's last network goes). */
-  async removeAdminChain(): Promise<void> {
-    await run('iptables', ['-D', 'CNI-FORWARD', '-m', 'comment', '--comment', 'CNI firewall plugin admin overrides', '-j', this.o.adminChain]).catch(() => undefined);
-    await run('iptables', ['-F', this.o.adminChain]).catch(() => undefined);
-    await run('iptables', ['-X', this.o.adminChain]).catch(() => undefined);
   }
 
   async attach(req: AttachRequest): Promise<AttachResult> {
@@ -117,43 +105,44 @@ export class CniNetworkDriver implements NetworkDriver {
       await this.runDel(req, prev, runtimeConfig).catch(() => undefined);
       throw err;
     }
-    await writeFileAtomic(this.resultPath(req), JSON.stringify({ result: prev, runtimeConfig }));
+    await writeFileAtomic(this.resultPath(req), JSON.stringify({ result: prev, runtimeConfig, chain: done } satisfies CachedAdd));
     this.timings.add = Date.now() - t0;
     return parseResult(prev!, req.ifName, gatewayOf(req.network).gateway);
   }
 
   async detach(req: DetachRequest): Promise<void> {
     const t0 = Date.now();
-    const cached = await readFile(this.resultPath(req), 'utf8').then((t) => JSON.parse(t) as { result?: Record<string, unknown>; runtimeConfig?: object }, (err: unknown) => {
+    const cached = await readFile(this.resultPath(req), 'utf8').then((t) => JSON.parse(t) as Partial<CachedAdd>, (err: unknown) => {
       if (isErrno(err, 'ENOENT')) return undefined;
       throw err;
     });
-    await this.runDel(req, cached?.result, cached?.runtimeConfig ?? { portMappings: [] });
+    await this.runDel(req, cached?.result, cached?.runtimeConfig ?? { portMappings: [] }, cached?.chain);
     await rm(this.resultPath(req), { force: true });
     this.timings.del = Date.now() - t0;
   }
 
-  private async runDel(req: DetachRequest, prev: Record<string, unknown> | undefined, runtimeConfig: object): Promise<void> {
+  /**
+   * DEL through `chain` (what ADD ran, from its cached result; the whole chain when unknown, as
+   * after a failed ADD). The chained plugins' DELs touch disjoint state (their own rules, keyed
+   * by container and address; they take the xtables lock), so they run side by side; bridge,
+   * which owns the address and the veth they key on, goes last. DEL goes on through every plugin:
+   * one failing must not leave the others' state behind.
+   */
+  private async runDel(req: DetachRequest, prev: Record<string, unknown> | undefined, runtimeConfig: object, chain = pluginsFor(req.network, this.opts())): Promise<void> {
     const call: CniCall = { command: 'DEL', containerId: req.containerId, netns: req.netnsPath, ifName: req.ifName };
     const errors: string[] = [];
     const del = (plugin: Record<string, unknown>): Promise<unknown> => {
       const conf = { ...plugin, cniVersion: CNI_VERSION, name: this.cniName(req.network), ...(prev ? { prevResult: prev } : {}), runtimeConfig };
-      // DEL must go on through every plugin: one failing must not leave the others' state behind.
       return invokePlugin(this.o.pluginDir, String(plugin.type), call, conf).catch((err: Error) => errors.push(err.message));
     };
-    // The chained plugins' DELs touch disjoint state (their own rules, keyed by container and
-    // address; the plugins take the xtables lock), so they run side by side; bridge, which owns the
-    // address and the veth they key on, goes last. portmap is skipped when ADD published nothing
-    // (a known result says so) — its DEL alone costs several iptables runs.
-    const noPorts = prev !== undefined && ((runtimeConfig as { portMappings?: unknown[] }).portMappings ?? []).length === 0;
-    const [bridge, ...chained] = pluginsFor(req.network, this.opts());
-    await Promise.all(chained.filter((p) => !(p.type === 'portmap' && noPorts)).map(del));
-    await del(bridge!);
+    const [bridge, ...chained] = chain;
+    await Promise.all(chained.map(del));
+    if (bridge) await del(bridge);
     if (errors.length > 0) throw new Error(errors.join('; '));
   }
 
-  private opts(): { ipamDir: string; adminChain: string } {
-    return { ipamDir: join(this.o.stateDir, 'ipam'), adminChain: this.o.adminChain };
+  private opts(): { ipamDir: string } {
+    return { ipamDir: join(this.o.stateDir, 'ipam') };
   }
 
   /** The CNI network name: unique per network (host-local keys its lease dir by it). */
@@ -164,6 +153,37 @@ export class CniNetworkDriver implements NetworkDriver {
   private resultPath(req: { network: NetworkRecord; containerId: string; ifName: string }): string {
     return join(this.o.stateDir, 'results', `${req.network.Id.slice(0, 12)}-${req.containerId}-${req.ifName}.json`);
   }
+}
+
+/** What ADD leaves for DEL: the chain's result, the runtime config and the plugins it ran. */
+interface CachedAdd {
+  result: Record<string, unknown> | undefined;
+  runtimeConfig: object;
+  chain: Array<Record<string, unknown>>;
+}
+
+type Rule = [table: 'nat' | 'filter', chain: string, spec: string[]];
+
+/**
+ * A network's own iptables rules, each tagged with a comment naming its bridge (so daemons
+ * started over and over on fresh data roots never stack copies, and a sweep finds them).
+ */
+export function networkRules(net: NetworkRecord): Rule[] {
+  const br = net.BridgeName!;
+  const tag = (kind: string): string[] => ['-m', 'comment', '--comment', `berth ${kind} ${br}`];
+  if (net.Internal) {
+    return [
+      ['filter', 'FORWARD', ['-i', br, '-o', br, ...tag('forward'), '-j', 'ACCEPT']],
+      ['filter', 'FORWARD', ['-i', br, '!', '-o', br, ...tag('forward'), '-j', 'DROP']],
+      ['filter', 'FORWARD', ['-o', br, '!', '-i', br, ...tag('forward'), '-j', 'DROP']],
+    ];
+  }
+  return [
+    ['nat', 'POSTROUTING', ['-s', gatewayOf(net).subnet, '!', '-o', br, ...tag('masquerade'), '-j', 'MASQUERADE']],
+    ['filter', 'FORWARD', ['-i', br, ...tag('forward'), '-j', 'ACCEPT']],
+    ['filter', 'FORWARD', ['-o', br, '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED', ...tag('forward'), '-j', 'ACCEPT']],
+    ['filter', 'FORWARD', ['-o', br, '-m', 'conntrack', '--ctstate', 'DNAT', ...tag('forward'), '-j', 'ACCEPT']],
+  ];
 }
 
 /** The address of `ifName` in a CNI 1.0 result (interfaces + ips). */

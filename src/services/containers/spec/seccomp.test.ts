@@ -4,11 +4,12 @@ import { isKind } from '../../../core/errdefs.js';
 import type { LinuxSeccomp } from '../../../lib/oci/runtime-spec.js';
 import { DEFAULT_CAPABILITIES } from './capabilities.js';
 import { context, emptySpec } from './fixture.js';
+import { parseKernelConfig, unrunnableSeccompArches } from '../../../lib/kernel-config.js';
 import { kernelAtLeast, seccompToOci, withSeccomp } from './seccomp.js';
 import { CLONE_NAMESPACE_FLAGS, DEFAULT_SECCOMP_PROFILE } from './seccomp-default.js';
 
 const oci = (caps: readonly string[] = DEFAULT_CAPABILITIES, kernel = '6.1.0', arch = 'amd64'): LinuxSeccomp =>
-  seccompToOci(DEFAULT_SECCOMP_PROFILE, { capabilities: caps, kernel, arch });
+  seccompToOci(DEFAULT_SECCOMP_PROFILE, { capabilities: caps, kernel, arch, unrunnable: new Set() });
 /** The rules naming `name`, unconditional (no args) ones first. */
 const rules = (s: LinuxSeccomp, name: string) => s.syscalls!.filter((r) => r.names.includes(name));
 const allowed = (s: LinuxSeccomp, name: string): boolean => rules(s, name).some((r) => r.action === 'SCMP_ACT_ALLOW' && !r.args);
@@ -19,6 +20,16 @@ test('default profile: EPERM for the rest, x86_64 with its x86 and x32 sub-archi
   assert.equal(s.defaultErrnoRet, 1);
   assert.deepEqual(s.architectures, ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32']);
   assert.deepEqual(oci(DEFAULT_CAPABILITIES, '6.1.0', 'arm64').architectures, ['SCMP_ARCH_AARCH64', 'SCMP_ARCH_ARM']);
+});
+
+test('sub-architectures the kernel was built without are left out of the filter (x32, 32-bit emulation)', () => {
+  const only = (config: string): string[] =>
+    seccompToOci(DEFAULT_SECCOMP_PROFILE, { capabilities: DEFAULT_CAPABILITIES, kernel: '6.1.0', arch: 'amd64', unrunnable: unrunnableSeccompArches(parseKernelConfig(config)) }).architectures!;
+  if (process.arch !== 'x64') return;
+  assert.deepEqual(only('CONFIG_IA32_EMULATION=y\n# CONFIG_X86_X32_ABI is not set\n'), ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86']);
+  assert.deepEqual(only('CONFIG_IA32_EMULATION=y\nCONFIG_X86_X32_ABI=y\n'), ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32']);
+  assert.deepEqual(only(''), ['SCMP_ARCH_X86_64']);
+  assert.deepEqual(unrunnableSeccompArches(undefined).size, 0, 'an unknown build keeps every sub-architecture');
 });
 
 test('a default container may read, write, fork, but not mount, unshare, load modules or use keyrings', () => {

@@ -1,5 +1,6 @@
 import { release } from 'node:os';
 import { invalidArgument } from '../../../core/errdefs.js';
+import { kernelConfig, unrunnableSeccompArches } from '../../../lib/kernel-config.js';
 import type { LinuxSeccomp, LinuxSeccompAction, LinuxSeccompArg, LinuxSyscall } from '../../../lib/oci/runtime-spec.js';
 import { DEFAULT_SECCOMP_PROFILE } from './seccomp-default.js';
 import { securityOptions } from './security-opts.js';
@@ -53,6 +54,8 @@ export interface SeccompTarget {
   arch?: string;
   /** Kernel release ("6.1.0-…"); default: this host's. */
   kernel?: string;
+  /** Sub-architectures the kernel cannot run, left out of the filter; default: this host's. */
+  unrunnable?: ReadonlySet<string>;
 }
 
 /** "6.18.4-foo" ≥ "4.8"? Compared by major.minor, as Docker does. */
@@ -73,8 +76,8 @@ function action(a: string, where: string): LinuxSeccompAction {
 
 /**
  * Docker's profile → the OCI seccomp section for one container (Docker's setupSeccomp): the
- * native architecture's entry of archMap, and only the rules whose includes hold and excludes
- * do not. Throws InvalidArgument for profiles Docker rejects.
+ * native architecture's entry of archMap (less the sub-architectures the kernel cannot run), and
+ * only the rules whose includes hold and excludes do not. Throws InvalidArgument for profiles Docker rejects.
  */
 export function seccompToOci(profile: SeccompProfile, target: SeccompTarget): LinuxSeccomp {
   const arch = target.arch ?? GO_ARCH[process.arch] ?? process.arch;
@@ -89,8 +92,9 @@ export function seccompToOci(profile: SeccompProfile, target: SeccompTarget): Li
   }
   let architectures = profile.architectures ?? [];
   const native = NATIVE_ARCH[arch];
+  const unrunnable = target.unrunnable ?? unrunnableSeccompArches(kernelConfig());
   for (const a of profile.archMap ?? []) {
-    if (a.architecture === native) architectures = [a.architecture, ...(a.subArchitectures ?? [])];
+    if (a.architecture === native) architectures = [a.architecture, ...(a.subArchitectures ?? []).filter((s) => !unrunnable.has(s))];
   }
   const syscalls: LinuxSyscall[] = [];
   for (const [i, rule] of (profile.syscalls ?? []).entries()) {
