@@ -150,12 +150,14 @@ async function serve(cfg: DaemonConfig, flags: Flags): Promise<void> {
   const deps: ContainerDeps = {
     store, images, snapshotter, runtime, locks: new KeyedLock(), waiters: new ExitWaiters(), restarting: new Set(), events, volumes, logs, host: await hostInfo(), defaults,
     security,
+    log,
     onStarted: metrics?.observeContainerStart,
   };
 
   const autoRemove = (id: string): Promise<void> => finishRemoval(deps, id).catch((err: Error) => log(`auto-remove ${id}: ${err.message}`));
   deps.networks = await openNetworks(cfg, deps, log);
   await reconcile(deps, autoRemove);
+  await store.settled(); // removals finished by reconcile release their sandboxes themselves
   await reconcileSandboxes(deps.networks);
   logs.recover(store.all());
   watchRestartPolicies(deps, log);
@@ -221,7 +223,7 @@ async function serve(cfg: DaemonConfig, flags: Flags): Promise<void> {
     // No new clients, then the requests in flight, then the pid files: a new berthd cannot start
     // while this one still works on the state.
     void Promise.all(listeners.map((l) => l.cleanup()))
-      .then(() => Promise.race([closed, grace]))
+      .then(() => Promise.race([Promise.all([closed, store.settled()]), grace]))
       .then(() => Promise.all([...releases.map((r) => r()), ...side.files.map((f) => rm(f, { force: true }))]))
       .finally(() => process.exit(0));
   };

@@ -38,6 +38,8 @@ export interface ContainerDeps {
   /** Networks (CNI): without them every container but `--network host` gets an empty namespace. */
   networks?: NetworkDeps;
   host: { hostname: string; nofile: { soft: number; hard: number } };
+  /** The daemon's log (work that finishes in the background reports its failures here). */
+  log?: (msg: string) => void;
   /** Told how long each successful start took (metrics); optional. */
   onStarted?: (seconds: number) => void;
   defaults?: ContainerDefaults;

@@ -40,18 +40,22 @@ export async function startContainer(deps: ContainerDeps, ref: string): Promise<
     await ensureLayers(deps, rec);
     const remap = remapOf(deps, rec);
     const id = rec.Id.slice(0, 12);
-    await timed(`start ${id}: mount`, async () => {
-      if (!(await deps.snapshotter.isMounted(rec.Paths.Rootfs))) await deps.snapshotter.mount(rec.Id, rec.Paths.Rootfs, remap);
-    });
+    // The network (sandbox, CNI ADD, /etc/hosts) needs nothing from the rootfs: it is set up
+    // while the layers are mounted and the volumes, user and devices are resolved.
+    const networks = deps.networks;
+    const network = networks ? timed(`start ${id}: network (CNI ADD)`, () => setupNetworking(networks, rec)) : Promise.resolve(undefined);
+    network.catch(() => undefined); // awaited below, also on failure
     try {
+      await timed(`start ${id}: mount`, async () => {
+        if (!(await deps.snapshotter.isMounted(rec.Paths.Rootfs))) await deps.snapshotter.mount(rec.Id, rec.Paths.Rootfs, remap);
+      });
       // The remapped root must reach its bundle (rootfs, /etc files): the directory's group is its.
       await chown(rec.Paths.Bundle, 0, remap ? remappedRoot(remap).gid : 0);
       await timed(`start ${id}: volumes`, () => prepareMounts(deps.volumes.driver, rec, remap && remappedRoot(remap)));
       const user = await resolveUser(rec.Paths.Rootfs, rec.Config.User, rec.HostConfig.GroupAdd);
       const host = await hostSpecContext(deps, rec);
       if (rec.HostConfig.IpcMode === 'shareable') host.shmSource = await mountShareableShm(rec, remap && remappedRoot(remap));
-      const networks = deps.networks;
-      const netnsPath = networks ? await timed(`start ${id}: network (CNI ADD)`, () => setupNetworking(networks, rec)) : undefined;
+      const netnsPath = await network;
       const usernsPath = remap && netnsPath && networks ? sandboxUserns(networks, rec) : undefined;
       const specStart = performance.now();
       const spec = buildSpec({ record: rec, rootfs: rec.Paths.Rootfs, user, hostname: rec.Config.Hostname ?? '', hostNofile: deps.host.nofile, defaultUlimits: deps.defaults?.ulimits, netnsPath, usernsPath, ...host });
@@ -76,7 +80,8 @@ export async function startContainer(deps: ContainerDeps, ref: string): Promise<
       failed = true;
       await deps.runtime.delete(rec.Id).catch(() => undefined);
       await deps.runtime.cleanup(rec.Id);
-      if (deps.networks) await teardownNetworking(deps.networks, rec);
+      await network.catch(() => undefined); // a set-up still running is finished before it is undone
+      if (networks) await teardownNetworking(networks, rec);
       await deps.snapshotter.unmount(rec.Paths.Rootfs);
       await unmountShm(rec);
       rec.State = { ...rec.State, ExitCode: exitCodeForStartError(err), Error: (err as Error).message };
@@ -217,6 +222,9 @@ export async function handleExit(deps: ContainerDeps, id: string, onAutoRemove: 
       rec.State = { ...rec.State, Status: autoRemove ? 'removing' : 'exited', Pid: 0, ExitCode: exitCode, FinishedAt: nowRfc3339Nano(), OOMKilled: oom };
       await timed(`exit ${short}: record`, () => deps.store.save(rec));
     }
+    // A container about to be removed releases everything with its removal, after the clients
+    // were answered (finishRemoval); a crash in between repeats the idempotent release.
+    if (rec.State.Status === 'removing') return fresh ? exitCode : undefined;
     // The process is gone: its runtime state, its network and its mounts are independent of each other.
     const networks = deps.networks;
     await Promise.all([
@@ -227,9 +235,8 @@ export async function handleExit(deps: ContainerDeps, id: string, onAutoRemove: 
         await unmountShm(rec);
       }),
     ]);
-    // The released endpoints are written down, unless the record is about to go (removal repeats
-    // the idempotent teardown after a crash).
-    if (networks && rec.State.Status !== 'removing') await timed(`exit ${short}: record network`, () => deps.store.save(rec));
+    // The released endpoints are written down.
+    if (networks) await timed(`exit ${short}: record network`, () => deps.store.save(rec));
     await deps.runtime.cleanup(id);
     return fresh ? exitCode : undefined;
   });

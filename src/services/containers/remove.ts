@@ -1,3 +1,4 @@
+import type { ContainerRecord } from '../../core/containers.js';
 import type { ContainerDeps } from './deps.js';
 import { conflict } from '../../core/errdefs.js';
 import { publishContainerEvent } from './events.js';
@@ -25,6 +26,8 @@ export async function removeContainer(deps: ContainerDeps, ref: string, opts: { 
 /**
  * The part of removal that also runs for --rm after exit and after a crash mid-removal. Anonymous
  * volumes go too with `rm -v` and for `--rm` containers (Docker's), unless another container uses them.
+ * The container is gone for every client when this returns (`destroy`, `removed` waiters); what it
+ * held is released in the background, crash-safe (ContainerStore.retire).
  */
 export async function finishRemoval(deps: ContainerDeps, id: string, removeVolumes = false): Promise<void> {
   const rec = deps.store.find(id);
@@ -35,18 +38,31 @@ export async function finishRemoval(deps: ContainerDeps, id: string, removeVolum
       rec.State.Status = 'removing';
       await timed(`remove ${short}: mark removing`, () => deps.store.save(rec));
     }
-    // Normally the exit path already deleted the runtime's state; this covers crashes and never-started creates.
-    await timed(`remove ${short}: release`, async () => {
-      if (await deps.runtime.known(id)) await deps.runtime.delete(id);
-      await deps.runtime.cleanup(id);
-      if (deps.networks) await teardownNetworking(deps.networks, rec);
-      await deps.snapshotter.unmount(rec.Paths.Rootfs);
-      await unmountShm(rec);
-    });
-    await Promise.all([timed(`remove ${short}: snapshot`, () => deps.snapshotter.remove(id)), deps.logs.removed(id)]);
-    await timed(`remove ${short}: record`, () => deps.store.delete(id));
+    deps.store.retire(id, () => timed(`remove ${short}: release`, () => releaseRemoved(deps, rec)), (err) => deps.log?.(`removing ${short}: ${err.message}; finished at the next start`));
   });
   if (removeVolumes || rec.HostConfig.AutoRemove === true) await releaseVolumes(deps.volumes, anonymousVolumes(rec.MountPoints));
   publishContainerEvent(deps.events, rec, 'destroy');
   deps.waiters.notifyRemoved(id, rec.State.ExitCode);
+}
+
+/**
+ * Everything a removed container held: runtime state and monitor files (normally the exit path
+ * released these; this covers --rm exits, crashes and never-started creates), network, mounts,
+ * its layer and its logs. Each step is idempotent, so a retry after a crash repeats it safely.
+ */
+async function releaseRemoved(deps: ContainerDeps, rec: ContainerRecord): Promise<void> {
+  const id = rec.Id;
+  const networks = deps.networks;
+  await Promise.all([
+    (async () => {
+      if (await deps.runtime.known(id)) await deps.runtime.delete(id);
+      await deps.runtime.cleanup(id);
+    })(),
+    networks && teardownNetworking(networks, rec),
+    (async () => {
+      await deps.snapshotter.unmount(rec.Paths.Rootfs);
+      await unmountShm(rec);
+    })(),
+  ]);
+  await Promise.all([deps.snapshotter.remove(id), deps.logs.removed(id)]);
 }

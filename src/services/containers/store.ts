@@ -14,6 +14,8 @@ const NAME_RE = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 export class ContainerStore {
   private readonly byId = new Map<string, ContainerRecord>();
   private readonly byName = new Map<string, string>();
+  /** Retired containers whose resources are still being released (see retire). */
+  private readonly retiring = new Map<string, Promise<void>>();
 
   private constructor(readonly root: string) {}
 
@@ -35,7 +37,14 @@ export class ContainerStore {
 
   private index(rec: ContainerRecord): void {
     this.byId.set(rec.Id, rec);
-    this.byName.set(rec.Name, rec.Id);
+    // A record left `removing` by a crash may share its name with a newer container: the name is the newer one's.
+    if (rec.State.Status !== 'removing' || !this.byName.has(rec.Name)) this.byName.set(rec.Name, rec.Id);
+  }
+
+  private unindex(id: string): void {
+    const rec = this.byId.get(id);
+    this.byId.delete(id);
+    if (rec && this.byName.get(rec.Name) === id) this.byName.delete(rec.Name);
   }
 
   dir(id: string): string {
@@ -95,10 +104,29 @@ export class ContainerStore {
 
   /** Forgets a container and deletes its directory (record first, so a crash leaves no half record). */
   async delete(id: string): Promise<void> {
-    const rec = this.byId.get(id);
     await rm(join(this.dir(id), 'record.json'), { force: true });
     await rm(this.dir(id), { recursive: true, force: true });
-    this.byId.delete(id);
-    if (rec) this.byName.delete(rec.Name);
+    this.unindex(id);
+  }
+
+  /**
+   * Removes a `removing` container from every lookup at once (its name and ID are free, it is
+   * gone from lists), then runs `release` (runtime state, network, mounts, layer) in the
+   * background and deletes the directory. The record stays on disk, `removing`, until then: a
+   * crash in between finishes the removal at the next start, as does a failed release (reported
+   * to `onError`; the directory is kept for that retry).
+   */
+  retire(id: string, release: () => Promise<void>, onError: (err: Error) => void): void {
+    this.unindex(id);
+    const done = release()
+      .then(() => rm(this.dir(id), { recursive: true, force: true }))
+      .catch(onError)
+      .finally(() => this.retiring.delete(id));
+    this.retiring.set(id, done);
+  }
+
+  /** Resolves when every retired container's release has ended (network removal, image removal, shutdown). */
+  async settled(): Promise<void> {
+    while (this.retiring.size > 0) await Promise.all(this.retiring.values());
   }
 }

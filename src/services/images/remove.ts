@@ -16,6 +16,7 @@ export async function removeImage(deps: ImageDeps, ref: string, opts: { force?: 
   const img = deps.images.resolve(ref);
   if (img === undefined) throw notFound(`No such image: ${displayName(ref)}`);
   const byName = isNameOf(img, ref);
+  await deps.containers.settled(); // removed containers' layers on it are released
   const users = deps.containers.all().filter((c) => c.Image === img.id);
   const running = users.find((c) => c.State.Status === 'running' || c.State.Status === 'paused');
   // A parent of other local images keeps its layers for them: its last name can go, the image cannot.

@@ -15,7 +15,7 @@ export interface AddressPool {
 export interface NetworkDeps {
   store: NetworkStore;
   driver: NetworkDriver;
-  containers: { all(): ContainerRecord[]; get(ref: string): ContainerRecord; save(rec: ContainerRecord): Promise<void> };
+  containers: { all(): ContainerRecord[]; get(ref: string): ContainerRecord; save(rec: ContainerRecord): Promise<void>; settled(): Promise<void> };
   /** The container locks (connect/disconnect change a container's record and its namespace). */
   locks: KeyedLock;
   events: EventBus;

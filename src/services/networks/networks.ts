@@ -110,6 +110,7 @@ export async function removeNetwork(deps: NetworkDeps, ref: string): Promise<voi
     throw forbidden(`error while removing network: network ${net.Name} has active endpoints (${list})`);
   }
   deps.dns.stop(net.Id);
+  await deps.containers.settled(); // removed containers' endpoints on it are released
   await deps.driver.removeNetwork(net);
   await deps.store.delete(net.Id);
   deps.events.publish('network', 'destroy', net.Id, { name: net.Name, type: net.Driver });

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { record } from './spec/fixture.js';
+import { ContainerStore } from './store.js';
+
+const rec = (id: string, name: string, status: 'exited' | 'removing' = 'exited') => {
+  const r = record();
+  r.Id = id;
+  r.Name = name;
+  r.State = { ...r.State, Status: status };
+  return r;
+};
+const A = 'a'.repeat(64);
+const B = 'b'.repeat(64);
+
+test('retire: gone from lookups at once, the record stays on disk until the release ends', async (t) => {
+  const root = await mkdtemp(join(tmpdir(), 'berth-store-'));
+  t.after(() => rm(root, { recursive: true, force: true }));
+  const store = await ContainerStore.open(root);
+  await store.save(rec(A, 'web', 'removing'));
+  let finish!: () => void;
+  const released = new Promise<void>((r) => (finish = r));
+  store.retire(A, () => released, (err) => assert.fail(err));
+  assert.equal(store.find(A), undefined);
+  assert.equal(store.find('web'), undefined);
+  assert.equal(store.hasName('web'), false, 'the name is free while the release runs');
+  assert.ok(existsSync(join(root, A, 'record.json')), 'a crash now finds the removing record at the next start');
+  await store.save(rec(B, 'web'));
+  finish();
+  await store.settled();
+  assert.equal(existsSync(join(root, A)), false);
+  assert.equal(store.find('web')?.Id, B, 'the newer container keeps the name');
+});
+
+test('a failed release keeps the record for the next start; a left-over removing record never takes a live name', async (t) => {
+  const root = await mkdtemp(join(tmpdir(), 'berth-store-'));
+  t.after(() => rm(root, { recursive: true, force: true }));
+  const store = await ContainerStore.open(root);
+  await store.save(rec(B, 'web'));
+  await store.save(rec(A, 'web', 'removing')); // as a crash leaves it: same name, older container
+  const errors: string[] = [];
+  store.retire(A, () => Promise.reject(new Error('umount: busy')), (err) => errors.push(err.message));
+  await store.settled();
+  assert.deepEqual(errors, ['umount: busy']);
+  assert.ok(existsSync(join(root, A, 'record.json')));
+  const reopened = await ContainerStore.open(root);
+  assert.equal(reopened.find('web')?.Id, B);
+  assert.equal(reopened.find(A)?.State.Status, 'removing');
+  await reopened.delete(A);
+  assert.equal(reopened.find('web')?.Id, B, 'deleting the old record leaves the name with its owner');
+});
