@@ -8,8 +8,34 @@ import { build as buildPage } from 'vite';
 import { spawnSync } from 'node:child_process';
 import { chmod, copyFile, rm } from 'node:fs/promises';
 
+import { createRequire } from 'node:module';
+
+/**
+ * The CLI loads a Node built-in only when it is used: a short `berth run` never needs TLS, zlib,
+ * crypto, readline or child_process (commander requires it for executable subcommands, which
+ * berth has none of), and loading them is ≈ 10 ms of every start. Each import of one of these
+ * becomes an object of lazy getters, one per export the built-in has (so esbuild's interop copies
+ * getters, and nothing loads until a property is read).
+ */
+const LAZY_BUILTINS = /^node:(child_process|https|tls|zlib|crypto|readline|readline\/promises)$/;
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    const req = createRequire(import.meta.url);
+    b.onResolve({ filter: LAZY_BUILTINS }, (args) => (args.namespace === 'lazy-builtin' ? { path: args.path, external: true } : { path: args.path, namespace: 'lazy-builtin' }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => {
+      const keys = Object.keys(req(args.path));
+      return {
+        contents: `let m; const load = () => (m ??= require(${JSON.stringify(args.path)}));
+for (const k of ${JSON.stringify(keys)}) Object.defineProperty(module.exports, k, { enumerable: true, get: () => load()[k] });`,
+        loader: 'js',
+      };
+    });
+  },
+};
+
 const targets = [
-  { name: 'berth-main', entry: 'src/cli/main.ts', format: 'cjs', ext: 'cjs', banner: '' },
+  { name: 'berth-main', entry: 'src/cli/main.ts', format: 'cjs', ext: 'cjs', banner: '', plugins: [lazyBuiltins] },
   {
     name: 'berthd',
     entry: 'src/daemon/main.ts',
@@ -30,6 +56,7 @@ for (const t of targets) {
     sourcemap: 'linked',
     banner: { js: t.banner },
     logLevel: 'warning',
+    plugins: t.plugins ?? [],
     // jsonc-parser's UMD main loads its parts with a dynamic require esbuild cannot follow.
     alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
   });

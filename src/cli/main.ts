@@ -44,40 +44,111 @@ import { eventsCommand } from './commands/system/events.js';
 import { infoCommand } from './commands/system/info.js';
 import { CLI_VERSION, versionCommand } from './commands/system/version.js';
 
-/** Commands that exist both at the top level and under `container` (docker's two spellings). */
-function containerCommands(parent: Command, top: boolean): void {
-  runCommand(parent);
-  createCommand(parent);
-  startCommand(parent);
-  stopCommand(parent);
-  restartCommand(parent);
-  killCommand(parent);
-  waitCommand(parent);
-  logsCommand(parent);
-  cpCommand(parent);
-  execCommand(parent);
-  attachCommand(parent);
-  pauseCommands(parent);
-  renameCommand(parent);
-  topCommand(parent);
-  updateCommand(parent);
-  statsCommand(parent);
-  commitCommand(parent);
-  diffCommand(parent);
-  exportCommand(parent);
-  portCommand(parent);
-  if (top) {
-    psCommand(parent);
-    rmCommand(parent);
-  } else {
-    psCommand(parent, 'ls').alias('ps').alias('list');
-    rmCommand(parent);
-    typedInspectCommand(parent, 'container', (n) => engine().containerInspect(n));
-    containerPruneCommand(parent);
-  }
+type Register = (parent: Command) => unknown;
+
+/** Commands that exist both at the top level and under `container` (docker's two spellings), by the names they register. */
+const CONTAINER_COMMANDS: Array<[string[], Register]> = [
+  [['run'], runCommand],
+  [['create'], createCommand],
+  [['start'], startCommand],
+  [['stop'], stopCommand],
+  [['restart'], restartCommand],
+  [['kill'], killCommand],
+  [['wait'], waitCommand],
+  [['logs'], logsCommand],
+  [['cp'], cpCommand],
+  [['exec'], execCommand],
+  [['attach'], attachCommand],
+  [['pause', 'unpause'], pauseCommands],
+  [['rename'], renameCommand],
+  [['top'], topCommand],
+  [['update'], updateCommand],
+  [['stats'], statsCommand],
+  [['commit'], commitCommand],
+  [['diff'], diffCommand],
+  [['export'], exportCommand],
+  [['port'], portCommand],
+];
+
+function containerGroup(program: Command): void {
+  const parent = program.command('container').description('Manage containers');
+  for (const [, register] of CONTAINER_COMMANDS) register(parent);
+  psCommand(parent, 'ls').alias('ps').alias('list');
+  rmCommand(parent);
+  typedInspectCommand(parent, 'container', (n) => engine().containerInspect(n));
+  containerPruneCommand(parent);
 }
 
-function buildProgram(): Command {
+function imageGroup(program: Command): void {
+  const image = program.command('image').description('Manage images');
+  imagesCommand(image, 'ls');
+  buildCommand(image);
+  importCommand(image);
+  rmiCommand(image, 'rm');
+  historyCommand(image);
+  tagCommand(image);
+  imagePruneCommand(image);
+  saveCommand(image);
+  loadCommand(image);
+  pullCommand(image);
+  pushCommand(image);
+  typedInspectCommand(image, 'image', (n) => engine().imageInspect(n));
+}
+
+function systemGroup(program: Command): void {
+  const system = program.command('system').description('Manage berth');
+  infoCommand(system);
+  dfCommand(system);
+  systemPruneCommand(system);
+  eventsCommand(system);
+}
+
+/** Every top-level command, in `--help` order, by the names it registers. */
+const COMMANDS: Array<[string[], Register]> = [
+  ...CONTAINER_COMMANDS,
+  [['ps'], (p) => psCommand(p)],
+  [['rm'], rmCommand],
+  [['container'], containerGroup],
+  [['images'], (p) => imagesCommand(p)],
+  [['build'], buildCommand],
+  [['import'], importCommand],
+  [['rmi'], (p) => rmiCommand(p)],
+  [['history'], historyCommand],
+  [['tag'], tagCommand],
+  [['save'], saveCommand],
+  [['load'], loadCommand],
+  [['pull'], pullCommand],
+  [['push'], pushCommand],
+  [['login'], loginCommand],
+  [['logout'], logoutCommand],
+  [['image'], imageGroup],
+  [['volume'], volumeCommands],
+  [['network'], networkCommands],
+  [['inspect'], inspectCommand],
+  [['version'], versionCommand],
+  [['info'], infoCommand],
+  [['events'], eventsCommand],
+  [['system'], systemGroup],
+];
+
+/** Global options that take a value (the command word is the first argument that is neither). */
+const VALUE_OPTIONS = new Set(['-H', '--host', '--tlscacert', '--tlscert', '--tlskey']);
+
+/**
+ * The command word of the arguments (`run` in `-H x run -it busybox`), or undefined. Declaring
+ * all ~100 commands costs a CLI start several milliseconds: only the named one is declared.
+ */
+function commandWord(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (VALUE_OPTIONS.has(a)) i++;
+    else if (!a.startsWith('-')) return a;
+  }
+  return undefined;
+}
+
+/** The program with the command `word` names, or with every command (help, unknown words). */
+function buildProgram(word?: string): Command {
   const program = new Command('berth')
     .description('A self-sufficient runtime for containers')
     .usage('[OPTIONS] COMMAND')
@@ -95,47 +166,8 @@ function buildProgram(): Command {
       setConnection({ host, tls, tlsverify, tlscacert, tlscert, tlskey });
     });
 
-  containerCommands(program, true);
-  const container = program.command('container').description('Manage containers');
-  containerCommands(container, false);
-
-  imagesCommand(program);
-  buildCommand(program);
-  importCommand(program);
-  rmiCommand(program);
-  historyCommand(program);
-  tagCommand(program);
-  saveCommand(program);
-  loadCommand(program);
-  pullCommand(program);
-  pushCommand(program);
-  loginCommand(program);
-  logoutCommand(program);
-  const image = program.command('image').description('Manage images');
-  imagesCommand(image, 'ls');
-  buildCommand(image);
-  importCommand(image);
-  rmiCommand(image, 'rm');
-  historyCommand(image);
-  tagCommand(image);
-  imagePruneCommand(image);
-  saveCommand(image);
-  loadCommand(image);
-  pullCommand(image);
-  pushCommand(image);
-  typedInspectCommand(image, 'image', (n) => engine().imageInspect(n));
-
-  volumeCommands(program);
-  networkCommands(program);
-  inspectCommand(program);
-  versionCommand(program);
-  infoCommand(program);
-  eventsCommand(program);
-  const system = program.command('system').description('Manage berth');
-  infoCommand(system);
-  dfCommand(system);
-  systemPruneCommand(system);
-  eventsCommand(system);
+  const named = COMMANDS.find(([names]) => word !== undefined && names.includes(word));
+  for (const [, register] of named ? [named] : COMMANDS) register(program);
 
   // docker uses -h for --hostname in run/create; help is --help only, everywhere.
   const configure = (cmd: Command): void => {
@@ -171,7 +203,7 @@ function usageError(err: CommanderError, program: Command, argv: string[]): Stat
 }
 
 async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = buildProgram(commandWord(argv));
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

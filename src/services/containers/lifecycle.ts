@@ -40,10 +40,11 @@ export async function startContainer(deps: ContainerDeps, ref: string): Promise<
     await ensureLayers(deps, rec);
     const remap = remapOf(deps, rec);
     const id = rec.Id.slice(0, 12);
-    // The network (sandbox, CNI ADD, /etc/hosts) needs nothing from the rootfs: it is set up
-    // while the layers are mounted and the volumes, user and devices are resolved.
+    // The network needs nothing from the rootfs: its sandbox is made while the layers are
+    // mounted and the volumes, user and devices are resolved; its endpoints are attached while
+    // runc creates the container (see NetworkSetup).
     const networks = deps.networks;
-    const network = networks ? timed(`start ${id}: network (CNI ADD)`, () => setupNetworking(networks, rec)) : Promise.resolve(undefined);
+    const network = networks ? timed(`start ${id}: network sandbox`, () => setupNetworking(networks, rec)) : Promise.resolve(undefined);
     network.catch(() => undefined); // awaited below, also on failure
     try {
       await timed(`start ${id}: mount`, async () => {
@@ -55,7 +56,7 @@ export async function startContainer(deps: ContainerDeps, ref: string): Promise<
       const user = await resolveUser(rec.Paths.Rootfs, rec.Config.User, rec.HostConfig.GroupAdd);
       const host = await hostSpecContext(deps, rec);
       if (rec.HostConfig.IpcMode === 'shareable') host.shmSource = await mountShareableShm(rec, remap && remappedRoot(remap));
-      const netnsPath = await network;
+      const netnsPath = (await network)?.netnsPath;
       const usernsPath = remap && netnsPath && networks ? sandboxUserns(networks, rec) : undefined;
       const specStart = performance.now();
       const spec = buildSpec({ record: rec, rootfs: rec.Paths.Rootfs, user, hostname: rec.Config.Hostname ?? '', hostNofile: deps.host.nofile, defaultUlimits: deps.defaults?.ulimits, netnsPath, usernsPath, ...host });
@@ -72,6 +73,7 @@ export async function startContainer(deps: ContainerDeps, ref: string): Promise<
         openStdin: rec.Config.OpenStdin === true,
         stdinOnce: rec.Config.StdinOnce === true,
       }));
+      await (await network)?.attached;
       await timed(`start ${id}: runc start`, () => deps.runtime.start(rec.Id, pid));
       rec.State = { ...rec.State, Status: 'running', Pid: pid, ExitCode: 0, Error: '', StartedAt: nowRfc3339Nano(), OOMKilled: false };
       await deps.store.save(rec);
@@ -80,7 +82,7 @@ export async function startContainer(deps: ContainerDeps, ref: string): Promise<
       failed = true;
       await deps.runtime.delete(rec.Id).catch(() => undefined);
       await deps.runtime.cleanup(rec.Id);
-      await network.catch(() => undefined); // a set-up still running is finished before it is undone
+      await network.then((n) => n?.attached).catch(() => undefined); // a set-up still running is finished before it is undone
       if (networks) await teardownNetworking(networks, rec);
       await deps.snapshotter.unmount(rec.Paths.Rootfs);
       await unmountShm(rec);

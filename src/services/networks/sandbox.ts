@@ -7,6 +7,7 @@ import type { NetworkDeps } from './deps.js';
 import { allocatePorts } from './ports.js';
 import { linkHostLines } from './links.js';
 import { hasDns } from './resolver.js';
+import { timed } from '../../lib/phase-timer.js';
 
 const isLive = (c: ContainerRecord): boolean => c.State.Status === 'running' || c.State.Status === 'paused';
 
@@ -45,45 +46,61 @@ export async function detachEndpoint(deps: NetworkDeps, rec: ContainerRecord, ep
   Object.assign(ep, { IPAddress: '', IPPrefixLen: 0, Gateway: '', MacAddress: '', EndpointID: '', IfName: undefined });
 }
 
+/** A container's network being set up: the namespace for its spec now, its endpoints later. */
+export interface NetworkSetup {
+  /** The namespace path for the spec (undefined: the host's for `--network host`, a new one from runc for `--network none`). */
+  netnsPath: string | undefined;
+  /**
+   * CNI ADD of every endpoint and the /etc files with their addresses. It runs while runc
+   * creates the container (which only needs the namespace to exist; the container's process
+   * waits in runc init until the start, and /etc/hosts and resolv.conf are rewritten in place, so
+   * its bind mounts see the addresses). After a failure the caller tears the network down
+   * (teardownNetworking), once runc is done with the namespace. Already observed: a rejection
+   * nobody has awaited yet does not end the daemon.
+   */
+  attached: Promise<void>;
+}
+
 /**
- * Prepares a container's network before `runc create` and returns the namespace path for the
- * spec (undefined: the host's for `--network host`, a new one from runc for `--network none`).
- * Creates the sandbox, runs CNI ADD for each bridge network (published ports on the first) and
- * rewrites /etc/hosts and resolv.conf with the addresses. A failure undoes everything done so far.
+ * Prepares a container's network before `runc create`: published ports are allocated (a port
+ * already taken fails the start before anything is made) and the sandbox (its namespace) is made
+ * at once; the endpoints are attached in the background (see NetworkSetup.attached).
  */
-export async function setupNetworking(deps: NetworkDeps, rec: ContainerRecord): Promise<string | undefined> {
+export async function setupNetworking(deps: NetworkDeps, rec: ContainerRecord): Promise<NetworkSetup> {
+  const done = { netnsPath: undefined, attached: Promise.resolve() };
   const mode = rec.HostConfig.NetworkMode ?? 'bridge';
-  if (mode === 'host') return undefined;
+  if (mode === 'host') return done;
   if (mode.startsWith('container:')) {
     const other = deps.containers.get(mode.slice('container:'.length));
     if (!isLive(other)) throw conflict(`cannot join network of a non running container: ${other.Id}`);
     const path = deps.driver.sandboxPath(other.Id);
-    return access(path).then(() => path, () => `/proc/${other.State.Pid}/ns/net`);
+    return { ...done, netnsPath: await access(path).then(() => path, () => `/proc/${other.State.Pid}/ns/net`) };
   }
   await deps.driver.removeSandbox(rec.Id);
   // `--network none`: runc makes the empty namespace itself (and brings `lo` up, as for any new
   // one), which spares a spawn at start and an unmount at exit. Under userns-remap the namespace
   // must belong to the sandbox's user namespace, so it is made here as for the others.
-  if (mode === 'none' && deps.driver.sandboxUsernsPath(rec.Id) === undefined) return undefined;
-  const path = await deps.driver.createSandbox(rec.Id, usernsDonor(deps, rec));
-  try {
-    const eps = bridgeEndpoints(deps, rec);
-    const links = linkHostLines(deps, rec);
-    for (const [ep] of eps) ep.IfName = undefined;
-    const others = deps.containers.all().filter((c) => c.Id !== rec.Id && isLive(c));
-    const ports = eps.length > 0 ? await allocatePorts(rec, others) : [];
-    for (const [i, [ep, net]] of eps.entries()) await attachEndpoint(deps, rec, ep, net, i === 0 ? ports : []);
-    rec.NetworkSettings = { Networks: rec.NetworkSettings?.Networks ?? {}, Ports: ports };
-    const first = eps[0];
-    if (first) {
-      const [ep, net] = first;
-      await writeNetworkEtcFiles(rec, { ip: ep.IPAddress, gateway: ep.Gateway, nameserver: hasDns(net) ? ep.Gateway : undefined, links });
-    }
-  } catch (err) {
-    await teardownNetworking(deps, rec);
-    throw err;
+  if (mode === 'none' && deps.driver.sandboxUsernsPath(rec.Id) === undefined) return done;
+  const eps = bridgeEndpoints(deps, rec);
+  const others = deps.containers.all().filter((c) => c.Id !== rec.Id && isLive(c));
+  const ports = eps.length > 0 ? await allocatePorts(rec, others) : [];
+  const netnsPath = await deps.driver.createSandbox(rec.Id, usernsDonor(deps, rec));
+  const attached = timed(`start ${rec.Id.slice(0, 12)}: network (CNI ADD)`, () => attachAll(deps, rec, eps, ports));
+  attached.catch(() => undefined);
+  return { netnsPath, attached };
+}
+
+/** CNI ADD of each bridge endpoint (published ports on the first), then /etc/hosts and resolv.conf. */
+async function attachAll(deps: NetworkDeps, rec: ContainerRecord, eps: Array<[EndpointSettings, NetworkRecord]>, ports: PortMapping[]): Promise<void> {
+  const links = linkHostLines(deps, rec);
+  for (const [ep] of eps) ep.IfName = undefined;
+  for (const [i, [ep, net]] of eps.entries()) await attachEndpoint(deps, rec, ep, net, i === 0 ? ports : []);
+  rec.NetworkSettings = { Networks: rec.NetworkSettings?.Networks ?? {}, Ports: ports };
+  const first = eps[0];
+  if (first) {
+    const [ep, net] = first;
+    await writeNetworkEtcFiles(rec, { ip: ep.IPAddress, gateway: ep.Gateway, nameserver: hasDns(net) ? ep.Gateway : undefined, links });
   }
-  return path;
 }
 
 /** CNI DEL of every endpoint, then the sandbox; idempotent, never throws. */

@@ -68,8 +68,11 @@ export function runCommand(program: Command): void {
     }
     const tty = flags.tty === true;
     const stdin = flags.interactive === true;
-    const stream = await api.containerAttach(id, { stream: true, stdin, stdout: true, stderr: true, detachKeys: flags.detachKeys });
-    const { result } = await api.containerWait(id, flags.rm ? 'removed' : 'next-exit');
+    // Both must be in place before the start (no output lost, no exit missed); neither needs the other.
+    const [stream, { result }] = await Promise.all([
+      api.containerAttach(id, { stream: true, stdin, stdout: true, stderr: true, detachKeys: flags.detachKeys }),
+      api.containerWait(id, flags.rm ? 'removed' : 'next-exit'),
+    ]);
     let markStarted = (): void => undefined;
     const started = new Promise<void>((r) => (markStarted = r));
     const copying = runSession(stream, { tty, stdin, resize: (h, w) => api.containerResize(id, h, w), started });
