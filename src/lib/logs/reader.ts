@@ -94,8 +94,10 @@ export async function* segmentLines(seg: LogSegment, pos: number): AsyncGenerato
   let rest: Buffer | undefined;
   let offset = pos;
   while (offset < seg.size) {
-    const buf = Buffer.allocUnsafe(CHUNK);
-    const n = await seg.read(buf, CHUNK, offset);
+    // No bigger than what is left: a tail's few lines must not cost a 1 MiB buffer (and its GC).
+    const want = Math.min(CHUNK, seg.size - offset);
+    const buf = Buffer.allocUnsafe(want);
+    const n = await seg.read(buf, want, offset);
     if (n <= 0) break;
     const base = offset - (rest?.length ?? 0);
     offset += n;
@@ -119,11 +121,13 @@ export async function* segmentLines(seg: LogSegment, pos: number): AsyncGenerato
 async function tailStart(segs: LogSegment[], n: number): Promise<{ seg: number; pos: number }> {
   if (n === 0) return { seg: segs.length, pos: 0 };
   let newlines = 0;
-  const buf = Buffer.allocUnsafe(64 * 1024);
+  // Reads grow from 4 KiB (a short tail's lines) to 64 KiB (long tails, long lines).
+  let buf = Buffer.allocUnsafe(4096);
   for (let s = segs.length - 1; s >= 0; s--) {
     const seg = segs[s]!;
     let pos = seg.size;
     while (pos > 0) {
+      if (buf.length < 64 * 1024 && pos < seg.size) buf = Buffer.allocUnsafe(buf.length * 4);
       const len = Math.min(buf.length, pos);
       pos -= len;
       await seg.read(buf, len, pos);
