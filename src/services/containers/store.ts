@@ -118,7 +118,9 @@ export class ContainerStore {
    */
   retire(id: string, release: () => Promise<void>, onError: (err: Error) => void): void {
     this.unindex(id);
-    const done = release()
+    // Started on the next turn: the spawns it begins with must not delay the answers this turn gives.
+    const done = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(release)
       .then(() => rm(this.dir(id), { recursive: true, force: true }))
       .catch(onError)
       .finally(() => this.retiring.delete(id));
