@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { api, arg, DOCKER_SOCK, dockerUp, flag, median, REPO, startBerthd, time, writeRows } from './lib.mjs';
+import { BERTH_CLI, api, arg, DOCKER_SOCK, dockerUp, flag, median, REPO, startBerthd, time, writeRows } from './lib.mjs';
 
 const RUNS = arg('runs', flag('quick') ? 1 : 3);
 const FILES = arg('files', 3000);
@@ -52,7 +52,7 @@ try {
   writeFileSync(join(dockerCfg, 'config.json'), '{}');
   const clean = { ...process.env, DOCKER_CONFIG: dockerCfg, DOCKER_BUILDKIT: '0', DOCKER_CLI_HINTS: 'false' };
   const cases = [
-    ['berth CLI → berthd', process.execPath, [join(REPO, 'dist/bin/berth.cjs')], { ...clean, BERTH_HOST: `unix://${socket}` }],
+    ['berth CLI → berthd', BERTH_CLI, [], { ...clean, BERTH_HOST: `unix://${socket}` }],
     ['docker CLI → berthd', 'docker', [], { ...clean, DOCKER_HOST: `unix://${socket}` }],
   ];
   if (dockerUp()) {

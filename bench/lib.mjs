@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const DOCKER_SOCK = '/var/run/docker.sock';
+/** The berth CLI, run as a user runs it: by its own #! line (which leaves NODE_EXTRA_CA_CERTS out). */
+export const BERTH_CLI = join(REPO, 'dist/bin/berth.cjs');
 
 /** `--name N` from the command line as a number, or the default. */
 export function arg(name, def) {

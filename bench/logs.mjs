@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { arg, DOCKER_SOCK, dockerUp, flag, median, REPO, startBerthd, time, writeRows } from './lib.mjs';
+import { BERTH_CLI, arg, DOCKER_SOCK, dockerUp, flag, median, REPO, startBerthd, time, writeRows } from './lib.mjs';
 
 const LINES = arg('lines', 1_000_000);
 const RUNS = arg('runs', flag('quick') ? 3 : 5);
@@ -57,7 +57,7 @@ async function main() {
   run(join(REPO, 'scripts/busybox-rootfs'), [rootfsTar]);
   daemon = await startBerthd(tmp);
   const berthEnv = { ...process.env, DOCKER_HOST: `unix://${daemon.socket}`, BERTH_HOST: `unix://${daemon.socket}` };
-  const berthCli = [process.execPath, join(REPO, 'dist/bin/berth.cjs')];
+  const berthCli = [BERTH_CLI];
   const engines = [{ name: 'berth', env: berthEnv, clis: [['docker', 'docker'], ['berth', ...berthCli]] }];
   if (dockerUp()) engines.push({ name: 'docker', env: dockerEnv, clis: [['docker', 'docker']] });
   console.log(`log: ${LINES} lines, median of ${RUNS} runs, wall clock`);

@@ -15,7 +15,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { arg, DOCKER_SOCK, dockerUp, flag, median, REPO, startBerthd, time, writeRows } from './lib.mjs';
+import { BERTH_CLI, arg, DOCKER_SOCK, dockerUp, flag, median, REPO, startBerthd, time, writeRows } from './lib.mjs';
 
 const SIZE_MB = arg('size-mb', flag('quick') ? 100 : 300);
 const LAYERS = arg('layers', 5);
@@ -116,12 +116,11 @@ async function main() {
   berthd = await startBerthd(tmp, ['--config-file', join(tmp, 'daemon.json')]);
   const sock = berthd.socket;
   const env = { ...process.env, BERTH_HOST: `unix://${sock}` };
-  const berth = [join(REPO, 'dist/bin/berth.cjs')];
 
   const results = { berth: [], docker: [] };
   for (let r = 0; r < RUNS; r++) {
-    results.berth.push(time(process.execPath, [...berth, 'pull', '-q', ref], env));
-    time(process.execPath, [...berth, 'rmi', ref], env);
+    results.berth.push(time(BERTH_CLI, ['pull', '-q', ref], env));
+    time(BERTH_CLI, ['rmi', ref], env);
   }
   if (dockerUp()) {
     const denv = { ...process.env, DOCKER_HOST: 'unix:///var/run/docker.sock' };

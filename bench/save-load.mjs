@@ -11,7 +11,7 @@ import { createHash, randomFillSync } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { arg, DOCKER_SOCK, dockerUp, flag, median, REPO, startBerthd, time, writeRows } from './lib.mjs';
+import { BERTH_CLI, arg, DOCKER_SOCK, dockerUp, flag, median, REPO, startBerthd, time, writeRows } from './lib.mjs';
 
 const SIZE_MB = arg('size-mb', flag('quick') ? 200 : 500);
 const LAYERS = arg('layers', 5);
@@ -96,8 +96,7 @@ async function main() {
   const socket = daemon.socket;
   const berthEnv = { ...process.env, BERTH_HOST: `unix://${socket}` };
   const dockerEnv = { ...process.env, DOCKER_HOST: 'unix:///var/run/docker.sock' };
-  const berth = [process.execPath, join(REPO, 'dist/bin/berth.cjs')];
-  const engines = [['berth', (a) => time(berth[0], [berth[1], ...a], berthEnv), () => spawnSync(berth[0], [berth[1], 'rmi', '-f', TAG], { env: berthEnv, stdio: 'ignore' })]];
+  const engines = [['berth', (a) => time(BERTH_CLI, a, berthEnv), () => spawnSync(BERTH_CLI, ['rmi', '-f', TAG], { env: berthEnv, stdio: 'ignore' })]];
   if (dockerUp()) engines.push(['docker', (a) => time('docker', a, dockerEnv), () => spawnSync('docker', ['rmi', '-f', TAG], { env: dockerEnv, stdio: 'ignore' })]);
   console.log(`archive: ${mb.toFixed(0)} MB, ${LAYERS} layers (random data), ${RUNS} runs each, median wall clock`);
   const results = {};

@@ -13,7 +13,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { api, arg, DOCKER_SOCK, dockerUp, flag, median, memKiB, pidsOf, REPO, startBerthd, time, writeRows } from './lib.mjs';
+import { BERTH_CLI, api, arg, DOCKER_SOCK, dockerUp, flag, median, memKiB, pidsOf, REPO, startBerthd, time, writeRows } from './lib.mjs';
 
 const QUICK = flag('quick');
 const N = arg('containers', 50);
@@ -85,7 +85,7 @@ async function main() {
 
   const plain = { ...process.env };
   delete plain.DOCKER_CONTEXT;
-  const berthCli = { name: 'berth CLI → berthd', cmd: process.execPath, pre: [join(REPO, 'dist/bin/berth.cjs')], env: { ...plain, BERTH_HOST: `unix://${berthd.socket}` }, socket: berthd.socket };
+  const berthCli = { name: 'berth CLI → berthd', cmd: BERTH_CLI, pre: [], env: { ...plain, BERTH_HOST: `unix://${berthd.socket}` }, socket: berthd.socket };
   const dockerBerth = { name: 'docker CLI → berthd', cmd: 'docker', pre: [], env: { ...plain, DOCKER_HOST: `unix://${berthd.socket}` }, socket: berthd.socket };
   let docker;
   if (dockerUp()) {
