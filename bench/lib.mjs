@@ -1,5 +1,5 @@
 // What the benchmarks share: flags, timing, medians, whether a Docker engine answers, and a
-// private berthd (own socket, data root, bridge, subnets and firewall chain, swept afterwards,
+// private berthd (own socket, data root, bridge and subnets, its rules swept afterwards,
 // so a benchmark leaves no bridge or NAT rule behind). Needs `npm run build` (dist/).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';

@@ -284,7 +284,7 @@ async function main() {
   // BERTHD_LOG keeps the daemon's output past the run; BERTHD_ARGS (e.g. `-D`, for the `timing …` lines) adds flags.
   const logPath = process.env.BERTHD_LOG || join(tmp, 'berthd.log');
   const logFd = openSync(logPath, 'a');
-  // Its own bridge, subnets and firewall chain (as the e2e harness does); swept after the daemon stops.
+  // Its own bridge and subnets, whose rules are tagged with the bridge (as the e2e harness does); swept after the daemon stops.
   const { pickDaemonNetwork, daemonNetworkArgs } = await import(join(REPO, 'dist/test/e2e/network-names.js'));
   const { sweepNetworks } = await import(join(REPO, 'dist/test/e2e/network-sweep.js'));
   const netArgs = daemonNetworkArgs(pickDaemonNetwork(tmp));

@@ -13,6 +13,9 @@ export interface RemapOptions {
   gids: readonly IdRange[];
 }
 
+/** A layer's chain ID, or a function that gives it later (see Snapshotter.applyLayer). */
+export type LayerName = string | (() => Promise<string>);
+
 /**
  * A snapshotter turns image layers into directories and gives each container a writable view.
  *
@@ -34,7 +37,13 @@ export interface Snapshotter {
    */
   readonly unpacksBeforeParent?: boolean;
   hasLayer(chainId: string): Promise<boolean>;
-  applyLayer(chainId: string, parent: string | null, tar: Readable): Promise<void>;
+  /**
+   * `name` is the layer's chain ID, or a function giving it once the tar has been unpacked and
+   * before anything of `parent` is read: a caller that hashes the tar while it unpacks (storeLayer)
+   * names the layer at the end, and one that unpacks a stack concurrently (load) holds each layer
+   * back until its parent is committed.
+   */
+  applyLayer(name: LayerName, parent: string | null, tar: Readable): Promise<void>;
   removeLayer(chainId: string): Promise<void>;
   prepare(key: string, parent: string | null): Promise<void>;
   mount(key: string, target: string, remap?: RemapOptions): Promise<void>;

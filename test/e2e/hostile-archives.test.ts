@@ -1,11 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeTar, readTar } from './archive-util.js';
-import { startDaemon, type Daemon } from './harness.js';
+import { eventually, startDaemon, type Daemon } from './harness.js';
 import { rawGet, runMany } from './raw-http.js';
 
 // Malicious tars and paths against cp/archive, image import and the builder: nothing is ever
@@ -102,8 +103,15 @@ describe('hostile archives', () => {
     await hostUntouched();
   });
 
+  /** Blobs, half-written blobs and layers (temp ones too) in the data root. */
+  const stored = async (): Promise<string[]> => {
+    const ls = (dir: string) => readdir(join(d.dataRoot, dir)).then((n) => n.map((x) => `${dir}/${x}`), () => [] as string[]);
+    return [...(await ls('content/blobs/sha256')), ...(await ls('content/ingest')), ...(await ls('snapshots/layers'))].sort();
+  };
+
   it('image import refuses layer tars with ../, symlink-escape and hardlink-escape entries, storing nothing', async () => {
     const before = (await d.api('GET', `${V}/images/json?all=1`)).json as unknown[];
+    const files = await stored();
     const cases: Array<[string, Buffer]> = [
       ['../', await makeTar([{ name: `../../${marker}`, body: 'x' }])],
       ['symlink escape', await makeTar([{ name: 'esc', type: 'symlink', linkname: '/' }, { name: `esc/tmp/${marker}`, body: 'x' }])],
@@ -114,7 +122,21 @@ describe('hostile archives', () => {
       assert.match(r.body, /escapes the target|symlink|error/i, `${what}: ${r.status} ${r.body}`);
     }
     assert.equal(((await d.api('GET', `${V}/images/json?all=1`)).json as unknown[]).length, before.length, 'no image stored');
+    assert.deepEqual(await stored(), files, 'no blob, half-written blob or layer left behind');
     await hostUntouched();
+  });
+
+  it('an import whose upload is cut off half-way stores nothing (the tar was being stored and unpacked at once)', async () => {
+    const files = await stored();
+    const big = await makeTar(Array.from({ length: 40 }, (_, i) => ({ name: `f${i}`, body: Buffer.alloc(256 * 1024, i) })));
+    await new Promise<void>((resolve) => {
+      const req = request({ socketPath: d.socket, method: 'POST', path: `${V}/images/create?fromSrc=-&repo=cut`, headers: { ...tarHeaders, 'Content-Length': String(big.length) } });
+      req.on('error', () => resolve());
+      req.on('response', (res) => (res.resume(), res.on('close', resolve)));
+      req.write(big.subarray(0, big.length / 2), () => setTimeout(() => (req.destroy(), resolve()), 300));
+    });
+    await eventually('the cut import to leave nothing behind', async () => JSON.stringify(await stored()) === JSON.stringify(files), 10_000);
+    assert.equal(((await d.api('GET', `${V}/images/json?filters=${encodeURIComponent(JSON.stringify({ reference: ['cut'] }))}`)).json as unknown[]).length, 0);
   });
 
   describe('hostile Dockerfiles', () => {

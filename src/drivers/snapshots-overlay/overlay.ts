@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { chown, mkdir, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { RemapOptions, Snapshotter } from '../../core/snapshots.js';
+import type { LayerName, RemapOptions, Snapshotter } from '../../core/snapshots.js';
 import { shiftTreeIds, toHostId } from '../../lib/fs/shift-ids.js';
 import { isErrno, notFound } from '../../core/errdefs.js';
 import { extractLayer } from '../../lib/archive/extract.js';
 import { mkdirp } from '../../lib/atomic-file.js';
+import { removeTempLayers } from '../../lib/fs/temp-layers.js';
 import { run } from '../../lib/exec.js';
 import { isMountPoint, unmountIfMounted } from '../../lib/fs/mounts.js';
 import { hexOf, type Digest } from '../../lib/digest.js';
@@ -28,6 +29,7 @@ export class OverlaySnapshotter implements Snapshotter {
 
   static async open(root: string): Promise<OverlaySnapshotter> {
     for (const d of ['layers', 'active', 'l']) await mkdirp(join(root, d));
+    await removeTempLayers(join(root, 'layers'));
     return new OverlaySnapshotter(root);
   }
 
@@ -45,8 +47,8 @@ export class OverlaySnapshotter implements Snapshotter {
     }
   }
 
-  async applyLayer(chainId: string, parent: string | null, tar: Readable): Promise<void> {
-    await this.commitLayer(chainId, parent, async (diff) => {
+  async applyLayer(name: LayerName, parent: string | null, tar: Readable): Promise<void> {
+    await this.commitLayer(name, parent, async (diff) => {
       await mkdir(diff, { mode: 0o755 });
       await extractLayer(tar, diff, { whiteouts: 'overlay' });
     });
@@ -59,14 +61,18 @@ export class OverlaySnapshotter implements Snapshotter {
     await this.remove(key);
   }
 
-  /** Fills `<tmp>/diff` with `fill`, writes the layer's metadata and renames it into place. */
-  private async commitLayer(chainId: string, parent: string | null, fill: (diff: string) => Promise<void>): Promise<void> {
-    const final = this.layerDir(chainId);
-    const tmp = `${final}.tmp-${randomBytes(6).toString('hex')}`;
+  /**
+   * Fills `<tmp>/diff` with `fill`, then (named by now) writes the layer's metadata and renames it
+   * into place. A crash leaves only the temp dir, which the next open removes.
+   */
+  private async commitLayer(name: LayerName, parent: string | null, fill: (diff: string) => Promise<void>): Promise<void> {
+    const tmp = join(this.root, 'layers', `.tmp-${randomBytes(6).toString('hex')}`);
     const short = randomBytes(13).toString('base64url').replace(/[-_]/g, 'x').slice(0, 20);
     try {
       await mkdir(tmp, { mode: 0o755 });
       await fill(join(tmp, 'diff'));
+      const chainId = typeof name === 'string' ? name : await name();
+      const final = this.layerDir(chainId);
       const lower = parent === null ? [] : await this.lowerChain(parent);
       await writeFile(join(tmp, 'lower'), lower.join(':'));
       await writeFile(join(tmp, 'parent'), parent ?? '');

@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { access, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { RemapOptions, Snapshotter } from '../../core/snapshots.js';
+import type { LayerName, RemapOptions, Snapshotter } from '../../core/snapshots.js';
 import { shiftTreeIds } from '../../lib/fs/shift-ids.js';
 import { isErrno, notImplemented } from '../../core/errdefs.js';
 import { extractLayer } from '../../lib/archive/extract.js';
 import { mkdirp } from '../../lib/atomic-file.js';
+import { removeTempLayers } from '../../lib/fs/temp-layers.js';
 import { run } from '../../lib/exec.js';
 import { isMountPoint, unmountIfMounted } from '../../lib/fs/mounts.js';
 import { hexOf, type Digest } from '../../lib/digest.js';
@@ -23,6 +24,7 @@ export class VfsSnapshotter implements Snapshotter {
 
   static async open(root: string): Promise<VfsSnapshotter> {
     for (const d of ['layers', 'active']) await mkdirp(join(root, d));
+    await removeTempLayers(join(root, 'layers'));
     return new VfsSnapshotter(root);
   }
 
@@ -40,12 +42,12 @@ export class VfsSnapshotter implements Snapshotter {
     );
   }
 
-  async applyLayer(chainId: string, parent: string | null, tar: Readable): Promise<void> {
-    const final = this.layerDir(chainId);
-    const tmp = `${final}.tmp-${randomBytes(6).toString('hex')}`;
+  async applyLayer(name: LayerName, parent: string | null, tar: Readable): Promise<void> {
+    const tmp = join(this.root, 'layers', `.tmp-${randomBytes(6).toString('hex')}`);
     try {
       await this.copyOrCreate(parent === null ? null : join(this.layerDir(parent), 'diff'), join(tmp, 'diff'));
       await extractLayer(tar, join(tmp, 'diff'), { whiteouts: 'apply' });
+      const final = this.layerDir(typeof name === 'string' ? name : await name());
       await rename(tmp, final).catch((err) => {
         if (!isErrno(err, 'ENOTEMPTY') && !isErrno(err, 'EEXIST')) throw err;
       });

@@ -75,13 +75,28 @@ async function storeImage(deps: ImageDeps, plan: ImagePlan, rollback: Rollback, 
   }
   const chain = chainIds(diffIds);
   const sizes: number[] = [];
-  for (let i = 0; i < diffIds.length; i++) {
-    sizes.push(await storeLayer(deps, plan.layers[i]!, diffIds[i]!, rollback, onEvent));
-    if (!(await deps.snapshotter.hasLayer(chain[i]!))) {
-      await deps.snapshotter.applyLayer(chain[i]!, i === 0 ? null : chain[i - 1]!, deps.content.readStream(diffIds[i]!));
+  // Where the snapshotter allows it (overlay), the layers unpack side by side, each committed
+  // only after its parent (its name is given once the parent is in place).
+  const together = deps.snapshotter.unpacksBeforeParent === true;
+  const unpacking: Array<Promise<void>> = [];
+  let parentDone: Promise<unknown> = Promise.resolve();
+  try {
+    for (let i = 0; i < diffIds.length; i++) {
+      sizes.push(await storeLayer(deps, plan.layers[i]!, diffIds[i]!, rollback, onEvent));
+      if (await deps.snapshotter.hasLayer(chain[i]!)) continue;
+      const after = parentDone;
+      const done = deps.snapshotter.applyLayer(() => after.then(() => chain[i]!), i === 0 ? null : chain[i - 1]!, deps.content.readStream(diffIds[i]!));
+      done.catch(() => undefined); // awaited below; a failure must not go unobserved meanwhile
       rollback.push(() => deps.snapshotter.removeLayer(chain[i]!));
+      unpacking.push(done);
+      parentDone = done;
+      if (!together) await done;
     }
+  } finally {
+    // Nothing is rolled back while a layer is still being written.
+    await Promise.allSettled(unpacking);
   }
+  await Promise.all(unpacking);
   const config = await putFile(deps, plan.configFile, rollback);
   const manifest: OciManifest = {
     schemaVersion: 2,
