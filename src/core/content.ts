@@ -19,6 +19,7 @@ export interface ContentProvider {
 }
 
 export interface ContentWriter {
+  /** Takes the chunk (it may be kept until a later write or the commit: the caller must not reuse it). */
   write(chunk: Buffer): Promise<void>;
   /** Bytes written so far. */
   readonly size: number;

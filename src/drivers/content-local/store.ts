@@ -90,10 +90,15 @@ export class LocalContentStore implements ContentStore {
   }
 }
 
+/** Chunks are gathered up to this size before they are written (stream chunks are 16–64 KiB). */
+const WRITE_BATCH = 1 << 20;
+
 class LocalWriter implements ContentWriter {
   private readonly hash: Hash = createHash('sha256');
   private written = 0;
   private closed = false;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
 
   constructor(
     private readonly store: LocalContentStore,
@@ -108,9 +113,19 @@ class LocalWriter implements ContentWriter {
   async write(chunk: Buffer): Promise<void> {
     this.hash.update(chunk);
     this.written += chunk.length;
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.pendingBytes >= WRITE_BATCH) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.pendingBytes === 0) return;
+    const data = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
     let off = 0;
-    while (off < chunk.length) {
-      const { bytesWritten } = await this.fh.write(chunk, off);
+    while (off < data.length) {
+      const { bytesWritten } = await this.fh.write(data, off);
       off += bytesWritten;
     }
   }
@@ -125,6 +140,7 @@ class LocalWriter implements ContentWriter {
       await this.abort();
       throw invalidArgument(`digest mismatch: expected ${expected}, got ${digest}`);
     }
+    await this.flush();
     await this.fh.sync();
     await this.fh.close();
     this.closed = true;

@@ -52,19 +52,14 @@ async function download(content: ContentStore, repo: RemoteRepository, digest: D
   const body = await repo.blob(digest);
   const writer = await content.writer();
   try {
-    // Network chunks are small: write ~1 MiB at a time.
-    let batch: Buffer[] = [];
-    let pending = 0;
+    // Network chunks are small (the writer gathers them into large writes): progress every ~1 MiB.
+    let shown = 0;
     for await (const chunk of body) {
-      batch.push(chunk as Buffer);
-      pending += (chunk as Buffer).length;
-      if (pending < 1 << 20) continue;
-      await writer.write(Buffer.concat(batch, pending));
-      batch = [];
-      pending = 0;
+      await writer.write(chunk as Buffer);
+      if (writer.size - shown < 1 << 20) continue;
+      shown = writer.size;
       onProgress(writer.size, size);
     }
-    if (pending > 0) await writer.write(Buffer.concat(batch, pending));
     onProgress(writer.size, size);
     if (size > 0 && writer.size !== size) throw invalidArgument(`failed to download ${digest}: got ${writer.size} bytes, the manifest says ${size}`);
   } catch (err) {
