@@ -20,7 +20,7 @@ export async function writeArchiveOutput(open: () => Promise<Readable>, output: 
   }
   const tmp = join(dirname(output), `.${basename(output)}.berth-${process.pid}`);
   try {
-    await pipeline(tar, createWriteStream(tmp, { mode: 0o600 }));
+    await pipeline(tar, createWriteStream(tmp, { mode: 0o600, highWaterMark: 1 << 20 })); // queued chunks go out in one writev
     await rename(tmp, output);
   } catch (err) {
     await rm(tmp, { force: true });
