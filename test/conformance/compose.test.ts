@@ -10,11 +10,10 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
 import { ROOT, runProgram, type RunResult } from '../e2e/clients.js';
 import { eventually } from '../e2e/harness.js';
-import { dockerEngineUp, IMAGE, openDocker, RUN, startBerthd, type Engine } from './engines.js';
-import { Recorder, type Column } from './report.js';
+import { clientSuite } from './client-suite.js';
+import { IMAGE, type Engine } from './engines.js';
 
 const COMPOSE = '/usr/bin/docker-compose';
 const FILE = join(ROOT, 'test', 'conformance', 'compose', 'docker-compose.yml');
@@ -231,46 +230,20 @@ async function runSteps(engine: Engine, project: string, record: (step: string, 
   }
 }
 
-describe('docker-compose 1.29 against berthd (and Docker)', { skip: !existsSync(COMPOSE) && 'docker-compose is not installed (scripts/setup installs it)' }, async () => {
-  const dockerUp = await dockerEngineUp();
-  const rec = new Recorder('compose');
-  let berth: Awaited<ReturnType<typeof startBerthd>>;
-
-  before(async () => {
-    berth = await startBerthd();
-  });
-  after(async (t) => {
-    const table = rec.write();
-    (t as unknown as { diagnostic?: (m: string) => void }).diagnostic?.(table);
-    await berth?.stop();
-  });
-
-  const run = async (engine: Engine, column: Column, project: string): Promise<string[]> => {
+clientSuite({
+  title: 'docker-compose 1.29 against berthd (and Docker)',
+  skip: !existsSync(COMPOSE) && 'docker-compose is not installed (scripts/setup installs it)',
+  report: 'compose',
+  prefixes: { berthd: 'cb', docker: 'ck' },
+  async run(engine, column, project, rec) {
     const failures: string[] = [];
     await runSteps(engine, project, (step, err) => {
       rec.set('docker-compose', step, column, err ? 'fail' : 'pass', err?.message.split('\n')[0]);
       if (err) failures.push(`${step}: ${err.message}`);
     });
     return failures;
-  };
-
-  it('the project runs its whole life on berthd', async () => {
-    const failures = await run(berth, 'client→berthd', `${RUN}cb`);
-    assert.deepEqual(failures, [], `${failures.join('\n\n')}\nberthd log (tail):\n${berth.daemon.log().slice(-2000)}`);
-  });
-
-  it('the same project on Docker (for the table)', { skip: !dockerUp && 'no Docker engine on /var/run/docker.sock' }, async () => {
-    const docker = await openDocker();
-    try {
-      const failures = await run(docker, 'client→Docker', `${RUN}ck`);
-      if (failures.length > 0) rec.note(`Docker failed: ${failures.join('; ')}`);
-    } finally {
-      await docker.stop();
-    }
-  });
-
-  it('records the Docker column as skipped without an engine', { skip: dockerUp }, () => {
+  },
+  skipDocker(rec) {
     for (const s of STEPS) rec.set('docker-compose', s.name, 'client→Docker', 'skip');
-    rec.note('no Docker engine on /var/run/docker.sock: the Docker column is skipped');
-  });
+  },
 });

@@ -4,11 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { PassThrough, Readable } from 'node:stream';
-import { after, before, describe, it } from 'node:test';
 import Docker from 'dockerode';
 import { pack } from 'tar-stream';
-import { dockerEngineUp, IMAGE, LABEL, openDocker, RUN, startBerthd, type BerthEngine, type Engine } from './engines.js';
-import { Recorder, type Column } from './report.js';
+import { clientSuite } from './client-suite.js';
+import { IMAGE, LABEL } from './engines.js';
 
 const CLIENT = 'dockerode';
 
@@ -221,21 +220,12 @@ const SCENARIOS: Array<[string, (c: Ctx) => Promise<void>]> = [
   }],
 ];
 
-describe('dockerode against berthd (and Docker)', async () => {
-  const dockerUp = await dockerEngineUp();
-  const rec = new Recorder('dockerode');
-  let berth: BerthEngine;
-
-  before(async () => {
-    berth = await startBerthd();
-  });
-  after(async (t) => {
-    const table = rec.write();
-    (t as unknown as { diagnostic?: (m: string) => void }).diagnostic?.(table);
-    await berth?.stop();
-  });
-
-  const run = async (engine: Engine, column: Column, p: string): Promise<string[]> => {
+clientSuite({
+  title: 'dockerode against berthd (and Docker)',
+  skip: false,
+  report: 'dockerode',
+  prefixes: { berthd: 'nb', docker: 'nk' },
+  async run(engine, column, p, rec) {
     const docker = new Docker({ socketPath: engine.socket });
     const failures: string[] = [];
     for (const [name, fn] of SCENARIOS) {
@@ -248,25 +238,5 @@ describe('dockerode against berthd (and Docker)', async () => {
       }
     }
     return failures;
-  };
-
-  it('every scenario passes on berthd', async () => {
-    const failures = await run(berth, 'client→berthd', `${RUN}nb`);
-    assert.deepEqual(failures, [], `${failures.join('\n\n')}\nberthd log (tail):\n${berth.daemon.log().slice(-2000)}`);
-  });
-
-  it('the same scenarios on Docker (for the table)', { skip: !dockerUp && 'no Docker engine on /var/run/docker.sock' }, async () => {
-    const docker = await openDocker();
-    try {
-      const failures = await run(docker, 'client→Docker', `${RUN}nk`);
-      if (failures.length > 0) rec.note(`Docker failed: ${failures.map((f) => f.split('\n')[0]).join('; ')}`);
-    } finally {
-      await docker.stop();
-    }
-  });
-
-  it('records the Docker column as skipped without an engine', { skip: dockerUp }, () => {
-    for (const r of rec.report.rows) r.cells['client→Docker'] = 'skip';
-    rec.note('no Docker engine on /var/run/docker.sock: the Docker column is skipped');
-  });
+  },
 });

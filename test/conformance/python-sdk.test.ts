@@ -2,13 +2,11 @@
  * The Docker SDK for Python (Debian's python3-docker) against berthd and, when one answers, Docker:
  * sdk_scenarios.py runs each scenario and prints a JSON line per scenario, a row of the table.
  */
-import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
 import { apiRequest, ROOT, runProgram } from '../e2e/clients.js';
-import { dockerEngineUp, IMAGE, openDocker, RUN, startBerthd, type BerthEngine, type Engine } from './engines.js';
-import { Recorder, type Column } from './report.js';
+import { clientSuite } from './client-suite.js';
+import { IMAGE, type Engine } from './engines.js';
 
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = join(ROOT, 'test', 'conformance', 'sdk_scenarios.py');
@@ -32,47 +30,20 @@ async function runScenarios(engine: Engine, prefix: string): Promise<Outcome[]> 
 
 const hasPythonSdk = existsSync(PYTHON) && (await runProgram(PYTHON, ['-c', 'import docker'], process.env).catch(() => ({ code: 1 }))).code === 0;
 
-describe('Docker SDK for Python against berthd (and Docker)', { skip: !hasPythonSdk && 'python3-docker is not installed (scripts/setup installs it)' }, async () => {
-  const dockerUp = await dockerEngineUp();
-  const rec = new Recorder('python-sdk');
-  let berth: BerthEngine;
-
-  before(async () => {
-    berth = await startBerthd();
-  });
-  after(async (t) => {
-    const table = rec.write();
-    (t as unknown as { diagnostic?: (m: string) => void }).diagnostic?.(table);
-    await berth?.stop();
-  });
-
-  const record = (outcomes: Outcome[], column: Column): void => {
+clientSuite({
+  title: 'Docker SDK for Python against berthd (and Docker)',
+  skip: !hasPythonSdk && 'python3-docker is not installed (scripts/setup installs it)',
+  report: 'python-sdk',
+  prefixes: { berthd: 'pb', docker: 'pk' },
+  async run(engine, column, prefix, rec) {
+    const outcomes = await runScenarios(engine, prefix);
     for (const o of outcomes) rec.set(CLIENT, o.scenario, column, o.ok ? 'pass' : 'fail', o.error);
-  };
-
-  it('every scenario passes on berthd', async () => {
-    const outcomes = await runScenarios(berth, `${RUN}pb`);
-    record(outcomes, 'client→berthd');
-    const info = (await apiRequest(berth.socket, 'GET', '/v1.41/info')).json as { LoggingDriver: string };
+    const info = (await apiRequest(engine.socket, 'GET', '/v1.41/info')).json as { LoggingDriver: string };
     const failed = outcomes.filter((o) => !o.ok).filter((o) => {
       if (!NEEDS_JSON_FILE_LOGS.has(o.scenario) || ['json-file', 'journald'].includes(info.LoggingDriver)) return true;
-      rec.note(`"${o.scenario}" needs the json-file log driver (docker-py reads containers.run's output only from json-file or journald); berthd's default is ${info.LoggingDriver}`);
+      rec.note(`"${o.scenario}" needs the json-file log driver (docker-py reads containers.run's output only from json-file or journald); the engine's default is ${info.LoggingDriver}`);
       return false;
     });
-    assert.deepEqual(failed, [], `${failed.map((o) => `${o.scenario}: ${o.error}`).join('\n')}\nberthd log (tail):\n${berth.daemon.log().slice(-2000)}`);
-  });
-
-  it('the same scenarios on Docker (for the table)', { skip: !dockerUp && 'no Docker engine on /var/run/docker.sock' }, async () => {
-    const docker = await openDocker();
-    try {
-      record(await runScenarios(docker, `${RUN}pk`), 'client→Docker');
-    } finally {
-      await docker.stop();
-    }
-  });
-
-  it('records the Docker column as skipped without an engine', { skip: dockerUp }, () => {
-    for (const r of rec.report.rows) r.cells['client→Docker'] = 'skip';
-    rec.note('no Docker engine on /var/run/docker.sock: the Docker column is skipped');
-  });
+    return failed.map((o) => `${o.scenario}: ${o.error}`);
+  },
 });
