@@ -26,6 +26,9 @@ export interface ClientSuite {
   skipDocker?(rec: Recorder): void;
 }
 
+/** A client or engine that stops answering fails its test instead of holding the whole run. */
+const TIMEOUT_MS = 600_000;
+
 export function clientSuite(s: ClientSuite): void {
   describe(s.title, { skip: s.skip }, async () => {
     const dockerUp = await dockerEngineUp();
@@ -41,12 +44,12 @@ export function clientSuite(s: ClientSuite): void {
       await berth?.stop();
     });
 
-    it('every scenario passes on berthd', async () => {
+    it('every scenario passes on berthd', { timeout: TIMEOUT_MS }, async () => {
       const failures = await s.run(berth, 'client→berthd', `${RUN}${s.prefixes.berthd}`, rec);
       assert.deepEqual(failures, [], `${failures.join('\n\n')}\nberthd log (tail):\n${berth.daemon.log().slice(-2000)}`);
     });
 
-    it('the same scenarios on Docker (for the table)', { skip: !dockerUp && 'no Docker engine on /var/run/docker.sock' }, async () => {
+    it('the same scenarios on Docker (for the table)', { skip: !dockerUp && 'no Docker engine on /var/run/docker.sock', timeout: TIMEOUT_MS }, async () => {
       const docker = await openDocker();
       try {
         const failures = await s.run(docker, 'client→Docker', `${RUN}${s.prefixes.docker}`, rec);
