@@ -38,7 +38,7 @@ export async function finishRemoval(deps: ContainerDeps, id: string, removeVolum
       rec.State.Status = 'removing';
       await timed(`remove ${short}: mark removing`, () => deps.store.save(rec));
     }
-    deps.store.retire(id, () => timed(`remove ${short}: release`, () => releaseRemoved(deps, rec)), (err) => deps.log?.(`removing ${short}: ${err.message}; finished at the next start`));
+    deps.store.retire(id, () => timed(`remove ${short}: release`, () => releaseRemoved(deps, rec)), (err, retrying) => deps.log?.(`removing ${short}: ${err.message}; ${retrying ? 'trying again later' : 'finished at the next start'}`));
   });
   if (removeVolumes || rec.HostConfig.AutoRemove === true) await releaseVolumes(deps.volumes, anonymousVolumes(rec.MountPoints));
   publishContainerEvent(deps.events, rec, 'destroy');

@@ -24,7 +24,7 @@ test('retire: gone from lookups at once, the record stays on disk until the rele
   await store.save(rec(A, 'web', 'removing'));
   let finish!: () => void;
   const released = new Promise<void>((r) => (finish = r));
-  store.retire(A, () => released, (err) => assert.fail(err));
+  store.retire(A, () => released, (err) => assert.fail(err), []);
   assert.equal(store.find(A), undefined);
   assert.equal(store.find('web'), undefined);
   assert.equal(store.hasName('web'), false, 'the name is free while the release runs');
@@ -43,13 +43,36 @@ test('a failed release keeps the record for the next start; a left-over removing
   await store.save(rec(B, 'web'));
   await store.save(rec(A, 'web', 'removing')); // as a crash leaves it: same name, older container
   const errors: string[] = [];
-  store.retire(A, () => Promise.reject(new Error('umount: busy')), (err) => errors.push(err.message));
+  store.retire(A, () => Promise.reject(new Error('umount: busy')), (err, retrying) => errors.push(`${err.message} ${retrying}`), []);
   await store.settled();
-  assert.deepEqual(errors, ['umount: busy']);
+  assert.deepEqual(errors, ['umount: busy false']);
   assert.ok(existsSync(join(root, A, 'record.json')));
   const reopened = await ContainerStore.open(root);
   assert.equal(reopened.find('web')?.Id, B);
   assert.equal(reopened.find(A)?.State.Status, 'removing');
   await reopened.delete(A);
   assert.equal(reopened.find('web')?.Id, B, 'deleting the old record leaves the name with its owner');
+});
+
+test('a failed release is tried again later, and the directory goes when it succeeds', async (t) => {
+  const root = await mkdtemp(join(tmpdir(), 'berth-store-'));
+  t.after(() => rm(root, { recursive: true, force: true }));
+  const store = await ContainerStore.open(root);
+  await store.save(rec(A, 'web', 'removing'));
+  let tries = 0;
+  const errors: string[] = [];
+  const retried = new Promise<void>((resolve) => {
+    store.retire(A, async () => {
+      if (++tries === 1) throw new Error('umount: busy');
+      resolve();
+    }, (err, retrying) => errors.push(`${err.message} ${retrying}`), [10]);
+  });
+  await store.settled();
+  assert.deepEqual(errors, ['umount: busy true']);
+  const alive = setTimeout(() => undefined, 5_000); // the retry's timer does not hold the process
+  await retried;
+  clearTimeout(alive);
+  await store.settled();
+  assert.equal(tries, 2);
+  assert.equal(existsSync(join(root, A)), false);
 });

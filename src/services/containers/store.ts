@@ -113,21 +113,32 @@ export class ContainerStore {
    * Removes a `removing` container from every lookup at once (its name and ID are free, it is
    * gone from lists), then runs `release` (runtime state, network, mounts, layer) in the
    * background and deletes the directory. The record stays on disk, `removing`, until then: a
-   * crash in between finishes the removal at the next start, as does a failed release (reported
-   * to `onError`; the directory is kept for that retry).
+   * crash in between finishes the removal at the next start. A failed release is reported to
+   * `onError` and tried again after each of `retryAfterMs` (then it waits for the next start).
    */
-  retire(id: string, release: () => Promise<void>, onError: (err: Error) => void): void {
+  retire(id: string, release: () => Promise<void>, onError: (err: Error, retrying: boolean) => void, retryAfterMs: readonly number[] = [5_000, 60_000]): void {
     this.unindex(id);
+    const attempt = (start: Promise<void>, later: readonly number[]): void => {
+      const done = start
+        .then(release)
+        .then(() => rm(this.dir(id), { recursive: true, force: true }))
+        .catch((err: Error) => {
+          onError(err, later.length > 0);
+          if (later.length > 0) setTimeout(() => attempt(Promise.resolve(), later.slice(1)), later[0]).unref();
+        })
+        .finally(() => {
+          if (this.retiring.get(id) === done) this.retiring.delete(id);
+        });
+      this.retiring.set(id, done);
+    };
     // Started on the next turn: the spawns it begins with must not delay the answers this turn gives.
-    const done = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(release)
-      .then(() => rm(this.dir(id), { recursive: true, force: true }))
-      .catch(onError)
-      .finally(() => this.retiring.delete(id));
-    this.retiring.set(id, done);
+    attempt(new Promise<void>((go) => setImmediate(go)), retryAfterMs);
   }
 
-  /** Resolves when every retired container's release has ended (network removal, image removal, shutdown). */
+  /**
+   * Resolves when every retired container's release has ended or failed (network removal, image
+   * removal, shutdown); a retry still to come is not waited for.
+   */
   async settled(): Promise<void> {
     while (this.retiring.size > 0) await Promise.all(this.retiring.values());
   }
