@@ -144,8 +144,11 @@ function commandWord(argv: string[]): string | undefined {
     if (VALUE_OPTIONS.has(a)) i++;
     else if (!a.startsWith('-')) return a;
   }
-  return undefined;
+  return argv.some((a) => a === '-v' || a === '--version') && !argv.includes('--help') ? VERSION_ONLY : undefined;
 }
+
+/** `berth --version`: no command is needed. */
+const VERSION_ONLY = '\0version';
 
 /** The program with the command `word` names, or with every command (help, unknown words). */
 function buildProgram(word?: string): Command {
@@ -167,7 +170,7 @@ function buildProgram(word?: string): Command {
     });
 
   const named = COMMANDS.find(([names]) => word !== undefined && names.includes(word));
-  for (const [, register] of named ? [named] : COMMANDS) register(program);
+  for (const [, register] of named ? [named] : word === VERSION_ONLY ? [] : COMMANDS) register(program);
 
   // docker uses -h for --hostname in run/create; help is --help only, everywhere.
   const configure = (cmd: Command): void => {
