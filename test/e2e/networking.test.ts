@@ -139,6 +139,23 @@ describe('networking', () => {
     assert.equal((await ok('docker', ['network', 'ls', '-q'])).trim().split('\n').length, 3);
   });
 
+  it('an internal network: its containers reach each other, nothing outside it reaches in', async () => {
+    const id = (await ok('docker', ['network', 'create', '--internal', 'vault'])).trim();
+    const bridge = `br-${id.slice(0, 12)}`;
+    await ok('docker', ['run', '-d', '--name', 'safe', '--network', 'vault', 'busybox', 'sleep', '60']);
+    const ip = (await ok('docker', ['inspect', '-f', '{{.NetworkSettings.Networks.vault.IPAddress}}', 'safe'])).trim();
+    assert.match(await ok('docker', ['run', '--rm', '--network', 'vault', 'busybox', 'ping', '-c1', '-W2', ip]), /1 packets received/);
+    const outside = await d.docker(['run', '--rm', 'busybox', 'ping', '-c1', '-W1', ip]);
+    assert.notEqual(outside.code, 0, `the default bridge reached into the internal network: ${outside.stdout}`);
+    // berth's chain holds drops before accepts, whatever order networks were made in.
+    const chain = sh('iptables', ['-S', 'BERTH-FORWARD']).split('\n').filter((l) => l.startsWith('-A '));
+    assert.match(chain[0] ?? '', /-j DROP/);
+    assert.ok(chain.some((l) => l.includes(`berth forward ${bridge}`)));
+    await ok('docker', ['rm', '-f', 'safe']);
+    await ok('docker', ['network', 'rm', 'vault']);
+    assert.ok(!sh('iptables-save', ['-t', 'filter']).includes(`berth forward ${bridge}`), 'the network\'s rules go with it');
+  });
+
   it('bad input gets Docker\'s errors', async () => {
     await ok('docker', ['network', 'create', '--subnet', '10.251.88.0/24', 'n1']);
     const overlap = await d.docker(['network', 'create', '--subnet', '10.251.88.128/25', 'n2']);

@@ -75,9 +75,13 @@ export class CniNetworkDriver implements NetworkDriver {
     if (!exists) await run('ip', ['link', 'add', br, 'type', 'bridge']);
     await run('ip', ['addr', 'replace', `${gateway}/${prefixLen}`, 'dev', br]);
     await run('ip', ['link', 'set', br, 'up']);
+    await ensureForwardChain();
+    // In berth's chain drops go first and accepts last, so an internal network stays closed to
+    // every other bridge whatever order the networks' rules were (re)made in.
     for (const [table, chain, rule] of networkRules(net)) {
       const present = await run('iptables', ['-w', '-t', table, '-C', chain, ...rule]).then(() => true, () => false);
-      if (!present) await run('iptables', ['-w', '-t', table, '-I', chain, '1', ...rule]);
+      const at = rule.at(-1) === 'DROP' ? ['-I', chain, '1'] : ['-A', chain];
+      if (!present) await run('iptables', ['-w', '-t', table, ...at, ...rule]);
     }
   }
 
@@ -165,6 +169,20 @@ interface CachedAdd {
 type Rule = [table: 'nat' | 'filter', chain: string, spec: string[]];
 
 /**
+ * The forwarding rules of every berth network live in one chain, jumped to first from FORWARD
+ * (so a host firewall's later REJECT or a DROP policy does not shadow them). Like portmap's
+ * CNI-HOSTPORT chains it is shared by every berthd on the host and stays when empty.
+ */
+export const FORWARD_CHAIN = 'BERTH-FORWARD';
+
+async function ensureForwardChain(): Promise<void> {
+  await run('iptables', ['-w', '-N', FORWARD_CHAIN]).catch(() => undefined); // exists already
+  const jump = ['FORWARD', '-m', 'comment', '--comment', 'berth networks', '-j', FORWARD_CHAIN];
+  const present = await run('iptables', ['-w', '-C', ...jump]).then(() => true, () => false);
+  if (!present) await run('iptables', ['-w', '-I', ...jump.slice(0, 1), '1', ...jump.slice(1)]);
+}
+
+/**
  * A network's own iptables rules, each tagged with a comment naming its bridge (so daemons
  * started over and over on fresh data roots never stack copies, and a sweep finds them).
  */
@@ -173,16 +191,16 @@ export function networkRules(net: NetworkRecord): Rule[] {
   const tag = (kind: string): string[] => ['-m', 'comment', '--comment', `berth ${kind} ${br}`];
   if (net.Internal) {
     return [
-      ['filter', 'FORWARD', ['-i', br, '-o', br, ...tag('forward'), '-j', 'ACCEPT']],
-      ['filter', 'FORWARD', ['-i', br, '!', '-o', br, ...tag('forward'), '-j', 'DROP']],
-      ['filter', 'FORWARD', ['-o', br, '!', '-i', br, ...tag('forward'), '-j', 'DROP']],
+      ['filter', FORWARD_CHAIN, ['-i', br, '-o', br, ...tag('forward'), '-j', 'ACCEPT']],
+      ['filter', FORWARD_CHAIN, ['-i', br, '!', '-o', br, ...tag('forward'), '-j', 'DROP']],
+      ['filter', FORWARD_CHAIN, ['-o', br, '!', '-i', br, ...tag('forward'), '-j', 'DROP']],
     ];
   }
   return [
     ['nat', 'POSTROUTING', ['-s', gatewayOf(net).subnet, '!', '-o', br, ...tag('masquerade'), '-j', 'MASQUERADE']],
-    ['filter', 'FORWARD', ['-i', br, ...tag('forward'), '-j', 'ACCEPT']],
-    ['filter', 'FORWARD', ['-o', br, '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED', ...tag('forward'), '-j', 'ACCEPT']],
-    ['filter', 'FORWARD', ['-o', br, '-m', 'conntrack', '--ctstate', 'DNAT', ...tag('forward'), '-j', 'ACCEPT']],
+    ['filter', FORWARD_CHAIN, ['-i', br, ...tag('forward'), '-j', 'ACCEPT']],
+    ['filter', FORWARD_CHAIN, ['-o', br, '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED', ...tag('forward'), '-j', 'ACCEPT']],
+    ['filter', FORWARD_CHAIN, ['-o', br, '-m', 'conntrack', '--ctstate', 'DNAT', ...tag('forward'), '-j', 'ACCEPT']],
   ];
 }
 
