@@ -135,23 +135,24 @@ const COMMANDS: Array<[string[], Register]> = [
 const VALUE_OPTIONS = new Set(['-H', '--host', '--tlscacert', '--tlscert', '--tlskey']);
 
 /**
- * The command word of the arguments (`run` in `-H x run -it busybox`), or undefined. Declaring
- * all ~100 commands costs a CLI start several milliseconds: only the named one is declared.
+ * The commands to declare for these arguments: the one the command word (`run` in `-H x run -it
+ * busybox`) names, none for `--version`, else all (help, unknown words). Declaring all ~100
+ * commands costs a CLI start several milliseconds.
  */
-function commandWord(argv: string[]): string | undefined {
+function commandsFor(argv: string[]): Array<[string[], Register]> {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (VALUE_OPTIONS.has(a)) i++;
-    else if (!a.startsWith('-')) return a;
+    else if (!a.startsWith('-')) {
+      const named = COMMANDS.find(([names]) => names.includes(a));
+      return named ? [named] : COMMANDS;
+    }
   }
-  return argv.some((a) => a === '-v' || a === '--version') && !argv.includes('--help') ? VERSION_ONLY : undefined;
+  return argv.some((a) => a === '-v' || a === '--version') && !argv.includes('--help') ? [] : COMMANDS;
 }
 
-/** `berth --version`: no command is needed. */
-const VERSION_ONLY = '\0version';
-
-/** The program with the command `word` names, or with every command (help, unknown words). */
-function buildProgram(word?: string): Command {
+/** The program with `commands` declared. */
+function buildProgram(commands: Array<[string[], Register]>): Command {
   const program = new Command('berth')
     .description('A self-sufficient runtime for containers')
     .usage('[OPTIONS] COMMAND')
@@ -169,8 +170,7 @@ function buildProgram(word?: string): Command {
       setConnection({ host, tls, tlsverify, tlscacert, tlscert, tlskey });
     });
 
-  const named = COMMANDS.find(([names]) => word !== undefined && names.includes(word));
-  for (const [, register] of named ? [named] : word === VERSION_ONLY ? [] : COMMANDS) register(program);
+  for (const [, register] of commands) register(program);
 
   // docker uses -h for --hostname in run/create; help is --help only, everywhere.
   const configure = (cmd: Command): void => {
@@ -206,7 +206,7 @@ function usageError(err: CommanderError, program: Command, argv: string[]): Stat
 }
 
 async function main(argv: string[]): Promise<number> {
-  const program = buildProgram(commandWord(argv));
+  const program = buildProgram(commandsFor(argv));
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

@@ -18,24 +18,21 @@ export function humanDuration(ms: number): string {
 
 /** Go's units.HumanSize (decimal, 3 significant digits): `4.26MB`, `912kB`. */
 export function humanSize(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
-  let v = bytes;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${Number(v.toPrecision(3))}${units[i]}`;
+  return customSize(bytes, 1000, ['B', 'kB', 'MB', 'GB', 'TB', 'PB'], 3);
 }
 
 /** Go's units.BytesSize (binary, 4 significant digits): `23.54GiB`, `512KiB`. */
 export function bytesSize(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  return customSize(bytes, 1024, ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'], 4);
+}
+
+/** Go's units.CustomSize: `bytes` in the largest unit below `base` times the next, to `digits` significant digits. */
+function customSize(bytes: number, base: number, units: readonly string[], digits: number): string {
   let v = bytes;
   let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
+  while (v >= base && i < units.length - 1) {
+    v /= base;
     i++;
   }
-  return `${Number(v.toPrecision(4))}${units[i]}`;
+  return `${Number(v.toPrecision(digits))}${units[i]}`;
 }

@@ -26,8 +26,6 @@ export interface CniDriverOptions {
  * network rather than per container (outbound NAT, forwarding) is installed with the bridge.
  */
 export class CniNetworkDriver implements NetworkDriver {
-  /** Milliseconds of the last ADD and DEL chains (for the benchmark and debug logs). */
-  readonly timings = { add: 0, del: 0 };
 
   private constructor(private readonly o: CniDriverOptions) {}
 
@@ -92,7 +90,6 @@ export class CniNetworkDriver implements NetworkDriver {
   }
 
   async attach(req: AttachRequest): Promise<AttachResult> {
-    const t0 = Date.now();
     const call: CniCall = { command: 'ADD', containerId: req.containerId, netns: req.netnsPath, ifName: req.ifName, args: req.ip ? `IgnoreUnknown=1;IP=${req.ip}` : undefined };
     const runtimeConfig = { portMappings: portMappingsConfig(req.ports) };
     let prev: Record<string, unknown> | undefined;
@@ -110,19 +107,16 @@ export class CniNetworkDriver implements NetworkDriver {
       throw err;
     }
     await writeFileAtomic(this.resultPath(req), JSON.stringify({ result: prev, runtimeConfig, chain: done } satisfies CachedAdd));
-    this.timings.add = Date.now() - t0;
     return parseResult(prev!, req.ifName, gatewayOf(req.network).gateway);
   }
 
   async detach(req: DetachRequest): Promise<void> {
-    const t0 = Date.now();
     const cached = await readFile(this.resultPath(req), 'utf8').then((t) => JSON.parse(t) as Partial<CachedAdd>, (err: unknown) => {
       if (isErrno(err, 'ENOENT')) return undefined;
       throw err;
     });
     await this.runDel(req, cached?.result, cached?.runtimeConfig ?? { portMappings: [] }, cached?.chain);
     await rm(this.resultPath(req), { force: true });
-    this.timings.del = Date.now() - t0;
   }
 
   /**
@@ -173,7 +167,7 @@ type Rule = [table: 'nat' | 'filter', chain: string, spec: string[]];
  * (so a host firewall's later REJECT or a DROP policy does not shadow them). Like portmap's
  * CNI-HOSTPORT chains it is shared by every berthd on the host and stays when empty.
  */
-export const FORWARD_CHAIN = 'BERTH-FORWARD';
+const FORWARD_CHAIN = 'BERTH-FORWARD';
 
 async function ensureForwardChain(): Promise<void> {
   await run('iptables', ['-w', '-N', FORWARD_CHAIN]).catch(() => undefined); // exists already
@@ -186,7 +180,7 @@ async function ensureForwardChain(): Promise<void> {
  * A network's own iptables rules, each tagged with a comment naming its bridge (so daemons
  * started over and over on fresh data roots never stack copies, and a sweep finds them).
  */
-export function networkRules(net: NetworkRecord): Rule[] {
+function networkRules(net: NetworkRecord): Rule[] {
   const br = net.BridgeName!;
   const tag = (kind: string): string[] => ['-m', 'comment', '--comment', `berth ${kind} ${br}`];
   if (net.Internal) {
