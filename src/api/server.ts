@@ -3,7 +3,7 @@ import { createServer as createTlsServer, type Server as HttpsServer } from 'nod
 import type { Server as HttpServer } from 'node:http';
 import type { SecureContextOptions, TlsOptions } from 'node:tls';
 import type { Duplex } from 'node:stream';
-import { BerthError, invalidArgument, notFound } from '../core/errdefs.js';
+import { BerthError, invalidArgument, messageOf, notFound } from '../core/errdefs.js';
 import { statusOf } from './errors.js';
 import { bodyTooLarge, JSON_BODY_LIMIT, sendJson, setUpgradeBody, type RequestContext } from './http.js';
 import type { Router } from './router.js';
@@ -192,7 +192,7 @@ async function dispatch(router: Router, req: IncomingMessage, target: { res?: Se
     status = hijacked ? 101 : (target.res?.statusCode ?? 200);
   } catch (err) {
     status = statusOf(err);
-    const message = err instanceof Error ? err.message : String(err);
+    const message = messageOf(err);
     if (status >= 500) log(`${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? message) : message}`);
     if (target.res) {
       if (target.res.headersSent) target.res.destroy();

@@ -18,10 +18,7 @@ import { unsupportedRoutes } from '../api/routes/unsupported.js';
 import { LocalContentStore } from '../drivers/content-local/store.js';
 import { LocalImageStore } from '../drivers/images-local/store.js';
 import { ConmonRuntime } from '../drivers/runtime-conmon/conmon.js';
-import { OverlaySnapshotter, overlaySupported } from '../drivers/snapshots-overlay/overlay.js';
-import { VfsSnapshotter } from '../drivers/snapshots-vfs/vfs.js';
 import { LocalVolumeDriver } from '../drivers/volumes-local/local.js';
-import type { Snapshotter } from '../core/snapshots.js';
 import { mkdirp, writeFileAtomic } from '../lib/atomic-file.js';
 import { KeyedLock } from '../lib/keyed-lock.js';
 import { EventBus } from '../services/events.js';
@@ -49,17 +46,11 @@ import { resolveUsernsRemap } from './userns-remap.js';
 import { securityInfo } from '../services/containers/security-config.js';
 import type { DaemonSecurity } from '../services/containers/spec/types.js';
 import { enablePhaseTimings } from '../lib/phase-timer.js';
+import { installLastResort, type LastResort } from './last-resort.js';
+import { openSnapshotter } from './storage-driver.js';
 
 function log(msg: string): void {
   process.stderr.write(`${new Date().toISOString()} berthd: ${msg}\n`);
-}
-
-async function openSnapshotter(cfg: DaemonConfig): Promise<Snapshotter> {
-  const root = join(cfg.dataRoot, 'snapshots');
-  await mkdirp(root);
-  const driver = cfg.storageDriver ?? ((await overlaySupported(root)) ? 'overlayfs' : 'vfs');
-  if (driver === 'vfs') log('storage driver: vfs (overlayfs unavailable or not chosen)');
-  return driver === 'overlayfs' ? OverlaySnapshotter.open(root) : VfsSnapshotter.open(root);
 }
 
 async function daemonId(dataRoot: string): Promise<string> {
@@ -103,7 +94,7 @@ async function unsearchableParent(dataRoot: string): Promise<string | undefined>
 }
 
 /** The composition root: opens the stores and drivers, reconciles containers, serves the API. */
-async function serve(cfg: DaemonConfig, flags: Flags): Promise<void> {
+async function serve(cfg: DaemonConfig, flags: Flags, lastResort: LastResort): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('berthd needs to run as root');
   const observability = planObservability(cfg);
   checkListenAddresses(cfg.hosts, cfg.access);
@@ -123,7 +114,7 @@ async function serve(cfg: DaemonConfig, flags: Flags): Promise<void> {
 
   const content = await LocalContentStore.open(join(cfg.dataRoot, 'content'));
   const images = await LocalImageStore.open(content, join(cfg.dataRoot, 'content'));
-  const snapshotter = await openSnapshotter(cfg);
+  const snapshotter = await openSnapshotter(cfg.dataRoot, cfg.storageDriver, log);
   const store = await ContainerStore.open(join(cfg.dataRoot, 'containers'));
   const runtime = await ConmonRuntime.open({ conmon: cfg.conmon, runtime: cfg.runtime, stateDir: cfg.execRoot });
   const events = new EventBus();
@@ -204,6 +195,7 @@ async function serve(cfg: DaemonConfig, flags: Flags): Promise<void> {
   const makeServer = (tls?: ApiServerOptions['tls']) => createApiServer(router, { log, debug: () => cfg.debug, observe: metrics?.observeRequest, tls });
   const listeners = await listenAll(cfg.hosts, makeServer, cfg.access, log);
   log(`API listening on ${listeners.map((l) => l.address).join(', ')} (data root ${cfg.dataRoot}, storage ${snapshotter.name})`);
+  lastResort.serving();
   const side = metrics === undefined ? { servers: [], files: [] } : await startObservability(observability, cfg.execRoot, { containers: { ...deps, execs }, images: imageDeps, volumes, networks: deps.networks, events, metrics: metrics.registry, log });
 
   onHangup = () => void reloadConfig({ cfg, flags, events, daemonId: id, log });
@@ -244,7 +236,8 @@ async function main(): Promise<void> {
     }
     return void process.stdout.write('configuration OK\n');
   }
-  await serve(await loadConfig(flags), flags);
+  const lastResort = installLastResort(log);
+  await serve(await loadConfig(flags), flags, lastResort);
 }
 
 main().catch((err: Error) => {

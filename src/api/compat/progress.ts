@@ -1,4 +1,11 @@
+import { messageOf } from '../../core/errdefs.js';
 import type { JsonMessage } from '../types/images.js';
+
+/** The last line of a progress stream (build, load, pull, push) that failed after output began. */
+export function errorMessage(err: unknown): JsonMessage {
+  const message = messageOf(err);
+  return { errorDetail: { message }, error: message };
+}
 
 /** Docker's decimal sizes in progress bars (go-units HumanSize: "32.77kB", "2.157MB"). */
 export function humanSize(n: number): string {

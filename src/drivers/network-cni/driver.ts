@@ -1,8 +1,8 @@
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AttachRequest, AttachResult, DetachRequest, NetworkDriver, NetworkRecord } from '../../core/network.js';
 import { isErrno } from '../../core/errdefs.js';
-import { writeFileAtomic } from '../../lib/atomic-file.js';
+import { writeFileAtomic, mkdirp } from '../../lib/atomic-file.js';
 import { run } from '../../lib/exec.js';
 import { CNI_VERSION, gatewayOf, pluginsFor, portMappingsConfig } from './conflist.js';
 import { invokePlugin, type CniCall } from './invoke.js';
@@ -30,9 +30,9 @@ export class CniNetworkDriver implements NetworkDriver {
   private constructor(private readonly o: CniDriverOptions) {}
 
   static async open(o: CniDriverOptions): Promise<CniNetworkDriver> {
-    await mkdir(join(o.stateDir, 'ipam'), { recursive: true });
-    await mkdir(join(o.stateDir, 'results'), { recursive: true });
-    await mkdir(o.netnsDir, { recursive: true, mode: 0o700 });
+    await mkdirp(join(o.stateDir, 'ipam'));
+    await mkdirp(join(o.stateDir, 'results'));
+    await mkdirp(o.netnsDir, 0o700);
     return new CniNetworkDriver(o);
   }
 

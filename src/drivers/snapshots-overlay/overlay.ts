@@ -121,9 +121,9 @@ export class OverlaySnapshotter implements Snapshotter {
 
   async prepare(key: string, parent: string | null): Promise<void> {
     const dir = this.activeDir(key);
-    await mkdir(join(dir, 'upper'), { recursive: true, mode: 0o755 });
-    await mkdir(join(dir, 'work'), { recursive: true, mode: 0o700 });
-    await mkdir(join(dir, 'empty'), { recursive: true, mode: 0o755 });
+    await mkdirp(join(dir, 'upper'), 0o755);
+    await mkdirp(join(dir, 'work'), 0o700);
+    await mkdirp(join(dir, 'empty'), 0o755);
     await writeFile(join(dir, 'parent'), parent ?? '');
   }
 

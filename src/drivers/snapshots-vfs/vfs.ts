@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { LayerName, RemapOptions, Snapshotter } from '../../core/snapshots.js';
@@ -57,7 +57,7 @@ export class VfsSnapshotter implements Snapshotter {
   }
 
   private async copyOrCreate(from: string | null, to: string): Promise<void> {
-    await mkdir(to, { recursive: true, mode: 0o755 });
+    await mkdirp(to, 0o755);
     if (from !== null) await run('cp', ['-a', `${from}/.`, to]);
   }
 

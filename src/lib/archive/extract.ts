@@ -56,7 +56,9 @@ export async function extractLayer(input: NodeJS.ReadableStream | Readable, dest
     const fail = (err: unknown): void => {
       if (settled) return;
       settled = true;
-      input.unpipe(ex);
+      // `input` may be a streamx stream (tar-stream's pack, as the builder's COPY hands it),
+      // which has no unpipe: destroying both ends stops the flow either way.
+      if (typeof (input as Partial<Readable>).unpipe === 'function') input.unpipe(ex);
       ex.destroy();
       (input as Partial<Readable>).destroy?.();
       // Report only once the entry in progress and the background writes have stopped touching the disk.

@@ -1,6 +1,6 @@
 import { publishImageEvent } from './events.js';
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { invalidArgument } from '../../core/errdefs.js';
@@ -11,6 +11,7 @@ import { familiarString, parseNormalizedNamed } from '../../lib/reference.js';
 import type { ImageDeps } from './deps.js';
 import { planLoad, type ImagePlan } from './load-plan.js';
 import { spoolArchive, type SpooledFile } from './load-spool.js';
+import { mkdirp } from '../../lib/atomic-file.js';
 
 /** What `load` reports as it goes; the API turns these into Docker's JSON progress lines. */
 export type LoadEvent =
@@ -36,7 +37,7 @@ type Rollback = Array<() => Promise<void>>;
  * failed load stores no image.
  */
 export async function loadImages(deps: ImageDeps, req: LoadRequest): Promise<string[]> {
-  await mkdir(req.scratch, { recursive: true, mode: 0o700 });
+  await mkdirp(req.scratch, 0o700);
   const dir = await mkdtemp(join(req.scratch, 'load-'));
   const rollback: Rollback = [];
   try {

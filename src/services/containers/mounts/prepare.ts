@@ -1,9 +1,10 @@
-import { chown, mkdir, readdir, stat } from 'node:fs/promises';
+import { chown, readdir, stat } from 'node:fs/promises';
 import type { ContainerRecord } from '../../../core/containers.js';
 import { invalidArgument, isErrno } from '../../../core/errdefs.js';
 import type { VolumeDriver } from '../../../core/volumes.js';
 import { run } from '../../../lib/exec.js';
 import { resolveInRoot } from '../spec/user.js';
+import { mkdirp } from '../../../lib/atomic-file.js';
 
 /**
  * Readies a container's mounts before its spec is built (the rootfs is mounted): volumes with
@@ -33,7 +34,7 @@ async function ensureBindSource(source: string, create: boolean): Promise<void> 
   } catch (err) {
     if (!isErrno(err, 'ENOENT')) throw err;
     if (!create) throw invalidArgument(`invalid mount config for type "bind": bind source path does not exist: ${source}`);
-    await mkdir(source, { recursive: true, mode: 0o755 });
+    await mkdirp(source, 0o755);
   }
 }
 
