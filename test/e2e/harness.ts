@@ -36,6 +36,11 @@ export interface DaemonOptions {
   config?: Record<string, unknown> | string;
   /** Start under `systemd-socket-activate`: the socket is passed as fd 3 and berthd gets `-H fd://`. */
   socketActivation?: boolean;
+  /**
+   * Runs before the first berthd starts, given the harness dir (e.g. to mount a small filesystem
+   * at `<dir>/data`; mounts under the dir are unmounted by `stop()`).
+   */
+  prepare?: (dir: string) => Promise<void>;
 }
 
 export interface Daemon {
@@ -218,6 +223,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   }
 
   try {
+    await opts.prepare?.(dir);
     await spawnDaemon();
     if (!opts.noBusybox) await importBusybox(socket);
   } catch (err) {

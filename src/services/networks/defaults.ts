@@ -33,6 +33,7 @@ export async function ensureDefaultNetworks(deps: NetworkDeps, def: DefaultBridg
   const gateway = intToIp(ipToInt(gw!));
   const existing = deps.store.find('bridge');
   const bridge = existing ?? record('bridge', 'bridge');
+  const before = JSON.stringify(bridge);
   bridge.IPAM = { Driver: 'default', Options: null, Config: [{ Subnet: subnet, Gateway: gateway }] };
   bridge.BridgeName = def.name;
   bridge.Options = {
@@ -43,7 +44,8 @@ export async function ensureDefaultNetworks(deps: NetworkDeps, def: DefaultBridg
     [BRIDGE_NAME_OPTION]: def.name,
     'com.docker.network.driver.mtu': '1500',
   };
-  await deps.store.save(bridge);
+  // Written only when it changed: a start writes nothing it need not (a full disk must not stop it).
+  if (existing === undefined || JSON.stringify(bridge) !== before) await deps.store.save(bridge);
   if (!deps.store.find('host')) await deps.store.save(record('host', 'host'));
   if (!deps.store.find('none')) await deps.store.save(record('none', 'null'));
   for (const net of deps.store.all()) {
