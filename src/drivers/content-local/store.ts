@@ -140,12 +140,19 @@ class LocalWriter implements ContentWriter {
       await this.abort();
       throw invalidArgument(`digest mismatch: expected ${expected}, got ${digest}`);
     }
-    await this.flush();
-    await this.fh.sync();
-    await this.fh.close();
-    this.closed = true;
     const dest = this.store.blobPath(digest);
-    await rename(this.tmp, dest);
+    try {
+      await this.flush();
+      await this.fh.sync();
+      await this.fh.close();
+      this.closed = true;
+      await rename(this.tmp, dest);
+    } catch (err) {
+      // A failed commit (a full disk) leaves nothing: no open handle, no ingest file — whether
+      // or not the caller aborts too.
+      await this.abort().catch(() => undefined);
+      throw err;
+    }
     await syncDir(join(dest, '..'));
     return { digest, size: this.written };
   }

@@ -1,6 +1,6 @@
 import type { ContainerRecord } from '../../core/containers.js';
 import type { ContainerDeps } from './deps.js';
-import { conflict } from '../../core/errdefs.js';
+import { conflict, isDiskFull, messageOf } from '../../core/errdefs.js';
 import { publishContainerEvent } from './events.js';
 import { anonymousVolumes, releaseVolumes } from './mounts/resolve.js';
 import { teardownNetworking } from '../networks/sandbox.js';
@@ -36,7 +36,12 @@ export async function finishRemoval(deps: ContainerDeps, id: string, removeVolum
   await deps.locks.run(id, async () => {
     if (rec.State.Status !== 'removing') {
       rec.State.Status = 'removing';
-      await timed(`remove ${short}: mark removing`, () => deps.store.save(rec));
+      // Removal never needs free space: a record that cannot be marked (a full disk even for an
+      // in-place rewrite) is removed all the same; a crash before its directory goes brings it back.
+      await timed(`remove ${short}: mark removing`, () => deps.store.save(rec)).catch((err: unknown) => {
+        if (!isDiskFull(err)) throw err;
+        deps.log?.(`removing ${short}: not marked on disk: ${messageOf(err)}`);
+      });
     }
     deps.store.retire(id, () => timed(`remove ${short}: release`, () => releaseRemoved(deps, rec)), (err, retrying) => deps.log?.(`removing ${short}: ${err.message}; ${retrying ? 'trying again later' : 'finished at the next start'}`));
   });

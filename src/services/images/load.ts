@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { invalidArgument } from '../../core/errdefs.js';
+import { invalidArgument, isDiskFull } from '../../core/errdefs.js';
 import { decompress } from '../../lib/archive/decompress.js';
 import { chainIds, sha256, type Digest } from '../../lib/digest.js';
 import { MEDIA_TYPE, type OciManifest } from '../../lib/oci/image-spec.js';
@@ -126,9 +126,9 @@ async function storeLayer(deps: ImageDeps, f: SpooledFile, diffId: Digest, rollb
     return info.size;
   }
   const writer = await deps.content.writer();
+  const raw = createReadStream(f.file);
   try {
     let read = 0;
-    const raw = createReadStream(f.file);
     raw.on('data', (c: Buffer | string) => {
       read += c.length;
       onEvent?.({ kind: 'layer', id, current: read, total: f.size });
@@ -136,7 +136,10 @@ async function storeLayer(deps: ImageDeps, f: SpooledFile, diffId: Digest, rollb
     for await (const chunk of await decompress(raw)) await writer.write(chunk as Buffer);
   } catch (err) {
     await writer.abort();
+    if (isDiskFull(err)) throw err; // not the archive's fault
     throw invalidArgument(`invalid archive: layer ${diffId}: ${(err as Error).message}`);
+  } finally {
+    raw.destroy(); // decompress pipes it on: ending the decompressed side leaves it open
   }
   if (writer.digest() !== diffId) {
     const got = writer.digest();
