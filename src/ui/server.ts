@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer, type ServerOptions as TlsServerOptions } from 'node:https';
 import type { Duplex } from 'node:stream';
-import { notFound } from '../core/errdefs.js';
+import { messageOf, notFound } from '../core/errdefs.js';
 import { statusOf } from '../api/errors.js';
 import { sendJson } from '../api/http.js';
 import { Router } from '../api/router.js';
@@ -94,7 +94,7 @@ function fail(deps: UiDeps, req: IncomingMessage, res: ServerResponse, err: Erro
   const status = statusOf(err);
   if (status >= 500) deps.log(`ui: ${req.method} ${req.url}: ${err.stack ?? err.message}`);
   if (res.headersSent) res.destroy();
-  else sendJson(res, status, { message: err.message });
+  else sendJson(res, status, { message: messageOf(err) });
 }
 
 function refuse(socket: Duplex, status: number, message: string): void {
