@@ -27,24 +27,28 @@ export async function writeFileAtomic(path: string, data: string | Buffer, mode 
 }
 
 /**
- * writeFileAtomic for state that must stay writable on a full disk (a container's record: its
- * exit, its removal — removal must never need free space). When the temp file cannot be written
- * (ENOSPC, EDQUOT), an existing file is rewritten in place instead: its blocks are allocated
- * already, so this needs no free space unless it grows past them. A crash in the middle of that
- * one write could tear the file: a risk taken only when the alternative is not recording at all.
+ * writeFileAtomic for JSON state that must stay writable on a full disk (a container's record:
+ * its exit, its removal — removal must never need free space). When the temp file cannot be
+ * written (ENOSPC, EDQUOT), the existing file is rewritten in place instead: its blocks are
+ * allocated already, so this needs no free space unless it grows past them. The new text is
+ * padded with spaces to the old length (JSON allows trailing whitespace) and written with one
+ * write, nothing truncated after it: a berthd killed at any moment leaves the old text or the
+ * new one. Only a power loss in the middle of that write could tear it — a risk taken only when
+ * the alternative is not recording at all.
  */
-export async function writeFileAtomicOrInPlace(path: string, data: string | Buffer): Promise<void> {
+export async function writeFileAtomicOrInPlace(path: string, text: string): Promise<void> {
   try {
-    await writeFileAtomic(path, data);
+    await writeFileAtomic(path, text);
   } catch (err) {
     if (!isDiskFull(err)) throw err;
     const fh = await open(path, 'r+').catch(() => {
       throw err; // no file to rewrite: the disk-full error is the one to report
     });
     try {
-      const buf = Buffer.from(data);
+      const data = Buffer.from(text);
+      const size = (await fh.stat()).size;
+      const buf = data.length >= size ? data : Buffer.concat([data, Buffer.alloc(size - data.length, ' ')]);
       for (let off = 0; off < buf.length; ) off += (await fh.write(buf, off, buf.length - off, off)).bytesWritten;
-      await fh.truncate(buf.length);
       await fh.sync();
     } finally {
       await fh.close();
