@@ -101,12 +101,17 @@ describe('full disk', () => {
     await eventually(what, async () => (await leftovers()).length === 0, 10_000).catch(() => undefined);
     assert.deepEqual(await leftovers(), [], what);
   };
-  /** Files berthd holds open that are deleted (their space is not returned). */
-  const heldDeleted = async (): Promise<string[]> => {
+  /**
+   * Files berthd holds open that are deleted (their space is not returned), or that belong to
+   * layers, blobs or spools (no failed operation may keep one: only a GC would close it).
+   */
+  const heldOpen = async (): Promise<string[]> => {
     const out: string[] = [];
+    const owned = ['snapshots', 'content', 'tmp'].map((p) => join(d.dataRoot, p) + '/');
     for (const fd of await readdir(`/proc/${d.pid}/fd`).catch(() => [])) {
       const target = await readlink(`/proc/${d.pid}/fd/${fd}`).catch(() => '');
-      if (target.startsWith(d.dataRoot) && target.endsWith(' (deleted)')) out.push(target);
+      if (!target.startsWith(d.dataRoot)) continue;
+      if (target.endsWith(' (deleted)') || owned.some((p) => target.startsWith(p))) out.push(target);
     }
     return out;
   };
@@ -179,7 +184,7 @@ describe('full disk', () => {
     assert.equal((await docker(['save', '-o', tar, 'busybox'])).code, 0);
     saysDiskFull(await docker(['load', '-i', tar]), 'load');
     await noLeftovers('failed operations left files behind');
-    assert.deepEqual(await heldDeleted(), [], 'berthd holds deleted files open');
+    assert.deepEqual(await heldOpen(), [], 'berthd holds files open');
 
     const tail = await docker(['logs', '--tail', '2', 'spew']);
     assert.equal(tail.code, 0, tail.stderr);
@@ -196,14 +201,20 @@ describe('full disk', () => {
   it('removes an --rm container whose start hit a full disk once space is freed; restarts on a full disk keeping overlayfs', async () => {
     // Its start copies the image's /etc into the empty volume: that needs space.
     assert.equal((await docker(['create', '--rm', '--name', 'rmme', '-v', 'etc:/etc', 'busybox', 'true'])).code, 0);
+    // A layer to commit: 2 MiB in the container's upper dir.
+    const big = await docker(['run', '--name', 'big', 'busybox', 'dd', 'if=/dev/zero', 'of=/big', 'bs=1M', 'count=2']);
+    assert.equal(big.code, 0, big.stderr);
     const fill = await docker(['run', '--rm', '-v', 'fill:/fill', 'busybox', 'sh', '-c', 'cat /dev/zero > /fill/big; true']);
     assert.equal(fill.code, 0, fill.stderr);
     // The --rm container's release runs after the answer and returns space: wait for it first.
-    await eventually('the filler to be released', async () => (await readdir(join(d.dataRoot, 'containers'))).length === 1, 10_000);
+    await eventually('the filler to be released', async () => (await readdir(join(d.dataRoot, 'containers'))).length === 2, 10_000);
     await fillUp(join(d.dataRoot, 'volumes', 'fill', '_data', 'big'));
     assert.equal(await diskFull(), true);
 
     saysDiskFull(await docker(['start', 'rmme']), 'start');
+    saysDiskFull(await docker(['commit', 'big', 'bigger']), 'commit of a 2 MiB layer');
+    await noLeftovers('the failed commit left files behind');
+    assert.deepEqual(await heldOpen(), [], 'berthd holds files open after the failed commit');
 
     // What the failed start's clean-up gave back is taken again: berthd restarts on a full disk.
     await fillUp(join(d.dataRoot, 'volumes', 'fill', '_data', 'big'));
