@@ -94,3 +94,28 @@ test('rotation at max-size, and the capture handed over to a fresh file once con
     await s.done();
   }
 });
+
+test('a long line goes to the view as exact 16 KiB partial records, also across a restart in the middle of it', async () => {
+  let running = true;
+  const s = await setup({ running: () => running });
+  const part = (i: number, ch: string, n: number): string => k8s(i, 'P', ch.repeat(n));
+  try {
+    // 20 000 bytes: one 16 KiB piece goes out, the rest of line 3 is held.
+    await writeFile(s.capture, part(0, 'a', 5000) + part(1, 'b', 5000) + part(2, 'c', 5000) + part(3, 'd', 5000));
+    const a = s.make();
+    await a.sync();
+    await a.close();
+    assert.deepEqual((await s.viewLogs()).map((l) => l.length), [16384]);
+    // berthd restarts; the new pump resumes inside line 3 without writing its start again.
+    await appendFile(s.capture, part(4, 'e', 13000) + k8s(5, 'F', 'f'.repeat(100)));
+    running = false;
+    const b = s.make();
+    await b.sync();
+    await b.close();
+    const logs = await s.viewLogs();
+    assert.deepEqual(logs.map((l) => l.length), [16384, 16384, 333]);
+    assert.equal(logs.join(''), `${'a'.repeat(5000)}${'b'.repeat(5000)}${'c'.repeat(5000)}${'d'.repeat(5000)}${'e'.repeat(13000)}${'f'.repeat(100)}\n`);
+  } finally {
+    await s.done();
+  }
+});
