@@ -7,6 +7,7 @@ import { BerthError, invalidArgument, notFound } from '../core/errdefs.js';
 import { statusOf } from './errors.js';
 import { bodyTooLarge, JSON_BODY_LIMIT, sendJson, setUpgradeBody, type RequestContext } from './http.js';
 import type { Router } from './router.js';
+import { redactTarget } from './log-redact.js';
 
 import { API_VERSION, MIN_API_VERSION, SERVER_VERSION } from './types/version.js';
 
@@ -72,14 +73,14 @@ export function createApiServer(router: Router, opts: ApiServerOptions): ApiHttp
   const { log, debug = () => false } = opts;
   const observe = opts.observe ?? (() => undefined);
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    if (debug()) log(`${req.method} ${req.url}`);
+    if (debug()) log(`${req.method} ${redactTarget(req.url)}`);
     for (const [k, v] of Object.entries(COMMON_HEADERS)) res.setHeader(k, v);
     void dispatch(router, req, { res }, log, observe);
   };
   // Half-open like the plain server: docker closes its write side of an attach (a TLS close_notify) and still reads the output.
   const server = opts.tls ? createTlsServer({ ...SERVER_OPTIONS, ...opts.tls, allowHalfOpen: true }, onRequest) : createServer(SERVER_OPTIONS, onRequest);
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (debug()) log(`${req.method} ${req.url} (upgrade)`);
+    if (debug()) log(`${req.method} ${redactTarget(req.url)} (upgrade)`);
     // Node leaves an upgraded socket without an error listener: a client that resets it must not kill berthd.
     socket.on('error', () => socket.destroy());
     if (head.length > 0) socket.unshift(head);
@@ -193,7 +194,7 @@ async function dispatch(router: Router, req: IncomingMessage, target: { res?: Se
   } catch (err) {
     status = statusOf(err);
     const message = err instanceof Error ? err.message : String(err);
-    if (status >= 500) log(`${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? message) : message}`);
+    if (status >= 500) log(`${req.method} ${redactTarget(req.url)}: ${err instanceof Error ? (err.stack ?? message) : message}`);
     if (target.res) {
       if (target.res.headersSent) target.res.destroy();
       else if (status === 413) {
