@@ -20,16 +20,16 @@ interface Recorder {
   seen: Array<{ line: string; authorization: string | undefined }>;
 }
 
-async function serve(handler: (req: IncomingMessage, res: ServerResponse, self: Recorder) => void): Promise<Recorder> {
+async function serve(handler: (req: IncomingMessage, res: ServerResponse, self: Recorder) => void, ip = '127.0.0.1'): Promise<Recorder> {
   const self = { seen: [] } as unknown as Recorder;
   self.server = createServer((req, res) => {
     self.seen.push({ line: `${req.method} ${req.url}`, authorization: req.headers.authorization });
     req.resume();
     req.on('end', () => handler(req, res, self));
   });
-  await new Promise<void>((r) => self.server.listen(0, '127.0.0.1', () => r()));
+  await new Promise<void>((r) => self.server.listen(0, ip, () => r()));
   const port = (self.server.address() as AddressInfo).port;
-  self.host = `127.0.0.1:${port}`;
+  self.host = `${ip}:${port}`;
   self.origin = `http://${self.host}`;
   return self;
 }
@@ -45,12 +45,12 @@ describe('registry credentials go only to the registry that asked for them', () 
   after(() => servers.forEach((s) => s.close()));
 
   /** The other host: accepts anything, serves the blob, hands out tokens. */
-  const other = (): Promise<Recorder> =>
+  const other = (ip?: string): Promise<Recorder> =>
     serve((req, res) => {
       if (req.url?.startsWith('/token')) return void res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ token: 'anon-token' }));
       if (req.method === 'GET') return void res.writeHead(200).end(blob);
       res.writeHead(req.method === 'PUT' ? 201 : 202, { Location: `/upload/next`, 'Docker-Upload-UUID': 'u' }).end();
-    });
+    }, ip);
 
   /** The registry: Basic auth; blob GETs redirect to `elsewhere`; uploads continue at `elsewhere`. */
   const registry = (elsewhere: Recorder): Promise<Recorder> =>
@@ -77,7 +77,8 @@ describe('registry credentials go only to the registry that asked for them', () 
   });
 
   it('the password does not go to an http:// token realm on another host', async () => {
-    const realm = await other();
+    // Another loopback address: another host name (another port of the registry's host is the same machine).
+    const realm = await other('127.0.0.2');
     const reg = await serve((req, res) => {
       if (req.headers.authorization !== 'Bearer anon-token') {
         return void res.writeHead(401, { 'WWW-Authenticate': `Bearer realm="${realm.origin}/token",service="reg"` }).end();

@@ -35,7 +35,7 @@ interface RequestSpec {
  * fetched from the realm for `repository:<name>:<actions>`), and the answer is reused.
  * Credentials go only to the endpoint's own origin: not to an upload Location or a redirect on
  * another server (nor to a challenge such a server sends), and the password not to a token realm
- * over plain HTTP on another host (that token is asked for anonymously).
+ * over plain HTTP on another host name (that token is asked for anonymously).
  */
 export class Repository implements RemoteRepository {
   private authorization: string | undefined;
@@ -120,8 +120,9 @@ export class Repository implements RemoteRepository {
     const url = new URL(realm);
     if (params.service) url.searchParams.set('service', params.service);
     for (const s of scopes) url.searchParams.append('scope', s);
-    // A realm over plain HTTP on another host would carry the password in clear to a third party.
-    const trusted = url.protocol === 'https:' || url.host === this.endpoint.base.host;
+    // A realm over plain HTTP on another host would carry the password in clear to a third party
+    // (another port of the registry's own host is the same machine, the same trust).
+    const trusted = url.protocol === 'https:' || url.hostname === this.endpoint.base.hostname;
     const basic = this.auth && trusted ? basicHeader(this.auth) : undefined;
     const res = await send({ method: 'GET', url, headers: basic ? { Authorization: basic } : {}, ca: await caFor(this.cfg, url.host), timeoutMs: this.cfg.timeoutMs });
     const body = await readBody(res);
