@@ -10,7 +10,11 @@ import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { eventually, startDaemon, type Daemon } from './harness.js';
+import { startRegistry, type TestRegistry } from './registry-util.js';
 
 const MiB = 1024 * 1024;
 /** The bound of every case: far below what buffering the output would cost (64–256 MiB + overhead). */
@@ -80,14 +84,32 @@ function drain(s: Socket): Promise<number> {
   });
 }
 
+/** Pushes a blob to a registry over its HTTP API (monolithic upload); its digest. */
+async function pushBlob(host: string, repo: string, body: Buffer): Promise<string> {
+  const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+  const start = await fetch(`http://${host}/v2/${repo}/blobs/uploads/`, { method: 'POST' });
+  assert.equal(start.status, 202);
+  const loc = new URL(start.headers.get('location')!, `http://${host}/`);
+  loc.searchParams.set('digest', digest);
+  const put = await fetch(loc, { method: 'PUT', body: new Uint8Array(body), headers: { 'Content-Type': 'application/octet-stream' } });
+  assert.equal(put.status, 201, await put.text());
+  return digest;
+}
+
 describe('memory bounds', () => {
   let d: Daemon;
+  let tmp: string;
+  let reg: TestRegistry;
 
   before(async () => {
-    d = await startDaemon();
+    tmp = await mkdtemp(join(tmpdir(), 'berth-bounds-'));
+    reg = await startRegistry(join(tmp, 'reg'));
+    d = await startDaemon({ config: { 'insecure-registries': [reg.host] } });
   });
   after(async () => {
     await d?.stop();
+    await reg?.stop();
+    if (tmp) await rm(tmp, { recursive: true, force: true });
   });
 
   const ok = async (args: string[]): Promise<string> => {
@@ -180,5 +202,22 @@ describe('memory bounds', () => {
     const got = await drain(s!);
     assert.ok(got < size, `the stalled client got ${got} of ${size} bytes`);
     await ok(['rm', '-f', id]);
+  });
+
+  it('a pull whose manifest names a 9 MiB config fails cleanly and stores nothing', async () => {
+    const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] }, pad: 'x'.repeat(9 * MiB) }));
+    const configDigest = await pushBlob(reg.host, 'huge/config', config);
+    const manifest = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: config.length, digest: configDigest }, layers: [] });
+    const put = await fetch(`http://${reg.host}/v2/huge/config/manifests/v1`, { method: 'PUT', body: manifest, headers: { 'Content-Type': 'application/vnd.docker.distribution.manifest.v2+json' } });
+    assert.equal(put.status, 201, await put.text());
+
+    const r = await d.docker(['pull', `${reg.host}/huge/config:v1`], { timeoutMs: 60_000 });
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stderr, new RegExp(`config size ${config.length} is not within 1…${8 * MiB} bytes`));
+    const blobs = await readdir(join(d.dataRoot, 'content', 'blobs', 'sha256'));
+    assert.ok(!blobs.includes(configDigest.slice(7)), 'the config was not downloaded');
+    assert.deepEqual(await readdir(join(d.dataRoot, 'content', 'ingest')).catch(() => []), []);
+    assert.equal((await d.docker(['image', 'ls', '-q', `${reg.host}/huge/config`])).stdout, '');
+    assert.equal((await d.api('GET', '/_ping')).status, 200);
   });
 });
