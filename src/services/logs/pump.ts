@@ -26,6 +26,11 @@ export interface PumpOptions {
 interface PumpState {
   /** Where conversion resumes: a line's offset, and how much of that line's payload is in the view already. */
   capture: { ino: number; offset: number; skip?: number };
+  /**
+   * The start of a line left open when a trimmed capture was removed (< 16 KiB, base64): it is in
+   * no file any more, so it is kept here until its line ends or a 16 KiB piece is cut from it.
+   */
+  carry?: { time: string; stream: LogRecord['stream']; data: string };
   view?: ViewPosition;
 }
 
@@ -59,6 +64,8 @@ export class LogPump {
   private openLine: LogRecord[] = [];
   /** Where this conversion resumed: the first `bytes` of the record at `offset` are in the view already. */
   private resume = { offset: 0, bytes: 0 };
+  /** How far the last conversion read its file (the end of its last complete line). */
+  private readTo = 0;
   /** Capture records before this point were handed to live readers already (they get each once). */
   private live = { ino: 0, offset: 0 };
 
@@ -192,12 +199,21 @@ export class LogPump {
     for (;;) {
       if (await exists(rotated)) {
         // Complete once conmon has moved to the new file (or has gone): nothing more is written to it.
-        const complete = !this.o.running() || (await exists(this.o.capture));
-        await this.convertFile(rotated, complete);
+        const moved = await exists(this.o.capture);
+        const complete = !this.o.running() || moved;
+        // A line open at its end is final only when no new file continues it.
+        const size = await this.convertFile(rotated, complete && !moved);
         if (!complete) {
           // conmon has not reopened yet (or berthd went down before asking it): ask once.
           if (!this.reopenSent) await this.requestReopen();
           return;
+        }
+        // A line still open goes on in the new file: its start moves into the state, then the file goes.
+        const open = this.openLine;
+        if (open.length > 0) {
+          state.carry = { time: open[0]!.time, stream: open[0]!.stream, data: Buffer.concat(open.map((r) => r.data)).toString('base64') };
+          state.capture = { ino: state.capture.ino, offset: size ?? 0 };
+          await this.save();
         }
         await rm(rotated, { force: true });
         state.capture = { ino: 0, offset: 0 };
@@ -206,7 +222,8 @@ export class LogPump {
       }
       const size = await this.convertFile(this.o.capture, !this.o.running());
       if (size === undefined) return; // no capture yet
-      if (this.o.running() && state.capture.offset >= (this.o.trimAt ?? TRIM_AT) && state.capture.offset === size) {
+      // Trimmed once converted to its end; a line still open there is carried over to the new file.
+      if (this.o.running() && this.readTo >= (this.o.trimAt ?? TRIM_AT) && this.readTo === size) {
         await rename(this.o.capture, rotated);
         await this.requestReopen();
         continue;
@@ -240,7 +257,9 @@ export class LogPump {
         this.reopenSent = false;
       }
       if (this.live.ino !== st.ino) this.live = { ino: st.ino, offset: state.capture.offset };
-      this.held = undefined;
+      const carry = state.carry;
+      this.held = carry && { recs: [{ time: carry.time, stream: carry.stream, partial: true, data: Buffer.from(carry.data, 'base64') }], from: state.capture.offset, skip: state.capture.skip ?? 0, size: 0, carried: true };
+      if (this.held) this.held.size = this.held.recs[0]!.data.length;
       this.resume = { offset: state.capture.offset, bytes: state.capture.skip ?? 0 };
       let pos = state.capture.offset;
       let saved = pos;
@@ -265,6 +284,7 @@ export class LogPump {
         this.resumeAt({ from: pos, skip: 0 });
         await this.save();
       }
+      this.readTo = pos;
       this.openLine = (this.held as Held | undefined)?.recs ?? [];
       this.held = undefined;
       return st.size;
@@ -306,7 +326,7 @@ export class LogPump {
       // what is left of it is a suffix of it: held from its line, `skip` bytes in.
       while (rec.partial ? h.size >= LINE_MAX : h.size - 1 > LINE_MAX) {
         const all = h.recs.length === 1 ? h.recs[0]!.data : Buffer.concat(h.recs.map((r) => r.data));
-        outs.push({ rec: { ...h.recs[0]!, partial: true, data: all.subarray(0, LINE_MAX) }, from: h.from, skip: h.skip });
+        outs.push({ rec: { ...h.recs[0]!, partial: true, data: all.subarray(0, LINE_MAX) }, from: h.from, skip: h.skip, carried: h.carried });
         const rest = all.subarray(LINE_MAX);
         h = this.held = { recs: [{ ...rec, data: rest }], from, skip: skip + rec.data.length - rest.length, size: rest.length };
       }
@@ -315,16 +335,18 @@ export class LogPump {
         continue;
       }
       this.held = undefined;
-      outs.push({ rec: { ...rec, time: h.recs[0]!.time, data: h.recs.length === 1 ? h.recs[0]!.data : Buffer.concat(h.recs.map((r) => r.data)) }, from: h.from, skip: h.skip });
+      outs.push({ rec: { ...rec, time: h.recs[0]!.time, data: h.recs.length === 1 ? h.recs[0]!.data : Buffer.concat(h.recs.map((r) => r.data)) }, from: h.from, skip: h.skip, carried: h.carried });
     }
     return outs;
   }
 
-  /** Conversion resumes at `from` (a line), `skip` bytes into its payload. */
-  private resumeAt(at: { from: number; skip: number }): void {
-    this.state!.capture.offset = at.from;
-    if (at.skip > 0) this.state!.capture.skip = at.skip;
-    else delete this.state!.capture.skip;
+  /** Conversion resumes at `from` (a line), `skip` bytes into its payload, after the carry if it is still held. */
+  private resumeAt(at: { from: number; skip: number; carried?: boolean }): void {
+    const state = this.state!;
+    state.capture.offset = at.from;
+    if (at.skip > 0) state.capture.skip = at.skip;
+    else delete state.capture.skip;
+    if (!at.carried) delete state.carry;
   }
 
   /** The held partial records as one partial record. */
@@ -333,7 +355,7 @@ export class LogPump {
     this.held = undefined;
     if (h === undefined) return [];
     const first = h.recs[0]!;
-    return [{ rec: { ...first, data: h.recs.length === 1 ? first.data : Buffer.concat(h.recs.map((r) => r.data)) }, from: h.from, skip: h.skip }];
+    return [{ rec: { ...first, data: h.recs.length === 1 ? first.data : Buffer.concat(h.recs.map((r) => r.data)) }, from: h.from, skip: h.skip, carried: h.carried }];
   }
 
   /** Writes records to the view (rotating at record boundaries) and hands them to live readers. */
@@ -368,6 +390,8 @@ interface Held {
   from: number;
   skip: number;
   size: number;
+  /** Starts with the state's carry (the part of the line from a removed capture). */
+  carried?: boolean;
 }
 
 /** A record to write, and where its first byte is in the capture (a line, and bytes into it). */
@@ -375,6 +399,7 @@ interface Outgoing {
   rec: LogRecord;
   from: number;
   skip: number;
+  carried?: boolean;
 }
 
 /** Bytes that make a chunk not plain (see ViewFormat.encode). */

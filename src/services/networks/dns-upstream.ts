@@ -25,7 +25,8 @@ interface Pending {
 
 interface PoolSocket {
   sock: Socket;
-  ready: Promise<void>;
+  /** Settles true once bound, false when binding failed. */
+  ready: Promise<boolean>;
   /** Outstanding queries by the ID they were sent with. */
   pending: Map<number, Pending>;
 }
@@ -76,7 +77,7 @@ export class UpstreamPool {
 
   private async ask(query: Buffer, questionEnd: number, upstream: Upstream): Promise<Buffer | undefined> {
     const ps = this.socket();
-    await ps.ready;
+    if (!(await ps.ready)) return undefined;
     let id: number;
     do id = randomInt(0x10000);
     while (ps.pending.has(id));
@@ -90,9 +91,13 @@ export class UpstreamPool {
         resolve(reply);
       };
       ps.pending.set(id, { upstream, question: query.subarray(12, questionEnd), done: finish });
-      ps.sock.send(out, upstream.port, upstream.address, (err) => {
-        if (err) finish(undefined);
-      });
+      try {
+        ps.sock.send(out, upstream.port, upstream.address, (err) => {
+          if (err) finish(undefined);
+        });
+      } catch {
+        finish(undefined); // the pool was closed
+      }
     });
   }
 
@@ -107,10 +112,24 @@ export class UpstreamPool {
         if ((msg[2]! & 0x80) === 0 || !msg.subarray(12, 12 + p.question.length).equals(p.question)) return;
         p.done(msg);
       });
-      sock.on('error', (err) => this.log(`dns upstream socket: ${err.message}`));
-      const ready = new Promise<void>((resolve) => sock.bind(0, () => resolve()));
+      const entry: PoolSocket = { sock, ready: Promise.resolve(false), pending };
+      entry.ready = new Promise<boolean>((resolve) => {
+        sock.once('error', (err) => {
+          // Could not bind (out of ports or descriptors): leave the pool, a later query makes another.
+          this.log(`dns upstream socket: ${err.message}`);
+          const i = this.sockets.indexOf(entry);
+          if (i >= 0) this.sockets.splice(i, 1);
+          sock.close();
+          resolve(false);
+        });
+        sock.bind(0, () => {
+          sock.removeAllListeners('error');
+          sock.on('error', (err) => this.log(`dns upstream socket: ${err.message}`));
+          resolve(true);
+        });
+      });
       sock.unref();
-      this.sockets.push({ sock, ready, pending });
+      this.sockets.push(entry);
     }
     return this.sockets[this.next++ % this.sockets.length]!;
   }

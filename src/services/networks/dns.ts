@@ -83,12 +83,21 @@ export class DnsResponders {
   private handle(sock: Socket, msg: Buffer, rinfo: { address: string; port: number }, lookup: NameLookup, mayForward: (from: string) => boolean): void {
     const q = parseQuestion(msg);
     if (q === undefined || (msg[2]! & 0x80) !== 0) return; // not a query (or a reply bounced at us)
-    const send = (b: Buffer): void => sock.send(b, rinfo.port, rinfo.address);
+    const send = (b: Buffer): void => {
+      try {
+        sock.send(b, rinfo.port, rinfo.address);
+      } catch {
+        // the network went away while the query was out
+      }
+    };
     const ip = lookup(q.name);
     if (ip !== undefined) return send(answer(msg, q, q.qtype === 1 ? ip : undefined));
     const upstreams = mayForward(rinfo.address) ? this.upstreams() : [];
     if (upstreams.length === 0) return send(answer(msg, q, undefined, RCODE_SERVFAIL));
-    void this.pool.exchange(msg, q.end, upstreams).then((r) => send(typeof r === 'number' ? answer(msg, q, undefined, r) : r));
+    void this.pool.exchange(msg, q.end, upstreams).then(
+      (r) => send(typeof r === 'number' ? answer(msg, q, undefined, r) : r),
+      (err: Error) => this.log(`dns forward: ${err.message}`),
+    );
   }
 }
 
