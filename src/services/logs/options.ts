@@ -1,5 +1,5 @@
 import { invalidArgument } from '../../core/errdefs.js';
-import { ramInBytes } from '../../lib/units.js';
+import { ramInBytes } from '../../lib/go/units.js';
 
 /** HostConfig.LogConfig as Docker's API carries it. */
 export interface LogConfig {
