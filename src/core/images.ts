@@ -1,4 +1,5 @@
 import type { Digest } from '../lib/digest.js';
+import type { HealthConfig } from './containers.js';
 
 /** The runtime part of an OCI/Docker image config. */
 export interface ImageRuntimeConfig {
@@ -16,15 +17,6 @@ export interface ImageRuntimeConfig {
   /** ONBUILD triggers, run by builds that start FROM this image. */
   OnBuild?: string[] | null;
   Shell?: string[];
-}
-
-export interface HealthConfig {
-  Test?: string[];
-  Interval?: number;
-  Timeout?: number;
-  StartPeriod?: number;
-  StartInterval?: number;
-  Retries?: number;
 }
 
 export interface HistoryEntry {
