@@ -1,13 +1,13 @@
 // Test code (not used by the engine): the contract suite every ContentStore runs, as containerd's
 // content/testsuite. A driver's `*.test.ts` calls `contentStoreSuite` with a factory.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ContentStore } from './content.js';
 import { isKind } from './errdefs.js';
+import { suiteDirs } from './suite-dirs.js';
 import { sha256 } from '../lib/digest.js';
 
 /** Opens (or reopens, after a restart) a content store whose blobs live under `root`. */
@@ -27,15 +27,10 @@ async function files(dir: string): Promise<string[]> {
 
 export function contentStoreSuite(name: string, open: OpenContentStore): void {
   describe(`ContentStore contract: ${name}`, () => {
-    let base = '';
-    let n = 0;
-    before(async () => {
-      base = await mkdtemp(join(tmpdir(), `berth-content-${name}-`));
-    });
-    after(() => rm(base, { recursive: true, force: true }));
+    const dir = suiteDirs(`berth-content-${name}-`);
 
     async function fresh(): Promise<{ store: ContentStore; root: string }> {
-      const root = join(base, `root-${n++}`);
+      const root = dir();
       return { store: await open(root), root };
     }
 
@@ -127,7 +122,7 @@ export function contentStoreSuite(name: string, open: OpenContentStore): void {
     test('adopt (optional) moves a spooled file in as the blob', async (t) => {
       const { store } = await fresh();
       if (!store.adopt) return t.skip(`${name} cannot adopt files`);
-      const file = join(base, `spool-${n}`);
+      const file = `${dir()}.spool`; // beside the store's root: the same filesystem
       await writeFile(file, 'spooled');
       assert.deepEqual(await store.adopt(file, sha256('spooled')), { digest: sha256('spooled'), size: 7 });
       assert.equal((await store.read(sha256('spooled'))).toString(), 'spooled');

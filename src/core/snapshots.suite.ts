@@ -1,17 +1,16 @@
 // Test code (not used by the engine): the contract suite every Snapshotter runs, as containerd's
 // snapshots/testsuite. A driver's `*.test.ts` calls `snapshotterSuite` with a factory.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { Snapshotter } from './snapshots.js';
 import { isKind } from './errdefs.js';
+import { suiteDirs } from './suite-dirs.js';
 import { makeTar, streamOf, type FixtureEntry } from '../lib/archive/tar-fixture.js';
 import { sha256, type Digest } from '../lib/digest.js';
 import { dirSize } from '../lib/fs/du.js';
-import { unmountAllUnder } from '../lib/fs/mounts.js';
 import { overlayChanges } from '../lib/fs/overlay-changes.js';
 
 /** Opens (or reopens, after a restart) a snapshotter whose state lives under `root`. */
@@ -47,21 +46,11 @@ const CHILD: FixtureEntry[] = [
 
 export function snapshotterSuite(name: string, open: OpenSnapshotter): void {
   describe(`Snapshotter contract: ${name}`, () => {
-    let base = '';
-    let n = 0;
-    before(async () => {
-      base = await mkdtemp(join(tmpdir(), `berth-snapshots-${name}-`));
-    });
-    // Runs whatever failed: every mount the tests made is under base.
-    after(async () => {
-      await unmountAllUnder(base);
-      await rm(base, { recursive: true, force: true });
-    });
+    const dir = suiteDirs(`berth-snapshots-${name}-`);
 
-    /** A snapshotter on a fresh root, and a fresh mount target beside it. */
+    /** A snapshotter on a fresh root, and a maker of fresh mount targets beside it. */
     async function fresh(): Promise<{ s: Snapshotter; root: string; target: () => string }> {
-      const root = join(base, `root-${n}`);
-      const mnt = join(base, `mnt-${n++}`);
+      const [root, mnt] = [dir(), dir()];
       let m = 0;
       return { s: await open(root), root, target: () => join(mnt, String(m++)) };
     }
