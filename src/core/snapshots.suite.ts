@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import type { Snapshotter } from './snapshots.js';
 import { isKind } from './errdefs.js';
 import { suiteDirs } from './suite-dirs.js';
@@ -17,6 +17,8 @@ import { overlayChanges } from '../lib/fs/overlay-changes.js';
 export type OpenSnapshotter = (root: string) => Promise<Snapshotter>;
 
 const isNotFound = (err: unknown): boolean => isKind(err, 'NotFound');
+/** Every path under `dir`: what a failed step leaves behind shows here. */
+const tree = async (dir: string): Promise<string[]> => (await readdir(dir, { recursive: true })).sort();
 const ls = async (dir: string): Promise<string[]> => (await readdir(dir)).sort();
 const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
 const chain = (label: string): Digest => sha256(`chain ${label}`);
@@ -163,6 +165,24 @@ export function snapshotterSuite(name: string, open: OpenSnapshotter): void {
       await assert.rejects(s.mount(key, target), isNotFound);
       await assert.rejects(s.mount('never-prepared', target), isNotFound);
       assert.equal(await s.isMounted(target), false);
+    });
+
+    test('an apply whose tar fails half-way leaves no layer and nothing on disk', async () => {
+      const { s, root } = await fresh();
+      const l1 = chain('cut-short');
+      const before = await tree(root);
+      const tar = await makeTar(BASE);
+      let reads = 0;
+      // Fails when read past its first 2 KiB, as a download cut short does.
+      const cut = new Readable({
+        read() {
+          if (reads++ === 0) this.push(tar.subarray(0, 2048));
+          else this.destroy(new Error('connection reset'));
+        },
+      });
+      await assert.rejects(s.applyLayer(l1, null, cut), /connection reset/);
+      assert.equal(await s.hasLayer(l1), false);
+      assert.deepEqual(await tree(root), before);
     });
 
     test('removeLayer deletes a committed layer; removing an absent one is no error', async () => {
