@@ -107,6 +107,7 @@ export const OPTIONS = {
   'registry-chunk-size': option({ kind: k.int, flag: null, default: 16 << 20, help: '' }),
   'userns-remap': option({ kind: k.str, default: '', help: 'User/Group setting for user namespaces ("default" creates berthremap)' }),
   group: option({ kind: k.str, short: 'G', default: '', help: 'Group for the unix socket (default "berth")' }),
+  'api-cors-header': option({ kind: k.str, default: '', help: 'Set CORS headers in the Engine API (Access-Control-Allow-Origin; none by default)' }),
   tls: option({ kind: k.optBool, default: undefined, help: 'Use TLS; implied by --tlsverify' }),
   tlsverify: option({ kind: k.optBool, default: undefined, help: 'Use TLS and verify the remote' }),
   tlscacert: option({ kind: k.str, default: '', help: 'Trust certs signed only by this CA (default "~/.docker/ca.pem")' }),
