@@ -42,7 +42,7 @@ import { LOG_DRIVERS } from './config-options.js';
 import { openNetworks } from './networks.js';
 import { reconcileSandboxes } from '../services/networks/sandbox.js';
 import { networkRoutes } from '../api/routes/networks.js';
-import { cgroupVersion, hostInfo, hostLsms } from './host.js';
+import { cgroupVersion, hostInfo, hostLsms, seccompSupported } from './host.js';
 import { checkListenAddresses, listenAll } from './listen.js';
 import { createDaemonMetrics, planObservability, startObservability } from './observability.js';
 import { resolveUsernsRemap } from './userns-remap.js';
@@ -142,7 +142,7 @@ async function serve(cfg: DaemonConfig, flags: Flags): Promise<void> {
     const blocked = await unsearchableParent(cfg.dataRoot);
     if (blocked) log(`WARNING: userns-remap: ${blocked} is not searchable by the remapped root (needs o+x, e.g. chmod 711); containers will fail to start`);
   }
-  const security: DaemonSecurity = { cgroupVersion: await cgroupVersion(), apparmor: lsms.apparmor, ...(remap ? { remap: { key: remap.key, uidMappings: remap.uids, gidMappings: remap.gids } } : {}) };
+  const security: DaemonSecurity = { cgroupVersion: await cgroupVersion(), apparmor: lsms.apparmor, seccomp: await seccompSupported(), ...(remap ? { remap: { key: remap.key, uidMappings: remap.uids, gidMappings: remap.gids } } : {}) };
   const running = (id: string): boolean => ['running', 'paused'].includes(store.find(id)?.State.Status ?? '');
   // BERTH_LOG_TRIM_BYTES: a test knob, so the capture hand-over is exercised without 8 MiB of output.
   const trimAt = Number(process.env.BERTH_LOG_TRIM_BYTES) || undefined;
