@@ -4,6 +4,7 @@ import type { AttachRequest, AttachResult, DetachRequest, NetworkDriver, Network
 import { isErrno } from '../../core/errdefs.js';
 import { writeFileAtomic } from '../../lib/atomic-file.js';
 import { run } from '../../lib/exec.js';
+import { claimBridge, releaseBridge } from './bridge-link.js';
 import { CNI_VERSION, gatewayOf, pluginsFor, portMappingsConfig } from './conflist.js';
 import { invokePlugin, type CniCall } from './invoke.js';
 import { createNetns, createNetnsInUserns, removeNetns } from './netns.js';
@@ -66,11 +67,10 @@ export class CniNetworkDriver implements NetworkDriver {
    * as dockerd leaves it): out of the bridge, replies and published ports (DNAT) into it; an
    * internal network only within itself.
    */
-  async ensureNetwork(net: NetworkRecord): Promise<void> {
+  async ensureNetwork(net: NetworkRecord, opts: { adoptUnmarked?: boolean } = {}): Promise<void> {
     const br = net.BridgeName!;
     const { gateway, prefixLen } = gatewayOf(net);
-    const exists = await run('ip', ['link', 'show', br]).then(() => true, () => false);
-    if (!exists) await run('ip', ['link', 'add', br, 'type', 'bridge']);
+    await claimBridge(net, opts);
     await run('ip', ['addr', 'replace', `${gateway}/${prefixLen}`, 'dev', br]);
     await run('ip', ['link', 'set', br, 'up']);
     await ensureForwardChain();
@@ -84,7 +84,7 @@ export class CniNetworkDriver implements NetworkDriver {
   }
 
   async removeNetwork(net: NetworkRecord): Promise<void> {
-    await run('ip', ['link', 'del', net.BridgeName!]).catch(() => undefined);
+    await releaseBridge(net).catch(() => undefined);
     for (const [table, chain, rule] of networkRules(net)) await run('iptables', ['-w', '-t', table, '-D', chain, ...rule]).catch(() => undefined);
     await rm(join(this.o.stateDir, 'ipam', this.cniName(net)), { recursive: true, force: true });
   }

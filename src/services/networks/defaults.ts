@@ -32,6 +32,8 @@ export async function ensureDefaultNetworks(deps: NetworkDeps, def: DefaultBridg
   const subnet = cidrString(parseCidr(`${gw}/${len ?? '16'}`));
   const gateway = intToIp(ipToInt(gw!));
   const existing = deps.store.find('bridge');
+  // A bridge an older berth made for this network, before bridges carried their network's mark.
+  const stored = new Set(deps.store.all().filter((n) => n !== existing || n.BridgeName === def.name).map((n) => n.Id));
   const bridge = existing ?? record('bridge', 'bridge');
   bridge.IPAM = { Driver: 'default', Options: null, Config: [{ Subnet: subnet, Gateway: gateway }] };
   bridge.BridgeName = def.name;
@@ -48,7 +50,7 @@ export async function ensureDefaultNetworks(deps: NetworkDeps, def: DefaultBridg
   if (!deps.store.find('none')) await deps.store.save(record('none', 'null'));
   for (const net of deps.store.all()) {
     if (net.Driver !== 'bridge') continue;
-    await deps.driver.ensureNetwork(net);
+    await deps.driver.ensureNetwork(net, { adoptUnmarked: stored.has(net.Id) });
     await startResponder(deps, net).catch((err: Error) => deps.log(`dns for network ${net.Name}: ${err.message}`));
   }
 }
