@@ -1,6 +1,8 @@
+import type { Stats } from 'node:fs';
 import { chmod, chown, lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isErrno } from '../core/errdefs.js';
+import { mapLimit } from '../lib/map-limit.js';
 
 /**
  * The modes of the data root and of what holds layers, container upper dirs, image content,
@@ -37,16 +39,21 @@ export interface DataRootOwner {
   remapGid?: number;
 }
 
-/** Sets a directory's mode (and owner) when it differs; a missing one is left for its creator. */
-async function tighten(path: string, mode: number, gid?: number): Promise<void> {
-  let st;
+/** The directory's status, or undefined when there is none. */
+async function statDir(path: string): Promise<Stats | undefined> {
   try {
-    st = await lstat(path);
+    const st = await lstat(path);
+    return st.isDirectory() ? st : undefined;
   } catch (err) {
-    if (isErrno(err, 'ENOENT')) return;
+    if (isErrno(err, 'ENOENT')) return undefined;
     throw err;
   }
-  if (!st.isDirectory()) return;
+}
+
+/** Sets a directory's mode (and owner) when it differs; a missing one is left for its creator. */
+async function tighten(path: string, mode: number, gid?: number): Promise<void> {
+  const st = await statDir(path);
+  if (st === undefined) return;
   if (gid !== undefined && (st.uid !== 0 || st.gid !== gid)) await chown(path, 0, gid);
   if ((st.mode & 0o7777) !== mode) await chmod(path, mode);
 }
@@ -54,13 +61,16 @@ async function tighten(path: string, mode: number, gid?: number): Promise<void> 
 /**
  * Brings the data root and its stores to Docker's modes — new installs and ones an older berth
  * made with 0711/0755 alike — and the exec root to 0700. Run at start, before the API listens.
+ * Per-container directories are visited only while their parent still has an old mode (it is
+ * fixed after them, so a crash half-way repeats the walk): a restart costs a few lstat calls.
  */
 export async function tightenDataRoot(dataRoot: string, execRoot: string, owner: DataRootOwner = {}): Promise<void> {
-  for (const [rel, mode] of MODES) await tighten(join(dataRoot, rel), mode, REMAP_GROUP.has(rel) ? (owner.remapGid ?? 0) : undefined);
   for (const [rel, mode] of Object.entries(PER_CONTAINER)) {
     const dir = join(dataRoot, rel);
-    const entries = await readdir(dir).catch((err: unknown) => (isErrno(err, 'ENOENT') ? [] : Promise.reject(err)));
-    for (const e of entries) await tighten(join(dir, e), mode);
+    const st = await statDir(dir);
+    if (st === undefined || (st.mode & 0o7777) === mode) continue;
+    await mapLimit(await readdir(dir), 32, (e) => tighten(join(dir, e), mode));
   }
+  for (const [rel, mode] of MODES) await tighten(join(dataRoot, rel), mode, REMAP_GROUP.has(rel) ? (owner.remapGid ?? 0) : undefined);
   await tighten(execRoot, 0o700);
 }
