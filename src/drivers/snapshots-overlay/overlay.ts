@@ -130,6 +130,7 @@ export class OverlaySnapshotter implements Snapshotter {
 
   async prepare(key: string, parent: string | null): Promise<void> {
     const dir = this.activeDir(key);
+    await mkdir(dir, { recursive: true, mode: 0o700 }); // root's only; the upper dir inside is the container's `/`
     await mkdir(join(dir, 'upper'), { recursive: true, mode: 0o755 });
     await mkdir(join(dir, 'work'), { recursive: true, mode: 0o700 });
     await mkdir(join(dir, 'empty'), { recursive: true, mode: 0o755 });

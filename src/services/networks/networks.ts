@@ -7,6 +7,7 @@ import { nowRfc3339Nano } from '../../lib/time.js';
 import { parseUntil } from '../../lib/until.js';
 import { activeEndpoints, BUILTIN, type NetworkDeps } from './deps.js';
 import { startResponder } from './resolver.js';
+import { bridgeNameError } from './bridge-name.js';
 import { allocateSubnet, cidrString, contains, isIpv4, overlaps, parseCidr, type Cidr } from './subnets.js';
 import type { NetworkCreateRequest } from '../../core/network.js';
 
@@ -57,7 +58,8 @@ export async function createNetwork(deps: NetworkDeps, req: NetworkCreateRequest
   const id = randomId();
   const options = { ...(req.Options ?? {}) };
   const bridge = options[BRIDGE_NAME_OPTION] || `br-${id.slice(0, 12)}`;
-  if (bridge.length > 15) throw invalidArgument(`bridge name ${bridge} is longer than 15 characters`);
+  const badName = bridgeNameError(bridge);
+  if (badName !== undefined) throw invalidArgument(badName);
   if (deps.store.all().some((n) => n.BridgeName === bridge)) throw conflict(`bridge name ${bridge} is already in use`);
   const rec: NetworkRecord = {
     Name: req.Name,
