@@ -162,7 +162,6 @@ export function copyToContainer(deps: ContainerDeps, ref: string, path: string, 
           whiteouts: 'none',
           owner: { uid: owner.uid, gid: owner.gid },
           noOverwriteDirNonDir: opts.noOverwriteDirNonDir,
-          pinnedDest: true,
         }).catch(raced(rec, path));
         publishContainerEvent(deps.events, rec, 'extract-to-dir');
       } finally {
