@@ -90,6 +90,7 @@ describe('race-free container file access', () => {
     await ok(['exec', '-d', 'racer', '/swap', '/w/d', '/w/l']);
 
     const counts = { cpIn: 0, cpOut: 0, export: 0, diff: 0, commit: 0 };
+    const succeeded = { cpIn: 0, cpOut: 0, export: 0, diff: 0, commit: 0 };
     const escaped: string[] = [];
     const leaked: string[] = [];
     const failures: string[] = [];
@@ -100,31 +101,36 @@ describe('race-free container file access', () => {
         // Into /w/ (its d is swapped), or into / (w itself is swapped).
         const r = await d.docker(['cp', join(work, op === 0 ? 'src/d' : 'src/w'), op === 0 ? 'racer:/w/' : 'racer:/']);
         counts.cpIn++;
+        if (r.code === 0) succeeded.cpIn++;
         if (/500|Internal/i.test(r.stderr)) failures.push(`cp in: ${r.stderr}`);
         escaped.push(...(await escapes()));
       } else if (op === 1 || op === 4) {
         const r = await d.docker(['cp', op === 1 ? 'racer:/w' : 'racer:/w/d', '-']);
         counts.cpOut++;
+        if (r.code === 0) succeeded.cpOut++;
         if (r.stdout.includes(canary)) leaked.push('cp out');
       } else if (op === 2) {
         const r = await d.docker(['diff', 'racer']);
         counts.diff++;
+        if (r.code === 0) succeeded.diff++;
         if (r.stdout.includes(canaryName)) leaked.push('diff');
       } else if (i % 12 === 5) {
         const r = await d.docker(['export', 'racer']);
         counts.export++;
+        if (r.code === 0) succeeded.export++;
         if (r.stdout.includes(canary)) leaked.push('export');
       } else {
         const r = await d.docker(['commit', '--pause=false', 'racer', `raced:${i}`]);
         counts.commit++;
-        if (r.code !== 0) failures.push(`commit: ${r.stderr}`);
+        if (r.code === 0) succeeded.commit++;
+        else failures.push(`commit: ${r.stderr}`);
       }
     }
     escaped.push(...(await escapes()));
     // Committed layers are stored uncompressed: the canary's bytes would be in a blob.
     const blobs = join(d.dataRoot, 'content', 'blobs', 'sha256');
     for (const b of await readdir(blobs)) if ((await readFile(join(blobs, b))).includes(canary)) leaked.push(`commit blob ${b}`);
-    process.stderr.write(`# fs-races: ${JSON.stringify(counts)}; escaped files ${escaped.length}; leaks ${leaked.length} (${[...new Set(leaked)].join(', ')})\n`);
+    process.stderr.write(`# fs-races: ${JSON.stringify(counts)}, succeeded ${JSON.stringify(succeeded)}; escaped files ${escaped.length}; leaks ${leaked.length} (${[...new Set(leaked)].join(', ')})\n`);
     assert.deepEqual(escaped, [], 'files written into the host directory');
     assert.deepEqual(leaked, [], 'host file content read');
     assert.deepEqual(failures, [], 'server errors');

@@ -68,9 +68,11 @@ async function fill(tw: TarWriter, dir: string, opts: PackOptions): Promise<Pack
   // Each chunk's entries stay reachable through their pinned parents until the next chunk.
   for await (const chunk of walkChunks(dir, skip)) {
     const wanted = chunk.filter((e) => !skip(e) && !e.st.isSocket());
-    const xattrs = await readXattrs(wanted.map((e) => e.path));
+    // The chunk's xattrs are read (one getfattr) while its first small files are.
+    const reading = readXattrs(wanted.map((e) => e.path));
+    reading.catch(() => undefined); // awaited just below
     for await (const { e, content } of readAhead(wanted)) {
-      const attrs = xattrs.get(e.path);
+      const attrs = (await reading).get(e.path);
       if (overlay && isOverlayWhiteout(e.st, attrs)) {
         const slash = e.rel.lastIndexOf('/');
         await tw.addBuffer(`${e.rel.slice(0, slash + 1)}${WHITEOUT_PREFIX}${e.rel.slice(slash + 1)}`, '', { ...baseHeader(e.st, opts.ids), mode: 0 });

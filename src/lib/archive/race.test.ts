@@ -62,8 +62,8 @@ test('removal never descends through a subdirectory swapped for a symlink', asyn
 
 test('walk: entries are reached through pinned parents, a directory swapped after its listing is not entered', async () => {
   const { outside, dest } = await sandbox();
-  // 300 names before d: the first chunk (256) is handed out before d's children are walked.
-  for (let i = 0; i < 300; i++) await writeFile(join(dest, `a${String(i).padStart(3, '0')}`), `${i}`);
+  // 1100 names before d: the first chunk (1024) is handed out before d's children are walked.
+  for (let i = 0; i < 1100; i++) await writeFile(join(dest, `a${String(i).padStart(4, '0')}`), `${i}`);
   await writeFile(join(dest, 'd', 'inner'), 'inner');
   const seen: string[] = [];
   let swapped = false;
@@ -83,7 +83,7 @@ test('walk: entries are reached through pinned parents, a directory swapped afte
 
 test('pack: a file swapped for a symlink to a host file after the listing is left out, never read', async () => {
   const { outside, dest } = await sandbox();
-  for (let i = 0; i < 300; i++) await writeFile(join(dest, `a${String(i).padStart(3, '0')}`), `${i}`);
+  for (let i = 0; i < 1100; i++) await writeFile(join(dest, `a${String(i).padStart(4, '0')}`), `${i}`);
   await writeFile(join(dest, 'zz'), 'container file');
   const { stream, done } = packDir(dest);
   const chunks: Buffer[] = [];

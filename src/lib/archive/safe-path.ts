@@ -106,11 +106,13 @@ export async function removePath(root: Root, rel: string): Promise<void> {
   if (rel === '') return;
   const at = await entryAt(root, rel, rel, false);
   if (at === null) return;
+  let was: Awaited<ReturnType<typeof removeAt>>;
   try {
-    await removeAt(at.dir.path, at.name);
+    was = await removeAt(at.dir.path, at.name);
   } finally {
     at.release();
   }
+  if (was !== 'dir') return;
   root.tree.forget(rel);
   const under = `${rel}/`;
   for (const p of root.touched) if (p === rel || p.startsWith(under)) root.touched.delete(p);

@@ -5,7 +5,7 @@ import { run } from '../exec.js';
 export type TreeXattrs = Map<string, Map<string, Buffer>>;
 
 /** Paths per getfattr run: well under the kernel's argument limits. */
-const PER_RUN = 512;
+const PER_RUN = 1024;
 
 /**
  * The extended attributes of `paths` themselves (a symlink is not followed: -h), read with

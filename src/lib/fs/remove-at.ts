@@ -10,19 +10,20 @@ import { sameFile } from './pinned-tree.js';
  * subdirectory swapped for a symlink mid-way is unlinked, never followed (fs.rm's recursion
  * walks path strings). Missing: nothing to do. A name that changes kind between the look and
  * the removal fails with the kernel's error (EISDIR, ENOTDIR, ENOTEMPTY) rather than guessing.
+ * Resolves with what was there: 'dir', 'other' or null (nothing).
  */
-export async function removeAt(dir: string, name: string): Promise<void> {
+export async function removeAt(dir: string, name: string): Promise<'dir' | 'other' | null> {
   const path = `${dir}/${name}`;
   const st = await lstat(path).catch((err) => {
     if (isErrno(err, 'ENOENT')) return null;
     throw err;
   });
-  if (st === null) return;
+  if (st === null) return null;
   if (!st.isDirectory()) {
     await unlink(path).catch((err) => {
       if (!isErrno(err, 'ENOENT')) throw err;
     });
-    return;
+    return 'other';
   }
   const fh = await open(path, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
   try {
@@ -34,4 +35,5 @@ export async function removeAt(dir: string, name: string): Promise<void> {
   await rmdir(path).catch((err) => {
     if (!isErrno(err, 'ENOENT')) throw err;
   });
+  return 'dir';
 }

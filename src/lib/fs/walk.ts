@@ -23,7 +23,7 @@ interface DirPin {
 }
 
 /** Entries per chunk: one getfattr for each (read-xattrs.ts), with their parents held open meanwhile. */
-const CHUNK = 256;
+const CHUNK = 1024;
 const LSTAT_BATCH = 32;
 
 /**
