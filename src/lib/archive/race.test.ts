@@ -99,3 +99,17 @@ test('pack: a file swapped for a symlink to a host file after the listing is lef
   await done;
   assert.ok(!Buffer.concat(chunks).includes('host secret'));
 });
+
+test('extraction: more directories than pins are cached (eviction) all receive their files', async () => {
+  const { dest } = await sandbox();
+  const w = tarWriter();
+  const done = extractLayer(w.stream, dest, { whiteouts: 'none' });
+  for (let i = 0; i < 600; i++) await w.addBuffer(`many/d${i}/f`, `${i}`);
+  // Back to the first ones once the cache has been trimmed.
+  for (let i = 0; i < 5; i++) await w.addBuffer(`many/d${i}/g`, `again ${i}`);
+  w.finish();
+  await done;
+  assert.equal((await readdir(join(dest, 'many'))).length, 600);
+  assert.equal(await readFile(join(dest, 'many/d599/f'), 'utf8'), '599');
+  assert.equal(await readFile(join(dest, 'many/d3/g'), 'utf8'), 'again 3');
+});
