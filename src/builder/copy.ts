@@ -92,7 +92,7 @@ async function writeEntries(rootfs: string, dir: string, entries: SourceEntry[],
       tw.finish();
     })().catch((err: Error) => tw.fail(err));
     try {
-      await extractLayer(tw.stream, pinned, { whiteouts: 'none', pinnedDest: true });
+      await extractLayer(tw.stream, pinned, { whiteouts: 'none' });
     } catch (err) {
       // The extractor stopped reading: end the archive so the producer (and the source file it
       // streams from) stops too, rather than waiting for a drain that never comes.
@@ -108,7 +108,7 @@ async function extractArchive(rootfs: string, dir: string, e: SourceEntry): Prom
   await withDir(rootfs, dir, async (pinned) => {
     const source = openSource(e);
     try {
-      await extractLayer(await decompress(source), pinned, { whiteouts: 'none', pinnedDest: true });
+      await extractLayer(await decompress(source), pinned, { whiteouts: 'none' });
     } finally {
       source.destroy(); // decompress pipes it on: a failed extraction destroys only its own end
     }
