@@ -188,6 +188,20 @@ export class ConmonRuntime implements ContainerRuntime {
     await rm(join(this.socketDir, id), { recursive: true, force: true });
   }
 
+  async stopMonitor(id: string, bundle: string): Promise<boolean> {
+    const pid = Number.parseInt(await readFile(join(bundle, 'conmon.pid'), 'utf8').catch(() => ''), 10);
+    if (!(pid > 0)) return false;
+    // Only the conmon of this container under this runtime root (a recycled pid is someone else's).
+    const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
+    if (!argv[0]?.endsWith('conmon') || argv[argv.indexOf('-c') + 1] !== id || !argv.includes(`--root=${this.runcRoot}`)) return false;
+    try {
+      process.kill(pid, 'SIGKILL');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   watchExits(onExit: (id: string) => void): () => void {
     // conmon writes the exit file atomically (g_file_set_contents: `ID.XXXXXX`, then rename to `ID`).
     // Names with a dot are those temp files: not exits, and removing one would lose the exit code.
