@@ -52,7 +52,7 @@ import { createDaemonMetrics, planObservability, startObservability } from './ob
 import { resolveUsernsRemap } from './userns-remap.js';
 import { securityInfo } from '../services/containers/security-config.js';
 import type { DaemonSecurity } from '../services/containers/spec/types.js';
-import { enablePhaseTimings } from '../lib/phase-timer.js';
+import { enablePhaseTimings, timed } from '../lib/phase-timer.js';
 
 function log(msg: string): void {
   process.stderr.write(`${new Date().toISOString()} berthd: ${msg}\n`);
@@ -125,6 +125,7 @@ async function serve(cfg: DaemonConfig, flags: Flags): Promise<void> {
     throw err;
   }
 
+  if (cfg.debug) enablePhaseTimings(log);
   // Start-up reconciles what a crash (kill -9, power loss) left: each finding is one warning line.
   const reconciled = (msg: string): void => log(`level=warning msg="reconcile: ${msg.replace(/"/g, '\\"')}"`);
   const content = await LocalContentStore.open(join(cfg.dataRoot, 'content'), reconciled);
@@ -183,11 +184,12 @@ async function serve(cfg: DaemonConfig, flags: Flags): Promise<void> {
     },
   };
   const reconcileStarted = performance.now();
-  await recoverImageOps(imageDeps, reconciled);
-  deps.networks = await openNetworks(cfg, deps, { log, intents, report: reconciled });
-  await reconcile(deps, autoRemove, reconciled);
+  await timed('start-up: image operations', () => recoverImageOps(imageDeps, reconciled));
+  const networks = await timed('start-up: networks', () => openNetworks(cfg, deps, { log, intents, report: reconciled }));
+  deps.networks = networks;
+  await timed('start-up: containers', () => reconcile(deps, autoRemove, reconciled));
   await store.settled(); // removals finished by reconcile release their sandboxes themselves
-  await reconcileNetworking(deps.networks, reconciled);
+  await timed('start-up: container networking', () => reconcileNetworking(networks, reconciled));
   log(`start-up reconcile took ${Math.round(performance.now() - reconcileStarted)} ms (${store.all().length} containers)`);
   logs.recover(store.all());
   watchRestartPolicies(deps, log);
@@ -211,7 +213,6 @@ async function serve(cfg: DaemonConfig, flags: Flags): Promise<void> {
   diskUsageRoutes(router, imageDeps, volumes);
   unsupportedRoutes(router);
 
-  if (cfg.debug) enablePhaseTimings(log);
   const makeServer = (tls?: ApiServerOptions['tls']) => createApiServer(router, { log, debug: () => cfg.debug, observe: metrics?.observeRequest, tls });
   const listeners = await listenAll(cfg.hosts, makeServer, cfg.access, log);
   log(`API listening on ${listeners.map((l) => l.address).join(', ')} (data root ${cfg.dataRoot}, storage ${snapshotter.name})`);

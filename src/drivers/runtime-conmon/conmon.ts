@@ -8,6 +8,7 @@ import { connectAttachSocket } from './attach-socket.js';
 import { writeReopenLog, writeResize } from './ctl.js';
 import { spawnExec } from './exec.js';
 import { startThroughExecFifo } from './exec-fifo.js';
+import { stateFromFiles } from './state-files.js';
 import { BerthError, isErrno } from '../../core/errdefs.js';
 import { mkdirp } from '../../lib/atomic-file.js';
 import { run } from '../../lib/exec.js';
@@ -163,6 +164,8 @@ export class ConmonRuntime implements ContainerRuntime {
   }
 
   async state(id: string): Promise<RuntimeState | undefined> {
+    const known = await stateFromFiles(join(this.runcRoot, id)).catch(() => null);
+    if (known !== null) return known;
     try {
       const { stdout } = await this.runc(['state', id]);
       const s = JSON.parse(stdout) as { status: RuntimeState['status']; pid: number };
