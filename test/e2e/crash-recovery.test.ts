@@ -6,7 +6,7 @@
  * say what it reclaimed in its log. All traffic stays on loopback.
  */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fetchText, freePort } from './loopback.js';
+import { ruleWords } from '../../src/drivers/network-cni/leftovers.js';
 import { eventually, mountsUnder, startDaemon, type Daemon } from './harness.js';
 
 const sh = (cmd: string, args: string[]): string => execFileSync(cmd, args, { encoding: 'utf8' });
@@ -262,6 +263,68 @@ describe('crash recovery (kill -9 mid-operation, then start-up reconcile)', { ti
       sh('iptables', ['-w', '-t', 'nat', '-F', chain]);
       sh('iptables', ['-w', '-t', 'nat', '-X', chain]);
     }
+  });
+
+  const chainExists = (chain: string): boolean => {
+    try {
+      execFileSync('iptables', ['-w', '-t', 'nat', '-S', chain], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  /**
+   * A portmap-style DNAT jump for a container that does not exist, tagged with `network` (a CNI
+   * network name): what a DEL that never ran leaves. Its target sends to the discard port on
+   * loopback. Returns the target chain.
+   */
+  function fakeDnat(network: string, containerId: string, port: number): string {
+    const chain = `CNI-DN-t${containerId.slice(0, 12)}`;
+    if (!chainExists('CNI-HOSTPORT-DNAT')) sh('iptables', ['-w', '-t', 'nat', '-N', 'CNI-HOSTPORT-DNAT']);
+    sh('iptables', ['-w', '-t', 'nat', '-N', chain]);
+    sh('iptables', ['-w', '-t', 'nat', '-A', chain, '-p', 'tcp', '--dport', String(port), '-j', 'DNAT', '--to-destination', '127.0.0.1:9']);
+    sh('iptables', ['-w', '-t', 'nat', '-A', 'CNI-HOSTPORT-DNAT', '-p', 'tcp', '-m', 'comment', '--comment', `dnat name: "${network}" id: "${containerId}"`, '-m', 'multiport', '--dports', String(port), '-j', chain]);
+    return chain;
+  }
+  const fakeId = (): string => randomBytes(32).toString('hex');
+
+  it('leases and DNAT rules on its own networks that belong to no container are released at start-up; another daemon\'s are not', async () => {
+    const netId = (await ok(['network', 'inspect', 'bridge', '-f', '{{.Id}}'])).trim();
+    const subnet = (await ok(['network', 'inspect', 'bridge', '-f', '{{(index .IPAM.Config 0).Subnet}}'])).trim();
+    const [ours, theirs] = [fakeId(), fakeId()];
+    const leaseDir = join(d.dataRoot, 'networks', 'cni', 'ipam', `berth-${netId.slice(0, 12)}`);
+    const lease = join(leaseDir, subnet.replace(/\.0\/\d+$/, '.250'));
+    execFileSync('mkdir', ['-p', leaseDir]);
+    await writeFile(lease, `${ours}\r\neth0`);
+    const ourChain = fakeDnat(`berth-${netId.slice(0, 12)}`, ours, await freePort());
+    const theirChain = fakeDnat('berth-f00dfeedf00d', theirs, await freePort());
+    try {
+      const log = await restartAndRead();
+      assert.match(log, new RegExp(`reconcile: released IP lease berth-${netId.slice(0, 12)}/\\S+ \\(held by no running container\\)`));
+      assert.match(log, new RegExp(`reconcile: released DNAT chain ${ourChain} of ${ours.slice(0, 12)}`));
+      assert.ok(!existsSync(lease), 'the lease stayed');
+      assert.deepEqual(dnatRulesOf(ours), []);
+      assert.ok(!chainExists(ourChain), 'the DNAT chain stayed');
+      assert.equal(dnatRulesOf(theirs).length, 1, 'another daemon\'s rule was touched');
+      assert.ok(chainExists(theirChain));
+    } finally {
+      for (const id of [ours, theirs]) {
+        for (const rule of dnatRulesOf(id)) execFileSync('iptables', ['-w', '-t', 'nat', ...ruleWords(rule.replace(/^-A /, '-D '))], { stdio: 'ignore' });
+      }
+      for (const c of [ourChain, theirChain]) if (chainExists(c)) execFileSync('sh', ['-c', `iptables -w -t nat -F ${c}; iptables -w -t nat -X ${c}`]);
+    }
+  });
+
+  it('network rm removes published-port rules left on the network, so they cannot hijack the port', async () => {
+    const netId = (await ok(['network', 'create', 'portnet'])).trim();
+    const stale = fakeId();
+    const port = await freePort();
+    const chain = fakeDnat(`berth-${netId.slice(0, 12)}`, stale, port);
+    await ok(['network', 'rm', 'portnet']);
+    assert.deepEqual(dnatRulesOf(stale), []);
+    assert.ok(!chainExists(chain), 'the DNAT chain stayed');
+    await ok(['run', '-d', '--name', 'port-owner', '-p', `127.0.0.1:${port}:80`, 'busybox', 'sleep', '30']);
+    await ok(['rm', '-f', 'port-owner']);
   });
 
   it('a restart finds nothing to reconcile when nothing was cut short, and running containers survive it', async () => {

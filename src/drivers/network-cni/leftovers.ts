@@ -56,8 +56,13 @@ export async function removeDnatJump(j: DnatJump): Promise<void> {
  */
 export async function dnatPorts(): Promise<Set<string>> {
   const { stdout } = await run('iptables', ['-w', '-t', 'nat', '-S']).catch(() => ({ stdout: '' }));
+  return portsOfDnatRules(stdout);
+}
+
+/** The `proto/port`s that the `-j DNAT` rules of an `iptables -S` listing match (`--dport`, `--dports`, ranges). */
+export function portsOfDnatRules(listing: string): Set<string> {
   const out = new Set<string>();
-  for (const line of stdout.split('\n')) {
+  for (const line of listing.split('\n')) {
     if (!line.startsWith('-A ') || !line.includes(' -j DNAT')) continue;
     const w = ruleWords(line);
     const proto = w[w.indexOf('-p') + 1];
