@@ -71,18 +71,25 @@ export class CniNetworkDriver implements NetworkDriver {
   async ensureNetwork(net: NetworkRecord): Promise<void> {
     const br = net.BridgeName!;
     const { gateway, prefixLen } = gatewayOf(net);
-    const exists = await run('ip', ['link', 'show', br]).then(() => true, () => false);
-    if (!exists) await run('ip', ['link', 'add', br, 'type', 'bridge']);
-    await run('ip', ['addr', 'replace', `${gateway}/${prefixLen}`, 'dev', br]);
-    await run('ip', ['link', 'set', br, 'up']);
-    await ensureForwardChain();
-    // In berth's chain drops go first and accepts last, so an internal network stays closed to
-    // every other bridge whatever order the networks' rules were (re)made in.
-    for (const [table, chain, rule] of networkRules(net)) {
-      const present = await run('iptables', ['-w', '-t', table, '-C', chain, ...rule]).then(() => true, () => false);
-      const at = rule.at(-1) === 'DROP' ? ['-I', chain, '1'] : ['-A', chain];
-      if (!present) await run('iptables', ['-w', '-t', table, ...at, ...rule]);
-    }
+    // The link and the rules are independent (start-up makes every bridge: the spawns add up).
+    const link = async (): Promise<void> => {
+      const exists = await run('ip', ['link', 'show', br]).then(() => true, () => false);
+      if (!exists) await run('ip', ['link', 'add', br, 'type', 'bridge']);
+      await run('ip', ['addr', 'replace', `${gateway}/${prefixLen}`, 'dev', br]);
+      await run('ip', ['link', 'set', br, 'up']);
+    };
+    const rules = async (): Promise<void> => {
+      await ensureForwardChain();
+      const wanted = networkRules(net);
+      const present = await Promise.all(wanted.map(([table, chain, rule]) => run('iptables', ['-w', '-t', table, '-C', chain, ...rule]).then(() => true, () => false)));
+      // In berth's chain drops go first and accepts last, so an internal network stays closed to
+      // every other bridge whatever order the networks' rules were (re)made in.
+      for (const [i, [table, chain, rule]] of wanted.entries()) {
+        const at = rule.at(-1) === 'DROP' ? ['-I', chain, '1'] : ['-A', chain];
+        if (!present[i]) await run('iptables', ['-w', '-t', table, ...at, ...rule]);
+      }
+    };
+    await Promise.all([link(), rules()]);
   }
 
   async removeNetwork(net: NetworkRecord): Promise<void> {

@@ -1,4 +1,5 @@
 import type { ContainerRecord } from '../../core/containers.js';
+import type { RuntimeState } from '../../core/runtime.js';
 import { mountPoints } from '../../lib/fs/mounts.js';
 import { nowRfc3339Nano } from '../../lib/time.js';
 import type { ContainerDeps } from './deps.js';
@@ -7,6 +8,7 @@ import { unmountShm } from './shm.js';
 import { teardownNetworking } from '../networks/sandbox.js';
 
 const isLive = (r: ContainerRecord): boolean => r.State.Status === 'running' || r.State.Status === 'paused';
+const isRemoving = (r: ContainerRecord): boolean => r.State.Status === 'removing';
 const short = (id: string): string => id.slice(0, 12);
 
 /** The label the builder puts on its RUN step containers: none outlives the build (or a crash of it). */
@@ -27,30 +29,34 @@ const isBuildStep = (rec: ContainerRecord): boolean => rec.Config.Labels?.[BUILD
  */
 export async function reconcile(deps: ContainerDeps, onAutoRemove: (id: string) => Promise<void>, report: (msg: string) => void): Promise<void> {
   const mounts = await mountPoints();
-  for (const rec of deps.store.all()) {
+  // What the runtime says of every container, read side by side (file reads, no spawn): on a busy
+  // host each read waits its turn, and a container at a time made start-up wait for all in a row.
+  const records = deps.store.all();
+  const probes = await Promise.all(records.map((rec) => probe(deps, rec)));
+  for (const [i, rec] of records.entries()) {
     const id = rec.Id;
-    if (rec.State.Status === 'removing') {
+    const seen = probes[i]!;
+    if (isRemoving(rec)) {
       report(`finishing removal of container ${short(id)} (rm cut short)`);
       await onAutoRemove(id);
       continue;
     }
     if (isLive(rec)) {
-      if ((await deps.runtime.exitCode(id)) !== undefined) {
+      if (seen.exited) {
         await handleExit(deps, id, onAutoRemove);
-      } else {
-        const state = await deps.runtime.state(id);
-        if (state === undefined || state.status === 'stopped') await markLost(deps, rec);
-        else if (state.status === 'paused' && rec.State.Status !== 'paused') {
-          rec.State.Status = 'paused';
-          await deps.store.save(rec);
-        }
+      } else if (seen.state === undefined || seen.state.status === 'stopped') {
+        await markLost(deps, rec);
+      } else if (seen.state.status === 'paused' && rec.State.Status !== 'paused') {
+        rec.State.Status = 'paused';
+        await deps.store.save(rec);
       }
       if (isBuildStep(rec) && isLive(rec)) {
         await rollBackStart(deps, rec);
         report(`killed RUN step container ${short(id)} (build cut short)`);
       }
-      if (isLive(rec)) continue;
-    } else if ((await deps.runtime.known(id)) || mounts.has(rec.Paths.Rootfs)) {
+      // Still running, or removed by its exit (--rm): nothing more to do.
+      if (isLive(rec) || isRemoving(rec)) continue;
+    } else if (seen.known || mounts.has(rec.Paths.Rootfs)) {
       await rollBackStart(deps, rec);
       report(`rolled back the start of container ${short(id)}: runtime state, monitor, mounts and network released (start cut short)`);
     }
@@ -65,6 +71,14 @@ export async function reconcile(deps: ContainerDeps, onAutoRemove: (id: string) 
     await deps.snapshotter.remove(key);
     report(`removed snapshot ${key.startsWith('build-') ? key : short(key)} that no container owns (create or build cut short)`);
   }
+}
+
+/** A running record: its exit file, else the runtime's state. Any other: whether the runtime still holds it. */
+async function probe(deps: ContainerDeps, rec: ContainerRecord): Promise<{ exited?: boolean; state?: RuntimeState; known?: boolean }> {
+  if (isRemoving(rec)) return {};
+  if (!isLive(rec)) return { known: await deps.runtime.known(rec.Id) };
+  if ((await deps.runtime.exitCode(rec.Id)) !== undefined) return { exited: true };
+  return { state: await deps.runtime.state(rec.Id) };
 }
 
 async function markLost(deps: ContainerDeps, rec: ContainerRecord): Promise<void> {
