@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -114,6 +114,18 @@ describe('crash recovery (kill -9 mid-operation, then start-up reconcile)', { ti
     await ok(['rm', '-f', 'half']);
     await eventually('the removal to release everything', async () => JSON.stringify(await holdings(d, id)) === JSON.stringify(nothing));
   });
+
+  for (const point of ['start:network', 'start:runc-start']) {
+    it(`a start cut short at ${point} is rolled back and the container starts again`, async () => {
+      const id = (await ok(['create', '--name', 'later', '-p', '127.0.0.1::80', 'busybox', 'sleep', '300'])).trim();
+      const log = await crashAt(point, () => d.docker(['start', 'later']));
+      assert.match(log, new RegExp(`reconcile: rolled back the start of container ${id.slice(0, 12)}`));
+      assert.deepEqual(await holdings(d, id), nothing);
+      await ok(['start', 'later']);
+      assert.equal((await ok(['inspect', '-f', '{{.State.Status}}', 'later'])).trim(), 'running');
+      await ok(['rm', '-f', 'later']);
+    });
+  }
 
   it('a start cut short inside CNI ADD (bridge done, portmap not) leaves nothing, and the next container gets the port', async () => {
     const port = await freePort();
@@ -325,6 +337,22 @@ describe('crash recovery (kill -9 mid-operation, then start-up reconcile)', { ti
     assert.ok(!chainExists(chain), 'the DNAT chain stayed');
     await ok(['run', '-d', '--name', 'port-owner', '-p', `127.0.0.1:${port}:80`, 'busybox', 'sleep', '30']);
     await ok(['rm', '-f', 'port-owner']);
+  });
+
+  it('a restart right after kill -9 succeeds while the dead berthd is not yet reaped (a zombie in the pid file)', async () => {
+    await d.kill9();
+    // What the pid file holds when berthd's parent has not reaped it yet: a zombie's pid.
+    const zombieParent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const zombie = Number((await new Promise<Buffer>((r) => zombieParent.stdout!.once('data', r))).toString().trim());
+      await eventually('the zombie', async () => (await readFile(`/proc/${zombie}/stat`, 'utf8')).split(') ')[1]?.startsWith('Z'));
+      await writeFile(join(d.execRoot, 'berthd.pid'), `${zombie}\n`);
+      await writeFile(join(d.dataRoot, 'berthd.pid'), `${zombie}\n`);
+      await d.restart();
+      assert.equal((await ok(['version', '-f', '{{.Server.Version}}'])).trim().length > 0, true);
+    } finally {
+      zombieParent.kill('SIGKILL');
+    }
   });
 
   it('a restart finds nothing to reconcile when nothing was cut short, and running containers survive it', async () => {
