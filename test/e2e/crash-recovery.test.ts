@@ -183,6 +183,17 @@ describe('crash recovery (kill -9 mid-operation, then start-up reconcile)', { ti
     assert.equal((await ok(['exec', 'frozen', 'cat', '/file'])).trim(), 'data');
   });
 
+  it('a pause and an unpause cut short between runc and the record: the record follows the runtime', async () => {
+    const id = (await ok(['run', '-d', '--name', 'pauser', 'busybox', 'sleep', '300'])).trim();
+    const paused = await crashAt('pause:runc', () => d.docker(['pause', 'pauser']));
+    assert.match(paused, new RegExp(`reconcile: container ${id.slice(0, 12)} is paused \\(pause or unpause cut short\\)`));
+    assert.equal((await ok(['inspect', '-f', '{{.State.Status}}', 'pauser'])).trim(), 'paused');
+    const resumed = await crashAt('unpause:runc', () => d.docker(['unpause', 'pauser']));
+    assert.match(resumed, new RegExp(`reconcile: container ${id.slice(0, 12)} is running \\(pause or unpause cut short\\)`));
+    assert.equal((await ok(['inspect', '-f', '{{.State.Status}}', 'pauser'])).trim(), 'running');
+    await ok(['rm', '-f', 'pauser']);
+  });
+
   it('an rmi cut short after the record went: its layer and blobs are removed at start-up', async () => {
     await ok(['commit', 'frozen', 'doomed-img']);
     await ok(['rm', '-f', 'frozen']);

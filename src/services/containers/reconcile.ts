@@ -46,9 +46,11 @@ export async function reconcile(deps: ContainerDeps, onAutoRemove: (id: string) 
         await handleExit(deps, id, onAutoRemove);
       } else if (seen.state === undefined || seen.state.status === 'stopped') {
         await markLost(deps, rec);
-      } else if (seen.state.status === 'paused' && rec.State.Status !== 'paused') {
-        rec.State.Status = 'paused';
+      } else if ((seen.state.status === 'paused') !== (rec.State.Status === 'paused')) {
+        // A pause or unpause cut short between runc and the record: the runtime is right.
+        rec.State.Status = seen.state.status === 'paused' ? 'paused' : 'running';
         await deps.store.save(rec);
+        report(`container ${short(id)} is ${rec.State.Status} (pause or unpause cut short)`);
       }
       if (isBuildStep(rec) && isLive(rec)) {
         await rollBackStart(deps, rec);
