@@ -100,8 +100,13 @@ export interface SandboxProvider {
 
 /** The bridge driver: per-network host state and per-container attachments. */
 export interface NetworkDriver extends SandboxProvider {
-  /** Creates the bridge and its address so that container starts do not pay for it. */
-  ensureNetwork(net: NetworkRecord): Promise<void>;
+  /**
+   * Creates the bridge and its address so that container starts do not pay for it. A host
+   * interface by that name that the driver did not make for this network is refused
+   * (InvalidArgument), never taken over; `adoptUnmarked`: the network was stored with this bridge
+   * before (by a berth that did not mark its bridges).
+   */
+  ensureNetwork(net: NetworkRecord, opts?: { adoptUnmarked?: boolean }): Promise<void>;
   /** Removes the bridge and the rule chains that belong only to this network. */
   removeNetwork(net: NetworkRecord): Promise<void>;
   attach(req: AttachRequest): Promise<AttachResult>;

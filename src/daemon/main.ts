@@ -46,10 +46,12 @@ import { LOG_DRIVERS } from './config-options.js';
 import { openNetworks } from './networks.js';
 import { reconcileNetworking } from '../services/networks/reconcile.js';
 import { networkRoutes } from '../api/routes/networks.js';
-import { cgroupVersion, hostInfo, hostLsms } from './host.js';
+import { cgroupVersion, hostInfo, hostLsms, seccompSupported } from './host.js';
 import { checkListenAddresses, listenAll } from './listen.js';
 import { createDaemonMetrics, planObservability, startObservability } from './observability.js';
 import { resolveUsernsRemap } from './userns-remap.js';
+import { tightenDataRoot } from './data-root-modes.js';
+import { remappedRoot } from '../services/containers/remap.js';
 import { securityInfo } from '../services/containers/security-config.js';
 import type { DaemonSecurity } from '../services/containers/spec/types.js';
 import { enablePhaseTimings, timed } from '../lib/phase-timer.js';
@@ -98,9 +100,12 @@ function daemonView(cfg: DaemonConfig, security: { options: string[]; warnings: 
   };
 }
 
-/** The remapped root reaches rootfs and bundles only through directories others may search: the first that is not. */
-async function unsearchableParent(dataRoot: string): Promise<string | undefined> {
-  for (let dir = resolve(dataRoot); ; dir = dirname(dir)) {
+/**
+ * The remapped root reaches rootfs and bundles through the data root by group, and through the
+ * directories above it as others: the first of those that others may not search.
+ */
+async function unsearchableParent(from: string): Promise<string | undefined> {
+  for (let dir = from; ; dir = dirname(dir)) {
     if (((await stat(dir)).mode & 0o001) === 0) return dir;
     if (dir === dirname(dir)) return undefined;
   }
@@ -114,7 +119,7 @@ async function serve(cfg: DaemonConfig, flags: Flags): Promise<void> {
   // A SIGHUP during start-up must not end the daemon (Node's default): it reloads once serving.
   let onHangup = (): void => log('SIGHUP during start-up: ignored');
   process.on('SIGHUP', () => onHangup());
-  await mkdirp(cfg.dataRoot, 0o711);
+  await mkdirp(cfg.dataRoot, 0o710);
   await mkdirp(cfg.execRoot, 0o700);
   // Single instance: before anything touches state another daemon might own.
   const releases = [await claimPidFile(cfg.pidFile)];
@@ -147,10 +152,12 @@ async function serve(cfg: DaemonConfig, flags: Flags): Promise<void> {
   const remap = s['userns-remap'] ? await resolveUsernsRemap(s['userns-remap']) : undefined;
   if (remap) {
     log(`userns-remap: container root is host ${remap.key.replace('.', ':')}`);
-    const blocked = await unsearchableParent(cfg.dataRoot);
+    const blocked = await unsearchableParent(dirname(resolve(cfg.dataRoot)));
     if (blocked) log(`WARNING: userns-remap: ${blocked} is not searchable by the remapped root (needs o+x, e.g. chmod 711); containers will fail to start`);
   }
-  const security: DaemonSecurity = { cgroupVersion: await cgroupVersion(), apparmor: lsms.apparmor, ...(remap ? { remap: { key: remap.key, uidMappings: remap.uids, gidMappings: remap.gids } } : {}) };
+  // Before anything is served: older installs made these 0711/0755.
+  await tightenDataRoot(cfg.dataRoot, cfg.execRoot, remap ? { remapGid: remappedRoot(remap).gid } : {});
+  const security: DaemonSecurity = { cgroupVersion: await cgroupVersion(), apparmor: lsms.apparmor, seccomp: await seccompSupported(), ...(remap ? { remap: { key: remap.key, uidMappings: remap.uids, gidMappings: remap.gids } } : {}) };
   const running = (id: string): boolean => ['running', 'paused'].includes(store.find(id)?.State.Status ?? '');
   // BERTH_LOG_TRIM_BYTES: a test knob, so the capture hand-over is exercised without 8 MiB of output.
   const trimAt = Number(process.env.BERTH_LOG_TRIM_BYTES) || undefined;
@@ -213,7 +220,7 @@ async function serve(cfg: DaemonConfig, flags: Flags): Promise<void> {
   diskUsageRoutes(router, imageDeps, volumes);
   unsupportedRoutes(router);
 
-  const makeServer = (tls?: ApiServerOptions['tls']) => createApiServer(router, { log, debug: () => cfg.debug, observe: metrics?.observeRequest, tls });
+  const makeServer = (tls?: ApiServerOptions['tls']) => createApiServer(router, { log, debug: () => cfg.debug, observe: metrics?.observeRequest, tls, corsOrigin: s['api-cors-header'] });
   const listeners = await listenAll(cfg.hosts, makeServer, cfg.access, log);
   log(`API listening on ${listeners.map((l) => l.address).join(', ')} (data root ${cfg.dataRoot}, storage ${snapshotter.name})`);
   const side = metrics === undefined ? { servers: [], files: [] } : await startObservability(observability, cfg.execRoot, { containers: { ...deps, execs }, images: imageDeps, volumes, networks: deps.networks, events, metrics: metrics.registry, log });

@@ -22,7 +22,7 @@ const HEADERS = {
 
 const TERMINAL = /^\/ui\/api\/containers\/([^/]+)\/terminal$/;
 
-const UNAUTHORIZED = 'unauthorized: open the dashboard with the URL berthd printed (…/?token=…), or send Authorization: Bearer <token> (the token is in <exec-root>/ui-token)';
+const UNAUTHORIZED = 'unauthorized: open the dashboard at the address berthd logged, with ?token=<token>, or send Authorization: Bearer <token> (the token is in <exec-root>/ui-token)';
 
 /**
  * The dashboard's listener: the page (static files), its JSON and event-stream API under

@@ -1,16 +1,5 @@
+import { humanSize } from '../../lib/go/units.js';
 import type { JsonMessage } from '../types/images.js';
-
-/** Docker's decimal sizes in progress bars (go-units HumanSize: "32.77kB", "2.157MB"). */
-export function humanSize(n: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  let v = n;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${Number(v.toPrecision(4))}${units[i]}`;
-}
 
 /** A progress line as the docker CLI renders it: `[=====>     ]  1.2MB/5MB`. */
 export function progressMessage(status: string, id: string, current: number, total: number): JsonMessage {

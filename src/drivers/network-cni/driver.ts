@@ -1,10 +1,11 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AttachRequest, AttachResult, DetachRequest, NetworkDriver, NetworkRecord } from '../../core/network.js';
-import { isErrno } from '../../core/errdefs.js';
+import { isErrno, unavailable } from '../../core/errdefs.js';
 import { replaceFile, writeFileAtomic } from '../../lib/atomic-file.js';
 import { run } from '../../lib/exec.js';
 import { crashPoint } from '../../lib/crash-point.js';
+import { claimBridge, releaseBridge } from './bridge-link.js';
 import { CNI_VERSION, gatewayOf, pluginsFor, portMappingsConfig } from './conflist.js';
 import { invokePlugin, type CniCall } from './invoke.js';
 import { createNetns, createNetnsInUserns, removeNetns } from './netns.js';
@@ -28,6 +29,9 @@ export interface CniDriverOptions {
  * network rather than per container (outbound NAT, forwarding) is installed with the bridge.
  */
 export class CniNetworkDriver implements NetworkDriver {
+
+  /** Networks whose bridge ensureNetwork claimed: containers attach to these only. */
+  private readonly ready = new Set<string>();
 
   private constructor(private readonly o: CniDriverOptions) {}
 
@@ -68,13 +72,12 @@ export class CniNetworkDriver implements NetworkDriver {
    * as dockerd leaves it): out of the bridge, replies and published ports (DNAT) into it; an
    * internal network only within itself.
    */
-  async ensureNetwork(net: NetworkRecord): Promise<void> {
+  async ensureNetwork(net: NetworkRecord, opts: { adoptUnmarked?: boolean } = {}): Promise<void> {
     const br = net.BridgeName!;
     const { gateway, prefixLen } = gatewayOf(net);
     // The link and the rules are independent (start-up makes every bridge: the spawns add up).
     const link = async (): Promise<void> => {
-      const exists = await run('ip', ['link', 'show', br]).then(() => true, () => false);
-      if (!exists) await run('ip', ['link', 'add', br, 'type', 'bridge']);
+      await claimBridge(net, opts);
       await run('ip', ['addr', 'replace', `${gateway}/${prefixLen}`, 'dev', br]);
       await run('ip', ['link', 'set', br, 'up']);
     };
@@ -90,10 +93,12 @@ export class CniNetworkDriver implements NetworkDriver {
       }
     };
     await Promise.all([link(), rules()]);
+    this.ready.add(net.Id);
   }
 
   async removeNetwork(net: NetworkRecord): Promise<void> {
-    await run('ip', ['link', 'del', net.BridgeName!]).catch(() => undefined);
+    this.ready.delete(net.Id);
+    await releaseBridge(net).catch(() => undefined);
     for (const [table, chain, rule] of networkRules(net)) await run('iptables', ['-w', '-t', table, '-D', chain, ...rule]).catch(() => undefined);
     // Published ports a DEL never released (a crash) must not outlive the network and hijack the port.
     for (const j of await dnatJumps()) if (j.network === this.cniName(net)) await removeDnatJump(j);
@@ -139,6 +144,8 @@ export class CniNetworkDriver implements NetworkDriver {
   }
 
   async attach(req: AttachRequest): Promise<AttachResult> {
+    // The bridge plugin would make (or take) the bridge itself: only networks whose bridge berth claimed.
+    if (!this.ready.has(req.network.Id)) throw unavailable(`network ${req.network.Name} is down: its bridge ${req.network.BridgeName} could not be set up (see berthd's log)`);
     const call: CniCall = { command: 'ADD', containerId: req.containerId, netns: req.netnsPath, ifName: req.ifName, args: req.ip ? `IgnoreUnknown=1;IP=${req.ip}` : undefined };
     const runtimeConfig = { portMappings: portMappingsConfig(req.ports) };
     let prev: Record<string, unknown> | undefined;

@@ -55,9 +55,8 @@ export class OverlaySnapshotter implements Snapshotter {
   }
 
   async commit(key: string, chainId: string): Promise<void> {
-    const dir = this.activeDir(key);
-    const parent = (await readFile(join(dir, 'parent'), 'utf8')).trim() || null;
-    await this.commitLayer(chainId, parent, (diff) => rename(join(dir, 'upper'), diff));
+    const parent = (await this.parentOf(key)) || null;
+    await this.commitLayer(chainId, parent, (diff) => rename(join(this.activeDir(key), 'upper'), diff));
     await this.remove(key);
   }
 
@@ -119,8 +118,19 @@ export class OverlaySnapshotter implements Snapshotter {
     return join(this.root, 'active', key);
   }
 
+  /** An active snapshot's parent chain ID ('' for none); NotFound when `key` was never prepared. */
+  private async parentOf(key: string): Promise<string> {
+    try {
+      return (await readFile(join(this.activeDir(key), 'parent'), 'utf8')).trim();
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) throw notFound(`snapshot ${key}: not found`);
+      throw err;
+    }
+  }
+
   async prepare(key: string, parent: string | null): Promise<void> {
     const dir = this.activeDir(key);
+    await mkdir(dir, { recursive: true, mode: 0o700 }); // root's only; the upper dir inside is the container's `/`
     await mkdir(join(dir, 'upper'), { recursive: true, mode: 0o755 });
     await mkdir(join(dir, 'work'), { recursive: true, mode: 0o700 });
     await mkdir(join(dir, 'empty'), { recursive: true, mode: 0o755 });
@@ -129,7 +139,7 @@ export class OverlaySnapshotter implements Snapshotter {
 
   async mount(key: string, target: string, remap?: RemapOptions): Promise<void> {
     const dir = this.activeDir(key);
-    const parent = (await readFile(join(dir, 'parent'), 'utf8')).trim();
+    const parent = await this.parentOf(key);
     // overlay needs a lower dir; an image with no layers gets an empty one.
     let lower = parent === '' ? [join(dir, 'empty')] : await this.lowerChain(parent);
     if (remap) {
@@ -198,7 +208,7 @@ export class OverlaySnapshotter implements Snapshotter {
   }
 
   async lowerDirs(key: string): Promise<string[]> {
-    const parent = (await readFile(join(this.activeDir(key), 'parent'), 'utf8')).trim();
+    const parent = await this.parentOf(key);
     return parent === '' ? [] : (await this.lowerChain(parent)).map((l) => join(this.root, l));
   }
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { LayerName, RemapOptions, Snapshotter } from '../../core/snapshots.js';
 import { shiftTreeIds } from '../../lib/fs/shift-ids.js';
-import { isErrno, notImplemented } from '../../core/errdefs.js';
+import { isErrno, notFound, notImplemented } from '../../core/errdefs.js';
 import { extractLayer } from '../../lib/archive/extract.js';
 import { mkdirp } from '../../lib/atomic-file.js';
 import { removeTempLayers } from '../../lib/fs/temp-layers.js';
@@ -72,7 +72,9 @@ export class VfsSnapshotter implements Snapshotter {
   }
 
   async mount(key: string, target: string, remap?: RemapOptions): Promise<void> {
-    await readFile(join(this.root, 'active', key, 'parent'));
+    await readFile(join(this.root, 'active', key, 'parent')).catch((err) => {
+      throw isErrno(err, 'ENOENT') ? notFound(`snapshot ${key}: not found`) : err;
+    });
     // The container's copy is its own: re-own it in place, once (the marker names the remap).
     const marker = join(this.root, 'active', key, `remapped-${remap?.key}`);
     if (remap && !(await stat(marker).then(() => true, () => false))) {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { ContainerRecord } from '../../core/containers.js';
 import { BerthError, conflict } from '../../core/errdefs.js';
 import { chainIds } from '../../lib/digest.js';
+import { startErrorExitCode } from '../../lib/oci/start-error.js';
 import { nowRfc3339Nano } from '../../lib/time.js';
 import type { ContainerDeps } from './deps.js';
 import { finishRemoval } from './remove.js';
@@ -105,10 +106,7 @@ export async function startContainer(deps: ContainerDeps, ref: string): Promise<
 
 /** Docker's codes for a process that could not be started: 127 not found, 126 not runnable. */
 function exitCodeForStartError(err: unknown): number {
-  const msg = String((err as Error).message);
-  if (/executable file not found|no such file or directory/.test(msg)) return 127;
-  if (/permission denied|is a directory/.test(msg)) return 126;
-  return 128;
+  return startErrorExitCode(String((err as Error).message)) ?? 128;
 }
 
 async function ensureLayers(deps: ContainerDeps, rec: ContainerRecord): Promise<void> {

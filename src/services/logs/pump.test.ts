@@ -94,3 +94,56 @@ test('rotation at max-size, and the capture handed over to a fresh file once con
     await s.done();
   }
 });
+
+test('a long line goes to the view as exact 16 KiB partial records, also across a restart in the middle of it', async () => {
+  let running = true;
+  const s = await setup({ running: () => running });
+  const part = (i: number, ch: string, n: number): string => k8s(i, 'P', ch.repeat(n));
+  try {
+    // 20 000 bytes: one 16 KiB piece goes out, the rest of line 3 is held.
+    await writeFile(s.capture, part(0, 'a', 5000) + part(1, 'b', 5000) + part(2, 'c', 5000) + part(3, 'd', 5000));
+    const a = s.make();
+    await a.sync();
+    await a.close();
+    assert.deepEqual((await s.viewLogs()).map((l) => l.length), [16384]);
+    // berthd restarts; the new pump resumes inside line 3 without writing its start again.
+    await appendFile(s.capture, part(4, 'e', 13000) + k8s(5, 'F', 'f'.repeat(100)));
+    running = false;
+    const b = s.make();
+    await b.sync();
+    await b.close();
+    const logs = await s.viewLogs();
+    assert.deepEqual(logs.map((l) => l.length), [16384, 16384, 333]);
+    assert.equal(logs.join(''), `${'a'.repeat(5000)}${'b'.repeat(5000)}${'c'.repeat(5000)}${'d'.repeat(5000)}${'e'.repeat(13000)}${'f'.repeat(100)}\n`);
+  } finally {
+    await s.done();
+  }
+});
+
+test('a line still open when the capture is handed over goes on in the new file: exact pieces, nothing lost or twice', async () => {
+  let running = true;
+  const s = await setup({ running: () => running, trimAt: 1000, reopen: async () => void (await writeFile(s.capture, '')) });
+  const part = (i: number, ch: string, n: number): string => k8s(i, 'P', ch.repeat(n));
+  try {
+    // 20 000 bytes of one line: a 16 KiB piece goes out, 3 616 bytes are open when the capture is trimmed.
+    await writeFile(s.capture, part(0, 'a', 10000) + part(1, 'b', 10000));
+    const p = s.make();
+    await p.sync();
+    assert.deepEqual((await readdir(s.dir)).filter((f) => f.startsWith('container.log')), ['container.log'], 'the capture was handed over');
+    assert.deepEqual(JSON.parse(await readFile(join(s.dir, 'log-state.json'), 'utf8')).carry.data.length > 0, true);
+    assert.equal(p.openRecords().map((r) => r.data.length).reduce((a, b) => a + b, 0), 3616);
+    await p.close();
+    // berthd restarts: the carried start of the line is in the state only.
+    await appendFile(s.capture, part(2, 'c', 13000) + k8s(3, 'F', 'end'));
+    running = false;
+    const q = s.make();
+    await q.sync();
+    await q.close();
+    const logs = await s.viewLogs();
+    assert.deepEqual(logs.map((l) => l.length), [16384, 16384, 20000 + 13000 + 3 + 1 - 32768]);
+    assert.equal(logs.join(''), `${'a'.repeat(10000)}${'b'.repeat(10000)}${'c'.repeat(13000)}end\n`);
+    assert.equal(JSON.parse(await readFile(join(s.dir, 'log-state.json'), 'utf8')).carry, undefined);
+  } finally {
+    await s.done();
+  }
+});

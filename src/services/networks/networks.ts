@@ -5,8 +5,10 @@ import { matchLabels, type Filters } from '../../lib/filters.js';
 import { intToIp } from '../../lib/ipv4.js';
 import { nowRfc3339Nano } from '../../lib/time.js';
 import { crashPoint } from '../../lib/crash-point.js';
+import { parseUntil } from '../../lib/until.js';
 import { activeEndpoints, BUILTIN, type NetworkDeps } from './deps.js';
 import { startResponder } from './resolver.js';
+import { bridgeNameError } from './bridge-name.js';
 import { allocateSubnet, cidrString, contains, isIpv4, overlaps, parseCidr, type Cidr } from './subnets.js';
 import type { NetworkCreateRequest } from '../../core/network.js';
 
@@ -61,7 +63,8 @@ export async function createNetwork(deps: NetworkDeps, req: NetworkCreateRequest
   const id = randomId();
   const options = { ...(req.Options ?? {}) };
   const bridge = options[BRIDGE_NAME_OPTION] || `br-${id.slice(0, 12)}`;
-  if (bridge.length > 15) throw invalidArgument(`bridge name ${bridge} is longer than 15 characters`);
+  const badName = bridgeNameError(bridge);
+  if (badName !== undefined) throw invalidArgument(badName);
   if (deps.store.all().some((n) => n.BridgeName === bridge)) throw conflict(`bridge name ${bridge} is already in use`);
   const rec: NetworkRecord = {
     Name: req.Name,
@@ -131,21 +134,15 @@ export async function removeNetwork(deps: NetworkDeps, ref: string): Promise<voi
 }
 
 export async function pruneNetworks(deps: NetworkDeps, f: Filters): Promise<{ NetworksDeleted: string[] }> {
+  const until = f.get('until')?.[0];
+  const untilMs = until === undefined ? undefined : parseUntil(until);
   const deleted: string[] = [];
   for (const n of deps.store.all()) {
     if (BUILTIN.has(n.Name) || activeEndpoints(deps, n.Id).length > 0) continue;
     if (f.has('label') && !matchLabels(n.Labels, f.get('label')!)) continue;
-    const until = f.get('until')?.[0];
-    if (until !== undefined && Date.parse(n.Created) >= parseUntil(until)) continue;
+    if (untilMs !== undefined && Date.parse(n.Created) >= untilMs) continue;
     await removeNetwork(deps, n.Id);
     deleted.push(n.Name);
   }
   return { NetworksDeleted: deleted };
-}
-
-function parseUntil(v: string): number {
-  if (/^\d+$/.test(v)) return Number(v) * 1000;
-  const m = /^(\d+)([smh])$/.exec(v);
-  if (m) return Date.now() - Number(m[1]) * { s: 1e3, m: 6e4, h: 3.6e6 }[m[2] as 's'];
-  return Date.parse(v);
 }
