@@ -91,13 +91,13 @@ async function writeEntries(rootfs: string, dir: string, entries: SourceEntry[],
       }
       tw.finish();
     })().catch((err: Error) => tw.fail(err));
-    await extractLayer(tw.stream, pinned, { whiteouts: 'none', pinnedDest: true });
+    await extractLayer(tw.stream, pinned, { whiteouts: 'none' });
     await producing;
   });
 }
 
 async function extractArchive(rootfs: string, dir: string, e: SourceEntry): Promise<void> {
   await withDir(rootfs, dir, async (pinned) => {
-    await extractLayer(await decompress(openSource(e)), pinned, { whiteouts: 'none', pinnedDest: true });
+    await extractLayer(await decompress(openSource(e)), pinned, { whiteouts: 'none' });
   });
 }
