@@ -112,6 +112,21 @@ export interface NetworkDriver extends SandboxProvider {
   attach(req: AttachRequest): Promise<AttachResult>;
   /** Releases the address, veth and rules; succeeds when there is nothing left to release. */
   detach(req: DetachRequest): Promise<void>;
+  /**
+   * Releases every attachment the driver has on record for the container, an ADD cut short by a
+   * crash included (the record of an attachment is written before the ADD). Returns what it
+   * released ("eth0 on berth-…"); nothing when there was nothing.
+   */
+  detachAll(containerId: string): Promise<string[]>;
+  /** Containers the driver holds attachments for (start-up: those of stopped containers are released). */
+  attachedContainers(): Promise<string[]>;
+  /**
+   * Start-up: address leases and published-port rules of `networks` whose container `keep`
+   * rejects, left by crashes or older versions with no record of them; released, and described.
+   */
+  releaseOrphans(networks: NetworkRecord[], keep: (containerId: string) => boolean): Promise<string[]>;
+  /** Host ports (`tcp/8080`) that a DNAT rule on the host sends elsewhere, whoever made it. */
+  heldPorts(): Promise<Set<string>>;
 }
 
 /** `POST /networks/create` as the services take it (Docker's NetworkCreateRequest). */

@@ -24,7 +24,11 @@ import { KeyedLock } from '../lib/keyed-lock.js';
 import { EventBus } from '../services/events.js';
 import { LogService } from '../services/logs/service.js';
 import type { ContainerDefaults, ContainerDeps } from '../services/containers/deps.js';
-import { handleExit, reconcile } from '../services/containers/lifecycle.js';
+import { handleExit } from '../services/containers/lifecycle.js';
+import { reconcile } from '../services/containers/reconcile.js';
+import { recoverImageOps } from '../services/images/reconcile.js';
+import type { ImageDeps } from '../services/images/deps.js';
+import { IntentLog } from '../lib/intents.js';
 import { finishRemoval } from '../services/containers/remove.js';
 import { ContainerStore } from '../services/containers/store.js';
 import { ExecStore } from '../services/containers/exec/store.js';
@@ -37,7 +41,7 @@ import { claimPidFile } from './pidfile.js';
 import { reloadConfig } from './reload.js';
 import { LOG_DRIVERS } from './config-options.js';
 import { openNetworks } from './networks.js';
-import { reconcileSandboxes } from '../services/networks/sandbox.js';
+import { reconcileNetworking } from '../services/networks/reconcile.js';
 import { networkRoutes } from '../api/routes/networks.js';
 import { cgroupVersion, hostInfo, hostLsms, seccompSupported } from './host.js';
 import { checkListenAddresses, listenAll } from './listen.js';
@@ -47,7 +51,7 @@ import { tightenDataRoot } from './data-root-modes.js';
 import { remappedRoot } from '../services/containers/remap.js';
 import { securityInfo } from '../services/containers/security-config.js';
 import type { DaemonSecurity } from '../services/containers/spec/types.js';
-import { enablePhaseTimings } from '../lib/phase-timer.js';
+import { enablePhaseTimings, timed } from '../lib/phase-timer.js';
 import { installLastResort, type LastResort } from './last-resort.js';
 import { openSnapshotter } from './storage-driver.js';
 
@@ -117,7 +121,11 @@ async function serve(cfg: DaemonConfig, flags: Flags, lastResort: LastResort): P
     throw err;
   }
 
-  const content = await LocalContentStore.open(join(cfg.dataRoot, 'content'));
+  if (cfg.debug) enablePhaseTimings(log);
+  // Start-up reconciles what a crash (kill -9, power loss) left: each finding is one warning line.
+  const reconciled = (msg: string): void => log(`level=warning msg="reconcile: ${msg.replace(/"/g, '\\"')}"`);
+  const content = await LocalContentStore.open(join(cfg.dataRoot, 'content'), reconciled);
+  const intents = await IntentLog.open(join(cfg.dataRoot, 'intents'));
   const images = await LocalImageStore.open(content, join(cfg.dataRoot, 'content'));
   const snapshotter = await openSnapshotter(cfg.dataRoot, cfg.storageDriver, log);
   const store = await ContainerStore.open(join(cfg.dataRoot, 'containers'));
@@ -153,18 +161,7 @@ async function serve(cfg: DaemonConfig, flags: Flags, lastResort: LastResort): P
   };
 
   const autoRemove = (id: string): Promise<void> => finishRemoval(deps, id).catch((err: Error) => log(`auto-remove ${id}: ${err.message}`));
-  deps.networks = await openNetworks(cfg, deps, log);
-  await reconcile(deps, autoRemove);
-  await store.settled(); // removals finished by reconcile release their sandboxes themselves
-  await reconcileSandboxes(deps.networks);
-  logs.recover(store.all());
-  watchRestartPolicies(deps, log);
-  runtime.watchExits((id) => void handleExit(deps, id, autoRemove).catch((err: Error) => log(`exit of ${id}: ${err.stack ?? err.message}`)));
-  void startPolicyContainers(deps, log);
-
-  const id = await daemonId(cfg.dataRoot);
-  const router = new Router();
-  const imageDeps = {
+  const imageDeps: ImageDeps = {
     content,
     images,
     snapshotter,
@@ -172,6 +169,7 @@ async function serve(cfg: DaemonConfig, flags: Flags, lastResort: LastResort): P
     runtime,
     events,
     scratch: join(cfg.dataRoot, 'tmp'),
+    intents,
     registry: new DistributionClient(cfg.registry),
     security,
     limits: {
@@ -183,6 +181,21 @@ async function serve(cfg: DaemonConfig, flags: Flags, lastResort: LastResort): P
       },
     },
   };
+  const reconcileStarted = performance.now();
+  await timed('start-up: image operations', () => recoverImageOps(imageDeps, reconciled));
+  const networks = await timed('start-up: networks', () => openNetworks(cfg, deps, { log, intents, report: reconciled }));
+  deps.networks = networks;
+  await timed('start-up: containers', () => reconcile(deps, autoRemove, reconciled));
+  await store.settled(); // removals finished by reconcile release their sandboxes themselves
+  await timed('start-up: container networking', () => reconcileNetworking(networks, reconciled));
+  log(`start-up reconcile took ${Math.round(performance.now() - reconcileStarted)} ms (${store.all().length} containers)`);
+  logs.recover(store.all());
+  watchRestartPolicies(deps, log);
+  runtime.watchExits((id) => void handleExit(deps, id, autoRemove).catch((err: Error) => log(`exit of ${id}: ${err.stack ?? err.message}`)));
+  void startPolicyContainers(deps, log);
+
+  const id = await daemonId(cfg.dataRoot);
+  const router = new Router();
   systemRoutes(router, { containers: store, images, events, driver: snapshotter.name, dataRoot: cfg.dataRoot, daemonId: id, cgroupVersion: security.cgroupVersion, daemon: daemonView(cfg, securityInfo(security, lsms)) });
   containerRoutes(router, deps);
   volumeRoutes(router, volumes);
@@ -198,7 +211,6 @@ async function serve(cfg: DaemonConfig, flags: Flags, lastResort: LastResort): P
   diskUsageRoutes(router, imageDeps, volumes);
   unsupportedRoutes(router);
 
-  if (cfg.debug) enablePhaseTimings(log);
   const makeServer = (tls?: ApiServerOptions['tls']) => createApiServer(router, { log, debug: () => cfg.debug, observe: metrics?.observeRequest, tls, corsOrigin: s['api-cors-header'] });
   const listeners = await listenAll(cfg.hosts, makeServer, cfg.access, log);
   log(`API listening on ${listeners.map((l) => l.address).join(', ')} (data root ${cfg.dataRoot}, storage ${snapshotter.name})`);

@@ -3,13 +3,21 @@ import { dirname, join } from 'node:path';
 import { unavailable, isDiskFull, isErrno } from '../core/errdefs.js';
 import { mkdirp } from '../lib/atomic-file.js';
 
-/** A live berthd (a recycled pid now used by another program does not count). */
+/**
+ * A live berthd: a recycled pid now used by another program does not count, nor does a berthd
+ * killed but not yet reaped by its parent (a zombie: state Z, an empty cmdline) — a restart right
+ * after kill -9 must not be refused.
+ */
 async function aliveDaemon(pid: number): Promise<boolean> {
   try {
     process.kill(pid, 0);
   } catch (err) {
     if (!isErrno(err, 'EPERM')) return false;
   }
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // `pid (comm) S …`: comm may hold spaces and parentheses; the state follows the last `)`.
+  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  if (state === '' || state === 'Z' || state === 'X') return false;
   const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
   return cmdline === '' || cmdline.includes('berthd');
 }

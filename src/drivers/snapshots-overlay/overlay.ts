@@ -191,6 +191,10 @@ export class OverlaySnapshotter implements Snapshotter {
     return isMountPoint(target);
   }
 
+  async activeKeys(): Promise<string[]> {
+    return (await readdir(join(this.root, 'active'))).filter((k) => !k.startsWith('.'));
+  }
+
   async remove(key: string): Promise<void> {
     await rm(this.activeDir(key), { recursive: true, force: true });
   }

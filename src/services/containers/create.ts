@@ -16,6 +16,7 @@ import { anonymousVolumes, releaseVolumes, resolveMounts } from './mounts/resolv
 import { verifyContainerSettings } from './verify.js';
 import { resolveEndpoints, type EndpointRequest } from '../networks/endpoints.js';
 import { mkdirp } from '../../lib/atomic-file.js';
+import { crashPoint } from '../../lib/crash-point.js';
 
 export interface CreateRequest {
   name?: string;
@@ -84,6 +85,7 @@ export async function createContainer(deps: ContainerDeps, req: CreateRequest): 
     await writeEtcFiles(rec, hostname, deps.defaults?.dns);
     const chain = chainIds(image.config.rootfs.diff_ids);
     await deps.snapshotter.prepare(id, chain.length ? chain[chain.length - 1]! : null);
+    crashPoint('create:snapshot');
     // The record is written last: until it exists, the directory is garbage a restart removes.
     await deps.store.save(rec);
   } catch (err) {

@@ -6,6 +6,7 @@ import { anonymousVolumes, releaseVolumes } from './mounts/resolve.js';
 import { teardownNetworking } from '../networks/sandbox.js';
 import { unmountShm } from './shm.js';
 import { timed } from '../../lib/phase-timer.js';
+import { crashPoint } from '../../lib/crash-point.js';
 
 /** Removes a container (Docker: 409 when running and not forced; `force` kills it first). */
 export async function removeContainer(deps: ContainerDeps, ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
@@ -43,6 +44,7 @@ export async function finishRemoval(deps: ContainerDeps, id: string, removeVolum
         deps.log?.(`removing ${short}: not marked on disk: ${messageOf(err)}`);
       });
     }
+    crashPoint('rm:marked');
     deps.store.retire(id, () => timed(`remove ${short}: release`, () => releaseRemoved(deps, rec)), (err, retrying) => deps.log?.(`removing ${short}: ${err.message}; ${retrying ? 'trying again later' : 'finished at the next start'}`));
   });
   if (removeVolumes || rec.HostConfig.AutoRemove === true) await releaseVolumes(deps.volumes, anonymousVolumes(rec.MountPoints));
@@ -69,5 +71,6 @@ async function releaseRemoved(deps: ContainerDeps, rec: ContainerRecord): Promis
       await unmountShm(rec);
     })(),
   ]);
+  crashPoint('rm:released');
   await Promise.all([deps.snapshotter.remove(id), deps.logs.removed(id)]);
 }
