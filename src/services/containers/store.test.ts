@@ -76,3 +76,23 @@ test('a failed release is tried again later, and the directory goes when it succ
   assert.equal(tries, 2);
   assert.equal(existsSync(join(root, A)), false);
 });
+
+test('claimName: the second claim of a name conflicts at once; a failed create or rename gives it back', async (t) => {
+  const root = await mkdtemp(join(tmpdir(), 'berth-store-'));
+  t.after(() => rm(root, { recursive: true, force: true }));
+  const store = await ContainerStore.open(root);
+  assert.equal(store.claimName('/web', A), 'web');
+  assert.throws(() => store.claimName('web', B), new RegExp(`The container name "/web" is already in use by container "${A}"`));
+  assert.equal(store.find('web'), undefined, 'a claim without a record finds nothing');
+  store.releaseName('web', B); // not B's claim: left alone
+  assert.equal(store.hasName('web'), true);
+  store.releaseName('web', A);
+  assert.equal(store.hasName('web'), false);
+
+  const b = rec(B, 'db');
+  await store.save(b);
+  await store.rename(b, 'web');
+  assert.equal(store.find('web')?.Id, B);
+  assert.equal(store.hasName('db'), false, 'the old name is free after a rename');
+  assert.throws(() => store.claimName('web', A), /already in use/);
+});
