@@ -28,7 +28,7 @@ function resolvePool(deps: NetworkDeps, req: NetworkCreateRequest): IpamPool {
   let subnet: Cidr;
   if (asked?.Subnet) {
     subnet = parseCidr(asked.Subnet);
-    if (usedSubnets(deps).some((u) => overlaps(u, subnet))) throw conflict('invalid pool request: Pool overlaps with other one on this address space');
+    if (usedSubnets(deps).some((u) => overlaps(u, subnet))) throw forbidden('invalid pool request: Pool overlaps with other one on this address space');
   } else {
     const free = allocateSubnet(deps.pools, usedSubnets(deps));
     if (free === undefined) throw forbidden('could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network');
@@ -47,7 +47,11 @@ function resolvePool(deps: NetworkDeps, req: NetworkCreateRequest): IpamPool {
   return pool;
 }
 
-export async function createNetwork(deps: NetworkDeps, req: NetworkCreateRequest): Promise<{ Id: string; Warning: string }> {
+export function createNetwork(deps: NetworkDeps, req: NetworkCreateRequest): Promise<{ Id: string; Warning: string }> {
+  return deps.store.exclusive(() => create(deps, req));
+}
+
+async function create(deps: NetworkDeps, req: NetworkCreateRequest): Promise<{ Id: string; Warning: string }> {
   if (!req.Name) throw invalidArgument('network name must not be empty');
   const driver = req.Driver || 'bridge';
   if (deps.store.all().some((n) => n.Name === req.Name)) throw conflict(`network with name ${req.Name} already exists`);
@@ -72,14 +76,17 @@ export async function createNetwork(deps: NetworkDeps, req: NetworkCreateRequest
     Labels: req.Labels ?? {},
     BridgeName: bridge,
   };
-  await deps.driver.ensureNetwork(rec);
+  // A create that fails half-way leaves nothing: no bridge, no record, no responder.
   try {
+    await deps.driver.ensureNetwork(rec);
     await deps.store.save(rec);
+    await startResponder(deps, rec);
   } catch (err) {
+    deps.dns.stop(id);
+    await deps.store.delete(id);
     await deps.driver.removeNetwork(rec);
     throw err;
   }
-  await startResponder(deps, rec);
   deps.events.publish('network', 'create', id, { name: rec.Name, type: 'bridge' });
   return { Id: id, Warning: '' };
 }
@@ -101,7 +108,11 @@ export function listNetworks(deps: NetworkDeps, f: Filters): NetworkRecord[] {
   });
 }
 
-export async function removeNetwork(deps: NetworkDeps, ref: string): Promise<void> {
+export function removeNetwork(deps: NetworkDeps, ref: string): Promise<void> {
+  return deps.store.exclusive(() => remove(deps, ref));
+}
+
+async function remove(deps: NetworkDeps, ref: string): Promise<void> {
   const net = deps.store.get(ref);
   if (BUILTIN.has(net.Name)) throw forbidden(`${net.Name} is a pre-defined network and cannot be removed`);
   const users = activeEndpoints(deps, net.Id);
