@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { invalidArgument, tooLarge } from '../core/errdefs.js';
-import { decodeAs, type JsonType } from './decode.js';
+import { decodeAs, nestsDeeperThan, type JsonType } from './decode.js';
 
 /**
  * What a route handler gets: the parsed request, and ways to answer. `hijack` is set for
@@ -76,6 +76,7 @@ export async function readJson<T>(req: IncomingMessage, shape: JsonType): Promis
 
 export function parseJson<T>(text: string, shape: JsonType): T | undefined {
   let value: unknown;
+  if (nestsDeeperThan(text)) throw invalidArgument('invalid JSON: exceeded max depth');
   try {
     value = JSON.parse(text);
   } catch (err) {
