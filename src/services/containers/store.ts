@@ -67,6 +67,7 @@ export class ContainerStore {
   }
 
   get(ref: string): ContainerRecord {
+    if (ref === '') throw invalidArgument('invalid name or ID supplied: ""'); // Docker's GetContainer
     const rec = this.find(ref);
     if (rec === undefined) throw notFound(`No such container: ${ref}`);
     return rec;
