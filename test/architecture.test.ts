@@ -48,3 +48,14 @@ test('imports point down the layers', () => {
   }
   assert.deepEqual(violations, []);
 });
+
+test('lib/go (Go\'s templates, durations, units, file modes) imports only lib/go', () => {
+  const dir = join(SRC, 'lib', 'go');
+  const violations: string[] = [];
+  for (const file of tsFiles(dir)) {
+    for (const m of readFileSync(file, 'utf8').matchAll(/from '(\.[^']+)'/g)) {
+      if (relative(dir, resolve(dirname(file), m[1]!)).startsWith('..')) violations.push(`${relative(SRC, file)} imports ${m[1]}`);
+    }
+  }
+  assert.deepEqual(violations, []);
+});

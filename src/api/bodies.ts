@@ -24,7 +24,7 @@ const ENDPOINT = struct<NonNullable<NetworkConnectRequest['EndpointConfig']>>('E
   IPAMConfig: struct<{ IPv4Address?: string }>('EndpointIPAMConfig', { IPv4Address: 'string' }),
 });
 
-const HEALTH = struct<HealthConfig>('HealthConfig', { Test: strings, Interval: 'int', Timeout: 'int', StartPeriod: 'int', Retries: 'int' });
+const HEALTH = struct<HealthConfig>('HealthConfig', { Test: strings, Interval: 'int', Timeout: 'int', StartPeriod: 'int', StartInterval: 'int', Retries: 'int' });
 
 const CONFIG_FIELDS = {
   Hostname: 'string',
@@ -143,7 +143,7 @@ export const COMMIT_CONFIG = struct<ImageRuntimeConfig>('Config', {
   WorkingDir: 'string',
   Labels: stringMap,
   StopSignal: 'string',
-  Healthcheck: struct<Required<ImageRuntimeConfig>['Healthcheck']>('HealthConfig', { Test: strings, Interval: 'int', Timeout: 'int', StartPeriod: 'int', StartInterval: 'int', Retries: 'int' }),
+  Healthcheck: HEALTH,
   OnBuild: strings,
   Shell: 'strslice',
 });

@@ -1,6 +1,7 @@
 import type { Duplex, Writable } from 'node:stream';
 import type { StdioSession } from '../core/runtime.js';
 import { detachScanner, parseDetachKeys, DEFAULT_DETACH_KEYS } from './detach-keys.js';
+import { CLIENT_BACKLOG_MAX } from '../lib/client-backlog.js';
 import { frame, STDERR, STDOUT, writeChunk } from './stream.js';
 
 export interface InputSink {
@@ -38,14 +39,27 @@ export function pumpInput(conn: Duplex, sink: InputSink, detachKeys: string | un
 
 /**
  * Copies a session's output to a client: raw for a TTY, Docker's multiplexed frames otherwise.
- * Returns a function resolving once everything received so far has been written.
+ * Returns a function resolving once everything received so far has been written. A client that
+ * falls CLIENT_BACKLOG_MAX behind is disconnected and the rest of the output dropped.
  */
 export function pumpOutput(io: StdioSession, out: Writable, opts: { tty: boolean; stdout: boolean; stderr: boolean }): () => Promise<unknown> {
   let chain = Promise.resolve(true);
+  let queued = 0;
+  let cut = false;
   io.onOutput((stream, data) => {
-    if ((stream === 'stdout' && !opts.stdout) || (stream === 'stderr' && !opts.stderr)) return;
+    if (cut || (stream === 'stdout' && !opts.stdout) || (stream === 'stderr' && !opts.stderr)) return;
     const bytes = opts.tty ? Buffer.from(data) : frame(stream === 'stdout' ? STDOUT : STDERR, Buffer.from(data));
-    chain = chain.then((ok) => (ok ? writeChunk(out, bytes) : false));
+    if (queued + bytes.length + out.writableLength > CLIENT_BACKLOG_MAX) {
+      cut = true;
+      out.destroy();
+      return;
+    }
+    queued += bytes.length;
+    chain = chain.then(async (ok) => {
+      const sent = ok && (await writeChunk(out, bytes));
+      queued -= bytes.length;
+      return sent;
+    });
   });
   return () => chain;
 }

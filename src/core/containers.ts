@@ -42,12 +42,16 @@ export interface ContainerConfig {
   Healthcheck?: HealthConfig | null;
 }
 
-/** Docker's healthcheck: `Test` is [] (inherit), ["NONE"], ["CMD", args…] or ["CMD-SHELL", cmd]; times in ns. */
+/**
+ * Docker's healthcheck, in a container's config and an image's alike: `Test` is [] (inherit),
+ * ["NONE"], ["CMD", args…] or ["CMD-SHELL", cmd]; times in ns.
+ */
 export interface HealthConfig {
   Test?: string[] | null;
   Interval?: number;
   Timeout?: number;
   StartPeriod?: number;
+  StartInterval?: number;
   Retries?: number;
 }
 

@@ -5,6 +5,8 @@ import type { Digest } from '../lib/digest.js';
  * The content store holds immutable blobs addressed by digest (layers, configs, manifests).
  * Roles are split: read (Provider), write (Ingester), delete (Manager).
  * A blob becomes visible only after `commit` has checked its digest: readers never see half a blob.
+ * Writers of the same content may commit at the same time: the blob is stored once, whole.
+ * `content.suite.ts` is the contract's test suite; every store runs it.
  */
 export interface BlobInfo {
   digest: Digest;
@@ -12,7 +14,9 @@ export interface BlobInfo {
 }
 
 export interface ContentProvider {
+  /** undefined when the store has no such blob. */
   info(digest: Digest): Promise<BlobInfo | undefined>;
+  /** NotFound when the store has no such blob. */
   read(digest: Digest): Promise<Buffer>;
   /** The blob's bytes, or those in [start, end) when a range is given (chunked uploads). */
   readStream(digest: Digest, range?: { start: number; end: number }): Readable;
@@ -25,7 +29,7 @@ export interface ContentWriter {
   readonly size: number;
   /** The digest of what was written so far. */
   digest(): Digest;
-  /** Makes the blob visible; rejects (and discards it) when `expected` does not match. */
+  /** Makes the blob visible; rejects (InvalidArgument, and discards it) when `expected` does not match. */
   commit(expected?: Digest): Promise<BlobInfo>;
   abort(): Promise<void>;
 }
@@ -43,6 +47,7 @@ export interface ContentIngester {
 }
 
 export interface ContentManager {
+  /** Deleting an absent blob is no error. */
   delete(digest: Digest): Promise<void>;
 }
 

@@ -1,4 +1,5 @@
 import type { Digest } from '../lib/digest.js';
+import type { HealthConfig } from './containers.js';
 
 /** The runtime part of an OCI/Docker image config. */
 export interface ImageRuntimeConfig {
@@ -16,15 +17,6 @@ export interface ImageRuntimeConfig {
   /** ONBUILD triggers, run by builds that start FROM this image. */
   OnBuild?: string[] | null;
   Shell?: string[];
-}
-
-export interface HealthConfig {
-  Test?: string[];
-  Interval?: number;
-  Timeout?: number;
-  StartPeriod?: number;
-  StartInterval?: number;
-  Retries?: number;
 }
 
 export interface HistoryEntry {
@@ -63,15 +55,31 @@ export interface Image {
   size: number;
 }
 
+/**
+ * The images and their names. A name belongs to one image at a time: pointing it at another image
+ * (add, tag) moves it, and an image left with no name stays, dangling, until it is deleted. Every
+ * change is durable when its promise resolves: a store opened again on the same state has the
+ * same images and names. `images.suite.ts` is the contract's test suite; every store runs it.
+ */
 export interface ImageStore {
   list(): Image[];
   get(id: Digest): Image | undefined;
-  /** Resolves a name, a full or short ID, or `name@digest`; undefined when nothing matches. */
+  /**
+   * Resolves a name (normalised first: `busybox` is `docker.io/library/busybox:latest`), a full or
+   * short ID, or a `name@digest` recorded as a name; undefined when nothing matches (a malformed
+   * name included); InvalidArgument when a short ID matches more than one image.
+   */
   resolve(nameOrId: string): Image | undefined;
-  /** Records an image from a manifest already in the content store and points `names` at it. */
+  /**
+   * Records an image from a manifest already in the content store and points `names` (full,
+   * normalised) at it; adding a known image again adds the names to those it has.
+   */
   add(image: Image): Promise<void>;
+  /** NotFound when no image has that ID. */
   tag(id: Digest, name: string): Promise<void>;
+  /** Takes the name off its image and returns that image (which stays); undefined when no image had it. */
   untag(name: string): Promise<Image | undefined>;
+  /** Forgets the image and its names (its blobs stay in the content store); NotFound when unknown. */
   delete(id: Digest): Promise<void>;
 }
 

@@ -25,8 +25,13 @@ export type LayerName = string | (() => Promise<string>);
  *  - `prepare(key, parent)` creates an active, writable snapshot on top of a committed layer;
  *    `mount(key, target, remap?)` makes it the container's root filesystem (re-owned for a user
  *    namespace with `remap`; a snapshot is always mounted with the same remap); `unmount(target)` undoes that.
- *  - `remove(key)` deletes an active snapshot; `removeLayer(chainId)` a committed one.
- * Every step is atomic on disk: a crash leaves either nothing or a complete snapshot.
+ *  - `remove(key)` deletes an active snapshot; `removeLayer(chainId)` a committed one. Neither
+ *    checks what is built on top (layers, active snapshots): the caller removes only what nothing
+ *    uses (image removal walks a chain top-down). Removing what is absent is no error, and so is
+ *    unmounting what is not mounted; mounting or committing a key never prepared is NotFound.
+ * Every step is atomic on disk: a crash leaves either nothing or a complete snapshot. Applying a
+ * chain ID that exists (or is being applied at the same time) keeps one whole layer.
+ * `snapshots.suite.ts` is the contract's test suite; every driver runs it.
  */
 export interface Snapshotter {
   readonly name: string;
@@ -50,6 +55,8 @@ export interface Snapshotter {
   unmount(target: string): Promise<void>;
   isMounted(target: string): Promise<boolean>;
   remove(key: string): Promise<void>;
+  /** The keys of every writable snapshot (start-up removes those nobody owns). */
+  activeKeys(): Promise<string[]>;
   /** The directory holding an active snapshot's own changes (overlay's upper dir). */
   upperDir(key: string): string;
   /**

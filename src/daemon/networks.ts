@@ -1,18 +1,23 @@
+import { isIPv4 } from 'node:net';
 import { join } from 'node:path';
 import { CniNetworkDriver } from '../drivers/network-cni/driver.js';
 import type { ContainerDeps } from '../services/containers/deps.js';
 import { ensureDefaultNetworks } from '../services/networks/defaults.js';
 import type { NetworkDeps } from '../services/networks/deps.js';
-import { DnsResponders } from '../services/networks/dns.js';
+import { DnsResponders, hostResolvers } from '../services/networks/dns.js';
 import { NetworkStore } from '../services/networks/store.js';
 import type { DaemonConfig } from './config.js';
+import type { IntentLog } from '../lib/intents.js';
+import { recoverNetworkOps } from '../services/networks/reconcile.js';
 
 /**
  * Opens the network service: records under `<data-root>/networks`, CNI state (host-local leases,
  * cached ADD results) under `<data-root>/networks/cni`, sandboxes under `<exec-root>/netns`;
- * creates the built-in networks and every bridge up front.
+ * finishes or rolls back network creates and removals a crash cut short; creates the built-in
+ * networks and every bridge up front.
  */
-export async function openNetworks(cfg: DaemonConfig, deps: ContainerDeps, log: (msg: string) => void): Promise<NetworkDeps> {
+export async function openNetworks(cfg: DaemonConfig, deps: ContainerDeps, o: { log: (msg: string) => void; intents: IntentLog; report: (msg: string) => void }): Promise<NetworkDeps> {
+  const { log } = o;
   const root = join(cfg.dataRoot, 'networks');
   const store = await NetworkStore.open(root);
   const driver = await CniNetworkDriver.open({
@@ -21,7 +26,14 @@ export async function openNetworks(cfg: DaemonConfig, deps: ContainerDeps, log: 
     netnsDir: join(cfg.execRoot, 'netns'),
     ...(deps.security?.remap ? { userns: { uids: deps.security.remap.uidMappings, gids: deps.security.remap.gidMappings } } : {}),
   });
-  const net: NetworkDeps = { store, driver, containers: deps.store, locks: deps.locks, events: deps.events, pools: cfg.network.pools, dns: new DnsResponders(log), log };
+  const net: NetworkDeps = { store, driver, containers: deps.store, locks: deps.locks, events: deps.events, pools: cfg.network.pools, dns: new DnsResponders(log, () => upstreamResolvers(cfg)), intents: o.intents, log };
+  await recoverNetworkOps(net, o.report);
   await ensureDefaultNetworks(net, { name: cfg.network.bridge, bip: cfg.network.bip });
   return net;
+}
+
+/** Where the embedded DNS forwards: the daemon's `dns` servers (port 53), else the host's resolvers. */
+function upstreamResolvers(cfg: DaemonConfig): Array<{ address: string; port: number }> {
+  const own = cfg.settings.dns.filter((s) => isIPv4(s));
+  return own.length > 0 ? own.map((address) => ({ address, port: 53 })) : hostResolvers();
 }

@@ -28,7 +28,8 @@ const MAX_REDIRECTS = 5;
 /**
  * One HTTP(S) request with an idle timeout that also covers the response body, so a registry
  * that stops answering half-way fails the pull instead of hanging it. GET/HEAD redirects are
- * followed (blob storage often redirects); Authorization is dropped when the host changes.
+ * followed (blob storage often redirects); Authorization is dropped when the origin (scheme,
+ * host, port) changes, so credentials never follow a redirect to another server or to plain HTTP.
  */
 export async function send(opts: HttpOptions): Promise<HttpResponse> {
   let url = opts.url;
@@ -39,7 +40,7 @@ export async function send(opts: HttpOptions): Promise<HttpResponse> {
     if (res.status >= 300 && res.status < 400 && loc && (opts.method === 'GET' || opts.method === 'HEAD') && hops < MAX_REDIRECTS) {
       res.body.resume();
       const next = new URL(loc, url);
-      if (next.host !== url.host) {
+      if (next.origin !== url.origin) {
         const { Authorization: _drop, ...rest } = headers;
         headers = rest;
       }
@@ -80,14 +81,23 @@ function rootCerts(): readonly string[] {
   return rootCertificates;
 }
 
-export async function readBody(res: HttpResponse, limit = 16 << 20): Promise<Buffer> {
+/**
+ * A whole response body, at most `limit` bytes: a larger declared Content-Length is refused
+ * before reading, a longer body as soon as it passes the limit (`tooLarge` makes the error).
+ */
+export async function readBody(res: HttpResponse, limit = 16 << 20, tooLarge = (n: number): Error => unavailable(`${res.url.href}: response larger than ${limit} bytes (${n} or more)`)): Promise<Buffer> {
+  const declared = Number(res.headers['content-length']);
+  if (declared > limit) {
+    res.body.destroy();
+    throw tooLarge(declared);
+  }
   const chunks: Buffer[] = [];
   let n = 0;
   for await (const c of res.body) {
     n += (c as Buffer).length;
     if (n > limit) {
       res.body.destroy();
-      throw unavailable(`${res.url.href}: response larger than ${limit} bytes`);
+      throw tooLarge(n);
     }
     chunks.push(c as Buffer);
   }

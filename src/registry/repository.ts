@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { BerthError, unavailable } from '../core/errdefs.js';
+import { BerthError, invalidArgument, unavailable } from '../core/errdefs.js';
 import type { BlobSource, FetchedManifest, RemoteRepository } from '../core/registry.js';
 import { isDigest, sha256, type Digest } from '../lib/digest.js';
 import { MEDIA_TYPE } from '../lib/oci/image-spec.js';
@@ -8,6 +8,13 @@ import { mountBlob, startUpload, uploadBlob } from './upload.js';
 import { caFor, endpointsFor, type Endpoint, type RegistryConfig } from './config.js';
 import { registryError } from './errors.js';
 import { readBody, send, type HttpResponse } from './http.js';
+
+/**
+ * The largest manifest or index taken from a registry: 4 MiB, as distribution's server-side
+ * limit (`maxManifestBodySize = 4 << 20`); containerd's resolver uses about the same
+ * (`MaxManifestSize = 4 * 1048 * 1048`). Read before it is parsed, so it bounds berthd's memory.
+ */
+export const MAX_MANIFEST_BYTES = 4 << 20;
 
 export const MANIFEST_ACCEPT = [MEDIA_TYPE.dockerManifest, MEDIA_TYPE.dockerManifestList, MEDIA_TYPE.ociManifest, MEDIA_TYPE.ociIndex].join(', ');
 
@@ -26,6 +33,9 @@ interface RequestSpec {
  * One repository on one registry endpoint, with its credentials. Requests go out anonymous
  * first; a 401 is answered from its `WWW-Authenticate` challenge (Basic, or a Bearer token
  * fetched from the realm for `repository:<name>:<actions>`), and the answer is reused.
+ * Credentials go only to the endpoint's own origin: not to an upload Location or a redirect on
+ * another server (nor to a challenge such a server sends), and the password not to a token realm
+ * over plain HTTP on another host name (that token is asked for anonymously).
  */
 export class Repository implements RemoteRepository {
   private authorization: string | undefined;
@@ -55,11 +65,13 @@ export class Repository implements RemoteRepository {
 
   /** Sends a request, authenticating on a 401 once; the caller owns the response body. */
   async request(spec: RequestSpec): Promise<HttpResponse> {
+    const url = this.url(spec.path);
+    const ours = url.origin === this.endpoint.base.origin;
     const go = (): Promise<HttpResponse> =>
       send({
         method: spec.method,
-        url: this.url(spec.path),
-        headers: { ...spec.headers, ...(this.authorization ? { Authorization: this.authorization } : {}) },
+        url,
+        headers: { ...spec.headers, ...(this.authorization && ours ? { Authorization: this.authorization } : {}) },
         body: typeof spec.body === 'function' ? spec.body() : spec.body,
         ca: this.ca,
         timeoutMs: this.cfg.timeoutMs,
@@ -67,6 +79,7 @@ export class Repository implements RemoteRepository {
     let res = await go();
     if (res.status !== 401) return res;
     const body = await readBody(res);
+    if (!ours || res.url.origin !== this.endpoint.base.origin) throw registryError(401, body, '');
     const fresh = await this.authorize(res, spec.scopes ?? []);
     if (!fresh) throw registryError(401, body, '');
     res = await go();
@@ -107,7 +120,10 @@ export class Repository implements RemoteRepository {
     const url = new URL(realm);
     if (params.service) url.searchParams.set('service', params.service);
     for (const s of scopes) url.searchParams.append('scope', s);
-    const basic = this.auth ? basicHeader(this.auth) : undefined;
+    // A realm over plain HTTP on another host would carry the password in clear to a third party
+    // (another port of the registry's own host is the same machine, the same trust).
+    const trusted = url.protocol === 'https:' || url.hostname === this.endpoint.base.hostname;
+    const basic = this.auth && trusted ? basicHeader(this.auth) : undefined;
     const res = await send({ method: 'GET', url, headers: basic ? { Authorization: basic } : {}, ca: await caFor(this.cfg, url.host), timeoutMs: this.cfg.timeoutMs });
     const body = await readBody(res);
     if (res.status !== 200) throw registryError(res.status, body, `GET ${url.origin}${url.pathname}`);
@@ -126,7 +142,7 @@ export class Repository implements RemoteRepository {
 
   async manifest(reference: string): Promise<FetchedManifest> {
     const res = await this.ok({ method: 'GET', path: `manifests/${reference}`, headers: { Accept: MANIFEST_ACCEPT } }, '');
-    const bytes = await readBody(res);
+    const bytes = await readBody(res, MAX_MANIFEST_BYTES, (n) => invalidArgument(`manifest ${reference} is too large: ${n} bytes or more, the limit is ${MAX_MANIFEST_BYTES}`));
     const digest = sha256(bytes);
     if (isDigest(reference) && reference !== digest) throw new BerthError('InvalidArgument', `manifest verification failed for digest ${reference}`);
     const declared = (JSON.parse(bytes.toString()) as { mediaType?: string }).mediaType;

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { CLIENT_BACKLOG_MAX } from '../lib/client-backlog.js';
 import type { ExecDeps } from '../services/containers/exec/deps.js';
 import { createExec, resizeExec, startExec } from '../services/containers/exec/exec.js';
 import type { TerminalMessage } from './types.js';
@@ -51,7 +52,12 @@ export function openTerminal(deps: ExecDeps, containerId: string, req: IncomingM
     startExec(deps, ex.ID).then(
       (proc) => {
         pid = proc.pid;
-        proc.io.onOutput((_stream, data) => ws.readyState === ws.OPEN && ws.send(data, { binary: true }));
+        proc.io.onOutput((_stream, data) => {
+          if (ws.readyState !== ws.OPEN) return;
+          // A browser that stops reading is cut off rather than buffered for without bound.
+          if (ws.bufferedAmount + data.length > CLIENT_BACKLOG_MAX) return ws.terminate();
+          ws.send(data, { binary: true });
+        });
         write = (b) => proc.io.write(b);
         for (const b of pending.splice(0)) write(b);
         void resizeExec(deps, ex.ID, rows, cols).catch(() => undefined);

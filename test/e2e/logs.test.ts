@@ -87,6 +87,14 @@ describe('log drivers', () => {
     await ok(['rm', 'fmt']);
   });
 
+  it('the tag is a Go template: pipelines and functions over the container', async () => {
+    await ok(['run', '--name', 'tagged', '--log-opt', 'tag={{.Name | printf "%s"}}:{{upper .DaemonName}}:{{.ImageName}}', 'busybox', 'echo', 'x']);
+    const info = await inspect('tagged');
+    const recs = lines(await readFile(info.LogPath, 'utf8')).map((l) => JSON.parse(l) as { attrs: unknown });
+    assert.deepEqual(recs.map((r) => r.attrs), [{ tag: 'tagged:BERTH:busybox' }]);
+    await ok(['rm', 'tagged']);
+  });
+
   it('rotates at max-size keeping max-file files; logs reads across them', async () => {
     await ok(['run', '--name', 'rot', '--log-opt', 'max-size=10k', '--log-opt', 'max-file=3',
       'busybox', 'sh', '-c', 'i=0; while [ $i -lt 2000 ]; do echo "line $i"; i=$((i+1)); done']);
@@ -158,6 +166,7 @@ describe('log drivers', () => {
       [['--log-driver', 'local', '--log-opt', 'tag=x'], "unknown log opt 'tag' for local log driver"],
       [['--log-opt', 'max-file=0'], 'max-file cannot be less than 1'],
       [['--log-opt', 'compress=true'], 'compress cannot be true when max-file is less than 2 or max-size is not set'],
+      [['--log-opt', 'tag={{.Nope}}'], 'failed to initialize logging driver: template: :1:2: executing "" at <.Nope>: can\'t evaluate field Nope in type *logger.Info'],
     ];
     if (!existsSync('/run/systemd/journal/socket')) cases.push([['--log-driver', 'journald'], 'failed to initialize logging driver: journald is not enabled on this host']);
     for (const [flags, msg] of cases) {

@@ -1,7 +1,7 @@
 import type { ContainerRecord } from '../../core/containers.js';
 import { toMountPoints } from './mounts.js';
 import { defaultBridgeAddress, networksOf, portMap, summaryPorts } from './container-network.js';
-import { humanDuration } from '../../lib/duration.js';
+import { humanDuration } from '../../lib/go/units.js';
 import { unixSeconds, ZERO_TIME } from '../../lib/time.js';
 import type { ContainerInspect, ContainerSummary } from '../types/containers.js';
 import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from '../../services/containers/spec/security.js';

@@ -1,4 +1,4 @@
-import { goFileMode } from '../../lib/go-file-mode.js';
+import { goFileMode } from '../../lib/go/file-mode.js';
 import type { PathStat } from '../../services/containers/archive.js';
 import type { ContainerPathStat } from '../types/containers.js';
 

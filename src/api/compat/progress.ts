@@ -1,15 +1,11 @@
+import { messageOf } from '../../core/errdefs.js';
+import { humanSize } from '../../lib/go/units.js';
 import type { JsonMessage } from '../types/images.js';
 
-/** Docker's decimal sizes in progress bars (go-units HumanSize: "32.77kB", "2.157MB"). */
-export function humanSize(n: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  let v = n;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${Number(v.toPrecision(4))}${units[i]}`;
+/** The last line of a progress stream (build, load, pull, push) that failed after output began. */
+export function errorMessage(err: unknown): JsonMessage {
+  const message = messageOf(err);
+  return { errorDetail: { message }, error: message };
 }
 
 /** A progress line as the docker CLI renders it: `[=====>     ]  1.2MB/5MB`. */

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { humanSize } from '../../lib/duration.js';
+import { humanSizeWithPrecision } from '../../lib/go/units.js';
 import { confirm } from '../confirm.js';
 import { out } from '../context.js';
 import { collect } from '../options.js';
@@ -27,6 +27,6 @@ export function pruneCommand(parent: Command, spec: PruneSpec): void {
       if (!flags.force && !(await confirm(`${spec.warning(all)}\nAre you sure you want to continue? [y/N] `))) return;
       const r = await spec.run(flags.filter ?? [], all);
       out(r.text);
-      if (r.reclaimed !== undefined) out(`Total reclaimed space: ${humanSize(r.reclaimed)}\n`);
+      if (r.reclaimed !== undefined) out(`Total reclaimed space: ${humanSizeWithPrecision(r.reclaimed, 3)}\n`);
     });
 }

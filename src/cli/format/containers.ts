@@ -1,6 +1,6 @@
 import type { ContainerSummary } from '../../api/types/containers.js';
-import { humanDuration, humanSize } from '../../lib/duration.js';
-import { asStruct } from './template.js';
+import { humanDuration, humanSizeWithPrecision } from '../../lib/go/units.js';
+import { asStruct } from '../../lib/go/template/template.js';
 
 export const PS_DEFAULT = 'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}';
 
@@ -41,7 +41,7 @@ export function containerContext(c: ContainerSummary, trunc: boolean, now = Date
     Ports: ports(c),
     State: c.State,
     Status: c.Status,
-    Size: c.SizeRw !== undefined ? `${humanSize(c.SizeRw)} (virtual ${humanSize(c.SizeRootFs ?? 0)})` : '0B',
+    Size: c.SizeRw !== undefined ? `${humanSizeWithPrecision(c.SizeRw, 3)} (virtual ${humanSizeWithPrecision(c.SizeRootFs ?? 0, 3)})` : '0B',
     Names: shownNames.join(','),
     Labels: Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(','),
     Mounts: c.Mounts.map((m) => (trunc ? ellipsis(m.Name || m.Source, 15) : m.Name || m.Source)).join(','),

@@ -1,9 +1,9 @@
 import type { DiskUsageResponse } from '../../api/types/disk-usage.js';
-import { humanSize } from '../../lib/duration.js';
+import { humanSizeWithPrecision } from '../../lib/go/units.js';
 import { containerContext, PS_HEADERS } from './containers.js';
 import { IMAGES_HEADERS, imageContexts } from './images.js';
 import { renderRows } from './render.js';
-import { asStruct } from './template.js';
+import { asStruct } from '../../lib/go/template/template.js';
 
 export const DF_DEFAULT = 'table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}';
 
@@ -20,8 +20,8 @@ export function diskUsageRows(df: DiskUsageResponse): Array<Record<string, unkno
       Type: type,
       TotalCount: String(total),
       Active: String(active),
-      Size: humanSize(size),
-      Reclaimable: pct && size > 0 ? `${humanSize(reclaimable)} (${Math.floor((reclaimable * 100) / size)}%)` : humanSize(reclaimable),
+      Size: humanSizeWithPrecision(size, 3),
+      Reclaimable: pct && size > 0 ? `${humanSizeWithPrecision(reclaimable, 3)} (${Math.floor((reclaimable * 100) / size)}%)` : humanSizeWithPrecision(reclaimable, 3),
     }, '*formatter.diskUsageContext');
   const usedImages = df.Images.filter((i) => i.Containers > 0);
   const usedBytes = usedImages.reduce((n, i) => n + (i.Size - Math.max(i.SharedSize, 0)), 0);
@@ -46,8 +46,8 @@ const DF_CACHE = 'table {{.ID}}\t{{.CacheType}}\t{{.Size}}\t{{.CreatedSince}}\t{
 export function diskUsageVerbose(df: DiskUsageResponse): string {
   const images = df.Images.flatMap((i) => imageContexts(i, { trunc: true }));
   // docker shows only the writable layer's size here, never "(virtual …)".
-  const containers = df.Containers.map((c) => ({ ...containerContext(c, true), Size: humanSize(c.SizeRw ?? 0) }));
-  const volumes = df.Volumes.map((v) => ({ Name: v.Name, Links: String(v.UsageData.RefCount), Size: v.UsageData.Size < 0 ? 'N/A' : humanSize(v.UsageData.Size) }));
+  const containers = df.Containers.map((c) => ({ ...containerContext(c, true), Size: humanSizeWithPrecision(c.SizeRw ?? 0, 3) }));
+  const volumes = df.Volumes.map((v) => ({ Name: v.Name, Links: String(v.UsageData.RefCount), Size: v.UsageData.Size < 0 ? 'N/A' : humanSizeWithPrecision(v.UsageData.Size, 3) }));
   return [
     `Images space usage:\n\n${renderRows(DF_IMAGES, images, IMAGES_HEADERS)}`,
     `Containers space usage:\n\n${renderRows(DF_CONTAINERS, containers, PS_HEADERS)}`,

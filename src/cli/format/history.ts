@@ -1,7 +1,7 @@
 import type { ImageHistoryItem } from '../../api/types/images.js';
-import { humanDuration, humanSize } from '../../lib/duration.js';
+import { humanDuration, humanSizeWithPrecision } from '../../lib/go/units.js';
 import { ellipsis } from './containers.js';
-import { asStruct } from './template.js';
+import { asStruct } from '../../lib/go/template/template.js';
 
 export const HISTORY_DEFAULT = 'table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}';
 
@@ -18,7 +18,7 @@ export function historyContext(h: ImageHistoryItem, opts: { trunc: boolean; huma
     CreatedSince: opts.human ? `${humanDuration(now - h.Created * 1000)} ago` : at,
     CreatedAt: at,
     CreatedBy: opts.trunc ? ellipsis(createdBy, 45) : createdBy,
-    Size: opts.human ? humanSize(h.Size) : String(h.Size),
+    Size: opts.human ? humanSizeWithPrecision(h.Size, 3) : String(h.Size),
     Comment: h.Comment,
     Tags: (h.Tags ?? []).join(', '),
   }, '*formatter.historyContext');

@@ -1,7 +1,7 @@
 import type { ImageSummary } from '../../api/types/images.js';
-import { humanDuration, humanSize } from '../../lib/duration.js';
+import { humanDuration, humanSizeWithPrecision } from '../../lib/go/units.js';
 import { goTime } from './containers.js';
-import { asStruct } from './template.js';
+import { asStruct } from '../../lib/go/template/template.js';
 
 export const IMAGES_DEFAULT = 'table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}';
 export const IMAGES_DIGESTS = 'table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}';
@@ -22,10 +22,10 @@ export function imageContexts(img: ImageSummary, opts: { trunc: boolean; digests
     Digest: img.RepoDigests.find((d) => d.startsWith(`${repo}@`))?.split('@')[1] ?? '<none>',
     CreatedSince: `${humanDuration(now - img.Created * 1000)} ago`,
     CreatedAt: goTime(img.Created),
-    Size: humanSize(img.Size),
+    Size: humanSizeWithPrecision(img.Size, 3),
     Containers: img.Containers < 0 ? 'N/A' : String(img.Containers),
-    SharedSize: img.SharedSize < 0 ? 'N/A' : humanSize(img.SharedSize),
-    UniqueSize: img.SharedSize < 0 ? 'N/A' : humanSize(img.Size - img.SharedSize),
-    VirtualSize: humanSize(img.VirtualSize),
+    SharedSize: img.SharedSize < 0 ? 'N/A' : humanSizeWithPrecision(img.SharedSize, 3),
+    UniqueSize: img.SharedSize < 0 ? 'N/A' : humanSizeWithPrecision(img.Size - img.SharedSize, 3),
+    VirtualSize: humanSizeWithPrecision(img.VirtualSize, 3),
   }, '*formatter.imageContext'));
 }

@@ -1,5 +1,5 @@
 import type { InfoResponse } from '../../api/types/system.js';
-import { bytesSize } from '../../lib/duration.js';
+import { bytesSize } from '../../lib/go/units.js';
 
 /** `name=seccomp,profile=builtin` → the docker CLI's "  seccomp\n   Profile: builtin" lines. */
 function securityOptions(opts: string[]): string[] {

@@ -1,5 +1,5 @@
 import type { NetworkResource } from '../../api/types/networks.js';
-import { asStruct } from './template.js';
+import { asStruct } from '../../lib/go/template/template.js';
 
 export const NETWORKS_DEFAULT = 'table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.Scope}}';
 

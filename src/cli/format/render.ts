@@ -1,5 +1,6 @@
 import { alignColumns } from './tabwriter.js';
-import { expandEscapes, isTableFormat, parseTemplate } from './template.js';
+import { parseTemplate } from '../../lib/go/template/template.js';
+import { expandEscapes, isTableFormat } from './table-format.js';
 
 /**
  * Renders rows the way the docker CLI's formatter does: a `table …` format gets a header row

@@ -1,5 +1,5 @@
 import type { StatsResponse } from '../../api/types/stats.js';
-import { bytesSize, humanSize } from '../../lib/duration.js';
+import { bytesSize, humanSizeWithPrecision } from '../../lib/go/units.js';
 
 export const STATS_DEFAULT = 'table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDs}}';
 
@@ -38,8 +38,8 @@ export function statsContext(container: string, s: StatsResponse, trunc: boolean
     CPUPerc: `${cpu.toFixed(2)}%`,
     MemUsage: `${bytesSize(used)} / ${bytesSize(limit)}`,
     MemPerc: `${(limit > 0 ? (used / limit) * 100 : 0).toFixed(2)}%`,
-    NetIO: `${humanSize(rx)} / ${humanSize(tx)}`,
-    BlockIO: `${humanSize(read)} / ${humanSize(write)}`,
+    NetIO: `${humanSizeWithPrecision(rx, 3)} / ${humanSizeWithPrecision(tx, 3)}`,
+    BlockIO: `${humanSizeWithPrecision(read, 3)} / ${humanSizeWithPrecision(write, 3)}`,
     PIDs: String(s.pids_stats.current ?? 0),
   };
 }

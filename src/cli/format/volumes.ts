@@ -1,5 +1,5 @@
 import type { Volume } from '../../api/types/volumes.js';
-import { asStruct } from './template.js';
+import { asStruct } from '../../lib/go/template/template.js';
 
 export const VOLUMES_DEFAULT = 'table {{.Driver}}\t{{.Name}}';
 

@@ -75,10 +75,12 @@ export class LocalImageStore implements ImageStore {
     if (name !== undefined) {
       for (const img of this.images.values()) if (img.names.includes(name)) return img;
     }
-    return /^[a-f0-9]{1,64}$/.test(nameOrId) ? this.byPrefix(nameOrId) : undefined;
+    return this.byPrefix(nameOrId);
   }
 
+  /** The one image whose ID starts with `hex`; nothing for an empty or non-hex prefix (`sha256:` alone). */
   private byPrefix(hex: string): Image | undefined {
+    if (!/^[a-f0-9]{1,64}$/.test(hex)) return undefined;
     const found = [...this.images.values()].filter((img) => img.id.slice(7).startsWith(hex));
     if (found.length > 1) throw invalidArgument(`multiple IDs found with provided prefix: ${hex}`);
     return found[0];

@@ -55,9 +55,8 @@ export class OverlaySnapshotter implements Snapshotter {
   }
 
   async commit(key: string, chainId: string): Promise<void> {
-    const dir = this.activeDir(key);
-    const parent = (await readFile(join(dir, 'parent'), 'utf8')).trim() || null;
-    await this.commitLayer(chainId, parent, (diff) => rename(join(dir, 'upper'), diff));
+    const parent = (await this.parentOf(key)) || null;
+    await this.commitLayer(chainId, parent, (diff) => rename(join(this.activeDir(key), 'upper'), diff));
     await this.remove(key);
   }
 
@@ -119,17 +118,28 @@ export class OverlaySnapshotter implements Snapshotter {
     return join(this.root, 'active', key);
   }
 
+  /** An active snapshot's parent chain ID ('' for none); NotFound when `key` was never prepared. */
+  private async parentOf(key: string): Promise<string> {
+    try {
+      return (await readFile(join(this.activeDir(key), 'parent'), 'utf8')).trim();
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) throw notFound(`snapshot ${key}: not found`);
+      throw err;
+    }
+  }
+
   async prepare(key: string, parent: string | null): Promise<void> {
     const dir = this.activeDir(key);
-    await mkdir(join(dir, 'upper'), { recursive: true, mode: 0o755 });
-    await mkdir(join(dir, 'work'), { recursive: true, mode: 0o700 });
-    await mkdir(join(dir, 'empty'), { recursive: true, mode: 0o755 });
+    await mkdirp(dir, 0o700); // root's only; the upper dir inside is the container's `/`
+    await mkdirp(join(dir, 'upper'), 0o755);
+    await mkdirp(join(dir, 'work'), 0o700);
+    await mkdirp(join(dir, 'empty'), 0o755);
     await writeFile(join(dir, 'parent'), parent ?? '');
   }
 
   async mount(key: string, target: string, remap?: RemapOptions): Promise<void> {
     const dir = this.activeDir(key);
-    const parent = (await readFile(join(dir, 'parent'), 'utf8')).trim();
+    const parent = await this.parentOf(key);
     // overlay needs a lower dir; an image with no layers gets an empty one.
     let lower = parent === '' ? [join(dir, 'empty')] : await this.lowerChain(parent);
     if (remap) {
@@ -181,6 +191,10 @@ export class OverlaySnapshotter implements Snapshotter {
     return isMountPoint(target);
   }
 
+  async activeKeys(): Promise<string[]> {
+    return (await readdir(join(this.root, 'active'))).filter((k) => !k.startsWith('.'));
+  }
+
   async remove(key: string): Promise<void> {
     await rm(this.activeDir(key), { recursive: true, force: true });
   }
@@ -194,7 +208,7 @@ export class OverlaySnapshotter implements Snapshotter {
   }
 
   async lowerDirs(key: string): Promise<string[]> {
-    const parent = (await readFile(join(this.activeDir(key), 'parent'), 'utf8')).trim();
+    const parent = await this.parentOf(key);
     return parent === '' ? [] : (await this.lowerChain(parent)).map((l) => join(this.root, l));
   }
 }

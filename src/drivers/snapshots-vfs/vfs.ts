@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { LayerName, RemapOptions, Snapshotter } from '../../core/snapshots.js';
 import { shiftTreeIds } from '../../lib/fs/shift-ids.js';
-import { isErrno, notImplemented } from '../../core/errdefs.js';
+import { isErrno, notFound, notImplemented } from '../../core/errdefs.js';
 import { extractLayer } from '../../lib/archive/extract.js';
 import { mkdirp } from '../../lib/atomic-file.js';
 import { removeTempLayers } from '../../lib/fs/temp-layers.js';
@@ -57,7 +57,7 @@ export class VfsSnapshotter implements Snapshotter {
   }
 
   private async copyOrCreate(from: string | null, to: string): Promise<void> {
-    await mkdir(to, { recursive: true, mode: 0o755 });
+    await mkdirp(to, 0o755);
     if (from !== null) await run('cp', ['-a', `${from}/.`, to]);
   }
 
@@ -72,7 +72,9 @@ export class VfsSnapshotter implements Snapshotter {
   }
 
   async mount(key: string, target: string, remap?: RemapOptions): Promise<void> {
-    await readFile(join(this.root, 'active', key, 'parent'));
+    await readFile(join(this.root, 'active', key, 'parent')).catch((err) => {
+      throw isErrno(err, 'ENOENT') ? notFound(`snapshot ${key}: not found`) : err;
+    });
     // The container's copy is its own: re-own it in place, once (the marker names the remap).
     const marker = join(this.root, 'active', key, `remapped-${remap?.key}`);
     if (remap && !(await stat(marker).then(() => true, () => false))) {
@@ -89,6 +91,10 @@ export class VfsSnapshotter implements Snapshotter {
 
   isMounted(target: string): Promise<boolean> {
     return isMountPoint(target);
+  }
+
+  async activeKeys(): Promise<string[]> {
+    return (await readdir(join(this.root, 'active'))).filter((k) => !k.startsWith('.'));
   }
 
   async remove(key: string): Promise<void> {

@@ -1,9 +1,10 @@
 import { posix } from 'node:path';
 import { invalidArgument } from '../../core/errdefs.js';
-import type { HealthConfig, ImageRuntimeConfig } from '../../core/images.js';
+import type { HealthConfig } from '../../core/containers.js';
+import type { ImageRuntimeConfig } from '../../core/images.js';
 import { expandWord, expandWords, type Lookup } from './expand.js';
 import type { CommandForm, Instruction } from './instructions.js';
-import { parseGoDuration } from './go-duration.js';
+import { invalidDuration, parseGoDuration } from '../go/duration.js';
 
 export const DEFAULT_SHELL = ['/bin/sh', '-c'];
 
@@ -93,6 +94,7 @@ function healthcheck(test: string[], flags: Record<string, string>): HealthConfi
     const v = flags[name];
     if (v === undefined) return;
     const ns = parseGoDuration(v);
+    if (ns === undefined) throw invalidArgument(invalidDuration(v));
     if (ns !== 0 && ns < 1e6) throw invalidArgument(`${field} "${v}" cannot be less than 1ms`);
     if (ns !== 0) h[field] = ns;
   };

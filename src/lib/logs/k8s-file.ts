@@ -18,6 +18,9 @@ export interface LogRecord {
   attrs?: Record<string, string>;
 }
 
+/** Docker's log copier buffer: a longer line is kept as 16 KiB partial records. */
+export const LINE_MAX = 16 * 1024;
+
 export function parseLogLine(data: Buffer, text: string, start: number, end: number): LogRecord | undefined {
   const s1 = text.indexOf(' ', start);
   if (s1 < 0 || s1 >= end) return undefined;

@@ -1,6 +1,5 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseGoDuration } from '../../lib/go-duration.js';
 import { healthCommand, nextHealth } from './health.js';
 
 describe('healthchecks', () => {
@@ -21,14 +20,5 @@ describe('healthchecks', () => {
     assert.deepEqual([h.Status, h.FailingStreak, h.Log.length], ['healthy', 0, 3]);
     const early = nextHealth({ Status: 'starting', FailingStreak: 0, Log: [] }, r(1), { retries: 1, inStartPeriod: true });
     assert.deepEqual([early.Status, early.FailingStreak], ['starting', 0]);
-  });
-
-  it('parses Go durations', () => {
-    assert.equal(parseGoDuration('1m30s'), 90e9);
-    assert.equal(parseGoDuration('200ms'), 200e6);
-    assert.equal(parseGoDuration('1.5h'), 5400e9);
-    assert.equal(parseGoDuration('0'), 0);
-    assert.equal(parseGoDuration('5'), undefined);
-    assert.equal(parseGoDuration('5x'), undefined);
   });
 });

@@ -55,6 +55,8 @@ async function download(content: ContentStore, repo: RemoteRepository, digest: D
     // Network chunks are small (the writer gathers them into large writes): progress every ~1 MiB.
     let shown = 0;
     for await (const chunk of body) {
+      // A registry sending more than the descriptor says is cut off at once, not written to its end.
+      if (size > 0 && writer.size + (chunk as Buffer).length > size) throw invalidArgument(`failed to download ${digest}: more than the ${size} bytes the manifest says`);
       await writer.write(chunk as Buffer);
       if (writer.size - shown < 1 << 20) continue;
       shown = writer.size;

@@ -27,6 +27,13 @@ export interface PullRequest {
   onEvent?: (e: PullEvent) => void;
 }
 
+/**
+ * The largest image config a pull takes (it is parsed in memory). Neither Docker nor containerd
+ * caps configs by themselves; real ones are kilobytes (busybox ≈ 0.6 KiB, large official images
+ * < 100 KiB), so twice the manifest limit is far above any image and bounds berthd's memory.
+ */
+export const MAX_CONFIG_BYTES = 8 << 20;
+
 /** Docker's default `max-concurrent-downloads`. */
 const DEFAULT_DOWNLOADS = 3;
 
@@ -70,7 +77,11 @@ async function pullOne(deps: PullDeps, repo: RemoteRepository, ref: Reference, p
   const manifest = JSON.parse(fetched.bytes.toString()) as OciManifest;
   emit({ id: ref.digest ?? ref.tag, status: `Pulling from ${familiarRepository(ref).replace(/^[^/]*\.[^/]*\//, '')}` });
 
-  await fetchBlob(deps.content, repo, manifest.config.digest, manifest.config.size, () => undefined);
+  const cfgSize = manifest.config?.size;
+  if (!(cfgSize > 0 && cfgSize <= MAX_CONFIG_BYTES)) {
+    throw invalidArgument(`invalid image ${familiarString(ref)}: config size ${cfgSize} is not within 1…${MAX_CONFIG_BYTES} bytes`);
+  }
+  await fetchBlob(deps.content, repo, manifest.config.digest, cfgSize, () => undefined);
   const config = JSON.parse((await deps.content.read(manifest.config.digest)).toString()) as ImageConfigBlob;
   const diffIds = config.rootfs?.diff_ids ?? [];
   if (diffIds.length !== manifest.layers.length) throw invalidArgument(`invalid image ${familiarString(ref)}: ${manifest.layers.length} layers but ${diffIds.length} diff IDs`);

@@ -1,4 +1,6 @@
 import type { ContainerRecord } from '../../core/containers.js';
+import { invalidArgument } from '../../core/errdefs.js';
+import { asStruct, renderTemplate, TemplateError } from '../../lib/go/template/template.js';
 import type { LogConfig } from './options.js';
 
 /**
@@ -25,19 +27,43 @@ export function logAttrs(rec: ContainerRecord, cfg: LogConfig): Record<string, s
   return attrs;
 }
 
-/** Docker's tag template fields (`{{.Name}}`, `{{.ID}}`, …); anything else is left as written. */
+/**
+ * The log tag: a Go template over Docker's logger.Info (`{{.Name}}`, `{{.ID}}`,
+ * `{{.ImageName | printf "%.10s"}}`, …) with Docker's template functions. `checkTag` refused
+ * bad templates at create; one that still fails on this container's data (a record from before
+ * that check, a slice past a short name) is kept as written rather than stopping its logs.
+ */
 export function expandTag(template: string, rec: ContainerRecord): string {
+  try {
+    return renderTemplate(template, tagInfo(rec));
+  } catch (err) {
+    if (err instanceof TemplateError) return template;
+    throw err;
+  }
+}
+
+/** Refuses a tag template that does not parse or names a field logger.Info lacks (Go's message). */
+export function checkTag(template: string): void {
+  try {
+    renderTemplate(template, tagInfo({ Id: '0'.repeat(64), Name: '/checked-at-create', Image: `sha256:${'0'.repeat(64)}`, ImageRef: 'image:latest' }));
+  } catch (err) {
+    if (err instanceof TemplateError) throw invalidArgument(`failed to initialize logging driver: ${err.message}`);
+    throw err;
+  }
+}
+
+/** The fields Docker's logger.Info offers a tag template. */
+function tagInfo(rec: Pick<ContainerRecord, 'Id' | 'Name' | 'Image' | 'ImageRef'>): object {
   const image = rec.Image.replace(/^sha256:/, '');
-  const fields: Record<string, string> = {
+  return asStruct({
     ID: rec.Id.slice(0, 12),
     FullID: rec.Id,
     Name: rec.Name.replace(/^\//, ''),
     ImageID: image.slice(0, 12),
     ImageFullID: rec.Image,
-    ImageName: rec.ImageRef,
+    ImageName: rec.ImageRef ?? '',
     DaemonName: 'berth',
-  };
-  return template.replace(/\{\{\s*\.(\w+)\s*\}\}/g, (m, f: string) => fields[f] ?? m);
+  }, '*logger.Info');
 }
 
 /** The journald identifier: the `tag` log-opt, else Docker's default `{{.ID}}`. */

@@ -1,5 +1,6 @@
 import { invalidArgument } from '../../core/errdefs.js';
-import { ramInBytes } from '../../lib/units.js';
+import { ramInBytes } from '../../lib/go/units.js';
+import { checkTag } from './attrs.js';
 
 /** HostConfig.LogConfig as Docker's API carries it. */
 export interface LogConfig {
@@ -44,7 +45,7 @@ export const isLogDriver = (name: string): name is LogSettings['driver'] => Obje
  * A container's LogConfig with the daemon's default filled in, as Docker does it: no type → the
  * daemon's; the daemon's log-opts apply when the container uses the daemon's driver and did not
  * set that option. Throws Docker's errors for an unknown driver, an option the driver does not
- * take, or a value it cannot use — all before anything is created.
+ * take, or a value it cannot use (a tag template that fails) — all before anything is created.
  */
 export function resolveLogConfig(given: LogConfig | undefined, daemon: LogConfig): LogConfig {
   const type = given?.Type || daemon.Type;
@@ -52,6 +53,7 @@ export function resolveLogConfig(given: LogConfig | undefined, daemon: LogConfig
   if (type === daemon.Type) for (const [k, v] of Object.entries(daemon.Config ?? {})) if (!(k in config)) config[k] = v;
   const resolved = { Type: type, Config: config };
   logSettings(resolved);
+  if (config.tag && type !== 'none') checkTag(config.tag);
   return resolved;
 }
 

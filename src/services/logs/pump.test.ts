@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -90,6 +90,93 @@ test('rotation at max-size, and the capture handed over to a fresh file once con
     assert.deepEqual(got, Array.from({ length: 21 - first }, (_, i) => `line ${first + i}\n`));
     assert.equal((await readdir(s.dir)).filter((f) => f.startsWith('x-json.log')).length, 3);
     await p.close();
+  } finally {
+    await s.done();
+  }
+});
+
+test('a full disk pauses the conversion at a record boundary; it resumes from there once space is freed', async () => {
+  const s = await setup();
+  const logs: string[] = [];
+  try {
+    await writeFile(s.capture, '');
+    const view = new LogView(s.viewPath, { driver: 'json-file', maxFile: 1, compress: false }, { encode: (r, plain) => encodeJsonLine(r, '', plain), parse: parseJsonLine });
+    const p = new LogPump({ capture: s.capture, statePath: join(s.dir, 'log-state.json'), view, reopen: async () => undefined, running: () => true, log: (m) => logs.push(m) });
+    await p.sync(); // opens the view
+    await writeFile(s.capture, Array.from({ length: 10 }, (_, i) => k8s(i)).join(''));
+    // The disk takes 100 bytes (part of a record), then no more: as write(2) does, a short write, then ENOSPC.
+    let room = 100;
+    const fh = (view as unknown as { fh: FileHandle }).fh;
+    const real = fh.write.bind(fh) as (b: Buffer, o: number, l: number) => Promise<{ bytesWritten: number }>;
+    (fh as unknown as { write: unknown }).write = async (b: Buffer, o: number, l: number) => {
+      if (room === 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+      const r = await real(b, o, Math.min(l, room));
+      room -= r.bytesWritten;
+      return r;
+    };
+    await p.sync();
+    await p.sync(); // still full: reported once
+    assert.equal((await readFile(s.viewPath, 'utf8')).length, 0, 'the short write was taken back');
+    assert.deepEqual(logs, [`logs of ${s.capture}: write: no space left on device: not converted until space is freed`]);
+    room = Infinity;
+    await appendFile(s.capture, k8s(10));
+    await p.sync();
+    assert.deepEqual(await s.viewLogs(), Array.from({ length: 11 }, (_, i) => `line ${i}\n`));
+    assert.equal(logs[1], `logs of ${s.capture}: converting again`);
+    await p.close();
+  } finally {
+    await s.done();
+  }
+});
+
+test('a long line goes to the view as exact 16 KiB partial records, also across a restart in the middle of it', async () => {
+  let running = true;
+  const s = await setup({ running: () => running });
+  const part = (i: number, ch: string, n: number): string => k8s(i, 'P', ch.repeat(n));
+  try {
+    // 20 000 bytes: one 16 KiB piece goes out, the rest of line 3 is held.
+    await writeFile(s.capture, part(0, 'a', 5000) + part(1, 'b', 5000) + part(2, 'c', 5000) + part(3, 'd', 5000));
+    const a = s.make();
+    await a.sync();
+    await a.close();
+    assert.deepEqual((await s.viewLogs()).map((l) => l.length), [16384]);
+    // berthd restarts; the new pump resumes inside line 3 without writing its start again.
+    await appendFile(s.capture, part(4, 'e', 13000) + k8s(5, 'F', 'f'.repeat(100)));
+    running = false;
+    const b = s.make();
+    await b.sync();
+    await b.close();
+    const logs = await s.viewLogs();
+    assert.deepEqual(logs.map((l) => l.length), [16384, 16384, 333]);
+    assert.equal(logs.join(''), `${'a'.repeat(5000)}${'b'.repeat(5000)}${'c'.repeat(5000)}${'d'.repeat(5000)}${'e'.repeat(13000)}${'f'.repeat(100)}\n`);
+  } finally {
+    await s.done();
+  }
+});
+
+test('a line still open when the capture is handed over goes on in the new file: exact pieces, nothing lost or twice', async () => {
+  let running = true;
+  const s = await setup({ running: () => running, trimAt: 1000, reopen: async () => void (await writeFile(s.capture, '')) });
+  const part = (i: number, ch: string, n: number): string => k8s(i, 'P', ch.repeat(n));
+  try {
+    // 20 000 bytes of one line: a 16 KiB piece goes out, 3 616 bytes are open when the capture is trimmed.
+    await writeFile(s.capture, part(0, 'a', 10000) + part(1, 'b', 10000));
+    const p = s.make();
+    await p.sync();
+    assert.deepEqual((await readdir(s.dir)).filter((f) => f.startsWith('container.log')), ['container.log'], 'the capture was handed over');
+    assert.deepEqual(JSON.parse(await readFile(join(s.dir, 'log-state.json'), 'utf8')).carry.data.length > 0, true);
+    assert.equal(p.openRecords().map((r) => r.data.length).reduce((a, b) => a + b, 0), 3616);
+    await p.close();
+    // berthd restarts: the carried start of the line is in the state only.
+    await appendFile(s.capture, part(2, 'c', 13000) + k8s(3, 'F', 'end'));
+    running = false;
+    const q = s.make();
+    await q.sync();
+    await q.close();
+    const logs = await s.viewLogs();
+    assert.deepEqual(logs.map((l) => l.length), [16384, 16384, 20000 + 13000 + 3 + 1 - 32768]);
+    assert.equal(logs.join(''), `${'a'.repeat(10000)}${'b'.repeat(10000)}${'c'.repeat(13000)}end\n`);
+    assert.equal(JSON.parse(await readFile(join(s.dir, 'log-state.json'), 'utf8')).carry, undefined);
   } finally {
     await s.done();
   }

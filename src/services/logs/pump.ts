@@ -1,9 +1,9 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { isErrno } from '../../core/errdefs.js';
+import { isDiskFull, isErrno, messageOf } from '../../core/errdefs.js';
 import { replaceFile } from '../../lib/atomic-file.js';
-import { parseLogLine, type LogRecord } from '../../lib/logs/k8s-file.js';
+import { LINE_MAX, parseLogLine, type LogRecord } from '../../lib/logs/k8s-file.js';
 import { fileSegment, segmentLines, type LineChunk } from '../../lib/logs/reader.js';
 import type { LogView, ViewPosition } from './view.js';
 
@@ -24,7 +24,13 @@ export interface PumpOptions {
 }
 
 interface PumpState {
-  capture: { ino: number; offset: number };
+  /** Where conversion resumes: a line's offset, and how much of that line's payload is in the view already. */
+  capture: { ino: number; offset: number; skip?: number };
+  /**
+   * The start of a line left open when a trimmed capture was removed (< 16 KiB, base64): it is in
+   * no file any more, so it is kept here until its line ends or a 16 KiB piece is cut from it.
+   */
+  carry?: { time: string; stream: LogRecord['stream']; data: string };
   view?: ViewPosition;
 }
 
@@ -56,8 +62,14 @@ export class LogPump {
   private savedState = '';
   /** The held run as the last drain left it: the start of a line not in the view yet. */
   private openLine: LogRecord[] = [];
+  /** Where this conversion resumed: the first `bytes` of the record at `offset` are in the view already. */
+  private resume = { offset: 0, bytes: 0 };
+  /** How far the last conversion read its file (the end of its last complete line). */
+  private readTo = 0;
   /** Capture records before this point were handed to live readers already (they get each once). */
   private live = { ino: 0, offset: 0 };
+  /** The last conversion stopped at a full disk. */
+  private diskFull = false;
 
   constructor(private readonly o: PumpOptions) {}
 
@@ -77,9 +89,22 @@ export class LogPump {
     return this.exclusive(() => this.drain());
   }
 
-  /** Converts everything the capture holds now; only inside `exclusive`. */
-  drain(): Promise<void> {
-    return this.drainCapture();
+  /**
+   * Converts everything the capture holds now; only inside `exclusive`. On a full disk the
+   * conversion pauses (reported once): the view keeps what it has, readers are served from it,
+   * and the next drain (inotify, the poll) carries on from the same record once space is freed.
+   */
+  async drain(): Promise<void> {
+    try {
+      await this.drainCapture();
+    } catch (err) {
+      if (!isDiskFull(err)) throw err;
+      if (!this.diskFull) this.o.log(`logs of ${this.o.capture}: ${messageOf(err)}: not converted until space is freed`);
+      this.diskFull = true;
+      return;
+    }
+    if (this.diskFull) this.o.log(`logs of ${this.o.capture}: converting again`);
+    this.diskFull = false;
   }
 
   /**
@@ -189,12 +214,21 @@ export class LogPump {
     for (;;) {
       if (await exists(rotated)) {
         // Complete once conmon has moved to the new file (or has gone): nothing more is written to it.
-        const complete = !this.o.running() || (await exists(this.o.capture));
-        await this.convertFile(rotated, complete);
+        const moved = await exists(this.o.capture);
+        const complete = !this.o.running() || moved;
+        // A line open at its end is final only when no new file continues it.
+        const size = await this.convertFile(rotated, complete && !moved);
         if (!complete) {
           // conmon has not reopened yet (or berthd went down before asking it): ask once.
           if (!this.reopenSent) await this.requestReopen();
           return;
+        }
+        // A line still open goes on in the new file: its start moves into the state, then the file goes.
+        const open = this.openLine;
+        if (open.length > 0) {
+          state.carry = { time: open[0]!.time, stream: open[0]!.stream, data: Buffer.concat(open.map((r) => r.data)).toString('base64') };
+          state.capture = { ino: state.capture.ino, offset: size ?? 0 };
+          await this.save();
         }
         await rm(rotated, { force: true });
         state.capture = { ino: 0, offset: 0 };
@@ -203,7 +237,8 @@ export class LogPump {
       }
       const size = await this.convertFile(this.o.capture, !this.o.running());
       if (size === undefined) return; // no capture yet
-      if (this.o.running() && state.capture.offset >= (this.o.trimAt ?? TRIM_AT) && state.capture.offset === size) {
+      // Trimmed once converted to its end; a line still open there is carried over to the new file.
+      if (this.o.running() && this.readTo >= (this.o.trimAt ?? TRIM_AT) && this.readTo === size) {
         await rename(this.o.capture, rotated);
         await this.requestReopen();
         continue;
@@ -237,7 +272,10 @@ export class LogPump {
         this.reopenSent = false;
       }
       if (this.live.ino !== st.ino) this.live = { ino: st.ino, offset: state.capture.offset };
-      this.held = undefined;
+      const carry = state.carry;
+      this.held = carry && { recs: [{ time: carry.time, stream: carry.stream, partial: true, data: Buffer.from(carry.data, 'base64') }], from: state.capture.offset, skip: state.capture.skip ?? 0, size: 0, carried: true };
+      if (this.held) this.held.size = this.held.recs[0]!.data.length;
+      this.resume = { offset: state.capture.offset, bytes: state.capture.skip ?? 0 };
       let pos = state.capture.offset;
       let saved = pos;
       for await (const chunk of segmentLines(fileSegment(fh, st.size), pos)) {
@@ -247,7 +285,7 @@ export class LogPump {
         pos = chunk.end;
         this.live.offset = Math.max(this.live.offset, pos);
         // A held run is read again next time (the state never points past an unwritten record).
-        state.capture.offset = (this.held as Held | undefined)?.from ?? pos;
+        this.resumeAt((this.held as Held | undefined) ?? { from: pos, skip: 0 });
         if (pos - saved >= SAVE_EVERY) {
           await this.save();
           saved = pos;
@@ -258,9 +296,10 @@ export class LogPump {
       await this.save();
       if (final && this.held !== undefined) {
         await this.write(this.release());
-        state.capture.offset = pos;
+        this.resumeAt({ from: pos, skip: 0 });
         await this.save();
       }
+      this.readTo = pos;
       this.openLine = (this.held as Held | undefined)?.recs ?? [];
       this.held = undefined;
       return st.size;
@@ -271,33 +310,58 @@ export class LogPump {
 
   /**
    * Parses capture lines into the records to write, joining conmon's partial records (cut at its
-   * read boundaries) into whole lines as Docker's copier does, up to 16 KiB.
+   * read boundaries) into lines as Docker's copier does: a line longer than 16 KiB goes out as
+   * 16 KiB partial records, then the rest with the newline, so no record is ever larger.
    */
   private join(chunk: LineChunk, start: number, fresh: LogRecord[]): Outgoing[] {
     const outs: Outgoing[] = [];
     for (let l = 0; l < chunk.starts.length; l++) {
       // Chunks start at the state's offset, so a line's capture offset is the chunk's plus its own.
       const from = start + chunk.starts[l]!;
-      const rec = parseLogLine(chunk.data, chunk.text, chunk.starts[l]!, chunk.ends[l]!);
+      let rec = parseLogLine(chunk.data, chunk.text, chunk.starts[l]!, chunk.ends[l]!);
       if (rec === undefined) continue;
       if (from >= this.live.offset) fresh.push(rec);
+      let skip = 0;
+      if (from === this.resume.offset && this.resume.bytes > 0) {
+        // The start of this record went to the view before (a piece cut from its line).
+        skip = this.resume.bytes;
+        rec = { ...rec, data: rec.data.subarray(skip) };
+        this.resume.bytes = 0;
+      }
       if (this.held !== undefined && this.held.recs[0]!.stream !== rec.stream) outs.push(...this.release());
+      const payload = rec.data.length - (rec.partial ? 0 : 1);
+      if (this.held === undefined && !rec.partial && payload <= LINE_MAX) {
+        outs.push({ rec, from, skip });
+        continue;
+      }
+      let h = (this.held ??= { recs: [], from, skip, size: 0 });
+      h.recs.push(rec);
+      h.size += rec.data.length;
+      // The held run was shorter than LINE_MAX before this record, so every cut falls in it and
+      // what is left of it is a suffix of it: held from its line, `skip` bytes in.
+      while (rec.partial ? h.size >= LINE_MAX : h.size - 1 > LINE_MAX) {
+        const all = h.recs.length === 1 ? h.recs[0]!.data : Buffer.concat(h.recs.map((r) => r.data));
+        outs.push({ rec: { ...h.recs[0]!, partial: true, data: all.subarray(0, LINE_MAX) }, from: h.from, skip: h.skip, carried: h.carried });
+        const rest = all.subarray(LINE_MAX);
+        h = this.held = { recs: [{ ...rec, data: rest }], from, skip: skip + rec.data.length - rest.length, size: rest.length };
+      }
       if (rec.partial) {
-        const h = (this.held ??= { recs: [], from, size: 0 });
-        h.recs.push(rec);
-        h.size += rec.data.length;
-        if (h.size >= PARTIAL_MAX) outs.push(...this.release());
+        if (h.size === 0) this.held = undefined;
         continue;
       }
-      if (this.held === undefined) {
-        outs.push({ rec, from });
-        continue;
-      }
-      const h = this.held;
       this.held = undefined;
-      outs.push({ rec: { ...rec, time: h.recs[0]!.time, data: Buffer.concat([...h.recs.map((r) => r.data), rec.data]) }, from: h.from });
+      outs.push({ rec: { ...rec, time: h.recs[0]!.time, data: h.recs.length === 1 ? h.recs[0]!.data : Buffer.concat(h.recs.map((r) => r.data)) }, from: h.from, skip: h.skip, carried: h.carried });
     }
     return outs;
+  }
+
+  /** Conversion resumes at `from` (a line), `skip` bytes into its payload, after the carry if it is still held. */
+  private resumeAt(at: { from: number; skip: number; carried?: boolean }): void {
+    const state = this.state!;
+    state.capture.offset = at.from;
+    if (at.skip > 0) state.capture.skip = at.skip;
+    else delete state.capture.skip;
+    if (!at.carried) delete state.carry;
   }
 
   /** The held partial records as one partial record. */
@@ -306,13 +370,12 @@ export class LogPump {
     this.held = undefined;
     if (h === undefined) return [];
     const first = h.recs[0]!;
-    return [{ rec: { ...first, data: h.recs.length === 1 ? first.data : Buffer.concat(h.recs.map((r) => r.data)) }, from: h.from }];
+    return [{ rec: { ...first, data: h.recs.length === 1 ? first.data : Buffer.concat(h.recs.map((r) => r.data)) }, from: h.from, skip: h.skip, carried: h.carried }];
   }
 
   /** Writes records to the view (rotating at record boundaries) and hands them to live readers. */
   private async write(outs: Outgoing[], plain = false): Promise<void> {
     const view = this.o.view;
-    const state = this.state!;
     let out: Array<string | Buffer> = [];
     let pending = 0;
     for (const o of outs) {
@@ -321,7 +384,7 @@ export class LogPump {
         await view.append(out);
         out = [];
         pending = 0;
-        state.capture.offset = o.from;
+        this.resumeAt(o);
         await this.save();
         await view.rotate();
         await this.save();
@@ -336,25 +399,28 @@ export class LogPump {
   }
 }
 
+/** A run of records of one line not written yet; its first byte is `skip` bytes into the line at `from`. */
 interface Held {
   recs: LogRecord[];
   from: number;
+  skip: number;
   size: number;
+  /** Starts with the state's carry (the part of the line from a removed capture). */
+  carried?: boolean;
 }
 
-/** A record to write, and where its first capture line starts. */
+/** A record to write, and where its first byte is in the capture (a line, and bytes into it). */
 interface Outgoing {
   rec: LogRecord;
   from: number;
+  skip: number;
+  carried?: boolean;
 }
 
 /** Bytes that make a chunk not plain (see ViewFormat.encode). */
 const NOT_PLAIN = /[<>&\x80-\xff]/;
 /** Converted capture bytes between two state writes (besides those at rotations and file ends). */
 const SAVE_EVERY = 16 << 20;
-
-/** Docker's copier buffer: longer lines are written as 16 KiB partial records. */
-const PARTIAL_MAX = 16 * 1024;
 
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(() => true, () => false);

@@ -5,6 +5,7 @@ import { invalidArgument, notFound, notImplemented } from '../../core/errdefs.js
 import { encodeAttrs, encodeJsonLine, parseJsonLine } from '../../lib/logs/json-file.js';
 import { formatLogLine, parseLogLine, type LogRecord } from '../../lib/logs/k8s-file.js';
 import { readSegments, type LogSegment, type RangeOptions } from '../../lib/logs/reader.js';
+import { CLIENT_BACKLOG_MAX } from '../../lib/client-backlog.js';
 import { logAttrs } from './attrs.js';
 import { logSettings, resolveLogConfig, type LogConfig } from './options.js';
 import { LogPump } from './pump.js';
@@ -117,6 +118,9 @@ export class LogService {
     const liveOnly = opts.follow === true && opts.tail === 0;
     if (pump.view === undefined && !liveOnly) throw notImplemented('configured logging driver does not support reading');
     const live: LogRecord[][] = [];
+    /** Bytes in `live`; past CLIENT_BACKLOG_MAX the reader is `behind` and its follow ends. */
+    let backlog = 0;
+    let behind = false;
     let wake: (() => void) | undefined;
     let unsubscribe: (() => void) | undefined;
     let open: LogRecord[] = [];
@@ -126,7 +130,16 @@ export class LogService {
       const files = liveOnly || pump.view === undefined ? [] : await pump.view.snapshot();
       if (opts.follow) {
         unsubscribe = pump.subscribe((b) => {
+          if (behind) return;
+          backlog += batchBytes(b);
           live.push(b);
+          if (backlog > CLIENT_BACKLOG_MAX) {
+            // The reader has stopped taking records: let go of them and end its follow.
+            behind = true;
+            live.length = 0;
+            unsubscribe?.();
+            this.o.log(`logs of ${rec.Id.slice(0, 12)}: a reader fell ${CLIENT_BACKLOG_MAX} bytes behind; its stream was ended`);
+          }
           wake?.();
         });
       }
@@ -149,11 +162,13 @@ export class LogService {
       try {
         for (;;) {
           while (live.length > 0) {
-            const { records, past } = inRange(live.shift()!, opts);
+            const batch = live.shift()!;
+            backlog -= batchBytes(batch);
+            const { records, past } = inRange(batch, opts);
             if (records.length > 0) yield records;
             if (past) return;
           }
-          if (finished || opts.signal?.aborted) return;
+          if (finished || behind || opts.signal?.aborted) return;
           await new Promise<void>((r) => (wake = r));
           wake = undefined;
         }
@@ -207,6 +222,12 @@ function jsonFormat(attrs: string): ViewFormat {
  * (`<RFC3339Nano> <stream> <F|P> <payload>`); Docker's is protobuf frames.
  */
 const LOCAL_FORMAT: ViewFormat = { encode: formatLogLine, parse: parseLogLine };
+
+function batchBytes(batch: LogRecord[]): number {
+  let n = 0;
+  for (const r of batch) n += r.data.length;
+  return n;
+}
 
 /** Live records within since/until; `past` once a record is after `until` (the follow ends). */
 function inRange(batch: LogRecord[], opts: RangeOptions): { records: LogRecord[]; past: boolean } {

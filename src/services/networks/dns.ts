@@ -1,5 +1,6 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
+import { RCODE_SERVFAIL, UpstreamPool, type Upstream } from './dns-upstream.js';
 
 /** Answers a name on one network with an IPv4 address, or undefined to forward it. */
 export type NameLookup = (name: string) => string | undefined;
@@ -38,33 +39,31 @@ export function answer(query: Buffer, q: { end: number }, ip: string | undefined
   return Buffer.concat([head, rr]);
 }
 
-/** The host's resolvers (what berthd itself would use), for names that are not containers. */
-function hostResolvers(): string[] {
-  try {
-    return readFileSync('/etc/resolv.conf', 'utf8')
-      .split('\n')
-      .map((l) => /^\s*nameserver\s+(\d+\.\d+\.\d+\.\d+)/.exec(l)?.[1])
-      .filter((s): s is string => s !== undefined);
-  } catch {
-    return [];
-  }
-}
-
 /**
  * One small DNS responder per user network, on UDP port 53 of the network's gateway address
  * (containers get it as their nameserver). Container names, aliases and short IDs on the network
- * are answered from `lookup`; AAAA for them gets an empty answer; every other query is relayed to
- * the host's resolvers and the reply passed back (SERVFAIL after 3 s).
+ * are answered from `lookup`; AAAA for them gets an empty answer; every other query is relayed
+ * through one shared socket pool (`UpstreamPool`) to the upstream resolvers — unless the
+ * network's `mayForward` says no for the asking address (an `--internal` network whose
+ * container has no other way out): then SERVFAIL at once, nothing leaves the host, as Docker's
+ * resolver does when the sandbox has no external access.
  */
 export class DnsResponders {
   private readonly sockets = new Map<string, Socket>();
+  private readonly pool: UpstreamPool;
 
-  constructor(private readonly log: (msg: string) => void) {}
+  constructor(
+    private readonly log: (msg: string) => void,
+    /** Where forwarded queries go (the daemon's `dns`, else the host's resolv.conf). */
+    private readonly upstreams: () => Upstream[],
+  ) {
+    this.pool = new UpstreamPool(log);
+  }
 
-  async start(netId: string, address: string, lookup: NameLookup): Promise<void> {
+  async start(netId: string, address: string, lookup: NameLookup, mayForward: (from: string) => boolean): Promise<void> {
     if (this.sockets.has(netId)) return;
     const sock = createSocket('udp4');
-    sock.on('message', (msg, rinfo) => this.handle(sock, msg, rinfo, lookup));
+    sock.on('message', (msg, rinfo) => this.handle(sock, msg, rinfo, lookup, mayForward));
     sock.on('error', (err) => this.log(`dns ${address}: ${err.message}`));
     await new Promise<void>((resolve, reject) => {
       const failed = (err: Error): void => {
@@ -85,31 +84,42 @@ export class DnsResponders {
     this.sockets.delete(netId);
   }
 
-  private handle(sock: Socket, msg: Buffer, rinfo: { address: string; port: number }, lookup: NameLookup): void {
+  private handle(sock: Socket, msg: Buffer, rinfo: { address: string; port: number }, lookup: NameLookup, mayForward: (from: string) => boolean): void {
     const q = parseQuestion(msg);
-    if (q === undefined) return;
+    if (q === undefined || (msg[2]! & 0x80) !== 0) return; // not a query (or a reply bounced at us)
+    const send = (b: Buffer): void => {
+      try {
+        sock.send(b, rinfo.port, rinfo.address);
+      } catch {
+        // the network went away while the query was out
+      }
+    };
     const ip = lookup(q.name);
-    if (ip !== undefined) {
-      sock.send(answer(msg, q, q.qtype === 1 ? ip : undefined), rinfo.port, rinfo.address);
-      return;
-    }
-    this.forward(msg, q, (reply) => sock.send(reply, rinfo.port, rinfo.address));
-  }
-
-  private forward(msg: Buffer, q: { end: number }, reply: (b: Buffer) => void): void {
-    const upstream = hostResolvers()[0];
-    if (upstream === undefined) return reply(answer(msg, q, undefined, 2));
-    const out = createSocket('udp4');
-    const timer = setTimeout(() => {
-      out.close();
-      reply(answer(msg, q, undefined, 2));
-    }, 3000);
-    out.on('message', (r) => {
-      clearTimeout(timer);
-      out.close();
-      reply(r);
-    });
-    out.on('error', () => undefined);
-    out.send(msg, 53, upstream);
+    if (ip !== undefined) return send(answer(msg, q, q.qtype === 1 ? ip : undefined));
+    const upstreams = mayForward(rinfo.address) ? this.upstreams() : [];
+    if (upstreams.length === 0) return send(answer(msg, q, undefined, RCODE_SERVFAIL));
+    void this.pool.exchange(msg, q.end, upstreams).then(
+      (r) => send(typeof r === 'number' ? answer(msg, q, undefined, r) : r),
+      (err: Error) => this.log(`dns forward: ${err.message}`),
+    );
   }
 }
+
+/** The host's resolvers (what berthd itself would use), read at most every few seconds. */
+export function hostResolvers(): Upstream[] {
+  const now = Date.now();
+  if (now - cached.at > RESOLV_CONF_TTL_MS) {
+    let text = '';
+    try {
+      text = readFileSync('/etc/resolv.conf', 'utf8');
+    } catch {
+      // no resolv.conf: nothing to forward to
+    }
+    const servers = text.split('\n').map((l) => /^\s*nameserver\s+(\d+\.\d+\.\d+\.\d+)\s*$/.exec(l)?.[1]).filter((s): s is string => s !== undefined);
+    cached = { at: now, servers: servers.map((address) => ({ address, port: 53 })) };
+  }
+  return cached.servers;
+}
+
+const RESOLV_CONF_TTL_MS = 5000;
+let cached: { at: number; servers: Upstream[] } = { at: -Infinity, servers: [] };

@@ -4,8 +4,11 @@ import { randomId } from '../../lib/digest.js';
 import { matchLabels, type Filters } from '../../lib/filters.js';
 import { intToIp } from '../../lib/ipv4.js';
 import { nowRfc3339Nano } from '../../lib/time.js';
+import { crashPoint } from '../../lib/crash-point.js';
+import { parseUntil } from '../../lib/until.js';
 import { activeEndpoints, BUILTIN, type NetworkDeps } from './deps.js';
 import { startResponder } from './resolver.js';
+import { bridgeNameError } from './bridge-name.js';
 import { allocateSubnet, cidrString, contains, isIpv4, overlaps, parseCidr, type Cidr } from './subnets.js';
 import type { NetworkCreateRequest } from '../../core/network.js';
 
@@ -16,6 +19,10 @@ export const PRUNE_FILTERS = ['label', 'until'];
 export type { NetworkCreateRequest };
 
 export const BRIDGE_NAME_OPTION = 'com.docker.network.bridge.name';
+
+/** Intent kinds (lib/intents): the network record, written before the bridge is made or removed. */
+export const CREATE_INTENT = 'network-create';
+export const REMOVE_INTENT = 'network-remove';
 
 
 function usedSubnets(deps: NetworkDeps): Cidr[] {
@@ -60,7 +67,8 @@ async function create(deps: NetworkDeps, req: NetworkCreateRequest): Promise<{ I
   const id = randomId();
   const options = { ...(req.Options ?? {}) };
   const bridge = options[BRIDGE_NAME_OPTION] || `br-${id.slice(0, 12)}`;
-  if (bridge.length > 15) throw invalidArgument(`bridge name ${bridge} is longer than 15 characters`);
+  const badName = bridgeNameError(bridge);
+  if (badName !== undefined) throw invalidArgument(badName);
   if (deps.store.all().some((n) => n.BridgeName === bridge)) throw conflict(`bridge name ${bridge} is already in use`);
   const rec: NetworkRecord = {
     Name: req.Name,
@@ -76,15 +84,21 @@ async function create(deps: NetworkDeps, req: NetworkCreateRequest): Promise<{ I
     Labels: req.Labels ?? {},
     BridgeName: bridge,
   };
+  // Intent first: a crash after the bridge is made and before the record is saved leaves an
+  // intent that start-up rolls back (the bridge would otherwise hold a subnet nobody knows of).
   // A create that fails half-way leaves nothing: no bridge, no record, no responder.
+  await deps.intents.begin(CREATE_INTENT, id, rec);
   try {
     await deps.driver.ensureNetwork(rec);
+    crashPoint('network-create:bridge');
     await deps.store.save(rec);
+    await deps.intents.end(CREATE_INTENT, id);
     await startResponder(deps, rec);
   } catch (err) {
     deps.dns.stop(id);
     await deps.store.delete(id);
     await deps.driver.removeNetwork(rec);
+    await deps.intents.end(CREATE_INTENT, id);
     throw err;
   }
   deps.events.publish('network', 'create', id, { name: rec.Name, type: 'bridge' });
@@ -122,27 +136,24 @@ async function remove(deps: NetworkDeps, ref: string): Promise<void> {
   }
   deps.dns.stop(net.Id);
   await deps.containers.settled(); // removed containers' endpoints on it are released
+  await deps.intents.begin(REMOVE_INTENT, net.Id, net);
   await deps.driver.removeNetwork(net);
+  crashPoint('network-rm:bridge');
   await deps.store.delete(net.Id);
+  await deps.intents.end(REMOVE_INTENT, net.Id);
   deps.events.publish('network', 'destroy', net.Id, { name: net.Name, type: net.Driver });
 }
 
 export async function pruneNetworks(deps: NetworkDeps, f: Filters): Promise<{ NetworksDeleted: string[] }> {
+  const until = f.get('until')?.[0];
+  const untilMs = until === undefined ? undefined : parseUntil(until);
   const deleted: string[] = [];
   for (const n of deps.store.all()) {
     if (BUILTIN.has(n.Name) || activeEndpoints(deps, n.Id).length > 0) continue;
     if (f.has('label') && !matchLabels(n.Labels, f.get('label')!)) continue;
-    const until = f.get('until')?.[0];
-    if (until !== undefined && Date.parse(n.Created) >= parseUntil(until)) continue;
+    if (untilMs !== undefined && Date.parse(n.Created) >= untilMs) continue;
     await removeNetwork(deps, n.Id);
     deleted.push(n.Name);
   }
   return { NetworksDeleted: deleted };
-}
-
-function parseUntil(v: string): number {
-  if (/^\d+$/.test(v)) return Number(v) * 1000;
-  const m = /^(\d+)([smh])$/.exec(v);
-  if (m) return Date.now() - Number(m[1]) * { s: 1e3, m: 6e4, h: 3.6e6 }[m[2] as 's'];
-  return Date.parse(v);
 }

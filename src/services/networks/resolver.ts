@@ -25,8 +25,22 @@ export function lookupOn(deps: Pick<NetworkDeps, 'containers'>, net: NetworkReco
   };
 }
 
+/**
+ * Docker's forwarding policy: queries for names that are not containers leave the host only for
+ * a container with external access. On an `--internal` network that is a container also
+ * attached to a network that is not internal; any other asker (or an unknown address) gets no
+ * forwarding.
+ */
+export function mayForwardOn(deps: Pick<NetworkDeps, 'containers' | 'store'>, net: NetworkRecord): (from: string) => boolean {
+  if (!net.Internal) return () => true;
+  return (from) => {
+    const eps = deps.containers.all().map((c) => Object.values(c.NetworkSettings?.Networks ?? {})).find((e) => e.some((ep) => ep.NetworkID === net.Id && ep.IPAddress === from));
+    return (eps ?? []).some((ep) => ep.NetworkID !== net.Id && ep.IPAddress && deps.store.find(ep.NetworkID)?.Internal === false);
+  };
+}
+
 export async function startResponder(deps: NetworkDeps, net: NetworkRecord): Promise<void> {
   if (!hasDns(net)) return;
   const gw = net.IPAM.Config[0]?.Gateway;
-  if (gw) await deps.dns.start(net.Id, gw, lookupOn(deps, net));
+  if (gw) await deps.dns.start(net.Id, gw, lookupOn(deps, net), mayForwardOn(deps, net));
 }

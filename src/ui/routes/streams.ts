@@ -1,6 +1,7 @@
 import { queryBool, queryInt } from '../../api/http.js';
 import type { Router } from '../../api/router.js';
 import { notImplemented } from '../../core/errdefs.js';
+import { LINE_MAX } from '../../lib/logs/k8s-file.js';
 import type { ContainerDeps } from '../../services/containers/deps.js';
 import { collectStats, type StatsReading } from '../../services/containers/stats.js';
 import type { EngineEvent, EventBus } from '../../services/events.js';
@@ -48,15 +49,21 @@ export function streamRoutes(router: Router, deps: ContainerDeps, bus: EventBus)
         done: follow ? deps.waiters.nextExit(rec.Id).then(() => undefined) : undefined,
         signal: ac.signal,
       });
-      // Live records can be parts of a line (conmon splits long ones): the page gets whole lines.
-      const partial = new Map<string, { time: string; parts: Buffer[] }>();
+      // Live records can be parts of a line (conmon splits long ones): the page gets whole lines,
+      // up to 16 KiB each (Docker's split), so a container that never ends a line costs nothing here.
+      const partial = new Map<string, { time: string; parts: Buffer[]; size: number }>();
       for await (const r of (async function* () {
         for await (const batch of batches) yield* batch;
       })()) {
         const pending = partial.get(r.stream);
         if (r.partial) {
           if (pending) pending.parts.push(r.data);
-          else partial.set(r.stream, { time: r.time, parts: [r.data] });
+          const held = pending ?? { time: r.time, parts: [r.data], size: 0 };
+          if (!pending) partial.set(r.stream, held);
+          held.size += r.data.length;
+          if (held.size < LINE_MAX) continue;
+          partial.delete(r.stream);
+          if (!(await stream.send('log', { stream: r.stream, time: held.time, text: Buffer.concat(held.parts).toString('utf8') } as LogLine))) return;
           continue;
         }
         partial.delete(r.stream);

@@ -3,7 +3,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ContainerCreateRequest, HostConfig } from '../../../api/types/containers.js';
 import { collect, int } from '../../options.js';
 import { parseRestartPolicy } from '../../restart-policy.js';
-import { parseGoDuration } from '../../../lib/go-duration.js';
+import { invalidDuration, parseGoDuration } from '../../../lib/go/duration.js';
 import { addMountFlags, mountRequest, type MountFlags } from './mount-flags.js';
 import { addNetworkFlags, networkRequest, type NetworkFlags } from './network-flags.js';
 import { addSecurityFlags, effectiveCapFlags, securityRequest, type SecurityFlags } from './security-flags.js';
@@ -202,7 +202,7 @@ function healthcheckOf(flags: CreateFlags): { Healthcheck?: NonNullable<Containe
   const duration = (v: string | undefined, flag: string): number | undefined => {
     if (v === undefined) return undefined;
     const ns = parseGoDuration(v);
-    if (ns === undefined) throw new InvalidArgumentError(`invalid argument "${v}" for "${flag}" flag: time: invalid duration "${v}"`);
+    if (ns === undefined) throw new InvalidArgumentError(`invalid argument "${v}" for "${flag}" flag: ${invalidDuration(v)}`);
     return ns;
   };
   if (flags.healthcheck === false) {

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { HostConfig } from '../../../api/types/containers.js';
 import { int } from '../../options.js';
-import { ramInBytes } from '../../../lib/units.js';
+import { ramInBytes } from '../../../lib/go/units.js';
 
 /** docker's RAMInBytes: `512m`, `1g`, `100k`, plain bytes; binary multiples. */
 export function parseBytes(s: string): number {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { DaemonError } from '../../../client/errors.js';
 import { pull } from '../image/pull.js';
 import { runSession } from '../../stdio-session.js';
+import { startErrorExitCode } from '../../../lib/oci/start-error.js';
 import { familiarString, parseNormalizedNamed } from '../../../lib/reference.js';
 import { engine, out } from '../../context.js';
 import { describe, StatusError } from '../../errors.js';
@@ -17,9 +18,7 @@ interface RunFlags extends CreateFlags {
 
 /** docker's exit codes for a container that could not start: 127 not found, 126 not runnable, else 125. */
 export function startFailureStatus(message: string): number {
-  if (/executable file not found|no such file or directory|system cannot find the file/.test(message)) return 127;
-  if (/permission denied|is a directory/.test(message)) return 126;
-  return 125;
+  return startErrorExitCode(message) ?? 125;
 }
 
 /** Creates the container, pulling the image first when the daemon does not have it (docker's flow). */

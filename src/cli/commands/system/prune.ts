@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { humanSize } from '../../../lib/duration.js';
+import { humanSizeWithPrecision } from '../../../lib/go/units.js';
 import { confirm } from '../../confirm.js';
 import { engine, out } from '../../context.js';
 import { deletedContainersText, deletedImagesText, deletedNetworksText, deletedVolumesText } from '../../format/prune.js';
@@ -37,6 +37,6 @@ export function systemPruneCommand(parent: Command): void {
       const i = await api.imagesPrune({ filters: filtersJson([...(flags.filter ?? []), `dangling=${flags.all ? 'false' : 'true'}`]) });
       out(deletedImagesText(i));
       space += i.SpaceReclaimed;
-      out(`Total reclaimed space: ${humanSize(space)}\n`);
+      out(`Total reclaimed space: ${humanSizeWithPrecision(space, 3)}\n`);
     });
 }

@@ -2,6 +2,7 @@ import { execAction, publishContainerEvent } from '../events.js';
 import type { ExecConfig, ExecRecord } from '../../../core/exec.js';
 import { conflict, invalidArgument } from '../../../core/errdefs.js';
 import type { ExecProcess } from '../../../core/runtime.js';
+import { startErrorExitCode } from '../../../lib/oci/start-error.js';
 import { resolveUser } from '../spec/user.js';
 import type { ExecDeps } from './deps.js';
 import { execProcess } from './process.js';
@@ -62,10 +63,7 @@ export async function startExec(deps: ExecDeps, id: string): Promise<ExecProcess
 
 /** Docker's codes for an exec that could not start: 127 not found, 126 not runnable. */
 function execFailureCode(err: unknown): number {
-  const msg = String((err as Error).message);
-  if (/executable file not found|no such file or directory/.test(msg)) return 127;
-  if (/permission denied|is a directory/.test(msg)) return 126;
-  return 126;
+  return startErrorExitCode(String((err as Error).message)) ?? 126;
 }
 
 export async function resizeExec(deps: ExecDeps, id: string, height: number, width: number): Promise<void> {

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { goFileMode, goModeIsDir, goModeIsSymlink } from './go-file-mode.js';
+import { goFileMode, goModeIsDir, goModeIsSymlink } from './file-mode.js';
 
 describe('goFileMode', () => {
   it("maps st_mode to Go's os.FileMode bits", () => {

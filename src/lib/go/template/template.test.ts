@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { expandEscapes, isTableFormat, parseTemplate, renderTemplate, TemplateError } from './template.js';
+import { parseTemplate, renderTemplate, TemplateError } from './template.js';
 
 const container = {
   ID: 'abc123',
@@ -334,23 +334,5 @@ describe('errors', () => {
     const t = parseTemplate('{{.ID}}:{{len .Names}}');
     assert.equal(t.execute(container), 'abc123:3');
     assert.equal(t.execute({ ID: 'x', Names: [] }), 'x:0');
-  });
-});
-
-describe('isTableFormat and expandEscapes', () => {
-  it('recognises the table prefix and strips it', () => {
-    assert.deepEqual(isTableFormat('table {{.ID}}\\t{{.Names}}'), { table: true, body: '{{.ID}}\\t{{.Names}}' });
-    assert.deepEqual(isTableFormat('{{.ID}}'), { table: false, body: '{{.ID}}' });
-    assert.deepEqual(isTableFormat('table'), { table: true, body: '' });
-  });
-
-  it('expands \\t and \\n typed on the command line', () => {
-    assert.equal(expandEscapes('{{.ID}}\\t{{.Names}}\\n'), '{{.ID}}\t{{.Names}}\n');
-    assert.equal(expandEscapes('no escapes \\x'), 'no escapes \\x');
-  });
-
-  it('table body renders as tab-separated columns', () => {
-    const { body } = isTableFormat('table {{.ID}}\\t{{.Name}}');
-    assert.equal(r(expandEscapes(body)), 'abc123\tweb');
   });
 });

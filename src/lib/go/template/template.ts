@@ -1,11 +1,11 @@
-// Go text/template engine for the CLI's --format flag, with the docker CLI's
-// extra functions. The pieces: template-lexer / template-parser (syntax),
-// template-exec (evaluation), template-funcs (builtins), template-fmt (Go's fmt).
+// Go's text/template with Docker's extra functions (docker/cli templates, docker/docker
+// pkg/templates): the CLI's --format and the daemon's log tags. The pieces: lexer / parser
+// (syntax), exec (evaluation), funcs (builtins), fmt (Go's fmt). Depends on nothing outside lib/go.
 
-import { TemplateError } from './template-error.js';
-import { execute, STRUCT_TYPE } from './template-exec.js';
-import { BUILTINS, HEADER_FUNCS } from './template-funcs.js';
-import { parse } from './template-parser.js';
+import { TemplateError } from './error.js';
+import { execute, STRUCT_TYPE } from './exec.js';
+import { BUILTINS, HEADER_FUNCS } from './funcs.js';
+import { parse } from './parser.js';
 
 export { TemplateError };
 
@@ -37,20 +37,4 @@ export function parseTemplate(src: string, options: TemplateOptions = {}): Templ
 
 export function renderTemplate(src: string, data: unknown, options: TemplateOptions = {}): string {
   return parseTemplate(src, options).execute(data);
-}
-
-/**
- * docker's table convention: a format starting with "table" prints a header
- * row and aligned columns. Like the docker CLI (formatter.preFormat), the
- * "table" prefix is removed and then surrounding spaces are trimmed.
- */
-export function isTableFormat(fmt: string): { table: boolean; body: string } {
-  const table = fmt.startsWith('table');
-  const body = (table ? fmt.slice('table'.length) : fmt).replace(/^ +| +$/g, '');
-  return { table, body };
-}
-
-/** Turns the two-character sequences `\t` and `\n` typed on a command line into tab and newline. */
-export function expandEscapes(fmt: string): string {
-  return fmt.replace(/\\([tn])/g, (_, c: string) => (c === 't' ? '\t' : '\n'));
 }

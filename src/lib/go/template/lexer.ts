@@ -2,7 +2,7 @@
 // that the same inputs fail with the same messages; the whole input is lexed
 // up front and an 'error' token ends the stream where Go's lexer would stop.
 
-import { quoteGo, unicodeName } from './template-error.js';
+import { quoteGo, unicodeName } from './error.js';
 
 export type TokenType =
   | 'text' | 'leftDelim' | 'rightDelim' | 'space' | 'declare' | 'assign' | 'pipe'

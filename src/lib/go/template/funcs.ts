@@ -2,7 +2,7 @@
 // (github.com/docker/cli/templates). A function throws a plain Error; the
 // executor reports it as "error calling NAME: message" like Go does.
 
-import { formatValue, goTypeName, isObject, sprint, sprintf, sprintln } from './template-fmt.js';
+import { formatValue, goTypeName, isObject, sprint, sprintf, sprintln } from './fmt.js';
 
 export interface TemplateFunc {
   fn: (...args: unknown[]) => unknown;

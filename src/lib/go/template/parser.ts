@@ -1,10 +1,10 @@
 // Parser for Go text/template: a port of parse/parse.go's recursive descent,
 // keeping its error messages so users see what the docker CLI would print.
 
-import { TemplateError, lineOf } from './template-error.js';
-import { lex, tokenString, type Token, type TokenType } from './template-lexer.js';
-import { unquote, parseNumber } from './template-literals.js';
-import { argString, type Arg, type Command, type Node, type ParsedTemplates, type Pipe } from './template-ast.js';
+import { TemplateError, lineOf } from './error.js';
+import { lex, tokenString, type Token, type TokenType } from './lexer.js';
+import { unquote, parseNumber } from './literals.js';
+import { argString, type Arg, type Command, type Node, type ParsedTemplates, type Pipe } from './ast.js';
 
 /** Marker nodes returned by itemList for {{end}} / {{else}}; never stored in a tree. */
 type Terminator = { kind: 'end' | 'else'; pos: number };

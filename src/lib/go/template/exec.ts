@@ -3,10 +3,10 @@
 // function-valued property acts as a method, so callers can pass objects with
 // docker-style methods such as `.Label "key"`.
 
-import { TemplateError, locationOf } from './template-error.js';
-import { formatValue, goTypeName, isObject, sortedKeys } from './template-fmt.js';
-import { isTrue, type TemplateFunc } from './template-funcs.js';
-import { argString, commandString, pipeString, type Arg, type Command, type ControlNode, type Node, type ParsedTemplates, type Pipe } from './template-ast.js';
+import { TemplateError, locationOf } from './error.js';
+import { formatValue, goTypeName, isObject, sortedKeys } from './fmt.js';
+import { isTrue, type TemplateFunc } from './funcs.js';
+import { argString, commandString, pipeString, type Arg, type Command, type ControlNode, type Node, type ParsedTemplates, type Pipe } from './ast.js';
 
 /** Marks "no value piped in", distinct from undefined (a missing value). */
 const NO_FINAL = Symbol('no final');

@@ -3,7 +3,7 @@
 // Integral numbers behave as Go ints (docker's structs use int fields), other
 // numbers as float64.
 
-import { quoteGo } from './template-error.js';
+import { quoteGo } from './error.js';
 
 type Obj = Record<string, unknown>;
 
