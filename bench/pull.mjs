@@ -15,7 +15,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { BERTH_CLI, arg, DOCKER_SOCK, dockerUp, flag, median, REPO, startBerthd, time, writeRows } from './lib.mjs';
+import { BERTH_CLI, arg, DOCKER_SOCK, dockerUp, flag, median, startBerthd, time, writeRows } from './lib.mjs';
 
 const SIZE_MB = arg('size-mb', flag('quick') ? 100 : 300);
 const LAYERS = arg('layers', 5);

@@ -11,7 +11,7 @@ import { createHash, randomFillSync } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BERTH_CLI, arg, DOCKER_SOCK, dockerUp, flag, median, REPO, startBerthd, time, writeRows } from './lib.mjs';
+import { BERTH_CLI, arg, DOCKER_SOCK, dockerUp, flag, median, startBerthd, time, writeRows } from './lib.mjs';
 
 const SIZE_MB = arg('size-mb', flag('quick') ? 200 : 500);
 const LAYERS = arg('layers', 5);
