@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { invalidArgument, tooLarge } from '../core/errdefs.js';
+import { parseMediaType } from '../lib/media-type.js';
 import { decodeAs, type JsonType } from './decode.js';
 
 /**
@@ -65,10 +66,25 @@ export function readBody(req: IncomingMessage, limit = JSON_BODY_LIMIT): Promise
 }
 
 /**
- * Parses a JSON body and checks it against its shape (`bodies.ts`); a malformed, half-written
- * or mistyped one is a 400, as in Docker. An empty body is undefined.
+ * dockerd's `CheckForJSON`: a request that has a body (a non-zero Content-Length, or chunked) or
+ * names a Content-Type must name `application/json` (parameters allowed). So a browser cannot
+ * drive the API with a "simple" cross-site POST (text/plain, a form, or a typeless Blob body).
+ */
+export function checkForJson(req: IncomingMessage): void {
+  const ct = req.headers['content-type'] ?? '';
+  const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) !== 0;
+  if (ct === '' && !hasBody) return;
+  const media = parseMediaType(ct);
+  if ('error' in media) throw invalidArgument(`malformed Content-Type header (${ct}): ${media.error}`);
+  if (media.type !== 'application/json') throw invalidArgument(`unsupported Content-Type header (${ct}): must be 'application/json'`);
+}
+
+/**
+ * Parses a JSON body and checks it against its shape (`bodies.ts`); a wrong Content-Type, or a
+ * malformed, half-written or mistyped body is a 400, as in Docker. An empty body is undefined.
  */
 export async function readJson<T>(req: IncomingMessage, shape: JsonType): Promise<T | undefined> {
+  checkForJson(req);
   const body = await readBody(req);
   if (body.length === 0) return undefined;
   return parseJson<T>(body.toString('utf8'), shape);

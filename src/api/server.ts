@@ -3,7 +3,7 @@ import { createServer as createTlsServer, type Server as HttpsServer } from 'nod
 import type { Server as HttpServer } from 'node:http';
 import type { SecureContextOptions, TlsOptions } from 'node:tls';
 import type { Duplex } from 'node:stream';
-import { BerthError, invalidArgument, notFound } from '../core/errdefs.js';
+import { BerthError, invalidArgument, messageOf, notFound } from '../core/errdefs.js';
 import { statusOf } from './errors.js';
 import { bodyTooLarge, JSON_BODY_LIMIT, sendJson, setUpgradeBody, type RequestContext } from './http.js';
 import type { Router } from './router.js';
@@ -63,6 +63,21 @@ export interface ApiServerOptions {
   observe?: RequestObserver;
   /** Serve HTTPS; with `requestCert` + `rejectUnauthorized` only clients with a cert signed by `ca` (mutual TLS). */
   tls?: SecureContextOptions & Pick<TlsOptions, 'requestCert' | 'rejectUnauthorized'>;
+  /**
+   * `--api-cors-header`: the Access-Control-Allow-Origin to send. Unset (the default), no CORS
+   * header is sent, so a browser never lets another site's page read an answer or send anything
+   * but a "simple" request, which the JSON routes refuse (`checkForJson`).
+   */
+  corsOrigin?: string;
+}
+
+/** dockerd's CORS middleware: the headers it adds when `--api-cors-header` is set. */
+function corsHeaders(origin: string): Record<string, string> {
+  return {
+    'Access-Control-Allow-Origin': origin,
+    'Access-Control-Allow-Headers': 'Origin, X-Requested-With, Content-Type, Accept, X-Registry-Auth',
+    'Access-Control-Allow-Methods': 'HEAD, GET, POST, DELETE, PUT, OPTIONS',
+  };
 }
 
 /** The Engine API HTTP(S) server: routing, version prefixes, Docker's headers and error bodies. */
@@ -72,9 +87,10 @@ export type ApiHttpServer = HttpServer | HttpsServer;
 export function createApiServer(router: Router, opts: ApiServerOptions): ApiHttpServer {
   const { log, debug = () => false } = opts;
   const observe = opts.observe ?? (() => undefined);
+  const headers = { ...COMMON_HEADERS, ...(opts.corsOrigin ? corsHeaders(opts.corsOrigin) : {}) };
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     if (debug()) log(`${req.method} ${redactTarget(req.url)}`);
-    for (const [k, v] of Object.entries(COMMON_HEADERS)) res.setHeader(k, v);
+    for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
     void dispatch(router, req, { res }, log, observe);
   };
   // Half-open like the plain server: docker closes its write side of an attach (a TLS close_notify) and still reads the output.
@@ -162,6 +178,13 @@ async function dispatch(router: Router, req: IncomingMessage, target: { res?: Se
   try {
     const url = parseUrl(req.url ?? '/');
     const { version, path } = parsePath(url.pathname);
+    if (req.method === 'OPTIONS' && target.res) {
+      // dockerd answers a CORS preflight on any path with 200 (and its CORS headers, if configured).
+      route = 'OPTIONS';
+      target.res.writeHead(200, { 'Content-Length': 0 }).end();
+      status = 200;
+      return;
+    }
     const m = router.match(req.method ?? 'GET', path);
     if (m === undefined) throw notFound(`page not found`);
     if (m === 'method') throw new BerthError('NotFound', `page not found`);
@@ -193,7 +216,7 @@ async function dispatch(router: Router, req: IncomingMessage, target: { res?: Se
     status = hijacked ? 101 : (target.res?.statusCode ?? 200);
   } catch (err) {
     status = statusOf(err);
-    const message = err instanceof Error ? err.message : String(err);
+    const message = messageOf(err);
     if (status >= 500) log(`${req.method} ${redactTarget(req.url)}: ${err instanceof Error ? (err.stack ?? message) : message}`);
     if (target.res) {
       if (target.res.headersSent) target.res.destroy();

@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { basename, join, posix } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { invalidArgument } from '../core/errdefs.js';
@@ -18,6 +18,7 @@ import { hostSourceFs, readHead, type SourceEntry, type SourceFs } from './sourc
 import { digestSources, resolveSources, type ResolvedSource } from './sources.js';
 import { stageLookup, type BuildRun, type StageState } from './state.js';
 import { stepImageOf, withScratchSnapshot, writeStepImage, type StepImage } from './step-image.js';
+import { mkdirp } from '../lib/atomic-file.js';
 
 type CopyInstruction = Extract<Instruction, { kind: 'copy' | 'add' }>;
 
@@ -78,7 +79,7 @@ async function withSourceRoot(run: BuildRun, from: string | undefined, fn: (root
   const sn = run.deps.images.snapshotter;
   await sn.prepare(key, chainIds(img.blob.rootfs.diff_ids).at(-1) ?? null);
   try {
-    await mkdir(target, { recursive: true });
+    await mkdirp(target);
     await sn.mount(key, target);
     try {
       await fn(hostSourceFs(target), img.id ?? '');

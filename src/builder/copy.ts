@@ -91,13 +91,26 @@ async function writeEntries(rootfs: string, dir: string, entries: SourceEntry[],
       }
       tw.finish();
     })().catch((err: Error) => tw.fail(err));
-    await extractLayer(tw.stream, pinned, { whiteouts: 'none', pinnedDest: true });
-    await producing;
+    try {
+      await extractLayer(tw.stream, pinned, { whiteouts: 'none' });
+    } catch (err) {
+      // The extractor stopped reading: end the archive so the producer (and the source file it
+      // streams from) stops too, rather than waiting for a drain that never comes.
+      tw.fail(err as Error);
+      throw err;
+    } finally {
+      await producing;
+    }
   });
 }
 
 async function extractArchive(rootfs: string, dir: string, e: SourceEntry): Promise<void> {
   await withDir(rootfs, dir, async (pinned) => {
-    await extractLayer(await decompress(openSource(e)), pinned, { whiteouts: 'none', pinnedDest: true });
+    const source = openSource(e);
+    try {
+      await extractLayer(await decompress(source), pinned, { whiteouts: 'none' });
+    } finally {
+      source.destroy(); // decompress pipes it on: a failed extraction destroys only its own end
+    }
   });
 }

@@ -4,9 +4,11 @@ import type { Digest } from '../lib/digest.js';
 import { createContainer } from '../services/containers/create.js';
 import { startContainer } from '../services/containers/lifecycle.js';
 import { removeContainer } from '../services/containers/remove.js';
+import { BUILD_STEP_LABEL } from '../services/containers/reconcile.js';
 import { commitContainer } from '../services/images/commit.js';
 import type { BuilderDeps } from './deps.js';
 import type { StepImage } from './step-image.js';
+import { crashPoint } from '../lib/crash-point.js';
 
 export interface RunStep {
   parent: StepImage & { id: Digest };
@@ -30,7 +32,8 @@ export interface RunStep {
  */
 export async function runStep(deps: BuilderDeps, step: RunStep, out: (text: string) => void): Promise<Digest> {
   const { Id } = await createContainer(deps.containers, {
-    config: { Image: step.parent.id, Cmd: step.argv, Entrypoint: [''], Env: step.env },
+    // Labelled when it is to be removed: a crash of the build leaves it to start-up to remove.
+    config: { Image: step.parent.id, Cmd: step.argv, Entrypoint: [''], Env: step.env, ...(step.rm || step.forceRm ? { Labels: { [BUILD_STEP_LABEL]: 'true' } } : {}) },
     hostConfig: { NetworkMode: step.networkMode ?? '' },
   });
   out(` ---> Running in ${Id.slice(0, 12)}\n`);
@@ -39,6 +42,7 @@ export async function runStep(deps: BuilderDeps, step: RunStep, out: (text: stri
     const exited = deps.containers.waiters.nextExit(Id);
     const rec = deps.containers.store.get(Id);
     await startContainer(deps.containers, Id);
+    crashPoint('build:run');
     for await (const batch of deps.containers.logs.read(rec, { follow: true, done: exited.then(() => undefined) })) {
       for (const r of batch) out(r.data.toString());
     }

@@ -80,7 +80,7 @@ export function hostSourceFs(root: string): SourceFs {
     async *walk(rel, skipChildren) {
       const dir = rel === '' ? root : join(root, rel);
       for await (const e of walkTree(dir, skipChildren ? (w) => skipChildren(w.rel) : undefined)) {
-        if (!e.st.isSocket()) yield await hostEntry(e.rel, e.path, e.st);
+        if (!e.st.isSocket()) yield await hostEntry(e.rel, join(dir, e.rel), e.st);
       }
     },
   };

@@ -1,4 +1,4 @@
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Image, ImageConfigBlob, ImageRuntimeConfig } from '../core/images.js';
 import { packDir } from '../lib/archive/pack-dir.js';
@@ -9,6 +9,7 @@ import type { ImageDeps } from '../services/images/deps.js';
 import { storeLayer } from '../services/images/store-layer.js';
 import { timed } from '../lib/phase-timer.js';
 import { writeImage } from '../services/images/write-image.js';
+import { mkdirp } from '../lib/atomic-file.js';
 
 /** The image a build step starts from: stored (id) or, for a fresh `FROM scratch`, not yet. */
 export interface StepImage {
@@ -58,7 +59,7 @@ export async function withScratchSnapshot(deps: ImageDeps, scratch: string, pare
   const diffIds = parent.blob.rootfs.diff_ids;
   await deps.snapshotter.prepare(key, chainIds(diffIds).at(-1) ?? null);
   try {
-    await mkdir(target, { recursive: true });
+    await mkdirp(target);
     await deps.snapshotter.mount(key, target);
     try {
       await timed('build: snapshot: fill', () => fn(target));

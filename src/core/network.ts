@@ -100,13 +100,33 @@ export interface SandboxProvider {
 
 /** The bridge driver: per-network host state and per-container attachments. */
 export interface NetworkDriver extends SandboxProvider {
-  /** Creates the bridge and its address so that container starts do not pay for it. */
-  ensureNetwork(net: NetworkRecord): Promise<void>;
+  /**
+   * Creates the bridge and its address so that container starts do not pay for it. A host
+   * interface by that name that the driver did not make for this network is refused
+   * (InvalidArgument), never taken over; `adoptUnmarked`: the network was stored with this bridge
+   * before (by a berth that did not mark its bridges).
+   */
+  ensureNetwork(net: NetworkRecord, opts?: { adoptUnmarked?: boolean }): Promise<void>;
   /** Removes the bridge and the rule chains that belong only to this network. */
   removeNetwork(net: NetworkRecord): Promise<void>;
   attach(req: AttachRequest): Promise<AttachResult>;
   /** Releases the address, veth and rules; succeeds when there is nothing left to release. */
   detach(req: DetachRequest): Promise<void>;
+  /**
+   * Releases every attachment the driver has on record for the container, an ADD cut short by a
+   * crash included (the record of an attachment is written before the ADD). Returns what it
+   * released ("eth0 on berth-…"); nothing when there was nothing.
+   */
+  detachAll(containerId: string): Promise<string[]>;
+  /** Containers the driver holds attachments for (start-up: those of stopped containers are released). */
+  attachedContainers(): Promise<string[]>;
+  /**
+   * Start-up: address leases and published-port rules of `networks` whose container `keep`
+   * rejects, left by crashes or older versions with no record of them; released, and described.
+   */
+  releaseOrphans(networks: NetworkRecord[], keep: (containerId: string) => boolean): Promise<string[]>;
+  /** Host ports (`tcp/8080`) that a DNAT rule on the host sends elsewhere, whoever made it. */
+  heldPorts(): Promise<Set<string>>;
 }
 
 /** `POST /networks/create` as the services take it (Docker's NetworkCreateRequest). */

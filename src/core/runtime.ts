@@ -73,6 +73,11 @@ export interface ContainerRuntime {
   exitCode(id: string): Promise<number | undefined>;
   /** Forgets the monitor's per-container files after an exit has been recorded. */
   cleanup(id: string): Promise<void>;
+  /**
+   * Ends the container's monitor if it still runs (start-up, rolling back a start cut short: after
+   * `delete`, a monitor that did not exit on its own). Returns whether there was one to end.
+   */
+  stopMonitor(id: string, bundle: string): Promise<boolean>;
   /** Runs a process in a running container (exec). */
   exec(opts: ExecOptions): Promise<ExecProcess>;
   /** A new connection to a running container's stdio (created with openStdin for input). */

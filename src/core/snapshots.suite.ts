@@ -109,6 +109,16 @@ export function snapshotterSuite(name: string, open: OpenSnapshotter): void {
       assert.deepEqual(await ls(join(s.layerPath(l1), 'dir')), ['x', 'y']);
     });
 
+    test('activeKeys lists the active snapshots, and no longer one that was removed', async () => {
+      const { s } = await fresh();
+      assert.deepEqual(await s.activeKeys(), []);
+      await s.prepare('k1', null);
+      await s.prepare('k2', null);
+      assert.deepEqual((await s.activeKeys()).sort(), ['k1', 'k2']);
+      await s.remove('k1');
+      assert.deepEqual(await s.activeKeys(), ['k2']);
+    });
+
     test('an active snapshot without a parent is an empty, writable root', async () => {
       const { s, target } = await fresh();
       const t = target();

@@ -55,6 +55,8 @@ export interface Snapshotter {
   unmount(target: string): Promise<void>;
   isMounted(target: string): Promise<boolean>;
   remove(key: string): Promise<void>;
+  /** The keys of every writable snapshot (start-up removes those nobody owns). */
+  activeKeys(): Promise<string[]>;
   /** The directory holding an active snapshot's own changes (overlay's upper dir). */
   upperDir(key: string): string;
   /**

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { ULIMIT_NAMES } from '../services/containers/spec/process.js';
 import * as k from './config-kinds.js';
 import { isLogDriver } from '../services/logs/options.js';
+import { bridgeNameError } from '../services/networks/bridge-name.js';
 
 /**
  * One daemon option: its daemon.json key (Docker's name), its flag, how its value reads, its
@@ -71,7 +72,7 @@ export const OPTIONS = {
     help: 'Default ulimits for containers (name=soft:hard)',
     validate: each((u) => (!ULIMIT_NAMES.has(u.Name.toLowerCase()) ? `invalid ulimit type: ${u.Name}` : u.Soft > u.Hard ? `ulimit soft limit must be less than or equal to hard limit: ${u.Soft} > ${u.Hard}` : undefined)),
   }),
-  bridge: option({ kind: k.str, short: 'b', default: 'berth0', help: 'Attach containers to a network bridge' }),
+  bridge: option({ kind: k.str, short: 'b', default: 'berth0', help: 'Attach containers to a network bridge', validate: bridgeNameError }),
   bip: option({ kind: k.str, default: '10.99.0.1/16', help: 'Specify network bridge IP', validate: (v) => (CIDR.test(v) ? undefined : `invalid bip: ${v}`) }),
   'default-address-pools': option({
     kind: k.pools,
@@ -107,6 +108,7 @@ export const OPTIONS = {
   'registry-chunk-size': option({ kind: k.int, flag: null, default: 16 << 20, help: '' }),
   'userns-remap': option({ kind: k.str, default: '', help: 'User/Group setting for user namespaces ("default" creates berthremap)' }),
   group: option({ kind: k.str, short: 'G', default: '', help: 'Group for the unix socket (default "berth")' }),
+  'api-cors-header': option({ kind: k.str, default: '', help: 'Set CORS headers in the Engine API (Access-Control-Allow-Origin; none by default)' }),
   tls: option({ kind: k.optBool, default: undefined, help: 'Use TLS; implied by --tlsverify' }),
   tlsverify: option({ kind: k.optBool, default: undefined, help: 'Use TLS and verify the remote' }),
   tlscacert: option({ kind: k.str, default: '', help: 'Trust certs signed only by this CA (default "~/.docker/ca.pem")' }),

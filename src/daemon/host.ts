@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 
 /** This process's RLIMIT_NOFILE, from /proc/self/limits (Node has no getrlimit). */
@@ -18,9 +18,19 @@ export async function hostInfo(): Promise<{ hostname: string; nofile: { soft: nu
   return { hostname: hostname(), nofile: await nofileLimit() };
 }
 
-/** Linux security modules the host enforces (what `apparmor=` and `label=` could apply). */
+/** Linux security modules the host enforces (what `apparmor=` and `label=` could apply): Docker's checks. */
 export async function hostLsms(): Promise<{ apparmor: boolean; selinux: boolean }> {
-  const apparmor = (await readFile('/sys/module/apparmor/parameters/enabled', 'utf8').catch(() => '')).trim() === 'Y';
+  const apparmor =
+    (await access('/sys/kernel/security/apparmor').then(() => true, () => false)) &&
+    (await readFile('/sys/module/apparmor/parameters/enabled', 'utf8').catch(() => '')).startsWith('Y');
   const selinux = (await readFile('/sys/fs/selinux/enforce', 'utf8').catch(() => '')).trim() !== '';
   return { apparmor, selinux };
+}
+
+/**
+ * The kernel can filter syscalls (CONFIG_SECCOMP_FILTER), as Docker's sysinfo asks with prctl:
+ * its list of filter actions exists from Linux 4.14 on and names `errno`, the profile's default.
+ */
+export async function seccompSupported(): Promise<boolean> {
+  return (await readFile('/proc/sys/kernel/seccomp/actions_avail', 'utf8').catch(() => '')).split(/\s+/).includes('errno');
 }

@@ -18,16 +18,17 @@ import { unsupportedRoutes } from '../api/routes/unsupported.js';
 import { LocalContentStore } from '../drivers/content-local/store.js';
 import { LocalImageStore } from '../drivers/images-local/store.js';
 import { ConmonRuntime } from '../drivers/runtime-conmon/conmon.js';
-import { OverlaySnapshotter, overlaySupported } from '../drivers/snapshots-overlay/overlay.js';
-import { VfsSnapshotter } from '../drivers/snapshots-vfs/vfs.js';
 import { LocalVolumeDriver } from '../drivers/volumes-local/local.js';
-import type { Snapshotter } from '../core/snapshots.js';
 import { mkdirp, writeFileAtomic } from '../lib/atomic-file.js';
 import { KeyedLock } from '../lib/keyed-lock.js';
 import { EventBus } from '../services/events.js';
 import { LogService } from '../services/logs/service.js';
 import type { ContainerDefaults, ContainerDeps } from '../services/containers/deps.js';
-import { handleExit, reconcile } from '../services/containers/lifecycle.js';
+import { handleExit } from '../services/containers/lifecycle.js';
+import { reconcile } from '../services/containers/reconcile.js';
+import { recoverImageOps } from '../services/images/reconcile.js';
+import type { ImageDeps } from '../services/images/deps.js';
+import { IntentLog } from '../lib/intents.js';
 import { finishRemoval } from '../services/containers/remove.js';
 import { ContainerStore } from '../services/containers/store.js';
 import { ExecStore } from '../services/containers/exec/store.js';
@@ -40,26 +41,22 @@ import { claimPidFile } from './pidfile.js';
 import { reloadConfig } from './reload.js';
 import { LOG_DRIVERS } from './config-options.js';
 import { openNetworks } from './networks.js';
-import { reconcileSandboxes } from '../services/networks/sandbox.js';
+import { reconcileNetworking } from '../services/networks/reconcile.js';
 import { networkRoutes } from '../api/routes/networks.js';
-import { cgroupVersion, hostInfo, hostLsms } from './host.js';
+import { cgroupVersion, hostInfo, hostLsms, seccompSupported } from './host.js';
 import { checkListenAddresses, listenAll } from './listen.js';
 import { createDaemonMetrics, planObservability, startObservability } from './observability.js';
 import { resolveUsernsRemap } from './userns-remap.js';
+import { tightenDataRoot } from './data-root-modes.js';
+import { remappedRoot } from '../services/containers/remap.js';
 import { securityInfo } from '../services/containers/security-config.js';
 import type { DaemonSecurity } from '../services/containers/spec/types.js';
-import { enablePhaseTimings } from '../lib/phase-timer.js';
+import { enablePhaseTimings, timed } from '../lib/phase-timer.js';
+import { installLastResort, type LastResort } from './last-resort.js';
+import { openSnapshotter } from './storage-driver.js';
 
 function log(msg: string): void {
   process.stderr.write(`${new Date().toISOString()} berthd: ${msg}\n`);
-}
-
-async function openSnapshotter(cfg: DaemonConfig): Promise<Snapshotter> {
-  const root = join(cfg.dataRoot, 'snapshots');
-  await mkdirp(root);
-  const driver = cfg.storageDriver ?? ((await overlaySupported(root)) ? 'overlayfs' : 'vfs');
-  if (driver === 'vfs') log('storage driver: vfs (overlayfs unavailable or not chosen)');
-  return driver === 'overlayfs' ? OverlaySnapshotter.open(root) : VfsSnapshotter.open(root);
 }
 
 async function daemonId(dataRoot: string): Promise<string> {
@@ -94,23 +91,26 @@ function daemonView(cfg: DaemonConfig, security: { options: string[]; warnings: 
   };
 }
 
-/** The remapped root reaches rootfs and bundles only through directories others may search: the first that is not. */
-async function unsearchableParent(dataRoot: string): Promise<string | undefined> {
-  for (let dir = resolve(dataRoot); ; dir = dirname(dir)) {
+/**
+ * The remapped root reaches rootfs and bundles through the data root by group, and through the
+ * directories above it as others: the first of those that others may not search.
+ */
+async function unsearchableParent(from: string): Promise<string | undefined> {
+  for (let dir = from; ; dir = dirname(dir)) {
     if (((await stat(dir)).mode & 0o001) === 0) return dir;
     if (dir === dirname(dir)) return undefined;
   }
 }
 
 /** The composition root: opens the stores and drivers, reconciles containers, serves the API. */
-async function serve(cfg: DaemonConfig, flags: Flags): Promise<void> {
+async function serve(cfg: DaemonConfig, flags: Flags, lastResort: LastResort): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('berthd needs to run as root');
   const observability = planObservability(cfg);
   checkListenAddresses(cfg.hosts, cfg.access);
   // A SIGHUP during start-up must not end the daemon (Node's default): it reloads once serving.
   let onHangup = (): void => log('SIGHUP during start-up: ignored');
   process.on('SIGHUP', () => onHangup());
-  await mkdirp(cfg.dataRoot, 0o711);
+  await mkdirp(cfg.dataRoot, 0o710);
   await mkdirp(cfg.execRoot, 0o700);
   // Single instance: before anything touches state another daemon might own.
   const releases = [await claimPidFile(cfg.pidFile)];
@@ -121,9 +121,13 @@ async function serve(cfg: DaemonConfig, flags: Flags): Promise<void> {
     throw err;
   }
 
-  const content = await LocalContentStore.open(join(cfg.dataRoot, 'content'));
+  if (cfg.debug) enablePhaseTimings(log);
+  // Start-up reconciles what a crash (kill -9, power loss) left: each finding is one warning line.
+  const reconciled = (msg: string): void => log(`level=warning msg="reconcile: ${msg.replace(/"/g, '\\"')}"`);
+  const content = await LocalContentStore.open(join(cfg.dataRoot, 'content'), reconciled);
+  const intents = await IntentLog.open(join(cfg.dataRoot, 'intents'));
   const images = await LocalImageStore.open(content, join(cfg.dataRoot, 'content'));
-  const snapshotter = await openSnapshotter(cfg);
+  const snapshotter = await openSnapshotter(cfg.dataRoot, cfg.storageDriver, log);
   const store = await ContainerStore.open(join(cfg.dataRoot, 'containers'));
   const runtime = await ConmonRuntime.open({ conmon: cfg.conmon, runtime: cfg.runtime, stateDir: cfg.execRoot });
   const events = new EventBus();
@@ -139,10 +143,12 @@ async function serve(cfg: DaemonConfig, flags: Flags): Promise<void> {
   const remap = s['userns-remap'] ? await resolveUsernsRemap(s['userns-remap']) : undefined;
   if (remap) {
     log(`userns-remap: container root is host ${remap.key.replace('.', ':')}`);
-    const blocked = await unsearchableParent(cfg.dataRoot);
+    const blocked = await unsearchableParent(dirname(resolve(cfg.dataRoot)));
     if (blocked) log(`WARNING: userns-remap: ${blocked} is not searchable by the remapped root (needs o+x, e.g. chmod 711); containers will fail to start`);
   }
-  const security: DaemonSecurity = { cgroupVersion: await cgroupVersion(), apparmor: lsms.apparmor, ...(remap ? { remap: { key: remap.key, uidMappings: remap.uids, gidMappings: remap.gids } } : {}) };
+  // Before anything is served: older installs made these 0711/0755.
+  await tightenDataRoot(cfg.dataRoot, cfg.execRoot, remap ? { remapGid: remappedRoot(remap).gid } : {});
+  const security: DaemonSecurity = { cgroupVersion: await cgroupVersion(), apparmor: lsms.apparmor, seccomp: await seccompSupported(), ...(remap ? { remap: { key: remap.key, uidMappings: remap.uids, gidMappings: remap.gids } } : {}) };
   const running = (id: string): boolean => ['running', 'paused'].includes(store.find(id)?.State.Status ?? '');
   // BERTH_LOG_TRIM_BYTES: a test knob, so the capture hand-over is exercised without 8 MiB of output.
   const trimAt = Number(process.env.BERTH_LOG_TRIM_BYTES) || undefined;
@@ -155,18 +161,7 @@ async function serve(cfg: DaemonConfig, flags: Flags): Promise<void> {
   };
 
   const autoRemove = (id: string): Promise<void> => finishRemoval(deps, id).catch((err: Error) => log(`auto-remove ${id}: ${err.message}`));
-  deps.networks = await openNetworks(cfg, deps, log);
-  await reconcile(deps, autoRemove);
-  await store.settled(); // removals finished by reconcile release their sandboxes themselves
-  await reconcileSandboxes(deps.networks);
-  logs.recover(store.all());
-  watchRestartPolicies(deps, log);
-  runtime.watchExits((id) => void handleExit(deps, id, autoRemove).catch((err: Error) => log(`exit of ${id}: ${err.stack ?? err.message}`)));
-  void startPolicyContainers(deps, log);
-
-  const id = await daemonId(cfg.dataRoot);
-  const router = new Router();
-  const imageDeps = {
+  const imageDeps: ImageDeps = {
     content,
     images,
     snapshotter,
@@ -174,6 +169,7 @@ async function serve(cfg: DaemonConfig, flags: Flags): Promise<void> {
     runtime,
     events,
     scratch: join(cfg.dataRoot, 'tmp'),
+    intents,
     registry: new DistributionClient(cfg.registry),
     security,
     limits: {
@@ -185,6 +181,21 @@ async function serve(cfg: DaemonConfig, flags: Flags): Promise<void> {
       },
     },
   };
+  const reconcileStarted = performance.now();
+  await timed('start-up: image operations', () => recoverImageOps(imageDeps, reconciled));
+  const networks = await timed('start-up: networks', () => openNetworks(cfg, deps, { log, intents, report: reconciled }));
+  deps.networks = networks;
+  await timed('start-up: containers', () => reconcile(deps, autoRemove, reconciled));
+  await store.settled(); // removals finished by reconcile release their sandboxes themselves
+  await timed('start-up: container networking', () => reconcileNetworking(networks, reconciled));
+  log(`start-up reconcile took ${Math.round(performance.now() - reconcileStarted)} ms (${store.all().length} containers)`);
+  logs.recover(store.all());
+  watchRestartPolicies(deps, log);
+  runtime.watchExits((id) => void handleExit(deps, id, autoRemove).catch((err: Error) => log(`exit of ${id}: ${err.stack ?? err.message}`)));
+  void startPolicyContainers(deps, log);
+
+  const id = await daemonId(cfg.dataRoot);
+  const router = new Router();
   systemRoutes(router, { containers: store, images, events, driver: snapshotter.name, dataRoot: cfg.dataRoot, daemonId: id, cgroupVersion: security.cgroupVersion, daemon: daemonView(cfg, securityInfo(security, lsms)) });
   containerRoutes(router, deps);
   volumeRoutes(router, volumes);
@@ -200,10 +211,10 @@ async function serve(cfg: DaemonConfig, flags: Flags): Promise<void> {
   diskUsageRoutes(router, imageDeps, volumes);
   unsupportedRoutes(router);
 
-  if (cfg.debug) enablePhaseTimings(log);
-  const makeServer = (tls?: ApiServerOptions['tls']) => createApiServer(router, { log, debug: () => cfg.debug, observe: metrics?.observeRequest, tls });
+  const makeServer = (tls?: ApiServerOptions['tls']) => createApiServer(router, { log, debug: () => cfg.debug, observe: metrics?.observeRequest, tls, corsOrigin: s['api-cors-header'] });
   const listeners = await listenAll(cfg.hosts, makeServer, cfg.access, log);
   log(`API listening on ${listeners.map((l) => l.address).join(', ')} (data root ${cfg.dataRoot}, storage ${snapshotter.name})`);
+  lastResort.serving();
   const side = metrics === undefined ? { servers: [], files: [] } : await startObservability(observability, cfg.execRoot, { containers: { ...deps, execs }, images: imageDeps, volumes, networks: deps.networks, events, metrics: metrics.registry, log });
 
   onHangup = () => void reloadConfig({ cfg, flags, events, daemonId: id, log });
@@ -244,7 +255,8 @@ async function main(): Promise<void> {
     }
     return void process.stdout.write('configuration OK\n');
   }
-  await serve(await loadConfig(flags), flags);
+  const lastResort = installLastResort(log);
+  await serve(await loadConfig(flags), flags, lastResort);
 }
 
 main().catch((err: Error) => {

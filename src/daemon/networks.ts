@@ -7,13 +7,17 @@ import type { NetworkDeps } from '../services/networks/deps.js';
 import { DnsResponders, hostResolvers } from '../services/networks/dns.js';
 import { NetworkStore } from '../services/networks/store.js';
 import type { DaemonConfig } from './config.js';
+import type { IntentLog } from '../lib/intents.js';
+import { recoverNetworkOps } from '../services/networks/reconcile.js';
 
 /**
  * Opens the network service: records under `<data-root>/networks`, CNI state (host-local leases,
  * cached ADD results) under `<data-root>/networks/cni`, sandboxes under `<exec-root>/netns`;
- * creates the built-in networks and every bridge up front.
+ * finishes or rolls back network creates and removals a crash cut short; creates the built-in
+ * networks and every bridge up front.
  */
-export async function openNetworks(cfg: DaemonConfig, deps: ContainerDeps, log: (msg: string) => void): Promise<NetworkDeps> {
+export async function openNetworks(cfg: DaemonConfig, deps: ContainerDeps, o: { log: (msg: string) => void; intents: IntentLog; report: (msg: string) => void }): Promise<NetworkDeps> {
+  const { log } = o;
   const root = join(cfg.dataRoot, 'networks');
   const store = await NetworkStore.open(root);
   const driver = await CniNetworkDriver.open({
@@ -22,7 +26,8 @@ export async function openNetworks(cfg: DaemonConfig, deps: ContainerDeps, log: 
     netnsDir: join(cfg.execRoot, 'netns'),
     ...(deps.security?.remap ? { userns: { uids: deps.security.remap.uidMappings, gids: deps.security.remap.gidMappings } } : {}),
   });
-  const net: NetworkDeps = { store, driver, containers: deps.store, locks: deps.locks, events: deps.events, pools: cfg.network.pools, dns: new DnsResponders(log, () => upstreamResolvers(cfg)), log };
+  const net: NetworkDeps = { store, driver, containers: deps.store, locks: deps.locks, events: deps.events, pools: cfg.network.pools, dns: new DnsResponders(log, () => upstreamResolvers(cfg)), intents: o.intents, log };
+  await recoverNetworkOps(net, o.report);
   await ensureDefaultNetworks(net, { name: cfg.network.bridge, bip: cfg.network.bip });
   return net;
 }

@@ -52,7 +52,7 @@ export async function startObservability(plan: ObservabilityPlan, execRoot: stri
     const bound = await listenTcp(server, plan.ui);
     servers.push(server);
     files.push(join(execRoot, 'ui-token'));
-    deps.log(`dashboard: ${await publishToken(execRoot, bound, token, tls !== undefined)} (token also in ${files[0]}${tls ? '; or a client certificate from the API\'s CA' : ''})`);
+    deps.log(`dashboard: ${await publishToken(execRoot, bound, token, tls !== undefined)} (open it with ?token= and the token in ${files[0]}${tls ? ', or a client certificate from the API\'s CA' : ''})`);
   }
   if (plan.metrics !== undefined) {
     const { createMetricsServer } = await import('../metrics/server.js');

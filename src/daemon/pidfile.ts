@@ -1,22 +1,30 @@
-import { link, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { link, readFile, readlink, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { unavailable, isErrno } from '../core/errdefs.js';
+import { unavailable, isDiskFull, isErrno } from '../core/errdefs.js';
 import { mkdirp } from '../lib/atomic-file.js';
 
-/** A live berthd (a recycled pid now used by another program does not count). */
+/**
+ * A live berthd: a recycled pid now used by another program does not count, nor does a berthd
+ * killed but not yet reaped by its parent (a zombie: state Z, an empty cmdline) — a restart right
+ * after kill -9 must not be refused.
+ */
 async function aliveDaemon(pid: number): Promise<boolean> {
   try {
     process.kill(pid, 0);
   } catch (err) {
     if (!isErrno(err, 'EPERM')) return false;
   }
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // `pid (comm) S …`: comm may hold spaces and parentheses; the state follows the last `)`.
+  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  if (state === '' || state === 'Z' || state === 'X') return false;
   const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
   return cmdline === '' || cmdline.includes('berthd');
 }
 
 async function readPid(path: string): Promise<number | undefined> {
   try {
-    const n = Number((await readFile(path, 'utf8')).trim());
+    const n = Number((await readlink(path).catch(() => readFile(path, 'utf8'))).trim());
     return Number.isInteger(n) && n > 0 ? n : undefined;
   } catch (err) {
     if (isErrno(err, 'ENOENT')) return undefined;
@@ -33,7 +41,15 @@ async function readPid(path: string): Promise<number | undefined> {
 export async function claimPidFile(path: string): Promise<() => Promise<void>> {
   await mkdirp(dirname(path));
   const tmp = join(dirname(path), `.${process.pid}.pid.tmp`);
-  await writeFile(tmp, `${process.pid}\n`);
+  try {
+    await writeFile(tmp, `${process.pid}\n`);
+  } catch (err) {
+    // A full disk (the data root's): the pid as a symlink's target lives in the inode itself,
+    // no data block needed, so berthd still starts, and still alone.
+    if (!isDiskFull(err)) throw err;
+    await rm(tmp, { force: true });
+    await symlink(`${process.pid}`, tmp);
+  }
   try {
     for (let attempt = 0; ; attempt++) {
       try {

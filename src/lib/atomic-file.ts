@@ -1,7 +1,7 @@
-import { open, rename, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { open, rename, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { isErrno } from '../core/errdefs.js';
+import { isDiskFull, isErrno } from '../core/errdefs.js';
 
 /**
  * Writes a file so that readers see either the old or the new content, never a mix:
@@ -12,13 +12,48 @@ export async function writeFileAtomic(path: string, data: string | Buffer, mode 
   const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const fh = await open(tmp, 'wx', mode);
   try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
+    try {
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true }); // a full disk must not also collect temp files
+    throw err;
   }
-  await rename(tmp, path);
   await syncDir(dir);
+}
+
+/**
+ * writeFileAtomic for JSON state that must stay writable on a full disk (a container's record:
+ * its exit, its removal — removal must never need free space). When the temp file cannot be
+ * written (ENOSPC, EDQUOT), the existing file is rewritten in place instead: its blocks are
+ * allocated already, so this needs no free space unless it grows past them. The new text is
+ * padded with spaces to the old length (JSON allows trailing whitespace) and written with one
+ * write, nothing truncated after it: a berthd killed at any moment leaves the old text or the
+ * new one. Only a power loss in the middle of that write could tear it — a risk taken only when
+ * the alternative is not recording at all.
+ */
+export async function writeFileAtomicOrInPlace(path: string, text: string): Promise<void> {
+  try {
+    await writeFileAtomic(path, text);
+  } catch (err) {
+    if (!isDiskFull(err)) throw err;
+    const fh = await open(path, 'r+').catch(() => {
+      throw err; // no file to rewrite: the disk-full error is the one to report
+    });
+    try {
+      const data = Buffer.from(text);
+      const size = (await fh.stat()).size;
+      const buf = data.length >= size ? data : Buffer.concat([data, Buffer.alloc(size - data.length, ' ')]);
+      for (let off = 0; off < buf.length; ) off += (await fh.write(buf, off, buf.length - off, off)).bytesWritten;
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  }
 }
 
 /**
@@ -28,12 +63,18 @@ export async function writeFileAtomic(path: string, data: string | Buffer, mode 
  */
 export async function replaceFile(path: string, data: string | Buffer, mode = 0o644): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  await writeFile(tmp, data, { mode, flag: 'wx' });
-  await rename(tmp, path);
+  try {
+    await writeFile(tmp, data, { mode, flag: 'wx' });
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
 }
 
-export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  await writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
+/** `inPlaceWhenFull`: see writeFileAtomicOrInPlace. */
+export async function writeJsonAtomic(path: string, value: unknown, opts: { inPlaceWhenFull?: boolean } = {}): Promise<void> {
+  await (opts.inPlaceWhenFull ? writeFileAtomicOrInPlace : writeFileAtomic)(path, JSON.stringify(value, null, 2) + '\n');
 }
 
 export async function syncDir(dir: string): Promise<void> {
@@ -55,6 +96,29 @@ export async function readJsonIfExists<T>(path: string): Promise<T | undefined> 
   }
 }
 
+/**
+ * mkdir -p. Node's recursive mkdir reports ENOENT for the first missing level when that level
+ * cannot be made (ENOSPC on a full disk, EACCES, …): the levels are then made one at a time,
+ * so the error thrown is the real one (`ENOSPC … mkdir '/x'`).
+ */
 export async function mkdirp(path: string, mode?: number): Promise<void> {
-  await mkdir(path, { recursive: true, mode });
+  try {
+    await mkdir(path, { recursive: true, mode });
+  } catch (err) {
+    if (!isErrno(err, 'ENOENT')) throw err;
+    await mkdirLevels(path, mode);
+  }
+}
+
+async function mkdirLevels(path: string, mode?: number): Promise<void> {
+  const made = (err: unknown): void => {
+    if (!isErrno(err, 'EEXIST')) throw err;
+  };
+  try {
+    await mkdir(path, { mode });
+  } catch (err) {
+    if (!isErrno(err, 'ENOENT') || dirname(path) === path) return made(err);
+    await mkdirLevels(dirname(path), mode);
+    await mkdir(path, { mode }).catch(made);
+  }
 }

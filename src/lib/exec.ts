@@ -18,7 +18,7 @@ export function run(file: string, args: string[], opts: { input?: string; cwd?: 
       (err, stdout, stderr) => {
         if (err) {
           const detail = (stderr || stdout || err.message).toString().trim();
-          reject(Object.assign(new Error(`${file} ${args[0] ?? ''}: ${detail}`), { exitCode: err.code, stderr }));
+          reject(Object.assign(new Error(`${file} ${args[0] ?? ''}: ${detail}`), { exitCode: err.code, stderr, stdout }));
         } else {
           resolve({ stdout: stdout.toString(), stderr: stderr.toString() });
         }

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer, type ServerOptions as TlsServerOptions } from 'node:https';
 import type { Duplex } from 'node:stream';
-import { notFound } from '../core/errdefs.js';
+import { messageOf, notFound } from '../core/errdefs.js';
 import { statusOf } from '../api/errors.js';
 import { sendJson } from '../api/http.js';
 import { Router } from '../api/router.js';
@@ -22,7 +22,7 @@ const HEADERS = {
 
 const TERMINAL = /^\/ui\/api\/containers\/([^/]+)\/terminal$/;
 
-const UNAUTHORIZED = 'unauthorized: open the dashboard with the URL berthd printed (…/?token=…), or send Authorization: Bearer <token> (the token is in <exec-root>/ui-token)';
+const UNAUTHORIZED = 'unauthorized: open the dashboard at the address berthd logged, with ?token=<token>, or send Authorization: Bearer <token> (the token is in <exec-root>/ui-token)';
 
 /**
  * The dashboard's listener: the page (static files), its JSON and event-stream API under
@@ -94,7 +94,7 @@ function fail(deps: UiDeps, req: IncomingMessage, res: ServerResponse, err: Erro
   const status = statusOf(err);
   if (status >= 500) deps.log(`ui: ${req.method} ${req.url}: ${err.stack ?? err.message}`);
   if (res.headersSent) res.destroy();
-  else sendJson(res, status, { message: err.message });
+  else sendJson(res, status, { message: messageOf(err) });
 }
 
 function refuse(socket: Duplex, status: number, message: string): void {

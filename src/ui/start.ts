@@ -28,8 +28,11 @@ export function listenTcp(server: Server, a: TcpAddress): Promise<TcpAddress> {
   });
 }
 
-/** Writes the token for local tools and tests (root only: 0600) and returns the URL to open. */
+/**
+ * Writes the token for its readers (root only: 0600) and returns the dashboard's address. The token
+ * stays out of the address: berthd logs it, and logs are read by more people than root.
+ */
 export async function publishToken(execRoot: string, bound: TcpAddress, token: string, https = false): Promise<string> {
   await writeFileAtomic(join(execRoot, 'ui-token'), `${token}\n`, 0o600);
-  return `${https ? 'https' : 'http'}://${formatTcpAddress(bound)}/?token=${token}`;
+  return `${https ? 'https' : 'http'}://${formatTcpAddress(bound)}/`;
 }

@@ -36,6 +36,11 @@ export interface DaemonOptions {
   config?: Record<string, unknown> | string;
   /** Start under `systemd-socket-activate`: the socket is passed as fd 3 and berthd gets `-H fd://`. */
   socketActivation?: boolean;
+  /**
+   * Runs before the first berthd starts, given the harness dir (e.g. to mount a small filesystem
+   * at `<dir>/data`; mounts under the dir are unmounted by `stop()`).
+   */
+  prepare?: (dir: string) => Promise<void>;
 }
 
 export interface Daemon {
@@ -54,8 +59,11 @@ export interface Daemon {
   api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse>;
   /** SIGKILL the daemon (its process group only: containers live under conmon, which survives). */
   kill9(): Promise<void>;
-  /** Starts a new berthd on the same dirs (stopping the old one first if it still runs). */
-  restart(): Promise<void>;
+  /**
+   * Starts a new berthd on the same dirs (stopping the old one first if it still runs); `env` is
+   * added to its environment (e.g. `BERTH_CRASH_AT`, the crash-point hook).
+   */
+  restart(env?: Record<string, string>): Promise<void>;
   /** berthd's stderr so far (for failure messages). */
   log(): string;
   stop(): Promise<void>;
@@ -109,7 +117,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
 
   // A clean environment for clients: never the user's docker context, config or TLS settings.
   const baseEnv: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of ['DOCKER_CONTEXT', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_API_VERSION']) delete baseEnv[k];
+  for (const k of ['DOCKER_CONTEXT', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_API_VERSION', 'BERTH_CRASH_AT']) delete baseEnv[k];
   const dockerEnv = { ...baseEnv, DOCKER_HOST: `unix://${socket}`, DOCKER_CONFIG: dockerConfig, DOCKER_CLI_HINTS: 'false' };
   const berthEnv = { ...baseEnv, BERTH_HOST: `unix://${socket}`, DOCKER_CONFIG: dockerConfig };
 
@@ -126,7 +134,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     }
   };
 
-  const spawnDaemon = async (): Promise<void> => {
+  const spawnDaemon = async (extraEnv: Record<string, string> = {}): Promise<void> => {
     const fd = openSync(logPath, 'a');
     try {
       const daemonArgs = ['--data-root', dataRoot, '--exec-root', execRoot, ...configArgs, ...netArgs, ...(opts.args ?? [])];
@@ -138,7 +146,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
         cwd: ROOT,
         detached: true, // its own process group: kill9() hits berthd (and its helpers), never conmon
         stdio: ['ignore', fd, fd],
-        env: baseEnv,
+        env: { ...baseEnv, ...extraEnv },
       });
     } finally {
       closeSync(fd);
@@ -185,9 +193,9 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     berth: (args, o) => runProgram(process.execPath, [BERTH, ...args], berthEnv, o),
     api: (method, path, body, headers) => apiRequest(socket, method, path, body, headers),
     kill9: () => killGroup('SIGKILL'),
-    async restart() {
+    async restart(env) {
       await stopDaemonProcess();
-      await spawnDaemon();
+      await spawnDaemon(env);
     },
     log,
     stop() {
@@ -218,6 +226,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   }
 
   try {
+    await opts.prepare?.(dir);
     await spawnDaemon();
     if (!opts.noBusybox) await importBusybox(socket);
   } catch (err) {

@@ -1,5 +1,12 @@
+import { messageOf } from '../../core/errdefs.js';
 import { humanSize } from '../../lib/go/units.js';
 import type { JsonMessage } from '../types/images.js';
+
+/** The last line of a progress stream (build, load, pull, push) that failed after output began. */
+export function errorMessage(err: unknown): JsonMessage {
+  const message = messageOf(err);
+  return { errorDetail: { message }, error: message };
+}
 
 /** A progress line as the docker CLI renders it: `[=====>     ]  1.2MB/5MB`. */
 export function progressMessage(status: string, id: string, current: number, total: number): JsonMessage {

@@ -6,6 +6,7 @@ import { timed } from '../../lib/phase-timer.js';
 import { parseJson, queryBool } from '../http.js';
 import { map } from '../decode.js';
 import type { Router } from '../router.js';
+import { errorMessage } from '../compat/progress.js';
 import type { JsonMessage } from '../types/images.js';
 
 /**
@@ -28,8 +29,7 @@ export function buildRoutes(router: Router, deps: BuilderDeps): void {
       await buildImage(deps, { ...opts, context }, { stream: (text) => send({ stream: text }), aux: (aux) => send({ aux }) });
     } catch (err) {
       if (!res.headersSent) throw err;
-      const message = (err as Error).message;
-      send({ errorDetail: { message }, error: message });
+      send(errorMessage(err));
     } finally {
       await context.dispose();
     }

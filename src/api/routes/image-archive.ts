@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { ImageDeps } from '../../services/images/deps.js';
 import { loadImages, type LoadEvent } from '../../services/images/load.js';
 import { saveImages } from '../../services/images/save.js';
-import { progressMessage } from '../compat/progress.js';
+import { errorMessage, progressMessage } from '../compat/progress.js';
 import { queryBool } from '../http.js';
 import type { Router } from '../router.js';
 import type { JsonMessage } from '../types/images.js';
@@ -34,8 +34,7 @@ export function imageArchiveRoutes(router: Router, deps: ImageDeps): void {
       await loadImages(deps, { source: ctx.req, scratch: deps.scratch, onEvent });
     } catch (err) {
       if (!res.headersSent) throw err;
-      const message = (err as Error).message;
-      send({ errorDetail: { message }, error: message });
+      send(errorMessage(err));
     }
     if (!res.headersSent) res.writeHead(200, { 'Content-Type': 'application/json' });
     res.end();

@@ -6,7 +6,7 @@ import { decodeAuthHeader, normalize, registryHost } from '../registry-auth.js';
 import { parsePlatform } from '../../services/images/pull-platform.js';
 import { pullImage, type PullDeps, type PullEvent } from '../../services/images/pull.js';
 import { pushImage, type PushDeps } from '../../services/images/push.js';
-import { progressMessage } from '../compat/progress.js';
+import { errorMessage, progressMessage } from '../compat/progress.js';
 import { readJson } from '../http.js';
 import { AUTH_CONFIG } from '../bodies.js';
 import type { Handler, Router } from '../router.js';
@@ -32,7 +32,7 @@ function progressStream(res: ServerResponse): { send(m: JsonMessage): void; even
     },
     fail(err) {
       if (!res.headersSent) throw err;
-      send({ errorDetail: { message: err.message }, error: err.message });
+      send(errorMessage(err));
     },
     end() {
       if (!res.headersSent) res.writeHead(200, { 'Content-Type': 'application/json' });

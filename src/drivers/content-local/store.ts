@@ -1,6 +1,6 @@
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, readFile, rename, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { BlobInfo, ContentStore, ContentWriter } from '../../core/content.js';
@@ -15,9 +15,17 @@ import { mkdirp, syncDir } from '../../lib/atomic-file.js';
 export class LocalContentStore implements ContentStore {
   private constructor(private readonly root: string) {}
 
-  static async open(root: string): Promise<LocalContentStore> {
+  /**
+   * Opens the store. Nothing writes yet, so whatever is in `ingest/` is a write a crash cut short:
+   * removed, each reported to `onReclaim`.
+   */
+  static async open(root: string, onReclaim?: (msg: string) => void): Promise<LocalContentStore> {
     await mkdirp(join(root, 'blobs', 'sha256'));
     await mkdirp(join(root, 'ingest'));
+    for (const name of await readdir(join(root, 'ingest'))) {
+      await rm(join(root, 'ingest', name), { recursive: true, force: true });
+      onReclaim?.(`removed unfinished blob write content/ingest/${name} (write cut short)`);
+    }
     const layout = join(root, 'oci-layout');
     await writeFile(layout, '{"imageLayoutVersion":"1.0.0"}', { flag: 'wx' }).catch((err) => {
       if (!isErrno(err, 'EEXIST')) throw err;
@@ -140,12 +148,19 @@ class LocalWriter implements ContentWriter {
       await this.abort();
       throw invalidArgument(`digest mismatch: expected ${expected}, got ${digest}`);
     }
-    await this.flush();
-    await this.fh.sync();
-    await this.fh.close();
-    this.closed = true;
     const dest = this.store.blobPath(digest);
-    await rename(this.tmp, dest);
+    try {
+      await this.flush();
+      await this.fh.sync();
+      await this.fh.close();
+      this.closed = true;
+      await rename(this.tmp, dest);
+    } catch (err) {
+      // A failed commit (a full disk) leaves nothing: no open handle, no ingest file — whether
+      // or not the caller aborts too.
+      await this.abort().catch(() => undefined);
+      throw err;
+    }
     await syncDir(join(dest, '..'));
     return { digest, size: this.written };
   }

@@ -1,12 +1,15 @@
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AttachRequest, AttachResult, DetachRequest, NetworkDriver, NetworkRecord } from '../../core/network.js';
-import { isErrno } from '../../core/errdefs.js';
-import { writeFileAtomic } from '../../lib/atomic-file.js';
+import { isErrno, unavailable } from '../../core/errdefs.js';
+import { mkdirp, replaceFile, writeFileAtomic } from '../../lib/atomic-file.js';
 import { run } from '../../lib/exec.js';
+import { crashPoint } from '../../lib/crash-point.js';
+import { claimBridge, releaseBridge } from './bridge-link.js';
 import { CNI_VERSION, gatewayOf, pluginsFor, portMappingsConfig } from './conflist.js';
 import { invokePlugin, type CniCall } from './invoke.js';
 import { createNetns, createNetnsInUserns, removeNetns } from './netns.js';
+import { dnatJumps, dnatPorts, removeDnatJump, removeStaleLeases } from './leftovers.js';
 import type { IdRange } from '../../lib/fs/shift-ids.js';
 
 export interface CniDriverOptions {
@@ -27,12 +30,15 @@ export interface CniDriverOptions {
  */
 export class CniNetworkDriver implements NetworkDriver {
 
+  /** Networks whose bridge ensureNetwork claimed: containers attach to these only. */
+  private readonly ready = new Set<string>();
+
   private constructor(private readonly o: CniDriverOptions) {}
 
   static async open(o: CniDriverOptions): Promise<CniNetworkDriver> {
-    await mkdir(join(o.stateDir, 'ipam'), { recursive: true });
-    await mkdir(join(o.stateDir, 'results'), { recursive: true });
-    await mkdir(o.netnsDir, { recursive: true, mode: 0o700 });
+    await mkdirp(join(o.stateDir, 'ipam'));
+    await mkdirp(join(o.stateDir, 'results'));
+    await mkdirp(o.netnsDir, 0o700);
     return new CniNetworkDriver(o);
   }
 
@@ -66,44 +72,101 @@ export class CniNetworkDriver implements NetworkDriver {
    * as dockerd leaves it): out of the bridge, replies and published ports (DNAT) into it; an
    * internal network only within itself.
    */
-  async ensureNetwork(net: NetworkRecord): Promise<void> {
+  async ensureNetwork(net: NetworkRecord, opts: { adoptUnmarked?: boolean } = {}): Promise<void> {
     const br = net.BridgeName!;
     const { gateway, prefixLen } = gatewayOf(net);
-    const exists = await run('ip', ['link', 'show', br]).then(() => true, () => false);
-    if (!exists) await run('ip', ['link', 'add', br, 'type', 'bridge']);
-    await run('ip', ['addr', 'replace', `${gateway}/${prefixLen}`, 'dev', br]);
-    await run('ip', ['link', 'set', br, 'up']);
-    await ensureForwardChain();
-    // In berth's chain drops go first and accepts last, so an internal network stays closed to
-    // every other bridge whatever order the networks' rules were (re)made in.
-    for (const [table, chain, rule] of networkRules(net)) {
-      const present = await run('iptables', ['-w', '-t', table, '-C', chain, ...rule]).then(() => true, () => false);
-      const at = rule.at(-1) === 'DROP' ? ['-I', chain, '1'] : ['-A', chain];
-      if (!present) await run('iptables', ['-w', '-t', table, ...at, ...rule]);
-    }
+    // The link and the rules are independent (start-up makes every bridge: the spawns add up).
+    const link = async (): Promise<void> => {
+      await claimBridge(net, opts);
+      await run('ip', ['addr', 'replace', `${gateway}/${prefixLen}`, 'dev', br]);
+      await run('ip', ['link', 'set', br, 'up']);
+    };
+    const rules = async (): Promise<void> => {
+      await ensureForwardChain();
+      const wanted = networkRules(net);
+      const present = await Promise.all(wanted.map(([table, chain, rule]) => run('iptables', ['-w', '-t', table, '-C', chain, ...rule]).then(() => true, () => false)));
+      // In berth's chain drops go first and accepts last, so an internal network stays closed to
+      // every other bridge whatever order the networks' rules were (re)made in.
+      for (const [i, [table, chain, rule]] of wanted.entries()) {
+        const at = rule.at(-1) === 'DROP' ? ['-I', chain, '1'] : ['-A', chain];
+        if (!present[i]) await run('iptables', ['-w', '-t', table, ...at, ...rule]);
+      }
+    };
+    await Promise.all([link(), rules()]);
+    this.ready.add(net.Id);
   }
 
   async removeNetwork(net: NetworkRecord): Promise<void> {
-    await run('ip', ['link', 'del', net.BridgeName!]).catch(() => undefined);
+    this.ready.delete(net.Id);
+    await releaseBridge(net).catch(() => undefined);
     for (const [table, chain, rule] of networkRules(net)) await run('iptables', ['-w', '-t', table, '-D', chain, ...rule]).catch(() => undefined);
+    // Published ports a DEL never released (a crash) must not outlive the network and hijack the port.
+    for (const j of await dnatJumps()) if (j.network === this.cniName(net)) await removeDnatJump(j);
     await rm(join(this.o.stateDir, 'ipam', this.cniName(net)), { recursive: true, force: true });
   }
 
+  heldPorts(): Promise<Set<string>> {
+    return dnatPorts();
+  }
+
+  async attachedContainers(): Promise<string[]> {
+    const ids = (await readdir(join(this.o.stateDir, 'results')).catch(() => [] as string[])).map((f) => RESULT_FILE.exec(f)?.[2]);
+    return [...new Set(ids.filter((id): id is string => id !== undefined))];
+  }
+
+  async detachAll(containerId: string): Promise<string[]> {
+    const released: string[] = [];
+    const errors: string[] = [];
+    for (const file of await readdir(join(this.o.stateDir, 'results')).catch(() => [] as string[])) {
+      const m = RESULT_FILE.exec(file);
+      if (m?.[2] !== containerId) continue;
+      const path = join(this.o.stateDir, 'results', file);
+      const cached = await readCached(path);
+      const call: CniCall = { command: 'DEL', containerId, netns: this.sandboxPath(containerId), ifName: m[3]! };
+      const ok = cached?.chain === undefined || (await this.runDel(`berth-${m[1]}`, call, cached.result, cached.runtimeConfig ?? { portMappings: [] }, cached.chain).then(() => true, (err: Error) => void errors.push(err.message)));
+      if (!ok) continue; // kept: the next teardown or start-up tries again
+      await rm(path, { force: true });
+      released.push(`${m[3]} on berth-${m[1]}`);
+    }
+    if (errors.length > 0) throw new Error(errors.join('; '));
+    return released;
+  }
+
+  async releaseOrphans(networks: NetworkRecord[], keep: (containerId: string) => boolean): Promise<string[]> {
+    const names = new Set(networks.map((n) => this.cniName(n)));
+    const out = (await removeStaleLeases(join(this.o.stateDir, 'ipam'), keep)).map((l) => `IP lease ${l}`);
+    for (const j of await dnatJumps()) {
+      if (!names.has(j.network) || keep(j.containerId)) continue;
+      await removeDnatJump(j);
+      out.push(`DNAT chain ${j.chain} of ${j.containerId.slice(0, 12)} on ${j.network}`);
+    }
+    return out;
+  }
+
   async attach(req: AttachRequest): Promise<AttachResult> {
+    // The bridge plugin would make (or take) the bridge itself: only networks whose bridge berth claimed.
+    if (!this.ready.has(req.network.Id)) throw unavailable(`network ${req.network.Name} is down: its bridge ${req.network.BridgeName} could not be set up (see berthd's log)`);
     const call: CniCall = { command: 'ADD', containerId: req.containerId, netns: req.netnsPath, ifName: req.ifName, args: req.ip ? `IgnoreUnknown=1;IP=${req.ip}` : undefined };
     const runtimeConfig = { portMappings: portMappingsConfig(req.ports) };
     let prev: Record<string, unknown> | undefined;
     const done: Array<Record<string, unknown>> = [];
+    // portmap with no ports would return prevResult untouched.
+    const chain = pluginsFor(req.network, this.opts()).filter((p) => p.type !== 'portmap' || req.ports.length > 0);
+    // Intent first: until the result is written, the cache names the whole chain, so a DEL after
+    // a crash anywhere in the ADD (detachAll, start-up) releases whatever it had made.
+    await replaceFile(this.resultPath(req), JSON.stringify({ result: undefined, runtimeConfig, chain } satisfies CachedAdd));
     try {
-      for (const plugin of pluginsFor(req.network, this.opts())) {
-        if (plugin.type === 'portmap' && req.ports.length === 0) continue; // it would return prevResult untouched
+      for (const plugin of chain) {
         const conf = { ...plugin, cniVersion: CNI_VERSION, name: this.cniName(req.network), ...(prev ? { prevResult: prev } : {}), runtimeConfig };
         prev = await invokePlugin(this.o.pluginDir, String(plugin.type), call, conf);
         done.push(plugin);
+        crashPoint(`cni-add:${String(plugin.type)}`);
       }
     } catch (err) {
-      // Roll back the plugins that succeeded (and the failed one: bridge may have half-allocated).
-      await this.runDel(req, prev, runtimeConfig).catch(() => undefined);
+      // Roll back the plugins that succeeded (and the failed one: bridge may have half-allocated);
+      // the intent stays when that fails too, for the next teardown or start-up.
+      const del: CniCall = { ...call, command: 'DEL', args: undefined };
+      if (await this.runDel(this.cniName(req.network), del, prev, runtimeConfig, chain).then(() => true, () => false)) await rm(this.resultPath(req), { force: true });
       throw err;
     }
     await writeFileAtomic(this.resultPath(req), JSON.stringify({ result: prev, runtimeConfig, chain: done } satisfies CachedAdd));
@@ -111,26 +174,23 @@ export class CniNetworkDriver implements NetworkDriver {
   }
 
   async detach(req: DetachRequest): Promise<void> {
-    const cached = await readFile(this.resultPath(req), 'utf8').then((t) => JSON.parse(t) as Partial<CachedAdd>, (err: unknown) => {
-      if (isErrno(err, 'ENOENT')) return undefined;
-      throw err;
-    });
-    await this.runDel(req, cached?.result, cached?.runtimeConfig ?? { portMappings: [] }, cached?.chain);
+    const cached = await readCached(this.resultPath(req));
+    const call: CniCall = { command: 'DEL', containerId: req.containerId, netns: req.netnsPath, ifName: req.ifName };
+    await this.runDel(this.cniName(req.network), call, cached?.result, cached?.runtimeConfig ?? { portMappings: [] }, cached?.chain ?? pluginsFor(req.network, this.opts()));
     await rm(this.resultPath(req), { force: true });
   }
 
   /**
-   * DEL through `chain` (what ADD ran, from its cached result; the whole chain when unknown, as
-   * after a failed ADD). The chained plugins' DELs touch disjoint state (their own rules, keyed
+   * DEL through `chain` (what ADD ran or was about to run, from its cached result; the whole
+   * chain when unknown). The chained plugins' DELs touch disjoint state (their own rules, keyed
    * by container and address; they take the xtables lock), so they run side by side; bridge,
    * which owns the address and the veth they key on, goes last. DEL goes on through every plugin:
    * one failing must not leave the others' state behind.
    */
-  private async runDel(req: DetachRequest, prev: Record<string, unknown> | undefined, runtimeConfig: object, chain = pluginsFor(req.network, this.opts())): Promise<void> {
-    const call: CniCall = { command: 'DEL', containerId: req.containerId, netns: req.netnsPath, ifName: req.ifName };
+  private async runDel(name: string, call: CniCall, prev: Record<string, unknown> | undefined, runtimeConfig: object, chain: Array<Record<string, unknown>>): Promise<void> {
     const errors: string[] = [];
     const del = (plugin: Record<string, unknown>): Promise<unknown> => {
-      const conf = { ...plugin, cniVersion: CNI_VERSION, name: this.cniName(req.network), ...(prev ? { prevResult: prev } : {}), runtimeConfig };
+      const conf = { ...plugin, cniVersion: CNI_VERSION, name, ...(prev ? { prevResult: prev } : {}), runtimeConfig };
       return invokePlugin(this.o.pluginDir, String(plugin.type), call, conf).catch((err: Error) => errors.push(err.message));
     };
     const [bridge, ...chained] = chain;
@@ -153,7 +213,20 @@ export class CniNetworkDriver implements NetworkDriver {
   }
 }
 
-/** What ADD leaves for DEL: the chain's result, the runtime config and the plugins it ran. */
+/** `<network id12>-<container id>-<ifname>.json` in `results/`. */
+const RESULT_FILE = /^([0-9a-f]{12})-([0-9a-f]{64})-(.+)\.json$/;
+
+async function readCached(path: string): Promise<Partial<CachedAdd> | undefined> {
+  return readFile(path, 'utf8').then((t) => JSON.parse(t) as Partial<CachedAdd>, (err: unknown) => {
+    if (isErrno(err, 'ENOENT') || err instanceof SyntaxError) return undefined;
+    throw err;
+  });
+}
+
+/**
+ * What ADD leaves for DEL: the chain's result, the runtime config and the plugins it ran. Written
+ * before the ADD with no result (the intent), again with it after.
+ */
 interface CachedAdd {
   result: Record<string, unknown> | undefined;
   runtimeConfig: object;

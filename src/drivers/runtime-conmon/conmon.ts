@@ -8,6 +8,7 @@ import { connectAttachSocket } from './attach-socket.js';
 import { writeReopenLog, writeResize } from './ctl.js';
 import { spawnExec } from './exec.js';
 import { startThroughExecFifo } from './exec-fifo.js';
+import { stateFromFiles } from './state-files.js';
 import { BerthError, isErrno } from '../../core/errdefs.js';
 import { mkdirp } from '../../lib/atomic-file.js';
 import { run } from '../../lib/exec.js';
@@ -163,6 +164,8 @@ export class ConmonRuntime implements ContainerRuntime {
   }
 
   async state(id: string): Promise<RuntimeState | undefined> {
+    const known = await stateFromFiles(join(this.runcRoot, id)).catch(() => null);
+    if (known !== null) return known;
     try {
       const { stdout } = await this.runc(['state', id]);
       const s = JSON.parse(stdout) as { status: RuntimeState['status']; pid: number };
@@ -186,6 +189,20 @@ export class ConmonRuntime implements ContainerRuntime {
   async cleanup(id: string): Promise<void> {
     await rm(join(this.exitDir, id), { force: true });
     await rm(join(this.socketDir, id), { recursive: true, force: true });
+  }
+
+  async stopMonitor(id: string, bundle: string): Promise<boolean> {
+    const pid = Number.parseInt(await readFile(join(bundle, 'conmon.pid'), 'utf8').catch(() => ''), 10);
+    if (!(pid > 0)) return false;
+    // Only the conmon of this container under this runtime root (a recycled pid is someone else's).
+    const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
+    if (!argv[0]?.endsWith('conmon') || argv[argv.indexOf('-c') + 1] !== id || !argv.includes(`--root=${this.runcRoot}`)) return false;
+    try {
+      process.kill(pid, 'SIGKILL');
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   watchExits(onExit: (id: string) => void): () => void {

@@ -130,9 +130,10 @@ export class OverlaySnapshotter implements Snapshotter {
 
   async prepare(key: string, parent: string | null): Promise<void> {
     const dir = this.activeDir(key);
-    await mkdir(join(dir, 'upper'), { recursive: true, mode: 0o755 });
-    await mkdir(join(dir, 'work'), { recursive: true, mode: 0o700 });
-    await mkdir(join(dir, 'empty'), { recursive: true, mode: 0o755 });
+    await mkdirp(dir, 0o700); // root's only; the upper dir inside is the container's `/`
+    await mkdirp(join(dir, 'upper'), 0o755);
+    await mkdirp(join(dir, 'work'), 0o700);
+    await mkdirp(join(dir, 'empty'), 0o755);
     await writeFile(join(dir, 'parent'), parent ?? '');
   }
 
@@ -188,6 +189,10 @@ export class OverlaySnapshotter implements Snapshotter {
 
   isMounted(target: string): Promise<boolean> {
     return isMountPoint(target);
+  }
+
+  async activeKeys(): Promise<string[]> {
+    return (await readdir(join(this.root, 'active'))).filter((k) => !k.startsWith('.'));
   }
 
   async remove(key: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { LayerName, RemapOptions, Snapshotter } from '../../core/snapshots.js';
@@ -57,7 +57,7 @@ export class VfsSnapshotter implements Snapshotter {
   }
 
   private async copyOrCreate(from: string | null, to: string): Promise<void> {
-    await mkdir(to, { recursive: true, mode: 0o755 });
+    await mkdirp(to, 0o755);
     if (from !== null) await run('cp', ['-a', `${from}/.`, to]);
   }
 
@@ -91,6 +91,10 @@ export class VfsSnapshotter implements Snapshotter {
 
   isMounted(target: string): Promise<boolean> {
     return isMountPoint(target);
+  }
+
+  async activeKeys(): Promise<string[]> {
+    return (await readdir(join(this.root, 'active'))).filter((k) => !k.startsWith('.'));
   }
 
   async remove(key: string): Promise<void> {

@@ -2,7 +2,8 @@ import { constants } from 'node:fs';
 import { chmod, lchown, link, lutimes, mkdir, open, symlink, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { invalidArgument } from '../../core/errdefs.js';
-import { absPath, cleanEntryPath, ensureParents, lstatOrNull, markWritten, removePath, type Root } from './safe-path.js';
+import { fdPath, O_PATH } from '../fs/scoped-path.js';
+import { cleanEntryPath, entryAt, lstatOrNull, markWritten, pinDir, removePath, type At, type Root } from './safe-path.js';
 import { makeOpaque, type WhiteoutMode } from './whiteout.js';
 import { mknod, setXattr, type Xattrs } from './xattr.js';
 
@@ -32,7 +33,10 @@ export interface Ctx {
   whitedOut: Set<string>;
 }
 
-/** Writes one non-whiteout entry; resolves with the number of content bytes written. */
+/**
+ * Writes one non-whiteout entry; resolves with the number of content bytes written. Every call
+ * on the entry goes through its pinned parent (safe-path.ts) and none follows its last component.
+ */
 export async function writeEntry(ctx: Ctx, e: Entry, data: Readable): Promise<number> {
   const { root } = ctx;
   if (e.type === 'directory') {
@@ -40,52 +44,73 @@ export async function writeEntry(ctx: Ctx, e: Entry, data: Readable): Promise<nu
     return 0;
   }
   if (e.rel === '') throw invalidArgument(`archive/tar: invalid path "${e.name}": only a directory can be the root`);
-  await ensureParents(root, e.rel, e.name);
-  const path = absPath(root, e.rel);
+  const at = (await entryAt(root, e.rel, e.name))!;
   // The hard link target is vetted before anything is removed: it may even be this very path.
-  const target = e.type === 'link' ? await hardlinkTarget(root, e) : '';
-  if (e.type === 'link' && target === path) return 0;
-  await removePath(root, e.rel);
-  markWritten(root, e.rel);
-  switch (e.type) {
-    case 'file':
-    case 'contiguous-file':
-      return writeFile(path, e, data);
-    case 'link':
-      // Shares the target's inode, so there is no metadata of its own to apply.
-      await link(target, path);
-      return 0;
-    case 'symlink':
-      await symlink(e.linkname, path); // the link text is data: it may point anywhere
-      break;
-    case 'character-device':
-      await mknod(path, 'c', e.devmajor, e.devminor);
-      break;
-    case 'block-device':
-      await mknod(path, 'b', e.devmajor, e.devminor);
-      break;
-    case 'fifo':
-      await mknod(path, 'p');
-      break;
+  const target = e.type === 'link' ? await hardlinkTarget(root, e) : null;
+  try {
+    if (target !== null && target.rel === e.rel) return 0;
+    await removePath(root, e.rel);
+    markWritten(root, e.rel);
+    switch (e.type) {
+      case 'file':
+      case 'contiguous-file':
+        return await writeFile(at, e, data);
+      case 'link':
+        // Shares the target's inode, so there is no metadata of its own to apply. link(2) does not follow a symlink target.
+        await link(target!.at.path, at.path);
+        return 0;
+      case 'symlink':
+        await symlink(e.linkname, at.path); // the link text is data: it may point anywhere
+        break;
+      case 'character-device':
+        await mknod(at.path, 'c', e.devmajor, e.devminor);
+        break;
+      case 'block-device':
+        await mknod(at.path, 'b', e.devmajor, e.devminor);
+        break;
+      case 'fifo':
+        await mknod(at.path, 'p');
+        break;
+    }
+    // Order matters: chown clears setuid bits and security.capability, so mode and xattrs go after it.
+    await lchown(at.path, e.uid, e.gid);
+    if (e.type !== 'symlink') await chmodNoFollow(at.path, e.mode);
+    await applyXattrs(at.path, e.xattrs);
+    await lutimes(at.path, e.atime, e.mtime);
+    return 0;
+  } finally {
+    at.release();
+    target?.at.release();
   }
-  // Order matters: chown clears setuid bits and security.capability, so mode and xattrs go after it.
-  await lchown(path, e.uid, e.gid);
-  if (e.type !== 'symlink') await chmod(path, e.mode); // just created by us: not a symlink
-  await applyXattrs(path, e.xattrs);
-  await lutimes(path, e.atime, e.mtime);
-  return 0;
+}
+
+/**
+ * chmod of what is at `path` itself, never of a symlink's target (Linux has no lchmod): opened
+ * O_PATH|O_NOFOLLOW, checked not to be a symlink, then changed through its /proc fd link.
+ */
+async function chmodNoFollow(path: string, mode: number): Promise<void> {
+  const fh = await open(path, O_PATH | constants.O_NOFOLLOW);
+  try {
+    if ((await fh.stat()).isSymbolicLink()) throw invalidArgument(`${path}: replaced by a symlink while being written`);
+    await chmod(fdPath(fh), mode);
+  } finally {
+    await fh.close();
+  }
 }
 
 /** A hard link must name an existing non-directory inside the root, reached without symlinks. */
-async function hardlinkTarget(root: Root, e: Entry): Promise<string> {
+async function hardlinkTarget(root: Root, e: Entry): Promise<{ rel: string; at: At }> {
   const rel = cleanEntryPath(e.linkname); // throws if it climbs out
   const bad = (why: string): Error => invalidArgument(`archive/tar: invalid hard link "${e.name}" -> "${e.linkname}": ${why}`);
   if (rel === '') throw bad('target is the root');
-  const st = (await ensureParents(root, rel, e.linkname, false)) ? await lstatOrNull(absPath(root, rel)) : null;
-  if (st === null) throw bad('target does not exist');
-  if (st.isDirectory()) throw bad('target is a directory');
+  const at = await entryAt(root, rel, e.linkname, false);
+  const st = at === null ? null : await lstatOrNull(at.path);
+  if (st === null || st.isDirectory()) {
+    at?.release();
+    throw bad(st === null ? 'target does not exist' : 'target is a directory');
+  }
   // A symlink target is fine: link(2) on Linux links the symlink itself, it does not follow it.
-  return absPath(root, rel);
+  return { rel, at: at! };
 }
 
 /**
@@ -97,19 +122,23 @@ const WRITE_BATCH = 1 << 20;
 
 /**
  * A regular file whose content is already in memory (small files, written several at a time by
- * extract.ts). The caller has made the parents and guarantees that nothing else touches this
- * path, its ancestors' entries or anything under it until this settles.
+ * extract.ts). The caller has made the parents and guarantees that nothing else of this
+ * extraction touches this path, its ancestors' entries or anything under it until this settles.
  */
 export async function writeFileContent(ctx: Ctx, e: Entry, content: Buffer): Promise<void> {
-  const path = absPath(ctx.root, e.rel);
-  await removePath(ctx.root, e.rel);
-  markWritten(ctx.root, e.rel);
-  const fh = await createExclusive(path);
+  const at = (await entryAt(ctx.root, e.rel, e.name))!;
   try {
-    for (let off = 0; off < content.length; ) off += (await fh.write(content, off)).bytesWritten;
-    await applyFileMeta(fh, path, e);
+    await removePath(ctx.root, e.rel);
+    markWritten(ctx.root, e.rel);
+    const fh = await createExclusive(at.path);
+    try {
+      for (let off = 0; off < content.length; ) off += (await fh.write(content, off)).bytesWritten;
+      await applyFileMeta(fh, at.path, e);
+    } finally {
+      await fh.close();
+    }
   } finally {
-    await fh.close();
+    at.release();
   }
 }
 
@@ -124,8 +153,8 @@ async function applyFileMeta(fh: FileHandle, path: string, e: Entry): Promise<vo
   await fh.utimes(e.atime, e.mtime);
 }
 
-async function writeFile(path: string, e: Entry, data: Readable): Promise<number> {
-  const fh = await createExclusive(path);
+async function writeFile(at: At, e: Entry, data: Readable): Promise<number> {
+  const fh = await createExclusive(at.path);
   let bytes = 0;
   try {
     // Chunks arrive small (16-64 KiB): gather ~1 MiB per write, one thread-pool trip instead of dozens.
@@ -144,7 +173,7 @@ async function writeFile(path: string, e: Entry, data: Readable): Promise<number
       if (pending >= WRITE_BATCH) await flush();
     }
     if (pending > 0) await flush();
-    await applyFileMeta(fh, path, e);
+    await applyFileMeta(fh, at.path, e);
   } finally {
     await fh.close();
   }
@@ -153,28 +182,36 @@ async function writeFile(path: string, e: Entry, data: Readable): Promise<number
 
 async function writeDir(ctx: Ctx, e: Entry): Promise<void> {
   const { root } = ctx;
-  const path = absPath(root, e.rel);
   if (e.rel !== '') {
-    await ensureParents(root, e.rel, e.name);
-    const st = await lstatOrNull(path);
-    if (st === null || !st.isDirectory()) {
-      await removePath(root, e.rel, st);
-      await mkdir(path, 0o700);
-      if (ctx.whiteouts === 'overlay' && ctx.whitedOut.has(e.rel)) await makeOpaque(root, e.rel);
+    const at = (await entryAt(root, e.rel, e.name))!;
+    try {
+      const st = await lstatOrNull(at.path);
+      if (st === null || !st.isDirectory()) {
+        await removePath(root, e.rel);
+        await mkdir(at.path, 0o700);
+      }
+    } finally {
+      at.release();
     }
-    root.dirs.add(e.rel);
     markWritten(root, e.rel);
   }
-  await lchown(path, e.uid, e.gid);
-  await chmod(path, e.mode);
-  await applyXattrs(path, e.xattrs);
+  // The directory itself, pinned: owner, mode and xattrs are set on it, whatever is renamed meanwhile.
+  const dir = (await pinDir(root, e.rel, e.name, false))!;
+  try {
+    if (e.rel !== '' && ctx.whiteouts === 'overlay' && ctx.whitedOut.has(e.rel)) await makeOpaque(dir);
+    await dir.fh.chown(e.uid, e.gid);
+    await dir.fh.chmod(e.mode);
+    await applyXattrs(`${dir.path}/.`, e.xattrs);
+  } finally {
+    root.tree.release(dir);
+  }
   root.dirTimes.set(e.rel, { atime: e.atime, mtime: e.mtime });
 }
 
 /**
  * trusted.overlay.* xattrs from a tar are dropped: they are overlayfs's own metadata (opaque,
  * redirect, metacopy), which a layer could otherwise use to steer the mount. Whiteouts are
- * expressed with .wh. entries instead.
+ * expressed with .wh. entries instead. `path` is a pinned parent + name (setfattr -h: not followed).
  */
 async function applyXattrs(path: string, xattrs: Xattrs): Promise<void> {
   for (const [name, value] of xattrs) {
@@ -183,12 +220,19 @@ async function applyXattrs(path: string, xattrs: Xattrs): Promise<void> {
   }
 }
 
-/** Sets directory times deepest first, once all their children are in place. */
+/** Sets directory times deepest first, once all their children are in place, each on its pinned fd. */
 export async function applyDirTimes(root: Root): Promise<void> {
   const depth = (rel: string): number => (rel === '' ? -1 : rel.split('/').length);
   const dirs = [...root.dirTimes.keys()].sort((a, b) => depth(b) - depth(a));
   for (const rel of dirs) {
     const t = root.dirTimes.get(rel)!;
-    await lutimes(absPath(root, rel), t.atime, t.mtime);
+    // Gone (or swapped for a symlink) since it was written: the container's doing, nothing to time.
+    const dir = await root.tree.dir(rel, false).catch(() => null);
+    if (dir === null) continue;
+    try {
+      await dir.fh.utimes(t.atime, t.mtime);
+    } finally {
+      root.tree.release(dir);
+    }
   }
 }

@@ -1,9 +1,9 @@
-import { realpath } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { extract as tarExtract, type Headers } from 'tar-stream';
 import { BerthError, internal, invalidArgument } from '../../core/errdefs.js';
 import { applyDirTimes, ENTRY_TYPES, writeEntry, writeFileContent, type Ctx, type Entry, type EntryType } from './entries.js';
-import { absPath, cleanEntryPath, ensureParents, lstatOrNull, newRoot } from './safe-path.js';
+import { PinnedTree } from '../fs/pinned-tree.js';
+import { cleanEntryPath, ensureParents, entryAt, lstatOrNull, newRoot } from './safe-path.js';
 import { applyWhiteout, classifyWhiteout, type WhiteoutMode } from './whiteout.js';
 import { captureXattrs, xattrsFromStrings, type Xattrs } from './xattr.js';
 
@@ -24,11 +24,6 @@ export interface ExtractOptions {
   owner?: { uid: number; gid: number };
   /** Fail instead of replacing a directory with a non-directory or the other way round. */
   noOverwriteDirNonDir?: boolean;
-  /**
-   * `dest` is a path through an open directory fd (`/proc/<pid>/fd/<n>`): used as given rather
-   * than resolved to a name, so the directory cannot be swapped out from under the extraction.
-   */
-  pinnedDest?: boolean;
 }
 
 type TarHeader = Headers & { pax?: Record<string, string> | null };
@@ -41,7 +36,16 @@ type TarHeader = Headers & { pax?: Record<string, string> | null };
  * is destroyed, since what is left of it is useless and would otherwise hold its resources.
  */
 export async function extractLayer(input: NodeJS.ReadableStream | Readable, dest: string, opts: ExtractOptions = {}): Promise<ExtractResult> {
-  const ctx: Ctx = { root: newRoot(opts.pinnedDest ? dest : await realpath(dest)), whiteouts: opts.whiteouts ?? 'overlay', whitedOut: new Set() };
+  const tree = await PinnedTree.open(dest);
+  try {
+    return await extractInto(input, tree, opts);
+  } finally {
+    await tree.close();
+  }
+}
+
+async function extractInto(input: NodeJS.ReadableStream | Readable, tree: PinnedTree, opts: ExtractOptions): Promise<ExtractResult> {
+  const ctx: Ctx = { root: newRoot(tree), whiteouts: opts.whiteouts ?? 'overlay', whitedOut: new Set() };
   const result: ExtractResult = { files: 0, bytes: 0 };
   const ex = tarExtract();
   const takeXattrs = captureXattrs(ex);
@@ -56,7 +60,8 @@ export async function extractLayer(input: NodeJS.ReadableStream | Readable, dest
     const fail = (err: unknown): void => {
       if (settled) return;
       settled = true;
-      input.unpipe(ex);
+      // Not every source is a Node stream (tar-stream's pack is a streamx one, without unpipe).
+      (input as Partial<Readable>).unpipe?.(ex as unknown as NodeJS.WritableStream);
       ex.destroy();
       (input as Partial<Readable>).destroy?.();
       // Report only once the entry in progress and the background writes have stopped touching the disk.
@@ -154,7 +159,8 @@ function toEntry(h: TarHeader, rel: string, xattrs: Xattrs): Entry {
 /** Docker's NoOverwriteDirNonDir: a directory and a non-directory never replace each other. */
 async function checkDirNonDir(ctx: Ctx, e: Entry): Promise<void> {
   if (e.rel === '') return;
-  const st = await lstatOrNull(absPath(ctx.root, e.rel));
+  const at = await entryAt(ctx.root, e.rel, e.name, false);
+  const st = at === null ? null : await lstatOrNull(at.path).finally(() => at.release());
   if (st === null) return;
   if (st.isDirectory() && e.type !== 'directory') throw invalidArgument(`cannot overwrite directory "/${e.rel}" with non-directory "${e.name}"`);
   if (!st.isDirectory() && e.type === 'directory') throw invalidArgument(`cannot overwrite non-directory "/${e.rel}" with directory "${e.name}"`);

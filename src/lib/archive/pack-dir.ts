@@ -1,11 +1,11 @@
 import { constants, type Stats } from 'node:fs';
-import { open, readlink } from 'node:fs/promises';
+import { readlink, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { Headers } from 'tar-stream';
 import { isOverlayWhiteout } from '../fs/overlay-whiteout.js';
 import { toContainerId, type IdRange } from '../fs/shift-ids.js';
-import { readTreeXattrs } from '../fs/read-xattrs.js';
-import { walkTree, type WalkEntry } from '../fs/walk.js';
+import { readXattrs } from '../fs/read-xattrs.js';
+import { openListed, walkChunks, type WalkEntry } from '../fs/walk.js';
 import { tarWriter, type TarWriter } from './tar-writer.js';
 import { WHITEOUT_OPAQUE, WHITEOUT_PREFIX } from './whiteout.js';
 
@@ -40,6 +40,9 @@ const XATTR_PAX = 'SCHILY.xattr.';
  * tree while the consumer reads the stream. Sockets are skipped, as Docker does. A file that
  * shrinks while it is read is padded with zeros, one that grows is cut at the size first seen:
  * the tar stays well-formed even for a container that keeps running (`commit --pause=false`).
+ * Whatever that container renames meanwhile, nothing outside `dir` is read: the walk pins every
+ * directory (lib/fs/walk.ts), each file is opened O_NOFOLLOW through its pinned parent and must
+ * be the inode listed, a symlink is archived as a symlink; an entry that changed is left out.
  */
 export function packDir(dir: string, opts: PackOptions = {}): { stream: Readable; done: Promise<PackStats> } {
   const tw = tarWriter();
@@ -59,41 +62,59 @@ export function packDir(dir: string, opts: PackOptions = {}): { stream: Readable
 
 async function fill(tw: TarWriter, dir: string, opts: PackOptions): Promise<PackStats> {
   const stats: PackStats = { skippedXattrs: 0, overlayXattrs: 0 };
-  const xattrs = await readTreeXattrs(dir);
   const overlay = opts.whiteouts === 'overlay';
   const links = new Map<string, string>();
   const skip = (e: WalkEntry): boolean => opts.exclude?.(e.rel) === true;
-  for await (const { e, content } of readAhead(walkTree(dir, skip), (e) => !skip(e) && !e.st.isSocket())) {
-    if (skip(e) || e.st.isSocket()) continue;
-    const attrs = xattrs.get(e.path);
-    if (overlay && isOverlayWhiteout(e.st, attrs)) {
-      const slash = e.rel.lastIndexOf('/');
-      await tw.addBuffer(`${e.rel.slice(0, slash + 1)}${WHITEOUT_PREFIX}${e.rel.slice(slash + 1)}`, '', { ...baseHeader(e.st, opts.ids), mode: 0 });
-      continue;
-    }
-    const header: Partial<Headers> = { ...baseHeader(e.st, opts.ids), ...paxOf(attrs, stats) };
-    if (e.st.isDirectory()) {
-      await tw.addDir(e.rel, header);
-      if (overlay && attrs?.get('trusted.overlay.opaque')?.toString() === 'y') {
-        await tw.addBuffer(`${e.rel}/${WHITEOUT_OPAQUE}`, '', { ...baseHeader(e.st, opts.ids), mode: 0 });
-      }
-    } else if (e.st.isSymbolicLink()) {
-      await tw.addBuffer(e.rel, '', { ...header, type: 'symlink', linkname: await readlink(e.path) });
-    } else if (e.st.isFile()) {
-      const key = `${e.st.dev}:${e.st.ino}`;
-      const first = e.st.nlink > 1 ? links.get(key) : undefined;
-      if (first !== undefined) {
-        await tw.addBuffer(e.rel, '', { ...header, type: 'link', linkname: first });
+  // Each chunk's entries stay reachable through their pinned parents until the next chunk.
+  for await (const chunk of walkChunks(dir, skip)) {
+    const wanted = chunk.filter((e) => !skip(e) && !e.st.isSocket());
+    // The chunk's xattrs are read (one getfattr) while its first small files are.
+    const reading = readXattrs(wanted.map((e) => e.path));
+    reading.catch(() => undefined); // awaited just below
+    for await (const { e, content } of readAhead(wanted)) {
+      const attrs = (await reading).get(e.path);
+      if (overlay && isOverlayWhiteout(e.st, attrs)) {
+        const slash = e.rel.lastIndexOf('/');
+        await tw.addBuffer(`${e.rel.slice(0, slash + 1)}${WHITEOUT_PREFIX}${e.rel.slice(slash + 1)}`, '', { ...baseHeader(e.st, opts.ids), mode: 0 });
         continue;
       }
-      if (e.st.nlink > 1) links.set(key, e.rel);
-      if (content !== undefined) await tw.addBuffer(e.rel, await content, header);
-      else await tw.addStream(e.rel, e.st.size, exactBytes(e.path, e.st.size), header);
-    } else if (e.st.isCharacterDevice() || e.st.isBlockDevice()) {
-      const type = e.st.isCharacterDevice() ? 'character-device' : 'block-device';
-      await tw.addBuffer(e.rel, '', { ...header, type, devmajor: major(e.st.rdev), devminor: minor(e.st.rdev) });
-    } else if (e.st.isFIFO()) {
-      await tw.addBuffer(e.rel, '', { ...header, type: 'fifo' });
+      const header: Partial<Headers> = { ...baseHeader(e.st, opts.ids), ...paxOf(attrs, stats) };
+      if (e.st.isDirectory()) {
+        await tw.addDir(e.rel, header);
+        if (overlay && attrs?.get('trusted.overlay.opaque')?.toString() === 'y') {
+          await tw.addBuffer(`${e.rel}/${WHITEOUT_OPAQUE}`, '', { ...baseHeader(e.st, opts.ids), mode: 0 });
+        }
+      } else if (e.st.isSymbolicLink()) {
+        // No longer a symlink (EINVAL) or gone: changed since the listing, left out.
+        const linkname = await readlink(e.path).catch(() => null);
+        if (linkname !== null) await tw.addBuffer(e.rel, '', { ...header, type: 'symlink', linkname });
+      } else if (e.st.isFile()) {
+        const key = `${e.st.dev}:${e.st.ino}`;
+        const first = e.st.nlink > 1 ? links.get(key) : undefined;
+        if (first !== undefined) {
+          await tw.addBuffer(e.rel, '', { ...header, type: 'link', linkname: first });
+          continue;
+        }
+        if (content !== undefined) {
+          const buf = await content;
+          if (buf === null) continue;
+          await tw.addBuffer(e.rel, buf, header);
+        } else {
+          const fh = await openListed(e, FILE_FLAGS);
+          if (fh === null) continue;
+          try {
+            await tw.addStream(e.rel, e.st.size, exactBytes(fh, e.st.size), header);
+          } finally {
+            await fh.close();
+          }
+        }
+        if (e.st.nlink > 1) links.set(key, e.rel);
+      } else if (e.st.isCharacterDevice() || e.st.isBlockDevice()) {
+        const type = e.st.isCharacterDevice() ? 'character-device' : 'block-device';
+        await tw.addBuffer(e.rel, '', { ...header, type, devmajor: major(e.st.rdev), devminor: minor(e.st.rdev) });
+      } else if (e.st.isFIFO()) {
+        await tw.addBuffer(e.rel, '', { ...header, type: 'fifo' });
+      }
     }
   }
   return stats;
@@ -104,27 +125,42 @@ const READ_AHEAD = 32;
 const SMALL_FILE = 64 << 10;
 
 /**
- * The walk with the content of small regular files already being read, up to READ_AHEAD entries
- * ahead (a tree of thousands of small files is otherwise one open, read and close after another).
+ * A chunk's entries with the content of small regular files already being read, up to
+ * READ_AHEAD entries ahead (a tree of thousands of small files is otherwise one open, read and
+ * close after another). null content: the file changed since the listing. Reads still running
+ * when the consumer stops are waited for, so none outlives its chunk's pinned parents.
  */
-async function* readAhead(entries: AsyncIterable<WalkEntry>, wanted: (e: WalkEntry) => boolean): AsyncGenerator<{ e: WalkEntry; content?: Promise<Buffer> }> {
-  const window: Array<{ e: WalkEntry; content?: Promise<Buffer> }> = [];
-  for await (const e of entries) {
-    let content: Promise<Buffer> | undefined;
-    if (e.st.isFile() && e.st.size <= SMALL_FILE && wanted(e)) {
-      content = readExact(e.path, e.st.size);
-      content.catch(() => undefined); // awaited (and its error reported) when its turn comes
+async function* readAhead(entries: readonly WalkEntry[]): AsyncGenerator<{ e: WalkEntry; content?: Promise<Buffer | null> }> {
+  const window: Array<{ e: WalkEntry; content?: Promise<Buffer | null> }> = [];
+  try {
+    for (const e of entries) {
+      let content: Promise<Buffer | null> | undefined;
+      if (e.st.isFile() && e.st.size <= SMALL_FILE) {
+        content = readListed(e);
+        content.catch(() => undefined); // awaited (and its error reported) when its turn comes
+      }
+      window.push({ e, content });
+      if (window.length >= READ_AHEAD) yield window.shift()!;
     }
-    window.push({ e, content });
-    if (window.length >= READ_AHEAD) yield window.shift()!;
+    while (window.length > 0) yield window.shift()!;
+  } finally {
+    await Promise.allSettled(window.map((w) => w.content));
   }
-  yield* window;
 }
 
-async function readExact(path: string, size: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of exactBytes(path, size)) chunks.push(c);
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+// O_NONBLOCK: a FIFO swapped in for a listed file must not hang the pack.
+const FILE_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
+
+async function readListed(e: WalkEntry): Promise<Buffer | null> {
+  const fh = await openListed(e, FILE_FLAGS);
+  if (fh === null) return null;
+  try {
+    const chunks: Buffer[] = [];
+    for await (const c of exactBytes(fh, e.st.size)) chunks.push(c);
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, e.st.size);
+  } finally {
+    await fh.close();
+  }
 }
 
 function baseHeader(st: Stats, ids: PackOptions['ids']): Partial<Headers> {
@@ -153,23 +189,17 @@ function paxOf(attrs: Map<string, Buffer> | undefined, stats: PackStats): { pax?
 }
 
 /**
- * Exactly `size` bytes of a file: one that shrank while being read is padded with zeros, one
- * that grew is cut, so the entry keeps the size its header promised.
+ * Exactly `size` bytes of an open file: one that shrank while being read is padded with zeros,
+ * one that grew is cut, so the entry keeps the size its header promised.
  */
-async function* exactBytes(path: string, size: number): AsyncGenerator<Buffer> {
-  // O_NOFOLLOW: a file swapped for a symlink since the walk's lstat is not followed out of the tree.
-  const fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-  try {
-    let left = size;
-    while (left > 0) {
-      const buf = Buffer.alloc(Math.min(left, 1 << 20));
-      const { bytesRead } = await fh.read(buf, 0, buf.length);
-      const chunk = bytesRead === 0 ? buf : buf.subarray(0, bytesRead);
-      left -= chunk.length;
-      yield chunk;
-    }
-  } finally {
-    await fh.close();
+async function* exactBytes(fh: FileHandle, size: number): AsyncGenerator<Buffer> {
+  let left = size;
+  while (left > 0) {
+    const buf = Buffer.alloc(Math.min(left, 1 << 20));
+    const { bytesRead } = await fh.read(buf, 0, buf.length);
+    const chunk = bytesRead === 0 ? buf : buf.subarray(0, bytesRead);
+    left -= chunk.length;
+    yield chunk;
   }
 }
 

@@ -2,6 +2,7 @@ import { constants, type Stats } from 'node:fs';
 import { open, readlink } from 'node:fs/promises';
 import { invalidArgument } from '../../core/errdefs.js';
 import { packDir, type PackOptions } from './pack-dir.js';
+import { sameFile } from '../fs/pinned-tree.js';
 import { toContainerId } from '../fs/shift-ids.js';
 import { appendTar } from './rebase.js';
 import type { TarWriter } from './tar-writer.js';
@@ -23,6 +24,7 @@ export async function packPath(w: TarWriter, dir: string, entry: string, st: Sta
     // '' entry: `dir` is the directory itself (possibly a /proc fd link, which must be followed).
     const fh = await open(path, constants.O_RDONLY | constants.O_DIRECTORY | (entry === '' ? 0 : constants.O_NOFOLLOW));
     try {
+      if (!sameFile(await fh.stat(), st)) throw invalidArgument(`${name}: changed while being copied`);
       await w.addDir(name, header);
       const { stream, done } = packDir(`/proc/${process.pid}/fd/${fh.fd}`, ids ? { ids } : {});
       const prefix = name === '.' ? './' : `${name.replace(/\/+$/, '')}/`;
@@ -41,7 +43,7 @@ export async function packPath(w: TarWriter, dir: string, entry: string, st: Sta
   const fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
     const now = await fh.stat();
-    if (now.ino !== st.ino || now.dev !== st.dev) throw invalidArgument(`${name}: changed while being copied`);
+    if (!sameFile(now, st)) throw invalidArgument(`${name}: changed while being copied`);
     const source: AsyncIterable<Buffer> = st.size === 0 ? (async function* () {})() : fh.createReadStream({ start: 0, end: st.size - 1, autoClose: false });
     await w.addStream(name, st.size, source, header);
   } finally {

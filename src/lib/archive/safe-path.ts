@@ -1,30 +1,40 @@
 import type { Stats } from 'node:fs';
-import { lstat, mkdir, rm } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import { invalidArgument, isErrno } from '../../core/errdefs.js';
+import { baseOf, parentOf, PinError, type Pin, type PinnedTree } from '../fs/pinned-tree.js';
+import { removeAt } from '../fs/remove-at.js';
+
+export { parentOf };
 
 /**
  * Scoped writes under the extraction root. Policy: an entry is never written through a symlink.
- * Every parent component of an entry is lstat'ed; a parent that is a symlink (or not a directory)
- * makes the whole extraction fail rather than being resolved inside the root — simpler to audit,
- * and Docker-generated layers never need it. The final component is never followed either: whatever
- * is there is removed and recreated (a directory over a directory only updates metadata).
- *
- * Assumes this extraction is the only writer under the root while it runs (the snapshotters
- * extract into a private temp dir), which is what makes the lstat checks and the cache sound.
+ * Every parent of an entry is opened as a directory with O_NOFOLLOW relative to its own parent
+ * (lib/fs/pinned-tree.ts); a parent that is a symlink (or not a directory) makes the whole
+ * extraction fail rather than being resolved inside the root — simpler to audit, and
+ * Docker-generated layers never need it. The entry itself is then made, changed or removed as
+ * `<pinned parent>/<name>` by calls that do not follow a last-component symlink: whatever else
+ * writes to the tree meanwhile (a running container swapping a directory for a symlink to the
+ * host), no path string checked once is walked again.
  */
 export interface Root {
-  /** Real path of the destination (no symlinks in it, so joined paths are literal). */
-  readonly dir: string;
-  /** Relative paths known to be real directories: saves an lstat per parent per entry. */
-  readonly dirs: Set<string>;
+  readonly tree: PinnedTree;
   /** Paths written by this layer plus all their ancestors (whiteouts must not hide these). */
   readonly touched: Set<string>;
   /** Directory times, applied at the end because writing children changes a directory's mtime. */
   readonly dirTimes: Map<string, { atime: number; mtime: number }>;
 }
 
-export function newRoot(realDir: string): Root {
-  return { dir: realDir, dirs: new Set(['']), touched: new Set(), dirTimes: new Map() };
+export function newRoot(tree: PinnedTree): Root {
+  return { tree, touched: new Set(), dirTimes: new Map() };
+}
+
+/** An entry's place: its pinned parent directory and its name there (held until `release`). */
+export interface At {
+  readonly dir: Pin;
+  readonly name: string;
+  /** `<pinned parent>/<name>`; for the root itself, the root's pin path. */
+  readonly path: string;
+  release(): void;
 }
 
 export function escapes(name: string): Error {
@@ -50,15 +60,6 @@ export function cleanEntryPath(name: string): string {
   return out.join('/');
 }
 
-export function absPath(root: Root, rel: string): string {
-  return rel === '' ? root.dir : `${root.dir}/${rel}`;
-}
-
-export function parentOf(rel: string): string {
-  const i = rel.lastIndexOf('/');
-  return i < 0 ? '' : rel.slice(0, i);
-}
-
 export async function lstatOrNull(path: string): Promise<Stats | null> {
   try {
     return await lstat(path);
@@ -69,42 +70,52 @@ export async function lstatOrNull(path: string): Promise<Stats | null> {
 }
 
 /**
- * Checks that every parent of `rel` is a real directory under the root. With `create`, missing
- * parents are made (0755, like Docker); without it, returns false when one is missing.
- * `name` is the raw entry name, for the error message.
+ * Pins the parent of `rel` (missing parents made 0755, like Docker, with `create`; without it,
+ * null when one is missing). `name` is the raw entry name, for the error message.
  */
-export async function ensureParents(root: Root, rel: string, name: string, create = true): Promise<boolean> {
-  const parts = rel.split('/');
-  let prefix = '';
-  for (let i = 0; i < parts.length - 1; i++) {
-    prefix = prefix === '' ? parts[i]! : `${prefix}/${parts[i]}`;
-    if (root.dirs.has(prefix)) continue;
-    const st = await lstatOrNull(absPath(root, prefix));
-    if (st === null) {
-      if (!create) return false;
-      await mkdir(absPath(root, prefix), 0o755);
-    } else if (st.isSymbolicLink()) {
-      throw invalidArgument(`archive/tar: invalid path "${name}": parent "${prefix}" is a symlink`);
-    } else if (!st.isDirectory()) {
-      throw invalidArgument(`archive/tar: invalid path "${name}": parent "${prefix}" is not a directory`);
-    }
-    root.dirs.add(prefix);
+export async function entryAt(root: Root, rel: string, name: string, create = true): Promise<At | null> {
+  if (rel === '') {
+    const dir = (await root.tree.dir('', false))!;
+    return { dir, name: '', path: dir.path, release: () => root.tree.release(dir) };
   }
-  return true;
+  const dir = await pinDir(root, parentOf(rel), name, create);
+  if (dir === null) return null;
+  const base = baseOf(rel);
+  return { dir, name: base, path: `${dir.path}/${base}`, release: () => root.tree.release(dir) };
+}
+
+/** The directory `rel` itself, pinned (see entryAt). */
+export async function pinDir(root: Root, rel: string, name: string, create: boolean): Promise<Pin | null> {
+  try {
+    return await root.tree.dir(rel, create);
+  } catch (err) {
+    if (!(err instanceof PinError)) throw err;
+    throw invalidArgument(`archive/tar: invalid path "${name}": parent "${err.rel}" is ${err.kind === 'symlink' ? 'a symlink' : 'not a directory'}`);
+  }
+}
+
+/** Checks (and with `create`, makes) every parent of `rel`; false when one is missing. */
+export async function ensureParents(root: Root, rel: string, name: string, create = true): Promise<boolean> {
+  const at = await entryAt(root, rel, name, create);
+  at?.release();
+  return at !== null;
 }
 
 /** Removes whatever is at `rel` (recursively, never following symlinks) and forgets cached state under it. */
-export async function removePath(root: Root, rel: string, st?: Stats | null): Promise<void> {
-  const path = absPath(root, rel);
-  const stat = st === undefined ? await lstatOrNull(path) : st;
-  if (stat === null) return;
-  // fs.rm lstat's as it walks, so a symlink is unlinked rather than followed.
-  await rm(path, { recursive: true, force: true });
-  if (!stat.isDirectory()) return;
-  const under = `${rel}/`;
-  for (const set of [root.dirs, root.touched]) {
-    for (const p of set) if (p === rel || p.startsWith(under)) set.delete(p);
+export async function removePath(root: Root, rel: string): Promise<void> {
+  if (rel === '') return;
+  const at = await entryAt(root, rel, rel, false);
+  if (at === null) return;
+  let was: Awaited<ReturnType<typeof removeAt>>;
+  try {
+    was = await removeAt(at.dir.path, at.name);
+  } finally {
+    at.release();
   }
+  if (was !== 'dir') return;
+  root.tree.forget(rel);
+  const under = `${rel}/`;
+  for (const p of root.touched) if (p === rel || p.startsWith(under)) root.touched.delete(p);
   for (const p of root.dirTimes.keys()) if (p === rel || p.startsWith(under)) root.dirTimes.delete(p);
 }
 

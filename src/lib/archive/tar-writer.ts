@@ -52,7 +52,8 @@ export function tarWriter(): TarWriter {
       for await (const chunk of source as AsyncIterable<Buffer>) {
         written += chunk.length;
         if (written > size) throw new Error(`${name}: more than the ${size} bytes announced`);
-        if (!sink.write(chunk)) await new Promise<void>((resolve) => sink.once('drain', () => resolve()));
+        // A destroyed archive never drains: `finished` rejects then, ending the loop (and the source).
+        if (!sink.write(chunk)) await Promise.race([new Promise<void>((resolve) => sink.once('drain', () => resolve())), finished]);
       }
       if (written !== size) throw new Error(`${name}: ${written} bytes instead of ${size}`);
       sink.end();

@@ -1,6 +1,7 @@
 import { lstat, readdir } from 'node:fs/promises';
+import type { Pin } from '../fs/pinned-tree.js';
 import { invalidArgument } from '../../core/errdefs.js';
-import { absPath, ensureParents, markWritten, parentOf, removePath, type Root } from './safe-path.js';
+import { ensureParents, entryAt, markWritten, parentOf, pinDir, removePath, type Root } from './safe-path.js';
 import { mknod, setXattr } from './xattr.js';
 
 /**
@@ -42,17 +43,21 @@ export function classifyWhiteout(rel: string, name: string): Whiteout | null {
  * Overlay mode: a directory entry landing where this layer put a whiteout means "deleted, then
  * re-created": the new directory must hide the lower one's contents, so it is made opaque.
  */
-export async function makeOpaque(root: Root, dirRel: string): Promise<void> {
-  await setXattr(absPath(root, dirRel), 'trusted.overlay.opaque', Buffer.from('y'));
+export async function makeOpaque(dir: Pin): Promise<void> {
+  await setXattr(`${dir.path}/.`, 'trusted.overlay.opaque', Buffer.from('y'));
 }
 
 export async function applyWhiteout(root: Root, wh: Whiteout, name: string, mode: WhiteoutMode, whiteouts: Set<string>): Promise<void> {
   if (wh.kind === 'meta') return;
   if (wh.kind === 'opaque') {
     // The marker's parents include the directory itself, so this creates or vets it.
-    await ensureParents(root, `${wh.dir === '' ? '' : `${wh.dir}/`}${WHITEOUT_OPAQUE}`, name);
-    if (mode === 'overlay') await makeOpaque(root, wh.dir);
-    else await pruneUntouched(root, wh.dir);
+    const dir = (await pinDir(root, wh.dir, name, true))!;
+    try {
+      if (mode === 'overlay') await makeOpaque(dir);
+      else await pruneUntouched(root, wh.dir, dir);
+    } finally {
+      root.tree.release(dir);
+    }
     if (wh.dir !== '') markWritten(root, wh.dir);
     return;
   }
@@ -63,22 +68,31 @@ export async function applyWhiteout(root: Root, wh: Whiteout, name: string, mode
     if (await ensureParents(root, target, name, false)) await removePath(root, target);
     return;
   }
-  await ensureParents(root, target, name);
-  await removePath(root, target);
-  await mknod(absPath(root, target), 'c', 0, 0);
+  const at = (await entryAt(root, target, name))!;
+  try {
+    await removePath(root, target);
+    await mknod(at.path, 'c', 0, 0);
+  } finally {
+    at.release();
+  }
   whiteouts.add(target);
   markWritten(root, target);
 }
 
 /** Apply-mode opaque directory: delete everything below it that this layer did not write. */
-async function pruneUntouched(root: Root, dirRel: string): Promise<void> {
+async function pruneUntouched(root: Root, dirRel: string, dir: Pin): Promise<void> {
   const prefix = dirRel === '' ? '' : `${dirRel}/`;
-  for (const child of await readdir(absPath(root, dirRel))) {
+  for (const child of await readdir(dir.path)) {
     const rel = prefix + child;
     if (!root.touched.has(rel)) {
       await removePath(root, rel);
-    } else if ((await lstat(absPath(root, rel))).isDirectory()) {
-      await pruneUntouched(root, rel);
+    } else if ((await lstat(`${dir.path}/${child}`)).isDirectory()) {
+      const sub = (await pinDir(root, rel, rel, false))!;
+      try {
+        await pruneUntouched(root, rel, sub);
+      } finally {
+        root.tree.release(sub);
+      }
     }
   }
 }

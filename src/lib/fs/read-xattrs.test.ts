@@ -4,7 +4,7 @@ import { mkdir, rm, symlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { tempDir } from '../archive/tar-fixture.js';
 import { setXattr } from '../archive/xattr.js';
-import { parseGetfattr, readTreeXattrs } from './read-xattrs.js';
+import { parseGetfattr, readXattrs } from './read-xattrs.js';
 
 test('parses getfattr -d -e hex output, octal-escaped names included', () => {
   const out = parseGetfattr('# file: /r//a\ntrusted.overlay.opaque=0x79\nuser.t=0x31\n\n# file: /r/x\\012y\nuser.e=\n');
@@ -13,7 +13,7 @@ test('parses getfattr -d -e hex output, octal-escaped names included', () => {
   assert.equal(out.get('/r/x\ny')!.get('user.e')!.length, 0);
 });
 
-test('reads a tree through a symlinked root (a /proc fd pin)', async () => {
+test('reads the paths given, not following a final symlink, skipping a missing one', async () => {
   const { path, cleanup } = await tempDir('berth-xattr-');
   try {
     await mkdir(join(path, 'd'));
@@ -21,8 +21,9 @@ test('reads a tree through a symlinked root (a /proc fd pin)', async () => {
     await symlink(path, join(path, '..', `${basename(path)}-link`));
     const link = join(path, '..', `${basename(path)}-link`);
     try {
-      const out = await readTreeXattrs(link);
+      const out = await readXattrs([join(link, 'd'), join(path, 'missing'), link]);
       assert.equal(out.get(join(link, 'd'))?.get('user.k')?.toString(), 'v');
+      assert.equal(out.get(link), undefined, 'the symlink itself has no xattrs');
     } finally {
       await rm(link, { force: true });
     }

@@ -1,19 +1,33 @@
 import { normalize } from 'node:path';
 import { run } from '../exec.js';
 
-/** path (absolute, as given under `root`) → xattr name → raw value. Paths without xattrs are absent. */
+/** path (absolute, as given) → xattr name → raw value. Paths without xattrs are absent. */
 export type TreeXattrs = Map<string, Map<string, Buffer>>;
 
+/** Paths per getfattr run: well under the kernel's argument limits. */
+const PER_RUN = 1024;
+
 /**
- * Every extended attribute under `root` (itself included), read with one `getfattr -R` (Debian
- * `attr`): Node has no getxattr, and one process for a whole tree is cheap next to one per file.
- * Symlinks below the root are neither followed nor walked through (-h -P). Keys are normalised
- * paths (no `//`, no trailing slash), as `path.join` makes them.
+ * The extended attributes of `paths` themselves (a symlink is not followed: -h), read with
+ * `getfattr` (Debian `attr`): Node has no getxattr, and one process for many paths is cheap next
+ * to one per file. Give them as a pinned parent + name (lib/fs/walk.ts) and nothing on the way
+ * is followed either. A path that vanished in between is simply absent.
  */
-export async function readTreeXattrs(root: string): Promise<TreeXattrs> {
-  // The trailing slash makes a root that is itself a symlink (a /proc/<pid>/fd/<n> pin) walked.
-  const { stdout } = await run('getfattr', ['-R', '-P', '-h', '-d', '-m', '-', '-e', 'hex', '--absolute-names', '--', `${root.replace(/\/+$/, '')}/`]);
-  return parseGetfattr(stdout);
+export async function readXattrs(paths: readonly string[]): Promise<TreeXattrs> {
+  const out: TreeXattrs = new Map();
+  for (let i = 0; i < paths.length; i += PER_RUN) {
+    const args = ['-h', '-d', '-m', '-', '-e', 'hex', '--absolute-names', '--', ...paths.slice(i, i + PER_RUN)];
+    const stdout = await run('getfattr', args).then(
+      (r) => r.stdout,
+      (err: { exitCode?: unknown; stdout?: unknown }) => {
+        // Exit 1 with output: some paths failed (removed meanwhile); the others are read.
+        if (err.exitCode === 1 && typeof err.stdout === 'string') return err.stdout;
+        throw err;
+      },
+    );
+    for (const [k, v] of parseGetfattr(stdout)) out.set(k, v);
+  }
+  return out;
 }
 
 /** Parses `getfattr -d -e hex` output: `# file: PATH` blocks of `name=0xHEX` lines. */

@@ -24,6 +24,9 @@ export interface ScopedPath {
 
 const MAX_LINKS = 40;
 
+/** Linux's O_PATH (Node does not name it; libuv passes open flags through): a handle for fstat and /proc links, never for I/O. */
+export const O_PATH = 0o10000000;
+
 export const fdPath = (fh: FileHandle): string => `/proc/${process.pid}/fd/${fh.fd}`;
 
 /** openat(dir, name, flags | O_NOFOLLOW); '' reopens `dir` itself (its /proc link must be followed). */

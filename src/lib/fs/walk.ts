@@ -1,39 +1,127 @@
-import type { Stats } from 'node:fs';
-import { lstat, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { constants, type Stats } from 'node:fs';
+import { lstat, open, readdir, type FileHandle } from 'node:fs/promises';
+import { isErrno } from '../../core/errdefs.js';
+import { sameFile } from './pinned-tree.js';
+import { fdPath } from './scoped-path.js';
 
 export interface WalkEntry {
   /** Path relative to the walk's root, `/`-separated, no leading slash. */
   rel: string;
+  /**
+   * `<pinned parent>/<name>` (`/proc/<pid>/fd/<n>/<name>`): reaches this very entry without
+   * following any symlink, valid while its chunk is being handled (walkChunks) or until the
+   * next entry is asked for (walkTree). Open it with O_NOFOLLOW and check the inode against `st`.
+   */
   path: string;
   st: Stats;
 }
 
+interface DirPin {
+  fh: FileHandle;
+  path: string;
+  refs: number;
+}
+
+/** Entries per chunk: one getfattr for each (read-xattrs.ts), with their parents held open meanwhile. */
+const CHUNK = 1024;
+const LSTAT_BATCH = 32;
+
 /**
  * Walks a tree depth-first, names in byte order, parents before their children, never following
- * symlinks. The root itself is not yielded. A directory for which `skipChildren` is true is
- * yielded but not entered.
+ * symlinks, in chunks of up to CHUNK entries. The root itself is not yielded. A directory for
+ * which `skipChildren` is true is yielded but not entered.
+ *
+ * Race-free against whatever else writes the tree (a running container): every directory is
+ * opened O_NOFOLLOW relative to its parent's fd and checked to be the inode its lstat saw, and
+ * every entry is reached as `<pinned parent>/<name>` — a directory swapped for a symlink to the
+ * host mid-walk is never entered (it is listed as what it was, without its children).
  */
-export async function* walkTree(root: string, skipChildren: (e: WalkEntry) => boolean = () => false, dirRel = ''): AsyncGenerator<WalkEntry> {
-  const names = (await readdir(dirRel === '' ? root : join(root, dirRel))).sort(byBytes);
-  // A directory's entries are lstat'ed LSTAT_BATCH at a time (one thread-pool trip each, so a
-  // directory of thousands of files is not a thousand round trips in a row), yielded in order.
-  for (let i = 0; i < names.length; i += LSTAT_BATCH) {
-    const batch = await Promise.all(
-      names.slice(i, i + LSTAT_BATCH).map(async (name): Promise<WalkEntry> => {
-        const rel = dirRel === '' ? name : `${dirRel}/${name}`;
-        const path = join(root, rel);
-        return { rel, path, st: await lstat(path) };
-      }),
-    );
-    for (const entry of batch) {
-      yield entry;
-      if (entry.st.isDirectory() && !skipChildren(entry)) yield* walkTree(root, skipChildren, entry.rel);
+export async function* walkChunks(root: string, skipChildren: (e: WalkEntry) => boolean = () => false): AsyncGenerator<WalkEntry[]> {
+  const rootFh = await open(root, constants.O_RDONLY | constants.O_DIRECTORY);
+  const top: DirPin = { fh: rootFh, path: fdPath(rootFh), refs: 1 };
+  let chunk: Array<{ e: WalkEntry; pin: DirPin }> = [];
+  const release = (pin: DirPin): void => {
+    if (--pin.refs === 0) void pin.fh.close().catch(() => undefined);
+  };
+
+  async function* flush(): AsyncGenerator<WalkEntry[]> {
+    const c = chunk;
+    chunk = [];
+    try {
+      yield c.map((x) => x.e);
+    } finally {
+      for (const x of c) release(x.pin);
     }
+  }
+
+  async function* visit(dir: DirPin, dirRel: string): AsyncGenerator<WalkEntry[]> {
+    const names = (await readdir(dir.path).catch((err) => (isErrno(err, 'ENOENT') ? [] : Promise.reject(err)))).sort(byBytes);
+    // A directory's entries are lstat'ed LSTAT_BATCH at a time (one thread-pool trip each, so a
+    // directory of thousands of files is not a thousand round trips in a row), yielded in order.
+    for (let i = 0; i < names.length; i += LSTAT_BATCH) {
+      const batch = await Promise.all(
+        names.slice(i, i + LSTAT_BATCH).map(async (name): Promise<WalkEntry | null> => {
+          const path = `${dir.path}/${name}`;
+          const st = await lstat(path).catch((err) => (isErrno(err, 'ENOENT') ? null : Promise.reject(err)));
+          return st === null ? null : { rel: dirRel === '' ? name : `${dirRel}/${name}`, path, st };
+        }),
+      );
+      for (const e of batch) {
+        if (e === null) continue; // removed since the listing
+        dir.refs++;
+        chunk.push({ e, pin: dir });
+        if (chunk.length >= CHUNK) yield* flush();
+        if (!e.st.isDirectory() || skipChildren(e)) continue;
+        const sub = await openDir(e);
+        if (sub === null) continue;
+        try {
+          yield* visit(sub, e.rel);
+        } finally {
+          release(sub);
+        }
+      }
+    }
+  }
+
+  try {
+    yield* visit(top, '');
+    if (chunk.length > 0) yield* flush();
+  } finally {
+    for (const x of chunk.splice(0)) release(x.pin);
+    release(top);
   }
 }
 
-const LSTAT_BATCH = 32;
+/** The same walk one entry at a time (`path` valid until the next entry is asked for). */
+export async function* walkTree(root: string, skipChildren: (e: WalkEntry) => boolean = () => false): AsyncGenerator<WalkEntry> {
+  for await (const chunk of walkChunks(root, skipChildren)) yield* chunk;
+}
+
+/** The subdirectory `e`, pinned; null when it is gone or no longer the directory listed. */
+async function openDir(e: WalkEntry): Promise<DirPin | null> {
+  const fh = await openListed(e, constants.O_RDONLY | constants.O_DIRECTORY);
+  return fh === null ? null : { fh, path: fdPath(fh), refs: 1 };
+}
+
+/**
+ * Opens the entry listed as `e` through its pinned parent with O_NOFOLLOW (plus `flags`) and
+ * checks it is the very inode the listing saw; null when it is gone or something else now
+ * (swapped for a symlink, another file, a FIFO that would not open without a writer).
+ */
+export async function openListed(e: WalkEntry, flags: number): Promise<FileHandle | null> {
+  let fh: FileHandle;
+  try {
+    fh = await open(e.path, flags | constants.O_NOFOLLOW);
+  } catch (err) {
+    if (isErrno(err, 'ENOENT') || isErrno(err, 'ELOOP') || isErrno(err, 'ENOTDIR') || isErrno(err, 'ENXIO')) return null;
+    throw err;
+  }
+  if (!sameFile(await fh.stat(), e.st)) {
+    await fh.close();
+    return null;
+  }
+  return fh;
+}
 
 function byBytes(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));

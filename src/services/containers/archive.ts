@@ -62,14 +62,15 @@ function notFoundIn(rec: ContainerRecord, path: string): BerthError {
 
 /**
  * The container removed (or swapped) the path while it was being copied: every open is relative
- * to a pinned directory, so the race can only end in ENOENT/ENOTDIR/ELOOP — answered as a missing
- * file (404) or a path that is not a directory (400), never as a server error.
+ * to a pinned directory, so the race can only end in ENOENT, ENOTDIR, ELOOP, or (an entry made or
+ * replaced under us) EEXIST, ENOTEMPTY, EISDIR — answered as a missing file (404) or a path that
+ * changed (400), never as a server error.
  */
 function raced(rec: ContainerRecord, path: string): (err: unknown) => never {
   return (err) => {
     const cause = err instanceof BerthError ? err.cause : err;
     if (isErrno(cause, 'ENOENT')) throw notFoundIn(rec, path);
-    if (isErrno(cause, 'ENOTDIR') || isErrno(cause, 'ELOOP')) throw invalidArgument(`${path}: the path changed while copying`);
+    if (['ENOTDIR', 'ELOOP', 'EEXIST', 'ENOTEMPTY', 'EISDIR'].some((code) => isErrno(cause, code))) throw invalidArgument(`${path}: the path changed while copying`);
     throw err;
   };
 }
@@ -162,7 +163,6 @@ export function copyToContainer(deps: ContainerDeps, ref: string, path: string, 
           whiteouts: 'none',
           owner: { uid: owner.uid, gid: owner.gid },
           noOverwriteDirNonDir: opts.noOverwriteDirNonDir,
-          pinnedDest: true,
         }).catch(raced(rec, path));
         publishContainerEvent(deps.events, rec, 'extract-to-dir');
       } finally {

@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import type { ContainerConfig, ContainerRecord, HostConfig } from '../../core/containers.js';
@@ -16,6 +15,8 @@ import { publishContainerEvent } from './events.js';
 import { anonymousVolumes, releaseVolumes, resolveMounts } from './mounts/resolve.js';
 import { verifyContainerSettings } from './verify.js';
 import { resolveEndpoints, type EndpointRequest } from '../networks/endpoints.js';
+import { mkdirp } from '../../lib/atomic-file.js';
+import { crashPoint } from '../../lib/crash-point.js';
 
 export interface CreateRequest {
   name?: string;
@@ -80,10 +81,11 @@ export async function createContainer(deps: ContainerDeps, req: CreateRequest): 
     },
   };
   try {
-    await mkdir(dir, { recursive: true, mode: 0o710 });
+    await mkdirp(dir, 0o710);
     await writeEtcFiles(rec, hostname, deps.defaults?.dns);
     const chain = chainIds(image.config.rootfs.diff_ids);
     await deps.snapshotter.prepare(id, chain.length ? chain[chain.length - 1]! : null);
+    crashPoint('create:snapshot');
     // The record is written last: until it exists, the directory is garbage a restart removes.
     await deps.store.save(rec);
   } catch (err) {

@@ -20,6 +20,7 @@ import { sandboxUserns, setupNetworking, teardownNetworking } from '../networks/
 import { capturePath } from '../logs/service.js';
 import { journaldTag } from '../logs/attrs.js';
 import { logTiming, timed } from '../../lib/phase-timer.js';
+import { crashPoint } from '../../lib/crash-point.js';
 
 const isLive = (r: ContainerRecord): boolean => r.State.Status === 'running' || r.State.Status === 'paused';
 
@@ -74,8 +75,11 @@ export async function startContainer(deps: ContainerDeps, ref: string): Promise<
         openStdin: rec.Config.OpenStdin === true,
         stdinOnce: rec.Config.StdinOnce === true,
       }));
+      crashPoint('start:runc-create');
       await (await network)?.attached;
+      crashPoint('start:network');
       await timed(`start ${id}: runc start`, () => deps.runtime.start(rec.Id, pid));
+      crashPoint('start:runc-start');
       rec.State = { ...rec.State, Status: 'running', Pid: pid, ExitCode: 0, Error: '', StartedAt: nowRfc3339Nano(), OOMKilled: false };
       await deps.store.save(rec);
       deps.logs.started(rec);
@@ -248,36 +252,4 @@ export async function handleExit(deps: ContainerDeps, id: string, onAutoRemove: 
   publishDetachEvents(deps, rec);
   deps.waiters.notifyExit(id, code);
   if (autoRemove) await onAutoRemove(id);
-}
-
-/**
- * After a berthd restart: containers that exited while it was down get their exit recorded;
- * running ones are left alone; ones the runtime lost are marked exited.
- */
-export async function reconcile(deps: ContainerDeps, onAutoRemove: (id: string) => Promise<void>): Promise<void> {
-  for (const rec of deps.store.all()) {
-    if (rec.State.Status === 'removing') {
-      await onAutoRemove(rec.Id);
-      continue;
-    }
-    if (!isLive(rec)) continue;
-    if ((await deps.runtime.exitCode(rec.Id)) !== undefined) {
-      await handleExit(deps, rec.Id, onAutoRemove);
-      continue;
-    }
-    const state = await deps.runtime.state(rec.Id);
-    if (state === undefined || state.status === 'stopped') {
-      await deps.locks.run(rec.Id, async () => {
-        await deps.runtime.delete(rec.Id);
-        if (deps.networks) await teardownNetworking(deps.networks, rec);
-        await deps.snapshotter.unmount(rec.Paths.Rootfs);
-        await unmountShm(rec);
-        rec.State = { ...rec.State, Status: 'exited', Pid: 0, ExitCode: 255, FinishedAt: nowRfc3339Nano(), Error: 'container lost while berthd was down' };
-        await deps.store.save(rec);
-      });
-    } else if (state.status === 'paused' && rec.State.Status !== 'paused') {
-      rec.State.Status = 'paused';
-      await deps.store.save(rec);
-    }
-  }
 }

@@ -1,6 +1,7 @@
 import { publishContainerEvent } from './events.js';
 import { conflict } from '../../core/errdefs.js';
 import type { ContainerDeps } from './deps.js';
+import { crashPoint } from '../../lib/crash-point.js';
 
 /** `pause`: freezes every process of a running container (runc pause: the freezer cgroup). */
 export async function pauseContainer(deps: ContainerDeps, ref: string): Promise<void> {
@@ -9,6 +10,7 @@ export async function pauseContainer(deps: ContainerDeps, ref: string): Promise<
     if (rec.State.Status === 'paused') throw conflict(`Container ${rec.Id} is already paused`);
     if (rec.State.Status !== 'running') throw conflict(`Container ${rec.Id} is not running`);
     await deps.runtime.pause(rec.Id);
+    crashPoint('pause:runc');
     rec.State = { ...rec.State, Status: 'paused' };
     await deps.store.save(rec);
   });
@@ -20,6 +22,7 @@ export async function unpauseContainer(deps: ContainerDeps, ref: string): Promis
   await deps.locks.run(rec.Id, async () => {
     if (rec.State.Status !== 'paused') throw conflict(`Container ${rec.Id} is not paused`);
     await deps.runtime.resume(rec.Id);
+    crashPoint('unpause:runc');
     rec.State = { ...rec.State, Status: 'running' };
     await deps.store.save(rec);
   });

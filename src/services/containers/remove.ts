@@ -1,11 +1,12 @@
 import type { ContainerRecord } from '../../core/containers.js';
 import type { ContainerDeps } from './deps.js';
-import { conflict } from '../../core/errdefs.js';
+import { conflict, isDiskFull, messageOf } from '../../core/errdefs.js';
 import { publishContainerEvent } from './events.js';
 import { anonymousVolumes, releaseVolumes } from './mounts/resolve.js';
 import { teardownNetworking } from '../networks/sandbox.js';
 import { unmountShm } from './shm.js';
 import { timed } from '../../lib/phase-timer.js';
+import { crashPoint } from '../../lib/crash-point.js';
 
 /** Removes a container (Docker: 409 when running and not forced; `force` kills it first). */
 export async function removeContainer(deps: ContainerDeps, ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
@@ -36,8 +37,14 @@ export async function finishRemoval(deps: ContainerDeps, id: string, removeVolum
   await deps.locks.run(id, async () => {
     if (rec.State.Status !== 'removing') {
       rec.State.Status = 'removing';
-      await timed(`remove ${short}: mark removing`, () => deps.store.save(rec));
+      // Removal never needs free space: a record that cannot be marked (a full disk even for an
+      // in-place rewrite) is removed all the same; a crash before its directory goes brings it back.
+      await timed(`remove ${short}: mark removing`, () => deps.store.save(rec)).catch((err: unknown) => {
+        if (!isDiskFull(err)) throw err;
+        deps.log?.(`removing ${short}: not marked on disk: ${messageOf(err)}`);
+      });
     }
+    crashPoint('rm:marked');
     deps.store.retire(id, () => timed(`remove ${short}: release`, () => releaseRemoved(deps, rec)), (err, retrying) => deps.log?.(`removing ${short}: ${err.message}; ${retrying ? 'trying again later' : 'finished at the next start'}`));
   });
   if (removeVolumes || rec.HostConfig.AutoRemove === true) await releaseVolumes(deps.volumes, anonymousVolumes(rec.MountPoints));
@@ -64,5 +71,6 @@ async function releaseRemoved(deps: ContainerDeps, rec: ContainerRecord): Promis
       await unmountShm(rec);
     })(),
   ]);
+  crashPoint('rm:released');
   await Promise.all([deps.snapshotter.remove(id), deps.logs.removed(id)]);
 }

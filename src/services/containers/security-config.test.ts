@@ -60,3 +60,12 @@ test("info: Docker's SecurityOptions, and a warning for what this host cannot ap
   assert.deepEqual(securityInfo({ ...remap, cgroupVersion: '2' }, { apparmor: true, selinux: false }).options, ['name=apparmor', 'name=seccomp,profile=builtin', 'name=userns', 'name=cgroupns']);
   assert.equal(securityInfo(v1, { apparmor: false, selinux: false }).warnings.length, 2);
 });
+
+test('info names only what is applied: no seccomp without kernel filters, never selinux (berth applies no labels)', () => {
+  const bare = securityInfo({ ...v1, seccomp: false }, { apparmor: false, selinux: true });
+  assert.deepEqual(bare.options, []);
+  assert.ok(bare.warnings.some((w) => /seccomp is not enabled/.test(w)));
+  assert.ok(bare.warnings.some((w) => /applies no SELinux labels/.test(w)));
+  assert.deepEqual(securityInfo({ ...v1, seccomp: true }, { apparmor: false, selinux: false }).options, ['name=seccomp,profile=builtin']);
+  assert.match(message({ SecurityOpt: ['seccomp={"defaultAction":"SCMP_ACT_ALLOW"}'] }, { ...v1, seccomp: false }), /seccomp is not enabled in your kernel, cannot run a custom seccomp profile/);
+});

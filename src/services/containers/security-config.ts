@@ -52,6 +52,7 @@ export function checkSecurityConfig(hc: HostConfig, daemon: DaemonSecurity | und
   normalizeCapabilities(hc.CapDrop ?? [], 'CapDrop');
   const opts = securityOptions(hc.SecurityOpt);
   if (opts.seccomp !== 'builtin' && opts.seccomp !== 'unconfined') {
+    if (daemon?.seccomp === false) throw invalidArgument('seccomp is not enabled in your kernel, cannot run a custom seccomp profile');
     seccompToOci(parseSeccompProfile(opts.seccomp), { capabilities: DEFAULT_CAPABILITIES });
   }
 
@@ -98,12 +99,14 @@ export function checkSecurityConfig(hc: HostConfig, daemon: DaemonSecurity | und
 export function securityInfo(daemon: DaemonSecurity, lsms: { apparmor: boolean; selinux: boolean }): { options: string[]; warnings: string[] } {
   const options: string[] = [];
   const warnings: string[] = [];
+  // Only what containers really get here (Docker's fillSecurityOptions): berth applies no SELinux
+  // labels, so `name=selinux` is never named.
   if (lsms.apparmor) options.push('name=apparmor');
-  options.push('name=seccomp,profile=builtin');
-  if (lsms.selinux) options.push('name=selinux');
+  if (daemon.seccomp !== false) options.push('name=seccomp,profile=builtin');
   if (daemon.remap) options.push('name=userns');
   if (daemon.cgroupVersion === '2') options.push('name=cgroupns');
   if (!lsms.apparmor) warnings.push('WARNING: AppArmor is not enabled on this host: --security-opt apparmor=… is accepted but not applied');
-  if (!lsms.selinux) warnings.push('WARNING: SELinux is not enabled on this host: --security-opt label=… is accepted but not applied');
+  if (daemon.seccomp === false) warnings.push('WARNING: seccomp is not enabled in your kernel: containers run without a seccomp profile');
+  warnings.push(lsms.selinux ? 'WARNING: berth applies no SELinux labels: --security-opt label=… is accepted but not applied' : 'WARNING: SELinux is not enabled on this host: --security-opt label=… is accepted but not applied');
   return { options, warnings };
 }

@@ -1,9 +1,10 @@
-import { chown, mkdir } from 'node:fs/promises';
+import { chown } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerRecord } from '../../core/containers.js';
 import { run } from '../../lib/exec.js';
 import { isMountPoint, unmountIfMounted } from '../../lib/fs/mounts.js';
 import { DEFAULT_SHM_SIZE } from './spec/mounts.js';
+import { mkdirp } from '../../lib/atomic-file.js';
 
 /**
  * `--ipc shareable`: the container's /dev/shm is a tmpfs mounted on the host at
@@ -18,7 +19,7 @@ export function shmPath(rec: ContainerRecord): string {
 export async function mountShareableShm(rec: ContainerRecord, owner?: { uid: number; gid: number }): Promise<string> {
   const path = shmPath(rec);
   if (await isMountPoint(path)) return path;
-  await mkdir(path, { recursive: true, mode: 0o700 });
+  await mkdirp(path, 0o700);
   const size = rec.HostConfig.ShmSize && rec.HostConfig.ShmSize > 0 ? rec.HostConfig.ShmSize : DEFAULT_SHM_SIZE;
   await run('mount', ['-t', 'tmpfs', '-o', `nosuid,nodev,noexec,mode=1777,size=${size}`, 'shm', path]);
   if (owner) await chown(path, owner.uid, owner.gid);

@@ -76,3 +76,36 @@ test('a failed release is tried again later, and the directory goes when it succ
   assert.equal(tries, 2);
   assert.equal(existsSync(join(root, A)), false);
 });
+
+test('a release failing for a full disk is tried again for as long as the disk stays full, reported once', async (t) => {
+  const root = await mkdtemp(join(tmpdir(), 'berth-store-'));
+  t.after(() => rm(root, { recursive: true, force: true }));
+  const store = await ContainerStore.open(root);
+  await store.save(rec(A, 'web', 'removing'));
+  let full = 5; // more failures than the schedule has retries
+  const errors: string[] = [];
+  let done!: () => void;
+  const gone = new Promise<void>((r) => (done = r));
+  store.retire(
+    A,
+    async () => {
+      if (full-- > 0) throw Object.assign(new Error('ENOSPC: no space left on device, unlink'), { code: 'ENOSPC' });
+      done();
+    },
+    (err, retrying) => errors.push(`${err.message} ${retrying}`),
+    [1, 1],
+  );
+  const alive = setInterval(() => undefined, 1000); // the retry timers are unref'd, as in berthd
+  try {
+    await gone;
+    await eventuallyGone(join(root, A));
+  } finally {
+    clearInterval(alive);
+  }
+  assert.deepEqual(errors, ['ENOSPC: no space left on device, unlink true']);
+});
+
+async function eventuallyGone(path: string): Promise<void> {
+  for (let i = 0; i < 200 && existsSync(path); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(existsSync(path), false);
+}

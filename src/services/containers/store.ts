@@ -1,7 +1,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerRecord } from '../../core/containers.js';
-import { conflict, invalidArgument, notFound } from '../../core/errdefs.js';
+import { conflict, invalidArgument, isDiskFull, notFound } from '../../core/errdefs.js';
 import { mkdirp, readJsonIfExists, writeJsonAtomic } from '../../lib/atomic-file.js';
 import { unmountAllUnder } from '../../lib/fs/mounts.js';
 
@@ -89,7 +89,8 @@ export class ContainerStore {
 
   async save(rec: ContainerRecord): Promise<void> {
     await mkdirp(this.dir(rec.Id));
-    await writeJsonAtomic(join(this.dir(rec.Id), 'record.json'), rec);
+    // Exits and removals must be recordable on a full disk (a container filling it with logs).
+    await writeJsonAtomic(join(this.dir(rec.Id), 'record.json'), rec, { inPlaceWhenFull: true });
     this.index(rec);
   }
 
@@ -114,15 +115,24 @@ export class ContainerStore {
    * gone from lists), then runs `release` (runtime state, network, mounts, layer) in the
    * background and deletes the directory. The record stays on disk, `removing`, until then: a
    * crash in between finishes the removal at the next start. A failed release is reported to
-   * `onError` and tried again after each of `retryAfterMs` (then it waits for the next start).
+   * `onError` and tried again after each of `retryAfterMs` (then it waits for the next start);
+   * one that failed for a full disk is tried again every `retryAfterMs[0]` for as long as the disk
+   * stays full (reported once), so it ends soon after space is freed.
    */
   retire(id: string, release: () => Promise<void>, onError: (err: Error, retrying: boolean) => void, retryAfterMs: readonly number[] = [5_000, 60_000]): void {
     this.unindex(id);
+    let reportedFull = false;
     const attempt = (start: Promise<void>, later: readonly number[]): void => {
       const done = start
         .then(release)
         .then(() => rm(this.dir(id), { recursive: true, force: true }))
         .catch((err: Error) => {
+          if (isDiskFull(err) && retryAfterMs.length > 0) {
+            if (!reportedFull) onError(err, true);
+            reportedFull = true;
+            setTimeout(() => attempt(Promise.resolve(), later), retryAfterMs[0]).unref();
+            return;
+          }
           onError(err, later.length > 0);
           if (later.length > 0) setTimeout(() => attempt(Promise.resolve(), later.slice(1)), later[0]).unref();
         })

@@ -8,12 +8,16 @@ import type { Digest } from '../../lib/digest.js';
 import type { Descriptor, OciManifest } from '../../lib/oci/image-spec.js';
 import { familiarString, fullName, parseNormalizedNamed } from '../../lib/reference.js';
 import { nowRfc3339Nano } from '../../lib/time.js';
+import { crashPoint } from '../../lib/crash-point.js';
 import { runtimeCreatedPaths } from '../containers/init-paths.js';
 import { applyChanges } from './changes.js';
 import type { ImageDeps } from './deps.js';
 import { storeLayer } from './store-layer.js';
 import { writeImage } from './write-image.js';
 import { remapOf } from '../containers/remap.js';
+
+/** Intent kind (lib/intents): a container commit froze, by its ID. */
+export const PAUSE_INTENT = 'commit-pause';
 
 export interface CommitRequest {
   container: string;
@@ -111,11 +115,15 @@ function runtimeConfig(rec: ContainerRecord): ImageRuntimeConfig {
  */
 async function withPaused<T>(deps: ImageDeps, rec: ContainerRecord, pause: boolean, fn: () => Promise<T>): Promise<T> {
   if (!pause) return fn();
+  // Intent first: a crash while frozen leaves it, and start-up thaws the container.
+  await deps.intents.begin(PAUSE_INTENT, rec.Id, {});
   await deps.runtime.pause(rec.Id);
   publishContainerEvent(deps.events, rec, 'pause');
   try {
+    crashPoint('commit:paused');
     return await fn();
   } finally {
     await deps.runtime.resume(rec.Id);
+    await deps.intents.end(PAUSE_INTENT, rec.Id);
   }
 }

@@ -6,6 +6,7 @@ import type { Snapshotter } from '../../core/snapshots.js';
 import type { EventBus } from '../events.js';
 import type { ContainerStore } from '../containers/store.js';
 import type { DaemonSecurity } from '../containers/spec/types.js';
+import type { IntentLog } from '../../lib/intents.js';
 
 export interface ImageDeps {
   content: ContentStore;
@@ -15,8 +16,10 @@ export interface ImageDeps {
   /** For commit: a running container is paused while its changes are read. */
   runtime: ContainerRuntime;
   events: EventBus;
-  /** A directory on the data root's filesystem for temporary files (load spools). */
+  /** A directory on the data root's filesystem for temporary files (load spools); emptied at start-up. */
   scratch: string;
+  /** Image removal and commit's pause record their intent here first (see reconcile.ts). */
+  intents: IntentLog;
   /** How to reach registries (pull, push, login); without it those answer as before. */
   registry?: RegistryClient;
   /** daemon.json `max-concurrent-downloads` / `-uploads` per pull and push (read at each use: SIGHUP changes them). */

@@ -1,9 +1,9 @@
 import { publishImageEvent } from './events.js';
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { invalidArgument } from '../../core/errdefs.js';
+import { invalidArgument, isDiskFull } from '../../core/errdefs.js';
 import { decompress } from '../../lib/archive/decompress.js';
 import { chainIds, sha256, type Digest } from '../../lib/digest.js';
 import { MEDIA_TYPE, type OciManifest } from '../../lib/oci/image-spec.js';
@@ -11,6 +11,9 @@ import { familiarString, parseNormalizedNamed } from '../../lib/reference.js';
 import type { ImageDeps } from './deps.js';
 import { planLoad, type ImagePlan } from './load-plan.js';
 import { spoolArchive, type SpooledFile } from './load-spool.js';
+import { mkdirp } from '../../lib/atomic-file.js';
+import type { ImageData } from './remove.js';
+import { crashPoint } from '../../lib/crash-point.js';
 
 /** What `load` reports as it goes; the API turns these into Docker's JSON progress lines. */
 export type LoadEvent =
@@ -27,6 +30,9 @@ export interface LoadRequest {
 /** Undo steps for what this load created, run newest first when it fails. */
 type Rollback = Array<() => Promise<void>>;
 
+/** Intent kind (lib/intents): a load in progress, with every layer and blob it may store (remove.ts's ImageData). */
+export const LOAD_INTENT = 'image-load';
+
 /**
  * `docker load`: a docker-archive or OCI archive (plain, gzip, bzip2, xz or zstd) becomes images.
  * The archive is spooled into a scratch dir (never unpacked by its own names), its manifests are
@@ -36,14 +42,24 @@ type Rollback = Array<() => Promise<void>>;
  * failed load stores no image.
  */
 export async function loadImages(deps: ImageDeps, req: LoadRequest): Promise<string[]> {
-  await mkdir(req.scratch, { recursive: true, mode: 0o700 });
+  await mkdirp(req.scratch, 0o700);
   const dir = await mkdtemp(join(req.scratch, 'load-'));
+  const intentId = basename(dir);
   const rollback: Rollback = [];
   try {
     const spool = await spoolArchive(await decompress(req.source), dir);
+    crashPoint('load:spooled');
     const plans = await planLoad(spool);
+    // Intent first: what this load may store, so that start-up removes it when a crash leaves it unnamed.
+    const intent: ImageData = { chain: plans.flatMap((p) => chainIds(p.config.rootfs.diff_ids).reverse()), blobs: plans.flatMap((p) => [p.configFile.digest, ...p.config.rootfs.diff_ids]) };
+    await deps.intents.begin(LOAD_INTENT, intentId, intent);
     const stored: Array<{ plan: ImagePlan; id: Digest; manifestDigest: Digest; size: number }> = [];
-    for (const plan of plans) stored.push({ plan, ...(await storeImage(deps, plan, rollback, req.onEvent)) });
+    for (const plan of plans) {
+      stored.push({ plan, ...(await storeImage(deps, plan, rollback, req.onEvent)) });
+      intent.blobs.push(stored.at(-1)!.manifestDigest);
+      await deps.intents.begin(LOAD_INTENT, intentId, intent);
+      crashPoint('load:stored');
+    }
     const messages: string[] = [];
     for (const { plan, id, manifestDigest, size } of stored) {
       for (const name of plan.names) {
@@ -63,6 +79,7 @@ export async function loadImages(deps: ImageDeps, req: LoadRequest): Promise<str
     throw err;
   } finally {
     await rm(dir, { recursive: true, force: true });
+    await deps.intents.end(LOAD_INTENT, intentId);
   }
 }
 
@@ -125,9 +142,9 @@ async function storeLayer(deps: ImageDeps, f: SpooledFile, diffId: Digest, rollb
     return info.size;
   }
   const writer = await deps.content.writer();
+  const raw = createReadStream(f.file);
   try {
     let read = 0;
-    const raw = createReadStream(f.file);
     raw.on('data', (c: Buffer | string) => {
       read += c.length;
       onEvent?.({ kind: 'layer', id, current: read, total: f.size });
@@ -135,7 +152,10 @@ async function storeLayer(deps: ImageDeps, f: SpooledFile, diffId: Digest, rollb
     for await (const chunk of await decompress(raw)) await writer.write(chunk as Buffer);
   } catch (err) {
     await writer.abort();
+    if (isDiskFull(err)) throw err; // not the archive's fault
     throw invalidArgument(`invalid archive: layer ${diffId}: ${(err as Error).message}`);
+  } finally {
+    raw.destroy(); // decompress pipes it on: ending the decompressed side leaves it open
   }
   if (writer.digest() !== diffId) {
     const got = writer.digest();

@@ -6,6 +6,7 @@ import type { OciManifest } from '../../lib/oci/image-spec.js';
 import { familiarString, fullName, parseNormalizedNamed } from '../../lib/reference.js';
 import type { ImageDeps } from './deps.js';
 import { hasDescendants } from './lineage.js';
+import { crashPoint } from '../../lib/crash-point.js';
 
 export type DeleteItem = { Untagged: string } | { Deleted: string };
 
@@ -73,10 +74,31 @@ function displayName(ref: string): string {
   }
 }
 
-/** Deletes the image record, then the snapshots and blobs no other image shares. */
+/** Intent kind (lib/intents): an image deletion, with the layers and blobs it may free. */
+export const DELETE_INTENT = 'image-delete';
+
+/** What an image deletion may free: its layers (chain IDs, top first) and blobs. */
+export interface ImageData {
+  chain: string[];
+  blobs: Digest[];
+}
+
+/**
+ * Deletes the image record, then the snapshots and blobs no other image shares. Intent first: a
+ * crash after the record is gone leaves the intent, and start-up frees the rest (releaseImageData).
+ */
 async function deleteImageData(deps: ImageDeps, img: Image): Promise<void> {
-  await deps.images.delete(img.id);
   const manifest = JSON.parse((await deps.content.read(img.manifestDigest)).toString()) as OciManifest;
+  const data: ImageData = { chain: chainIds(img.config.rootfs.diff_ids).reverse(), blobs: [img.manifestDigest, img.id, ...manifest.layers.map((l) => l.digest)] };
+  await deps.intents.begin(DELETE_INTENT, img.id.slice(7), data);
+  await deps.images.delete(img.id);
+  crashPoint('rmi:record');
+  await releaseImageData(deps, data);
+  await deps.intents.end(DELETE_INTENT, img.id.slice(7));
+}
+
+/** Removes the layers and blobs of `data` that no image still uses; returns how many of each went. */
+export async function releaseImageData(deps: ImageDeps, data: ImageData): Promise<{ layers: number; blobs: number }> {
   const stillUsed = new Set<string>();
   for (const other of deps.images.list()) {
     for (const c of chainIds(other.config.rootfs.diff_ids)) stillUsed.add(c);
@@ -85,8 +107,16 @@ async function deleteImageData(deps: ImageDeps, img: Image): Promise<void> {
     const m = JSON.parse((await deps.content.read(other.manifestDigest)).toString()) as OciManifest;
     for (const l of m.layers) stillUsed.add(l.digest);
   }
-  const chain = chainIds(img.config.rootfs.diff_ids);
-  for (const c of chain.reverse()) if (!stillUsed.has(c)) await deps.snapshotter.removeLayer(c);
-  const blobs: Digest[] = [img.manifestDigest, img.id, ...manifest.layers.map((l) => l.digest)];
-  for (const d of blobs) if (!stillUsed.has(d)) await deps.content.delete(d);
+  const gone = { layers: 0, blobs: 0 };
+  for (const c of data.chain) {
+    if (stillUsed.has(c) || !(await deps.snapshotter.hasLayer(c))) continue;
+    await deps.snapshotter.removeLayer(c);
+    gone.layers++;
+  }
+  for (const d of data.blobs) {
+    if (stillUsed.has(d) || (await deps.content.info(d)) === undefined) continue;
+    await deps.content.delete(d);
+    gone.blobs++;
+  }
+  return gone;
 }

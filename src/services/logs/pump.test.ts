@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -89,6 +89,40 @@ test('rotation at max-size, and the capture handed over to a fresh file once con
     assert.ok(first > 0);
     assert.deepEqual(got, Array.from({ length: 21 - first }, (_, i) => `line ${first + i}\n`));
     assert.equal((await readdir(s.dir)).filter((f) => f.startsWith('x-json.log')).length, 3);
+    await p.close();
+  } finally {
+    await s.done();
+  }
+});
+
+test('a full disk pauses the conversion at a record boundary; it resumes from there once space is freed', async () => {
+  const s = await setup();
+  const logs: string[] = [];
+  try {
+    await writeFile(s.capture, '');
+    const view = new LogView(s.viewPath, { driver: 'json-file', maxFile: 1, compress: false }, { encode: (r, plain) => encodeJsonLine(r, '', plain), parse: parseJsonLine });
+    const p = new LogPump({ capture: s.capture, statePath: join(s.dir, 'log-state.json'), view, reopen: async () => undefined, running: () => true, log: (m) => logs.push(m) });
+    await p.sync(); // opens the view
+    await writeFile(s.capture, Array.from({ length: 10 }, (_, i) => k8s(i)).join(''));
+    // The disk takes 100 bytes (part of a record), then no more: as write(2) does, a short write, then ENOSPC.
+    let room = 100;
+    const fh = (view as unknown as { fh: FileHandle }).fh;
+    const real = fh.write.bind(fh) as (b: Buffer, o: number, l: number) => Promise<{ bytesWritten: number }>;
+    (fh as unknown as { write: unknown }).write = async (b: Buffer, o: number, l: number) => {
+      if (room === 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+      const r = await real(b, o, Math.min(l, room));
+      room -= r.bytesWritten;
+      return r;
+    };
+    await p.sync();
+    await p.sync(); // still full: reported once
+    assert.equal((await readFile(s.viewPath, 'utf8')).length, 0, 'the short write was taken back');
+    assert.deepEqual(logs, [`logs of ${s.capture}: write: no space left on device: not converted until space is freed`]);
+    room = Infinity;
+    await appendFile(s.capture, k8s(10));
+    await p.sync();
+    assert.deepEqual(await s.viewLogs(), Array.from({ length: 11 }, (_, i) => `line ${i}\n`));
+    assert.equal(logs[1], `logs of ${s.capture}: converting again`);
     await p.close();
   } finally {
     await s.done();

@@ -1,7 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { isErrno } from '../../core/errdefs.js';
+import { isDiskFull, isErrno, messageOf } from '../../core/errdefs.js';
 import { replaceFile } from '../../lib/atomic-file.js';
 import { LINE_MAX, parseLogLine, type LogRecord } from '../../lib/logs/k8s-file.js';
 import { fileSegment, segmentLines, type LineChunk } from '../../lib/logs/reader.js';
@@ -68,6 +68,8 @@ export class LogPump {
   private readTo = 0;
   /** Capture records before this point were handed to live readers already (they get each once). */
   private live = { ino: 0, offset: 0 };
+  /** The last conversion stopped at a full disk. */
+  private diskFull = false;
 
   constructor(private readonly o: PumpOptions) {}
 
@@ -87,9 +89,22 @@ export class LogPump {
     return this.exclusive(() => this.drain());
   }
 
-  /** Converts everything the capture holds now; only inside `exclusive`. */
-  drain(): Promise<void> {
-    return this.drainCapture();
+  /**
+   * Converts everything the capture holds now; only inside `exclusive`. On a full disk the
+   * conversion pauses (reported once): the view keeps what it has, readers are served from it,
+   * and the next drain (inotify, the poll) carries on from the same record once space is freed.
+   */
+  async drain(): Promise<void> {
+    try {
+      await this.drainCapture();
+    } catch (err) {
+      if (!isDiskFull(err)) throw err;
+      if (!this.diskFull) this.o.log(`logs of ${this.o.capture}: ${messageOf(err)}: not converted until space is freed`);
+      this.diskFull = true;
+      return;
+    }
+    if (this.diskFull) this.o.log(`logs of ${this.o.capture}: converting again`);
+    this.diskFull = false;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, truncate, type FileHandle } from 'node:fs/promises';
+import { open, readdir, rename, rm, truncate, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
@@ -7,6 +7,7 @@ import { isErrno } from '../../core/errdefs.js';
 import type { LogRecord } from '../../lib/logs/k8s-file.js';
 import { openSegment, type LineParser, type LogSegment } from '../../lib/logs/reader.js';
 import type { LogSettings } from './options.js';
+import { mkdirp } from '../../lib/atomic-file.js';
 
 /** How records are written to and read back from a view's files. */
 export interface ViewFormat {
@@ -44,7 +45,7 @@ export class LogView {
    * last record) holds nothing recorded and is emptied.
    */
   async open(recorded: ViewPosition | undefined): Promise<void> {
-    await mkdir(dirname(this.path), { recursive: true });
+    await mkdirp(dirname(this.path));
     this.fh = await open(this.path, 'a+', 0o640);
     const st = await this.fh.stat();
     const keep = recorded !== undefined && recorded.ino === st.ino ? Math.min(recorded.size, st.size) : 0;
@@ -67,7 +68,14 @@ export class LogView {
     if (chunks.length === 0) return;
     this.fh ??= await open(this.path, 'a', 0o640);
     const data = chunks.every((c) => typeof c === 'string') ? Buffer.from(chunks.join('')) : Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c)));
-    await this.fh!.write(data);
+    // All or nothing: a write cut short (a full disk) is taken back, so the file ends at a
+    // record boundary that matches the recorded position and the next attempt starts there.
+    try {
+      for (let off = 0; off < data.length; ) off += (await this.fh.write(data, off, data.length - off)).bytesWritten;
+    } catch (err) {
+      await this.fh.truncate(this.pos.size).catch(() => undefined);
+      throw err;
+    }
     this.pos.size += data.length;
   }
 
@@ -142,8 +150,13 @@ export class LogView {
 /** `f` → `f.gz` (written beside it, renamed into place, then `f` removed), as Docker compresses rotated files. */
 async function compressFile(path: string): Promise<void> {
   const tmp = `${path}.gz.tmp`;
-  await pipeline(createReadStream(path), createGzip(), createWriteStream(tmp, { mode: 0o640 }));
-  await rename(tmp, `${path}.gz`);
+  try {
+    await pipeline(createReadStream(path), createGzip(), createWriteStream(tmp, { mode: 0o640 }));
+    await rename(tmp, `${path}.gz`);
+  } catch (err) {
+    await rm(tmp, { force: true }); // the plain file stays, compressed at a later start
+    throw err;
+  }
   await rm(path, { force: true });
 }
 

@@ -4,6 +4,8 @@ import { intToIp, ipToInt } from '../../lib/ipv4.js';
 import { nowRfc3339Nano } from '../../lib/time.js';
 import type { NetworkDeps } from './deps.js';
 import { BRIDGE_NAME_OPTION } from './networks.js';
+import { bridgeNameError } from './bridge-name.js';
+import { invalidArgument } from '../../core/errdefs.js';
 import { startResponder } from './resolver.js';
 import { cidrString, parseCidr } from './subnets.js';
 
@@ -32,7 +34,12 @@ export async function ensureDefaultNetworks(deps: NetworkDeps, def: DefaultBridg
   const subnet = cidrString(parseCidr(`${gw}/${len ?? '16'}`));
   const gateway = intToIp(ipToInt(gw!));
   const existing = deps.store.find('bridge');
+  // Bridges an older berth made, before bridges carried their network's mark: the default bridge
+  // under the name it still has, a user network's under the name berth gave it (`br-<id>`). Any
+  // other unmarked interface may be the host's own.
+  const legacy = new Set(deps.store.all().filter((n) => n.BridgeName === (n.Id === existing?.Id ? def.name : `br-${n.Id.slice(0, 12)}`)).map((n) => n.Id));
   const bridge = existing ?? record('bridge', 'bridge');
+  const before = JSON.stringify(bridge);
   bridge.IPAM = { Driver: 'default', Options: null, Config: [{ Subnet: subnet, Gateway: gateway }] };
   bridge.BridgeName = def.name;
   bridge.Options = {
@@ -43,12 +50,23 @@ export async function ensureDefaultNetworks(deps: NetworkDeps, def: DefaultBridg
     [BRIDGE_NAME_OPTION]: def.name,
     'com.docker.network.driver.mtu': '1500',
   };
-  await deps.store.save(bridge);
+  // Written only when it changed: a start writes nothing it need not (a full disk must not stop it).
+  if (existing === undefined || JSON.stringify(bridge) !== before) await deps.store.save(bridge);
   if (!deps.store.find('host')) await deps.store.save(record('host', 'host'));
   if (!deps.store.find('none')) await deps.store.save(record('none', 'null'));
   for (const net of deps.store.all()) {
     if (net.Driver !== 'bridge') continue;
-    await deps.driver.ensureNetwork(net);
+    // The default bridge must come up (berthd does not start without it); a user network an older
+    // berth stored with a bridge it should have refused (`eth+`, a host interface) is left down.
+    try {
+      const bad = bridgeNameError(net.BridgeName ?? '');
+      if (bad !== undefined) throw invalidArgument(bad);
+      await deps.driver.ensureNetwork(net, { adoptUnmarked: legacy.has(net.Id) });
+    } catch (err) {
+      if (net.Id === bridge.Id) throw err;
+      deps.log(`WARNING: network ${net.Name} is left down: ${(err as Error).message}`);
+      continue;
+    }
     await startResponder(deps, net).catch((err: Error) => deps.log(`dns for network ${net.Name}: ${err.message}`));
   }
 }

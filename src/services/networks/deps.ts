@@ -1,5 +1,6 @@
 import type { ContainerRecord } from '../../core/containers.js';
 import type { NetworkDriver } from '../../core/network.js';
+import type { IntentLog } from '../../lib/intents.js';
 import type { KeyedLock } from '../../lib/keyed-lock.js';
 import type { EventBus } from '../events.js';
 import type { DnsResponders } from './dns.js';
@@ -21,6 +22,8 @@ export interface NetworkDeps {
   events: EventBus;
   pools: AddressPool[];
   dns: DnsResponders;
+  /** Network create and remove record their intent here first (see reconcile.ts). */
+  intents: IntentLog;
   log: (msg: string) => void;
 }
 

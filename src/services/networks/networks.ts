@@ -4,9 +4,11 @@ import { randomId } from '../../lib/digest.js';
 import { matchLabels, type Filters } from '../../lib/filters.js';
 import { intToIp } from '../../lib/ipv4.js';
 import { nowRfc3339Nano } from '../../lib/time.js';
+import { crashPoint } from '../../lib/crash-point.js';
 import { parseUntil } from '../../lib/until.js';
 import { activeEndpoints, BUILTIN, type NetworkDeps } from './deps.js';
 import { startResponder } from './resolver.js';
+import { bridgeNameError } from './bridge-name.js';
 import { allocateSubnet, cidrString, contains, isIpv4, overlaps, parseCidr, type Cidr } from './subnets.js';
 import type { NetworkCreateRequest } from '../../core/network.js';
 
@@ -17,6 +19,10 @@ export const PRUNE_FILTERS = ['label', 'until'];
 export type { NetworkCreateRequest };
 
 export const BRIDGE_NAME_OPTION = 'com.docker.network.bridge.name';
+
+/** Intent kinds (lib/intents): the network record, written before the bridge is made or removed. */
+export const CREATE_INTENT = 'network-create';
+export const REMOVE_INTENT = 'network-remove';
 
 
 function usedSubnets(deps: NetworkDeps): Cidr[] {
@@ -57,7 +63,8 @@ export async function createNetwork(deps: NetworkDeps, req: NetworkCreateRequest
   const id = randomId();
   const options = { ...(req.Options ?? {}) };
   const bridge = options[BRIDGE_NAME_OPTION] || `br-${id.slice(0, 12)}`;
-  if (bridge.length > 15) throw invalidArgument(`bridge name ${bridge} is longer than 15 characters`);
+  const badName = bridgeNameError(bridge);
+  if (badName !== undefined) throw invalidArgument(badName);
   if (deps.store.all().some((n) => n.BridgeName === bridge)) throw conflict(`bridge name ${bridge} is already in use`);
   const rec: NetworkRecord = {
     Name: req.Name,
@@ -73,13 +80,19 @@ export async function createNetwork(deps: NetworkDeps, req: NetworkCreateRequest
     Labels: req.Labels ?? {},
     BridgeName: bridge,
   };
-  await deps.driver.ensureNetwork(rec);
+  // Intent first: a crash after the bridge is made and before the record is saved leaves an
+  // intent that start-up rolls back (the bridge would otherwise hold a subnet nobody knows of).
+  await deps.intents.begin(CREATE_INTENT, id, rec);
   try {
+    await deps.driver.ensureNetwork(rec);
+    crashPoint('network-create:bridge');
     await deps.store.save(rec);
   } catch (err) {
     await deps.driver.removeNetwork(rec);
+    await deps.intents.end(CREATE_INTENT, id);
     throw err;
   }
+  await deps.intents.end(CREATE_INTENT, id);
   await startResponder(deps, rec);
   deps.events.publish('network', 'create', id, { name: rec.Name, type: 'bridge' });
   return { Id: id, Warning: '' };
@@ -112,8 +125,11 @@ export async function removeNetwork(deps: NetworkDeps, ref: string): Promise<voi
   }
   deps.dns.stop(net.Id);
   await deps.containers.settled(); // removed containers' endpoints on it are released
+  await deps.intents.begin(REMOVE_INTENT, net.Id, net);
   await deps.driver.removeNetwork(net);
+  crashPoint('network-rm:bridge');
   await deps.store.delete(net.Id);
+  await deps.intents.end(REMOVE_INTENT, net.Id);
   deps.events.publish('network', 'destroy', net.Id, { name: net.Name, type: net.Driver });
 }
 

@@ -33,14 +33,17 @@ const allocated = (m: PortMapping): string => `${m.protocol}/${m.hostPort}`;
 /**
  * Concrete host ports for a container's PortBindings (and, with -P, every exposed port):
  * empty → a free port from the kernel, `a-b` → the first free one of the range, `n` → n, which
- * must be free both among berth's running containers and on the host. Docker's error otherwise.
+ * must be free among berth's running containers, on the host (a bind probe) and in the host's
+ * DNAT rules (`held`: a port another engine publishes has no socket a probe would meet).
+ * Docker's error otherwise.
  */
-export async function allocatePorts(rec: ContainerRecord, others: ContainerRecord[]): Promise<PortMapping[]> {
+export async function allocatePorts(rec: ContainerRecord, others: ContainerRecord[], held: () => Promise<Set<string>>): Promise<PortMapping[]> {
   const bindings: Record<string, Array<{ HostIp?: string; HostPort?: string }>> = { ...(rec.HostConfig.PortBindings ?? {}) };
   if (rec.HostConfig.PublishAllPorts) {
     for (const p of Object.keys(rec.Config.ExposedPorts ?? {})) bindings[p] ??= [{ HostIp: '', HostPort: '' }];
   }
-  const taken = new Set(others.flatMap((c) => (c.NetworkSettings?.Ports ?? []).map(allocated)));
+  if (Object.values(bindings).every((list) => (list ?? []).length === 0)) return [];
+  const taken = new Set([...others.flatMap((c) => (c.NetworkSettings?.Ports ?? []).map(allocated)), ...(await held())]);
   const out: PortMapping[] = [];
   for (const [key, list] of Object.entries(bindings)) {
     const [port, proto = 'tcp'] = key.split('/');
@@ -48,10 +51,13 @@ export async function allocatePorts(rec: ContainerRecord, others: ContainerRecor
       const hostIp = b.HostIp || '0.0.0.0';
       const m: PortMapping = { hostIp, hostPort: 0, containerPort: Number(port), protocol: proto as Proto };
       const [lo, hi] = (b.HostPort || '0').split('-').map(Number) as [number, number | undefined];
+      const free = (p: number): boolean => !taken.has(`${proto}/${p}`) && !out.some((o) => allocated(o) === `${proto}/${p}`);
       for (let p = lo; p <= (hi ?? lo); p++) {
-        if (p !== 0 && (taken.has(`${proto}/${p}`) || out.some((o) => allocated(o) === `${proto}/${p}`))) continue;
-        const got = await probe(hostIp === '0.0.0.0' ? '' : hostIp, p, m.protocol);
-        if (got !== undefined) {
+        if (p !== 0 && !free(p)) continue;
+        // Port 0: the kernel's pick, asked again (a few times) while it names a held port.
+        let got = await probe(hostIp === '0.0.0.0' ? '' : hostIp, p, m.protocol);
+        for (let again = 0; p === 0 && got !== undefined && !free(got) && again < 16; again++) got = await probe(hostIp === '0.0.0.0' ? '' : hostIp, 0, m.protocol);
+        if (got !== undefined && free(got)) {
           m.hostPort = got;
           break;
         }

@@ -83,7 +83,7 @@ export async function setupNetworking(deps: NetworkDeps, rec: ContainerRecord): 
   if (mode === 'none' && deps.driver.sandboxUsernsPath(rec.Id) === undefined) return done;
   const eps = bridgeEndpoints(deps, rec);
   const others = deps.containers.all().filter((c) => c.Id !== rec.Id && isLive(c));
-  const ports = eps.length > 0 ? await allocatePorts(rec, others) : [];
+  const ports = eps.length > 0 ? await allocatePorts(rec, others, () => deps.driver.heldPorts()) : [];
   const netnsPath = await deps.driver.createSandbox(rec.Id, usernsDonor(deps, rec));
   const attached = timed(`start ${rec.Id.slice(0, 12)}: network (CNI ADD)`, () => attachAll(deps, rec, eps, ports));
   attached.catch(() => undefined);
@@ -103,35 +103,15 @@ async function attachAll(deps: NetworkDeps, rec: ContainerRecord, eps: Array<[En
   }
 }
 
-/** CNI DEL of every endpoint, then the sandbox; idempotent, never throws. */
+/**
+ * CNI DEL of every endpoint, then of any attachment the record does not show (a start cut short
+ * before the record named its interfaces), then the sandbox; idempotent, never throws.
+ */
 export async function teardownNetworking(deps: NetworkDeps, rec: ContainerRecord): Promise<void> {
   for (const [ep, net] of bridgeEndpoints(deps, rec)) await detachEndpoint(deps, rec, ep, net);
+  await deps.driver.detachAll(rec.Id).catch((err: Error) => deps.log(`network teardown of ${rec.Id.slice(0, 12)}: ${err.message}`));
   if (rec.NetworkSettings) rec.NetworkSettings.Ports = [];
   await deps.driver.removeSandbox(rec.Id).catch((err: Error) => deps.log(`removing netns of ${rec.Id.slice(0, 12)}: ${err.message}`));
-}
-
-/**
- * After a berthd restart: sandboxes of containers that are not running any more (crash, or
- * exits while berthd was down) are torn down with their leases and rules.
- */
-export async function reconcileSandboxes(deps: NetworkDeps): Promise<void> {
-  const byId = new Map(deps.containers.all().map((c) => [c.Id, c]));
-  for (const id of await deps.driver.sandboxes()) {
-    const rec = byId.get(id);
-    if (rec !== undefined && isLive(rec)) continue;
-    if (rec !== undefined) {
-      await teardownNetworking(deps, rec);
-      await deps.containers.save(rec);
-    } else {
-      await deps.driver.removeSandbox(id).catch(() => undefined);
-    }
-  }
-  // Endpoints of stopped containers whose sandbox is already gone (a reboot wiped the exec root).
-  for (const rec of byId.values()) {
-    if (isLive(rec) || !Object.values(rec.NetworkSettings?.Networks ?? {}).some((e) => e.IfName)) continue;
-    await teardownNetworking(deps, rec);
-    await deps.containers.save(rec);
-  }
 }
 
 /**

@@ -1,9 +1,13 @@
-import { chown, mkdir, readdir, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { chown, readdir, stat, type FileHandle } from 'node:fs/promises';
 import type { ContainerRecord } from '../../../core/containers.js';
 import { invalidArgument, isErrno } from '../../../core/errdefs.js';
 import type { VolumeDriver } from '../../../core/volumes.js';
-import { run } from '../../../lib/exec.js';
-import { resolveInRoot } from '../spec/user.js';
+import { extractLayer } from '../../../lib/archive/extract.js';
+import { packPath } from '../../../lib/archive/pack-path.js';
+import { tarWriter } from '../../../lib/archive/tar-writer.js';
+import { fdPath, openAt, resolveInRoot, ScopedPathError } from '../../../lib/fs/scoped-path.js';
+import { mkdirp } from '../../../lib/atomic-file.js';
 
 /**
  * Readies a container's mounts before its spec is built (the rootfs is mounted): volumes with
@@ -33,20 +37,54 @@ async function ensureBindSource(source: string, create: boolean): Promise<void> 
   } catch (err) {
     if (!isErrno(err, 'ENOENT')) throw err;
     if (!create) throw invalidArgument(`invalid mount config for type "bind": bind source path does not exist: ${source}`);
-    await mkdir(source, { recursive: true, mode: 0o755 });
+    await mkdirp(source, 0o755);
   }
 }
 
-/** Copies the image's directory at `dest` (resolved inside the rootfs) into an empty volume, keeping owners and modes. */
+/**
+ * Copies the image's directory at `dest` (resolved inside the rootfs) into an empty volume,
+ * keeping owners, modes and xattrs. Both sides may be raced — the rootfs by the container,
+ * the volume by any other container sharing it — so this is a pack of the pinned source
+ * (lib/archive/pack-path.ts) streamed into a pinned extraction (lib/archive/extract.ts), never
+ * a copy by path names (`cp -a` follows a directory swapped for a symlink mid-copy).
+ */
 async function copyUp(rootfs: string, dest: string, data: string): Promise<void> {
   if ((await readdir(data)).length > 0) return;
-  const src = await resolveInRoot(rootfs, dest);
-  if (src === undefined) return;
-  const st = await stat(src).catch(() => undefined);
-  if (!st?.isDirectory()) return;
-  if ((await readdir(src)).length === 0) return;
-  // `src/.` into `data/`: the directory's own owner and mode come along, as Docker copies them.
-  await run('cp', ['-a', `${src}/.`, `${data}/`]);
+  const src = await openSourceDir(rootfs, dest);
+  if (src === null) return;
+  try {
+    const st = await src.stat();
+    if ((await readdir(fdPath(src))).length === 0) return;
+    // `dest/.` into `data/`: the directory's own owner and mode come along, as Docker copies them.
+    const w = tarWriter();
+    const packing = packPath(w, fdPath(src), '', st, '.').then(
+      () => w.finish(),
+      (err: Error) => {
+        w.fail(err);
+        throw err;
+      },
+    );
+    await Promise.all([extractLayer(w.stream, data, { whiteouts: 'none' }), packing]);
+  } finally {
+    await src.close();
+  }
+}
+
+/** The directory at `dest` inside the rootfs, opened without following a symlink out of it; null when it is not one. */
+async function openSourceDir(rootfs: string, dest: string): Promise<FileHandle | null> {
+  const sp = await resolveInRoot(rootfs, dest, true).catch((err) => {
+    if (err instanceof ScopedPathError) return null;
+    throw err;
+  });
+  if (sp === null) return null;
+  try {
+    return await openAt(sp.dir, sp.name, constants.O_RDONLY | constants.O_DIRECTORY).catch((err) => {
+      if (isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR') || isErrno(err, 'ELOOP')) return null;
+      throw err;
+    });
+  } finally {
+    await sp.close();
+  }
 }
 
 async function ownIfRoot(dir: string, owner: { uid: number; gid: number }): Promise<void> {

@@ -81,17 +81,25 @@ test("bad profiles are refused with Docker's words", () => {
 });
 
 test('withSeccomp: builtin by default; none for --privileged or seccomp=unconfined; a sent profile is used', () => {
-  const run = (hc: Parameters<typeof context>[1]) => {
+  const run = (hc: Parameters<typeof context>[1], seccomp?: boolean) => {
     const spec = emptySpec();
     spec.process = { user: { uid: 0, gid: 0 }, cwd: '/', capabilities: { bounding: [...DEFAULT_CAPABILITIES] } };
-    withSeccomp(spec, context({}, hc));
+    withSeccomp(spec, context({}, hc, seccomp === undefined ? {} : { daemon: { cgroupVersion: '1', apparmor: false, seccomp } }));
     return spec.linux!.seccomp;
   };
   assert.equal(run({})!.defaultAction, 'SCMP_ACT_ERRNO');
+  assert.equal(run({}, true)!.defaultAction, 'SCMP_ACT_ERRNO');
+  assert.equal(run({}, false), undefined, 'a kernel without seccomp filters gets no profile (Docker runs such containers unconfined)');
   assert.equal(run({ Privileged: true }), undefined);
   assert.equal(run({ SecurityOpt: ['seccomp=unconfined'] }), undefined);
   const custom = run({ SecurityOpt: [`seccomp=${JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ name: 'mkdir', action: 'SCMP_ACT_ERRNO' }] })}`] })!;
   assert.equal(custom.defaultAction, 'SCMP_ACT_ALLOW');
   assert.deepEqual(custom.syscalls, [{ names: ['mkdir'], action: 'SCMP_ACT_ERRNO' }]);
   assert.throws(() => run({ SecurityOpt: ['seccomp={oops'] }), (err) => isKind(err, 'InvalidArgument'));
+});
+
+test('io_uring is refused for every container, whatever its capabilities (Docker 25+)', () => {
+  for (const s of [oci(), oci([...DEFAULT_CAPABILITIES, 'CAP_SYS_ADMIN'])]) {
+    for (const name of ['io_uring_setup', 'io_uring_enter', 'io_uring_register']) assert.deepEqual(rules(s, name), [], name);
+  }
 });

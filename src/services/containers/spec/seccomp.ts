@@ -134,15 +134,15 @@ export function parseSeccompProfile(json: string): SeccompProfile {
 }
 
 /**
- * spec.linux.seccomp: none for `--privileged` or `seccomp=unconfined`, the given profile for
- * `seccomp=<json>`, else the built-in one. Runs after withCapabilities: rules depend on the
+ * spec.linux.seccomp: none for `--privileged`, `seccomp=unconfined` or a kernel without seccomp
+ * filters, the given profile for `seccomp=<json>`, else the built-in one. Runs after withCapabilities: rules depend on the
  * bounding set.
  */
 export const withSeccomp: SpecOption = (spec, ctx) => {
   const hc = ctx.record.HostConfig;
   const { seccomp } = securityOptions(hc.SecurityOpt);
   const linux = (spec.linux ??= {});
-  if (hc.Privileged === true || seccomp === 'unconfined') {
+  if (hc.Privileged === true || seccomp === 'unconfined' || ctx.daemon?.seccomp === false) {
     delete linux.seccomp;
     return;
   }

@@ -53,6 +53,8 @@ export interface DaemonSecurity {
   remap?: { key: string; uidMappings: LinuxIDMapping[]; gidMappings: LinuxIDMapping[] };
   /** The host enforces AppArmor (profiles can be applied). */
   apparmor: boolean;
+  /** false: the kernel has no seccomp filters (no CONFIG_SECCOMP_FILTER), so containers run without a profile, as Docker's do there. */
+  seccomp?: boolean;
 }
 
 /** One flag family's contribution to the spec: mutates `spec` in place; throws BerthError. */

@@ -1,72 +1,35 @@
 import { constants } from 'node:fs';
-import { lstat, open, readlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { openAt, resolveInRoot, ScopedPathError } from '../../../lib/fs/scoped-path.js';
 import { invalidArgument, isErrno } from '../../../core/errdefs.js';
 import type { ResolvedUser } from './types.js';
 
-/** Linux follows at most 40 symlinks per lookup; so do we. */
-const MAX_SYMLINK_HOPS = 40;
 /** /etc/passwd or /etc/group larger than this is not a real one. */
 const MAX_DB_BYTES = 16 * 1024 * 1024;
 /** Docker's (libcontainer's) valid id range. */
 const MAX_ID = 2 ** 31 - 1;
 
 /**
- * Resolves `path` (absolute, as seen inside the container) to a host path under `root`,
- * following symlinks the way the container would see them: absolute targets restart from
- * `root`, `..` never climbs above it. Returns undefined when some component does not exist.
- *
- * The image controls everything under `root`, so a plain open of root + path could follow a
- * link such as etc/passwd → /etc/shadow out to the host's files. Only the final component can
- * still change after we resolved it; callers open it with O_NOFOLLOW.
- */
-export async function resolveInRoot(root: string, path: string): Promise<string | undefined> {
-  const pending = path.split('/').filter(Boolean).reverse(); // a stack: next component last
-  const resolved: string[] = [];
-  let hops = 0;
-  while (pending.length > 0) {
-    const part = pending.pop()!;
-    if (part === '.') continue;
-    if (part === '..') {
-      resolved.pop();
-      continue;
-    }
-    const candidate = join(root, ...resolved, part);
-    let isLink: boolean;
-    try {
-      isLink = (await lstat(candidate)).isSymbolicLink();
-    } catch (err) {
-      if (isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR')) return undefined;
-      throw err;
-    }
-    if (!isLink) {
-      resolved.push(part);
-      continue;
-    }
-    if (++hops > MAX_SYMLINK_HOPS) {
-      throw invalidArgument(`unable to resolve ${path} in the container: too many levels of symbolic links`);
-    }
-    const target = await readlink(candidate);
-    if (target.startsWith('/')) resolved.length = 0;
-    pending.push(...target.split('/').filter(Boolean).reverse());
-  }
-  return join(root, ...resolved);
-}
-
-/**
  * Reads a small regular file inside `root` (see resolveInRoot). Missing or not a regular file
  * (a FIFO or device would block or never end) → undefined.
  */
 export async function readFileInRoot(root: string, path: string): Promise<string | undefined> {
-  const hostPath = await resolveInRoot(root, path);
-  if (hostPath === undefined) return undefined;
+  let sp;
+  try {
+    sp = await resolveInRoot(root, path, true);
+  } catch (err) {
+    if (!(err instanceof ScopedPathError)) throw err;
+    if (err.code === 'ELOOP') throw invalidArgument(`unable to resolve ${path} in the container: too many levels of symbolic links`);
+    return undefined;
+  }
   let file;
   try {
-    file = await open(hostPath, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    file = await openAt(sp.dir, sp.name, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     if (isErrno(err, 'ENOENT')) return undefined;
     if (isErrno(err, 'ELOOP')) throw invalidArgument(`${path} in the container changed while being read`);
     throw err;
+  } finally {
+    await sp.close();
   }
   try {
     const st = await file.stat();
