@@ -229,7 +229,8 @@ async function dispatch(router: Router, req: IncomingMessage, target: { res?: Se
     const body = await m.handler(ctx);
     if (target.res && !hijacked && !target.res.headersSent) {
       if (body === undefined) {
-        target.res.writeHead(req.method === 'POST' ? 204 : 200);
+        // Docker answers a POST or DELETE with nothing to say 204 No Content, anything else 200.
+        target.res.writeHead(req.method === 'POST' || req.method === 'DELETE' ? 204 : 200);
         target.res.end();
       } else {
         sendJson(target.res, target.res.statusCode, body); // 200 unless the handler set one (201 on create)

@@ -28,8 +28,6 @@ export function networkRoutes(router: Router, deps: NetworkDeps): void {
 
   router.add('DELETE', '/networks/{id}', async (ctx) => {
     await removeNetwork(deps, ctx.params.id!);
-    ctx.res!.writeHead(204);
-    ctx.res!.end();
   });
 
   router.add('POST', '/networks/{id}/connect', async (ctx) => {
