@@ -1,4 +1,4 @@
-import type { HealthConfig } from '../lib/oci/image-spec.js';
+import type { HealthConfig } from '../lib/oci/image-config.js';
 import type { MountPoint } from './volumes.js';
 import type { EndpointSettings, PortMapping } from './network.js';
 

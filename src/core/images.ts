@@ -1,5 +1,5 @@
 import type { Digest } from '../lib/digest.js';
-import type { ImageRuntimeConfig } from '../lib/oci/image-spec.js';
+import type { ImageRuntimeConfig } from '../lib/oci/image-config.js';
 
 /** The runtime part of an image config is an image-spec shape (lib/oci). */
 export type { ImageRuntimeConfig };

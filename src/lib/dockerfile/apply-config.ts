@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { invalidArgument } from '../errdefs.js';
-import type { HealthConfig, ImageRuntimeConfig } from '../oci/image-spec.js';
+import type { HealthConfig, ImageRuntimeConfig } from '../oci/image-config.js';
 import { expandWord, expandWords, type Lookup } from './expand.js';
 import type { CommandForm, Instruction } from './instructions.js';
 import { invalidDuration, parseGoDuration } from '../go/duration.js';
