@@ -1,5 +1,6 @@
 // The dashboard's JSON shapes: one definition, used by the server (src/ui: routes, terminal) and the page
-// (web/). Below the routes; types only, importing nothing but core's types.
+// (web/). Below the routes; types only, importing nothing but core's types (the page type-checks it
+// without Node's).
 import type { ContainerStatus } from '../../core/containers.js';
 
 export interface PortLink {
