@@ -110,3 +110,30 @@ test('the layers allow one direction only (the table has no cycle)', () => {
 test('no two folders import each other, directly or round a loop', () => {
   assert.deepEqual(cycles(folderGraph()), []);
 });
+
+/** Every directory under src/ (src itself left out), as paths relative to src/. */
+function* folders(dir: string): Generator<string> {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (!statSync(p).isDirectory()) continue;
+    yield relative(SRC, p);
+    yield* folders(p);
+  }
+}
+
+test('every folder under src/ has a README.md: its path as the title (src/<path>), what lives there, a May import line', () => {
+  const problems: string[] = [];
+  for (const folder of folders(SRC)) {
+    let text: string;
+    try {
+      text = readFileSync(join(SRC, folder, 'README.md'), 'utf8');
+    } catch {
+      problems.push(`src/${folder}: no README.md`);
+      continue;
+    }
+    const lines = text.split('\n');
+    if (lines[0] !== `# src/${folder}`) problems.push(`src/${folder}/README.md: first line is not "# src/${folder}"`);
+    if (!lines.some((l) => l.startsWith('May import: '))) problems.push(`src/${folder}/README.md: no "May import:" line`);
+  }
+  assert.deepEqual(problems, []);
+});
