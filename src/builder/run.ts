@@ -2,7 +2,7 @@ import type { ImageRuntimeConfig } from '../core/images.js';
 import { internal } from '../core/errdefs.js';
 import type { Digest } from '../lib/digest.js';
 import { createContainer } from '../services/containers/create.js';
-import { startContainer } from '../services/containers/lifecycle.js';
+import { startContainer } from '../services/containers/start.js';
 import { removeContainer } from '../services/containers/remove.js';
 import { BUILD_STEP_LABEL } from '../services/containers/reconcile.js';
 import { commitContainer } from '../services/images/commit.js';

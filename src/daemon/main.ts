@@ -24,7 +24,7 @@ import { KeyedLock } from '../lib/keyed-lock.js';
 import { EventBus } from '../services/events.js';
 import { LogService } from '../services/logs/service.js';
 import type { ContainerDefaults, ContainerDeps } from '../services/containers/deps.js';
-import { handleExit } from '../services/containers/lifecycle.js';
+import { handleExit } from '../services/containers/start.js';
 import { reconcile } from '../services/containers/reconcile.js';
 import { recoverImageOps } from '../services/images/reconcile.js';
 import type { ImageDeps } from '../services/images/deps.js';

@@ -8,7 +8,7 @@ import { timed } from '../../lib/phase-timer.js';
 import { handleAttach } from './attach.js';
 import { containerArchiveRoutes } from './container-archive.js';
 import { containerFsRoutes } from './container-fs.js';
-import { killContainer, restartContainer, startContainer, stopContainer } from '../../services/containers/lifecycle.js';
+import { killContainer, restartContainer, startContainer, stopContainer } from '../../services/containers/start.js';
 import { LIST_FILTERS, listContainers } from '../../services/containers/list.js';
 import { removeContainer } from '../../services/containers/remove.js';
 import type { WaitCondition } from '../../services/containers/wait.js';

@@ -3,7 +3,7 @@ import type { RuntimeState } from '../../core/runtime.js';
 import { mountPoints } from '../../lib/fs/mounts.js';
 import { nowRfc3339Nano } from '../../lib/time.js';
 import type { ContainerDeps } from './deps.js';
-import { handleExit } from './lifecycle.js';
+import { handleExit } from './start.js';
 import { unmountShm } from './shm.js';
 import { teardownNetworking } from '../networks/sandbox.js';
 

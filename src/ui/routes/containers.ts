@@ -4,7 +4,7 @@ import { commandString, statusString } from '../../api/compat/container.js';
 import { queryBool } from '../../api/http.js';
 import type { Router } from '../../api/router.js';
 import { containerChanges } from '../../services/containers/diff.js';
-import { restartContainer, startContainer, stopContainer } from '../../services/containers/lifecycle.js';
+import { restartContainer, startContainer, stopContainer } from '../../services/containers/start.js';
 import { pauseContainer, unpauseContainer } from '../../services/containers/pause.js';
 import { removeContainer } from '../../services/containers/remove.js';
 import { readStats } from '../../services/containers/stats.js';
