@@ -7,7 +7,7 @@ import { familiarString, parseNormalizedNamed } from '../../lib/reference.js';
 import { nowRfc3339Nano, ZERO_TIME } from '../../lib/time.js';
 import type { ContainerDeps } from './deps.js';
 import { mergeImageConfig } from './config-merge.js';
-import { writeEtcFiles } from './etc-files.js';
+import { writeEtcFiles } from '../networks/etc-files.js';
 import { generateName } from './names.js';
 import { mappedDevices } from './host-devices.js';
 import { checkSecurityConfig } from './security-config.js';

@@ -1,6 +1,6 @@
-import type { ContainerRecord } from '../../core/containers.js';
-import type { ContainerDeps } from './deps.js';
-import { startContainer } from './start.js';
+import type { ContainerRecord } from '../../../core/containers.js';
+import type { ContainerDeps } from '../deps.js';
+import { startContainer } from '../start.js';
 
 /** Docker's back-off: 100 ms, doubling per restart, reset after a run of 10 s or more; capped at 1 min. */
 const FIRST_DELAY_MS = 100;

@@ -1,13 +1,12 @@
-import type { ContainerRecord } from '../../core/containers.js';
-import type { RuntimeState } from '../../core/runtime.js';
-import { mountPoints } from '../../lib/fs/mounts.js';
-import { nowRfc3339Nano } from '../../lib/time.js';
-import type { ContainerDeps } from './deps.js';
-import { handleExit } from './start.js';
-import { unmountShm } from './shm.js';
-import { teardownNetworking } from '../networks/sandbox.js';
+import { type ContainerRecord, isLive } from '../../../core/containers.js';
+import type { RuntimeState } from '../../../core/runtime.js';
+import { mountPoints } from '../../../lib/fs/mounts.js';
+import { nowRfc3339Nano } from '../../../lib/time.js';
+import type { ContainerDeps } from '../deps.js';
+import { handleExit } from './exit.js';
+import { unmountShm } from '../shm.js';
+import { teardownNetworking } from '../../networks/sandbox.js';
 
-const isLive = (r: ContainerRecord): boolean => r.State.Status === 'running' || r.State.Status === 'paused';
 const isRemoving = (r: ContainerRecord): boolean => r.State.Status === 'removing';
 const short = (id: string): string => id.slice(0, 12);
 

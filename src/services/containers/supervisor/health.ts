@@ -1,8 +1,8 @@
-import { publishContainerEvent } from './events.js';
-import type { ContainerRecord, HealthConfig, HealthState } from '../../core/containers.js';
-import { nowRfc3339Nano } from '../../lib/time.js';
-import type { ExecDeps } from './exec/deps.js';
-import { createExec, startExec } from './exec/exec.js';
+import { publishContainerEvent } from '../events.js';
+import type { ContainerRecord, HealthConfig, HealthState } from '../../../core/containers.js';
+import { nowRfc3339Nano } from '../../../lib/time.js';
+import type { ExecDeps } from '../exec/deps.js';
+import { createExec, startExec } from '../exec/exec.js';
 
 /** Docker's defaults: every 30 s, 30 s timeout, 3 retries, no start period; 5 results kept, 4 KiB each. */
 const DEFAULT_INTERVAL = 30e9;
