@@ -4,7 +4,7 @@ import type { Digest } from '../lib/digest.js';
 import { createContainer } from '../services/containers/create.js';
 import { startContainer } from '../services/containers/start.js';
 import { removeContainer } from '../services/containers/remove.js';
-import { BUILD_STEP_LABEL } from '../services/containers/supervisor/reconcile.js';
+import { BUILD_STEP_LABEL } from '../services/containers/build-step.js';
 import { commitContainer } from '../services/images/commit.js';
 import type { BuilderDeps } from './deps.js';
 import type { StepImage } from './step-image.js';

@@ -28,7 +28,7 @@ export async function readStats(rec: ContainerRecord): Promise<StatsReading> {
  * or once after one interval (so CPU percentages have a previous reading), Docker's way.
  */
 export async function collectStats(
-  deps: ContainerDeps,
+  deps: Pick<ContainerDeps, 'store'>,
   ref: string,
   opts: { stream: boolean; oneShot: boolean; intervalMs?: number; active: () => boolean },
   emit: (rec: ContainerRecord, cur: StatsReading, prev: StatsReading | undefined) => Promise<void>,
