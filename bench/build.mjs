@@ -35,16 +35,29 @@ try {
   mkdirSync(join(ctx, 'files'), { recursive: true });
   for (let i = 0; i < FILES; i++) writeFileSync(join(ctx, 'files', `f${i}.txt`), `file ${i}\n`);
   writeFileSync(join(ctx, 'small.txt'), 'small\n');
-  writeFileSync(join(ctx, 'Dockerfile'), [
-    `FROM ${BASE}`, 'RUN echo one > /one', 'COPY files/ /files/', 'RUN ls /files | wc -l > /count', 'ENV A=1',
-    'COPY small.txt /small.txt', 'RUN cat /small.txt', 'WORKDIR /app', 'LABEL bench=1', 'CMD ["sh"]',
-  ].join('\n'));
+  writeFileSync(
+    join(ctx, 'Dockerfile'),
+    [
+      `FROM ${BASE}`,
+      'RUN echo one > /one',
+      'COPY files/ /files/',
+      'RUN ls /files | wc -l > /count',
+      'ENV A=1',
+      'COPY small.txt /small.txt',
+      'RUN cat /small.txt',
+      'WORKDIR /app',
+      'LABEL bench=1',
+      'CMD ["sh"]',
+    ].join('\n'),
+  );
 
   const rootfs = join(tmp, 'busybox.tar');
   if (spawnSync(join(REPO, 'scripts/busybox-rootfs'), [rootfs], { stdio: 'inherit' }).status !== 0) throw new Error('busybox-rootfs failed');
   berthd = await startBerthd(tmp);
   const socket = berthd.socket;
-  const imp = await api(socket, 'POST', `/images/create?fromSrc=-&repo=${encodeURIComponent(BASE)}`, readFileSync(rootfs), { 'Content-Type': 'application/x-tar' });
+  const imp = await api(socket, 'POST', `/images/create?fromSrc=-&repo=${encodeURIComponent(BASE)}`, readFileSync(rootfs), {
+    'Content-Type': 'application/x-tar',
+  });
   if (imp.status !== 200) throw new Error(`import: ${imp.body}`);
 
   const dockerCfg = join(tmp, 'docker-config');
@@ -76,12 +89,18 @@ try {
   console.log(`10-step build, ${FILES} small files in the context, median of ${RUNS}`);
   for (const r of results) {
     const ratio = (a, b) => (b ? ` (${(a / b).toFixed(2)}× Docker)` : '');
-    console.log(`${r.name.padEnd(40)} cold ${r.cold.toFixed(0).padStart(6)} ms${ratio(r.cold, docker?.cold)}   cached ${r.cached.toFixed(0).padStart(6)} ms${ratio(r.cached, docker?.cached)}`);
+    console.log(
+      `${r.name.padEnd(40)} cold ${r.cold.toFixed(0).padStart(6)} ms${ratio(r.cold, docker?.cold)}   cached ${r.cached.toFixed(0).padStart(6)} ms${ratio(r.cached, docker?.cached)}`,
+    );
   }
-  writeRows(results.filter((r) => r !== docker).flatMap((r) => [
-    { bench: `build cold, ${FILES} files (${r.name.replace(' → berthd', '')})`, berth: r.cold, docker: docker?.cold, unit: 'ms', target: 1.0 },
-    { bench: `build cached, ${FILES} files (${r.name.replace(' → berthd', '')})`, berth: r.cached, docker: docker?.cached, unit: 'ms', target: 0.5 },
-  ]));
+  writeRows(
+    results
+      .filter((r) => r !== docker)
+      .flatMap((r) => [
+        { bench: `build cold, ${FILES} files (${r.name.replace(' → berthd', '')})`, berth: r.cold, docker: docker?.cold, unit: 'ms', target: 1.0 },
+        { bench: `build cached, ${FILES} files (${r.name.replace(' → berthd', '')})`, berth: r.cached, docker: docker?.cached, unit: 'ms', target: 0.5 },
+      ]),
+  );
 } finally {
   await cleanup();
 }

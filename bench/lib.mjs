@@ -54,7 +54,17 @@ export async function startBerthd(tmp, extraArgs = []) {
   const { sweepNetworks } = await import(join(REPO, 'dist/test/e2e/network-sweep.js'));
   const socket = join(tmp, 'berthd.sock');
   const dataRoot = join(tmp, 'data');
-  const args = [join(REPO, 'dist/bin/berthd.mjs'), '-H', `unix://${socket}`, '--data-root', dataRoot, '--exec-root', join(tmp, 'run'), ...daemonNetworkArgs(pickDaemonNetwork(tmp)), ...extraArgs];
+  const args = [
+    join(REPO, 'dist/bin/berthd.mjs'),
+    '-H',
+    `unix://${socket}`,
+    '--data-root',
+    dataRoot,
+    '--exec-root',
+    join(tmp, 'run'),
+    ...daemonNetworkArgs(pickDaemonNetwork(tmp)),
+    ...extraArgs,
+  ];
   // BERTHD_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the daemon; BERTHD_LOG
   // names a file for its output (with -D for the per-phase debug timings).
   const nodeArgs = (process.env.BERTHD_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
@@ -124,7 +134,9 @@ export function pidsOf(comm, needle = '') {
       if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() !== comm) continue;
       if (needle && !readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(needle)) continue;
       out.push(Number(d));
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   return out;
 }
@@ -140,7 +152,10 @@ export function sweepLeftovers(tmp) {
     const ids = spawnSync('runc', ['--root', root, 'list', '-q'], { encoding: 'utf8' }).stdout?.split('\n').filter(Boolean) ?? [];
     for (const id of ids) spawnSync('runc', ['--root', root, 'delete', '--force', id], { stdio: 'ignore' });
   }
-  const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1]?.replace(/\\040/g, ' '))
-    .filter((m) => m && m.startsWith(`${tmp}/`)).sort((a, b) => b.length - a.length);
+  const mounts = readFileSync('/proc/self/mounts', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' ')[1]?.replace(/\\040/g, ' '))
+    .filter((m) => m && m.startsWith(`${tmp}/`))
+    .sort((a, b) => b.length - a.length);
   for (const m of mounts) spawnSync('umount', [m], { stdio: 'ignore' });
 }

@@ -58,7 +58,16 @@ async function main() {
   daemon = await startBerthd(tmp);
   const berthEnv = { ...process.env, DOCKER_HOST: `unix://${daemon.socket}`, BERTH_HOST: `unix://${daemon.socket}` };
   const berthCli = [BERTH_CLI];
-  const engines = [{ name: 'berth', env: berthEnv, clis: [['docker', 'docker'], ['berth', ...berthCli]] }];
+  const engines = [
+    {
+      name: 'berth',
+      env: berthEnv,
+      clis: [
+        ['docker', 'docker'],
+        ['berth', ...berthCli],
+      ],
+    },
+  ];
   if (dockerUp()) engines.push({ name: 'docker', env: dockerEnv, clis: [['docker', 'docker']] });
   console.log(`log: ${LINES} lines, median of ${RUNS} runs, wall clock`);
   for (const e of engines) {
@@ -71,7 +80,8 @@ async function main() {
     const stamped = run('docker', ['logs', '-t', '--tail', String(Math.floor(LINES / 2)), NAME], e.env);
     const since = stamped.slice(0, stamped.indexOf(' '));
     const check = run('docker', ['logs', '--tail', '1', NAME], e.env);
-    if (check !== `line ${String(LINES - 1).padStart(7, '0')} the quick brown fox jumps over the lazy dog\n`) throw new Error(`${e.name}: unexpected last line ${JSON.stringify(check)}`);
+    if (check !== `line ${String(LINES - 1).padStart(7, '0')} the quick brown fox jumps over the lazy dog\n`)
+      throw new Error(`${e.name}: unexpected last line ${JSON.stringify(check)}`);
     const mb = (LINES * 60) / 1e6;
     console.log(`  ${e.name}: start → wait ${runMs.toFixed(0)} ms`);
     for (const [label, cmd, ...pre] of e.clis) {
@@ -84,14 +94,20 @@ async function main() {
         half.push(timeToNull(cmd, [...pre, 'logs', '--since', since, NAME], e.env));
       }
       results[`${e.name}/${label}`] = { tail: median(tail), full: median(full), since: median(half) };
-      console.log(`    ${label} CLI: logs --tail 10 ${median(tail).toFixed(0).padStart(5)} ms   logs (all) ${median(full).toFixed(0).padStart(6)} ms (${(mb / (median(full) / 1000)).toFixed(0)} MB/s)   logs --since <middle> ${median(half).toFixed(0).padStart(6)} ms`);
+      console.log(
+        `    ${label} CLI: logs --tail 10 ${median(tail).toFixed(0).padStart(5)} ms   logs (all) ${median(full).toFixed(0).padStart(6)} ms (${(mb / (median(full) / 1000)).toFixed(0)} MB/s)   logs --since <middle> ${median(half).toFixed(0).padStart(6)} ms`,
+      );
     }
     // The engine alone: the whole log over the API into /dev/null (no CLI demultiplexing).
     const sock = e.env.DOCKER_HOST.replace('unix://', '');
     const api = [];
-    for (let i = 0; i < RUNS; i++) api.push(timeToNull('curl', ['-sf', '--unix-socket', sock, '-o', '/dev/null', `http://engine/v1.41/containers/${NAME}/logs?stdout=1&stderr=1`]));
+    for (let i = 0; i < RUNS; i++)
+      api.push(timeToNull('curl', ['-sf', '--unix-socket', sock, '-o', '/dev/null', `http://engine/v1.41/containers/${NAME}/logs?stdout=1&stderr=1`]));
     const apiTail = [];
-    for (let i = 0; i < RUNS; i++) apiTail.push(timeToNull('curl', ['-sf', '--unix-socket', sock, '-o', '/dev/null', `http://engine/v1.41/containers/${NAME}/logs?stdout=1&stderr=1&tail=10`]));
+    for (let i = 0; i < RUNS; i++)
+      apiTail.push(
+        timeToNull('curl', ['-sf', '--unix-socket', sock, '-o', '/dev/null', `http://engine/v1.41/containers/${NAME}/logs?stdout=1&stderr=1&tail=10`]),
+      );
     results[`${e.name}/api`] = { full: median(api), tail: median(apiTail) };
     console.log(`    API (curl): logs --tail 10 ${median(apiTail).toFixed(1).padStart(6)} ms`);
     console.log(`    API (curl): logs (all) ${median(api).toFixed(0).padStart(6)} ms (${(mb / (median(api) / 1000)).toFixed(0)} MB/s)`);
@@ -116,8 +132,10 @@ function rows() {
   ];
 }
 
-main().then(() => writeRows(rows())).then(cleanup, async (err) => {
-  console.error(err.message);
-  await cleanup();
-  process.exit(1);
-});
+main()
+  .then(() => writeRows(rows()))
+  .then(cleanup, async (err) => {
+    console.error(err.message);
+    await cleanup();
+    process.exit(1);
+  });

@@ -15,7 +15,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { BERTH_CLI, arg, DOCKER_SOCK, dockerUp, flag, median, REPO, startBerthd, time, writeRows } from './lib.mjs';
+import { BERTH_CLI, arg, DOCKER_SOCK, dockerUp, flag, median, startBerthd, time, writeRows } from './lib.mjs';
 
 const SIZE_MB = arg('size-mb', flag('quick') ? 100 : 300);
 const LAYERS = arg('layers', 5);
@@ -35,12 +35,13 @@ process.on('SIGINT', () => void cleanup().finally(() => process.exit(130)));
 
 const sha = (b) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const freePort = () => new Promise((res) => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const p = s.address().port;
-    s.close(() => res(p));
+const freePort = () =>
+  new Promise((res) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => res(p));
+    });
   });
-});
 
 function tarOf(name, data) {
   const h = Buffer.alloc(512);
@@ -82,10 +83,22 @@ async function pushBlob(base, repo, blob) {
 async function main() {
   const regPort = await freePort();
   const host = `127.0.0.1:${regPort}`;
-  writeFileSync(join(tmp, 'registry.yml'), `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${join(tmp, 'registry')}\n  delete:\n    enabled: true\nhttp:\n  addr: ${host}\n`);
+  writeFileSync(
+    join(tmp, 'registry.yml'),
+    `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${join(tmp, 'registry')}\n  delete:\n    enabled: true\nhttp:\n  addr: ${host}\n`,
+  );
   const reg = spawn('docker-registry', ['serve', join(tmp, 'registry.yml')], { stdio: 'ignore' });
   children.push(reg);
-  for (let i = 0; i < 100 && (await http('GET', `http://${host}/v2/`).then(() => false, () => true)); i++) await sleep(50);
+  for (
+    let i = 0;
+    i < 100 &&
+    (await http('GET', `http://${host}/v2/`).then(
+      () => false,
+      () => true,
+    ));
+    i++
+  )
+    await sleep(50);
 
   const per = Math.floor((SIZE_MB * 1e6) / LAYERS);
   const layers = [];
@@ -98,15 +111,25 @@ async function main() {
     diffIds.push(sha(tar));
     layers.push(gzipSync(tar, { level: 1 }));
   }
-  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Cmd: ['/layer0.bin'] }, rootfs: { type: 'layers', diff_ids: diffIds }, history: diffIds.map(() => ({ created_by: 'bench' })) }));
+  const config = Buffer.from(
+    JSON.stringify({
+      architecture: 'amd64',
+      os: 'linux',
+      config: { Cmd: ['/layer0.bin'] },
+      rootfs: { type: 'layers', diff_ids: diffIds },
+      history: diffIds.map(() => ({ created_by: 'bench' })),
+    }),
+  );
   const repo = 'bench/pull';
   for (const b of [...layers, config]) await pushBlob(`http://${host}`, repo, b);
-  const manifest = Buffer.from(JSON.stringify({
-    schemaVersion: 2,
-    mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
-    config: { mediaType: 'application/vnd.docker.container.image.v1+json', digest: sha(config), size: config.length },
-    layers: layers.map((l) => ({ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', digest: sha(l), size: l.length })),
-  }));
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+      config: { mediaType: 'application/vnd.docker.container.image.v1+json', digest: sha(config), size: config.length },
+      layers: layers.map((l) => ({ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', digest: sha(l), size: l.length })),
+    }),
+  );
   const put = await http('PUT', `http://${host}/v2/${repo}/manifests/v1`, manifest, { 'Content-Type': 'application/vnd.docker.distribution.manifest.v2+json' });
   if (put.status !== 201) throw new Error(`manifest: ${put.status} ${put.body}`);
   ref = `${host}/${repo}:v1`;
@@ -129,13 +152,22 @@ async function main() {
       time('docker', ['rmi', ref], denv);
     }
   }
-  console.log(`image: ${LAYERS} layers, ${(SIZE_MB).toFixed(0)} MB uncompressed, ${(compressed / 1e6).toFixed(0)} MB gzip; ${RUNS} runs each, median (all) in ms`);
+  console.log(
+    `image: ${LAYERS} layers, ${SIZE_MB.toFixed(0)} MB uncompressed, ${(compressed / 1e6).toFixed(0)} MB gzip; ${RUNS} runs each, median (all) in ms`,
+  );
   console.log(`berth  pull: ${median(results.berth).toFixed(0)}  (${results.berth.map((x) => x.toFixed(0)).join(', ')})`);
   if (results.docker.length) {
     console.log(`docker pull: ${median(results.docker).toFixed(0)}  (${results.docker.map((x) => x.toFixed(0)).join(', ')})`);
     console.log(`berth/docker: ${(median(results.berth) / median(results.docker)).toFixed(2)}`);
   } else console.log('docker: no engine on /var/run/docker.sock (bench/docker-engine.sh start)');
-  writeRows([{ bench: `pull ${SIZE_MB} MB, ${LAYERS} layers (local registry)`, berth: median(results.berth), docker: results.docker.length ? median(results.docker) : undefined, unit: 'ms' }]);
+  writeRows([
+    {
+      bench: `pull ${SIZE_MB} MB, ${LAYERS} layers (local registry)`,
+      berth: median(results.berth),
+      docker: results.docker.length ? median(results.docker) : undefined,
+      unit: 'ms',
+    },
+  ]);
 }
 
 main().then(cleanup, async (err) => {

@@ -39,7 +39,8 @@ try {
     const seconds = (performance.now() - t0) / 1000;
     const rows = existsSync(json) ? JSON.parse(readFileSync(json, 'utf8')).rows : [];
     results.benches[name] = { exit: r.status, seconds: Math.round(seconds) };
-    if (r.status !== 0 || rows.length === 0) process.stderr.write(`run-all: ${name} ${r.status !== 0 ? `failed (exit ${r.status ?? r.signal})` : 'wrote no rows'}\n`);
+    if (r.status !== 0 || rows.length === 0)
+      process.stderr.write(`run-all: ${name} ${r.status !== 0 ? `failed (exit ${r.status ?? r.signal})` : 'wrote no rows'}\n`);
     results.rows.push(...rows.map((row) => ({ ...row, ratio: row.berth && row.docker ? row.berth / row.docker : undefined })));
   }
 } finally {
@@ -51,11 +52,22 @@ const fmt = (v, unit) => (v === undefined || v === null ? '-' : `${unit === 'ms'
 const table = [['benchmark', 'berth', 'Docker', 'ratio', 'target', 'met?']];
 for (const r of results.rows) {
   const met = r.target === undefined ? '' : r.ratio === undefined ? '?' : r.ratio <= r.target ? 'yes' : 'NO';
-  table.push([r.bench, fmt(r.berth, r.unit), fmt(r.docker, r.unit), r.ratio === undefined ? '-' : `${r.ratio.toFixed(2)}×`, r.target === undefined ? '' : `≤ ${r.target.toFixed(2)}×`, met]);
+  table.push([
+    r.bench,
+    fmt(r.berth, r.unit),
+    fmt(r.docker, r.unit),
+    r.ratio === undefined ? '-' : `${r.ratio.toFixed(2)}×`,
+    r.target === undefined ? '' : `≤ ${r.target.toFixed(2)}×`,
+    met,
+  ]);
 }
 const w = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
 const line = (row) => row.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ');
-console.log(`\nberth vs Docker, ${started.toISOString()}${QUICK ? ' (--quick)' : ''}; ${cpus().length} CPUs, load ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end`);
+console.log(
+  `\nberth vs Docker, ${started.toISOString()}${QUICK ? ' (--quick)' : ''}; ${cpus().length} CPUs, load ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} at the end`,
+);
 console.log(line(table[0]));
 console.log(w.map((n) => '-'.repeat(n)).join('  '));
 for (const row of table.slice(1)) console.log(line(row));

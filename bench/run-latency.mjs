@@ -9,7 +9,19 @@
 // berthd on a temp socket and data root, runc state, a Docker engine it started, the image it imported there)
 // is cleaned up on exit, on failure and on Ctrl-C; it never signals a process it did not start.
 import { spawn, spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  closeSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  rmdirSync,
+  writeFileSync,
+} from 'node:fs';
 import { request } from 'node:http';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,8 +61,10 @@ const opts = { runs: 20, warmup: 2, withDocker: false, noDocker: false, json: un
     else if (a === '--no-docker') opts.noDocker = true;
     else if (a === '--quick') Object.assign(opts, { runs: 10, warmup: 1 });
     else if (a === '--json') opts.json = argv[++i];
-    else if (a === '-h' || a === '--help') { process.stdout.write(USAGE); process.exit(0); }
-    else die(`unknown option ${a}\n${USAGE}`);
+    else if (a === '-h' || a === '--help') {
+      process.stdout.write(USAGE);
+      process.exit(0);
+    } else die(`unknown option ${a}\n${USAGE}`);
   }
   if (opts.runs < 1) die('--runs must be at least 1');
 }
@@ -171,7 +185,8 @@ function timeOnce(c) {
   const r = spawnSync(c.cmd, c.args, { env: c.env, encoding: 'utf8', timeout: RUN_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 16 << 20 });
   const ms = performance.now() - t0;
   if (r.error || r.status !== 0) {
-    if (r.error?.code === 'ETIMEDOUT') throw new Error(`no exit after ${RUN_TIMEOUT_MS / 1000} s (killed): ${lastLines(`${r.stdout ?? ''}\n${r.stderr ?? ''}`, 3)}`);
+    if (r.error?.code === 'ETIMEDOUT')
+      throw new Error(`no exit after ${RUN_TIMEOUT_MS / 1000} s (killed): ${lastLines(`${r.stdout ?? ''}\n${r.stderr ?? ''}`, 3)}`);
     throw new Error(`exit ${r.status ?? r.signal ?? r.error?.message}: ${lastLines(`${r.stdout ?? ''}\n${r.stderr ?? ''}`, 3)}`);
   }
   if (c.expect && !c.expect(r.stdout)) throw new Error(`unexpected output: ${firstLine(r.stdout)}`);
@@ -237,7 +252,11 @@ function printTable(title, cases, baseline, baseLabel) {
 async function main() {
   if (process.getuid?.() !== 0) die('needs root (runc, overlay mounts, berthd)');
   if (!existsSync(BERTHD)) die(`${BERTHD} missing: run \`npm run build\` first`);
-  for (const [bin, why] of [[RUNC, 'runc'], ['conmon', 'conmon'], ['docker', 'the docker CLI']]) {
+  for (const [bin, why] of [
+    [RUNC, 'runc'],
+    ['conmon', 'conmon'],
+    ['docker', 'the docker CLI'],
+  ]) {
     if (sh('sh', ['-c', `command -v ${bin}`], { allowFail: true }).code !== 0) die(`${why} not found on PATH`);
   }
 
@@ -273,7 +292,14 @@ async function main() {
       runcSweep(runcRoot);
       const cg = '/sys/fs/cgroup';
       const dirs = [join(cg, cgroupName), ...readdirSync(cg).map((c) => join(cg, c, cgroupName))];
-      for (const d of dirs) if (existsSync(d)) { try { rmdirSync(d); } catch { /* busy or gone */ } }
+      for (const d of dirs)
+        if (existsSync(d)) {
+          try {
+            rmdirSync(d);
+          } catch {
+            /* busy or gone */
+          }
+        }
     },
   });
 
@@ -289,16 +315,30 @@ async function main() {
   const { sweepNetworks } = await import(join(REPO, 'dist/test/e2e/network-sweep.js'));
   const netArgs = daemonNetworkArgs(pickDaemonNetwork(tmp));
   undo.push({
-    what: 'the bench daemon\'s bridge and rules',
+    what: "the bench daemon's bridge and rules",
     fn: async () => {
       const problems = await sweepNetworks(tmp, join(tmp, 'data'));
       if (problems.length) throw new Error(problems.join('; '));
     },
   });
-  const daemon = spawn(process.execPath, [BERTHD, '-H', berthHost, '--data-root', join(tmp, 'data'), '--exec-root', execRoot, ...netArgs, ...(process.env.BERTHD_ARGS || '').split(' ').filter(Boolean)], {
-    detached: true, // own session and process group: a Ctrl-C here does not reach it; cleanup stops it
-    stdio: ['ignore', logFd, logFd],
-  });
+  const daemon = spawn(
+    process.execPath,
+    [
+      BERTHD,
+      '-H',
+      berthHost,
+      '--data-root',
+      join(tmp, 'data'),
+      '--exec-root',
+      execRoot,
+      ...netArgs,
+      ...(process.env.BERTHD_ARGS || '').split(' ').filter(Boolean),
+    ],
+    {
+      detached: true, // own session and process group: a Ctrl-C here does not reach it; cleanup stops it
+      stdio: ['ignore', logFd, logFd],
+    },
+  );
   closeSync(logFd);
   daemon.unref();
   let daemonExited = false;
@@ -311,7 +351,9 @@ async function main() {
         try {
           const list = await api(sock, 'GET', '/v1.41/containers/json?all=1', { timeout: 5000 });
           for (const ctr of JSON.parse(list.body)) await api(sock, 'DELETE', `/v1.41/containers/${ctr.Id}?force=1&v=1`, { timeout: 15_000 }).catch(() => {});
-        } catch { /* daemon not answering: the runc sweep below does it */ }
+        } catch {
+          /* daemon not answering: the runc sweep below does it */
+        }
         process.kill(daemon.pid, 'SIGTERM');
         for (let i = 0; i < 100 && !daemonExited && alive(daemon.pid); i++) await sleep(100);
         if (!daemonExited && alive(daemon.pid)) {
@@ -324,7 +366,11 @@ async function main() {
       runcSweep(join(execRoot, 'runc'));
     },
   });
-  const ping = () => api(sock, 'GET', '/_ping', { timeout: 1000 }).then((r) => r.status === 200, () => false);
+  const ping = () =>
+    api(sock, 'GET', '/_ping', { timeout: 1000 }).then(
+      (r) => r.status === 200,
+      () => false,
+    );
   for (let i = 0; ; i++) {
     if (await ping()) break;
     if (daemonExited || i > 150) throw new Error(`berthd did not come up:\n${lastLines(readFileSync(logPath, 'utf8'))}`);
@@ -349,7 +395,12 @@ async function main() {
   // What a container gets from each engine's default network (the probes run `ls /sys/class/net`),
   // so that a default-network ratio between unlike setups is flagged in the output.
   const NET_PROBE = `echo ${probeOut}; ls /sys/class/net`;
-  const interfaces = (out) => out.split(/\s+/).filter((w) => w && w !== probeOut).sort().join(' ') || '(none)';
+  const interfaces = (out) =>
+    out
+      .split(/\s+/)
+      .filter((w) => w && w !== probeOut)
+      .sort()
+      .join(' ') || '(none)';
   const netSeen = {};
 
   await checkInterrupted();
@@ -362,18 +413,25 @@ async function main() {
     if (!existsSync(BERTH)) berthVersionSkip = `${BERTH} missing`;
     else {
       const v = sh(BERTH, ['--version'], { allowFail: true });
-      if (v.code !== 0 || !/\d+\.\d+/.test(v.stdout)) berthVersionSkip = `\`berth --version\` does not print a version yet (exit ${v.code}: ${firstLine(v.stdout + v.stderr) || 'no output'})`;
+      if (v.code !== 0 || !/\d+\.\d+/.test(v.stdout))
+        berthVersionSkip = `\`berth --version\` does not print a version yet (exit ${v.code}: ${firstLine(v.stdout + v.stderr) || 'no output'})`;
     }
 
     // Try `-H unix://…` first, then BERTH_HOST alone (always set), and keep whichever works.
     const probe = (extra) => {
       let first = null;
       for (const global of [['-H', berthHost], []]) {
-        const r = sh(BERTH, [...global, 'run', '--rm', ...extra, 'busybox', 'echo', probeOut], { env: berthEnv(process.env), allowFail: true, timeout: 30_000 });
+        const r = sh(BERTH, [...global, 'run', '--rm', ...extra, 'busybox', 'echo', probeOut], {
+          env: berthEnv(process.env),
+          allowFail: true,
+          timeout: 30_000,
+        });
         if (r.code === 0 && hasProbe(r.stdout)) return { global };
         first ??= r;
       }
-      return { why: `\`berth run --rm ${extra.length ? extra.join(' ') + ' ' : ''}busybox echo …\` does not work yet (exit ${first.code ?? first.signal}: ${firstLine(first.stdout + '\n' + first.stderr) || 'no output'})` };
+      return {
+        why: `\`berth run --rm ${extra.length ? extra.join(' ') + ' ' : ''}busybox echo …\` does not work yet (exit ${first.code ?? first.signal}: ${firstLine(first.stdout + '\n' + first.stderr) || 'no output'})`,
+      };
     };
     if (!existsSync(BERTH)) berthRunSkip = berthRunNoneSkip = `${BERTH} missing`;
     else {
@@ -406,7 +464,8 @@ async function main() {
   // ----- a Docker engine to compare with -----
   let dockerSkip = null;
   let dockerInfo = '';
-  const dockerReachable = () => sh('docker', ['version', '--format', '{{.Server.Version}}'], { env: dockerEnv(`unix://${DOCKER_SOCK}`), allowFail: true, timeout: 10_000 });
+  const dockerReachable = () =>
+    sh('docker', ['version', '--format', '{{.Server.Version}}'], { env: dockerEnv(`unix://${DOCKER_SOCK}`), allowFail: true, timeout: 10_000 });
   if (opts.noDocker) dockerSkip = '--no-docker';
   else {
     let v = dockerReachable();
@@ -414,15 +473,30 @@ async function main() {
     if (v.code !== 0 && opts.withDocker) {
       note('no Docker engine answers: starting one with bench/docker-engine.sh (may apt-get install docker.io)');
       const r = sh('bash', [join(REPO, 'bench/docker-engine.sh'), 'start'], { allowFail: true, timeout: 900_000 });
-      process.stderr.write(r.stderr.split('\n').filter((l) => l.startsWith('docker-engine:')).map((l) => l + '\n').join(''));
-      const kv = Object.fromEntries(r.stdout.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+      process.stderr.write(
+        r.stderr
+          .split('\n')
+          .filter((l) => l.startsWith('docker-engine:'))
+          .map((l) => l + '\n')
+          .join(''),
+      );
+      const kv = Object.fromEntries(
+        r.stdout
+          .split('\n')
+          .filter((l) => l.includes('='))
+          .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+      );
       if (!kv.already_running && (kv.dockerd_pid || r.code !== 0)) {
-        undo.push({ what: 'the Docker engine bench/docker-engine.sh started', fn: () => {
-          const s = sh('bash', [join(REPO, 'bench/docker-engine.sh'), 'stop'], { allowFail: true, timeout: 120_000 });
-          process.stderr.write(s.stderr);
-        } });
+        undo.push({
+          what: 'the Docker engine bench/docker-engine.sh started',
+          fn: () => {
+            const s = sh('bash', [join(REPO, 'bench/docker-engine.sh'), 'stop'], { allowFail: true, timeout: 120_000 });
+            process.stderr.write(s.stderr);
+          },
+        });
       }
-      if (r.code !== 0) dockerSkip = `bench/docker-engine.sh start failed: ${(r.stderr.split('\n').find((l) => l.startsWith('docker-engine:')) ?? lastLines(r.stderr, 1)).replace(/^docker-engine: /, '')}`;
+      if (r.code !== 0)
+        dockerSkip = `bench/docker-engine.sh start failed: ${(r.stderr.split('\n').find((l) => l.startsWith('docker-engine:')) ?? lastLines(r.stderr, 1)).replace(/^docker-engine: /, '')}`;
       else {
         started = kv.dockerd_pid ? `started by this run (dockerd pid ${kv.dockerd_pid}, network: ${kv.dockerd_network})` : '';
         v = dockerReachable();
@@ -432,14 +506,21 @@ async function main() {
     if (!dockerSkip) {
       dockerInfo = `Docker engine ${v.stdout.trim()} on ${DOCKER_SOCK}${started ? `, ${started}` : ' (already running)'}`;
       sh('docker', ['import', '-c', 'CMD ["sh"]', tar, DOCKER_IMAGE], { env: dockerEnv(`unix://${DOCKER_SOCK}`) });
-      undo.push({ what: `${DOCKER_IMAGE} in Docker`, fn: () => sh('docker', ['rmi', '-f', DOCKER_IMAGE], { env: dockerEnv(`unix://${DOCKER_SOCK}`), allowFail: true }) });
+      undo.push({
+        what: `${DOCKER_IMAGE} in Docker`,
+        fn: () => sh('docker', ['rmi', '-f', DOCKER_IMAGE], { env: dockerEnv(`unix://${DOCKER_SOCK}`), allowFail: true }),
+      });
     }
   }
   let dockerNoneSkip = dockerSkip;
   let dockerDefaultSkip = dockerSkip;
   if (!dockerSkip) {
     const p = (extra) => {
-      const r = sh('docker', ['run', '--rm', ...extra, DOCKER_IMAGE, 'sh', '-c', NET_PROBE], { env: dockerEnv(`unix://${DOCKER_SOCK}`), allowFail: true, timeout: 60_000 });
+      const r = sh('docker', ['run', '--rm', ...extra, DOCKER_IMAGE, 'sh', '-c', NET_PROBE], {
+        env: dockerEnv(`unix://${DOCKER_SOCK}`),
+        allowFail: true,
+        timeout: 60_000,
+      });
       if (r.code === 0 && hasProbe(r.stdout)) {
         netSeen[`Docker${extra.length ? ' --network none' : ''}`] = interfaces(r.stdout);
         return null;
@@ -454,13 +535,18 @@ async function main() {
   // ----- versions -----
   const ver = (cmd, args) => firstLine(sh(cmd, args, { allowFail: true }).stdout) || '?';
   console.log('berth run-latency benchmark');
-  console.log(`  node ${process.version}; ${ver(RUNC, ['--version'])}; ${ver('conmon', ['--version'])}; docker CLI ${ver('docker', ['version', '--format', '{{.Client.Version}}'])}`);
+  console.log(
+    `  node ${process.version}; ${ver(RUNC, ['--version'])}; ${ver('conmon', ['--version'])}; docker CLI ${ver('docker', ['version', '--format', '{{.Client.Version}}'])}`,
+  );
   console.log(`  berthd: ${BERTHD} on ${berthHost}; berth CLI pointed at it with ${berthGlobal.length ? '-H' : 'BERTH_HOST'}`);
   console.log(`  ${dockerInfo || `Docker engine: skipped: ${dockerSkip}`}`);
-  const netLine = Object.entries(netSeen).map(([k, v]) => `${k}: ${v}`).join('; ');
+  const netLine = Object.entries(netSeen)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('; ');
   if (netLine) console.log(`  container network interfaces: ${netLine}`);
   const unlike = netSeen.berthd && netSeen.Docker && netSeen.berthd !== netSeen.Docker;
-  if (unlike) console.log(`  note: the default network differs (berthd: ${netSeen.berthd}; Docker: ${netSeen.Docker}): default-network ratios compare unlike work`);
+  if (unlike)
+    console.log(`  note: the default network differs (berthd: ${netSeen.berthd}; Docker: ${netSeen.Docker}): default-network ratios compare unlike work`);
   console.log(`  ${opts.runs} timed runs per case after ${opts.warmup} warm-up, cases interleaved; times are wall clock from spawn to exit`);
   console.log(`  berth is run as a user runs it (its own #! line, which leaves ${CA_VAR} out); node -e 0 is shown with and without ${CA_VAR}`);
 
@@ -522,12 +608,17 @@ async function main() {
   // The issue's budget: CNI set-up and teardown at most 0.3x of a default-network run.
   if (!cases.berth.skip && !cases.berthNone.skip && cases.berth.stats && cases.berthNone.stats) {
     const extra = cases.berth.stats.median - cases.berthNone.stats.median;
-    console.log(`\nbridge vs none (berth CLI): ${f1(cases.berth.stats.median)} vs ${f1(cases.berthNone.stats.median)} ms; networking adds ${f1(extra)} ms = ${(extra / cases.berth.stats.median).toFixed(2)}x of the total (budget 0.30x)`);
+    console.log(
+      `\nbridge vs none (berth CLI): ${f1(cases.berth.stats.median)} vs ${f1(cases.berthNone.stats.median)} ms; networking adds ${f1(extra)} ms = ${(extra / cases.berth.stats.median).toFixed(2)}x of the total (budget 0.30x)`,
+    );
   }
   if (opts.json) {
     const rows = [];
     const add = (what, a, b, target) => {
-      for (const [q, key] of [['p50', 'median'], ['p95', 'p95']]) {
+      for (const [q, key] of [
+        ['p50', 'median'],
+        ['p95', 'p95'],
+      ]) {
         rows.push({ bench: `${what} ${q}`, berth: a.stats?.[key], docker: b.stats?.[key], unit: 'ms', target: q === 'p50' ? target : undefined });
       }
     };
@@ -540,7 +631,13 @@ async function main() {
   }
   console.log('\nberth / Docker (ratio of medians; below 1 means berth is faster)');
   for (const [label, a, b] of cmp) {
-    const why = a.skip || b.skip ? `${[a, b].filter((c) => c.skip).map((c) => `"${c.name}"`).join(' and ')} skipped (see above)` : null;
+    const why =
+      a.skip || b.skip
+        ? `${[a, b]
+            .filter((c) => c.skip)
+            .map((c) => `"${c.name}"`)
+            .join(' and ')} skipped (see above)`
+        : null;
     const caveat = unlike && label.includes('default network') ? '  [unlike networks: see note above]' : '';
     console.log(`  ${label}: ${why ? `skipped: ${why}` : `${ratio(a.stats, b.stats)}  (${f1(a.stats.median)} vs ${f1(b.stats.median)} ms)${caveat}`}`);
   }

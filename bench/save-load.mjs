@@ -11,7 +11,7 @@ import { createHash, randomFillSync } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BERTH_CLI, arg, DOCKER_SOCK, dockerUp, flag, median, REPO, startBerthd, time, writeRows } from './lib.mjs';
+import { BERTH_CLI, arg, DOCKER_SOCK, dockerUp, flag, median, startBerthd, time, writeRows } from './lib.mjs';
 
 const SIZE_MB = arg('size-mb', flag('quick') ? 200 : 500);
 const LAYERS = arg('layers', 5);
@@ -79,10 +79,19 @@ function buildArchive() {
     spawnSync('mv', [part, join(dir, 'blobs/sha256', hex)]);
     diffIds.push(`sha256:${hex}`);
   }
-  const config = JSON.stringify({ architecture: 'amd64', os: 'linux', created: new Date(0).toISOString(), config: {}, rootfs: { type: 'layers', diff_ids: diffIds } });
+  const config = JSON.stringify({
+    architecture: 'amd64',
+    os: 'linux',
+    created: new Date(0).toISOString(),
+    config: {},
+    rootfs: { type: 'layers', diff_ids: diffIds },
+  });
   const cfgHex = createHash('sha256').update(config).digest('hex');
   writeFileSync(join(dir, 'blobs/sha256', cfgHex), config);
-  writeFileSync(join(dir, 'manifest.json'), JSON.stringify([{ Config: `blobs/sha256/${cfgHex}`, RepoTags: [TAG], Layers: diffIds.map((d) => `blobs/sha256/${d.slice(7)}`) }]));
+  writeFileSync(
+    join(dir, 'manifest.json'),
+    JSON.stringify([{ Config: `blobs/sha256/${cfgHex}`, RepoTags: [TAG], Layers: diffIds.map((d) => `blobs/sha256/${d.slice(7)}`) }]),
+  );
   const out = join(tmp, 'image.tar');
   spawnSync('tar', ['-cf', out, '-C', dir, 'blobs', 'manifest.json'], { stdio: 'inherit' });
   rmSync(dir, { recursive: true, force: true });
@@ -97,7 +106,8 @@ async function main() {
   const berthEnv = { ...process.env, BERTH_HOST: `unix://${socket}` };
   const dockerEnv = { ...process.env, DOCKER_HOST: 'unix:///var/run/docker.sock' };
   const engines = [['berth', (a) => time(BERTH_CLI, a, berthEnv), () => spawnSync(BERTH_CLI, ['rmi', '-f', TAG], { env: berthEnv, stdio: 'ignore' })]];
-  if (dockerUp()) engines.push(['docker', (a) => time('docker', a, dockerEnv), () => spawnSync('docker', ['rmi', '-f', TAG], { env: dockerEnv, stdio: 'ignore' })]);
+  if (dockerUp())
+    engines.push(['docker', (a) => time('docker', a, dockerEnv), () => spawnSync('docker', ['rmi', '-f', TAG], { env: dockerEnv, stdio: 'ignore' })]);
   console.log(`archive: ${mb.toFixed(0)} MB, ${LAYERS} layers (random data), ${RUNS} runs each, median wall clock`);
   const results = {};
   for (const [name, run, rmi] of engines) {
@@ -120,12 +130,28 @@ async function main() {
     }
     results[name] = Object.fromEntries(Object.entries(r).map(([k, v]) => [k, median(v)]));
     const rate = (ms) => `${ms.toFixed(0).padStart(6)} ms (${(mb / (ms / 1000)).toFixed(0)} MB/s)`;
-    console.log(`  ${name.padEnd(6)} ${Object.entries(results[name]).map(([k, ms]) => `${k} ${rate(ms)}`).join('   ')}`);
+    console.log(
+      `  ${name.padEnd(6)} ${Object.entries(results[name])
+        .map(([k, ms]) => `${k} ${rate(ms)}`)
+        .join('   ')}`,
+    );
   }
   if (results.docker) {
-    console.log(`  berth/docker: ${Object.keys(results.berth).map((k) => `${k} ${(results.berth[k] / results.docker[k]).toFixed(2)}x`).join(', ')}`);
+    console.log(
+      `  berth/docker: ${Object.keys(results.berth)
+        .map((k) => `${k} ${(results.berth[k] / results.docker[k]).toFixed(2)}x`)
+        .join(', ')}`,
+    );
   }
-  writeRows(Object.keys(results.berth).map((k) => ({ bench: `${k} ${mb.toFixed(0)} MB image`, berth: results.berth[k], docker: results.docker?.[k], unit: 'ms', target: k === 'load' ? 1.0 : undefined })));
+  writeRows(
+    Object.keys(results.berth).map((k) => ({
+      bench: `${k} ${mb.toFixed(0)} MB image`,
+      berth: results.berth[k],
+      docker: results.docker?.[k],
+      unit: 'ms',
+      target: k === 'load' ? 1.0 : undefined,
+    })),
+  );
 }
 
 main().then(cleanup, async (err) => {

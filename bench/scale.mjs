@@ -44,9 +44,11 @@ async function removeAll(socket, filterName) {
 
 async function pool(items, width, fn) {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < items.length) await fn(items[next++], next - 1);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) await fn(items[next++], next - 1);
+    }),
+  );
 }
 
 const cleanup = async () => {
@@ -65,12 +67,18 @@ process.on('SIGINT', () => void cleanup().finally(() => process.exit(130)));
 /** Wall time of `count` commands started at once; throws if one fails. */
 function concurrently(count, cmd, argsOf, env) {
   const t0 = performance.now();
-  return Promise.all(Array.from({ length: count }, (_, i) => new Promise((res, rej) => {
-    const c = spawn(cmd, argsOf(i), { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    c.stderr.on('data', (d) => (err += d));
-    c.on('exit', (code) => (code === 0 ? res() : rej(new Error(`${cmd} ${argsOf(i).join(' ')}: exit ${code}: ${err}`))));
-  }))).then(() => performance.now() - t0);
+  return Promise.all(
+    Array.from(
+      { length: count },
+      (_, i) =>
+        new Promise((res, rej) => {
+          const c = spawn(cmd, argsOf(i), { env, stdio: ['ignore', 'ignore', 'pipe'] });
+          let err = '';
+          c.stderr.on('data', (d) => (err += d));
+          c.on('exit', (code) => (code === 0 ? res() : rej(new Error(`${cmd} ${argsOf(i).join(' ')}: exit ${code}: ${err}`))));
+        }),
+    ),
+  ).then(() => performance.now() - t0);
 }
 
 const sumMem = (pids) => pids.map(memKiB).reduce((a, m) => ({ rss: a.rss + m.rss, pss: a.pss + m.pss }), { rss: 0, pss: 0 });
@@ -80,7 +88,9 @@ async function main() {
   const rootfs = join(tmp, 'busybox.tar');
   if (spawnSync(join(REPO, 'scripts/busybox-rootfs'), [rootfs], { stdio: 'ignore' }).status !== 0) throw new Error('scripts/busybox-rootfs failed');
   berthd = await startBerthd(tmp);
-  const imp = await api(berthd.socket, 'POST', `/images/create?fromSrc=-&repo=${encodeURIComponent(IMAGE)}`, readFileSync(rootfs), { 'Content-Type': 'application/x-tar' });
+  const imp = await api(berthd.socket, 'POST', `/images/create?fromSrc=-&repo=${encodeURIComponent(IMAGE)}`, readFileSync(rootfs), {
+    'Content-Type': 'application/x-tar',
+  });
   if (imp.status !== 200) throw new Error(`import into berthd: ${imp.body}`);
 
   const plain = { ...process.env };
@@ -121,7 +131,9 @@ async function main() {
   let perShim;
   let nShim = 0;
   if (docker) {
-    const ids = JSON.parse((await api(DOCKER_SOCK, 'GET', `/containers/json?filters=${encodeURIComponent(JSON.stringify({ name: [PREFIX] }))}`)).body).map((c) => c.Id);
+    const ids = JSON.parse((await api(DOCKER_SOCK, 'GET', `/containers/json?filters=${encodeURIComponent(JSON.stringify({ name: [PREFIX] }))}`)).body).map(
+      (c) => c.Id,
+    );
     const shims = pidsOf('containerd-shim').filter((p) => ids.some((id) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(id)));
     nShim = shims.length;
     perShim = sumMem(shims);
@@ -141,10 +153,14 @@ async function main() {
   for (const c of [berthCli, ...(docker ? [docker] : [])]) {
     const have = c === berthCli ? 2 * N : N;
     const body = JSON.stringify({ Image: IMAGE, Cmd: ['true'] });
-    await pool(Array.from({ length: Math.max(0, TOTAL - have) }, (_, i) => i), 6, async (i) => {
-      const r = await api(c.socket, 'POST', `/containers/create?name=${PREFIX}-p${i}`, body, { 'Content-Type': 'application/json' });
-      if (r.status !== 201) throw new Error(`create: ${r.status} ${r.body}`);
-    });
+    await pool(
+      Array.from({ length: Math.max(0, TOTAL - have) }, (_, i) => i),
+      6,
+      async (i) => {
+        const r = await api(c.socket, 'POST', `/containers/create?name=${PREFIX}-p${i}`, body, { 'Content-Type': 'application/json' });
+        if (r.status !== 201) throw new Error(`create: ${r.status} ${r.body}`);
+      },
+    );
   }
   const psMs = {};
   for (const c of clis) psMs[c.name] = timeRuns(c, ['ps', '-a']);
@@ -174,11 +190,33 @@ async function main() {
   rowsFor('inspect c', inspectMs, 'ms');
   rowsFor(`ps -a, ${TOTAL} containers`, psMs, 'ms', 0.5);
   rows.push({ bench: `GET /containers/json?all=1, ${TOTAL} containers (API only)`, berth: apiList.berth, docker: apiList.docker, unit: 'ms', target: 0.5 });
-  rows.push({ bench: 'per-container RSS (conmon vs shim)', berth: mib(perConmon.rss / nConmon), docker: perShim && mib(perShim.rss / nShim), unit: 'MiB', target: 0.25, note: `${nConmon} conmon, ${nShim} shims` });
-  rows.push({ bench: 'per-container PSS (conmon vs shim)', berth: mib(perConmon.pss / nConmon), docker: perShim && mib(perShim.pss / nShim), unit: 'MiB', target: 0.25 });
-  rows.push({ bench: 'daemon RSS idle (berthd vs dockerd+containerd)', berth: mib(idle.berth.rss), docker: idle.docker && mib(idle.docker.rss), unit: 'MiB', target: 1 });
+  rows.push({
+    bench: 'per-container RSS (conmon vs shim)',
+    berth: mib(perConmon.rss / nConmon),
+    docker: perShim && mib(perShim.rss / nShim),
+    unit: 'MiB',
+    target: 0.25,
+    note: `${nConmon} conmon, ${nShim} shims`,
+  });
+  rows.push({
+    bench: 'per-container PSS (conmon vs shim)',
+    berth: mib(perConmon.pss / nConmon),
+    docker: perShim && mib(perShim.pss / nShim),
+    unit: 'MiB',
+    target: 0.25,
+  });
+  rows.push({
+    bench: 'daemon RSS idle (berthd vs dockerd+containerd)',
+    berth: mib(idle.berth.rss),
+    docker: idle.docker && mib(idle.docker.rss),
+    unit: 'MiB',
+    target: 1,
+  });
   rows.push({ bench: `daemon RSS, ${N} running`, berth: mib(busy.berth.rss), docker: busy.docker && mib(busy.docker.rss), unit: 'MiB' });
-  for (const r of rows) console.log(`${r.bench.padEnd(52)} berth ${r.berth?.toFixed(1).padStart(8)} ${r.unit}   Docker ${r.docker === undefined ? '       -' : r.docker.toFixed(1).padStart(8)} ${r.unit}${r.docker ? `   ${(r.berth / r.docker).toFixed(2)}×` : ''}`);
+  for (const r of rows)
+    console.log(
+      `${r.bench.padEnd(52)} berth ${r.berth?.toFixed(1).padStart(8)} ${r.unit}   Docker ${r.docker === undefined ? '       -' : r.docker.toFixed(1).padStart(8)} ${r.unit}${r.docker ? `   ${(r.berth / r.docker).toFixed(2)}×` : ''}`,
+    );
   writeRows(rows);
 }
 

@@ -22,7 +22,9 @@ const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(b) {
     const req = createRequire(import.meta.url);
-    b.onResolve({ filter: LAZY_BUILTINS }, (args) => (args.namespace === 'lazy-builtin' ? { path: args.path, external: true } : { path: args.path, namespace: 'lazy-builtin' }));
+    b.onResolve({ filter: LAZY_BUILTINS }, (args) =>
+      args.namespace === 'lazy-builtin' ? { path: args.path, external: true } : { path: args.path, namespace: 'lazy-builtin' },
+    );
     b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => {
       const keys = Object.keys(req(args.path));
       return {

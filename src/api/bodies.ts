@@ -16,7 +16,8 @@ import type { VolumeCreateRequest } from './types/volumes.js';
  */
 const strings = list('string');
 const stringMap = map('string');
-const objectMap = map(map('any'));
+/** ExposedPorts and Volumes: Go's `map[string]struct{}`. */
+const objectMap = map('empty');
 
 const ENDPOINT = struct<NonNullable<NetworkConnectRequest['EndpointConfig']>>('EndpointSettings', {
   Aliases: strings,

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { invalidArgument, tooLarge } from '../core/errdefs.js';
 import { parseMediaType } from '../lib/media-type.js';
-import { decodeAs, type JsonType } from './decode.js';
+import { decodeAs, nestsDeeperThan, type JsonType } from './decode.js';
 
 /**
  * What a route handler gets: the parsed request, and ways to answer. `hijack` is set for
@@ -33,16 +34,22 @@ const BODY_IDLE_MS = 30_000;
 export const bodyTooLarge = (): Error => tooLarge(`request body too large: the limit is ${JSON_BODY_LIMIT} bytes`);
 
 /**
- * Reads a whole (JSON) request body, refusing more than `limit` bytes: a declared Content-Length
- * over it is refused before reading, a chunked body as soon as it passes it. Nothing is
- * buffered beyond the limit.
+ * Reads a whole (JSON) request body as text, refusing more than `limit` bytes: a declared
+ * Content-Length over it is refused before reading, a chunked body as soon as it passes it.
+ *
+ * Each chunk is decoded as it comes, so the socket's buffers (malloc'ed) die young: kept for a
+ * Buffer.concat they outlived scavenges, and the malloc heap they were finally freed into stayed
+ * fragmented — RSS ≈ 60 MB above its start after 64 chunked 10 MB bodies, with the JS heap back
+ * to its size. The text lives in V8's own pages, which V8 gives back when idle
+ * (docs/reliability.md has the figures).
  */
-export function readBody(req: IncomingMessage, limit = JSON_BODY_LIMIT): Promise<Buffer> {
+export function readBodyText(req: IncomingMessage, limit = JSON_BODY_LIMIT): Promise<string> {
   const upgraded = upgradeBodies.get(req);
-  if (upgraded !== undefined) return Promise.resolve(upgraded);
+  if (upgraded !== undefined) return Promise.resolve(upgraded.toString('utf8'));
   if (Number(req.headers['content-length'] ?? 0) > limit) return Promise.reject(bodyTooLarge());
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    const decoder = new StringDecoder('utf8');
+    let parts: string[] = [];
     let len = 0;
     const idle = setTimeout(() => {
       finish(invalidArgument('timed out reading the request body'));
@@ -52,13 +59,15 @@ export function readBody(req: IncomingMessage, limit = JSON_BODY_LIMIT): Promise
       idle.refresh();
       len += chunk.length;
       if (len > limit) finish(bodyTooLarge());
-      else chunks.push(chunk);
+      else parts.push(decoder.write(chunk));
     };
     const onClose = (): void => finish(invalidArgument('the client closed the connection before sending the whole request body'));
     const finish = (err?: Error): void => {
       clearTimeout(idle);
       req.off('data', onData).off('end', finish).off('error', finish).off('close', onClose);
-      if (err === undefined) resolve(Buffer.concat(chunks));
+      const text = err === undefined ? parts.join('') + decoder.end() : '';
+      parts = [];
+      if (err === undefined) resolve(text);
       else reject(err);
     };
     req.on('data', onData).once('end', finish).once('error', finish).once('close', onClose);
@@ -85,13 +94,14 @@ export function checkForJson(req: IncomingMessage): void {
  */
 export async function readJson<T>(req: IncomingMessage, shape: JsonType): Promise<T | undefined> {
   checkForJson(req);
-  const body = await readBody(req);
-  if (body.length === 0) return undefined;
-  return parseJson<T>(body.toString('utf8'), shape);
+  const text = await readBodyText(req);
+  if (text.length === 0) return undefined;
+  return parseJson<T>(text, shape);
 }
 
 export function parseJson<T>(text: string, shape: JsonType): T | undefined {
   let value: unknown;
+  if (nestsDeeperThan(text)) throw invalidArgument('invalid JSON: exceeded max depth');
   try {
     value = JSON.parse(text);
   } catch (err) {

@@ -1,4 +1,5 @@
-import { createServer, STATUS_CODES, type IncomingMessage, type ServerOptions, type ServerResponse } from 'node:http';
+import { createServer, ServerResponse, STATUS_CODES, type IncomingMessage, type ServerOptions } from 'node:http';
+import type { Socket } from 'node:net';
 import { createServer as createTlsServer, type Server as HttpsServer } from 'node:https';
 import type { Server as HttpServer } from 'node:http';
 import type { SecureContextOptions, TlsOptions } from 'node:tls';
@@ -108,7 +109,9 @@ export function createApiServer(router: Router, opts: ApiServerOptions): ApiHttp
     }
     void readUpgradeBody(socket, length).then((body) => {
       setUpgradeBody(req, body);
-      return dispatch(router, req, { socket }, log, observe);
+      const res = plainResponse(req, socket);
+      for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+      return dispatch(router, req, { res, socket }, log, observe);
     }, () => socket.destroy());
   });
   // CONNECT (an authority-form target) is not part of the API.
@@ -127,6 +130,23 @@ export function createApiServer(router: Router, opts: ApiServerOptions): ApiHttp
     writeSocketError(socket, status, status === 431 ? 'request header fields too large' : status === 408 ? 'timed out reading the request headers' : `bad request: ${err.message}`);
   });
   return server;
+}
+
+/**
+ * A response on an upgrade request's socket, for routes that answer in plain HTTP: Docker serves
+ * `Connection: Upgrade` on `/version`, `/_ping`, `/events`… as an ordinary request, and only
+ * attach and exec start take the connection over (`hijack` then drops this response). The
+ * connection ends with the answer (Node's parser has already let go of it).
+ */
+function plainResponse(req: IncomingMessage, socket: Duplex): ServerResponse {
+  const res = new ServerResponse(req);
+  res.shouldKeepAlive = false;
+  res.assignSocket(socket as Socket);
+  res.once('finish', () => {
+    res.detachSocket(socket as Socket);
+    socket.end();
+  });
+  return res;
 }
 
 /** An error answer written straight to a socket that has no ServerResponse (upgrades, parse errors); closes it. */
@@ -194,6 +214,8 @@ async function dispatch(router: Router, req: IncomingMessage, target: { res?: Se
       const socket = target.socket;
       ctx.hijack = (contentType: string) => {
         hijacked = true;
+        if (target.res) target.res.detachSocket(socket as Socket);
+        ctx.res = undefined;
         // A client that goes away (detach, Ctrl-C) surfaces as EPIPE/ECONNRESET: never fatal.
         socket.on('error', () => socket.destroy());
         socket.write(
@@ -205,9 +227,10 @@ async function dispatch(router: Router, req: IncomingMessage, target: { res?: Se
       };
     }
     const body = await m.handler(ctx);
-    if (target.res && !target.res.headersSent) {
+    if (target.res && !hijacked && !target.res.headersSent) {
       if (body === undefined) {
-        target.res.writeHead(req.method === 'POST' ? 204 : 200);
+        // Docker answers a POST or DELETE with nothing to say 204 No Content, anything else 200.
+        target.res.writeHead(req.method === 'POST' || req.method === 'DELETE' ? 204 : 200);
         target.res.end();
       } else {
         sendJson(target.res, target.res.statusCode, body); // 200 unless the handler set one (201 on create)
@@ -218,7 +241,9 @@ async function dispatch(router: Router, req: IncomingMessage, target: { res?: Se
     status = statusOf(err);
     const message = messageOf(err);
     if (status >= 500) log(`${req.method} ${redactTarget(req.url)}: ${err instanceof Error ? (err.stack ?? message) : message}`);
-    if (target.res) {
+    if (hijacked) {
+      target.socket?.destroy();
+    } else if (target.res) {
       if (target.res.headersSent) target.res.destroy();
       else if (status === 413) {
         // The rest of the body is not read: end the connection rather than drain it.
@@ -229,10 +254,6 @@ async function dispatch(router: Router, req: IncomingMessage, target: { res?: Se
         target.res.writeHead(304);
         target.res.end();
       } else sendJson(target.res, status, { message });
-    } else if (target.socket && !hijacked) {
-      writeSocketError(target.socket, status, message);
-    } else {
-      target.socket?.destroy();
     }
   } finally {
     observe({ method: req.method ?? 'GET', route, status, seconds: (performance.now() - started) / 1000 });

@@ -1,6 +1,11 @@
 import type { Duplex, Readable } from 'node:stream';
 import type {
-  ContainerCreateRequest, ContainerCreateResponse, ContainerInspect, ContainerPathStat, ContainerSummary, ContainerWaitResponse,
+  ContainerCreateRequest,
+  ContainerCreateResponse,
+  ContainerInspect,
+  ContainerPathStat,
+  ContainerSummary,
+  ContainerWaitResponse,
 } from '../api/types/containers.js';
 import type { ImageDeleteResponseItem, ImageHistoryItem, ImageInspect, ImageSummary, JsonMessage } from '../api/types/images.js';
 import type { CommitResponse, ContainerChange } from '../api/types/container-fs.js';
@@ -219,7 +224,9 @@ export class EngineClient {
 
   /** PUT containers/{id}/archive: extracts the tar `body` into the directory `path`. */
   async containerPutArchive(id: string, path: string, body: Readable, query: Query): Promise<void> {
-    const res = await checkStatus(await send(this.endpoint, 'PUT', `/containers/${encodeURIComponent(id)}/archive`, { query: { ...query, path }, bodyStream: body }));
+    const res = await checkStatus(
+      await send(this.endpoint, 'PUT', `/containers/${encodeURIComponent(id)}/archive`, { query: { ...query, path }, bodyStream: body }),
+    );
     await readAll(res.stream);
   }
 

@@ -159,8 +159,8 @@ export const ulimits: Kind<Ulimit[]> = {
   fromFlag: (v) =>
     asList(v).map((s) => {
       const [name, limits] = keyValue(s, 'ulimit argument');
-      const [soft, hard = soft] = limits.split(':');
-      if (!/^-?\d+$/.test(soft!) || !/^-?\d+$/.test(hard)) throw new Error(`invalid ulimit argument: ${s}`);
+      const [soft = '', hard = soft] = limits.split(':');
+      if (!/^-?\d+$/.test(soft) || !/^-?\d+$/.test(hard)) throw new Error(`invalid ulimit argument: ${s}`);
       return { Name: name, Soft: Number(soft), Hard: Number(hard) };
     }),
 };

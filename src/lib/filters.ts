@@ -40,3 +40,16 @@ export function matchLabels(labels: Record<string, string> | null | undefined, w
     return i < 0 || labels[key] === w.slice(i + 1);
   });
 }
+
+/**
+ * Go's `filters.Args.Match`: the value equals `source`, or is a regular expression found in it. A
+ * pattern that does not compile matches nothing (as in Go).
+ */
+export function matchPattern(pattern: string, source: string): boolean {
+  if (pattern === source) return true;
+  try {
+    return new RegExp(pattern).test(source);
+  } catch {
+    return false;
+  }
+}

@@ -18,7 +18,7 @@ const json = (method: string, path: string, body: unknown): ApiCall => ({ method
 
 /** One wrong-typed create body per field of the create request (every field family, nested ones too). */
 function wrongTypedBodies(t: JsonType, wrap: (v: unknown) => unknown, out: Array<[string, unknown]>, path: string): void {
-  const wrongs: Record<string, unknown[]> = { string: [5, true], bool: ['yes', 1], int: ['x', 1.5], uint: [-1, 'x'], number: ['x'], strslice: [5, [1]] };
+  const wrongs: Record<string, unknown[]> = { string: [5, true], bool: ['yes', 1], int: ['x', 1.5], uint: [-1, 'x'], number: ['x'], strslice: [5, [1]], empty: ['x', [1]] };
   if (typeof t === 'string') {
     for (const w of wrongs[t] ?? []) out.push([path, wrap(w)]);
     return;
@@ -32,6 +32,24 @@ function wrongTypedBodies(t: JsonType, wrap: (v: unknown) => unknown, out: Array
   } else {
     if (path !== '') out.push([path, wrap('not an object')]);
     for (const [k, ft] of Object.entries(t.fields)) wrongTypedBodies(ft, (v) => wrap({ [k]: v }), out, path ? `${path}.${k}` : k);
+  }
+}
+
+/** One create body per place a null can go: every field null, every list holding a null, every map a null value. */
+function nullBodies(t: JsonType, wrap: (v: unknown) => unknown, out: Array<[string, unknown]>, path: string): void {
+  if (typeof t === 'string') return;
+  if ('list' in t) {
+    out.push([`${path}[null]`, wrap([null])]);
+    nullBodies(t.list, (v) => wrap([v]), out, `${path}[0]`);
+  } else if ('map' in t) {
+    out.push([`${path}.k=null`, wrap({ k: null })]);
+    nullBodies(t.map, (v) => wrap({ k: v }), out, `${path}.k`);
+  } else {
+    for (const [k, ft] of Object.entries(t.fields)) {
+      const at = path ? `${path}.${k}` : k;
+      out.push([`${at}=null`, wrap({ [k]: null })]);
+      nullBodies(ft, (v) => wrap({ [k]: v }), out, at);
+    }
   }
 }
 
@@ -144,6 +162,68 @@ describe('API fuzz', () => {
     alive();
   });
 
+  it('null and deeply nested shapes: 201 or 400 (Go\'s reading of null), never a 5xx', async () => {
+    const bodies: Array<[string, unknown]> = [];
+    nullBodies(CONTAINER_CREATE, (v) => v, bodies, '');
+    assert.ok(bodies.length > 100, `only ${bodies.length} cases`);
+    const nest = (depth: number): string => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+    const raw = (what: string, text: string): [string, string] => [what, text];
+    const rawBodies = [
+      raw('ExposedPorts nested 9000 deep', `{"Image":"busybox","Cmd":["true"],"ExposedPorts":{"80/tcp":${nest(9000)}}}`),
+      raw('Volumes nested 9000 deep', `{"Image":"busybox","Cmd":["true"],"Volumes":{"/v":${nest(9000)}}}`),
+      raw('ExposedPorts nested 20000 deep', `{"Image":"busybox","Cmd":["true"],"ExposedPorts":{"80/tcp":${nest(20_000)}}}`),
+      raw('Labels nested 20000 deep', `{"Image":"busybox","Cmd":["true"],"Labels":${nest(20_000)}}`),
+    ];
+    const failures: string[] = [];
+    const created: string[] = [];
+    const check = (what: string, r: { status: number; message: string; json: unknown }, ok: number[]): void => {
+      if (!ok.includes(r.status) || (r.status >= 400 && !r.message)) failures.push(`${what}: ${r.status} ${r.message}`);
+      if (r.status === 201 && typeof (r.json as { Id?: unknown }).Id === 'string') created.push((r.json as { Id: string }).Id);
+    };
+    for (const [what, extra] of bodies) check(what, await api.call(json('POST', '/containers/create', { Image: 'busybox', Cmd: ['true'], ...(extra as object) })), [201, 400]);
+    for (const [what, text] of rawBodies) check(what, await api.call(json('POST', '/containers/create', text)), what.includes('20000') ? [400] : [201]);
+    const others: Array<[string, ApiCall]> = [
+      ['exec Cmd [null]', json('POST', `/containers/${web}/exec`, { Cmd: [null] })],
+      ['exec Env [null]', json('POST', `/containers/${web}/exec`, { Cmd: ['true'], Env: [null], ConsoleSize: null })],
+      ['exec start null', json('POST', `/exec/nope/start`, { Detach: null, ConsoleSize: [null] })],
+      ['update RestartPolicy null', json('POST', `/containers/${web}/update`, { RestartPolicy: null, Memory: null })],
+      ['volume Labels {a: null}', json('POST', '/volumes/create', { Name: 'nullv', Labels: { a: null }, DriverOpts: null })],
+      ['network IPAM null', json('POST', '/networks/create', { Name: 'nulln1', IPAM: null, Labels: { a: null } })],
+      ['network IPAM.Config [null]', json('POST', '/networks/create', { Name: 'nulln2', IPAM: { Config: [null] } })],
+      ['network connect EndpointConfig null', json('POST', '/networks/nulln1/connect', { Container: null, EndpointConfig: null })],
+      ['network disconnect null', json('POST', '/networks/nulln1/disconnect', { Container: null })],
+      ['commit Env [null]', json('POST', '/commit?container=web&repo=nullc', { Env: [null], Cmd: null, ExposedPorts: { '80/tcp': null } })],
+      ['auth nulls', json('POST', '/auth', { username: null, password: null, serveraddress: null })],
+    ];
+    for (const [what, call] of others) {
+      const r = await api.call(call);
+      if (r.status >= 500 || r.status === 0) failures.push(`${what}: ${r.status} ${r.message}`);
+    }
+    // The ones that are real containers start (or refuse to, with a 4xx) like any other.
+    for (const [what, extra] of [['HostConfig null', { HostConfig: null }], ['Env [null]', { Env: [null, 'A=1'] }], ['Mounts [null]', { HostConfig: { Mounts: [null] } }], ['deep ExposedPorts', rawBodies[0]![1]]] as const) {
+      const c = await api.call(json('POST', '/containers/create', typeof extra === 'string' ? extra : { Image: 'busybox', Cmd: ['true'], ...extra }));
+      if (c.status !== 201) {
+        if (c.status !== 400) failures.push(`${what}: create ${c.status} ${c.message}`);
+        continue;
+      }
+      const id = (c.json as { Id: string }).Id;
+      created.push(id);
+      const st = await api.call({ method: 'POST', path: `${V}/containers/${id}/start` });
+      if (st.status >= 500) failures.push(`${what}: start ${st.status} ${st.message}`);
+      const inspect = await api.call({ method: 'GET', path: `${V}/containers/${id}/json` });
+      if (inspect.status !== 200) failures.push(`${what}: inspect ${inspect.status} ${inspect.message}`);
+    }
+    process.stderr.write(`# api-fuzz: ${bodies.length + rawBodies.length} null/nested create bodies, ${created.length} created\n`);
+    assert.deepEqual(failures, []);
+    for (const id of created) await d.api('DELETE', `${V}/containers/${id}?force=1`);
+    for (const n of ['nulln1', 'nulln2']) await d.api('DELETE', `${V}/networks/${n}`);
+    await d.api('DELETE', `${V}/volumes/nullv`);
+    await d.api('DELETE', `${V}/images/nullc`);
+    alive();
+    await ping();
+    assert.doesNotMatch(d.log(), /Maximum call stack|RangeError/);
+  });
+
   it('huge bodies: 413 without reading them (declared, chunked, upgraded)', async () => {
     const declared = await rawExchange(d.socket, `POST ${V}/containers/create HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 107374182400\r\n\r\n{`);
     assert.equal(declared.status, 413, declared.text);
@@ -153,6 +233,28 @@ describe('API fuzz', () => {
     assert.equal(chunked.status, 413, chunked.text.slice(0, 300));
     const upgraded = await rawExchange(d.socket, `POST ${V}/containers/${web}/attach?stream=1&stdout=1 HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 107374182400\r\n\r\n`);
     assert.equal(upgraded.status, 413, upgraded.text);
+    await ping();
+  });
+
+  it('many large chunked bodies: 413 each, and the memory they took is given back', async () => {
+    const big = Buffer.alloc(10 << 20, 'a');
+    const send = (): Promise<{ status: number }> => rawExchange(d.socket, [`POST ${V}/containers/create HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`, `${big.length.toString(16)}\r\n`, big, '\r\n0\r\n\r\n']);
+    const rss = async (): Promise<number> => rssKiB(d.pid, await readFile(`/proc/${d.pid}/status`, 'utf8'));
+    const before = await rss();
+    let peak = before;
+    const sampler = setInterval(() => void rss().then((v) => (peak = Math.max(peak, v)), () => undefined), 100);
+    try {
+      await runMany(64, 16, send, (r) => assert.equal(r.status, 413));
+    } finally {
+      clearInterval(sampler);
+    }
+    // Before the fix the socket buffers' malloc heap stayed: ≈ 60 MB above the start, for good.
+    const bound = before + 32 * 1024;
+    const settled = await eventually('RSS back near where it was', async () => {
+      const now = await rss();
+      return now <= bound ? now : undefined;
+    }, 90_000);
+    process.stderr.write(`# api-fuzz: 64 chunked 10 MB bodies: RSS ${before} KiB before, ${peak} KiB peak, ${settled} KiB settled\n`);
     await ping();
   });
 

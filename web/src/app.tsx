@@ -19,7 +19,9 @@ export function App() {
   return (
     <>
       <header>
-        <a class="brand" href="#/containers">⚓ berth</a>
+        <a class="brand" href="#/containers">
+          ⚓ berth
+        </a>
         <nav>
           {NAV.map(([key, label]) => (
             <a href={`#/${key}`} class={page === key ? 'active' : ''}>
@@ -27,15 +29,24 @@ export function App() {
             </a>
           ))}
         </nav>
-        <a class="metrics" href="/metrics" target="_blank" rel="noreferrer">metrics</a>
+        <a class="metrics" href="/metrics" target="_blank" rel="noreferrer">
+          metrics
+        </a>
       </header>
       <main>
-        {page === 'containers' && id ? <ContainerPage id={id} tab={tab ?? 'summary'} />
-          : page === 'images' ? <ImagesPage />
-          : page === 'volumes' ? <VolumesPage />
-          : page === 'networks' ? <NetworksPage />
-          : page === 'events' ? <EventsPage />
-          : <ContainersPage />}
+        {page === 'containers' && id ? (
+          <ContainerPage id={id} tab={tab ?? 'summary'} />
+        ) : page === 'images' ? (
+          <ImagesPage />
+        ) : page === 'volumes' ? (
+          <VolumesPage />
+        ) : page === 'networks' ? (
+          <NetworksPage />
+        ) : page === 'events' ? (
+          <EventsPage />
+        ) : (
+          <ContainersPage />
+        )}
       </main>
     </>
   );

@@ -15,8 +15,8 @@ export function imageArchiveRoutes(router: Router, deps: ImageDeps): void {
   router.add('POST', '/images/load', async (ctx) => {
     const res = ctx.res!;
     const quiet = queryBool(ctx.query, 'quiet');
-    // Headers go out with the first message: an archive rejected before any output is a plain
-    // HTTP error, later failures are an error line in the stream (as Docker's load does).
+    // Every failure is an error line in a 200 stream, as Docker's load answers (a broken or cut
+    // archive is the client's input, never a 500); the headers go out with the first line.
     const send = (m: JsonMessage): void => {
       if (!res.headersSent) res.writeHead(200, { 'Content-Type': 'application/json' });
       res.write(JSON.stringify(m) + '\n');
@@ -33,7 +33,6 @@ export function imageArchiveRoutes(router: Router, deps: ImageDeps): void {
     try {
       await loadImages(deps, { source: ctx.req, scratch: deps.scratch, onEvent });
     } catch (err) {
-      if (!res.headersSent) throw err;
       send(errorMessage(err));
     }
     if (!res.headersSent) res.writeHead(200, { 'Content-Type': 'application/json' });

@@ -28,20 +28,18 @@ export function networkRoutes(router: Router, deps: NetworkDeps): void {
 
   router.add('DELETE', '/networks/{id}', async (ctx) => {
     await removeNetwork(deps, ctx.params.id!);
-    ctx.res!.writeHead(204);
-    ctx.res!.end();
   });
 
   router.add('POST', '/networks/{id}/connect', async (ctx) => {
     const body = (await readJson<NetworkConnectRequest>(ctx.req, NETWORK_CONNECT)) ?? { Container: '' };
-    await connectContainer(deps, ctx.params.id!, body.Container, body.EndpointConfig ?? {});
+    await connectContainer(deps, ctx.params.id!, body.Container ?? '', body.EndpointConfig ?? {});
     ctx.res!.writeHead(200);
     ctx.res!.end();
   });
 
   router.add('POST', '/networks/{id}/disconnect', async (ctx) => {
     const body = (await readJson<NetworkDisconnectRequest>(ctx.req, NETWORK_DISCONNECT)) ?? { Container: '' };
-    await disconnectContainer(deps, ctx.params.id!, body.Container);
+    await disconnectContainer(deps, ctx.params.id!, body.Container ?? '');
     ctx.res!.writeHead(200);
     ctx.res!.end();
   });

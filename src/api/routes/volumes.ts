@@ -38,8 +38,6 @@ export function volumeRoutes(router: Router, deps: VolumeDeps): void {
 
   router.add('DELETE', '/volumes/{name}', async (ctx) => {
     await removeVolume(deps, ctx.params.name!, { force: queryBool(ctx.query, 'force') });
-    ctx.res!.writeHead(204);
-    ctx.res!.end();
   });
 }
 

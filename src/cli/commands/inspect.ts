@@ -10,7 +10,12 @@ type Kind = 'container' | 'image' | 'volume';
  * docker's inspect output: an indented JSON array (`[]` when nothing was found), or one template
  * line per object. `notFound` words the error for a name the daemon does not know.
  */
-export async function printInspect(names: string[], format: string | undefined, fetch: (name: string) => Promise<unknown>, notFound: (name: string, err: DaemonError) => string): Promise<void> {
+export async function printInspect(
+  names: string[],
+  format: string | undefined,
+  fetch: (name: string) => Promise<unknown>,
+  notFound: (name: string, err: DaemonError) => string,
+): Promise<void> {
   const found: unknown[] = [];
   const errors: string[] = [];
   for (const name of names) {
@@ -55,7 +60,12 @@ export function inspectCommand(parent: Command): void {
         throw new StatusError(1, `"${flags.type}" is not a valid value for --type`);
       }
       const type = flags.type as Kind | undefined;
-      await printInspect(names, flags.format, (n) => inspectAny(n, type), (n) => `Error: No such ${type ?? 'object'}: ${n}`);
+      await printInspect(
+        names,
+        flags.format,
+        (n) => inspectAny(n, type),
+        (n) => `Error: No such ${type ?? 'object'}: ${n}`,
+      );
     });
 }
 

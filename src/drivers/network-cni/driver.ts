@@ -75,9 +75,10 @@ export class CniNetworkDriver implements NetworkDriver {
   async ensureNetwork(net: NetworkRecord, opts: { adoptUnmarked?: boolean } = {}): Promise<void> {
     const br = net.BridgeName!;
     const { gateway, prefixLen } = gatewayOf(net);
-    // The link and the rules are independent (start-up makes every bridge: the spawns add up).
+    // The bridge is claimed first: a name berth may not take gets no rules either. Then the link
+    // and the rules are independent (start-up makes every bridge: the spawns add up).
+    await claimBridge(net, opts);
     const link = async (): Promise<void> => {
-      await claimBridge(net, opts);
       await run('ip', ['addr', 'replace', `${gateway}/${prefixLen}`, 'dev', br]);
       await run('ip', ['link', 'set', br, 'up']);
     };

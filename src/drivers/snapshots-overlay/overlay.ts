@@ -216,7 +216,7 @@ export class OverlaySnapshotter implements Snapshotter {
 /** True when this kernel and filesystem can mount overlay with a lower, upper and work dir here. */
 export async function overlaySupported(root: string): Promise<boolean> {
   const dir = join(root, `.probe-${randomBytes(4).toString('hex')}`);
-  const [lower, upper, work, merged] = ['lower', 'upper', 'work', 'merged'].map((d) => join(dir, d));
+  const [lower, upper, work, merged] = [join(dir, 'lower'), join(dir, 'upper'), join(dir, 'work'), join(dir, 'merged')] as const;
   try {
     for (const d of [lower, upper, work, merged]) await mkdirp(d);
     await run('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${lower},upperdir=${upper},workdir=${work}`, merged]);

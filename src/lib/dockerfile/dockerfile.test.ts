@@ -53,6 +53,8 @@ test('heredocs for RUN and COPY, with <<- and quoted delimiters', () => {
 test('errors carry the line number and Docker\'s message', () => {
   parseFails('FROM busybox\n\nRUNN echo', 'dockerfile parse error on line 3: unknown instruction: RUNN (did you mean run?)');
   parseFails('FROM busybox\nFOO bar', 'dockerfile parse error on line 2: unknown instruction: FOO');
+  parseFails('FROM busybox\n\\', 'dockerfile parse error on line 2: unknown instruction: ');
+  parseFails('FROM busybox\nRUN true\n  \\  \n', 'dockerfile parse error on line 3: unknown instruction: ');
   parseFails('FROM a b', 'dockerfile parse error on line 1: FROM requires either one or three arguments');
   parseFails('FROM a\nCOPY onlyone', 'dockerfile parse error on line 2: COPY requires at least two arguments, but only one was provided. Destination could not be determined.');
   parseFails('FROM a\nSHELL /bin/bash', 'dockerfile parse error on line 2: SHELL requires the arguments to be in JSON form');

@@ -78,7 +78,8 @@ export function lex(text: string): LexResult {
       line = lines[i++]!;
     }
     logical += line;
-    const m = /^\s*(\S+)\s*(.*?)\s*$/s.exec(logical)!;
+    // A lone escape at the end leaves an empty instruction: BuildKit's parser keeps it too ("unknown instruction: ").
+    const m = /^\s*(\S*)\s*(.*?)\s*$/s.exec(logical)!;
     const cmd = m[1]!.toLowerCase();
     const rest = m[2]!;
     const heredocs: Heredoc[] = [];

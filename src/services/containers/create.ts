@@ -2,6 +2,7 @@ import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import type { ContainerConfig, ContainerRecord, HostConfig } from '../../core/containers.js';
 import { invalidArgument, notFound } from '../../core/errdefs.js';
+import type { Image } from '../../core/images.js';
 import { chainIds, randomId } from '../../lib/digest.js';
 import { familiarString, parseNormalizedNamed } from '../../lib/reference.js';
 import { nowRfc3339Nano, ZERO_TIME } from '../../lib/time.js';
@@ -51,9 +52,32 @@ export async function createContainer(deps: ContainerDeps, req: CreateRequest): 
   const argv = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
   if (argv.length === 0) throw invalidArgument('no command specified');
 
-  const name = req.name ? deps.store.checkName(req.name) : generateName((n) => deps.store.hasName(n));
   const id = randomId();
+  // Claimed before the first await, given back if the create fails: one name, one container.
+  const name = deps.store.claimName(req.name || generateName((n) => deps.store.hasName(n)), id);
+  try {
+    return await createClaimed(deps, { id, name, config, hostConfig, image, imageName, networkSettings });
+  } catch (err) {
+    deps.store.releaseName(name, id);
+    throw err;
+  }
+}
+
+interface Claimed {
+  id: string;
+  name: string;
+  config: ContainerConfig;
+  hostConfig: HostConfig;
+  image: Image;
+  imageName: string;
+  networkSettings: ReturnType<typeof resolveEndpoints> | undefined;
+}
+
+/** The rest of a create, once its ID and name are claimed: mounts, the directory, the layer, the record. */
+async function createClaimed(deps: ContainerDeps, c: Claimed): Promise<{ Id: string; Warnings: string[] }> {
+  const { id, name, config, hostConfig, image, imageName, networkSettings } = c;
   const dir = deps.store.dir(id);
+  const argv = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
   const hostname = hostConfig.NetworkMode === 'host' || hostConfig.UTSMode === 'host' ? osHostname() : config.Hostname || id.slice(0, 12);
   config.Hostname = hostname;
   const mounts = await resolveMounts(deps, config, hostConfig);

@@ -1,7 +1,7 @@
 import type { ContainerRecord } from '../../core/containers.js';
 import { invalidArgument } from '../../core/errdefs.js';
 import type { ImageStore } from '../../core/images.js';
-import { matchLabels, type Filters } from '../../lib/filters.js';
+import { matchLabels, matchPattern, type Filters } from '../../lib/filters.js';
 
 export const LIST_FILTERS = ['id', 'name', 'label', 'status', 'exited', 'ancestor', 'before', 'since', 'network', 'volume', 'health', 'is-task', 'expose', 'publish', 'isolation'];
 const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
@@ -28,7 +28,8 @@ export function listContainers(all: ContainerRecord[], images: ImageStore, opts:
   const out = byAge.filter((c) => {
     if (!showAll && c.State.Status !== 'running' && c.State.Status !== 'paused') return false;
     if (f.has('id') && !f.get('id')!.some((id) => c.Id.startsWith(id))) return false;
-    if (f.has('name') && !f.get('name')!.some((n) => new RegExp(n.replace(/^\//, '')).test(c.Name))) return false;
+    // Docker matches the name with its leading slash, and without it: `^/web$` and `^web$` both work.
+    if (f.has('name') && !f.get('name')!.some((n) => matchPattern(n, `/${c.Name}`) || matchPattern(n, c.Name))) return false;
     if (f.has('status') && !f.get('status')!.includes(c.State.Status)) return false;
     if (f.has('exited') && !(c.State.Status === 'exited' && f.get('exited')!.includes(String(c.State.ExitCode)))) return false;
     if (f.has('label') && !matchLabels(c.Config.Labels, f.get('label')!)) return false;

@@ -109,3 +109,23 @@ async function eventuallyGone(path: string): Promise<void> {
   for (let i = 0; i < 200 && existsSync(path); i++) await new Promise((r) => setTimeout(r, 10));
   assert.equal(existsSync(path), false);
 }
+
+test('claimName: the second claim of a name conflicts at once; a failed create or rename gives it back', async (t) => {
+  const root = await mkdtemp(join(tmpdir(), 'berth-store-'));
+  t.after(() => rm(root, { recursive: true, force: true }));
+  const store = await ContainerStore.open(root);
+  assert.equal(store.claimName('/web', A), 'web');
+  assert.throws(() => store.claimName('web', B), new RegExp(`The container name "/web" is already in use by container "${A}"`));
+  assert.equal(store.find('web'), undefined, 'a claim without a record finds nothing');
+  store.releaseName('web', B); // not B's claim: left alone
+  assert.equal(store.hasName('web'), true);
+  store.releaseName('web', A);
+  assert.equal(store.hasName('web'), false);
+
+  const b = rec(B, 'db');
+  await store.save(b);
+  await store.rename(b, 'web');
+  assert.equal(store.find('web')?.Id, B);
+  assert.equal(store.hasName('db'), false, 'the old name is free after a rename');
+  assert.throws(() => store.claimName('web', A), /already in use/);
+});

@@ -67,12 +67,13 @@ export class ContainerStore {
   }
 
   get(ref: string): ContainerRecord {
+    if (ref === '') throw invalidArgument('invalid name or ID supplied: ""'); // Docker's GetContainer
     const rec = this.find(ref);
     if (rec === undefined) throw notFound(`No such container: ${ref}`);
     return rec;
   }
 
-  /** Validates and claims a name for a new container; throws Conflict when it is taken. */
+  /** Validates a name and checks it is free; throws Conflict when it is taken (or claimed). */
   checkName(name: string): string {
     if (!NAME_RE.test(name)) throw invalidArgument(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
     const clean = name.replace(/^\//, '');
@@ -81,6 +82,23 @@ export class ContainerStore {
       throw conflict(`Conflict. The container name "/${clean}" is already in use by container "${owner}". You have to remove (or rename) that container to be able to reuse that name.`);
     }
     return clean;
+  }
+
+  /**
+   * Checks a name and claims it for container `id` in the same turn (no await in between), as
+   * Docker's name registrar does: of two requests for one name, the second gets the Conflict even
+   * while the first is still writing its record. A claim whose record is never saved must be
+   * given back with `releaseName`.
+   */
+  claimName(name: string, id: string): string {
+    const clean = this.checkName(name);
+    this.byName.set(clean, id);
+    return clean;
+  }
+
+  /** Gives back a name claimed by `id` (a create or rename that failed); another owner's claim is left alone. */
+  releaseName(name: string, id: string): void {
+    if (this.byName.get(name) === id) this.byName.delete(name);
   }
 
   hasName(name: string): boolean {
@@ -94,13 +112,19 @@ export class ContainerStore {
     this.index(rec);
   }
 
-  /** Gives a container a new name (validated and claimed as for a new container). */
+  /** Gives a container a new name (validated and claimed at once, as for a new container). */
   async rename(rec: ContainerRecord, newName: string): Promise<void> {
-    const clean = this.checkName(newName);
+    const clean = this.claimName(newName, rec.Id);
     const old = rec.Name;
     rec.Name = clean;
-    await this.save(rec);
-    this.byName.delete(old);
+    try {
+      await this.save(rec);
+    } catch (err) {
+      rec.Name = old;
+      this.releaseName(clean, rec.Id);
+      throw err;
+    }
+    this.releaseName(old, rec.Id);
   }
 
   /** Forgets a container and deletes its directory (record first, so a crash leaves no half record). */

@@ -32,7 +32,7 @@ export async function pruneImages(deps: ImageDeps, filters: Filters): Promise<Im
     const used = new Set(deps.containers.all().map((c) => c.Image));
     const victims = all.filter((img) => !used.has(img.id) && (!danglingOnly || img.names.length === 0) && matches(img) && !hasDescendants(img, all));
     if (victims.length === 0) break;
-    for (const img of victims) deleted.push(...(await removeImage(deps, img.id, { force: true })));
+    for (const img of victims) deleted.push(...(await removeImage(deps, img.id, { force: true, noprune: true })));
   }
   const after = await layerBytes(deps);
   let space = 0;

@@ -5,15 +5,19 @@ import { chainIds, type Digest } from '../../lib/digest.js';
 import type { OciManifest } from '../../lib/oci/image-spec.js';
 import { familiarString, fullName, parseNormalizedNamed } from '../../lib/reference.js';
 import type { ImageDeps } from './deps.js';
-import { hasDescendants } from './lineage.js';
+import { hasDescendants, parentOf } from './lineage.js';
 import { crashPoint } from '../../lib/crash-point.js';
 
 export type DeleteItem = { Untagged: string } | { Deleted: string };
 
 const short = (id: string): string => id.replace(/^sha256:/, '').slice(0, 12);
 
-/** `docker rmi`: untag when the reference is one of several names, else delete (Docker's rules and messages). */
-export async function removeImage(deps: ImageDeps, ref: string, opts: { force?: boolean } = {}): Promise<DeleteItem[]> {
+/**
+ * `docker rmi`: untag when the reference is one of several names, else delete (Docker's rules and
+ * messages). A deleted image's untagged parents go with it, nearest first, as long as nothing else
+ * needs them (no other child, no container), unless `noprune`: the step images of a classic build.
+ */
+export async function removeImage(deps: ImageDeps, ref: string, opts: { force?: boolean; noprune?: boolean } = {}): Promise<DeleteItem[]> {
   const img = deps.images.resolve(ref);
   if (img === undefined) throw notFound(`No such image: ${displayName(ref)}`);
   const byName = isNameOf(img, ref);
@@ -44,10 +48,25 @@ export async function removeImage(deps: ImageDeps, ref: string, opts: { force?: 
   for (const name of [...img.names]) out.push(await untag(deps, img, name));
   // Forced past stopped containers: their snapshots need the layers, so the image stays (dangling).
   if (users.length > 0) return out;
+  let parent = opts.noprune ? undefined : parentOf(img, deps.images.list());
+  out.push(await deleteImage(deps, img));
+  while (parent !== undefined && prunable(deps, parent)) {
+    const next = parentOf(parent, deps.images.list());
+    out.push(await deleteImage(deps, parent));
+    parent = next;
+  }
+  return out;
+}
+
+async function deleteImage(deps: ImageDeps, img: Image): Promise<DeleteItem> {
   await deleteImageData(deps, img);
   publishImageEvent(deps.events, undefined, 'delete', { id: img.id }); // gone: dockerd finds no labels to add
-  out.push({ Deleted: img.id });
-  return out;
+  return { Deleted: img.id };
+}
+
+/** A parent goes with its deleted child when it has no name, no other child and no container. */
+function prunable(deps: ImageDeps, img: Image): boolean {
+  return img.names.length === 0 && !hasDescendants(img, deps.images.list()) && !deps.containers.all().some((c) => c.Image === img.id);
 }
 
 async function untag(deps: ImageDeps, img: Image, name: string): Promise<DeleteItem> {

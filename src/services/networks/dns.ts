@@ -66,9 +66,13 @@ export class DnsResponders {
     sock.on('message', (msg, rinfo) => this.handle(sock, msg, rinfo, lookup, mayForward));
     sock.on('error', (err) => this.log(`dns ${address}: ${err.message}`));
     await new Promise<void>((resolve, reject) => {
-      sock.once('error', reject);
+      const failed = (err: Error): void => {
+        sock.close(); // a port already taken must not leave the socket open
+        reject(err);
+      };
+      sock.once('error', failed);
       sock.bind(53, address, () => {
-        sock.off('error', reject);
+        sock.off('error', failed);
         resolve();
       });
     });

@@ -35,7 +35,7 @@ function resolvePool(deps: NetworkDeps, req: NetworkCreateRequest): IpamPool {
   let subnet: Cidr;
   if (asked?.Subnet) {
     subnet = parseCidr(asked.Subnet);
-    if (usedSubnets(deps).some((u) => overlaps(u, subnet))) throw conflict('invalid pool request: Pool overlaps with other one on this address space');
+    if (usedSubnets(deps).some((u) => overlaps(u, subnet))) throw forbidden('invalid pool request: Pool overlaps with other one on this address space');
   } else {
     const free = allocateSubnet(deps.pools, usedSubnets(deps));
     if (free === undefined) throw forbidden('could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network');
@@ -54,7 +54,11 @@ function resolvePool(deps: NetworkDeps, req: NetworkCreateRequest): IpamPool {
   return pool;
 }
 
-export async function createNetwork(deps: NetworkDeps, req: NetworkCreateRequest): Promise<{ Id: string; Warning: string }> {
+export function createNetwork(deps: NetworkDeps, req: NetworkCreateRequest): Promise<{ Id: string; Warning: string }> {
+  return deps.store.exclusive(() => create(deps, req));
+}
+
+async function create(deps: NetworkDeps, req: NetworkCreateRequest): Promise<{ Id: string; Warning: string }> {
   if (!req.Name) throw invalidArgument('network name must not be empty');
   const driver = req.Driver || 'bridge';
   if (deps.store.all().some((n) => n.Name === req.Name)) throw conflict(`network with name ${req.Name} already exists`);
@@ -82,18 +86,21 @@ export async function createNetwork(deps: NetworkDeps, req: NetworkCreateRequest
   };
   // Intent first: a crash after the bridge is made and before the record is saved leaves an
   // intent that start-up rolls back (the bridge would otherwise hold a subnet nobody knows of).
+  // A create that fails half-way leaves nothing: no bridge, no record, no responder.
   await deps.intents.begin(CREATE_INTENT, id, rec);
   try {
     await deps.driver.ensureNetwork(rec);
     crashPoint('network-create:bridge');
     await deps.store.save(rec);
+    await deps.intents.end(CREATE_INTENT, id);
+    await startResponder(deps, rec);
   } catch (err) {
+    deps.dns.stop(id);
+    await deps.store.delete(id);
     await deps.driver.removeNetwork(rec);
     await deps.intents.end(CREATE_INTENT, id);
     throw err;
   }
-  await deps.intents.end(CREATE_INTENT, id);
-  await startResponder(deps, rec);
   deps.events.publish('network', 'create', id, { name: rec.Name, type: 'bridge' });
   return { Id: id, Warning: '' };
 }
@@ -115,7 +122,11 @@ export function listNetworks(deps: NetworkDeps, f: Filters): NetworkRecord[] {
   });
 }
 
-export async function removeNetwork(deps: NetworkDeps, ref: string): Promise<void> {
+export function removeNetwork(deps: NetworkDeps, ref: string): Promise<void> {
+  return deps.store.exclusive(() => remove(deps, ref));
+}
+
+async function remove(deps: NetworkDeps, ref: string): Promise<void> {
   const net = deps.store.get(ref);
   if (BUILTIN.has(net.Name)) throw forbidden(`${net.Name} is a pre-defined network and cannot be removed`);
   const users = activeEndpoints(deps, net.Id);

@@ -3,10 +3,12 @@ import { join } from 'node:path';
 import type { NetworkRecord } from '../../core/network.js';
 import { notFound } from '../../core/errdefs.js';
 import { mkdirp, readJsonIfExists, writeJsonAtomic } from '../../lib/atomic-file.js';
+import { KeyedLock } from '../../lib/keyed-lock.js';
 
 /** Network records, one `<id>.json` each; all held in memory. Lookup as Docker's: full ID, name, ID prefix. */
 export class NetworkStore {
   private readonly byId = new Map<string, NetworkRecord>();
+  private readonly lock = new KeyedLock();
 
   private constructor(private readonly root: string) {}
 
@@ -38,6 +40,14 @@ export class NetworkStore {
     const n = this.find(ref);
     if (n === undefined) throw notFound(`network ${ref} not found`);
     return n;
+  }
+
+  /**
+   * Runs changes to the set of networks (create, remove) one at a time: a name, bridge or subnet
+   * found free in `all()` is still free when the new record is saved.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return this.lock.run('networks', fn);
   }
 
   async save(rec: NetworkRecord): Promise<void> {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { conflict, invalidArgument, isKind } from '../../core/errdefs.js';
 import { ANONYMOUS_LABEL, type Volume } from '../../core/volumes.js';
-import { matchLabels, type Filters } from '../../lib/filters.js';
+import { matchLabels, matchPattern, type Filters } from '../../lib/filters.js';
 import { dirSize } from '../../lib/fs/du.js';
 import { volumeUsers, type VolumeDeps } from './deps.js';
 
@@ -43,7 +43,7 @@ export function listVolumes(deps: VolumeDeps, filters: Filters): Volume[] {
   return deps.driver
     .list()
     .filter((v) => !dangling || dangling.includes(volumeUsers(deps, v.Name).length === 0))
-    .filter((v) => !filters.has('name') || filters.get('name')!.some((n) => new RegExp(n).test(v.Name)))
+    .filter((v) => !filters.has('name') || filters.get('name')!.some((n) => matchPattern(n, v.Name)))
     .filter((v) => !filters.has('driver') || filters.get('driver')!.includes(v.Driver))
     .filter((v) => !filters.has('label') || matchLabels(v.Labels, filters.get('label')!))
     .sort((a, b) => a.Name.localeCompare(b.Name));

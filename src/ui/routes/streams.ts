@@ -1,13 +1,15 @@
 import { queryBool, queryInt } from '../../api/http.js';
 import type { Router } from '../../api/router.js';
 import { notImplemented } from '../../core/errdefs.js';
-import { LINE_MAX } from '../../lib/logs/k8s-file.js';
 import type { ContainerDeps } from '../../services/containers/deps.js';
 import { collectStats, type StatsReading } from '../../services/containers/stats.js';
 import type { EngineEvent, EventBus } from '../../services/events.js';
 import { openEventStream } from '../sse.js';
 import type { EventRow, LogLine, StatsPoint } from '../types.js';
 import { cpuPercent, memoryOf } from '../usage.js';
+
+/** The longest line the page is sent whole; a longer one arrives in pieces of this size. */
+const PAGE_LINE_MAX = 256 * 1024;
 
 const live = (s: string): boolean => s === 'running' || s === 'paused';
 
@@ -49,8 +51,9 @@ export function streamRoutes(router: Router, deps: ContainerDeps, bus: EventBus)
         done: follow ? deps.waiters.nextExit(rec.Id).then(() => undefined) : undefined,
         signal: ac.signal,
       });
-      // Live records can be parts of a line (conmon splits long ones): the page gets whole lines,
-      // up to 16 KiB each (Docker's split), so a container that never ends a line costs nothing here.
+      // Live records can be parts of a line (conmon splits long ones, the log view at 16 KiB): the page
+      // gets whole lines as `docker logs` prints them, joined up to PAGE_LINE_MAX per stream, so a
+      // container that never ends a line holds at most that much here.
       const partial = new Map<string, { time: string; parts: Buffer[]; size: number }>();
       for await (const r of (async function* () {
         for await (const batch of batches) yield* batch;
@@ -61,7 +64,7 @@ export function streamRoutes(router: Router, deps: ContainerDeps, bus: EventBus)
           const held = pending ?? { time: r.time, parts: [r.data], size: 0 };
           if (!pending) partial.set(r.stream, held);
           held.size += r.data.length;
-          if (held.size < LINE_MAX) continue;
+          if (held.size < PAGE_LINE_MAX) continue;
           partial.delete(r.stream);
           if (!(await stream.send('log', { stream: r.stream, time: held.time, text: Buffer.concat(held.parts).toString('utf8') } as LogLine))) return;
           continue;

@@ -9,7 +9,13 @@ export function Diff({ id }: { id: string }) {
       <button onClick={reload}>refresh</button>
       <ErrorNote error={error} />
       {data && data.length === 0 && <p class="empty">No changes to the image's files.</p>}
-      <ul class="diff">{data?.map((c) => <li class={`change-${c.kind}`}><b>{c.kind}</b> {c.path}</li>)}</ul>
+      <ul class="diff">
+        {data?.map((c) => (
+          <li class={`change-${c.kind}`}>
+            <b>{c.kind}</b> {c.path}
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }

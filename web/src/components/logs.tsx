@@ -5,7 +5,11 @@ import type { LogLine } from '../../../src/ui/types';
 const MAX = 5000;
 
 /** A line as text: without its line ending and a TTY's colour/cursor escapes. */
-const display = (text: string): string => text.replace(/\r?\n$/, '').replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
+const display = (text: string): string =>
+  text
+    .replace(/\r?\n$/, '')
+    .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
+    .replace(/\r/g, '');
 
 /** The container's log, live: stdout/stderr colours, timestamps, search, follow (keep scrolled to the end). */
 export function Logs({ id, live }: { id: string; live: boolean }) {
@@ -26,10 +30,15 @@ export function Logs({ id, live }: { id: string; live: boolean }) {
       batch = [];
       setLines((old) => [...old, ...add].slice(-MAX));
     };
-    const close = stream<LogLine>(`/containers/${id}/logs?follow=${live ? 1 : 0}&tail=1000`, 'log', (l) => {
-      batch.push(l);
-      timer ??= setTimeout(flush, 50);
-    }, () => setEnded(true));
+    const close = stream<LogLine>(
+      `/containers/${id}/logs?follow=${live ? 1 : 0}&tail=1000`,
+      'log',
+      (l) => {
+        batch.push(l);
+        timer ??= setTimeout(flush, 50);
+      },
+      () => setEnded(true),
+    );
     return () => {
       close();
       if (timer) clearTimeout(timer);
@@ -44,9 +53,15 @@ export function Logs({ id, live }: { id: string; live: boolean }) {
     <div class="logs">
       <div class="toolbar">
         <input placeholder="Search the log…" value={search} onInput={(e) => setSearch((e.target as HTMLInputElement).value)} />
-        <label><input type="checkbox" checked={timestamps} onChange={(e) => setTimestamps((e.target as HTMLInputElement).checked)} /> timestamps</label>
-        <label><input type="checkbox" checked={follow} onChange={(e) => setFollow((e.target as HTMLInputElement).checked)} /> follow</label>
-        <span class="muted">{shown.length} lines{ended ? ' · ended' : ''}</span>
+        <label>
+          <input type="checkbox" checked={timestamps} onChange={(e) => setTimestamps((e.target as HTMLInputElement).checked)} /> timestamps
+        </label>
+        <label>
+          <input type="checkbox" checked={follow} onChange={(e) => setFollow((e.target as HTMLInputElement).checked)} /> follow
+        </label>
+        <span class="muted">
+          {shown.length} lines{ended ? ' · ended' : ''}
+        </span>
       </div>
       <pre class="log" ref={box} data-testid="log">
         {shown.map((l) => (

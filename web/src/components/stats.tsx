@@ -21,13 +21,27 @@ const CHARTS: ChartSpec[] = [
   { title: 'CPU %', series: [{ label: 'cpu', stroke: '#4f8ef7' }], values: (p) => [p.cpuPercent], fmt: (v) => `${v.toFixed(v < 1 ? 2 : 1)}%` },
   { title: 'Memory', series: [{ label: 'usage', stroke: '#e0883a' }], values: (p) => [p.memoryBytes], fmt: bytes },
   {
-    title: 'Network (per second)', series: [{ label: 'rx', stroke: '#3aa86b' }, { label: 'tx', stroke: '#b04fd1' }],
-    values: (p, q) => [rate(p.netRxBytes, q?.netRxBytes, q ? (p.time - q.time) / 1000 : 0), rate(p.netTxBytes, q?.netTxBytes, q ? (p.time - q.time) / 1000 : 0)],
+    title: 'Network (per second)',
+    series: [
+      { label: 'rx', stroke: '#3aa86b' },
+      { label: 'tx', stroke: '#b04fd1' },
+    ],
+    values: (p, q) => [
+      rate(p.netRxBytes, q?.netRxBytes, q ? (p.time - q.time) / 1000 : 0),
+      rate(p.netTxBytes, q?.netTxBytes, q ? (p.time - q.time) / 1000 : 0),
+    ],
     fmt: (v) => `${bytes(v)}/s`,
   },
   {
-    title: 'Block I/O (per second)', series: [{ label: 'read', stroke: '#3a8fa8' }, { label: 'write', stroke: '#d14f4f' }],
-    values: (p, q) => [rate(p.blockReadBytes, q?.blockReadBytes, q ? (p.time - q.time) / 1000 : 0), rate(p.blockWriteBytes, q?.blockWriteBytes, q ? (p.time - q.time) / 1000 : 0)],
+    title: 'Block I/O (per second)',
+    series: [
+      { label: 'read', stroke: '#3a8fa8' },
+      { label: 'write', stroke: '#d14f4f' },
+    ],
+    values: (p, q) => [
+      rate(p.blockReadBytes, q?.blockReadBytes, q ? (p.time - q.time) / 1000 : 0),
+      rate(p.blockWriteBytes, q?.blockWriteBytes, q ? (p.time - q.time) / 1000 : 0),
+    ],
     fmt: (v) => `${bytes(v)}/s`,
   },
 ];
@@ -50,16 +64,19 @@ export function StatsCharts({ id }: { id: string }) {
 
   function draw(UPlot: typeof uPlot): () => void {
     const data = CHARTS.map((c) => [[], ...c.series.map(() => [])] as Array<Array<number | null>>);
-    const plots = CHARTS.map((c, i) =>
-      new UPlot(
-        {
-          title: c.title, width: Math.max(300, (boxes.current[i]?.clientWidth ?? 472) - 12), height: 180,
-          series: [{}, ...c.series.map((s) => ({ ...s, width: 2, value: (_u: uPlot, v: number | null) => (v === null ? '—' : c.fmt(v)) }))],
-          axes: [{}, { values: (_u: uPlot, ticks: number[]) => ticks.map(c.fmt), size: 84 }],
-        },
-        data[i] as uPlot.AlignedData,
-        boxes.current[i]!,
-      ),
+    const plots = CHARTS.map(
+      (c, i) =>
+        new UPlot(
+          {
+            title: c.title,
+            width: Math.max(300, (boxes.current[i]?.clientWidth ?? 472) - 12),
+            height: 180,
+            series: [{}, ...c.series.map((s) => ({ ...s, width: 2, value: (_u: uPlot, v: number | null) => (v === null ? '—' : c.fmt(v)) }))],
+            axes: [{}, { values: (_u: uPlot, ticks: number[]) => ticks.map(c.fmt), size: 84 }],
+          },
+          data[i] as uPlot.AlignedData,
+          boxes.current[i]!,
+        ),
     );
     let prev: StatsPoint | undefined;
     const close = stream<StatsPoint>(`/containers/${id}/stats`, 'stats', (p) => {
@@ -81,5 +98,11 @@ export function StatsCharts({ id }: { id: string }) {
       for (const p of plots) p.destroy();
     };
   }
-  return <div class="charts">{CHARTS.map((_, i) => <div class="chart" ref={(el) => void (boxes.current[i] = el)} />)}</div>;
+  return (
+    <div class="charts">
+      {CHARTS.map((_, i) => (
+        <div class="chart" ref={(el) => void (boxes.current[i] = el)} />
+      ))}
+    </div>
+  );
 }

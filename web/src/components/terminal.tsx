@@ -51,7 +51,9 @@ export function Terminal({ id }: { id: string }) {
   return (
     <div class="terminal">
       <div class="toolbar">
-        <span class="muted" data-testid="terminal-status">{status}</span>
+        <span class="muted" data-testid="terminal-status">
+          {status}
+        </span>
         {status.startsWith('closed') && <button onClick={() => (setStatus('connecting…'), setSession((n) => n + 1))}>reconnect</button>}
       </div>
       <div class="xterm-box" ref={box} />

@@ -9,8 +9,22 @@ export function Top({ id }: { id: string }) {
       <ErrorNote error={error} />
       {data && (
         <table class="top">
-          <thead><tr>{data.titles.map((t) => <th>{t}</th>)}</tr></thead>
-          <tbody>{data.processes.map((p) => <tr>{p.map((f) => <td>{f}</td>)}</tr>)}</tbody>
+          <thead>
+            <tr>
+              {data.titles.map((t) => (
+                <th>{t}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {data.processes.map((p) => (
+              <tr>
+                {p.map((f) => (
+                  <td>{f}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
         </table>
       )}
     </div>

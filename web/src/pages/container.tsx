@@ -24,33 +24,49 @@ const TABS = [
 export function ContainerPage({ id, tab }: { id: string; tab: string }) {
   const { data: c, error, reload } = usePoll<ContainerDetail>(`/containers/${encodeURIComponent(id)}`, 2000);
   const [removed, setRemoved] = useState(false);
-  useEffect(() => stream<EventRow>('/events', 'event', (e) => {
-    if (e.type !== 'container' || (e.id !== id && e.id !== c?.id && e.attributes.name !== id)) return;
-    if (e.action === 'destroy') setRemoved(true);
-    else if (!e.action.startsWith('exec_')) reload();
-  }), [id, c?.id]);
+  useEffect(
+    () =>
+      stream<EventRow>('/events', 'event', (e) => {
+        if (e.type !== 'container' || (e.id !== id && e.id !== c?.id && e.attributes.name !== id)) return;
+        if (e.action === 'destroy') setRemoved(true);
+        else if (!e.action.startsWith('exec_')) reload();
+      }),
+    [id, c?.id],
+  );
   // A 404 while the page is open: the container was removed (by us, the CLI or --rm).
   if (removed || error?.status === 404) {
     return (
       <section>
         <h1>{c?.name ?? id}</h1>
-        <p class="removed" data-testid="removed">This container was removed. <a href="#/containers">Back to containers</a></p>
+        <p class="removed" data-testid="removed">
+          This container was removed. <a href="#/containers">Back to containers</a>
+        </p>
       </section>
     );
   }
-  if (!c) return <section><ErrorNote error={error} /><p>Loading…</p></section>;
+  if (!c)
+    return (
+      <section>
+        <ErrorNote error={error} />
+        <p>Loading…</p>
+      </section>
+    );
   const live = c.state === 'running' || c.state === 'paused';
   return (
     <section>
       <h1>
         {c.name} <small>{shortId(c.id)}</small> <StateBadge state={c.state} />
       </h1>
-      <p class="status">{c.status} · {c.image}</p>
+      <p class="status">
+        {c.status} · {c.image}
+      </p>
       <Actions c={c} onDone={(gone) => (gone ? setRemoved(true) : reload())} />
       <ErrorNote error={error} />
       <nav class="tabs">
         {TABS.map(([key, label]) => (
-          <a href={`#/containers/${id}/${key}`} class={tab === key ? 'active' : ''}>{label}</a>
+          <a href={`#/containers/${id}/${key}`} class={tab === key ? 'active' : ''}>
+            {label}
+          </a>
         ))}
       </nav>
       {tab === 'summary' && <Summary c={c} />}
@@ -80,13 +96,21 @@ function Summary({ c }: { c: ContainerDetail }) {
     ['Networks', c.networks.map((n) => `${n.name} ${n.ipAddress}`).join(', ') || '—'],
     ['Mounts', c.mounts.map((m) => `${m.type} ${m.source} → ${m.destination}${m.rw ? '' : ' (ro)'}`).join('; ') || '—'],
     ['Env', c.env.length > 0 ? <pre>{c.env.join('\n')}</pre> : '—'],
-    ['Labels', Object.entries(c.labels).map(([k, v]) => `${k}=${v}`).join(', ') || '—'],
+    [
+      'Labels',
+      Object.entries(c.labels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ') || '—',
+    ],
   ];
   return (
     <table class="summary">
       <tbody>
         {rows.map(([k, v]) => (
-          <tr><th>{k}</th><td>{v}</td></tr>
+          <tr>
+            <th>{k}</th>
+            <td>{v}</td>
+          </tr>
         ))}
       </tbody>
     </table>

@@ -7,7 +7,11 @@ import { usePoll } from '../hooks';
 import type { ContainerRow, EventRow } from '../../../src/ui/types';
 
 export function StateBadge({ state }: { state: string }) {
-  return <span class={`state state-${state}`} data-state={state}>{state}</span>;
+  return (
+    <span class={`state state-${state}`} data-state={state}>
+      {state}
+    </span>
+  );
 }
 
 export function ContainersPage() {
@@ -24,14 +28,28 @@ export function ContainersPage() {
       <ErrorNote error={error} />
       <table class="containers">
         <thead>
-          <tr><th>Name</th><th>Image</th><th>State</th><th>Health</th><th>Ports</th><th>CPU</th><th>Memory</th><th>Uptime</th><th /></tr>
+          <tr>
+            <th>Name</th>
+            <th>Image</th>
+            <th>State</th>
+            <th>Health</th>
+            <th>Ports</th>
+            <th>CPU</th>
+            <th>Memory</th>
+            <th>Uptime</th>
+            <th />
+          </tr>
         </thead>
         <tbody>
           {rows.map((c) => (
             <tr key={c.id} data-container={c.name}>
-              <td><a href={`#/containers/${c.id}`}>{c.name}</a> <small>{shortId(c.id)}</small></td>
+              <td>
+                <a href={`#/containers/${c.id}`}>{c.name}</a> <small>{shortId(c.id)}</small>
+              </td>
               <td>{c.image}</td>
-              <td><StateBadge state={c.state} /> <small>{c.status}</small></td>
+              <td>
+                <StateBadge state={c.state} /> <small>{c.status}</small>
+              </td>
               <td>{c.health || '—'}</td>
               <td>
                 {c.ports.map((p) => (
@@ -43,7 +61,9 @@ export function ContainersPage() {
               <td>{percent(c.cpuPercent)}</td>
               <td>{c.memoryBytes === null ? '—' : `${bytes(c.memoryBytes)}${c.memoryLimitBytes ? ` / ${bytes(c.memoryLimitBytes)}` : ''}`}</td>
               <td>{c.state === 'running' || c.state === 'paused' ? since(c.startedAt) : '—'}</td>
-              <td><Actions c={c} onDone={reload} /></td>
+              <td>
+                <Actions c={c} onDone={reload} />
+              </td>
             </tr>
           ))}
         </tbody>

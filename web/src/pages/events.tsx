@@ -10,13 +10,29 @@ export function EventsPage() {
     <section>
       <h1>Events</h1>
       <table class="events">
-        <thead><tr><th>Time</th><th>Type</th><th>Action</th><th>Actor</th><th>Attributes</th></tr></thead>
+        <thead>
+          <tr>
+            <th>Time</th>
+            <th>Type</th>
+            <th>Action</th>
+            <th>Actor</th>
+            <th>Attributes</th>
+          </tr>
+        </thead>
         <tbody>
           {events.map((e) => (
             <tr>
-              <td>{new Date(e.time / 1e6).toISOString()}</td><td>{e.type}</td><td>{e.action}</td>
-              <td>{e.type === 'container' ? <a href={`#/containers/${e.id}`}>{e.attributes.name ?? shortId(e.id)}</a> : e.attributes.name ?? shortId(e.id)}</td>
-              <td class="muted">{Object.entries(e.attributes).map(([k, v]) => `${k}=${v}`).join(', ')}</td>
+              <td>{new Date(e.time / 1e6).toISOString()}</td>
+              <td>{e.type}</td>
+              <td>{e.action}</td>
+              <td>
+                {e.type === 'container' ? <a href={`#/containers/${e.id}`}>{e.attributes.name ?? shortId(e.id)}</a> : (e.attributes.name ?? shortId(e.id))}
+              </td>
+              <td class="muted">
+                {Object.entries(e.attributes)
+                  .map(([k, v]) => `${k}=${v}`)
+                  .join(', ')}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -7,8 +7,16 @@ function Layer({ n }: { n: LayerNode }) {
   return (
     <li>
       <span class="layer">{shortId(n.chainId)}</span> <span class="muted">{bytes(n.size)}</span>
-      {n.images.map((i) => <span class="tag">{i}</span>)}
-      {n.children.length > 0 && <ul>{n.children.map((c) => <Layer n={c} />)}</ul>}
+      {n.images.map((i) => (
+        <span class="tag">{i}</span>
+      ))}
+      {n.children.length > 0 && (
+        <ul>
+          {n.children.map((c) => (
+            <Layer n={c} />
+          ))}
+        </ul>
+      )}
     </li>
   );
 }
@@ -20,16 +28,36 @@ export function ImagesPage() {
       <h1>Images</h1>
       <ErrorNote error={error} />
       <table>
-        <thead><tr><th>Tags</th><th>ID</th><th>Size</th><th>Layers</th><th>Containers</th><th>Created</th></tr></thead>
+        <thead>
+          <tr>
+            <th>Tags</th>
+            <th>ID</th>
+            <th>Size</th>
+            <th>Layers</th>
+            <th>Containers</th>
+            <th>Created</th>
+          </tr>
+        </thead>
         <tbody>
           {data?.images.map((i) => (
-            <tr><td>{i.tags.join(', ') || '<none>'}</td><td>{shortId(i.id)}</td><td>{bytes(i.size)}</td><td>{i.layers.length}</td><td>{i.containers}</td><td>{i.created}</td></tr>
+            <tr>
+              <td>{i.tags.join(', ') || '<none>'}</td>
+              <td>{shortId(i.id)}</td>
+              <td>{bytes(i.size)}</td>
+              <td>{i.layers.length}</td>
+              <td>{i.containers}</td>
+              <td>{i.created}</td>
+            </tr>
           ))}
         </tbody>
       </table>
       <h2>Layers shared between images</h2>
       <p class="muted">Each node is a layer (by chain ID) with its size; images sharing a branch share those layers.</p>
-      <ul class="tree">{data?.tree.map((n) => <Layer n={n} />)}</ul>
+      <ul class="tree">
+        {data?.tree.map((n) => (
+          <Layer n={n} />
+        ))}
+      </ul>
     </section>
   );
 }

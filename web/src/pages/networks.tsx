@@ -10,12 +10,31 @@ export function NetworksPage() {
       <h1>Networks</h1>
       <ErrorNote error={error} />
       <table>
-        <thead><tr><th>Name</th><th>ID</th><th>Driver</th><th>Subnet</th><th>Gateway</th><th>Containers</th></tr></thead>
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>ID</th>
+            <th>Driver</th>
+            <th>Subnet</th>
+            <th>Gateway</th>
+            <th>Containers</th>
+          </tr>
+        </thead>
         <tbody>
           {data?.map((n) => (
             <tr>
-              <td>{n.name}</td><td>{shortId(n.id)}</td><td>{n.driver}</td><td>{n.subnet || '—'}</td><td>{n.gateway || '—'}</td>
-              <td>{n.containers.map((c) => <a class="tag" href={`#/containers/${c.id}`}>{c.name} {c.ipv4}</a>)}</td>
+              <td>{n.name}</td>
+              <td>{shortId(n.id)}</td>
+              <td>{n.driver}</td>
+              <td>{n.subnet || '—'}</td>
+              <td>{n.gateway || '—'}</td>
+              <td>
+                {n.containers.map((c) => (
+                  <a class="tag" href={`#/containers/${c.id}`}>
+                    {c.name} {c.ipv4}
+                  </a>
+                ))}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -9,10 +9,26 @@ export function VolumesPage() {
       <h1>Volumes</h1>
       <ErrorNote error={error} />
       <table>
-        <thead><tr><th>Name</th><th>Driver</th><th>Used by</th><th>Mount point</th><th>Created</th></tr></thead>
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Driver</th>
+            <th>Used by</th>
+            <th>Mount point</th>
+            <th>Created</th>
+          </tr>
+        </thead>
         <tbody>
           {data?.map((v) => (
-            <tr><td>{v.name}</td><td>{v.driver}</td><td>{v.containers.join(', ') || '—'}</td><td><code>{v.mountpoint}</code></td><td>{v.created}</td></tr>
+            <tr>
+              <td>{v.name}</td>
+              <td>{v.driver}</td>
+              <td>{v.containers.join(', ') || '—'}</td>
+              <td>
+                <code>{v.mountpoint}</code>
+              </td>
+              <td>{v.created}</td>
+            </tr>
           ))}
         </tbody>
       </table>

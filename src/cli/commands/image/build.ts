@@ -63,11 +63,13 @@ export function buildCommand(parent: Command): void {
     .option('--network <string>', 'Set the networking mode for the RUN instructions during build', 'default')
     .option('--platform <string>', 'Set platform if server is multi-platform capable')
     .action(async (context: string, flags: BuildFlags) => {
-      if (context === '-' && flags.file === '-') throw new StatusError(1, 'invalid argument: can\'t use stdin for both build context and dockerfile');
+      if (context === '-' && flags.file === '-') throw new StatusError(1, "invalid argument: can't use stdin for both build context and dockerfile");
       if (/^(https?|git):\/\//.test(context)) throw new StatusError(1, 'berth build: remote contexts are not supported');
       const packed = await packContext(context, flags.file, process.stdin);
       if (!flags.quiet) out(`Sending build context to Docker daemon  ${size(packed.tar.length)}\n\n`);
-      const labels = Object.fromEntries((flags.label ?? []).map((l) => (l.includes('=') ? [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] : [l, ''])));
+      const labels = Object.fromEntries(
+        (flags.label ?? []).map((l) => (l.includes('=') ? [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] : [l, ''])),
+      );
       const stream = await engine().imageBuild(
         {
           t: flags.tag,

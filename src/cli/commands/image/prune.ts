@@ -9,7 +9,8 @@ export function imagePruneCommand(parent: Command): void {
     description: 'Remove unused images',
     allHelp: 'Remove all unused images, not just dangling ones',
     filterHelp: 'Provide filter values (e.g. "until=<timestamp>")',
-    warning: (all) => (all ? 'WARNING! This will remove all images without at least one container associated to them.' : 'WARNING! This will remove all dangling images.'),
+    warning: (all) =>
+      all ? 'WARNING! This will remove all images without at least one container associated to them.' : 'WARNING! This will remove all dangling images.',
     run: async (filters, all) => {
       const r = await engine().imagesPrune({ filters: filtersJson([...filters, `dangling=${all ? 'false' : 'true'}`]) });
       return { text: deletedImagesText(r), reclaimed: r.SpaceReclaimed };

@@ -15,7 +15,7 @@ export interface PullOptions {
 /** Pulls `image`, drawing Docker's progress on `write` (nothing when quiet); returns the full name pulled. */
 export async function pull(image: string, opts: PullOptions, write: (s: string) => void, tty: boolean): Promise<string> {
   const ref = opts.all ? parseReference(image) : parseNormalizedNamed(image);
-  if (opts.all && (ref.tag !== undefined || ref.digest !== undefined)) throw new StatusError(1, 'tag can\'t be used with --all-tags/-a');
+  if (opts.all && (ref.tag !== undefined || ref.digest !== undefined)) throw new StatusError(1, "tag can't be used with --all-tags/-a");
   const repo = familiarString({ ...ref, tag: undefined, digest: undefined });
   const query = { fromImage: repo, tag: opts.all ? undefined : (ref.digest ?? ref.tag), platform: opts.platform };
   const stream = await engine().imagePull(query, await registryAuthFor(image));

@@ -17,7 +17,7 @@ export function pushCommand(parent: Command): void {
     .option('--disable-content-trust', 'Skip image signing (default true)')
     .action(async (name: string, flags: { allTags?: boolean; quiet?: boolean }) => {
       const ref = parseReference(name);
-      if (flags.allTags && ref.tag !== undefined) throw new StatusError(1, 'tag can\'t be used with --all-tags/-a');
+      if (flags.allTags && ref.tag !== undefined) throw new StatusError(1, "tag can't be used with --all-tags/-a");
       // As the docker CLI: without -a and without a tag, push `latest`.
       const tag = flags.allTags ? undefined : (ref.tag ?? 'latest');
       const stream = await engine().imagePush(familiarRepository(ref), tag, await registryAuthFor(name));

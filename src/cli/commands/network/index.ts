@@ -44,8 +44,14 @@ export function networkCommands(program: Command): void {
         config.push({ Subnet: '', Gateway: f.gateway?.[0] ?? '', IPRange: f.ipRange?.[0] ?? '' });
       }
       const r = await engine().networkCreate({
-        Name: name, CheckDuplicate: true, Driver: f.driver, Internal: f.internal === true, Attachable: f.attachable === true,
-        IPAM: { Driver: 'default', Config: config, Options: {} }, Options: keyValues(f.opt), Labels: keyValues(f.label),
+        Name: name,
+        CheckDuplicate: true,
+        Driver: f.driver,
+        Internal: f.internal === true,
+        Attachable: f.attachable === true,
+        IPAM: { Driver: 'default', Config: config, Options: {} },
+        Options: keyValues(f.opt),
+        Labels: keyValues(f.label),
       });
       out(`${r.Id}\n`);
     });
@@ -61,7 +67,13 @@ export function networkCommands(program: Command): void {
     .action(async (f: { filter?: string[]; format?: string; trunc?: boolean; quiet?: boolean }) => {
       const list = (await engine().networkList({ filters: filtersJson(f.filter) })).sort((a, b) => a.Name.localeCompare(b.Name));
       const format = f.quiet ? '{{.ID}}' : (f.format ?? NETWORKS_DEFAULT);
-      out(renderRows(format, list.map((n) => networkContext(n, f.trunc === false)), NETWORKS_HEADERS));
+      out(
+        renderRows(
+          format,
+          list.map((n) => networkContext(n, f.trunc === false)),
+          NETWORKS_HEADERS,
+        ),
+      );
     });
 
   typedInspectCommand(network, 'network', (n) => engine().networkInspect(n));
@@ -94,7 +106,10 @@ export function networkCommands(program: Command): void {
     .option('--alias <list>', 'Add network-scoped alias for the container', collect)
     .option('--ip <string>', 'IPv4 address (e.g., "172.30.100.104")')
     .action(async (net: string, container: string, f: { alias?: string[]; ip?: string }) => {
-      await engine().networkConnect(net, { Container: container, EndpointConfig: { Aliases: f.alias ?? null, IPAMConfig: f.ip ? { IPv4Address: f.ip } : null } });
+      await engine().networkConnect(net, {
+        Container: container,
+        EndpointConfig: { Aliases: f.alias ?? null, IPAMConfig: f.ip ? { IPv4Address: f.ip } : null },
+      });
     });
 
   network

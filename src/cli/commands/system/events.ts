@@ -12,7 +12,9 @@ export function eventLine(ev: EventMessage): string {
   const secs = Number(ns / 1_000_000_000n);
   const frac = (ns % 1_000_000_000n).toString().padStart(9, '0');
   const time = `${new Date(secs * 1000).toISOString().slice(0, 19)}.${frac}Z`;
-  const attrs = Object.entries(ev.Actor.Attributes).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`);
+  const attrs = Object.entries(ev.Actor.Attributes)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}=${v}`);
   return `${time} ${ev.Type} ${ev.Action} ${ev.Actor.ID}${attrs.length ? ` (${attrs.join(', ')})` : ''}`;
 }
 

@@ -8,7 +8,19 @@ import { renderOne } from '../../format/render.js';
 export const CLI_VERSION = '0.1.0';
 
 function clientInfo(): Record<string, string> {
-  return { Platform: 'berth', Version: CLI_VERSION, ApiVersion: API_VERSION, APIVersion: API_VERSION, DefaultAPIVersion: API_VERSION, GoVersion: `node ${process.version}`, GitCommit: 'berth', BuildTime: '', Os: 'linux', Arch: process.arch === 'x64' ? 'amd64' : process.arch, Context: 'default' };
+  return {
+    Platform: 'berth',
+    Version: CLI_VERSION,
+    ApiVersion: API_VERSION,
+    APIVersion: API_VERSION,
+    DefaultAPIVersion: API_VERSION,
+    GoVersion: `node ${process.version}`,
+    GitCommit: 'berth',
+    BuildTime: '',
+    Os: 'linux',
+    Arch: process.arch === 'x64' ? 'amd64' : process.arch,
+    Context: 'default',
+  };
 }
 
 const row = (label: string, value: string, indent: string): string => `${indent}${`${label}:`.padEnd(19 - indent.length + 1)}${value}`.trimEnd();
