@@ -26,7 +26,10 @@ test('a failing release does not stop the ones before it; its error goes to onEr
   });
   await undo.releaseAll();
   assert.deepEqual(order, ['first']);
-  assert.deepEqual(errors.map((e) => (e as Error).message), ['runc delete failed', 'umount: busy']);
+  assert.deepEqual(
+    errors.map((e) => (e as Error).message),
+    ['runc delete failed', 'umount: busy'],
+  );
 });
 
 test('dismiss keeps everything; releaseAll runs each release once', async () => {

@@ -24,7 +24,10 @@ export async function conmonsOf(id: string): Promise<number[]> {
 }
 
 /** The DNAT jumps portmap made for this container (its ID is in the rule's comment). */
-export const dnatRulesOf = (id: string): string[] => sh('iptables', ['-w', '-t', 'nat', '-S', 'CNI-HOSTPORT-DNAT']).split('\n').filter((l) => l.includes(id));
+export const dnatRulesOf = (id: string): string[] =>
+  sh('iptables', ['-w', '-t', 'nat', '-S', 'CNI-HOSTPORT-DNAT'])
+    .split('\n')
+    .filter((l) => l.includes(id));
 
 /** What a container may hold on the host; every list is empty for a container that holds nothing. */
 export async function holdings(d: Daemon, id: string): Promise<Record<string, string[]>> {

@@ -39,7 +39,11 @@ describe('a failed start is rolled back', { timeout: 300_000 }, () => {
 
   it('a command that does not exist (runc create fails): nothing of the container is left, and a second start leaves nothing either', async () => {
     const port = await freePort();
-    const id = await failsToStart(['run', '-d', '--name', 'nocmd', '-p', `127.0.0.1:${port}:80`, 'busybox', '/no/such/cmd'], 'nocmd', /no such file or directory|not found/);
+    const id = await failsToStart(
+      ['run', '-d', '--name', 'nocmd', '-p', `127.0.0.1:${port}:80`, 'busybox', '/no/such/cmd'],
+      'nocmd',
+      /no such file or directory|not found/,
+    );
     assert.equal((await ok(['inspect', '-f', '{{.State.ExitCode}}', 'nocmd'])).trim(), '127');
     assert.deepEqual(await holdings(d, id), nothing);
 
@@ -53,7 +57,11 @@ describe('a failed start is rolled back', { timeout: 300_000 }, () => {
 
   it('a user that does not exist (fails before runc create) on a user network: its lease and namespace are released', async () => {
     await ok(['network', 'create', 'rollback-net']);
-    const id = await failsToStart(['run', '-d', '--name', 'nouser', '--network', 'rollback-net', '--user', 'nosuchuser', 'busybox', 'true'], 'nouser', /nosuchuser/);
+    const id = await failsToStart(
+      ['run', '-d', '--name', 'nouser', '--network', 'rollback-net', '--user', 'nosuchuser', 'busybox', 'true'],
+      'nouser',
+      /nosuchuser/,
+    );
     assert.deepEqual(await holdings(d, id), nothing);
     await ok(['rm', 'nouser']);
     await ok(['network', 'rm', 'rollback-net']);

@@ -34,7 +34,10 @@ export async function handleExit(deps: ExitDeps, id: string, onAutoRemove: (id: 
     // next sweep finds the file again and only releases what is left.
     const fresh = isLive(rec);
     if (fresh) {
-      oom = await access(join(rec.Paths.Bundle, 'oom')).then(() => true, () => false);
+      oom = await access(join(rec.Paths.Bundle, 'oom')).then(
+        () => true,
+        () => false,
+      );
       autoRemove = rec.HostConfig.AutoRemove === true && !deps.restarting.has(id);
       // A --rm container is marked for removal in the same write (a crash from here on finishes
       // the removal at start-up; an `exited` --rm record would stay behind).
