@@ -48,6 +48,49 @@ for (const [folder, what] of Object.entries(LAYERS.closed)) {
   });
 }
 
+/** Folder → the folders its files import (every directory under src/ is a node; tests left out). */
+function folderGraph(): Map<string, Set<string>> {
+  const graph = new Map<string, Set<string>>();
+  for (const file of tsFiles(SRC)) {
+    const from = relative(SRC, dirname(file));
+    const edges = graph.get(from) ?? new Set<string>();
+    graph.set(from, edges);
+    for (const m of readFileSync(file, 'utf8').matchAll(/from '(\.[^']+)'/g)) {
+      const to = relative(SRC, dirname(resolve(dirname(file), m[1]!)));
+      if (to !== from) edges.add(to);
+    }
+  }
+  return graph;
+}
+
+/** Every cycle's folders, found by a depth-first search (each cycle reported once, from where it was entered). */
+function cycles(graph: Map<string, Set<string>>): string[] {
+  const found: string[] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const path: string[] = [];
+  const visit = (node: string): void => {
+    state.set(node, 'open');
+    path.push(node);
+    for (const next of [...(graph.get(node) ?? [])].sort()) {
+      if (state.get(next) === 'open') found.push([...path.slice(path.indexOf(next)), next].join(' → '));
+      else if (!state.has(next)) visit(next);
+    }
+    path.pop();
+    state.set(node, 'done');
+  };
+  for (const node of [...graph.keys()].sort()) if (!state.has(node)) visit(node);
+  return found;
+}
+
+test('the layers allow one direction only (the table has no cycle)', () => {
+  const graph = new Map(Object.entries(ALLOWED).map(([layer, to]) => [layer, new Set(to.filter((t) => t !== layer && !t.startsWith(`${layer}/`)).map((t) => t.split('/')[0]!))]));
+  assert.deepEqual(cycles(graph), []);
+});
+
+test('no two folders import each other, directly or round a loop', () => {
+  assert.deepEqual(cycles(folderGraph()), []);
+});
+
 /** The relative imports of every non-test file under `dir`, as paths relative to src. */
 function importsUnder(dir: string): Array<{ file: string; target: string }> {
   const out: Array<{ file: string; target: string }> = [];

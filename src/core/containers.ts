@@ -1,5 +1,9 @@
+import type { HealthConfig } from '../lib/oci/image-config.js';
 import type { MountPoint } from './volumes.js';
 import type { EndpointSettings, PortMapping } from './network.js';
+
+/** Docker's healthcheck is an image-spec shape (lib/oci), shared by container and image configs. */
+export type { HealthConfig };
 
 /** HostConfig.Mounts item (`--mount`), Docker's mount.Mount. */
 export interface MountSpec {
@@ -40,19 +44,6 @@ export interface ContainerConfig {
   StopSignal?: string;
   StopTimeout?: number | null;
   Healthcheck?: HealthConfig | null;
-}
-
-/**
- * Docker's healthcheck, in a container's config and an image's alike: `Test` is [] (inherit),
- * ["NONE"], ["CMD", args…] or ["CMD-SHELL", cmd]; times in ns.
- */
-export interface HealthConfig {
-  Test?: string[] | null;
-  Interval?: number;
-  Timeout?: number;
-  StartPeriod?: number;
-  StartInterval?: number;
-  Retries?: number;
 }
 
 export interface HealthState {

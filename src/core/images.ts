@@ -1,23 +1,8 @@
 import type { Digest } from '../lib/digest.js';
-import type { HealthConfig } from './containers.js';
+import type { ImageRuntimeConfig } from '../lib/oci/image-config.js';
 
-/** The runtime part of an OCI/Docker image config. */
-export interface ImageRuntimeConfig {
-  User?: string;
-  ExposedPorts?: Record<string, object>;
-  Env?: string[];
-  Entrypoint?: string[] | null;
-  Cmd?: string[] | null;
-  Volumes?: Record<string, object>;
-  WorkingDir?: string;
-  Labels?: Record<string, string> | null;
-  StopSignal?: string;
-  /** Durations in nanoseconds; Test is `["NONE"]`, `["CMD", …]` or `["CMD-SHELL", cmd]`. */
-  Healthcheck?: HealthConfig;
-  /** ONBUILD triggers, run by builds that start FROM this image. */
-  OnBuild?: string[] | null;
-  Shell?: string[];
-}
+/** The runtime part of an image config is an image-spec shape (lib/oci). */
+export type { ImageRuntimeConfig };
 
 export interface HistoryEntry {
   created?: string;

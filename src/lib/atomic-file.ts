@@ -1,7 +1,7 @@
 import { open, rename, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { isDiskFull, isErrno } from '../core/errdefs.js';
+import { isDiskFull, isErrno } from './errdefs.js';
 
 /**
  * Writes a file so that readers see either the old or the new content, never a mix:

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { invalidArgument } from '../core/errdefs.js';
+import { invalidArgument } from './errdefs.js';
 
 /**
  * GETs an http(s) URL and returns its body as a stream (import from a URL). A non-2xx answer

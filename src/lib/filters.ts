@@ -1,4 +1,4 @@
-import { invalidArgument } from '../core/errdefs.js';
+import { invalidArgument } from './errdefs.js';
 
 /**
  * Docker's `filters` query parameter: JSON `{"name":["web"]}` or the older `{"name":{"web":true}}`.

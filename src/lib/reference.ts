@@ -1,4 +1,4 @@
-import { invalidArgument } from '../core/errdefs.js';
+import { invalidArgument } from './errdefs.js';
 
 /**
  * Docker image references, normalised the way Docker does:

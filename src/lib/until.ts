@@ -1,4 +1,4 @@
-import { invalidArgument } from '../core/errdefs.js';
+import { invalidArgument } from './errdefs.js';
 import { parseGoDuration } from './go/duration.js';
 
 /**

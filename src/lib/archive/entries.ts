@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { chmod, lchown, link, lutimes, mkdir, open, symlink, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { invalidArgument } from '../../core/errdefs.js';
+import { invalidArgument } from '../errdefs.js';
 import { fdPath, O_PATH } from '../fs/scoped-path.js';
 import { cleanEntryPath, entryAt, lstatOrNull, markWritten, pinDir, removePath, type At, type Root } from './safe-path.js';
 import { makeOpaque, type WhiteoutMode } from './whiteout.js';

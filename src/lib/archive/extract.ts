@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { extract as tarExtract, type Headers } from 'tar-stream';
-import { BerthError, internal, invalidArgument } from '../../core/errdefs.js';
+import { BerthError, internal, invalidArgument } from '../errdefs.js';
 import { applyDirTimes, ENTRY_TYPES, writeEntry, writeFileContent, type Ctx, type Entry, type EntryType } from './entries.js';
 import { PinnedTree } from '../fs/pinned-tree.js';
 import { cleanEntryPath, ensureParents, entryAt, lstatOrNull, newRoot } from './safe-path.js';

@@ -1,6 +1,6 @@
 import { constants, type Stats } from 'node:fs';
 import { open, readlink } from 'node:fs/promises';
-import { invalidArgument } from '../../core/errdefs.js';
+import { invalidArgument } from '../errdefs.js';
 import { packDir, type PackOptions } from './pack-dir.js';
 import { sameFile } from '../fs/pinned-tree.js';
 import { toContainerId } from '../fs/shift-ids.js';

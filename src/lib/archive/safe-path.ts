@@ -1,6 +1,6 @@
 import type { Stats } from 'node:fs';
 import { lstat } from 'node:fs/promises';
-import { invalidArgument, isErrno } from '../../core/errdefs.js';
+import { invalidArgument, isErrno } from '../errdefs.js';
 import { baseOf, parentOf, PinError, type Pin, type PinnedTree } from '../fs/pinned-tree.js';
 import { removeAt } from '../fs/remove-at.js';
 

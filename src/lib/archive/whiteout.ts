@@ -1,6 +1,6 @@
 import { lstat, readdir } from 'node:fs/promises';
 import type { Pin } from '../fs/pinned-tree.js';
-import { invalidArgument } from '../../core/errdefs.js';
+import { invalidArgument } from '../errdefs.js';
 import { ensureParents, entryAt, markWritten, parentOf, pinDir, removePath, type Root } from './safe-path.js';
 import { mknod, setXattr } from './xattr.js';
 

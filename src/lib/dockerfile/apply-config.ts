@@ -1,7 +1,6 @@
 import { posix } from 'node:path';
-import { invalidArgument } from '../../core/errdefs.js';
-import type { HealthConfig } from '../../core/containers.js';
-import type { ImageRuntimeConfig } from '../../core/images.js';
+import { invalidArgument } from '../errdefs.js';
+import type { HealthConfig, ImageRuntimeConfig } from '../oci/image-config.js';
 import { expandWord, expandWords, type Lookup } from './expand.js';
 import type { CommandForm, Instruction } from './instructions.js';
 import { invalidDuration, parseGoDuration } from '../go/duration.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BerthError } from '../../core/errdefs.js';
+import { BerthError } from '../errdefs.js';
 import { applyConfigInstruction } from './apply-config.js';
 import { parseDockerfile, parseLine } from './dockerfile.js';
 import { expandWord, expandWords } from './expand.js';

@@ -1,4 +1,4 @@
-import { invalidArgument } from '../../core/errdefs.js';
+import { invalidArgument } from '../errdefs.js';
 
 /** Variables visible to expansion: a value, or undefined when unset. */
 export type Lookup = (name: string) => string | undefined;

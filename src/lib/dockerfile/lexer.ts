@@ -1,4 +1,4 @@
-import { invalidArgument } from '../../core/errdefs.js';
+import { invalidArgument } from '../errdefs.js';
 import { parseError } from './errors.js';
 
 /** A here-document attached to a RUN, COPY or ADD line (`<<EOF`, `<<-EOF`, `<<"EOF"`). */

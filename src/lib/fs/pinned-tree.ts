@@ -1,6 +1,6 @@
 import { constants, type Stats } from 'node:fs';
 import { lstat, mkdir, open, type FileHandle } from 'node:fs/promises';
-import { isErrno } from '../../core/errdefs.js';
+import { isErrno } from '../errdefs.js';
 import { fdPath, openAt } from './scoped-path.js';
 
 /**

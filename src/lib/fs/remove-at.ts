@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { lstat, open, readdir, rmdir, unlink } from 'node:fs/promises';
-import { isErrno } from '../../core/errdefs.js';
+import { isErrno } from '../errdefs.js';
 import { fdPath } from './scoped-path.js';
 import { sameFile } from './pinned-tree.js';
 

@@ -1,6 +1,6 @@
 import { constants, type Stats } from 'node:fs';
 import { lstat, open, readlink, type FileHandle } from 'node:fs/promises';
-import { isErrno } from '../../core/errdefs.js';
+import { isErrno } from '../errdefs.js';
 
 /**
  * A path inside a root directory (a container's rootfs), resolved the way the kernel would

@@ -1,6 +1,6 @@
 import { constants, type Stats } from 'node:fs';
 import { lstat, open, readdir, type FileHandle } from 'node:fs/promises';
-import { isErrno } from '../../core/errdefs.js';
+import { isErrno } from '../errdefs.js';
 import { sameFile } from './pinned-tree.js';
 import { fdPath } from './scoped-path.js';
 

@@ -1,7 +1,7 @@
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
-import { isErrno } from '../../core/errdefs.js';
+import { isErrno } from '../errdefs.js';
 import type { LogRecord } from './k8s-file.js';
 
 /**
