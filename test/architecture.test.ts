@@ -8,7 +8,11 @@ import { fileURLToPath } from 'node:url';
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src');
 
 /** Which top-level folders (or api subfolders) each layer may import from: test/layers.json, the one table (eslint.config.js reads it too). */
-const LAYERS = JSON.parse(readFileSync(resolve(SRC, '..', 'test', 'layers.json'), 'utf8')) as { allowed: Record<string, string[]>; closed: Record<string, string> };
+const LAYERS = JSON.parse(readFileSync(resolve(SRC, '..', 'test', 'layers.json'), 'utf8')) as {
+  allowed: Record<string, string[]>;
+  closed: Record<string, string>;
+  entered: Record<string, string>;
+};
 const ALLOWED = LAYERS.allowed;
 
 function* tsFiles(dir: string): Generator<string> {
@@ -42,6 +46,22 @@ for (const [folder, what] of Object.entries(LAYERS.closed)) {
     for (const file of tsFiles(dir)) {
       for (const m of readFileSync(file, 'utf8').matchAll(/from '(\.[^']+)'/g)) {
         if (relative(dir, resolve(dirname(file), m[1]!)).startsWith('..')) violations.push(`${relative(SRC, file)} imports ${m[1]}`);
+      }
+    }
+    assert.deepEqual(violations, []);
+  });
+}
+
+for (const [folder, entry] of Object.entries(LAYERS.entered)) {
+  if (folder.startsWith('$')) continue;
+  test(`${folder} is imported only by ${entry} (and within each of its folders)`, () => {
+    const violations: string[] = [];
+    for (const file of tsFiles(SRC)) {
+      const from = relative(SRC, file);
+      for (const m of readFileSync(file, 'utf8').matchAll(/from '(\.[^']+)'/g)) {
+        const target = relative(SRC, resolve(dirname(file), m[1]!));
+        if (!target.startsWith(`${folder}/`) || from === entry || dirname(from) === dirname(target)) continue;
+        violations.push(`${from} imports ${target}`);
       }
     }
     assert.deepEqual(violations, []);

@@ -1,6 +1,8 @@
+// The program, the top of cli/: global flags, the command table, dispatch and exit codes. Imports
+// the commands (commands/<group>/) and what they share below them; nothing in cli/ imports it.
 import { Command, CommanderError } from 'commander';
-import { engine, setConnection, type ConnectionFlags } from './context.js';
-import { describe, StatusError } from './errors.js';
+import { engine, setConnection, type ConnectionFlags } from './endpoint/context.js';
+import { describe, StatusError } from './exit/errors.js';
 import { cpCommand } from './commands/container/cp.js';
 import { createCommand } from './commands/container/create.js';
 import { killCommand } from './commands/container/kill.js';
@@ -38,7 +40,8 @@ import { pushCommand } from './commands/image/push.js';
 import { loginCommand, logoutCommand } from './commands/registry/login.js';
 import { saveCommand } from './commands/image/save.js';
 import { rmiCommand } from './commands/image/rmi.js';
-import { inspectCommand, typedInspectCommand } from './commands/inspect.js';
+import { typedInspectCommand } from './inspect/inspector.js';
+import { inspectCommand } from './commands/system/inspect.js';
 import { volumeCommands } from './commands/volume/index.js';
 import { eventsCommand } from './commands/system/events.js';
 import { infoCommand } from './commands/system/info.js';

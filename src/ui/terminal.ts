@@ -4,7 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { CLIENT_BACKLOG_MAX } from '../lib/client-backlog.js';
 import type { ExecDeps } from '../services/containers/exec/deps.js';
 import { createExec, resizeExec, startExec } from '../services/containers/exec/exec.js';
-import type { TerminalMessage } from './types.js';
+import type { TerminalMessage } from './types/dashboard.js';
 
 const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
 

@@ -5,8 +5,8 @@ import { extractLayer } from '../../lib/archive/extract.js';
 import { appendTar, rebaseName } from '../../lib/archive/rebase.js';
 import { tarWriter } from '../../lib/archive/tar-writer.js';
 import { goModeIsDir, goModeIsSymlink } from '../../lib/go/file-mode.js';
-import { engine } from '../context.js';
-import { StatusError } from '../errors.js';
+import { engine } from '../endpoint/context.js';
+import { StatusError } from '../exit/errors.js';
 import { assertsDirectory, lastElement, parentPath } from './paths.js';
 
 export interface CopyFlags {

@@ -2,8 +2,8 @@ import { lstat, stat } from 'node:fs/promises';
 import { packPath } from '../../lib/archive/pack-path.js';
 import { tarWriter } from '../../lib/archive/tar-writer.js';
 import { goModeIsDir, goModeIsSymlink } from '../../lib/go/file-mode.js';
-import { engine } from '../context.js';
-import { StatusError } from '../errors.js';
+import { engine } from '../endpoint/context.js';
+import { StatusError } from '../exit/errors.js';
 import type { CopyFlags } from './from-container.js';
 import { assertsDirectory, lastElement, parentPath } from './paths.js';
 

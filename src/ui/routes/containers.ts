@@ -12,8 +12,8 @@ import { removeContainer } from '../../services/containers/remove.js';
 import { readStats } from '../../services/containers/stats.js';
 import { topContainer } from '../../services/containers/top.js';
 import type { ContainerDeps } from '../../services/containers/deps.js';
-import type { ChangeRow, ContainerDetail, ContainerRow, TopResponse } from '../types.js';
-import { memoryOf, UsageTracker } from '../usage.js';
+import type { ChangeRow, ContainerDetail, ContainerRow, TopResponse } from '../types/dashboard.js';
+import { memoryOf, UsageTracker } from '../stats/usage.js';
 
 const ACTIONS: Record<string, (deps: ContainerDeps, id: string) => Promise<void>> = {
   start: (d, id) => startContainer(d, id),

@@ -9,7 +9,7 @@ import { listNetworks } from '../../services/networks/networks.js';
 import { volumeUsers } from '../../services/volumes/deps.js';
 import type { VolumeDeps } from '../../services/volumes/deps.js';
 import { listVolumes } from '../../services/volumes/volumes.js';
-import type { ImagesResponse, ImageRow, LayerNode, NetworkRow, VolumeRow } from '../types.js';
+import type { ImagesResponse, ImageRow, LayerNode, NetworkRow, VolumeRow } from '../types/dashboard.js';
 
 /** The layer-sharing tree: images whose layers start alike share the nodes of that prefix. */
 export function layerTree(images: Image[], sizes: Map<string, number>, names: (img: Image) => string[]): LayerNode[] {

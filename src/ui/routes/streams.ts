@@ -4,9 +4,9 @@ import { notImplemented } from '../../core/errdefs.js';
 import type { ContainerDeps } from '../../services/containers/deps.js';
 import { collectStats, type StatsReading } from '../../services/containers/stats.js';
 import type { EngineEvent, EventBus } from '../../services/events.js';
-import { openEventStream } from '../sse.js';
-import type { EventRow, LogLine, StatsPoint } from '../types.js';
-import { cpuPercent, memoryOf } from '../usage.js';
+import { openEventStream } from '../sse/event-stream.js';
+import type { EventRow, LogLine, StatsPoint } from '../types/dashboard.js';
+import { cpuPercent, memoryOf } from '../stats/usage.js';
 
 /** The longest line the page is sent whole; a longer one arrives in pieces of this size. */
 const PAGE_LINE_MAX = 256 * 1024;

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { call } from '../api';
-import type { ContainerRow } from '../../../src/ui/types';
+import type { ContainerRow } from '../../../src/ui/types/dashboard';
 
 /** Start/stop/restart/pause/remove, each after a confirmation; errors are shown beside the buttons. */
 export function Actions({ c, onDone }: { c: Pick<ContainerRow, 'id' | 'name' | 'state'>; onDone: (removed?: boolean) => void }) {

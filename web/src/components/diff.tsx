@@ -1,6 +1,6 @@
 import { ErrorNote } from './error';
 import { usePoll } from '../hooks';
-import type { ChangeRow } from '../../../src/ui/types';
+import type { ChangeRow } from '../../../src/ui/types/dashboard';
 
 export function Diff({ id }: { id: string }) {
   const { data, error, reload } = usePoll<ChangeRow[]>(`/containers/${id}/diff`, 0);

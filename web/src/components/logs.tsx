@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { stream } from '../api';
-import type { LogLine } from '../../../src/ui/types';
+import type { LogLine } from '../../../src/ui/types/dashboard';
 
 const MAX = 5000;
 

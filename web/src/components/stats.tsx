@@ -3,7 +3,7 @@ import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { stream } from '../api';
 import { bytes } from '../format';
-import type { StatsPoint } from '../../../src/ui/types';
+import type { StatsPoint } from '../../../src/ui/types/dashboard';
 
 const WINDOW = 120; // points (seconds) kept
 

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import '@xterm/xterm/css/xterm.css';
-import type { TerminalMessage } from '../../../src/ui/types';
+import type { TerminalMessage } from '../../../src/ui/types/dashboard';
 
 /** `exec -it sh` in the container, over a websocket, in xterm.js. */
 export function Terminal({ id }: { id: string }) {

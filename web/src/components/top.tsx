@@ -1,6 +1,6 @@
 import { ErrorNote } from './error';
 import { usePoll } from '../hooks';
-import type { TopResponse } from '../../../src/ui/types';
+import type { TopResponse } from '../../../src/ui/types/dashboard';
 
 export function Top({ id }: { id: string }) {
   const { data, error } = usePoll<TopResponse>(`/containers/${id}/top`, 3000);

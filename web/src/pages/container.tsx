@@ -9,7 +9,7 @@ import { Top } from '../components/top';
 import { Diff } from '../components/diff';
 import { shortId, since } from '../format';
 import { usePoll } from '../hooks';
-import type { ContainerDetail, EventRow } from '../../../src/ui/types';
+import type { ContainerDetail, EventRow } from '../../../src/ui/types/dashboard';
 import { StateBadge } from './containers';
 
 const TABS = [

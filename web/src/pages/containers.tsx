@@ -4,7 +4,7 @@ import { Actions } from '../components/actions';
 import { ErrorNote } from '../components/error';
 import { bytes, percent, shortId, since } from '../format';
 import { usePoll } from '../hooks';
-import type { ContainerRow, EventRow } from '../../../src/ui/types';
+import type { ContainerRow, EventRow } from '../../../src/ui/types/dashboard';
 
 export function StateBadge({ state }: { state: string }) {
   return (

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { stream } from '../api';
 import { shortId } from '../format';
-import type { EventRow } from '../../../src/ui/types';
+import type { EventRow } from '../../../src/ui/types/dashboard';
 
 export function EventsPage() {
   const [events, setEvents] = useState<EventRow[]>([]);

@@ -1,7 +1,7 @@
 import { ErrorNote } from '../components/error';
 import { bytes, shortId } from '../format';
 import { usePoll } from '../hooks';
-import type { ImagesResponse, LayerNode } from '../../../src/ui/types';
+import type { ImagesResponse, LayerNode } from '../../../src/ui/types/dashboard';
 
 function Layer({ n }: { n: LayerNode }) {
   return (

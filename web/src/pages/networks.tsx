@@ -1,7 +1,7 @@
 import { ErrorNote } from '../components/error';
 import { shortId } from '../format';
 import { usePoll } from '../hooks';
-import type { NetworkRow } from '../../../src/ui/types';
+import type { NetworkRow } from '../../../src/ui/types/dashboard';
 
 export function NetworksPage() {
   const { data, error } = usePoll<NetworkRow[]>('/networks', 5000);

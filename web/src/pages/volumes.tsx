@@ -1,6 +1,6 @@
 import { ErrorNote } from '../components/error';
 import { usePoll } from '../hooks';
-import type { VolumeRow } from '../../../src/ui/types';
+import type { VolumeRow } from '../../../src/ui/types/dashboard';
 
 export function VolumesPage() {
   const { data, error } = usePoll<VolumeRow[]>('/volumes', 5000);

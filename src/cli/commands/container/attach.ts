@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import type { EngineClient } from '../../../client/engine.js';
-import { engine } from '../../context.js';
-import { StatusError } from '../../errors.js';
-import { runSession } from '../../stdio-session.js';
+import { engine } from '../../endpoint/context.js';
+import { StatusError } from '../../exit/errors.js';
+import { runSession } from '../../io/stdio-session.js';
 
 /**
  * Streams a container's stdio until it exits or the user detaches; exits with the container's

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { engine, out } from '../../context.js';
-import { collect, parseBoolFlag } from '../../options.js';
-import { splitRepoTag } from '../../reference-arg.js';
+import { engine, out } from '../../endpoint/context.js';
+import { collect, parseBoolFlag } from '../../flags/options.js';
+import { splitRepoTag } from '../../flags/reference-arg.js';
 
 interface CommitFlags {
   author?: string;

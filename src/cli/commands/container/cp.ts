@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { copyFromContainer } from '../../copy/from-container.js';
 import { splitCpArg } from '../../copy/paths.js';
 import { copyToContainer } from '../../copy/to-container.js';
-import { StatusError } from '../../errors.js';
+import { StatusError } from '../../exit/errors.js';
 
 export function cpCommand(parent: Command): void {
   parent

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ContainerCreateRequest, HostConfig } from '../../../api/types/containers.js';
-import { collect, int } from '../../options.js';
-import { parseRestartPolicy } from '../../restart-policy.js';
+import { collect, int } from '../../flags/options.js';
+import { parseRestartPolicy } from '../../flags/restart-policy.js';
 import { invalidDuration, parseGoDuration } from '../../../lib/go/duration.js';
 import { addMountFlags, mountRequest, type MountFlags } from './mount-flags.js';
 import { addNetworkFlags, networkRequest, type NetworkFlags } from './network-flags.js';

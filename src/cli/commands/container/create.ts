@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { DaemonError } from '../../../client/errors.js';
-import { out } from '../../context.js';
-import { describe, StatusError } from '../../errors.js';
+import { out } from '../../endpoint/context.js';
+import { describe, StatusError } from '../../exit/errors.js';
 import { addCreateFlags, type CreateFlags } from './create-flags.js';
 import { createWithPull } from './run.js';
 

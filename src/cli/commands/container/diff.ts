@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { engine, out } from '../../context.js';
+import { engine, out } from '../../endpoint/context.js';
 
 const KIND = ['C', 'A', 'D'] as const;
 

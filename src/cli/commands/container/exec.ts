@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import type { ExecCreateRequest } from '../../../api/types/exec.js';
-import { engine } from '../../context.js';
-import { collect } from '../../options.js';
-import { StatusError } from '../../errors.js';
-import { runSession } from '../../stdio-session.js';
+import { engine } from '../../endpoint/context.js';
+import { collect } from '../../flags/options.js';
+import { StatusError } from '../../exit/errors.js';
+import { runSession } from '../../io/stdio-session.js';
 import { envEntry, readKeyValueFile } from './create-flags.js';
 
 interface ExecFlags {

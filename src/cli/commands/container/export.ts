@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { engine } from '../../context.js';
-import { writeArchiveOutput } from '../../output-file.js';
+import { engine } from '../../endpoint/context.js';
+import { writeArchiveOutput } from '../../io/output-file.js';
 
 export function exportCommand(parent: Command): void {
   parent

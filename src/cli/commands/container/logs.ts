@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { copyRaw, demux } from '../../../client/stdcopy.js';
-import { engine } from '../../context.js';
-import { parseTimeFlag } from '../../time-flags.js';
+import { engine } from '../../endpoint/context.js';
+import { parseTimeFlag } from '../../flags/time-flags.js';
 
 interface LogsFlags {
   follow?: boolean;

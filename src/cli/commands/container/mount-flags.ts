@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { ContainerConfig, HostConfig, MountSpec } from '../../../api/types/containers.js';
-import { collect } from '../../options.js';
+import { collect } from '../../flags/options.js';
 import { parseBytes } from './resource-flags.js';
 
 /** `-v`, `--mount`, `--tmpfs`, `--volumes-from` (`--read-only` lives with the other create flags). */

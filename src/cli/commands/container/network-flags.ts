@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { ContainerCreateRequest } from '../../../api/types/containers.js';
 import { parsePortSpecs, PortSpecError } from '../../../lib/ports.js';
-import { collect } from '../../options.js';
+import { collect } from '../../flags/options.js';
 
 /** The network flags of `run`/`create`: ports, aliases, a fixed address, the domain name. */
 export function addNetworkFlags(cmd: Command): Command {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { engine, out } from '../../context.js';
-import { StatusError } from '../../errors.js';
+import { engine, out } from '../../endpoint/context.js';
+import { StatusError } from '../../exit/errors.js';
 
 /** `port CONTAINER [PRIVATE_PORT[/PROTO]]`: the published mappings, docker's format. */
 export function portCommand(parent: Command): void {

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { engine, out } from '../../context.js';
+import { engine, out } from '../../endpoint/context.js';
 import { containerContext, PS_DEFAULT, PS_HEADERS } from '../../format/containers.js';
 import { renderRows } from '../../format/render.js';
-import { collect, filtersJson, int } from '../../options.js';
+import { collect, filtersJson, int } from '../../flags/options.js';
 
 interface PsFlags {
   all?: boolean;

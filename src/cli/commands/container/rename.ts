@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { engine } from '../../context.js';
+import { engine } from '../../endpoint/context.js';
 
 export function renameCommand(parent: Command): void {
   parent

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { HostConfig } from '../../../api/types/containers.js';
-import { int } from '../../options.js';
+import { int } from '../../flags/options.js';
 import { ramInBytes } from '../../../lib/go/units.js';
 
 /** docker's RAMInBytes: `512m`, `1g`, `100k`, plain bytes; binary multiples. */

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { DaemonError } from '../../../client/errors.js';
-import { pull } from '../image/pull.js';
-import { runSession } from '../../stdio-session.js';
+import { pull } from '../../registry/pull.js';
+import { runSession } from '../../io/stdio-session.js';
 import { startErrorExitCode } from '../../../lib/oci/start-error.js';
 import { familiarString, parseNormalizedNamed } from '../../../lib/reference.js';
-import { engine, out } from '../../context.js';
-import { describe, StatusError } from '../../errors.js';
+import { engine, out } from '../../endpoint/context.js';
+import { describe, StatusError } from '../../exit/errors.js';
 import { addCreateFlags, buildCreateRequest, type CreateFlags } from './create-flags.js';
 
 interface RunFlags extends CreateFlags {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { DeviceMapping, HostConfig } from '../../../api/types/containers.js';
-import { collect } from '../../options.js';
+import { collect } from '../../flags/options.js';
 
 /** The isolation flags of `run`/`create`: devices, security options, namespaces, groups, sysctls. */
 export function addSecurityFlags(cmd: Command): Command {

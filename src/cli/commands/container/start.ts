@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { engine, out } from '../../context.js';
-import { forEachTarget, StatusError } from '../../errors.js';
+import { engine, out } from '../../endpoint/context.js';
+import { forEachTarget, StatusError } from '../../exit/errors.js';
 import { attachSession } from './attach.js';
 
 export function startCommand(parent: Command): void {

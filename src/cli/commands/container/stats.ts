@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { StatsResponse } from '../../../api/types/stats.js';
-import { engine, out } from '../../context.js';
+import { engine, out } from '../../endpoint/context.js';
 import { renderRows } from '../../format/render.js';
 import { STATS_DEFAULT, STATS_HEADERS, statsContext } from '../../format/stats.js';
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { engine, out } from '../../context.js';
-import { forEachTarget } from '../../errors.js';
-import { int } from '../../options.js';
+import { engine, out } from '../../endpoint/context.js';
+import { forEachTarget } from '../../exit/errors.js';
+import { int } from '../../flags/options.js';
 
 /** `stop` and `restart` take the same flags and differ only in the call. */
 function stopLike(parent: Command, name: 'stop' | 'restart', description: string): void {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { parseRestartPolicy } from '../../restart-policy.js';
-import { engine, out } from '../../context.js';
-import { forEachTarget } from '../../errors.js';
+import { parseRestartPolicy } from '../../flags/restart-policy.js';
+import { engine, out } from '../../endpoint/context.js';
+import { forEachTarget } from '../../exit/errors.js';
 import { addResourceFlags, resourcesFromFlags, type ResourceFlags } from './resource-flags.js';
 
 interface UpdateFlags extends ResourceFlags {

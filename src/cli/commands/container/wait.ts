@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { engine, out } from '../../context.js';
-import { forEachTarget } from '../../errors.js';
+import { engine, out } from '../../endpoint/context.js';
+import { forEachTarget } from '../../exit/errors.js';
 
 export function waitCommand(parent: Command): void {
   parent

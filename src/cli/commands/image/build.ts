@@ -1,10 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { Command } from 'commander';
-import { engine, out } from '../../context.js';
-import { packContext } from '../../build-context.js';
-import { StatusError } from '../../errors.js';
-import { collect } from '../../options.js';
+import { engine, out } from '../../endpoint/context.js';
+import { packContext } from './build-context.js';
+import { StatusError } from '../../exit/errors.js';
+import { collect } from '../../flags/options.js';
 import { forEachJsonLine } from '../../../client/json-lines.js';
 import type { JsonMessage } from '../../../api/types/images.js';
 

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { engine, out } from '../../context.js';
+import { engine, out } from '../../endpoint/context.js';
 import { HISTORY_DEFAULT, HISTORY_HEADERS, historyContext } from '../../format/history.js';
 import { renderRows } from '../../format/render.js';
-import { parseBoolFlag } from '../../options.js';
+import { parseBoolFlag } from '../../flags/options.js';
 
 interface HistoryFlags {
   human: string | boolean;

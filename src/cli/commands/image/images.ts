@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { engine, out } from '../../context.js';
+import { engine, out } from '../../endpoint/context.js';
 import { IMAGES_DEFAULT, IMAGES_DIGESTS, IMAGES_HEADERS, imageContexts } from '../../format/images.js';
 import { renderRows } from '../../format/render.js';
-import { collect, filtersJson } from '../../options.js';
+import { collect, filtersJson } from '../../flags/options.js';
 
 interface ImagesFlags {
   all?: boolean;

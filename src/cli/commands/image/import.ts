@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { readJsonMessages } from '../../../client/engine.js';
-import { engine, out } from '../../context.js';
-import { openInputFile } from '../../input-file.js';
-import { collect } from '../../options.js';
+import { engine, out } from '../../endpoint/context.js';
+import { openInputFile } from '../../io/input-file.js';
+import { collect } from '../../flags/options.js';
 
 export function importCommand(parent: Command): void {
   parent

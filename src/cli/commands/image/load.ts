@@ -1,10 +1,10 @@
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { readJsonMessages } from '../../../client/engine.js';
-import { engine, out } from '../../context.js';
-import { StatusError } from '../../errors.js';
+import { engine, out } from '../../endpoint/context.js';
+import { StatusError } from '../../exit/errors.js';
 import { progressPrinter } from '../../format/progress.js';
-import { openInputFile } from '../../input-file.js';
+import { openInputFile } from '../../io/input-file.js';
 
 export function loadCommand(parent: Command): void {
   parent

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { engine } from '../../context.js';
+import { engine } from '../../endpoint/context.js';
 import { deletedImagesText } from '../../format/prune.js';
-import { filtersJson } from '../../options.js';
-import { pruneCommand } from '../prune-command.js';
+import { filtersJson } from '../../flags/options.js';
+import { pruneCommand } from '../../prune/prune-command.js';
 
 export function imagePruneCommand(parent: Command): void {
   pruneCommand(parent, {

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { readJsonMessages } from '../../../client/engine.js';
 import { familiarRepository, parseReference } from '../../../lib/reference.js';
-import { engine, out } from '../../context.js';
-import { StatusError } from '../../errors.js';
+import { engine, out } from '../../endpoint/context.js';
+import { StatusError } from '../../exit/errors.js';
 import { layerProgress } from '../../format/progress.js';
-import { registryAuthFor } from '../../registry-auth.js';
+import { registryAuthFor } from '../../registry/auth.js';
 
 export function pushCommand(parent: Command): void {
   parent

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { engine } from '../../context.js';
-import { splitRepoTag } from '../../reference-arg.js';
+import { engine } from '../../endpoint/context.js';
+import { splitRepoTag } from '../../flags/reference-arg.js';
 
 export function tagCommand(parent: Command): void {
   parent

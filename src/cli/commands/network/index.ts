@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
-import { engine, out } from '../../context.js';
-import { forEachTarget } from '../../errors.js';
+import { engine, out } from '../../endpoint/context.js';
+import { forEachTarget } from '../../exit/errors.js';
 import { NETWORKS_DEFAULT, NETWORKS_HEADERS, networkContext } from '../../format/networks.js';
 import { renderRows } from '../../format/render.js';
-import { collect, filtersJson } from '../../options.js';
-import { typedInspectCommand } from '../inspect.js';
+import { collect, filtersJson } from '../../flags/options.js';
+import { typedInspectCommand } from '../../inspect/inspector.js';
 import { deletedNetworksText } from '../../format/prune.js';
-import { pruneCommand } from '../prune-command.js';
+import { pruneCommand } from '../../prune/prune-command.js';
 
 const keyValues = (list: string[] | undefined): Record<string, string> =>
   Object.fromEntries((list ?? []).map((l) => (l.includes('=') ? [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] : [l, ''])));

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { createInterface } from 'node:readline';
-import { engine, out } from '../../context.js';
-import { StatusError } from '../../errors.js';
-import { eraseCredentials, serverKey, storeCredentials } from '../../registry-auth.js';
+import { engine, out } from '../../endpoint/context.js';
+import { StatusError } from '../../exit/errors.js';
+import { eraseCredentials, serverKey, storeCredentials } from '../../registry/auth.js';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

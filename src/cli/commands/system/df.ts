@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { engine, out } from '../../context.js';
+import { engine, out } from '../../endpoint/context.js';
 import { DF_DEFAULT, DF_HEADERS, diskUsageRows, diskUsageVerbose } from '../../format/disk-usage.js';
 import { renderRows } from '../../format/render.js';
 

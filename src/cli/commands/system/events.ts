@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import type { EventMessage } from '../../../api/types/events.js';
 import { forEachJsonLine } from '../../../client/json-lines.js';
-import { engine, out } from '../../context.js';
+import { engine, out } from '../../endpoint/context.js';
 import { renderOne } from '../../format/render.js';
-import { collect, filtersJson } from '../../options.js';
-import { parseTimeFlag } from '../../time-flags.js';
+import { collect, filtersJson } from '../../flags/options.js';
+import { parseTimeFlag } from '../../flags/time-flags.js';
 
 /** docker's default line: `2026-11-23T05:23:11.245123456Z container start <id> (image=busybox, name=web)`. */
 export function eventLine(ev: EventMessage): string {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { serverInfoText } from '../../format/info.js';
 import { CLI_VERSION } from './version.js';
-import { engine, out } from '../../context.js';
+import { engine, out } from '../../endpoint/context.js';
 import { renderOne } from '../../format/render.js';
 
 export function infoCommand(parent: Command): void {

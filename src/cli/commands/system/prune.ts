@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { humanSizeWithPrecision } from '../../../lib/go/units.js';
-import { confirm } from '../../confirm.js';
-import { engine, out } from '../../context.js';
+import { confirm } from '../../io/confirm.js';
+import { engine, out } from '../../endpoint/context.js';
 import { deletedContainersText, deletedImagesText, deletedNetworksText, deletedVolumesText } from '../../format/prune.js';
-import { collect, filtersJson } from '../../options.js';
+import { collect, filtersJson } from '../../flags/options.js';
 
 /** `docker system prune`: stopped containers, unused networks, (with --volumes) anonymous volumes, then dangling (or, with -a, unused) images. */
 export function systemPruneCommand(parent: Command): void {

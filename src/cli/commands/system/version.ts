@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import type { VersionResponse } from '../../../api/types/system.js';
 import { API_VERSION } from '../../../api/types/version.js';
-import { engine, out } from '../../context.js';
-import { describe, StatusError } from '../../errors.js';
+import { engine, out } from '../../endpoint/context.js';
+import { describe, StatusError } from '../../exit/errors.js';
 import { renderOne } from '../../format/render.js';
 
 export const CLI_VERSION = '0.1.0';

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { engine, out } from '../../context.js';
-import { StatusError } from '../../errors.js';
-import { collect } from '../../options.js';
+import { engine, out } from '../../endpoint/context.js';
+import { StatusError } from '../../exit/errors.js';
+import { collect } from '../../flags/options.js';
 
 /** `k=v` list → map; a bare `k` maps to "" (docker's ListOpts → map). */
 export function keyValues(list: string[] | undefined, flag: string): Record<string, string> {

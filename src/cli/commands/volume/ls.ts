@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { engine, out } from '../../context.js';
+import { engine, out } from '../../endpoint/context.js';
 import { renderRows } from '../../format/render.js';
 import { VOLUMES_DEFAULT, VOLUMES_HEADERS, volumeContext } from '../../format/volumes.js';
-import { collect, filtersJson } from '../../options.js';
+import { collect, filtersJson } from '../../flags/options.js';
 
 export function volumeLsCommand(parent: Command): void {
   parent

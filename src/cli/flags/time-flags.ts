@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { timeOrDuration } from '../lib/until.js';
+import { timeOrDuration } from '../../lib/until.js';
 
 /**
  * docker's `--since`/`--until` values → the API's `seconds.nanoseconds`: a Go duration relative

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { StatusError } from './errors.js';
+import { StatusError } from '../exit/errors.js';
 
 /** Opens a file the user named as a command's input, with the Go-style error the docker CLI prints. */
 export async function openInputFile(file: string): Promise<Readable> {

@@ -1,5 +1,7 @@
-// The dashboard's JSON shapes: one definition, used by the server (src/ui) and the page (web/).
-import type { ContainerStatus } from '../core/containers.js';
+// The dashboard's JSON shapes: one definition, used by the server (src/ui: routes, terminal) and the page
+// (web/). Below the routes; types only, importing nothing but core's types (the page type-checks it
+// without Node's).
+import type { ContainerStatus } from '../../core/containers.js';
 
 export interface PortLink {
   /** Host address and port to open (`http://host:port`), when the port is published. */

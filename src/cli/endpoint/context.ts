@@ -1,8 +1,10 @@
+// The daemon the CLI talks to (docker's context/endpoint): -H and the environment, client TLS, the
+// one Engine API client, and stdout. Below the commands; imports only the client.
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { EngineClient } from '../client/engine.js';
-import { parseHost, type ClientTls } from '../client/transport.js';
+import { EngineClient } from '../../client/engine.js';
+import { parseHost, type ClientTls } from '../../client/transport.js';
 
 export const DEFAULT_HOST = 'unix:///run/berth.sock';
 

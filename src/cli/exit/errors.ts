@@ -1,4 +1,6 @@
-import { DaemonError } from '../client/errors.js';
+// Errors → the CLI's exit status and Docker's wording of them. Below the commands; imports only
+// the client.
+import { DaemonError } from '../../client/errors.js';
 
 /** An error that ends the CLI with a given exit status (and, optionally, a message already worded). */
 export class StatusError extends Error {

@@ -1,7 +1,10 @@
+// The CLI's side of registries: docker's config.json auths and credential helpers, and the pull
+// that `pull` and `run`/`create` share. Below the commands; imports endpoint/, exit/, format/,
+// the client and lib.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parseNormalizedNamed } from '../lib/reference.js';
+import { parseNormalizedNamed } from '../../lib/reference.js';
 import { helperErase, helperGet, helperStore } from './credential-helper.js';
 
 /** Docker Hub's key in config.json, as the docker CLI writes it. */

@@ -1,3 +1,6 @@
+// Parsing of flag and argument values as the docker CLI reads them: repeatable flags, integers,
+// filters, pflag-style booleans, --since/--until times, restart policies, REPOSITORY[:TAG].
+// Below the commands; imports commander, api/types and lib only, nothing else of cli/.
 import { InvalidArgumentError } from 'commander';
 
 /** For repeatable flags (`-e A -e B`). */

@@ -1,4 +1,6 @@
-import type { StatsReading } from '../services/containers/stats.js';
+// Docker's CPU % and memory figures from stats readings, shared by the container and stream
+// routes. Below the routes; imports only services' stats types.
+import type { StatsReading } from '../../services/containers/stats.js';
 
 /** Docker's CPU %: the container's share of the host's CPU time between two readings, × CPUs. */
 export function cpuPercent(cur: StatsReading, prev: StatsReading | undefined): number | null {

@@ -3,7 +3,7 @@ import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { StatusError } from './errors.js';
+import { StatusError } from '../exit/errors.js';
 
 /**
  * Writes a tar the daemon streams (save, export) to `-o FILE` or stdout. A file is written beside

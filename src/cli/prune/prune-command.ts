@@ -1,8 +1,10 @@
+// The one shape of every `… prune` command (container, image, network, volume). Below the
+// commands; imports endpoint/, flags/, io/ and lib.
 import type { Command } from 'commander';
 import { humanSizeWithPrecision } from '../../lib/go/units.js';
-import { confirm } from '../confirm.js';
-import { out } from '../context.js';
-import { collect } from '../options.js';
+import { confirm } from '../io/confirm.js';
+import { out } from '../endpoint/context.js';
+import { collect } from '../flags/options.js';
 
 export interface PruneSpec {
   description: string;

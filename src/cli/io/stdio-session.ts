@@ -1,6 +1,9 @@
+// The CLI's input and output: the attached stdio session (raw terminal, stream demux), files the
+// user names for input and output, the y/N prompt. Below the commands; imports exit/, the client
+// and lib.
 import { constants } from 'node:os';
 import type { Duplex } from 'node:stream';
-import { copyRaw, demux } from '../client/stdcopy.js';
+import { copyRaw, demux } from '../../client/stdcopy.js';
 
 export interface SessionOptions {
   tty: boolean;

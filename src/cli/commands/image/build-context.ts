@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { detectCompression, looksLikeTar } from '../lib/archive/decompress.js';
-import { packDir } from '../lib/archive/pack-dir.js';
-import { tarWriter } from '../lib/archive/tar-writer.js';
-import { contextFilter, parseIgnoreFile } from '../lib/dockerignore.js';
-import { StatusError } from './errors.js';
+import { detectCompression, looksLikeTar } from '../../../lib/archive/decompress.js';
+import { packDir } from '../../../lib/archive/pack-dir.js';
+import { tarWriter } from '../../../lib/archive/tar-writer.js';
+import { contextFilter, parseIgnoreFile } from '../../../lib/dockerignore.js';
+import { StatusError } from '../../exit/errors.js';
 
 export interface PackedContext {
   tar: Buffer;

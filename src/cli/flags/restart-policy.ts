@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import type { HostConfig } from '../api/types/containers.js';
+import type { HostConfig } from '../../api/types/containers.js';
 
 type RestartPolicy = NonNullable<HostConfig['RestartPolicy']>;
 

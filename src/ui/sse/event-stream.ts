@@ -1,5 +1,7 @@
+// Server-sent events, the stream the dashboard's live views (logs, stats, events) read. Below the
+// routes; imports only the api's chunk writer.
 import type { ServerResponse } from 'node:http';
-import { writeChunk } from '../api/stream.js';
+import { writeChunk } from '../../api/stream.js';
 
 /** A server-sent-events stream: `send` resolves false once the browser has gone. */
 export interface EventStream {
