@@ -90,6 +90,9 @@ export default tseslint.config(
       'no-control-regex': 'off',
       // `while (true)` with a return or break inside is how the readers and parsers loop.
       'no-constant-condition': ['error', { checkLoops: false }],
+      // A destructuring where one name is reassigned stays `let`; a variable that closures read
+      // before its one assignment (a session connected later) cannot be a const.
+      'prefer-const': ['error', { destructuring: 'all', ignoreReadBeforeAssign: true }],
     },
   },
   {

@@ -63,7 +63,7 @@ function wrapNotFound(err: Error, ref: Reference): Error {
 
 async function pullOne(deps: PullDeps, repo: RemoteRepository, ref: Reference, platform: Platform, emit: (e: PullEvent) => void): Promise<'new' | 'same'> {
   const reference = ref.digest ?? ref.tag!;
-  let top = await repo.manifest(reference).catch((err: Error) => {
+  const top = await repo.manifest(reference).catch((err: Error) => {
     throw wrapNotFound(err, ref);
   });
   let fetched = top;
@@ -111,7 +111,7 @@ async function pullLayers(deps: PullDeps, repo: RemoteRepository, layers: Descri
 
   let next = 0;
   const downloads: Array<Promise<void>> = new Array(layers.length);
-  const starters: Array<() => void> = [];
+  const starters: Array<() => Promise<void>> = [];
   const slot = async (): Promise<void> => {
     while (next < layers.length) {
       const i = next++;

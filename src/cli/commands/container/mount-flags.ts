@@ -42,11 +42,17 @@ export function csvFields(s: string): string[] {
   for (let i = 0; i < s.length; i++) {
     const ch = s[i]!;
     if (quoted) {
-      if (ch === '"' && s[i + 1] === '"') (cur += '"'), i++;
+      if (ch === '"' && s[i + 1] === '"') {
+        cur += '"';
+        i++;
+      }
       else if (ch === '"') quoted = false;
       else cur += ch;
     } else if (ch === '"' && cur === '') quoted = true;
-    else if (ch === ',') out.push(cur), (cur = '');
+    else if (ch === ',') {
+      out.push(cur);
+      cur = '';
+    }
     else cur += ch;
   }
   out.push(cur);
