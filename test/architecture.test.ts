@@ -137,3 +137,33 @@ test('every folder under src/ has a README.md: its path as the title (src/<path>
   }
   assert.deepEqual(problems, []);
 });
+
+/** The relative imports of every non-test file under `dir`, as paths relative to src. */
+function importsUnder(dir: string): Array<{ file: string; target: string }> {
+  const out: Array<{ file: string; target: string }> = [];
+  for (const file of tsFiles(join(SRC, dir))) {
+    for (const m of readFileSync(file, 'utf8').matchAll(/from '(\.[^']+)'/g)) {
+      out.push({ file: relative(SRC, file), target: relative(SRC, resolve(dirname(file), m[1]!)) });
+    }
+  }
+  return out;
+}
+
+test('networks own the sandbox and its /etc files: services/networks imports nothing of services/containers', () => {
+  const violations = importsUnder('services/networks').filter((i) => i.target.startsWith('services/containers/'));
+  assert.deepEqual(violations, []);
+});
+
+test('the supervisor reacts to the verbs, never the other way: only supervisor/ and daemon/ import services/containers/supervisor', () => {
+  const supervisor = 'services/containers/supervisor/';
+  const violations = importsUnder('.').filter((i) => i.target.startsWith(supervisor) && !i.file.startsWith(supervisor) && !i.file.startsWith('daemon/'));
+  assert.deepEqual(violations, []);
+});
+
+test('container use cases name the runtime roles they use: only deps.ts holds the whole ContainerRuntime', () => {
+  const violations: string[] = [];
+  for (const file of tsFiles(join(SRC, 'services'))) {
+    if (/\bContainerRuntime\b/.test(readFileSync(file, 'utf8')) && relative(SRC, file) !== 'services/containers/deps.ts') violations.push(relative(SRC, file));
+  }
+  assert.deepEqual(violations, []);
+});

@@ -168,3 +168,8 @@ export interface ContainerPaths {
   HostsPath: string;
   ResolvConfPath: string;
 }
+
+/** Whether the container's process exists: running or paused (stop, kill, exec and `container:` modes need one). */
+export function isLive(rec: Pick<ContainerRecord, 'State'>): boolean {
+  return rec.State.Status === 'running' || rec.State.Status === 'paused';
+}

@@ -56,7 +56,15 @@ export interface RuntimeState {
   pid: number;
 }
 
-export interface ContainerRuntime {
+/**
+ * The runtime's roles. A runtime implements the ones it can (a CRI sandbox runtime needs no
+ * attach socket; a runtime without a monitor cannot report exits by itself); the conmon driver
+ * implements all of them. Each use case names the roles it uses, so a reader of `pause` sees
+ * that it needs `RuntimeLifecycle` and nothing of exec or stdio.
+ */
+
+/** Creating, starting, signalling, freezing and deleting a container, and asking what the runtime holds. */
+export interface RuntimeLifecycle {
   /** Creates the container (not yet started) and returns the pid of its first process. */
   create(opts: CreateOptions): Promise<number>;
   /** Starts a created container's process; `pid` is what `create` returned. */
@@ -69,6 +77,10 @@ export interface ContainerRuntime {
   known(id: string): Promise<boolean>;
   /** undefined when the runtime does not know the container (never created, or deleted). */
   state(id: string): Promise<RuntimeState | undefined>;
+}
+
+/** The monitor's account of exits, and its per-container files. */
+export interface ExitMonitor {
   /** The exit code written by the monitor, or undefined while the container has not exited. */
   exitCode(id: string): Promise<number | undefined>;
   /** Forgets the monitor's per-container files after an exit has been recorded. */
@@ -78,20 +90,35 @@ export interface ContainerRuntime {
    * `delete`, a monitor that did not exit on its own). Returns whether there was one to end.
    */
   stopMonitor(id: string, bundle: string): Promise<boolean>;
-  /** Runs a process in a running container (exec). */
-  exec(opts: ExecOptions): Promise<ExecProcess>;
+  /** Calls `onExit(id)` whenever a container exits (also for exits that happened while nobody watched). */
+  watchExits(onExit: (id: string) => void): () => void;
+}
+
+/** A container's stdio as its monitor holds it: attach, terminal size, the log file. */
+export interface RuntimeStdio {
   /** A new connection to a running container's stdio (created with openStdin for input). */
   attach(id: string): Promise<StdioSession>;
   /** Sets the terminal size of a container (or of one of its exec processes). */
   resize(target: { id: string; execId?: string }, height: number, width: number): Promise<void>;
   /** Asks a running container's monitor to reopen its log path (after the file was renamed away). */
   reopenLog(id: string): Promise<void>;
+}
+
+/** Processes run inside a running container. */
+export interface RuntimeExec {
+  /** Runs a process in a running container (exec). */
+  exec(opts: ExecOptions): Promise<ExecProcess>;
+  /** Forgets an exec process's files once it has ended. */
+  cleanupExec(execId: string): Promise<void>;
+}
+
+/** A running container's cgroup: its limits and its processes. */
+export interface RuntimeResources {
   /** Changes a running container's cgroup limits. */
   update(id: string, resources: LinuxResources): Promise<void>;
   /** The host pids of every process in the container. */
   pids(id: string): Promise<number[]>;
-  /** Forgets an exec process's files once it has ended. */
-  cleanupExec(execId: string): Promise<void>;
-  /** Calls `onExit(id)` whenever a container exits (also for exits that happened while nobody watched). */
-  watchExits(onExit: (id: string) => void): () => void;
 }
+
+/** Every role: what the daemon wires (the conmon driver) and what `ContainerDeps` carries. */
+export interface ContainerRuntime extends RuntimeLifecycle, ExitMonitor, RuntimeStdio, RuntimeExec, RuntimeResources {}

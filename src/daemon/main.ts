@@ -24,16 +24,16 @@ import { KeyedLock } from '../lib/keyed-lock.js';
 import { EventBus } from '../services/events.js';
 import { LogService } from '../services/logs/service.js';
 import type { ContainerDefaults, ContainerDeps } from '../services/containers/deps.js';
-import { handleExit } from '../services/containers/lifecycle.js';
-import { reconcile } from '../services/containers/reconcile.js';
+import { handleExit } from '../services/containers/supervisor/exit.js';
+import { reconcile } from '../services/containers/supervisor/reconcile.js';
 import { recoverImageOps } from '../services/images/reconcile.js';
 import type { ImageDeps } from '../services/images/deps.js';
 import { IntentLog } from '../lib/intents.js';
 import { finishRemoval } from '../services/containers/remove.js';
 import { ContainerStore } from '../services/containers/store.js';
 import { ExecStore } from '../services/containers/exec/store.js';
-import { startPolicyContainers, watchRestartPolicies } from '../services/containers/restart-policy.js';
-import { watchHealthchecks } from '../services/containers/health.js';
+import { startPolicyContainers, watchRestartPolicies } from '../services/containers/supervisor/restart-policy.js';
+import { watchHealthchecks } from '../services/containers/supervisor/health.js';
 import { ExitWaiters } from '../services/containers/wait.js';
 import { DistributionClient } from '../registry/client.js';
 import { loadConfig, parseFlags, usage, type DaemonConfig, type Flags } from './config.js';
@@ -153,14 +153,6 @@ async function serve(cfg: DaemonConfig, flags: Flags, lastResort: LastResort): P
   // BERTH_LOG_TRIM_BYTES: a test knob, so the capture hand-over is exercised without 8 MiB of output.
   const trimAt = Number(process.env.BERTH_LOG_TRIM_BYTES) || undefined;
   const logs = new LogService({ defaults: { Type: s['log-driver'], Config: s['log-opts'] }, reopen: (id) => runtime.reopenLog(id), running, known: (id) => store.find(id)?.Id === id, log, trimAt });
-  const deps: ContainerDeps = {
-    store, images, snapshotter, runtime, locks: new KeyedLock(), waiters: new ExitWaiters(), restarting: new Set(), events, volumes, logs, host: await hostInfo(), defaults,
-    security,
-    log,
-    onStarted: metrics?.observeContainerStart,
-  };
-
-  const autoRemove = (id: string): Promise<void> => finishRemoval(deps, id).catch((err: Error) => log(`auto-remove ${id}: ${err.message}`));
   const imageDeps: ImageDeps = {
     content,
     images,
@@ -183,8 +175,17 @@ async function serve(cfg: DaemonConfig, flags: Flags, lastResort: LastResort): P
   };
   const reconcileStarted = performance.now();
   await timed('start-up: image operations', () => recoverImageOps(imageDeps, reconciled));
-  const networks = await timed('start-up: networks', () => openNetworks(cfg, deps, { log, intents, report: reconciled }));
-  deps.networks = networks;
+  // Built once, bottom-up: the networks own the sandboxes (and their /etc files) and see the
+  // containers only through their store and locks; the containers' deps then hold the networks.
+  const locks = new KeyedLock();
+  const networks = await timed('start-up: networks', () => openNetworks(cfg, { containers: store, locks, events, security }, { log, intents, report: reconciled }));
+  const deps: ContainerDeps = {
+    store, images, snapshotter, runtime, locks, waiters: new ExitWaiters(), restarting: new Set(), events, volumes, logs, networks, host: await hostInfo(), defaults,
+    security,
+    log,
+    onStarted: metrics?.observeContainerStart,
+  };
+  const autoRemove = (id: string): Promise<void> => finishRemoval(deps, id).catch((err: Error) => log(`auto-remove ${id}: ${err.message}`));
   await timed('start-up: containers', () => reconcile(deps, autoRemove, reconciled));
   await store.settled(); // removals finished by reconcile release their sandboxes themselves
   await timed('start-up: container networking', () => reconcileNetworking(networks, reconciled));
@@ -199,7 +200,7 @@ async function serve(cfg: DaemonConfig, flags: Flags, lastResort: LastResort): P
   systemRoutes(router, { containers: store, images, events, driver: snapshotter.name, dataRoot: cfg.dataRoot, daemonId: id, cgroupVersion: security.cgroupVersion, daemon: daemonView(cfg, securityInfo(security, lsms)) });
   containerRoutes(router, deps);
   volumeRoutes(router, volumes);
-  networkRoutes(router, deps.networks);
+  networkRoutes(router, networks);
   const execs = new ExecStore();
   events.subscribe((ev) => ev.Type === 'container' && ev.Action === 'destroy' && execs.forgetContainer(ev.Actor.ID));
   execRoutes(router, { ...deps, execs });
@@ -215,7 +216,7 @@ async function serve(cfg: DaemonConfig, flags: Flags, lastResort: LastResort): P
   const listeners = await listenAll(cfg.hosts, makeServer, cfg.access, log);
   log(`API listening on ${listeners.map((l) => l.address).join(', ')} (data root ${cfg.dataRoot}, storage ${snapshotter.name})`);
   lastResort.serving();
-  const side = metrics === undefined ? { servers: [], files: [] } : await startObservability(observability, cfg.execRoot, { containers: { ...deps, execs }, images: imageDeps, volumes, networks: deps.networks, events, metrics: metrics.registry, log });
+  const side = metrics === undefined ? { servers: [], files: [] } : await startObservability(observability, cfg.execRoot, { containers: { ...deps, execs }, images: imageDeps, volumes, networks, events, metrics: metrics.registry, log });
 
   onHangup = () => void reloadConfig({ cfg, flags, events, daemonId: id, log });
   // Containers keep running under conmon when the daemon stops (live restore).

@@ -1,14 +1,15 @@
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import type { ContainerConfig, ContainerRecord, HostConfig } from '../../core/containers.js';
-import { invalidArgument, notFound } from '../../core/errdefs.js';
+import { invalidArgument, messageOf, notFound } from '../../core/errdefs.js';
 import type { Image } from '../../core/images.js';
+import { CleanupStack } from '../../lib/cleanup-stack.js';
 import { chainIds, randomId } from '../../lib/digest.js';
 import { familiarString, parseNormalizedNamed } from '../../lib/reference.js';
 import { nowRfc3339Nano, ZERO_TIME } from '../../lib/time.js';
 import type { ContainerDeps } from './deps.js';
 import { mergeImageConfig } from './config-merge.js';
-import { writeEtcFiles } from './etc-files.js';
+import { writeEtcFiles } from '../networks/etc-files.js';
 import { generateName } from './names.js';
 import { mappedDevices } from './host-devices.js';
 import { checkSecurityConfig } from './security-config.js';
@@ -27,10 +28,16 @@ export interface CreateRequest {
   endpoints?: Record<string, EndpointRequest>;
 }
 
+/**
+ * What `create` needs: the image, the record store (name claims), the log driver's defaults,
+ * the networks (endpoints), volumes, the writable layer, the daemon's security and defaults.
+ */
+export type CreateDeps = Pick<ContainerDeps, 'images' | 'store' | 'logs' | 'networks' | 'volumes' | 'snapshotter' | 'security' | 'defaults' | 'events' | 'log'>;
+
 // Without a network service (unit fixtures), every mode but host gets a private, empty namespace.
 const NETWORK_MODES = new Set(['', 'default', 'bridge', 'none', 'host']);
 
-export async function createContainer(deps: ContainerDeps, req: CreateRequest): Promise<{ Id: string; Warnings: string[] }> {
+export async function createContainer(deps: CreateDeps, req: CreateRequest): Promise<{ Id: string; Warnings: string[] }> {
   const imageName = req.config.Image ?? '';
   if (imageName === '') throw invalidArgument('Config.Image must be set');
   verifyContainerSettings(req.config, req.hostConfig);
@@ -53,12 +60,17 @@ export async function createContainer(deps: ContainerDeps, req: CreateRequest): 
   if (argv.length === 0) throw invalidArgument('no command specified');
 
   const id = randomId();
-  // Claimed before the first await, given back if the create fails: one name, one container.
+  // What the create takes is given back, last first, if it fails (see lib/cleanup-stack.ts).
+  const undo = new CleanupStack((err) => deps.log?.(`rolling back the create of ${id.slice(0, 12)}: ${messageOf(err)}`));
+  // Claimed before the first await: one name, one container.
   const name = deps.store.claimName(req.name || generateName((n) => deps.store.hasName(n)), id);
+  undo.defer(() => deps.store.releaseName(name, id));
   try {
-    return await createClaimed(deps, { id, name, config, hostConfig, image, imageName, networkSettings });
+    const created = await createClaimed(deps, undo, { id, name, config, hostConfig, image, imageName, networkSettings });
+    undo.dismiss();
+    return created;
   } catch (err) {
-    deps.store.releaseName(name, id);
+    await undo.releaseAll();
     throw err;
   }
 }
@@ -74,13 +86,14 @@ interface Claimed {
 }
 
 /** The rest of a create, once its ID and name are claimed: mounts, the directory, the layer, the record. */
-async function createClaimed(deps: ContainerDeps, c: Claimed): Promise<{ Id: string; Warnings: string[] }> {
+async function createClaimed(deps: CreateDeps, undo: CleanupStack, c: Claimed): Promise<{ Id: string; Warnings: string[] }> {
   const { id, name, config, hostConfig, image, imageName, networkSettings } = c;
   const dir = deps.store.dir(id);
   const argv = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
   const hostname = hostConfig.NetworkMode === 'host' || hostConfig.UTSMode === 'host' ? osHostname() : config.Hostname || id.slice(0, 12);
   config.Hostname = hostname;
   const mounts = await resolveMounts(deps, config, hostConfig);
+  undo.defer(() => releaseVolumes(deps.volumes, anonymousVolumes(mounts)));
   const rec: ContainerRecord = {
     Id: id,
     Name: name,
@@ -104,20 +117,15 @@ async function createClaimed(deps: ContainerDeps, c: Claimed): Promise<{ Id: str
       ResolvConfPath: join(dir, 'resolv.conf'),
     },
   };
-  try {
-    await mkdirp(dir, 0o710);
-    await writeEtcFiles(rec, hostname, deps.defaults?.dns);
-    const chain = chainIds(image.config.rootfs.diff_ids);
-    await deps.snapshotter.prepare(id, chain.length ? chain[chain.length - 1]! : null);
-    crashPoint('create:snapshot');
-    // The record is written last: until it exists, the directory is garbage a restart removes.
-    await deps.store.save(rec);
-  } catch (err) {
-    await deps.snapshotter.remove(id);
-    await deps.store.delete(id);
-    await releaseVolumes(deps.volumes, anonymousVolumes(mounts));
-    throw err;
-  }
+  undo.defer(() => deps.store.delete(id));
+  await mkdirp(dir, 0o710);
+  await writeEtcFiles(rec, hostname, deps.defaults?.dns);
+  const chain = chainIds(image.config.rootfs.diff_ids);
+  undo.defer(() => deps.snapshotter.remove(id));
+  await deps.snapshotter.prepare(id, chain.length ? chain[chain.length - 1]! : null);
+  crashPoint('create:snapshot');
+  // The record is written last: until it exists, the directory is garbage a restart removes.
+  await deps.store.save(rec);
   publishContainerEvent(deps.events, rec, 'create');
   return { Id: id, Warnings: [] };
 }

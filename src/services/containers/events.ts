@@ -13,7 +13,7 @@ export function execAction(kind: 'exec_create' | 'exec_start', cmd: string[]): s
 }
 
 /** The networks a container is joined to, as their records (name, id, driver). */
-function joinedNetworks(deps: ContainerDeps, rec: ContainerRecord): Array<{ Id: string; Name: string; Driver: string }> {
+function joinedNetworks(deps: Pick<ContainerDeps, 'networks' | 'events'>, rec: ContainerRecord): Array<{ Id: string; Name: string; Driver: string }> {
   const store = deps.networks?.store;
   if (store === undefined) return [];
   return Object.entries(rec.NetworkSettings?.Networks ?? {}).flatMap(([name, ep]) => {
@@ -28,7 +28,7 @@ const volumesOf = (rec: ContainerRecord) => (rec.MountPoints ?? []).filter((m) =
  * What Docker reports around a start, before `start` itself: `network connect` for each network
  * the container joins, then `volume mount` for each volume.
  */
-export function publishAttachEvents(deps: ContainerDeps, rec: ContainerRecord): void {
+export function publishAttachEvents(deps: Pick<ContainerDeps, 'networks' | 'events'>, rec: ContainerRecord): void {
   for (const net of joinedNetworks(deps, rec)) deps.events.publish('network', 'connect', net.Id, { container: rec.Id, name: net.Name, type: net.Driver });
   for (const m of volumesOf(rec)) {
     deps.events.publish('volume', 'mount', m.Name!, { container: rec.Id, destination: m.Destination, driver: m.Driver ?? 'local', propagation: m.Propagation ?? '', 'read/write': String(m.RW) });
@@ -36,7 +36,7 @@ export function publishAttachEvents(deps: ContainerDeps, rec: ContainerRecord): 
 }
 
 /** After `die`: `network disconnect` for each network, then `volume unmount` for each volume. */
-export function publishDetachEvents(deps: ContainerDeps, rec: ContainerRecord): void {
+export function publishDetachEvents(deps: Pick<ContainerDeps, 'networks' | 'events'>, rec: ContainerRecord): void {
   for (const net of joinedNetworks(deps, rec)) deps.events.publish('network', 'disconnect', net.Id, { container: rec.Id, name: net.Name, type: net.Driver });
   for (const m of volumesOf(rec)) deps.events.publish('volume', 'unmount', m.Name!, { container: rec.Id, driver: m.Driver ?? 'local' });
 }

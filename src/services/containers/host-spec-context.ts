@@ -1,18 +1,16 @@
-import type { ContainerRecord } from '../../core/containers.js';
+import { type ContainerRecord, isLive } from '../../core/containers.js';
 import { conflict } from '../../core/errdefs.js';
 import type { ContainerDeps } from './deps.js';
 import { allHostDevices, mappedDevices } from './host-devices.js';
 import { shmPath } from './shm.js';
 import type { SpecContext } from './spec/types.js';
 
-const isLive = (r: ContainerRecord): boolean => r.State.Status === 'running' || r.State.Status === 'paused';
-
 /**
  * What a container's spec needs from the host and from other containers, resolved at start:
  * the pid/ipc namespaces of `container:<x>` modes (x must be running; an IPC donor must be
  * shareable, as under Docker), the /dev/shm to bind, host devices, and the daemon's facts.
  */
-export async function hostSpecContext(deps: ContainerDeps, rec: ContainerRecord): Promise<Pick<SpecContext, 'join' | 'shmSource' | 'devices' | 'daemon'>> {
+export async function hostSpecContext(deps: Pick<ContainerDeps, 'store' | 'security'>, rec: ContainerRecord): Promise<Pick<SpecContext, 'join' | 'shmSource' | 'devices' | 'daemon'>> {
   const hc = rec.HostConfig;
   const out: Pick<SpecContext, 'join' | 'shmSource' | 'devices' | 'daemon'> = { daemon: deps.security };
   const pid = hc.PidMode ?? '';

@@ -1,10 +1,14 @@
 import { publishContainerEvent } from './events.js';
 import { conflict } from '../../core/errdefs.js';
 import type { ContainerDeps } from './deps.js';
+import type { RuntimeLifecycle } from '../../core/runtime.js';
 import { crashPoint } from '../../lib/crash-point.js';
 
+/** What `pause` and `unpause` need: the record and its lock, runc pause/resume (the freezer), the bus. */
+export type PauseDeps = Pick<ContainerDeps, 'store' | 'locks' | 'events'> & { runtime: Pick<RuntimeLifecycle, 'pause' | 'resume'> };
+
 /** `pause`: freezes every process of a running container (runc pause: the freezer cgroup). */
-export async function pauseContainer(deps: ContainerDeps, ref: string): Promise<void> {
+export async function pauseContainer(deps: PauseDeps, ref: string): Promise<void> {
   const rec = deps.store.get(ref);
   await deps.locks.run(rec.Id, async () => {
     if (rec.State.Status === 'paused') throw conflict(`Container ${rec.Id} is already paused`);
@@ -17,7 +21,7 @@ export async function pauseContainer(deps: ContainerDeps, ref: string): Promise<
   publishContainerEvent(deps.events, rec, 'pause');
 }
 
-export async function unpauseContainer(deps: ContainerDeps, ref: string): Promise<void> {
+export async function unpauseContainer(deps: PauseDeps, ref: string): Promise<void> {
   const rec = deps.store.get(ref);
   await deps.locks.run(rec.Id, async () => {
     if (rec.State.Status !== 'paused') throw conflict(`Container ${rec.Id} is not paused`);

@@ -1,8 +1,7 @@
 import { matchLabels, type Filters } from '../../lib/filters.js';
 import { dirSize } from '../../lib/fs/du.js';
 import { parseUntil } from '../../lib/until.js';
-import type { ContainerDeps } from './deps.js';
-import { finishRemoval } from './remove.js';
+import { finishRemoval, type RemovalDeps } from './remove.js';
 
 export const PRUNE_FILTERS = ['label', 'label!', 'until'];
 
@@ -12,7 +11,7 @@ export interface PruneReport {
 }
 
 /** `docker container prune`: removes every stopped container (created, exited, dead) the filters select. */
-export async function pruneContainers(deps: ContainerDeps, filters: Filters): Promise<PruneReport> {
+export async function pruneContainers(deps: RemovalDeps, filters: Filters): Promise<PruneReport> {
   const until = filters.get('until')?.[0];
   const untilMs = until === undefined ? undefined : parseUntil(until);
   const deleted: string[] = [];

@@ -1,4 +1,5 @@
 import type { ContainerRecord } from '../../core/containers.js';
+import type { ExitMonitor, RuntimeLifecycle } from '../../core/runtime.js';
 import type { ContainerDeps } from './deps.js';
 import { conflict, isDiskFull, messageOf } from '../../core/errdefs.js';
 import { publishContainerEvent } from './events.js';
@@ -8,8 +9,16 @@ import { unmountShm } from './shm.js';
 import { timed } from '../../lib/phase-timer.js';
 import { crashPoint } from '../../lib/crash-point.js';
 
+/**
+ * What removal needs: the record and its lock, what the container held (runtime state and the
+ * monitor's files, network, mounts, layer, logs, anonymous volumes), the bus and the waiters.
+ */
+export type RemovalDeps = Pick<ContainerDeps, 'store' | 'locks' | 'waiters' | 'events' | 'volumes' | 'networks' | 'snapshotter' | 'logs' | 'log'> & {
+  runtime: Pick<RuntimeLifecycle, 'known' | 'delete' | 'kill' | 'resume'> & Pick<ExitMonitor, 'cleanup'>;
+};
+
 /** Removes a container (Docker: 409 when running and not forced; `force` kills it first). */
-export async function removeContainer(deps: ContainerDeps, ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
+export async function removeContainer(deps: RemovalDeps, ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
   const rec = deps.store.get(ref);
   const live = rec.State.Status === 'running' || rec.State.Status === 'paused';
   if (live && !opts.force) {
@@ -30,7 +39,7 @@ export async function removeContainer(deps: ContainerDeps, ref: string, opts: { 
  * The container is gone for every client when this returns (`destroy`, `removed` waiters); what it
  * held is released in the background, crash-safe (ContainerStore.retire).
  */
-export async function finishRemoval(deps: ContainerDeps, id: string, removeVolumes = false): Promise<void> {
+export async function finishRemoval(deps: RemovalDeps, id: string, removeVolumes = false): Promise<void> {
   const rec = deps.store.find(id);
   if (rec === undefined || rec.Id !== id) return;
   const short = id.slice(0, 12);
@@ -57,7 +66,7 @@ export async function finishRemoval(deps: ContainerDeps, id: string, removeVolum
  * released these; this covers --rm exits, crashes and never-started creates), network, mounts,
  * its layer and its logs. Each step is idempotent, so a retry after a crash repeats it safely.
  */
-async function releaseRemoved(deps: ContainerDeps, rec: ContainerRecord): Promise<void> {
+async function releaseRemoved(deps: RemovalDeps, rec: ContainerRecord): Promise<void> {
   const id = rec.Id;
   const networks = deps.networks;
   await Promise.all([

@@ -3,7 +3,7 @@ import { invalidArgument } from '../../core/errdefs.js';
 import type { ContainerDeps } from './deps.js';
 
 /** `rename`: Docker's checks and messages; the name is claimed atomically in the store. */
-export async function renameContainer(deps: ContainerDeps, ref: string, newName: string): Promise<void> {
+export async function renameContainer(deps: Pick<ContainerDeps, 'store' | 'locks' | 'events'>, ref: string, newName: string): Promise<void> {
   const name = newName.replace(/^\//, '');
   if (name === '') throw invalidArgument('Neither old nor new names may be empty');
   const rec = deps.store.get(ref);

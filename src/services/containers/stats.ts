@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import type { ContainerRecord } from '../../core/containers.js';
+import { type ContainerRecord, isLive } from '../../core/containers.js';
 import { readCgroupSample, readNetDev, systemCpuUsage, type CgroupSample, type NetDevCounters } from '../../lib/cgroups/stats.js';
 import type { ContainerDeps } from './deps.js';
 
@@ -11,8 +11,6 @@ export interface StatsReading {
   systemCpu: number;
   onlineCpus: number;
 }
-
-const isLive = (r: ContainerRecord): boolean => r.State.Status === 'running' || r.State.Status === 'paused';
 
 /** Reads a container's counters now; a stopped container (or one that just exited) reads as empty. */
 export async function readStats(rec: ContainerRecord): Promise<StatsReading> {
@@ -30,7 +28,7 @@ export async function readStats(rec: ContainerRecord): Promise<StatsReading> {
  * or once after one interval (so CPU percentages have a previous reading), Docker's way.
  */
 export async function collectStats(
-  deps: ContainerDeps,
+  deps: Pick<ContainerDeps, 'store'>,
   ref: string,
   opts: { stream: boolean; oneShot: boolean; intervalMs?: number; active: () => boolean },
   emit: (rec: ContainerRecord, cur: StatsReading, prev: StatsReading | undefined) => Promise<void>,

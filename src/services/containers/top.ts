@@ -2,6 +2,10 @@ import { publishContainerEvent } from './events.js';
 import { conflict, invalidArgument } from '../../core/errdefs.js';
 import { run } from '../../lib/exec.js';
 import type { ContainerDeps } from './deps.js';
+import type { RuntimeResources } from '../../core/runtime.js';
+
+/** What `top` needs: the record, the container's pids, the bus. */
+export type TopDeps = Pick<ContainerDeps, 'store' | 'events'> & { runtime: Pick<RuntimeResources, 'pids'> };
 
 export interface TopResult {
   Titles: string[];
@@ -12,7 +16,7 @@ export interface TopResult {
  * `top`: the host's `ps` (with the client's options, default `-ef`), keeping the rows whose PID
  * belongs to the container — Docker's method, so the columns are whatever ps prints.
  */
-export async function topContainer(deps: ContainerDeps, ref: string, psArgs = '-ef'): Promise<TopResult> {
+export async function topContainer(deps: TopDeps, ref: string, psArgs = '-ef'): Promise<TopResult> {
   const rec = deps.store.get(ref);
   if (rec.State.Status !== 'running' && rec.State.Status !== 'paused') throw conflict(`Container ${rec.Id} is not running`);
   const pids = new Set(await deps.runtime.pids(rec.Id));

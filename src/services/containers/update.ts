@@ -3,8 +3,12 @@ import type { HostConfig, RestartPolicy } from '../../core/containers.js';
 import { invalidArgument } from '../../core/errdefs.js';
 import type { LinuxResources } from '../../lib/oci/runtime-spec.js';
 import type { ContainerDeps } from './deps.js';
+import type { RuntimeResources } from '../../core/runtime.js';
 import { verifyRestartPolicy } from './verify.js';
 import { cpuResources, memoryResources } from './spec/resources.js';
+
+/** What `update` needs: the record and its lock, the runtime's cgroup update, the bus. */
+export type UpdateDeps = Pick<ContainerDeps, 'store' | 'locks' | 'events'> & { runtime: Pick<RuntimeResources, 'update'> };
 
 /** What `docker update` may change (Docker's UpdateConfig: resources and the restart policy). */
 export type UpdateConfig = Pick<HostConfig, 'CpuShares' | 'CpuQuota' | 'CpuPeriod' | 'NanoCpus' | 'CpusetCpus' | 'Memory' | 'MemorySwap' | 'PidsLimit'> & {
@@ -21,7 +25,7 @@ const given = (u: UpdateConfig, k: keyof UpdateConfig): boolean => u[k] !== unde
  * families with `runc update` (unchanged families are left as they are). Zero/empty fields mean
  * "unchanged", as in Docker.
  */
-export async function updateContainer(deps: ContainerDeps, ref: string, u: UpdateConfig): Promise<string[]> {
+export async function updateContainer(deps: UpdateDeps, ref: string, u: UpdateConfig): Promise<string[]> {
   const rec = deps.store.get(ref);
   await deps.locks.run(rec.Id, async () => {
     const hc: HostConfig = { ...rec.HostConfig };

@@ -1,7 +1,7 @@
 import type { ContentStore } from '../../core/content.js';
 import type { RegistryClient } from '../../core/registry.js';
 import type { ImageStore } from '../../core/images.js';
-import type { ContainerRuntime } from '../../core/runtime.js';
+import type { RuntimeLifecycle } from '../../core/runtime.js';
 import type { Snapshotter } from '../../core/snapshots.js';
 import type { EventBus } from '../events.js';
 import type { ContainerStore } from '../containers/store.js';
@@ -14,7 +14,8 @@ export interface ImageDeps {
   snapshotter: Snapshotter;
   containers: ContainerStore;
   /** For commit: a running container is paused while its changes are read. */
-  runtime: ContainerRuntime;
+  /** Commit pauses a running container; reconcile resumes one a crash left paused. */
+  runtime: RuntimeLifecycle;
   events: EventBus;
   /** A directory on the data root's filesystem for temporary files (load spools); emptied at start-up. */
   scratch: string;

@@ -1,10 +1,9 @@
-import type { ContainerRecord } from '../../core/containers.js';
+import { isLive } from '../../core/containers.js';
 import type { NetworkRecord } from '../../core/network.js';
 import type { NetworkDeps } from './deps.js';
 import { CREATE_INTENT, REMOVE_INTENT } from './networks.js';
 import { teardownNetworking } from './sandbox.js';
 
-const isLive = (c: ContainerRecord): boolean => c.State.Status === 'running' || c.State.Status === 'paused';
 const short = (id: string): string => id.slice(0, 12);
 
 /**

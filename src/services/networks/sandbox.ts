@@ -1,15 +1,13 @@
 import { access } from 'node:fs/promises';
-import type { ContainerRecord } from '../../core/containers.js';
+import { type ContainerRecord, isLive } from '../../core/containers.js';
 import type { EndpointSettings, NetworkRecord, PortMapping } from '../../core/network.js';
 import { conflict } from '../../core/errdefs.js';
-import { writeNetworkEtcFiles } from '../containers/etc-files.js';
+import { writeNetworkEtcFiles } from './etc-files.js';
 import type { NetworkDeps } from './deps.js';
 import { allocatePorts } from './ports.js';
 import { linkHostLines } from './links.js';
 import { hasDns } from './resolver.js';
 import { timed } from '../../lib/phase-timer.js';
-
-const isLive = (c: ContainerRecord): boolean => c.State.Status === 'running' || c.State.Status === 'paused';
 
 function bridgeEndpoints(deps: NetworkDeps, rec: ContainerRecord): Array<[EndpointSettings, NetworkRecord]> {
   const out: Array<[EndpointSettings, NetworkRecord]> = [];

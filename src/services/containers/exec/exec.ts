@@ -2,13 +2,14 @@ import { execAction, publishContainerEvent } from '../events.js';
 import type { ExecConfig, ExecRecord } from '../../../core/exec.js';
 import { conflict, invalidArgument } from '../../../core/errdefs.js';
 import type { ExecProcess } from '../../../core/runtime.js';
+import { CleanupStack } from '../../../lib/cleanup-stack.js';
 import { startErrorExitCode } from '../../../lib/oci/start-error.js';
 import { resolveUser } from '../spec/user.js';
-import type { ExecDeps } from './deps.js';
+import type { ExecRunDeps } from './deps.js';
 import { execProcess } from './process.js';
 
 /** Docker's checks before an exec may be created or started in a container. */
-function runningContainer(deps: ExecDeps, ref: string) {
+function runningContainer(deps: ExecRunDeps, ref: string) {
   const rec = deps.store.get(ref);
   if (rec.State.Status === 'paused') throw conflict(`Container ${rec.Id} is paused, unpause the container before exec`);
   if (rec.State.Status !== 'running') throw conflict(`Container ${rec.Id} is not running`);
@@ -16,7 +17,7 @@ function runningContainer(deps: ExecDeps, ref: string) {
 }
 
 /** `POST /containers/{id}/exec`. */
-export function createExec(deps: ExecDeps, ref: string, config: ExecConfig): ExecRecord {
+export function createExec(deps: ExecRunDeps, ref: string, config: ExecConfig): ExecRecord {
   if (!config.Cmd || config.Cmd.length === 0) throw invalidArgument('No exec command specified');
   const rec = runningContainer(deps, ref);
   const ex = deps.execs.add(rec.Id, config);
@@ -25,7 +26,7 @@ export function createExec(deps: ExecDeps, ref: string, config: ExecConfig): Exe
 }
 
 /** Checks an exec instance may start (404 unknown, 409 already started); the start route calls it before hijacking. */
-export function startableExec(deps: ExecDeps, id: string): ExecRecord {
+export function startableExec(deps: ExecRunDeps, id: string): ExecRecord {
   const ex = deps.execs.get(id);
   if (ex.Started) throw conflict(`Error: Exec command ${id} ${ex.Running ? 'is already running' : 'has already run'}`);
   return ex;
@@ -35,14 +36,18 @@ export function startableExec(deps: ExecDeps, id: string): ExecRecord {
  * Starts an exec instance. Its stdio is connected before the process runs; the exit code is
  * recorded before `exitCode` settles, so a client that inspects after the stream ends sees it.
  */
-export async function startExec(deps: ExecDeps, id: string): Promise<ExecProcess> {
+export async function startExec(deps: ExecRunDeps, id: string): Promise<ExecProcess> {
   const ex = startableExec(deps, id);
   ex.Started = true;
+  // The runtime's files for the exec go if it cannot start (a failed exec may leave some behind).
+  const undo = new CleanupStack();
+  undo.defer(() => deps.runtime.cleanupExec(ex.ID));
   try {
     const rec = runningContainer(deps, ex.ContainerID);
     const user = await resolveUser(rec.Paths.Rootfs, ex.Config.User || rec.Config.User, rec.HostConfig.GroupAdd);
     const process = execProcess({ container: rec, config: ex.Config, user, hostNofile: deps.host.nofile, defaultUlimits: deps.defaults?.ulimits });
     const proc = await deps.runtime.exec({ containerId: rec.Id, execId: ex.ID, process, stdin: ex.Config.AttachStdin === true });
+    undo.dismiss();
     ex.Running = true;
     ex.Pid = proc.pid;
     publishContainerEvent(deps.events, rec, execAction('exec_start', ex.Config.Cmd ?? []), { execID: ex.ID });
@@ -56,7 +61,7 @@ export async function startExec(deps: ExecDeps, id: string): Promise<ExecProcess
     return { ...proc, exitCode };
   } catch (err) {
     ex.ExitCode = execFailureCode(err);
-    await deps.runtime.cleanupExec(ex.ID).catch(() => undefined);
+    await undo.releaseAll();
     throw err;
   }
 }
@@ -66,7 +71,7 @@ function execFailureCode(err: unknown): number {
   return startErrorExitCode(String((err as Error).message)) ?? 126;
 }
 
-export async function resizeExec(deps: ExecDeps, id: string, height: number, width: number): Promise<void> {
+export async function resizeExec(deps: ExecRunDeps, id: string, height: number, width: number): Promise<void> {
   const ex = deps.execs.get(id);
   if (!ex.Running) throw conflict(`Exec ${id} is not running`);
   await deps.runtime.resize({ id: ex.ContainerID, execId: ex.ID }, height, width);

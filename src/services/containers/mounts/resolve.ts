@@ -1,15 +1,15 @@
 import { access } from 'node:fs/promises';
-import type { ContainerConfig, HostConfig } from '../../../core/containers.js';
+import type { ContainerConfig, ContainerRecord, HostConfig } from '../../../core/containers.js';
 import { invalidArgument } from '../../../core/errdefs.js';
 import type { MountPoint } from '../../../core/volumes.js';
 import type { VolumeDeps } from '../../volumes/deps.js';
 import { createAnonymousVolume, createVolume, removeIfUnused } from '../../volumes/volumes.js';
-import type { ContainerStore } from '../store.js';
 import { cleanPath, parseBind, parseMountSpec, parseVolumesFrom } from './parse.js';
 
 export interface ResolveMountsDeps {
   volumes: VolumeDeps;
-  store: ContainerStore;
+  /** For --volumes-from (the record store, named by what is used: mounts/ imports nothing of the folder above it). */
+  store: { get(ref: string): ContainerRecord };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { record } from './spec/fixture.js';
+import { record } from '../spec/fixture.js';
 import { wantsRestart } from './restart-policy.js';
 
 describe('restart policies', () => {

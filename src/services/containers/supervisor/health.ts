@@ -1,8 +1,9 @@
-import { publishContainerEvent } from './events.js';
-import type { ContainerRecord, HealthConfig, HealthState } from '../../core/containers.js';
-import { nowRfc3339Nano } from '../../lib/time.js';
-import type { ExecDeps } from './exec/deps.js';
-import { createExec, startExec } from './exec/exec.js';
+import { publishContainerEvent } from '../events.js';
+import type { ContainerRecord, HealthConfig, HealthState } from '../../../core/containers.js';
+import { nowRfc3339Nano } from '../../../lib/time.js';
+import type { ContainerDeps } from '../deps.js';
+import type { ExecRunDeps } from '../exec/deps.js';
+import { createExec, startExec } from '../exec/exec.js';
 
 /** Docker's defaults: every 30 s, 30 s timeout, 3 retries, no start period; 5 results kept, 4 KiB each. */
 const DEFAULT_INTERVAL = 30e9;
@@ -28,10 +29,13 @@ export function nextHealth(prev: HealthState, result: { ExitCode: number; Start:
   return { Status: FailingStreak >= opts.retries ? 'unhealthy' : prev.Status, FailingStreak, Log };
 }
 
+/** What the healthchecks need: the exec use cases (a probe is an exec), the record and its lock. */
+export type HealthDeps = ExecRunDeps & Pick<ContainerDeps, 'locks'>;
+
 const ms = (ns: number | undefined, dflt: number): number => Math.max(1, Math.round((ns && ns > 0 ? ns : dflt) / 1e6));
 
 /** Runs one probe as an exec; a probe that outlives the timeout is killed and fails. */
-async function probe(deps: ExecDeps, rec: ContainerRecord, cmd: string[], timeoutMs: number): Promise<{ ExitCode: number; Output: string }> {
+async function probe(deps: HealthDeps, rec: ContainerRecord, cmd: string[], timeoutMs: number): Promise<{ ExitCode: number; Output: string }> {
   const ex = createExec(deps, rec.Id, { Cmd: cmd, AttachStdout: true, AttachStderr: true });
   let output = '';
   try {
@@ -59,7 +63,7 @@ async function probe(deps: ExecDeps, rec: ContainerRecord, cmd: string[], timeou
  * Probes every running container that has a healthcheck, per its interval, through the exec
  * path; records State.Health and publishes `health_status: …` events when the status changes.
  */
-export function watchHealthchecks(deps: ExecDeps, log: (msg: string) => void): () => void {
+export function watchHealthchecks(deps: HealthDeps, log: (msg: string) => void): () => void {
   const timers = new Map<string, NodeJS.Timeout>();
   const cancel = (id: string): void => {
     clearTimeout(timers.get(id));

@@ -1,20 +1,19 @@
-import type { ContainerRecord } from '../../core/containers.js';
-import type { RuntimeState } from '../../core/runtime.js';
-import { mountPoints } from '../../lib/fs/mounts.js';
-import { nowRfc3339Nano } from '../../lib/time.js';
-import type { ContainerDeps } from './deps.js';
-import { handleExit } from './lifecycle.js';
-import { unmountShm } from './shm.js';
-import { teardownNetworking } from '../networks/sandbox.js';
+import { type ContainerRecord, isLive } from '../../../core/containers.js';
+import type { ExitMonitor, RuntimeLifecycle, RuntimeState } from '../../../core/runtime.js';
+import { mountPoints } from '../../../lib/fs/mounts.js';
+import { nowRfc3339Nano } from '../../../lib/time.js';
+import { isBuildStep } from '../build-step.js';
+import { handleExit, type ExitDeps } from './exit.js';
+import { unmountShm } from '../shm.js';
+import { teardownNetworking } from '../../networks/sandbox.js';
 
-const isLive = (r: ContainerRecord): boolean => r.State.Status === 'running' || r.State.Status === 'paused';
+/** What start-up reconcile needs: what recording an exit needs, and what the runtime still holds. */
+export type ReconcileDeps = ExitDeps & {
+  runtime: Pick<RuntimeLifecycle, 'known' | 'state' | 'delete'> & Pick<ExitMonitor, 'exitCode' | 'cleanup' | 'stopMonitor'>;
+};
+
 const isRemoving = (r: ContainerRecord): boolean => r.State.Status === 'removing';
 const short = (id: string): string => id.slice(0, 12);
-
-/** The label the builder puts on its RUN step containers: none outlives the build (or a crash of it). */
-export const BUILD_STEP_LABEL = 'com.berth.build.step';
-
-const isBuildStep = (rec: ContainerRecord): boolean => rec.Config.Labels?.[BUILD_STEP_LABEL] !== undefined;
 
 /**
  * After a berthd restart (before the API serves): containers that exited while it was down get
@@ -27,7 +26,7 @@ const isBuildStep = (rec: ContainerRecord): boolean => rec.Config.Labels?.[BUILD
  *   - a removal cut short is finished;
  *   - writable snapshots no container record owns (a create cut short, a build's scratch) go.
  */
-export async function reconcile(deps: ContainerDeps, onAutoRemove: (id: string) => Promise<void>, report: (msg: string) => void): Promise<void> {
+export async function reconcile(deps: ReconcileDeps, onAutoRemove: (id: string) => Promise<void>, report: (msg: string) => void): Promise<void> {
   const mounts = await mountPoints();
   // What the runtime says of every container, read side by side (file reads, no spawn): on a busy
   // host each read waits its turn, and a container at a time made start-up wait for all in a row.
@@ -76,14 +75,14 @@ export async function reconcile(deps: ContainerDeps, onAutoRemove: (id: string) 
 }
 
 /** A running record: its exit file, else the runtime's state. Any other: whether the runtime still holds it. */
-async function probe(deps: ContainerDeps, rec: ContainerRecord): Promise<{ exited?: boolean; state?: RuntimeState; known?: boolean }> {
+async function probe(deps: ReconcileDeps, rec: ContainerRecord): Promise<{ exited?: boolean; state?: RuntimeState; known?: boolean }> {
   if (isRemoving(rec)) return {};
   if (!isLive(rec)) return { known: await deps.runtime.known(rec.Id) };
   if ((await deps.runtime.exitCode(rec.Id)) !== undefined) return { exited: true };
   return { state: await deps.runtime.state(rec.Id) };
 }
 
-async function markLost(deps: ContainerDeps, rec: ContainerRecord): Promise<void> {
+async function markLost(deps: ReconcileDeps, rec: ContainerRecord): Promise<void> {
   await deps.locks.run(rec.Id, async () => {
     await release(deps, rec);
     rec.State = { ...rec.State, Status: 'exited', Pid: 0, ExitCode: 255, FinishedAt: nowRfc3339Nano(), Error: 'container lost while berthd was down' };
@@ -92,7 +91,7 @@ async function markLost(deps: ContainerDeps, rec: ContainerRecord): Promise<void
 }
 
 /** Kills what the runtime holds of a container whose start never completed, and releases the rest. */
-async function rollBackStart(deps: ContainerDeps, rec: ContainerRecord): Promise<void> {
+async function rollBackStart(deps: ReconcileDeps, rec: ContainerRecord): Promise<void> {
   await deps.locks.run(rec.Id, async () => {
     await release(deps, rec);
     await deps.runtime.stopMonitor(rec.Id, rec.Paths.Bundle);
@@ -103,7 +102,7 @@ async function rollBackStart(deps: ContainerDeps, rec: ContainerRecord): Promise
 }
 
 /** runc state (delete --force kills the process), network, mounts: each step idempotent. */
-async function release(deps: ContainerDeps, rec: ContainerRecord): Promise<void> {
+async function release(deps: ReconcileDeps, rec: ContainerRecord): Promise<void> {
   await deps.runtime.delete(rec.Id);
   if (deps.networks) await teardownNetworking(deps.networks, rec);
   await deps.snapshotter.unmount(rec.Paths.Rootfs);

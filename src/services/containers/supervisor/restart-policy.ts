@@ -1,6 +1,5 @@
-import type { ContainerRecord } from '../../core/containers.js';
-import type { ContainerDeps } from './deps.js';
-import { startContainer } from './lifecycle.js';
+import type { ContainerRecord } from '../../../core/containers.js';
+import { startContainer, type StartDeps } from '../start.js';
 
 /** Docker's back-off: 100 ms, doubling per restart, reset after a run of 10 s or more; capped at 1 min. */
 const FIRST_DELAY_MS = 100;
@@ -28,7 +27,7 @@ export function wantsRestart(rec: ContainerRecord, exitCode: number, manuallySto
  * Restarts containers per their restart policy, listening for `die` events. A user's stop or
  * kill (the record's HasBeenManuallyStopped) wins, also over a restart already scheduled.
  */
-export function watchRestartPolicies(deps: ContainerDeps, log: (msg: string) => void): () => void {
+export function watchRestartPolicies(deps: StartDeps, log: (msg: string) => void): () => void {
   const delays = new Map<string, number>();
   return deps.events.subscribe((ev) => {
     if (ev.Type !== 'container' || ev.Action !== 'die') return;
@@ -56,7 +55,7 @@ export function watchRestartPolicies(deps: ContainerDeps, log: (msg: string) => 
  * At daemon start, as Docker does: `always` containers that are not running are started again,
  * and `unless-stopped` ones unless the user stopped them.
  */
-export async function startPolicyContainers(deps: ContainerDeps, log: (msg: string) => void): Promise<void> {
+export async function startPolicyContainers(deps: StartDeps, log: (msg: string) => void): Promise<void> {
   for (const rec of deps.store.all()) {
     const policy = rec.HostConfig.RestartPolicy?.Name;
     if (rec.State.Status !== 'exited' || rec.HostConfig.AutoRemove) continue;
