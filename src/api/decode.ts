@@ -1,4 +1,4 @@
-import { invalidArgument } from '../core/errdefs.js';
+import { invalidArgument } from '../lib/errdefs.js';
 
 /**
  * The JSON a request body field may hold, in Go's terms (Docker decodes bodies with

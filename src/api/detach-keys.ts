@@ -1,4 +1,4 @@
-import { invalidArgument } from '../core/errdefs.js';
+import { invalidArgument } from '../lib/errdefs.js';
 
 /** Docker's default detach sequence: Ctrl-P Ctrl-Q. */
 export const DEFAULT_DETACH_KEYS = 'ctrl-p,ctrl-q';

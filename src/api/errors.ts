@@ -1,4 +1,4 @@
-import { kindOf, type ErrorKind } from '../core/errdefs.js';
+import { kindOf, type ErrorKind } from '../lib/errdefs.js';
 
 /** The one place that maps an error kind to an HTTP status (and back, for the client). */
 const STATUS: Record<ErrorKind, number> = {

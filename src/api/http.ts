@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { invalidArgument, tooLarge } from '../core/errdefs.js';
+import { invalidArgument, tooLarge } from '../lib/errdefs.js';
 import { parseMediaType } from '../lib/media-type.js';
 import { decodeAs, nestsDeeperThan, type JsonType } from './decode.js';
 

@@ -1,4 +1,4 @@
-import { invalidArgument } from '../core/errdefs.js';
+import { invalidArgument } from '../lib/errdefs.js';
 import type { AuthConfig } from '../core/registry.js';
 import { AUTH_CONFIG } from './bodies.js';
 import { parseJson } from './http.js';

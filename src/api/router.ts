@@ -1,4 +1,4 @@
-import { invalidArgument } from '../core/errdefs.js';
+import { invalidArgument } from '../lib/errdefs.js';
 import type { RequestContext } from './http.js';
 
 /** A route answers by writing to ctx.res (or the hijacked socket), or by returning a JSON body. */

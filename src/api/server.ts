@@ -4,7 +4,7 @@ import { createServer as createTlsServer, type Server as HttpsServer } from 'nod
 import type { Server as HttpServer } from 'node:http';
 import type { SecureContextOptions, TlsOptions } from 'node:tls';
 import type { Duplex } from 'node:stream';
-import { BerthError, invalidArgument, messageOf, notFound } from '../core/errdefs.js';
+import { BerthError, invalidArgument, messageOf, notFound } from '../lib/errdefs.js';
 import { statusOf } from './errors.js';
 import { bodyTooLarge, JSON_BODY_LIMIT, sendJson, setUpgradeBody, type RequestContext } from './http.js';
 import type { Router } from './router.js';

@@ -1,4 +1,4 @@
-import { invalidArgument } from '../core/errdefs.js';
+import { invalidArgument } from '../lib/errdefs.js';
 
 /**
  * HostConfig fields of `POST /containers/create` that berth does not implement. A client that sets

@@ -1,4 +1,4 @@
-import { invalidArgument, notFound } from '../core/errdefs.js';
+import { invalidArgument, notFound } from '../lib/errdefs.js';
 import type { Digest } from '../lib/digest.js';
 import { expandWord } from '../lib/dockerfile/expand.js';
 import { parseDockerfile, parseLine } from '../lib/dockerfile/dockerfile.js';

@@ -3,7 +3,7 @@ import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { extract as tarExtract, type Headers } from 'tar-stream';
-import { invalidArgument } from '../core/errdefs.js';
+import { invalidArgument } from '../lib/errdefs.js';
 import { cleanEntryPath, parentOf } from '../lib/archive/safe-path.js';
 import type { SourceEntry, SourceFs } from './source-fs.js';
 

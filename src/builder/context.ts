@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { invalidArgument } from '../core/errdefs.js';
+import { invalidArgument } from '../lib/errdefs.js';
 import { decompress } from '../lib/archive/decompress.js';
 import { mkdirp } from '../lib/atomic-file.js';
 import { contextFilter, parseIgnoreFile } from '../lib/dockerignore.js';

@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { basename, join, posix } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { invalidArgument } from '../core/errdefs.js';
+import { invalidArgument } from '../lib/errdefs.js';
 import { detectCompression, looksLikeTar } from '../lib/archive/decompress.js';
 import { chainIds, hexOf, randomId, type Digest } from '../lib/digest.js';
 import { DEFAULT_SHELL } from '../lib/dockerfile/apply-config.js';

@@ -1,6 +1,6 @@
 import { chown, mkdir } from 'node:fs/promises';
 import { posix } from 'node:path';
-import { invalidArgument } from '../core/errdefs.js';
+import { invalidArgument } from '../lib/errdefs.js';
 import { decompress } from '../lib/archive/decompress.js';
 import { extractLayer } from '../lib/archive/extract.js';
 import { tarWriter } from '../lib/archive/tar-writer.js';

@@ -1,5 +1,5 @@
 import type { ImageRuntimeConfig } from '../core/images.js';
-import { internal } from '../core/errdefs.js';
+import { internal } from '../lib/errdefs.js';
 import type { Digest } from '../lib/digest.js';
 import { createContainer } from '../services/containers/create.js';
 import { startContainer } from '../services/containers/start.js';

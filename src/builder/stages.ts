@@ -1,4 +1,4 @@
-import { invalidArgument } from '../core/errdefs.js';
+import { invalidArgument } from '../lib/errdefs.js';
 import type { Instruction } from '../lib/dockerfile/instructions.js';
 import { parseError } from '../lib/dockerfile/errors.js';
 

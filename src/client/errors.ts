@@ -1,4 +1,4 @@
-import { BerthError } from '../core/errdefs.js';
+import { BerthError } from '../lib/errdefs.js';
 import { kindOfStatus } from '../api/errors.js';
 
 /** An error the daemon answered with; the CLI prints it as "Error response from daemon: …". */

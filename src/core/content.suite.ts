@@ -6,7 +6,7 @@ import { readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ContentStore } from './content.js';
-import { isKind } from './errdefs.js';
+import { isKind } from '../lib/errdefs.js';
 import { suiteDirs } from './suite-dirs.js';
 import { sha256 } from '../lib/digest.js';
 

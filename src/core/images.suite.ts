@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ContentStore } from './content.js';
 import type { Image, ImageConfigBlob, ImageStore } from './images.js';
-import { isKind } from './errdefs.js';
+import { isKind } from '../lib/errdefs.js';
 import { suiteDirs } from './suite-dirs.js';
 import type { Digest } from '../lib/digest.js';
 import { MEDIA_TYPE, type OciManifest } from '../lib/oci/image-spec.js';

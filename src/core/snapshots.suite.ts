@@ -6,7 +6,7 @@ import { readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import type { Snapshotter } from './snapshots.js';
-import { isKind } from './errdefs.js';
+import { isKind } from '../lib/errdefs.js';
 import { suiteDirs } from './suite-dirs.js';
 import { makeTar, streamOf, type FixtureEntry } from '../lib/archive/tar-fixture.js';
 import { sha256, type Digest } from '../lib/digest.js';

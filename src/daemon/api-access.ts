@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { invalidArgument } from '../core/errdefs.js';
+import { invalidArgument } from '../lib/errdefs.js';
 
 /**
  * Who may reach the API: the unix socket's group (`-G/--group`, dockerd's `docker` group is our

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import { isErrno } from '../core/errdefs.js';
+import { isErrno } from '../lib/errdefs.js';
 
 export const DEFAULT_CONFIG_FILE = '/etc/berth/daemon.json';
 

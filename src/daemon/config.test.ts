@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isKind } from '../core/errdefs.js';
+import { isKind } from '../lib/errdefs.js';
 import { parseConfigText } from './config-file.js';
 import { loadConfig, parseFlags, reloadableChanges, readSettings, usage } from './config.js';
 

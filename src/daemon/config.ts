@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import { invalidArgument } from '../core/errdefs.js';
+import { invalidArgument } from '../lib/errdefs.js';
 import type { RegistryConfig } from '../registry/config.js';
 import { DEFAULT_CONFIG_FILE, readConfigFile } from './config-file.js';
 import { goFormat, takeBoolFlags, type RuntimeEntry } from './config-kinds.js';

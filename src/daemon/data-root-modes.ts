@@ -1,7 +1,7 @@
 import type { Stats } from 'node:fs';
 import { chmod, chown, lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isErrno } from '../core/errdefs.js';
+import { isErrno } from '../lib/errdefs.js';
 import { mapLimit } from '../lib/map-limit.js';
 
 /**

@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { chmod, chown, readFile, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ApiHttpServer, ApiServerOptions } from '../api/server.js';
-import { invalidArgument, unavailable } from '../core/errdefs.js';
+import { invalidArgument, unavailable } from '../lib/errdefs.js';
 import { mkdirp } from '../lib/atomic-file.js';
 import { run } from '../lib/exec.js';
 import { tcpMode, type ApiAccess } from './api-access.js';

@@ -1,6 +1,6 @@
 import { link, readFile, readlink, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { unavailable, isDiskFull, isErrno } from '../core/errdefs.js';
+import { unavailable, isDiskFull, isErrno } from '../lib/errdefs.js';
 import { mkdirp } from '../lib/atomic-file.js';
 
 /**

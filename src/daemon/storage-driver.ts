@@ -1,7 +1,7 @@
 import { access, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Snapshotter } from '../core/snapshots.js';
-import { isErrno } from '../core/errdefs.js';
+import { isErrno } from '../lib/errdefs.js';
 import { OverlaySnapshotter, overlaySupported } from '../drivers/snapshots-overlay/overlay.js';
 import { VfsSnapshotter } from '../drivers/snapshots-vfs/vfs.js';
 import { mkdirp, writeFileAtomic } from '../lib/atomic-file.js';

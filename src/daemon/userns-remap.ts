@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { invalidArgument, isErrno } from '../core/errdefs.js';
+import { invalidArgument, isErrno } from '../lib/errdefs.js';
 import { writeFileAtomic } from '../lib/atomic-file.js';
 import { run } from '../lib/exec.js';
 import type { IdRange } from '../lib/fs/shift-ids.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isErrno } from '../core/errdefs.js';
+import { isErrno } from '../lib/errdefs.js';
 import { DEFAULT_DOMAIN } from '../lib/reference.js';
 
 /** How the daemon reaches registries (daemon.json `insecure-registries`, `registry-mirrors`, certs.d). */

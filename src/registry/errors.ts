@@ -1,4 +1,4 @@
-import { BerthError, type ErrorKind } from '../core/errdefs.js';
+import { BerthError, type ErrorKind } from '../lib/errdefs.js';
 
 interface RegistryErrorBody {
   errors?: Array<{ code?: string; message?: string; detail?: unknown }>;

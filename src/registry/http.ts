@@ -2,7 +2,7 @@ import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage 
 import { request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
 import { rootCertificates } from 'node:tls';
-import { unavailable } from '../core/errdefs.js';
+import { unavailable } from '../lib/errdefs.js';
 
 export interface HttpOptions {
   method: string;

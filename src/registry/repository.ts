@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { BerthError, invalidArgument, unavailable } from '../core/errdefs.js';
+import { BerthError, invalidArgument, unavailable } from '../lib/errdefs.js';
 import type { BlobSource, FetchedManifest, RemoteRepository } from '../core/registry.js';
 import { isDigest, sha256, type Digest } from '../lib/digest.js';
 import { MEDIA_TYPE } from '../lib/oci/image-spec.js';

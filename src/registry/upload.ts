@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { unavailable } from '../core/errdefs.js';
+import { unavailable } from '../lib/errdefs.js';
 import type { BlobSource } from '../core/registry.js';
 import type { Digest } from '../lib/digest.js';
 import { readBody } from './http.js';

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { invalidArgument } from '../core/errdefs.js';
+import { invalidArgument } from '../lib/errdefs.js';
 import type { Filters } from '../lib/filters.js';
 import { nowNanos } from '../lib/time.js';
 

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer, type ServerOptions as TlsServerOptions } from 'node:https';
 import type { Duplex } from 'node:stream';
-import { messageOf, notFound } from '../core/errdefs.js';
+import { messageOf, notFound } from '../lib/errdefs.js';
 import { statusOf } from '../api/errors.js';
 import { sendJson } from '../api/http.js';
 import { Router } from '../api/router.js';

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { invalidArgument } from '../core/errdefs.js';
+import { invalidArgument } from '../lib/errdefs.js';
 import { writeFileAtomic } from '../lib/atomic-file.js';
 import { formatTcpAddress, isLoopback, parseTcpAddress, type TcpAddress } from '../lib/tcp-address.js';
 

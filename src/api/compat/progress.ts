@@ -1,4 +1,4 @@
-import { messageOf } from '../../core/errdefs.js';
+import { messageOf } from '../../lib/errdefs.js';
 import { humanSize } from '../../lib/go/units.js';
 import type { JsonMessage } from '../types/images.js';
 

@@ -1,4 +1,4 @@
-import { invalidArgument } from '../../core/errdefs.js';
+import { invalidArgument } from '../../lib/errdefs.js';
 import { buildImage } from '../../builder/build.js';
 import { receiveContext } from '../../builder/context.js';
 import type { BuilderDeps, BuildOptions } from '../../builder/deps.js';

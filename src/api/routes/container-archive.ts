@@ -1,4 +1,4 @@
-import { invalidArgument, isErrno } from '../../core/errdefs.js';
+import { invalidArgument, isErrno } from '../../lib/errdefs.js';
 import { copyFromContainer, copyToContainer, statContainerPath } from '../../services/containers/archive.js';
 import type { ContainerDeps } from '../../services/containers/deps.js';
 import { encodePathStat, PATH_STAT_HEADER } from '../compat/path-stat.js';

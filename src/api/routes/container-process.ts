@@ -1,4 +1,4 @@
-import { invalidArgument } from '../../core/errdefs.js';
+import { invalidArgument } from '../../lib/errdefs.js';
 import type { ContainerDeps } from '../../services/containers/deps.js';
 import { pauseContainer, unpauseContainer } from '../../services/containers/pause.js';
 import { renameContainer } from '../../services/containers/rename.js';

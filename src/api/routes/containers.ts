@@ -1,5 +1,5 @@
 import type { ContainerDeps } from '../../services/containers/deps.js';
-import { invalidArgument, notImplemented } from '../../core/errdefs.js';
+import { invalidArgument, notImplemented } from '../../lib/errdefs.js';
 import { parseFilters } from '../../lib/filters.js';
 import { timeToNanos } from '../../lib/logs/k8s-file.js';
 import { nanosToRfc3339 } from '../../lib/time.js';

@@ -7,7 +7,7 @@ import type { Router } from '../router.js';
 import { pumpInput, pumpOutput } from '../stdio-pump.js';
 import { frame, STDOUT } from '../stream.js';
 import type { ExecCreateRequest, ExecCreateResponse, ExecStartRequest } from '../types/exec.js';
-import { invalidArgument } from '../../core/errdefs.js';
+import { invalidArgument } from '../../lib/errdefs.js';
 import { EXEC_CREATE, EXEC_START } from '../bodies.js';
 
 export function execRoutes(router: Router, deps: ExecDeps): void {

@@ -1,4 +1,4 @@
-import { invalidArgument, notFound } from '../../core/errdefs.js';
+import { invalidArgument, notFound } from '../../lib/errdefs.js';
 import { fetchStream } from '../../lib/fetch-url.js';
 import { parseFilters } from '../../lib/filters.js';
 import { familiarRepository, parseNormalizedNamed } from '../../lib/reference.js';

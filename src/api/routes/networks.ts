@@ -1,4 +1,4 @@
-import { invalidArgument } from '../../core/errdefs.js';
+import { invalidArgument } from '../../lib/errdefs.js';
 import { parseFilters } from '../../lib/filters.js';
 import { connectContainer, disconnectContainer } from '../../services/networks/connect.js';
 import type { NetworkDeps } from '../../services/networks/deps.js';

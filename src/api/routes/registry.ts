@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { invalidArgument } from '../../core/errdefs.js';
+import { invalidArgument } from '../../lib/errdefs.js';
 import { parseNormalizedNamed, parseReference } from '../../lib/reference.js';
 import type { AuthConfig } from '../../core/registry.js';
 import { decodeAuthHeader, normalize, registryHost } from '../registry-auth.js';

@@ -1,4 +1,4 @@
-import { BerthError, notFound, notImplemented, unavailable } from '../../core/errdefs.js';
+import { BerthError, notFound, notImplemented, unavailable } from '../../lib/errdefs.js';
 import type { Router } from '../router.js';
 
 const NOT_A_MANAGER = 'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.';

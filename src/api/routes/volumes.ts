@@ -1,7 +1,7 @@
 import { parseFilters } from '../../lib/filters.js';
 import type { VolumeDeps } from '../../services/volumes/deps.js';
 import { createVolume, LIST_FILTERS, listVolumes, PRUNE_FILTERS, pruneVolumes, removeVolume } from '../../services/volumes/volumes.js';
-import { notFound } from '../../core/errdefs.js';
+import { notFound } from '../../lib/errdefs.js';
 import { toVolume } from '../compat/volume.js';
 import { queryBool, readJson } from '../http.js';
 import { VOLUME_CREATE } from '../bodies.js';

@@ -4,7 +4,7 @@ import { open, readdir, readFile, rename, rm, stat, unlink, writeFile, type File
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { BlobInfo, ContentStore, ContentWriter } from '../../core/content.js';
-import { invalidArgument, isErrno, notFound } from '../../core/errdefs.js';
+import { invalidArgument, isErrno, notFound } from '../../lib/errdefs.js';
 import { hexOf, type Digest } from '../../lib/digest.js';
 import { mkdirp, syncDir } from '../../lib/atomic-file.js';
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { ContentProvider } from '../../core/content.js';
-import { invalidArgument, notFound } from '../../core/errdefs.js';
+import { invalidArgument, notFound } from '../../lib/errdefs.js';
 import type { Image, ImageConfigBlob, ImageStore } from '../../core/images.js';
 import { isDigest, type Digest } from '../../lib/digest.js';
 import { readJsonIfExists, writeJsonAtomic } from '../../lib/atomic-file.js';

@@ -1,5 +1,5 @@
 import type { NetworkRecord } from '../../core/network.js';
-import { invalidArgument } from '../../core/errdefs.js';
+import { invalidArgument } from '../../lib/errdefs.js';
 import { run } from '../../lib/exec.js';
 
 /**

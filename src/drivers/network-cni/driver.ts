@@ -1,7 +1,7 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AttachRequest, AttachResult, DetachRequest, NetworkDriver, NetworkRecord } from '../../core/network.js';
-import { isErrno, unavailable } from '../../core/errdefs.js';
+import { isErrno, unavailable } from '../../lib/errdefs.js';
 import { mkdirp, replaceFile, writeFileAtomic } from '../../lib/atomic-file.js';
 import { run } from '../../lib/exec.js';
 import { crashPoint } from '../../lib/crash-point.js';

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { lstat, open, rm, writeFile } from 'node:fs/promises';
-import { isErrno } from '../../core/errdefs.js';
+import { isErrno } from '../../lib/errdefs.js';
 import { run } from '../../lib/exec.js';
 import type { IdRange } from '../../lib/fs/shift-ids.js';
 

@@ -9,7 +9,7 @@ import { writeReopenLog, writeResize } from './ctl.js';
 import { spawnExec } from './exec.js';
 import { startThroughExecFifo } from './exec-fifo.js';
 import { stateFromFiles } from './state-files.js';
-import { BerthError, isErrno } from '../../core/errdefs.js';
+import { BerthError, isErrno } from '../../lib/errdefs.js';
 import { mkdirp } from '../../lib/atomic-file.js';
 import { run } from '../../lib/exec.js';
 

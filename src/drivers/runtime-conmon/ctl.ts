@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { conflict, isErrno } from '../../core/errdefs.js';
+import { conflict, isErrno } from '../../lib/errdefs.js';
 
 /** Asks conmon to resize the terminal: `1 ROWS COLS`. */
 export function writeResize(ctlPath: string, height: number, width: number): Promise<void> {

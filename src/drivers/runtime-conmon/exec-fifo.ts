@@ -1,7 +1,7 @@
 import { constants, open } from 'node:fs';
 import { readFile, unlink } from 'node:fs/promises';
 import { Socket } from 'node:net';
-import { isErrno } from '../../core/errdefs.js';
+import { isErrno } from '../../lib/errdefs.js';
 
 /**
  * `runc start` without spawning runc: a created container's init blocks opening

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { BerthError } from '../../core/errdefs.js';
+import { BerthError } from '../../lib/errdefs.js';
 import type { ExecOptions, ExecProcess } from '../../core/runtime.js';
 import { mkdirp } from '../../lib/atomic-file.js';
 import { connectAttachSocket } from './attach-socket.js';

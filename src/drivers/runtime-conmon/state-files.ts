@@ -1,7 +1,7 @@
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RuntimeState } from '../../core/runtime.js';
-import { isErrno } from '../../core/errdefs.js';
+import { isErrno } from '../../lib/errdefs.js';
 
 interface RuncState {
   init_process_pid?: number;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { LayerName, RemapOptions, Snapshotter } from '../../core/snapshots.js';
 import { shiftTreeIds, toHostId } from '../../lib/fs/shift-ids.js';
-import { isErrno, notFound } from '../../core/errdefs.js';
+import { isErrno, notFound } from '../../lib/errdefs.js';
 import { extractLayer } from '../../lib/archive/extract.js';
 import { mkdirp } from '../../lib/atomic-file.js';
 import { removeTempLayers } from '../../lib/fs/temp-layers.js';

@@ -1,6 +1,6 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { notFound } from '../../core/errdefs.js';
+import { notFound } from '../../lib/errdefs.js';
 import type { Volume, VolumeCreateOptions, VolumeDriver } from '../../core/volumes.js';
 import { mkdirp, readJsonIfExists, writeJsonAtomic } from '../../lib/atomic-file.js';
 import { run } from '../../lib/exec.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isKind } from '../../core/errdefs.js';
+import { isKind } from '../../lib/errdefs.js';
 import { deviceMountOf, validateVolumeName } from './options.js';
 
 test('volume names follow the local driver rules', () => {

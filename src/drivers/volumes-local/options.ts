@@ -1,4 +1,4 @@
-import { invalidArgument } from '../../core/errdefs.js';
+import { invalidArgument } from '../../lib/errdefs.js';
 
 /** Docker's local volume names: at least two characters of [a-zA-Z0-9][a-zA-Z0-9_.-]. */
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;

@@ -3,7 +3,7 @@ import { constants, type Stats } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ContainerRecord } from '../../core/containers.js';
-import { BerthError, invalidArgument, isErrno, notFound } from '../../core/errdefs.js';
+import { BerthError, invalidArgument, isErrno, notFound } from '../../lib/errdefs.js';
 import { extractLayer } from '../../lib/archive/extract.js';
 import { packPath } from '../../lib/archive/pack-path.js';
 import { tarWriter } from '../../lib/archive/tar-writer.js';

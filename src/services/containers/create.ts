@@ -1,7 +1,7 @@
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import type { ContainerConfig, ContainerRecord, HostConfig } from '../../core/containers.js';
-import { invalidArgument, messageOf, notFound } from '../../core/errdefs.js';
+import { invalidArgument, messageOf, notFound } from '../../lib/errdefs.js';
 import type { Image } from '../../core/images.js';
 import { CleanupStack } from '../../lib/cleanup-stack.js';
 import { chainIds, randomId } from '../../lib/digest.js';

@@ -1,4 +1,4 @@
-import { conflict } from '../../core/errdefs.js';
+import { conflict } from '../../lib/errdefs.js';
 import { packDir } from '../../lib/archive/pack-dir.js';
 import type { ContainerDeps } from './deps.js';
 import { publishContainerEvent } from './events.js';

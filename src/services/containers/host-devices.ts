@@ -1,7 +1,7 @@
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { DeviceMapping } from '../../core/containers.js';
-import { invalidArgument, isErrno } from '../../core/errdefs.js';
+import { invalidArgument, isErrno } from '../../lib/errdefs.js';
 import type { LinuxDevice } from '../../lib/oci/runtime-spec.js';
 import type { HostDevice } from './spec/types.js';
 

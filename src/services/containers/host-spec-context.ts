@@ -1,5 +1,5 @@
 import { type ContainerRecord, isLive } from '../../core/containers.js';
-import { conflict } from '../../core/errdefs.js';
+import { conflict } from '../../lib/errdefs.js';
 import type { ContainerDeps } from './deps.js';
 import { allHostDevices, mappedDevices } from './host-devices.js';
 import { shmPath } from './shm.js';

@@ -1,6 +1,6 @@
 import { constants } from 'node:os';
 import { type ContainerRecord, isLive } from '../../core/containers.js';
-import { conflict } from '../../core/errdefs.js';
+import { conflict } from '../../lib/errdefs.js';
 import type { RuntimeLifecycle } from '../../core/runtime.js';
 import type { ContainerDeps } from './deps.js';
 import { publishContainerEvent } from './events.js';

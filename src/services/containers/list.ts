@@ -1,5 +1,5 @@
 import type { ContainerRecord } from '../../core/containers.js';
-import { invalidArgument } from '../../core/errdefs.js';
+import { invalidArgument } from '../../lib/errdefs.js';
 import type { ImageStore } from '../../core/images.js';
 import { matchLabels, matchPattern, type Filters } from '../../lib/filters.js';
 

@@ -1,7 +1,7 @@
 import type { ContainerRecord } from '../../core/containers.js';
 import type { ExitMonitor, RuntimeLifecycle } from '../../core/runtime.js';
 import type { ContainerDeps } from './deps.js';
-import { conflict, isDiskFull, messageOf } from '../../core/errdefs.js';
+import { conflict, isDiskFull, messageOf } from '../../lib/errdefs.js';
 import { publishContainerEvent } from './events.js';
 import { anonymousVolumes, releaseVolumes } from './mounts/resolve.js';
 import { teardownNetworking } from '../networks/sandbox.js';

@@ -1,5 +1,5 @@
 import { publishContainerEvent } from './events.js';
-import { invalidArgument } from '../../core/errdefs.js';
+import { invalidArgument } from '../../lib/errdefs.js';
 import type { ContainerDeps } from './deps.js';
 
 /** `rename`: Docker's checks and messages; the name is claimed atomically in the store. */

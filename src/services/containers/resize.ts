@@ -1,5 +1,5 @@
 import { publishContainerEvent } from './events.js';
-import { conflict } from '../../core/errdefs.js';
+import { conflict } from '../../lib/errdefs.js';
 import type { ContainerDeps } from './deps.js';
 import type { RuntimeStdio } from '../../core/runtime.js';
 

@@ -1,4 +1,4 @@
-import { BerthError } from '../../core/errdefs.js';
+import { BerthError } from '../../lib/errdefs.js';
 import type { ContainerDeps } from './deps.js';
 import { publishContainerEvent } from './events.js';
 import { startContainer, type StartDeps } from './start.js';

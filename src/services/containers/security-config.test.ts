@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isKind, notFound } from '../../core/errdefs.js';
+import { isKind, notFound } from '../../lib/errdefs.js';
 import type { HostConfig } from '../../core/containers.js';
 import { checkSecurityConfig, securityInfo } from './security-config.js';
 import { DEFAULT_MASKED_PATHS } from './spec/security.js';

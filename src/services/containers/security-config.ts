@@ -1,5 +1,5 @@
 import type { HostConfig } from '../../core/containers.js';
-import { invalidArgument } from '../../core/errdefs.js';
+import { invalidArgument } from '../../lib/errdefs.js';
 import { DEFAULT_CAPABILITIES, normalizeCapabilities } from './spec/capabilities.js';
 import { parseSeccompProfile, seccompToOci } from './spec/seccomp.js';
 import { securityOptions } from './spec/security-opts.js';

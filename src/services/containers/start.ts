@@ -1,7 +1,7 @@
 import { chown, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ContainerRecord, isLive } from '../../core/containers.js';
-import { BerthError, conflict } from '../../core/errdefs.js';
+import { BerthError, conflict } from '../../lib/errdefs.js';
 import type { ExitMonitor, RuntimeLifecycle } from '../../core/runtime.js';
 import { CleanupStack } from '../../lib/cleanup-stack.js';
 import { chainIds } from '../../lib/digest.js';

@@ -1,5 +1,5 @@
 import { type ContainerRecord, isLive } from '../../core/containers.js';
-import { BerthError } from '../../core/errdefs.js';
+import { BerthError } from '../../lib/errdefs.js';
 import type { RuntimeLifecycle } from '../../core/runtime.js';
 import type { ContainerDeps } from './deps.js';
 import { publishContainerEvent } from './events.js';

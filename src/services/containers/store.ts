@@ -1,7 +1,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerRecord } from '../../core/containers.js';
-import { conflict, invalidArgument, isDiskFull, notFound } from '../../core/errdefs.js';
+import { conflict, invalidArgument, isDiskFull, notFound } from '../../lib/errdefs.js';
 import { mkdirp, readJsonIfExists, writeJsonAtomic } from '../../lib/atomic-file.js';
 import { unmountAllUnder } from '../../lib/fs/mounts.js';
 

@@ -1,5 +1,5 @@
 import { publishContainerEvent } from './events.js';
-import { conflict, invalidArgument } from '../../core/errdefs.js';
+import { conflict, invalidArgument } from '../../lib/errdefs.js';
 import { run } from '../../lib/exec.js';
 import type { ContainerDeps } from './deps.js';
 import type { RuntimeResources } from '../../core/runtime.js';

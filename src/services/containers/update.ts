@@ -1,6 +1,6 @@
 import { publishContainerEvent } from './events.js';
 import type { HostConfig, RestartPolicy } from '../../core/containers.js';
-import { invalidArgument } from '../../core/errdefs.js';
+import { invalidArgument } from '../../lib/errdefs.js';
 import type { LinuxResources } from '../../lib/oci/runtime-spec.js';
 import type { ContainerDeps } from './deps.js';
 import type { RuntimeResources } from '../../core/runtime.js';

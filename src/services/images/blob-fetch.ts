@@ -1,5 +1,5 @@
 import type { ContentStore } from '../../core/content.js';
-import { invalidArgument } from '../../core/errdefs.js';
+import { invalidArgument } from '../../lib/errdefs.js';
 import type { Digest } from '../../lib/digest.js';
 import type { RemoteRepository } from '../../core/registry.js';
 

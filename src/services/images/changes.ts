@@ -1,4 +1,4 @@
-import { invalidArgument } from '../../core/errdefs.js';
+import { invalidArgument } from '../../lib/errdefs.js';
 import type { ImageRuntimeConfig } from '../../core/images.js';
 import { applyConfigInstruction } from '../../lib/dockerfile/apply-config.js';
 import { parseLine } from '../../lib/dockerfile/dockerfile.js';

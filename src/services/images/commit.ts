@@ -1,7 +1,7 @@
 import { publishImageEvent } from './events.js';
 import { publishContainerEvent } from '../containers/events.js';
 import type { ContainerRecord } from '../../core/containers.js';
-import { conflict } from '../../core/errdefs.js';
+import { conflict } from '../../lib/errdefs.js';
 import type { ImageConfigBlob, ImageRuntimeConfig } from '../../core/images.js';
 import { packDir } from '../../lib/archive/pack-dir.js';
 import type { Digest } from '../../lib/digest.js';

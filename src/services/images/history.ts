@@ -1,4 +1,4 @@
-import { notFound } from '../../core/errdefs.js';
+import { notFound } from '../../lib/errdefs.js';
 import type { HistoryEntry, HistoryItem, Image } from '../../core/images.js';
 import type { OciManifest } from '../../lib/oci/image-spec.js';
 import { unixSeconds } from '../../lib/time.js';

@@ -1,6 +1,6 @@
 import { publishImageEvent } from './events.js';
 import type { Readable } from 'node:stream';
-import { invalidArgument } from '../../core/errdefs.js';
+import { invalidArgument } from '../../lib/errdefs.js';
 import type { ImageConfigBlob } from '../../core/images.js';
 import { decompress, looksLikeTar, peek } from '../../lib/archive/decompress.js';
 import type { Digest } from '../../lib/digest.js';

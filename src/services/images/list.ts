@@ -1,4 +1,4 @@
-import { invalidArgument } from '../../core/errdefs.js';
+import { invalidArgument } from '../../lib/errdefs.js';
 import type { Image } from '../../core/images.js';
 import { matchLabels, type Filters } from '../../lib/filters.js';
 import { familiarString, parseNormalizedNamed } from '../../lib/reference.js';

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { invalidArgument } from '../../core/errdefs.js';
+import { invalidArgument } from '../../lib/errdefs.js';
 import type { ImageConfigBlob } from '../../core/images.js';
 import { isDigest } from '../../lib/digest.js';
 import { blobPath, IMAGE_NAME_ANNOTATION, REF_NAME_ANNOTATION, type DockerArchiveManifest } from '../../lib/oci/docker-archive.js';

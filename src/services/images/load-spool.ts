@@ -4,7 +4,7 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { extract, type Headers } from 'tar-stream';
-import { invalidArgument } from '../../core/errdefs.js';
+import { invalidArgument } from '../../lib/errdefs.js';
 import { cleanEntryPath } from '../../lib/archive/safe-path.js';
 import type { Digest } from '../../lib/digest.js';
 

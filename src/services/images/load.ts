@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { invalidArgument, isDiskFull } from '../../core/errdefs.js';
+import { invalidArgument, isDiskFull } from '../../lib/errdefs.js';
 import { decompress } from '../../lib/archive/decompress.js';
 import { chainIds, sha256, type Digest } from '../../lib/digest.js';
 import { MEDIA_TYPE, type OciManifest } from '../../lib/oci/image-spec.js';

@@ -1,4 +1,4 @@
-import { invalidArgument, notFound } from '../../core/errdefs.js';
+import { invalidArgument, notFound } from '../../lib/errdefs.js';
 import type { Descriptor } from '../../lib/oci/image-spec.js';
 
 export interface Platform {

@@ -2,7 +2,7 @@ import { publishImageEvent } from './events.js';
 import { createHash } from 'node:crypto';
 import { Transform, type Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { invalidArgument, notFound, unavailable } from '../../core/errdefs.js';
+import { invalidArgument, notFound, unavailable } from '../../lib/errdefs.js';
 import type { Image, ImageConfigBlob } from '../../core/images.js';
 import { decompress } from '../../lib/archive/decompress.js';
 import { chainIds, type Digest } from '../../lib/digest.js';

@@ -1,6 +1,6 @@
 import { publishImageEvent } from './events.js';
 import { mapLimit } from '../../lib/map-limit.js';
-import { invalidArgument, notFound } from '../../core/errdefs.js';
+import { invalidArgument, notFound } from '../../lib/errdefs.js';
 import type { Image } from '../../core/images.js';
 import { MEDIA_TYPE, type Descriptor, type OciManifest } from '../../lib/oci/image-spec.js';
 import { familiarRepository, familiarString, fullName, parseNormalizedNamed, repositoryName, type Reference } from '../../lib/reference.js';

@@ -1,5 +1,5 @@
 import { publishImageEvent } from './events.js';
-import { conflict, notFound } from '../../core/errdefs.js';
+import { conflict, notFound } from '../../lib/errdefs.js';
 import type { Image } from '../../core/images.js';
 import { chainIds, type Digest } from '../../lib/digest.js';
 import type { OciManifest } from '../../lib/oci/image-spec.js';

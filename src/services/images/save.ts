@@ -2,7 +2,7 @@ import { publishImageEvent } from './events.js';
 import type { EventBus } from '../events.js';
 import type { Readable } from 'node:stream';
 import type { ContentProvider } from '../../core/content.js';
-import { notFound } from '../../core/errdefs.js';
+import { notFound } from '../../lib/errdefs.js';
 import type { Image, ImageStore } from '../../core/images.js';
 import { tarWriter, type TarWriter } from '../../lib/archive/tar-writer.js';
 import { hexOf, type Digest } from '../../lib/digest.js';

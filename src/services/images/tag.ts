@@ -1,5 +1,5 @@
 import { publishImageEvent } from './events.js';
-import { invalidArgument, notFound } from '../../core/errdefs.js';
+import { invalidArgument, notFound } from '../../lib/errdefs.js';
 import { familiarString, fullName, parseNormalizedNamed } from '../../lib/reference.js';
 import type { ImageDeps } from './deps.js';
 

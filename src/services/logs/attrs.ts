@@ -1,5 +1,5 @@
 import type { ContainerRecord } from '../../core/containers.js';
-import { invalidArgument } from '../../core/errdefs.js';
+import { invalidArgument } from '../../lib/errdefs.js';
 import { asStruct, renderTemplate, TemplateError } from '../../lib/go/template/template.js';
 import type { LogConfig } from './options.js';
 

@@ -1,4 +1,4 @@
-import { invalidArgument } from '../../core/errdefs.js';
+import { invalidArgument } from '../../lib/errdefs.js';
 import { ramInBytes } from '../../lib/go/units.js';
 import { checkTag } from './attrs.js';
 

@@ -1,7 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { isDiskFull, isErrno, messageOf } from '../../core/errdefs.js';
+import { isDiskFull, isErrno, messageOf } from '../../lib/errdefs.js';
 import { replaceFile } from '../../lib/atomic-file.js';
 import { LINE_MAX, parseLogLine, type LogRecord } from '../../lib/logs/k8s-file.js';
 import { fileSegment, segmentLines, type LineChunk } from '../../lib/logs/reader.js';

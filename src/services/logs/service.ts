@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerRecord } from '../../core/containers.js';
-import { invalidArgument, notFound, notImplemented } from '../../core/errdefs.js';
+import { invalidArgument, notFound, notImplemented } from '../../lib/errdefs.js';
 import { encodeAttrs, encodeJsonLine, parseJsonLine } from '../../lib/logs/json-file.js';
 import { formatLogLine, parseLogLine, type LogRecord } from '../../lib/logs/k8s-file.js';
 import { readSegments, type LogSegment, type RangeOptions } from '../../lib/logs/reader.js';

@@ -3,7 +3,7 @@ import { open, readdir, rename, rm, truncate, type FileHandle } from 'node:fs/pr
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { isErrno } from '../../core/errdefs.js';
+import { isErrno } from '../../lib/errdefs.js';
 import type { LogRecord } from '../../lib/logs/k8s-file.js';
 import { openSegment, type LineParser, type LogSegment } from '../../lib/logs/reader.js';
 import type { LogSettings } from './options.js';

@@ -1,4 +1,4 @@
-import { BerthError, invalidArgument } from '../../core/errdefs.js';
+import { BerthError, invalidArgument } from '../../lib/errdefs.js';
 import type { NetworkDeps } from './deps.js';
 import { emptyEndpoint, validateEndpoint, type EndpointRequest } from './endpoints.js';
 import { attachEndpoint, detachEndpoint } from './sandbox.js';

@@ -5,7 +5,7 @@ import { nowRfc3339Nano } from '../../lib/time.js';
 import type { NetworkDeps } from './deps.js';
 import { BRIDGE_NAME_OPTION } from './networks.js';
 import { bridgeNameError } from './bridge-name.js';
-import { invalidArgument } from '../../core/errdefs.js';
+import { invalidArgument } from '../../lib/errdefs.js';
 import { startResponder } from './resolver.js';
 import { cidrString, parseCidr } from './subnets.js';
 

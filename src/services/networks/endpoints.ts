@@ -1,6 +1,6 @@
 import type { ContainerRecord, HostConfig } from '../../core/containers.js';
 import type { EndpointSettings } from '../../core/network.js';
-import { BerthError, invalidArgument, notFound } from '../../core/errdefs.js';
+import { BerthError, invalidArgument, notFound } from '../../lib/errdefs.js';
 import type { NetworkDeps } from './deps.js';
 import { contains, isIpv4, parseCidr } from './subnets.js';
 

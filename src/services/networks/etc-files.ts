@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { ContainerRecord } from '../../core/containers.js';
-import { isErrno } from '../../core/errdefs.js';
+import { isErrno } from '../../lib/errdefs.js';
 
 const DEFAULT_HOSTS = [
   '127.0.0.1\tlocalhost',

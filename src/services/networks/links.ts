@@ -1,5 +1,5 @@
 import type { ContainerRecord } from '../../core/containers.js';
-import { conflict } from '../../core/errdefs.js';
+import { conflict } from '../../lib/errdefs.js';
 import type { NetworkDeps } from './deps.js';
 
 /**

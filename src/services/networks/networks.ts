@@ -1,5 +1,5 @@
 import type { IpamPool, NetworkRecord } from '../../core/network.js';
-import { BerthError, conflict, invalidArgument, notFound } from '../../core/errdefs.js';
+import { BerthError, conflict, invalidArgument, notFound } from '../../lib/errdefs.js';
 import { randomId } from '../../lib/digest.js';
 import { matchLabels, type Filters } from '../../lib/filters.js';
 import { intToIp } from '../../lib/ipv4.js';

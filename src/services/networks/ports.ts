@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
 import type { ContainerRecord } from '../../core/containers.js';
 import type { PortMapping } from '../../core/network.js';
-import { BerthError } from '../../core/errdefs.js';
+import { BerthError } from '../../lib/errdefs.js';
 
 type Proto = PortMapping['protocol'];
 

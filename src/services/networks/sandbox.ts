@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { type ContainerRecord, isLive } from '../../core/containers.js';
 import type { EndpointSettings, NetworkRecord, PortMapping } from '../../core/network.js';
-import { conflict } from '../../core/errdefs.js';
+import { conflict } from '../../lib/errdefs.js';
 import { writeNetworkEtcFiles } from './etc-files.js';
 import type { NetworkDeps } from './deps.js';
 import { allocatePorts } from './ports.js';

@@ -1,7 +1,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NetworkRecord } from '../../core/network.js';
-import { notFound } from '../../core/errdefs.js';
+import { notFound } from '../../lib/errdefs.js';
 import { mkdirp, readJsonIfExists, writeJsonAtomic } from '../../lib/atomic-file.js';
 import { KeyedLock } from '../../lib/keyed-lock.js';
 

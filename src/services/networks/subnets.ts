@@ -1,4 +1,4 @@
-import { invalidArgument } from '../../core/errdefs.js';
+import { invalidArgument } from '../../lib/errdefs.js';
 import { intToIp, ipToInt } from '../../lib/ipv4.js';
 import type { AddressPool } from './deps.js';
 

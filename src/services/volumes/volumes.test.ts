@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ContainerRecord } from '../../core/containers.js';
-import { isKind } from '../../core/errdefs.js';
+import { isKind } from '../../lib/errdefs.js';
 import type { Volume, VolumeDriver } from '../../core/volumes.js';
 import { EventBus } from '../events.js';
 import type { VolumeDeps } from './deps.js';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { conflict, invalidArgument, isKind } from '../../core/errdefs.js';
+import { conflict, invalidArgument, isKind } from '../../lib/errdefs.js';
 import { ANONYMOUS_LABEL, type Volume } from '../../core/volumes.js';
 import { matchLabels, matchPattern, type Filters } from '../../lib/filters.js';
 import { dirSize } from '../../lib/fs/du.js';

@@ -1,5 +1,5 @@
 import type { ContainerRecord } from '../../core/containers.js';
-import { invalidArgument } from '../../core/errdefs.js';
+import { invalidArgument } from '../../lib/errdefs.js';
 import { commandString, statusString } from '../../api/compat/container.js';
 import { queryBool } from '../../api/http.js';
 import type { Router } from '../../api/router.js';

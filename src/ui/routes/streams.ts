@@ -1,6 +1,6 @@
 import { queryBool, queryInt } from '../../api/http.js';
 import type { Router } from '../../api/router.js';
-import { notImplemented } from '../../core/errdefs.js';
+import { notImplemented } from '../../lib/errdefs.js';
 import type { ContainerDeps } from '../../services/containers/deps.js';
 import { collectStats, type StatsReading } from '../../services/containers/stats.js';
 import type { EngineEvent, EventBus } from '../../services/events.js';

@@ -1,6 +1,6 @@
 import { execAction, publishContainerEvent } from '../events.js';
 import type { ExecConfig, ExecRecord } from '../../../core/exec.js';
-import { conflict, invalidArgument } from '../../../core/errdefs.js';
+import { conflict, invalidArgument } from '../../../lib/errdefs.js';
 import type { ExecProcess } from '../../../core/runtime.js';
 import { CleanupStack } from '../../../lib/cleanup-stack.js';
 import { startErrorExitCode } from '../../../lib/oci/start-error.js';

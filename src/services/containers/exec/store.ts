@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ExecConfig, ExecRecord } from '../../../core/exec.js';
-import { notFound } from '../../../core/errdefs.js';
+import { notFound } from '../../../lib/errdefs.js';
 
 /** Exec instances by ID, in memory (Docker forgets them on restart too). */
 export class ExecStore {

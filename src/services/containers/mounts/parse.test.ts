@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isKind } from '../../../core/errdefs.js';
+import { isKind } from '../../../lib/errdefs.js';
 import { parseBind, parseMountSpec, parseVolumesFrom, validMode } from './parse.js';
 
 const bad = (e: unknown): boolean => isKind(e, 'InvalidArgument');

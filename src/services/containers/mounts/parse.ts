@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { MountSpec } from '../../../core/containers.js';
-import { invalidArgument } from '../../../core/errdefs.js';
+import { invalidArgument } from '../../../lib/errdefs.js';
 import type { MountPoint } from '../../../core/volumes.js';
 
 /**

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { chown, readdir, stat, type FileHandle } from 'node:fs/promises';
 import type { ContainerRecord } from '../../../core/containers.js';
-import { invalidArgument, isErrno } from '../../../core/errdefs.js';
+import { invalidArgument, isErrno } from '../../../lib/errdefs.js';
 import type { VolumeDriver } from '../../../core/volumes.js';
 import { extractLayer } from '../../../lib/archive/extract.js';
 import { packPath } from '../../../lib/archive/pack-path.js';

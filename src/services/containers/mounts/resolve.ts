@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
 import type { ContainerConfig, ContainerRecord, HostConfig } from '../../../core/containers.js';
-import { invalidArgument } from '../../../core/errdefs.js';
+import { invalidArgument } from '../../../lib/errdefs.js';
 import type { MountPoint } from '../../../core/volumes.js';
 import type { VolumeDeps } from '../../volumes/deps.js';
 import { createAnonymousVolume, createVolume, removeIfUnused } from '../../volumes/volumes.js';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { invalidArgument } from '../../../core/errdefs.js';
+import { invalidArgument } from '../../../lib/errdefs.js';
 import type { SpecOption } from './types.js';
 
 /** Kernel capability names by bit number (linux/capability.h, up to CAP_LAST_CAP of 6.x). */

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { invalidArgument } from '../../../core/errdefs.js';
+import { invalidArgument } from '../../../lib/errdefs.js';
 import type { SpecOption } from './types.js';
 
 /** Where Docker puts its init inside the container. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isKind } from '../../../core/errdefs.js';
+import { isKind } from '../../../lib/errdefs.js';
 import { context, emptySpec } from './fixture.js';
 import { withNamespaces } from './namespaces.js';
 

@@ -1,4 +1,4 @@
-import { notImplemented } from '../../../core/errdefs.js';
+import { notImplemented } from '../../../lib/errdefs.js';
 import type { LinuxNamespace } from '../../../lib/oci/runtime-spec.js';
 import type { SpecContext, SpecOption } from './types.js';
 

@@ -1,5 +1,5 @@
 import { isAbsolute, posix } from 'node:path';
-import { invalidArgument } from '../../../core/errdefs.js';
+import { invalidArgument } from '../../../lib/errdefs.js';
 import type { POSIXRlimit, Process } from '../../../lib/oci/runtime-spec.js';
 import type { SpecContext, SpecOption } from './types.js';
 

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { invalidArgument } from '../../../core/errdefs.js';
+import { invalidArgument } from '../../../lib/errdefs.js';
 import type { HostConfig } from '../../../core/containers.js';
 import type { LinuxCPU, LinuxMemory, LinuxResources } from '../../../lib/oci/runtime-spec.js';
 import type { SpecOption } from './types.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isKind } from '../../../core/errdefs.js';
+import { isKind } from '../../../lib/errdefs.js';
 import type { LinuxSeccomp } from '../../../lib/oci/runtime-spec.js';
 import { DEFAULT_CAPABILITIES } from './capabilities.js';
 import { context, emptySpec } from './fixture.js';

@@ -1,5 +1,5 @@
 import { release } from 'node:os';
-import { invalidArgument } from '../../../core/errdefs.js';
+import { invalidArgument } from '../../../lib/errdefs.js';
 import { kernelConfig, unrunnableSeccompArches } from '../../../lib/kernel-config.js';
 import type { LinuxSeccomp, LinuxSeccompAction, LinuxSeccompArg, LinuxSyscall } from '../../../lib/oci/runtime-spec.js';
 import { DEFAULT_SECCOMP_PROFILE } from './seccomp-default.js';

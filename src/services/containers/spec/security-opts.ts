@@ -1,4 +1,4 @@
-import { invalidArgument } from '../../../core/errdefs.js';
+import { invalidArgument } from '../../../lib/errdefs.js';
 
 /** HostConfig.SecurityOpt, understood (Docker's parseSecurityOpt). */
 export interface SecurityOptions {

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { isKind } from '../../../core/errdefs.js';
+import { isKind } from '../../../lib/errdefs.js';
 import { readFileInRoot, resolveUser } from './user.js';
 
 const PASSWD = `root:x:0:0:root:/root:/bin/sh

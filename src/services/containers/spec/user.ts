@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { openAt, resolveInRoot, ScopedPathError } from '../../../lib/fs/scoped-path.js';
-import { invalidArgument, isErrno } from '../../../core/errdefs.js';
+import { invalidArgument, isErrno } from '../../../lib/errdefs.js';
 import type { ResolvedUser } from './types.js';
 
 /** /etc/passwd or /etc/group larger than this is not a real one. */
