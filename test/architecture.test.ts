@@ -103,7 +103,9 @@ function cycles(graph: Map<string, Set<string>>): string[] {
 }
 
 test('the layers allow one direction only (the table has no cycle)', () => {
-  const graph = new Map(Object.entries(ALLOWED).map(([layer, to]) => [layer, new Set(to.filter((t) => t !== layer && !t.startsWith(`${layer}/`)).map((t) => t.split('/')[0]!))]));
+  const graph = new Map(
+    Object.entries(ALLOWED).map(([layer, to]) => [layer, new Set(to.filter((t) => t !== layer && !t.startsWith(`${layer}/`)).map((t) => t.split('/')[0]!))]),
+  );
   assert.deepEqual(cycles(graph), []);
 });
 

@@ -24,7 +24,14 @@ const ENDPOINT = struct<NonNullable<NetworkConnectRequest['EndpointConfig']>>('E
   IPAMConfig: struct<{ IPv4Address?: string }>('EndpointIPAMConfig', { IPv4Address: 'string' }),
 });
 
-const HEALTH = struct<HealthConfig>('HealthConfig', { Test: strings, Interval: 'int', Timeout: 'int', StartPeriod: 'int', StartInterval: 'int', Retries: 'int' });
+const HEALTH = struct<HealthConfig>('HealthConfig', {
+  Test: strings,
+  Interval: 'int',
+  Timeout: 'int',
+  StartPeriod: 'int',
+  StartInterval: 'int',
+  Retries: 'int',
+});
 
 const CONFIG_FIELDS = {
   Hostname: 'string',

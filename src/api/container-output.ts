@@ -17,7 +17,9 @@ export interface OutputOptions extends ReadOptions {
  * Docker's 8-byte multiplexed frames otherwise, one write per batch. Used by logs and attach.
  */
 export async function pipeOutput(logs: LogService, rec: ContainerRecord, out: Writable, opts: OutputOptions): Promise<void> {
-  await (await openOutput(logs, rec, opts))(out);
+  await (
+    await openOutput(logs, rec, opts)
+  )(out);
 }
 
 /**
@@ -79,9 +81,14 @@ function encodeBatch(batch: LogRecord[], tty: boolean, opts: OutputOptions): Buf
 /** Docker's attrs prefix: keys sorted, `k=v` with the value query-escaped (Go's url.QueryEscape), comma-joined. */
 function detailsOf(attrs: Record<string, string> | undefined): string {
   if (attrs === undefined) return '';
-  return Object.keys(attrs).sort().map((k) => `${k}=${queryEscape(attrs[k]!)}`).join(',');
+  return Object.keys(attrs)
+    .sort()
+    .map((k) => `${k}=${queryEscape(attrs[k]!)}`)
+    .join(',');
 }
 
 function queryEscape(s: string): string {
-  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%20/g, '+');
+  return encodeURIComponent(s)
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+');
 }

@@ -32,7 +32,17 @@ export const list = (of: JsonType): ListType => ({ list: of });
 export const map = (of: JsonType): MapType => ({ map: of });
 
 function goType(t: JsonType): string {
-  if (typeof t === 'string') return { string: 'string', bool: 'bool', int: 'int64', uint: 'uint64', number: 'float64', any: 'interface {}', strslice: 'strslice.StrSlice', empty: 'struct {}' }[t];
+  if (typeof t === 'string')
+    return {
+      string: 'string',
+      bool: 'bool',
+      int: 'int64',
+      uint: 'uint64',
+      number: 'float64',
+      any: 'interface {}',
+      strslice: 'strslice.StrSlice',
+      empty: 'struct {}',
+    }[t];
   if ('list' in t) return `[]${goType(t.list)}`;
   if ('map' in t) return `map[string]${goType(t.map)}`;
   return t.struct;
@@ -118,7 +128,8 @@ export function nestsDeeperThan(text: string, max = MAX_JSON_DEPTH): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) {

@@ -16,13 +16,16 @@ export function redactTarget(target: string | undefined): string {
   if (target === undefined) return '';
   const q = target.indexOf('?');
   if (q < 0) return target;
-  const parts = target.slice(q + 1).split('&').map((pair) => {
-    const eq = pair.indexOf('=');
-    if (eq < 0) return pair;
-    const key = pair.slice(0, eq);
-    if (SECRET_PARAM.test(safeDecode(key))) return `${key}=${MASK}`;
-    return `${key}=${pair.slice(eq + 1).replace(/((?:\/\/|%2F%2F)[^@/?#&]*?)(?::|%3A)[^@/?#&]*(?:@|%40)/gi, `$1:${MASK}@`)}`;
-  });
+  const parts = target
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq < 0) return pair;
+      const key = pair.slice(0, eq);
+      if (SECRET_PARAM.test(safeDecode(key))) return `${key}=${MASK}`;
+      return `${key}=${pair.slice(eq + 1).replace(/((?:\/\/|%2F%2F)[^@/?#&]*?)(?::|%3A)[^@/?#&]*(?:@|%40)/gi, `$1:${MASK}@`)}`;
+    });
   return `${target.slice(0, q)}?${parts.join('&')}`;
 }
 

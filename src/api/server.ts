@@ -36,7 +36,9 @@ function parsePath(rawPath: string): { version: string; path: string } {
     throw invalidArgument(`client version ${version} is too new. Maximum supported API version is ${API_VERSION}`);
   }
   if (compareVersions(version, MIN_API_VERSION) < 0) {
-    throw invalidArgument(`client version ${version} is too old. Minimum supported API version is ${MIN_API_VERSION}, please upgrade your client to a newer version`);
+    throw invalidArgument(
+      `client version ${version} is too old. Minimum supported API version is ${MIN_API_VERSION}, please upgrade your client to a newer version`,
+    );
   }
   return { version, path: m[2]! };
 }
@@ -107,12 +109,15 @@ export function createApiServer(router: Router, opts: ApiServerOptions): ApiHttp
       writeSocketError(socket, 413, bodyTooLarge().message);
       return;
     }
-    void readUpgradeBody(socket, length).then((body) => {
-      setUpgradeBody(req, body);
-      const res = plainResponse(req, socket);
-      for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-      return dispatch(router, req, { res, socket }, log, observe);
-    }, () => socket.destroy());
+    void readUpgradeBody(socket, length).then(
+      (body) => {
+        setUpgradeBody(req, body);
+        const res = plainResponse(req, socket);
+        for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+        return dispatch(router, req, { res, socket }, log, observe);
+      },
+      () => socket.destroy(),
+    );
   });
   // CONNECT (an authority-form target) is not part of the API.
   server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
@@ -127,7 +132,11 @@ export function createApiServer(router: Router, opts: ApiServerOptions): ApiHttp
       return;
     }
     const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-    writeSocketError(socket, status, status === 431 ? 'request header fields too large' : status === 408 ? 'timed out reading the request headers' : `bad request: ${err.message}`);
+    writeSocketError(
+      socket,
+      status,
+      status === 431 ? 'request header fields too large' : status === 408 ? 'timed out reading the request headers' : `bad request: ${err.message}`,
+    );
   });
   return server;
 }
@@ -190,7 +199,13 @@ function parseUrl(raw: string): URL {
   }
 }
 
-async function dispatch(router: Router, req: IncomingMessage, target: { res?: ServerResponse; socket?: Duplex }, log: (msg: string) => void, observe: RequestObserver): Promise<void> {
+async function dispatch(
+  router: Router,
+  req: IncomingMessage,
+  target: { res?: ServerResponse; socket?: Duplex },
+  log: (msg: string) => void,
+  observe: RequestObserver,
+): Promise<void> {
   let hijacked = false;
   let route = 'unmatched';
   let status = 0;
@@ -220,7 +235,9 @@ async function dispatch(router: Router, req: IncomingMessage, target: { res?: Se
         socket.on('error', () => socket.destroy());
         socket.write(
           `HTTP/1.1 101 UPGRADED\r\nContent-Type: ${contentType}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n` +
-            Object.entries(COMMON_HEADERS).map(([k, v]) => `${k}: ${v}\r\n`).join('') +
+            Object.entries(COMMON_HEADERS)
+              .map(([k, v]) => `${k}: ${v}\r\n`)
+              .join('') +
             '\r\n',
         );
         return socket;
@@ -249,8 +266,7 @@ async function dispatch(router: Router, req: IncomingMessage, target: { res?: Se
         // The rest of the body is not read: end the connection rather than drain it.
         target.res.shouldKeepAlive = false;
         sendJson(target.res, status, { message });
-      }
-      else if (status === 304) {
+      } else if (status === 304) {
         target.res.writeHead(304);
         target.res.end();
       } else sendJson(target.res, status, { message });

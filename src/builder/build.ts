@@ -97,7 +97,8 @@ async function beginStage(run: BuildRun, stage: Stage): Promise<StageState> {
   else if (earlier !== undefined) base = run.results.get(earlier.index)!;
   else {
     const img = run.deps.images.images.resolve(ref);
-    if (img === undefined) throw notFound(`pull access denied for ${ref}, repository does not exist or may require 'docker login': berth has no registry client yet`);
+    if (img === undefined)
+      throw notFound(`pull access denied for ${ref}, repository does not exist or may require 'docker login': berth has no registry client yet`);
     base = await stepImageOf(run.deps.images, img);
   }
   if (base.id) run.out(` ---> ${shortId(base.id)}\n`);

@@ -18,4 +18,3 @@ export async function finishStep(run: BuildRun, st: StageState, key: string, ima
   st.image = image;
   await run.deps.cache.set(key, image.id!);
 }
-

@@ -31,7 +31,10 @@ test('source digests follow content and mode, not mtime', async () => {
     await assert.rejects(resolveSources(hostSourceFs(dir), ['../x'], 'COPY'), /forbidden path outside the build context: \.\.\/x/);
     await assert.rejects(resolveSources(hostSourceFs(dir), ['nope'], 'COPY'), /file not found in build context/);
     await writeFile(join(dir, 'b.txt'), '');
-    assert.deepEqual((await resolveSources(hostSourceFs(dir), ['*.txt'], 'COPY')).map((s) => s.name), ['b.txt']);
+    assert.deepEqual(
+      (await resolveSources(hostSourceFs(dir), ['*.txt'], 'COPY')).map((s) => s.name),
+      ['b.txt'],
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -49,7 +49,10 @@ test('context index: files, implied parents, symlinks inside the root, hard link
       for await (const e of ctx.walk('')) walked.push(`${e.rel}:${e.kind}`);
       assert.deepEqual(walked, ['Dockerfile:file', 'abs:symlink', 'hard:file', 'src:dir', 'src/a.txt:file', 'src/b.txt:file', 'src/empty:file', 'up:symlink']);
       const [src] = await resolveSources(ctx, ['src'], 'COPY');
-      assert.deepEqual(src!.entries.map((e) => e.rel), ['a.txt', 'b.txt', 'empty']);
+      assert.deepEqual(
+        src!.entries.map((e) => e.rel),
+        ['a.txt', 'b.txt', 'empty'],
+      );
       ctx.remove('src');
       assert.equal(await ctx.lookup('src/a.txt'), undefined);
     },

@@ -62,7 +62,10 @@ export class BuildContext implements SourceFs {
   async dispose(): Promise<void> {
     const reader = this.reader;
     this.reader = undefined;
-    await reader?.then((fh) => fh.close(), () => undefined);
+    await reader?.then(
+      (fh) => fh.close(),
+      () => undefined,
+    );
     await rm(this.dir, { recursive: true, force: true });
   }
 
@@ -117,7 +120,7 @@ export class BuildContext implements SourceFs {
   private async *chunks(offset: number, size: number): AsyncGenerator<Buffer> {
     this.reader ??= open(this.spool, 'r');
     const fh = await this.reader;
-    for (let done = 0; done < size; ) {
+    for (let done = 0; done < size;) {
       const want = Math.min(size - done, READ_CHUNK);
       const buf = Buffer.allocUnsafe(want);
       let got = 0;
@@ -181,7 +184,7 @@ export class BuildContext implements SourceFs {
       const buf = batch.length === 1 ? batch[0]! : Buffer.concat(batch, pending);
       batch = [];
       pending = 0;
-      for (let off = 0; off < buf.length; ) off += (await fh.write(buf, off)).bytesWritten;
+      for (let off = 0; off < buf.length;) off += (await fh.write(buf, off)).bytesWritten;
     };
     const ex = tarExtract();
     const entries = async (): Promise<void> => {

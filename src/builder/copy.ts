@@ -25,7 +25,8 @@ export interface CopyOptions {
 export async function copyInto(rootfs: string, sources: ResolvedSource[], opts: CopyOptions): Promise<void> {
   const many = sources.length > 1;
   const destIsDir = opts.dest.endsWith('/') || many || (await isDir(rootfs, opts.dest));
-  if (many && !opts.dest.endsWith('/')) throw invalidArgument('When using COPY with more than one source file, the destination must be a directory and end with a /');
+  if (many && !opts.dest.endsWith('/'))
+    throw invalidArgument('When using COPY with more than one source file, the destination must be a directory and end with a /');
   for (const s of sources) {
     if (s.isDir || s.archive) {
       await mkdirInRoot(rootfs, opts.dest, opts.owner);

@@ -88,6 +88,10 @@ async function runInstruction(run: BuildRun, st: StageState, ins: Extract<Instru
   const key = cacheKey(st.image.id ?? '', `RUN ${JSON.stringify(argv)}\n${JSON.stringify(keyedEnv)}\n${JSON.stringify(st.config)}`);
   if (await fromCache(run, st, key)) return;
   const parent = await stored(run, st.image);
-  const id = await runStep(run.deps, { parent, argv, env, config: st.config, networkMode: run.opts.networkMode, rm: run.opts.rm, forceRm: run.opts.forceRm, author: st.author }, run.out);
+  const id = await runStep(
+    run.deps,
+    { parent, argv, env, config: st.config, networkMode: run.opts.networkMode, rm: run.opts.rm, forceRm: run.opts.forceRm, author: st.author },
+    run.out,
+  );
   await finishStep(run, st, key, await stepImageOf(run.deps.images, run.deps.images.images.get(id)!));
 }

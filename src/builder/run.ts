@@ -33,7 +33,13 @@ export interface RunStep {
 export async function runStep(deps: BuilderDeps, step: RunStep, out: (text: string) => void): Promise<Digest> {
   const { Id } = await createContainer(deps.containers, {
     // Labelled when it is to be removed: a crash of the build leaves it to start-up to remove.
-    config: { Image: step.parent.id, Cmd: step.argv, Entrypoint: [''], Env: step.env, ...(step.rm || step.forceRm ? { Labels: { [BUILD_STEP_LABEL]: 'true' } } : {}) },
+    config: {
+      Image: step.parent.id,
+      Cmd: step.argv,
+      Entrypoint: [''],
+      Env: step.env,
+      ...(step.rm || step.forceRm ? { Labels: { [BUILD_STEP_LABEL]: 'true' } } : {}),
+    },
     hostConfig: { NetworkMode: step.networkMode ?? '' },
   });
   out(` ---> Running in ${Id.slice(0, 12)}\n`);
@@ -56,7 +62,18 @@ export async function runStep(deps: BuilderDeps, step: RunStep, out: (text: stri
       pause: false,
       ...(step.author ? { author: step.author } : {}),
       // Every field explicitly: the container's own (RUN's Cmd, build-arg Env) must not leak into the image.
-      config: { ...c, User: c.User, ExposedPorts: c.ExposedPorts, Env: c.Env ?? [], Cmd: c.Cmd ?? null, Volumes: c.Volumes, WorkingDir: c.WorkingDir ?? '', Entrypoint: c.Entrypoint ?? null, Labels: c.Labels ?? null, StopSignal: c.StopSignal },
+      config: {
+        ...c,
+        User: c.User,
+        ExposedPorts: c.ExposedPorts,
+        Env: c.Env ?? [],
+        Cmd: c.Cmd ?? null,
+        Volumes: c.Volumes,
+        WorkingDir: c.WorkingDir ?? '',
+        Entrypoint: c.Entrypoint ?? null,
+        Labels: c.Labels ?? null,
+        StopSignal: c.StopSignal,
+      },
     });
     ok = true;
     return id;

@@ -88,5 +88,13 @@ export function hostSourceFs(root: string): SourceFs {
 
 async function hostEntry(rel: string, hostPath: string, st: Stats): Promise<SourceEntry> {
   const kind = st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'symlink' : 'file';
-  return { rel, hostPath, mode: st.mode & 0o7777, kind, mtime: st.mtime, size: st.size, ...(kind === 'symlink' ? { linkTarget: await readlink(hostPath) } : {}) };
+  return {
+    rel,
+    hostPath,
+    mode: st.mode & 0o7777,
+    kind,
+    mtime: st.mtime,
+    size: st.size,
+    ...(kind === 'symlink' ? { linkTarget: await readlink(hostPath) } : {}),
+  };
 }

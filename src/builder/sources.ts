@@ -39,7 +39,8 @@ export async function resolveSources(root: SourceFs, sources: string[], cmd: str
 
 async function resolveOne(root: SourceFs, rel: string, written: string, cmd: string): Promise<ResolvedSource> {
   const found = await root.lookup(rel);
-  if (found === undefined) throw invalidArgument(`${cmd} failed: file not found in build context or excluded by .dockerignore: stat ${written}: file does not exist`);
+  if (found === undefined)
+    throw invalidArgument(`${cmd} failed: file not found in build context or excluded by .dockerignore: stat ${written}: file does not exist`);
   const name = basename(found.resolved) || basename(rel);
   if (found.entry.kind !== 'dir') return { name, isDir: false, entries: [found.entry] };
   const entries: SourceEntry[] = [];
@@ -65,7 +66,10 @@ function componentRegex(p: string): string {
     else if (c === '[') {
       const end = p.indexOf(']', k + 1);
       if (end < 0) throw invalidArgument(`syntax error in pattern: ${p}`);
-      r += `[${p.slice(k + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+      r += `[${p
+        .slice(k + 1, end)
+        .replace(/^!/, '^')
+        .replace(/\\/g, '\\\\')}]`;
       k = end;
     } else r += c.replace(/[.+^${}()|\\]/g, '\\$&');
   }

@@ -5,7 +5,18 @@ import type { Stage } from './stages.js';
 import type { StepImage } from './step-image.js';
 
 /** Proxy variables: usable by RUN without an ARG, and never part of the cache key or history. */
-export const PREDEFINED_ARGS = new Set(['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'FTP_PROXY', 'ftp_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy']);
+export const PREDEFINED_ARGS = new Set([
+  'HTTP_PROXY',
+  'http_proxy',
+  'HTTPS_PROXY',
+  'https_proxy',
+  'FTP_PROXY',
+  'ftp_proxy',
+  'NO_PROXY',
+  'no_proxy',
+  'ALL_PROXY',
+  'all_proxy',
+]);
 
 /** One build in progress. */
 export interface BuildRun {

@@ -30,7 +30,14 @@ export async function stepImageOf(deps: ImageDeps, img: Image): Promise<StepImag
 }
 
 /** Writes the image of one step: the parent plus an optional layer, a new config and one history entry. */
-export async function writeStepImage(deps: ImageDeps, parent: StepImage, config: ImageRuntimeConfig, createdBy: string, layer?: Descriptor, author?: string): Promise<StepImage> {
+export async function writeStepImage(
+  deps: ImageDeps,
+  parent: StepImage,
+  config: ImageRuntimeConfig,
+  createdBy: string,
+  layer?: Descriptor,
+  author?: string,
+): Promise<StepImage> {
   const created = nowRfc3339Nano();
   const auth = author ?? parent.blob.author;
   const blob: ImageConfigBlob = {
@@ -53,7 +60,12 @@ export async function writeStepImage(deps: ImageDeps, parent: StepImage, config:
  * changed as one layer (undefined when nothing changed). The snapshot and mount are always
  * removed, whatever happens.
  */
-export async function withScratchSnapshot(deps: ImageDeps, scratch: string, parent: StepImage, fn: (rootfs: string) => Promise<void>): Promise<Descriptor | undefined> {
+export async function withScratchSnapshot(
+  deps: ImageDeps,
+  scratch: string,
+  parent: StepImage,
+  fn: (rootfs: string) => Promise<void>,
+): Promise<Descriptor | undefined> {
   const key = `build-${randomId().slice(0, 32)}`;
   const target = join(scratch, key);
   const diffIds = parent.blob.rootfs.diff_ids;

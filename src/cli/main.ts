@@ -177,7 +177,10 @@ function buildProgram(commands: Array<[string[], Register]>): Command {
 
   // docker uses -h for --hostname in run/create; help is --help only, everywhere.
   const configure = (cmd: Command): void => {
-    cmd.helpOption('--help', 'Print usage').exitOverride().configureOutput({ outputError: () => undefined });
+    cmd
+      .helpOption('--help', 'Print usage')
+      .exitOverride()
+      .configureOutput({ outputError: () => undefined });
     cmd.commands.forEach(configure);
   };
   configure(program);
@@ -202,9 +205,7 @@ function commandPath(program: Command, argv: string[]): string {
 /** Maps a commander usage error to docker's wording and status 125. */
 function usageError(err: CommanderError, program: Command, argv: string[]): StatusError {
   const cmdPath = commandPath(program, argv);
-  const msg = err.message
-    .replace(/^error: unknown option '(.*)'$/, 'unknown flag: $1')
-    .replace(/^error: /, '');
+  const msg = err.message.replace(/^error: unknown option '(.*)'$/, 'unknown flag: $1').replace(/^error: /, '');
   return new StatusError(125, `${msg}\nSee 'berth ${cmdPath || ''} --help'.`.replace('berth  --help', 'berth --help'));
 }
 

@@ -22,7 +22,10 @@ async function text(stream: Readable): Promise<string> {
 /** Every file under `dir`: what a store leaves behind shows here. */
 async function files(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => !e.isDirectory()).map((e) => join(e.parentPath ?? e.path, e.name)).sort();
+  return entries
+    .filter((e) => !e.isDirectory())
+    .map((e) => join(e.parentPath ?? e.path, e.name))
+    .sort();
 }
 
 export function contentStoreSuite(name: string, open: OpenContentStore): void {

@@ -90,7 +90,10 @@ export function imageStoreSuite(name: string, open: OpenImageStore): void {
       const [a, b, prefix] = await twoWithCommonPrefix(content);
       await images.add(a);
       await images.add(b);
-      assert.throws(() => images.resolve(prefix), (err) => isKind(err, 'InvalidArgument'));
+      assert.throws(
+        () => images.resolve(prefix),
+        (err) => isKind(err, 'InvalidArgument'),
+      );
       assert.equal(images.resolve(a.id)?.id, a.id);
     });
 

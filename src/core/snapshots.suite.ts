@@ -20,7 +20,11 @@ const isNotFound = (err: unknown): boolean => isKind(err, 'NotFound');
 /** Every path under `dir`: what a failed step leaves behind shows here. */
 const tree = async (dir: string): Promise<string[]> => (await readdir(dir, { recursive: true })).sort();
 const ls = async (dir: string): Promise<string[]> => (await readdir(dir)).sort();
-const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
+const exists = (p: string): Promise<boolean> =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 const chain = (label: string): Digest => sha256(`chain ${label}`);
 
 /** The base layer and a child that deletes, masks (opaque dir) and adds on top of it. */
@@ -88,10 +92,14 @@ export function snapshotterSuite(name: string, open: OpenSnapshotter): void {
       const tar = streamOf(await makeTar(BASE));
       let ended = false;
       tar.on('end', () => (ended = true));
-      await s.applyLayer(async () => {
-        assert.equal(ended, true, 'named before the tar was read to its end');
-        return l1;
-      }, null, tar);
+      await s.applyLayer(
+        async () => {
+          assert.equal(ended, true, 'named before the tar was read to its end');
+          return l1;
+        },
+        null,
+        tar,
+      );
       assert.equal(await s.hasLayer(l1), true);
       assert.equal(await readFile(join(s.layerPath(l1), 'keep/k'), 'utf8'), 'k');
     });

@@ -11,7 +11,15 @@ test('Go-style boolean flags: --tls, --tls=false, --tlsverify=1', () => {
   assert.throws(() => takeBoolFlags(['--tls=maybe'], names), /invalid boolean value "maybe"/);
 });
 
-const settings = (s: Partial<ApiAccessSettings>): ApiAccessSettings => ({ group: '', tls: undefined, tlsverify: undefined, tlscacert: '', tlscert: '', tlskey: '', ...s });
+const settings = (s: Partial<ApiAccessSettings>): ApiAccessSettings => ({
+  group: '',
+  tls: undefined,
+  tlsverify: undefined,
+  tlscacert: '',
+  tlscert: '',
+  tlskey: '',
+  ...s,
+});
 
 test('a TCP listener needs --tlsverify, or an explicit --tls=false / --tlsverify=false', () => {
   const access = (bools: { tls?: boolean; tlsverify?: boolean }) => apiAccess(settings(bools));

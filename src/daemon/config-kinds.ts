@@ -106,7 +106,8 @@ export const int: Kind<number> = {
   },
   fromFlag(v) {
     const n = Number(v);
-    if (!/^-?\d+$/.test(String(v)) || !Number.isSafeInteger(n)) throw new Error(`invalid argument "${String(v)}": strconv.ParseInt: parsing "${String(v)}": invalid syntax`);
+    if (!/^-?\d+$/.test(String(v)) || !Number.isSafeInteger(n))
+      throw new Error(`invalid argument "${String(v)}": strconv.ParseInt: parsing "${String(v)}": invalid syntax`);
     return n;
   },
 };
@@ -141,7 +142,12 @@ export const boolMap: Kind<Record<string, boolean>> = {
     if (!isObject(v) || !Object.values(v).every((b) => typeof b === 'boolean')) throw mismatch(v, key, 'map[string]bool');
     return v as Record<string, boolean>;
   },
-  fromFlag: (v) => Object.fromEntries(asList(v).map((s) => keyValue(s, 'feature')).map(([k, b]) => [k, b !== 'false'])),
+  fromFlag: (v) =>
+    Object.fromEntries(
+      asList(v)
+        .map((s) => keyValue(s, 'feature'))
+        .map(([k, b]) => [k, b !== 'false']),
+    ),
 };
 
 /** `--default-ulimit nofile=1024:2048` / `{"nofile": {"Name": "nofile", "Soft": 1024, "Hard": 2048}}`. */
@@ -200,7 +206,12 @@ export const runtimes: Kind<Record<string, RuntimeEntry>> = {
       }),
     );
   },
-  fromFlag: (v) => Object.fromEntries(asList(v).map((s) => keyValue(s, 'runtime')).map(([n, path]) => [n, { path }])),
+  fromFlag: (v) =>
+    Object.fromEntries(
+      asList(v)
+        .map((s) => keyValue(s, 'runtime'))
+        .map(([n, path]) => [n, { path }]),
+    ),
 };
 
 /** A value as Go's `%v` prints it (Docker's conflict message shows both sides so). */

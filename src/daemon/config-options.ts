@@ -28,10 +28,19 @@ export { LOG_DRIVERS } from '../services/logs/options.js';
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'fatal'];
 const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
 
-const each = <T>(check: (v: T) => string | undefined) => (list: T[]): string | undefined => list.map(check).find((m) => m !== undefined);
+const each =
+  <T>(check: (v: T) => string | undefined) =>
+  (list: T[]): string | undefined =>
+    list.map(check).find((m) => m !== undefined);
 
 export const OPTIONS = {
-  hosts: option({ kind: k.strings, flag: 'host', short: 'H', default: ['unix:///run/berth.sock'], help: 'Daemon socket(s) to connect to (unix:///path, fd://)' }),
+  hosts: option({
+    kind: k.strings,
+    flag: 'host',
+    short: 'H',
+    default: ['unix:///run/berth.sock'],
+    help: 'Daemon socket(s) to connect to (unix:///path, fd://)',
+  }),
   'data-root': option({ kind: k.str, default: '/var/lib/berth', help: 'Root directory of persistent state' }),
   'exec-root': option({ kind: k.str, default: '/run/berth', help: 'Root directory for execution state files' }),
   pidfile: option({ kind: k.str, short: 'p', default: '', help: 'Path to use for daemon PID file (default <exec-root>/berthd.pid)' }),
@@ -70,7 +79,13 @@ export const OPTIONS = {
     flag: 'default-ulimit',
     default: [],
     help: 'Default ulimits for containers (name=soft:hard)',
-    validate: each((u) => (!ULIMIT_NAMES.has(u.Name.toLowerCase()) ? `invalid ulimit type: ${u.Name}` : u.Soft > u.Hard ? `ulimit soft limit must be less than or equal to hard limit: ${u.Soft} > ${u.Hard}` : undefined)),
+    validate: each((u) =>
+      !ULIMIT_NAMES.has(u.Name.toLowerCase())
+        ? `invalid ulimit type: ${u.Name}`
+        : u.Soft > u.Hard
+          ? `ulimit soft limit must be less than or equal to hard limit: ${u.Soft} > ${u.Hard}`
+          : undefined,
+    ),
   }),
   bridge: option({ kind: k.str, short: 'b', default: 'berth0', help: 'Attach containers to a network bridge', validate: bridgeNameError }),
   bip: option({ kind: k.str, default: '10.99.0.1/16', help: 'Specify network bridge IP', validate: (v) => (CIDR.test(v) ? undefined : `invalid bip: ${v}`) }),
@@ -97,10 +112,33 @@ export const OPTIONS = {
   runtime: option({ kind: k.str, default: '/usr/sbin/runc', help: 'Path to the runc binary of the built-in "runc" runtime' }),
   runtimes: option({ kind: k.runtimes, flag: 'add-runtime', default: {}, help: 'Register an additional OCI compatible runtime (name=path)' }),
   'default-runtime': option({ kind: k.str, default: 'runc', help: 'Default OCI runtime for containers' }),
-  'max-concurrent-downloads': option({ kind: k.int, default: 3, reloadable: true, help: 'Set the max concurrent downloads', validate: (n) => (n < 1 ? `invalid max concurrent downloads: ${n}` : undefined) }),
-  'max-concurrent-uploads': option({ kind: k.int, default: 5, reloadable: true, help: 'Set the max concurrent uploads', validate: (n) => (n < 1 ? `invalid max concurrent uploads: ${n}` : undefined) }),
-  'shutdown-timeout': option({ kind: k.int, default: 15, reloadable: true, help: 'Set the default shutdown timeout', validate: (n) => (n < 0 ? `invalid shutdown timeout: ${n}` : undefined) }),
-  'live-restore': option({ kind: k.bool, default: true, reloadable: true, help: 'Containers keep running while the daemon is down (always: they run under conmon)' }),
+  'max-concurrent-downloads': option({
+    kind: k.int,
+    default: 3,
+    reloadable: true,
+    help: 'Set the max concurrent downloads',
+    validate: (n) => (n < 1 ? `invalid max concurrent downloads: ${n}` : undefined),
+  }),
+  'max-concurrent-uploads': option({
+    kind: k.int,
+    default: 5,
+    reloadable: true,
+    help: 'Set the max concurrent uploads',
+    validate: (n) => (n < 1 ? `invalid max concurrent uploads: ${n}` : undefined),
+  }),
+  'shutdown-timeout': option({
+    kind: k.int,
+    default: 15,
+    reloadable: true,
+    help: 'Set the default shutdown timeout',
+    validate: (n) => (n < 0 ? `invalid shutdown timeout: ${n}` : undefined),
+  }),
+  'live-restore': option({
+    kind: k.bool,
+    default: true,
+    reloadable: true,
+    help: 'Containers keep running while the daemon is down (always: they run under conmon)',
+  }),
   features: option({ kind: k.boolMap, flag: null, default: {}, reloadable: true, help: '' }),
   // berth's own: the certs.d location, the registry request idle timeout (s), the push chunk size (bytes).
   'registry-certs-dir': option({ kind: k.str, flag: null, default: '/etc/berth/certs.d', help: '' }),

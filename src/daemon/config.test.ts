@@ -80,7 +80,23 @@ test("Docker's keys apply, flags override defaults", async () => {
 });
 
 test('flags in their own syntax', async () => {
-  const cfg = await load({}, ['-H', 'unix:///tmp/a.sock', '-H', 'fd://', '--default-ulimit', 'nproc=10:20', '--log-opt', 'max-file=3', '--add-runtime', 'crun=/usr/bin/crun', '--default-address-pool', 'base=10.9.0.0/16,size=26', '-D', '--max-concurrent-uploads', '2']);
+  const cfg = await load({}, [
+    '-H',
+    'unix:///tmp/a.sock',
+    '-H',
+    'fd://',
+    '--default-ulimit',
+    'nproc=10:20',
+    '--log-opt',
+    'max-file=3',
+    '--add-runtime',
+    'crun=/usr/bin/crun',
+    '--default-address-pool',
+    'base=10.9.0.0/16,size=26',
+    '-D',
+    '--max-concurrent-uploads',
+    '2',
+  ]);
   assert.deepEqual(cfg.hosts, ['unix:///tmp/a.sock', 'fd://']);
   assert.deepEqual(cfg.settings['default-ulimits'], [{ Name: 'nproc', Soft: 10, Hard: 20 }]);
   assert.deepEqual(cfg.settings['log-opts'], { 'max-file': '3' });
@@ -95,7 +111,11 @@ test("unknown keys are refused in dockerd's words, all of them named", async () 
 });
 
 test("a key given as flag and in the file is refused in dockerd's words", async () => {
-  await refused({ 'data-root': '/from/file', hosts: ['unix:///f.sock'] }, ['--data-root', '/from/flag', '-H', 'unix:///x.sock'], /the following directives are specified both as a flag and in the configuration file: hosts: \(from flag: \[unix:\/\/\/x\.sock\], from file: \[unix:\/\/\/f\.sock\]\), data-root: \(from flag: \/from\/flag, from file: \/from\/file\)/);
+  await refused(
+    { 'data-root': '/from/file', hosts: ['unix:///f.sock'] },
+    ['--data-root', '/from/flag', '-H', 'unix:///x.sock'],
+    /the following directives are specified both as a flag and in the configuration file: hosts: \(from flag: \[unix:\/\/\/x\.sock\], from file: \[unix:\/\/\/f\.sock\]\), data-root: \(from flag: \/from\/flag, from file: \/from\/file\)/,
+  );
 });
 
 test('malformed JSON names the line and column', async () => {

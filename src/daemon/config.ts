@@ -82,7 +82,11 @@ export function parseFlags(argv: string[]): Flags {
   }
   let parsed: Record<string, string | boolean | Array<string | boolean> | undefined>;
   try {
-    const boolFlags = new Set(Object.entries(options).filter(([, o]) => o.type === 'boolean').map(([name]) => name));
+    const boolFlags = new Set(
+      Object.entries(options)
+        .filter(([, o]) => o.type === 'boolean')
+        .map(([name]) => name),
+    );
     const { rest, bools } = takeBoolFlags(argv, boolFlags);
     parsed = { ...parseArgs({ args: rest, options, strict: true, allowPositionals: false }).values, ...bools };
   } catch (err) {

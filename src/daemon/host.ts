@@ -21,8 +21,10 @@ export async function hostInfo(): Promise<{ hostname: string; nofile: { soft: nu
 /** Linux security modules the host enforces (what `apparmor=` and `label=` could apply): Docker's checks. */
 export async function hostLsms(): Promise<{ apparmor: boolean; selinux: boolean }> {
   const apparmor =
-    (await access('/sys/kernel/security/apparmor').then(() => true, () => false)) &&
-    (await readFile('/sys/module/apparmor/parameters/enabled', 'utf8').catch(() => '')).startsWith('Y');
+    (await access('/sys/kernel/security/apparmor').then(
+      () => true,
+      () => false,
+    )) && (await readFile('/sys/module/apparmor/parameters/enabled', 'utf8').catch(() => '')).startsWith('Y');
   const selinux = (await readFile('/sys/fs/selinux/enforce', 'utf8').catch(() => '')).trim() !== '';
   return { apparmor, selinux };
 }

@@ -16,7 +16,9 @@ function run(serving: boolean): Promise<{ code: number | null; stderr: string; s
     setTimeout(() => { process.stdout.write('still serving'); process.exit(0); }, 100);
   `;
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, ['--input-type=module', '-e', script], { timeout: 10_000 }, (err, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }));
+    const child = execFile(process.execPath, ['--input-type=module', '-e', script], { timeout: 10_000 }, (err, stdout, stderr) =>
+      resolve({ code: child.exitCode, stdout, stderr }),
+    );
   });
 }
 

@@ -85,7 +85,9 @@ function daemonView(cfg: DaemonConfig, security: { options: string[]; warnings: 
     registry: cfg.registry,
     securityOptions: security.options,
     get warnings() {
-      return s['live-restore'] ? security.warnings : [...security.warnings, 'WARNING: live-restore cannot be turned off: containers run under conmon and always outlive berthd'];
+      return s['live-restore']
+        ? security.warnings
+        : [...security.warnings, 'WARNING: live-restore cannot be turned off: containers run under conmon and always outlive berthd'];
     },
     conmon: cfg.conmon,
   };
@@ -132,7 +134,11 @@ async function serve(cfg: DaemonConfig, flags: Flags, lastResort: LastResort): P
   const runtime = await ConmonRuntime.open({ conmon: cfg.conmon, runtime: cfg.runtime, stateDir: cfg.execRoot });
   const events = new EventBus();
   const volumes = { driver: await LocalVolumeDriver.open(join(cfg.dataRoot, 'volumes')), containers: store, events };
-  const metrics = await createDaemonMetrics(observability, { containers: () => store.all(), images: () => images.list().length, volumes: () => volumes.driver.list().length });
+  const metrics = await createDaemonMetrics(observability, {
+    containers: () => store.all(),
+    images: () => images.list().length,
+    volumes: () => volumes.driver.list().length,
+  });
   const s = cfg.settings;
   const defaults: ContainerDefaults = {
     ulimits: s['default-ulimits'],
@@ -148,11 +154,23 @@ async function serve(cfg: DaemonConfig, flags: Flags, lastResort: LastResort): P
   }
   // Before anything is served: older installs made these 0711/0755.
   await tightenDataRoot(cfg.dataRoot, cfg.execRoot, remap ? { remapGid: remappedRoot(remap).gid } : {});
-  const security: DaemonSecurity = { cgroupVersion: await cgroupVersion(), apparmor: lsms.apparmor, seccomp: await seccompSupported(), ...(remap ? { remap: { key: remap.key, uidMappings: remap.uids, gidMappings: remap.gids } } : {}) };
+  const security: DaemonSecurity = {
+    cgroupVersion: await cgroupVersion(),
+    apparmor: lsms.apparmor,
+    seccomp: await seccompSupported(),
+    ...(remap ? { remap: { key: remap.key, uidMappings: remap.uids, gidMappings: remap.gids } } : {}),
+  };
   const running = (id: string): boolean => ['running', 'paused'].includes(store.find(id)?.State.Status ?? '');
   // BERTH_LOG_TRIM_BYTES: a test knob, so the capture hand-over is exercised without 8 MiB of output.
   const trimAt = Number(process.env.BERTH_LOG_TRIM_BYTES) || undefined;
-  const logs = new LogService({ defaults: { Type: s['log-driver'], Config: s['log-opts'] }, reopen: (id) => runtime.reopenLog(id), running, known: (id) => store.find(id)?.Id === id, log, trimAt });
+  const logs = new LogService({
+    defaults: { Type: s['log-driver'], Config: s['log-opts'] },
+    reopen: (id) => runtime.reopenLog(id),
+    running,
+    known: (id) => store.find(id)?.Id === id,
+    log,
+    trimAt,
+  });
   const imageDeps: ImageDeps = {
     content,
     images,
@@ -178,9 +196,23 @@ async function serve(cfg: DaemonConfig, flags: Flags, lastResort: LastResort): P
   // Built once, bottom-up: the networks own the sandboxes (and their /etc files) and see the
   // containers only through their store and locks; the containers' deps then hold the networks.
   const locks = new KeyedLock();
-  const networks = await timed('start-up: networks', () => openNetworks(cfg, { containers: store, locks, events, security }, { log, intents, report: reconciled }));
+  const networks = await timed('start-up: networks', () =>
+    openNetworks(cfg, { containers: store, locks, events, security }, { log, intents, report: reconciled }),
+  );
   const deps: ContainerDeps = {
-    store, images, snapshotter, runtime, locks, waiters: new ExitWaiters(), restarting: new Set(), events, volumes, logs, networks, host: await hostInfo(), defaults,
+    store,
+    images,
+    snapshotter,
+    runtime,
+    locks,
+    waiters: new ExitWaiters(),
+    restarting: new Set(),
+    events,
+    volumes,
+    logs,
+    networks,
+    host: await hostInfo(),
+    defaults,
     security,
     log,
     onStarted: metrics?.observeContainerStart,
@@ -197,7 +229,16 @@ async function serve(cfg: DaemonConfig, flags: Flags, lastResort: LastResort): P
 
   const id = await daemonId(cfg.dataRoot);
   const router = new Router();
-  systemRoutes(router, { containers: store, images, events, driver: snapshotter.name, dataRoot: cfg.dataRoot, daemonId: id, cgroupVersion: security.cgroupVersion, daemon: daemonView(cfg, securityInfo(security, lsms)) });
+  systemRoutes(router, {
+    containers: store,
+    images,
+    events,
+    driver: snapshotter.name,
+    dataRoot: cfg.dataRoot,
+    daemonId: id,
+    cgroupVersion: security.cgroupVersion,
+    daemon: daemonView(cfg, securityInfo(security, lsms)),
+  });
   containerRoutes(router, deps);
   volumeRoutes(router, volumes);
   networkRoutes(router, networks);
@@ -212,11 +253,23 @@ async function serve(cfg: DaemonConfig, flags: Flags, lastResort: LastResort): P
   diskUsageRoutes(router, imageDeps, volumes);
   unsupportedRoutes(router);
 
-  const makeServer = (tls?: ApiServerOptions['tls']) => createApiServer(router, { log, debug: () => cfg.debug, observe: metrics?.observeRequest, tls, corsOrigin: s['api-cors-header'] });
+  const makeServer = (tls?: ApiServerOptions['tls']) =>
+    createApiServer(router, { log, debug: () => cfg.debug, observe: metrics?.observeRequest, tls, corsOrigin: s['api-cors-header'] });
   const listeners = await listenAll(cfg.hosts, makeServer, cfg.access, log);
   log(`API listening on ${listeners.map((l) => l.address).join(', ')} (data root ${cfg.dataRoot}, storage ${snapshotter.name})`);
   lastResort.serving();
-  const side = metrics === undefined ? { servers: [], files: [] } : await startObservability(observability, cfg.execRoot, { containers: { ...deps, execs }, images: imageDeps, volumes, networks, events, metrics: metrics.registry, log });
+  const side =
+    metrics === undefined
+      ? { servers: [], files: [] }
+      : await startObservability(observability, cfg.execRoot, {
+          containers: { ...deps, execs },
+          images: imageDeps,
+          volumes,
+          networks,
+          events,
+          metrics: metrics.registry,
+          log,
+        });
 
   onHangup = () => void reloadConfig({ cfg, flags, events, daemonId: id, log });
   // Containers keep running under conmon when the daemon stops (live restore).

@@ -16,7 +16,11 @@ import { recoverNetworkOps } from '../services/networks/reconcile.js';
  * finishes or rolls back network creates and removals a crash cut short; creates the built-in
  * networks and every bridge up front.
  */
-export async function openNetworks(cfg: DaemonConfig, deps: Pick<NetworkDeps, 'containers' | 'locks' | 'events'> & { security?: DaemonSecurity }, o: { log: (msg: string) => void; intents: IntentLog; report: (msg: string) => void }): Promise<NetworkDeps> {
+export async function openNetworks(
+  cfg: DaemonConfig,
+  deps: Pick<NetworkDeps, 'containers' | 'locks' | 'events'> & { security?: DaemonSecurity },
+  o: { log: (msg: string) => void; intents: IntentLog; report: (msg: string) => void },
+): Promise<NetworkDeps> {
   const { log } = o;
   const root = join(cfg.dataRoot, 'networks');
   const store = await NetworkStore.open(root);
@@ -26,7 +30,17 @@ export async function openNetworks(cfg: DaemonConfig, deps: Pick<NetworkDeps, 'c
     netnsDir: join(cfg.execRoot, 'netns'),
     ...(deps.security?.remap ? { userns: { uids: deps.security.remap.uidMappings, gids: deps.security.remap.gidMappings } } : {}),
   });
-  const net: NetworkDeps = { store, driver, containers: deps.containers, locks: deps.locks, events: deps.events, pools: cfg.network.pools, dns: new DnsResponders(log, () => upstreamResolvers(cfg)), intents: o.intents, log };
+  const net: NetworkDeps = {
+    store,
+    driver,
+    containers: deps.containers,
+    locks: deps.locks,
+    events: deps.events,
+    pools: cfg.network.pools,
+    dns: new DnsResponders(log, () => upstreamResolvers(cfg)),
+    intents: o.intents,
+    log,
+  };
   await recoverNetworkOps(net, o.report);
   await ensureDefaultNetworks(net, { name: cfg.network.bridge, bip: cfg.network.bip });
   return net;

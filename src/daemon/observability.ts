@@ -40,19 +40,31 @@ export async function createDaemonMetrics(plan: ObservabilityPlan, src: MetricsS
 }
 
 /** Starts the dashboard and the metrics listener; returns the servers and files to close/remove on shutdown. */
-export async function startObservability(plan: ObservabilityPlan, execRoot: string, deps: Omit<UiDeps, 'assets' | 'token'>): Promise<{ servers: Server[]; files: string[] }> {
+export async function startObservability(
+  plan: ObservabilityPlan,
+  execRoot: string,
+  deps: Omit<UiDeps, 'assets' | 'token'>,
+): Promise<{ servers: Server[]; files: string[] }> {
   const servers: Server[] = [];
   const files: string[] = [];
   if (plan.ui !== undefined) {
     const [{ createUiServer }, { generateToken }] = await Promise.all([import('../ui/server.js'), import('../ui/auth.js')]);
     const token = generateToken();
     const t = plan.uiTls;
-    const tls = t && { ca: await readPem(t.ca, 'tlscacert'), cert: await readPem(t.cert, 'tlscert'), key: await readPem(t.key, 'tlskey'), requestCert: true, rejectUnauthorized: true };
+    const tls = t && {
+      ca: await readPem(t.ca, 'tlscacert'),
+      cert: await readPem(t.cert, 'tlscert'),
+      key: await readPem(t.key, 'tlskey'),
+      requestCert: true,
+      rejectUnauthorized: true,
+    };
     const server = createUiServer({ ...deps, assets: ASSETS, token }, tls);
     const bound = await listenTcp(server, plan.ui);
     servers.push(server);
     files.push(join(execRoot, 'ui-token'));
-    deps.log(`dashboard: ${await publishToken(execRoot, bound, token, tls !== undefined)} (open it with ?token= and the token in ${files[0]}${tls ? ', or a client certificate from the API\'s CA' : ''})`);
+    deps.log(
+      `dashboard: ${await publishToken(execRoot, bound, token, tls !== undefined)} (open it with ?token= and the token in ${files[0]}${tls ? ", or a client certificate from the API's CA" : ''})`,
+    );
   }
   if (plan.metrics !== undefined) {
     const { createMetricsServer } = await import('../metrics/server.js');

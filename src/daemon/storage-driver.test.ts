@@ -26,7 +26,10 @@ test('the first start records the driver; later starts use it', async () => {
 test('a --storage-driver other than the recorded one refuses the start', async () => {
   await withRoot(async (root, logs) => {
     await openSnapshotter(root, 'vfs', (m) => logs.push(m));
-    await assert.rejects(openSnapshotter(root, 'overlayfs', (m) => logs.push(m)), /--storage-driver overlayfs: this data root's images and containers are stored by vfs .*does not switch storage drivers/);
+    await assert.rejects(
+      openSnapshotter(root, 'overlayfs', (m) => logs.push(m)),
+      /--storage-driver overlayfs: this data root's images and containers are stored by vfs .*does not switch storage drivers/,
+    );
   });
 });
 
@@ -42,6 +45,9 @@ test('an unknown recorded driver is an error, not a fallback', async () => {
   await withRoot(async (root, logs) => {
     await mkdir(join(root, 'snapshots'));
     await writeFile(join(root, 'snapshots', 'driver'), 'zfs\n');
-    await assert.rejects(openSnapshotter(root, undefined, (m) => logs.push(m)), /unknown storage driver "zfs"/);
+    await assert.rejects(
+      openSnapshotter(root, undefined, (m) => logs.push(m)),
+      /unknown storage driver "zfs"/,
+    );
   });
 });

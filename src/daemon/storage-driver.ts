@@ -24,17 +24,23 @@ export async function openSnapshotter(dataRoot: string, chosen: Driver | undefin
   const file = join(root, 'driver');
   const recorded = (await readRecorded(file)) ?? (await inferred(root));
   if (chosen !== undefined && recorded !== undefined && chosen !== recorded) {
-    throw new Error(`--storage-driver ${chosen}: this data root's images and containers are stored by ${recorded} (${file}); berthd does not switch storage drivers: start with --storage-driver ${recorded}, or use another --data-root`);
+    throw new Error(
+      `--storage-driver ${chosen}: this data root's images and containers are stored by ${recorded} (${file}); berthd does not switch storage drivers: start with --storage-driver ${recorded}, or use another --data-root`,
+    );
   }
   let driver = chosen ?? recorded;
   if (driver === undefined) {
     driver = (await overlaySupported(root)) ? 'overlayfs' : 'vfs';
     if (driver === 'vfs') log('storage driver: vfs (overlayfs unavailable)');
   } else if (driver === 'overlayfs' && recorded !== undefined && !(await overlaySupported(root))) {
-    log(`WARNING: storage driver overlayfs: a probe mount failed (a full disk, or overlayfs gone from the kernel); keeping overlayfs, the data root's driver (berthd never switches by itself)`);
+    log(
+      `WARNING: storage driver overlayfs: a probe mount failed (a full disk, or overlayfs gone from the kernel); keeping overlayfs, the data root's driver (berthd never switches by itself)`,
+    );
   } else if (driver === 'vfs') log('storage driver: vfs');
   if ((await readRecorded(file)) !== driver) {
-    await writeFileAtomic(file, `${driver}\n`).catch((err: Error) => log(`WARNING: cannot record the storage driver in ${file} (recorded at a later start): ${err.message}`));
+    await writeFileAtomic(file, `${driver}\n`).catch((err: Error) =>
+      log(`WARNING: cannot record the storage driver in ${file} (recorded at a later start): ${err.message}`),
+    );
   }
   return driver === 'overlayfs' ? OverlaySnapshotter.open(root) : VfsSnapshotter.open(root);
 }
@@ -52,7 +58,13 @@ async function readRecorded(file: string): Promise<Driver | undefined> {
 
 /** The driver of a data root written before drivers were recorded (undefined: a fresh root). */
 async function inferred(root: string): Promise<Driver | undefined> {
-  if (await access(join(root, 'l')).then(() => true, () => false)) return 'overlayfs';
+  if (
+    await access(join(root, 'l')).then(
+      () => true,
+      () => false,
+    )
+  )
+    return 'overlayfs';
   const layers = await readdir(join(root, 'layers')).catch(() => []);
   return layers.some((n) => !n.startsWith('.')) ? 'vfs' : undefined;
 }

@@ -7,11 +7,21 @@ import { idMap, nextFreeStart, resolveUsernsRemap, subordinateRanges } from './u
 
 test('subordinate ranges by name or uid, contiguous container ids over them', () => {
   const text = 'alice:100000:65536\nbob:165536:65536\n1000:300000:10\nalice:400000:100\n';
-  assert.deepEqual(subordinateRanges(text, 'alice', 1000), [{ start: 100000, size: 65536 }, { start: 300000, size: 10 }, { start: 400000, size: 100 }]);
-  assert.deepEqual(idMap([{ start: 100000, size: 65536 }, { start: 300000, size: 10 }]), [
-    { containerID: 0, hostID: 100000, size: 65536 },
-    { containerID: 65536, hostID: 300000, size: 10 },
+  assert.deepEqual(subordinateRanges(text, 'alice', 1000), [
+    { start: 100000, size: 65536 },
+    { start: 300000, size: 10 },
+    { start: 400000, size: 100 },
   ]);
+  assert.deepEqual(
+    idMap([
+      { start: 100000, size: 65536 },
+      { start: 300000, size: 10 },
+    ]),
+    [
+      { containerID: 0, hostID: 100000, size: 65536 },
+      { containerID: 65536, hostID: 300000, size: 10 },
+    ],
+  );
   assert.equal(nextFreeStart(''), 100000);
   assert.equal(nextFreeStart(text), 400100);
 });

@@ -48,7 +48,7 @@ export async function writeFileAtomicOrInPlace(path: string, text: string): Prom
       const data = Buffer.from(text);
       const size = (await fh.stat()).size;
       const buf = data.length >= size ? data : Buffer.concat([data, Buffer.alloc(size - data.length, ' ')]);
-      for (let off = 0; off < buf.length; ) off += (await fh.write(buf, off, buf.length - off, off)).bytesWritten;
+      for (let off = 0; off < buf.length;) off += (await fh.write(buf, off, buf.length - off, off)).bytesWritten;
       await fh.sync();
     } finally {
       await fh.close();

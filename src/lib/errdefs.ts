@@ -4,16 +4,7 @@
  * a status back to a kind, so the mapping lives in exactly one place each way.
  */
 export type ErrorKind =
-  | 'NotFound'
-  | 'Conflict'
-  | 'InvalidArgument'
-  | 'Unauthorized'
-  | 'Forbidden'
-  | 'NotModified'
-  | 'TooLarge'
-  | 'NotImplemented'
-  | 'Unavailable'
-  | 'Internal';
+  'NotFound' | 'Conflict' | 'InvalidArgument' | 'Unauthorized' | 'Forbidden' | 'NotModified' | 'TooLarge' | 'NotImplemented' | 'Unavailable' | 'Internal';
 
 export class BerthError extends Error {
   readonly kind: ErrorKind;
@@ -69,7 +60,10 @@ export function isDiskFull(err: unknown): boolean {
  */
 export function messageOf(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
-  return message.replace(/\b(ENOSPC|EDQUOT): [^,]*, (\w+)(?: '([^']*)')?(?: -> '[^']*')?/g, (_, code: string, syscall: string, path?: string) => `${syscall}${path ? ` ${path}` : ''}: ${DISK_FULL[code]}`);
+  return message.replace(
+    /\b(ENOSPC|EDQUOT): [^,]*, (\w+)(?: '([^']*)')?(?: -> '[^']*')?/g,
+    (_, code: string, syscall: string, path?: string) => `${syscall}${path ? ` ${path}` : ''}: ${DISK_FULL[code]}`,
+  );
 }
 
 /** True for a Node system error with the given code (catch only what you expect). */

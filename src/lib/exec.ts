@@ -11,19 +11,14 @@ export interface ExecResult {
  */
 export function run(file: string, args: string[], opts: { input?: string; cwd?: string; timeoutMs?: number } = {}): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
-    const child = execFile(
-      file,
-      args,
-      { cwd: opts.cwd, timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 },
-      (err, stdout, stderr) => {
-        if (err) {
-          const detail = (stderr || stdout || err.message).toString().trim();
-          reject(Object.assign(new Error(`${file} ${args[0] ?? ''}: ${detail}`), { exitCode: err.code, stderr, stdout }));
-        } else {
-          resolve({ stdout: stdout.toString(), stderr: stderr.toString() });
-        }
-      },
-    );
+    const child = execFile(file, args, { cwd: opts.cwd, timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) {
+        const detail = (stderr || stdout || err.message).toString().trim();
+        reject(Object.assign(new Error(`${file} ${args[0] ?? ''}: ${detail}`), { exitCode: err.code, stderr, stdout }));
+      } else {
+        resolve({ stdout: stdout.toString(), stderr: stderr.toString() });
+      }
+    });
     if (opts.input !== undefined) child.stdin?.end(opts.input);
   });
 }

@@ -26,11 +26,14 @@ export function parseMediaType(value: string): MediaType {
 function paramsError(rest: string): string | undefined {
   const PARAM = /^\s*;\s*[!#$%&'*+\-.^_`|~0-9A-Za-z]+\s*=\s*(?:[!#$%&'*+\-.^_`|~0-9A-Za-z]+|"(?:[^"\\]|\\.)*")/;
   const seen = new Set<string>();
-  for (let r = rest; r.trim() !== ''; ) {
+  for (let r = rest; r.trim() !== '';) {
     if (r.trim() === ';') return undefined;
     const m = PARAM.exec(r);
     if (m === null) return 'mime: invalid media parameter';
-    const key = m[0].slice(m[0].indexOf(';') + 1, m[0].indexOf('=')).trim().toLowerCase();
+    const key = m[0]
+      .slice(m[0].indexOf(';') + 1, m[0].indexOf('='))
+      .trim()
+      .toLowerCase();
     if (seen.has(key)) return 'mime: duplicate parameter name';
     seen.add(key);
     r = r.slice(m[0].length);

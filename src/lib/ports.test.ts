@@ -16,8 +16,11 @@ describe('parsePortSpec', () => {
     assert.deepEqual(parsePortSpec('[::1]:8080:80').bindings, { '80/tcp': [{ HostIp: '::1', HostPort: '8080' }] });
   });
 
-  it('rejects malformed specs with docker\'s messages', () => {
-    assert.throws(() => parsePortSpec('80/xyz'), (e: Error) => e instanceof PortSpecError && e.message === 'invalid proto: xyz');
+  it("rejects malformed specs with docker's messages", () => {
+    assert.throws(
+      () => parsePortSpec('80/xyz'),
+      (e: Error) => e instanceof PortSpecError && e.message === 'invalid proto: xyz',
+    );
     assert.throws(() => parsePortSpec('abc'), /invalid containerPort: abc/);
     assert.throws(() => parsePortSpec('8000-8002:80-81'), /invalid ranges specified/);
     assert.throws(() => parsePortSpec('1:2:3:4'), /invalid port format/);

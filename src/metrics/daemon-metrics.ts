@@ -23,19 +23,46 @@ export function createMetrics(src: MetricsSources): DaemonMetrics {
   const registers = [registry];
   collectDefaultMetrics({ register: registry, prefix: 'berthd_' });
   registerContainerMetrics(registry, new ContainerSampler(src.containers));
-  const requests = new Counter({ name: 'berth_api_requests_total', help: 'Engine API requests by route and status', labelNames: ['method', 'route', 'code'], registers });
+  const requests = new Counter({
+    name: 'berth_api_requests_total',
+    help: 'Engine API requests by route and status',
+    labelNames: ['method', 'route', 'code'],
+    registers,
+  });
   const latency = new Histogram({
-    name: 'berth_api_request_duration_seconds', help: 'Engine API request latency by route (streams: until they end)', labelNames: ['method', 'route'], registers,
+    name: 'berth_api_request_duration_seconds',
+    help: 'Engine API request latency by route (streams: until they end)',
+    labelNames: ['method', 'route'],
+    registers,
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
   });
   const starts = new Histogram({
-    name: 'berth_container_start_duration_seconds', help: 'Time from a start request to the container running', registers,
+    name: 'berth_container_start_duration_seconds',
+    help: 'Time from a start request to the container running',
+    registers,
     buckets: [0.025, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1, 2, 5, 10],
   });
-  new Gauge({ name: 'berth_images', help: 'Images in the image store', registers, collect() { this.set(src.images()); } });
-  new Gauge({ name: 'berth_volumes', help: 'Volumes', registers, collect() { this.set(src.volumes()); } });
   new Gauge({
-    name: 'berth_containers', help: 'Containers by state', labelNames: ['state'], registers,
+    name: 'berth_images',
+    help: 'Images in the image store',
+    registers,
+    collect() {
+      this.set(src.images());
+    },
+  });
+  new Gauge({
+    name: 'berth_volumes',
+    help: 'Volumes',
+    registers,
+    collect() {
+      this.set(src.volumes());
+    },
+  });
+  new Gauge({
+    name: 'berth_containers',
+    help: 'Containers by state',
+    labelNames: ['state'],
+    registers,
     collect() {
       this.reset();
       for (const c of src.containers()) this.inc({ state: c.State.Status });

@@ -14,7 +14,13 @@ export class DistributionClient implements RegistryClient {
     if (!opts.push && opts.probe !== undefined) {
       for (const ep of endpoints.slice(0, -1)) {
         const repo = await Repository.open({ cfg: this.cfg, ...opts, endpoint: ep });
-        if (await repo.manifest(opts.probe).then(() => true, () => false)) return repo;
+        if (
+          await repo.manifest(opts.probe).then(
+            () => true,
+            () => false,
+          )
+        )
+          return repo;
       }
     }
     return Repository.open({ cfg: this.cfg, ...opts, endpoint: endpoints.at(-1)! });

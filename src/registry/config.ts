@@ -27,7 +27,10 @@ export interface Endpoint {
 /** The endpoints for a reference's domain, in the order to try them. */
 export function endpointsFor(cfg: RegistryConfig, domain: string): Endpoint[] {
   if (domain === DEFAULT_DOMAIN) {
-    return [...cfg.mirrors.map((m) => ({ base: new URL(m.endsWith('/') ? m : `${m}/`), insecure: false, mirror: true })), { base: new URL('https://registry-1.docker.io/'), insecure: false, mirror: false }];
+    return [
+      ...cfg.mirrors.map((m) => ({ base: new URL(m.endsWith('/') ? m : `${m}/`), insecure: false, mirror: true })),
+      { base: new URL('https://registry-1.docker.io/'), insecure: false, mirror: false },
+    ];
   }
   if (isInsecure(cfg, domain)) return [{ base: new URL(`http://${domain}/`), insecure: true, mirror: false }];
   return [{ base: new URL(`https://${domain}/`), insecure: false, mirror: false }];

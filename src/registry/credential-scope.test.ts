@@ -71,9 +71,16 @@ describe('registry credentials go only to the registry that asked for them', () 
     for await (const c of body) got.push(c as Buffer);
     assert.deepEqual(Buffer.concat(got), blob);
     await repo.upload({ digest: blobDigest, size: blob.length, open: () => Readable.from([blob]) }, () => undefined);
-    assert.ok(reg.seen.some((s) => s.authorization === BASIC), 'the registry itself got the credentials');
+    assert.ok(
+      reg.seen.some((s) => s.authorization === BASIC),
+      'the registry itself got the credentials',
+    );
     assert.ok(elsewhere.seen.length >= 2, `the other host was used: ${JSON.stringify(elsewhere.seen)}`);
-    assert.deepEqual(elsewhere.seen.filter((s) => s.authorization !== undefined), [], 'nothing the other host received carried credentials');
+    assert.deepEqual(
+      elsewhere.seen.filter((s) => s.authorization !== undefined),
+      [],
+      'nothing the other host received carried credentials',
+    );
   });
 
   it('the password does not go to an http:// token realm on another host', async () => {
@@ -102,7 +109,10 @@ describe('registry credentials go only to the registry that asked for them', () 
     servers.push(reg.server);
     const repo = await Repository.open({ cfg: cfg(reg.host), domain: reg.host, name: 'team/app' });
     for (const ref of ['declared', 'chunked']) {
-      await assert.rejects(repo.manifest(ref), (err: Error & { kind?: string }) => err.kind === 'InvalidArgument' && /manifest .* is too large/.test(err.message));
+      await assert.rejects(
+        repo.manifest(ref),
+        (err: Error & { kind?: string }) => err.kind === 'InvalidArgument' && /manifest .* is too large/.test(err.message),
+      );
     }
   });
 });

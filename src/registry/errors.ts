@@ -18,8 +18,13 @@ export function registryError(status: number, body: Buffer, context: string): Be
   const first = parsed?.errors?.[0];
   const code = (first?.code ?? '').toLowerCase().replace(/_/g, ' ');
   const raw = body.toString().trim().slice(0, 200);
-  const detail = first ? `${code || 'error'}: ${first.message ?? ''}` : status === 401 ? `unauthorized: ${raw || 'authentication required'}` : `${status} ${raw || statusText(status)}`;
-  const kind: ErrorKind = status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : status === 404 ? 'NotFound' : status >= 500 ? 'Unavailable' : 'InvalidArgument';
+  const detail = first
+    ? `${code || 'error'}: ${first.message ?? ''}`
+    : status === 401
+      ? `unauthorized: ${raw || 'authentication required'}`
+      : `${status} ${raw || statusText(status)}`;
+  const kind: ErrorKind =
+    status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : status === 404 ? 'NotFound' : status >= 500 ? 'Unavailable' : 'InvalidArgument';
   return new BerthError(kind, context ? `${context}: ${detail}` : detail);
 }
 

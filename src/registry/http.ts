@@ -85,7 +85,11 @@ function rootCerts(): readonly string[] {
  * A whole response body, at most `limit` bytes: a larger declared Content-Length is refused
  * before reading, a longer body as soon as it passes the limit (`tooLarge` makes the error).
  */
-export async function readBody(res: HttpResponse, limit = 16 << 20, tooLarge = (n: number): Error => unavailable(`${res.url.href}: response larger than ${limit} bytes (${n} or more)`)): Promise<Buffer> {
+export async function readBody(
+  res: HttpResponse,
+  limit = 16 << 20,
+  tooLarge = (n: number): Error => unavailable(`${res.url.href}: response larger than ${limit} bytes (${n} or more)`),
+): Promise<Buffer> {
   const declared = Number(res.headers['content-length']);
   if (declared > limit) {
     res.body.destroy();

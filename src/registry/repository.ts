@@ -18,7 +18,6 @@ export const MAX_MANIFEST_BYTES = 4 << 20;
 
 export const MANIFEST_ACCEPT = [MEDIA_TYPE.dockerManifest, MEDIA_TYPE.dockerManifestList, MEDIA_TYPE.ociManifest, MEDIA_TYPE.ociIndex].join(', ');
 
-
 interface RequestSpec {
   method: string;
   /** Path after `/v2/<name>/`, or an absolute URL (upload locations). */
@@ -124,7 +123,13 @@ export class Repository implements RemoteRepository {
     // (another port of the registry's own host is the same machine, the same trust).
     const trusted = url.protocol === 'https:' || url.hostname === this.endpoint.base.hostname;
     const basic = this.auth && trusted ? basicHeader(this.auth) : undefined;
-    const res = await send({ method: 'GET', url, headers: basic ? { Authorization: basic } : {}, ca: await caFor(this.cfg, url.host), timeoutMs: this.cfg.timeoutMs });
+    const res = await send({
+      method: 'GET',
+      url,
+      headers: basic ? { Authorization: basic } : {},
+      ca: await caFor(this.cfg, url.host),
+      timeoutMs: this.cfg.timeoutMs,
+    });
     const body = await readBody(res);
     if (res.status !== 200) throw registryError(res.status, body, `GET ${url.origin}${url.pathname}`);
     const json = JSON.parse(body.toString()) as { token?: string; access_token?: string };
@@ -142,7 +147,9 @@ export class Repository implements RemoteRepository {
 
   async manifest(reference: string): Promise<FetchedManifest> {
     const res = await this.ok({ method: 'GET', path: `manifests/${reference}`, headers: { Accept: MANIFEST_ACCEPT } }, '');
-    const bytes = await readBody(res, MAX_MANIFEST_BYTES, (n) => invalidArgument(`manifest ${reference} is too large: ${n} bytes or more, the limit is ${MAX_MANIFEST_BYTES}`));
+    const bytes = await readBody(res, MAX_MANIFEST_BYTES, (n) =>
+      invalidArgument(`manifest ${reference} is too large: ${n} bytes or more, the limit is ${MAX_MANIFEST_BYTES}`),
+    );
     const digest = sha256(bytes);
     if (isDigest(reference) && reference !== digest) throw new BerthError('InvalidArgument', `manifest verification failed for digest ${reference}`);
     const declared = (JSON.parse(bytes.toString()) as { mediaType?: string }).mediaType;

@@ -22,7 +22,8 @@ const HEADERS = {
 
 const TERMINAL = /^\/ui\/api\/containers\/([^/]+)\/terminal$/;
 
-const UNAUTHORIZED = 'unauthorized: open the dashboard at the address berthd logged, with ?token=<token>, or send Authorization: Bearer <token> (the token is in <exec-root>/ui-token)';
+const UNAUTHORIZED =
+  'unauthorized: open the dashboard at the address berthd logged, with ?token=<token>, or send Authorization: Bearer <token> (the token is in <exec-root>/ui-token)';
 
 /**
  * The dashboard's listener: the page (static files), its JSON and event-stream API under
@@ -99,5 +100,7 @@ function fail(deps: UiDeps, req: IncomingMessage, res: ServerResponse, err: Erro
 
 function refuse(socket: Duplex, status: number, message: string): void {
   const body = JSON.stringify({ message }) + '\n';
-  socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

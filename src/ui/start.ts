@@ -12,7 +12,8 @@ export function listenAddress(s: string, what: string, allowRemote: boolean): Tc
   } catch (err) {
     throw invalidArgument(`${what}: ${(err as Error).message}`);
   }
-  if (!allowRemote && !isLoopback(a.host)) throw invalidArgument(`${what}: refusing to listen on non-loopback address ${s} (use --ui-allow-remote to allow it)`);
+  if (!allowRemote && !isLoopback(a.host))
+    throw invalidArgument(`${what}: refusing to listen on non-loopback address ${s} (use --ui-allow-remote to allow it)`);
   return a;
 }
 

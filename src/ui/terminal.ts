@@ -22,7 +22,13 @@ export function openTerminal(deps: ExecDeps, containerId: string, req: IncomingM
   const [cols, rows] = size(query);
   const cmd = query.get('cmd') || 'sh';
   const ex = createExec(deps, containerId, {
-    Cmd: [cmd], Tty: true, AttachStdin: true, AttachStdout: true, AttachStderr: true, ConsoleSize: [rows, cols], Env: ['TERM=xterm-256color'],
+    Cmd: [cmd],
+    Tty: true,
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+    ConsoleSize: [rows, cols],
+    Env: ['TERM=xterm-256color'],
   });
   wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
     let pid = 0;

@@ -27,7 +27,15 @@ describe('API compatibility: unimplemented endpoints and fields', () => {
   });
 
   it('swarm endpoints answer as Docker outside a swarm', async () => {
-    for (const [method, path] of [['GET', '/v1.41/swarm'], ['GET', '/nodes'], ['GET', '/v1.41/services'], ['POST', '/v1.41/services/create'], ['GET', '/tasks'], ['GET', '/secrets'], ['GET', '/configs/x']] as const) {
+    for (const [method, path] of [
+      ['GET', '/v1.41/swarm'],
+      ['GET', '/nodes'],
+      ['GET', '/v1.41/services'],
+      ['POST', '/v1.41/services/create'],
+      ['GET', '/tasks'],
+      ['GET', '/secrets'],
+      ['GET', '/configs/x'],
+    ] as const) {
       const r = await d.api(method, path, method === 'POST' ? {} : undefined);
       assert.equal(r.status, 503, `${method} ${path}`);
       assert.match((r.json as { message: string }).message, /^This node is not a swarm manager\. Use "docker swarm init"/);
@@ -70,11 +78,18 @@ describe('API compatibility: unimplemented endpoints and fields', () => {
   it('a create that sets a HostConfig field berth does not implement is refused, naming the field', async () => {
     const r = await d.api('POST', '/v1.41/containers/create?name=linked', { Image: 'busybox', Cmd: ['true'], HostConfig: { CpuRealtimeRuntime: 950000 } });
     assert.deepEqual([r.status, r.json], [400, { message: 'HostConfig.CpuRealtimeRuntime is not supported by berth' }]);
-    const gpu = await d.api('POST', '/v1.41/containers/create', { Image: 'busybox', HostConfig: { DeviceRequests: [{ Driver: 'nvidia', Count: -1, Capabilities: [['gpu']] }] } });
+    const gpu = await d.api('POST', '/v1.41/containers/create', {
+      Image: 'busybox',
+      HostConfig: { DeviceRequests: [{ Driver: 'nvidia', Count: -1, Capabilities: [['gpu']] }] },
+    });
     assert.deepEqual([gpu.status, gpu.json], [400, { message: 'HostConfig.DeviceRequests is not supported by berth' }]);
     assert.equal((await d.api('GET', '/v1.41/containers/linked/json')).status, 404, 'nothing was created');
     // The unset values the docker CLI always sends are accepted.
-    const ok = await d.api('POST', '/v1.41/containers/create', { Image: 'busybox', Cmd: ['true'], HostConfig: { Links: null, MemorySwappiness: -1, KernelMemory: 0, BlkioWeightDevice: [], Isolation: '', VolumeDriver: '' } });
+    const ok = await d.api('POST', '/v1.41/containers/create', {
+      Image: 'busybox',
+      Cmd: ['true'],
+      HostConfig: { Links: null, MemorySwappiness: -1, KernelMemory: 0, BlkioWeightDevice: [], Isolation: '', VolumeDriver: '' },
+    });
     assert.equal(ok.status, 201, ok.body);
   });
 });

@@ -48,7 +48,11 @@ function shapeOf(step: Step, r: RunResult, prefix: string): Shape {
 
 /** Runs one scenario on one side; returns a shape per step (setup failures throw). */
 async function runScenario(s: Scenario, side: Side): Promise<Shape[]> {
-  const run = (args: string[], input?: string): Promise<RunResult> => side.client(args.map((a) => fill(a, side.prefix)), { input: input === undefined ? undefined : fill(input, side.prefix), timeoutMs: 60_000 });
+  const run = (args: string[], input?: string): Promise<RunResult> =>
+    side.client(
+      args.map((a) => fill(a, side.prefix)),
+      { input: input === undefined ? undefined : fill(input, side.prefix), timeoutMs: 60_000 },
+    );
   try {
     for (const args of s.setup ?? []) {
       const r = await run(args);
@@ -59,10 +63,14 @@ async function runScenario(s: Scenario, side: Side): Promise<Shape[]> {
       let r = await run(step.args, step.input);
       if (step.until !== undefined) {
         const until = step.until;
-        r = await eventually(`${step.args.join(' ')} to print ${until}`, async () => {
-          const x = await run(step.args, step.input);
-          return until.test(x.stdout) ? x : undefined;
-        }, 30_000);
+        r = await eventually(
+          `${step.args.join(' ')} to print ${until}`,
+          async () => {
+            const x = await run(step.args, step.input);
+            return until.test(x.stdout) ? x : undefined;
+          },
+          30_000,
+        );
       }
       shapes.push(shapeOf(step, r, side.prefix));
     }
@@ -100,7 +108,9 @@ describe('CLI conformance: docker and berth against berthd, docker against Docke
       docker = await openDocker();
       sides.push({ column: 'client→Docker', prefix: `${RUN}k`, client: docker.docker });
     } else {
-      rec.note('no Docker engine on /var/run/docker.sock: berth is compared with the shapes recorded from Docker in test/conformance/docker-shapes.json; the Docker column is skipped');
+      rec.note(
+        'no Docker engine on /var/run/docker.sock: berth is compared with the shapes recorded from Docker in test/conformance/docker-shapes.json; the Docker column is skipped',
+      );
     }
   });
 
@@ -122,7 +132,8 @@ describe('CLI conformance: docker and berth against berthd, docker against Docke
       else if (fromDocker !== undefined) {
         live[s.name] = fromDocker;
         const drift = recorded[s.name] === undefined ? ['not recorded'] : diff(s, recorded[s.name]!, fromDocker);
-        if (drift.length > 0 && !record) rec.note(`Docker's output differs from the recording for "${s.name}": ${drift.join('; ')} (BERTH_CONFORMANCE_RECORD=1 rewrites it)`);
+        if (drift.length > 0 && !record)
+          rec.note(`Docker's output differs from the recording for "${s.name}": ${drift.join('; ')} (BERTH_CONFORMANCE_RECORD=1 rewrites it)`);
         rec.set('docker CLI', s.name, 'client→Docker', 'pass');
       } else rec.set('docker CLI', s.name, 'client→Docker', 'skip');
 
@@ -130,7 +141,12 @@ describe('CLI conformance: docker and berth against berthd, docker against Docke
       const problems: string[] = [];
       for (const column of ['client→berthd', 'berth→berthd'] as const) {
         const got = shapes.get(column)!;
-        const why = got instanceof Error ? [got.message] : reference === undefined ? ['no Docker reference (run with a Docker engine and BERTH_CONFORMANCE_RECORD=1)'] : diff(s, reference, got, (n) => rec.note(n.replaceAll(side(column).prefix, '<p>')));
+        const why =
+          got instanceof Error
+            ? [got.message]
+            : reference === undefined
+              ? ['no Docker reference (run with a Docker engine and BERTH_CONFORMANCE_RECORD=1)']
+              : diff(s, reference, got, (n) => rec.note(n.replaceAll(side(column).prefix, '<p>')));
         rec.set('docker CLI', s.name, column, why.length === 0 ? 'pass' : 'fail', why.join('; '));
         problems.push(...why.map((w) => `${column}: ${w}`));
       }

@@ -118,10 +118,14 @@ const STEPS: Step[] = [
   {
     name: 'logs: every service, prefixed',
     run: async (c) => {
-      const out = await eventually('the worker to fetch from web', async () => {
-        const o = await c.ok(['logs', '--no-color']);
-        return /worker_1 +\| hello from web/.test(o) ? o : undefined;
-      }, 30_000);
+      const out = await eventually(
+        'the worker to fetch from web',
+        async () => {
+          const o = await c.ok(['logs', '--no-color']);
+          return /worker_1 +\| hello from web/.test(o) ? o : undefined;
+        },
+        30_000,
+      );
       assert.match(out, /db_1 +\| db ready/);
       assert.match(out, /web_1 +\| web up, greeting=hello-compose/);
     },
@@ -149,7 +153,12 @@ const STEPS: Step[] = [
       assert.equal(await c.ok(['run', '--rm', '-T', 'worker', 'wget', '-q', '-O', '-', 'http://web:8080/']), 'hello from web\n');
       const r = await c.compose(['run', '--rm', '-T', '-e', 'CODE=3', 'db', 'sh', '-c', 'exit $CODE']);
       assert.equal(r.code, 3, r.stderr);
-      assert.deepEqual(lines(await c.docker(['ps', '-a', '-q', '--filter', `label=com.docker.compose.oneoff=True`, '--filter', `label=com.docker.compose.project=${c.project}`])), []);
+      assert.deepEqual(
+        lines(
+          await c.docker(['ps', '-a', '-q', '--filter', `label=com.docker.compose.oneoff=True`, '--filter', `label=com.docker.compose.project=${c.project}`]),
+        ),
+        [],
+      );
     },
   },
   {
@@ -164,10 +173,14 @@ const STEPS: Step[] = [
     name: 'restart: every service comes back, volumes kept',
     run: async (c) => {
       await c.ok(['restart'], 120_000);
-      const out = await eventually('web to restart', async () => {
-        const r = await c.compose(['exec', '-T', 'web', 'sh', '-c', 'wc -l < /data/starts']);
-        return r.code === 0 && r.stdout.trim() === '2' ? r.stdout : undefined;
-      }, 30_000);
+      const out = await eventually(
+        'web to restart',
+        async () => {
+          const r = await c.compose(['exec', '-T', 'web', 'sh', '-c', 'wc -l < /data/starts']);
+          return r.code === 0 && r.stdout.trim() === '2' ? r.stdout : undefined;
+        },
+        30_000,
+      );
       assert.equal(out.trim(), '2');
       assert.equal(lines(await c.docker(['ps', '--filter', `label=com.docker.compose.project=${c.project}`, '-q'])).length, 3);
     },
@@ -176,7 +189,17 @@ const STEPS: Step[] = [
     name: 'up -d --scale worker=2',
     run: async (c) => {
       await c.ok(['up', '-d', '--scale', 'worker=2'], 120_000);
-      const workers = lines(await c.docker(['ps', '--filter', `label=com.docker.compose.project=${c.project}`, '--filter', 'label=com.docker.compose.service=worker', '--format', '{{.Names}}']));
+      const workers = lines(
+        await c.docker([
+          'ps',
+          '--filter',
+          `label=com.docker.compose.project=${c.project}`,
+          '--filter',
+          'label=com.docker.compose.service=worker',
+          '--format',
+          '{{.Names}}',
+        ]),
+      );
       assert.deepEqual(workers.sort(), [`${c.project}_worker_1`, `${c.project}_worker_2`]);
       assert.equal(await c.ok(['exec', '-T', '--index=2', 'worker', 'wget', '-q', '-O', '-', 'http://www:8080/']), 'hello from web\n');
     },
@@ -194,7 +217,8 @@ const STEPS: Step[] = [
 ];
 
 async function runSteps(engine: Engine, project: string, record: (step: string, err?: Error) => void): Promise<void> {
-  const compose = (args: string[], timeoutMs = 60_000): Promise<RunResult> => runProgram(COMPOSE, ['-f', FILE, ...args], composeEnv(engine, project), { timeoutMs });
+  const compose = (args: string[], timeoutMs = 60_000): Promise<RunResult> =>
+    runProgram(COMPOSE, ['-f', FILE, ...args], composeEnv(engine, project), { timeoutMs });
   const c: ComposeRun = {
     project,
     engine,

@@ -22,8 +22,16 @@ interface Outcome {
 }
 
 async function runScenarios(engine: Engine, prefix: string): Promise<Outcome[]> {
-  const r = await runProgram(PYTHON, [SCRIPT], { ...engine.env, BERTH_IMAGE: IMAGE, BERTH_PREFIX: prefix, PYTHONDONTWRITEBYTECODE: '1' }, { timeoutMs: 600_000 });
-  const outcomes = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Outcome);
+  const r = await runProgram(
+    PYTHON,
+    [SCRIPT],
+    { ...engine.env, BERTH_IMAGE: IMAGE, BERTH_PREFIX: prefix, PYTHONDONTWRITEBYTECODE: '1' },
+    { timeoutMs: 600_000 },
+  );
+  const outcomes = r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Outcome);
   if (r.code !== 0 || outcomes.length === 0) throw new Error(`sdk_scenarios.py exited ${r.code}:\n${r.stderr.slice(-3000)}`);
   return outcomes;
 }
@@ -39,11 +47,15 @@ clientSuite({
     const outcomes = await runScenarios(engine, prefix);
     for (const o of outcomes) rec.set(CLIENT, o.scenario, column, o.ok ? 'pass' : 'fail', o.error);
     const info = (await apiRequest(engine.socket, 'GET', '/v1.41/info')).json as { LoggingDriver: string };
-    const failed = outcomes.filter((o) => !o.ok).filter((o) => {
-      if (!NEEDS_JSON_FILE_LOGS.has(o.scenario) || ['json-file', 'journald'].includes(info.LoggingDriver)) return true;
-      rec.note(`"${o.scenario}" needs the json-file log driver (docker-py reads containers.run's output only from json-file or journald); the engine's default is ${info.LoggingDriver}`);
-      return false;
-    });
+    const failed = outcomes
+      .filter((o) => !o.ok)
+      .filter((o) => {
+        if (!NEEDS_JSON_FILE_LOGS.has(o.scenario) || ['json-file', 'journald'].includes(info.LoggingDriver)) return true;
+        rec.note(
+          `"${o.scenario}" needs the json-file log driver (docker-py reads containers.run's output only from json-file or journald); the engine's default is ${info.LoggingDriver}`,
+        );
+        return false;
+      });
     return failed.map((o) => `${o.scenario}: ${o.error}`);
   },
 });

@@ -101,7 +101,19 @@ describe('API door: TCP with mutual TLS', () => {
     certs = await makeTestCerts();
     port = await freePort();
     d = await startDaemon({
-      args: ['-H', `tcp://127.0.0.1:${port}`, '--tlsverify', '--tlscacert', certs.ca, '--tlscert', certs.serverCert, '--tlskey', certs.serverKey, '--ui', '127.0.0.1:0'],
+      args: [
+        '-H',
+        `tcp://127.0.0.1:${port}`,
+        '--tlsverify',
+        '--tlscacert',
+        certs.ca,
+        '--tlscert',
+        certs.serverCert,
+        '--tlskey',
+        certs.serverKey,
+        '--ui',
+        '127.0.0.1:0',
+      ],
     });
     tlsFlags = ['-H', `tcp://127.0.0.1:${port}`, '--tlsverify', '--tlscacert', certs.ca, '--tlscert', certs.clientCert, '--tlskey', certs.clientKey];
   });
@@ -135,7 +147,9 @@ describe('API door: TCP with mutual TLS', () => {
 
   it('answers a client with a cert of its CA, and refuses one without a cert or with a cert of another CA', async () => {
     assert.equal(await httpsGet(port, certs, { cert: certs.clientCert, key: certs.clientKey }), 200);
-    await assert.rejects(httpsGet(port, certs), (err: NodeJS.ErrnoException) => /certificate|alert|socket hang up|ECONNRESET/i.test(`${err.code} ${err.message}`));
+    await assert.rejects(httpsGet(port, certs), (err: NodeJS.ErrnoException) =>
+      /certificate|alert|socket hang up|ECONNRESET/i.test(`${err.code} ${err.message}`),
+    );
     await assert.rejects(httpsGet(port, certs, { cert: certs.rogueCert, key: certs.rogueKey }), (err: NodeJS.ErrnoException) =>
       /certificate|alert|socket hang up|ECONNRESET|unknown ca/i.test(`${err.code} ${err.message}`),
     );
@@ -151,7 +165,9 @@ describe('API door: TCP with mutual TLS', () => {
     const ui = await eventually('the dashboard address in the log', async () => /dashboard: https:\/\/127\.0\.0\.1:(\d+)\//.exec(d.log())?.[1]);
     const uiPort = Number(ui);
     assert.equal(await httpsGet(uiPort, certs, { cert: certs.clientCert, key: certs.clientKey }, '/ui/api/containers'), 200);
-    await assert.rejects(httpsGet(uiPort, certs, undefined, '/ui/api/containers'), (err: NodeJS.ErrnoException) => /certificate|alert|socket hang up|ECONNRESET/i.test(`${err.code} ${err.message}`));
+    await assert.rejects(httpsGet(uiPort, certs, undefined, '/ui/api/containers'), (err: NodeJS.ErrnoException) =>
+      /certificate|alert|socket hang up|ECONNRESET/i.test(`${err.code} ${err.message}`),
+    );
     await assert.rejects(httpsGet(uiPort, certs, { cert: certs.rogueCert, key: certs.rogueKey }, '/metrics'), (err: NodeJS.ErrnoException) =>
       /certificate|alert|socket hang up|ECONNRESET|unknown ca/i.test(`${err.code} ${err.message}`),
     );
@@ -161,7 +177,10 @@ describe('API door: TCP with mutual TLS', () => {
 describe('API door: plain TCP', () => {
   it('is refused at start without TLS, naming the way out', async () => {
     const port = await freePort();
-    await assert.rejects(startDaemon({ noBusybox: true, args: ['-H', `tcp://127.0.0.1:${port}`] }), /refusing to listen on tcp:\/\/127\.0\.0\.1:\d+: binding to an IP address without --tlsverify is insecure.*--tls=false/s);
+    await assert.rejects(
+      startDaemon({ noBusybox: true, args: ['-H', `tcp://127.0.0.1:${port}`] }),
+      /refusing to listen on tcp:\/\/127\.0\.0\.1:\d+: binding to an IP address without --tlsverify is insecure.*--tls=false/s,
+    );
   });
 
   it('is refused with --tls but without client verification, unless --tlsverify=false says so', async () => {

@@ -14,11 +14,23 @@ import { keepAliveClient, openRaw, rawExchange, rawGet, rssKiB, runMany, type Ap
 // serving, and 100k hostile requests do not grow its memory. The cases are listed in docs/security.md.
 
 const V = '/v1.41';
-const json = (method: string, path: string, body: unknown): ApiCall => ({ method, path: V + path, body: typeof body === 'string' ? body : JSON.stringify(body) });
+const json = (method: string, path: string, body: unknown): ApiCall => ({
+  method,
+  path: V + path,
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+});
 
 /** One wrong-typed create body per field of the create request (every field family, nested ones too). */
 function wrongTypedBodies(t: JsonType, wrap: (v: unknown) => unknown, out: Array<[string, unknown]>, path: string): void {
-  const wrongs: Record<string, unknown[]> = { string: [5, true], bool: ['yes', 1], int: ['x', 1.5], uint: [-1, 'x'], number: ['x'], strslice: [5, [1]], empty: ['x', [1]] };
+  const wrongs: Record<string, unknown[]> = {
+    string: [5, true],
+    bool: ['yes', 1],
+    int: ['x', 1.5],
+    uint: [-1, 'x'],
+    number: ['x'],
+    strslice: [5, [1]],
+    empty: ['x', [1]],
+  };
   if (typeof t === 'string') {
     for (const w of wrongs[t] ?? []) out.push([path, wrap(w)]);
     return;
@@ -85,18 +97,47 @@ describe('API fuzz', () => {
   }
 
   it('malformed and truncated JSON bodies: 400 "invalid JSON" on every JSON endpoint', async () => {
-    const endpoints = ['/containers/create', `/containers/${web}/update`, `/containers/${web}/exec`, '/volumes/create', '/networks/create', `/networks/bridge/connect`, `/networks/bridge/disconnect`, '/commit?container=web', '/auth'];
-    const bodies = ['{', '{"Image":', '{"Image":"busybox",', '[1,2', 'nul', '{"a":1,}', "{'a':1}", '\u0000', '{"a":"\ud800"', Buffer.from([0xff, 0xfe, 0x7b]).toString('latin1'), '['.repeat(100_000)];
+    const endpoints = [
+      '/containers/create',
+      `/containers/${web}/update`,
+      `/containers/${web}/exec`,
+      '/volumes/create',
+      '/networks/create',
+      `/networks/bridge/connect`,
+      `/networks/bridge/disconnect`,
+      '/commit?container=web',
+      '/auth',
+    ];
+    const bodies = [
+      '{',
+      '{"Image":',
+      '{"Image":"busybox",',
+      '[1,2',
+      'nul',
+      '{"a":1,}',
+      "{'a':1}",
+      '\u0000',
+      '{"a":"\ud800"',
+      Buffer.from([0xff, 0xfe, 0x7b]).toString('latin1'),
+      '['.repeat(100_000),
+    ];
     const cases: Array<[string, ApiCall, number, RegExp]> = [];
     for (const e of endpoints) for (const b of bodies) cases.push([`${e} ${JSON.stringify(b.slice(0, 20))}`, json('POST', e, b), 400, /^invalid JSON: /]);
     await expectAll(cases);
   });
 
-  it('wrong types in every field of container create: 400 with Go\'s unmarshal error', async () => {
+  it("wrong types in every field of container create: 400 with Go's unmarshal error", async () => {
     const bodies: Array<[string, unknown]> = [];
     wrongTypedBodies(CONTAINER_CREATE, (v) => v, bodies, '');
     assert.ok(bodies.length > 150, `only ${bodies.length} cases`);
-    await expectAll(bodies.map(([path, body]) => [path, json('POST', '/containers/create', { Image: 'busybox', ...(body as object) }), 400, /^json: cannot unmarshal .* into Go (struct field|value)/]));
+    await expectAll(
+      bodies.map(([path, body]) => [
+        path,
+        json('POST', '/containers/create', { Image: 'busybox', ...(body as object) }),
+        400,
+        /^json: cannot unmarshal .* into Go (struct field|value)/,
+      ]),
+    );
     await expectAll([
       ['a list body', json('POST', '/containers/create', [1]), 400, /into Go value of type CreateRequest/],
       ['a string body', json('POST', '/containers/create', '"x"'), 400, /into Go value of type CreateRequest/],
@@ -108,13 +149,36 @@ describe('API fuzz', () => {
       ['network connect', json('POST', '/networks/bridge/connect', { Container: 5 }), 400, /Container/],
       ['commit Env', json('POST', '/commit?container=web', { Env: 'A=1' }), 400, /Config\.Env/],
       ['auth username', json('POST', '/auth', { username: 5 }), 400, /username/],
-      ['build buildargs', { method: 'POST', path: `${V}/build?buildargs=${encodeURIComponent('{"a":1}')}`, body: await makeTar([{ name: 'Dockerfile', body: 'FROM busybox\n' }]), headers: { 'Content-Type': 'application/x-tar' } }, 400, /buildargs/],
-      ['X-Registry-Auth', { method: 'POST', path: `${V}/images/create?fromImage=localhost:1/x&tag=y`, headers: { 'X-Registry-Auth': Buffer.from('{"username":[1]}').toString('base64') } }, 400, /X-Registry-Auth/],
+      [
+        'build buildargs',
+        {
+          method: 'POST',
+          path: `${V}/build?buildargs=${encodeURIComponent('{"a":1}')}`,
+          body: await makeTar([{ name: 'Dockerfile', body: 'FROM busybox\n' }]),
+          headers: { 'Content-Type': 'application/x-tar' },
+        },
+        400,
+        /buildargs/,
+      ],
+      [
+        'X-Registry-Auth',
+        {
+          method: 'POST',
+          path: `${V}/images/create?fromImage=localhost:1/x&tag=y`,
+          headers: { 'X-Registry-Auth': Buffer.from('{"username":[1]}').toString('base64') },
+        },
+        400,
+        /X-Registry-Auth/,
+      ],
     ]);
-    assert.equal((await d.api('GET', `${V}/containers/json?all=1`)).json instanceof Array && ((await d.api('GET', `${V}/containers/json?all=1`)).json as unknown[]).length, 1, 'nothing was created');
+    assert.equal(
+      (await d.api('GET', `${V}/containers/json?all=1`)).json instanceof Array && ((await d.api('GET', `${V}/containers/json?all=1`)).json as unknown[]).length,
+      1,
+      'nothing was created',
+    );
   });
 
-  it('well-typed but wrong create bodies: 400 at create (Docker\'s checks) or 4xx at start, never a 5xx', async () => {
+  it("well-typed but wrong create bodies: 400 at create (Docker's checks) or 4xx at start, never a 5xx", async () => {
     const atCreate: Array<[string, object, RegExp]> = [
       ['container port abc', { HostConfig: { PortBindings: { 'abc/tcp': [{ HostPort: '80' }] } } }, /invalid port specification: "abc\/tcp"/],
       ['host port 99999', { HostConfig: { PortBindings: { '80/tcp': [{ HostPort: '99999' }] } } }, /invalid port specification: "99999"/],
@@ -131,9 +195,15 @@ describe('API fuzz', () => {
       ['bind mode bogus', { HostConfig: { Binds: ['/tmp:/x:bogus'] } }, /invalid mode: bogus/],
       ['volumes-from nope', { HostConfig: { VolumesFrom: ['nope'] } }, /No such container: nope/],
       ['network container:nope', { HostConfig: { NetworkMode: 'container:nope' } }, /No such container: nope/],
-      ['fixed IP on the default bridge', { NetworkingConfig: { EndpointsConfig: { bridge: { IPAMConfig: { IPv4Address: 'bad' } } } } }, /user defined networks only/],
+      [
+        'fixed IP on the default bridge',
+        { NetworkingConfig: { EndpointsConfig: { bridge: { IPAMConfig: { IPv4Address: 'bad' } } } } },
+        /user defined networks only/,
+      ],
     ];
-    await expectAll(atCreate.map(([what, extra, message]) => [what, json('POST', '/containers/create', { Image: 'busybox', Cmd: ['true'], ...extra }), '4xx', message]));
+    await expectAll(
+      atCreate.map(([what, extra, message]) => [what, json('POST', '/containers/create', { Image: 'busybox', Cmd: ['true'], ...extra }), '4xx', message]),
+    );
     const atStart: Array<[string, object]> = [
       ['memory -1', { HostConfig: { Memory: -1 } }],
       ['cpuset abc', { HostConfig: { CpusetCpus: 'abc' } }],
@@ -162,7 +232,7 @@ describe('API fuzz', () => {
     alive();
   });
 
-  it('null and deeply nested shapes: 201 or 400 (Go\'s reading of null), never a 5xx', async () => {
+  it("null and deeply nested shapes: 201 or 400 (Go's reading of null), never a 5xx", async () => {
     const bodies: Array<[string, unknown]> = [];
     nullBodies(CONTAINER_CREATE, (v) => v, bodies, '');
     assert.ok(bodies.length > 100, `only ${bodies.length} cases`);
@@ -180,7 +250,8 @@ describe('API fuzz', () => {
       if (!ok.includes(r.status) || (r.status >= 400 && !r.message)) failures.push(`${what}: ${r.status} ${r.message}`);
       if (r.status === 201 && typeof (r.json as { Id?: unknown }).Id === 'string') created.push((r.json as { Id: string }).Id);
     };
-    for (const [what, extra] of bodies) check(what, await api.call(json('POST', '/containers/create', { Image: 'busybox', Cmd: ['true'], ...(extra as object) })), [201, 400]);
+    for (const [what, extra] of bodies)
+      check(what, await api.call(json('POST', '/containers/create', { Image: 'busybox', Cmd: ['true'], ...(extra as object) })), [201, 400]);
     for (const [what, text] of rawBodies) check(what, await api.call(json('POST', '/containers/create', text)), what.includes('20000') ? [400] : [201]);
     const others: Array<[string, ApiCall]> = [
       ['exec Cmd [null]', json('POST', `/containers/${web}/exec`, { Cmd: [null] })],
@@ -200,7 +271,12 @@ describe('API fuzz', () => {
       if (r.status >= 500 || r.status === 0) failures.push(`${what}: ${r.status} ${r.message}`);
     }
     // The ones that are real containers start (or refuse to, with a 4xx) like any other.
-    for (const [what, extra] of [['HostConfig null', { HostConfig: null }], ['Env [null]', { Env: [null, 'A=1'] }], ['Mounts [null]', { HostConfig: { Mounts: [null] } }], ['deep ExposedPorts', rawBodies[0]![1]]] as const) {
+    for (const [what, extra] of [
+      ['HostConfig null', { HostConfig: null }],
+      ['Env [null]', { Env: [null, 'A=1'] }],
+      ['Mounts [null]', { HostConfig: { Mounts: [null] } }],
+      ['deep ExposedPorts', rawBodies[0]![1]],
+    ] as const) {
       const c = await api.call(json('POST', '/containers/create', typeof extra === 'string' ? extra : { Image: 'busybox', Cmd: ['true'], ...extra }));
       if (c.status !== 201) {
         if (c.status !== 400) failures.push(`${what}: create ${c.status} ${c.message}`);
@@ -225,24 +301,48 @@ describe('API fuzz', () => {
   });
 
   it('huge bodies: 413 without reading them (declared, chunked, upgraded)', async () => {
-    const declared = await rawExchange(d.socket, `POST ${V}/containers/create HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 107374182400\r\n\r\n{`);
+    const declared = await rawExchange(
+      d.socket,
+      `POST ${V}/containers/create HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 107374182400\r\n\r\n{`,
+    );
     assert.equal(declared.status, 413, declared.text);
     assert.match(declared.text, /request body too large/);
     const big = Buffer.alloc(5 << 20, 'a');
-    const chunked = await rawExchange(d.socket, [`POST ${V}/volumes/create HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`, `${big.length.toString(16)}\r\n`, big, '\r\n0\r\n\r\n']);
+    const chunked = await rawExchange(d.socket, [
+      `POST ${V}/volumes/create HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`,
+      `${big.length.toString(16)}\r\n`,
+      big,
+      '\r\n0\r\n\r\n',
+    ]);
     assert.equal(chunked.status, 413, chunked.text.slice(0, 300));
-    const upgraded = await rawExchange(d.socket, `POST ${V}/containers/${web}/attach?stream=1&stdout=1 HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 107374182400\r\n\r\n`);
+    const upgraded = await rawExchange(
+      d.socket,
+      `POST ${V}/containers/${web}/attach?stream=1&stdout=1 HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 107374182400\r\n\r\n`,
+    );
     assert.equal(upgraded.status, 413, upgraded.text);
     await ping();
   });
 
   it('many large chunked bodies: 413 each, and the memory they took is given back', async () => {
     const big = Buffer.alloc(10 << 20, 'a');
-    const send = (): Promise<{ status: number }> => rawExchange(d.socket, [`POST ${V}/containers/create HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`, `${big.length.toString(16)}\r\n`, big, '\r\n0\r\n\r\n']);
+    const send = (): Promise<{ status: number }> =>
+      rawExchange(d.socket, [
+        `POST ${V}/containers/create HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`,
+        `${big.length.toString(16)}\r\n`,
+        big,
+        '\r\n0\r\n\r\n',
+      ]);
     const rss = async (): Promise<number> => rssKiB(d.pid, await readFile(`/proc/${d.pid}/status`, 'utf8'));
     const before = await rss();
     let peak = before;
-    const sampler = setInterval(() => void rss().then((v) => (peak = Math.max(peak, v)), () => undefined), 100);
+    const sampler = setInterval(
+      () =>
+        void rss().then(
+          (v) => (peak = Math.max(peak, v)),
+          () => undefined,
+        ),
+      100,
+    );
     try {
       await runMany(64, 16, send, (r) => assert.equal(r.status, 413));
     } finally {
@@ -250,10 +350,14 @@ describe('API fuzz', () => {
     }
     // Before the fix the socket buffers' malloc heap stayed: ≈ 60 MB above the start, for good.
     const bound = before + 32 * 1024;
-    const settled = await eventually('RSS back near where it was', async () => {
-      const now = await rss();
-      return now <= bound ? now : undefined;
-    }, 90_000);
+    const settled = await eventually(
+      'RSS back near where it was',
+      async () => {
+        const now = await rss();
+        return now <= bound ? now : undefined;
+      },
+      90_000,
+    );
     process.stderr.write(`# api-fuzz: 64 chunked 10 MB bodies: RSS ${before} KiB before, ${peak} KiB peak, ${settled} KiB settled\n`);
     await ping();
   });
@@ -264,7 +368,11 @@ describe('API fuzz', () => {
       ['bad Content-Length', req(`POST ${V}/volumes/create HTTP/1.1\r\nHost: x\r\nContent-Length: abc`), 400],
       ['negative Content-Length', req(`POST ${V}/volumes/create HTTP/1.1\r\nHost: x\r\nContent-Length: -5`), 400],
       ['two Content-Lengths', req(`POST ${V}/volumes/create HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3`, '{}'), 400],
-      ['Content-Length and chunked', req(`POST ${V}/volumes/create HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nTransfer-Encoding: chunked`, '2\r\n{}\r\n0\r\n\r\n'), 400],
+      [
+        'Content-Length and chunked',
+        req(`POST ${V}/volumes/create HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nTransfer-Encoding: chunked`, '2\r\n{}\r\n0\r\n\r\n'),
+        400,
+      ],
       ['bad chunk size', req(`POST ${V}/volumes/create HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked`, 'zz\r\n{}\r\n0\r\n\r\n'), 400],
       ['chunk longer than said', req(`POST ${V}/volumes/create HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked`, '1\r\n{}\r\n0\r\n\r\n'), 400],
       ['unknown transfer coding', req(`POST ${V}/volumes/create HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked, zz`, '0\r\n\r\n'), 400],
@@ -347,7 +455,12 @@ describe('API fuzz', () => {
     const net = await d.api('POST', `${V}/networks/create`, { Name: '../../x' });
     assert.equal(net.status, 201, net.body);
     assert.equal((await d.api('DELETE', `${V}/networks/${encodeURIComponent('../../x')}`)).status, 204);
-    const put = await d.api('PUT', `${V}/containers/${web}/archive?path=${encodeURIComponent('../../../../../tmp')}`, await makeTar([{ name: 'berth-fuzz-put', body: 'x' }]), { 'Content-Type': 'application/x-tar' });
+    const put = await d.api(
+      'PUT',
+      `${V}/containers/${web}/archive?path=${encodeURIComponent('../../../../../tmp')}`,
+      await makeTar([{ name: 'berth-fuzz-put', body: 'x' }]),
+      { 'Content-Type': 'application/x-tar' },
+    );
     assert.equal(put.status, 200, put.body);
     assert.equal((await d.berth(['exec', 'web', 'cat', '/tmp/berth-fuzz-put'])).stdout, 'x');
     await assert.rejects(readFile('/tmp/berth-fuzz-put'));
@@ -363,7 +476,12 @@ describe('API fuzz', () => {
       ['tag ../', { method: 'POST', path: `${V}/images/busybox/tag?repo=..%2Fx` }, 400, /invalid reference format/],
       ['create with ::', json('POST', '/containers/create', { Image: '::' }), 400, /invalid reference format/],
       ['create with ../', json('POST', '/containers/create', { Image: '../../etc' }), '4xx', /invalid reference format|No such image/],
-      ['build -t UPPER', { method: 'POST', path: `${V}/build?t=UPPER`, body: Buffer.alloc(1024), headers: { 'Content-Type': 'application/x-tar' } }, 400, /invalid reference format/],
+      [
+        'build -t UPPER',
+        { method: 'POST', path: `${V}/build?t=UPPER`, body: Buffer.alloc(1024), headers: { 'Content-Type': 'application/x-tar' } },
+        400,
+        /invalid reference format/,
+      ],
       ['commit repo UPPER', { method: 'POST', path: `${V}/commit?container=web&repo=UPPER` }, 400, /invalid reference format/],
       ['push UPPER', { method: 'POST', path: `${V}/images/UPPER/push` }, '4xx'],
     ]);
@@ -374,9 +492,17 @@ describe('API fuzz', () => {
     for (const s of slow) s.write(`GET ${V}/version HTTP/1.1\r\nHost: x\r\n`);
     const trickle = setInterval(() => slow.forEach((s) => !s.destroyed && s.write('X-Slow: 1\r\n')), 500);
     try {
-      await runMany(200, 8, () => api.call({ method: 'GET', path: `${V}/version` }), (r) => assert.equal(r.status, 200));
+      await runMany(
+        200,
+        8,
+        () => api.call({ method: 'GET', path: `${V}/version` }),
+        (r) => assert.equal(r.status, 200),
+      );
       await eventually('slow clients cut off', async () => slow.every((s) => s.ended()), 30_000);
-      assert.ok(slow.every((s) => /^HTTP\/1\.1 408/.test(s.received())), slow[0]!.received());
+      assert.ok(
+        slow.every((s) => /^HTTP\/1\.1 408/.test(s.received())),
+        slow[0]!.received(),
+      );
     } finally {
       clearInterval(trickle);
       slow.forEach((s) => s.destroy());
@@ -386,11 +512,24 @@ describe('API fuzz', () => {
 
   it('half-written requests: held or dropped, they block nobody', async () => {
     const half = await Promise.all(Array.from({ length: 20 }, () => openRaw(d.socket)));
-    half.forEach((s, i) => s.write(`POST ${V}/containers/create${i % 2 ? '' : `?name=half${i}`} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"Image":"bu`));
-    await runMany(100, 8, () => api.call({ method: 'GET', path: `${V}/containers/json` }), (r) => assert.equal(r.status, 200));
+    half.forEach((s, i) =>
+      s.write(
+        `POST ${V}/containers/create${i % 2 ? '' : `?name=half${i}`} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"Image":"bu`,
+      ),
+    );
+    await runMany(
+      100,
+      8,
+      () => api.call({ method: 'GET', path: `${V}/containers/json` }),
+      (r) => assert.equal(r.status, 200),
+    );
     // Dropped half-way: the handler gives up; nothing was created.
     half.forEach((s) => s.destroy());
-    const dropped = await rawExchange(d.socket, `POST ${V}/containers/${web}/attach?stream=1 HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 10\r\n\r\n{`, { ms: 200 });
+    const dropped = await rawExchange(
+      d.socket,
+      `POST ${V}/containers/${web}/attach?stream=1 HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 10\r\n\r\n{`,
+      { ms: 200 },
+    );
     assert.equal(dropped.status, 0);
     await ping();
     const list = (await d.api('GET', `${V}/containers/json?all=1`)).json as unknown[];
@@ -400,12 +539,38 @@ describe('API fuzz', () => {
   it('garbage query values and bodies on every route: never a 5xx, never a hang', async () => {
     // Routes read from the source, so a new one is swept too. Streams and waits that legitimately
     // stay open are left out; destructive methods only get names that do not exist.
-    const routes = readdirSync(join(ROOT, 'src/api/routes'))
-      .flatMap((f) => [...readFileSync(join(ROOT, 'src/api/routes', f), 'utf8').matchAll(/router\.add\('([A-Z]+)', '([^']+)'/g)].map((m) => [m[1]!, m[2]!] as const));
+    const routes = readdirSync(join(ROOT, 'src/api/routes')).flatMap((f) =>
+      [...readFileSync(join(ROOT, 'src/api/routes', f), 'utf8').matchAll(/router\.add\('([A-Z]+)', '([^']+)'/g)].map((m) => [m[1]!, m[2]!] as const),
+    );
     assert.ok(routes.length > 50, `only ${routes.length} routes found`);
     const streaming = /\/(attach|wait|events|stats|logs|export|get|push|load|build)$|\/exec\/\{id\}\/start$|^\/images\/create$|^\/auth$/;
     const values = ['', 'abc', '-1', '99999999999999999999', '1e400', '\u0000', '{', '{"a":5}', '[]', 'NaN'];
-    const names = ['all', 'limit', 'size', 'filters', 't', 'signal', 'since', 'until', 'tail', 'h', 'w', 'path', 'force', 'v', 'name', 'ps_args', 'repo', 'tag', 'container', 'changes', 'pause', 'quiet', 'noprune', 'condition'];
+    const names = [
+      'all',
+      'limit',
+      'size',
+      'filters',
+      't',
+      'signal',
+      'since',
+      'until',
+      'tail',
+      'h',
+      'w',
+      'path',
+      'force',
+      'v',
+      'name',
+      'ps_args',
+      'repo',
+      'tag',
+      'container',
+      'changes',
+      'pause',
+      'quiet',
+      'noprune',
+      'condition',
+    ];
     const bodies = [undefined, '{', '[]', 'null', '5', '{"a":1}', '\u0000'];
     const failures: string[] = [];
     let n = 0;
@@ -417,7 +582,10 @@ describe('API fuzz', () => {
           const value = values[(k + n) % values.length]!;
           const path = `${V}${route.replace(/\{\w+\*?\}/g, id)}?${name}=${encodeURIComponent(value)}`;
           const body = bodies[n++ % bodies.length];
-          const r = await Promise.race([api.call({ method, path, body }), new Promise<{ status: number; message: string }>((res) => setTimeout(() => res({ status: -1, message: 'no answer in 10 s' }), 10_000))]);
+          const r = await Promise.race([
+            api.call({ method, path, body }),
+            new Promise<{ status: number; message: string }>((res) => setTimeout(() => res({ status: -1, message: 'no answer in 10 s' }), 10_000)),
+          ]);
           if (r.status < 0 || r.status >= 500) failures.push(`${method} ${path} ${JSON.stringify(body)}: ${r.status} ${r.message}`);
         }
       }
@@ -464,11 +632,17 @@ describe('API fuzz', () => {
     const peak = rssKiB(d.pid, await status());
     // Generous: a leak of even 1 KiB per request would be 100 MB here.
     const bound = before + 64 * 1024;
-    const settled = await eventually('RSS back under the bound', async () => {
-      const now = rssKiB(d.pid, await status());
-      return now <= bound ? now : undefined;
-    }, 30_000);
-    process.stderr.write(`# api-fuzz: 100000 hostile requests in ${seconds.toFixed(1)} s; RSS ${before} KiB before, ${peak} KiB right after, ${settled} KiB settled\n`);
+    const settled = await eventually(
+      'RSS back under the bound',
+      async () => {
+        const now = rssKiB(d.pid, await status());
+        return now <= bound ? now : undefined;
+      },
+      30_000,
+    );
+    process.stderr.write(
+      `# api-fuzz: 100000 hostile requests in ${seconds.toFixed(1)} s; RSS ${before} KiB before, ${peak} KiB right after, ${settled} KiB settled\n`,
+    );
     alive();
     const r = await d.berth(['run', '--rm', 'busybox', 'echo', 'still fine']);
     assert.equal(r.stdout, 'still fine\n', r.stderr);

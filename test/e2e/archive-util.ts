@@ -35,7 +35,15 @@ export async function readTar(tar: Buffer): Promise<TarMember[]> {
 
 /** Rebuilds a tar from members (after a test changed some). */
 export function writeTar(members: TarMember[]): Promise<Buffer> {
-  return makeTar(members.map((m) => ({ name: m.name, type: m.type as FixtureEntry['type'], linkname: m.linkname || undefined, body: m.type === 'file' ? m.body : undefined, mode: m.type === 'directory' ? 0o755 : 0o644 })));
+  return makeTar(
+    members.map((m) => ({
+      name: m.name,
+      type: m.type as FixtureEntry['type'],
+      linkname: m.linkname || undefined,
+      body: m.type === 'file' ? m.body : undefined,
+      mode: m.type === 'directory' ? 0o755 : 0o644,
+    })),
+  );
 }
 
 /** Runs our CLI with stdout going to a file (binary output the harness would mangle as text). */

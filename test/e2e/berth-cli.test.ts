@@ -31,8 +31,25 @@ describe('berth CLI', () => {
     const envFile = join(tmp, 'env');
     await writeFile(envFile, '# comment\nFROM_FILE=yes\n\n');
     const r = await d.berth([
-      'run', '--rm', '-e', 'A=1', '--env-file', envFile, '-w', '/tmp', '-u', 'nobody', '--hostname', 'box', '-l', 'k=v',
-      '--entrypoint', '/bin/sh', 'busybox', '-c', 'echo $A $FROM_FILE; pwd; id -u; hostname',
+      'run',
+      '--rm',
+      '-e',
+      'A=1',
+      '--env-file',
+      envFile,
+      '-w',
+      '/tmp',
+      '-u',
+      'nobody',
+      '--hostname',
+      'box',
+      '-l',
+      'k=v',
+      '--entrypoint',
+      '/bin/sh',
+      'busybox',
+      '-c',
+      'echo $A $FROM_FILE; pwd; id -u; hostname',
     ]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, '1 yes\n/tmp\n65534\nbox\n');
@@ -114,7 +131,10 @@ describe('berth CLI', () => {
   it('ps -n and -a list stopped containers newest first', async () => {
     for (const n of ['c1', 'c2', 'c3']) await d.berth(['run', '--name', n, 'busybox', 'true']);
     assert.equal((await d.berth(['ps', '-a', '--format', '{{.Names}}'])).stdout, 'c3\nc2\nc1\n');
-    assert.equal((await d.berth(['ps', '-n', '2', '--format', '{{.Names}} {{.Status}}'])).stdout.replace(/ \d+ seconds?| Less than a second/g, ''), 'c3 Exited (0) ago\nc2 Exited (0) ago\n');
+    assert.equal(
+      (await d.berth(['ps', '-n', '2', '--format', '{{.Names}} {{.Status}}'])).stdout.replace(/ \d+ seconds?| Less than a second/g, ''),
+      'c3 Exited (0) ago\nc2 Exited (0) ago\n',
+    );
     assert.equal((await d.berth(['ps', '-a', '--filter', 'name=c2', '-q'])).stdout.trim().length, 12);
     assert.equal((await d.berth(['rm', 'c1', 'c2', 'c3'])).code, 0);
   });

@@ -11,8 +11,17 @@ import { startDaemon, type Daemon } from './harness.js';
 interface Inspect {
   Id: string;
   Config: {
-    Cmd: string[] | null; Entrypoint: string[] | null; Env: string[]; WorkingDir: string; User: string; Labels: Record<string, string> | null;
-    ExposedPorts?: Record<string, object>; Volumes?: Record<string, object>; Healthcheck?: { Test: string[]; Interval?: number }; OnBuild?: string[] | null; StopSignal?: string;
+    Cmd: string[] | null;
+    Entrypoint: string[] | null;
+    Env: string[];
+    WorkingDir: string;
+    User: string;
+    Labels: Record<string, string> | null;
+    ExposedPorts?: Record<string, object>;
+    Volumes?: Record<string, object>;
+    Healthcheck?: { Test: string[]; Interval?: number };
+    OnBuild?: string[] | null;
+    StopSignal?: string;
   };
 }
 
@@ -22,7 +31,12 @@ describe('build', () => {
   let tmp: string;
   let n = 0;
   const docker = (args: string[], input?: string): Promise<RunResult> =>
-    runProgram('docker', args, { ...process.env, DOCKER_HOST: `unix://${d.socket}`, DOCKER_CONFIG: join(d.dir, 'docker-config'), DOCKER_BUILDKIT: '0', DOCKER_CLI_HINTS: 'false' }, { input, timeoutMs: 60_000 });
+    runProgram(
+      'docker',
+      args,
+      { ...process.env, DOCKER_HOST: `unix://${d.socket}`, DOCKER_CONFIG: join(d.dir, 'docker-config'), DOCKER_BUILDKIT: '0', DOCKER_CLI_HINTS: 'false' },
+      { input, timeoutMs: 60_000 },
+    );
   const berth = (args: string[], input?: string): Promise<RunResult> => d.berth(args, { input, timeoutMs: 60_000 });
   /** A fresh context directory with these files. */
   const context = async (files: Record<string, string>): Promise<string> => {
@@ -108,7 +122,11 @@ describe('build', () => {
   });
 
   it('docker build: cache hits, invalidation from a changed file on, and a cache that survives a restart', async () => {
-    const dir = await context({ 'a.txt': 'one\n', 'b.txt': 'bee\n', Dockerfile: 'FROM busybox\nRUN echo first > /first\nCOPY a.txt /a.txt\nRUN cat /a.txt > /copy\nCOPY b.txt /b.txt\n' });
+    const dir = await context({
+      'a.txt': 'one\n',
+      'b.txt': 'bee\n',
+      Dockerfile: 'FROM busybox\nRUN echo first > /first\nCOPY a.txt /a.txt\nRUN cat /a.txt > /copy\nCOPY b.txt /b.txt\n',
+    });
     const first = await docker(['build', '-t', 'cached', dir]);
     assert.equal(first.code, 0, first.stderr);
     assert.doesNotMatch(first.stdout, /Using cache/);
@@ -120,7 +138,11 @@ describe('build', () => {
     const changed = await berth(['build', '-t', 'cached', dir]);
     assert.equal(changed.code, 0, changed.stderr);
     const steps = changed.stdout.split(/Step \d\/5 : /).slice(1);
-    assert.deepEqual(steps.map((s) => s.includes('Using cache')), [false, true, false, false, false], changed.stdout);
+    assert.deepEqual(
+      steps.map((s) => s.includes('Using cache')),
+      [false, true, false, false, false],
+      changed.stdout,
+    );
     assert.equal(await run('cached', 'cat /copy'), 'two\n');
 
     await chmod(join(dir, 'b.txt'), 0o600);
@@ -150,20 +172,27 @@ describe('build', () => {
 
   it('applies .dockerignore with exceptions, and <Dockerfile>.dockerignore', async () => {
     const dir = await context({
-      'keep.txt': 'k', 'drop.txt': 'd', 'logs/a.log': 'a', 'logs/important.log': 'i', 'sub/x.txt': 'x',
+      'keep.txt': 'k',
+      'drop.txt': 'd',
+      'logs/a.log': 'a',
+      'logs/important.log': 'i',
+      'sub/x.txt': 'x',
       '.dockerignore': '*.txt\n!keep.txt\nlogs\n!logs/important.log\n',
       Dockerfile: 'FROM busybox\nCOPY . /ctx/\n',
       'alt.Dockerfile': 'FROM busybox\nCOPY . /ctx/\n',
       'alt.Dockerfile.dockerignore': 'sub\n',
     });
     assert.equal((await berth(['build', '-t', 'ignored', dir])).code, 0);
-    assert.equal(await run('ignored', 'cd /ctx && find . -type f | sort'), './.dockerignore\n./Dockerfile\n./alt.Dockerfile\n./alt.Dockerfile.dockerignore\n./keep.txt\n./logs/important.log\n./sub/x.txt\n');
+    assert.equal(
+      await run('ignored', 'cd /ctx && find . -type f | sort'),
+      './.dockerignore\n./Dockerfile\n./alt.Dockerfile\n./alt.Dockerfile.dockerignore\n./keep.txt\n./logs/important.log\n./sub/x.txt\n',
+    );
     const r = await docker(['build', '-q', '-f', join(dir, 'alt.Dockerfile'), '-t', 'ignored2', dir]);
     assert.equal(r.code, 0, r.stderr);
     assert.doesNotMatch(await run('ignored2', 'cd /ctx && find . -type f | sort'), /sub\/x.txt/);
   });
 
-  it('a failing RUN: Docker\'s message, exit 1, nothing tagged, no container left', async () => {
+  it("a failing RUN: Docker's message, exit 1, nothing tagged, no container left", async () => {
     const dir = await context({ Dockerfile: 'FROM busybox\nRUN echo before\nRUN false\n' });
     for (const client of [berth, docker]) {
       const r = await client(['build', '-t', 'failed', dir]);
@@ -211,7 +240,7 @@ describe('build', () => {
     const tar = join(tmp, 'ctx.tar');
     assert.equal((await runProgram('tar', ['-cf', tar, '-C', dir, '.'], process.env)).code, 0);
     const iid = join(tmp, 'iid');
-    const t = await berth(['build', '--iidfile', iid, '--label', 'from=tar', '-t', 'fromtar', '-'], await readFile(tar) as unknown as string);
+    const t = await berth(['build', '--iidfile', iid, '--label', 'from=tar', '-t', 'fromtar', '-'], (await readFile(tar)) as unknown as string);
     assert.equal(t.code, 0, t.stderr);
     const img = await inspect('fromtar');
     assert.equal(await readFile(iid, 'utf8'), img.Id);

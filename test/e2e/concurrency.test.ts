@@ -36,7 +36,7 @@ describe('concurrency and hostile requests', () => {
     await d?.stop();
   });
 
-  it('parallel creates with one name: exactly one 201, the others 409 in Docker\'s words', async () => {
+  it("parallel creates with one name: exactly one 201, the others 409 in Docker's words", async () => {
     const create = { method: 'POST', path: `${V}/containers/create?name=dup`, body: body({ Image: 'busybox', Cmd: ['true'] }) };
     const answers = await Promise.all(Array.from({ length: 10 }, () => api.call(create)));
     const created = answers.filter((a) => a.status === 201);
@@ -44,12 +44,19 @@ describe('concurrency and hostile requests', () => {
     const id = (created[0]!.json as { Id: string }).Id;
     for (const a of answers.filter((x) => x.status !== 201)) {
       assert.equal(a.status, 409);
-      assert.equal(a.message, `Conflict. The container name "/dup" is already in use by container "${id}". You have to remove (or rename) that container to be able to reuse that name.`);
+      assert.equal(
+        a.message,
+        `Conflict. The container name "/dup" is already in use by container "${id}". You have to remove (or rename) that container to be able to reuse that name.`,
+      );
     }
     assert.deepEqual(await names('^/dup$'), [['/dup']]);
     // A failed create gives its claim back: the name is free again once the container is gone.
     assert.equal((await d.api('DELETE', `${V}/containers/dup`)).status, 204, 'Docker answers DELETE /containers/{id} with 204 No Content');
-    const bad = await api.call({ method: 'POST', path: `${V}/containers/create?name=dup`, body: body({ Image: 'busybox', Cmd: ['true'], HostConfig: { VolumesFrom: ['nope'] } }) });
+    const bad = await api.call({
+      method: 'POST',
+      path: `${V}/containers/create?name=dup`,
+      body: body({ Image: 'busybox', Cmd: ['true'], HostConfig: { VolumesFrom: ['nope'] } }),
+    });
     assert.equal(bad.status, 404, bad.message);
     assert.equal((await api.call(create)).status, 201);
   });
@@ -75,20 +82,41 @@ describe('concurrency and hostile requests', () => {
       assert.equal((await cli(['ps', '-a', '--filter', 'name=^/xy$', '--format', '{{.Names}}'])).stdout, 'xy\n');
       assert.equal((await cli(['ps', '-a', '--filter', 'name=^xy$', '--format', '{{.Names}}'])).stdout, 'xy\n');
     }
-    assert.equal((await d.docker(['ps', '-a', '--filter', 'name=^/xyz?$', '--format', '{{.Names}}'])).stdout.split('\n').filter(Boolean).sort().join(','), 'xy,xyz');
+    assert.equal(
+      (await d.docker(['ps', '-a', '--filter', 'name=^/xyz?$', '--format', '{{.Names}}'])).stdout.split('\n').filter(Boolean).sort().join(','),
+      'xy,xyz',
+    );
     assert.equal((await d.docker(['ps', '-a', '--filter', 'name=(', '--format', '{{.Names}}'])).code, 0, 'a pattern that does not compile matches nothing');
   });
 
   it('parallel network creates: distinct subnets, no 500, no bridge left after rm; an overlapping --subnet is a 403', async () => {
-    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => api.call({ method: 'POST', path: `${V}/networks/create`, body: body({ Name: `par${i}` }) })));
-    assert.deepEqual(answers.map((a) => a.status), Array(10).fill(201), JSON.stringify(answers.map((a) => a.message)));
-    const nets = await Promise.all(answers.map(async (a) => (await d.api('GET', `${V}/networks/${(a.json as { Id: string }).Id}`)).json as { Id: string; IPAM: { Config: Array<{ Subnet: string; Gateway: string }> } }));
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => api.call({ method: 'POST', path: `${V}/networks/create`, body: body({ Name: `par${i}` }) })),
+    );
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      Array(10).fill(201),
+      JSON.stringify(answers.map((a) => a.message)),
+    );
+    const nets = await Promise.all(
+      answers.map(
+        async (a) =>
+          (await d.api('GET', `${V}/networks/${(a.json as { Id: string }).Id}`)).json as {
+            Id: string;
+            IPAM: { Config: Array<{ Subnet: string; Gateway: string }> };
+          },
+      ),
+    );
     const subnets = nets.map((n) => n.IPAM.Config[0]!.Subnet);
     assert.equal(new Set(subnets).size, 10, subnets.join(' '));
     const bridges = nets.map((n) => `br-${n.Id.slice(0, 12)}`);
     for (const b of bridges) assert.ok(await linkExists(b), `${b} exists`);
 
-    const overlap = await api.call({ method: 'POST', path: `${V}/networks/create`, body: body({ Name: 'overlap', IPAM: { Config: [{ Subnet: subnets[0] }] } }) });
+    const overlap = await api.call({
+      method: 'POST',
+      path: `${V}/networks/create`,
+      body: body({ Name: 'overlap', IPAM: { Config: [{ Subnet: subnets[0] }] } }),
+    });
     assert.equal(overlap.status, 403, overlap.message);
     assert.equal(overlap.message, 'invalid pool request: Pool overlaps with other one on this address space');
     // Parallel creates of one name: one network, the rest 409.
@@ -96,7 +124,10 @@ describe('concurrency and hostile requests', () => {
     assert.deepEqual(same.map((a) => a.status).sort(), [201, 409, 409, 409, 409]);
 
     const removed = await Promise.all([...nets.map((n) => n.Id), 'same'].map((id) => api.call({ method: 'DELETE', path: `${V}/networks/${id}` })));
-    assert.ok(removed.every((a) => a.status === 204), JSON.stringify(removed.map((a) => [a.status, a.message])));
+    assert.ok(
+      removed.every((a) => a.status === 204),
+      JSON.stringify(removed.map((a) => [a.status, a.message])),
+    );
     for (const b of bridges) assert.equal(await linkExists(b), false, `${b} removed`);
     const left = (await d.api('GET', `${V}/networks`)).json as Array<{ Name: string }>;
     assert.deepEqual(left.map((n) => n.Name).sort(), ['bridge', 'host', 'none']);
@@ -105,7 +136,11 @@ describe('concurrency and hostile requests', () => {
   it('Connection: Upgrade on plain routes: answered as plain HTTP, and no descriptor is held', async () => {
     const upgrade = (method: string, path: string): string => `${method} ${path} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n`;
     // A body on an upgraded plain request still reaches the handler.
-    const vol = await rawExchange(d.socket, `POST ${V}/volumes/create HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n{"Name":"upgv"}`, { ms: 5000 });
+    const vol = await rawExchange(
+      d.socket,
+      `POST ${V}/volumes/create HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n{"Name":"upgv"}`,
+      { ms: 5000 },
+    );
     assert.equal(vol.status, 201, vol.text);
     assert.match(vol.text, /"Name":"upgv"/);
     const now = Math.floor(Date.now() / 1000);
@@ -137,7 +172,10 @@ describe('concurrency and hostile requests', () => {
   });
 
   it('a Dockerfile ending in a lone \\ is a 400 parse error', async () => {
-    for (const [dockerfile, line] of [['FROM busybox\n\\', 2], ['FROM busybox\nRUN true\n\\\n', 3]] as const) {
+    for (const [dockerfile, line] of [
+      ['FROM busybox\n\\', 2],
+      ['FROM busybox\nRUN true\n\\\n', 3],
+    ] as const) {
       const tar = await makeTar([{ name: 'Dockerfile', body: dockerfile }]);
       const r = await api.call({ method: 'POST', path: `${V}/build?t=lone`, body: tar, headers: { 'Content-Type': 'application/x-tar' } });
       assert.equal(r.status, 400, r.message);
@@ -154,7 +192,14 @@ describe('concurrency and hostile requests', () => {
     const images = async (): Promise<number> => ((await d.api('GET', `${V}/images/json?all=1`)).json as unknown[]).length;
     const before = await images();
     for (const cut of [10, gz.length >> 1, gz.length - 8]) {
-      const r = await rawExchange(d.socket, [`POST ${V}/images/load?quiet=1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-tar\r\nContent-Length: ${cut}\r\nConnection: close\r\n\r\n`, gz.subarray(0, cut)], { ms: 30_000 });
+      const r = await rawExchange(
+        d.socket,
+        [
+          `POST ${V}/images/load?quiet=1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-tar\r\nContent-Length: ${cut}\r\nConnection: close\r\n\r\n`,
+          gz.subarray(0, cut),
+        ],
+        { ms: 30_000 },
+      );
       assert.equal(r.status, 200, r.text.slice(0, 300));
       assert.match(r.text, /"errorDetail":\{"message":"[^"]+"\}/, `cut at ${cut}: ${r.text.slice(-300)}`);
     }
@@ -165,7 +210,7 @@ describe('concurrency and hostile requests', () => {
     assert.match(cli.stderr, /unexpected end of file|unexpected EOF/);
   });
 
-  it('exec resize racing the exec\'s start and end: never a 5xx', async () => {
+  it("exec resize racing the exec's start and end: never a 5xx", async () => {
     const run = await d.berth(['run', '-d', '--name', 'sizer', 'busybox', 'sleep', '1000']);
     assert.equal(run.code, 0, run.stderr);
     const statuses = new Map<number, number>();
@@ -174,7 +219,11 @@ describe('concurrency and hostile requests', () => {
       assert.equal(ex.status, 201, ex.message);
       const id = (ex.json as { Id: string }).Id;
       const resize = (): Promise<{ status: number; message: string }> => api.call({ method: 'POST', path: `${V}/exec/${id}/resize?h=${20 + (i % 5)}&w=80` });
-      const all = await Promise.all([resize(), api.call({ method: 'POST', path: `${V}/exec/${id}/start`, body: body({ Detach: true, Tty: true }) }), ...Array.from({ length: 6 }, resize)]);
+      const all = await Promise.all([
+        resize(),
+        api.call({ method: 'POST', path: `${V}/exec/${id}/start`, body: body({ Detach: true, Tty: true }) }),
+        ...Array.from({ length: 6 }, resize),
+      ]);
       for (const a of all) {
         statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1);
         assert.ok(a.status < 500, `iteration ${i}: ${a.status} ${a.message}`);

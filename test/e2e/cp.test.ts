@@ -15,8 +15,16 @@ describe('cp', () => {
   before(async () => {
     d = await startDaemon();
     tmp = await mkdtemp(join(tmpdir(), 'berth-cp-'));
-    const r = await d.berth(['run', '-d', '--name', 'web', 'busybox', 'sh', '-c',
-      'mkdir -p /data/sub && echo hello > /data/a.txt && echo deep > /data/sub/b.txt && ln -s /etc/hostname /data/link && mkdir /trap && ln -s / /trap/root && ln -s ../../../../../../.. /trap/up && echo owned > /data/owned && chown 42:43 /data/owned && touch /ready && exec sleep 1000']);
+    const r = await d.berth([
+      'run',
+      '-d',
+      '--name',
+      'web',
+      'busybox',
+      'sh',
+      '-c',
+      'mkdir -p /data/sub && echo hello > /data/a.txt && echo deep > /data/sub/b.txt && ln -s /etc/hostname /data/link && mkdir /trap && ln -s / /trap/root && ln -s ../../../../../../.. /trap/up && echo owned > /data/owned && chown 42:43 /data/owned && touch /ready && exec sleep 1000',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const id = r.stdout.trim();
     rootfs = join(d.dataRoot, 'containers', id, 'rootfs');
@@ -94,7 +102,10 @@ describe('cp', () => {
         const r = await run(['cp', 'web:/data/a.txt', '-']);
         assert.equal(r.code, 0);
         assert.match(r.stdout, /^a\.txt\0/);
-        const tar = await makeTar([{ name: 'streamed/', type: 'directory', mode: 0o755 }, { name: 'streamed/s.txt', body: 'streamed\n', mode: 0o644 }]);
+        const tar = await makeTar([
+          { name: 'streamed/', type: 'directory', mode: 0o755 },
+          { name: 'streamed/s.txt', body: 'streamed\n', mode: 0o644 },
+        ]);
         assert.equal((await run(['cp', '-', 'web:/tmp'], tar)).code, 0);
         assert.equal(await readFile(join(rootfs, 'tmp/streamed/s.txt'), 'utf8'), 'streamed\n');
         const notDir = await run(['cp', '-', 'web:/data/a.txt'], tar);
@@ -113,7 +124,11 @@ describe('cp', () => {
   it('API: HEAD archive sends the path stat header with Go file modes and resolved link targets', async () => {
     const head = await d.api('HEAD', '/v1.41/containers/web/archive?path=/data/link');
     assert.equal(head.status, 200);
-    const stat = JSON.parse(Buffer.from(String(head.headers['x-docker-container-path-stat']), 'base64').toString()) as { name: string; mode: number; linkTarget: string };
+    const stat = JSON.parse(Buffer.from(String(head.headers['x-docker-container-path-stat']), 'base64').toString()) as {
+      name: string;
+      mode: number;
+      linkTarget: string;
+    };
     assert.equal(stat.name, 'link');
     assert.ok(Math.floor(stat.mode / 2 ** 27) % 2 === 1, 'ModeSymlink');
     assert.equal(stat.linkTarget, '/etc/hostname');
@@ -142,7 +157,10 @@ describe('cp', () => {
     it('rejects hostile tars: ../ entries, absolute names and writes through symlinks', async () => {
       const cases = [
         await makeTar([{ name: '../../../../../../tmp/berth-cp-escape', body: 'x' }]),
-        await makeTar([{ name: 'trap/root', type: 'symlink', linkname: '/' }, { name: 'trap/root/tmp/berth-cp-escape2', body: 'x' }]),
+        await makeTar([
+          { name: 'trap/root', type: 'symlink', linkname: '/' },
+          { name: 'trap/root/tmp/berth-cp-escape2', body: 'x' },
+        ]),
       ];
       for (const tar of cases) {
         const r = await d.berth(['cp', '-', 'web:/'], { input: tar });

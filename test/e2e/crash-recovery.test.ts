@@ -68,7 +68,19 @@ describe('crash recovery (kill -9 mid-operation, then start-up reconcile)', { ti
 
   it('a start cut short after runc create is rolled back: the container starts again and its port works', async () => {
     const port = await freePort();
-    const id = (await ok(['create', '--name', 'half', '-p', `127.0.0.1:${port}:80`, 'busybox', 'sh', '-c', 'mkdir /www && echo recovered > /www/index.html && exec httpd -f -p 80 -h /www'])).trim();
+    const id = (
+      await ok([
+        'create',
+        '--name',
+        'half',
+        '-p',
+        `127.0.0.1:${port}:80`,
+        'busybox',
+        'sh',
+        '-c',
+        'mkdir /www && echo recovered > /www/index.html && exec httpd -f -p 80 -h /www',
+      ])
+    ).trim();
     const log = await crashAt('start:runc-create', () => d.docker(['start', 'half']));
     assert.match(log, new RegExp(`level=warning msg="reconcile: rolled back the start of container ${id.slice(0, 12)}`));
     assert.deepEqual(await holdings(d, id), nothing);
@@ -100,7 +112,18 @@ describe('crash recovery (kill -9 mid-operation, then start-up reconcile)', { ti
     assert.deepEqual(await holdings(d, id), nothing);
     assert.deepEqual(bridgePorts(bridge), []);
 
-    await ok(['run', '-d', '--name', 'next', '-p', `127.0.0.1:${port}:80`, 'busybox', 'sh', '-c', 'mkdir /www && echo next > /www/index.html && exec httpd -f -p 80 -h /www']);
+    await ok([
+      'run',
+      '-d',
+      '--name',
+      'next',
+      '-p',
+      `127.0.0.1:${port}:80`,
+      'busybox',
+      'sh',
+      '-c',
+      'mkdir /www && echo next > /www/index.html && exec httpd -f -p 80 -h /www',
+    ]);
     assert.equal(await eventually('httpd to answer', () => fetchText(`http://127.0.0.1:${port}/`).catch(() => undefined), 5000), 'next\n');
     await ok(['rm', '-f', 'next', 'mid-add']);
   });
@@ -209,7 +232,9 @@ describe('crash recovery (kill -9 mid-operation, then start-up reconcile)', { ti
       await writeFile(join(dir, 'Dockerfile'), 'FROM busybox\nCOPY hello /hello\nRUN sleep 300\n');
       await writeFile(join(dir, 'hello'), 'hi\n');
       const tar = execFileSync('tar', ['-C', dir, '-c', '.']);
-      const log = await crashAt('build:run', () => d.api('POST', '/v1.41/build?t=cut-build&rm=1', tar, { 'Content-Type': 'application/x-tar' }).catch(() => undefined));
+      const log = await crashAt('build:run', () =>
+        d.api('POST', '/v1.41/build?t=cut-build&rm=1', tar, { 'Content-Type': 'application/x-tar' }).catch(() => undefined),
+      );
       const step = /reconcile: killed RUN step container ([0-9a-f]{12}) \(build cut short\)/.exec(log)?.[1];
       assert.ok(step, `no RUN step container reported:\n${log}`);
       assert.match(log, /reconcile: removed tmp\/build-context-\S+ \(build cut short\)/);
@@ -271,12 +296,30 @@ describe('crash recovery (kill -9 mid-operation, then start-up reconcile)', { ti
     if (!chainExists('CNI-HOSTPORT-DNAT')) sh('iptables', ['-w', '-t', 'nat', '-N', 'CNI-HOSTPORT-DNAT']);
     sh('iptables', ['-w', '-t', 'nat', '-N', chain]);
     sh('iptables', ['-w', '-t', 'nat', '-A', chain, '-p', 'tcp', '--dport', String(port), '-j', 'DNAT', '--to-destination', '127.0.0.1:9']);
-    sh('iptables', ['-w', '-t', 'nat', '-A', 'CNI-HOSTPORT-DNAT', '-p', 'tcp', '-m', 'comment', '--comment', `dnat name: "${network}" id: "${containerId}"`, '-m', 'multiport', '--dports', String(port), '-j', chain]);
+    sh('iptables', [
+      '-w',
+      '-t',
+      'nat',
+      '-A',
+      'CNI-HOSTPORT-DNAT',
+      '-p',
+      'tcp',
+      '-m',
+      'comment',
+      '--comment',
+      `dnat name: "${network}" id: "${containerId}"`,
+      '-m',
+      'multiport',
+      '--dports',
+      String(port),
+      '-j',
+      chain,
+    ]);
     return chain;
   }
   const fakeId = (): string => randomBytes(32).toString('hex');
 
-  it('leases and DNAT rules on its own networks that belong to no container are released at start-up; another daemon\'s are not', async () => {
+  it("leases and DNAT rules on its own networks that belong to no container are released at start-up; another daemon's are not", async () => {
     const netId = (await ok(['network', 'inspect', 'bridge', '-f', '{{.Id}}'])).trim();
     const subnet = (await ok(['network', 'inspect', 'bridge', '-f', '{{(index .IPAM.Config 0).Subnet}}'])).trim();
     const [ours, theirs] = [fakeId(), fakeId()];
@@ -293,7 +336,7 @@ describe('crash recovery (kill -9 mid-operation, then start-up reconcile)', { ti
       assert.ok(!existsSync(lease), 'the lease stayed');
       assert.deepEqual(dnatRulesOf(ours), []);
       assert.ok(!chainExists(ourChain), 'the DNAT chain stayed');
-      assert.equal(dnatRulesOf(theirs).length, 1, 'another daemon\'s rule was touched');
+      assert.equal(dnatRulesOf(theirs).length, 1, "another daemon's rule was touched");
       assert.ok(chainExists(theirChain));
     } finally {
       for (const id of [ours, theirs]) {

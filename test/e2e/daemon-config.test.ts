@@ -21,7 +21,10 @@ describe('daemon configuration', () => {
       const bad = await berthd(['--validate', '--config-file', d.configFile]);
       assert.equal(bad.code, 1);
       assert.equal(bad.stdout, '');
-      assert.match(bad.stderr, /unable to configure the Docker daemon with file .*daemon\.json: the following directives don't match any configuration option: no-such-key, other\n$/);
+      assert.match(
+        bad.stderr,
+        /unable to configure the Docker daemon with file .*daemon\.json: the following directives don't match any configuration option: no-such-key, other\n$/,
+      );
       const conflict = await berthd(['--validate', '--config-file', d.configFile.replace('daemon.json', 'none.json')]);
       assert.equal(conflict.code, 1);
       assert.match(conflict.stderr, /none\.json: .*ENOENT/);
@@ -39,10 +42,20 @@ describe('daemon configuration', () => {
   });
 
   it('a key given as flag and in the file refuses the start', async () => {
-    await assert.rejects(startDaemon({ noBusybox: true, config: { debug: false, 'registry-mirrors': ['https://m.example'] }, args: ['-D', '--registry-mirror', 'https://n.example'] }), (err: Error) => {
-      assert.match(err.message, /the following directives are specified both as a flag and in the configuration file: debug: \(from flag: true, from file: false\), registry-mirrors: \(from flag: \[https:\/\/n\.example\], from file: \[https:\/\/m\.example\]\)/);
-      return true;
-    });
+    await assert.rejects(
+      startDaemon({
+        noBusybox: true,
+        config: { debug: false, 'registry-mirrors': ['https://m.example'] },
+        args: ['-D', '--registry-mirror', 'https://n.example'],
+      }),
+      (err: Error) => {
+        assert.match(
+          err.message,
+          /the following directives are specified both as a flag and in the configuration file: debug: \(from flag: true, from file: false\), registry-mirrors: \(from flag: \[https:\/\/n\.example\], from file: \[https:\/\/m\.example\]\)/,
+        );
+        return true;
+      },
+    );
   });
 });
 
@@ -67,7 +80,18 @@ describe('daemon configuration applied, reloaded by SIGHUP', () => {
     const r = await d.docker(['run', '--rm', 'busybox', 'sh', '-c', 'cat /etc/resolv.conf; ulimit -u; ulimit -Hu']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'search corp.example\nnameserver 192.0.2.53\noptions ndots:3\n1234\n2345\n');
-    const own = await d.docker(['run', '--rm', '--dns', '192.0.2.99', '--ulimit', 'nproc=50:60', 'busybox', 'sh', '-c', 'grep nameserver /etc/resolv.conf; ulimit -u']);
+    const own = await d.docker([
+      'run',
+      '--rm',
+      '--dns',
+      '192.0.2.99',
+      '--ulimit',
+      'nproc=50:60',
+      'busybox',
+      'sh',
+      '-c',
+      'grep nameserver /etc/resolv.conf; ulimit -u',
+    ]);
     assert.equal(own.code, 0, own.stderr);
     assert.equal(own.stdout, 'nameserver 192.0.2.99\n50\n');
   });
@@ -87,8 +111,8 @@ describe('daemon configuration applied, reloaded by SIGHUP', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^\["env=test"\] false \{.*"registry\.test:5000":\{"Name":"registry\.test:5000","Mirrors":\[\],"Secure":false,"Official":false\}/);
     const text = await d.docker(['info']);
-    assert.match(text.stdout, /\n Labels:\n  env=test\n/);
-    assert.match(text.stdout, /\n Insecure Registries:\n  registry\.test:5000\n  127\.0\.0\.0\/8\n/);
+    assert.match(text.stdout, /\n Labels:\n {2}env=test\n/);
+    assert.match(text.stdout, /\n Insecure Registries:\n {2}registry\.test:5000\n {2}127\.0\.0\.0\/8\n/);
   });
 
   it('SIGHUP reloads the reloadable keys, logs them and emits daemon reload', async () => {
@@ -127,7 +151,9 @@ describe('daemon configuration applied, reloaded by SIGHUP', () => {
   it('a broken file on SIGHUP changes nothing and the daemon keeps serving', async () => {
     writeFileSync(d.configFile, '{"debug": false,');
     process.kill(d.pid, 'SIGHUP');
-    await eventually('the error in the log', async () => /Error reconfiguring the daemon: unable to configure the Docker daemon with file .*: invalid JSON at line 1, column 17/.test(d.log()));
+    await eventually('the error in the log', async () =>
+      /Error reconfiguring the daemon: unable to configure the Docker daemon with file .*: invalid JSON at line 1, column 17/.test(d.log()),
+    );
     const r = await d.api('GET', '/v1.41/info');
     assert.equal((r.json as { Debug: boolean }).Debug, true);
   });

@@ -12,12 +12,15 @@ import { ROOT, runProgram } from './clients.js';
 // the token gate, the live container table, logs, the terminal, stop, and a removed container.
 // Screenshots of every page go to $BERTH_SCREENSHOTS (default /tmp/berth-ui-screenshots).
 const SHOTS = process.env.BERTH_SCREENSHOTS ?? join(tmpdir(), 'berth-ui-screenshots');
-const SCRIPT = "trap 'exit 0' TERM; echo hello-from-web; echo oops-on-stderr >&2; head -c 20000 /dev/zero | tr '\\0' x; echo; i=0; while :; do i=$((i+1)); echo tick $i; sleep 1; done";
+const SCRIPT =
+  "trap 'exit 0' TERM; echo hello-from-web; echo oops-on-stderr >&2; head -c 20000 /dev/zero | tr '\\0' x; echo; i=0; while :; do i=$((i+1)); echo tick $i; sleep 1; done";
 
 /** A websocket handshake's answer status (101 when upgraded). */
 function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', ...headers } });
+    const req = request(url, {
+      headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', ...headers },
+    });
     req.on('upgrade', (res, socket) => {
       socket.destroy();
       resolve(res.statusCode ?? 0);
@@ -76,8 +79,12 @@ describe('dashboard', () => {
       const body = await new Promise<string>((resolve, reject) => {
         request(`${base}${path}`, { headers: { Authorization: `Bearer ${token}` } }, (r) => {
           let text = '';
-          r.setEncoding('utf8').on('data', (c: string) => (text += c)).on('end', () => resolve(`${r.statusCode} ${text}`));
-        }).on('error', reject).end();
+          r.setEncoding('utf8')
+            .on('data', (c: string) => (text += c))
+            .on('end', () => resolve(`${r.statusCode} ${text}`));
+        })
+          .on('error', reject)
+          .end();
       });
       assert.doesNotMatch(body, /root:|"name": "berth"/, path);
       assert.match(body, /^(200 <!doctype html>|404 )/, path);
@@ -91,7 +98,8 @@ describe('dashboard', () => {
   it('never binds a non-loopback address unless told to, and rejects bad addresses', async () => {
     // Checked before berthd opens anything: these data and exec roots are never created.
     const none = join(tmpdir(), 'berth-ui-never-created');
-    const berthd = (args: string[]) => runProgram(process.execPath, [join(ROOT, 'dist/bin/berthd.mjs'), '--data-root', none, '--exec-root', none, ...args], process.env);
+    const berthd = (args: string[]) =>
+      runProgram(process.execPath, [join(ROOT, 'dist/bin/berthd.mjs'), '--data-root', none, '--exec-root', none, ...args], process.env);
     for (const [args, message] of [
       [['--ui', '0.0.0.0:9600'], /--ui: refusing to listen on non-loopback address 0\.0\.0\.0:9600 \(use --ui-allow-remote to allow it\)/],
       [['--ui', '[::]:9600'], /refusing to listen on non-loopback address/],
@@ -187,7 +195,10 @@ describe('dashboard', () => {
     assert.equal((await d.berth(['network', 'create', 'uinet'])).code, 0);
     assert.equal((await d.berth(['run', '-d', '--name', 'side', '--network', 'uinet', 'busybox', 'sleep', '600'])).code, 0);
     await page.click('header >> text=Networks');
-    await page.locator('tr', { hasText: 'uinet' }).locator('a.tag', { hasText: /^side 10\.\d+\.\d+\.\d+$/ }).waitFor();
+    await page
+      .locator('tr', { hasText: 'uinet' })
+      .locator('a.tag', { hasText: /^side 10\.\d+\.\d+\.\d+$/ })
+      .waitFor();
     await shot('networks');
     await page.click('header >> text=Events');
     await page.locator('table.events >> text=die').first().waitFor();

@@ -86,7 +86,10 @@ describe('docker CLI against berthd', () => {
       for (const part of ['busybox', '"sleep 1000"', 'Up ']) assert.ok(row.includes(part), `${part} missing from: ${row}`);
 
       const formatted = lines(await ok(['ps', '-a', '--format', '{{.Names}} {{.Status}}']));
-      assert.ok(formatted.some((l) => /^web Up /.test(l)), formatted.join('\n'));
+      assert.ok(
+        formatted.some((l) => /^web Up /.test(l)),
+        formatted.join('\n'),
+      );
 
       const ids = lines(await ok(['ps', '-q']));
       assert.ok(ids.length > 0);
@@ -157,7 +160,10 @@ describe('docker CLI against berthd', () => {
     it('images lists busybox:latest', async () => {
       const table = lines(await ok(['images']));
       assert.match(table[0]!, /^REPOSITORY\s+TAG\s+IMAGE ID\s+CREATED\s+SIZE$/);
-      assert.ok(table.some((l) => /^busybox\s+latest\s+[0-9a-f]{12}\s/.test(l)), table.join('\n'));
+      assert.ok(
+        table.some((l) => /^busybox\s+latest\s+[0-9a-f]{12}\s/.test(l)),
+        table.join('\n'),
+      );
       assert.ok(lines(await ok(['images', '--format', '{{.Repository}}:{{.Tag}}'])).includes('busybox:latest'));
       assert.equal((await ok(['image', 'inspect', '-f', '{{json .Config.Cmd}}', 'busybox'])).trim(), '["sh"]');
     });
@@ -188,7 +194,10 @@ describe('docker CLI against berthd', () => {
       await ok(['create', '--name', 'user', 'inuse:1', '/bin/busybox', 'true']);
       const r = await d.docker(['rmi', 'inuse:1']);
       assert.equal(r.code, 1);
-      assert.match(r.stderr, /conflict: unable to remove repository reference "inuse:1" \(must force\) - container [0-9a-f]{12} is using its referenced image [0-9a-f]{12}/);
+      assert.match(
+        r.stderr,
+        /conflict: unable to remove repository reference "inuse:1" \(must force\) - container [0-9a-f]{12} is using its referenced image [0-9a-f]{12}/,
+      );
       await ok(['rm', 'user']);
       assert.ok(lines(await ok(['rmi', 'inuse:1'])).includes('Untagged: inuse:1'));
     });
@@ -201,7 +210,7 @@ describe('docker CLI against berthd', () => {
       assert.match(r.stderr, /Unable to find image 'nosuchimage:latest' locally/);
     });
 
-    it('a duplicate --name exits 125 with Docker\'s conflict message', async () => {
+    it("a duplicate --name exits 125 with Docker's conflict message", async () => {
       await ok(['create', '--name', 'taken', 'busybox', 'true']);
       const r = await d.docker(['run', '--name', 'taken', 'busybox', 'true']);
       assert.equal(r.code, 125);
@@ -254,7 +263,7 @@ describe('docker CLI against berthd', () => {
   });
 
   describe('networking modes', () => {
-    it('--network host shares the host\'s hostname and interfaces', async () => {
+    it("--network host shares the host's hostname and interfaces", async () => {
       const out = await ok(['run', '--rm', '--network', 'host', 'busybox', 'sh', '-c', 'hostname; cat /proc/net/dev']);
       const [name, ...dev] = lines(out);
       assert.equal(name, hostname());
@@ -269,7 +278,10 @@ describe('docker CLI against berthd', () => {
       const out = await ok(['run', '--rm', '--network', 'none', 'busybox', 'cat', '/proc/net/dev']);
       assert.deepEqual(ifaces(out), ['lo']);
       const ip = await ok(['run', '--rm', '--network', 'none', 'busybox', 'ip', 'link']);
-      assert.deepEqual([...ip.matchAll(/^\d+: ([^:@]+)/gm)].map((m) => m[1]), ['lo']);
+      assert.deepEqual(
+        [...ip.matchAll(/^\d+: ([^:@]+)/gm)].map((m) => m[1]),
+        ['lo'],
+      );
     });
   });
 
@@ -277,7 +289,9 @@ describe('docker CLI against berthd', () => {
     it('-e, --env-file, -w, -u', async () => {
       const envFile = join(d.dir, 'env.list');
       await writeFile(envFile, '# a comment\nA=1\nB=two words\n\n');
-      const out = lines(await ok(['run', '--rm', '-e', 'FOO=bar', '--env-file', envFile, '-w', '/tmp', '-u', 'nobody', 'busybox', 'sh', '-c', 'echo "$FOO|$A|$B"; pwd; id']));
+      const out = lines(
+        await ok(['run', '--rm', '-e', 'FOO=bar', '--env-file', envFile, '-w', '/tmp', '-u', 'nobody', 'busybox', 'sh', '-c', 'echo "$FOO|$A|$B"; pwd; id']),
+      );
       assert.equal(out[0], 'bar|1|two words');
       assert.equal(out[1], '/tmp');
       assert.match(out[2]!, /^uid=65534\(nobody\) gid=65534\(nogroup\)/);
@@ -288,8 +302,14 @@ describe('docker CLI against berthd', () => {
     it('the image environment is kept and -e overrides it', async () => {
       const out = lines(await ok(['run', '--rm', '-e', 'HOME=/elsewhere', 'busybox', 'env']));
       assert.ok(out.includes('HOME=/elsewhere'), out.join('\n'));
-      assert.ok(out.some((l) => l.startsWith('PATH=')), out.join('\n'));
-      assert.ok(out.some((l) => /^HOSTNAME=[0-9a-f]{12}$/.test(l)), out.join('\n'));
+      assert.ok(
+        out.some((l) => l.startsWith('PATH=')),
+        out.join('\n'),
+      );
+      assert.ok(
+        out.some((l) => /^HOSTNAME=[0-9a-f]{12}$/.test(l)),
+        out.join('\n'),
+      );
     });
 
     it('--entrypoint replaces the command', async () => {

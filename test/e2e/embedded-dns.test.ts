@@ -73,7 +73,8 @@ describe('embedded DNS on internal networks', () => {
     await ok(['run', '-d', '--name', 'peer', '--network', 'closed', 'busybox', 'sleep', '120']);
     const peerIp = (await ok(['inspect', '-f', '{{.NetworkSettings.Networks.closed.IPAddress}}', 'peer'])).trim();
     const before = upstream.asked.length;
-    const script = 'nslookup peer; echo ---; nslookup ext-closed.example; echo "rc=$?"; echo ---; nslookup -type=mx ext-closed-mx.example; echo ---; wget -q -T 3 -O- http://ext-closed-wget.example/ 2>&1; true';
+    const script =
+      'nslookup peer; echo ---; nslookup ext-closed.example; echo "rc=$?"; echo ---; nslookup -type=mx ext-closed-mx.example; echo ---; wget -q -T 3 -O- http://ext-closed-wget.example/ 2>&1; true';
     const out = await ok(['run', '--rm', '--network', 'closed', 'busybox', 'sh', '-c', script]);
     const [peer, ext, mx] = out.split('---\n');
     assert.match(peer!, new RegExp(`Address:\\s+${peerIp.replace(/\./g, '\\.')}`), out);
@@ -84,7 +85,7 @@ describe('embedded DNS on internal networks', () => {
     assert.deepEqual(leaked, [], 'the upstream received no query from the internal network');
   });
 
-  it('a container on an internal and a user network keeps its way out (Docker\'s policy)', async () => {
+  it("a container on an internal and a user network keeps its way out (Docker's policy)", async () => {
     await ok(['create', '--name', 'both', '--network', 'closed', 'busybox', 'nslookup', 'ext-both.example']);
     await ok(['network', 'connect', 'outnet', 'both']);
     await ok(['start', '-a', 'both']);

@@ -28,7 +28,10 @@ describe('events', () => {
     const until = (Date.now() / 1000 + 0.001).toFixed(3);
     const r = await d.berth(['events', '--since', since, '--until', until, '--filter', 'container=evt']);
     assert.equal(r.code, 0, r.stderr);
-    const actions = r.stdout.trim().split('\n').map((l) => l.split(' ')[2]);
+    const actions = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' ')[2]);
     assert.deepEqual(actions, ['create', 'attach', 'start', 'die', 'destroy']);
     assert.match(r.stdout, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z container create [0-9a-f]{64} \(image=busybox, name=evt, team=blue\)$/m);
     assert.match(r.stdout, /container die [0-9a-f]{64} \(exitCode=0, image=busybox, name=evt, team=blue\)/);
@@ -36,7 +39,19 @@ describe('events', () => {
 
   it('filters by event, label and type, and formats with templates (docker CLI too)', async () => {
     const until = (Date.now() / 1000 + 0.001).toFixed(3);
-    const r = await d.docker(['events', '--since', since, '--until', until, '--filter', 'event=die', '--filter', 'label=team=blue', '--format', '{{.Type}} {{.Action}} {{.Actor.Attributes.name}} {{.Actor.Attributes.exitCode}}']);
+    const r = await d.docker([
+      'events',
+      '--since',
+      since,
+      '--until',
+      until,
+      '--filter',
+      'event=die',
+      '--filter',
+      'label=team=blue',
+      '--format',
+      '{{.Type}} {{.Action}} {{.Actor.Attributes.name}} {{.Actor.Attributes.exitCode}}',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'container die evt 0\n');
     const images = await d.berth(['events', '--since', since, '--until', until, '--filter', 'type=image']);
@@ -93,29 +108,64 @@ describe('events', () => {
     const until = (Date.now() / 1000 + 0.001).toFixed(3);
     const r = await d.docker(['events', '--since', from, '--until', until, '--format', '{{json .}}']);
     assert.equal(r.code, 0, r.stderr);
-    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Event);
+    const events = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Event);
     // Recorded from dockerd 20.10 for the same session (less its doubled `network disconnect` and
     // the volume mount/unmount pairs it logs around `cp`).
-    assert.deepEqual(events.map((e) => `${e.Type} ${e.Action}`), [
-      'volume create', 'network create',
-      'volume create', 'container create', 'network connect', 'volume mount', 'container start',
-      'container top', 'container archive-path', 'container extract-to-dir', 'container export',
-      'container pause', 'image tag', 'container commit', 'container unpause',
-      'container rename', 'container update',
-      'container exec_create: true ', 'container exec_start: true ', 'container exec_die',
-      'network connect', 'network disconnect',
-      'container pause', 'container unpause',
-      'container kill', 'container kill', 'container die', 'network disconnect', 'volume unmount', 'container stop',
-      'image tag', 'image save', 'image load',
-      'container destroy',
-      'image untag', 'image delete', 'image untag',
-      'volume destroy', 'network destroy',
-    ]);
+    assert.deepEqual(
+      events.map((e) => `${e.Type} ${e.Action}`),
+      [
+        'volume create',
+        'network create',
+        'volume create',
+        'container create',
+        'network connect',
+        'volume mount',
+        'container start',
+        'container top',
+        'container archive-path',
+        'container extract-to-dir',
+        'container export',
+        'container pause',
+        'image tag',
+        'container commit',
+        'container unpause',
+        'container rename',
+        'container update',
+        'container exec_create: true ',
+        'container exec_start: true ',
+        'container exec_die',
+        'network connect',
+        'network disconnect',
+        'container pause',
+        'container unpause',
+        'container kill',
+        'container kill',
+        'container die',
+        'network disconnect',
+        'volume unmount',
+        'container stop',
+        'image tag',
+        'image save',
+        'image load',
+        'container destroy',
+        'image untag',
+        'image delete',
+        'image untag',
+        'volume destroy',
+        'network destroy',
+      ],
+    );
     const find = (type: string, action: string, n = 0): Event => events.filter((e) => e.Type === type && e.Action === action)[n]!;
     const cid = find('container', 'create').Actor.ID;
     const labelled = { image: 'busybox', k: 'v' };
     assert.deepEqual(find('container', 'create').Actor.Attributes, { ...labelled, name: 'evc' });
-    assert.deepEqual(find('volume', 'mount').Actor, { ID: 'evv', Attributes: { container: cid, destination: '/data', driver: 'local', propagation: '', 'read/write': 'true' } });
+    assert.deepEqual(find('volume', 'mount').Actor, {
+      ID: 'evv',
+      Attributes: { container: cid, destination: '/data', driver: 'local', propagation: '', 'read/write': 'true' },
+    });
     assert.deepEqual(find('volume', 'unmount').Actor, { ID: 'evv', Attributes: { container: cid, driver: 'local' } });
     assert.deepEqual(find('network', 'connect').Actor.Attributes, { container: cid, name: 'bridge', type: 'bridge' });
     assert.deepEqual(find('network', 'connect', 1).Actor.Attributes, { container: cid, name: 'evn', type: 'bridge' });
@@ -124,7 +174,12 @@ describe('events', () => {
     assert.deepEqual(commit, { ...labelled, name: 'evc', comment: 'msg', imageID: commit.imageID, imageRef: 'evimg:c' });
     assert.deepEqual(find('image', 'tag').Actor, { ID: commit.imageID, Attributes: { k: 'v', name: 'evimg:c' } });
     assert.deepEqual(find('container', 'rename').Actor.Attributes, { ...labelled, name: 'evc2', oldName: '/evc' });
-    assert.deepEqual(find('container', 'exec_die').Actor.Attributes, { ...labelled, name: 'evc2', execID: find('container', 'exec_die').Actor.Attributes.execID, exitCode: '0' });
+    assert.deepEqual(find('container', 'exec_die').Actor.Attributes, {
+      ...labelled,
+      name: 'evc2',
+      execID: find('container', 'exec_die').Actor.Attributes.execID,
+      exitCode: '0',
+    });
     assert.deepEqual([find('container', 'kill').Actor.Attributes.signal, find('container', 'kill', 1).Actor.Attributes.signal], ['15', '9']);
     assert.equal(find('container', 'die').Actor.Attributes.exitCode, '137');
     const busybox = find('image', 'tag', 1).Actor.ID;

@@ -130,7 +130,9 @@ describe('race-free container file access', () => {
     // Committed layers are stored uncompressed: the canary's bytes would be in a blob.
     const blobs = join(d.dataRoot, 'content', 'blobs', 'sha256');
     for (const b of await readdir(blobs)) if ((await readFile(join(blobs, b))).includes(canary)) leaked.push(`commit blob ${b}`);
-    process.stderr.write(`# fs-races: ${JSON.stringify(counts)}, succeeded ${JSON.stringify(succeeded)}; escaped files ${escaped.length}; leaks ${leaked.length} (${[...new Set(leaked)].join(', ')})\n`);
+    process.stderr.write(
+      `# fs-races: ${JSON.stringify(counts)}, succeeded ${JSON.stringify(succeeded)}; escaped files ${escaped.length}; leaks ${leaked.length} (${[...new Set(leaked)].join(', ')})\n`,
+    );
     assert.deepEqual(escaped, [], 'files written into the host directory');
     assert.deepEqual(leaked, [], 'host file content read');
     assert.deepEqual(failures, [], 'server errors');

@@ -32,7 +32,12 @@ describe('full disk', () => {
   const docker = (args: string[], timeoutMs = 60_000): Promise<RunResult> => d.docker(args, { timeoutMs });
   /** The docker CLI's classic builder (POST /build). */
   const build = (args: string[]): Promise<RunResult> =>
-    runProgram('docker', ['build', ...args], { ...process.env, DOCKER_HOST: `unix://${d.socket}`, DOCKER_CONFIG: join(d.dir, 'docker-config'), DOCKER_BUILDKIT: '0', DOCKER_CLI_HINTS: 'false' }, { timeoutMs: 60_000 });
+    runProgram(
+      'docker',
+      ['build', ...args],
+      { ...process.env, DOCKER_HOST: `unix://${d.socket}`, DOCKER_CONFIG: join(d.dir, 'docker-config'), DOCKER_BUILDKIT: '0', DOCKER_CLI_HINTS: 'false' },
+      { timeoutMs: 60_000 },
+    );
 
   /**
    * True when a one-byte file cannot be written to the data root (ENOSPC). The probe is removed
@@ -141,7 +146,10 @@ describe('full disk', () => {
     } finally {
       for (const m of mounted.reverse()) if ((await mountsUnder(m)).length > 0) await sh('umount', ['-l', m]);
       // umount of a `-o loop` mount frees its device (autoclear); detach one that is still there.
-      const loops = (await sh('losetup', ['-j', img])).out.split('\n').map((l) => l.split(':')[0]!).filter((l) => l.startsWith('/dev/loop'));
+      const loops = (await sh('losetup', ['-j', img])).out
+        .split('\n')
+        .map((l) => l.split(':')[0]!)
+        .filter((l) => l.startsWith('/dev/loop'));
       for (const l of loops) await sh('losetup', ['-d', l]);
       await rm(imgDir, { recursive: true, force: true });
     }
@@ -165,7 +173,7 @@ describe('full disk', () => {
     await noLeftovers('the failed build left files behind');
   });
 
-  it('stops writing logs at a full disk; run, create, volume create, build, commit, load fail in Docker\'s words; logs --tail and rm -f work', async () => {
+  it("stops writing logs at a full disk; run, create, volume create, build, commit, load fail in Docker's words; logs --tail and rm -f work", async () => {
     const line = '0123456789'.repeat(7);
     const spew = await docker(['run', '-d', '--name', 'spew', 'busybox', 'sh', '-c', `while :; do echo ${line}; done`]);
     assert.equal(spew.code, 0, spew.stderr);

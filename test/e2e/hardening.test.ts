@@ -37,14 +37,33 @@ describe('data root permissions', () => {
     const seed = await d.berth(['run', '--rm', '-v', 'hvol:/data', 'busybox', 'sh', '-c', 'echo secret > /data/f && chmod 777 /data']);
     assert.equal(seed.code, 0, seed.stderr);
     // A non-root container: its rootfs and its volume must still work.
-    const r = await d.berth(['run', '-d', '--name', 'up', '-u', '1000', '-v', 'hvol:/data', 'busybox', 'sh', '-c', 'cp /bin/busybox /tmp/suid && echo mine > /data/g && exec sleep 3600']);
+    const r = await d.berth([
+      'run',
+      '-d',
+      '--name',
+      'up',
+      '-u',
+      '1000',
+      '-v',
+      'hvol:/data',
+      'busybox',
+      'sh',
+      '-c',
+      'cp /bin/busybox /tmp/suid && echo mine > /data/g && exec sleep 3600',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     id = r.stdout.trim();
   });
   after(() => d?.stop());
 
   it('a container running as uid 1000 uses its rootfs and volume', async () => {
-    const r = await d.berth(['exec', 'up', 'sh', '-c', 'id -u; ls / >/dev/null && cat /etc/passwd >/dev/null && echo rootfs-ok; cat /data/f /data/g; ls -l /tmp/suid | cut -c1-10']);
+    const r = await d.berth([
+      'exec',
+      'up',
+      'sh',
+      '-c',
+      'id -u; ls / >/dev/null && cat /etc/passwd >/dev/null && echo rootfs-ok; cat /data/f /data/g; ls -l /tmp/suid | cut -c1-10',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(r.stdout.trim().split('\n'), ['1000', 'rootfs-ok', 'secret', 'mine', '-rwxr-xr-x']);
   });
@@ -96,7 +115,10 @@ describe('data root permissions', () => {
       [join(dr, 'networks'), 0o700],
       [d.execRoot, 0o700],
     ];
-    assert.deepEqual(await Promise.all(want.map(async ([p]) => [p, octal(await mode(p))])), want.map(([p, m]) => [p, octal(m)]));
+    assert.deepEqual(
+      await Promise.all(want.map(async ([p]) => [p, octal(await mode(p))])),
+      want.map(([p, m]) => [p, octal(m)]),
+    );
   });
 
   it('an older data root (0711/0755 dirs, 0755 exec root) is fixed at the next start; the container keeps running', async () => {
@@ -129,7 +151,12 @@ describe('data root permissions', () => {
 });
 
 /** A request with exactly these headers (no Content-Type unless given); status and message. */
-function rawPost(socket: string, path: string, body: string, headers: Record<string, string>): Promise<{ status: number; message: string; headers: Record<string, unknown> }> {
+function rawPost(
+  socket: string,
+  path: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; message: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const length = 'Transfer-Encoding' in headers ? {} : { 'Content-Length': String(Buffer.byteLength(body)) };
     const req = request({ socketPath: socket, method: 'POST', path, headers: { ...length, ...headers } }, (res) => {
@@ -185,7 +212,10 @@ describe('the API refuses what Docker refuses', () => {
     const ex = await d.berth(['exec', 'web', 'ls', '/made-by-exec']);
     assert.notEqual(ex.code, 0, 'the exec never ran');
     assert.equal(((await d.api('GET', `${V}/exec/${execId}/json`)).json as { ExitCode: number | null }).ExitCode, null, 'the exec was never started');
-    const web = (await d.api('GET', `${V}/containers/web/json`)).json as { HostConfig: { CpuShares?: number }; NetworkSettings: { Networks: Record<string, unknown> } };
+    const web = (await d.api('GET', `${V}/containers/web/json`)).json as {
+      HostConfig: { CpuShares?: number };
+      NetworkSettings: { Networks: Record<string, unknown> };
+    };
     assert.ok(!web.HostConfig.CpuShares, 'no update');
     assert.deepEqual(Object.keys(web.NetworkSettings.Networks), ['bridge'], 'not disconnected');
   };
@@ -230,7 +260,11 @@ describe('the API refuses what Docker refuses', () => {
     const g = await d.api('GET', `${V}/version`, undefined, { Origin: 'https://evil.example' });
     assert.equal(g.status, 200);
     assert.equal(g.headers['access-control-allow-origin'], undefined);
-    const pre = await d.api('OPTIONS', `${V}/containers/create`, undefined, { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' });
+    const pre = await d.api('OPTIONS', `${V}/containers/create`, undefined, {
+      Origin: 'https://evil.example',
+      'Access-Control-Request-Method': 'POST',
+      'Access-Control-Request-Headers': 'content-type',
+    });
     assert.equal(pre.status, 200);
     assert.equal(pre.headers['access-control-allow-origin'], undefined);
     assert.equal(pre.headers['access-control-allow-headers'], undefined);
@@ -239,24 +273,39 @@ describe('the API refuses what Docker refuses', () => {
   it('the docker CLI and docker-py keep working (JSON bodies, exec, commit, networks, volumes)', async () => {
     const cli = await d.docker(['run', '--rm', '--network', 'bridge', '-v', 'pyvol:/v', 'busybox', 'sh', '-c', 'echo cli-ok > /v/x && cat /v/x']);
     assert.equal(cli.stdout.trim(), 'cli-ok', cli.stderr);
-    for (const args of [['volume', 'create', 'clivol'], ['network', 'create', 'clinet'], ['network', 'connect', 'clinet', 'web'], ['exec', 'web', 'true'], ['update', '--cpu-shares', '600', 'web'], ['commit', 'web', 'cli-commit']]) {
+    for (const args of [
+      ['volume', 'create', 'clivol'],
+      ['network', 'create', 'clinet'],
+      ['network', 'connect', 'clinet', 'web'],
+      ['exec', 'web', 'true'],
+      ['update', '--cpu-shares', '600', 'web'],
+      ['commit', 'web', 'cli-commit'],
+    ]) {
       const r = await d.docker(args);
       assert.equal(r.code, 0, `docker ${args.join(' ')}: ${r.stderr}`);
     }
-    const py = await runProgram('python3', ['-c', [
-      'import docker, sys',
-      `c = docker.DockerClient(base_url="unix://${d.socket}")`,
-      'v = c.volumes.create("pyvol2")',
-      'n = c.networks.create("pynet")',
-      'ct = c.containers.run("busybox", ["sleep", "60"], detach=True, volumes={"pyvol2": {"bind": "/d"}})',
-      'n.connect(ct)',
-      'code, out = ct.exec_run(["sh", "-c", "echo py-ok"])',
-      'ct.update(cpu_shares=700)',
-      'img = ct.commit(repository="py-commit")',
-      'ct.remove(force=True)',
-      'n.remove()',
-      'print(out.decode().strip(), code, img.id[:7])',
-    ].join('\n')], process.env, { timeoutMs: 120_000 });
+    const py = await runProgram(
+      'python3',
+      [
+        '-c',
+        [
+          'import docker, sys',
+          `c = docker.DockerClient(base_url="unix://${d.socket}")`,
+          'v = c.volumes.create("pyvol2")',
+          'n = c.networks.create("pynet")',
+          'ct = c.containers.run("busybox", ["sleep", "60"], detach=True, volumes={"pyvol2": {"bind": "/d"}})',
+          'n.connect(ct)',
+          'code, out = ct.exec_run(["sh", "-c", "echo py-ok"])',
+          'ct.update(cpu_shares=700)',
+          'img = ct.commit(repository="py-commit")',
+          'ct.remove(force=True)',
+          'n.remove()',
+          'print(out.decode().strip(), code, img.id[:7])',
+        ].join('\n'),
+      ],
+      process.env,
+      { timeoutMs: 120_000 },
+    );
     assert.match(py.stdout, /^py-ok 0 sha256:/m, py.stderr);
   });
 });
@@ -269,7 +318,10 @@ describe('--api-cors-header', () => {
   after(() => d?.stop());
 
   it("adds dockerd's CORS headers to every answer, the preflight too", async () => {
-    for (const [method, path] of [['GET', `${V}/version`], ['OPTIONS', `${V}/containers/create`]] as const) {
+    for (const [method, path] of [
+      ['GET', `${V}/version`],
+      ['OPTIONS', `${V}/containers/create`],
+    ] as const) {
       const r = await d.api(method, path, undefined, { Origin: 'https://tools.example' });
       assert.equal(r.status, 200, `${method} ${path}`);
       assert.equal(r.headers['access-control-allow-origin'], 'https://tools.example');
@@ -287,21 +339,24 @@ describe("defaults of today's Docker", () => {
     bin = await mkdtemp(join(tmpdir(), 'berth-iouring-'));
     await chmod(bin, 0o755);
     // io_uring_setup(1, &params), then io_uring_enter and io_uring_register on fd -1: the errno of each (0 when it worked).
-    await writeFile(join(bin, 'iou.c'), [
-      '#include <errno.h>',
-      '#include <stdio.h>',
-      '#include <string.h>',
-      '#include <unistd.h>',
-      '#include <sys/syscall.h>',
-      'int main(void) {',
-      '  char params[120]; memset(params, 0, sizeof params);',
-      '  long fd = syscall(SYS_io_uring_setup, 1, params); int e1 = fd < 0 ? errno : 0;',
-      '  long r2 = syscall(SYS_io_uring_enter, -1, 0, 0, 0, NULL, 0); int e2 = r2 < 0 ? errno : 0;',
-      '  long r3 = syscall(SYS_io_uring_register, -1, 0, NULL, 0); int e3 = r3 < 0 ? errno : 0;',
-      '  printf("setup=%d enter=%d register=%d\\n", e1, e2, e3);',
-      '  return 0;',
-      '}',
-    ].join('\n'));
+    await writeFile(
+      join(bin, 'iou.c'),
+      [
+        '#include <errno.h>',
+        '#include <stdio.h>',
+        '#include <string.h>',
+        '#include <unistd.h>',
+        '#include <sys/syscall.h>',
+        'int main(void) {',
+        '  char params[120]; memset(params, 0, sizeof params);',
+        '  long fd = syscall(SYS_io_uring_setup, 1, params); int e1 = fd < 0 ? errno : 0;',
+        '  long r2 = syscall(SYS_io_uring_enter, -1, 0, 0, 0, NULL, 0); int e2 = r2 < 0 ? errno : 0;',
+        '  long r3 = syscall(SYS_io_uring_register, -1, 0, NULL, 0); int e3 = r3 < 0 ? errno : 0;',
+        '  printf("setup=%d enter=%d register=%d\\n", e1, e2, e3);',
+        '  return 0;',
+        '}',
+      ].join('\n'),
+    );
     execFileSync('gcc', ['-static', '-O1', '-o', join(bin, 'iou'), join(bin, 'iou.c')]);
   });
   after(async () => {
@@ -325,7 +380,11 @@ describe("defaults of today's Docker", () => {
   });
 
   it("info's SecurityOptions names only what this host applies", async () => {
-    const apparmor = (await access('/sys/kernel/security/apparmor').then(() => true, () => false)) && (await readFile('/sys/module/apparmor/parameters/enabled', 'utf8').catch(() => '')).startsWith('Y');
+    const apparmor =
+      (await access('/sys/kernel/security/apparmor').then(
+        () => true,
+        () => false,
+      )) && (await readFile('/sys/module/apparmor/parameters/enabled', 'utf8').catch(() => '')).startsWith('Y');
     const seccomp = (await readFile('/proc/sys/kernel/seccomp/actions_avail', 'utf8').catch(() => '')).includes('errno');
     const cgroup2 = (await readFile('/proc/self/mountinfo', 'utf8')).split('\n').some((l) => / \/sys\/fs\/cgroup .* - cgroup2 /.test(l));
     const want = [...(apparmor ? ['name=apparmor'] : []), ...(seccomp ? ['name=seccomp,profile=builtin'] : []), ...(cgroup2 ? ['name=cgroupns'] : [])];
@@ -339,10 +398,13 @@ describe("defaults of today's Docker", () => {
 describe('bridge names', () => {
   let d: Daemon;
   const hostBridge = `bh${randomBytes(4).toString('hex')}`;
-  const ipLink = (name: string): string => execFileSync('ip', ['-d', '-j', 'addr', 'show', 'dev', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const ipLink = (name: string): string =>
+    execFileSync('ip', ['-d', '-j', 'addr', 'show', 'dev', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   /** iptables rules naming any of these interfaces (other engineers' daemons change the rest meanwhile). */
   const rulesFor = (names: string[]): string[] =>
-    execFileSync('iptables-save', { encoding: 'utf8' }).split('\n').filter((l) => names.some((n) => l.includes(`-i ${n} `) || l.includes(`-o ${n} `) || l.includes(`${n}"`)));
+    execFileSync('iptables-save', { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => names.some((n) => l.includes(`-i ${n} `) || l.includes(`-o ${n} `) || l.includes(`${n}"`)));
   before(async () => {
     d = await startDaemon();
     execFileSync('ip', ['link', 'add', hostBridge, 'type', 'bridge']);
@@ -402,7 +464,10 @@ describe('bridge names', () => {
     const dir = join(d.dataRoot, 'networks');
     const rec = JSON.parse(await readFile(join(dir, `${(made.json as { Id: string }).Id}.json`), 'utf8')) as Record<string, unknown>;
     assert.equal((await d.api('DELETE', `${V}/networks/tmpl`)).status, 204);
-    const forged = [['legacy-wild', 'eth+'], ['legacy-host', hostBridge]].map(([name, br]) => ({ ...rec, Id: randomBytes(32).toString('hex'), Name: name, BridgeName: br, Options: { 'com.docker.network.bridge.name': br } }));
+    const forged = [
+      ['legacy-wild', 'eth+'],
+      ['legacy-host', hostBridge],
+    ].map(([name, br]) => ({ ...rec, Id: randomBytes(32).toString('hex'), Name: name, BridgeName: br, Options: { 'com.docker.network.bridge.name': br } }));
     const host = ipLink(hostBridge);
     const before = rulesFor(['eth+', hostBridge]);
     try {
@@ -436,10 +501,28 @@ describe('bridge names', () => {
     const dir = await mkdtemp(join(tmpdir(), 'berth-bridge-'));
     try {
       for (const name of ['lo', hostBridge]) {
-        const args = ['-H', `unix://${join(dir, 'b.sock')}`, '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'run'), '--config-file', d.configFile, '--bridge', name];
+        const args = [
+          '-H',
+          `unix://${join(dir, 'b.sock')}`,
+          '--data-root',
+          join(dir, 'data'),
+          '--exec-root',
+          join(dir, 'run'),
+          '--config-file',
+          d.configFile,
+          '--bridge',
+          name,
+        ];
         const r = await runProgram(process.execPath, [berthd, ...args], process.env, { timeoutMs: 30_000 });
         assert.equal(r.code, 1, `${name}: ${r.stderr}`);
-        assert.match(r.stderr, new RegExp(name === 'lo' ? 'failed to start daemon: existing interface lo is not a bridge' : `failed to start daemon: bridge ${name} already exists on the host`));
+        assert.match(
+          r.stderr,
+          new RegExp(
+            name === 'lo'
+              ? 'failed to start daemon: existing interface lo is not a bridge'
+              : `failed to start daemon: bridge ${name} already exists on the host`,
+          ),
+        );
       }
     } finally {
       await rm(dir, { recursive: true, force: true });

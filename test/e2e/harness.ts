@@ -160,7 +160,10 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     );
     for (const end = Date.now() + 15_000; ; await sleep(25)) {
       if (c.exitCode !== null || c.signalCode !== null) throw new Error(`berthd exited during start-up:\n${log()}`);
-      const ok = await apiRequest(socket, 'GET', '/_ping').then((r) => r.status === 200, () => false);
+      const ok = await apiRequest(socket, 'GET', '/_ping').then(
+        (r) => r.status === 200,
+        () => false,
+      );
       if (ok) return;
       if (Date.now() > end) throw new Error(`berthd did not answer /_ping within 15 s:\n${log()}`);
     }
@@ -239,7 +242,9 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
 async function importBusybox(socket: string): Promise<void> {
   const tar = await readFile(await busyboxRootfs());
   const changes = encodeURIComponent('CMD ["sh"]');
-  const r = await apiRequest(socket, 'POST', `/v1.41/images/create?fromSrc=-&repo=busybox:latest&changes=${changes}`, tar, { 'Content-Type': 'application/x-tar' });
+  const r = await apiRequest(socket, 'POST', `/v1.41/images/create?fromSrc=-&repo=busybox:latest&changes=${changes}`, tar, {
+    'Content-Type': 'application/x-tar',
+  });
   if (r.status !== 200) throw new Error(`importing busybox failed: ${r.status} ${r.body}`);
 }
 

@@ -29,7 +29,16 @@ describe('hostile archives', () => {
     tmp = await mkdtemp(join(tmpdir(), 'berth-hostile-'));
     hostPasswd = await readFile('/etc/passwd', 'utf8');
     passwdLinks = (await stat('/etc/passwd')).nlink;
-    const r = await d.berth(['run', '-d', '--name', 'web', 'busybox', 'sh', '-c', 'mkdir -p /trap /race && ln -s / /trap/root && ln -s ../../../../.. /trap/up && touch /ready && exec sleep 1000']);
+    const r = await d.berth([
+      'run',
+      '-d',
+      '--name',
+      'web',
+      'busybox',
+      'sh',
+      '-c',
+      'mkdir -p /trap /race && ln -s / /trap/root && ln -s ../../../../.. /trap/up && touch /ready && exec sleep 1000',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     web = r.stdout.trim();
     rootfs = join(d.dataRoot, 'containers', web, 'rootfs');
@@ -42,7 +51,8 @@ describe('hostile archives', () => {
 
   /** Nothing of the host changed: no marker files at / or /tmp, /etc/passwd as it was and not hard-linked. */
   async function hostUntouched(): Promise<void> {
-    for (const p of [`/${marker}`, `/tmp/${marker}`, `/etc/${marker}`, join(d.dir, marker), join(d.dataRoot, marker)]) assert.ok(!existsSync(p), `${p} was written`);
+    for (const p of [`/${marker}`, `/tmp/${marker}`, `/etc/${marker}`, join(d.dir, marker), join(d.dataRoot, marker)])
+      assert.ok(!existsSync(p), `${p} was written`);
     assert.equal(await readFile('/etc/passwd', 'utf8'), hostPasswd);
     assert.equal((await stat('/etc/passwd')).nlink, passwdLinks, 'the host /etc/passwd got a hard link');
   }
@@ -53,8 +63,22 @@ describe('hostile archives', () => {
     const refused: Array<[string, Buffer, RegExp]> = [
       ['a ../ entry', await makeTar([{ name: `../../../../../../tmp/${marker}`, body: 'x' }]), /escapes the target/],
       ['a ../ directory entry', await makeTar([{ name: `a/../../../${marker}/`, type: 'directory' }]), /escapes the target/],
-      ['a symlink then a write through it', await makeTar([{ name: 'esc', type: 'symlink', linkname: '/' }, { name: `esc/tmp/${marker}`, body: 'x' }]), /symlink/],
-      ['a climbing symlink then a write through it', await makeTar([{ name: 'up', type: 'symlink', linkname: '../../../../..' }, { name: `up/tmp/${marker}`, body: 'x' }]), /symlink/],
+      [
+        'a symlink then a write through it',
+        await makeTar([
+          { name: 'esc', type: 'symlink', linkname: '/' },
+          { name: `esc/tmp/${marker}`, body: 'x' },
+        ]),
+        /symlink/,
+      ],
+      [
+        'a climbing symlink then a write through it',
+        await makeTar([
+          { name: 'up', type: 'symlink', linkname: '../../../../..' },
+          { name: `up/tmp/${marker}`, body: 'x' },
+        ]),
+        /symlink/,
+      ],
       ['a hard link to ../ ', await makeTar([{ name: marker, type: 'link', linkname: '../../../../../../etc/passwd' }]), /escapes the target/],
     ];
     for (const [what, tar, message] of refused) {
@@ -81,23 +105,39 @@ describe('hostile archives', () => {
 
   it('cp races: a path component swapped for a symlink to / while copying never leaves the rootfs', async () => {
     // The container flips /race/d between a directory and a symlink to / as fast as it can.
-    const flip = await d.berth(['exec', '-d', 'web', 'sh', '-c', 'while :; do rm -rf /race/d; mkdir -p /race/d/etc; echo inside > /race/d/etc/passwd; rm -rf /race/d; ln -s / /race/d; done']);
+    const flip = await d.berth([
+      'exec',
+      '-d',
+      'web',
+      'sh',
+      '-c',
+      'while :; do rm -rf /race/d; mkdir -p /race/d/etc; echo inside > /race/d/etc/passwd; rm -rf /race/d; ln -s / /race/d; done',
+    ]);
     assert.equal(flip.code, 0, flip.stderr);
     const inside = await readFile(join(rootfs, 'etc/passwd'), 'utf8');
     const tar = await makeTar([{ name: marker, body: 'raced' }]);
     const statuses = new Map<number, number>();
-    await runMany(300, 4, async (i) => {
-      if (i % 2 === 0) return { kind: 'put', status: (await put('/race/d', tar)).status, body: '' };
-      // A file removed after its stat went out as a header ends the stream early (as Docker's does): status 0.
-      const r = await rawGet(d.socket, `${V}/containers/${web}/archive?path=${encodeURIComponent('/race/d/etc/passwd')}`).catch(() => ({ status: 0, body: Buffer.alloc(0) }));
-      const body = r.status === 200 ? ((await readTar(r.body).catch(() => []))[0]?.body.toString() ?? '') : '';
-      return { kind: 'get', status: r.status, body };
-    }, (r) => {
-      statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
-      assert.ok(r.status < 500, `${r.kind}: ${r.status}`);
-      // The flipping loop's own file (maybe caught half-written), or the container's /etc/passwd: never the host's.
-      if (r.kind === 'get' && r.status === 200) assert.ok(['', 'inside\n', inside].includes(r.body) && r.body !== hostPasswd, `read ${JSON.stringify(r.body.slice(0, 80))}`);
-    });
+    await runMany(
+      300,
+      4,
+      async (i) => {
+        if (i % 2 === 0) return { kind: 'put', status: (await put('/race/d', tar)).status, body: '' };
+        // A file removed after its stat went out as a header ends the stream early (as Docker's does): status 0.
+        const r = await rawGet(d.socket, `${V}/containers/${web}/archive?path=${encodeURIComponent('/race/d/etc/passwd')}`).catch(() => ({
+          status: 0,
+          body: Buffer.alloc(0),
+        }));
+        const body = r.status === 200 ? ((await readTar(r.body).catch(() => []))[0]?.body.toString() ?? '') : '';
+        return { kind: 'get', status: r.status, body };
+      },
+      (r) => {
+        statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+        assert.ok(r.status < 500, `${r.kind}: ${r.status}`);
+        // The flipping loop's own file (maybe caught half-written), or the container's /etc/passwd: never the host's.
+        if (r.kind === 'get' && r.status === 200)
+          assert.ok(['', 'inside\n', inside].includes(r.body) && r.body !== hostPasswd, `read ${JSON.stringify(r.body.slice(0, 80))}`);
+      },
+    );
     process.stderr.write(`# hostile-archives: cp race statuses ${JSON.stringify(Object.fromEntries(statuses))}\n`);
     await d.berth(['exec', 'web', 'sh', '-c', 'pkill -f "while :" || kill $(pgrep -f "while :") || true']);
     await hostUntouched();
@@ -105,7 +145,11 @@ describe('hostile archives', () => {
 
   /** Blobs, half-written blobs and layers (temp ones too) in the data root. */
   const stored = async (): Promise<string[]> => {
-    const ls = (dir: string) => readdir(join(d.dataRoot, dir)).then((n) => n.map((x) => `${dir}/${x}`), () => [] as string[]);
+    const ls = (dir: string) =>
+      readdir(join(d.dataRoot, dir)).then(
+        (n) => n.map((x) => `${dir}/${x}`),
+        () => [] as string[],
+      );
     return [...(await ls('content/blobs/sha256')), ...(await ls('content/ingest')), ...(await ls('snapshots/layers'))].sort();
   };
 
@@ -114,7 +158,13 @@ describe('hostile archives', () => {
     const files = await stored();
     const cases: Array<[string, Buffer]> = [
       ['../', await makeTar([{ name: `../../${marker}`, body: 'x' }])],
-      ['symlink escape', await makeTar([{ name: 'esc', type: 'symlink', linkname: '/' }, { name: `esc/tmp/${marker}`, body: 'x' }])],
+      [
+        'symlink escape',
+        await makeTar([
+          { name: 'esc', type: 'symlink', linkname: '/' },
+          { name: `esc/tmp/${marker}`, body: 'x' },
+        ]),
+      ],
       ['hardlink escape', await makeTar([{ name: marker, type: 'link', linkname: '../../../../../etc/passwd' }])],
     ];
     for (const [what, tar] of cases) {
@@ -130,7 +180,12 @@ describe('hostile archives', () => {
     const files = await stored();
     const big = await makeTar(Array.from({ length: 40 }, (_, i) => ({ name: `f${i}`, body: Buffer.alloc(256 * 1024, i) })));
     await new Promise<void>((resolve) => {
-      const req = request({ socketPath: d.socket, method: 'POST', path: `${V}/images/create?fromSrc=-&repo=cut`, headers: { ...tarHeaders, 'Content-Length': String(big.length) } });
+      const req = request({
+        socketPath: d.socket,
+        method: 'POST',
+        path: `${V}/images/create?fromSrc=-&repo=cut`,
+        headers: { ...tarHeaders, 'Content-Length': String(big.length) },
+      });
       req.on('error', () => resolve());
       req.on('response', (res) => (res.resume(), res.on('close', resolve)));
       req.write(big.subarray(0, big.length / 2), () => setTimeout(() => (req.destroy(), resolve()), 300));
@@ -173,9 +228,14 @@ describe('hostile archives', () => {
     it('ADD of a local tar with ../ or symlink-escape entries fails, writing nothing outside', async () => {
       for (const entries of [
         [{ name: `../../../../tmp/${marker}`, body: 'x' }],
-        [{ name: 'esc', type: 'symlink' as const, linkname: '/' }, { name: `esc/tmp/${marker}`, body: 'x' }],
+        [
+          { name: 'esc', type: 'symlink' as const, linkname: '/' },
+          { name: `esc/tmp/${marker}`, body: 'x' },
+        ],
       ]) {
-        const r = await build({ Dockerfile: 'FROM busybox\nADD evil.tar /unpacked/\n' }, async (dir) => writeFile(join(dir, 'evil.tar'), await makeTar(entries)));
+        const r = await build({ Dockerfile: 'FROM busybox\nADD evil.tar /unpacked/\n' }, async (dir) =>
+          writeFile(join(dir, 'evil.tar'), await makeTar(entries)),
+        );
         assert.equal(r.code, 1, r.stdout);
         assert.match(r.stderr, /escapes the target|symlink/);
       }

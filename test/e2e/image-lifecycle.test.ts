@@ -53,11 +53,31 @@ describe('image lifecycle', () => {
 
   it('commit makes parent layers + 1 with message, author and changes; history shows them', async () => {
     const base = JSON.parse((await d.berth(['image', 'inspect', 'busybox'])).stdout)[0] as { Id: string; RootFS: { Layers: string[] } };
-    const c = await d.berth(['commit', '-m', 'first commit', '-a', 'Ann <ann@example.org>', '-c', 'CMD ["cat", "/hello"]', '-c', 'ENV A=1', '-c', 'LABEL stage=one', 'src', 'mine:1']);
+    const c = await d.berth([
+      'commit',
+      '-m',
+      'first commit',
+      '-a',
+      'Ann <ann@example.org>',
+      '-c',
+      'CMD ["cat", "/hello"]',
+      '-c',
+      'ENV A=1',
+      '-c',
+      'LABEL stage=one',
+      'src',
+      'mine:1',
+    ]);
     assert.equal(c.code, 0, c.stderr);
     assert.match(c.stdout, /^sha256:[0-9a-f]{64}\n$/);
     const img = JSON.parse((await d.berth(['image', 'inspect', 'mine:1'])).stdout)[0] as {
-      Id: string; Parent: string; Author: string; Comment: string; Config: { Env: string[]; Labels: Record<string, string> }; RootFS: { Layers: string[] }; Size: number;
+      Id: string;
+      Parent: string;
+      Author: string;
+      Comment: string;
+      Config: { Env: string[]; Labels: Record<string, string> };
+      RootFS: { Layers: string[] };
+      Size: number;
     };
     assert.equal(img.Id, c.stdout.trim());
     assert.equal(img.RootFS.Layers.length, base.RootFS.Layers.length + 1);
@@ -75,8 +95,14 @@ describe('image lifecycle', () => {
     assert.match(hist[1]!, new RegExp(`^${img.Id.slice(7, 19)} +.* ago +sh -c echo hi > /hello; rm /etc/group; mkdir… +\\d+(\\.\\d+)?kB +first commit$`));
     assert.match(hist[2]!, new RegExp(`^${base.Id.slice(7, 19)} +.* ago +\\d+(\\.\\d+)?[kM]B +Imported from -$`));
     assert.equal((await d.berth(['history', '-q', '--no-trunc', 'mine:1'])).stdout, `${img.Id}\n${base.Id}\n`);
-    assert.match((await d.berth(['history', '--no-trunc', '--format', '{{.CreatedBy}}|{{.Comment}}', 'mine:1'])).stdout, /^sh -c echo hi > \/hello; rm \/etc\/group; mkdir \/tmp\/d\|first commit\n/);
-    assert.match((await d.berth(['history', '-H=false', '--format', '{{.Size}} {{.CreatedSince}}', 'mine:1'])).stdout, /^\d+ \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\n/);
+    assert.match(
+      (await d.berth(['history', '--no-trunc', '--format', '{{.CreatedBy}}|{{.Comment}}', 'mine:1'])).stdout,
+      /^sh -c echo hi > \/hello; rm \/etc\/group; mkdir \/tmp\/d\|first commit\n/,
+    );
+    assert.match(
+      (await d.berth(['history', '-H=false', '--format', '{{.Size}} {{.CreatedSince}}', 'mine:1'])).stdout,
+      /^\d+ \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\n/,
+    );
     const viaDocker = (await d.docker(['history', 'mine:1'])).stdout.split('\n');
     assert.match(viaDocker[0]!, /^IMAGE +CREATED +CREATED BY +SIZE +COMMENT$/);
     assert.match(viaDocker[1]!, /first commit$/);
@@ -131,7 +157,10 @@ describe('image lifecycle', () => {
     const viaDocker = join(tmp, 'docker.tar');
     assert.equal((await d.docker(['export', '-o', viaDocker, 'src'])).code, 0);
     assert.deepEqual(await tarList(viaDocker), names);
-    const piped = await runProgram('sh', ['-c', `node ${join(ROOT, 'dist/bin/berth.cjs')} export src | tar -t | grep -c .`], { ...process.env, BERTH_HOST: `unix://${d.socket}` });
+    const piped = await runProgram('sh', ['-c', `node ${join(ROOT, 'dist/bin/berth.cjs')} export src | tar -t | grep -c .`], {
+      ...process.env,
+      BERTH_HOST: `unix://${d.socket}`,
+    });
     assert.equal(Number(piped.stdout.trim()), names.length);
 
     const url = `http://127.0.0.1:${port}/src.tar`;
@@ -147,9 +176,13 @@ describe('image lifecycle', () => {
   });
 
   it('images filters (dangling, label, before, since, reference) and --digests', async () => {
-    const list = async (...args: string[]): Promise<string[]> => (await d.berth(['images', '--format', '{{.Repository}}:{{.Tag}}', ...args])).stdout.split('\n').filter(Boolean);
+    const list = async (...args: string[]): Promise<string[]> =>
+      (await d.berth(['images', '--format', '{{.Repository}}:{{.Tag}}', ...args])).stdout.split('\n').filter(Boolean);
     assert.ok((await list('--filter', 'dangling=true')).every((n) => n === '<none>:<none>'));
-    assert.ok((await list('--filter', 'dangling=true')).length >= 1, (await d.berth(['images', '-a', '--no-trunc'])).stdout + (await d.api('GET', '/images/json?all=1')).body);
+    assert.ok(
+      (await list('--filter', 'dangling=true')).length >= 1,
+      (await d.berth(['images', '-a', '--no-trunc'])).stdout + (await d.api('GET', '/images/json?all=1')).body,
+    );
     assert.deepEqual(await list('--filter', 'label=stage=one', '--filter', 'reference=mine'), ['mine:1']);
     assert.ok(!(await list('--filter', 'before=mine:1')).includes('fromurl:1'));
     assert.ok((await list('--filter', 'before=mine:1')).includes('busybox:latest'));
@@ -158,7 +191,10 @@ describe('image lifecycle', () => {
     assert.match((await d.berth(['images', '--digests'])).stdout, /^REPOSITORY +TAG +DIGEST +IMAGE ID +CREATED +SIZE\n/);
     const dockerDangling = (await d.docker(['images', '-q', '--filter', 'dangling=true'])).stdout;
     assert.equal(dockerDangling, (await d.berth(['images', '-q', '--filter', 'dangling=true'])).stdout);
-    const insp = JSON.parse((await d.docker(['image', 'inspect', 'mine:1'])).stdout)[0] as { GraphDriver: { Name: string; Data: Record<string, string> }; Size: number };
+    const insp = JSON.parse((await d.docker(['image', 'inspect', 'mine:1'])).stdout)[0] as {
+      GraphDriver: { Name: string; Data: Record<string, string> };
+      Size: number;
+    };
     assert.equal(insp.GraphDriver.Name, 'overlayfs');
     assert.ok(insp.GraphDriver.Data.UpperDir!.startsWith(d.dataRoot));
     assert.equal(insp.GraphDriver.Data.LowerDir!.split(':').length, 1);
@@ -202,7 +238,10 @@ describe('image lifecycle', () => {
     assert.equal((await d.berth(['stop', '-t', '0', 'live'])).code, 0);
     const sys = await d.berth(['system', 'prune', '-a', '-f']);
     assert.equal(sys.code, 0, sys.stderr);
-    assert.match(sys.stdout, /^Deleted Containers:\n[0-9a-f]{64}\n\nDeleted Networks:\npruneme2\nDeleted Images:\nuntagged: busybox:latest\ndeleted: sha256:[0-9a-f]{64}\n\nTotal reclaimed space: [\d.]+MB\n$/);
+    assert.match(
+      sys.stdout,
+      /^Deleted Containers:\n[0-9a-f]{64}\n\nDeleted Networks:\npruneme2\nDeleted Images:\nuntagged: busybox:latest\ndeleted: sha256:[0-9a-f]{64}\n\nTotal reclaimed space: [\d.]+MB\n$/,
+    );
     assert.equal((await d.berth(['network', 'ls', '--format', '{{.Name}}'])).stdout, 'bridge\nhost\nnone\n');
     assert.equal((await d.berth(['images', '-a', '-q'])).stdout, '');
   });

@@ -121,7 +121,17 @@ describe('interactive: exec, stdin, TTY', () => {
     assert.equal((await d.api('POST', '/v1.41/containers/idle-none/resize?h=1&w=1')).status, 404);
     // Each of those is an event, as dockerd sends them: attach, detach, resize with the size.
     const until = (Date.now() / 1000 + 0.001).toFixed(3);
-    const ev = await d.docker(['events', '--since', since, '--until', until, '--filter', 'container=tty1', '--format', '{{.Action}}{{with .Actor.Attributes.height}} {{.}}x{{$.Actor.Attributes.width}}{{end}}']);
+    const ev = await d.docker([
+      'events',
+      '--since',
+      since,
+      '--until',
+      until,
+      '--filter',
+      'container=tty1',
+      '--format',
+      '{{.Action}}{{with .Actor.Attributes.height}} {{.}}x{{$.Actor.Attributes.width}}{{end}}',
+    ]);
     const actions = ev.stdout.trim().split('\n');
     for (const a of ['create', 'start', 'attach', 'detach', 'resize 33x111']) assert.ok(actions.includes(a), `${a} in ${ev.stdout}`);
     assert.ok(actions.indexOf('attach') < actions.indexOf('detach'), ev.stdout);
@@ -140,7 +150,9 @@ describe('interactive: exec, stdin, TTY', () => {
         chunks.push(c);
         if (started === undefined && Buffer.concat(chunks).includes('\r\n\r\n')) started = d.api('POST', `/containers/${id}/start`);
       });
-      conn.write(`POST /v1.41/containers/${id}/attach?stream=1&stdout=1&stderr=1 HTTP/1.1\r\nHost: berth\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 0\r\n\r\n`);
+      conn.write(
+        `POST /v1.41/containers/${id}/attach?stream=1&stdout=1&stderr=1 HTTP/1.1\r\nHost: berth\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 0\r\n\r\n`,
+      );
       await closed;
       await started;
       const all = Buffer.concat(chunks);
@@ -198,7 +210,22 @@ describe('interactive: exec, stdin, TTY', () => {
   it('update changes limits of a running container (cgroup files) and the restart policy', async () => {
     for (const client of ['berth', 'docker'] as const) {
       const mem = client === 'berth' ? '64m' : '96m';
-      const r = await d[client](['update', '--memory', mem, '--memory-swap', '-1', '--cpu-shares', '512', '--pids-limit', '50', '--cpus', '0.5', '--restart', 'on-failure:2', 'box']);
+      const r = await d[client]([
+        'update',
+        '--memory',
+        mem,
+        '--memory-swap',
+        '-1',
+        '--cpu-shares',
+        '512',
+        '--pids-limit',
+        '50',
+        '--cpus',
+        '0.5',
+        '--restart',
+        'on-failure:2',
+        'box',
+      ]);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout, 'box\n');
       const hc = JSON.parse((await d.berth(['inspect', '-f', '{{json .HostConfig}}', 'box'])).stdout) as Record<string, unknown>;
@@ -207,7 +234,13 @@ describe('interactive: exec, stdin, TTY', () => {
       assert.equal(hc.PidsLimit, 50);
       assert.equal(hc.NanoCpus, 500_000_000);
       assert.deepEqual(hc.RestartPolicy, { Name: 'on-failure', MaximumRetryCount: 2 });
-      const limits = await d.berth(['exec', 'box', 'sh', '-c', 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/cpu/cpu.shares /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/cpu/cpu.cfs_quota_us']);
+      const limits = await d.berth([
+        'exec',
+        'box',
+        'sh',
+        '-c',
+        'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/cpu/cpu.shares /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/cpu/cpu.cfs_quota_us',
+      ]);
       assert.equal(limits.stdout, `${Number.parseInt(mem) * 1024 * 1024}\n512\n50\n50000\n`, limits.stderr);
     }
     const bad = await d.berth(['update', '--memory', '1k', 'box']);
@@ -221,14 +254,22 @@ describe('interactive: exec, stdin, TTY', () => {
       assert.equal(r.code, 0, r.stderr);
       const [header, row] = r.stdout.split('\n');
       assert.match(header!, /^CONTAINER ID +NAME +CPU % +MEM USAGE \/ LIMIT +MEM % +NET I\/O +BLOCK I\/O +PIDS$/);
-      assert.match(row!, /^[0-9a-f]{12} +box +\d+\.\d\d% +[\d.]+[KMG]?i?B \/ [\d.]+[KMG]iB +\d+\.\d\d% +[\d.]+k?B \/ [\d.]+k?B +[\d.]+[kM]?B \/ [\d.]+[kM]?B +1$/);
+      assert.match(
+        row!,
+        /^[0-9a-f]{12} +box +\d+\.\d\d% +[\d.]+[KMG]?i?B \/ [\d.]+[KMG]iB +\d+\.\d\d% +[\d.]+k?B \/ [\d.]+k?B +[\d.]+[kM]?B \/ [\d.]+[kM]?B +1$/,
+      );
       const f = await d[client](['stats', '--no-stream', '--format', '{{.Name}} {{.PIDs}}', 'box']);
       assert.equal(f.stdout, 'box 1\n');
       const all = await d[client](['stats', '--no-stream', '--all', '--format', '{{.Name}}']);
       assert.match(all.stdout, /idle|cat1/);
     }
     const one = await d.api('GET', '/v1.41/containers/box/stats?stream=0');
-    const s = one.json as { memory_stats: { usage: number; limit: number }; pids_stats: { current: number }; cpu_stats: { cpu_usage: { total_usage: number } }; precpu_stats: { cpu_usage: { total_usage: number } } };
+    const s = one.json as {
+      memory_stats: { usage: number; limit: number };
+      pids_stats: { current: number };
+      cpu_stats: { cpu_usage: { total_usage: number } };
+      precpu_stats: { cpu_usage: { total_usage: number } };
+    };
     assert.ok(s.memory_stats.usage > 0);
     assert.equal(s.pids_stats.current, 1);
     assert.ok(s.cpu_stats.cpu_usage.total_usage >= s.precpu_stats.cpu_usage.total_usage);
@@ -245,7 +286,11 @@ describe('interactive: exec, stdin, TTY', () => {
   it('restart policies: on-failure:N with back-off, always until stopped', async () => {
     const r = await d.berth(['run', '-d', '--name', 'flaky', '--restart', 'on-failure:2', 'busybox', 'sh', '-c', 'exit 3']);
     assert.equal(r.code, 0, r.stderr);
-    await eventually('two restarts', async () => (await d.berth(['inspect', '-f', '{{.RestartCount}} {{.State.Status}} {{.State.ExitCode}}', 'flaky'])).stdout === '2 exited 3\n', 10_000);
+    await eventually(
+      'two restarts',
+      async () => (await d.berth(['inspect', '-f', '{{.RestartCount}} {{.State.Status}} {{.State.ExitCode}}', 'flaky'])).stdout === '2 exited 3\n',
+      10_000,
+    );
     await new Promise((res) => setTimeout(res, 1000));
     assert.equal((await d.berth(['inspect', '-f', '{{.RestartCount}}', 'flaky'])).stdout, '2\n', 'no third restart');
 
@@ -260,9 +305,24 @@ describe('interactive: exec, stdin, TTY', () => {
   it('healthchecks: unhealthy after the retries, healthy when the probe passes', async () => {
     for (const client of ['berth', 'docker'] as const) {
       const name = `hc-${client}`;
-      const r = await d[client](['run', '-d', '--name', name, '--health-cmd', 'test -f /tmp/ok', '--health-interval', '200ms', '--health-retries', '2', 'busybox', 'sleep', '1000']);
+      const r = await d[client]([
+        'run',
+        '-d',
+        '--name',
+        name,
+        '--health-cmd',
+        'test -f /tmp/ok',
+        '--health-interval',
+        '200ms',
+        '--health-retries',
+        '2',
+        'busybox',
+        'sleep',
+        '1000',
+      ]);
       assert.equal(r.code, 0, r.stderr);
-      const health = async (): Promise<string> => (await d.berth(['inspect', '-f', '{{.State.Health.Status}} {{.State.Health.FailingStreak}}', name])).stdout.trim();
+      const health = async (): Promise<string> =>
+        (await d.berth(['inspect', '-f', '{{.State.Health.Status}} {{.State.Health.FailingStreak}}', name])).stdout.trim();
       await eventually('unhealthy', async () => /^unhealthy [2-9]/.test(await health()), 10_000);
       assert.match((await d.berth(['ps', '--filter', `name=${name}`, '--format', '{{.Status}}'])).stdout, /^Up .* \(unhealthy\)\n$/);
       assert.equal((await d.berth(['exec', name, 'touch', '/tmp/ok'])).code, 0);

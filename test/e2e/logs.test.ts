@@ -58,9 +58,29 @@ describe('log drivers', () => {
   }
 
   it('json-file is the default, in Docker on-disk format, with labels/env/tag as attrs', async () => {
-    await ok(['run', '--name', 'fmt', '--label', 'app=web', '--label', 'other=x', '-e', 'SECRET=s3', '-e', 'PLAIN=p',
-      '--log-opt', 'labels=app', '--log-opt', 'env=SECRET', '--log-opt', 'tag={{.Name}}/{{.ID}}',
-      'busybox', 'sh', '-c', 'echo "a<b&c é"; echo err >&2; printf partial']);
+    await ok([
+      'run',
+      '--name',
+      'fmt',
+      '--label',
+      'app=web',
+      '--label',
+      'other=x',
+      '-e',
+      'SECRET=s3',
+      '-e',
+      'PLAIN=p',
+      '--log-opt',
+      'labels=app',
+      '--log-opt',
+      'env=SECRET',
+      '--log-opt',
+      'tag={{.Name}}/{{.ID}}',
+      'busybox',
+      'sh',
+      '-c',
+      'echo "a<b&c é"; echo err >&2; printf partial',
+    ]);
     const info = await inspect('fmt');
     assert.equal(info.LogPath, join(d.dataRoot, 'containers', info.Id, `${info.Id}-json.log`));
     assert.deepEqual(info.HostConfig.LogConfig, { Type: 'json-file', Config: { labels: 'app', env: 'SECRET', tag: '{{.Name}}/{{.ID}}' } });
@@ -76,8 +96,14 @@ describe('log drivers', () => {
       assert.match(r.time as string, RFC3339_NANO);
     }
     // The two streams are separate pipes: their relative order is conmon's reading order.
-    assert.deepEqual(recs.filter((r) => r.stream === 'stdout').map((r) => r.log), ['a<b&c é\n', 'partial']);
-    assert.deepEqual(recs.filter((r) => r.stream === 'stderr').map((r) => r.log), ['err\n']);
+    assert.deepEqual(
+      recs.filter((r) => r.stream === 'stdout').map((r) => r.log),
+      ['a<b&c é\n', 'partial'],
+    );
+    assert.deepEqual(
+      recs.filter((r) => r.stream === 'stderr').map((r) => r.log),
+      ['err\n'],
+    );
     const st = await stat(info.LogPath);
     assert.equal(st.mode & 0o777, 0o640);
 
@@ -91,13 +117,27 @@ describe('log drivers', () => {
     await ok(['run', '--name', 'tagged', '--log-opt', 'tag={{.Name | printf "%s"}}:{{upper .DaemonName}}:{{.ImageName}}', 'busybox', 'echo', 'x']);
     const info = await inspect('tagged');
     const recs = lines(await readFile(info.LogPath, 'utf8')).map((l) => JSON.parse(l) as { attrs: unknown });
-    assert.deepEqual(recs.map((r) => r.attrs), [{ tag: 'tagged:BERTH:busybox' }]);
+    assert.deepEqual(
+      recs.map((r) => r.attrs),
+      [{ tag: 'tagged:BERTH:busybox' }],
+    );
     await ok(['rm', 'tagged']);
   });
 
   it('rotates at max-size keeping max-file files; logs reads across them', async () => {
-    await ok(['run', '--name', 'rot', '--log-opt', 'max-size=10k', '--log-opt', 'max-file=3',
-      'busybox', 'sh', '-c', 'i=0; while [ $i -lt 2000 ]; do echo "line $i"; i=$((i+1)); done']);
+    await ok([
+      'run',
+      '--name',
+      'rot',
+      '--log-opt',
+      'max-size=10k',
+      '--log-opt',
+      'max-file=3',
+      'busybox',
+      'sh',
+      '-c',
+      'i=0; while [ $i -lt 2000 ]; do echo "line $i"; i=$((i+1)); done',
+    ]);
     const info = await inspect('rot');
     const dir = join(d.dataRoot, 'containers', info.Id);
     const files = (await readdir(dir)).filter((f) => f.startsWith(`${info.Id}-json.log`)).sort();
@@ -120,8 +160,21 @@ describe('log drivers', () => {
   });
 
   it('compress gzips rotated files, which logs still reads', async () => {
-    await ok(['run', '--name', 'gz', '--log-opt', 'max-size=8k', '--log-opt', 'max-file=4', '--log-opt', 'compress=true',
-      'busybox', 'sh', '-c', 'i=0; while [ $i -lt 1500 ]; do echo "line $i"; i=$((i+1)); done']);
+    await ok([
+      'run',
+      '--name',
+      'gz',
+      '--log-opt',
+      'max-size=8k',
+      '--log-opt',
+      'max-file=4',
+      '--log-opt',
+      'compress=true',
+      'busybox',
+      'sh',
+      '-c',
+      'i=0; while [ $i -lt 1500 ]; do echo "line $i"; i=$((i+1)); done',
+    ]);
     const info = await inspect('gz');
     const dir = join(d.dataRoot, 'containers', info.Id);
     const base = `${info.Id}-json.log`;
@@ -166,38 +219,76 @@ describe('log drivers', () => {
       [['--log-driver', 'local', '--log-opt', 'tag=x'], "unknown log opt 'tag' for local log driver"],
       [['--log-opt', 'max-file=0'], 'max-file cannot be less than 1'],
       [['--log-opt', 'compress=true'], 'compress cannot be true when max-file is less than 2 or max-size is not set'],
-      [['--log-opt', 'tag={{.Nope}}'], 'failed to initialize logging driver: template: :1:2: executing "" at <.Nope>: can\'t evaluate field Nope in type *logger.Info'],
+      [
+        ['--log-opt', 'tag={{.Nope}}'],
+        'failed to initialize logging driver: template: :1:2: executing "" at <.Nope>: can\'t evaluate field Nope in type *logger.Info',
+      ],
     ];
-    if (!existsSync('/run/systemd/journal/socket')) cases.push([['--log-driver', 'journald'], 'failed to initialize logging driver: journald is not enabled on this host']);
+    if (!existsSync('/run/systemd/journal/socket'))
+      cases.push([['--log-driver', 'journald'], 'failed to initialize logging driver: journald is not enabled on this host']);
     for (const [flags, msg] of cases) {
       const r = await d.docker(['create', ...flags, 'busybox', 'true']);
       assert.equal(r.code, 1, `${flags.join(' ')}: ${r.stderr}`);
       assert.equal(r.stderr.trim(), `Error response from daemon: ${msg}`);
     }
-    const api = await d.api('POST', '/v1.41/containers/create', { Image: 'busybox', HostConfig: { LogConfig: { Type: 'json-file', Config: { 'max-size': 'abc' } } } });
+    const api = await d.api('POST', '/v1.41/containers/create', {
+      Image: 'busybox',
+      HostConfig: { LogConfig: { Type: 'json-file', Config: { 'max-size': 'abc' } } },
+    });
     assert.equal(api.status, 400);
     assert.equal(await ok(['ps', '-aq']), before);
   });
 
   it('tail, since, until, timestamps and follow on json-file', async () => {
-    await ok(['run', '--name', 'opts', 'busybox', 'sh', '-c', 'for i in 1 2 3; do echo "a$i"; sleep 0.05; done; echo b >&2; for i in 4 5 6; do echo "a$i"; sleep 0.05; done']);
+    await ok([
+      'run',
+      '--name',
+      'opts',
+      'busybox',
+      'sh',
+      '-c',
+      'for i in 1 2 3; do echo "a$i"; sleep 0.05; done; echo b >&2; for i in 4 5 6; do echo "a$i"; sleep 0.05; done',
+    ]);
     const stamped = lines(await ok(['logs', '-t', 'opts']));
-    assert.deepEqual(stamped.map((l) => l.split(' ')[1]), ['a1', 'a2', 'a3', 'a4', 'a5', 'a6']);
+    assert.deepEqual(
+      stamped.map((l) => l.split(' ')[1]),
+      ['a1', 'a2', 'a3', 'a4', 'a5', 'a6'],
+    );
     for (const l of stamped) assert.match(l.split(' ')[0]!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
     const times = stamped.map((l) => l.split(' ')[0]!);
     // since and until are inclusive (Docker's); records sharing a time go together.
     const since = await ok(['logs', '--since', times[3]!, 'opts']);
-    assert.deepEqual(lines(since), stamped.filter((l) => l.split(' ')[0]! >= times[3]!).map((l) => l.split(' ')[1]));
+    assert.deepEqual(
+      lines(since),
+      stamped.filter((l) => l.split(' ')[0]! >= times[3]!).map((l) => l.split(' ')[1]),
+    );
     const until = await ok(['logs', '--until', times[1]!, 'opts']);
-    assert.deepEqual(lines(until), stamped.filter((l) => l.split(' ')[0]! <= times[1]!).map((l) => l.split(' ')[1]));
+    assert.deepEqual(
+      lines(until),
+      stamped.filter((l) => l.split(' ')[0]! <= times[1]!).map((l) => l.split(' ')[1]),
+    );
     assert.deepEqual(lines(await ok(['logs', '--tail', '2', 'opts'])), ['a5', 'a6']);
     assert.equal(await ok(['logs', '--since', '2099-01-01T00:00:00Z', 'opts']), '');
     await ok(['rm', 'opts']);
 
     // follow, across rotations: everything in order, ending when the container exits.
     await rm(join(flagDir, 'go'), { force: true });
-    await ok(['run', '-d', '--name', 'fol', '-v', `${flagDir}:/flag`, '--log-opt', 'max-size=2k', '--log-opt', 'max-file=50',
-      'busybox', 'sh', '-c', 'echo start; while [ ! -f /flag/go ]; do sleep 0.05; done; i=0; while [ $i -lt 500 ]; do echo "line $i"; i=$((i+1)); done']);
+    await ok([
+      'run',
+      '-d',
+      '--name',
+      'fol',
+      '-v',
+      `${flagDir}:/flag`,
+      '--log-opt',
+      'max-size=2k',
+      '--log-opt',
+      'max-file=50',
+      'busybox',
+      'sh',
+      '-c',
+      'echo start; while [ ! -f /flag/go ]; do sleep 0.05; done; i=0; while [ $i -lt 500 ]; do echo "line $i"; i=$((i+1)); done',
+    ]);
     const follower = spawn('docker', ['logs', '-f', 'fol'], { env: { ...process.env, DOCKER_HOST: `unix://${d.socket}` } });
     let out = '';
     follower.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -211,8 +302,22 @@ describe('log drivers', () => {
 
   it('output written while berthd is down (kill -9) is all there after it comes back', async () => {
     await rm(join(flagDir, 'stop'), { force: true });
-    await ok(['run', '-d', '--name', 'survivor', '-v', `${flagDir}:/flag`, '--log-opt', 'max-size=16k', '--log-opt', 'max-file=1000',
-      'busybox', 'sh', '-c', 'i=0; while [ ! -f /flag/stop ]; do echo "line $i"; i=$((i+1)); sleep 0.002; done; echo "last $i"']);
+    await ok([
+      'run',
+      '-d',
+      '--name',
+      'survivor',
+      '-v',
+      `${flagDir}:/flag`,
+      '--log-opt',
+      'max-size=16k',
+      '--log-opt',
+      'max-file=1000',
+      'busybox',
+      'sh',
+      '-c',
+      'i=0; while [ ! -f /flag/stop ]; do echo "line $i"; i=$((i+1)); sleep 0.002; done; echo "last $i"',
+    ]);
     const info = await inspect('survivor');
     const capture = join(d.dataRoot, 'containers', info.Id, 'container.log');
     // Enough output that the capture has been handed over (trimmed) a few times.
@@ -222,7 +327,11 @@ describe('log drivers', () => {
     // handed-over `.rotated` file when berthd died between the rename and conmon's reopen).
     const captured = async (): Promise<number> => {
       let total = 0;
-      for (const f of [capture, `${capture}.rotated`]) total += await stat(f).then((st) => st.size, () => 0);
+      for (const f of [capture, `${capture}.rotated`])
+        total += await stat(f).then(
+          (st) => st.size,
+          () => 0,
+        );
       return total;
     };
     const sizeAtKill = await captured();
@@ -243,7 +352,9 @@ describe('log drivers', () => {
   });
 
   it('an attached client sees a prompt at once; the json-file gets the whole line', async () => {
-    const child = spawn('docker', ['run', '-i', '--name', 'prompt', 'busybox', 'sh', '-c', 'printf "name? "; read x; echo "hi $x"'], { env: { ...process.env, DOCKER_HOST: `unix://${d.socket}` } });
+    const child = spawn('docker', ['run', '-i', '--name', 'prompt', 'busybox', 'sh', '-c', 'printf "name? "; read x; echo "hi $x"'], {
+      env: { ...process.env, DOCKER_HOST: `unix://${d.socket}` },
+    });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     const ended = new Promise<number | null>((r) => child.on('close', r));
@@ -253,7 +364,10 @@ describe('log drivers', () => {
     assert.equal(out, 'name? hi bob\n');
     const info = await inspect('prompt');
     const recs = lines(await readFile(info.LogPath, 'utf8')).map((l) => JSON.parse(l) as { log: string });
-    assert.deepEqual(recs.map((r) => r.log), ['name? hi bob\n']);
+    assert.deepEqual(
+      recs.map((r) => r.log),
+      ['name? hi bob\n'],
+    );
     await ok(['rm', 'prompt']);
   });
 
@@ -277,7 +391,17 @@ describe('daemon default log driver (daemon.json log-driver / log-opts)', () => 
   });
 
   it("applies the daemon's options to containers of its driver that did not set them", async () => {
-    const run = await d.docker(['run', '--name', 'dflt', '--log-opt', 'max-file=3', 'busybox', 'sh', '-c', 'i=0; while [ $i -lt 400 ]; do echo "line $i"; i=$((i+1)); done']);
+    const run = await d.docker([
+      'run',
+      '--name',
+      'dflt',
+      '--log-opt',
+      'max-file=3',
+      'busybox',
+      'sh',
+      '-c',
+      'i=0; while [ $i -lt 400 ]; do echo "line $i"; i=$((i+1)); done',
+    ]);
     assert.equal(run.code, 0, run.stderr);
     const info = JSON.parse((await d.docker(['inspect', 'dflt'])).stdout)[0];
     assert.deepEqual(info.HostConfig.LogConfig, { Type: 'json-file', Config: { 'max-file': '3', 'max-size': '4k', tag: 'dflt' } });

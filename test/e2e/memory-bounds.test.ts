@@ -58,7 +58,9 @@ async function hijack(socketPath: string, path: string, body?: unknown): Promise
   const s = connect(socketPath);
   s.on('error', () => undefined);
   const json = body === undefined ? '' : JSON.stringify(body);
-  s.write(`POST ${path} HTTP/1.1\r\nHost: berth\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`);
+  s.write(
+    `POST ${path} HTTP/1.1\r\nHost: berth\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`,
+  );
   let head = '';
   await new Promise<void>((resolve, reject) => {
     const onData = (d: Buffer): void => {
@@ -121,7 +123,7 @@ describe('memory bounds', () => {
     process.stderr.write(`# memory-bounds: ${what}: berthd RSS ${m.before} KiB before, peak ${m.peak} KiB (+${((m.peak - m.before) / 1024).toFixed(1)} MiB)\n`);
   };
 
-  it('64 MiB without a newline: memory stays flat, logs come back as Docker\'s 16 KiB partial messages', async () => {
+  it("64 MiB without a newline: memory stays flat, logs come back as Docker's 16 KiB partial messages", async () => {
     const size = 64 * MiB;
     const id = (await ok(['create', 'busybox', 'sh', '-c', `head -c ${size} /dev/zero | tr '\\0' x`])).trim();
     const m = await peakDuring(d.pid, async () => {
@@ -158,7 +160,9 @@ describe('memory bounds', () => {
         });
         res.on('end', () => resolve(r));
         res.on('error', reject);
-      }).on('error', reject).end();
+      })
+        .on('error', reject)
+        .end();
     });
     assert.equal(frames.total, size);
     assert.ok(frames.clean, 'only stdout frames of x');
@@ -168,7 +172,9 @@ describe('memory bounds', () => {
 
   it('an attach client that stops reading: berthd lets it fall behind, then ends its stream', async () => {
     const size = 256 * MiB;
-    const id = (await ok(['create', '--log-opt', 'max-size=8m', '--log-opt', 'max-file=2', 'busybox', 'sh', '-c', `head -c ${size} /dev/zero | tr '\\0' x`])).trim();
+    const id = (
+      await ok(['create', '--log-opt', 'max-size=8m', '--log-opt', 'max-file=2', 'busybox', 'sh', '-c', `head -c ${size} /dev/zero | tr '\\0' x`])
+    ).trim();
     const s = await hijack(d.socket, `/containers/${id}/attach?stream=1&stdout=1&stderr=1`);
     const m = await peakDuring(d.pid, async () => {
       await ok(['start', id]);
@@ -186,16 +192,24 @@ describe('memory bounds', () => {
   it('an exec client that stops reading: berthd disconnects it instead of buffering', async () => {
     const size = 256 * MiB;
     const id = (await ok(['run', '-d', 'busybox', 'sleep', '300'])).trim();
-    const created = await d.api('POST', `/containers/${id}/exec`, { AttachStdout: true, AttachStderr: true, Cmd: ['sh', '-c', `head -c ${size} /dev/zero | tr '\\0' y`] });
+    const created = await d.api('POST', `/containers/${id}/exec`, {
+      AttachStdout: true,
+      AttachStderr: true,
+      Cmd: ['sh', '-c', `head -c ${size} /dev/zero | tr '\\0' y`],
+    });
     assert.equal(created.status, 201, created.body);
     const execId = (created.json as { Id: string }).Id;
     let s: Socket | undefined;
     const m = await peakDuring(d.pid, async () => {
       s = await hijack(d.socket, `/exec/${execId}/start`, { Detach: false, Tty: false });
-      await eventually('the exec finished', async () => {
-        const r = (await d.api('GET', `/exec/${execId}/json`)).json as { Running: boolean; ExitCode: number | null };
-        return !r.Running && r.ExitCode !== null;
-      }, 120_000);
+      await eventually(
+        'the exec finished',
+        async () => {
+          const r = (await d.api('GET', `/exec/${execId}/json`)).json as { Running: boolean; ExitCode: number | null };
+          return !r.Running && r.ExitCode !== null;
+        },
+        120_000,
+      );
     });
     report('exec, reader stalled during 256 MiB', m);
     assert.ok(m.peak - m.before < BOUND_KIB, `berthd grew by ${m.peak - m.before} KiB`);
@@ -207,8 +221,17 @@ describe('memory bounds', () => {
   it('a pull whose manifest names a 9 MiB config fails cleanly and stores nothing', async () => {
     const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] }, pad: 'x'.repeat(9 * MiB) }));
     const configDigest = await pushBlob(reg.host, 'huge/config', config);
-    const manifest = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: config.length, digest: configDigest }, layers: [] });
-    const put = await fetch(`http://${reg.host}/v2/huge/config/manifests/v1`, { method: 'PUT', body: manifest, headers: { 'Content-Type': 'application/vnd.docker.distribution.manifest.v2+json' } });
+    const manifest = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+      config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: config.length, digest: configDigest },
+      layers: [],
+    });
+    const put = await fetch(`http://${reg.host}/v2/huge/config/manifests/v1`, {
+      method: 'PUT',
+      body: manifest,
+      headers: { 'Content-Type': 'application/vnd.docker.distribution.manifest.v2+json' },
+    });
     assert.equal(put.status, 201, await put.text());
 
     const r = await d.docker(['pull', `${reg.host}/huge/config:v1`], { timeoutMs: 60_000 });

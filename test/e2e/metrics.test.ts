@@ -18,7 +18,18 @@ describe('metrics', () => {
     metricsUrl = await eventually('the metrics address in the log', async () => /metrics: (http:\S+\/metrics)/.exec(d.log())?.[1]);
     uiUrl = await eventually('the dashboard address in the log', async () => /dashboard: (http:\/\/[^/]+)\//.exec(d.log())?.[1]);
     token = (await readFile(join(d.execRoot, 'ui-token'), 'utf8')).trim();
-    const r = await d.berth(['run', '-d', '--name', 'm1', '-m', '64m', 'busybox', 'sh', '-c', 'dd if=/dev/zero of=/tmp/f bs=64k count=16 2>/dev/null; sleep 600']);
+    const r = await d.berth([
+      'run',
+      '-d',
+      '--name',
+      'm1',
+      '-m',
+      '64m',
+      'busybox',
+      'sh',
+      '-c',
+      'dd if=/dev/zero of=/tmp/f bs=64k count=16 2>/dev/null; sleep 600',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     id = r.stdout.trim();
     await d.berth(['create', '--name', 'm2', 'busybox', 'true']);
@@ -60,7 +71,10 @@ describe('metrics', () => {
     assert.equal(e.types.get('berth_api_request_duration_seconds'), 'histogram');
     const inf = series(e, 'berth_api_request_duration_seconds_bucket', { method: 'POST', route: '/containers/{id}/start', le: '+Inf' });
     assert.equal(inf[0]?.value, 1);
-    assert.equal(series(e, 'berth_api_requests_total', { route: '/containers/{id}/json' }).every((s) => !s.labels.route!.includes(id)), true);
+    assert.equal(
+      series(e, 'berth_api_requests_total', { route: '/containers/{id}/json' }).every((s) => !s.labels.route!.includes(id)),
+      true,
+    );
     assert.ok(series(e, 'berthd_process_resident_memory_bytes').length === 1);
   });
 
@@ -80,10 +94,14 @@ describe('metrics', () => {
     assert.equal((await d.berth(['run', '-d', '--name', 'flaky', '--restart', 'on-failure', 'busybox', 'sh', '-c', 'sleep 0.2; exit 3'])).code, 0);
     const scrape = async () => parseExposition(await (await fetch(metricsUrl)).text());
     await eventually('hc healthy', async () => series(await scrape(), 'berth_container_health', { name: 'hc', health: 'healthy' })[0]?.value === 1, 15_000);
-    const e = await eventually('a restart counted', async () => {
-      const x = await scrape();
-      return (series(x, 'berth_container_restarts_total', { name: 'flaky' })[0]?.value ?? 0) >= 1 && x;
-    }, 15_000);
+    const e = await eventually(
+      'a restart counted',
+      async () => {
+        const x = await scrape();
+        return (series(x, 'berth_container_restarts_total', { name: 'flaky' })[0]?.value ?? 0) >= 1 && x;
+      },
+      15_000,
+    );
     assert.equal(series(e, 'berth_container_health', { name: 'hc', health: 'starting' })[0]?.value, 0);
     assert.equal(series(e, 'berth_container_health', { name: 'flaky', health: 'none' })[0]?.value, 1);
     assert.ok((series(e, 'berth_container_start_duration_seconds_count')[0]?.value ?? 0) >= 3, 'restarts are starts too');

@@ -24,7 +24,11 @@ async function networksOf(dataRoot: string): Promise<NetInfo[]> {
   const out: NetInfo[] = [];
   for (const f of await readdir(dir).catch(() => [] as string[])) {
     if (!f.endsWith('.json')) continue;
-    const n = JSON.parse(await readFile(join(dir, f), 'utf8').catch(() => '{}')) as { Id?: string; BridgeName?: string; IPAM?: { Config?: Array<{ Subnet: string }> } };
+    const n = JSON.parse(await readFile(join(dir, f), 'utf8').catch(() => '{}')) as {
+      Id?: string;
+      BridgeName?: string;
+      IPAM?: { Config?: Array<{ Subnet: string }> };
+    };
     if (n.Id) out.push({ id12: n.Id.slice(0, 12), bridge: n.BridgeName, subnet: n.IPAM?.Config?.[0]?.Subnet });
   }
   return out;
@@ -35,7 +39,7 @@ const ipInt = (ip: string): number => ip.split('.').reduce((n, o) => n * 256 + N
 function inSubnet(ip: string, cidr: string): boolean {
   const [base, len] = cidr.split('/');
   const mask = Number(len) === 0 ? 0 : (0xffffffff << (32 - Number(len))) >>> 0;
-  return ((ipInt(ip) & mask) >>> 0) === ((ipInt(base!) & mask) >>> 0);
+  return (ipInt(ip) & mask) >>> 0 === (ipInt(base!) & mask) >>> 0;
 }
 
 /** Rules (as `-A …` lines) of `table` that belong to these networks, and the chains they jump to. */

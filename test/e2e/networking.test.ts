@@ -33,7 +33,10 @@ describe('networking', () => {
   }
 
   const vethsOn = (br: string): string => sh('ip', ['-o', 'link', 'show', 'master', br]);
-  const natRulesOf = (id: string): string[] => sh('iptables-save', ['-t', 'nat']).split('\n').filter((l) => l.includes(id));
+  const natRulesOf = (id: string): string[] =>
+    sh('iptables-save', ['-t', 'nat'])
+      .split('\n')
+      .filter((l) => l.includes(id));
   const leases = async (): Promise<string[]> => {
     const root = join(d.dataRoot, 'networks', 'cni', 'ipam');
     const out: string[] = [];
@@ -53,7 +56,20 @@ describe('networking', () => {
 
   it('publishes a port on loopback; port, inspect and ps show it; rm -f leaves no rule, veth, netns or lease', async () => {
     const port = await freePort();
-    const id = (await ok('docker', ['run', '-d', '-p', `127.0.0.1:${port}:80`, '--name', 'web', 'busybox', 'sh', '-c', 'mkdir /www && echo hello from berth > /www/index.html && exec httpd -f -p 80 -h /www'])).trim();
+    const id = (
+      await ok('docker', [
+        'run',
+        '-d',
+        '-p',
+        `127.0.0.1:${port}:80`,
+        '--name',
+        'web',
+        'busybox',
+        'sh',
+        '-c',
+        'mkdir /www && echo hello from berth > /www/index.html && exec httpd -f -p 80 -h /www',
+      ])
+    ).trim();
     const body = await eventually('httpd to answer', () => fetchText(`http://127.0.0.1:${port}/`).catch(() => undefined), 5000);
     assert.equal(body, 'hello from berth\n');
     assert.equal(await ok('docker', ['port', 'web']), `80/tcp -> 127.0.0.1:${port}\n`);
@@ -64,7 +80,9 @@ describe('networking', () => {
     const ip = (await ok('docker', ['inspect', '-f', '{{.NetworkSettings.IPAddress}}', 'web'])).trim();
     assert.match(ip, /^10\.\d+\.\d+\.\d+$/);
     assert.ok(natRulesOf(id).length > 0, 'portmap and masquerade rules exist while running');
-    const masq = sh('iptables-save', ['-t', 'nat']).split('\n').filter((l) => l.includes(`"berth masquerade ${bridge}"`) && l.includes('-j MASQUERADE'));
+    const masq = sh('iptables-save', ['-t', 'nat'])
+      .split('\n')
+      .filter((l) => l.includes(`"berth masquerade ${bridge}"`) && l.includes('-j MASQUERADE'));
     assert.equal(masq.length, 1, 'one outbound NAT rule for the bridge subnet');
     assert.notEqual(vethsOn(bridge).trim(), '');
 
@@ -92,8 +110,18 @@ describe('networking', () => {
   it('user networks: containers reach each other by name, alias and short ID; hosts has the own name', async () => {
     await ok('docker', ['network', 'create', '--label', 'team=a', 'app']);
     const a1 = (await ok('docker', ['run', '-d', '--name', 'a1', '--network', 'app', '--network-alias', 'alpha', 'busybox', 'sleep', '60'])).trim();
-    const out = await ok('docker', ['run', '--rm', '--network', 'app', '--name', 'a2', 'busybox', 'sh', '-c',
-      `ping -c1 -W2 a1 && ping -c1 -W2 alpha && nslookup ${a1.slice(0, 12)} && cat /etc/hosts`]);
+    const out = await ok('docker', [
+      'run',
+      '--rm',
+      '--network',
+      'app',
+      '--name',
+      'a2',
+      'busybox',
+      'sh',
+      '-c',
+      `ping -c1 -W2 a1 && ping -c1 -W2 alpha && nslookup ${a1.slice(0, 12)} && cat /etc/hosts`,
+    ]);
     const ip = (await ok('docker', ['inspect', '-f', '{{.NetworkSettings.Networks.app.IPAddress}}', 'a1'])).trim();
     assert.match(out, new RegExp(`64 bytes from ${ip.replace(/\./g, '\\.')}`));
     assert.match(out, /\ta2\n|\sa2\n/);
@@ -127,15 +155,17 @@ describe('networking', () => {
     const outside = await d.docker(['run', '--rm', 'busybox', 'ping', '-c1', '-W1', ip]);
     assert.notEqual(outside.code, 0, `the default bridge reached into the internal network: ${outside.stdout}`);
     // berth's chain holds drops before accepts, whatever order networks were made in.
-    const chain = sh('iptables', ['-S', 'BERTH-FORWARD']).split('\n').filter((l) => l.startsWith('-A '));
+    const chain = sh('iptables', ['-S', 'BERTH-FORWARD'])
+      .split('\n')
+      .filter((l) => l.startsWith('-A '));
     assert.match(chain[0] ?? '', /-j DROP/);
     assert.ok(chain.some((l) => l.includes(`berth forward ${bridge}`)));
     await ok('docker', ['rm', '-f', 'safe']);
     await ok('docker', ['network', 'rm', 'vault']);
-    assert.ok(!sh('iptables-save', ['-t', 'filter']).includes(`berth forward ${bridge}`), 'the network\'s rules go with it');
+    assert.ok(!sh('iptables-save', ['-t', 'filter']).includes(`berth forward ${bridge}`), "the network's rules go with it");
   });
 
-  it('bad input gets Docker\'s errors', async () => {
+  it("bad input gets Docker's errors", async () => {
     await ok('docker', ['network', 'create', '--subnet', '10.251.88.0/24', 'n1']);
     const overlap = await d.docker(['network', 'create', '--subnet', '10.251.88.128/25', 'n2']);
     assert.notEqual(overlap.code, 0);
@@ -157,7 +187,19 @@ describe('networking', () => {
 
   it('--add-host host-gateway and --domainname land in /etc/hosts', async () => {
     const gw = readDaemonNetwork(d.dir)!.bip.split('/')[0]!;
-    const out = await ok('docker', ['run', '--rm', '--add-host', 'gw:host-gateway', '-h', 'box', '--domainname', 'example.test', 'busybox', 'cat', '/etc/hosts']);
+    const out = await ok('docker', [
+      'run',
+      '--rm',
+      '--add-host',
+      'gw:host-gateway',
+      '-h',
+      'box',
+      '--domainname',
+      'example.test',
+      'busybox',
+      'cat',
+      '/etc/hosts',
+    ]);
     assert.match(out, new RegExp(`${gw.replace(/\./g, '\\.')}\tgw`));
     assert.match(out, /\tbox\.example\.test box/);
   });
@@ -167,7 +209,15 @@ describe('networking', () => {
     assert.ok(natRulesOf(id).length > 0);
     await d.kill9();
     execFileSync('/usr/sbin/runc', [`--root=${join(d.execRoot, 'runc')}`, 'kill', id, 'KILL']);
-    await eventually('exit file', () => readFile(join(d.execRoot, 'exits', id), 'utf8').then(() => true, () => false), 5000);
+    await eventually(
+      'exit file',
+      () =>
+        readFile(join(d.execRoot, 'exits', id), 'utf8').then(
+          () => true,
+          () => false,
+        ),
+      5000,
+    );
     await d.restart();
     await eventually('reconciled', async () => (await readdir(join(d.execRoot, 'netns'))).length === 0 && natRulesOf(id).length === 0, 5000);
     assert.deepEqual(await leases(), []);

@@ -18,7 +18,21 @@ describe('resources and restart policies', () => {
   }
 
   it('applies --cpu-quota/--cpu-period and --memory-reservation', async () => {
-    const r = await d.berth(['run', '-d', '--name', 'res', '--cpu-period', '100000', '--cpu-quota', '50000', '--memory-reservation', '10m', 'busybox', 'sleep', '1000']);
+    const r = await d.berth([
+      'run',
+      '-d',
+      '--name',
+      'res',
+      '--cpu-period',
+      '100000',
+      '--cpu-quota',
+      '50000',
+      '--memory-reservation',
+      '10m',
+      'busybox',
+      'sleep',
+      '1000',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(await cgroupFile('res', 'cpu', 'cpu.cfs_quota_us'), '50000');
     assert.equal(await cgroupFile('res', 'memory', 'memory.soft_limit_in_bytes'), String(10 * 1024 * 1024));
@@ -27,7 +41,19 @@ describe('resources and restart policies', () => {
   });
 
   it('reports an OOM kill with exit 137 and OOMKilled', async () => {
-    const r = await d.berth(['run', '--name', 'hog', '--memory', '8m', '--memory-swap', '8m', 'busybox', 'sh', '-c', 'x=0123456789; while true; do x="$x$x"; done']);
+    const r = await d.berth([
+      'run',
+      '--name',
+      'hog',
+      '--memory',
+      '8m',
+      '--memory-swap',
+      '8m',
+      'busybox',
+      'sh',
+      '-c',
+      'x=0123456789; while true; do x="$x$x"; done',
+    ]);
     assert.equal(r.code, 137, r.stderr);
     await eventually('OOMKilled is recorded', async () => (await d.berth(['inspect', '-f', '{{.State.OOMKilled}}', 'hog'])).stdout === 'true\n');
     await d.berth(['rm', 'hog']);

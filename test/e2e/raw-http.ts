@@ -13,7 +13,11 @@ export interface RawAnswer {
 }
 
 /** Writes `data` to a fresh connection (in pieces, with `pause` ms between them), reads until the server closes (or `ms`). */
-export function rawExchange(socketPath: string, data: string | Buffer | Array<string | Buffer>, opts: { pause?: number; ms?: number } = {}): Promise<RawAnswer> {
+export function rawExchange(
+  socketPath: string,
+  data: string | Buffer | Array<string | Buffer>,
+  opts: { pause?: number; ms?: number } = {},
+): Promise<RawAnswer> {
   return new Promise((resolve) => {
     const s = connect(socketPath);
     const chunks: Buffer[] = [];
@@ -68,7 +72,10 @@ export interface ApiCall {
 }
 
 /** A keep-alive client for many requests at once: resolves with the status and the parsed `message`. */
-export function keepAliveClient(socketPath: string, maxSockets = 16): { call: (c: ApiCall) => Promise<{ status: number; message: string; json: unknown }>; close: () => void } {
+export function keepAliveClient(
+  socketPath: string,
+  maxSockets = 16,
+): { call: (c: ApiCall) => Promise<{ status: number; message: string; json: unknown }>; close: () => void } {
   const agent = new Agent({ keepAlive: true, maxSockets });
   return {
     call: (c) =>

@@ -112,8 +112,17 @@ export async function startHangingServer(): Promise<TestRegistry> {
  * RS256 JWT (x5c = the self-signed signing cert, which is the registry's rootcertbundle) granting
  * the requested scopes, but only to `user:password` over Basic auth. Counts the tokens it issued.
  */
-export async function startTokenServer(dir: string, user: string, password: string, issuer: string): Promise<TestRegistry & { realm: string; cert: string; issued(): number }> {
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'token.key', '-out', 'token.crt', '-days', '2', '-subj', '/CN=berth token signer'], { cwd: dir, stdio: 'pipe' });
+export async function startTokenServer(
+  dir: string,
+  user: string,
+  password: string,
+  issuer: string,
+): Promise<TestRegistry & { realm: string; cert: string; issued(): number }> {
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'token.key', '-out', 'token.crt', '-days', '2', '-subj', '/CN=berth token signer'],
+    { cwd: dir, stdio: 'pipe' },
+  );
   const key = createPrivateKey(await readFile(join(dir, 'token.key')));
   const der = new X509Certificate(await readFile(join(dir, 'token.crt'))).raw.toString('base64');
   let issued = 0;
@@ -130,7 +139,16 @@ export async function startTokenServer(dir: string, user: string, password: stri
       return { type, name, actions: (actions ?? '').split(',').filter(Boolean) };
     });
     const now = Math.floor(Date.now() / 1000);
-    const claims = { iss: issuer, sub: user, aud: url.searchParams.get('service'), exp: now + 300, nbf: now - 10, iat: now, jti: String(Math.random()), access };
+    const claims = {
+      iss: issuer,
+      sub: user,
+      aud: url.searchParams.get('service'),
+      exp: now + 300,
+      nbf: now - 10,
+      iat: now,
+      jti: String(Math.random()),
+      access,
+    };
     const signingInput = `${b64({ alg: 'RS256', typ: 'JWT', x5c: [der] })}.${b64(claims)}`;
     const sig = createSign('RSA-SHA256').update(signingInput).sign(key).toString('base64url');
     issued++;

@@ -22,25 +22,41 @@ async function fakeContent(): Promise<{ routes: Map<string, { body: Buffer; type
       await writeFile(join(dir, 'hello.txt'), text);
       const tar = execFileSync('tar', ['-C', dir, '-cf', '-', 'hello.txt']);
       const gz = gzipSync(tar);
-      const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Cmd: ['/bin/sh'] }, rootfs: { type: 'layers', diff_ids: [sha(tar)] } }));
-      const manifest = Buffer.from(JSON.stringify({
-        schemaVersion: 2,
-        mediaType: 'application/vnd.oci.image.manifest.v1+json',
-        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha(config), size: config.length },
-        layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha(gz), size: gz.length }],
-      }));
+      const config = Buffer.from(
+        JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Cmd: ['/bin/sh'] }, rootfs: { type: 'layers', diff_ids: [sha(tar)] } }),
+      );
+      const manifest = Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha(config), size: config.length },
+          layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha(gz), size: gz.length }],
+        }),
+      );
       return { gz, config, manifest };
     };
     const good = await image('hello from amd64\n');
     const bad = await image('this layer arrives corrupted\n');
-    const index = Buffer.from(JSON.stringify({
-      schemaVersion: 2,
-      mediaType: 'application/vnd.oci.image.index.v1+json',
-      manifests: [
-        { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'1'.repeat(64)}`, size: 10, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
-        { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha(good.manifest), size: good.manifest.length, platform: { os: 'linux', architecture: 'amd64' } },
-      ],
-    }));
+    const index = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.index.v1+json',
+        manifests: [
+          {
+            mediaType: 'application/vnd.oci.image.manifest.v1+json',
+            digest: `sha256:${'1'.repeat(64)}`,
+            size: 10,
+            platform: { os: 'linux', architecture: 'arm64', variant: 'v8' },
+          },
+          {
+            mediaType: 'application/vnd.oci.image.manifest.v1+json',
+            digest: sha(good.manifest),
+            size: good.manifest.length,
+            platform: { os: 'linux', architecture: 'amd64' },
+          },
+        ],
+      }),
+    );
     const corrupt = Buffer.from(bad.gz);
     corrupt[corrupt.length - 5]! ^= 0xff;
     const oci = 'application/vnd.oci.image.manifest.v1+json';
@@ -88,7 +104,9 @@ describe('registries: push, pull, login', () => {
     await mkdir(tokenDir);
     tokens = await startTokenServer(tokenDir, 'bob', 'hunter2', 'berth-test-issuer');
     stops.push(() => tokens.stop());
-    tokenReg = await startRegistry(join(tmp, 'tokenreg'), { token: { realm: tokens.realm, service: 'berth-test', issuer: 'berth-test-issuer', rootcertbundle: tokens.cert } });
+    tokenReg = await startRegistry(join(tmp, 'tokenreg'), {
+      token: { realm: tokens.realm, service: 'berth-test', issuer: 'berth-test-issuer', rootcertbundle: tokens.cert },
+    });
     stops.push(() => tokenReg.stop());
     const content = await fakeContent();
     badLayer = content.badLayer;
@@ -100,12 +118,15 @@ describe('registries: push, pull, login', () => {
     await mkdir(join(certsDir, secure.host), { recursive: true });
     await writeFile(join(certsDir, secure.host, 'ca.crt'), await readFile(join(tls, 'ca.crt')));
     const daemonJson = join(tmp, 'daemon.json');
-    await writeFile(daemonJson, JSON.stringify({
-      'insecure-registries': [plain.host, hung.host, tokenReg.host, fake.host],
-      'registry-certs-dir': certsDir,
-      'registry-timeout': 2,
-      'registry-chunk-size': 256 * 1024,
-    }));
+    await writeFile(
+      daemonJson,
+      JSON.stringify({
+        'insecure-registries': [plain.host, hung.host, tokenReg.host, fake.host],
+        'registry-certs-dir': certsDir,
+        'registry-timeout': 2,
+        'registry-chunk-size': 256 * 1024,
+      }),
+    );
     d1 = await startDaemon({ args: ['--config-file', daemonJson] });
     stops.push(() => d1.stop());
     d2 = await startDaemon({ args: ['--config-file', daemonJson], noBusybox: true });
@@ -276,32 +297,37 @@ describe('registries: push, pull, login', () => {
       return false;
     }
   };
-  it('interop with a Docker engine: docker push → berth pull → run, berth push → docker pull → run', { skip: !engineUp() && 'no Docker engine on /var/run/docker.sock' }, async () => {
-    const dockerEnv = { ...process.env, DOCKER_HOST: 'unix:///var/run/docker.sock', DOCKER_CONFIG: join(tmp, 'docker-engine-config') };
-    const docker = (args: string[], input?: Buffer): string => execFileSync('docker', args, { env: dockerEnv, input, timeout: 120_000, stdio: ['pipe', 'pipe', 'pipe'] }).toString();
-    const fromDocker = `${plain.host}/fromdocker/bb:1`;
-    const fromBerth = `${plain.host}/interop/berth:1`;
-    try {
-      const tarPath = join(tmp, 'bb.tar');
-      await ok(d1, ['save', '-o', tarPath, 'busybox']);
-      docker(['load', '-i', tarPath]);
-      docker(['tag', 'busybox:latest', fromDocker]);
-      docker(['push', fromDocker]);
-      const pulled = await d2.berth(['pull', fromDocker], { timeoutMs: 60_000 });
-      assert.equal(pulled.code, 0, pulled.stderr + d2.log().slice(-2000));
-      assert.equal((await ok(d2, ['run', '--rm', fromDocker, 'echo', 'docker-pushed'])).trim(), 'docker-pushed');
-      await ok(d1, ['tag', 'busybox', fromBerth]);
-      await ok(d1, ['push', fromBerth]);
-      docker(['pull', fromBerth]);
-      assert.equal(docker(['run', '--rm', '--network', 'none', fromBerth, 'echo', 'berth-pushed']).trim(), 'berth-pushed');
-    } finally {
-      for (const img of [fromDocker, fromBerth]) {
-        try {
-          docker(['rmi', '-f', img]);
-        } catch {
-          // not there
+  it(
+    'interop with a Docker engine: docker push → berth pull → run, berth push → docker pull → run',
+    { skip: !engineUp() && 'no Docker engine on /var/run/docker.sock' },
+    async () => {
+      const dockerEnv = { ...process.env, DOCKER_HOST: 'unix:///var/run/docker.sock', DOCKER_CONFIG: join(tmp, 'docker-engine-config') };
+      const docker = (args: string[], input?: Buffer): string =>
+        execFileSync('docker', args, { env: dockerEnv, input, timeout: 120_000, stdio: ['pipe', 'pipe', 'pipe'] }).toString();
+      const fromDocker = `${plain.host}/fromdocker/bb:1`;
+      const fromBerth = `${plain.host}/interop/berth:1`;
+      try {
+        const tarPath = join(tmp, 'bb.tar');
+        await ok(d1, ['save', '-o', tarPath, 'busybox']);
+        docker(['load', '-i', tarPath]);
+        docker(['tag', 'busybox:latest', fromDocker]);
+        docker(['push', fromDocker]);
+        const pulled = await d2.berth(['pull', fromDocker], { timeoutMs: 60_000 });
+        assert.equal(pulled.code, 0, pulled.stderr + d2.log().slice(-2000));
+        assert.equal((await ok(d2, ['run', '--rm', fromDocker, 'echo', 'docker-pushed'])).trim(), 'docker-pushed');
+        await ok(d1, ['tag', 'busybox', fromBerth]);
+        await ok(d1, ['push', fromBerth]);
+        docker(['pull', fromBerth]);
+        assert.equal(docker(['run', '--rm', '--network', 'none', fromBerth, 'echo', 'berth-pushed']).trim(), 'berth-pushed');
+      } finally {
+        for (const img of [fromDocker, fromBerth]) {
+          try {
+            docker(['rmi', '-f', img]);
+          } catch {
+            // not there
+          }
         }
       }
-    }
-  });
+    },
+  );
 });

@@ -32,7 +32,11 @@ describe('save and load', () => {
     const members = await readTar(saved);
     const names = members.map((m) => m.name);
     for (const n of ['manifest.json', 'index.json', 'oci-layout', 'repositories']) assert.ok(names.includes(n), n);
-    const manifest = JSON.parse(members.find((m) => m.name === 'manifest.json')!.body.toString()) as Array<{ Config: string; RepoTags: string[]; Layers: string[] }>;
+    const manifest = JSON.parse(members.find((m) => m.name === 'manifest.json')!.body.toString()) as Array<{
+      Config: string;
+      RepoTags: string[];
+      Layers: string[];
+    }>;
     assert.deepEqual(manifest[0]!.RepoTags, ['busybox:latest']);
     const id = (await d.berth(['inspect', '-f', '{{.Id}}', 'busybox'])).stdout.trim();
     assert.equal(manifest[0]!.Config, `blobs/sha256/${id.slice(7)}`);
@@ -61,7 +65,11 @@ describe('save and load', () => {
   });
 
   it('loads gzip, xz and zstd compressed archives from stdin, through both CLIs', async () => {
-    for (const [tool, args] of [['gzip', ['-c']], ['xz', ['-c', '-T1']], ['zstd', ['-c', '-q']]] as const) {
+    for (const [tool, args] of [
+      ['gzip', ['-c']],
+      ['xz', ['-c', '-T1']],
+      ['zstd', ['-c', '-q']],
+    ] as const) {
       const packed = execFileSync(tool, [...args], { input: saved, maxBuffer: 1 << 28 });
       const r = await (tool === 'xz' ? d.docker(['load'], { input: packed }) : d.berth(['load'], { input: packed }));
       assert.equal(r.code, 0, `${tool}: ${r.stderr}`);
@@ -76,7 +84,9 @@ describe('save and load', () => {
     const id = (await d.docker(['inspect', '-f', '{{.Id}}', 'busybox'])).stdout.trim();
     const byId = join(tmp, 'byid.tar');
     assert.equal((await d.docker(['save', '-o', byId, id.slice(7, 19)])).code, 0);
-    const manifest = JSON.parse((await readTar(await readBytes(byId))).find((m) => m.name === 'manifest.json')!.body.toString()) as Array<{ RepoTags: unknown }>;
+    const manifest = JSON.parse((await readTar(await readBytes(byId))).find((m) => m.name === 'manifest.json')!.body.toString()) as Array<{
+      RepoTags: unknown;
+    }>;
     assert.equal(manifest[0]!.RepoTags, null);
     assert.equal((await d.berth(['load', '-q', '-i', byId])).stdout, `Loaded image ID: ${id}\n`);
   });
@@ -107,8 +117,28 @@ describe('save and load', () => {
       ['an absolute member', (m) => [...m, file('/etc/evil', 'x')], /absolute path/],
       ['a manifest pointing outside the archive', (m) => withManifest(m, (e) => (e.Layers[0] = '../../../../etc/passwd')), /outside the archive/],
       ['an absolute manifest path', (m) => withManifest(m, (e) => (e.Config = '/etc/passwd')), /absolute path/],
-      ['a symlinked config', (m) => withManifest([...m, { name: 'cfg.json', type: 'symlink', linkname: '/etc/passwd', body: Buffer.alloc(0) }], (e) => (e.Config = 'cfg.json')), /symlink, not a regular file/],
-      ['a symlinked layer', (m) => withManifest([...m, { name: 'l.tar', type: 'symlink', linkname: m.find((x) => x.name.startsWith('blobs/sha256/') && x.body.length > 100000)!.name, body: Buffer.alloc(0) }], (e) => (e.Layers[0] = 'l.tar')), /symlink, not a regular file/],
+      [
+        'a symlinked config',
+        (m) => withManifest([...m, { name: 'cfg.json', type: 'symlink', linkname: '/etc/passwd', body: Buffer.alloc(0) }], (e) => (e.Config = 'cfg.json')),
+        /symlink, not a regular file/,
+      ],
+      [
+        'a symlinked layer',
+        (m) =>
+          withManifest(
+            [
+              ...m,
+              {
+                name: 'l.tar',
+                type: 'symlink',
+                linkname: m.find((x) => x.name.startsWith('blobs/sha256/') && x.body.length > 100000)!.name,
+                body: Buffer.alloc(0),
+              },
+            ],
+            (e) => (e.Layers[0] = 'l.tar'),
+          ),
+        /symlink, not a regular file/,
+      ],
       ['a tampered layer', (m) => tamperLayer(m), /digest mismatch/],
       ['a missing layer', (m) => withManifest(m, (e) => (e.Layers[0] = 'nope.tar')), /not in the archive/],
       ['not a tar', () => [], /invalid tar header/],
@@ -138,33 +168,40 @@ const file = (name: string, body: string): TarMember => ({ name, type: 'file', l
 type Entry = { Config: string; Layers: string[] };
 function withManifest(members: TarMember[], edit: (e: Entry) => void): TarMember[] {
   // Without index.json, so the loader cannot fall back to it.
-  return members.filter((m) => m.name !== 'index.json').map((m) => {
-    if (m.name !== 'manifest.json') return m;
-    const manifest = JSON.parse(m.body.toString()) as Entry[];
-    edit(manifest[0]!);
-    return { ...m, body: Buffer.from(JSON.stringify(manifest)) };
-  });
+  return members
+    .filter((m) => m.name !== 'index.json')
+    .map((m) => {
+      if (m.name !== 'manifest.json') return m;
+      const manifest = JSON.parse(m.body.toString()) as Entry[];
+      edit(manifest[0]!);
+      return { ...m, body: Buffer.from(JSON.stringify(manifest)) };
+    });
 }
 
 function tamperLayer(members: TarMember[]): TarMember[] {
   const manifest = JSON.parse(members.find((m) => m.name === 'manifest.json')!.body.toString()) as Entry[];
   const layer = manifest[0]!.Layers[0]!;
-  return members.filter((m) => m.name !== 'index.json').map((m) => {
-    if (m.name !== layer) return m;
-    // A valid tar, just not the one the config names: a file appended to the layer.
-    const body = Buffer.from(m.body);
-    body.write('tampered', body.length - 2048);
-    return { ...m, body };
-  });
+  return members
+    .filter((m) => m.name !== 'index.json')
+    .map((m) => {
+      if (m.name !== layer) return m;
+      // A valid tar, just not the one the config names: a file appended to the layer.
+      const body = Buffer.from(m.body);
+      body.write('tampered', body.length - 2048);
+      return { ...m, body };
+    });
 }
 
 function postLoad(d: Daemon, body: Buffer, quiet: boolean): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    const req = request({ socketPath: d.socket, method: 'POST', path: `/v1.41/images/load?quiet=${quiet ? 1 : 0}`, headers: { 'Content-Type': 'application/x-tar' } }, (res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c.toString()));
-      res.on('end', () => resolve(text.split('\n').filter(Boolean)));
-    });
+    const req = request(
+      { socketPath: d.socket, method: 'POST', path: `/v1.41/images/load?quiet=${quiet ? 1 : 0}`, headers: { 'Content-Type': 'application/x-tar' } },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve(text.split('\n').filter(Boolean)));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -174,7 +211,12 @@ function postLoad(d: Daemon, body: Buffer, quiet: boolean): Promise<string[]> {
 const DOCKER_SOCK = '/var/run/docker.sock';
 const dockerUp = async (): Promise<boolean> => {
   if (!existsSync(DOCKER_SOCK)) return false;
-  const r = await runProgram('docker', ['-H', `unix://${DOCKER_SOCK}`, 'version', '--format', '{{.Server.Version}}'], { ...process.env, DOCKER_CONFIG: tmpdir() }, { timeoutMs: 5000 }).catch(() => undefined);
+  const r = await runProgram(
+    'docker',
+    ['-H', `unix://${DOCKER_SOCK}`, 'version', '--format', '{{.Server.Version}}'],
+    { ...process.env, DOCKER_CONFIG: tmpdir() },
+    { timeoutMs: 5000 },
+  ).catch(() => undefined);
   return r?.code === 0;
 };
 

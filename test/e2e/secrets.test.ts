@@ -92,7 +92,7 @@ describe('secrets', () => {
     assert.match(anon.stderr, /unauthorized/);
   });
 
-  it('credHelpers: the registry\'s own helper is used', async () => {
+  it("credHelpers: the registry's own helper is used", async () => {
     await writeFile(configPath(), JSON.stringify({ credHelpers: { [reg.host]: 'berthtest' } }));
     const before = (await calls()).length;
     await ok('berth', ['login', '-u', 'alice', '-p', PASSWORD, reg.host]);

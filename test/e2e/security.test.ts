@@ -20,13 +20,16 @@ describe('isolation and privileges', () => {
   after(() => d?.stop());
 
   it('a default container cannot mount, load modules, write /proc/sys or read /proc/kcore', async () => {
-    const r = await sh(d, [
-      'mount -t tmpfs none /tmp; echo mount=$?',
-      'printf junk > /tmp/m.ko; insmod /tmp/m.ko; echo insmod=$?',
-      'echo 1 > /proc/sys/kernel/domainname; echo sys=$?',
-      'echo kcore=$(cat /proc/kcore 2>/dev/null | head -c 16 | wc -c)',
-      'grep Seccomp: /proc/self/status',
-    ].join('; '));
+    const r = await sh(
+      d,
+      [
+        'mount -t tmpfs none /tmp; echo mount=$?',
+        'printf junk > /tmp/m.ko; insmod /tmp/m.ko; echo insmod=$?',
+        'echo 1 > /proc/sys/kernel/domainname; echo sys=$?',
+        'echo kcore=$(cat /proc/kcore 2>/dev/null | head -c 16 | wc -c)',
+        'grep Seccomp: /proc/self/status',
+      ].join('; '),
+    );
     assert.equal(r.code, 0, r.out);
     assert.match(r.out, /mount=1/);
     assert.match(r.out, /insmod=1/);
@@ -56,7 +59,10 @@ describe('isolation and privileges', () => {
     assert.equal((await sh(d, 'unshare -U true', ['--security-opt', 'seccomp=unconfined'])).code, 0);
     // The docker CLI reads the file and sends its JSON; mkdir fails under this profile.
     const profile = join(d.dir, 'no-mkdir.json');
-    await writeFile(profile, JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO' }] }, null, 2));
+    await writeFile(
+      profile,
+      JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO' }] }, null, 2),
+    );
     const r = await d.docker(['run', '--name', 'prof', '--security-opt', `seccomp=${profile}`, 'busybox', 'mkdir', '/x']);
     assert.notEqual(r.code, 0);
     assert.match(r.stderr + r.stdout, /Operation not permitted/);
@@ -72,12 +78,18 @@ describe('isolation and privileges', () => {
     assert.notEqual((await sh(d, `kill -9 ${pid}`)).code, 0, 'a default container cannot reach the pid');
     const r = await sh(d, `kill -9 ${pid}`, ['--privileged', '--pid=host']);
     assert.equal(r.code, 0, r.out);
-    await eventually('the victim is killed', async () => (await d.berth(['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', 'victim'])).stdout === 'exited 137\n');
+    await eventually(
+      'the victim is killed',
+      async () => (await d.berth(['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', 'victim'])).stdout === 'exited 137\n',
+    );
     await d.berth(['rm', 'victim']);
   });
 
   it('shares pid and ipc namespaces with container:<x>; ipc needs a shareable donor', async () => {
-    assert.equal((await d.berth(['run', '-d', '--name', 'donor', '--ipc', 'shareable', 'busybox', 'sh', '-c', 'echo hi > /dev/shm/x; exec sleep 4343'])).code, 0);
+    assert.equal(
+      (await d.berth(['run', '-d', '--name', 'donor', '--ipc', 'shareable', 'busybox', 'sh', '-c', 'echo hi > /dev/shm/x; exec sleep 4343'])).code,
+      0,
+    );
     await eventually('the donor wrote its shm file', async () => (await d.berth(['exec', 'donor', 'cat', '/dev/shm/x'])).stdout === 'hi\n');
     const r = await sh(d, 'cat /dev/shm/x; ps -o args', ['--pid', 'container:donor', '--ipc', 'container:donor']);
     assert.equal(r.code, 0, r.out);
@@ -93,7 +105,12 @@ describe('isolation and privileges', () => {
     assert.equal((await sh(d, 'hostname', ['--uts', 'host'])).out.trim(), host);
     assert.match((await sh(d, 'cat /proc/self/cgroup', ['--cgroupns', 'private'])).out, /^\d+:memory:\/$/m);
     assert.match((await sh(d, 'id', ['--group-add', 'wheel', '--group-add', '4321'])).out, /groups=0\(root\),10\(wheel\),4321/);
-    const sys = await sh(d, 'cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmax', ['--sysctl', 'net.ipv4.ip_forward=1', '--sysctl', 'kernel.shmmax=123456']);
+    const sys = await sh(d, 'cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmax', [
+      '--sysctl',
+      'net.ipv4.ip_forward=1',
+      '--sysctl',
+      'kernel.shmmax=123456',
+    ]);
     assert.equal(sys.out, '1\n123456\n');
     const dev = await sh(d, 'ls -l /dev/lc; ls /dev/loop-control', ['--device', '/dev/loop-control:/dev/lc:r']);
     assert.match(dev.out, /^c.* 10,\s+237 .*\/dev\/lc$/m);
@@ -107,9 +124,35 @@ describe('isolation and privileges', () => {
   });
 
   it('inspect shows the options as Docker does (sent by the docker CLI)', async () => {
-    const r = await d.docker(['create', '--name', 'opts', '--cap-add', 'SYS_ADMIN', '--cap-drop', 'NET_RAW', '--security-opt', 'no-new-privileges', '--security-opt', 'apparmor=unconfined',
-      '--pid', 'host', '--ipc', 'shareable', '--uts', 'host', '--cgroupns', 'private', '--group-add', 'wheel', '--sysctl', 'net.ipv4.ip_forward=1',
-      '--device', '/dev/loop-control:/dev/lc:r', 'busybox', 'true']);
+    const r = await d.docker([
+      'create',
+      '--name',
+      'opts',
+      '--cap-add',
+      'SYS_ADMIN',
+      '--cap-drop',
+      'NET_RAW',
+      '--security-opt',
+      'no-new-privileges',
+      '--security-opt',
+      'apparmor=unconfined',
+      '--pid',
+      'host',
+      '--ipc',
+      'shareable',
+      '--uts',
+      'host',
+      '--cgroupns',
+      'private',
+      '--group-add',
+      'wheel',
+      '--sysctl',
+      'net.ipv4.ip_forward=1',
+      '--device',
+      '/dev/loop-control:/dev/lc:r',
+      'busybox',
+      'true',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const hc = JSON.parse((await d.docker(['inspect', '-f', '{{json .HostConfig}}', 'opts'])).stdout);
     assert.deepEqual(hc.CapAdd, ['CAP_SYS_ADMIN']);
@@ -146,7 +189,10 @@ describe('isolation and privileges', () => {
       [{ SecurityOpt: ['seccomp={not json'] }, /Decoding seccomp profile failed/],
       [{ Sysctls: { 'kernel.panic': '1' } }, /sysctl 'kernel.panic' is not allowed/],
       [{ NetworkMode: 'host', Sysctls: { 'net.ipv4.ip_forward': '1' } }, /not allowed in host network namespace/],
-      [{ Devices: [{ PathOnHost: '/dev/does-not-exist', PathInContainer: '/dev/x', CgroupPermissions: 'rwm' }] }, /error gathering device information while adding custom device "\/dev\/does-not-exist"/],
+      [
+        { Devices: [{ PathOnHost: '/dev/does-not-exist', PathInContainer: '/dev/x', CgroupPermissions: 'rwm' }] },
+        /error gathering device information while adding custom device "\/dev\/does-not-exist"/,
+      ],
       [{ PidMode: 'container:nope' }, /No such container: nope/],
     ];
     for (const [hostConfig, message] of cases) {
@@ -194,11 +240,28 @@ describe('userns-remap', () => {
     const map = await readFile(`/proc/${pid}/uid_map`, 'utf8');
     assert.match(map, new RegExp(`^\\s*0\\s+${start}\\s+65536\\s*$`, 'm'));
     const rootfs = `/proc/${pid}/root`;
-    await eventually('the container wrote its file', async () => (await readFile(join(rootfs, 'made')).then(() => true, () => false)));
+    await eventually(
+      'the container wrote its file',
+      async () =>
+        await readFile(join(rootfs, 'made')).then(
+          () => true,
+          () => false,
+        ),
+    );
     const ex = execFileSync;
-    const owner = ex('stat', ['-c', '%u', join(rootfs, 'made')]).toString().trim();
+    const owner = ex('stat', ['-c', '%u', join(rootfs, 'made')])
+      .toString()
+      .trim();
     assert.equal(Number(owner), start, 'files the container makes belong to the remapped root');
-    assert.equal(Number(ex('stat', ['-c', '%u', join(rootfs, 'bin/busybox')]).toString().trim()), start, 'image files are owned by the remapped root');
+    assert.equal(
+      Number(
+        ex('stat', ['-c', '%u', join(rootfs, 'bin/busybox')])
+          .toString()
+          .trim(),
+      ),
+      start,
+      'image files are owned by the remapped root',
+    );
     const info = JSON.parse((await d.berth(['info', '-f', '{{json .SecurityOptions}}'])).stdout);
     assert.ok(info.includes('name=userns'));
     // cp maps ids both ways: a copied-in file is the container root's, a copied-out one is root's.
@@ -206,7 +269,14 @@ describe('userns-remap', () => {
     assert.equal((await d.berth(['cp', join(d.dir, 'in.txt'), 'mapped:/in.txt'])).code, 0);
     assert.equal((await d.berth(['exec', 'mapped', 'stat', '-c', '%u:%g', '/in.txt'])).stdout, '0:0\n', 'exec works in a remapped container');
     assert.equal((await d.berth(['cp', 'mapped:/made', join(d.dir, 'out.txt')])).code, 0);
-    assert.equal(Number(ex('stat', ['-c', '%u', join(d.dir, 'out.txt')]).toString().trim()), 0);
+    assert.equal(
+      Number(
+        ex('stat', ['-c', '%u', join(d.dir, 'out.txt')])
+          .toString()
+          .trim(),
+      ),
+      0,
+    );
     // A commit records the container's ids, not the host's: real root sees root's file.
     assert.equal((await d.berth(['commit', 'mapped', 'mapped-img'])).code, 0);
     const owner0 = await d.berth(['run', '--rm', '--userns', 'host', 'mapped-img', 'stat', '-c', '%u:%g', '/made', '/bin/busybox']);
@@ -223,9 +293,18 @@ describe('userns-remap', () => {
   });
 
   it('sharing pid and ipc namespaces shares the user namespace too', async () => {
-    assert.equal((await d.berth(['run', '-d', '--name', 'rdonor', '--ipc', 'shareable', 'busybox', 'sh', '-c', 'echo hi > /dev/shm/x; exec sleep 4646'])).code, 0, d.log());
+    assert.equal(
+      (await d.berth(['run', '-d', '--name', 'rdonor', '--ipc', 'shareable', 'busybox', 'sh', '-c', 'echo hi > /dev/shm/x; exec sleep 4646'])).code,
+      0,
+      d.log(),
+    );
     await eventually('the donor wrote its shm file', async () => (await d.berth(['exec', 'rdonor', 'cat', '/dev/shm/x'])).stdout === 'hi\n');
-    const r = await sh(d, 'cat /dev/shm/x; ps -o args; ping -c1 -W2 127.0.0.1 >/dev/null && echo ping-ok', ['--pid', 'container:rdonor', '--ipc', 'container:rdonor']);
+    const r = await sh(d, 'cat /dev/shm/x; ps -o args; ping -c1 -W2 127.0.0.1 >/dev/null && echo ping-ok', [
+      '--pid',
+      'container:rdonor',
+      '--ipc',
+      'container:rdonor',
+    ]);
     assert.equal(r.code, 0, r.out);
     assert.match(r.out, /^hi$/m);
     assert.match(r.out, /sleep 4646/);

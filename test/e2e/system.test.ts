@@ -45,7 +45,10 @@ describe('system commands', () => {
     const berth = await d.berth(['info']);
     assert.equal(berth.code, 0, berth.stderr);
     assert.equal(serverPart(berth.stdout), serverPart(docker.stdout));
-    assert.match(berth.stdout, /^Client:\n Version: {4}\S+\n Context: {4}default\n Debug Mode: false\n\nServer:\n Containers: 2\n {2}Running: 1\n {2}Paused: 0\n {2}Stopped: 1\n/);
+    assert.match(
+      berth.stdout,
+      /^Client:\n Version: {4}\S+\n Context: {4}default\n Debug Mode: false\n\nServer:\n Containers: 2\n {2}Running: 1\n {2}Paused: 0\n {2}Stopped: 1\n/,
+    );
     assert.match(berth.stdout, /\n Labels:\n {2}site=lab\n/);
     assert.match(berth.stdout, /\n Registry Mirrors:\n {2}https:\/\/mirror\.example\n Live Restore Enabled: true\n/);
     const system = await d.berth(['system', 'info', '--format', '{{.Name}}']);
@@ -56,8 +59,14 @@ describe('system commands', () => {
     const r = await d.docker(['version', '--format', '{{json .Server}}']);
     const s = JSON.parse(r.stdout) as { GoVersion: string; Components: Array<{ Name: string; Version: string }> };
     assert.equal(s.GoVersion, `node ${process.version}`);
-    assert.deepEqual(s.Components.map((c) => c.Name), ['Engine', 'runc', 'conmon']);
-    assert.ok(s.Components.every((c) => /\d/.test(c.Version)), r.stdout);
+    assert.deepEqual(
+      s.Components.map((c) => c.Name),
+      ['Engine', 'runc', 'conmon'],
+    );
+    assert.ok(
+      s.Components.every((c) => /\d/.test(c.Version)),
+      r.stdout,
+    );
     const berth = await d.berth(['version']);
     assert.match(berth.stdout, /^Client:\n Version: +\S+\n API version: +1\.41\n Go version: +node v\d+/);
     assert.match(berth.stdout, /\nServer: berth\n Engine:\n {2}Version: +\S+\n {2}API version: +1\.41 \(minimum version 1\.24\)\n {2}Go version: +node v/);

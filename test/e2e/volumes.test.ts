@@ -6,7 +6,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { busyboxRootfs, mountsUnder, startDaemon, type Daemon } from './harness.js';
 
-interface Mount { Type: string; Name?: string; Source: string; Destination: string; Driver?: string; Mode: string; RW: boolean; Propagation: string }
+interface Mount {
+  Type: string;
+  Name?: string;
+  Source: string;
+  Destination: string;
+  Driver?: string;
+  Mode: string;
+  RW: boolean;
+  Propagation: string;
+}
 
 // Volumes, binds and tmpfs through both CLIs: the seed's postgres walkthrough with busybox,
 // Docker's Mounts shapes, copy-up, --read-only + --tmpfs, --volumes-from, the socket inside.
@@ -30,12 +39,29 @@ describe('volumes and mounts', () => {
 
   it('keeps data in a named volume across containers (the postgres walkthrough)', async () => {
     assert.equal((await d.berth(['volume', 'create', '--name', 'pgdata'])).stdout, 'pgdata\n');
-    const run = await d.docker(['run', '-d', '--name', 'db', '-v', 'pgdata:/var/lib/postgresql/data', 'busybox', 'sh', '-c', 'echo rows > /var/lib/postgresql/data/table; exec sleep 1000']);
+    const run = await d.docker([
+      'run',
+      '-d',
+      '--name',
+      'db',
+      '-v',
+      'pgdata:/var/lib/postgresql/data',
+      'busybox',
+      'sh',
+      '-c',
+      'echo rows > /var/lib/postgresql/data/table; exec sleep 1000',
+    ]);
     assert.equal(run.code, 0, run.stderr);
     const [m] = await mountsOf('db');
     assert.deepEqual(m, {
-      Type: 'volume', Name: 'pgdata', Source: join(d.dataRoot, 'volumes', 'pgdata', '_data'), Destination: '/var/lib/postgresql/data',
-      Driver: 'local', Mode: 'z', RW: true, Propagation: '',
+      Type: 'volume',
+      Name: 'pgdata',
+      Source: join(d.dataRoot, 'volumes', 'pgdata', '_data'),
+      Destination: '/var/lib/postgresql/data',
+      Driver: 'local',
+      Mode: 'z',
+      RW: true,
+      Propagation: '',
     });
     const inUse = await d.berth(['volume', 'rm', 'pgdata']);
     assert.equal(inUse.code, 1);
@@ -79,7 +105,8 @@ describe('volumes and mounts', () => {
     assert.equal(bad.status, 400);
     assert.match((bad.json as { message: string }).message, /includes invalid characters for a local volume name/);
     assert.equal((await d.api('POST', '/v1.41/volumes/create', { Name: 'x', DriverOpts: { bogus: '1' } })).status, 400);
-    const create = (hc: object): Promise<{ status: number; body: string }> => d.api('POST', '/v1.41/containers/create', { Image: 'busybox', Cmd: ['true'], HostConfig: hc });
+    const create = (hc: object): Promise<{ status: number; body: string }> =>
+      d.api('POST', '/v1.41/containers/create', { Image: 'busybox', Cmd: ['true'], HostConfig: hc });
     assert.equal((await create({ Mounts: [{ Type: 'bind', Source: '/tmp', Target: '/x', Bogus: 1 }] })).status, 400);
     assert.equal((await create({ Binds: ['vol:relative'] })).status, 400);
     assert.equal((await create({ Mounts: [{ Type: 'volume', Target: 'relative' }] })).status, 400);
@@ -99,8 +126,23 @@ describe('volumes and mounts', () => {
 
   it('bind mounts: -v creates a missing source, :ro is read-only, --mount reports Docker shapes', async () => {
     const src = join(tmp, 'made');
-    const r = await d.berth(['run', '--name', 'b1', '-v', `${src}:/data`, '-v', `${tmp}:/ro:ro`, '--mount', `type=bind,source=${tmp},target=/m,readonly`,
-      '--mount', 'type=tmpfs,target=/t,tmpfs-size=1m', 'busybox', 'sh', '-c', 'echo hi > /data/f; touch /ro/x 2>/dev/null || echo ro; df /t | tail -1']);
+    const r = await d.berth([
+      'run',
+      '--name',
+      'b1',
+      '-v',
+      `${src}:/data`,
+      '-v',
+      `${tmp}:/ro:ro`,
+      '--mount',
+      `type=bind,source=${tmp},target=/m,readonly`,
+      '--mount',
+      'type=tmpfs,target=/t,tmpfs-size=1m',
+      'busybox',
+      'sh',
+      '-c',
+      'echo hi > /data/f; touch /ro/x 2>/dev/null || echo ro; df /t | tail -1',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^ro\ntmpfs +1024 /);
     assert.equal(await readFile(join(src, 'f'), 'utf8'), 'hi\n');
@@ -112,7 +154,10 @@ describe('volumes and mounts', () => {
     ]);
     const hc = JSON.parse((await d.docker(['inspect', '-f', '{{json .HostConfig}}', 'b1'])).stdout) as { Binds: string[]; Mounts: Array<{ Type: string }> };
     assert.deepEqual(hc.Binds, [`${src}:/data`, `${tmp}:/ro:ro`]);
-    assert.deepEqual(hc.Mounts.map((m) => m.Type), ['bind', 'tmpfs']);
+    assert.deepEqual(
+      hc.Mounts.map((m) => m.Type),
+      ['bind', 'tmpfs'],
+    );
     assert.equal((await d.berth(['rm', 'b1'])).code, 0);
   });
 
@@ -135,21 +180,51 @@ describe('volumes and mounts', () => {
     assert.equal((await d.berth(['rm', '-v', 'anon'])).code, 0);
     assert.ok(!existsSync(m!.Source), 'rm -v removed the anonymous volume');
     assert.equal((await d.berth(['run', '--rm', '-v', '/scratch', 'busybox', 'true'])).code, 0);
-    assert.deepEqual((await d.berth(['volume', 'ls', '-q'])).stdout.split('\n').filter(Boolean).sort(), ['empty', 'etcvol'], '--rm removed its anonymous volume');
+    assert.deepEqual(
+      (await d.berth(['volume', 'ls', '-q'])).stdout.split('\n').filter(Boolean).sort(),
+      ['empty', 'etcvol'],
+      '--rm removed its anonymous volume',
+    );
     await d.berth(['volume', 'rm', 'empty', 'etcvol']);
     await d.berth(['rmi', 'withvol']);
   });
 
   it('--read-only with --tmpfs /tmp, and --volumes-from (with :ro)', async () => {
-    const ro = await d.docker(['run', '--rm', '--read-only', '--tmpfs', '/tmp', 'busybox', 'sh', '-c', 'touch /x 2>/dev/null || echo rootfs-ro; touch /tmp/y && echo tmp-ok']);
+    const ro = await d.docker([
+      'run',
+      '--rm',
+      '--read-only',
+      '--tmpfs',
+      '/tmp',
+      'busybox',
+      'sh',
+      '-c',
+      'touch /x 2>/dev/null || echo rootfs-ro; touch /tmp/y && echo tmp-ok',
+    ]);
     assert.equal(ro.stdout, 'rootfs-ro\ntmp-ok\n', ro.stderr);
     assert.equal((await d.berth(['create', '--name', 'data', '-v', 'shared:/shared', '-v', '/anon', 'busybox'])).code, 0);
     const rw = await d.berth(['run', '--rm', '--volumes-from', 'data', 'busybox', 'sh', '-c', 'echo x > /shared/f && echo x > /anon/f && echo ok']);
     assert.equal(rw.stdout, 'ok\n', rw.stderr);
-    const r = await d.docker(['run', '--name', 'reader', '--volumes-from', 'data:ro', 'busybox', 'sh', '-c', 'cat /shared/f; touch /shared/g 2>/dev/null || echo ro']);
+    const r = await d.docker([
+      'run',
+      '--name',
+      'reader',
+      '--volumes-from',
+      'data:ro',
+      'busybox',
+      'sh',
+      '-c',
+      'cat /shared/f; touch /shared/g 2>/dev/null || echo ro',
+    ]);
     assert.equal(r.stdout, 'x\nro\n', r.stderr);
     const mounts = await mountsOf('reader');
-    assert.deepEqual(mounts.map((m) => [m.Destination, m.RW, m.Mode]), [['/anon', false, ''], ['/shared', false, '']]);
+    assert.deepEqual(
+      mounts.map((m) => [m.Destination, m.RW, m.Mode]),
+      [
+        ['/anon', false, ''],
+        ['/shared', false, ''],
+      ],
+    );
     await d.berth(['rm', '-v', 'reader', 'data']);
     assert.equal((await d.berth(['volume', 'ls', '-q'])).stdout, 'shared\n');
     await d.berth(['volume', 'rm', 'shared']);
@@ -181,8 +256,21 @@ describe('volumes and mounts', () => {
   it('berth socket bind-mounted into a container controls berthd (static docker CLI inside)', async () => {
     await d.berth(['run', '-d', '--name', 'outside', 'busybox', 'sleep', '1000']);
     await writeFile(join(tmp, 'config.json'), '{}\n');
-    const r = await d.docker(['run', '--rm', '-v', `${d.socket}:/var/run/docker.sock`, '-v', '/usr/local/bin/docker:/usr/local/bin/docker:ro',
-      '-v', `${tmp}/config.json:/root/.docker/config.json:ro`, 'busybox', 'docker', 'ps', '--format', '{{.Names}}']);
+    const r = await d.docker([
+      'run',
+      '--rm',
+      '-v',
+      `${d.socket}:/var/run/docker.sock`,
+      '-v',
+      '/usr/local/bin/docker:/usr/local/bin/docker:ro',
+      '-v',
+      `${tmp}/config.json:/root/.docker/config.json:ro`,
+      'busybox',
+      'docker',
+      'ps',
+      '--format',
+      '{{.Names}}',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^outside$/m);
     await d.berth(['rm', '-f', 'outside']);

@@ -9,16 +9,28 @@ export function networksOf(rec: ContainerRecord): Record<string, unknown> {
   const nets = rec.NetworkSettings?.Networks;
   if (nets === undefined) {
     const mode = rec.HostConfig.NetworkMode || 'bridge';
-    return mode.startsWith('container:') ? {} : { [mode]: endpoint({ NetworkID: '', EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, MacAddress: '' }) };
+    return mode.startsWith('container:')
+      ? {}
+      : { [mode]: endpoint({ NetworkID: '', EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, MacAddress: '' }) };
   }
   return Object.fromEntries(Object.entries(nets).map(([name, ep]) => [name, endpoint(ep)]));
 }
 
 function endpoint(ep: EndpointSettings): Record<string, unknown> {
   return {
-    IPAMConfig: ep.IPAMConfig ?? null, Links: ep.Links ?? null, Aliases: ep.Aliases ?? null, MacAddress: ep.MacAddress, NetworkID: ep.NetworkID,
-    EndpointID: ep.EndpointID, Gateway: ep.Gateway, IPAddress: ep.IPAddress, IPPrefixLen: ep.IPPrefixLen, IPv6Gateway: '',
-    GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, DriverOpts: null,
+    IPAMConfig: ep.IPAMConfig ?? null,
+    Links: ep.Links ?? null,
+    Aliases: ep.Aliases ?? null,
+    MacAddress: ep.MacAddress,
+    NetworkID: ep.NetworkID,
+    EndpointID: ep.EndpointID,
+    Gateway: ep.Gateway,
+    IPAddress: ep.IPAddress,
+    IPPrefixLen: ep.IPPrefixLen,
+    IPv6Gateway: '',
+    GlobalIPv6Address: '',
+    GlobalIPv6PrefixLen: 0,
+    DriverOpts: null,
   };
 }
 
@@ -45,7 +57,19 @@ export function summaryPorts(rec: ContainerRecord): Port[] {
 }
 
 /** The top-level address fields of `NetworkSettings` (the default `bridge` network's, as Docker). */
-export function defaultBridgeAddress(rec: ContainerRecord): { EndpointID: string; IPAddress: string; IPPrefixLen: number; Gateway: string; MacAddress: string } {
+export function defaultBridgeAddress(rec: ContainerRecord): {
+  EndpointID: string;
+  IPAddress: string;
+  IPPrefixLen: number;
+  Gateway: string;
+  MacAddress: string;
+} {
   const ep = rec.NetworkSettings?.Networks.bridge;
-  return { EndpointID: ep?.EndpointID ?? '', IPAddress: ep?.IPAddress ?? '', IPPrefixLen: ep?.IPPrefixLen ?? 0, Gateway: ep?.Gateway ?? '', MacAddress: ep?.MacAddress ?? '' };
+  return {
+    EndpointID: ep?.EndpointID ?? '',
+    IPAddress: ep?.IPAddress ?? '',
+    IPPrefixLen: ep?.IPPrefixLen ?? 0,
+    Gateway: ep?.Gateway ?? '',
+    MacAddress: ep?.MacAddress ?? '',
+  };
 }

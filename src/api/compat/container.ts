@@ -47,7 +47,6 @@ function networkName(rec: ContainerRecord): string {
   return rec.HostConfig.NetworkMode || 'bridge';
 }
 
-
 export function toSummary(rec: ContainerRecord): ContainerSummary {
   return {
     Id: rec.Id,
@@ -105,9 +104,20 @@ export function toInspect(rec: ContainerRecord, driver: string): ContainerInspec
     Mounts: toMountPoints(rec.MountPoints),
     Config: fullConfig({ ...rec.Config, Image: rec.ImageRef }),
     NetworkSettings: {
-      Bridge: '', SandboxID: '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0, Ports: portMap(rec),
-      SandboxKey: '', SecondaryIPAddresses: null, SecondaryIPv6Addresses: null, GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0,
-      IPv6Gateway: '', ...defaultBridgeAddress(rec), Networks: networksOf(rec),
+      Bridge: '',
+      SandboxID: '',
+      HairpinMode: false,
+      LinkLocalIPv6Address: '',
+      LinkLocalIPv6PrefixLen: 0,
+      Ports: portMap(rec),
+      SandboxKey: '',
+      SecondaryIPAddresses: null,
+      SecondaryIPv6Addresses: null,
+      GlobalIPv6Address: '',
+      GlobalIPv6PrefixLen: 0,
+      IPv6Gateway: '',
+      ...defaultBridgeAddress(rec),
+      Networks: networksOf(rec),
     },
   };
 }

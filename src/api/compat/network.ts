@@ -9,7 +9,13 @@ export function toNetwork(n: NetworkRecord, containers: ContainerRecord[] = []):
     if (c.State.Status !== 'running' && c.State.Status !== 'paused') continue;
     const ep = Object.values(c.NetworkSettings?.Networks ?? {}).find((e) => e.NetworkID === n.Id);
     if (ep === undefined) continue;
-    members[c.Id] = { Name: c.Name, EndpointID: ep.EndpointID, MacAddress: ep.MacAddress, IPv4Address: ep.IPAddress ? `${ep.IPAddress}/${ep.IPPrefixLen}` : '', IPv6Address: '' };
+    members[c.Id] = {
+      Name: c.Name,
+      EndpointID: ep.EndpointID,
+      MacAddress: ep.MacAddress,
+      IPv4Address: ep.IPAddress ? `${ep.IPAddress}/${ep.IPPrefixLen}` : '',
+      IPv6Address: '',
+    };
   }
   return {
     Name: n.Name,

@@ -7,7 +7,12 @@ const ZERO_TIME = '0001-01-01T00:00:00Z';
 function cpuStats(r: StatsReading | undefined): CpuStats {
   const c = r?.cgroup?.cpu;
   return {
-    cpu_usage: { total_usage: c?.total ?? 0, percpu_usage: c?.percpu.length ? c.percpu : undefined, usage_in_kernelmode: c?.system ?? 0, usage_in_usermode: c?.user ?? 0 },
+    cpu_usage: {
+      total_usage: c?.total ?? 0,
+      percpu_usage: c?.percpu.length ? c.percpu : undefined,
+      usage_in_kernelmode: c?.system ?? 0,
+      usage_in_usermode: c?.user ?? 0,
+    },
     system_cpu_usage: r?.cgroup ? r.systemCpu : undefined,
     online_cpus: r?.cgroup ? r.onlineCpus : undefined,
     throttling_data: { periods: c?.periods ?? 0, throttled_periods: c?.throttledPeriods ?? 0, throttled_time: c?.throttledTime ?? 0 },

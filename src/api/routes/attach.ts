@@ -56,10 +56,14 @@ async function attachStdin(deps: ContainerDeps, id: string, conn: Duplex, detach
   let eof = false;
   let session: { write(d: Buffer): void; closeStdin(): void } | undefined;
   // Input typed before the container runs is kept until the socket is connected.
-  const how = pumpInput(conn, {
-    write: (d) => (session ? session.write(d) : void pending.push(d)),
-    closeStdin: () => (session ? session.closeStdin() : void (eof = true)),
-  }, detachKeys);
+  const how = pumpInput(
+    conn,
+    {
+      write: (d) => (session ? session.write(d) : void pending.push(d)),
+      closeStdin: () => (session ? session.closeStdin() : void (eof = true)),
+    },
+    detachKeys,
+  );
   // The client's EOF is kept for the container; only a detach or a dropped connection cancels.
   const cancelled = Promise.race([exited, how.then((h) => (h === 'eof' ? new Promise<never>(() => undefined) : h))]);
   const io = await connectStdin(deps, id, cancelled);

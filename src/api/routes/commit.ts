@@ -18,7 +18,10 @@ export function commitRoutes(router: Router, deps: ImageDeps): void {
       comment: q.get('comment') || undefined,
       author: q.get('author') || undefined,
       pause: pause === null || pause === '' ? true : !['0', 'false', 'False', 'FALSE', 'no'].includes(pause),
-      changes: q.getAll('changes').flatMap((c) => c.split('\n')).filter((c) => c.trim() !== ''),
+      changes: q
+        .getAll('changes')
+        .flatMap((c) => c.split('\n'))
+        .filter((c) => c.trim() !== ''),
       config: body === undefined || body === null ? undefined : pickRuntimeConfig(body),
     });
     sendJson(ctx.res!, 201, { Id: id });

@@ -28,5 +28,7 @@ export function containerFsRoutes(router: Router, deps: ContainerDeps): void {
     res.end();
   });
 
-  router.add('POST', '/containers/prune', async (ctx): Promise<ContainerPruneResponse> => pruneContainers(deps, parseFilters(ctx.query.get('filters'), PRUNE_FILTERS)));
+  router.add('POST', '/containers/prune', async (ctx): Promise<ContainerPruneResponse> =>
+    pruneContainers(deps, parseFilters(ctx.query.get('filters'), PRUNE_FILTERS)),
+  );
 }

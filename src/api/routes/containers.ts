@@ -39,7 +39,9 @@ export function containerRoutes(router: Router, deps: ContainerDeps): void {
     rejectUnsupportedHostConfig(body.HostConfig as Record<string, unknown> | undefined);
     const { HostConfig, NetworkingConfig, ...config } = body;
     const endpoints = NetworkingConfig?.EndpointsConfig ?? undefined;
-    const created = await timed('create', () => createContainer(deps, { name: ctx.query.get('name') ?? undefined, config, hostConfig: HostConfig ?? {}, endpoints }));
+    const created = await timed('create', () =>
+      createContainer(deps, { name: ctx.query.get('name') ?? undefined, config, hostConfig: HostConfig ?? {}, endpoints }),
+    );
     ctx.res!.statusCode = 201;
     return created;
   });
@@ -114,9 +116,11 @@ async function waitRoute(deps: ContainerDeps, ctx: RequestContext): Promise<void
   const rec = deps.store.get(ctx.params.id!);
   const live = rec.State.Status === 'running' || rec.State.Status === 'paused';
   const result: Promise<number> =
-    condition === 'removed' ? deps.waiters.removed(rec.Id)
-    : condition === 'next-exit' || live ? deps.waiters.nextExit(rec.Id)
-    : Promise.resolve(rec.State.ExitCode);
+    condition === 'removed'
+      ? deps.waiters.removed(rec.Id)
+      : condition === 'next-exit' || live
+        ? deps.waiters.nextExit(rec.Id)
+        : Promise.resolve(rec.State.ExitCode);
   // Headers go out at once: the docker CLI waits for them before it starts the container.
   const res = ctx.res!;
   res.writeHead(200, { 'Content-Type': 'application/json' });

@@ -18,16 +18,20 @@ export function eventRoutes(router: Router, bus: EventBus): void {
     const res = ctx.res!;
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.flushHeaders();
-    const send = (ev: EngineEvent): Promise<boolean> => (matchEvent(ev, filters) ? writeChunk(res, Buffer.from(`${JSON.stringify(ev)}\n`)) : Promise.resolve(true));
+    const send = (ev: EngineEvent): Promise<boolean> =>
+      matchEvent(ev, filters) ? writeChunk(res, Buffer.from(`${JSON.stringify(ev)}\n`)) : Promise.resolve(true);
 
     // Subscribe first so nothing published during the replay is lost; skip what the replay sent.
     const live: EngineEvent[] = [];
     let replaying = true;
     let wake: (() => void) | undefined;
-    const unsubscribe = bus.subscribe((ev) => {
-      live.push(ev);
-      if (!replaying) wake?.();
-    }, { client: true });
+    const unsubscribe = bus.subscribe(
+      (ev) => {
+        live.push(ev);
+        if (!replaying) wake?.();
+      },
+      { client: true },
+    );
     try {
       let lastSent = -1;
       if (since !== undefined) {

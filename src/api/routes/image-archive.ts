@@ -9,7 +9,18 @@ import type { JsonMessage } from '../types/images.js';
 
 /** `save` (GET images/get, images/{name}/get) and `load` (POST images/load). */
 export function imageArchiveRoutes(router: Router, deps: ImageDeps): void {
-  router.add('GET', '/images/get', async (ctx) => sendTar(ctx.res!, await saveImages(deps, ctx.query.getAll('names').flatMap((n) => n.split(',')).filter(Boolean))));
+  router.add('GET', '/images/get', async (ctx) =>
+    sendTar(
+      ctx.res!,
+      await saveImages(
+        deps,
+        ctx.query
+          .getAll('names')
+          .flatMap((n) => n.split(','))
+          .filter(Boolean),
+      ),
+    ),
+  );
   router.add('GET', '/images/{name*}/get', async (ctx) => sendTar(ctx.res!, await saveImages(deps, [ctx.params.name!])));
 
   router.add('POST', '/images/load', async (ctx) => {

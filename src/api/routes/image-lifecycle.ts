@@ -20,5 +20,7 @@ export function imageLifecycleRoutes(router: Router, deps: ImageDeps): void {
     ctx.res!.writeHead(201).end();
   });
 
-  router.add('POST', '/images/prune', async (ctx): Promise<ImagePruneResponse> => pruneImages(deps, parseFilters(ctx.query.get('filters'), IMAGE_PRUNE_FILTERS)));
+  router.add('POST', '/images/prune', async (ctx): Promise<ImagePruneResponse> =>
+    pruneImages(deps, parseFilters(ctx.query.get('filters'), IMAGE_PRUNE_FILTERS)),
+  );
 }

@@ -45,7 +45,9 @@ export function imageRoutes(router: Router, deps: ImageDeps): void {
     };
   });
 
-  router.add('DELETE', '/images/{name*}', async (ctx) => removeImage(deps, ctx.params.name!, { force: queryBool(ctx.query, 'force'), noprune: queryBool(ctx.query, 'noprune') }));
+  router.add('DELETE', '/images/{name*}', async (ctx) =>
+    removeImage(deps, ctx.params.name!, { force: queryBool(ctx.query, 'force'), noprune: queryBool(ctx.query, 'noprune') }),
+  );
 
   router.add('POST', '/images/create', async (ctx) => {
     const q = ctx.query;

@@ -19,7 +19,12 @@ import type { JsonMessage } from '../types/images.js';
  * output is a plain HTTP error (`manifest unknown` → 404, as Docker answers), later failures
  * are an error line in the stream.
  */
-function progressStream(res: ServerResponse): { send(m: JsonMessage): void; event(e: PullEvent & { aux?: unknown }): void; fail(err: Error): void; end(): void } {
+function progressStream(res: ServerResponse): {
+  send(m: JsonMessage): void;
+  event(e: PullEvent & { aux?: unknown }): void;
+  fail(err: Error): void;
+  end(): void;
+} {
   const send = (m: JsonMessage): void => {
     if (!res.headersSent) res.writeHead(200, { 'Content-Type': 'application/json' });
     res.write(JSON.stringify(m) + '\r\n');

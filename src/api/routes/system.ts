@@ -79,7 +79,21 @@ export function systemRoutes(router: Router, deps: SystemDeps): void {
     return {
       Platform: { Name: 'berth' },
       Components: [
-        { Name: 'Engine', Version: SERVER_VERSION, Details: { ApiVersion: API_VERSION, Arch: goArch(), BuildTime: '', Experimental: 'false', GitCommit: 'berth', GoVersion: NODE_VERSION, KernelVersion: kernel, MinAPIVersion: MIN_API_VERSION, Os: 'linux' } },
+        {
+          Name: 'Engine',
+          Version: SERVER_VERSION,
+          Details: {
+            ApiVersion: API_VERSION,
+            Arch: goArch(),
+            BuildTime: '',
+            Experimental: 'false',
+            GitCommit: 'berth',
+            GoVersion: NODE_VERSION,
+            KernelVersion: kernel,
+            MinAPIVersion: MIN_API_VERSION,
+            Os: 'linux',
+          },
+        },
         { Name: 'runc', Version: runc.version, Details: { GitCommit: runc.commit } },
         { Name: 'conmon', Version: conmon.version, Details: { GitCommit: conmon.commit } },
       ],
@@ -162,7 +176,9 @@ export function systemRoutes(router: Router, deps: SystemDeps): void {
       Labels: d.labels,
       ExperimentalBuild: false,
       ServerVersion: SERVER_VERSION,
-      Runtimes: Object.fromEntries(Object.entries(d.runtimes).map(([name, r]) => [name, { path: r.path, ...(r.runtimeArgs ? { runtimeArgs: r.runtimeArgs } : {}) }])),
+      Runtimes: Object.fromEntries(
+        Object.entries(d.runtimes).map(([name, r]) => [name, { path: r.path, ...(r.runtimeArgs ? { runtimeArgs: r.runtimeArgs } : {}) }]),
+      ),
       DefaultRuntime: d.defaultRuntime,
       Swarm: { LocalNodeState: 'inactive', NodeID: '', NodeAddr: '', ControlAvailable: false, Error: '', RemoteManagers: null },
       LiveRestoreEnabled: true,

@@ -18,10 +18,13 @@ export interface Unsupported {
 }
 
 const notManager = (): BerthError => unavailable(NOT_A_MANAGER);
-const notBerth = (what: string) => (endpoint: string): BerthError => notImplemented(`${what} is not supported by berth (${endpoint})`);
+const notBerth =
+  (what: string) =>
+  (endpoint: string): BerthError =>
+    notImplemented(`${what} is not supported by berth (${endpoint})`);
 const noPlugin = (_: string, params: Record<string, string>): BerthError => notFound(`plugin "${params.name ?? ''}" not found`);
 
-const SWARM_NOTE = "503 This node is not a swarm manager (as Docker outside a swarm)";
+const SWARM_NOTE = '503 This node is not a swarm manager (as Docker outside a swarm)';
 const swarm = (method: string, path: string): Unsupported => ({ method, path, answer: notManager, note: SWARM_NOTE });
 
 export const UNSUPPORTED: Unsupported[] = [
@@ -35,7 +38,15 @@ export const UNSUPPORTED: Unsupported[] = [
   { method: 'GET', path: '/plugins/privileges', answer: notBerth('plugins'), note: '501' },
   { method: 'POST', path: '/plugins/pull', answer: notBerth('plugins'), note: '501' },
   { method: 'POST', path: '/plugins/create', answer: notBerth('plugins'), note: '501' },
-  ...['GET /plugins/{name}/json', 'DELETE /plugins/{name}', 'POST /plugins/{name}/enable', 'POST /plugins/{name}/disable', 'POST /plugins/{name}/upgrade', 'POST /plugins/{name}/push', 'POST /plugins/{name}/set'].map((r) => {
+  ...[
+    'GET /plugins/{name}/json',
+    'DELETE /plugins/{name}',
+    'POST /plugins/{name}/enable',
+    'POST /plugins/{name}/disable',
+    'POST /plugins/{name}/upgrade',
+    'POST /plugins/{name}/push',
+    'POST /plugins/{name}/set',
+  ].map((r) => {
     const [method, path] = r.split(' ') as [string, string];
     return { method, path, answer: noPlugin, note: '404 plugin "…" not found (none is installed)' };
   }),

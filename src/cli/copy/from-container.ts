@@ -57,10 +57,13 @@ export async function copyFromContainer(container: string, src: string, dest: st
 async function extractRenamed(tar: Readable, into: string, from: string, to: string, keepOwners: boolean): Promise<void> {
   const w = tarWriter();
   const rename = from === to ? (n: string) => n : rebaseName(from, to);
-  const copying = appendTar(w, tar, rename).then(() => w.finish(), (err: Error) => {
-    w.fail(err);
-    throw err;
-  });
+  const copying = appendTar(w, tar, rename).then(
+    () => w.finish(),
+    (err: Error) => {
+      w.fail(err);
+      throw err;
+    },
+  );
   const owner = keepOwners ? undefined : { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
   await Promise.all([extractLayer(w.stream, into, { whiteouts: 'none', owner, noOverwriteDirNonDir: true }), copying]);
 }

@@ -43,9 +43,12 @@ export async function copyToContainer(src: string, container: string, dest: stri
   const base = lastElement(src);
   const dir = base === '.' ? src.replace(/\/\.$/, '') || '/' : parentPath(src);
   const entry = base === '.' || base === '/' ? '' : base;
-  const packing = packPath(w, dir, entry, st, name).then(() => w.finish(), (err: Error) => {
-    w.fail(err);
-    throw err;
-  });
+  const packing = packPath(w, dir, entry, st, name).then(
+    () => w.finish(),
+    (err: Error) => {
+      w.fail(err);
+      throw err;
+    },
+  );
   await Promise.all([engine().containerPutArchive(container, into, w.stream, query), packing]);
 }

@@ -4,7 +4,10 @@ import { DaemonError } from '../../client/errors.js';
 
 /** An error that ends the CLI with a given exit status (and, optionally, a message already worded). */
 export class StatusError extends Error {
-  constructor(readonly status: number, message = '') {
+  constructor(
+    readonly status: number,
+    message = '',
+  ) {
     super(message);
   }
 }

@@ -16,13 +16,17 @@ const live = (state: string): boolean => ['running', 'paused', 'restarting'].inc
 /** `docker system df` rows, with the docker CLI's sums and percentages. */
 export function diskUsageRows(df: DiskUsageResponse): Array<Record<string, unknown>> {
   const row = (type: string, total: number, active: number, size: number, reclaimable: number, pct: boolean): Record<string, unknown> =>
-    asStruct({
-      Type: type,
-      TotalCount: String(total),
-      Active: String(active),
-      Size: humanSizeWithPrecision(size, 3),
-      Reclaimable: pct && size > 0 ? `${humanSizeWithPrecision(reclaimable, 3)} (${Math.floor((reclaimable * 100) / size)}%)` : humanSizeWithPrecision(reclaimable, 3),
-    }, '*formatter.diskUsageContext');
+    asStruct(
+      {
+        Type: type,
+        TotalCount: String(total),
+        Active: String(active),
+        Size: humanSizeWithPrecision(size, 3),
+        Reclaimable:
+          pct && size > 0 ? `${humanSizeWithPrecision(reclaimable, 3)} (${Math.floor((reclaimable * 100) / size)}%)` : humanSizeWithPrecision(reclaimable, 3),
+      },
+      '*formatter.diskUsageContext',
+    );
   const usedImages = df.Images.filter((i) => i.Containers > 0);
   const usedBytes = usedImages.reduce((n, i) => n + (i.Size - Math.max(i.SharedSize, 0)), 0);
   const cSize = df.Containers.reduce((n, c) => n + (c.SizeRw ?? 0), 0);
@@ -47,7 +51,11 @@ export function diskUsageVerbose(df: DiskUsageResponse): string {
   const images = df.Images.flatMap((i) => imageContexts(i, { trunc: true }));
   // docker shows only the writable layer's size here, never "(virtual …)".
   const containers = df.Containers.map((c) => ({ ...containerContext(c, true), Size: humanSizeWithPrecision(c.SizeRw ?? 0, 3) }));
-  const volumes = df.Volumes.map((v) => ({ Name: v.Name, Links: String(v.UsageData.RefCount), Size: v.UsageData.Size < 0 ? 'N/A' : humanSizeWithPrecision(v.UsageData.Size, 3) }));
+  const volumes = df.Volumes.map((v) => ({
+    Name: v.Name,
+    Links: String(v.UsageData.RefCount),
+    Size: v.UsageData.Size < 0 ? 'N/A' : humanSizeWithPrecision(v.UsageData.Size, 3),
+  }));
   return [
     `Images space usage:\n\n${renderRows(DF_IMAGES, images, IMAGES_HEADERS)}`,
     `Containers space usage:\n\n${renderRows(DF_CONTAINERS, containers, PS_HEADERS)}`,

@@ -50,14 +50,18 @@ export function serverInfoText(i: InfoResponse): string {
     ` ID: ${i.ID}`,
     ` Docker Root Dir: ${i.DockerRootDir}`,
     ` Debug Mode: ${i.Debug}`,
-    ...(i.Debug ? [`  File Descriptors: ${i.NFd}`, `  Goroutines: ${i.NGoroutines}`, `  System Time: ${i.SystemTime}`, `  EventsListeners: ${i.NEventsListener}`] : []),
+    ...(i.Debug
+      ? [`  File Descriptors: ${i.NFd}`, `  Goroutines: ${i.NGoroutines}`, `  System Time: ${i.SystemTime}`, `  EventsListeners: ${i.NEventsListener}`]
+      : []),
     ...(i.HttpProxy ? [` HTTP Proxy: ${i.HttpProxy}`] : []),
     ...(i.HttpsProxy ? [` HTTPS Proxy: ${i.HttpsProxy}`] : []),
     ...(i.NoProxy ? [` No Proxy: ${i.NoProxy}`] : []),
     ...(i.Labels.length ? [' Labels:', ...i.Labels.map((l) => `  ${l}`)] : []),
     ` Experimental: ${i.ExperimentalBuild}`,
   ];
-  const insecure = Object.values(i.RegistryConfig.IndexConfigs).filter((c) => !c.Secure).map((c) => c.Name);
+  const insecure = Object.values(i.RegistryConfig.IndexConfigs)
+    .filter((c) => !c.Secure)
+    .map((c) => c.Name);
   if (insecure.length + i.RegistryConfig.InsecureRegistryCIDRs.length > 0) {
     lines.push(' Insecure Registries:', ...[...insecure, ...i.RegistryConfig.InsecureRegistryCIDRs].map((r) => `  ${r}`));
   }

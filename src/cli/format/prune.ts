@@ -10,7 +10,10 @@ export function deletedContainersText(r: ContainerPruneResponse): string {
 }
 
 export function deletedImagesText(r: ImagePruneResponse): string {
-  return titledList('Deleted Images', (r.ImagesDeleted ?? []).map((i) => ('Untagged' in i ? `untagged: ${i.Untagged}` : `deleted: ${i.Deleted}`)));
+  return titledList(
+    'Deleted Images',
+    (r.ImagesDeleted ?? []).map((i) => ('Untagged' in i ? `untagged: ${i.Untagged}` : `deleted: ${i.Deleted}`)),
+  );
 }
 
 export function deletedVolumesText(r: { VolumesDeleted: string[] | null }): string {

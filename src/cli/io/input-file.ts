@@ -7,7 +7,9 @@ export async function openInputFile(file: string): Promise<Readable> {
   const body = createReadStream(file, { highWaterMark: 1 << 20 }); // big reads: an image or archive is usually large
   await new Promise<void>((resolve, reject) => {
     body.once('open', () => resolve());
-    body.once('error', (err: NodeJS.ErrnoException) => reject(new StatusError(1, `open ${file}: ${err.code === 'ENOENT' ? 'no such file or directory' : err.message}`)));
+    body.once('error', (err: NodeJS.ErrnoException) =>
+      reject(new StatusError(1, `open ${file}: ${err.code === 'ENOENT' ? 'no such file or directory' : err.message}`)),
+    );
   });
   return body;
 }

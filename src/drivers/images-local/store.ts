@@ -130,4 +130,3 @@ export class LocalImageStore implements ImageStore {
 function sumLayers(m: OciManifest): number {
   return m.layers.reduce((n, l) => n + l.size, 0);
 }
-

@@ -11,7 +11,10 @@ const ownerAlias = (net: NetworkRecord): string => `berth:${net.Id}`;
 
 /** The link's kind (`bridge`, `veth`, `dummy`, … — undefined for a physical one) and alias, or undefined when there is none by that name. */
 async function hostLink(name: string): Promise<{ kind?: string; alias?: string } | undefined> {
-  const out = await run('ip', ['-d', '-j', 'link', 'show', 'dev', name]).then((r) => r.stdout, () => undefined);
+  const out = await run('ip', ['-d', '-j', 'link', 'show', 'dev', name]).then(
+    (r) => r.stdout,
+    () => undefined,
+  );
   if (out === undefined) return undefined;
   const [link] = JSON.parse(out) as { linkinfo?: { info_kind?: string }; ifalias?: string }[];
   return { kind: link?.linkinfo?.info_kind, alias: link?.ifalias };

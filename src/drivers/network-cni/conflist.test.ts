@@ -4,15 +4,28 @@ import type { NetworkRecord } from '../../core/network.js';
 import { gatewayOf, pluginsFor, portMappingsConfig } from './conflist.js';
 
 const net = (extra: Partial<NetworkRecord> = {}): NetworkRecord => ({
-  Name: 'app', Id: 'a'.repeat(64), Created: '', Scope: 'local', Driver: 'bridge', EnableIPv6: false,
+  Name: 'app',
+  Id: 'a'.repeat(64),
+  Created: '',
+  Scope: 'local',
+  Driver: 'bridge',
+  EnableIPv6: false,
   IPAM: { Driver: 'default', Options: null, Config: [{ Subnet: '10.5.0.0/24', Gateway: '10.5.0.1' }] },
-  Internal: false, Attachable: false, Options: {}, Labels: {}, BridgeName: 'br-app', ...extra,
+  Internal: false,
+  Attachable: false,
+  Options: {},
+  Labels: {},
+  BridgeName: 'br-app',
+  ...extra,
 });
 
 describe('conflist', () => {
   it('chains bridge and portmap (forwarding is per network, not a plugin per container)', () => {
     const plugins = pluginsFor(net(), { ipamDir: '/x/ipam' });
-    assert.deepEqual(plugins.map((p) => p.type), ['bridge', 'portmap']);
+    assert.deepEqual(
+      plugins.map((p) => p.type),
+      ['bridge', 'portmap'],
+    );
     const ipam = plugins[0]!.ipam as { ranges: unknown; routes: unknown; dataDir: string };
     assert.deepEqual(ipam.ranges, [[{ subnet: '10.5.0.0/24', gateway: '10.5.0.1' }]]);
     assert.deepEqual(ipam.routes, [{ dst: '0.0.0.0/0' }]);
@@ -20,7 +33,10 @@ describe('conflist', () => {
   });
 
   it('an internal network gets no default route; an ip-range narrows the allocation', () => {
-    const p = pluginsFor(net({ Internal: true, IPAM: { Driver: 'default', Options: null, Config: [{ Subnet: '10.5.0.0/24', Gateway: '10.5.0.1', IPRange: '10.5.0.128/25' }] } }), { ipamDir: '/x' });
+    const p = pluginsFor(
+      net({ Internal: true, IPAM: { Driver: 'default', Options: null, Config: [{ Subnet: '10.5.0.0/24', Gateway: '10.5.0.1', IPRange: '10.5.0.128/25' }] } }),
+      { ipamDir: '/x' },
+    );
     const ipam = p[0]!.ipam as { ranges: Array<Array<Record<string, string>>>; routes: unknown };
     assert.deepEqual(ipam.routes, []);
     assert.equal(ipam.ranges[0]![0]!.rangeStart, '10.5.0.128');
@@ -29,6 +45,8 @@ describe('conflist', () => {
 
   it('gateway defaults to the first address; 0.0.0.0 host IPs are left out of portmap', () => {
     assert.equal(gatewayOf(net({ IPAM: { Driver: 'default', Options: null, Config: [{ Subnet: '10.6.0.0/16' }] } })).gateway, '10.6.0.1');
-    assert.deepEqual(portMappingsConfig([{ hostIp: '0.0.0.0', hostPort: 8080, containerPort: 80, protocol: 'tcp' }]), [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }]);
+    assert.deepEqual(portMappingsConfig([{ hostIp: '0.0.0.0', hostPort: 8080, containerPort: 80, protocol: 'tcp' }]), [
+      { hostPort: 8080, containerPort: 80, protocol: 'tcp' },
+    ]);
   });
 });

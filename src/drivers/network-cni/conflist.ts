@@ -16,7 +16,6 @@ export function gatewayOf(net: NetworkRecord): { gateway: string; subnet: string
   return { gateway: pool.Gateway || nthAddress(base!, 1), subnet: pool.Subnet, prefixLen: Number(len) };
 }
 
-
 function nthAddress(base: string, n: number): string {
   return intToIp(ipToInt(base) + n);
 }
@@ -63,5 +62,10 @@ export function pluginsFor(net: NetworkRecord, opts: ConflistOptions): Array<Rec
 
 /** portmap's runtimeConfig entries. */
 export function portMappingsConfig(ports: PortMapping[]): Array<Record<string, unknown>> {
-  return ports.map((p) => ({ hostPort: p.hostPort, containerPort: p.containerPort, protocol: p.protocol, ...(p.hostIp && p.hostIp !== '0.0.0.0' ? { hostIP: p.hostIp } : {}) }));
+  return ports.map((p) => ({
+    hostPort: p.hostPort,
+    containerPort: p.containerPort,
+    protocol: p.protocol,
+    ...(p.hostIp && p.hostIp !== '0.0.0.0' ? { hostIP: p.hostIp } : {}),
+  }));
 }

@@ -29,7 +29,6 @@ export interface CniDriverOptions {
  * network rather than per container (outbound NAT, forwarding) is installed with the bridge.
  */
 export class CniNetworkDriver implements NetworkDriver {
-
   /** Networks whose bridge ensureNetwork claimed: containers attach to these only. */
   private readonly ready = new Set<string>();
 
@@ -85,7 +84,14 @@ export class CniNetworkDriver implements NetworkDriver {
     const rules = async (): Promise<void> => {
       await ensureForwardChain();
       const wanted = networkRules(net);
-      const present = await Promise.all(wanted.map(([table, chain, rule]) => run('iptables', ['-w', '-t', table, '-C', chain, ...rule]).then(() => true, () => false)));
+      const present = await Promise.all(
+        wanted.map(([table, chain, rule]) =>
+          run('iptables', ['-w', '-t', table, '-C', chain, ...rule]).then(
+            () => true,
+            () => false,
+          ),
+        ),
+      );
       // In berth's chain drops go first and accepts last, so an internal network stays closed to
       // every other bridge whatever order the networks' rules were (re)made in.
       for (const [i, [table, chain, rule]] of wanted.entries()) {
@@ -124,7 +130,12 @@ export class CniNetworkDriver implements NetworkDriver {
       const path = join(this.o.stateDir, 'results', file);
       const cached = await readCached(path);
       const call: CniCall = { command: 'DEL', containerId, netns: this.sandboxPath(containerId), ifName: m[3]! };
-      const ok = cached?.chain === undefined || (await this.runDel(`berth-${m[1]}`, call, cached.result, cached.runtimeConfig ?? { portMappings: [] }, cached.chain).then(() => true, (err: Error) => void errors.push(err.message)));
+      const ok =
+        cached?.chain === undefined ||
+        (await this.runDel(`berth-${m[1]}`, call, cached.result, cached.runtimeConfig ?? { portMappings: [] }, cached.chain).then(
+          () => true,
+          (err: Error) => void errors.push(err.message),
+        ));
       if (!ok) continue; // kept: the next teardown or start-up tries again
       await rm(path, { force: true });
       released.push(`${m[3]} on berth-${m[1]}`);
@@ -146,8 +157,15 @@ export class CniNetworkDriver implements NetworkDriver {
 
   async attach(req: AttachRequest): Promise<AttachResult> {
     // The bridge plugin would make (or take) the bridge itself: only networks whose bridge berth claimed.
-    if (!this.ready.has(req.network.Id)) throw unavailable(`network ${req.network.Name} is down: its bridge ${req.network.BridgeName} could not be set up (see berthd's log)`);
-    const call: CniCall = { command: 'ADD', containerId: req.containerId, netns: req.netnsPath, ifName: req.ifName, args: req.ip ? `IgnoreUnknown=1;IP=${req.ip}` : undefined };
+    if (!this.ready.has(req.network.Id))
+      throw unavailable(`network ${req.network.Name} is down: its bridge ${req.network.BridgeName} could not be set up (see berthd's log)`);
+    const call: CniCall = {
+      command: 'ADD',
+      containerId: req.containerId,
+      netns: req.netnsPath,
+      ifName: req.ifName,
+      args: req.ip ? `IgnoreUnknown=1;IP=${req.ip}` : undefined,
+    };
     const runtimeConfig = { portMappings: portMappingsConfig(req.ports) };
     let prev: Record<string, unknown> | undefined;
     const done: Array<Record<string, unknown>> = [];
@@ -167,7 +185,13 @@ export class CniNetworkDriver implements NetworkDriver {
       // Roll back the plugins that succeeded (and the failed one: bridge may have half-allocated);
       // the intent stays when that fails too, for the next teardown or start-up.
       const del: CniCall = { ...call, command: 'DEL', args: undefined };
-      if (await this.runDel(this.cniName(req.network), del, prev, runtimeConfig, chain).then(() => true, () => false)) await rm(this.resultPath(req), { force: true });
+      if (
+        await this.runDel(this.cniName(req.network), del, prev, runtimeConfig, chain).then(
+          () => true,
+          () => false,
+        )
+      )
+        await rm(this.resultPath(req), { force: true });
       throw err;
     }
     await writeFileAtomic(this.resultPath(req), JSON.stringify({ result: prev, runtimeConfig, chain: done } satisfies CachedAdd));
@@ -177,7 +201,13 @@ export class CniNetworkDriver implements NetworkDriver {
   async detach(req: DetachRequest): Promise<void> {
     const cached = await readCached(this.resultPath(req));
     const call: CniCall = { command: 'DEL', containerId: req.containerId, netns: req.netnsPath, ifName: req.ifName };
-    await this.runDel(this.cniName(req.network), call, cached?.result, cached?.runtimeConfig ?? { portMappings: [] }, cached?.chain ?? pluginsFor(req.network, this.opts()));
+    await this.runDel(
+      this.cniName(req.network),
+      call,
+      cached?.result,
+      cached?.runtimeConfig ?? { portMappings: [] },
+      cached?.chain ?? pluginsFor(req.network, this.opts()),
+    );
     await rm(this.resultPath(req), { force: true });
   }
 
@@ -188,7 +218,13 @@ export class CniNetworkDriver implements NetworkDriver {
    * which owns the address and the veth they key on, goes last. DEL goes on through every plugin:
    * one failing must not leave the others' state behind.
    */
-  private async runDel(name: string, call: CniCall, prev: Record<string, unknown> | undefined, runtimeConfig: object, chain: Array<Record<string, unknown>>): Promise<void> {
+  private async runDel(
+    name: string,
+    call: CniCall,
+    prev: Record<string, unknown> | undefined,
+    runtimeConfig: object,
+    chain: Array<Record<string, unknown>>,
+  ): Promise<void> {
     const errors: string[] = [];
     const del = (plugin: Record<string, unknown>): Promise<unknown> => {
       const conf = { ...plugin, cniVersion: CNI_VERSION, name, ...(prev ? { prevResult: prev } : {}), runtimeConfig };
@@ -218,10 +254,13 @@ export class CniNetworkDriver implements NetworkDriver {
 const RESULT_FILE = /^([0-9a-f]{12})-([0-9a-f]{64})-(.+)\.json$/;
 
 async function readCached(path: string): Promise<Partial<CachedAdd> | undefined> {
-  return readFile(path, 'utf8').then((t) => JSON.parse(t) as Partial<CachedAdd>, (err: unknown) => {
-    if (isErrno(err, 'ENOENT') || err instanceof SyntaxError) return undefined;
-    throw err;
-  });
+  return readFile(path, 'utf8').then(
+    (t) => JSON.parse(t) as Partial<CachedAdd>,
+    (err: unknown) => {
+      if (isErrno(err, 'ENOENT') || err instanceof SyntaxError) return undefined;
+      throw err;
+    },
+  );
 }
 
 /**
@@ -246,7 +285,10 @@ const FORWARD_CHAIN = 'BERTH-FORWARD';
 async function ensureForwardChain(): Promise<void> {
   await run('iptables', ['-w', '-N', FORWARD_CHAIN]).catch(() => undefined); // exists already
   const jump = ['FORWARD', '-m', 'comment', '--comment', 'berth networks', '-j', FORWARD_CHAIN];
-  const present = await run('iptables', ['-w', '-C', ...jump]).then(() => true, () => false);
+  const present = await run('iptables', ['-w', '-C', ...jump]).then(
+    () => true,
+    () => false,
+  );
   if (!present) await run('iptables', ['-w', '-I', ...jump.slice(0, 1), '1', ...jump.slice(1)]);
 }
 
@@ -282,4 +324,3 @@ function parseResult(result: Record<string, unknown>, ifName: string, gateway: s
   const [addr, len] = ip.address.split('/');
   return { ip: addr!, prefixLen: Number(len), gateway: ip.gateway ?? gateway, mac: ifaces[idx]?.mac ?? '' };
 }
-

@@ -13,7 +13,11 @@ export interface CniCall {
 
 /** A plugin's error result (`{"code", "msg", "details"}`) as a thrown Error. */
 export class CniError extends Error {
-  constructor(readonly plugin: string, readonly code: number, msg: string) {
+  constructor(
+    readonly plugin: string,
+    readonly code: number,
+    msg: string,
+  ) {
     super(msg);
     this.name = 'CniError';
   }

@@ -4,7 +4,22 @@ import { portsOfDnatRules, ruleWords } from './leftovers.js';
 
 test('ruleWords unquotes iptables -S arguments', () => {
   const line = '-A CNI-HOSTPORT-DNAT -p tcp -m comment --comment "dnat name: \\"berth-0123456789ab\\" id: \\"abc\\"" -m multiport --dports 8080 -j CNI-DN-1';
-  assert.deepEqual(ruleWords(line), ['-A', 'CNI-HOSTPORT-DNAT', '-p', 'tcp', '-m', 'comment', '--comment', 'dnat name: "berth-0123456789ab" id: "abc"', '-m', 'multiport', '--dports', '8080', '-j', 'CNI-DN-1']);
+  assert.deepEqual(ruleWords(line), [
+    '-A',
+    'CNI-HOSTPORT-DNAT',
+    '-p',
+    'tcp',
+    '-m',
+    'comment',
+    '--comment',
+    'dnat name: "berth-0123456789ab" id: "abc"',
+    '-m',
+    'multiport',
+    '--dports',
+    '8080',
+    '-j',
+    'CNI-DN-1',
+  ]);
 });
 
 test('portsOfDnatRules finds the host ports of DNAT rules, whoever made them', () => {

@@ -40,7 +40,11 @@ const mapLines = (m: readonly IdRange[]): string => m.map((r) => `${r.containerI
  * into a helper that waits in the new namespaces, and brings `lo` up from the host's side.
  * With `join`, the helper enters that existing user namespace instead of making one.
  */
-export async function createNetnsInUserns(path: string, usernsPath: string, map: { uids: readonly IdRange[]; gids: readonly IdRange[]; join?: string }): Promise<void> {
+export async function createNetnsInUserns(
+  path: string,
+  usernsPath: string,
+  map: { uids: readonly IdRange[]; gids: readonly IdRange[]; join?: string },
+): Promise<void> {
   await (await open(path, 'wx', 0o444)).close();
   await (await open(usernsPath, 'wx', 0o444)).close().catch(async (err) => {
     await removeNetns(path);

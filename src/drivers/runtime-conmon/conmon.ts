@@ -49,12 +49,32 @@ export class ConmonRuntime implements ContainerRuntime {
 
   create(o: CreateOptions): Promise<number> {
     const args = [
-      '--api-version', '1',
-      '-c', o.id, '-u', o.id, '-n', o.name,
-      '-r', this.opts.runtime, '--runtime-arg', `--root=${this.runcRoot}`,
-      '-b', o.bundle, '-p', join(o.bundle, 'pidfile'), '-P', join(o.bundle, 'conmon.pid'),
-      '--exit-dir', this.exitDir, '--socket-dir-path', this.socketDir,
-      '-l', `k8s-file:${o.logPath}`, '--log-level', 'error',
+      '--api-version',
+      '1',
+      '-c',
+      o.id,
+      '-u',
+      o.id,
+      '-n',
+      o.name,
+      '-r',
+      this.opts.runtime,
+      '--runtime-arg',
+      `--root=${this.runcRoot}`,
+      '-b',
+      o.bundle,
+      '-p',
+      join(o.bundle, 'pidfile'),
+      '-P',
+      join(o.bundle, 'conmon.pid'),
+      '--exit-dir',
+      this.exitDir,
+      '--socket-dir-path',
+      this.socketDir,
+      '-l',
+      `k8s-file:${o.logPath}`,
+      '--log-level',
+      'error',
     ];
     if (o.journald) args.push('-l', 'journald:', '--log-tag', o.journald.tag);
     if (o.tty) args.push('-t');
@@ -160,7 +180,10 @@ export class ConmonRuntime implements ContainerRuntime {
   }
 
   known(id: string): Promise<boolean> {
-    return access(join(this.runcRoot, id, 'state.json')).then(() => true, () => false);
+    return access(join(this.runcRoot, id, 'state.json')).then(
+      () => true,
+      () => false,
+    );
   }
 
   async state(id: string): Promise<RuntimeState | undefined> {
@@ -214,7 +237,11 @@ export class ConmonRuntime implements ContainerRuntime {
     });
     // Exits that happened while berthd was down (or before the watch began); the periodic sweep
     // also covers an inotify queue overflow. Handled exits are removed, so a sweep is one readdir.
-    const sweep = (): void => void readdir(this.exitDir).then((files) => files.filter(isExit).forEach(onExit), () => undefined);
+    const sweep = (): void =>
+      void readdir(this.exitDir).then(
+        (files) => files.filter(isExit).forEach(onExit),
+        () => undefined,
+      );
     sweep();
     const timer = setInterval(sweep, 2000);
     timer.unref();
@@ -245,5 +272,8 @@ function createError(message: string): BerthError {
   const quoted = /msg="((?:[^"\\]|\\.)*)"/s.exec(message)?.[1];
   const text = quoted === undefined ? message : quoted.replace(/\\(.)/g, '$1');
   const clean = text.replace(/^.*?runc create failed: /s, '').trim();
-  return new BerthError('InvalidArgument', `failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: ${clean}: unknown`);
+  return new BerthError(
+    'InvalidArgument',
+    `failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: ${clean}: unknown`,
+  );
 }

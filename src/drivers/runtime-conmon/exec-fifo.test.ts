@@ -17,7 +17,11 @@ async function withFifo(fn: (fifo: string) => Promise<void>): Promise<void> {
   }
 }
 
-const exists = (p: string): Promise<boolean> => access(p).then(() => true, () => false);
+const exists = (p: string): Promise<boolean> =>
+  access(p).then(
+    () => true,
+    () => false,
+  );
 
 test('a waiting writer (as runc init) is released: its byte is read, the fifo removed', async () => {
   await withFifo(async (fifo) => {

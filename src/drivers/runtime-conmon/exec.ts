@@ -28,12 +28,32 @@ export async function spawnExec(p: ExecPaths, o: ExecOptions): Promise<ExecProce
   const specPath = join(p.dir, 'process.json');
   await writeFile(specPath, JSON.stringify(o.process));
   const args = [
-    '--api-version', '1',
-    '-c', o.containerId, '-u', o.execId.slice(0, 16), '-n', o.containerId,
-    '-r', p.runtime, '--runtime-arg', `--root=${p.runcRoot}`,
-    '-b', p.dir, '-p', join(p.dir, 'pidfile'),
-    '--socket-dir-path', p.socketDir, '-l', 'none', '--log-level', 'error',
-    '-e', '--exec-process-spec', specPath, '--exec-attach',
+    '--api-version',
+    '1',
+    '-c',
+    o.containerId,
+    '-u',
+    o.execId.slice(0, 16),
+    '-n',
+    o.containerId,
+    '-r',
+    p.runtime,
+    '--runtime-arg',
+    `--root=${p.runcRoot}`,
+    '-b',
+    p.dir,
+    '-p',
+    join(p.dir, 'pidfile'),
+    '--socket-dir-path',
+    p.socketDir,
+    '-l',
+    'none',
+    '--log-level',
+    'error',
+    '-e',
+    '--exec-process-spec',
+    specPath,
+    '--exec-attach',
   ];
   if (o.process.terminal === true) args.push('-t');
   if (o.stdin) args.push('-i');

@@ -29,11 +29,18 @@ export async function stateFromFiles(runcDir: string): Promise<RuntimeState | un
   // `pid (comm) S ppid …`: after the last `)`, field 3 (state) is first and field 22 (starttime) the 20th.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   if (stat === '' || fields[0] === 'Z' || fields[0] === 'X' || fields[19] !== String(s.init_process_start)) return { status: 'stopped', pid: 0 };
-  if (await access(join(runcDir, 'exec.fifo')).then(() => true, () => false)) return { status: 'created', pid };
+  if (
+    await access(join(runcDir, 'exec.fifo')).then(
+      () => true,
+      () => false,
+    )
+  )
+    return { status: 'created', pid };
   const freezer = s.cgroup_paths?.freezer;
   const unified = s.cgroup_paths?.[''];
   let frozen: boolean;
-  if (freezer !== undefined) frozen = (await readFile(join(freezer, 'freezer.state'), 'utf8')).trim() !== 'THAWED'; // FROZEN, or FREEZING on the way
+  if (freezer !== undefined)
+    frozen = (await readFile(join(freezer, 'freezer.state'), 'utf8')).trim() !== 'THAWED'; // FROZEN, or FREEZING on the way
   else if (unified !== undefined) frozen = (await readFile(join(unified, 'cgroup.freeze'), 'utf8')).trim() === '1';
   else return null;
   return { status: frozen ? 'paused' : 'running', pid };

@@ -41,9 +41,10 @@ export function syncReader(pipe: Readable): { next(): Promise<SyncMessage | unde
   pipe.on('close', onEnd);
   pipe.on('error', onEnd);
   return {
-    next: () => new Promise((resolve) => {
-      waiting.push(resolve);
-      flush();
-    }),
+    next: () =>
+      new Promise((resolve) => {
+        waiting.push(resolve);
+        flush();
+      }),
   };
 }

@@ -160,7 +160,13 @@ export class OverlaySnapshotter implements Snapshotter {
     const short = link.slice('l/'.length);
     const rel = join(remap.key, short);
     const final = join(this.root, rel);
-    if (await stat(final).then(() => true, () => false)) return rel;
+    if (
+      await stat(final).then(
+        () => true,
+        () => false,
+      )
+    )
+      return rel;
     await mkdirp(join(this.root, remap.key), 0o700);
     const tmp = `${final}.tmp-${randomBytes(6).toString('hex')}`;
     try {
@@ -228,4 +234,3 @@ export async function overlaySupported(root: string): Promise<boolean> {
     await rm(dir, { recursive: true, force: true });
   }
 }
-

@@ -77,7 +77,13 @@ export class VfsSnapshotter implements Snapshotter {
     });
     // The container's copy is its own: re-own it in place, once (the marker names the remap).
     const marker = join(this.root, 'active', key, `remapped-${remap?.key}`);
-    if (remap && !(await stat(marker).then(() => true, () => false))) {
+    if (
+      remap &&
+      !(await stat(marker).then(
+        () => true,
+        () => false,
+      ))
+    ) {
       await shiftTreeIds(this.upperDir(key), remap.uids, remap.gids);
       await writeFile(marker, '');
     }
@@ -110,6 +116,6 @@ export class VfsSnapshotter implements Snapshotter {
   }
 
   lowerDirs(_key: string): Promise<string[]> {
-    return Promise.reject(notImplemented('reading a container\'s changes is not supported with the vfs storage driver'));
+    return Promise.reject(notImplemented("reading a container's changes is not supported with the vfs storage driver"));
   }
 }

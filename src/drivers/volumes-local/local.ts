@@ -117,7 +117,10 @@ async function duBytes(dir: string): Promise<number> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
   for (const e of entries) {
     if (!e.isFile()) continue;
-    total += await stat(join(e.parentPath ?? (e as unknown as { path: string }).path, e.name)).then((s) => s.size, () => 0);
+    total += await stat(join(e.parentPath ?? (e as unknown as { path: string }).path, e.name)).then(
+      (s) => s.size,
+      () => 0,
+    );
   }
   return total;
 }

@@ -6,7 +6,11 @@ import { deviceMountOf, validateVolumeName } from './options.js';
 test('volume names follow the local driver rules', () => {
   validateVolumeName('pgdata');
   validateVolumeName('a.b_c-1');
-  for (const bad of ['a', 'a/b', '-x', '', 'x y']) assert.throws(() => validateVolumeName(bad), (e) => isKind(e, 'InvalidArgument'));
+  for (const bad of ['a', 'a/b', '-x', '', 'x y'])
+    assert.throws(
+      () => validateVolumeName(bad),
+      (e) => isKind(e, 'InvalidArgument'),
+    );
 });
 
 test('local driver options: plain dir, tmpfs, bind; unknown keys refused', () => {

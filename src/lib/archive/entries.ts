@@ -132,7 +132,7 @@ export async function writeFileContent(ctx: Ctx, e: Entry, content: Buffer): Pro
     markWritten(ctx.root, e.rel);
     const fh = await createExclusive(at.path);
     try {
-      for (let off = 0; off < content.length; ) off += (await fh.write(content, off)).bytesWritten;
+      for (let off = 0; off < content.length;) off += (await fh.write(content, off)).bytesWritten;
       await applyFileMeta(fh, at.path, e);
     } finally {
       await fh.close();
@@ -143,7 +143,8 @@ export async function writeFileContent(ctx: Ctx, e: Entry, content: Buffer): Pro
 }
 
 // O_EXCL|O_NOFOLLOW: the path was just cleared, so anything there now is not ours to follow.
-const createExclusive = (path: string): Promise<FileHandle> => open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+const createExclusive = (path: string): Promise<FileHandle> =>
+  open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
 
 async function applyFileMeta(fh: FileHandle, path: string, e: Entry): Promise<void> {
   // Writing and chown both clear security.capability (and chown clears setuid): set them last.
@@ -162,7 +163,7 @@ async function writeFile(at: At, e: Entry, data: Readable): Promise<number> {
     let pending = 0;
     const flush = async (): Promise<void> => {
       const buf = batch.length === 1 ? batch[0]! : Buffer.concat(batch, pending);
-      for (let off = 0; off < buf.length; ) off += (await fh.write(buf, off)).bytesWritten;
+      for (let off = 0; off < buf.length;) off += (await fh.write(buf, off)).bytesWritten;
       batch = [];
       pending = 0;
     };

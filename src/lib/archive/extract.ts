@@ -65,7 +65,11 @@ async function extractInto(input: NodeJS.ReadableStream | Readable, tree: Pinned
       ex.destroy();
       (input as Partial<Readable>).destroy?.();
       // Report only once the entry in progress and the background writes have stopped touching the disk.
-      const report = (): void => void writes.settle().then(() => reject(err), () => reject(err));
+      const report = (): void =>
+        void writes.settle().then(
+          () => reject(err),
+          () => reject(err),
+        );
       void current.then(report, report);
     };
     ex.on('entry', (header: TarHeader, data: Readable, next: (err?: unknown) => void) => {
@@ -93,7 +97,15 @@ async function extractInto(input: NodeJS.ReadableStream | Readable, tree: Pinned
   return result;
 }
 
-async function handleEntry(ctx: Ctx, opts: ExtractOptions, h: TarHeader, data: Readable, xattrs: Xattrs, result: ExtractResult, writes: FileWrites): Promise<void> {
+async function handleEntry(
+  ctx: Ctx,
+  opts: ExtractOptions,
+  h: TarHeader,
+  data: Readable,
+  xattrs: Xattrs,
+  result: ExtractResult,
+  writes: FileWrites,
+): Promise<void> {
   result.files++;
   try {
     const rel = cleanEntryPath(h.name);

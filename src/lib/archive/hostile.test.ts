@@ -34,12 +34,20 @@ async function tree(dir: string, prefix = ''): Promise<string[]> {
 }
 
 async function assertOutsideUntouched(top: string, outside: string): Promise<void> {
-  assert.deepEqual(await tree(top), ['a', 'a/b', 'a/b/dest', ...(await tree(join(top, 'a/b/dest'))).map((p) => `a/b/dest/${p}`), 'outside', 'outside/secret'].sort());
+  assert.deepEqual(
+    await tree(top),
+    ['a', 'a/b', 'a/b/dest', ...(await tree(join(top, 'a/b/dest'))).map((p) => `a/b/dest/${p}`), 'outside', 'outside/secret'].sort(),
+  );
   assert.equal(await readFile(join(outside, 'secret'), 'utf8'), 'secret');
   assert.equal((await stat(join(outside, 'secret'))).nlink, 1);
 }
 
-async function rejects(entries: (o: string) => FixtureEntry[], pattern: RegExp, mode: WhiteoutMode = 'overlay', prepare?: (dest: string, outside: string) => Promise<void>): Promise<void> {
+async function rejects(
+  entries: (o: string) => FixtureEntry[],
+  pattern: RegExp,
+  mode: WhiteoutMode = 'overlay',
+  prepare?: (dest: string, outside: string) => Promise<void>,
+): Promise<void> {
   const { top, outside, dest } = await sandbox();
   await prepare?.(dest, outside);
   await assert.rejects(extractLayer(await tarStream(entries(outside)), dest, { whiteouts: mode }), pattern);
@@ -53,15 +61,51 @@ test('rejects names climbing out with ..', async () => {
   await rejects(() => [{ name: '../../../evil', body: 'x' }], escapes);
   await rejects(() => [{ name: '/abs/../../evil', body: 'x' }], escapes);
   await rejects(() => [{ name: 'ok/../../evil/', type: 'directory' }], escapes);
-  await rejects(() => [{ name: 'ok', body: 'fine' }, { name: './x/../../evil', type: 'symlink', linkname: '/' }], escapes);
+  await rejects(
+    () => [
+      { name: 'ok', body: 'fine' },
+      { name: './x/../../evil', type: 'symlink', linkname: '/' },
+    ],
+    escapes,
+  );
 });
 
 test('rejects writing through a symlink from the same tar', async () => {
-  await rejects((o) => [{ name: 'x', type: 'symlink', linkname: o }, { name: 'x/file', body: 'pwned' }], /parent "x" is a symlink/);
-  await rejects((o) => [{ name: 'x', type: 'symlink', linkname: o }, { name: 'x/secret', body: 'pwned' }], /parent "x" is a symlink/);
-  await rejects(() => [{ name: 'x', type: 'symlink', linkname: '../../..' }, { name: 'x/outside/new/', type: 'directory' }], /is a symlink/);
-  await rejects(() => [{ name: 'd/x', type: 'symlink', linkname: '.' }, { name: 'd/x/x/y', body: '1' }], /parent "d\/x" is a symlink/);
-  await rejects((o) => [{ name: 'x', type: 'symlink', linkname: o }, { name: 'x/dev', type: 'character-device', devmajor: 1, devminor: 3 }], /is a symlink/);
+  await rejects(
+    (o) => [
+      { name: 'x', type: 'symlink', linkname: o },
+      { name: 'x/file', body: 'pwned' },
+    ],
+    /parent "x" is a symlink/,
+  );
+  await rejects(
+    (o) => [
+      { name: 'x', type: 'symlink', linkname: o },
+      { name: 'x/secret', body: 'pwned' },
+    ],
+    /parent "x" is a symlink/,
+  );
+  await rejects(
+    () => [
+      { name: 'x', type: 'symlink', linkname: '../../..' },
+      { name: 'x/outside/new/', type: 'directory' },
+    ],
+    /is a symlink/,
+  );
+  await rejects(
+    () => [
+      { name: 'd/x', type: 'symlink', linkname: '.' },
+      { name: 'd/x/x/y', body: '1' },
+    ],
+    /parent "d\/x" is a symlink/,
+  );
+  await rejects(
+    (o) => [
+      { name: 'x', type: 'symlink', linkname: o },
+      { name: 'x/dev', type: 'character-device', devmajor: 1, devminor: 3 },
+    ],
+    /is a symlink/,
+  );
 });
 
 test('rejects writing through a symlink already in dest', async () => {
@@ -77,11 +121,22 @@ test('rejects hard links leaving dest', async () => {
   await rejects(() => [{ name: 'passwd', type: 'link', linkname: '../../etc/passwd' }], escapes);
   await rejects(() => [{ name: 'secret', type: 'link', linkname: '../../../outside/secret' }], escapes);
   await rejects((o) => [{ name: 'abs', type: 'link', linkname: join(o, 'secret') }], /target does not exist/);
-  await rejects(() => [{ name: 'd/', type: 'directory' }, { name: 'h', type: 'link', linkname: 'd' }], /target is a directory/);
+  await rejects(
+    () => [
+      { name: 'd/', type: 'directory' },
+      { name: 'h', type: 'link', linkname: 'd' },
+    ],
+    /target is a directory/,
+  );
 });
 
 test('rejects whiteouts naming the parent directory', async () => {
-  await rejects(() => [{ name: 'a/.wh...' }], /invalid whiteout/, 'apply', (d) => mkdir(join(d, 'a')));
+  await rejects(
+    () => [{ name: 'a/.wh...' }],
+    /invalid whiteout/,
+    'apply',
+    (d) => mkdir(join(d, 'a')),
+  );
   await rejects(() => [{ name: '.wh...' }], /invalid whiteout/, 'overlay');
 });
 

@@ -52,10 +52,21 @@ test('packs an overlay upper dir with OCI whiteouts, hard links, symlinks and xa
   const { stream, done } = packDir(upper, { whiteouts: 'overlay' });
   const entries = await listTar(stream);
   await done;
-  assert.deepEqual(entries.map((e) => `${e.type} ${e.name}`), [
-    'file a', 'link b', 'directory etc/', 'file etc/group', 'file etc/.wh.passwd', 'symlink sl',
-    'directory var/', 'directory var/cache/', 'file var/cache/.wh..wh..opq', 'file var/cache/new',
-  ]);
+  assert.deepEqual(
+    entries.map((e) => `${e.type} ${e.name}`),
+    [
+      'file a',
+      'link b',
+      'directory etc/',
+      'file etc/group',
+      'file etc/.wh.passwd',
+      'symlink sl',
+      'directory var/',
+      'directory var/cache/',
+      'file var/cache/.wh..wh..opq',
+      'file var/cache/new',
+    ],
+  );
   assert.equal(entries.find((e) => e.name === 'a')!.body, 'hello');
   assert.equal(entries.find((e) => e.name === 'b')!.linkname, 'a');
   assert.equal(entries.find((e) => e.name === 'sl')!.linkname, '/nowhere');
@@ -74,9 +85,10 @@ test('without overlay mode a whiteout device is packed as a device', async () =>
 test('overlay changes: whiteouts deleted, lower paths modified, new paths added', async () => {
   const { upper, lower } = await overlayFixture();
   const changes = await overlayChanges(upper, [lower]);
-  assert.deepEqual(changes.map((c) => `${'CAD'[c.Kind]} ${c.Path}`), [
-    'A /a', 'A /b', 'C /etc', 'C /etc/group', 'D /etc/passwd', 'A /sl', 'C /var', 'C /var/cache', 'A /var/cache/new',
-  ]);
+  assert.deepEqual(
+    changes.map((c) => `${'CAD'[c.Kind]} ${c.Path}`),
+    ['A /a', 'A /b', 'C /etc', 'C /etc/group', 'D /etc/passwd', 'A /sl', 'C /var', 'C /var/cache', 'A /var/cache/new'],
+  );
 });
 
 test('overlay changes leave out ignored paths, and directories changed only by them', async () => {

@@ -29,7 +29,7 @@ test('classifies whiteout names', () => {
   assert.throws(() => classifyWhiteout('a/.wh.', 'a/.wh.'), /invalid whiteout/);
 });
 
-test("overlay mode writes overlayfs whiteouts and opaque xattrs", async () => {
+test('overlay mode writes overlayfs whiteouts and opaque xattrs', async () => {
   const dest = await freshDest();
   const res = await extractLayer(
     await tarStream([
@@ -59,7 +59,7 @@ test('overlay mode: a directory re-created over its own whiteout becomes opaque'
   assert.deepEqual(await getXattr(join(dest, 'app'), 'trusted.overlay.opaque'), Buffer.from('y'));
 });
 
-test("a whiteout never hides what the same layer wrote", async () => {
+test('a whiteout never hides what the same layer wrote', async () => {
   for (const whiteouts of ['overlay', 'apply'] as const) {
     const dest = await freshDest();
     await extractLayer(await tarStream([{ name: 'd/mine', body: 'kept' }, { name: 'd/.wh.mine' }, { name: '.wh.d' }]), dest, { whiteouts });
@@ -101,7 +101,15 @@ test('overlay whiteouts work in a real overlay mount', async (t) => {
   const l1 = await freshDest();
   const l2 = await freshDest();
   const mnt = await freshDest();
-  await extractLayer(await tarStream([{ name: 'a/x', body: '1' }, { name: 'a/y', body: '1' }, { name: 'b/z', body: '1' }, { name: 'c/keep', body: '1' }]), l1);
+  await extractLayer(
+    await tarStream([
+      { name: 'a/x', body: '1' },
+      { name: 'a/y', body: '1' },
+      { name: 'b/z', body: '1' },
+      { name: 'c/keep', body: '1' },
+    ]),
+    l1,
+  );
   await extractLayer(await tarStream([{ name: 'a/.wh..wh..opq' }, { name: 'a/new', body: '2' }, { name: 'b/.wh.z' }, { name: '.wh.c' }]), l2);
   try {
     await exec('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${l2}:${l1}`, mnt]);

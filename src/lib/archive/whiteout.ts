@@ -18,10 +18,7 @@ export const WHITEOUT_PREFIX = '.wh.';
 export const WHITEOUT_META_PREFIX = '.wh..wh.';
 export const WHITEOUT_OPAQUE = '.wh..wh..opq';
 
-export type Whiteout =
-  | { kind: 'opaque'; dir: string }
-  | { kind: 'whiteout'; target: string }
-  | { kind: 'meta' }; // AUFS bookkeeping (.wh..wh.plnk, .wh..wh.orph): not content, skipped
+export type Whiteout = { kind: 'opaque'; dir: string } | { kind: 'whiteout'; target: string } | { kind: 'meta' }; // AUFS bookkeeping (.wh..wh.plnk, .wh..wh.orph): not content, skipped
 
 /** Classifies a cleaned entry path; null for an ordinary entry. */
 export function classifyWhiteout(rel: string, name: string): Whiteout | null {

@@ -63,7 +63,11 @@ export async function readCgroupSample(pid: number): Promise<CgroupSample> {
       total: await num(`${cpuacct}/cpuacct.usage`),
       user: ((acctStat.user ?? 0) * 1e9) / USER_HZ,
       system: ((acctStat.system ?? 0) * 1e9) / USER_HZ,
-      percpu: ((await text(`${cpuacct}/cpuacct.usage_percpu`)) ?? '').trim().split(/\s+/).filter((s) => s !== '').map(Number),
+      percpu: ((await text(`${cpuacct}/cpuacct.usage_percpu`)) ?? '')
+        .trim()
+        .split(/\s+/)
+        .filter((s) => s !== '')
+        .map(Number),
       periods: throttle.nr_periods ?? 0,
       throttledPeriods: throttle.nr_throttled ?? 0,
       throttledTime: throttle.throttled_time ?? 0,
@@ -86,10 +90,20 @@ async function readV2(dir: string): Promise<CgroupSample> {
   }
   return {
     cpu: {
-      total: (cpuStat.usage_usec ?? 0) * 1000, user: (cpuStat.user_usec ?? 0) * 1000, system: (cpuStat.system_usec ?? 0) * 1000, percpu: [],
-      periods: cpuStat.nr_periods ?? 0, throttledPeriods: cpuStat.nr_throttled ?? 0, throttledTime: (cpuStat.throttled_usec ?? 0) * 1000,
+      total: (cpuStat.usage_usec ?? 0) * 1000,
+      user: (cpuStat.user_usec ?? 0) * 1000,
+      system: (cpuStat.system_usec ?? 0) * 1000,
+      percpu: [],
+      periods: cpuStat.nr_periods ?? 0,
+      throttledPeriods: cpuStat.nr_throttled ?? 0,
+      throttledTime: (cpuStat.throttled_usec ?? 0) * 1000,
     },
-    memory: { usage: await num(`${dir}/memory.current`), maxUsage: 0, limit: await num(`${dir}/memory.max`), stats: keyValues(await text(`${dir}/memory.stat`)) },
+    memory: {
+      usage: await num(`${dir}/memory.current`),
+      maxUsage: 0,
+      limit: await num(`${dir}/memory.max`),
+      stats: keyValues(await text(`${dir}/memory.stat`)),
+    },
     pids: { current: await num(`${dir}/pids.current`), limit: await num(`${dir}/pids.max`) },
     blkio,
   };
@@ -98,13 +112,23 @@ async function readV2(dir: string): Promise<CgroupSample> {
 /** The host's total CPU time in nanoseconds (the first line of /proc/stat), as Docker reports it. */
 export async function systemCpuUsage(): Promise<number> {
   const line = ((await text('/proc/stat')) ?? '').split('\n')[0] ?? '';
-  const ticks = line.trim().split(/\s+/).slice(1, 8).reduce((a, v) => a + Number(v), 0);
+  const ticks = line
+    .trim()
+    .split(/\s+/)
+    .slice(1, 8)
+    .reduce((a, v) => a + Number(v), 0);
   return (ticks * 1e9) / USER_HZ;
 }
 
 export interface NetDevCounters {
-  rx_bytes: number; rx_packets: number; rx_errors: number; rx_dropped: number;
-  tx_bytes: number; tx_packets: number; tx_errors: number; tx_dropped: number;
+  rx_bytes: number;
+  rx_packets: number;
+  rx_errors: number;
+  rx_dropped: number;
+  tx_bytes: number;
+  tx_packets: number;
+  tx_errors: number;
+  tx_dropped: number;
 }
 
 /** Interface counters as the process's network namespace sees them (/proc/<pid>/net/dev), lo excluded. */
@@ -114,7 +138,16 @@ export async function readNetDev(pid: number): Promise<Record<string, NetDevCoun
     const m = /^\s*([^:]+):\s*(.*)$/.exec(line);
     if (!m || m[1] === 'lo') continue;
     const f = m[2]!.trim().split(/\s+/).map(Number);
-    out[m[1]!] = { rx_bytes: f[0]!, rx_packets: f[1]!, rx_errors: f[2]!, rx_dropped: f[3]!, tx_bytes: f[8]!, tx_packets: f[9]!, tx_errors: f[10]!, tx_dropped: f[11]! };
+    out[m[1]!] = {
+      rx_bytes: f[0]!,
+      rx_packets: f[1]!,
+      rx_errors: f[2]!,
+      rx_dropped: f[3]!,
+      tx_bytes: f[8]!,
+      tx_packets: f[9]!,
+      tx_errors: f[10]!,
+      tx_dropped: f[11]!,
+    };
   }
   return out;
 }

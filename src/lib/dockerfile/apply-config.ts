@@ -16,7 +16,20 @@ export interface ApplyContext {
 }
 
 /** The instructions that only change the image config (what `commit`/`import --change` accept, plus SHELL/HEALTHCHECK). */
-export const CONFIG_INSTRUCTIONS = new Set(['cmd', 'entrypoint', 'env', 'label', 'expose', 'volume', 'user', 'workdir', 'stopsignal', 'onbuild', 'shell', 'healthcheck']);
+export const CONFIG_INSTRUCTIONS = new Set([
+  'cmd',
+  'entrypoint',
+  'env',
+  'label',
+  'expose',
+  'volume',
+  'user',
+  'workdir',
+  'stopsignal',
+  'onbuild',
+  'shell',
+  'healthcheck',
+]);
 
 /** Applies one config-only instruction to `cfg` in place, as Docker's dispatchers do. */
 export function applyConfigInstruction(cfg: ImageRuntimeConfig, ins: Instruction, ctx: ApplyContext): void {

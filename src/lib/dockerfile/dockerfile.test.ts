@@ -5,18 +5,27 @@ import { applyConfigInstruction } from './apply-config.js';
 import { parseDockerfile, parseLine } from './dockerfile.js';
 import { expandWord, expandWords } from './expand.js';
 
-const env = (vars: Record<string, string>) => (n: string): string | undefined => vars[n];
+const env =
+  (vars: Record<string, string>) =>
+  (n: string): string | undefined =>
+    vars[n];
 const parseFails = (text: string, message: string): void => {
-  assert.throws(() => parseDockerfile(text), (err: unknown) => err instanceof BerthError && err.message === message);
+  assert.throws(
+    () => parseDockerfile(text),
+    (err: unknown) => err instanceof BerthError && err.message === message,
+  );
 };
 
 test('instructions are case-insensitive; comments, blank lines and continuations', () => {
   const df = parseDockerfile('# comment\nfrom busybox\n\nRun echo a \\\n  # inside\n\n  b\ncmd ["sh"]\n');
-  assert.deepEqual(df.instructions.map((i) => [i.kind, i.line, i.original]), [
-    ['from', 2, 'from busybox'],
-    ['run', 4, 'Run echo a   b'],
-    ['cmd', 8, 'cmd ["sh"]'],
-  ]);
+  assert.deepEqual(
+    df.instructions.map((i) => [i.kind, i.line, i.original]),
+    [
+      ['from', 2, 'from busybox'],
+      ['run', 4, 'Run echo a   b'],
+      ['cmd', 8, 'cmd ["sh"]'],
+    ],
+  );
   const run = df.instructions[1]!;
   assert.ok(run.kind === 'run' && 'shell' in run.command && run.command.shell === 'echo a   b');
 });
@@ -28,7 +37,7 @@ test('the escape directive, and # syntax= only warns', () => {
   assert.equal(df.instructions[1]!.original, 'RUN dir c:\\   && echo');
   // A directive after an instruction is a comment.
   assert.equal(parseDockerfile('FROM busybox\n# escape=`\nRUN a \\\n b').escape, '\\');
-  parseFails('# escape=x\nFROM busybox', 'dockerfile parse error on line 1: invalid escape token \'x\' does not match ` or \\');
+  parseFails('# escape=x\nFROM busybox', "dockerfile parse error on line 1: invalid escape token 'x' does not match ` or \\");
 });
 
 test('JSON and shell forms', () => {
@@ -50,24 +59,33 @@ test('heredocs for RUN and COPY, with <<- and quoted delimiters', () => {
   parseFails('FROM x\nRUN <<EOF\necho', 'dockerfile parse error on line 2: unterminated heredoc EOF');
 });
 
-test('errors carry the line number and Docker\'s message', () => {
+test("errors carry the line number and Docker's message", () => {
   parseFails('FROM busybox\n\nRUNN echo', 'dockerfile parse error on line 3: unknown instruction: RUNN (did you mean run?)');
   parseFails('FROM busybox\nFOO bar', 'dockerfile parse error on line 2: unknown instruction: FOO');
   parseFails('FROM busybox\n\\', 'dockerfile parse error on line 2: unknown instruction: ');
   parseFails('FROM busybox\nRUN true\n  \\  \n', 'dockerfile parse error on line 3: unknown instruction: ');
   parseFails('FROM a b', 'dockerfile parse error on line 1: FROM requires either one or three arguments');
-  parseFails('FROM a\nCOPY onlyone', 'dockerfile parse error on line 2: COPY requires at least two arguments, but only one was provided. Destination could not be determined.');
+  parseFails(
+    'FROM a\nCOPY onlyone',
+    'dockerfile parse error on line 2: COPY requires at least two arguments, but only one was provided. Destination could not be determined.',
+  );
   parseFails('FROM a\nSHELL /bin/bash', 'dockerfile parse error on line 2: SHELL requires the arguments to be in JSON form');
   parseFails('FROM a\nCOPY --nope=1 a b', 'dockerfile parse error on line 2: Unknown flag: nope');
   parseFails('FROM a\nENV', 'dockerfile parse error on line 2: ENV requires at least one argument');
-  parseFails('FROM a\nONBUILD ONBUILD RUN x', 'dockerfile parse error on line 2: Chaining ONBUILD via `ONBUILD ONBUILD` isn\'t allowed');
+  parseFails('FROM a\nONBUILD ONBUILD RUN x', "dockerfile parse error on line 2: Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
 });
 
 test('flags, stages and key=value pairs', () => {
-  const [from, copy, envIns] = parseDockerfile('FROM --platform=linux/amd64 busybox AS Build\nCOPY --from=build --chown=1:2 a b /d/\nENV A=1 B="two words" C\\ D=e\n').instructions;
+  const [from, copy, envIns] = parseDockerfile(
+    'FROM --platform=linux/amd64 busybox AS Build\nCOPY --from=build --chown=1:2 a b /d/\nENV A=1 B="two words" C\\ D=e\n',
+  ).instructions;
   assert.deepEqual(from!.kind === 'from' && [from!.image, from!.stage, from!.flags], ['busybox', 'build', { platform: 'linux/amd64' }]);
   assert.deepEqual(copy!.kind === 'copy' && [copy!.sources, copy!.dest, copy!.flags], [['a', 'b'], '/d/', { from: 'build', chown: '1:2' }]);
-  assert.deepEqual(envIns!.kind === 'env' && envIns!.pairs, [['A', '1'], ['B', '"two words"'], ['C\\ D', 'e']]);
+  assert.deepEqual(envIns!.kind === 'env' && envIns!.pairs, [
+    ['A', '1'],
+    ['B', '"two words"'],
+    ['C\\ D', 'e'],
+  ]);
   const legacy = parseLine('ENV NAME some value');
   assert.deepEqual(legacy.kind === 'env' && legacy.pairs, [['NAME', 'some value']]);
 });
@@ -75,7 +93,7 @@ test('flags, stages and key=value pairs', () => {
 test('variable substitution', () => {
   const vars = env({ a: 'x', empty: '', sp: 'one two' });
   assert.equal(expandWord('$a ${a} ${b:-def} ${empty:-e} ${empty-e} ${a:+set} ${b:+set}', vars), 'x x def e  set ');
-  assert.equal(expandWord("'$a' \"$a\" \\$a", vars), '$a x $a');
+  assert.equal(expandWord('\'$a\' "$a" \\$a', vars), '$a x $a');
   assert.equal(expandWord('${b:-${a}y}', vars), 'xy');
   assert.deepEqual(expandWords('$sp "$sp" 80/tcp', vars), ['one', 'two', 'one two', '80/tcp']);
   assert.throws(() => expandWord('${b:?must be set}', vars), /b: must be set/);
@@ -86,7 +104,16 @@ test('variable substitution', () => {
 test('config instructions as Docker applies them', () => {
   const cfg = { Cmd: ['sh'], Env: ['PATH=/bin'] };
   const ctx = { env: (n: string) => (n === 'PATH' ? '/bin' : undefined), escape: '\\', cmdSet: false };
-  for (const l of ['ENTRYPOINT ["top"]', 'ENV P=$PATH:/x', 'EXPOSE 80 8000-8001/udp', 'WORKDIR /a', 'WORKDIR b', 'HEALTHCHECK --interval=1m30s --retries=3 CMD ["true"]', 'VOLUME ["/v"]', 'LABEL "k"="v w"']) {
+  for (const l of [
+    'ENTRYPOINT ["top"]',
+    'ENV P=$PATH:/x',
+    'EXPOSE 80 8000-8001/udp',
+    'WORKDIR /a',
+    'WORKDIR b',
+    'HEALTHCHECK --interval=1m30s --retries=3 CMD ["true"]',
+    'VOLUME ["/v"]',
+    'LABEL "k"="v w"',
+  ]) {
     applyConfigInstruction(cfg, parseLine(l), ctx);
   }
   assert.deepEqual(cfg, {

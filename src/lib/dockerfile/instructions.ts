@@ -30,7 +30,26 @@ const FLAGS: Record<string, string[]> = {
   add: ['chown', 'chmod', 'link', 'checksum', 'keep-git-dir', 'exclude'],
   healthcheck: ['interval', 'timeout', 'start-period', 'start-interval', 'retries'],
 };
-export const INSTRUCTIONS = ['add', 'arg', 'cmd', 'copy', 'entrypoint', 'env', 'expose', 'from', 'healthcheck', 'label', 'maintainer', 'onbuild', 'run', 'shell', 'stopsignal', 'user', 'volume', 'workdir'];
+export const INSTRUCTIONS = [
+  'add',
+  'arg',
+  'cmd',
+  'copy',
+  'entrypoint',
+  'env',
+  'expose',
+  'from',
+  'healthcheck',
+  'label',
+  'maintainer',
+  'onbuild',
+  'run',
+  'shell',
+  'stopsignal',
+  'user',
+  'volume',
+  'workdir',
+];
 
 /** Turns one lexed instruction into its typed form; errors carry the line number. */
 export function parseInstruction(raw: RawInstruction, escape: string): Instruction {
@@ -110,7 +129,7 @@ export function parseInstruction(raw: RawInstruction, escape: string): Instructi
       case 'onbuild': {
         atLeastOne();
         const inner = rest.split(/\s/, 1)[0]!.toUpperCase();
-        if (inner === 'ONBUILD') fail('Chaining ONBUILD via `ONBUILD ONBUILD` isn\'t allowed');
+        if (inner === 'ONBUILD') fail("Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
         if (inner === 'FROM' || inner === 'MAINTAINER') fail(`${inner} isn't allowed as an ONBUILD trigger`);
         return { kind: 'onbuild', expression: rest };
       }

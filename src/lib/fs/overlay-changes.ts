@@ -31,7 +31,7 @@ export async function overlayChanges(upper: string, lowers: string[], ignore: Re
     const xattrs = await readXattrs(chunk.map((e) => e.path));
     for (const e of chunk) {
       if (ignore.has(e.rel)) {
-        for (let p = e.rel; p.includes('/'); ) onlyIgnored.add((p = p.slice(0, p.lastIndexOf('/'))));
+        for (let p = e.rel; p.includes('/');) onlyIgnored.add((p = p.slice(0, p.lastIndexOf('/'))));
         continue;
       }
       const Path = `/${e.rel}`;

@@ -40,7 +40,10 @@ export function lstatScoped(sp: ScopedPath): Promise<Stats> {
 }
 
 export class ScopedPathError extends Error {
-  constructor(readonly code: 'ENOENT' | 'ENOTDIR' | 'ELOOP', readonly path: string) {
+  constructor(
+    readonly code: 'ENOENT' | 'ENOTDIR' | 'ELOOP',
+    readonly path: string,
+  ) {
     super(`${path}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'ENOTDIR' ? 'not a directory' : 'too many levels of symbolic links'}`);
   }
 }

@@ -2,7 +2,17 @@
  * Go's os.FileMode, which Docker's API uses for file modes (ContainerPathStat.mode): the
  * permission bits plus one high bit per file type and special flag.
  */
-const BIT = { dir: 2 ** 31, symlink: 2 ** 27, device: 2 ** 26, pipe: 2 ** 25, socket: 2 ** 24, setuid: 2 ** 23, setgid: 2 ** 22, charDevice: 2 ** 21, sticky: 2 ** 20 };
+const BIT = {
+  dir: 2 ** 31,
+  symlink: 2 ** 27,
+  device: 2 ** 26,
+  pipe: 2 ** 25,
+  socket: 2 ** 24,
+  setuid: 2 ** 23,
+  setgid: 2 ** 22,
+  charDevice: 2 ** 21,
+  sticky: 2 ** 20,
+};
 
 const has = (mode: number, bit: number): boolean => Math.floor(mode / bit) % 2 === 1;
 

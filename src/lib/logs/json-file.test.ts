@@ -13,13 +13,21 @@ test('json-file lines are encoded as Docker writes them', () => {
   assert.equal(encodeJsonLine(rec), '{"log":"a\\u003cb\\u003e\\u0026c \\"q\\" é\\n","stream":"stdout","time":"2026-11-22T19:09:18.3022068Z"}\n');
   const attrs = encodeAttrs({ tag: 'web', app: 'x' });
   assert.equal(attrs, '{"app":"x","tag":"web"}');
-  assert.equal(encodeJsonLine({ ...rec, time: '2026-11-22T19:09:18.000000000Z', stream: 'stderr', data: Buffer.from('p') }, attrs),
-    '{"log":"p","stream":"stderr","attrs":{"app":"x","tag":"web"},"time":"2026-11-22T19:09:18Z"}\n');
+  assert.equal(
+    encodeJsonLine({ ...rec, time: '2026-11-22T19:09:18.000000000Z', stream: 'stderr', data: Buffer.from('p') }, attrs),
+    '{"log":"p","stream":"stderr","attrs":{"app":"x","tag":"web"},"time":"2026-11-22T19:09:18Z"}\n',
+  );
   assert.equal(encodeAttrs({}), '');
 });
 
 test('json-file lines parse back (fast path and JSON.parse), times padded to 9 digits', () => {
-  const rec: LogRecord = { time: '2026-11-22T19:09:18.302206800Z', stream: 'stderr', partial: false, data: Buffer.from('x\\y "z" \u2028\n'), attrs: { tag: 't' } };
+  const rec: LogRecord = {
+    time: '2026-11-22T19:09:18.302206800Z',
+    stream: 'stderr',
+    partial: false,
+    data: Buffer.from('x\\y "z" \u2028\n'),
+    attrs: { tag: 't' },
+  };
   const back = parse(encodeJsonLine(rec, encodeAttrs(rec.attrs!)).trimEnd())!;
   assert.deepEqual({ ...back, data: back.data.toString() }, { ...rec, data: rec.data.toString() });
   const plain = parse('{"log":"hello\\n","stream":"stdout","time":"2026-11-22T19:09:18Z"}')!;

@@ -60,7 +60,6 @@ function toUtcZ(stamp: string): string {
   return stamp.endsWith('Z') ? stamp : nanosToRfc3339(timeToNanos(stamp));
 }
 
-
 /** Nanoseconds since the epoch of an RFC 3339 timestamp with up to 9 fractional digits. */
 export function timeToNanos(stamp: string): bigint {
   const m = /^(.*?T\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/.exec(stamp);

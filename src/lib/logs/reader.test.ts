@@ -8,7 +8,8 @@ function memSegment(text: string): LogSegment {
   return { size: data.length, read: async (buf, len, pos) => data.copy(buf, 0, pos, pos + len), close: async () => undefined };
 }
 
-const line = (i: number, stream = 'stdout', flag = 'F'): string => `2026-11-22T19:09:${String(10 + i).padStart(2, '0')}.000000001+00:00 ${stream} ${flag} line ${i}\n`;
+const line = (i: number, stream = 'stdout', flag = 'F'): string =>
+  `2026-11-22T19:09:${String(10 + i).padStart(2, '0')}.000000001+00:00 ${stream} ${flag} line ${i}\n`;
 
 async function collect(segs: LogSegment[], opts: Parameters<typeof readSegments>[2] = {}): Promise<string[]> {
   const out: string[] = [];
@@ -18,7 +19,10 @@ async function collect(segs: LogSegment[], opts: Parameters<typeof readSegments>
 
 test('tail counts records backwards across segments; since/until bound by time', async () => {
   const segs = () => [memSegment(line(0) + line(1)), memSegment(''), memSegment(line(2) + line(3, 'stderr') + line(4))];
-  assert.deepEqual(await collect(segs()), [0, 1, 2, 3, 4].map((i) => `${i === 3 ? 'stderr' : 'stdout'}:line ${i}\n`));
+  assert.deepEqual(
+    await collect(segs()),
+    [0, 1, 2, 3, 4].map((i) => `${i === 3 ? 'stderr' : 'stdout'}:line ${i}\n`),
+  );
   assert.deepEqual(await collect(segs(), { tail: 2 }), ['stderr:line 3\n', 'stdout:line 4\n']);
   assert.deepEqual(await collect(segs(), { tail: 4 }), ['stdout:line 1\n', 'stdout:line 2\n', 'stderr:line 3\n', 'stdout:line 4\n']);
   assert.deepEqual((await collect(segs(), { tail: 99 })).length, 5);

@@ -70,7 +70,8 @@ function raced(rec: ContainerRecord, path: string): (err: unknown) => never {
   return (err) => {
     const cause = err instanceof BerthError ? err.cause : err;
     if (isErrno(cause, 'ENOENT')) throw notFoundIn(rec, path);
-    if (['ENOTDIR', 'ELOOP', 'EEXIST', 'ENOTEMPTY', 'EISDIR'].some((code) => isErrno(cause, code))) throw invalidArgument(`${path}: the path changed while copying`);
+    if (['ENOTDIR', 'ELOOP', 'EEXIST', 'ENOTEMPTY', 'EISDIR'].some((code) => isErrno(cause, code)))
+      throw invalidArgument(`${path}: the path changed while copying`);
     throw err;
   };
 }
@@ -128,10 +129,13 @@ export function copyFromContainer(deps: ContainerDeps, ref: string, path: string
       const w = tarWriter();
       const remap = remapOf(deps, rec);
       const ids = remap && { uids: remap.uids, gids: remap.gids };
-      const filled = packPath(w, fdPath(sp.dir), sp.name, st, stat.name === '/' ? '.' : stat.name, ids).then(() => w.finish(), (err: Error) => {
-        w.fail(err);
-        raced(rec, abs)(err);
-      });
+      const filled = packPath(w, fdPath(sp.dir), sp.name, st, stat.name === '/' ? '.' : stat.name, ids).then(
+        () => w.finish(),
+        (err: Error) => {
+          w.fail(err);
+          raced(rec, abs)(err);
+        },
+      );
       await Promise.all([pipeline(w.stream, sink), filled]);
       publishContainerEvent(deps.events, rec, 'archive-path');
     } finally {

@@ -45,7 +45,10 @@ export async function createContainer(deps: CreateDeps, req: CreateRequest): Pro
   if (image === undefined) throw missingImage(imageName);
   const hostConfig: HostConfig = { ...req.hostConfig, LogConfig: await deps.logs.resolve(req.hostConfig.LogConfig) };
   if (!hostConfig.NetworkMode || hostConfig.NetworkMode === 'default') hostConfig.NetworkMode = 'bridge';
-  Object.assign(hostConfig, checkSecurityConfig(hostConfig, deps.security, (ref) => void deps.store.get(ref)));
+  Object.assign(
+    hostConfig,
+    checkSecurityConfig(hostConfig, deps.security, (ref) => void deps.store.get(ref)),
+  );
   if (hostConfig.UTSMode === 'host' && req.config.Hostname) throw invalidArgument('conflicting options: hostname and the UTS mode');
   if (!hostConfig.Privileged && (hostConfig.Devices ?? []).length > 0) await mappedDevices(hostConfig.Devices!);
   if (!deps.networks && !NETWORK_MODES.has(hostConfig.NetworkMode)) throw notFound(`network ${hostConfig.NetworkMode} not found`);

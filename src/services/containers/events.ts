@@ -31,7 +31,13 @@ const volumesOf = (rec: ContainerRecord) => (rec.MountPoints ?? []).filter((m) =
 export function publishAttachEvents(deps: Pick<ContainerDeps, 'networks' | 'events'>, rec: ContainerRecord): void {
   for (const net of joinedNetworks(deps, rec)) deps.events.publish('network', 'connect', net.Id, { container: rec.Id, name: net.Name, type: net.Driver });
   for (const m of volumesOf(rec)) {
-    deps.events.publish('volume', 'mount', m.Name!, { container: rec.Id, destination: m.Destination, driver: m.Driver ?? 'local', propagation: m.Propagation ?? '', 'read/write': String(m.RW) });
+    deps.events.publish('volume', 'mount', m.Name!, {
+      container: rec.Id,
+      destination: m.Destination,
+      driver: m.Driver ?? 'local',
+      propagation: m.Propagation ?? '',
+      'read/write': String(m.RW),
+    });
   }
 }
 

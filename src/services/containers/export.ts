@@ -9,7 +9,11 @@ import { remapOf } from './remap.js';
  * merged overlay shows it) as one tar written to `out`. A container that is not running is
  * mounted for the time of the export, under its lock, so a start cannot race the unmount.
  */
-export async function exportContainer(deps: Pick<ContainerDeps, 'store' | 'snapshotter' | 'locks' | 'events' | 'security'>, ref: string, out: (chunk: Buffer) => Promise<boolean>): Promise<void> {
+export async function exportContainer(
+  deps: Pick<ContainerDeps, 'store' | 'snapshotter' | 'locks' | 'events' | 'security'>,
+  ref: string,
+  out: (chunk: Buffer) => Promise<boolean>,
+): Promise<void> {
   const rec = deps.store.get(ref);
   if (rec.State.Status === 'removing' || rec.State.Status === 'dead') throw conflict(`You cannot export container ${rec.Id} which is being removed or is dead`);
   const copy = async (): Promise<void> => {

@@ -10,7 +10,10 @@ import type { SpecContext } from './spec/types.js';
  * the pid/ipc namespaces of `container:<x>` modes (x must be running; an IPC donor must be
  * shareable, as under Docker), the /dev/shm to bind, host devices, and the daemon's facts.
  */
-export async function hostSpecContext(deps: Pick<ContainerDeps, 'store' | 'security'>, rec: ContainerRecord): Promise<Pick<SpecContext, 'join' | 'shmSource' | 'devices' | 'daemon'>> {
+export async function hostSpecContext(
+  deps: Pick<ContainerDeps, 'store' | 'security'>,
+  rec: ContainerRecord,
+): Promise<Pick<SpecContext, 'join' | 'shmSource' | 'devices' | 'daemon'>> {
   const hc = rec.HostConfig;
   const out: Pick<SpecContext, 'join' | 'shmSource' | 'devices' | 'daemon'> = { daemon: deps.security };
   const pid = hc.PidMode ?? '';

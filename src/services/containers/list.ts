@@ -3,7 +3,23 @@ import { invalidArgument } from '../../lib/errdefs.js';
 import type { ImageStore } from '../../core/images.js';
 import { matchLabels, matchPattern, type Filters } from '../../lib/filters.js';
 
-export const LIST_FILTERS = ['id', 'name', 'label', 'status', 'exited', 'ancestor', 'before', 'since', 'network', 'volume', 'health', 'is-task', 'expose', 'publish', 'isolation'];
+export const LIST_FILTERS = [
+  'id',
+  'name',
+  'label',
+  'status',
+  'exited',
+  'ancestor',
+  'before',
+  'since',
+  'network',
+  'volume',
+  'health',
+  'is-task',
+  'expose',
+  'publish',
+  'isolation',
+];
 const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
 
 export interface ListOptions {

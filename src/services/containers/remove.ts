@@ -54,7 +54,11 @@ export async function finishRemoval(deps: RemovalDeps, id: string, removeVolumes
       });
     }
     crashPoint('rm:marked');
-    deps.store.retire(id, () => timed(`remove ${short}: release`, () => releaseRemoved(deps, rec)), (err, retrying) => deps.log?.(`removing ${short}: ${err.message}; ${retrying ? 'trying again later' : 'finished at the next start'}`));
+    deps.store.retire(
+      id,
+      () => timed(`remove ${short}: release`, () => releaseRemoved(deps, rec)),
+      (err, retrying) => deps.log?.(`removing ${short}: ${err.message}; ${retrying ? 'trying again later' : 'finished at the next start'}`),
+    );
   });
   if (removeVolumes || rec.HostConfig.AutoRemove === true) await releaseVolumes(deps.volumes, anonymousVolumes(rec.MountPoints));
   publishContainerEvent(deps.events, rec, 'destroy');

@@ -7,7 +7,10 @@ import { DEFAULT_MASKED_PATHS } from './spec/security.js';
 import type { DaemonSecurity } from './spec/types.js';
 
 const v1: DaemonSecurity = { cgroupVersion: '1', apparmor: false };
-const remap: DaemonSecurity = { ...v1, remap: { key: '1.1', uidMappings: [{ containerID: 0, hostID: 100000, size: 65536 }], gidMappings: [{ containerID: 0, hostID: 100000, size: 65536 }] } };
+const remap: DaemonSecurity = {
+  ...v1,
+  remap: { key: '1.1', uidMappings: [{ containerID: 0, hostID: 100000, size: 65536 }], gidMappings: [{ containerID: 0, hostID: 100000, size: 65536 }] },
+};
 const exists = (ref: string) => {
   if (ref !== 'db') throw notFound(`No such container: ${ref}`);
 };
@@ -45,7 +48,10 @@ test('invalid modes, capabilities, sysctls and devices are refused', () => {
   assert.match(message({ Devices: [{ PathOnHost: 'dev/null', PathInContainer: '/dev/x', CgroupPermissions: 'rwm' }] }), /absolute path/);
   assert.match(message({ Devices: [{ PathOnHost: '/dev/null', PathInContainer: '/dev/x', CgroupPermissions: 'rwx' }] }), /invalid device cgroup permissions/);
   assert.equal(message({ PidMode: 'container:db' }), '');
-  assert.throws(() => check({ PidMode: 'container:nope' }), (err) => isKind(err, 'NotFound'));
+  assert.throws(
+    () => check({ PidMode: 'container:nope' }),
+    (err) => isKind(err, 'NotFound'),
+  );
 });
 
 test('userns-remap refuses what needs the host user namespace, unless --userns=host', () => {
@@ -57,7 +63,12 @@ test('userns-remap refuses what needs the host user namespace, unless --userns=h
 
 test("info: Docker's SecurityOptions, and a warning for what this host cannot apply", () => {
   assert.deepEqual(securityInfo(v1, { apparmor: false, selinux: false }).options, ['name=seccomp,profile=builtin']);
-  assert.deepEqual(securityInfo({ ...remap, cgroupVersion: '2' }, { apparmor: true, selinux: false }).options, ['name=apparmor', 'name=seccomp,profile=builtin', 'name=userns', 'name=cgroupns']);
+  assert.deepEqual(securityInfo({ ...remap, cgroupVersion: '2' }, { apparmor: true, selinux: false }).options, [
+    'name=apparmor',
+    'name=seccomp,profile=builtin',
+    'name=userns',
+    'name=cgroupns',
+  ]);
   assert.equal(securityInfo(v1, { apparmor: false, selinux: false }).warnings.length, 2);
 });
 
@@ -67,5 +78,8 @@ test('info names only what is applied: no seccomp without kernel filters, never 
   assert.ok(bare.warnings.some((w) => /seccomp is not enabled/.test(w)));
   assert.ok(bare.warnings.some((w) => /applies no SELinux labels/.test(w)));
   assert.deepEqual(securityInfo({ ...v1, seccomp: true }, { apparmor: false, selinux: false }).options, ['name=seccomp,profile=builtin']);
-  assert.match(message({ SecurityOpt: ['seccomp={"defaultAction":"SCMP_ACT_ALLOW"}'] }, { ...v1, seccomp: false }), /seccomp is not enabled in your kernel, cannot run a custom seccomp profile/);
+  assert.match(
+    message({ SecurityOpt: ['seccomp={"defaultAction":"SCMP_ACT_ALLOW"}'] }, { ...v1, seccomp: false }),
+    /seccomp is not enabled in your kernel, cannot run a custom seccomp profile/,
+  );
 });

@@ -9,7 +9,16 @@ import type { DaemonSecurity } from './spec/types.js';
 const isContainerMode = (m: string): boolean => m.startsWith('container:') && m.length > 'container:'.length;
 
 /** Sysctls with their own copy per namespace (runc's list), and the namespace each needs. */
-const IPC_SYSCTLS = new Set(['kernel.msgmax', 'kernel.msgmnb', 'kernel.msgmni', 'kernel.sem', 'kernel.shmall', 'kernel.shmmax', 'kernel.shmmni', 'kernel.shm_rmid_forced']);
+const IPC_SYSCTLS = new Set([
+  'kernel.msgmax',
+  'kernel.msgmnb',
+  'kernel.msgmni',
+  'kernel.sem',
+  'kernel.shmall',
+  'kernel.shmmax',
+  'kernel.shmmni',
+  'kernel.shm_rmid_forced',
+]);
 
 function sysctlNamespace(key: string): 'ipc' | 'net' | 'uts' | undefined {
   if (IPC_SYSCTLS.has(key) || key.startsWith('fs.mqueue.')) return 'ipc';
@@ -70,7 +79,9 @@ export function checkSecurityConfig(hc: HostConfig, daemon: DaemonSecurity | und
 
   if (daemon?.remap && userns !== 'host') {
     if (hc.Privileged) {
-      throw invalidArgument('privileged mode is incompatible with user namespaces.  You must run the container in the host namespace when running privileged mode');
+      throw invalidArgument(
+        'privileged mode is incompatible with user namespaces.  You must run the container in the host namespace when running privileged mode',
+      );
     }
     if (hc.NetworkMode === 'host') throw invalidArgument("cannot share the host's network namespace when user namespaces are enabled");
     if (pid === 'host') throw invalidArgument('cannot share the host PID namespace when user namespaces are enabled');
@@ -107,6 +118,10 @@ export function securityInfo(daemon: DaemonSecurity, lsms: { apparmor: boolean; 
   if (daemon.cgroupVersion === '2') options.push('name=cgroupns');
   if (!lsms.apparmor) warnings.push('WARNING: AppArmor is not enabled on this host: --security-opt apparmor=… is accepted but not applied');
   if (daemon.seccomp === false) warnings.push('WARNING: seccomp is not enabled in your kernel: containers run without a seccomp profile');
-  warnings.push(lsms.selinux ? 'WARNING: berth applies no SELinux labels: --security-opt label=… is accepted but not applied' : 'WARNING: SELinux is not enabled on this host: --security-opt label=… is accepted but not applied');
+  warnings.push(
+    lsms.selinux
+      ? 'WARNING: berth applies no SELinux labels: --security-opt label=… is accepted but not applied'
+      : 'WARNING: SELinux is not enabled on this host: --security-opt label=… is accepted but not applied',
+  );
   return { options, warnings };
 }

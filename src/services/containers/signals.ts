@@ -1,9 +1,7 @@
 import { constants } from 'node:os';
 import { invalidArgument } from '../../lib/errdefs.js';
 
-const BY_NUMBER = new Map<number, string>(
-  Object.entries(constants.signals).map(([name, num]) => [num, name] as [number, string]),
-);
+const BY_NUMBER = new Map<number, string>(Object.entries(constants.signals).map(([name, num]) => [num, name] as [number, string]));
 
 /** Normalises `KILL`, `sigkill`, `SIGKILL` or `9` to `SIGKILL`; throws Docker's error otherwise. */
 export function parseSignal(s: string): string {

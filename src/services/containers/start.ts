@@ -42,84 +42,100 @@ export async function startContainer(deps: StartDeps, ref: string): Promise<void
   const rec = deps.store.get(ref);
   const started = performance.now();
   let failed = false;
-  await deps.locks.run(rec.Id, async () => {
-    if (isLive(rec)) throw new BerthError('NotModified', 'container already started');
-    if (rec.State.Status === 'removing' || rec.State.Status === 'dead') {
-      throw conflict(`cannot start container ${rec.Id}: container is marked for removal`);
-    }
-    rec.HasBeenManuallyStopped = false;
-    await ensureLayers(deps, rec);
-    const remap = remapOf(deps, rec);
-    const id = rec.Id.slice(0, 12);
-    // Each release is registered as its resource is acquired (before, where a failed acquire can
-    // leave part of it behind; every release is idempotent); a failure releases them in reverse.
-    const undo = new CleanupStack((err) => deps.log?.(`rolling back the start of ${id}: ${(err as Error).message}`));
-    // The network needs nothing from the rootfs: its sandbox is made while the layers are
-    // mounted and the volumes, user and devices are resolved; its endpoints are attached while
-    // runc creates the container (see NetworkSetup).
-    const networks = deps.networks;
-    const network = networks ? timed(`start ${id}: network sandbox`, () => setupNetworking(networks, rec)) : Promise.resolve(undefined);
-    network.catch(() => undefined); // awaited below, also on failure
-    if (networks) {
-      undo.defer(async () => {
-        await network.then((n) => n?.attached).catch(() => undefined); // a set-up still running is finished before it is undone
-        await teardownNetworking(networks, rec);
-      });
-    }
-    try {
-      undo.defer(() => deps.snapshotter.unmount(rec.Paths.Rootfs));
-      await timed(`start ${id}: mount`, async () => {
-        if (!(await deps.snapshotter.isMounted(rec.Paths.Rootfs))) await deps.snapshotter.mount(rec.Id, rec.Paths.Rootfs, remap);
-      });
-      // The remapped root must reach its bundle (rootfs, /etc files): the directory's group is its.
-      await chown(rec.Paths.Bundle, 0, remap ? remappedRoot(remap).gid : 0);
-      await timed(`start ${id}: volumes`, () => prepareMounts(deps.volumes.driver, rec, remap && remappedRoot(remap)));
-      const user = await resolveUser(rec.Paths.Rootfs, rec.Config.User, rec.HostConfig.GroupAdd);
-      const host = await hostSpecContext(deps, rec);
-      undo.defer(() => unmountShm(rec));
-      if (rec.HostConfig.IpcMode === 'shareable') host.shmSource = await mountShareableShm(rec, remap && remappedRoot(remap));
-      const netnsPath = (await network)?.netnsPath;
-      const usernsPath = remap && netnsPath && networks ? sandboxUserns(networks, rec) : undefined;
-      const specStart = performance.now();
-      const spec = buildSpec({ record: rec, rootfs: rec.Paths.Rootfs, user, hostname: rec.Config.Hostname ?? '', hostNofile: deps.host.nofile, defaultUlimits: deps.defaults?.ulimits, netnsPath, usernsPath, ...host });
-      await writeFile(join(rec.Paths.Bundle, 'config.json'), JSON.stringify(spec));
-      logTiming(`start ${id}: spec`, specStart);
-      await deps.runtime.cleanup(rec.Id);
-      // A create that fails may still leave runc state or the monitor's files behind.
-      undo.defer(async () => {
-        await deps.runtime.delete(rec.Id).catch(() => undefined);
+  await deps.locks
+    .run(rec.Id, async () => {
+      if (isLive(rec)) throw new BerthError('NotModified', 'container already started');
+      if (rec.State.Status === 'removing' || rec.State.Status === 'dead') {
+        throw conflict(`cannot start container ${rec.Id}: container is marked for removal`);
+      }
+      rec.HasBeenManuallyStopped = false;
+      await ensureLayers(deps, rec);
+      const remap = remapOf(deps, rec);
+      const id = rec.Id.slice(0, 12);
+      // Each release is registered as its resource is acquired (before, where a failed acquire can
+      // leave part of it behind; every release is idempotent); a failure releases them in reverse.
+      const undo = new CleanupStack((err) => deps.log?.(`rolling back the start of ${id}: ${(err as Error).message}`));
+      // The network needs nothing from the rootfs: its sandbox is made while the layers are
+      // mounted and the volumes, user and devices are resolved; its endpoints are attached while
+      // runc creates the container (see NetworkSetup).
+      const networks = deps.networks;
+      const network = networks ? timed(`start ${id}: network sandbox`, () => setupNetworking(networks, rec)) : Promise.resolve(undefined);
+      network.catch(() => undefined); // awaited below, also on failure
+      if (networks) {
+        undo.defer(async () => {
+          await network.then((n) => n?.attached).catch(() => undefined); // a set-up still running is finished before it is undone
+          await teardownNetworking(networks, rec);
+        });
+      }
+      try {
+        undo.defer(() => deps.snapshotter.unmount(rec.Paths.Rootfs));
+        await timed(`start ${id}: mount`, async () => {
+          if (!(await deps.snapshotter.isMounted(rec.Paths.Rootfs))) await deps.snapshotter.mount(rec.Id, rec.Paths.Rootfs, remap);
+        });
+        // The remapped root must reach its bundle (rootfs, /etc files): the directory's group is its.
+        await chown(rec.Paths.Bundle, 0, remap ? remappedRoot(remap).gid : 0);
+        await timed(`start ${id}: volumes`, () => prepareMounts(deps.volumes.driver, rec, remap && remappedRoot(remap)));
+        const user = await resolveUser(rec.Paths.Rootfs, rec.Config.User, rec.HostConfig.GroupAdd);
+        const host = await hostSpecContext(deps, rec);
+        undo.defer(() => unmountShm(rec));
+        if (rec.HostConfig.IpcMode === 'shareable') host.shmSource = await mountShareableShm(rec, remap && remappedRoot(remap));
+        const netnsPath = (await network)?.netnsPath;
+        const usernsPath = remap && netnsPath && networks ? sandboxUserns(networks, rec) : undefined;
+        const specStart = performance.now();
+        const spec = buildSpec({
+          record: rec,
+          rootfs: rec.Paths.Rootfs,
+          user,
+          hostname: rec.Config.Hostname ?? '',
+          hostNofile: deps.host.nofile,
+          defaultUlimits: deps.defaults?.ulimits,
+          netnsPath,
+          usernsPath,
+          ...host,
+        });
+        await writeFile(join(rec.Paths.Bundle, 'config.json'), JSON.stringify(spec));
+        logTiming(`start ${id}: spec`, specStart);
         await deps.runtime.cleanup(rec.Id);
-      });
-      const pid = await timed(`start ${id}: conmon + runc create`, () => deps.runtime.create({
-        id: rec.Id,
-        name: rec.Name,
-        bundle: rec.Paths.Bundle,
-        logPath: capturePath(rec),
-        ...(rec.HostConfig.LogConfig?.Type === 'journald' ? { journald: { tag: journaldTag(rec) } } : {}),
-        tty: rec.Config.Tty === true,
-        openStdin: rec.Config.OpenStdin === true,
-        stdinOnce: rec.Config.StdinOnce === true,
-      }));
-      crashPoint('start:runc-create');
-      await (await network)?.attached;
-      crashPoint('start:network');
-      await timed(`start ${id}: runc start`, () => deps.runtime.start(rec.Id, pid));
-      crashPoint('start:runc-start');
-      rec.State = { ...rec.State, Status: 'running', Pid: pid, ExitCode: 0, Error: '', StartedAt: nowRfc3339Nano(), OOMKilled: false };
-      await deps.store.save(rec);
-      undo.dismiss();
-      deps.logs.started(rec);
-    } catch (err) {
-      failed = true;
-      await undo.releaseAll();
-      rec.State = { ...rec.State, ExitCode: exitCodeForStartError(err), Error: (err as Error).message };
-      await deps.store.save(rec);
+        // A create that fails may still leave runc state or the monitor's files behind.
+        undo.defer(async () => {
+          await deps.runtime.delete(rec.Id).catch(() => undefined);
+          await deps.runtime.cleanup(rec.Id);
+        });
+        const pid = await timed(`start ${id}: conmon + runc create`, () =>
+          deps.runtime.create({
+            id: rec.Id,
+            name: rec.Name,
+            bundle: rec.Paths.Bundle,
+            logPath: capturePath(rec),
+            ...(rec.HostConfig.LogConfig?.Type === 'journald' ? { journald: { tag: journaldTag(rec) } } : {}),
+            tty: rec.Config.Tty === true,
+            openStdin: rec.Config.OpenStdin === true,
+            stdinOnce: rec.Config.StdinOnce === true,
+          }),
+        );
+        crashPoint('start:runc-create');
+        await (
+          await network
+        )?.attached;
+        crashPoint('start:network');
+        await timed(`start ${id}: runc start`, () => deps.runtime.start(rec.Id, pid));
+        crashPoint('start:runc-start');
+        rec.State = { ...rec.State, Status: 'running', Pid: pid, ExitCode: 0, Error: '', StartedAt: nowRfc3339Nano(), OOMKilled: false };
+        await deps.store.save(rec);
+        undo.dismiss();
+        deps.logs.started(rec);
+      } catch (err) {
+        failed = true;
+        await undo.releaseAll();
+        rec.State = { ...rec.State, ExitCode: exitCodeForStartError(err), Error: (err as Error).message };
+        await deps.store.save(rec);
+        throw err;
+      }
+    })
+    .catch(async (err: unknown) => {
+      if (failed && rec.HostConfig.AutoRemove === true) await finishRemoval(deps, rec.Id);
       throw err;
-    }
-  }).catch(async (err: unknown) => {
-    if (failed && rec.HostConfig.AutoRemove === true) await finishRemoval(deps, rec.Id);
-    throw err;
-  });
+    });
   deps.onStarted?.((performance.now() - started) / 1000);
   publishAttachEvents(deps, rec);
   publishContainerEvent(deps.events, rec, 'start');
@@ -138,4 +154,3 @@ async function ensureLayers(deps: Pick<ContainerDeps, 'images' | 'snapshotter'>,
     throw new BerthError('Internal', `layer ${top} of image ${rec.Image} is missing`);
   }
 }
-

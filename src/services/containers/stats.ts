@@ -17,7 +17,11 @@ export async function readStats(rec: ContainerRecord): Promise<StatsReading> {
   const base = { time: new Date(), systemCpu: await systemCpuUsage(), onlineCpus: availableParallelism() };
   if (!isLive(rec) || rec.State.Pid <= 0) return base;
   try {
-    return { ...base, cgroup: await readCgroupSample(rec.State.Pid), networks: rec.HostConfig.NetworkMode === 'host' ? undefined : await readNetDev(rec.State.Pid) };
+    return {
+      ...base,
+      cgroup: await readCgroupSample(rec.State.Pid),
+      networks: rec.HostConfig.NetworkMode === 'host' ? undefined : await readNetDev(rec.State.Pid),
+    };
   } catch {
     return base; // exited between the check and the read
   }

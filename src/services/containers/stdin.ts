@@ -6,7 +6,11 @@ import type { ContainerDeps } from './deps.js';
  * `start` event (clients attach before they start the container). Resolves undefined if the
  * container exits first or `cancelled` settles.
  */
-export function connectStdin(deps: Pick<ContainerDeps, 'store' | 'events'> & { runtime: Pick<RuntimeStdio, 'attach'> }, id: string, cancelled: Promise<unknown>): Promise<StdioSession | undefined> {
+export function connectStdin(
+  deps: Pick<ContainerDeps, 'store' | 'events'> & { runtime: Pick<RuntimeStdio, 'attach'> },
+  id: string,
+  cancelled: Promise<unknown>,
+): Promise<StdioSession | undefined> {
   const connect = (): Promise<StdioSession | undefined> => deps.runtime.attach(id).catch(() => undefined);
   const rec = deps.store.get(id);
   if (rec.State.Status === 'running' || rec.State.Status === 'paused') return connect();

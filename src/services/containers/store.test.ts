@@ -24,7 +24,12 @@ test('retire: gone from lookups at once, the record stays on disk until the rele
   await store.save(rec(A, 'web', 'removing'));
   let finish!: () => void;
   const released = new Promise<void>((r) => (finish = r));
-  store.retire(A, () => released, (err) => assert.fail(err), []);
+  store.retire(
+    A,
+    () => released,
+    (err) => assert.fail(err),
+    [],
+  );
   assert.equal(store.find(A), undefined);
   assert.equal(store.find('web'), undefined);
   assert.equal(store.hasName('web'), false, 'the name is free while the release runs');
@@ -43,7 +48,12 @@ test('a failed release keeps the record for the next start; a left-over removing
   await store.save(rec(B, 'web'));
   await store.save(rec(A, 'web', 'removing')); // as a crash leaves it: same name, older container
   const errors: string[] = [];
-  store.retire(A, () => Promise.reject(new Error('umount: busy')), (err, retrying) => errors.push(`${err.message} ${retrying}`), []);
+  store.retire(
+    A,
+    () => Promise.reject(new Error('umount: busy')),
+    (err, retrying) => errors.push(`${err.message} ${retrying}`),
+    [],
+  );
   await store.settled();
   assert.deepEqual(errors, ['umount: busy false']);
   assert.ok(existsSync(join(root, A, 'record.json')));
@@ -62,10 +72,15 @@ test('a failed release is tried again later, and the directory goes when it succ
   let tries = 0;
   const errors: string[] = [];
   const retried = new Promise<void>((resolve) => {
-    store.retire(A, async () => {
-      if (++tries === 1) throw new Error('umount: busy');
-      resolve();
-    }, (err, retrying) => errors.push(`${err.message} ${retrying}`), [10]);
+    store.retire(
+      A,
+      async () => {
+        if (++tries === 1) throw new Error('umount: busy');
+        resolve();
+      },
+      (err, retrying) => errors.push(`${err.message} ${retrying}`),
+      [10],
+    );
   });
   await store.settled();
   assert.deepEqual(errors, ['umount: busy true']);

@@ -29,8 +29,7 @@ export class ContainerStore {
       if (rec === undefined) {
         await unmountAllUnder(join(root, id));
         await rm(join(root, id), { recursive: true, force: true });
-      }
-      else store.index(rec);
+      } else store.index(rec);
     }
     return store;
   }
@@ -79,7 +78,9 @@ export class ContainerStore {
     const clean = name.replace(/^\//, '');
     const owner = this.byName.get(clean);
     if (owner !== undefined) {
-      throw conflict(`Conflict. The container name "/${clean}" is already in use by container "${owner}". You have to remove (or rename) that container to be able to reuse that name.`);
+      throw conflict(
+        `Conflict. The container name "/${clean}" is already in use by container "${owner}". You have to remove (or rename) that container to be able to reuse that name.`,
+      );
     }
     return clean;
   }

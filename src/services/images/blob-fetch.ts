@@ -29,7 +29,13 @@ export function knownSources(content: ContentStore, digest: Digest): string[] {
  * digest checks (the writer's commit). A failure or a mismatch discards the partial ingest, so
  * a retry starts clean. `onProgress(bytes, total)` is called as data arrives.
  */
-export async function fetchBlob(content: ContentStore, repo: RemoteRepository, digest: Digest, size: number, onProgress: (n: number, total: number) => void): Promise<'downloaded' | 'shared' | 'present'> {
+export async function fetchBlob(
+  content: ContentStore,
+  repo: RemoteRepository,
+  digest: Digest,
+  size: number,
+  onProgress: (n: number, total: number) => void,
+): Promise<'downloaded' | 'shared' | 'present'> {
   if ((await content.info(digest)) !== undefined) return 'present';
   let m = inflight.get(content);
   if (!m) inflight.set(content, (m = new Map()));
@@ -48,7 +54,13 @@ export async function fetchBlob(content: ContentStore, repo: RemoteRepository, d
   return 'downloaded';
 }
 
-async function download(content: ContentStore, repo: RemoteRepository, digest: Digest, size: number, onProgress: (n: number, total: number) => void): Promise<void> {
+async function download(
+  content: ContentStore,
+  repo: RemoteRepository,
+  digest: Digest,
+  size: number,
+  onProgress: (n: number, total: number) => void,
+): Promise<void> {
   const body = await repo.blob(digest);
   const writer = await content.writer();
   try {
@@ -56,7 +68,8 @@ async function download(content: ContentStore, repo: RemoteRepository, digest: D
     let shown = 0;
     for await (const chunk of body) {
       // A registry sending more than the descriptor says is cut off at once, not written to its end.
-      if (size > 0 && writer.size + (chunk as Buffer).length > size) throw invalidArgument(`failed to download ${digest}: more than the ${size} bytes the manifest says`);
+      if (size > 0 && writer.size + (chunk as Buffer).length > size)
+        throw invalidArgument(`failed to download ${digest}: more than the ${size} bytes the manifest says`);
       await writer.write(chunk as Buffer);
       if (writer.size - shown < 1 << 20) continue;
       shown = writer.size;

@@ -5,7 +5,6 @@ import { unixSeconds } from '../../lib/time.js';
 import type { ImageDeps } from './deps.js';
 import { imageAtStep } from './lineage.js';
 
-
 /**
  * `docker history`: the config's history entries, each with the size of the layer it made (0 for
  * `empty_layer` steps) and the ID of the local image of that step, or `<missing>` when there is none.

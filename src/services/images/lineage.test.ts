@@ -11,7 +11,12 @@ function image(id: string, layers: string[], steps: string[]): Image {
     names: [],
     manifestDigest: d('f'),
     size: 0,
-    config: { architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: layers.map(d) }, history: steps.map((s) => ({ created: '2026-01-01T00:00:00Z', created_by: s })) },
+    config: {
+      architecture: 'amd64',
+      os: 'linux',
+      rootfs: { type: 'layers', diff_ids: layers.map(d) },
+      history: steps.map((s) => ({ created: '2026-01-01T00:00:00Z', created_by: s })),
+    },
   };
 }
 
@@ -25,7 +30,10 @@ test('ancestry follows layers and history prefixes', () => {
   assert.ok(!isAncestor(top, base));
   assert.ok(!isAncestor(other, top), 'same layers but a different step');
   assert.equal(parentOf(top, all)?.id, mid.id);
-  assert.deepEqual(childrenOf(base, all).map((i) => i.id), [mid.id, other.id]);
+  assert.deepEqual(
+    childrenOf(base, all).map((i) => i.id),
+    [mid.id, other.id],
+  );
   assert.equal(imageAtStep(top, 2, all)?.id, mid.id);
   assert.equal(imageAtStep(top, 3, all)?.id, top.id);
   assert.equal(imageAtStep(top, 2, [base, top]), undefined);

@@ -12,7 +12,10 @@ function image(id: string, layers: string[], names: string[], created: string, l
     manifestDigest: d('f'),
     size: 0,
     config: {
-      architecture: 'amd64', os: 'linux', created, config: { Labels: labels ?? null },
+      architecture: 'amd64',
+      os: 'linux',
+      created,
+      config: { Labels: labels ?? null },
       rootfs: { type: 'layers', diff_ids: layers.map(d) },
       history: layers.map((l) => ({ created: '2026-01-01T00:00:00Z', created_by: l })),
     },
@@ -23,7 +26,10 @@ const base = image('1', ['a'], ['docker.io/library/base:latest'], '2026-01-01T00
 const mid = image('2', ['a', 'b'], [], '2026-01-02T00:00:00Z');
 const top = image('3', ['a', 'b', 'c'], ['docker.io/library/top:1'], '2026-01-03T00:00:00Z', { k: 'v' });
 const loose = image('4', ['x'], [], '2026-01-04T00:00:00Z');
-const store = { list: () => [base, mid, top, loose], resolve: (r: string) => [base, mid, top, loose].find((i) => i.names.some((n) => n.includes(r))) } as unknown as ImageStore;
+const store = {
+  list: () => [base, mid, top, loose],
+  resolve: (r: string) => [base, mid, top, loose].find((i) => i.names.some((n) => n.includes(r))),
+} as unknown as ImageStore;
 const ids = (imgs: Image[]): string[] => imgs.map((i) => i.id.slice(7, 8));
 
 test('intermediate images are hidden without all; dangling leaves are shown', () => {

@@ -42,7 +42,12 @@ export function listImages(deps: Pick<ImageDeps, 'images'>, opts: { all: boolean
 /** `reference` filter: `busybox`, `busybox:latest`, or glob patterns like `bu*`. */
 export function referenceMatches(fullName: string, pattern: string): boolean {
   const familiar = familiarString(parseNormalizedNamed(fullName));
-  const glob = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '.')}$`);
+  const glob = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '[^/]*')
+      .replace(/\?/g, '.')}$`,
+  );
   const repo = familiar.slice(0, familiar.lastIndexOf(':'));
   return glob.test(familiar) || glob.test(repo);
 }

@@ -80,7 +80,7 @@ async function spoolFile(data: AsyncIterable<Buffer>, file: string): Promise<Spo
     for await (const chunk of data) {
       hash.update(chunk);
       size += chunk.length;
-      for (let off = 0; off < chunk.length; ) off += (await fh.write(chunk, off)).bytesWritten;
+      for (let off = 0; off < chunk.length;) off += (await fh.write(chunk, off)).bytesWritten;
     }
   } finally {
     await fh.close();

@@ -16,9 +16,7 @@ import type { ImageData } from './remove.js';
 import { crashPoint } from '../../lib/crash-point.js';
 
 /** What `load` reports as it goes; the API turns these into Docker's JSON progress lines. */
-export type LoadEvent =
-  | { kind: 'layer'; id: string; current: number; total: number }
-  | { kind: 'message'; text: string };
+export type LoadEvent = { kind: 'layer'; id: string; current: number; total: number } | { kind: 'message'; text: string };
 
 export interface LoadRequest {
   source: Readable;
@@ -51,7 +49,10 @@ export async function loadImages(deps: ImageDeps, req: LoadRequest): Promise<str
     crashPoint('load:spooled');
     const plans = await planLoad(spool);
     // Intent first: what this load may store, so that start-up removes it when a crash leaves it unnamed.
-    const intent: ImageData = { chain: plans.flatMap((p) => chainIds(p.config.rootfs.diff_ids).reverse()), blobs: plans.flatMap((p) => [p.configFile.digest, ...p.config.rootfs.diff_ids]) };
+    const intent: ImageData = {
+      chain: plans.flatMap((p) => chainIds(p.config.rootfs.diff_ids).reverse()),
+      blobs: plans.flatMap((p) => [p.configFile.digest, ...p.config.rootfs.diff_ids]),
+    };
     await deps.intents.begin(LOAD_INTENT, intentId, intent);
     const stored: Array<{ plan: ImagePlan; id: Digest; manifestDigest: Digest; size: number }> = [];
     for (const plan of plans) {
@@ -85,7 +86,12 @@ export async function loadImages(deps: ImageDeps, req: LoadRequest): Promise<str
 
 const familiar = (name: string): string => familiarString(parseNormalizedNamed(name));
 
-async function storeImage(deps: ImageDeps, plan: ImagePlan, rollback: Rollback, onEvent?: (e: LoadEvent) => void): Promise<{ id: Digest; manifestDigest: Digest; size: number }> {
+async function storeImage(
+  deps: ImageDeps,
+  plan: ImagePlan,
+  rollback: Rollback,
+  onEvent?: (e: LoadEvent) => void,
+): Promise<{ id: Digest; manifestDigest: Digest; size: number }> {
   const diffIds = plan.config.rootfs.diff_ids;
   if (diffIds.length !== plan.layers.length) {
     throw invalidArgument(`invalid archive: image ${plan.configFile.digest} has ${plan.layers.length} layers but its config lists ${diffIds.length}`);

@@ -29,7 +29,9 @@ export function formatPlatform(p: Platform): string {
 /** Picks the manifest for `want` from an index / manifest list (variant only when asked for). */
 export function selectManifest(manifests: Descriptor[], want: Platform, ref: string): Descriptor {
   const match = manifests.filter((m) => m.platform && m.platform.os === want.os && normalizeArch(m.platform.architecture) === want.architecture);
-  const exact = want.variant ? match.find((m) => m.platform?.variant === want.variant) : (match.find((m) => !m.platform?.variant || m.platform.variant === 'v8') ?? match[0]);
+  const exact = want.variant
+    ? match.find((m) => m.platform?.variant === want.variant)
+    : (match.find((m) => !m.platform?.variant || m.platform.variant === 'v8') ?? match[0]);
   if (exact === undefined) throw notFound(`no matching manifest for ${formatPlatform(want)} in the manifest list entries: ${ref}`);
   return exact;
 }

@@ -84,7 +84,8 @@ async function pullOne(deps: PullDeps, repo: RemoteRepository, ref: Reference, p
   await fetchBlob(deps.content, repo, manifest.config.digest, cfgSize, () => undefined);
   const config = JSON.parse((await deps.content.read(manifest.config.digest)).toString()) as ImageConfigBlob;
   const diffIds = config.rootfs?.diff_ids ?? [];
-  if (diffIds.length !== manifest.layers.length) throw invalidArgument(`invalid image ${familiarString(ref)}: ${manifest.layers.length} layers but ${diffIds.length} diff IDs`);
+  if (diffIds.length !== manifest.layers.length)
+    throw invalidArgument(`invalid image ${familiarString(ref)}: ${manifest.layers.length} layers but ${diffIds.length} diff IDs`);
   const source = `${ref.domain}/${ref.path}`;
   const sizes = await pullLayers(deps, repo, manifest.layers, diffIds, emit, source);
 
@@ -103,7 +104,14 @@ async function pullOne(deps: PullDeps, repo: RemoteRepository, ref: Reference, p
  * Downloads every layer in parallel (at most `max-concurrent-downloads` at once) and unpacks them in order
  * as soon as each one and all below it are in the content store. Returns uncompressed sizes.
  */
-async function pullLayers(deps: PullDeps, repo: RemoteRepository, layers: Descriptor[], diffIds: Digest[], emit: (e: PullEvent) => void, source: string): Promise<number[]> {
+async function pullLayers(
+  deps: PullDeps,
+  repo: RemoteRepository,
+  layers: Descriptor[],
+  diffIds: Digest[],
+  emit: (e: PullEvent) => void,
+  source: string,
+): Promise<number[]> {
   const chain = chainIds(diffIds);
   const have = await Promise.all(chain.map((c) => deps.snapshotter.hasLayer(c)));
   const ids = layers.map((l) => l.digest.slice(7, 19));
@@ -156,7 +164,9 @@ async function pullLayers(deps: PullDeps, repo: RemoteRepository, layers: Descri
       have[i]
         ? below.then(() => 0)
         : ready.then(async () => {
-            const size = await unpack(deps, layers[i]!, diffIds[i]!, chain[i]!, i === 0 ? null : chain[i - 1]!, below, (n, total) => emit({ id: ids[i], status: 'Extracting', current: n, total }));
+            const size = await unpack(deps, layers[i]!, diffIds[i]!, chain[i]!, i === 0 ? null : chain[i - 1]!, below, (n, total) =>
+              emit({ id: ids[i], status: 'Extracting', current: n, total }),
+            );
             await below;
             emit({ id: ids[i], status: 'Pull complete' });
             return size;
@@ -174,7 +184,15 @@ async function pullLayers(deps: PullDeps, repo: RemoteRepository, layers: Descri
 }
 
 /** Unpacks one verified blob; the uncompressed stream must hash to the config's diff ID. */
-async function unpack(deps: PullDeps, layer: Descriptor, diffId: Digest, chainId: Digest, parent: Digest | null, parentDone: Promise<unknown>, onProgress: (n: number, total: number) => void): Promise<number> {
+async function unpack(
+  deps: PullDeps,
+  layer: Descriptor,
+  diffId: Digest,
+  chainId: Digest,
+  parent: Digest | null,
+  parentDone: Promise<unknown>,
+  onProgress: (n: number, total: number) => void,
+): Promise<number> {
   let read = 0;
   let lastShown = 0;
   const raw = deps.content.readStream(layer.digest);
@@ -198,7 +216,10 @@ async function unpack(deps: PullDeps, layer: Descriptor, diffId: Digest, chainId
       const got: Digest = `sha256:${hash.digest('hex')}`;
       if (got !== diffId) return cb(invalidArgument(`layer ${layer.digest}: the uncompressed content is ${got}, the image config says ${diffId}`));
       // The stream ends (and the snapshotter commits) only after the parent is committed.
-      parentDone.then(() => cb(), (err: Error) => cb(err));
+      parentDone.then(
+        () => cb(),
+        (err: Error) => cb(err),
+      );
     },
   });
   plain.on('error', (err) => verify.destroy(err));

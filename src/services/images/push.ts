@@ -52,7 +52,14 @@ export async function pushImage(deps: PushDeps, req: PushRequest): Promise<void>
   for (const { tag, image } of tags) await pushTag(deps, repo, ref, tag, image, emit);
 }
 
-async function pushTag(deps: PushDeps, repo: RemoteRepository, ref: Reference, tag: string, image: Image, emit: NonNullable<PushRequest['onEvent']>): Promise<void> {
+async function pushTag(
+  deps: PushDeps,
+  repo: RemoteRepository,
+  ref: Reference,
+  tag: string,
+  image: Image,
+  emit: NonNullable<PushRequest['onEvent']>,
+): Promise<void> {
   const bytes = await deps.content.read(image.manifestDigest);
   const manifest = JSON.parse(bytes.toString()) as OciManifest & { mediaType?: string };
   const here = `${ref.domain}/${ref.path}`;

@@ -30,11 +30,14 @@ export async function removeImage(deps: ImageDeps, ref: string, opts: { force?: 
   if (byName !== undefined) {
     const lastName = img.names.length === 1;
     if (lastName && users.length > 0 && !opts.force) {
-      throw conflict(`conflict: unable to remove repository reference "${displayName(ref)}" (must force) - container ${short(users[0]!.Id)} is using its referenced image ${short(img.id)}`);
+      throw conflict(
+        `conflict: unable to remove repository reference "${displayName(ref)}" (must force) - container ${short(users[0]!.Id)} is using its referenced image ${short(img.id)}`,
+      );
     }
     if (!lastName || users.length > 0 || hasChildren) return [await untag(deps, img, byName)];
   } else {
-    if (running) throw conflict(`conflict: unable to delete ${short(img.id)} (cannot be forced) - image is being used by running container ${short(running.Id)}`);
+    if (running)
+      throw conflict(`conflict: unable to delete ${short(img.id)} (cannot be forced) - image is being used by running container ${short(running.Id)}`);
     if (hasChildren) throw conflict(`conflict: unable to delete ${short(img.id)} (cannot be forced) - image has dependent child images`);
     if (users.length > 0 && !opts.force) {
       throw conflict(`conflict: unable to delete ${short(img.id)} (must be forced) - image is being used by stopped container ${short(users[0]!.Id)}`);
@@ -108,7 +111,10 @@ export interface ImageData {
  */
 async function deleteImageData(deps: ImageDeps, img: Image): Promise<void> {
   const manifest = JSON.parse((await deps.content.read(img.manifestDigest)).toString()) as OciManifest;
-  const data: ImageData = { chain: chainIds(img.config.rootfs.diff_ids).reverse(), blobs: [img.manifestDigest, img.id, ...manifest.layers.map((l) => l.digest)] };
+  const data: ImageData = {
+    chain: chainIds(img.config.rootfs.diff_ids).reverse(),
+    blobs: [img.manifestDigest, img.id, ...manifest.layers.map((l) => l.digest)],
+  };
   await deps.intents.begin(DELETE_INTENT, img.id.slice(7), data);
   await deps.images.delete(img.id);
   crashPoint('rmi:record');

@@ -7,8 +7,12 @@ import type { Image, ImageStore } from '../../core/images.js';
 import { tarWriter, type TarWriter } from '../../lib/archive/tar-writer.js';
 import { hexOf, type Digest } from '../../lib/digest.js';
 import {
-  blobPath, IMAGE_NAME_ANNOTATION, OCI_LAYOUT, REF_NAME_ANNOTATION,
-  type DockerArchiveManifestEntry, type DockerArchiveRepositories,
+  blobPath,
+  IMAGE_NAME_ANNOTATION,
+  OCI_LAYOUT,
+  REF_NAME_ANNOTATION,
+  type DockerArchiveManifestEntry,
+  type DockerArchiveRepositories,
 } from '../../lib/oci/docker-archive.js';
 import { MEDIA_TYPE, type Descriptor, type OciIndex, type OciManifest } from '../../lib/oci/image-spec.js';
 import { familiarRepository, familiarString, fullName, parseNormalizedNamed } from '../../lib/reference.js';

@@ -21,7 +21,12 @@ export interface StoreLayerOptions {
  * the blob is stored instead). On an unpack failure a blob this call created is deleted again and
  * the error is rethrown (through `unpackError`).
  */
-export async function storeLayer(deps: Pick<ImageDeps, 'content' | 'snapshotter'>, tar: AsyncIterable<unknown>, parentDiffIds: Digest[], opts: StoreLayerOptions = {}): Promise<Descriptor> {
+export async function storeLayer(
+  deps: Pick<ImageDeps, 'content' | 'snapshotter'>,
+  tar: AsyncIterable<unknown>,
+  parentDiffIds: Digest[],
+  opts: StoreLayerOptions = {},
+): Promise<Descriptor> {
   const unpackError = opts.unpackError ?? ((e: Error): Error => e);
   const parent = chainIds(parentDiffIds).at(-1) ?? null;
   const chainOf = (digest: Digest): string => chainIds([...parentDiffIds, digest]).at(-1)!;

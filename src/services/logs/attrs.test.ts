@@ -7,7 +7,7 @@ const ID = 'a'.repeat(12) + 'b'.repeat(52);
 const IMAGE = `sha256:${'c'.repeat(12)}${'d'.repeat(52)}`;
 const rec = { Id: ID, Name: '/web', Image: IMAGE, ImageRef: 'busybox:latest', HostConfig: {} } as unknown as ContainerRecord;
 
-test('log tags expand Docker\'s logger.Info fields as before', () => {
+test("log tags expand Docker's logger.Info fields as before", () => {
   assert.equal(expandTag('{{.ID}}', rec), 'a'.repeat(12));
   assert.equal(expandTag('{{.FullID}}', rec), ID);
   assert.equal(expandTag('{{.Name}}', rec), 'web');
@@ -20,15 +20,17 @@ test('log tags expand Docker\'s logger.Info fields as before', () => {
   assert.equal(journaldTag(rec), 'a'.repeat(12));
 });
 
-test('log tags are Go templates: pipelines and Docker\'s template functions work', () => {
+test("log tags are Go templates: pipelines and Docker's template functions work", () => {
   assert.equal(expandTag('{{.Name | printf "%s"}}', rec), 'web');
   assert.equal(expandTag('{{printf "%.4s" .ImageName}}-{{upper .Name}}', rec), 'busy-WEB');
   assert.equal(expandTag('{{if eq .Name "web"}}front{{else}}other{{end}}', rec), 'front');
   assert.equal(expandTag('{{index (split .ImageName ":") 0}}', rec), 'busybox');
 });
 
-test('a tag the engine refuses fails at create with Go\'s message; at run time it stays as written', () => {
-  assert.throws(() => checkTag('{{.Nope}}'), { message: 'failed to initialize logging driver: template: :1:2: executing "" at <.Nope>: can\'t evaluate field Nope in type *logger.Info' });
+test("a tag the engine refuses fails at create with Go's message; at run time it stays as written", () => {
+  assert.throws(() => checkTag('{{.Nope}}'), {
+    message: 'failed to initialize logging driver: template: :1:2: executing "" at <.Nope>: can\'t evaluate field Nope in type *logger.Info',
+  });
   assert.throws(() => checkTag('{{.Name'), { message: 'failed to initialize logging driver: template: :1: unclosed action' });
   assert.doesNotThrow(() => checkTag('{{.Name | printf "%s"}}'));
   assert.equal(expandTag('{{slice .Name 0 9}}', rec), '{{slice .Name 0 9}}');

@@ -55,15 +55,18 @@ export function checkTag(template: string): void {
 /** The fields Docker's logger.Info offers a tag template. */
 function tagInfo(rec: Pick<ContainerRecord, 'Id' | 'Name' | 'Image' | 'ImageRef'>): object {
   const image = rec.Image.replace(/^sha256:/, '');
-  return asStruct({
-    ID: rec.Id.slice(0, 12),
-    FullID: rec.Id,
-    Name: rec.Name.replace(/^\//, ''),
-    ImageID: image.slice(0, 12),
-    ImageFullID: rec.Image,
-    ImageName: rec.ImageRef ?? '',
-    DaemonName: 'berth',
-  }, '*logger.Info');
+  return asStruct(
+    {
+      ID: rec.Id.slice(0, 12),
+      FullID: rec.Id,
+      Name: rec.Name.replace(/^\//, ''),
+      ImageID: image.slice(0, 12),
+      ImageFullID: rec.Image,
+      ImageName: rec.ImageRef ?? '',
+      DaemonName: 'berth',
+    },
+    '*logger.Info',
+  );
 }
 
 /** The journald identifier: the `tag` log-opt, else Docker's default `{{.ID}}`. */

@@ -15,11 +15,25 @@ async function setup(opts: { maxSize?: number; maxFile?: number; running?: () =>
   const capture = join(dir, 'container.log');
   const viewPath = join(dir, 'x-json.log');
   const make = (): LogPump => {
-    const view = new LogView(viewPath, { driver: 'json-file', maxSize: opts.maxSize, maxFile: opts.maxFile ?? 1, compress: false }, { encode: (r, plain) => encodeJsonLine(r, '', plain), parse: parseJsonLine });
-    return new LogPump({ capture, statePath: join(dir, 'log-state.json'), view, reopen: opts.reopen ?? (async () => undefined), running: opts.running ?? (() => false), log: () => undefined, ...(opts.trimAt ? { trimAt: opts.trimAt } : {}) });
+    const view = new LogView(
+      viewPath,
+      { driver: 'json-file', maxSize: opts.maxSize, maxFile: opts.maxFile ?? 1, compress: false },
+      { encode: (r, plain) => encodeJsonLine(r, '', plain), parse: parseJsonLine },
+    );
+    return new LogPump({
+      capture,
+      statePath: join(dir, 'log-state.json'),
+      view,
+      reopen: opts.reopen ?? (async () => undefined),
+      running: opts.running ?? (() => false),
+      log: () => undefined,
+      ...(opts.trimAt ? { trimAt: opts.trimAt } : {}),
+    });
   };
   const viewLogs = async (): Promise<string[]> => {
-    const names = (await readdir(dir)).filter((f) => f.startsWith('x-json.log')).sort((a, b) => (b.split('.')[2] ?? '0').localeCompare(a.split('.')[2] ?? '0', undefined, { numeric: true }));
+    const names = (await readdir(dir))
+      .filter((f) => f.startsWith('x-json.log'))
+      .sort((a, b) => (b.split('.')[2] ?? '0').localeCompare(a.split('.')[2] ?? '0', undefined, { numeric: true }));
     const out: string[] = [];
     for (const n of names) for (const l of (await readFile(join(dir, n), 'utf8')).split('\n')) if (l) out.push((JSON.parse(l) as { log: string }).log);
     return out;
@@ -56,13 +70,22 @@ test('partial records are joined into one line; a trailing run waits unless the 
     p.subscribe((b) => live.push(...b));
     await p.sync();
     assert.deepEqual(await s.viewLogs(), ['hello\n']);
-    assert.deepEqual(p.openRecords().map((r) => r.data.toString()), ['prompt> ']);
+    assert.deepEqual(
+      p.openRecords().map((r) => r.data.toString()),
+      ['prompt> '],
+    );
     // Live readers get each capture record once, as it comes.
-    assert.deepEqual(live.map((r) => r.data.toString()), ['hel', 'lo\n', 'prompt> ']);
+    assert.deepEqual(
+      live.map((r) => r.data.toString()),
+      ['hel', 'lo\n', 'prompt> '],
+    );
     await appendFile(s.capture, k8s(3, 'F', 'yes'));
     await p.sync();
     assert.deepEqual(await s.viewLogs(), ['hello\n', 'prompt> yes\n']);
-    assert.deepEqual(live.map((r) => r.data.toString()), ['hel', 'lo\n', 'prompt> ', 'yes\n']);
+    assert.deepEqual(
+      live.map((r) => r.data.toString()),
+      ['hel', 'lo\n', 'prompt> ', 'yes\n'],
+    );
     await appendFile(s.capture, k8s(4, 'P', 'bye'));
     running = false;
     await p.finish();
@@ -81,13 +104,19 @@ test('rotation at max-size, and the capture handed over to a fresh file once con
     const p = s.make();
     await p.sync();
     // The capture was renamed away, conmon (here: the reopen stub) made a new one, the old one is gone.
-    assert.deepEqual((await readdir(s.dir)).filter((f) => f.startsWith('container.log')), ['container.log']);
+    assert.deepEqual(
+      (await readdir(s.dir)).filter((f) => f.startsWith('container.log')),
+      ['container.log'],
+    );
     await appendFile(s.capture, k8s(20));
     await p.sync();
     const got = await s.viewLogs();
     const first = Number(got[0]!.split(' ')[1]);
     assert.ok(first > 0);
-    assert.deepEqual(got, Array.from({ length: 21 - first }, (_, i) => `line ${first + i}\n`));
+    assert.deepEqual(
+      got,
+      Array.from({ length: 21 - first }, (_, i) => `line ${first + i}\n`),
+    );
     assert.equal((await readdir(s.dir)).filter((f) => f.startsWith('x-json.log')).length, 3);
     await p.close();
   } finally {
@@ -100,8 +129,19 @@ test('a full disk pauses the conversion at a record boundary; it resumes from th
   const logs: string[] = [];
   try {
     await writeFile(s.capture, '');
-    const view = new LogView(s.viewPath, { driver: 'json-file', maxFile: 1, compress: false }, { encode: (r, plain) => encodeJsonLine(r, '', plain), parse: parseJsonLine });
-    const p = new LogPump({ capture: s.capture, statePath: join(s.dir, 'log-state.json'), view, reopen: async () => undefined, running: () => true, log: (m) => logs.push(m) });
+    const view = new LogView(
+      s.viewPath,
+      { driver: 'json-file', maxFile: 1, compress: false },
+      { encode: (r, plain) => encodeJsonLine(r, '', plain), parse: parseJsonLine },
+    );
+    const p = new LogPump({
+      capture: s.capture,
+      statePath: join(s.dir, 'log-state.json'),
+      view,
+      reopen: async () => undefined,
+      running: () => true,
+      log: (m) => logs.push(m),
+    });
     await p.sync(); // opens the view
     await writeFile(s.capture, Array.from({ length: 10 }, (_, i) => k8s(i)).join(''));
     // The disk takes 100 bytes (part of a record), then no more: as write(2) does, a short write, then ENOSPC.
@@ -121,7 +161,10 @@ test('a full disk pauses the conversion at a record boundary; it resumes from th
     room = Infinity;
     await appendFile(s.capture, k8s(10));
     await p.sync();
-    assert.deepEqual(await s.viewLogs(), Array.from({ length: 11 }, (_, i) => `line ${i}\n`));
+    assert.deepEqual(
+      await s.viewLogs(),
+      Array.from({ length: 11 }, (_, i) => `line ${i}\n`),
+    );
     assert.equal(logs[1], `logs of ${s.capture}: converting again`);
     await p.close();
   } finally {
@@ -139,7 +182,10 @@ test('a long line goes to the view as exact 16 KiB partial records, also across 
     const a = s.make();
     await a.sync();
     await a.close();
-    assert.deepEqual((await s.viewLogs()).map((l) => l.length), [16384]);
+    assert.deepEqual(
+      (await s.viewLogs()).map((l) => l.length),
+      [16384],
+    );
     // berthd restarts; the new pump resumes inside line 3 without writing its start again.
     await appendFile(s.capture, part(4, 'e', 13000) + k8s(5, 'F', 'f'.repeat(100)));
     running = false;
@@ -147,7 +193,10 @@ test('a long line goes to the view as exact 16 KiB partial records, also across 
     await b.sync();
     await b.close();
     const logs = await s.viewLogs();
-    assert.deepEqual(logs.map((l) => l.length), [16384, 16384, 333]);
+    assert.deepEqual(
+      logs.map((l) => l.length),
+      [16384, 16384, 333],
+    );
     assert.equal(logs.join(''), `${'a'.repeat(5000)}${'b'.repeat(5000)}${'c'.repeat(5000)}${'d'.repeat(5000)}${'e'.repeat(13000)}${'f'.repeat(100)}\n`);
   } finally {
     await s.done();
@@ -163,9 +212,19 @@ test('a line still open when the capture is handed over goes on in the new file:
     await writeFile(s.capture, part(0, 'a', 10000) + part(1, 'b', 10000));
     const p = s.make();
     await p.sync();
-    assert.deepEqual((await readdir(s.dir)).filter((f) => f.startsWith('container.log')), ['container.log'], 'the capture was handed over');
+    assert.deepEqual(
+      (await readdir(s.dir)).filter((f) => f.startsWith('container.log')),
+      ['container.log'],
+      'the capture was handed over',
+    );
     assert.deepEqual(JSON.parse(await readFile(join(s.dir, 'log-state.json'), 'utf8')).carry.data.length > 0, true);
-    assert.equal(p.openRecords().map((r) => r.data.length).reduce((a, b) => a + b, 0), 3616);
+    assert.equal(
+      p
+        .openRecords()
+        .map((r) => r.data.length)
+        .reduce((a, b) => a + b, 0),
+      3616,
+    );
     await p.close();
     // berthd restarts: the carried start of the line is in the state only.
     await appendFile(s.capture, part(2, 'c', 13000) + k8s(3, 'F', 'end'));
@@ -174,7 +233,10 @@ test('a line still open when the capture is handed over goes on in the new file:
     await q.sync();
     await q.close();
     const logs = await s.viewLogs();
-    assert.deepEqual(logs.map((l) => l.length), [16384, 16384, 20000 + 13000 + 3 + 1 - 32768]);
+    assert.deepEqual(
+      logs.map((l) => l.length),
+      [16384, 16384, 20000 + 13000 + 3 + 1 - 32768],
+    );
     assert.equal(logs.join(''), `${'a'.repeat(10000)}${'b'.repeat(10000)}${'c'.repeat(13000)}end\n`);
     assert.equal(JSON.parse(await readFile(join(s.dir, 'log-state.json'), 'utf8')).carry, undefined);
   } finally {

@@ -273,7 +273,13 @@ export class LogPump {
       }
       if (this.live.ino !== st.ino) this.live = { ino: st.ino, offset: state.capture.offset };
       const carry = state.carry;
-      this.held = carry && { recs: [{ time: carry.time, stream: carry.stream, partial: true, data: Buffer.from(carry.data, 'base64') }], from: state.capture.offset, skip: state.capture.skip ?? 0, size: 0, carried: true };
+      this.held = carry && {
+        recs: [{ time: carry.time, stream: carry.stream, partial: true, data: Buffer.from(carry.data, 'base64') }],
+        from: state.capture.offset,
+        skip: state.capture.skip ?? 0,
+        size: 0,
+        carried: true,
+      };
       if (this.held) this.held.size = this.held.recs[0]!.data.length;
       this.resume = { offset: state.capture.offset, bytes: state.capture.skip ?? 0 };
       let pos = state.capture.offset;
@@ -350,7 +356,12 @@ export class LogPump {
         continue;
       }
       this.held = undefined;
-      outs.push({ rec: { ...rec, time: h.recs[0]!.time, data: h.recs.length === 1 ? h.recs[0]!.data : Buffer.concat(h.recs.map((r) => r.data)) }, from: h.from, skip: h.skip, carried: h.carried });
+      outs.push({
+        rec: { ...rec, time: h.recs[0]!.time, data: h.recs.length === 1 ? h.recs[0]!.data : Buffer.concat(h.recs.map((r) => r.data)) },
+        from: h.from,
+        skip: h.skip,
+        carried: h.carried,
+      });
     }
     return outs;
   }
@@ -370,7 +381,9 @@ export class LogPump {
     this.held = undefined;
     if (h === undefined) return [];
     const first = h.recs[0]!;
-    return [{ rec: { ...first, data: h.recs.length === 1 ? first.data : Buffer.concat(h.recs.map((r) => r.data)) }, from: h.from, skip: h.skip, carried: h.carried }];
+    return [
+      { rec: { ...first, data: h.recs.length === 1 ? first.data : Buffer.concat(h.recs.map((r) => r.data)) }, from: h.from, skip: h.skip, carried: h.carried },
+    ];
   }
 
   /** Writes records to the view (rotating at record boundaries) and hands them to live readers. */
@@ -423,5 +436,8 @@ const NOT_PLAIN = /[<>&\x80-\xff]/;
 const SAVE_EVERY = 16 << 20;
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }

@@ -56,7 +56,12 @@ export class LogService {
     const cfg = resolveLogConfig(given, this.o.defaults);
     if (cfg.Type === 'journald') {
       const sock = this.o.journaldSocket ?? '/run/systemd/journal/socket';
-      if (!(await access(sock).then(() => true, () => false))) {
+      if (
+        !(await access(sock).then(
+          () => true,
+          () => false,
+        ))
+      ) {
         throw invalidArgument('failed to initialize logging driver: journald is not enabled on this host');
       }
     }
@@ -94,7 +99,10 @@ export class LogService {
   recover(records: ContainerRecord[]): void {
     for (const rec of records) {
       if (this.o.running(rec.Id)) this.started(rec);
-      else void this.pump(rec).settle().catch((err: Error) => this.o.log(`logs of ${rec.Id}: ${err.message}`));
+      else
+        void this.pump(rec)
+          .settle()
+          .catch((err: Error) => this.o.log(`logs of ${rec.Id}: ${err.message}`));
     }
   }
 
@@ -146,39 +154,39 @@ export class LogService {
       return files;
     });
     return (async function* (): AsyncGenerator<LogRecord[]> {
-    try {
-      for await (const batch of readSegments(segs, pump.view?.format.parse ?? parseLogLine, opts)) yield batch;
-      // The start of a line still being written: live readers got it already, the view not yet.
-      const { records, past } = inRange(open, opts);
-      if (records.length > 0) yield records;
-      if (!opts.follow || past) return;
-      let finished = false;
-      void opts.done?.then(() => {
-        finished = true;
-        wake?.();
-      });
-      const abort = (): void => wake?.();
-      opts.signal?.addEventListener('abort', abort);
       try {
-        for (;;) {
-          while (live.length > 0) {
-            const batch = live.shift()!;
-            backlog -= batchBytes(batch);
-            const { records, past } = inRange(batch, opts);
-            if (records.length > 0) yield records;
-            if (past) return;
+        for await (const batch of readSegments(segs, pump.view?.format.parse ?? parseLogLine, opts)) yield batch;
+        // The start of a line still being written: live readers got it already, the view not yet.
+        const { records, past } = inRange(open, opts);
+        if (records.length > 0) yield records;
+        if (!opts.follow || past) return;
+        let finished = false;
+        void opts.done?.then(() => {
+          finished = true;
+          wake?.();
+        });
+        const abort = (): void => wake?.();
+        opts.signal?.addEventListener('abort', abort);
+        try {
+          for (;;) {
+            while (live.length > 0) {
+              const batch = live.shift()!;
+              backlog -= batchBytes(batch);
+              const { records, past } = inRange(batch, opts);
+              if (records.length > 0) yield records;
+              if (past) return;
+            }
+            if (finished || behind || opts.signal?.aborted) return;
+            await new Promise<void>((r) => (wake = r));
+            wake = undefined;
           }
-          if (finished || behind || opts.signal?.aborted) return;
-          await new Promise<void>((r) => (wake = r));
-          wake = undefined;
+        } finally {
+          opts.signal?.removeEventListener('abort', abort);
         }
       } finally {
-        opts.signal?.removeEventListener('abort', abort);
+        unsubscribe?.();
+        await Promise.all(segs.map((s) => s.close()));
       }
-    } finally {
-      unsubscribe?.();
-      await Promise.all(segs.map((s) => s.close()));
-    }
     })();
   }
 

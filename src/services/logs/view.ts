@@ -37,7 +37,11 @@ export class LogView {
   /** The compression of the last rotated file, awaited before the next rotation. */
   private compressing: Promise<void> = Promise.resolve();
 
-  constructor(readonly path: string, private readonly settings: LogSettings, readonly format: ViewFormat) {}
+  constructor(
+    readonly path: string,
+    private readonly settings: LogSettings,
+    readonly format: ViewFormat,
+  ) {}
 
   /**
    * Opens the current file and cuts off what a crash left after the last recorded position:
@@ -67,11 +71,13 @@ export class LogView {
   async append(chunks: Array<string | Buffer>): Promise<void> {
     if (chunks.length === 0) return;
     this.fh ??= await open(this.path, 'a', 0o640);
-    const data = chunks.every((c) => typeof c === 'string') ? Buffer.from(chunks.join('')) : Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c)));
+    const data = chunks.every((c) => typeof c === 'string')
+      ? Buffer.from(chunks.join(''))
+      : Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c)));
     // All or nothing: a write cut short (a full disk) is taken back, so the file ends at a
     // record boundary that matches the recorded position and the next attempt starts there.
     try {
-      for (let off = 0; off < data.length; ) off += (await this.fh.write(data, off, data.length - off)).bytesWritten;
+      for (let off = 0; off < data.length;) off += (await this.fh.write(data, off, data.length - off)).bytesWritten;
     } catch (err) {
       await this.fh.truncate(this.pos.size).catch(() => undefined);
       throw err;

@@ -18,8 +18,18 @@ export interface DefaultBridge {
 
 function record(name: string, driver: NetworkRecord['Driver'], extra: Partial<NetworkRecord> = {}): NetworkRecord {
   return {
-    Name: name, Id: randomId(), Created: nowRfc3339Nano(), Scope: 'local', Driver: driver, EnableIPv6: false,
-    IPAM: { Driver: 'default', Options: null, Config: [] }, Internal: false, Attachable: false, Options: {}, Labels: {}, ...extra,
+    Name: name,
+    Id: randomId(),
+    Created: nowRfc3339Nano(),
+    Scope: 'local',
+    Driver: driver,
+    EnableIPv6: false,
+    IPAM: { Driver: 'default', Options: null, Config: [] },
+    Internal: false,
+    Attachable: false,
+    Options: {},
+    Labels: {},
+    ...extra,
   };
 }
 
@@ -37,7 +47,12 @@ export async function ensureDefaultNetworks(deps: NetworkDeps, def: DefaultBridg
   // Bridges an older berth made, before bridges carried their network's mark: the default bridge
   // under the name it still has, a user network's under the name berth gave it (`br-<id>`). Any
   // other unmarked interface may be the host's own.
-  const legacy = new Set(deps.store.all().filter((n) => n.BridgeName === (n.Id === existing?.Id ? def.name : `br-${n.Id.slice(0, 12)}`)).map((n) => n.Id));
+  const legacy = new Set(
+    deps.store
+      .all()
+      .filter((n) => n.BridgeName === (n.Id === existing?.Id ? def.name : `br-${n.Id.slice(0, 12)}`))
+      .map((n) => n.Id),
+  );
   const bridge = existing ?? record('bridge', 'bridge');
   const before = JSON.stringify(bridge);
   bridge.IPAM = { Driver: 'default', Options: null, Config: [{ Subnet: subnet, Gateway: gateway }] };

@@ -31,5 +31,10 @@ export const BUILTIN = new Set(['bridge', 'host', 'none']);
 
 /** Containers (running or paused) with an endpoint on `netId`. */
 export function activeEndpoints(deps: Pick<NetworkDeps, 'containers'>, netId: string): ContainerRecord[] {
-  return deps.containers.all().filter((c) => (c.State.Status === 'running' || c.State.Status === 'paused') && Object.values(c.NetworkSettings?.Networks ?? {}).some((e) => e.NetworkID === netId));
+  return deps.containers
+    .all()
+    .filter(
+      (c) =>
+        (c.State.Status === 'running' || c.State.Status === 'paused') && Object.values(c.NetworkSettings?.Networks ?? {}).some((e) => e.NetworkID === netId),
+    );
 }

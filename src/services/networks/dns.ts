@@ -115,7 +115,10 @@ export function hostResolvers(): Upstream[] {
     } catch {
       // no resolv.conf: nothing to forward to
     }
-    const servers = text.split('\n').map((l) => /^\s*nameserver\s+(\d+\.\d+\.\d+\.\d+)\s*$/.exec(l)?.[1]).filter((s): s is string => s !== undefined);
+    const servers = text
+      .split('\n')
+      .map((l) => /^\s*nameserver\s+(\d+\.\d+\.\d+\.\d+)\s*$/.exec(l)?.[1])
+      .filter((s): s is string => s !== undefined);
     cached = { at: now, servers: servers.map((address) => ({ address, port: 53 })) };
   }
   return cached.servers;

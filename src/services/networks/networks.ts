@@ -24,7 +24,6 @@ export const BRIDGE_NAME_OPTION = 'com.docker.network.bridge.name';
 export const CREATE_INTENT = 'network-create';
 export const REMOVE_INTENT = 'network-remove';
 
-
 function usedSubnets(deps: NetworkDeps): Cidr[] {
   return deps.store.all().flatMap((n) => n.IPAM.Config.map((c) => parseCidr(c.Subnet)));
 }

@@ -56,7 +56,8 @@ export async function allocatePorts(rec: ContainerRecord, others: ContainerRecor
         if (p !== 0 && !free(p)) continue;
         // Port 0: the kernel's pick, asked again (a few times) while it names a held port.
         let got = await probe(hostIp === '0.0.0.0' ? '' : hostIp, p, m.protocol);
-        for (let again = 0; p === 0 && got !== undefined && !free(got) && again < 16; again++) got = await probe(hostIp === '0.0.0.0' ? '' : hostIp, 0, m.protocol);
+        for (let again = 0; p === 0 && got !== undefined && !free(got) && again < 16; again++)
+          got = await probe(hostIp === '0.0.0.0' ? '' : hostIp, 0, m.protocol);
         if (got !== undefined && free(got)) {
           m.hostPort = got;
           break;
@@ -64,7 +65,10 @@ export async function allocatePorts(rec: ContainerRecord, others: ContainerRecor
       }
       if (m.hostPort === 0) {
         const what = hi === undefined ? `${hostIp}:${lo}` : `${hostIp}:${lo}-${hi}`;
-        throw new BerthError('Internal', `driver failed programming external connectivity on endpoint ${rec.Name} (${rec.Id.slice(0, 12)}): Bind for ${what} failed: port is already allocated`);
+        throw new BerthError(
+          'Internal',
+          `driver failed programming external connectivity on endpoint ${rec.Name} (${rec.Id.slice(0, 12)}): Bind for ${what} failed: port is already allocated`,
+        );
       }
       out.push(m);
     }

@@ -34,7 +34,10 @@ export function lookupOn(deps: Pick<NetworkDeps, 'containers'>, net: NetworkReco
 export function mayForwardOn(deps: Pick<NetworkDeps, 'containers' | 'store'>, net: NetworkRecord): (from: string) => boolean {
   if (!net.Internal) return () => true;
   return (from) => {
-    const eps = deps.containers.all().map((c) => Object.values(c.NetworkSettings?.Networks ?? {})).find((e) => e.some((ep) => ep.NetworkID === net.Id && ep.IPAddress === from));
+    const eps = deps.containers
+      .all()
+      .map((c) => Object.values(c.NetworkSettings?.Networks ?? {}))
+      .find((e) => e.some((ep) => ep.NetworkID === net.Id && ep.IPAddress === from));
     return (eps ?? []).some((ep) => ep.NetworkID !== net.Id && ep.IPAddress && deps.store.find(ep.NetworkID)?.Internal === false);
   };
 }

@@ -30,8 +30,21 @@ export function nextIfName(rec: ContainerRecord): string {
 export async function attachEndpoint(deps: NetworkDeps, rec: ContainerRecord, ep: EndpointSettings, net: NetworkRecord, ports: PortMapping[]): Promise<void> {
   const ifName = nextIfName(rec);
   ep.IfName = ifName;
-  const r = await deps.driver.attach({ network: net, containerId: rec.Id, netnsPath: deps.driver.sandboxPath(rec.Id), ifName, ip: ep.IPAMConfig?.IPv4Address || undefined, ports });
-  Object.assign(ep, { IPAddress: r.ip, IPPrefixLen: r.prefixLen, Gateway: r.gateway, MacAddress: r.mac, EndpointID: `${net.Id.slice(0, 12)}${rec.Id.slice(0, 52)}` });
+  const r = await deps.driver.attach({
+    network: net,
+    containerId: rec.Id,
+    netnsPath: deps.driver.sandboxPath(rec.Id),
+    ifName,
+    ip: ep.IPAMConfig?.IPv4Address || undefined,
+    ports,
+  });
+  Object.assign(ep, {
+    IPAddress: r.ip,
+    IPPrefixLen: r.prefixLen,
+    Gateway: r.gateway,
+    MacAddress: r.mac,
+    EndpointID: `${net.Id.slice(0, 12)}${rec.Id.slice(0, 52)}`,
+  });
 }
 
 /** Releases one endpoint (CNI DEL) and clears its addresses; never throws (logged instead). */
@@ -72,7 +85,13 @@ export async function setupNetworking(deps: NetworkDeps, rec: ContainerRecord): 
     const other = deps.containers.get(mode.slice('container:'.length));
     if (!isLive(other)) throw conflict(`cannot join network of a non running container: ${other.Id}`);
     const path = deps.driver.sandboxPath(other.Id);
-    return { ...done, netnsPath: await access(path).then(() => path, () => `/proc/${other.State.Pid}/ns/net`) };
+    return {
+      ...done,
+      netnsPath: await access(path).then(
+        () => path,
+        () => `/proc/${other.State.Pid}/ns/net`,
+      ),
+    };
   }
   await deps.driver.removeSandbox(rec.Id);
   // `--network none`: runc makes the empty namespace itself (and brings `lo` up, as for any new

@@ -29,13 +29,13 @@ export function cidrString(c: Cidr): string {
 
 export function contains(c: Cidr, ip: string): boolean {
   const mask = c.len === 0 ? 0 : (0xffffffff << (32 - c.len)) >>> 0;
-  return ((ipToInt(ip) & mask) >>> 0) === c.base;
+  return (ipToInt(ip) & mask) >>> 0 === c.base;
 }
 
 export function overlaps(a: Cidr, b: Cidr): boolean {
   const len = Math.min(a.len, b.len);
   const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
-  return ((a.base & mask) >>> 0) === ((b.base & mask) >>> 0);
+  return (a.base & mask) >>> 0 === (b.base & mask) >>> 0;
 }
 
 /** The first `size`-prefix subnet of the pools that overlaps none of `used`. */

@@ -13,7 +13,15 @@ function fakeDriver(): VolumeDriver {
   return {
     name: 'local',
     async create(name, opts = {}) {
-      const v = vols.get(name) ?? { Name: name, Driver: 'local', Mountpoint: `/v/${name}/_data`, CreatedAt: '2026-01-01T00:00:00Z', Labels: opts.labels ?? null, Options: opts.options ?? null, Scope: 'local' as const };
+      const v = vols.get(name) ?? {
+        Name: name,
+        Driver: 'local',
+        Mountpoint: `/v/${name}/_data`,
+        CreatedAt: '2026-01-01T00:00:00Z',
+        Labels: opts.labels ?? null,
+        Options: opts.options ?? null,
+        Scope: 'local' as const,
+      };
       vols.set(name, v);
       return v;
     },
@@ -33,7 +41,10 @@ function setup(): { deps: VolumeDeps; containers: ContainerRecord[] } {
 }
 
 const user = (name: string): ContainerRecord =>
-  ({ Id: 'c'.repeat(64), MountPoints: [{ Type: 'volume', Name: name, Source: '', Destination: '/d', Mode: 'z', RW: true, Propagation: '' }] }) as ContainerRecord;
+  ({
+    Id: 'c'.repeat(64),
+    MountPoints: [{ Type: 'volume', Name: name, Source: '', Destination: '/d', Mode: 'z', RW: true, Propagation: '' }],
+  }) as ContainerRecord;
 
 test('a volume in use cannot be removed (409, Docker message); force ignores a missing one', async () => {
   const { deps, containers } = setup();

@@ -8,7 +8,11 @@ import { runSession } from '../../io/stdio-session.js';
  * Streams a container's stdio until it exits or the user detaches; exits with the container's
  * code, or 0 after a detach. `start` (when given) starts the container once attached.
  */
-export async function attachSession(api: EngineClient, id: string, opts: { stdin: boolean; tty: boolean; detachKeys?: string; start?: boolean }): Promise<void> {
+export async function attachSession(
+  api: EngineClient,
+  id: string,
+  opts: { stdin: boolean; tty: boolean; detachKeys?: string; start?: boolean },
+): Promise<void> {
   const stream = await api.containerAttach(id, { stream: true, stdin: opts.stdin, stdout: true, stderr: true, detachKeys: opts.detachKeys });
   const { result } = await api.containerWait(id, 'next-exit');
   const started = opts.start ? api.containerStart(id) : Promise.resolve();

@@ -25,7 +25,13 @@ export function commitCommand(parent: Command): void {
       const pause = parseBoolFlag(flags.pause, '-p, --pause');
       const { repo, tag } = reference ? splitRepoTag(reference) : { repo: undefined, tag: undefined };
       const r = await engine().containerCommit({
-        container, repo, tag, comment: flags.message, author: flags.author, pause, changes: flags.change,
+        container,
+        repo,
+        tag,
+        comment: flags.message,
+        author: flags.author,
+        pause,
+        changes: flags.change,
       });
       out(`${r.Id}\n`);
     });

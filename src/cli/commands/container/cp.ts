@@ -7,7 +7,7 @@ import { StatusError } from '../../exit/errors.js';
 export function cpCommand(parent: Command): void {
   parent
     .command('cp')
-    .description("Copy files/folders between a container and the local filesystem")
+    .description('Copy files/folders between a container and the local filesystem')
     .usage('[OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-\n       berth cp [OPTIONS] SRC_PATH|- CONTAINER:DEST_PATH')
     .argument('<src>')
     .argument('<dest>')

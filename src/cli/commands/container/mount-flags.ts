@@ -45,15 +45,13 @@ export function csvFields(s: string): string[] {
       if (ch === '"' && s[i + 1] === '"') {
         cur += '"';
         i++;
-      }
-      else if (ch === '"') quoted = false;
+      } else if (ch === '"') quoted = false;
       else cur += ch;
     } else if (ch === '"' && cur === '') quoted = true;
     else if (ch === ',') {
       out.push(cur);
       cur = '';
-    }
-    else cur += ch;
+    } else cur += ch;
   }
   out.push(cur);
   return out;
@@ -78,27 +76,51 @@ export function parseMountFlag(value: string): MountSpec {
       return val;
     };
     switch (key) {
-      case 'type': m.Type = need(); break;
-      case 'source': case 'src': m.Source = need(); break;
-      case 'target': case 'dst': case 'destination': m.Target = need(); break;
-      case 'readonly': case 'ro': m.ReadOnly = parseBool(key, val); break;
-      case 'consistency': m.Consistency = need(); break;
-      case 'bind-propagation': m.BindOptions = { ...m.BindOptions, Propagation: need() }; break;
-      case 'bind-nonrecursive': m.BindOptions = { ...m.BindOptions, NonRecursive: parseBool(key, val) }; break;
-      case 'volume-nocopy': volumeOptions().NoCopy = parseBool(key, val); break;
+      case 'type':
+        m.Type = need();
+        break;
+      case 'source':
+      case 'src':
+        m.Source = need();
+        break;
+      case 'target':
+      case 'dst':
+      case 'destination':
+        m.Target = need();
+        break;
+      case 'readonly':
+      case 'ro':
+        m.ReadOnly = parseBool(key, val);
+        break;
+      case 'consistency':
+        m.Consistency = need();
+        break;
+      case 'bind-propagation':
+        m.BindOptions = { ...m.BindOptions, Propagation: need() };
+        break;
+      case 'bind-nonrecursive':
+        m.BindOptions = { ...m.BindOptions, NonRecursive: parseBool(key, val) };
+        break;
+      case 'volume-nocopy':
+        volumeOptions().NoCopy = parseBool(key, val);
+        break;
       case 'volume-label': {
         const [k, ...v] = need().split('=');
         volumeOptions().Labels = { ...volumeOptions().Labels, [k!]: v.join('=') };
         break;
       }
-      case 'volume-driver': volumeOptions().DriverConfig = { ...volumeOptions().DriverConfig, Name: need() }; break;
+      case 'volume-driver':
+        volumeOptions().DriverConfig = { ...volumeOptions().DriverConfig, Name: need() };
+        break;
       case 'volume-opt': {
         const [k, ...v] = need().split('=');
         const dc = (volumeOptions().DriverConfig ??= {});
         dc.Options = { ...dc.Options, [k!]: v.join('=') };
         break;
       }
-      case 'tmpfs-size': m.TmpfsOptions = { ...m.TmpfsOptions, SizeBytes: parseBytes(need()) }; break;
+      case 'tmpfs-size':
+        m.TmpfsOptions = { ...m.TmpfsOptions, SizeBytes: parseBytes(need()) };
+        break;
       case 'tmpfs-mode': {
         const mode = Number.parseInt(need(), 8);
         if (Number.isNaN(mode)) throw new InvalidArgumentError(`invalid value for ${key}: ${val}`);
@@ -118,10 +140,12 @@ export function parseMountFlag(value: string): MountSpec {
 
 /** `--tmpfs /path[:options]` → HostConfig.Tmpfs. */
 function tmpfsMap(list: string[]): Record<string, string> {
-  return Object.fromEntries(list.map((t) => {
-    const i = t.indexOf(':');
-    return i < 0 ? [t, ''] : [t.slice(0, i), t.slice(i + 1)];
-  }));
+  return Object.fromEntries(
+    list.map((t) => {
+      const i = t.indexOf(':');
+      return i < 0 ? [t, ''] : [t.slice(0, i), t.slice(i + 1)];
+    }),
+  );
 }
 
 /** The mount flags' share of the create request. */

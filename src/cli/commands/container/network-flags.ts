@@ -47,12 +47,17 @@ export function networkRequest(flags: NetworkFlags): Pick<ContainerCreateRequest
     for (let p = a; p <= (b ?? a); p++) exposed[`${p}/${proto}`] = {};
   }
   const mode = flags.network ?? flags.net ?? 'default';
-  const endpoint = flags.networkAlias?.length || flags.ip ? { Aliases: flags.networkAlias ?? null, IPAMConfig: flags.ip ? { IPv4Address: flags.ip } : null } : undefined;
+  const endpoint =
+    flags.networkAlias?.length || flags.ip ? { Aliases: flags.networkAlias ?? null, IPAMConfig: flags.ip ? { IPv4Address: flags.ip } : null } : undefined;
   return {
     ExposedPorts: Object.keys(exposed).length ? exposed : undefined,
     Domainname: flags.domainname ?? '',
     NetworkingConfig: endpoint ? { EndpointsConfig: { [mode]: endpoint } } : undefined,
     // `--link name` is `name:name`, as the docker CLI sends it.
-    host: { PortBindings: ports.bindings, PublishAllPorts: flags.publishAll ?? false, Links: flags.link?.map((l) => (l.includes(':') ? l : `${l}:${l}`)) ?? null },
+    host: {
+      PortBindings: ports.bindings,
+      PublishAllPorts: flags.publishAll ?? false,
+      Links: flags.link?.map((l) => (l.includes(':') ? l : `${l}:${l}`)) ?? null,
+    },
   };
 }

@@ -38,7 +38,14 @@ export type ResourceFields = Pick<HostConfig, 'CpuShares' | 'NanoCpus' | 'CpuQuo
 
 /** What Docker sends for resource flags a create did not give. */
 export const RESOURCE_DEFAULTS: Required<ResourceFields> = {
-  CpuShares: 0, NanoCpus: 0, CpuQuota: 0, CpuPeriod: 0, CpusetCpus: '', Memory: 0, MemorySwap: 0, PidsLimit: null,
+  CpuShares: 0,
+  NanoCpus: 0,
+  CpuQuota: 0,
+  CpuPeriod: 0,
+  CpusetCpus: '',
+  Memory: 0,
+  MemorySwap: 0,
+  PidsLimit: null,
 };
 
 /** Flags → HostConfig resource fields; a flag that was not given yields no field (update changes only those given). */

@@ -22,7 +22,13 @@ export function startFailureStatus(message: string): number {
 }
 
 /** Creates the container, pulling the image first when the daemon does not have it (docker's flow). */
-export async function createWithPull(flags: CreateFlags, image: string, command: string[], extra: { AutoRemove?: boolean } = {}, policy = 'missing'): Promise<string> {
+export async function createWithPull(
+  flags: CreateFlags,
+  image: string,
+  command: string[],
+  extra: { AutoRemove?: boolean } = {},
+  policy = 'missing',
+): Promise<string> {
   if (policy !== 'always' && policy !== 'missing' && policy !== 'never') {
     throw new StatusError(125, `invalid pull option: '${policy}': must be one of "always", "missing" or "never"`);
   }
@@ -88,7 +94,14 @@ export function runCommand(program: Command): void {
     try {
       await copying;
       // The stream also ends when the user detaches; an exit is recorded before its stream ends.
-      if (stdin && (await api.containerInspect(id).then((i) => i.State.Running, () => false))) return;
+      if (
+        stdin &&
+        (await api.containerInspect(id).then(
+          (i) => i.State.Running,
+          () => false,
+        ))
+      )
+        return;
       const { StatusCode } = await result;
       if (StatusCode !== 0) throw new StatusError(StatusCode);
     } finally {
@@ -100,7 +113,10 @@ export function runCommand(program: Command): void {
 /** Forwards SIGINT/SIGTERM/SIGHUP/SIGQUIT/SIGUSR1/SIGUSR2 to the container, as `docker run --sig-proxy` does. */
 function proxySignals(id: string): () => void {
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
-  const handler = (sig: NodeJS.Signals): void => void engine().containerKill(id, sig).catch(() => undefined);
+  const handler = (sig: NodeJS.Signals): void =>
+    void engine()
+      .containerKill(id, sig)
+      .catch(() => undefined);
   for (const s of signals) process.on(s, handler);
   return () => signals.forEach((s) => process.off(s, handler));
 }

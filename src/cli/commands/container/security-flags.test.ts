@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { effectiveCapFlags, parseDevice, parseSecurityOpts, securityRequest } from './security-flags.js';
 
-test("--device as docker parses it", () => {
+test('--device as docker parses it', () => {
   assert.deepEqual(parseDevice('/dev/fuse'), { PathOnHost: '/dev/fuse', PathInContainer: '/dev/fuse', CgroupPermissions: 'rwm' });
   assert.deepEqual(parseDevice('/dev/fuse:r'), { PathOnHost: '/dev/fuse', PathInContainer: '/dev/fuse', CgroupPermissions: 'r' });
   assert.deepEqual(parseDevice('/dev/sda:/dev/xvdc:rm'), { PathOnHost: '/dev/sda', PathInContainer: '/dev/xvdc', CgroupPermissions: 'rm' });
@@ -14,7 +14,10 @@ test("--device as docker parses it", () => {
 });
 
 test('capabilities are normalized; ALL wins; an added one is not dropped', () => {
-  assert.deepEqual(effectiveCapFlags(['net_admin', 'CAP_SYS_TIME', 'NET_ADMIN'], ['chown', 'cap_net_admin']), { CapAdd: ['CAP_NET_ADMIN', 'CAP_SYS_TIME'], CapDrop: ['CAP_CHOWN'] });
+  assert.deepEqual(effectiveCapFlags(['net_admin', 'CAP_SYS_TIME', 'NET_ADMIN'], ['chown', 'cap_net_admin']), {
+    CapAdd: ['CAP_NET_ADMIN', 'CAP_SYS_TIME'],
+    CapDrop: ['CAP_CHOWN'],
+  });
   assert.deepEqual(effectiveCapFlags(['all', 'chown'], undefined), { CapAdd: ['ALL'], CapDrop: null });
   assert.deepEqual(effectiveCapFlags(undefined, undefined), { CapAdd: null, CapDrop: null });
 });
@@ -24,7 +27,11 @@ test('--security-opt: a seccomp file is sent as its compact JSON; systempaths=un
   try {
     const file = join(dir, 'p.json');
     await writeFile(file, '{\n  "defaultAction": "SCMP_ACT_ALLOW"\n}\n');
-    assert.deepEqual(parseSecurityOpts([`seccomp=${file}`, 'no-new-privileges', 'seccomp=unconfined']).securityOpt, ['seccomp={"defaultAction":"SCMP_ACT_ALLOW"}', 'no-new-privileges', 'seccomp=unconfined']);
+    assert.deepEqual(parseSecurityOpts([`seccomp=${file}`, 'no-new-privileges', 'seccomp=unconfined']).securityOpt, [
+      'seccomp={"defaultAction":"SCMP_ACT_ALLOW"}',
+      'no-new-privileges',
+      'seccomp=unconfined',
+    ]);
     assert.throws(() => parseSecurityOpts([`seccomp=${join(dir, 'nope.json')}`]), /opening seccomp profile .* no such file or directory/);
     assert.throws(() => parseSecurityOpts(['apparmor']), /Invalid --security-opt: "apparmor"/);
     const hc = securityRequest({ securityOpt: ['systempaths=unconfined'] });

@@ -53,7 +53,16 @@ export function parseDevice(spec: string): DeviceMapping {
 }
 
 /** docker's ValidateSysctl: only namespaced sysctls pass. */
-const SYSCTLS = new Set(['kernel.msgmax', 'kernel.msgmnb', 'kernel.msgmni', 'kernel.sem', 'kernel.shmall', 'kernel.shmmax', 'kernel.shmmni', 'kernel.shm_rmid_forced']);
+const SYSCTLS = new Set([
+  'kernel.msgmax',
+  'kernel.msgmnb',
+  'kernel.msgmni',
+  'kernel.sem',
+  'kernel.shmall',
+  'kernel.shmmax',
+  'kernel.shmmni',
+  'kernel.shm_rmid_forced',
+]);
 
 function parseSysctls(list: string[] | undefined): Record<string, string> | undefined {
   if (list === undefined) return undefined;
@@ -93,7 +102,9 @@ export function parseSecurityOpts(opts: string[]): { securityOpt: string[]; unma
         text = readFileSync(value, 'utf8');
       } catch (err) {
         const e = err as NodeJS.ErrnoException;
-        throw new InvalidArgumentError(`opening seccomp profile (${value}) failed: open ${value}: ${e.code === 'ENOENT' ? 'no such file or directory' : e.message}`);
+        throw new InvalidArgumentError(
+          `opening seccomp profile (${value}) failed: open ${value}: ${e.code === 'ENOENT' ? 'no such file or directory' : e.message}`,
+        );
       }
       try {
         out.push(`seccomp=${JSON.stringify(JSON.parse(text))}`);
@@ -120,7 +131,10 @@ function normalizeCaps(caps: readonly string[]): string[] {
  * docker's EffectiveCapAddCapDrop: ALL trumps the other names on its side, and a capability
  * both added and dropped is added. null when the flag was not given (as docker sends it).
  */
-export function effectiveCapFlags(add: readonly string[] | undefined, drop: readonly string[] | undefined): { CapAdd: string[] | null; CapDrop: string[] | null } {
+export function effectiveCapFlags(
+  add: readonly string[] | undefined,
+  drop: readonly string[] | undefined,
+): { CapAdd: string[] | null; CapDrop: string[] | null } {
   let a = normalizeCaps(add ?? []);
   let d = normalizeCaps(drop ?? []);
   if (a.includes('ALL')) a = ['ALL'];

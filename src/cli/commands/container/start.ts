@@ -8,7 +8,7 @@ export function startCommand(parent: Command): void {
     .command('start')
     .description('Start one or more stopped containers')
     .argument('<container...>')
-    .option('-a, --attach', "Attach STDOUT/STDERR and forward signals")
+    .option('-a, --attach', 'Attach STDOUT/STDERR and forward signals')
     .option('-i, --interactive', "Attach container's STDIN")
     .option('--detach-keys <string>', 'Override the key sequence for detaching a container')
     .action(async (containers: string[], flags: { attach?: boolean; interactive?: boolean; detachKeys?: string }) => {

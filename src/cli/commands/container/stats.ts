@@ -26,7 +26,11 @@ export function statsCommand(parent: Command): void {
       const targets = containers.length > 0 ? containers : (await api.containerList({ all: flags.all })).map((c) => c.Id);
       const format = flags.format ?? STATS_DEFAULT;
       const render = (latest: Map<string, StatsResponse>): string =>
-        renderRows(format, targets.filter((t) => latest.has(t)).map((t) => statsContext(t, latest.get(t)!, flags.trunc)), STATS_HEADERS);
+        renderRows(
+          format,
+          targets.filter((t) => latest.has(t)).map((t) => statsContext(t, latest.get(t)!, flags.trunc)),
+          STATS_HEADERS,
+        );
       if (!flags.stream) {
         const latest = new Map<string, StatsResponse>();
         await Promise.all(targets.map(async (t) => latest.set(t, await api.containerStats(t))));

@@ -9,12 +9,7 @@ interface UpdateFlags extends ResourceFlags {
 }
 
 export function updateCommand(parent: Command): void {
-  addResourceFlags(
-    parent
-      .command('update')
-      .description('Update configuration of one or more containers')
-      .argument('<container...>'),
-  )
+  addResourceFlags(parent.command('update').description('Update configuration of one or more containers').argument('<container...>'))
     .option('--restart <string>', 'Restart policy to apply when a container exits')
     .action(async (containers: string[], flags: UpdateFlags) => {
       const body = {

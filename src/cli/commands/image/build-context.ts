@@ -49,7 +49,10 @@ export async function packContext(contextArg: string, dockerfileFlag: string | u
     const rel = relative(dir, dockerfileHost);
     if (rel.startsWith('..') || isAbsolute(rel)) {
       const data = await readFile(dockerfileHost).catch(() => {
-        throw new StatusError(1, `unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat ${dockerfileHost}: no such file or directory`);
+        throw new StatusError(
+          1,
+          `unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat ${dockerfileHost}: no such file or directory`,
+        );
       });
       extra = [randomName(), data];
       dockerfile = extra[0];
@@ -59,8 +62,7 @@ export async function packContext(contextArg: string, dockerfileFlag: string | u
     throw new StatusError(1, `unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat ${dockerfileHost}: no such file or directory`);
   }
   const ignoreText =
-    (await readFile(`${dockerfileHost}.dockerignore`, 'utf8').catch(() => undefined)) ??
-    (await readFile(join(dir, '.dockerignore'), 'utf8').catch(() => ''));
+    (await readFile(`${dockerfileHost}.dockerignore`, 'utf8').catch(() => undefined)) ?? (await readFile(join(dir, '.dockerignore'), 'utf8').catch(() => ''));
   const filter = contextFilter(parseIgnoreFile(ignoreText), extra ? ['.dockerignore'] : [dockerfile, '.dockerignore', `${dockerfile}.dockerignore`]);
   const { stream, done } = packDir(dir, { exclude: (rel) => filter.prunes(rel) });
   let tar = await readAllStream(stream);

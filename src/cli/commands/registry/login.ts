@@ -7,7 +7,9 @@ import { eraseCredentials, serverKey, storeCredentials } from '../../registry/au
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString().replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString()
+    .replace(/\r?\n$/, '');
 }
 
 async function prompt(question: string): Promise<string> {

@@ -13,8 +13,16 @@ export type Arg =
   | { kind: 'number'; pos: number; value: number; text: string }
   | { kind: 'string'; pos: number; value: string; text: string };
 
-export interface Command { pos: number; args: Arg[] }
-export interface Pipe { pos: number; decl: string[]; isAssign: boolean; cmds: Command[] }
+export interface Command {
+  pos: number;
+  args: Arg[];
+}
+export interface Pipe {
+  pos: number;
+  decl: string[];
+  isAssign: boolean;
+  cmds: Command[];
+}
 
 export type Node =
   | { kind: 'text'; pos: number; text: string }
@@ -39,16 +47,25 @@ export interface ParsedTemplates {
 // Source-like rendering of nodes (Go's Node.String).
 export function argString(a: Arg): string {
   switch (a.kind) {
-    case 'field': return a.names.map((n) => '.' + n).join('');
-    case 'variable': return a.name + a.names.map((n) => '.' + n).join('');
-    case 'chain': return `${argString(a.node)}${a.names.map((n) => '.' + n).join('')}`;
-    case 'pipe': return `(${pipeString(a.pipe)})`;
-    case 'identifier': return a.name;
-    case 'dot': return '.';
-    case 'nil': return 'nil';
-    case 'bool': return String(a.value);
+    case 'field':
+      return a.names.map((n) => '.' + n).join('');
+    case 'variable':
+      return a.name + a.names.map((n) => '.' + n).join('');
+    case 'chain':
+      return `${argString(a.node)}${a.names.map((n) => '.' + n).join('')}`;
+    case 'pipe':
+      return `(${pipeString(a.pipe)})`;
+    case 'identifier':
+      return a.name;
+    case 'dot':
+      return '.';
+    case 'nil':
+      return 'nil';
+    case 'bool':
+      return String(a.value);
     case 'number':
-    case 'string': return a.text;
+    case 'string':
+      return a.text;
   }
 }
 

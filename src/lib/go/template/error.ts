@@ -32,7 +32,8 @@ export function quoteGo(s: string, quote = '"'): string {
     else if (cp >= 0x20 && cp < 0x7f) out += ch;
     else if (cp in SHORT_ESCAPES) out += SHORT_ESCAPES[cp];
     else if (cp < 0x20 || cp === 0x7f) out += '\\x' + hex(cp, 2);
-    else if (cp >= 0xd800 && cp <= 0xdfff) out += '\\ufffd'; // lone surrogate: Go sees invalid UTF-8
+    else if (cp >= 0xd800 && cp <= 0xdfff)
+      out += '\\ufffd'; // lone surrogate: Go sees invalid UTF-8
     else if (/[\p{L}\p{M}\p{N}\p{P}\p{S}]/u.test(ch)) out += ch;
     else out += cp < 0x10000 ? '\\u' + hex(cp, 4) : '\\U' + hex(cp, 8);
   }
@@ -40,7 +41,13 @@ export function quoteGo(s: string, quote = '"'): string {
 }
 
 const SHORT_ESCAPES: Record<number, string> = {
-  7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r',
+  7: '\\a',
+  8: '\\b',
+  9: '\\t',
+  10: '\\n',
+  11: '\\v',
+  12: '\\f',
+  13: '\\r',
 };
 
 function hex(n: number, width: number): string {

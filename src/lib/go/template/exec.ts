@@ -33,7 +33,14 @@ interface State {
 
 export function execute(src: string, tmpls: ParsedTemplates, funcs: Record<string, TemplateFunc>, data: unknown): string {
   const s: State = {
-    src, tmpls, funcs, name: '', vars: [{ name: '$', value: data }], depth: 0, out: [], at: { pos: 0, text: '' },
+    src,
+    tmpls,
+    funcs,
+    name: '',
+    vars: [{ name: '$', value: data }],
+    depth: 0,
+    out: [],
+    at: { pos: 0, text: '' },
   };
   walkList(s, data, tmpls.root);
   return s.out.join('');
@@ -182,11 +189,14 @@ function evalCommand(s: State, dot: unknown, cmd: Command, final: Final): unknow
 
 function literal(s: State, dot: unknown, a: Arg): unknown {
   switch (a.kind) {
-    case 'dot': return dot;
-    case 'nil': return errorf(s, 'nil is not a command');
+    case 'dot':
+      return dot;
+    case 'nil':
+      return errorf(s, 'nil is not a command');
     case 'bool':
     case 'number':
-    case 'string': return a.value;
+    case 'string':
+      return a.value;
   }
   return errorf(s, `can't handle ${argString(a)}`);
 }
@@ -294,15 +304,23 @@ function callFn(s: State, name: string, call: () => unknown): unknown {
 function evalArg(s: State, dot: unknown, a: Arg): unknown {
   at(s, a.pos, argString(a));
   switch (a.kind) {
-    case 'dot': return dot;
-    case 'nil': return null;
-    case 'field': return evalFieldChain(s, dot, dot, a.names, [a], NO_FINAL);
-    case 'variable': return evalVariable(s, dot, a, null, NO_FINAL);
-    case 'pipe': return evalPipeline(s, dot, a.pipe);
-    case 'identifier': return evalFunction(s, dot, a.name, a.pos, null, NO_FINAL);
-    case 'chain': return evalChain(s, dot, a, null, NO_FINAL);
+    case 'dot':
+      return dot;
+    case 'nil':
+      return null;
+    case 'field':
+      return evalFieldChain(s, dot, dot, a.names, [a], NO_FINAL);
+    case 'variable':
+      return evalVariable(s, dot, a, null, NO_FINAL);
+    case 'pipe':
+      return evalPipeline(s, dot, a.pipe);
+    case 'identifier':
+      return evalFunction(s, dot, a.name, a.pos, null, NO_FINAL);
+    case 'chain':
+      return evalChain(s, dot, a, null, NO_FINAL);
     case 'bool':
     case 'number':
-    case 'string': return a.value;
+    case 'string':
+      return a.value;
   }
 }

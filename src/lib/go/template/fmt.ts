@@ -47,8 +47,13 @@ export function sprintln(args: unknown[]): string {
 }
 
 interface Spec {
-  minus?: boolean; plus?: boolean; sharp?: boolean; space?: boolean; zero?: boolean;
-  width?: number; prec?: number;
+  minus?: boolean;
+  plus?: boolean;
+  sharp?: boolean;
+  space?: boolean;
+  zero?: boolean;
+  width?: number;
+  prec?: number;
 }
 
 export function sprintf(format: string, args: unknown[]): string {
@@ -121,7 +126,13 @@ function formatArg(v: unknown, verb: string, spec: Spec): string {
   // Go applies the verb (and its flags) to each element and key.
   if (Array.isArray(v)) return '[' + v.map((e) => formatArg(e, verb, spec)).join(' ') + ']';
   const o = v as Obj;
-  return 'map[' + sortedKeys(o).map((k) => `${formatArg(k, verb, spec)}:${formatArg(o[k], verb, spec)}`).join(' ') + ']';
+  return (
+    'map[' +
+    sortedKeys(o)
+      .map((k) => `${formatArg(k, verb, spec)}:${formatArg(o[k], verb, spec)}`)
+      .join(' ') +
+    ']'
+  );
 }
 
 function bad(v: unknown, verb: string): string {
@@ -181,19 +192,40 @@ function formatInt(n: number, verb: string, spec: Spec): string {
   let digits: string;
   let prefix = '';
   switch (verb) {
-    case 'v': case 'd': digits = abs.toString(10); break;
-    case 'b': digits = abs.toString(2); if (spec.sharp) prefix = '0b'; break;
-    case 'o': digits = abs.toString(8); if (spec.sharp) prefix = '0'; break;
-    case 'O': digits = abs.toString(8); prefix = '0o'; break;
-    case 'x': digits = abs.toString(16); if (spec.sharp) prefix = '0x'; break;
-    case 'X': digits = abs.toString(16).toUpperCase(); if (spec.sharp) prefix = '0X'; break;
-    case 'c': return pad(runeOf(n), spec);
-    case 'q': return pad(quoteGo(runeOf(n), "'"), spec);
+    case 'v':
+    case 'd':
+      digits = abs.toString(10);
+      break;
+    case 'b':
+      digits = abs.toString(2);
+      if (spec.sharp) prefix = '0b';
+      break;
+    case 'o':
+      digits = abs.toString(8);
+      if (spec.sharp) prefix = '0';
+      break;
+    case 'O':
+      digits = abs.toString(8);
+      prefix = '0o';
+      break;
+    case 'x':
+      digits = abs.toString(16);
+      if (spec.sharp) prefix = '0x';
+      break;
+    case 'X':
+      digits = abs.toString(16).toUpperCase();
+      if (spec.sharp) prefix = '0X';
+      break;
+    case 'c':
+      return pad(runeOf(n), spec);
+    case 'q':
+      return pad(quoteGo(runeOf(n), "'"), spec);
     case 'U': {
       const u = 'U+' + n.toString(16).toUpperCase().padStart(4, '0');
       return pad(spec.sharp ? `${u} '${runeOf(n)}'` : u, spec);
     }
-    default: return bad(n, verb);
+    default:
+      return bad(n, verb);
   }
   if (spec.prec !== undefined) digits = spec.prec === 0 && abs === 0n ? '' : digits.padStart(spec.prec, '0');
   const sign = big < 0n ? '-' : spec.plus ? '+' : spec.space ? ' ' : '';
@@ -236,7 +268,10 @@ function formatFloat(x: number, verb: string, prec: number | undefined): string 
   return upper ? r.toUpperCase() : r;
 }
 
-interface Decimal { digits: string; dp: number } // value = 0.digits × 10^dp
+interface Decimal {
+  digits: string;
+  dp: number;
+} // value = 0.digits × 10^dp
 
 function decimalDigits(x: number, sig: number | undefined): Decimal {
   if (x === 0) return { digits: '0', dp: 1 };

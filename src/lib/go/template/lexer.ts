@@ -5,12 +5,39 @@
 import { quoteGo, unicodeName } from './error.js';
 
 export type TokenType =
-  | 'text' | 'leftDelim' | 'rightDelim' | 'space' | 'declare' | 'assign' | 'pipe'
-  | 'leftParen' | 'rightParen' | 'char' | 'string' | 'rawString' | 'charConstant'
-  | 'number' | 'bool' | 'field' | 'variable' | 'identifier' | 'eof' | 'error'
+  | 'text'
+  | 'leftDelim'
+  | 'rightDelim'
+  | 'space'
+  | 'declare'
+  | 'assign'
+  | 'pipe'
+  | 'leftParen'
+  | 'rightParen'
+  | 'char'
+  | 'string'
+  | 'rawString'
+  | 'charConstant'
+  | 'number'
+  | 'bool'
+  | 'field'
+  | 'variable'
+  | 'identifier'
+  | 'eof'
+  | 'error'
   // keywords
-  | 'dot' | 'nil' | 'define' | 'else' | 'end' | 'if' | 'range' | 'template'
-  | 'with' | 'block' | 'break' | 'continue';
+  | 'dot'
+  | 'nil'
+  | 'define'
+  | 'else'
+  | 'end'
+  | 'if'
+  | 'range'
+  | 'template'
+  | 'with'
+  | 'block'
+  | 'break'
+  | 'continue';
 
 export interface Token {
   type: TokenType;
@@ -18,9 +45,7 @@ export interface Token {
   pos: number; // offset in the source, used for error locations
 }
 
-const KEYWORDS = new Set<TokenType>([
-  'dot', 'nil', 'define', 'else', 'end', 'if', 'range', 'template', 'with', 'block', 'break', 'continue',
-]);
+const KEYWORDS = new Set<TokenType>(['dot', 'nil', 'define', 'else', 'end', 'if', 'range', 'template', 'with', 'block', 'break', 'continue']);
 const KEYWORD_WORDS = new Set(['nil', 'define', 'else', 'end', 'if', 'range', 'template', 'with', 'block', 'break', 'continue']);
 
 /** Token rendering used in "unexpected X in Y" messages (Go's item.String). */

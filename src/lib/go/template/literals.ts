@@ -2,7 +2,14 @@
 // since template strings and numbers are Go syntax, not JavaScript's.
 
 const SIMPLE: Record<string, string> = {
-  a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+  '\\': '\\',
 };
 
 /** Decodes "…", `…` or '…' text; null when Go would report "invalid syntax". */
@@ -13,7 +20,7 @@ export function unquote(text: string): string | null {
   if (q === '`') return body.includes('`') ? null : body.replace(/\r/g, '');
   if (q !== '"' && q !== "'") return null;
   let out = '';
-  for (let i = 0; i < body.length; ) {
+  for (let i = 0; i < body.length;) {
     const c = body[i]!;
     if (c === q || c === '\n') return null;
     if (c !== '\\') {

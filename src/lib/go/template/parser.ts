@@ -10,7 +10,17 @@ import { argString, type Arg, type Command, type Node, type ParsedTemplates, typ
 type Terminator = { kind: 'end' | 'else'; pos: number };
 
 const OPERAND_START = new Set<TokenType>([
-  'bool', 'charConstant', 'dot', 'field', 'identifier', 'number', 'nil', 'rawString', 'string', 'variable', 'leftParen',
+  'bool',
+  'charConstant',
+  'dot',
+  'field',
+  'identifier',
+  'number',
+  'nil',
+  'rawString',
+  'string',
+  'variable',
+  'leftParen',
 ]);
 
 export function parse(src: string, hasFunction: (name: string) => boolean): ParsedTemplates {
@@ -109,13 +119,20 @@ export function parse(src: string, hasFunction: (name: string) => boolean): Pars
   function action(): Node | Terminator {
     const t = nextNonSpace();
     switch (t.type) {
-      case 'block': return blockControl();
-      case 'else': return elseControl();
-      case 'end': return { kind: 'end', pos: expect('rightDelim', 'end').pos };
-      case 'if': return control('if');
-      case 'range': return control('range');
-      case 'with': return control('with');
-      case 'template': return templateControl();
+      case 'block':
+        return blockControl();
+      case 'else':
+        return elseControl();
+      case 'end':
+        return { kind: 'end', pos: expect('rightDelim', 'end').pos };
+      case 'if':
+        return control('if');
+      case 'range':
+        return control('range');
+      case 'with':
+        return control('with');
+      case 'template':
+        return templateControl();
       case 'break':
       case 'continue': {
         const kw = t.type;
@@ -265,7 +282,11 @@ export function parse(src: string, hasFunction: (name: string) => boolean): Pars
       case 'field':
       case 'variable':
         return { ...node, names: [...node.names, ...names] };
-      case 'bool': case 'string': case 'number': case 'nil': case 'dot':
+      case 'bool':
+      case 'string':
+      case 'number':
+      case 'nil':
+      case 'dot':
         return errorf(`unexpected . after term ${JSON.stringify(argString(node))}`);
       default:
         return { kind: 'chain', pos, node, names };
@@ -275,17 +296,22 @@ export function parse(src: string, hasFunction: (name: string) => boolean): Pars
   function term(): Arg | null {
     const t = nextNonSpace();
     switch (t.type) {
-      case 'error': return errorf(t.val);
+      case 'error':
+        return errorf(t.val);
       case 'identifier':
         if (!hasFunction(t.val)) errorf(`function ${JSON.stringify(t.val)} not defined`);
         return { kind: 'identifier', pos: t.pos, name: t.val };
-      case 'dot': return { kind: 'dot', pos: t.pos };
-      case 'nil': return { kind: 'nil', pos: t.pos };
+      case 'dot':
+        return { kind: 'dot', pos: t.pos };
+      case 'nil':
+        return { kind: 'nil', pos: t.pos };
       case 'variable':
         if (!vars.includes(t.val)) errorf(`undefined variable ${JSON.stringify(t.val)}`);
         return { kind: 'variable', pos: t.pos, name: t.val, names: [] };
-      case 'field': return { kind: 'field', pos: t.pos, names: [t.val.slice(1)] };
-      case 'bool': return { kind: 'bool', pos: t.pos, value: t.val === 'true' };
+      case 'field':
+        return { kind: 'field', pos: t.pos, names: [t.val.slice(1)] };
+      case 'bool':
+        return { kind: 'bool', pos: t.pos, value: t.val === 'true' };
       case 'number':
       case 'charConstant': {
         const value = parseNumber(t.val, t.type === 'charConstant');

@@ -19,11 +19,14 @@ const r = (src: string, data: unknown = container): string => renderTemplate(src
 
 /** Asserts the template fails with exactly this message. */
 function fails(src: string, message: string, data: unknown = container): void {
-  assert.throws(() => r(src, data), (e: unknown) => {
-    assert.ok(e instanceof TemplateError, `expected TemplateError, got ${String(e)}`);
-    assert.equal(e.message, message);
-    return true;
-  });
+  assert.throws(
+    () => r(src, data),
+    (e: unknown) => {
+      assert.ok(e instanceof TemplateError, `expected TemplateError, got ${String(e)}`);
+      assert.equal(e.message, message);
+      return true;
+    },
+  );
 }
 
 describe('text, actions and fields', () => {
@@ -149,7 +152,10 @@ describe('control structures', () => {
     assert.equal(r('{{if eq .State.Status "running"}}up{{else}}down{{end}}'), 'up');
     assert.equal(r('{{if eq .State.Status "running"}}up{{else}}down{{end}}', { State: { Status: 'exited' } }), 'down');
     const chain = '{{if eq .N 1}}one{{else if eq .N 2}}two{{else}}many{{end}}';
-    assert.deepEqual([1, 2, 3].map((N) => r(chain, { N })), ['one', 'two', 'many']);
+    assert.deepEqual(
+      [1, 2, 3].map((N) => r(chain, { N })),
+      ['one', 'two', 'many'],
+    );
   });
 
   it('uses Go truthiness', () => {
@@ -303,7 +309,10 @@ describe('docker CLI functions', () => {
 describe('errors', () => {
   it('rejects syntax errors at parse time with Go messages', () => {
     const parseFails = (src: string, message: string): void => {
-      assert.throws(() => parseTemplate(src), (e: unknown) => e instanceof TemplateError && e.message === message);
+      assert.throws(
+        () => parseTemplate(src),
+        (e: unknown) => e instanceof TemplateError && e.message === message,
+      );
     };
     parseFails('{{.Name}', 'template: :1: unexpected "}" in operand');
     parseFails('{{if .A}}x', 'template: :1: unexpected EOF');

@@ -12,7 +12,13 @@ import type { ResolvedUser } from '../spec/types.js';
  * no-new-privileges, capabilities) applied to a record whose command, env, working dir, TTY and privilege are
  * the exec's — one code path for both.
  */
-export function execProcess(opts: { container: ContainerRecord; config: ExecConfig; user: ResolvedUser; hostNofile: { soft: number; hard: number }; defaultUlimits?: Array<{ Name: string; Soft: number; Hard: number }> }): Process {
+export function execProcess(opts: {
+  container: ContainerRecord;
+  config: ExecConfig;
+  user: ResolvedUser;
+  hostNofile: { soft: number; hard: number };
+  defaultUlimits?: Array<{ Name: string; Soft: number; Hard: number }>;
+}): Process {
   const { container: c, config } = opts;
   const [path, ...args] = config.Cmd ?? [];
   const record: ContainerRecord = {
@@ -27,7 +33,10 @@ export function execProcess(opts: { container: ContainerRecord; config: ExecConf
     },
     HostConfig: { ...c.HostConfig, Privileged: c.HostConfig.Privileged === true || config.Privileged === true },
   };
-  const spec = buildSpec({ record, rootfs: c.Paths.Rootfs, user: opts.user, hostname: c.Config.Hostname ?? '', hostNofile: opts.hostNofile, defaultUlimits: opts.defaultUlimits }, [withProcess, withProcessSecurity, withCapabilities]);
+  const spec = buildSpec(
+    { record, rootfs: c.Paths.Rootfs, user: opts.user, hostname: c.Config.Hostname ?? '', hostNofile: opts.hostNofile, defaultUlimits: opts.defaultUlimits },
+    [withProcess, withProcessSecurity, withCapabilities],
+  );
   const process = spec.process!;
   if (config.ConsoleSize) process.consoleSize = { height: config.ConsoleSize[0], width: config.ConsoleSize[1] };
   return process;

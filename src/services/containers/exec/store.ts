@@ -7,7 +7,15 @@ export class ExecStore {
   private readonly byId = new Map<string, ExecRecord>();
 
   add(containerId: string, config: ExecConfig): ExecRecord {
-    const rec: ExecRecord = { ID: randomBytes(32).toString('hex'), ContainerID: containerId, Config: config, Started: false, Running: false, ExitCode: null, Pid: 0 };
+    const rec: ExecRecord = {
+      ID: randomBytes(32).toString('hex'),
+      ContainerID: containerId,
+      Config: config,
+      Started: false,
+      Running: false,
+      ExitCode: null,
+      Pid: 0,
+    };
     this.byId.set(rec.ID, rec);
     return rec;
   }

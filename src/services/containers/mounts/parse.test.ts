@@ -7,10 +7,23 @@ const bad = (e: unknown): boolean => isKind(e, 'InvalidArgument');
 
 test('-v name:/path[:mode] is a named volume; /host:/ctr a bind; /path an anonymous volume', () => {
   assert.deepEqual(parseBind('pgdata:/var/lib/postgresql/data'), {
-    Type: 'volume', Name: 'pgdata', Source: '', Destination: '/var/lib/postgresql/data', Mode: '', RW: true, Propagation: '', CopyData: true,
+    Type: 'volume',
+    Name: 'pgdata',
+    Source: '',
+    Destination: '/var/lib/postgresql/data',
+    Mode: '',
+    RW: true,
+    Propagation: '',
+    CopyData: true,
   });
   assert.deepEqual(parseBind('/srv:/data:ro,rshared'), {
-    Type: 'bind', Source: '/srv', Destination: '/data', Mode: 'ro,rshared', RW: false, Propagation: 'rshared', CreateSource: true,
+    Type: 'bind',
+    Source: '/srv',
+    Destination: '/data',
+    Mode: 'ro,rshared',
+    RW: false,
+    Propagation: 'rshared',
+    CreateSource: true,
   });
   assert.equal(parseBind('/srv/:/data/').Source, '/srv');
   assert.equal(parseBind('/srv:/data').Propagation, 'rprivate');
@@ -19,7 +32,10 @@ test('-v name:/path[:mode] is a named volume; /host:/ctr a bind; /path an anonym
 });
 
 test('-v bad input: too many colons, bad mode, relative destination, propagation on a volume', () => {
-  assert.throws(() => parseBind('a:/b:ro:x'), (e) => bad(e) && /invalid volume specification/.test(String(e)));
+  assert.throws(
+    () => parseBind('a:/b:ro:x'),
+    (e) => bad(e) && /invalid volume specification/.test(String(e)),
+  );
   assert.throws(() => parseBind('/a:/b:xyz'), /invalid mode: xyz/);
   assert.throws(() => parseBind('v:data'), /must be absolute/);
   assert.throws(() => parseBind('v:/'), /destination can't be '\/'/);
@@ -31,10 +47,18 @@ test('-v bad input: too many colons, bad mode, relative destination, propagation
 
 test('--mount specs as Docker validates them', () => {
   assert.deepEqual(parseMountSpec({ Type: 'bind', Source: '/a', Target: '/b', ReadOnly: true, BindOptions: { Propagation: 'rslave' } }), {
-    Type: 'bind', Source: '/a', Destination: '/b', Mode: '', RW: false, Propagation: 'rslave',
+    Type: 'bind',
+    Source: '/a',
+    Destination: '/b',
+    Mode: '',
+    RW: false,
+    Propagation: 'rslave',
   });
   assert.equal(parseMountSpec({ Type: 'volume', Target: '/b', VolumeOptions: { NoCopy: true } }).CopyData, false);
-  assert.deepEqual(parseMountSpec({ Type: 'tmpfs', Target: '/t', TmpfsOptions: { SizeBytes: 1048576, Mode: 0o1777 } }).TmpfsOptions, ['size=1048576', 'mode=1777']);
+  assert.deepEqual(parseMountSpec({ Type: 'tmpfs', Target: '/t', TmpfsOptions: { SizeBytes: 1048576, Mode: 0o1777 } }).TmpfsOptions, [
+    'size=1048576',
+    'mode=1777',
+  ]);
   assert.throws(() => parseMountSpec({ Type: 'bind', Target: '/b' }), /Source must not be empty/);
   assert.throws(() => parseMountSpec({ Type: 'tmpfs', Source: 'x', Target: '/b' }), /Source must not be specified/);
   assert.throws(() => parseMountSpec({ Type: 'bogus', Target: '/b' }), /mount type unknown/);

@@ -81,7 +81,18 @@ export function parseBind(raw: string): MountPoint {
 }
 
 /** mount.Mount's fields (API 1.41 and later ones a newer client may send): anything else is a 400. */
-const MOUNT_KEYS = new Set(['Type', 'Source', 'Target', 'ReadOnly', 'Consistency', 'BindOptions', 'VolumeOptions', 'TmpfsOptions', 'ImageOptions', 'ClusterOptions']);
+const MOUNT_KEYS = new Set([
+  'Type',
+  'Source',
+  'Target',
+  'ReadOnly',
+  'Consistency',
+  'BindOptions',
+  'VolumeOptions',
+  'TmpfsOptions',
+  'ImageOptions',
+  'ClusterOptions',
+]);
 
 /** `--mount` (HostConfig.Mounts item), validated as Docker's parseMountSpec does. */
 export function parseMountSpec(m: MountSpec): MountPoint {

@@ -29,7 +29,9 @@ export async function resolveMounts(deps: ResolveMountsDeps, config: ContainerCo
     byDest.set(mp.Destination, mp);
   };
   const materialise = async (mp: MountPoint, spec?: { labels?: Record<string, string> | null; options?: Record<string, string> | null }): Promise<void> => {
-    const v = mp.Name ? await createVolume(deps.volumes, { Name: mp.Name, Labels: spec?.labels, DriverOpts: spec?.options }) : await createAnonymousVolume(deps.volumes);
+    const v = mp.Name
+      ? await createVolume(deps.volumes, { Name: mp.Name, Labels: spec?.labels, DriverOpts: spec?.options })
+      : await createAnonymousVolume(deps.volumes);
     if (!mp.Name) created.push(v.Name);
     Object.assign(mp, { Name: v.Name, Source: v.Mountpoint, Driver: v.Driver });
   };
@@ -88,4 +90,8 @@ export function anonymousVolumes(mounts: MountPoint[] | undefined): string[] {
   return (mounts ?? []).filter((m) => m.Type === 'volume' && m.Anonymous && m.Name).map((m) => m.Name!);
 }
 
-const exists = (p: string): Promise<boolean> => access(p).then(() => true, () => false);
+const exists = (p: string): Promise<boolean> =>
+  access(p).then(
+    () => true,
+    () => false,
+  );

@@ -2,9 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isKind } from '../../../lib/errdefs.js';
 import type { HostConfig } from '../../../core/containers.js';
-import {
-  CAPABILITY_BITS, DEFAULT_CAPABILITIES, capabilitiesInMask, capabilitiesOption, hostBoundingMask,
-} from './capabilities.js';
+import { CAPABILITY_BITS, DEFAULT_CAPABILITIES, capabilitiesInMask, capabilitiesOption, hostBoundingMask } from './capabilities.js';
 import { context, emptySpec } from './fixture.js';
 import type { SpecContext } from './types.js';
 
@@ -66,7 +64,10 @@ test('unknown capability names are InvalidArgument in Docker words', () => {
     () => caps({ CapAdd: ['FOO'] }),
     (err) => isKind(err, 'InvalidArgument') && err.message === 'invalid CapAdd: unknown capability: "CAP_FOO"',
   );
-  assert.throws(() => caps({ CapDrop: ['cap_bar'] }), (err) => isKind(err, 'InvalidArgument'));
+  assert.throws(
+    () => caps({ CapDrop: ['cap_bar'] }),
+    (err) => isKind(err, 'InvalidArgument'),
+  );
 });
 
 test('privileged gets every capability the host process has, never CAP_SYS_RESOURCE here', () => {
@@ -80,7 +81,7 @@ test('privileged gets every capability the host process has, never CAP_SYS_RESOU
 });
 
 test('defaults the host lacks are left out; bits beyond the known names are ignored', () => {
-  const mask = FULL & ~(1n << 27n) | (1n << 50n); // no CAP_MKNOD; an unknown future bit
+  const mask = (FULL & ~(1n << 27n)) | (1n << 50n); // no CAP_MKNOD; an unknown future bit
   assert.ok(!caps({}, mask).bounding!.includes('CAP_MKNOD'));
   assert.equal(capabilitiesInMask(mask).length, 40);
 });

@@ -2,7 +2,13 @@ import type { LinuxDevice, LinuxDeviceCgroup } from '../../../lib/oci/runtime-sp
 import type { SpecOption } from './types.js';
 
 const node = (path: string, major: number, minor: number): LinuxDevice => ({
-  path, type: 'c', major, minor, fileMode: 0o666, uid: 0, gid: 0,
+  path,
+  type: 'c',
+  major,
+  minor,
+  fileMode: 0o666,
+  uid: 0,
+  gid: 0,
 });
 
 /**

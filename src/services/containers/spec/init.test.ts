@@ -11,7 +11,12 @@ describe('spec: --init', () => {
     spec.process!.args = ['sh', '-c', 'x'];
     initOption(() => '/usr/bin/tini-static')(spec, ctx);
     assert.deepEqual(spec.process!.args, [INIT_PATH, '--', 'sh', '-c', 'x']);
-    assert.deepEqual(spec.mounts!.at(-1), { destination: INIT_PATH, type: 'bind', source: '/usr/bin/tini-static', options: ['rbind', 'ro', 'nosuid', 'nodev'] });
+    assert.deepEqual(spec.mounts!.at(-1), {
+      destination: INIT_PATH,
+      type: 'bind',
+      source: '/usr/bin/tini-static',
+      options: ['rbind', 'ro', 'nosuid', 'nodev'],
+    });
   });
 
   it('does nothing without Init; fails clearly without a host init', () => {

@@ -14,7 +14,10 @@ test('volumes and binds become rbind mounts after the defaults; --tmpfs replaces
   const dests = spec.mounts!.map((m) => m.destination);
   assert.equal(dests.filter((d) => d === '/dev/shm').length, 1);
   assert.ok(dests.indexOf('/a') < dests.indexOf('/a/b'));
-  assert.deepEqual(spec.mounts!.find((m) => m.destination === '/a/b'), { destination: '/a/b', type: 'bind', source: '/srv/a', options: ['rbind', 'rprivate', 'ro'] });
+  assert.deepEqual(
+    spec.mounts!.find((m) => m.destination === '/a/b'),
+    { destination: '/a/b', type: 'bind', source: '/srv/a', options: ['rbind', 'rprivate', 'ro'] },
+  );
   assert.deepEqual(spec.mounts!.find((m) => m.destination === '/tmp')!.options, ['noexec', 'nosuid', 'nodev', 'size=1m']);
   assert.equal(spec.linux!.rootfsPropagation, undefined);
 });

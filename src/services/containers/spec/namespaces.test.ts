@@ -30,7 +30,10 @@ test('a prepared netns is joined by path', () => {
 });
 
 test('container:<id> joins the namespace the caller resolved, and needs one', () => {
-  assert.throws(() => types('container:web'), (err) => isKind(err, 'NotImplemented'));
+  assert.throws(
+    () => types('container:web'),
+    (err) => isKind(err, 'NotImplemented'),
+  );
   const net = types('container:web', '/proc/42/ns/net').find((n) => n.type === 'network');
   assert.deepEqual(net, { type: 'network', path: '/proc/42/ns/net' });
 });
@@ -46,9 +49,18 @@ test('--pid/--ipc host leave the namespace out; container:<x> joins the resolved
   const host = spaces({ PidMode: 'host', IpcMode: 'host', UTSMode: 'host' }).linux!.namespaces!.map((n) => n.type);
   assert.deepEqual(host.sort(), ['mount', 'network']);
   const joined = spaces({ PidMode: 'container:db', IpcMode: 'container:db' }, { join: { pid: '/proc/7/ns/pid', ipc: '/proc/7/ns/ipc' } }).linux!.namespaces!;
-  assert.deepEqual(joined.find((n) => n.type === 'pid'), { type: 'pid', path: '/proc/7/ns/pid' });
-  assert.deepEqual(joined.find((n) => n.type === 'ipc'), { type: 'ipc', path: '/proc/7/ns/ipc' });
-  assert.throws(() => spaces({ PidMode: 'container:db' }), (err) => isKind(err, 'NotImplemented'));
+  assert.deepEqual(
+    joined.find((n) => n.type === 'pid'),
+    { type: 'pid', path: '/proc/7/ns/pid' },
+  );
+  assert.deepEqual(
+    joined.find((n) => n.type === 'ipc'),
+    { type: 'ipc', path: '/proc/7/ns/ipc' },
+  );
+  assert.throws(
+    () => spaces({ PidMode: 'container:db' }),
+    (err) => isKind(err, 'NotImplemented'),
+  );
 });
 
 test('cgroup namespace: private by default on v2, host on v1, as asked otherwise', () => {
@@ -60,14 +72,24 @@ test('cgroup namespace: private by default on v2, host on v1, as asked otherwise
 });
 
 test('userns-remap: a user namespace with the maps (joined by path when given); --userns=host opts out', () => {
-  const remap = { key: '100000.100000', uidMappings: [{ containerID: 0, hostID: 100000, size: 65536 }], gidMappings: [{ containerID: 0, hostID: 100000, size: 65536 }] };
+  const remap = {
+    key: '100000.100000',
+    uidMappings: [{ containerID: 0, hostID: 100000, size: 65536 }],
+    gidMappings: [{ containerID: 0, hostID: 100000, size: 65536 }],
+  };
   const daemon = { cgroupVersion: '1' as const, apparmor: false, remap };
   const s = spaces({}, { daemon });
-  assert.deepEqual(s.linux!.namespaces!.find((n) => n.type === 'user'), { type: 'user' });
+  assert.deepEqual(
+    s.linux!.namespaces!.find((n) => n.type === 'user'),
+    { type: 'user' },
+  );
   assert.deepEqual(s.linux!.uidMappings, remap.uidMappings);
   assert.deepEqual(s.linux!.gidMappings, remap.gidMappings);
   const joined = spaces({}, { daemon, usernsPath: '/run/berth/netns/abc.userns' });
-  assert.deepEqual(joined.linux!.namespaces!.find((n) => n.type === 'user'), { type: 'user', path: '/run/berth/netns/abc.userns' });
+  assert.deepEqual(
+    joined.linux!.namespaces!.find((n) => n.type === 'user'),
+    { type: 'user', path: '/run/berth/netns/abc.userns' },
+  );
   const opted = spaces({ UsernsMode: 'host' }, { daemon });
   assert.ok(!opted.linux!.namespaces!.some((n) => n.type === 'user'));
   assert.equal(opted.linux!.uidMappings, undefined);

@@ -35,7 +35,10 @@ test('env: TERM=xterm only with a TTY and no TERM of its own', () => {
   assert.equal(proc({ Tty: true }).terminal, true);
   assert.ok(!proc({}).env!.some((e) => e.startsWith('TERM=')));
   const own = proc({ Tty: true, Env: ['TERM=dumb'] }).env!;
-  assert.deepEqual(own.filter((e) => e.startsWith('TERM=')), ['TERM=dumb']);
+  assert.deepEqual(
+    own.filter((e) => e.startsWith('TERM=')),
+    ['TERM=dumb'],
+  );
 });
 
 test('env: a bare key unsets a default; a repeated key keeps the last value', () => {
@@ -45,7 +48,10 @@ test('env: a bare key unsets a default; a repeated key keeps the last value', ()
 
 test('cwd from WorkingDir; relative is rejected', () => {
   assert.equal(proc({ WorkingDir: '/srv/app' }).cwd, '/srv/app');
-  assert.throws(() => proc({ WorkingDir: 'srv' }), (err) => isKind(err, 'InvalidArgument'));
+  assert.throws(
+    () => proc({ WorkingDir: 'srv' }),
+    (err) => isKind(err, 'InvalidArgument'),
+  );
 });
 
 test('RLIMIT_NOFILE is 1048576 but never above the host hard limit', () => {
@@ -55,13 +61,16 @@ test('RLIMIT_NOFILE is 1048576 but never above the host hard limit', () => {
 });
 
 test('--ulimit replaces nofile (clamped) and adds others', () => {
-  const p = proc({}, {
-    Ulimits: [
-      { Name: 'nofile', Soft: 1024, Hard: 50000 },
-      { Name: 'nproc', Soft: 100, Hard: 200 },
-      { Name: 'CORE', Soft: 0, Hard: 0 },
-    ],
-  });
+  const p = proc(
+    {},
+    {
+      Ulimits: [
+        { Name: 'nofile', Soft: 1024, Hard: 50000 },
+        { Name: 'nproc', Soft: 100, Hard: 200 },
+        { Name: 'CORE', Soft: 0, Hard: 0 },
+      ],
+    },
+  );
   assert.deepEqual(p.rlimits, [
     { type: 'RLIMIT_NOFILE', soft: 1024, hard: 20000 },
     { type: 'RLIMIT_NPROC', soft: 100, hard: 200 },
@@ -88,7 +97,10 @@ test("the daemon's default ulimits apply unless the container names the same lim
 
 test('bad ulimits are InvalidArgument', () => {
   const bad = (Name: string, Soft: number, Hard: number) =>
-    assert.throws(() => proc({}, { Ulimits: [{ Name, Soft, Hard }] }), (err) => isKind(err, 'InvalidArgument'));
+    assert.throws(
+      () => proc({}, { Ulimits: [{ Name, Soft, Hard }] }),
+      (err) => isKind(err, 'InvalidArgument'),
+    );
   bad('bogus', 1, 1);
   bad('nproc', 10, 5);
   bad('core', -1, -1);

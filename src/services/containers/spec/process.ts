@@ -11,8 +11,22 @@ export const DEFAULT_NOFILE = 1048576;
 
 /** The names `--ulimit` accepts (go-units), lower case as Docker's API carries them. */
 export const ULIMIT_NAMES = new Set([
-  'as', 'core', 'cpu', 'data', 'fsize', 'locks', 'memlock', 'msgqueue', 'nice', 'nofile',
-  'nproc', 'rss', 'rtprio', 'rttime', 'sigpending', 'stack',
+  'as',
+  'core',
+  'cpu',
+  'data',
+  'fsize',
+  'locks',
+  'memlock',
+  'msgqueue',
+  'nice',
+  'nofile',
+  'nproc',
+  'rss',
+  'rtprio',
+  'rttime',
+  'sigpending',
+  'stack',
 ]);
 
 /**

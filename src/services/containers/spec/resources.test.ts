@@ -14,7 +14,10 @@ function resources(hc: HostConfig) {
 }
 
 const invalid = (hc: HostConfig, message: RegExp) =>
-  assert.throws(() => resources(hc), (err) => isKind(err, 'InvalidArgument') && message.test(err.message));
+  assert.throws(
+    () => resources(hc),
+    (err) => isKind(err, 'InvalidArgument') && message.test(err.message),
+  );
 
 test('cgroupsPath is absolute /berth/<id>', () => {
   const spec = emptySpec();
@@ -48,7 +51,10 @@ test('--cpus becomes quota over a 100ms period', () => {
 
 test('shares, explicit quota/period and cpuset pass through', () => {
   assert.deepEqual(resources({ CpuShares: 512, CpuQuota: 50000, CpuPeriod: 200000, CpusetCpus: '0-1' }).cpu, {
-    shares: 512, period: 200000, quota: 50000, cpus: '0-1',
+    shares: 512,
+    period: 200000,
+    quota: 50000,
+    cpus: '0-1',
   });
 });
 

@@ -50,9 +50,7 @@ export function cpuResources(hc: HostConfig, hostCpus = availableParallelism()):
     if (period > 0) throw invalidArgument('Conflicting options: Nano CPUs and CPU Period cannot both be set');
     if (quota > 0) throw invalidArgument('Conflicting options: Nano CPUs and CPU Quota cannot both be set');
     if (nano < 1e7 || nano > hostCpus * 1e9) {
-      throw invalidArgument(
-        `Range of CPUs is from 0.01 to ${hostCpus}.00, as there are only ${hostCpus} CPUs available`,
-      );
+      throw invalidArgument(`Range of CPUs is from 0.01 to ${hostCpus}.00, as there are only ${hostCpus} CPUs available`);
     }
     cpu.period = NANO_CPUS_PERIOD;
     cpu.quota = Math.floor((nano * NANO_CPUS_PERIOD) / 1e9);

@@ -24,7 +24,12 @@ test('default profile: EPERM for the rest, x86_64 with its x86 and x32 sub-archi
 
 test('sub-architectures the kernel was built without are left out of the filter (x32, 32-bit emulation)', () => {
   const only = (config: string): string[] =>
-    seccompToOci(DEFAULT_SECCOMP_PROFILE, { capabilities: DEFAULT_CAPABILITIES, kernel: '6.1.0', arch: 'amd64', unrunnable: unrunnableSeccompArches(parseKernelConfig(config)) }).architectures!;
+    seccompToOci(DEFAULT_SECCOMP_PROFILE, {
+      capabilities: DEFAULT_CAPABILITIES,
+      kernel: '6.1.0',
+      arch: 'amd64',
+      unrunnable: unrunnableSeccompArches(parseKernelConfig(config)),
+    }).architectures!;
   if (process.arch !== 'x64') return;
   assert.deepEqual(only('CONFIG_IA32_EMULATION=y\n# CONFIG_X86_X32_ABI is not set\n'), ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86']);
   assert.deepEqual(only('CONFIG_IA32_EMULATION=y\nCONFIG_X86_X32_ABI=y\n'), ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32']);
@@ -34,8 +39,25 @@ test('sub-architectures the kernel was built without are left out of the filter 
 
 test('a default container may read, write, fork, but not mount, unshare, load modules or use keyrings', () => {
   const s = oci();
-  for (const ok of ['read', 'write', 'openat', 'execve', 'fork', 'socket', 'arch_prctl', 'modify_ldt', 'chroot', 'ptrace']) assert.ok(rules(s, ok).length > 0, ok);
-  for (const no of ['mount', 'umount2', 'unshare', 'setns', 'init_module', 'finit_module', 'keyctl', 'add_key', 'request_key', 'reboot', 'bpf', 'kexec_load', 'swapon', 'clock_settime', 'open_by_handle_at']) {
+  for (const ok of ['read', 'write', 'openat', 'execve', 'fork', 'socket', 'arch_prctl', 'modify_ldt', 'chroot', 'ptrace'])
+    assert.ok(rules(s, ok).length > 0, ok);
+  for (const no of [
+    'mount',
+    'umount2',
+    'unshare',
+    'setns',
+    'init_module',
+    'finit_module',
+    'keyctl',
+    'add_key',
+    'request_key',
+    'reboot',
+    'bpf',
+    'kexec_load',
+    'swapon',
+    'clock_settime',
+    'open_by_handle_at',
+  ]) {
     assert.equal(allowed(s, no), false, no);
   }
   assert.equal(rules(s, 'cacheflush').length, 0, 'arm-only rules stay out on amd64');
@@ -43,7 +65,9 @@ test('a default container may read, write, fork, but not mount, unshare, load mo
 
 test('clone may not create namespaces without CAP_SYS_ADMIN; clone3 gets ENOSYS', () => {
   const s = oci();
-  assert.deepEqual(rules(s, 'clone'), [{ names: ['clone'], action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value: CLONE_NAMESPACE_FLAGS, valueTwo: 0, op: 'SCMP_CMP_MASKED_EQ' }] }]);
+  assert.deepEqual(rules(s, 'clone'), [
+    { names: ['clone'], action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value: CLONE_NAMESPACE_FLAGS, valueTwo: 0, op: 'SCMP_CMP_MASKED_EQ' }] },
+  ]);
   assert.deepEqual(rules(s, 'clone3'), [{ names: ['clone3'], action: 'SCMP_ACT_ERRNO', errnoRet: 38 }]);
   const admin = oci([...DEFAULT_CAPABILITIES, 'CAP_SYS_ADMIN']);
   for (const name of ['mount', 'unshare', 'setns', 'clone', 'clone3']) assert.ok(allowed(admin, name), name);
@@ -63,7 +87,10 @@ test('capability groups follow the bounding set', () => {
 test('socket: any family but AF_VSOCK; personality: only the listed domains', () => {
   const s = oci();
   assert.deepEqual(rules(s, 'socket')[0]!.args, [{ index: 0, value: 40, valueTwo: 0, op: 'SCMP_CMP_NE' }]);
-  assert.deepEqual(rules(s, 'personality').map((r) => r.args![0]!.value), [0, 8, 0x20000, 0x20008, 0xffffffff]);
+  assert.deepEqual(
+    rules(s, 'personality').map((r) => r.args![0]!.value),
+    [0, 8, 0x20000, 0x20008, 0xffffffff],
+  );
 });
 
 test('kernel versions compare by major.minor', () => {
@@ -73,7 +100,11 @@ test('kernel versions compare by major.minor', () => {
 });
 
 test("bad profiles are refused with Docker's words", () => {
-  const bad = (p: object) => assert.throws(() => seccompToOci(p as never, { capabilities: [] }), (err) => isKind(err, 'InvalidArgument'));
+  const bad = (p: object) =>
+    assert.throws(
+      () => seccompToOci(p as never, { capabilities: [] }),
+      (err) => isKind(err, 'InvalidArgument'),
+    );
   bad({ defaultAction: 'SCMP_ACT_ERRNO', architectures: ['SCMP_ARCH_X86_64'], archMap: [{ architecture: 'SCMP_ARCH_X86_64', subArchitectures: [] }] });
   bad({ defaultAction: 'SCMP_ACT_ERRNO', syscalls: [{ name: 'read', names: ['write'], action: 'SCMP_ACT_ALLOW' }] });
   bad({ defaultAction: 'SCMP_ACT_NOPE' });
@@ -92,10 +123,15 @@ test('withSeccomp: builtin by default; none for --privileged or seccomp=unconfin
   assert.equal(run({}, false), undefined, 'a kernel without seccomp filters gets no profile (Docker runs such containers unconfined)');
   assert.equal(run({ Privileged: true }), undefined);
   assert.equal(run({ SecurityOpt: ['seccomp=unconfined'] }), undefined);
-  const custom = run({ SecurityOpt: [`seccomp=${JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ name: 'mkdir', action: 'SCMP_ACT_ERRNO' }] })}`] })!;
+  const custom = run({
+    SecurityOpt: [`seccomp=${JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ name: 'mkdir', action: 'SCMP_ACT_ERRNO' }] })}`],
+  })!;
   assert.equal(custom.defaultAction, 'SCMP_ACT_ALLOW');
   assert.deepEqual(custom.syscalls, [{ names: ['mkdir'], action: 'SCMP_ACT_ERRNO' }]);
-  assert.throws(() => run({ SecurityOpt: ['seccomp={oops'] }), (err) => isKind(err, 'InvalidArgument'));
+  assert.throws(
+    () => run({ SecurityOpt: ['seccomp={oops'] }),
+    (err) => isKind(err, 'InvalidArgument'),
+  );
 });
 
 test('io_uring is refused for every container, whatever its capabilities (Docker 25+)', () => {

@@ -42,10 +42,7 @@ test('default mounts, shm size, /sys read-only unless privileged', () => {
   const spec = emptySpec();
   withDefaultMounts(spec, context());
   const byDest = new Map(spec.mounts!.map((m) => [m.destination, m]));
-  assert.deepEqual(
-    [...byDest.keys()],
-    ['/proc', '/dev', '/dev/pts', '/sys', '/sys/fs/cgroup', '/dev/mqueue', '/dev/shm'],
-  );
+  assert.deepEqual([...byDest.keys()], ['/proc', '/dev', '/dev/pts', '/sys', '/sys/fs/cgroup', '/dev/mqueue', '/dev/shm']);
   assert.ok(byDest.get('/dev/shm')!.options!.includes(`size=${DEFAULT_SHM_SIZE}`));
   assert.ok(byDest.get('/sys')!.options!.includes('ro'));
   assert.equal(byDest.get('/sys/fs/cgroup')!.type, 'cgroup');
@@ -61,11 +58,14 @@ test('etc files are rbind-mounted, read-only only with --read-only', () => {
   const spec = emptySpec();
   const ctx = context();
   withEtcMounts(spec, ctx);
-  assert.deepEqual(spec.mounts!.map((m) => [m.source, m.destination]), [
-    [ctx.record.Paths.HostnamePath, '/etc/hostname'],
-    [ctx.record.Paths.HostsPath, '/etc/hosts'],
-    [ctx.record.Paths.ResolvConfPath, '/etc/resolv.conf'],
-  ]);
+  assert.deepEqual(
+    spec.mounts!.map((m) => [m.source, m.destination]),
+    [
+      [ctx.record.Paths.HostnamePath, '/etc/hostname'],
+      [ctx.record.Paths.HostsPath, '/etc/hosts'],
+      [ctx.record.Paths.ResolvConfPath, '/etc/resolv.conf'],
+    ],
+  );
   assert.ok(spec.mounts!.every((m) => m.type === 'bind' && m.options!.join() === 'rbind,rprivate'));
 
   const ro = emptySpec();

@@ -19,13 +19,7 @@ export const DEFAULT_MASKED_PATHS: readonly string[] = [
 ];
 
 /** Paths Docker remounts read-only inside containers. */
-export const DEFAULT_READONLY_PATHS: readonly string[] = [
-  '/proc/bus',
-  '/proc/fs',
-  '/proc/irq',
-  '/proc/sys',
-  '/proc/sysrq-trigger',
-];
+export const DEFAULT_READONLY_PATHS: readonly string[] = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
 
 /**
  * Masked and read-only paths: the record's (create fills in Docker's defaults; [] for

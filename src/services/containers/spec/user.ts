@@ -41,8 +41,17 @@ export async function readFileInRoot(root: string, path: string): Promise<string
   }
 }
 
-interface PasswdEntry { name: string; uid: number; gid: number; home: string }
-interface GroupEntry { name: string; gid: number; members: string[] }
+interface PasswdEntry {
+  name: string;
+  uid: number;
+  gid: number;
+  home: string;
+}
+interface GroupEntry {
+  name: string;
+  gid: number;
+  members: string[];
+}
 
 /** Colon-separated records; blank, comment and malformed lines (bad ids) are skipped. */
 function records(text: string | undefined): string[][] {
@@ -88,10 +97,7 @@ export async function resolveUser(rootfs: string, user: string | undefined, grou
   const colon = spec.indexOf(':');
   const userArg = colon < 0 ? spec : spec.slice(0, colon);
   const groupArg = colon < 0 ? '' : spec.slice(colon + 1);
-  const [passwd, groups] = await Promise.all([
-    readFileInRoot(rootfs, '/etc/passwd').then(parsePasswd),
-    readFileInRoot(rootfs, '/etc/group').then(parseGroup),
-  ]);
+  const [passwd, groups] = await Promise.all([readFileInRoot(rootfs, '/etc/passwd').then(parsePasswd), readFileInRoot(rootfs, '/etc/group').then(parseGroup)]);
 
   const uidArg = userArg === '' ? 0 : numericId(userArg);
   const entry = passwd.find((p) => (uidArg !== undefined ? p.uid === uidArg : p.name === userArg));

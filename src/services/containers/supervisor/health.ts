@@ -21,7 +21,11 @@ export function healthCommand(cfg: HealthConfig | null | undefined): string[] | 
 }
 
 /** The next health state after one probe (failures inside the start period do not count). */
-export function nextHealth(prev: HealthState, result: { ExitCode: number; Start: string; End: string; Output: string }, opts: { retries: number; inStartPeriod: boolean }): HealthState {
+export function nextHealth(
+  prev: HealthState,
+  result: { ExitCode: number; Start: string; End: string; Output: string },
+  opts: { retries: number; inStartPeriod: boolean },
+): HealthState {
   const Log = [...prev.Log, result].slice(-MAX_LOG);
   if (result.ExitCode === 0) return { Status: 'healthy', FailingStreak: 0, Log };
   if (opts.inStartPeriod) return { ...prev, Log };
@@ -111,7 +115,8 @@ export function watchHealthchecks(deps: HealthDeps, log: (msg: string) => void):
     void deps.store.save(rec).then(() => schedule(rec.Id, ms(rec.Config.Healthcheck?.Interval, DEFAULT_INTERVAL)));
   });
   // Containers already running when berthd starts.
-  for (const rec of deps.store.all()) if (rec.State.Status === 'running' && healthCommand(rec.Config.Healthcheck)) schedule(rec.Id, ms(rec.Config.Healthcheck?.Interval, DEFAULT_INTERVAL));
+  for (const rec of deps.store.all())
+    if (rec.State.Status === 'running' && healthCommand(rec.Config.Healthcheck)) schedule(rec.Id, ms(rec.Config.Healthcheck?.Interval, DEFAULT_INTERVAL));
   return () => {
     unsubscribe();
     for (const id of [...timers.keys()]) cancel(id);
