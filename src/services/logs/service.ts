@@ -134,7 +134,9 @@ export class LogService {
     let open: LogRecord[] = [];
     const segs: LogSegment[] = await pump.exclusive(async () => {
       await pump.drain();
-      open = liveOnly ? [] : pump.openRecords();
+      // A line still being written is not logged yet (Docker's copier holds it too): only a
+      // following reader gets its start, which it would otherwise miss from the live records.
+      open = liveOnly || !opts.follow ? [] : pump.openRecords();
       const files = liveOnly || pump.view === undefined ? [] : await pump.view.snapshot();
       if (opts.follow) {
         unsubscribe = pump.subscribe((b) => {
