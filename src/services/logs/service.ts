@@ -163,6 +163,7 @@ export class LogService {
         if (records.length > 0) yield records;
         if (!opts.follow || past) return;
         let finished = false;
+        let drained = false;
         void opts.done?.then(() => {
           finished = true;
           wake?.();
@@ -178,7 +179,15 @@ export class LogService {
               if (records.length > 0) yield records;
               if (past) return;
             }
-            if (finished || behind || opts.signal?.aborted) return;
+            if (behind || opts.signal?.aborted) return;
+            if (finished) {
+              // The container has exited: what conmon wrote last may not have been pumped yet
+              // (inotify is late under load). Convert it now; the listener queues it in `live`.
+              if (drained) return;
+              drained = true;
+              await pump.sync();
+              continue;
+            }
             await new Promise<void>((r) => (wake = r));
             wake = undefined;
           }
