@@ -49,7 +49,7 @@ import { createDaemonMetrics, planObservability, startObservability } from './ob
 import { resolveUsernsRemap } from './userns-remap.js';
 import { tightenDataRoot } from './data-root-modes.js';
 import { remappedRoot } from '../services/containers/remap.js';
-import { securityInfo } from '../services/containers/security-config.js';
+import { securityInfo } from '../services/containers/config/security-config.js';
 import type { DaemonSecurity } from '../services/containers/spec/types.js';
 import { enablePhaseTimings, timed } from '../lib/phase-timer.js';
 import { installLastResort, type LastResort } from './last-resort.js';

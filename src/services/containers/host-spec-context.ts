@@ -1,7 +1,7 @@
 import { type ContainerRecord, isLive } from '../../core/containers.js';
 import { conflict } from '../../lib/errdefs.js';
 import type { ContainerDeps } from './deps.js';
-import { allHostDevices, mappedDevices } from './host-devices.js';
+import { allHostDevices, mappedDevices } from './config/host-devices.js';
 import { shmPath } from './shm.js';
 import type { SpecContext } from './spec/types.js';
 

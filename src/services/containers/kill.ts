@@ -4,7 +4,7 @@ import { conflict } from '../../lib/errdefs.js';
 import type { RuntimeLifecycle } from '../../core/runtime.js';
 import type { ContainerDeps } from './deps.js';
 import { publishContainerEvent } from './events.js';
-import { parseSignal } from './signals.js';
+import { parseSignal } from './config/signals.js';
 
 /** What `kill` needs: the record (to mark it manually stopped), the runtime's kill, the bus. */
 export type KillDeps = Pick<ContainerDeps, 'store' | 'events'> & { runtime: Pick<RuntimeLifecycle, 'kill'> };

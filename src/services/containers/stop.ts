@@ -4,7 +4,7 @@ import type { RuntimeLifecycle } from '../../core/runtime.js';
 import type { ContainerDeps } from './deps.js';
 import { publishContainerEvent } from './events.js';
 import { markManuallyStopped, publishKill } from './kill.js';
-import { parseSignal } from './signals.js';
+import { parseSignal } from './config/signals.js';
 
 /** What `stop` needs: the record, the exit waiters (the exit is its end), the runtime's kill and resume. */
 export type StopDeps = Pick<ContainerDeps, 'store' | 'waiters' | 'events'> & { runtime: Pick<RuntimeLifecycle, 'kill' | 'resume'> };

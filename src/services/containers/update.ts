@@ -4,7 +4,7 @@ import { invalidArgument } from '../../lib/errdefs.js';
 import type { LinuxResources } from '../../lib/oci/runtime-spec.js';
 import type { ContainerDeps } from './deps.js';
 import type { RuntimeResources } from '../../core/runtime.js';
-import { verifyRestartPolicy } from './verify.js';
+import { verifyRestartPolicy } from './config/verify.js';
 import { cpuResources, memoryResources } from './spec/resources.js';
 
 /** What `update` needs: the record and its lock, the runtime's cgroup update, the bus. */

@@ -1,5 +1,5 @@
 import { constants } from 'node:os';
-import { invalidArgument } from '../../lib/errdefs.js';
+import { invalidArgument } from '../../../lib/errdefs.js';
 
 const BY_NUMBER = new Map<number, string>(Object.entries(constants.signals).map(([name, num]) => [num, name] as [number, string]));
 

@@ -1,5 +1,5 @@
-import type { ContainerConfig, HealthConfig, HostConfig, RestartPolicy } from '../../core/containers.js';
-import { invalidArgument } from '../../lib/errdefs.js';
+import type { ContainerConfig, HealthConfig, HostConfig, RestartPolicy } from '../../../core/containers.js';
+import { invalidArgument } from '../../../lib/errdefs.js';
 import { parseSignal } from './signals.js';
 
 /**

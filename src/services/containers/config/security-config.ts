@@ -1,10 +1,10 @@
-import type { HostConfig } from '../../core/containers.js';
-import { invalidArgument } from '../../lib/errdefs.js';
-import { DEFAULT_CAPABILITIES, normalizeCapabilities } from './spec/capabilities.js';
-import { parseSeccompProfile, seccompToOci } from './spec/seccomp.js';
-import { securityOptions } from './spec/security-opts.js';
-import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from './spec/security.js';
-import type { DaemonSecurity } from './spec/types.js';
+import type { HostConfig } from '../../../core/containers.js';
+import { invalidArgument } from '../../../lib/errdefs.js';
+import { DEFAULT_CAPABILITIES, normalizeCapabilities } from '../spec/capabilities.js';
+import { parseSeccompProfile, seccompToOci } from '../spec/seccomp.js';
+import { securityOptions } from '../spec/security-opts.js';
+import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from '../spec/security.js';
+import type { DaemonSecurity } from '../spec/types.js';
 
 const isContainerMode = (m: string): boolean => m.startsWith('container:') && m.length > 'container:'.length;
 

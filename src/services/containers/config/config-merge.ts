@@ -1,5 +1,5 @@
-import type { ContainerConfig } from '../../core/containers.js';
-import type { ImageRuntimeConfig } from '../../core/images.js';
+import type { ContainerConfig } from '../../../core/containers.js';
+import type { ImageRuntimeConfig } from '../../../core/images.js';
 
 /**
  * Docker's merge of the image's defaults into a new container's config: the container's own

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isKind, notFound } from '../../lib/errdefs.js';
-import type { HostConfig } from '../../core/containers.js';
+import { isKind, notFound } from '../../../lib/errdefs.js';
+import type { HostConfig } from '../../../core/containers.js';
 import { checkSecurityConfig, securityInfo } from './security-config.js';
-import { DEFAULT_MASKED_PATHS } from './spec/security.js';
-import type { DaemonSecurity } from './spec/types.js';
+import { DEFAULT_MASKED_PATHS } from '../spec/security.js';
+import type { DaemonSecurity } from '../spec/types.js';
 
 const v1: DaemonSecurity = { cgroupVersion: '1', apparmor: false };
 const remap: DaemonSecurity = {

@@ -1,9 +1,9 @@
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import type { DeviceMapping } from '../../core/containers.js';
-import { invalidArgument, isErrno } from '../../lib/errdefs.js';
-import type { LinuxDevice } from '../../lib/oci/runtime-spec.js';
-import type { HostDevice } from './spec/types.js';
+import type { DeviceMapping } from '../../../core/containers.js';
+import { invalidArgument, isErrno } from '../../../lib/errdefs.js';
+import type { LinuxDevice } from '../../../lib/oci/runtime-spec.js';
+import type { HostDevice } from '../spec/types.js';
 
 /** Directories of /dev that hold no devices of their own to pass on (runc's HostDevices skips them). */
 const SKIP_DIRS = new Set(['pts', 'shm', 'fd', 'mqueue', '.lxc', '.lxd-mounts', '.udev']);
