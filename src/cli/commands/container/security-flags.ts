@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { DeviceMapping, HostConfig } from '../../../api/types/containers.js';
+import { sysctlNamespace } from '../../../lib/sysctls.js';
 import { collect } from '../../flags/options.js';
 
 /** The isolation flags of `run`/`create`: devices, security options, namespaces, groups, sysctls. */
@@ -52,25 +53,15 @@ export function parseDevice(spec: string): DeviceMapping {
   return { PathOnHost: parts[0]!, PathInContainer: dst || parts[0]!, CgroupPermissions: perms };
 }
 
-/** docker's ValidateSysctl: only namespaced sysctls pass. */
-const SYSCTLS = new Set([
-  'kernel.msgmax',
-  'kernel.msgmnb',
-  'kernel.msgmni',
-  'kernel.sem',
-  'kernel.shmall',
-  'kernel.shmmax',
-  'kernel.shmmni',
-  'kernel.shm_rmid_forced',
-]);
-
+/** docker's ValidateSysctl: only namespaced sysctls pass (its list has the IPC and network ones, not the UTS pair). */
 function parseSysctls(list: string[] | undefined): Record<string, string> | undefined {
   if (list === undefined) return undefined;
   const out: Record<string, string> = {};
   for (const item of list) {
     const eq = item.indexOf('=');
     const key = eq < 0 ? item : item.slice(0, eq);
-    if (eq < 0 || !(SYSCTLS.has(key) || key.startsWith('net.') || key.startsWith('fs.mqueue.'))) {
+    const ns = sysctlNamespace(key);
+    if (eq < 0 || ns === undefined || ns === 'uts') {
       throw new InvalidArgumentError(`invalid argument "${item}" for "--sysctl" flag: sysctl '${item}' is not allowed`);
     }
     out[key] = item.slice(eq + 1);

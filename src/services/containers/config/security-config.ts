@@ -1,5 +1,6 @@
 import type { HostConfig } from '../../../core/containers.js';
 import { invalidArgument } from '../../../lib/errdefs.js';
+import { sysctlNamespace } from '../../../lib/sysctls.js';
 import { DEFAULT_CAPABILITIES, normalizeCapabilities } from '../spec/capabilities.js';
 import { parseSeccompProfile, seccompToOci } from '../spec/seccomp.js';
 import { securityOptions } from '../spec/security-opts.js';
@@ -7,25 +8,6 @@ import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from '../spec/security.j
 import type { DaemonSecurity } from '../spec/types.js';
 
 const isContainerMode = (m: string): boolean => m.startsWith('container:') && m.length > 'container:'.length;
-
-/** Sysctls with their own copy per namespace (runc's list), and the namespace each needs. */
-const IPC_SYSCTLS = new Set([
-  'kernel.msgmax',
-  'kernel.msgmnb',
-  'kernel.msgmni',
-  'kernel.sem',
-  'kernel.shmall',
-  'kernel.shmmax',
-  'kernel.shmmni',
-  'kernel.shm_rmid_forced',
-]);
-
-function sysctlNamespace(key: string): 'ipc' | 'net' | 'uts' | undefined {
-  if (IPC_SYSCTLS.has(key) || key.startsWith('fs.mqueue.')) return 'ipc';
-  if (key.startsWith('net.')) return 'net';
-  if (key === 'kernel.hostname' || key === 'kernel.domainname') return 'uts';
-  return undefined;
-}
 
 function checkSysctls(hc: HostConfig): void {
   for (const key of Object.keys(hc.Sysctls ?? {})) {
