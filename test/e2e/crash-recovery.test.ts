@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fetchText, freePort } from './loopback.js';
 import { ruleWords } from '../../src/drivers/network-cni/leftovers.js';
-import { eventually, startDaemon, type Daemon } from './harness.js';
+import { type Daemon, dockerOk, startDaemon, eventually } from './harness.js';
 import { dnatRulesOf, holdings, nothing } from './holdings.js';
 
 const sh = (cmd: string, args: string[]): string => execFileSync(cmd, args, { encoding: 'utf8' });
@@ -41,11 +41,7 @@ describe('crash recovery (kill -9 mid-operation, then start-up reconcile)', { ti
     await d?.stop();
   });
 
-  async function ok(args: string[]): Promise<string> {
-    const r = await d.docker(args, { timeoutMs: 60_000 });
-    assert.equal(r.code, 0, `docker ${args.join(' ')} exited ${r.code}\nstderr: ${r.stderr}\nberthd log (tail):\n${d.log().slice(-3000)}`);
-    return r.stdout;
-  }
+  const ok = (args: string[]): Promise<string> => dockerOk(d, args);
 
   /**
    * Starts berthd with the crash hook armed at `point`, runs `action` (which fails when berthd

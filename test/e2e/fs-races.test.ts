@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startDaemon, type Daemon } from './harness.js';
+import { type Daemon, dockerOk, startDaemon } from './harness.js';
 
 // A container that swaps a directory and a symlink to a host path with renameat2(RENAME_EXCHANGE)
 // in a loop, as an attacker would, while the engine copies into and out of it, exports, commits and
@@ -76,11 +76,7 @@ describe('race-free container file access', () => {
     if (work) await rm(work, { recursive: true, force: true });
   });
 
-  async function ok(args: string[]): Promise<string> {
-    const r = await d.docker(args, { timeoutMs: 60_000 });
-    assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}\n${d.log().slice(-3000)}`);
-    return r.stdout;
-  }
+  const ok = (args: string[]): Promise<string> => dockerOk(d, args);
 
   it('cp in/out, export, diff and commit --pause=false never reach the host while /w and /w/d are swapped with symlinks to it', async () => {
     await ok(['run', '-d', '--name', 'racer', 'busybox', 'sleep', '1000']);

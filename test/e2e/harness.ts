@@ -8,6 +8,7 @@
  * daemon's containers, and the dir itself. Nothing is shared between daemons, so test files may
  * run in parallel.
  */
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -255,6 +256,13 @@ async function removeAllContainers(socket: string): Promise<void> {
 }
 
 /** Polls `check` until it returns a value other than undefined/false, or throws after `ms`. */
+/** Runs the docker CLI against `d` and returns its stdout; fails the test, with berthd's log tail, unless it exits 0. */
+export async function dockerOk(d: Daemon, args: string[], opts: RunOptions = { timeoutMs: 60_000 }): Promise<string> {
+  const r = await d.docker(args, opts);
+  assert.equal(r.code, 0, `docker ${args.join(' ')} exited ${r.code}\nstderr: ${r.stderr}\nberthd log (tail):\n${d.log().slice(-3000)}`);
+  return r.stdout;
+}
+
 export async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, ms = 5000): Promise<T> {
   for (const end = Date.now() + ms; ; await sleep(50)) {
     const v = await check();

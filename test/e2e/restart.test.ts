@@ -8,17 +8,13 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { cgroupsOf, conmonPids, isConmonOf, mountsUnder, processAlive, startDaemon, type Daemon, type RunOptions } from './harness.js';
+import { cgroupsOf, conmonPids, isConmonOf, mountsUnder, processAlive, startDaemon, type Daemon, type RunOptions, dockerOk } from './harness.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 const alive = processAlive;
 
-async function ok(d: Daemon, args: string[], opts?: RunOptions): Promise<string> {
-  const r = await d.docker(args, opts);
-  assert.equal(r.code, 0, `docker ${args.join(' ')} exited ${r.code}\nstderr: ${r.stderr}\nberthd log (tail):\n${d.log().slice(-2000)}`);
-  return r.stdout;
-}
+const ok = (d: Daemon, args: string[], opts?: RunOptions): Promise<string> => dockerOk(d, args, opts ?? {});
 
 const statusOf = async (d: Daemon, name: string): Promise<string> =>
   (await ok(d, ['ps', '-a', '--filter', `name=^${name}$`, '--format', '{{.Status}}'])).trim();

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startDaemon, type Daemon } from './harness.js';
+import { type Daemon, dockerOk, startDaemon } from './harness.js';
 import { holdings, nothing } from './holdings.js';
 import { freePort } from './loopback.js';
 
@@ -21,11 +21,7 @@ describe('a failed start is rolled back', { timeout: 300_000 }, () => {
     await d?.stop();
   });
 
-  async function ok(args: string[]): Promise<string> {
-    const r = await d.docker(args, { timeoutMs: 60_000 });
-    assert.equal(r.code, 0, `docker ${args.join(' ')} exited ${r.code}\nstderr: ${r.stderr}\nberthd log (tail):\n${d.log().slice(-3000)}`);
-    return r.stdout;
-  }
+  const ok = (args: string[]): Promise<string> => dockerOk(d, args);
 
   /** Runs `args`, which must fail to start the container; returns the container's ID. */
   async function failsToStart(args: string[], name: string, message: RegExp): Promise<string> {
