@@ -11,6 +11,7 @@ import type { Router } from './router.js';
 import { redactTarget } from './log-redact.js';
 
 import { API_VERSION, MIN_API_VERSION, SERVER_VERSION } from './types/version.js';
+import { compareVersions } from './versions.js';
 
 const COMMON_HEADERS = {
   'Api-Version': API_VERSION,
@@ -20,12 +21,6 @@ const COMMON_HEADERS = {
 };
 
 const VERSION_PREFIX = /^\/v(\d+\.\d+)(\/.*)$/;
-
-function compareVersions(a: string, b: string): number {
-  const [am, an] = a.split('.').map(Number) as [number, number];
-  const [bm, bn] = b.split('.').map(Number) as [number, number];
-  return am - bm || an - bn;
-}
 
 /** Splits `/v1.41/containers/json` into version and path, enforcing the supported range. */
 function parsePath(rawPath: string): { version: string; path: string } {
