@@ -90,7 +90,17 @@ async function runInstruction(run: BuildRun, st: StageState, ins: Extract<Instru
   const parent = await stored(run, st.image);
   const id = await runStep(
     run.deps,
-    { parent, argv, env, config: st.config, networkMode: run.opts.networkMode, rm: run.opts.rm, forceRm: run.opts.forceRm, author: st.author },
+    {
+      parent,
+      argv,
+      env,
+      config: st.config,
+      networkMode: run.opts.networkMode,
+      extraHosts: run.opts.extraHosts,
+      rm: run.opts.rm,
+      forceRm: run.opts.forceRm,
+      author: st.author,
+    },
     run.out,
   );
   await finishStep(run, st, key, await stepImageOf(run.deps.images, run.deps.images.images.get(id)!));
