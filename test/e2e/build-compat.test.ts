@@ -118,6 +118,12 @@ describe('build: Docker client compatibility', () => {
     assert.equal(steps(await ok(['build', '--cache-from', 'cf-source', dir])), 2);
     assert.equal(steps(await ok(['build', '--cache-from', 'no-such-image:v1', dir])), 0, 'a missing name: no cache at all');
     assert.equal(steps(await ok(['build', '--cache-from', 'cf-other', dir])), 0, 'an unrelated image: no cache');
+    const viaBerth = async (from: string): Promise<number> => {
+      const r = await d.berth(['build', '--cache-from', from, dir], { timeoutMs: 90_000 });
+      assert.equal(r.code, 0, r.stderr);
+      return steps(r.stdout);
+    };
+    assert.deepEqual([await viaBerth('cf-source'), await viaBerth('no-such-image:v1')], [2, 0], 'berth build --cache-from');
     // An ancestor step of a named image counts: the first RUN of cf-source's build.
     const partial = await context({ Dockerfile: 'FROM busybox\nRUN echo one > /one\nRUN echo three > /three\n' });
     assert.equal(steps(await ok(['build', '--cache-from', 'cf-source', partial])), 1);
@@ -189,6 +195,10 @@ print(json.dumps({'withSource': cached(cache_from=['cf-source']), 'missing': cac
     const hosts = await build(['--add-host', 'buildhost.test:10.9.8.7', '--add-host', 'other.test:10.9.8.6']);
     assert.match(hosts, /10\.9\.8\.7\s+buildhost\.test/);
     assert.match(hosts, /10\.9\.8\.6\s+other\.test/);
+    const viaBerth = await d.berth(['build', '--no-cache', '--add-host', 'berthhost.test:10.9.8.5', '--network', 'none', dir], { timeoutMs: 90_000 });
+    assert.equal(viaBerth.code, 0, viaBerth.stderr);
+    assert.match(viaBerth.stdout, /10\.9\.8\.5\s+berthhost\.test/);
+    assert.match(viaBerth.stdout, /ifaces: lo\n/);
 
     assert.match(await build(['--network', 'none']), /ifaces: lo\n/);
 
