@@ -128,6 +128,24 @@ describe('build: Docker client compatibility', () => {
     const partial = await context({ Dockerfile: 'FROM busybox\nRUN echo one > /one\nRUN echo three > /three\n' });
     assert.equal(steps(await ok(['build', '--cache-from', 'cf-source', partial])), 1);
 
+    // An image loaded from elsewhere, whose steps this daemon never cached nor has images of: its
+    // history serves (the missing step image is made from it), and the build ends on that very image.
+    const sourceTar = join(tmp, 'cf-source.tar');
+    await ok(['save', '-o', sourceTar, 'cf-source']);
+    await ok(['rmi', 'cf-source']);
+    await ok(['builder', 'prune', '-a', '-f']);
+    await ok(['load', '-i', sourceTar]);
+    const stepIds = async (): Promise<string[]> => (await ok(['history', '-q', 'cf-source'])).trim().split('\n');
+    assert.equal((await stepIds())[1], '<missing>', 'no image of the first RUN is here');
+    assert.equal(steps(await ok(['build', '--cache-from', 'no-such-image:v1', partial])), 0);
+    await ok(['builder', 'prune', '-a', '-f']);
+    const restored = await ok(['build', '--cache-from', 'cf-source', dir]);
+    assert.match((await stepIds())[1]!, /^[0-9a-f]{12}$/, "the first RUN's image was made from the history");
+    assert.equal(steps(restored), 2, restored);
+    const sourceId = (await ok(['image', 'inspect', '-f', '{{.Id}}', 'cf-source'])).trim();
+    assert.match(restored, new RegExp(`Successfully built ${sourceId.slice(7, 19)}\n`));
+    assert.equal(steps(await ok(['build', '--cache-from', 'cf-source', partial])), 1, 'the first step from history, the second built');
+
     const sdk = await py<{ withSource: number; missing: number }>(
       `
 def cached(**kw):
