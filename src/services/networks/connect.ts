@@ -1,7 +1,7 @@
 import { BerthError, invalidArgument } from '../../lib/errdefs.js';
 import type { NetworkDeps } from './deps.js';
 import { emptyEndpoint, validateEndpoint, type EndpointRequest } from './endpoints.js';
-import { attachEndpoint, detachEndpoint } from './sandbox.js';
+import { attachEndpoint, detachEndpoint, writeEndpointEtcFiles } from './sandbox.js';
 
 const forbidden = (msg: string): BerthError => new BerthError('Forbidden', msg);
 
@@ -22,8 +22,11 @@ export async function connectContainer(deps: NetworkDeps, netRef: string, contai
       throw forbidden(`endpoint with name ${rec.Name} already exists in network ${net.Name}`);
     }
     const ep = emptyEndpoint(net.Id, req);
-    if (rec.State.Status === 'running' || rec.State.Status === 'paused') await attachEndpoint(deps, rec, ep, net, []);
+    const live = rec.State.Status === 'running' || rec.State.Status === 'paused';
+    if (live) await attachEndpoint(deps, rec, ep, net, []);
     settings.Networks[net.Name] = ep;
+    // A link to a container that stopped since must not undo a connect that is done.
+    if (live) await writeEndpointEtcFiles(deps, rec).catch((err: Error) => deps.log(`/etc files of ${rec.Id.slice(0, 12)}: ${err.message}`));
     await deps.containers.save(rec);
   });
   deps.events.publish('network', 'connect', net.Id, { container: rec.Id, name: net.Name, type: net.Driver });

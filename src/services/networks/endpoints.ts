@@ -3,17 +3,20 @@ import type { EndpointSettings } from '../../core/network.js';
 import { BerthError, invalidArgument, notFound } from '../../lib/errdefs.js';
 import type { NetworkDeps } from './deps.js';
 import { contains, isIpv4, parseCidr } from './subnets.js';
+import { parseLink } from './links.js';
 
 /** The API's `NetworkingConfig.EndpointsConfig` item (the parts berth honours). */
 export interface EndpointRequest {
   Aliases?: string[] | null;
   IPAMConfig?: { IPv4Address?: string } | null;
+  /** Legacy links on a user network, `name:alias` (links.ts). */
+  Links?: string[] | null;
 }
 
 export function emptyEndpoint(networkId: string, req: EndpointRequest = {}): EndpointSettings {
   return {
     IPAMConfig: req.IPAMConfig?.IPv4Address ? { IPv4Address: req.IPAMConfig.IPv4Address } : null,
-    Links: null,
+    Links: req.Links?.length ? req.Links.map((l) => `${parseLink(l).name}:${parseLink(l).alias}`) : null,
     Aliases: req.Aliases?.length ? [...req.Aliases] : null,
     NetworkID: networkId,
     EndpointID: '',
@@ -31,6 +34,7 @@ export function validateEndpoint(deps: Pick<NetworkDeps, 'store'>, netName: stri
   if (net.Name === 'bridge' || net.Driver !== 'bridge') {
     if (ip) throw invalidArgument('user specified IP address is supported on user defined networks only');
     if (req.Aliases?.length) throw invalidArgument('network-scoped alias is supported only for containers in user defined networks');
+    if (req.Links?.length) throw invalidArgument('links are only supported for user-defined networks');
     return;
   }
   if (ip !== undefined && ip !== '') {
