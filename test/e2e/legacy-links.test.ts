@@ -50,6 +50,10 @@ describe('legacy links, container: networking, DNS after connect', () => {
     assert.deepEqual(JSON.parse(await ok(['inspect', '-f', '{{json .HostConfig.Links}}', 'web'])), ['/db:/web/alias1', '/db:/web/db']);
     await ok(['rm', '--link', '/web/alias1']);
     assert.deepEqual(JSON.parse(await ok(['inspect', '-f', '{{json .HostConfig.Links}}', 'web'])), ['/db:/web/db']);
+    await ok(['run', '-d', '--name', 'web2', '--link', 'db:alias2', 'busybox', 'sleep', '600']);
+    const berthRm = await d.berth(['rm', '--link', 'web2/alias2']);
+    assert.equal(berthRm.code, 0, berthRm.stderr);
+    assert.equal((await ok(['inspect', '-f', '{{json .HostConfig.Links}}', 'web2'])).trim(), 'null');
     const hosts = await ok(['exec', 'web', 'cat', '/etc/hosts']);
     assert.doesNotMatch(hosts, /alias1/);
     assert.match(hosts, /\tdb [0-9a-f]{12}/);
@@ -68,6 +72,8 @@ describe('legacy links, container: networking, DNS after connect', () => {
     const apiIp = await ipOn('api', 'un');
     await ok(['run', '-d', '--name', 'client', '--network', 'un', '--link', 'api:backend', 'busybox', 'sleep', '600']);
     assert.match(await ok(['exec', 'client', 'nslookup', 'backend']), new RegExp(`Address:\\s+${apiIp.replace(/\./g, '\\.')}`));
+    const links = '{{json .HostConfig.Links}} {{json .NetworkSettings.Networks.un.Links}}';
+    assert.equal((await ok(['inspect', '-f', links, 'client'])).trim(), 'null ["api:backend"]');
     const other = await d.docker(['run', '--rm', '--network', 'un', 'busybox', 'nslookup', 'backend']);
     assert.doesNotMatch(other.stdout, new RegExp(apiIp.replace(/\./g, '\\.')), 'another container does not resolve the link alias');
     // network connect --link: the endpoint's Links, shown by inspect.
@@ -75,6 +81,11 @@ describe('legacy links, container: networking, DNS after connect', () => {
     await ok(['network', 'connect', '--link', 'api:svc', 'un', 'late']);
     assert.deepEqual(JSON.parse(await ok(['inspect', '-f', '{{json .NetworkSettings.Networks.un.Links}}', 'late'])), ['api:svc']);
     assert.match(await ok(['exec', 'late', 'nslookup', 'svc']), new RegExp(`Address:\\s+${apiIp.replace(/\./g, '\\.')}`));
+    // The berth CLI sends the same.
+    await ok(['run', '-d', '--name', 'late2', 'busybox', 'sleep', '600']);
+    const berthConnect = await d.berth(['network', 'connect', '--link', 'api:svc2', 'un', 'late2']);
+    assert.equal(berthConnect.code, 0, berthConnect.stderr);
+    assert.match(await ok(['exec', 'late2', 'nslookup', 'svc2']), new RegExp(`Address:\\s+${apiIp.replace(/\./g, '\\.')}`));
   });
 
   it("--network container:<x> shares x's hostname, /etc/hosts and resolv.conf", async () => {

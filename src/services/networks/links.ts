@@ -30,7 +30,8 @@ const isDefaultBridge = (mode: string | undefined): boolean => !mode || mode ===
 /**
  * At create (Docker's registerLinks): on the default bridge every link must name an existing
  * container, not one on the host network, and is recorded as `/<linked>:/<name>/<alias>`; on a
- * user-defined network the links become the endpoint's (as the docker CLI sends them); with
+ * user-defined network the links become the endpoint's (as the docker CLI sends them) and leave
+ * HostConfig; with
  * `host` or `container:` networking they are refused.
  */
 export function registerLinks(
@@ -47,9 +48,10 @@ export function registerLinks(
     throw invalidArgument("conflicting options: container type network can't be used with links. This would result in undefined behavior");
   }
   if (!isDefaultBridge(mode)) {
+    // Docker's inspect shows no HostConfig.Links there (its link graph has no edge for them).
     const ep = Object.values(endpoints ?? {})[0];
     if (ep && !ep.Links?.length) ep.Links = links.map((l) => `${parseLink(l).name}:${parseLink(l).alias}`);
-    return hc.Links;
+    return null;
   }
   return links.map((link) => {
     const { name: ref, alias } = parseLink(link);
