@@ -57,11 +57,19 @@ describe('legacy links, container: networking, DNS after connect', () => {
     const hosts = await ok(['exec', 'web', 'cat', '/etc/hosts']);
     assert.doesNotMatch(hosts, /alias1/);
     assert.match(hosts, /\tdb [0-9a-f]{12}/);
+    // The links follow a rename of either side (Docker's link graph is keyed by container).
+    await ok(['rename', 'web', 'web-renamed']);
+    assert.deepEqual(JSON.parse(await ok(['inspect', '-f', '{{json .HostConfig.Links}}', 'web-renamed'])), ['/db:/web-renamed/db']);
+    await ok(['rename', 'web-renamed', 'web']);
     const top = await d.docker(['rm', '--link', 'db']);
     assert.notEqual(top.code, 0);
     assert.match(top.stderr, /Conflict, cannot remove the default link name of the container/);
     const missing = await d.docker(['rm', '--link', 'web/nope']);
     assert.match(missing.stderr, /No such container: web\/nope/);
+    await ok(['run', '-d', '--name', 'child2', 'busybox', 'sleep', '600']);
+    await ok(['create', '--name', 'parent2', '--link', 'child2:c', 'busybox', 'true']);
+    await ok(['rm', '-f', 'child2']);
+    assert.equal((await ok(['inspect', '-f', '{{json .HostConfig.Links}}', 'parent2'])).trim(), 'null');
     const noTarget = await d.docker(['create', '--link', 'ghost:g', 'busybox']);
     assert.match(noTarget.stderr, /could not get container for ghost/);
   });

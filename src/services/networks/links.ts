@@ -121,3 +121,19 @@ export function removeLink(deps: Pick<NetworkDeps, 'containers'>, linkName: stri
   parent.HostConfig.Links = kept.length ? kept : null;
   return parent;
 }
+
+/**
+ * A container's recorded links after the container `from` was renamed to `to` (`to` undefined:
+ * removed, its links go): the linked side (`/from:/…`) and the linking side (`/…:/from/alias`)
+ * both follow, as Docker's link graph is keyed by container, not by name.
+ */
+export function relinked(links: readonly string[], from: string, to: string | undefined): string[] {
+  return links.flatMap((link) => {
+    const m = /^\/([^:]+):\/([^/]+)\/(.+)$/.exec(link);
+    if (m === null) return [link];
+    const [, child, parent, alias] = m as unknown as [string, string, string, string];
+    if (child === from) return to === undefined ? [] : [`/${to}:/${parent}/${alias}`];
+    if (parent === from && to !== undefined) return [`/${child}:/${to}/${alias}`];
+    return [link];
+  });
+}
