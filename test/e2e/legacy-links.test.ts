@@ -127,6 +127,9 @@ describe('legacy links, container: networking, DNS after connect', () => {
     await ok(['network', 'connect', 'back', 'plain']);
     assert.match(await ok(['exec', 'plain', 'nslookup', 'backdb']), sees);
     await ok(['exec', 'plain', 'ping', '-c', '1', '-W', '5', 'backdb']);
+    // Leaving the network its nameserver served, svc keeps resolving through the one it is still on.
+    await ok(['network', 'disconnect', 'front', 'svc']);
+    assert.match(await ok(['exec', 'svc', 'nslookup', 'backdb']), sees);
     // A container only on `front` does not see `back`'s names.
     const outsider = await d.docker(['run', '--rm', '--network', 'front', 'busybox', 'nslookup', 'backdb']);
     assert.doesNotMatch(outsider.stdout, sees);
