@@ -96,12 +96,28 @@ describe('cp on volumes and bind mounts', () => {
     assert.equal(await readFile(join(tmp, 'out/srv/inner/n.txt'), 'utf8'), 'nested\n');
   });
 
+  it('extracts a directory across the mounts below the target into them', async () => {
+    await mkdir(join(tmp, 'tree/srv/inner'), { recursive: true });
+    await writeFile(join(tmp, 'tree/srv/top.txt'), 'top\n');
+    await writeFile(join(tmp, 'tree/srv/inner/deep.txt'), 'deep\n');
+    await dockerOk(d, ['cp', join(tmp, 'tree/srv'), 'mc:/']);
+    assert.equal(await readFile(join(tmp, 'nested/deep.txt'), 'utf8'), 'deep\n', 'the entry under the bind went into it');
+    assert.equal(existsSync(join(rootfs, 'srv/inner/deep.txt')), false, 'nothing written under the mount');
+    assert.equal((await dockerOk(d, ['exec', 'mc', 'cat', '/srv/top.txt', '/srv/inner/deep.txt'])).trim(), 'top\ndeep');
+  });
+
   it('refuses writes into a read-only mount with Docker’s error, running or stopped', async () => {
     for (const ctr of ['mc', 'stopped']) {
       const r = await d.docker(['cp', join(tmp, canary), `${ctr}:/ro/`]);
       assert.notEqual(r.code, 0);
       assert.match(r.stderr, /mounted volume is marked read-only/);
     }
+    // Entries reaching a read-only mount below the target are refused as well.
+    await mkdir(join(tmp, 'tree2/ro'), { recursive: true });
+    await writeFile(join(tmp, 'tree2/ro', canary), 'x');
+    const below = await d.docker(['cp', join(tmp, 'tree2/ro'), 'mc:/']);
+    assert.notEqual(below.code, 0);
+    assert.match(below.stderr, /mounted volume is marked read-only/);
     assert.equal(existsSync(join(tmp, 'robind', canary)), false);
     const put = await d.api('PUT', '/containers/mc/archive?path=/ro', Buffer.alloc(1024), { 'Content-Type': 'application/x-tar' });
     assert.equal(put.status, 400);
@@ -151,5 +167,9 @@ describe('cp on volumes and bind mounts', () => {
     assert.match(py.stdout, /^py\.txt 7 py-put$/m);
     assert.match(py.stdout, /^refused 400 mounted volume is marked read-only$/m);
     assert.equal(await readFile(join(volumeDir, 'py.txt'), 'utf8'), 'py-put\n');
+  });
+
+  it('berthd met no uncaught exception or unhandled rejection on the way', () => {
+    assert.doesNotMatch(d.log(), /uncaught|unhandled/i);
   });
 });

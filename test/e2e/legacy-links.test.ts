@@ -162,4 +162,8 @@ describe('legacy links, container: networking, DNS after connect', () => {
     const [, got, want] = /^hostname (\S+) (\S+)$/m.exec(py.stdout) ?? [];
     assert.ok(got !== undefined && got === want, py.stdout);
   });
+
+  it('berthd met no uncaught exception or unhandled rejection on the way', () => {
+    assert.doesNotMatch(d.log(), /uncaught|unhandled/i);
+  });
 });

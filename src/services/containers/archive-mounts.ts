@@ -1,6 +1,12 @@
+import type { FileHandle } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import type { ContainerRecord } from '../../core/containers.js';
-import { resolveInRoot, ScopedPathError, type MountTable } from '../../lib/fs/scoped-path.js';
-import { invalidArgument } from '../../lib/errdefs.js';
+import { fdPath, resolveInRoot, ScopedPathError, type MountTable, type ScopedPath } from '../../lib/fs/scoped-path.js';
+import { BerthError, invalidArgument } from '../../lib/errdefs.js';
+import { extractLayer, type ExtractOptions } from '../../lib/archive/extract.js';
+import { splitTar } from '../../lib/archive/rebase.js';
+import { cleanEntryPath } from '../../lib/archive/safe-path.js';
+import { tarWriter } from '../../lib/archive/tar-writer.js';
 
 /**
  * The container's volumes and binds as `docker cp` sees them (Docker mounts them over the rootfs
@@ -44,4 +50,59 @@ export function checkWritableMount(mounts: CopyMounts, mount: string | undefined
 export function mountsUnder(table: MountTable, dir: string): string[] {
   const prefix = dir === '/' ? '/' : `${dir}/`;
   return [...table.keys()].filter((d) => d.startsWith(prefix) && d !== dir).sort((a, b) => a.length - b.length);
+}
+
+/**
+ * Extracts a `cp` tar into the directory `target` of the copy's view: entries under a volume or
+ * bind below it go into that mount's directory (each extraction pinned in its own tree), the rest
+ * into `target` — as Docker's extraction in the mounted view does. An entry naming a mount's own
+ * top is left out (the mount stays as it is); a hard link across mounts and a write into a
+ * read-only mount are refused.
+ */
+export async function extractInView(
+  body: Readable,
+  view: { rootfs: string; mounts: CopyMounts },
+  target: { dir: FileHandle; resolved: string },
+  opts: ExtractOptions,
+): Promise<void> {
+  const under = mountsUnder(view.mounts.table, target.resolved);
+  if (under.length === 0) {
+    await extractLayer(body, fdPath(target.dir), opts);
+    return;
+  }
+  const dirs: Array<{ dest: string; sp: ScopedPath }> = [];
+  try {
+    for (const dest of under) {
+      const sp = await resolveInRoot(view.rootfs, dest, false, view.mounts.table);
+      if (sp.name === '') dirs.push({ dest, sp });
+      else await sp.close(); // a file bind: not a directory to extract into
+    }
+    const writers = [tarWriter(), ...dirs.map(() => tarWriter())];
+    const roots = [fdPath(target.dir), ...dirs.map((d) => fdPath(d.sp.dir))];
+    const extracting = writers.map((w, i) => extractLayer(w.stream, roots[i]!, opts));
+    const base = target.resolved === '/' ? '' : target.resolved;
+    const split = splitTar(body, writers, (name) => {
+      let clean: string;
+      try {
+        clean = cleanEntryPath(name);
+      } catch {
+        return { to: 0, name }; // climbing out: its extraction refuses it
+      }
+      const full = `${base}/${clean}`;
+      for (let i = dirs.length - 1; i >= 0; i--) {
+        const dest = dirs[i]!.dest;
+        if (full === dest) return null;
+        if (!full.startsWith(`${dest}/`)) continue;
+        checkWritableMount(view.mounts, dest);
+        return { to: i + 1, name: `${full.slice(dest.length + 1)}${name.endsWith('/') ? '/' : ''}` };
+      }
+      return { to: 0, name };
+    });
+    const results = await Promise.allSettled([split, ...extracting]);
+    const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    // The first cause, not an extraction cut short by it.
+    if (failures.length > 0) throw failures.find((e) => e instanceof BerthError) ?? failures[0];
+  } finally {
+    for (const d of dirs) await d.sp.close();
+  }
 }

@@ -4,11 +4,10 @@ import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ContainerRecord } from '../../core/containers.js';
 import { BerthError, invalidArgument, isErrno, notFound } from '../../lib/errdefs.js';
-import { extractLayer } from '../../lib/archive/extract.js';
 import { packPath } from '../../lib/archive/pack-path.js';
 import { tarWriter } from '../../lib/archive/tar-writer.js';
 import { fdPath, lstatScoped, openAt, resolveInRoot, ScopedPathError, type ScopedPath } from '../../lib/fs/scoped-path.js';
-import { checkWritableMount, mountsUnder, mountTable, type CopyMounts } from './archive-mounts.js';
+import { checkWritableMount, extractInView, mountsUnder, mountTable, type CopyMounts } from './archive-mounts.js';
 import type { ContainerDeps } from './deps.js';
 import { resolveUser } from './spec/user.js';
 import { remapOf } from './remap.js';
@@ -205,11 +204,12 @@ export function copyToContainer(deps: ContainerDeps, ref: string, path: string, 
         // Under userns-remap the container's ids are host ids of its user namespace.
         const remap = remapOf(deps, rec);
         const owner = remap ? { uid: toHostId(user.uid, remap.uids) ?? user.uid, gid: toHostId(user.gid, remap.gids) ?? user.gid } : user;
-        await extractLayer(body, fdPath(dir), {
-          whiteouts: 'none',
-          owner: { uid: owner.uid, gid: owner.gid },
-          noOverwriteDirNonDir: opts.noOverwriteDirNonDir,
-        }).catch(raced(rec, path));
+        await extractInView(
+          body,
+          { rootfs, mounts },
+          { dir, resolved: sp.resolved },
+          { whiteouts: 'none', owner: { uid: owner.uid, gid: owner.gid }, noOverwriteDirNonDir: opts.noOverwriteDirNonDir },
+        ).catch(raced(rec, path));
         publishContainerEvent(deps.events, rec, 'extract-to-dir');
       } finally {
         if (dir !== sp.dir) await dir.close();
