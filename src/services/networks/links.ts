@@ -10,7 +10,7 @@ import { linkEnv } from './link-env.js';
  * - on the default bridge, a link is an edge from the linking container to the linked one,
  *   named `/<linking>/<alias>`; it is recorded in Docker's form `/<linked>:/<linking>/<alias>`
  *   (what inspect shows), and at start gives the linking container an /etc/hosts line and the
- *   `<ALIAS>_…` variables (links/env.ts); `DELETE /containers/<linking>/<alias>?link=1` removes it;
+ *   `<ALIAS>_…` variables (link-env.ts); `DELETE /containers/<linking>/<alias>?link=1` removes it;
  * - on a user-defined network, a link is an endpoint's `Links` entry `name:alias`: an alias of
  *   the linked container that only the linking container resolves (resolver.ts).
  */
@@ -31,8 +31,7 @@ const isDefaultBridge = (mode: string | undefined): boolean => !mode || mode ===
  * At create (Docker's registerLinks): on the default bridge every link must name an existing
  * container, not one on the host network, and is recorded as `/<linked>:/<name>/<alias>`; on a
  * user-defined network the links become the endpoint's (as the docker CLI sends them) and leave
- * HostConfig; with
- * `host` or `container:` networking they are refused.
+ * HostConfig; with `host` or `container:` networking they are refused.
  */
 export function registerLinks(
   deps: Pick<NetworkDeps, 'containers'>,

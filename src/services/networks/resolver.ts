@@ -9,6 +9,15 @@ export function hasDns(net: NetworkRecord): boolean {
   return net.Driver === 'bridge' && net.Name !== 'bridge';
 }
 
+/** A recorded link (checked when it was recorded; a malformed one never throws in the DNS path). */
+function linkOrNone(link: string): Array<{ name: string; alias: string }> {
+  try {
+    return [parseLink(link)];
+  } catch {
+    return [];
+  }
+}
+
 /** A container's endpoint on `net` (the first network of `rec` with that ID). */
 const endpointOn = (rec: ContainerRecord, netId: string): EndpointSettings | undefined =>
   Object.values(rec.NetworkSettings?.Networks ?? {}).find((e) => e.NetworkID === netId);
@@ -22,7 +31,7 @@ const endpointOn = (rec: ContainerRecord, netId: string): EndpointSettings | und
  */
 function addressOn(deps: Pick<NetworkDeps, 'containers'>, net: NetworkRecord, q: string, asker: ContainerRecord | undefined): string | undefined {
   let name = q.endsWith(`.${net.Name.toLowerCase()}`) ? q.slice(0, -net.Name.length - 1) : q;
-  const link = (asker && endpointOn(asker, net.Id)?.Links)?.map(parseLink).find((l) => l.alias.toLowerCase() === name);
+  const link = (asker && endpointOn(asker, net.Id)?.Links)?.flatMap(linkOrNone).find((l) => l.alias.toLowerCase() === name);
   if (link) name = link.name.toLowerCase();
   for (const c of deps.containers.all()) {
     const ep = endpointOn(c, net.Id);
