@@ -151,6 +151,11 @@ describe('legacy links, container: networking, DNS after connect', () => {
       'n.connect(p, links=[("api", "pyalias")])',
       'code, out = p.exec_run(["nslookup", "pyalias"])',
       'print("alias", code)',
+      'svc = c.containers.create("busybox", ["sleep", "600"], name="pysvc", network="front")',
+      'c.networks.get("back").connect(svc)',
+      'svc.start()',
+      'code, out = svc.exec_run(["nslookup", "backdb"])',
+      'print("dns", code, c.containers.get("backdb").attrs["NetworkSettings"]["Networks"]["back"]["IPAddress"] in out.decode())',
       'j = c.containers.run("busybox", ["hostname"], network_mode="container:pyweb", remove=True)',
       'print("hostname", j.decode().strip(), c.containers.get("pyweb").attrs["Config"]["Hostname"])',
     ]);
@@ -159,6 +164,7 @@ describe('legacy links, container: networking, DNS after connect', () => {
     assert.match(py.stdout, /^links \['\/db:\/pyweb\/pydb'\]$/m);
     assert.match(py.stdout, /^after None$/m);
     assert.match(py.stdout, /^alias 0$/m);
+    assert.match(py.stdout, /^dns 0 True$/m, 'names on the connected network resolve (compose v2 sequence)');
     const [, got, want] = /^hostname (\S+) (\S+)$/m.exec(py.stdout) ?? [];
     assert.ok(got !== undefined && got === want, py.stdout);
   });
