@@ -34,7 +34,6 @@ export function validateEndpoint(deps: Pick<NetworkDeps, 'store'>, netName: stri
   if (net.Name === 'bridge' || net.Driver !== 'bridge') {
     if (ip) throw invalidArgument('user specified IP address is supported on user defined networks only');
     if (req.Aliases?.length) throw invalidArgument('network-scoped alias is supported only for containers in user defined networks');
-    if (req.Links?.length) throw invalidArgument('links are only supported for user-defined networks');
     return;
   }
   if (ip !== undefined && ip !== '') {
