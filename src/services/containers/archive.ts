@@ -38,7 +38,10 @@ export interface PathStat {
  * would show them for a running container, but also /proc, /sys and /dev, which a copy of `/`
  * must not walk.
  */
-async function withRootfs<T>(deps: ContainerDeps, ref: string, fn: (rec: ContainerRecord, rootfs: string, mounts: CopyMounts) => Promise<T>): Promise<T> {
+/** What cp in and out uses: the record, its lock, its snapshot mount, remapping and the event. */
+export type ArchiveDeps = Pick<ContainerDeps, 'store' | 'locks' | 'snapshotter' | 'security' | 'events'>;
+
+async function withRootfs<T>(deps: ArchiveDeps, ref: string, fn: (rec: ContainerRecord, rootfs: string, mounts: CopyMounts) => Promise<T>): Promise<T> {
   const rec = deps.store.get(ref);
   return deps.locks.run(rec.Id, async () => {
     const rootfs = rec.Paths.Rootfs;
@@ -112,7 +115,7 @@ async function statOf(view: { rootfs: string; mounts: CopyMounts }, path: string
   return { name: baseName(path), size: st.size, mode: st.mode, mtime: st.mtime, linkTarget };
 }
 
-export function statContainerPath(deps: ContainerDeps, ref: string, path: string): Promise<PathStat> {
+export function statContainerPath(deps: ArchiveDeps, ref: string, path: string): Promise<PathStat> {
   return withRootfs(deps, ref, async (rec, rootfs, mounts) => {
     const { sp, st } = await resolveExisting(rec, { rootfs, mounts }, absolute(path), false);
     try {
@@ -127,7 +130,7 @@ export function statContainerPath(deps: ContainerDeps, ref: string, path: string
  * Streams `path` as a tar into `sink` once `onStat` has seen its stat (the API sends it as a
  * header first). The top entry is named after the path's last element (`.` for `dir/.`).
  */
-export function copyFromContainer(deps: ContainerDeps, ref: string, path: string, onStat: (s: PathStat) => Writable): Promise<void> {
+export function copyFromContainer(deps: ArchiveDeps, ref: string, path: string, onStat: (s: PathStat) => Writable): Promise<void> {
   return withRootfs(deps, ref, async (rec, rootfs, mounts) => {
     const abs = absolute(path);
     const view = { rootfs, mounts };
@@ -190,7 +193,7 @@ export interface CopyToOptions {
 }
 
 /** Extracts the tar `body` into the directory `path` (symlinks on the way resolved inside the rootfs). */
-export function copyToContainer(deps: ContainerDeps, ref: string, path: string, body: Readable, opts: CopyToOptions): Promise<void> {
+export function copyToContainer(deps: ArchiveDeps, ref: string, path: string, body: Readable, opts: CopyToOptions): Promise<void> {
   return withRootfs(deps, ref, async (rec, rootfs, mounts) => {
     const { sp, st } = await resolveExisting(rec, { rootfs, mounts }, absolute(path), true);
     try {
