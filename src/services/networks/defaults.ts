@@ -1,6 +1,5 @@
 import type { NetworkRecord } from '../../core/network.js';
 import { randomId } from '../../lib/digest.js';
-import { intToIp, ipToInt } from '../../lib/ipv4.js';
 import { nowRfc3339Nano } from '../../lib/time.js';
 import type { NetworkDeps } from './deps.js';
 import { BRIDGE_NAME_OPTION } from './networks.js';
@@ -42,7 +41,7 @@ function record(name: string, driver: NetworkRecord['Driver'], extra: Partial<Ne
 export async function ensureDefaultNetworks(deps: NetworkDeps, def: DefaultBridge): Promise<void> {
   const [gw, len] = def.bip.split('/');
   const subnet = cidrString(parseCidr(`${gw}/${len ?? '16'}`));
-  const gateway = intToIp(ipToInt(gw!));
+  const gateway = gw!;
   const existing = deps.store.find('bridge');
   // Bridges an older berth made, before bridges carried their network's mark: the default bridge
   // under the name it still has, a user network's under the name berth gave it (`br-<id>`). Any

@@ -35,13 +35,16 @@ export async function attachEndpoint(deps: NetworkDeps, rec: ContainerRecord, ep
     containerId: rec.Id,
     netnsPath: deps.driver.sandboxPath(rec.Id),
     ifName,
-    ip: ep.IPAMConfig?.IPv4Address || undefined,
+    ipam: ep.IPAMConfig ?? undefined,
     ports,
   });
   Object.assign(ep, {
     IPAddress: r.ip,
     IPPrefixLen: r.prefixLen,
     Gateway: r.gateway,
+    GlobalIPv6Address: r.ipv6?.ip ?? '',
+    GlobalIPv6PrefixLen: r.ipv6?.prefixLen ?? 0,
+    IPv6Gateway: r.ipv6?.gateway ?? '',
     MacAddress: r.mac,
     EndpointID: `${net.Id.slice(0, 12)}${rec.Id.slice(0, 52)}`,
   });
@@ -55,6 +58,7 @@ export async function detachEndpoint(deps: NetworkDeps, rec: ContainerRecord, ep
       .catch((err: Error) => deps.log(`network teardown of ${rec.Id.slice(0, 12)} on ${net.Name}: ${err.message}`));
   }
   Object.assign(ep, { IPAddress: '', IPPrefixLen: 0, Gateway: '', MacAddress: '', EndpointID: '', IfName: undefined });
+  if (ep.GlobalIPv6Address) Object.assign(ep, { GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, IPv6Gateway: '' });
 }
 
 /** A container's network being set up: the namespace for its spec now, its endpoints later. */
@@ -116,7 +120,8 @@ async function attachAll(deps: NetworkDeps, rec: ContainerRecord, eps: Array<[En
   const first = eps[0];
   if (first) {
     const [ep, net] = first;
-    await writeNetworkEtcFiles(rec, { ip: ep.IPAddress, gateway: ep.Gateway, nameserver: hasDns(net) ? ep.Gateway : undefined, links });
+    const nameserver = hasDns(net) ? ep.Gateway || ep.IPv6Gateway : undefined;
+    await writeNetworkEtcFiles(rec, { ip: ep.IPAddress, ip6: ep.GlobalIPv6Address, gateway: ep.Gateway || ep.IPv6Gateway || '', nameserver, links });
   }
 }
 
