@@ -90,7 +90,8 @@ export function resolveEndpoints(
   }
   const net = deps.store.find(mode);
   if (net === undefined) throw notFound(`network ${mode} not found`);
-  const req = endpoints[mode] ?? endpoints[net.Name] ?? endpoints[net.Id] ?? {};
+  // The docker CLI names the default network's endpoint `default` (the mode it sent, made `bridge` at create).
+  const req = endpoints[mode] ?? endpoints[net.Name] ?? endpoints[net.Id] ?? (net.Name === 'bridge' ? endpoints.default : undefined) ?? {};
   validateEndpoint(deps, net.Name, req);
   return { Networks: { [net.Name]: emptyEndpoint(net.Id, req) }, Ports: [] };
 }
