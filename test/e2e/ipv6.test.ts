@@ -197,6 +197,25 @@ describe('IPv6 networks', () => {
     assert.equal(await get(), false);
   });
 
+  it('a port published on every address answers on [::1] and 127.0.0.1, listed for 0.0.0.0 and [::]', async () => {
+    const port = await freePort();
+    await ok(['run', '-d', '--name', 'web46', '--network', 'six', '-p', `${port}:80`, 'busybox', 'sh', '-c', 'echo v46 > /i; exec httpd -f -p 80 -h /']);
+    assert.equal(await ok(['port', 'web46']), `80/tcp -> 0.0.0.0:${port}\n80/tcp -> [::]:${port}\n`);
+    for (const host of ['[::1]', '127.0.0.1']) {
+      const body = await eventually(
+        `${host}:${port} answers`,
+        () =>
+          fetch(`http://${host}:${port}/i`).then(
+            (r) => r.text(),
+            () => false,
+          ),
+        10_000,
+      );
+      assert.equal(body, 'v46\n');
+    }
+    await ok(['rm', '-f', 'web46']);
+  });
+
   it('makes an IPv6-only network with EnableIPv4=false (API 1.48)', async (t) => {
     const version = JSON.parse((await d.api('GET', '/version')).body) as { ApiVersion: string };
     if (Number(version.ApiVersion.split('.')[1]) < 48) return t.skip(`berthd serves API ${version.ApiVersion}, EnableIPv4 came in 1.48`);

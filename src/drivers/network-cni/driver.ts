@@ -173,7 +173,6 @@ export class CniNetworkDriver implements NetworkDriver {
       throw unavailable(`network ${req.network.Name} is down: its bridge ${req.network.BridgeName} could not be set up (see berthd's log)`);
     const call: CniCall = { command: 'ADD', containerId: req.containerId, netns: req.netnsPath, ifName: req.ifName };
     const runtimeConfig = { portMappings: portMappingsConfig(req.ports) };
-    const loopback6 = req.ports.filter((p) => isLoopback6(p.hostIp));
     let prev: Record<string, unknown> | undefined;
     const done: Array<Record<string, unknown>> = [];
     // portmap with no ports would return prevResult untouched.
@@ -211,6 +210,11 @@ export class CniNetworkDriver implements NetworkDriver {
           req.ifName,
           ...(ll.includes(':') ? ['nodad'] : []),
         ]);
+      // [::1]: bindings to it, and, for a container with an IPv6 address, to every address (portmap's
+      // IPv6 DNAT would take ::1 too, and no DNAT can reach a container from there).
+      const everywhere = (p: PortMapping): boolean => out.ipv6 !== undefined && p.protocol === 'tcp' && ['', '0.0.0.0', '::'].includes(p.hostIp);
+      const loopback6 = req.ports.filter((p) => isLoopback6(p.hostIp) || everywhere(p));
+      if (out.ipv6 && runtimeConfig.portMappings.length > 0) await keepLoopbackFromDnat();
       if (loopback6.length > 0) {
         proxy = { target: out.ipv6?.ip || out.ip, ports: loopback6 };
         await this.proxies.start(req.containerId, proxy.ports, proxy.target);
@@ -339,6 +343,18 @@ async function ensureForwardChain(tool: Xtables): Promise<void> {
   if (!present) await run(tool, ['-w', '-I', ...jump.slice(0, 1), '1', ...jump.slice(1)]);
 }
 
+const LOOPBACK_RETURN_COMMENT = 'berth: ::1 is served by the userland proxy';
+const LOOPBACK_RETURN = ['-d', '::1/128', '-m', 'comment', '--comment', LOOPBACK_RETURN_COMMENT, '-j', 'RETURN'];
+
+/** First in portmap's IPv6 DNAT chain: connections to ::1 are left to the proxy listening there. */
+async function keepLoopbackFromDnat(): Promise<void> {
+  const present = await run('ip6tables', ['-w', '-t', 'nat', '-C', 'CNI-HOSTPORT-DNAT', ...LOOPBACK_RETURN]).then(
+    () => true,
+    () => false,
+  );
+  if (!present) await run('ip6tables', ['-w', '-t', 'nat', '-I', 'CNI-HOSTPORT-DNAT', '1', ...LOOPBACK_RETURN]);
+}
+
 /**
  * IPv6 leaves nothing behind once its last network is gone: the host's ip6tables had none of these
  * before berth (IPv4's `BERTH-FORWARD` and portmap's chains stay, as other CNI users share them).
@@ -348,11 +364,12 @@ async function ensureForwardChain(tool: Xtables): Promise<void> {
 async function dropEmptyIpv6Chains(): Promise<void> {
   const empty = async (table: string, chain: string): Promise<boolean> => {
     const r = await run('ip6tables', ['-w', '-t', table, '-S', chain]).catch(() => undefined);
-    return r !== undefined && !r.stdout.split('\n').some((l) => l.startsWith('-A '));
+    return r !== undefined && !r.stdout.split('\n').some((l) => l.startsWith('-A ') && !l.includes(LOOPBACK_RETURN_COMMENT));
   };
   const drop = async (table: string, chain: string, jumps: string[][]): Promise<void> => {
     if (!(await empty(table, chain))) return;
     for (const j of jumps) await run('ip6tables', ['-w', '-t', table, '-D', ...j]).catch(() => undefined);
+    if (chain === 'CNI-HOSTPORT-DNAT') await run('ip6tables', ['-w', '-t', 'nat', '-D', chain, ...LOOPBACK_RETURN]).catch(() => undefined);
     const gone = await run('ip6tables', ['-w', '-t', table, '-X', chain]).then(
       () => true,
       () => false,

@@ -116,7 +116,9 @@ async function attachAll(deps: NetworkDeps, rec: ContainerRecord, eps: Array<[En
   const links = linkHostLines(deps, rec);
   for (const [ep] of eps) ep.IfName = undefined;
   for (const [i, [ep, net]] of eps.entries()) await attachEndpoint(deps, rec, ep, net, i === 0 ? ports : []);
-  rec.NetworkSettings = { Networks: rec.NetworkSettings?.Networks ?? {}, Ports: ports };
+  // A container with an IPv6 address is published on [::] too (dockerd lists both bindings).
+  const v6 = eps[0]?.[0].GlobalIPv6Address ? ports.filter((p) => p.hostIp === '0.0.0.0').map((p) => ({ ...p, hostIp: '::' })) : [];
+  rec.NetworkSettings = { Networks: rec.NetworkSettings?.Networks ?? {}, Ports: [...ports, ...v6] };
   const first = eps[0];
   if (first) {
     const [ep, net] = first;
