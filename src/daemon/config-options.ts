@@ -90,6 +90,13 @@ export const OPTIONS = {
   }),
   bridge: option({ kind: k.str, short: 'b', default: 'berth0', help: 'Attach containers to a network bridge', validate: bridgeNameError }),
   bip: option({ kind: k.str, default: '10.99.0.1/16', help: 'Specify network bridge IP', validate: (v) => (CIDR.test(v) ? undefined : `invalid bip: ${v}`) }),
+  ipv6: option({ kind: k.bool, default: false, help: 'Enable IPv6 networking on the default bridge network' }),
+  'fixed-cidr-v6': option({
+    kind: k.str,
+    default: '',
+    help: 'IPv6 subnet for the default bridge network (default: one from the default address pools)',
+    validate: (v) => (v === '' || CIDR6.test(v) ? undefined : `invalid fixed-cidr-v6: ${v}`),
+  }),
   'default-address-pools': option({
     kind: k.pools,
     flag: 'default-address-pool',

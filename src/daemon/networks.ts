@@ -46,7 +46,7 @@ export async function openNetworks(
     log,
   };
   await recoverNetworkOps(net, o.report);
-  await ensureDefaultNetworks(net, { name: cfg.network.bridge, bip: cfg.network.bip });
+  await ensureDefaultNetworks(net, { name: cfg.network.bridge, bip: cfg.network.bip, ipv6: cfg.network.ipv6, fixedCidrV6: cfg.network.fixedCidrV6 });
   return net;
 }
 

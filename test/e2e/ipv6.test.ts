@@ -15,6 +15,7 @@ import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { runProgram } from './clients.js';
 import { dockerOk, eventually, startDaemon, type Daemon } from './harness.js';
+import { releaseIpv6Host } from '../../src/drivers/network-cni/ipv6-host.js';
 
 /** `fdXX:YYYY:ZZZZ:1` with no leading zeros in a group, so it reads back as written. */
 const ula = (): string => `fd${randomInt(0x10, 0x100).toString(16)}:${randomInt(0x1000, 0x10000).toString(16)}:${randomInt(0x1000, 0x10000).toString(16)}:1`;
@@ -288,5 +289,33 @@ describe('IPv6 networks', () => {
       .split('\n')
       .some((l) => /^\d+: (br-|bt)/.test(l));
     if (!others) assert.equal(forwarding(), forwardingAfter);
+  });
+});
+
+describe('IPv6 on the default bridge (daemon.json ipv6, fixed-cidr-v6)', () => {
+  let d: Daemon;
+  const subnet = `${ula()}::/64`;
+
+  before(async () => {
+    d = await startDaemon({ config: { ipv6: true, 'fixed-cidr-v6': subnet } });
+  });
+  after(async () => {
+    await d?.stop();
+    // The default bridge is never removed by a network rm: its bridge went with the sweep, and
+    // forwarding goes back as the next berthd's start-up would put it.
+    await releaseIpv6Host();
+  });
+
+  it('containers on the default bridge get IPv6 addresses, shown at the top of NetworkSettings', async () => {
+    const [bridge] = JSON.parse(await dockerOk(d, ['network', 'inspect', 'bridge'])) as NetworkJson[];
+    assert.equal(bridge!.EnableIPv6, true);
+    assert.deepEqual(bridge!.IPAM.Config[1], { Subnet: subnet, Gateway: subnet.replace('::/64', '::1') });
+    await dockerOk(d, ['run', '-d', '--name', 'dflt6', 'busybox', 'sleep', '300']);
+    const ns = JSON.parse(await dockerOk(d, ['inspect', '-f', '{{json .NetworkSettings}}', 'dflt6'])) as Record<string, unknown>;
+    assert.ok(String(ns.GlobalIPv6Address).startsWith(subnet.replace('::/64', '::')), JSON.stringify(ns));
+    assert.equal(ns.GlobalIPv6PrefixLen, 64);
+    assert.equal(ns.IPv6Gateway, subnet.replace('::/64', '::1'));
+    const out = await dockerOk(d, ['run', '--rm', 'busybox', 'ping', '-6', '-c1', '-W5', String(ns.GlobalIPv6Address)]);
+    assert.match(out, /1 packets received/);
   });
 });

@@ -10,7 +10,7 @@ import { bridgePools, CNI_VERSION, isLoopback6, pluginsFor, portMappingsConfig, 
 import { invokePlugin, type CniCall } from './invoke.js';
 import { createNetns, createNetnsInUserns, removeNetns } from './netns.js';
 import { dnatJumps, dnatPorts, removeDnatJump, removeStaleLeases, type Xtables } from './leftovers.js';
-import { noteIpv6Forwarding, releaseIpv6Forwarding } from './ipv6-forwarding.js';
+import { FORWARD_CHAIN, keepLoopbackFromDnat, noteIpv6Forwarding, releaseIpv6Host } from './ipv6-host.js';
 import { LoopbackProxies } from './loopback-proxy.js';
 import type { IdRange } from '../../lib/fs/shift-ids.js';
 
@@ -119,8 +119,8 @@ export class CniNetworkDriver implements NetworkDriver {
     // Published ports a DEL never released (a crash) must not outlive the network and hijack the port.
     for (const j of await dnatJumps()) if (j.network === this.cniName(net)) await removeDnatJump(j);
     await rm(join(this.o.stateDir, 'ipam', this.cniName(net)), { recursive: true, force: true });
-    if (net.EnableIPv6) await dropEmptyIpv6Chains().catch((err: Error) => this.o.log?.(`ip6tables clean-up: ${err.message}`));
-    if (await releaseIpv6Forwarding().catch(() => false)) this.o.log?.('net.ipv6.conf.all.forwarding back to 0: no berth network carries IPv6 any more');
+    for (const what of await releaseIpv6Host().catch((err: Error) => [`(failed: ${err.message})`]))
+      this.o.log?.(`no berth network carries IPv6 any more: released ${what}`);
   }
 
   heldPorts(): Promise<Set<string>> {
@@ -164,6 +164,8 @@ export class CniNetworkDriver implements NetworkDriver {
       await removeDnatJump(j);
       out.push(`DNAT chain ${j.chain} of ${j.containerId.slice(0, 12)} on ${j.network}`);
     }
+    // A berthd killed with the last IPv6 network's rm half done, or IPv6 bridges gone with their daemon.
+    out.push(...(await releaseIpv6Host().catch(() => [])));
     return out;
   }
 
@@ -327,12 +329,9 @@ interface CachedAdd {
 type Rule = [tool: Xtables, table: 'nat' | 'filter', chain: string, spec: string[]];
 
 /**
- * The forwarding rules of every berth network live in one chain, jumped to first from FORWARD
- * (so a host firewall's later REJECT or a DROP policy does not shadow them). Like portmap's
- * CNI-HOSTPORT chains it is shared by every berthd on the host and stays when empty.
+ * `BERTH-FORWARD` (see ipv6-host.ts) and its jump from FORWARD. In iptables it stays when empty;
+ * in ip6tables it goes with the last IPv6 network.
  */
-const FORWARD_CHAIN = 'BERTH-FORWARD';
-
 async function ensureForwardChain(tool: Xtables): Promise<void> {
   await run(tool, ['-w', '-N', FORWARD_CHAIN]).catch(() => undefined); // exists already
   const jump = ['FORWARD', '-m', 'comment', '--comment', 'berth networks', '-j', FORWARD_CHAIN];
@@ -341,54 +340,6 @@ async function ensureForwardChain(tool: Xtables): Promise<void> {
     () => false,
   );
   if (!present) await run(tool, ['-w', '-I', ...jump.slice(0, 1), '1', ...jump.slice(1)]);
-}
-
-const LOOPBACK_RETURN_COMMENT = 'berth: ::1 is served by the userland proxy';
-const LOOPBACK_RETURN = ['-d', '::1/128', '-m', 'comment', '--comment', LOOPBACK_RETURN_COMMENT, '-j', 'RETURN'];
-
-/** First in portmap's IPv6 DNAT chain: connections to ::1 are left to the proxy listening there. */
-async function keepLoopbackFromDnat(): Promise<void> {
-  const present = await run('ip6tables', ['-w', '-t', 'nat', '-C', 'CNI-HOSTPORT-DNAT', ...LOOPBACK_RETURN]).then(
-    () => true,
-    () => false,
-  );
-  if (!present) await run('ip6tables', ['-w', '-t', 'nat', '-I', 'CNI-HOSTPORT-DNAT', '1', ...LOOPBACK_RETURN]);
-}
-
-/**
- * IPv6 leaves nothing behind once its last network is gone: the host's ip6tables had none of these
- * before berth (IPv4's `BERTH-FORWARD` and portmap's chains stay, as other CNI users share them).
- * A chain is dropped only when empty; if another berthd fills it meanwhile, `-X` fails and the
- * jump is put back.
- */
-async function dropEmptyIpv6Chains(): Promise<void> {
-  const empty = async (table: string, chain: string): Promise<boolean> => {
-    const r = await run('ip6tables', ['-w', '-t', table, '-S', chain]).catch(() => undefined);
-    return r !== undefined && !r.stdout.split('\n').some((l) => l.startsWith('-A ') && !l.includes(LOOPBACK_RETURN_COMMENT));
-  };
-  const drop = async (table: string, chain: string, jumps: string[][]): Promise<void> => {
-    if (!(await empty(table, chain))) return;
-    for (const j of jumps) await run('ip6tables', ['-w', '-t', table, '-D', ...j]).catch(() => undefined);
-    if (chain === 'CNI-HOSTPORT-DNAT') await run('ip6tables', ['-w', '-t', 'nat', '-D', chain, ...LOOPBACK_RETURN]).catch(() => undefined);
-    const gone = await run('ip6tables', ['-w', '-t', table, '-X', chain]).then(
-      () => true,
-      () => false,
-    );
-    if (!gone) for (const j of jumps) await run('ip6tables', ['-w', '-t', table, '-A', ...j]).catch(() => undefined);
-  };
-  await drop('filter', FORWARD_CHAIN, [['FORWARD', '-m', 'comment', '--comment', 'berth networks', '-j', FORWARD_CHAIN]]);
-  // portmap's IPv6 chains: its DNAT chain (jumped to from PREROUTING and OUTPUT) and the masquerade pair.
-  if (!(await empty('nat', 'CNI-HOSTPORT-DNAT'))) return;
-  await drop('nat', 'CNI-HOSTPORT-DNAT', [
-    ['PREROUTING', '-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'CNI-HOSTPORT-DNAT'],
-    ['OUTPUT', '-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'CNI-HOSTPORT-DNAT'],
-  ]);
-  const masq = ['POSTROUTING', '-m', 'comment', '--comment', 'CNI portfwd requiring masquerade', '-j', 'CNI-HOSTPORT-MASQ'];
-  await run('ip6tables', ['-w', '-t', 'nat', '-D', ...masq]).catch(() => undefined);
-  for (const chain of ['CNI-HOSTPORT-MASQ', 'CNI-HOSTPORT-SETMARK']) {
-    await run('ip6tables', ['-w', '-t', 'nat', '-F', chain]).catch(() => undefined);
-    await run('ip6tables', ['-w', '-t', 'nat', '-X', chain]).catch(() => undefined);
-  }
 }
 
 /**
