@@ -11,6 +11,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { runProgram } from './clients.js';
@@ -22,7 +25,28 @@ const ula = (): string => `fd${randomInt(0x10, 0x100).toString(16)}:${randomInt(
 const forwarding = (): string => readFileSync('/proc/sys/net/ipv6/conf/all/forwarding', 'utf8').trim();
 const ip6tablesSave = (): string => execFileSync('ip6tables-save', { encoding: 'utf8' });
 
-/** A TCP port free on [::1] now. */
+const UDP_ECHO_C = `#include <ctype.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+int main(int argc, char **argv) {
+  int s = socket(AF_INET6, SOCK_DGRAM, 0);
+  struct sockaddr_in6 a = {0};
+  a.sin6_family = AF_INET6;
+  a.sin6_port = htons(atoi(argv[1]));
+  if (bind(s, (struct sockaddr *)&a, sizeof a) < 0) return 1;
+  for (;;) {
+    char buf[2048];
+    struct sockaddr_in6 from;
+    socklen_t len = sizeof from;
+    ssize_t n = recvfrom(s, buf, sizeof buf, 0, (struct sockaddr *)&from, &len);
+    for (ssize_t i = 0; i < n; i++) buf[i] = toupper((unsigned char)buf[i]);
+    if (n > 0) sendto(s, buf, n, 0, (struct sockaddr *)&from, len);
+  }
+}
+`;
+
+/** A TCP port free on [::1] now (also free for UDP: nothing of the test binds UDP). */
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
@@ -196,6 +220,50 @@ describe('IPv6 networks', () => {
     assert.equal(await eventually('the [::1] port answers after a restart', get, 10_000), 'v6-web\n');
     await ok(['rm', '-f', 'web6']);
     assert.equal(await get(), false);
+  });
+
+  it('relays UDP published on [::1]', async () => {
+    // busybox has no UDP server: a static echo (upper-cased) built here and mounted in.
+    const src = join(d.dir, 'udpecho.c');
+    await writeFile(src, UDP_ECHO_C);
+    execFileSync('gcc', ['-static', '-O1', '-o', join(d.dir, 'udpecho'), src]);
+    const port = await freePort();
+    await ok([
+      'run',
+      '-d',
+      '--name',
+      'udp6',
+      '--network',
+      'six',
+      '-p',
+      `[::1]:${port}:7/udp`,
+      '-v',
+      `${join(d.dir, 'udpecho')}:/udpecho:ro`,
+      'busybox',
+      '/udpecho',
+      '7',
+    ]);
+    assert.match(await ok(['port', 'udp6']), new RegExp(`^7/udp -> \\[::1\\]:${port}\n$`));
+    const sock = createSocket('udp6');
+    try {
+      const ask = (): Promise<string | false> =>
+        new Promise((resolve) => {
+          const got = (m: Buffer): void => {
+            clearTimeout(t);
+            resolve(m.toString());
+          };
+          const t = setTimeout(() => {
+            sock.off('message', got);
+            resolve(false);
+          }, 500);
+          sock.once('message', got);
+          sock.send('ping6\n', port, '::1');
+        });
+      assert.equal(await eventually('a UDP reply through [::1]', ask, 10_000), 'PING6\n');
+    } finally {
+      sock.close();
+    }
+    await ok(['rm', '-f', 'udp6']);
   });
 
   it('a port published on every address answers on [::1] and 127.0.0.1, listed for 0.0.0.0 and [::]', async () => {

@@ -214,7 +214,7 @@ export class CniNetworkDriver implements NetworkDriver {
         ]);
       // [::1]: bindings to it, and, for a container with an IPv6 address, to every address (portmap's
       // IPv6 DNAT would take ::1 too, and no DNAT can reach a container from there).
-      const everywhere = (p: PortMapping): boolean => out.ipv6 !== undefined && p.protocol === 'tcp' && ['', '0.0.0.0', '::'].includes(p.hostIp);
+      const everywhere = (p: PortMapping): boolean => out.ipv6 !== undefined && p.protocol !== 'sctp' && ['', '0.0.0.0', '::'].includes(p.hostIp);
       const loopback6 = req.ports.filter((p) => isLoopback6(p.hostIp) || everywhere(p));
       if (out.ipv6 && runtimeConfig.portMappings.length > 0) await keepLoopbackFromDnat();
       if (loopback6.length > 0) {
