@@ -347,9 +347,28 @@ describe('IPv6 networks', () => {
     bridges.push(await bridgeOf('pysix'));
   });
 
+  it('the berth CLI speaks the same flags: network create --ipv6, run --ip6, network connect --ip6, port', async () => {
+    const berthOk = async (args: string[]): Promise<string> => {
+      const r = await d.berth(args, { timeoutMs: 60_000 });
+      assert.equal(r.code, 0, `berth ${args.join(' ')}: ${r.stderr}`);
+      return r.stdout;
+    };
+    const p5 = prefix.slice(0, -1) + '5';
+    await berthOk(['network', 'create', '--ipv6', '--subnet', `${p5}::/64`, 'bsix']);
+    bridges.push(await bridgeOf('bsix'));
+    const port = await freePort();
+    await berthOk(['run', '-d', '--name', 'bsix-a', '--network', 'bsix', '--ip6', `${p5}::a`, '-p', `[::1]:${port}:80`, 'busybox', 'sleep', '300']);
+    assert.equal((await berthOk(['inspect', '-f', '{{.NetworkSettings.Networks.bsix.GlobalIPv6Address}}', 'bsix-a'])).trim(), `${p5}::a`);
+    assert.equal(await berthOk(['port', 'bsix-a']), `80/tcp -> [::1]:${port}\n`);
+    await berthOk(['run', '-d', '--name', 'bsix-b', 'busybox', 'sleep', '300']);
+    await berthOk(['network', 'connect', '--ip6', `${p5}::b`, 'bsix', 'bsix-b']);
+    assert.match(await berthOk(['exec', 'bsix-b', 'ping', '-6', '-c1', '-W5', `${p5}::a`]), /1 packets received/);
+    await berthOk(['rm', '-f', 'bsix-a', 'bsix-b']);
+  });
+
   it('leaves no ip6tables rule and puts net.ipv6.conf.all.forwarding back once its networks are gone', async () => {
     await ok(['rm', '-f', 'six-a', 'six-b', 'six2-peer', 'only6-a', 'pysix-a', 'pysix-b']);
-    for (const n of ['six', 'six2', 'only6', 'pysix']) await d.docker(['network', 'rm', n]);
+    for (const n of ['six', 'six2', 'only6', 'pysix', 'bsix']) await d.docker(['network', 'rm', n]);
     const save = ip6tablesSave();
     for (const br of bridges) assert.ok(!save.includes(br), `ip6tables still names ${br}:\n${save}`);
     // Another IPv6 network of berth's (a parallel run) may still hold forwarding on.
