@@ -222,7 +222,7 @@ export class CniNetworkDriver implements NetworkDriver {
         await this.proxies.start(req.containerId, proxy.ports, proxy.target);
       }
     } catch (err) {
-      this.proxies.stop(req.containerId);
+      if (proxy) this.proxies.stop(req.containerId); // this endpoint's (the published ports are on one endpoint only)
       // Roll back the plugins that succeeded (and the failed one: bridge may have half-allocated);
       // the intent stays when that fails too, for the next teardown or start-up.
       const del: CniCall = { ...call, command: 'DEL', args: undefined };
