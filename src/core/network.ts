@@ -145,6 +145,8 @@ export interface NetworkDriver extends SandboxProvider {
   releaseOrphans(networks: NetworkRecord[], keep: (containerId: string) => boolean): Promise<string[]>;
   /** Start-up: the userland proxies of running containers' [::1] ports listen again (they live in the daemon). */
   resumeProxies(keep: (containerId: string) => boolean): Promise<void>;
+  /** The IPv6 prefixes on the host's own interfaces (not berth's bridges), with their interface: `fd00::/64 eth0`. */
+  hostIpv6Prefixes(): Promise<Array<{ prefix: string; dev: string }>>;
   /** Host ports (`tcp/8080`) that a DNAT rule on the host sends elsewhere, whoever made it. */
   heldPorts(): Promise<Set<string>>;
 }

@@ -108,6 +108,18 @@ describe('IPv6 networks', () => {
     bridges.push(await bridgeOf('auto1'), await bridgeOf('auto2'));
     await ok(['network', 'rm', 'auto1', 'auto2']);
 
+    // A prefix of the host's own (eth0's fd00::/64 here) would take the host's router address: refused.
+    const hostPrefix = execFileSync('ip', ['-6', 'route', 'show', 'proto', 'kernel'], { encoding: 'utf8' })
+      .split('\n')
+      .map((l) => l.split(' '))
+      .find(([dst, , dev]) => dst?.includes(':') && !dst.startsWith('fe80:') && !/^(br-|bt)/.test(dev ?? ''));
+    if (hostPrefix !== undefined) {
+      const taken = await d.docker(['network', 'create', '--ipv6', '--subnet', hostPrefix[0]!, 'hostnet']);
+      if (taken.code === 0) await d.docker(['network', 'rm', 'hostnet']);
+      assert.equal(taken.code, 1, taken.stdout);
+      assert.match(taken.stderr, new RegExp(`overlaps with the host's ${hostPrefix[0]} on ${hostPrefix[2]}`));
+    }
+
     const overlap = await d.docker(['network', 'create', '--ipv6', '--subnet', net1, 'again']);
     assert.equal(overlap.code, 1);
     assert.match(overlap.stderr, /Pool overlaps with other one on this address space/);

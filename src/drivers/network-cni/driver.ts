@@ -123,6 +123,18 @@ export class CniNetworkDriver implements NetworkDriver {
       this.o.log?.(`no berth network carries IPv6 any more: released ${what}`);
   }
 
+  async hostIpv6Prefixes(): Promise<Array<{ prefix: string; dev: string }>> {
+    const { stdout } = await run('ip', ['-6', '-j', 'route', 'show', 'proto', 'kernel']);
+    const routes = JSON.parse(stdout || '[]') as Array<{ dst: string; dev: string }>;
+    const out: Array<{ prefix: string; dev: string }> = [];
+    for (const r of routes) {
+      if (r.dst.startsWith('fe80:') || r.dst === 'default') continue;
+      const alias = await readFile(`/sys/class/net/${r.dev}/ifalias`, 'utf8').catch(() => '');
+      if (!alias.startsWith('berth:')) out.push({ prefix: r.dst.includes('/') ? r.dst : `${r.dst}/128`, dev: r.dev });
+    }
+    return out;
+  }
+
   heldPorts(): Promise<Set<string>> {
     return dnatPorts();
   }

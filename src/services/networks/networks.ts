@@ -73,6 +73,20 @@ function resolvePool(pools: NetworkDeps['pools'], used: Cidr[], asked: IpamReque
   return [subnet, pool];
 }
 
+/**
+ * An IPv6 subnet asked for that overlaps a prefix on one of the host's own interfaces is refused:
+ * the bridge's gateway address and route would take over the host's (`--subnet fd00::/64` on a
+ * host whose uplink is fd00::/64 cuts the host off its IPv6 router).
+ */
+async function refuseHostIpv6Subnets(deps: NetworkDeps, req: NetworkCreateRequest): Promise<void> {
+  const asked = (req.IPAM?.Config ?? []).filter((c) => c.Subnet && isIpv6(c.Subnet.split('/')[0]!)).map((c) => parseCidr(c.Subnet!));
+  if (asked.length === 0) return;
+  for (const h of await deps.driver.hostIpv6Prefixes()) {
+    const hit = asked.find((c) => overlaps(c, parseCidr(h.prefix)));
+    if (hit) throw forbidden(`invalid pool request: Pool ${cidrString(hit)} overlaps with the host's ${h.prefix} on ${h.dev}`);
+  }
+}
+
 export function createNetwork(deps: NetworkDeps, req: NetworkCreateRequest): Promise<{ Id: string; Warning: string }> {
   return deps.store.exclusive(() => create(deps, req));
 }
@@ -91,6 +105,7 @@ async function create(deps: NetworkDeps, req: NetworkCreateRequest): Promise<{ I
   if (deps.store.all().some((n) => n.BridgeName === bridge)) throw conflict(`bridge name ${bridge} is already in use`);
   const families = { v4: req.EnableIPv4 !== false, v6: req.EnableIPv6 === true };
   if (!families.v4 && !families.v6) throw invalidArgument('IPv4 or IPv6 must be enabled');
+  if (families.v6) await refuseHostIpv6Subnets(deps, req);
   const rec: NetworkRecord = {
     Name: req.Name,
     Id: id,
