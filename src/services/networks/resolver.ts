@@ -29,18 +29,23 @@ const endpointOn = (rec: ContainerRecord, netId: string): EndpointSettings | und
  * Docker's endpoint aliases). An endpoint has an address from network set-up until teardown, so
  * a container's first process resolves names (its own too) before the record says "running".
  */
-function addressOn(deps: Pick<NetworkDeps, 'containers'>, net: NetworkRecord, q: string, asker: ContainerRecord | undefined): string | undefined {
+type Found = { v4: string; v6: string };
+
+function addressOn(deps: Pick<NetworkDeps, 'containers'>, net: NetworkRecord, q: string, asker: ContainerRecord | undefined): Found | undefined {
   let name = q.endsWith(`.${net.Name.toLowerCase()}`) ? q.slice(0, -net.Name.length - 1) : q;
   const link = (asker && endpointOn(asker, net.Id)?.Links)?.flatMap(linkOrNone).find((l) => l.alias.toLowerCase() === name);
   if (link) name = link.name.toLowerCase();
   for (const c of deps.containers.all()) {
     const ep = endpointOn(c, net.Id);
-    if (!ep?.IPAddress) continue;
+    if (!ep?.IPAddress && !ep?.GlobalIPv6Address) continue;
     const names = [c.Name, c.Id.slice(0, 12), c.Config.Hostname ?? '', ...(ep.Aliases ?? [])].map((n) => n.toLowerCase());
-    if (names.includes(name)) return ep.IPAddress;
+    if (names.includes(name)) return { v4: ep.IPAddress, v6: ep.GlobalIPv6Address ?? '' };
   }
   return undefined;
 }
+
+/** Whether `ep` is the endpoint that asked from address `from`. */
+const askedFrom = (ep: EndpointSettings | undefined, from: string): boolean => ep !== undefined && (ep.IPAddress === from || ep.GlobalIPv6Address === from);
 
 /**
  * What the responder on `net` answers: as Docker's per-container resolver, the asker (known by
@@ -51,13 +56,13 @@ function addressOn(deps: Pick<NetworkDeps, 'containers'>, net: NetworkRecord, q:
  */
 export function lookupOn(deps: Pick<NetworkDeps, 'containers' | 'store'>, net: NetworkRecord): NameLookup {
   return (q, from) => {
-    const asker = deps.containers.all().find((c) => endpointOn(c, net.Id)?.IPAddress === from);
+    const asker = deps.containers.all().find((c) => askedFrom(endpointOn(c, net.Id), from));
     const own = addressOn(deps, net, q, asker);
     if (own !== undefined || asker === undefined) return own;
     for (const ep of Object.values(asker.NetworkSettings?.Networks ?? {})) {
-      const other = ep.NetworkID === net.Id || !ep.IPAddress ? undefined : deps.store.find(ep.NetworkID);
-      const ip = other && hasDns(other) ? addressOn(deps, other, q, asker) : undefined;
-      if (ip !== undefined) return ip;
+      const other = ep.NetworkID === net.Id || (!ep.IPAddress && !ep.GlobalIPv6Address) ? undefined : deps.store.find(ep.NetworkID);
+      const found = other && hasDns(other) ? addressOn(deps, other, q, asker) : undefined;
+      if (found !== undefined) return found;
     }
     return undefined;
   };
@@ -75,13 +80,14 @@ export function mayForwardOn(deps: Pick<NetworkDeps, 'containers' | 'store'>, ne
     const eps = deps.containers
       .all()
       .map((c) => Object.values(c.NetworkSettings?.Networks ?? {}))
-      .find((e) => e.some((ep) => ep.NetworkID === net.Id && ep.IPAddress === from));
-    return (eps ?? []).some((ep) => ep.NetworkID !== net.Id && ep.IPAddress && deps.store.find(ep.NetworkID)?.Internal === false);
+      .find((e) => e.some((ep) => ep.NetworkID === net.Id && (ep.IPAddress === from || ep.GlobalIPv6Address === from)));
+    return (eps ?? []).some((ep) => ep.NetworkID !== net.Id && (ep.IPAddress || ep.GlobalIPv6Address) && deps.store.find(ep.NetworkID)?.Internal === false);
   };
 }
 
 export async function startResponder(deps: NetworkDeps, net: NetworkRecord): Promise<void> {
   if (!hasDns(net)) return;
-  const gw = net.IPAM.Config[0]?.Gateway;
+  // The gateway of the bridge's first family: IPv4, or IPv6 on an IPv6-only network.
+  const gw = net.EnableIPv4 === false ? net.IPAM.Config.find((c) => c.Subnet.includes(':'))?.Gateway : net.IPAM.Config[0]?.Gateway;
   if (gw) await deps.dns.start(net.Id, gw, lookupOn(deps, net), mayForwardOn(deps, net));
 }
