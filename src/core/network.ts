@@ -41,6 +41,16 @@ export interface PortMapping {
   protocol: 'tcp' | 'udp' | 'sctp';
 }
 
+/** `EndpointSettings` as a request gives it: create's `EndpointsConfig` item, connect's `EndpointConfig`. */
+export interface EndpointConfig {
+  Aliases?: string[] | null;
+  IPAMConfig?: { IPv4Address?: string } | null;
+  /** The interface's MAC address (API 1.44; at `network connect` from 1.54). */
+  MacAddress?: string;
+  /** Which endpoint gives the default route: the highest wins (API 1.48). */
+  GwPriority?: number;
+}
+
 /** A container's endpoint on one network (Docker's EndpointSettings, the fields berth fills). */
 export interface EndpointSettings {
   IPAMConfig?: { IPv4Address?: string } | null;
@@ -52,6 +62,9 @@ export interface EndpointSettings {
   IPAddress: string;
   IPPrefixLen: number;
   MacAddress: string;
+  GwPriority?: number;
+  /** The MAC address asked for (MacAddress is the interface's while it exists); berth's own. */
+  DesiredMacAddress?: string;
   /** The interface inside the container (eth0, eth1, …); berth's own. */
   IfName?: string;
 }
@@ -71,6 +84,10 @@ export interface AttachRequest {
   ifName: string;
   /** A fixed address (`--ip`), else the next free one. */
   ip?: string;
+  /** A fixed MAC address, else the kernel's. */
+  mac?: string;
+  /** Whether this endpoint gives the container its default route (one endpoint does). */
+  defaultRoute: boolean;
   ports: PortMapping[];
 }
 

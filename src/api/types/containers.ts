@@ -1,3 +1,4 @@
+import type { EndpointConfig } from '../../core/network.js';
 import type { ContainerConfig, ContainerStatus, DeviceMapping, HealthState, HostConfig, MountSpec } from '../../core/containers.js';
 import type { MountPoint as CoreMountPoint } from '../../core/volumes.js';
 
@@ -6,7 +7,7 @@ export type { ContainerConfig, DeviceMapping, HostConfig, MountSpec };
 
 export interface ContainerCreateRequest extends ContainerConfig {
   HostConfig?: HostConfig;
-  NetworkingConfig?: { EndpointsConfig?: Record<string, { Aliases?: string[] | null; IPAMConfig?: { IPv4Address?: string } | null }> | null } | null;
+  NetworkingConfig?: { EndpointsConfig?: Record<string, EndpointConfig> | null } | null;
 }
 
 export interface ContainerCreateResponse {

@@ -1,4 +1,4 @@
-import type { NetworkCreateRequest as CoreNetworkCreateRequest } from '../../core/network.js';
+import type { NetworkCreateRequest as CoreNetworkCreateRequest, EndpointConfig } from '../../core/network.js';
 /** Docker Engine API v1.41 network shapes: shared by the server (compat/) and the client (CLI). */
 export interface NetworkResource {
   Name: string;
@@ -28,7 +28,7 @@ export interface NetworkCreateResponse {
 
 export interface NetworkConnectRequest {
   Container: string;
-  EndpointConfig?: { Aliases?: string[] | null; IPAMConfig?: { IPv4Address?: string } | null } | null;
+  EndpointConfig?: EndpointConfig | null;
 }
 
 export interface NetworkDisconnectRequest {

@@ -25,11 +25,12 @@ function nthAddress(base: string, n: number): string {
  * portmap (published ports, also from the host's loopback). Forwarding is allowed per network,
  * as Docker does it, by rules the driver installs with the bridge — the firewall plugin would add
  * and remove rules per container (≈ 30 ms on ADD and on DEL). tuning is left out: berth has no
- * per-container sysctls or MAC for it to set, and it would cost a spawn each way.
+ * per-container sysctls for it to set (bridge itself takes a MAC address in CNI_ARGS), and it would cost a spawn each way.
+ * `defaultRoute`: whether this attachment routes 0.0.0.0/0 through the network's gateway.
  * Each item is what a plugin reads on stdin minus `name`, `cniVersion`, `prevResult` and
  * `runtimeConfig`, which the chain runner adds.
  */
-export function pluginsFor(net: NetworkRecord, opts: ConflistOptions): Array<Record<string, unknown>> {
+export function pluginsFor(net: NetworkRecord, opts: ConflistOptions, defaultRoute = true): Array<Record<string, unknown>> {
   const { gateway, subnet } = gatewayOf(net);
   const pool = net.IPAM.Config[0]!;
   const range: Record<string, string> = { subnet, gateway };
@@ -52,7 +53,8 @@ export function pluginsFor(net: NetworkRecord, opts: ConflistOptions): Array<Rec
       ipam: {
         type: 'host-local',
         ranges: [[range]],
-        routes: net.Internal ? [] : [{ dst: '0.0.0.0/0' }],
+        // One endpoint of a container gives it the default route (services/networks/gateway.ts).
+        routes: net.Internal || !defaultRoute ? [] : [{ dst: '0.0.0.0/0' }],
         dataDir: opts.ipamDir,
       },
     },

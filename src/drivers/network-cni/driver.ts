@@ -164,13 +164,13 @@ export class CniNetworkDriver implements NetworkDriver {
       containerId: req.containerId,
       netns: req.netnsPath,
       ifName: req.ifName,
-      args: req.ip ? `IgnoreUnknown=1;IP=${req.ip}` : undefined,
+      args: cniArgs(req),
     };
     const runtimeConfig = { portMappings: portMappingsConfig(req.ports) };
     let prev: Record<string, unknown> | undefined;
     const done: Array<Record<string, unknown>> = [];
     // portmap with no ports would return prevResult untouched.
-    const chain = pluginsFor(req.network, this.opts()).filter((p) => p.type !== 'portmap' || req.ports.length > 0);
+    const chain = pluginsFor(req.network, this.opts(), req.defaultRoute).filter((p) => p.type !== 'portmap' || req.ports.length > 0);
     // Intent first: until the result is written, the cache names the whole chain, so a DEL after
     // a crash anywhere in the ADD (detachAll, start-up) releases whatever it had made.
     await replaceFile(this.resultPath(req), JSON.stringify({ result: undefined, runtimeConfig, chain } satisfies CachedAdd));
@@ -323,4 +323,10 @@ function parseResult(result: Record<string, unknown>, ifName: string, gateway: s
   if (ip === undefined) throw new Error('CNI result has no IP address');
   const [addr, len] = ip.address.split('/');
   return { ip: addr!, prefixLen: Number(len), gateway: ip.gateway ?? gateway, mac: ifaces[idx]?.mac ?? '' };
+}
+
+/** CNI_ARGS for ADD: a fixed address (host-local's `IP`) and MAC address (bridge's `MAC`). */
+function cniArgs(req: AttachRequest): string | undefined {
+  const args = [...(req.ip ? [`IP=${req.ip}`] : []), ...(req.mac ? [`MAC=${req.mac}`] : [])];
+  return args.length > 0 ? ['IgnoreUnknown=1', ...args].join(';') : undefined;
 }

@@ -1,6 +1,6 @@
 import { BerthError, invalidArgument } from '../../lib/errdefs.js';
 import type { NetworkDeps } from './deps.js';
-import { emptyEndpoint, validateEndpoint, type EndpointRequest } from './endpoints.js';
+import { emptyEndpoint, PRIVATE_NETWORK, SHARED_NETWORK, validateEndpoint, type EndpointRequest } from './endpoints.js';
 import { attachEndpoint, detachEndpoint } from './sandbox.js';
 
 const forbidden = (msg: string): BerthError => new BerthError('Forbidden', msg);
@@ -10,10 +10,10 @@ export async function connectContainer(deps: NetworkDeps, netRef: string, contai
   const net = deps.store.get(netRef);
   const rec = deps.containers.get(containerRef);
   if (net.Driver === 'host') throw forbidden('container cannot be disconnected from host network or connected to host network');
-  if (net.Driver === 'null') throw invalidArgument('container cannot be connected to multiple networks with one of the networks in private (none) mode');
+  if (net.Driver === 'null') throw invalidArgument(PRIVATE_NETWORK);
   const mode = rec.HostConfig.NetworkMode ?? '';
   if (mode === 'host' || mode === 'none' || mode.startsWith('container:')) {
-    throw forbidden('container sharing network namespace with another container or host cannot be connected to any other network');
+    throw forbidden(SHARED_NETWORK);
   }
   validateEndpoint(deps, net.Name, req);
   await deps.locks.run(rec.Id, async () => {
@@ -22,7 +22,7 @@ export async function connectContainer(deps: NetworkDeps, netRef: string, contai
       throw forbidden(`endpoint with name ${rec.Name} already exists in network ${net.Name}`);
     }
     const ep = emptyEndpoint(net.Id, req);
-    if (rec.State.Status === 'running' || rec.State.Status === 'paused') await attachEndpoint(deps, rec, ep, net, []);
+    if (rec.State.Status === 'running' || rec.State.Status === 'paused') await attachEndpoint(deps, rec, ep, net, { ports: [], defaultRoute: false });
     settings.Networks[net.Name] = ep;
     await deps.containers.save(rec);
   });

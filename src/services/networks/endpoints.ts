@@ -1,14 +1,11 @@
 import type { ContainerRecord, HostConfig } from '../../core/containers.js';
-import type { EndpointSettings } from '../../core/network.js';
+import type { EndpointConfig, EndpointSettings, NetworkRecord } from '../../core/network.js';
 import { BerthError, invalidArgument, notFound } from '../../lib/errdefs.js';
 import type { NetworkDeps } from './deps.js';
 import { contains, isIpv4, parseCidr } from './subnets.js';
 
 /** The API's `NetworkingConfig.EndpointsConfig` item (the parts berth honours). */
-export interface EndpointRequest {
-  Aliases?: string[] | null;
-  IPAMConfig?: { IPv4Address?: string } | null;
-}
+export type EndpointRequest = EndpointConfig;
 
 export function emptyEndpoint(networkId: string, req: EndpointRequest = {}): EndpointSettings {
   return {
@@ -21,13 +18,19 @@ export function emptyEndpoint(networkId: string, req: EndpointRequest = {}): End
     IPAddress: '',
     IPPrefixLen: 0,
     MacAddress: '',
+    GwPriority: req.GwPriority ?? 0,
+    ...(req.MacAddress ? { DesiredMacAddress: req.MacAddress } : {}),
   };
 }
+
+/** Go's net.ParseMAC for the 6-byte forms Docker's bridge takes (`:` or `-` separated, or dotted). */
+const MAC = /^(?:[0-9a-f]{2}([:-])[0-9a-f]{2}(?:\1[0-9a-f]{2}){4}|[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4})$/i;
 
 /** Docker's checks of `--ip` and `--network-alias` against the network they are for. */
 export function validateEndpoint(deps: Pick<NetworkDeps, 'store'>, netName: string, req: EndpointRequest): void {
   const net = deps.store.get(netName);
   const ip = req.IPAMConfig?.IPv4Address;
+  if (req.MacAddress && !MAC.test(req.MacAddress)) throw invalidArgument(`invalid config for network ${netName}: invalid MAC address ${req.MacAddress}`);
   if (net.Name === 'bridge' || net.Driver !== 'bridge') {
     if (ip) throw invalidArgument('user specified IP address is supported on user defined networks only');
     if (req.Aliases?.length) throw invalidArgument('network-scoped alias is supported only for containers in user defined networks');
@@ -43,7 +46,9 @@ export function validateEndpoint(deps: Pick<NetworkDeps, 'store'>, netName: stri
 
 /**
  * The networks a new container joins, from its network mode and `NetworkingConfig`: the mode's
- * network (`default` is `bridge`), or none for `container:<ref>` (it shares that container's).
+ * network (`default` is `bridge`) first, then every other network `EndpointsConfig` names (API
+ * 1.44), in the order given; none for `container:<ref>` (it shares that container's). `host`,
+ * `none` and `container:` take no other network, as Docker's connect refuses them.
  */
 export function resolveEndpoints(
   deps: Pick<NetworkDeps, 'store' | 'containers'>,
@@ -61,11 +66,30 @@ export function resolveEndpoints(
     if (hostConfig.PortBindings && Object.keys(hostConfig.PortBindings).length > 0) {
       throw new BerthError('InvalidArgument', 'conflicting options: port publishing and the container type network mode');
     }
+    if (Object.keys(endpoints).length > 0) throw invalidArgument(SHARED_NETWORK);
     return { Networks: {}, Ports: [] };
   }
-  const net = deps.store.find(mode);
+  // `default` names the default bridge (the docker CLI keys its endpoint settings so).
+  const find = (ref: string): NetworkRecord | undefined => deps.store.find(ref === 'default' ? 'bridge' : ref);
+  const net = find(mode);
   if (net === undefined) throw notFound(`network ${mode} not found`);
-  const req = endpoints[mode] ?? endpoints[net.Name] ?? endpoints[net.Id] ?? {};
-  validateEndpoint(deps, net.Name, req);
-  return { Networks: { [net.Name]: emptyEndpoint(net.Id, req) }, Ports: [] };
+  const primary = Object.keys(endpoints).find((k) => k === mode || find(k)?.Id === net.Id);
+  const joined: Array<[NetworkRecord, EndpointRequest]> = [[net, primary === undefined ? {} : (endpoints[primary] ?? {})]];
+  for (const [ref, req] of Object.entries(endpoints)) {
+    if (ref === primary) continue;
+    const other = find(ref);
+    if (other === undefined) throw notFound(`network ${ref} not found`);
+    if (joined.some(([n]) => n.Id === other.Id)) continue;
+    joined.push([other, req ?? {}]);
+  }
+  if (joined.length > 1) {
+    if (joined.some(([n]) => n.Driver === 'null')) throw invalidArgument(PRIVATE_NETWORK);
+    if (joined.some(([n]) => n.Driver === 'host')) throw invalidArgument(SHARED_NETWORK);
+  }
+  for (const [n, req] of joined) validateEndpoint(deps, n.Name, req);
+  return { Networks: Object.fromEntries(joined.map(([n, req]) => [n.Name, emptyEndpoint(n.Id, req)])), Ports: [] };
 }
+
+/** Docker's words (runconfig's ErrConflictSharedNetwork, ErrConflictNoNetwork) for a network that takes no other. */
+export const SHARED_NETWORK = 'container sharing network namespace with another container or host cannot be connected to any other network';
+export const PRIVATE_NETWORK = 'container cannot be connected to multiple networks with one of the networks in private (none) mode';

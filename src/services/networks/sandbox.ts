@@ -7,6 +7,7 @@ import type { NetworkDeps } from './deps.js';
 import { allocatePorts } from './ports.js';
 import { linkHostLines } from './links.js';
 import { hasDns } from './resolver.js';
+import { gatewayEndpoint } from './gateway.js';
 import { timed } from '../../lib/phase-timer.js';
 
 function bridgeEndpoints(deps: NetworkDeps, rec: ContainerRecord): Array<[EndpointSettings, NetworkRecord]> {
@@ -26,8 +27,17 @@ export function nextIfName(rec: ContainerRecord): string {
   return `eth${i}`;
 }
 
-/** Connects one endpoint of a container whose sandbox exists (at start, and `network connect`). */
-export async function attachEndpoint(deps: NetworkDeps, rec: ContainerRecord, ep: EndpointSettings, net: NetworkRecord, ports: PortMapping[]): Promise<void> {
+/**
+ * Connects one endpoint of a container whose sandbox exists (at start, and `network connect`);
+ * `defaultRoute`: this endpoint's gateway becomes the container's default route.
+ */
+export async function attachEndpoint(
+  deps: NetworkDeps,
+  rec: ContainerRecord,
+  ep: EndpointSettings,
+  net: NetworkRecord,
+  opts: { ports: PortMapping[]; defaultRoute: boolean },
+): Promise<void> {
   const ifName = nextIfName(rec);
   ep.IfName = ifName;
   const r = await deps.driver.attach({
@@ -36,7 +46,8 @@ export async function attachEndpoint(deps: NetworkDeps, rec: ContainerRecord, ep
     netnsPath: deps.driver.sandboxPath(rec.Id),
     ifName,
     ip: ep.IPAMConfig?.IPv4Address || undefined,
-    ports,
+    mac: ep.DesiredMacAddress || undefined,
+    ...opts,
   });
   Object.assign(ep, {
     IPAddress: r.ip,
@@ -107,11 +118,15 @@ export async function setupNetworking(deps: NetworkDeps, rec: ContainerRecord): 
   return { netnsPath, attached };
 }
 
-/** CNI ADD of each bridge endpoint (published ports on the first), then /etc/hosts and resolv.conf. */
+/**
+ * CNI ADD of each bridge endpoint in order (eth0 is the network mode's; published ports on it; the
+ * default route through the endpoint gatewayEndpoint picks), then /etc/hosts and resolv.conf.
+ */
 async function attachAll(deps: NetworkDeps, rec: ContainerRecord, eps: Array<[EndpointSettings, NetworkRecord]>, ports: PortMapping[]): Promise<void> {
   const links = linkHostLines(deps, rec);
   for (const [ep] of eps) ep.IfName = undefined;
-  for (const [i, [ep, net]] of eps.entries()) await attachEndpoint(deps, rec, ep, net, i === 0 ? ports : []);
+  const gateway = gatewayEndpoint(eps);
+  for (const [i, e] of eps.entries()) await attachEndpoint(deps, rec, e[0], e[1], { ports: i === 0 ? ports : [], defaultRoute: e === gateway });
   rec.NetworkSettings = { Networks: rec.NetworkSettings?.Networks ?? {}, Ports: ports };
   const first = eps[0];
   if (first) {
