@@ -61,7 +61,7 @@ function moveContainerMac(body: ContainerCreateRequest, version: string): string
   if (!bridgeOrUser) {
     if (old) throw invalidArgument(MAC_NETWORK_MODE);
   } else {
-    const ep = modeEndpoint(body, mode === 'default' ? 'bridge' : mode);
+    const ep = modeEndpoint(body, mode);
     if (old || !ep.MacAddress) ep.MacAddress = mac;
     else if (ep.MacAddress !== mac) {
       throw invalidArgument('the container-wide MAC address must match the endpoint-specific MAC address for the main network, or be left empty');
