@@ -130,6 +130,12 @@ export interface NetworkDriver extends SandboxProvider {
   /** Releases the address, veth and rules; succeeds when there is nothing left to release. */
   detach(req: DetachRequest): Promise<void>;
   /**
+   * Points the sandbox's default route through `via` (an attached interface and its network's
+   * gateway), or removes it (undefined): a `network connect` or `disconnect` of a running
+   * container can change which endpoint gives the route.
+   */
+  setDefaultRoute(containerId: string, via: { gateway: string; ifName: string } | undefined): Promise<void>;
+  /**
    * Releases every attachment the driver has on record for the container, an ADD cut short by a
    * crash included (the record of an attachment is written before the ADD). Returns what it
    * released ("eth0 on berth-…"); nothing when there was nothing.

@@ -261,6 +261,19 @@ describe('API 1.44+ container features', () => {
       await ok(['rm', 'macold']);
     });
 
+    it('network connect with a higher gw-priority moves the default route there; disconnect moves it back', async () => {
+      const gw = async (net: string): Promise<string> => (await ok(['network', 'inspect', '--format', '{{(index .IPAM.Config 0).Gateway}}', net])).trim();
+      const route = async (): Promise<string> => (await ok(['exec', 'gwc', 'sh', '-c', 'ip route | grep ^default'])).trim();
+      await ok(['run', '-d', '--name', 'gwc', '--network', 'neta', 'busybox', 'sleep', '600']);
+      assert.equal(await route(), `default via ${await gw('neta')} dev eth0`);
+      await ok(['network', 'connect', '--gw-priority', '10', 'netb', 'gwc']);
+      assert.equal(await route(), `default via ${await gw('netb')} dev eth1`);
+      assert.equal(await inspect<number>('gwc', '.NetworkSettings.Networks.netb.GwPriority'), 10);
+      await ok(['network', 'disconnect', 'netb', 'gwc']);
+      assert.equal(await route(), `default via ${await gw('neta')} dev eth0`);
+      await ok(['rm', '-f', 'gwc']);
+    });
+
     it('docker-py creates a container on two networks with a gateway priority', async () => {
       const out = await python([
         'nc = api.create_networking_config({"neta": api.create_endpoint_config(aliases=["pa"]), "netb": {"GwPriority": 3, "Aliases": ["pb"]}})',

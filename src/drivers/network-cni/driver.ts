@@ -198,6 +198,12 @@ export class CniNetworkDriver implements NetworkDriver {
     return parseResult(prev!, req.ifName, gatewayOf(req.network).gateway);
   }
 
+  async setDefaultRoute(containerId: string, via: { gateway: string; ifName: string } | undefined): Promise<void> {
+    const ns = ['--net=' + this.sandboxPath(containerId), 'ip', 'route'];
+    if (via) await run('nsenter', [...ns, 'replace', 'default', 'via', via.gateway, 'dev', via.ifName]);
+    else await run('nsenter', [...ns, 'del', 'default']).catch(() => undefined); // none there: nothing to remove
+  }
+
   async detach(req: DetachRequest): Promise<void> {
     const cached = await readCached(this.resultPath(req));
     const call: CniCall = { command: 'DEL', containerId: req.containerId, netns: req.netnsPath, ifName: req.ifName };

@@ -1,7 +1,7 @@
 import { BerthError, invalidArgument } from '../../lib/errdefs.js';
 import type { NetworkDeps } from './deps.js';
 import { emptyEndpoint, PRIVATE_NETWORK, SHARED_NETWORK, validateEndpoint, type EndpointRequest } from './endpoints.js';
-import { attachEndpoint, detachEndpoint } from './sandbox.js';
+import { attachEndpoint, detachEndpoint, updateDefaultRoute } from './sandbox.js';
 
 const forbidden = (msg: string): BerthError => new BerthError('Forbidden', msg);
 
@@ -22,8 +22,10 @@ export async function connectContainer(deps: NetworkDeps, netRef: string, contai
       throw forbidden(`endpoint with name ${rec.Name} already exists in network ${net.Name}`);
     }
     const ep = emptyEndpoint(net.Id, req);
-    if (rec.State.Status === 'running' || rec.State.Status === 'paused') await attachEndpoint(deps, rec, ep, net, { ports: [], defaultRoute: false });
+    const live = rec.State.Status === 'running' || rec.State.Status === 'paused';
+    if (live) await attachEndpoint(deps, rec, ep, net, { ports: [], defaultRoute: false });
     settings.Networks[net.Name] = ep;
+    if (live) await updateDefaultRoute(deps, rec);
     await deps.containers.save(rec);
   });
   deps.events.publish('network', 'connect', net.Id, { container: rec.Id, name: net.Name, type: net.Driver });
@@ -39,6 +41,7 @@ export async function disconnectContainer(deps: NetworkDeps, netRef: string, con
     if (entry === undefined) throw forbidden(`container ${rec.Id} is not connected to network ${net.Name}`);
     if (net.Driver === 'bridge') await detachEndpoint(deps, rec, entry[1], net);
     delete rec.NetworkSettings!.Networks[entry[0]];
+    if (rec.State.Status === 'running' || rec.State.Status === 'paused') await updateDefaultRoute(deps, rec);
     await deps.containers.save(rec);
   });
   deps.events.publish('network', 'disconnect', net.Id, { container: rec.Id, name: net.Name, type: net.Driver });

@@ -58,6 +58,16 @@ export async function attachEndpoint(
   });
 }
 
+/**
+ * After `network connect` or `disconnect` of a running container: the default route goes through
+ * the endpoint gatewayEndpoint picks now (a higher GwPriority, or libnetwork's order), as Docker
+ * moves the gateway when the best endpoint changes.
+ */
+export async function updateDefaultRoute(deps: NetworkDeps, rec: ContainerRecord): Promise<void> {
+  const gw = gatewayEndpoint(bridgeEndpoints(deps, rec).filter(([ep]) => ep.IfName && ep.Gateway));
+  await deps.driver.setDefaultRoute(rec.Id, gw ? { gateway: gw[0].Gateway, ifName: gw[0].IfName! } : undefined);
+}
+
 /** Releases one endpoint (CNI DEL) and clears its addresses; never throws (logged instead). */
 export async function detachEndpoint(deps: NetworkDeps, rec: ContainerRecord, ep: EndpointSettings, net: NetworkRecord): Promise<void> {
   if (ep.IfName) {
