@@ -276,15 +276,16 @@ describe('API 1.44+ container features', () => {
 
     it('docker-py creates a container on two networks with a gateway priority', async () => {
       const out = await python([
-        'nc = api.create_networking_config({"neta": api.create_endpoint_config(aliases=["pa"]), "netb": {"GwPriority": 3, "Aliases": ["pb"]}})',
-        'c = api.create_container("busybox", ["sh", "-c", "ip route | grep ^default"], host_config=api.create_host_config(network_mode="neta"), networking_config=nc)',
+        'nc = api.create_networking_config({"neta": api.create_endpoint_config(aliases=["pa"]), "netb": {"GwPriority": 3, "Aliases": ["pb"], "MacAddress": "02:42:0a:00:00:ab"}})',
+        'c = api.create_container("busybox", ["sh", "-c", "cat /sys/class/net/eth1/address; ip route | grep ^default"], host_config=api.create_host_config(network_mode="neta"), networking_config=nc)',
         'api.start(c)',
         'api.wait(c)',
         'nets = api.inspect_container(c)["NetworkSettings"]["Networks"]',
-        'print(api.logs(c).decode().split(" ")[4], sorted(nets), nets["netb"]["GwPriority"])',
+        'mac, route = api.logs(c).decode().splitlines()',
+        'print(mac, route.split(" ")[4], sorted(nets), nets["netb"]["GwPriority"], nets["netb"]["MacAddress"])',
         'api.remove_container(c)',
       ]);
-      assert.equal(out.trim(), "eth1 ['neta', 'netb'] 3");
+      assert.equal(out.trim(), "02:42:0a:00:00:ab eth1 ['neta', 'netb'] 3 02:42:0a:00:00:ab");
     });
   });
 
