@@ -210,8 +210,12 @@ describe('API 1.44+ container features', () => {
       );
       const old = await create('/v1.43/containers/create', 'neta', ['neta', 'netb']);
       assert.deepEqual([old.status, old.json], [400, { message: 'Container cannot be connected to network endpoints: neta, netb' }]);
-      const missing = await create('/containers/create', 'neta', ['neta', 'nosuchnet']);
-      assert.deepEqual([missing.status, missing.json], [404, { message: 'network nosuchnet not found' }]);
+      // A network that does not exist is dockerd's 404 at start, not at create.
+      const missing = await create('/containers/create?name=lost', 'neta', ['neta', 'nosuchnet']);
+      assert.equal(missing.status, 201, JSON.stringify(missing.json));
+      const start = await d.api('POST', '/containers/lost/start');
+      assert.deepEqual([start.status, start.json], [404, { message: 'network nosuchnet not found' }]);
+      await ok(['rm', 'lost']);
       const badMac = await d.api('POST', '/containers/create', {
         Image: 'busybox',
         HostConfig: { NetworkMode: 'neta' },

@@ -75,19 +75,30 @@ export function resolveEndpoints(
   if (net === undefined) throw notFound(`network ${mode} not found`);
   const primary = Object.keys(endpoints).find((k) => k === mode || find(k)?.Id === net.Id);
   const joined: Array<[NetworkRecord, EndpointRequest]> = [[net, primary === undefined ? {} : (endpoints[primary] ?? {})]];
+  // A network that does not exist (yet) is kept by name, as dockerd does: the start fails on it.
+  const unknown: Array<[string, EndpointRequest]> = [];
   for (const [ref, req] of Object.entries(endpoints)) {
     if (ref === primary) continue;
     const other = find(ref);
-    if (other === undefined) throw notFound(`network ${ref} not found`);
-    if (joined.some(([n]) => n.Id === other.Id)) continue;
-    joined.push([other, req ?? {}]);
+    if (other === undefined) unknown.push([ref, req ?? {}]);
+    else if (!joined.some(([n]) => n.Id === other.Id)) joined.push([other, req ?? {}]);
   }
-  if (joined.length > 1) {
+  if (joined.length + unknown.length > 1) {
     if (joined.some(([n]) => n.Driver === 'null')) throw invalidArgument(PRIVATE_NETWORK);
     if (joined.some(([n]) => n.Driver === 'host')) throw invalidArgument(SHARED_NETWORK);
   }
   for (const [n, req] of joined) validateEndpoint(deps, n.Name, req);
-  return { Networks: Object.fromEntries(joined.map(([n, req]) => [n.Name, emptyEndpoint(n.Id, req)])), Ports: [] };
+  const eps: Array<[string, EndpointSettings]> = [...joined.map(([n, req]): [string, EndpointSettings] => [n.Name, emptyEndpoint(n.Id, req)])];
+  for (const [ref, req] of unknown) eps.push([ref, emptyEndpoint('', req)]);
+  return { Networks: Object.fromEntries(eps), Ports: [] };
+}
+
+/** Start: every network a container's endpoints name must exist (a removed or never-made one is dockerd's 404). */
+export function checkEndpointNetworks(deps: Pick<NetworkDeps, 'store'>, rec: ContainerRecord): void {
+  for (const [name, ep] of Object.entries(rec.NetworkSettings?.Networks ?? {})) {
+    if ((ep.NetworkID && deps.store.find(ep.NetworkID)) || deps.store.find(name)) continue;
+    throw notFound(`network ${name} not found`);
+  }
 }
 
 /** Docker's words (runconfig's ErrConflictSharedNetwork, ErrConflictNoNetwork) for a network that takes no other. */

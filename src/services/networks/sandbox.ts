@@ -8,6 +8,7 @@ import { allocatePorts } from './ports.js';
 import { linkHostLines } from './links.js';
 import { hasDns } from './resolver.js';
 import { gatewayEndpoint } from './gateway.js';
+import { checkEndpointNetworks } from './endpoints.js';
 import { timed } from '../../lib/phase-timer.js';
 
 function bridgeEndpoints(deps: NetworkDeps, rec: ContainerRecord): Array<[EndpointSettings, NetworkRecord]> {
@@ -114,6 +115,7 @@ export async function setupNetworking(deps: NetworkDeps, rec: ContainerRecord): 
       ),
     };
   }
+  checkEndpointNetworks(deps, rec);
   await deps.driver.removeSandbox(rec.Id);
   // `--network none`: runc makes the empty namespace itself (and brings `lo` up, as for any new
   // one), which spares a spawn at start and an unmount at exit. Under userns-remap the namespace
