@@ -24,6 +24,8 @@ export const FEATURES = {
   imageMountsAndGwPriority: '1.48',
   /** 1.54: `network connect` applies `EndpointSettings.MacAddress` (ignored before). */
   connectMacAddress: '1.54',
+  /** 1.48: `POST /build/prune` takes `reserved-space`, `max-used-space`, `min-free-space` (`keep-storage` before). */
+  buildPruneSpaceLimits: '1.48',
 } as const satisfies Record<string, string>;
 
 export type Feature = keyof typeof FEATURES;

@@ -49,6 +49,8 @@ export interface EndpointConfig {
   MacAddress?: string;
   /** Which endpoint gives the default route: the highest wins (API 1.48). */
   GwPriority?: number;
+  /** Legacy links on a user network, `name:alias` (services/networks/links.ts). */
+  Links?: string[] | null;
 }
 
 /** A container's endpoint on one network (Docker's EndpointSettings, the fields berth fills). */

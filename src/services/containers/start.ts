@@ -20,6 +20,7 @@ import { hostMountsDir } from './mounts/host-paths.js';
 import { unmountAllUnder } from '../../lib/fs/mounts.js';
 import { publishAttachEvents, publishContainerEvent } from './events.js';
 import { sandboxUserns, setupNetworking, teardownNetworking } from '../networks/sandbox.js';
+import { linkedEnv } from '../networks/links.js';
 import { capturePath } from '../logs/service.js';
 import { journaldTag } from '../logs/attrs.js';
 import { logTiming, timed } from '../../lib/phase-timer.js';
@@ -87,6 +88,7 @@ export async function startContainer(deps: StartDeps, ref: string): Promise<void
         undo.defer(() => unmountShm(rec));
         if (rec.HostConfig.IpcMode === 'shareable') host.shmSource = await mountShareableShm(rec, remap && remappedRoot(remap));
         const netnsPath = (await network)?.netnsPath;
+        const linkEnv = networks ? linkedEnv(networks, rec) : [];
         const usernsPath = remap && netnsPath && networks ? sandboxUserns(networks, rec) : undefined;
         const specStart = performance.now();
         const spec = buildSpec({
@@ -94,6 +96,7 @@ export async function startContainer(deps: StartDeps, ref: string): Promise<void
           rootfs: rec.Paths.Rootfs,
           user,
           hostname: rec.Config.Hostname ?? '',
+          linkEnv,
           hostNofile: deps.host.nofile,
           defaultUlimits: deps.defaults?.ulimits,
           netnsPath,

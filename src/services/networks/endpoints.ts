@@ -3,6 +3,7 @@ import type { EndpointConfig, EndpointSettings, NetworkRecord } from '../../core
 import { BerthError, invalidArgument, notFound } from '../../lib/errdefs.js';
 import type { NetworkDeps } from './deps.js';
 import { contains, isIpv4, parseCidr } from './subnets.js';
+import { parseLink } from './links.js';
 
 /** The API's `NetworkingConfig.EndpointsConfig` item (the parts berth honours). */
 export type EndpointRequest = EndpointConfig;
@@ -10,7 +11,7 @@ export type EndpointRequest = EndpointConfig;
 export function emptyEndpoint(networkId: string, req: EndpointRequest = {}): EndpointSettings {
   return {
     IPAMConfig: req.IPAMConfig?.IPv4Address ? { IPv4Address: req.IPAMConfig.IPv4Address } : null,
-    Links: null,
+    Links: req.Links?.length ? req.Links.map((l) => `${parseLink(l).name}:${parseLink(l).alias}`) : null,
     Aliases: req.Aliases?.length ? [...req.Aliases] : null,
     NetworkID: networkId,
     EndpointID: '',
