@@ -174,6 +174,11 @@ describe('API 1.44+ container features', () => {
       // The alias answers on netb for its other containers.
       const other = await ok(['run', '--rm', '--network', 'netb', 'busybox', 'ping', '-c', '1', '-W', '5', 'bee']);
       assert.match(other, new RegExp(`from ${ipB.replace(/\./g, '\\.')}`));
+      // And from the container on both, a name that is only on netb resolves (through neta's responder, its nameserver).
+      await ok(['run', '-d', '--name', 'peer', '--network', 'netb', 'busybox', 'sleep', '600']);
+      const peerIp = await inspect<string>('peer', '.NetworkSettings.Networks.netb.IPAddress');
+      assert.match(await ok(['exec', 'multi', 'ping', '-c', '1', '-W', '5', 'peer']), new RegExp(`from ${peerIp.replace(/\./g, '\\.')}`));
+      await ok(['rm', '-f', 'peer']);
       // A restart attaches both again, in the same order.
       await ok(['restart', '-t', '0', 'multi']);
       assert.equal((await ok(['exec', 'multi', 'sh', '-c', 'ip route | grep ^default'])).trim(), `default via ${nets.netb!.Gateway} dev eth1`);
