@@ -24,6 +24,8 @@ const ENDPOINT = struct<NonNullable<NetworkConnectRequest['EndpointConfig']>>('E
   Aliases: strings,
   Links: strings,
   IPAMConfig: struct<EndpointIpam>('EndpointIPAMConfig', { IPv4Address: 'string', IPv6Address: 'string', LinkLocalIPs: strings }),
+  MacAddress: 'string',
+  GwPriority: 'int',
 });
 
 const HEALTH = struct<HealthConfig>('HealthConfig', {
@@ -56,6 +58,7 @@ const CONFIG_FIELDS = {
   StopSignal: 'string',
   StopTimeout: 'int',
   Healthcheck: HEALTH,
+  MacAddress: 'string',
 } satisfies { [K in keyof Required<ContainerConfig>]: JsonType };
 
 const MOUNT = struct<MountSpec>('Mount', {
@@ -64,13 +67,21 @@ const MOUNT = struct<MountSpec>('Mount', {
   Target: 'string',
   ReadOnly: 'bool',
   Consistency: 'string',
-  BindOptions: struct<NonNullable<MountSpec['BindOptions']>>('BindOptions', { Propagation: 'string', NonRecursive: 'bool', CreateMountpoint: 'bool' }),
+  BindOptions: struct<NonNullable<MountSpec['BindOptions']>>('BindOptions', {
+    Propagation: 'string',
+    NonRecursive: 'bool',
+    CreateMountpoint: 'bool',
+    ReadOnlyNonRecursive: 'bool',
+    ReadOnlyForceRecursive: 'bool',
+  }),
   VolumeOptions: struct<NonNullable<MountSpec['VolumeOptions']>>('VolumeOptions', {
     NoCopy: 'bool',
+    Subpath: 'string',
     Labels: stringMap,
     DriverConfig: struct<{ Name?: string; Options?: Record<string, string> | null }>('Driver', { Name: 'string', Options: stringMap }),
   }),
   TmpfsOptions: struct<NonNullable<MountSpec['TmpfsOptions']>>('TmpfsOptions', { SizeBytes: 'int', Mode: 'uint' }),
+  ImageOptions: struct<NonNullable<MountSpec['ImageOptions']>>('ImageOptions', { Subpath: 'string' }),
 });
 
 const RESTART_POLICY = struct<RestartPolicy>('RestartPolicy', { Name: 'string', MaximumRetryCount: 'int' });

@@ -14,6 +14,16 @@ export const FEATURES = {
   noImageContainerConfig: '1.45',
   /** 1.45: `Aliases` no longer carry the short id; `DNSNames` lists every name. */
   aliasesWithoutShortId: '1.45',
+  /** 1.42: `BindOptions.CreateMountpoint` (older requests: ignored). */
+  bindCreateMountpoint: '1.42',
+  /** 1.44: `HealthConfig.StartInterval` (older requests: ignored); `EndpointsConfig` may name several networks; `EndpointSettings.MacAddress` replaces `Config.MacAddress`; `BindOptions.ReadOnlyNonRecursive`/`ReadOnlyForceRecursive`. */
+  createEndpointsAndHealthStart: '1.44',
+  /** 1.45: `VolumeOptions.Subpath` on `--mount type=volume`. */
+  volumeSubpath: '1.45',
+  /** 1.48: `--mount type=image` (`ImageOptions.Subpath`) and `EndpointSettings.GwPriority`. */
+  imageMountsAndGwPriority: '1.48',
+  /** 1.54: `network connect` applies `EndpointSettings.MacAddress` (ignored before). */
+  connectMacAddress: '1.54',
   /** 1.48: `POST /build/prune` takes `reserved-space`, `max-used-space`, `min-free-space` (`keep-storage` before). */
   buildPruneSpaceLimits: '1.48',
   /** 1.48: networks have `EnableIPv4` (create: false makes an IPv6-only network; inspect shows it). */

@@ -12,13 +12,25 @@ export interface MountSpec {
   Target?: string;
   ReadOnly?: boolean;
   Consistency?: string;
-  BindOptions?: { Propagation?: string; NonRecursive?: boolean; CreateMountpoint?: boolean } | null;
+  BindOptions?: {
+    Propagation?: string;
+    NonRecursive?: boolean;
+    CreateMountpoint?: boolean;
+    /** API 1.44: a read-only bind is recursively read-only unless this says otherwise. */
+    ReadOnlyNonRecursive?: boolean;
+    /** API 1.44: fail rather than fall back to a non-recursive read-only bind. */
+    ReadOnlyForceRecursive?: boolean;
+  } | null;
   VolumeOptions?: {
     NoCopy?: boolean;
+    /** API 1.45: mount this directory of the volume, not its root. */
+    Subpath?: string;
     Labels?: Record<string, string> | null;
     DriverConfig?: { Name?: string; Options?: Record<string, string> | null } | null;
   } | null;
   TmpfsOptions?: { SizeBytes?: number; Mode?: number } | null;
+  /** API 1.48 `type=image`: mount this directory of the image, not its root. */
+  ImageOptions?: { Subpath?: string } | null;
 }
 
 /**
@@ -48,6 +60,8 @@ export interface ContainerConfig {
   StopSignal?: string;
   StopTimeout?: number | null;
   Healthcheck?: HealthConfig | null;
+  /** Deprecated by API 1.44 for `EndpointSettings.MacAddress`: moved there at create. */
+  MacAddress?: string;
 }
 
 export interface HealthState {
@@ -176,4 +190,9 @@ export interface ContainerPaths {
 /** Whether the container's process exists: running or paused (stop, kill, exec and `container:` modes need one). */
 export function isLive(rec: Pick<ContainerRecord, 'State'>): boolean {
   return rec.State.Status === 'running' || rec.State.Status === 'paused';
+}
+
+/** The images a container uses: its own and those it mounts (`--mount type=image`); none of them may be removed under it. */
+export function usesImage(rec: Pick<ContainerRecord, 'Image' | 'MountPoints'>, imageId: string): boolean {
+  return rec.Image === imageId || (rec.MountPoints ?? []).some((m) => m.ImageID === imageId);
 }

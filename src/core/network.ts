@@ -44,7 +44,18 @@ export interface PortMapping {
   protocol: 'tcp' | 'udp' | 'sctp';
 }
 
-/** A container's endpoint on one network (Docker's EndpointSettings, the fields berth fills). */
+/** `EndpointSettings` as a request gives it: create's `EndpointsConfig` item, connect's `EndpointConfig`. */
+export interface EndpointConfig {
+  Aliases?: string[] | null;
+  IPAMConfig?: EndpointIpam | null;
+  /** The interface's MAC address (API 1.44; at `network connect` from 1.54). */
+  MacAddress?: string;
+  /** Which endpoint gives the default route: the highest wins (API 1.48). */
+  GwPriority?: number;
+  /** Legacy links on a user network, `name:alias` (services/networks/links.ts). */
+  Links?: string[] | null;
+}
+
 /** The addresses a container asked for on one network (`--ip`, `--ip6`, `--link-local-ip`). */
 export interface EndpointIpam {
   IPv4Address?: string;
@@ -52,6 +63,7 @@ export interface EndpointIpam {
   LinkLocalIPs?: string[];
 }
 
+/** A container's endpoint on one network (Docker's EndpointSettings, the fields berth fills). */
 export interface EndpointSettings {
   IPAMConfig?: EndpointIpam | null;
   Links?: string[] | null;
@@ -65,6 +77,9 @@ export interface EndpointSettings {
   IPv6Gateway?: string;
   GlobalIPv6Address?: string;
   GlobalIPv6PrefixLen?: number;
+  GwPriority?: number;
+  /** The MAC address asked for (MacAddress is the interface's while it exists); berth's own. */
+  DesiredMacAddress?: string;
   /** The interface inside the container (eth0, eth1, …); berth's own. */
   IfName?: string;
 }
@@ -89,6 +104,10 @@ export interface AttachRequest {
   ifName: string;
   /** Fixed addresses (`--ip`, `--ip6`), else the next free ones; extra link-local ones (`--link-local-ip`). */
   ipam?: EndpointIpam;
+  /** A fixed MAC address, else the kernel's. */
+  mac?: string;
+  /** Whether this endpoint gives the container its default route (one endpoint does). */
+  defaultRoute: boolean;
   ports: PortMapping[];
 }
 
@@ -130,6 +149,12 @@ export interface NetworkDriver extends SandboxProvider {
   attach(req: AttachRequest): Promise<AttachResult>;
   /** Releases the address, veth and rules; succeeds when there is nothing left to release. */
   detach(req: DetachRequest): Promise<void>;
+  /**
+   * Points the sandbox's default route through `via` (an attached interface and its network's
+   * gateway), or removes it (undefined): a `network connect` or `disconnect` of a running
+   * container can change which endpoint gives the route.
+   */
+  setDefaultRoute(containerId: string, via: { gateway: string; ifName: string } | undefined): Promise<void>;
   /**
    * Releases every attachment the driver has on record for the container, an ADD cut short by a
    * crash included (the record of an attachment is written before the ADD). Returns what it

@@ -44,7 +44,7 @@ export const ANONYMOUS_LABEL = 'com.docker.volume.anonymous';
  * and never shown.
  */
 export interface MountPoint {
-  Type: 'bind' | 'volume' | 'tmpfs';
+  Type: 'bind' | 'volume' | 'tmpfs' | 'image';
   Name?: string;
   Source: string;
   Destination: string;
@@ -60,4 +60,11 @@ export interface MountPoint {
   CreateSource?: boolean;
   /** tmpfs mount options (size=…, mode=…) for Type tmpfs. */
   TmpfsOptions?: string[];
+  /** A directory inside the volume or image to mount instead of its root (relative, checked local). */
+  Subpath?: string;
+  /** Type image: the image's ID (what keeps `rmi` from removing it); Source is the reference given. */
+  ImageID?: string;
+  /** A read-only bind that stays writable under its submounts (Docker's ReadOnlyNonRecursive), or that must not (ReadOnlyForceRecursive). */
+  ReadOnlyNonRecursive?: boolean;
+  ReadOnlyForceRecursive?: boolean;
 }

@@ -21,7 +21,8 @@ function endpoint(ep: EndpointSettings): Record<string, unknown> {
     IPAMConfig: ep.IPAMConfig ?? null,
     Links: ep.Links ?? null,
     Aliases: ep.Aliases ?? null,
-    MacAddress: ep.MacAddress,
+    // The address asked for stays in the settings while no interface has it (Docker's DesiredMacAddress).
+    MacAddress: ep.MacAddress || ep.DesiredMacAddress || '',
     NetworkID: ep.NetworkID,
     EndpointID: ep.EndpointID,
     Gateway: ep.Gateway,
@@ -31,6 +32,7 @@ function endpoint(ep: EndpointSettings): Record<string, unknown> {
     GlobalIPv6Address: ep.GlobalIPv6Address ?? '',
     GlobalIPv6PrefixLen: ep.GlobalIPv6PrefixLen ?? 0,
     DriverOpts: null,
+    GwPriority: ep.GwPriority ?? 0,
   };
 }
 

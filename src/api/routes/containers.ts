@@ -23,6 +23,8 @@ import { rejectUnsupportedHostConfig } from '../unsupported-fields.js';
 import type { ContainerCreateRequest, ContainerWaitResponse } from '../types/containers.js';
 import { pipeOutput } from '../container-output.js';
 import { CONTAINER_CREATE } from '../bodies.js';
+import { gateCreate } from '../create-gates.js';
+import { at } from '../versions.js';
 
 /** Docker sends `since`/`until` as `seconds[.nanoseconds]` (or RFC 3339 from older clients). */
 export function parseTimestamp(v: string | null): bigint | undefined {
@@ -38,13 +40,20 @@ export function containerRoutes(router: Router, deps: ContainerDeps): void {
   router.add('POST', '/containers/create', async (ctx) => {
     const body = (await readJson<ContainerCreateRequest>(ctx.req, CONTAINER_CREATE)) ?? {};
     rejectUnsupportedHostConfig(body.HostConfig as Record<string, unknown> | undefined);
+    const warnings = gateCreate(body, ctx.apiVersion);
     const { HostConfig, NetworkingConfig, ...config } = body;
     const endpoints = NetworkingConfig?.EndpointsConfig ?? undefined;
     const created = await timed('create', () =>
-      createContainer(deps, { name: ctx.query.get('name') ?? undefined, config, hostConfig: HostConfig ?? {}, endpoints }),
+      createContainer(deps, {
+        name: ctx.query.get('name') ?? undefined,
+        config,
+        hostConfig: HostConfig ?? {},
+        endpoints,
+        readOnlyNonRecursive: !at(ctx.apiVersion, 'createEndpointsAndHealthStart'),
+      }),
     );
     ctx.res!.statusCode = 201;
-    return created;
+    return { ...created, Warnings: [...created.Warnings, ...warnings] };
   });
 
   router.add('GET', '/containers/json', async (ctx) => {

@@ -7,6 +7,7 @@ import { toNetwork } from '../compat/network.js';
 import { readJson } from '../http.js';
 import { NETWORK_CONNECT, NETWORK_CREATE, NETWORK_DISCONNECT } from '../bodies.js';
 import type { Router } from '../router.js';
+import { gateConnect } from '../create-gates.js';
 import type { NetworkConnectRequest, NetworkCreateRequest, NetworkDisconnectRequest, NetworkResource } from '../types/networks.js';
 import type { RequestContext } from '../http.js';
 import { at } from '../versions.js';
@@ -41,6 +42,7 @@ export function networkRoutes(router: Router, deps: NetworkDeps): void {
 
   router.add('POST', '/networks/{id}/connect', async (ctx) => {
     const body = (await readJson<NetworkConnectRequest>(ctx.req, NETWORK_CONNECT)) ?? { Container: '' };
+    gateConnect(body, ctx.apiVersion);
     await connectContainer(deps, ctx.params.id!, body.Container ?? '', body.EndpointConfig ?? {});
     ctx.res!.writeHead(200);
     ctx.res!.end();

@@ -1,4 +1,4 @@
-import type { EndpointIpam, NetworkCreateRequest as CoreNetworkCreateRequest } from '../../core/network.js';
+import type { NetworkCreateRequest as CoreNetworkCreateRequest, EndpointConfig } from '../../core/network.js';
 /** Docker Engine API v1.41 network shapes: shared by the server (compat/) and the client (CLI). */
 export interface NetworkResource {
   Name: string;
@@ -30,7 +30,7 @@ export interface NetworkCreateResponse {
 
 export interface NetworkConnectRequest {
   Container: string;
-  EndpointConfig?: { Aliases?: string[] | null; Links?: string[] | null; IPAMConfig?: EndpointIpam | null } | null;
+  EndpointConfig?: EndpointConfig | null;
 }
 
 export interface NetworkDisconnectRequest {

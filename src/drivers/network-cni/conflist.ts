@@ -56,15 +56,17 @@ function rangeOf(pool: IpamPool, gateway: string): Record<string, string> {
  * portmap (published ports, also from the host's loopback). Forwarding is allowed per network,
  * as Docker does it, by rules the driver installs with the bridge — the firewall plugin would add
  * and remove rules per container (≈ 30 ms on ADD and on DEL). tuning is left out: berth has no
- * per-container sysctls or MAC for it to set, and it would cost a spawn each way.
+ * per-container sysctls for it to set (bridge itself takes a MAC address in CNI_ARGS), and it would cost a spawn each way.
  * host-local gets one range set per family (one address of each), every pool of the family in it.
+ * `defaultRoute`: whether this attachment routes 0.0.0.0/0 (and ::/0) through the network's gateways.
  * Each item is what a plugin reads on stdin minus `name`, `cniVersion`, `prevResult` and
  * `runtimeConfig`, which the chain runner adds; `ipam` (fixed addresses) goes in as host-local's `args.cni.ips`.
  */
-export function pluginsFor(net: NetworkRecord, opts: ConflistOptions, ipam: EndpointIpam = {}): Array<Record<string, unknown>> {
+export function pluginsFor(net: NetworkRecord, opts: ConflistOptions, ipam: EndpointIpam = {}, defaultRoute = true): Array<Record<string, unknown>> {
   const bridge = bridgePools(net);
   const ranges = bridge.map((b) => net.IPAM.Config.filter((p) => familyOf(p) === b.family).map((p, i) => rangeOf(p, i === 0 ? b.gateway : p.Gateway || '')));
-  const routes = net.Internal ? [] : bridge.map((b) => ({ dst: b.family === 4 ? '0.0.0.0/0' : '::/0' }));
+  // One endpoint of a container gives it the default route (services/networks/gateway.ts).
+  const routes = net.Internal || !defaultRoute ? [] : bridge.map((b) => ({ dst: b.family === 4 ? '0.0.0.0/0' : '::/0' }));
   const fixed = [ipam.IPv4Address, ipam.IPv6Address].filter((a): a is string => !!a);
   return [
     {

@@ -185,12 +185,18 @@ export class CniNetworkDriver implements NetworkDriver {
     // The bridge plugin would make (or take) the bridge itself: only networks whose bridge berth claimed.
     if (!this.ready.has(req.network.Id))
       throw unavailable(`network ${req.network.Name} is down: its bridge ${req.network.BridgeName} could not be set up (see berthd's log)`);
-    const call: CniCall = { command: 'ADD', containerId: req.containerId, netns: req.netnsPath, ifName: req.ifName };
+    const call: CniCall = {
+      command: 'ADD',
+      containerId: req.containerId,
+      netns: req.netnsPath,
+      ifName: req.ifName,
+      args: cniArgs(req),
+    };
     const runtimeConfig = { portMappings: portMappingsConfig(req.ports) };
     let prev: Record<string, unknown> | undefined;
     const done: Array<Record<string, unknown>> = [];
     // portmap with no ports would return prevResult untouched.
-    const chain = pluginsFor(req.network, this.opts(), req.ipam).filter((p) => p.type !== 'portmap' || runtimeConfig.portMappings.length > 0);
+    const chain = pluginsFor(req.network, this.opts(), req.ipam, req.defaultRoute).filter((p) => p.type !== 'portmap' || runtimeConfig.portMappings.length > 0);
     const pools = bridgePools(req.network);
     // Intent first: until the result is written, the cache names the whole chain, so a DEL after
     // a crash anywhere in the ADD (detachAll, start-up) releases whatever it had made.
@@ -258,6 +264,12 @@ export class CniNetworkDriver implements NetworkDriver {
       const proxy = (await readCached(join(this.o.stateDir, 'results', file)))?.proxy;
       if (proxy) await this.proxies.start(id, proxy.ports, proxy.target).catch((err: Error) => this.o.log?.(`proxy of ${id.slice(0, 12)}: ${err.message}`));
     }
+  }
+
+  async setDefaultRoute(containerId: string, via: { gateway: string; ifName: string } | undefined): Promise<void> {
+    const ns = ['--net=' + this.sandboxPath(containerId), 'ip', 'route'];
+    if (via) await run('nsenter', [...ns, 'replace', 'default', 'via', via.gateway, 'dev', via.ifName]);
+    else await run('nsenter', [...ns, 'del', 'default']).catch(() => undefined); // none there: nothing to remove
   }
 
   async detach(req: DetachRequest): Promise<void> {
@@ -397,4 +409,9 @@ function parseResult(result: Record<string, unknown>, ifName: string, pools: Bri
   };
   const v6 = of(6);
   return { ...(of(4) ?? { ip: '', prefixLen: 0, gateway: '' }), mac: ifaces[idx]?.mac ?? '', ...(v6 ? { ipv6: v6 } : {}) };
+}
+
+/** CNI_ARGS for ADD: a fixed MAC address (bridge's `MAC`); fixed addresses go in the conf as `args.cni.ips`. */
+function cniArgs(req: AttachRequest): string | undefined {
+  return req.mac ? `IgnoreUnknown=1;MAC=${req.mac}` : undefined;
 }

@@ -20,6 +20,11 @@ import { resolveEndpoints, type EndpointRequest } from '../networks/endpoints.js
 import { registerLinks } from '../networks/links.js';
 import { mkdirp } from '../../lib/atomic-file.js';
 import { crashPoint } from '../../lib/crash-point.js';
+import { prepareImageSnapshots } from './mounts/image.js';
+
+const throwError = (err: Error): never => {
+  throw err;
+};
 
 export interface CreateRequest {
   name?: string;
@@ -27,6 +32,8 @@ export interface CreateRequest {
   hostConfig: HostConfig;
   /** `NetworkingConfig.EndpointsConfig`: aliases and a fixed address per network. */
   endpoints?: Record<string, EndpointRequest>;
+  /** A client older than API 1.44: read-only binds are read-only at their top only (Docker's DefaultReadOnlyNonRecursive). */
+  readOnlyNonRecursive?: boolean;
 }
 
 /**
@@ -70,7 +77,16 @@ export async function createContainer(deps: CreateDeps, req: CreateRequest): Pro
   const name = deps.store.claimName(req.name || generateName((n) => deps.store.hasName(n)), id);
   undo.defer(() => deps.store.releaseName(name, id));
   try {
-    const created = await createClaimed(deps, undo, { id, name, config, hostConfig, image, imageName, networkSettings });
+    const created = await createClaimed(deps, undo, {
+      id,
+      name,
+      config,
+      hostConfig,
+      image,
+      imageName,
+      networkSettings,
+      roNonRecursive: req.readOnlyNonRecursive,
+    });
     undo.dismiss();
     return created;
   } catch (err) {
@@ -87,6 +103,7 @@ interface Claimed {
   image: Image;
   imageName: string;
   networkSettings: ReturnType<typeof resolveEndpoints> | undefined;
+  roNonRecursive?: boolean;
 }
 
 /** The rest of a create, once its ID and name are claimed: mounts, the directory, the layer, the record. */
@@ -99,6 +116,14 @@ async function createClaimed(deps: CreateDeps, undo: CleanupStack, c: Claimed): 
   config.Hostname = hostname;
   const mounts = await resolveMounts(deps, config, hostConfig);
   undo.defer(() => releaseVolumes(deps.volumes, anonymousVolumes(mounts)));
+  if (c.roNonRecursive) for (const mp of mounts) if (!mp.RW && mp.Type !== 'image') mp.ReadOnlyNonRecursive = true;
+  await prepareImageSnapshots(
+    deps.snapshotter,
+    id,
+    mounts,
+    (ref) => deps.images.resolve(ref) ?? throwError(missingImage(ref)),
+    (release) => undo.defer(release),
+  );
   const rec: ContainerRecord = {
     Id: id,
     Name: name,

@@ -6,7 +6,8 @@ import { conflict, isDiskFull, messageOf } from '../../lib/errdefs.js';
 import { publishContainerEvent } from './events.js';
 import { anonymousVolumes, releaseVolumes } from './mounts/resolve.js';
 import { teardownNetworking } from '../networks/sandbox.js';
-import { unmountShm } from './shm.js';
+import { unmountContainer } from './unmount.js';
+import { removeImageSnapshots } from './mounts/image.js';
 import { timed } from '../../lib/phase-timer.js';
 import { crashPoint } from '../../lib/crash-point.js';
 
@@ -81,11 +82,8 @@ async function releaseRemoved(deps: RemovalDeps, rec: ContainerRecord): Promise<
       await deps.runtime.cleanup(id);
     })(),
     networks && teardownNetworking(networks, rec),
-    (async () => {
-      await deps.snapshotter.unmount(rec.Paths.Rootfs);
-      await unmountShm(rec);
-    })(),
+    unmountContainer(deps.snapshotter, rec),
   ]);
   crashPoint('rm:released');
-  await Promise.all([deps.snapshotter.remove(id), deps.logs.removed(id)]);
+  await Promise.all([deps.snapshotter.remove(id), removeImageSnapshots(deps.snapshotter, rec), deps.logs.removed(id)]);
 }

@@ -15,6 +15,9 @@ import { hostSpecContext } from './host-spec-context.js';
 import { remapOf, remappedRoot } from './remap.js';
 import { mountShareableShm, unmountShm } from './shm.js';
 import { prepareMounts } from './mounts/prepare.js';
+import { mountImageViews } from './mounts/image.js';
+import { hostMountsDir } from './mounts/host-paths.js';
+import { unmountAllUnder } from '../../lib/fs/mounts.js';
 import { publishAttachEvents, publishContainerEvent } from './events.js';
 import { sandboxUserns, setupNetworking, teardownNetworking } from '../networks/sandbox.js';
 import { linkedEnv } from '../networks/links.js';
@@ -75,7 +78,11 @@ export async function startContainer(deps: StartDeps, ref: string): Promise<void
         });
         // The remapped root must reach its bundle (rootfs, /etc files): the directory's group is its.
         await chown(rec.Paths.Bundle, 0, remap ? remappedRoot(remap).gid : 0);
-        await timed(`start ${id}: volumes`, () => prepareMounts(deps.volumes.driver, rec, remap && remappedRoot(remap)));
+        undo.defer(() => unmountAllUnder(hostMountsDir(rec))); // image views and pinned subpaths
+        await timed(`start ${id}: volumes`, async () => {
+          await prepareMounts(deps.volumes.driver, rec, remap && remappedRoot(remap));
+          await mountImageViews(deps.snapshotter, rec, remap);
+        });
         const user = await resolveUser(rec.Paths.Rootfs, rec.Config.User, rec.HostConfig.GroupAdd);
         const host = await hostSpecContext(deps, rec);
         undo.defer(() => unmountShm(rec));

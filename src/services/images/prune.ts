@@ -3,6 +3,7 @@ import { matchLabels, type Filters } from '../../lib/filters.js';
 import { parseUntil } from '../../lib/until.js';
 import type { ImageDeps } from './deps.js';
 import { hasDescendants } from './lineage.js';
+import { usesImage } from '../../core/containers.js';
 import { removeImage, type DeleteItem } from './remove.js';
 
 export const IMAGE_PRUNE_FILTERS = ['dangling', 'label', 'label!', 'until'];
@@ -29,8 +30,10 @@ export async function pruneImages(deps: ImageDeps, filters: Filters): Promise<Im
   const deleted: DeleteItem[] = [];
   for (;;) {
     const all = deps.images.list();
-    const used = new Set(deps.containers.all().map((c) => c.Image));
-    const victims = all.filter((img) => !used.has(img.id) && (!danglingOnly || img.names.length === 0) && matches(img) && !hasDescendants(img, all));
+    const victims = all.filter(
+      (img) =>
+        !deps.containers.all().some((c) => usesImage(c, img.id)) && (!danglingOnly || img.names.length === 0) && matches(img) && !hasDescendants(img, all),
+    );
     if (victims.length === 0) break;
     for (const img of victims) deleted.push(...(await removeImage(deps, img.id, { force: true, noprune: true })));
   }

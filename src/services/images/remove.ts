@@ -1,6 +1,7 @@
 import { publishImageEvent } from './events.js';
 import { conflict, notFound } from '../../lib/errdefs.js';
 import type { Image } from '../../core/images.js';
+import { usesImage } from '../../core/containers.js';
 import { chainIds, type Digest } from '../../lib/digest.js';
 import type { OciManifest } from '../../lib/oci/image-spec.js';
 import { familiarString, fullName, parseNormalizedNamed } from '../../lib/reference.js';
@@ -22,7 +23,7 @@ export async function removeImage(deps: ImageDeps, ref: string, opts: { force?: 
   if (img === undefined) throw notFound(`No such image: ${displayName(ref)}`);
   const byName = isNameOf(img, ref);
   await deps.containers.settled(); // removed containers' layers on it are released
-  const users = deps.containers.all().filter((c) => c.Image === img.id);
+  const users = deps.containers.all().filter((c) => usesImage(c, img.id));
   const running = users.find((c) => c.State.Status === 'running' || c.State.Status === 'paused');
   // A parent of other local images keeps its layers for them: its last name can go, the image cannot.
   const hasChildren = hasDescendants(img, deps.images.list());
@@ -69,7 +70,7 @@ async function deleteImage(deps: ImageDeps, img: Image): Promise<DeleteItem> {
 
 /** A parent goes with its deleted child when it has no name, no other child and no container. */
 function prunable(deps: ImageDeps, img: Image): boolean {
-  return img.names.length === 0 && !hasDescendants(img, deps.images.list()) && !deps.containers.all().some((c) => c.Image === img.id);
+  return img.names.length === 0 && !hasDescendants(img, deps.images.list()) && !deps.containers.all().some((c) => usesImage(c, img.id));
 }
 
 async function untag(deps: ImageDeps, img: Image, name: string): Promise<DeleteItem> {

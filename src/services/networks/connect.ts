@@ -1,8 +1,8 @@
 import { type ContainerRecord, isLive } from '../../core/containers.js';
 import { BerthError, invalidArgument } from '../../lib/errdefs.js';
 import type { NetworkDeps } from './deps.js';
-import { emptyEndpoint, validateEndpoint, type EndpointRequest } from './endpoints.js';
-import { attachEndpoint, detachEndpoint, writeEndpointEtcFiles } from './sandbox.js';
+import { emptyEndpoint, PRIVATE_NETWORK, SHARED_NETWORK, validateEndpoint, type EndpointRequest } from './endpoints.js';
+import { attachEndpoint, detachEndpoint, updateDefaultRoute, writeEndpointEtcFiles } from './sandbox.js';
 
 const forbidden = (msg: string): BerthError => new BerthError('Forbidden', msg);
 
@@ -11,10 +11,10 @@ export async function connectContainer(deps: NetworkDeps, netRef: string, contai
   const net = deps.store.get(netRef);
   const rec = deps.containers.get(containerRef);
   if (net.Driver === 'host') throw forbidden('container cannot be disconnected from host network or connected to host network');
-  if (net.Driver === 'null') throw invalidArgument('container cannot be connected to multiple networks with one of the networks in private (none) mode');
+  if (net.Driver === 'null') throw invalidArgument(PRIVATE_NETWORK);
   const mode = rec.HostConfig.NetworkMode ?? '';
   if (mode === 'host' || mode === 'none' || mode.startsWith('container:')) {
-    throw forbidden('container sharing network namespace with another container or host cannot be connected to any other network');
+    throw forbidden(SHARED_NETWORK);
   }
   validateEndpoint(deps, net.Name, req);
   await deps.locks.run(rec.Id, async () => {
@@ -24,9 +24,12 @@ export async function connectContainer(deps: NetworkDeps, netRef: string, contai
     }
     const ep = emptyEndpoint(net.Id, req);
     const live = isLive(rec);
-    if (live) await attachEndpoint(deps, rec, ep, net, []);
+    if (live) await attachEndpoint(deps, rec, ep, net, { ports: [], defaultRoute: false });
     settings.Networks[net.Name] = ep;
-    if (live) await refreshEtcFiles(deps, rec);
+    if (live) {
+      await updateDefaultRoute(deps, rec);
+      await refreshEtcFiles(deps, rec);
+    }
     await deps.containers.save(rec);
   });
   deps.events.publish('network', 'connect', net.Id, { container: rec.Id, name: net.Name, type: net.Driver });
@@ -42,6 +45,7 @@ export async function disconnectContainer(deps: NetworkDeps, netRef: string, con
     if (entry === undefined) throw forbidden(`container ${rec.Id} is not connected to network ${net.Name}`);
     if (net.Driver === 'bridge') await detachEndpoint(deps, rec, entry[1], net);
     delete rec.NetworkSettings!.Networks[entry[0]];
+    if (isLive(rec)) await updateDefaultRoute(deps, rec);
     await deps.containers.save(rec);
     // Its nameserver may have been the responder of the network it left: the next DNS network's serves.
     if (isLive(rec)) await refreshEtcFiles(deps, rec);

@@ -1,17 +1,12 @@
 import type { ContainerRecord, HostConfig } from '../../core/containers.js';
-import type { EndpointIpam, EndpointSettings, NetworkRecord } from '../../core/network.js';
+import type { EndpointConfig, EndpointIpam, EndpointSettings, NetworkRecord } from '../../core/network.js';
 import { BerthError, invalidArgument, notFound } from '../../lib/errdefs.js';
 import type { NetworkDeps } from './deps.js';
 import { contains, isIpv4, isIpv6, parseCidr } from './subnets.js';
 import { parseLink } from './links.js';
 
 /** The API's `NetworkingConfig.EndpointsConfig` item (the parts berth honours). */
-export interface EndpointRequest {
-  Aliases?: string[] | null;
-  IPAMConfig?: EndpointIpam | null;
-  /** Legacy links on a user network, `name:alias` (links.ts). */
-  Links?: string[] | null;
-}
+export type EndpointRequest = EndpointConfig;
 
 /** The addresses asked for, without the empty ones (Docker keeps IPAMConfig null when nothing was asked). */
 function askedIpam(req: EndpointRequest): EndpointIpam | null {
@@ -38,6 +33,8 @@ export function emptyEndpoint(networkId: string, req: EndpointRequest = {}): End
     IPv6Gateway: '',
     GlobalIPv6Address: '',
     GlobalIPv6PrefixLen: 0,
+    GwPriority: req.GwPriority ?? 0,
+    ...(req.MacAddress ? { DesiredMacAddress: req.MacAddress } : {}),
   };
 }
 
@@ -46,10 +43,14 @@ function enabledPools(net: NetworkRecord): string[] {
   return net.IPAM.Config.map((c) => c.Subnet).filter((s) => (parseCidr(s).family === 4 ? net.EnableIPv4 !== false : net.EnableIPv6));
 }
 
+/** Go's net.ParseMAC for the 6-byte forms Docker's bridge takes (`:` or `-` separated, or dotted). */
+const MAC = /^(?:[0-9a-f]{2}([:-])[0-9a-f]{2}(?:\1[0-9a-f]{2}){4}|[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4})$/i;
+
 /** Docker's checks of `--ip` and `--network-alias` against the network they are for. */
 export function validateEndpoint(deps: Pick<NetworkDeps, 'store'>, netName: string, req: EndpointRequest): void {
   const net = deps.store.get(netName);
   const { IPv4Address: ip, IPv6Address: ip6, LinkLocalIPs: linkLocal } = req.IPAMConfig ?? {};
+  if (req.MacAddress && !MAC.test(req.MacAddress)) throw invalidArgument(`invalid config for network ${netName}: invalid MAC address ${req.MacAddress}`);
   if (net.Name === 'bridge' || net.Driver !== 'bridge') {
     if (ip || ip6 || linkLocal?.length) throw invalidArgument('user specified IP address is supported on user defined networks only');
     if (req.Aliases?.length) throw invalidArgument('network-scoped alias is supported only for containers in user defined networks');
@@ -71,7 +72,9 @@ export function validateEndpoint(deps: Pick<NetworkDeps, 'store'>, netName: stri
 
 /**
  * The networks a new container joins, from its network mode and `NetworkingConfig`: the mode's
- * network (`default` is `bridge`), or none for `container:<ref>` (it shares that container's).
+ * network (`default` is `bridge`) first, then every other network `EndpointsConfig` names (API
+ * 1.44), in the order given; none for `container:<ref>` (it shares that container's). `host`,
+ * `none` and `container:` take no other network, as Docker's connect refuses them.
  */
 export function resolveEndpoints(
   deps: Pick<NetworkDeps, 'store' | 'containers'>,
@@ -89,12 +92,41 @@ export function resolveEndpoints(
     if (hostConfig.PortBindings && Object.keys(hostConfig.PortBindings).length > 0) {
       throw new BerthError('InvalidArgument', 'conflicting options: port publishing and the container type network mode');
     }
+    if (Object.keys(endpoints).length > 0) throw invalidArgument(SHARED_NETWORK);
     return { Networks: {}, Ports: [] };
   }
-  const net = deps.store.find(mode);
+  // `default` names the default bridge (the docker CLI keys its endpoint settings so).
+  const find = (ref: string): NetworkRecord | undefined => deps.store.find(ref === 'default' ? 'bridge' : ref);
+  const net = find(mode);
   if (net === undefined) throw notFound(`network ${mode} not found`);
-  // The docker CLI names the default network's endpoint `default` (the mode it sent, made `bridge` at create).
-  const req = endpoints[mode] ?? endpoints[net.Name] ?? endpoints[net.Id] ?? (net.Name === 'bridge' ? endpoints.default : undefined) ?? {};
-  validateEndpoint(deps, net.Name, req);
-  return { Networks: { [net.Name]: emptyEndpoint(net.Id, req) }, Ports: [] };
+  const primary = Object.keys(endpoints).find((k) => k === mode || find(k)?.Id === net.Id);
+  const joined: Array<[NetworkRecord, EndpointRequest]> = [[net, primary === undefined ? {} : (endpoints[primary] ?? {})]];
+  // A network that does not exist (yet) is kept by name, as dockerd does: the start fails on it.
+  const unknown: Array<[string, EndpointRequest]> = [];
+  for (const [ref, req] of Object.entries(endpoints)) {
+    if (ref === primary) continue;
+    const other = find(ref);
+    if (other === undefined) unknown.push([ref, req ?? {}]);
+    else if (!joined.some(([n]) => n.Id === other.Id)) joined.push([other, req ?? {}]);
+  }
+  if (joined.length + unknown.length > 1) {
+    if (joined.some(([n]) => n.Driver === 'null')) throw invalidArgument(PRIVATE_NETWORK);
+    if (joined.some(([n]) => n.Driver === 'host')) throw invalidArgument(SHARED_NETWORK);
+  }
+  for (const [n, req] of joined) validateEndpoint(deps, n.Name, req);
+  const eps: Array<[string, EndpointSettings]> = [...joined.map(([n, req]): [string, EndpointSettings] => [n.Name, emptyEndpoint(n.Id, req)])];
+  for (const [ref, req] of unknown) eps.push([ref, emptyEndpoint('', req)]);
+  return { Networks: Object.fromEntries(eps), Ports: [] };
 }
+
+/** Start: every network a container's endpoints name must exist (a removed or never-made one is dockerd's 404). */
+export function checkEndpointNetworks(deps: Pick<NetworkDeps, 'store'>, rec: ContainerRecord): void {
+  for (const [name, ep] of Object.entries(rec.NetworkSettings?.Networks ?? {})) {
+    if ((ep.NetworkID && deps.store.find(ep.NetworkID)) || deps.store.find(name)) continue;
+    throw notFound(`network ${name} not found`);
+  }
+}
+
+/** Docker's words (runconfig's ErrConflictSharedNetwork, ErrConflictNoNetwork) for a network that takes no other. */
+export const SHARED_NETWORK = 'container sharing network namespace with another container or host cannot be connected to any other network';
+export const PRIVATE_NETWORK = 'container cannot be connected to multiple networks with one of the networks in private (none) mode';

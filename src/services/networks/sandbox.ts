@@ -7,6 +7,8 @@ import type { NetworkDeps } from './deps.js';
 import { allocatePorts } from './ports.js';
 import { linkHostLines } from './links.js';
 import { hasDns } from './resolver.js';
+import { gatewayEndpoint } from './gateway.js';
+import { checkEndpointNetworks } from './endpoints.js';
 import { timed } from '../../lib/phase-timer.js';
 
 function bridgeEndpoints(deps: NetworkDeps, rec: ContainerRecord): Array<[EndpointSettings, NetworkRecord]> {
@@ -26,8 +28,17 @@ export function nextIfName(rec: ContainerRecord): string {
   return `eth${i}`;
 }
 
-/** Connects one endpoint of a container whose sandbox exists (at start, and `network connect`). */
-export async function attachEndpoint(deps: NetworkDeps, rec: ContainerRecord, ep: EndpointSettings, net: NetworkRecord, ports: PortMapping[]): Promise<void> {
+/**
+ * Connects one endpoint of a container whose sandbox exists (at start, and `network connect`);
+ * `defaultRoute`: this endpoint's gateway becomes the container's default route.
+ */
+export async function attachEndpoint(
+  deps: NetworkDeps,
+  rec: ContainerRecord,
+  ep: EndpointSettings,
+  net: NetworkRecord,
+  opts: { ports: PortMapping[]; defaultRoute: boolean },
+): Promise<void> {
   const ifName = nextIfName(rec);
   ep.IfName = ifName;
   const r = await deps.driver.attach({
@@ -36,7 +47,8 @@ export async function attachEndpoint(deps: NetworkDeps, rec: ContainerRecord, ep
     netnsPath: deps.driver.sandboxPath(rec.Id),
     ifName,
     ipam: ep.IPAMConfig ?? undefined,
-    ports,
+    mac: ep.DesiredMacAddress || undefined,
+    ...opts,
   });
   Object.assign(ep, {
     IPAddress: r.ip,
@@ -48,6 +60,16 @@ export async function attachEndpoint(deps: NetworkDeps, rec: ContainerRecord, ep
     MacAddress: r.mac,
     EndpointID: `${net.Id.slice(0, 12)}${rec.Id.slice(0, 52)}`,
   });
+}
+
+/**
+ * After `network connect` or `disconnect` of a running container: the default route goes through
+ * the endpoint gatewayEndpoint picks now (a higher GwPriority, or libnetwork's order), as Docker
+ * moves the gateway when the best endpoint changes.
+ */
+export async function updateDefaultRoute(deps: NetworkDeps, rec: ContainerRecord): Promise<void> {
+  const gw = gatewayEndpoint(bridgeEndpoints(deps, rec).filter(([ep]) => ep.IfName && ep.Gateway));
+  await deps.driver.setDefaultRoute(rec.Id, gw ? { gateway: gw[0].Gateway, ifName: gw[0].IfName! } : undefined);
 }
 
 /** Releases one endpoint (CNI DEL) and clears its addresses; never throws (logged instead). */
@@ -98,6 +120,7 @@ export async function setupNetworking(deps: NetworkDeps, rec: ContainerRecord): 
       ),
     };
   }
+  checkEndpointNetworks(deps, rec);
   await deps.driver.removeSandbox(rec.Id);
   // `--network none`: runc makes the empty namespace itself (and brings `lo` up, as for any new
   // one), which spares a spawn at start and an unmount at exit. Under userns-remap the namespace
@@ -123,11 +146,15 @@ function shareNetworkIdentity(rec: ContainerRecord, other: ContainerRecord): voi
   rec.Paths = { ...rec.Paths, HostnamePath: other.Paths.HostnamePath, HostsPath: other.Paths.HostsPath, ResolvConfPath: other.Paths.ResolvConfPath };
 }
 
-/** CNI ADD of each bridge endpoint (published ports on the first), then /etc/hosts and resolv.conf. */
+/**
+ * CNI ADD of each bridge endpoint in order (eth0 is the network mode's; published ports on it; the
+ * default route through the endpoint gatewayEndpoint picks), then /etc/hosts and resolv.conf.
+ */
 async function attachAll(deps: NetworkDeps, rec: ContainerRecord, eps: Array<[EndpointSettings, NetworkRecord]>, ports: PortMapping[]): Promise<void> {
   const links = linkHostLines(deps, rec);
   for (const [ep] of eps) ep.IfName = undefined;
-  for (const [i, [ep, net]] of eps.entries()) await attachEndpoint(deps, rec, ep, net, i === 0 ? ports : []);
+  const gateway = gatewayEndpoint(eps);
+  for (const [i, e] of eps.entries()) await attachEndpoint(deps, rec, e[0], e[1], { ports: i === 0 ? ports : [], defaultRoute: e === gateway });
   // A container with an IPv6 address is published on [::] too (dockerd lists both bindings).
   const v6 = eps[0]?.[0].GlobalIPv6Address ? ports.filter((p) => p.hostIp === '0.0.0.0').map((p) => ({ ...p, hostIp: '::' })) : [];
   rec.NetworkSettings = { Networks: rec.NetworkSettings?.Networks ?? {}, Ports: [...ports, ...v6] };

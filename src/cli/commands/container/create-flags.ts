@@ -20,8 +20,8 @@ export function addCreateFlags(cmd: Command): Command {
     .option('--entrypoint <string>', 'Overwrite the default ENTRYPOINT of the image')
     .option('-l, --label <list>', 'Set meta data on a container', collect)
     .option('--label-file <list>', 'Read in a line delimited file of labels', collect)
-    .option('--network <network>', 'Connect a container to a network')
-    .addOption(new Option('--net <network>').hideHelp())
+    .option('--network <network>', 'Connect a container to a network', collect)
+    .addOption(new Option('--net <network>').hideHelp().argParser(collect))
     .option('-h, --hostname <string>', 'Container host name')
     .option('-i, --interactive', 'Keep STDIN open even if not attached')
     .option('-t, --tty', 'Allocate a pseudo-TTY')
@@ -36,6 +36,7 @@ export function addCreateFlags(cmd: Command): Command {
     .option('--health-interval <duration>', 'Time between running the check (ms|s|m|h)')
     .option('--health-timeout <duration>', 'Maximum time to allow one check to run (ms|s|m|h)')
     .option('--health-start-period <duration>', 'Start period for the container to initialize before starting health-retries countdown (ms|s|m|h)')
+    .option('--health-start-interval <duration>', 'Time between running the check during the start period (ms|s|m|h)')
     .option('--health-retries <int>', 'Consecutive failures needed to report unhealthy', int)
     .option('--no-healthcheck', 'Disable any container-specified HEALTHCHECK')
     .option('--read-only', "Mount the container's root filesystem as read only")
@@ -61,8 +62,6 @@ export interface CreateFlags extends MountFlags, NetworkFlags, ResourceFlags, Se
   entrypoint?: string;
   label?: string[];
   labelFile?: string[];
-  network?: string;
-  net?: string;
   hostname?: string;
   interactive?: boolean;
   tty?: boolean;
@@ -77,6 +76,7 @@ export interface CreateFlags extends MountFlags, NetworkFlags, ResourceFlags, Se
   healthInterval?: string;
   healthTimeout?: string;
   healthStartPeriod?: string;
+  healthStartInterval?: string;
   healthRetries?: number;
   healthcheck?: boolean;
   readOnly?: boolean;
@@ -148,7 +148,7 @@ export function buildCreateRequest(flags: CreateFlags, image: string, command: s
   const hostConfig: HostConfig = {
     ...mounts.host,
     ...net.host,
-    NetworkMode: flags.network ?? flags.net ?? 'default',
+    NetworkMode: net.NetworkMode,
     Dns: flags.dns ?? [],
     DnsSearch: flags.dnsSearch ?? [],
     DnsOptions: flags.dnsOption ?? [],
@@ -191,6 +191,8 @@ export function buildCreateRequest(flags: CreateFlags, image: string, command: s
     StopSignal: flags.stopSignal,
     StopTimeout: flags.stopTimeout ?? null,
     ...healthcheckOf(flags),
+    // The container-wide field too: the only one a daemon before API 1.44 reads (this client speaks 1.41).
+    ...(flags.macAddress ? { MacAddress: flags.macAddress } : {}),
     HostConfig: hostConfig,
     ...(net.ExposedPorts ? { ExposedPorts: net.ExposedPorts } : {}),
     ...(net.NetworkingConfig ? { NetworkingConfig: net.NetworkingConfig } : {}),
@@ -214,6 +216,7 @@ function healthcheckOf(flags: CreateFlags): { Healthcheck?: NonNullable<Containe
     Interval: duration(flags.healthInterval, '--health-interval'),
     Timeout: duration(flags.healthTimeout, '--health-timeout'),
     StartPeriod: duration(flags.healthStartPeriod, '--health-start-period'),
+    StartInterval: duration(flags.healthStartInterval, '--health-start-interval'),
     Retries: flags.healthRetries,
   };
   return Object.values(hc).some((v) => v !== undefined) ? { Healthcheck: hc } : {};

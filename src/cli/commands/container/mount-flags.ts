@@ -101,6 +101,15 @@ export function parseMountFlag(value: string): MountSpec {
       case 'bind-nonrecursive':
         m.BindOptions = { ...m.BindOptions, NonRecursive: parseBool(key, val) };
         break;
+      case 'bind-recursive':
+        m.BindOptions = { ...m.BindOptions, ...bindRecursive(need()) };
+        break;
+      case 'volume-subpath':
+        volumeOptions().Subpath = need();
+        break;
+      case 'image-subpath':
+        m.ImageOptions = { ...m.ImageOptions, Subpath: need() };
+        break;
       case 'volume-nocopy':
         volumeOptions().NoCopy = parseBool(key, val);
         break;
@@ -135,7 +144,24 @@ export function parseMountFlag(value: string): MountSpec {
   if (m.VolumeOptions && m.Type !== 'volume') throw new InvalidArgumentError(`cannot mix 'volume-*' options with mount type '${m.Type}'`);
   if (m.BindOptions && m.Type !== 'bind') throw new InvalidArgumentError(`cannot mix 'bind-*' options with mount type '${m.Type}'`);
   if (m.TmpfsOptions && m.Type !== 'tmpfs') throw new InvalidArgumentError(`cannot mix 'tmpfs-*' options with mount type '${m.Type}'`);
+  if (m.ImageOptions && m.Type !== 'image') throw new InvalidArgumentError(`cannot mix 'image-*' options with mount type '${m.Type}'`);
   return m;
+}
+
+/** `bind-recursive=enabled|disabled|writable|readonly` (API 1.44), as the docker CLI maps it. */
+function bindRecursive(v: string): NonNullable<MountSpec['BindOptions']> {
+  switch (v) {
+    case 'enabled':
+      return {};
+    case 'disabled':
+      return { NonRecursive: true };
+    case 'writable':
+      return { ReadOnlyNonRecursive: true };
+    case 'readonly':
+      return { ReadOnlyForceRecursive: true };
+    default:
+      throw new InvalidArgumentError(`invalid value for bind-recursive: ${v}`);
+  }
 }
 
 /** `--tmpfs /path[:options]` → HostConfig.Tmpfs. */

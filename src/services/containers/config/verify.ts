@@ -27,7 +27,7 @@ const MIN_DURATION_NS = 1_000_000;
 
 function verifyHealthcheck(h: HealthConfig | undefined): void {
   if (h === undefined) return;
-  for (const k of ['Interval', 'Timeout', 'StartPeriod'] as const) {
+  for (const k of ['Interval', 'Timeout', 'StartPeriod', 'StartInterval'] as const) {
     const v = h[k] ?? 0;
     if (v !== 0 && v < MIN_DURATION_NS) throw invalidArgument(`${k} in Healthcheck cannot be less than 1ms`);
   }

@@ -94,34 +94,81 @@ const MOUNT_KEYS = new Set([
   'ClusterOptions',
 ]);
 
+/** Options a mount type does not take (Docker's errExtraField), by type. */
+const FOREIGN_OPTIONS: Record<string, Array<keyof MountSpec>> = {
+  bind: ['VolumeOptions', 'TmpfsOptions', 'ImageOptions'],
+  volume: ['BindOptions', 'TmpfsOptions', 'ImageOptions'],
+  tmpfs: ['BindOptions', 'VolumeOptions', 'ImageOptions'],
+  image: ['BindOptions', 'VolumeOptions', 'TmpfsOptions'],
+};
+
+/** Go's filepath.IsLocal for a subpath: relative, and not reaching out of its root with `..`. */
+function isLocal(p: string): boolean {
+  const c = posix.normalize(p);
+  return p !== '' && !p.startsWith('/') && c !== '..' && !c.startsWith('../');
+}
+
 /** `--mount` (HostConfig.Mounts item), validated as Docker's parseMountSpec does. */
 export function parseMountSpec(m: MountSpec): MountPoint {
   for (const key of Object.keys(m)) if (!MOUNT_KEYS.has(key)) throw invalidArgument(`invalid mount config: unknown field "${key}"`);
   const type = m.Type ?? '';
   const target = checkTarget(type || 'unknown', m.Target);
   const rw = m.ReadOnly !== true;
+  for (const field of FOREIGN_OPTIONS[type] ?? []) if (m[field]) throw mountConfigError(type, `field ${field} must not be specified`);
   switch (type) {
     case 'bind': {
       if (!m.Source) throw mountConfigError(type, 'field Source must not be empty');
       if (!m.Source.startsWith('/')) throw mountConfigError(type, `invalid mount path: '${m.Source}' mount path must be absolute`);
-      if (m.VolumeOptions) throw mountConfigError(type, 'field VolumeOptions must not be specified');
-      if (m.TmpfsOptions) throw mountConfigError(type, 'field TmpfsOptions must not be specified');
-      const propagation = m.BindOptions?.Propagation || DEFAULT_PROPAGATION;
+      const bo = m.BindOptions ?? {};
+      const propagation = bo.Propagation || DEFAULT_PROPAGATION;
       if (!PROPAGATIONS.includes(propagation)) throw mountConfigError(type, `invalid propagation mode: ${propagation}`);
-      return { Type: 'bind', Source: cleanPath(m.Source), Destination: target, Mode: '', RW: rw, Propagation: propagation };
+      if (bo.ReadOnlyNonRecursive && rw) throw mountConfigError(type, "option 'ReadOnlyNonRecursive' requires 'ReadOnly' to be set");
+      if (bo.ReadOnlyForceRecursive) {
+        if (rw) throw mountConfigError(type, "option 'ReadOnlyForceRecursive' requires 'ReadOnly' to be set");
+        if (propagation !== 'rprivate') throw mountConfigError(type, "option 'ReadOnlyForceRecursive' requires 'BindOptions.Propagation' to be 'rprivate'");
+      }
+      return {
+        Type: 'bind',
+        Source: cleanPath(m.Source),
+        Destination: target,
+        Mode: '',
+        RW: rw,
+        Propagation: propagation,
+        ...(bo.CreateMountpoint ? { CreateSource: true } : {}),
+        ...(bo.ReadOnlyNonRecursive ? { ReadOnlyNonRecursive: true } : {}),
+        ...(bo.ReadOnlyForceRecursive ? { ReadOnlyForceRecursive: true } : {}),
+      };
     }
     case 'volume': {
-      if (m.BindOptions) throw mountConfigError(type, 'field BindOptions must not be specified');
-      if (m.TmpfsOptions) throw mountConfigError(type, 'field TmpfsOptions must not be specified');
       const mp: MountPoint = { Type: 'volume', Name: m.Source ?? '', Source: '', Destination: target, Mode: '', RW: rw, Propagation: '' };
       mp.CopyData = m.VolumeOptions?.NoCopy !== true;
       if (!m.Source) mp.Anonymous = true;
+      const sub = m.VolumeOptions?.Subpath ?? '';
+      if (sub !== '') {
+        if (!m.Source) throw mountConfigError(type, 'must not set Subpath when using anonymous volumes');
+        if (!isLocal(sub)) throw mountConfigError(type, 'subpath must be a relative path within the volume');
+        mp.Subpath = posix.normalize(sub);
+        mp.CopyData = false; // the image's content belongs at the volume's root, not in a subdirectory
+      }
       return mp;
+    }
+    case 'image': {
+      if (!m.Source) throw mountConfigError(type, 'field Source must not be empty');
+      const sub = m.ImageOptions?.Subpath ?? '';
+      if (sub !== '' && !isLocal(sub)) throw mountConfigError(type, 'subpath must be a relative path within the image');
+      // An image's filesystem is shared by every container mounting it: always read-only.
+      return {
+        Type: 'image',
+        Source: m.Source,
+        Destination: target,
+        Mode: '',
+        RW: false,
+        Propagation: DEFAULT_PROPAGATION,
+        ...(sub ? { Subpath: posix.normalize(sub) } : {}),
+      };
     }
     case 'tmpfs': {
       if (m.Source) throw mountConfigError(type, 'field Source must not be specified');
-      if (m.BindOptions) throw mountConfigError(type, 'field BindOptions must not be specified');
-      if (m.VolumeOptions) throw mountConfigError(type, 'field VolumeOptions must not be specified');
       const opts: string[] = [];
       const t = m.TmpfsOptions;
       if (t?.SizeBytes !== undefined && t.SizeBytes < 0) throw mountConfigError(type, 'invalid tmpfs size');

@@ -8,23 +8,27 @@ import { packPath } from '../../../lib/archive/pack-path.js';
 import { tarWriter } from '../../../lib/archive/tar-writer.js';
 import { fdPath, openAt, resolveInRoot, ScopedPathError } from '../../../lib/fs/scoped-path.js';
 import { mkdirp } from '../../../lib/atomic-file.js';
+import { hostSource } from './host-paths.js';
+import { pinSubpath } from './subpath.js';
 
 /**
  * Readies a container's mounts before its spec is built (the rootfs is mounted): volumes with
  * device options are mounted, missing `-v` bind sources are created as directories (Docker's
- * behaviour; `--mount` binds must exist), and an empty volume receives a copy of what the image
+ * behaviour; `--mount` binds must exist unless CreateMountpoint), a volume's subpath is pinned
+ * under the bundle (see subpath.ts), and an empty volume receives a copy of what the image
  * has at the mount point (Docker's copy-up; `nocopy` and `--volumes-from` skip it). Under
  * userns-remap (`remappedRoot`), a volume whose top directory the host's root owns is given to
  * the container's root, as Docker's remapped volumes are.
  */
 export async function prepareMounts(driver: VolumeDriver, rec: ContainerRecord, remappedRoot?: { uid: number; gid: number }): Promise<void> {
-  for (const mp of rec.MountPoints ?? []) {
+  for (const [i, mp] of (rec.MountPoints ?? []).entries()) {
     if (mp.Type === 'volume' && mp.Name) {
       if (driver.get(mp.Name) === undefined) throw invalidArgument(`get ${mp.Name}: no such volume`);
       const data = await driver.mount(mp.Name);
       if (mp.CopyData) await copyUp(rec.Paths.Rootfs, mp.Destination, data);
       // userns-remap: a volume still owned by the host's root belongs to the container's root.
       if (remappedRoot) await ownIfRoot(data, remappedRoot);
+      if (mp.Subpath) await pinSubpath(data, mp.Subpath, hostSource(rec, mp, i));
     } else if (mp.Type === 'bind') {
       await ensureBindSource(mp.Source, mp.CreateSource === true);
     }

@@ -56,7 +56,7 @@ export async function resolveMounts(deps: ResolveMountsDeps, config: ContainerCo
     for (const spec of hc.Mounts ?? []) {
       const mp = parseMountSpec(spec);
       claim(mp);
-      if (mp.Type === 'bind' && !(await exists(mp.Source))) {
+      if (mp.Type === 'bind' && !mp.CreateSource && !(await exists(mp.Source))) {
         throw invalidArgument(`invalid mount config for type "bind": bind source path does not exist: ${mp.Source}`);
       }
       if (mp.Type === 'volume') {

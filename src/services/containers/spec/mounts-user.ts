@@ -1,6 +1,7 @@
 import type { Mount } from '../../../lib/oci/runtime-spec.js';
 import type { MountPoint } from '../../../core/volumes.js';
 import type { SpecOption } from './types.js';
+import { hostSource } from '../mounts/host-paths.js';
 
 /** Docker's default options for `--tmpfs` and `--mount type=tmpfs`. */
 const TMPFS_DEFAULTS = ['noexec', 'nosuid', 'nodev'];
@@ -16,10 +17,19 @@ export function mergeTmpfsOptions(options: string[]): string[] {
   return [...out.values()];
 }
 
-function bindMount(mp: MountPoint): Mount {
-  const options = ['rbind', mp.Propagation || 'rprivate'];
+/**
+ * A bind of `source` (a host path, a volume's data, an image's view). Read-only is recursive
+ * (runc's `rro`: submounts of the source are read-only too), as Docker makes it from API 1.44
+ * where the kernel can (≥ 5.12, as every kernel berth runs on), unless the mount says
+ * ReadOnlyNonRecursive (or came from an older client) or propagates (Docker's rule: rro only
+ * with rprivate; ReadOnlyForceRecursive was refused otherwise at create).
+ */
+function bindMount(mp: MountPoint, source: string): Mount {
+  const propagation = mp.Propagation || 'rprivate';
+  const options = ['rbind', propagation];
   if (!mp.RW) options.push('ro');
-  return { destination: mp.Destination, type: 'bind', source: mp.Source, options };
+  if (!mp.RW && !mp.ReadOnlyNonRecursive && propagation === 'rprivate') options.push('rro');
+  return { destination: mp.Destination, type: 'bind', source, options };
 }
 
 function tmpfsMount(destination: string, extra: string[], rw: boolean): Mount {
@@ -38,7 +48,9 @@ const depth = (p: string): number => p.split('/').filter(Boolean).length;
  */
 export const withUserMounts: SpecOption = (spec, ctx) => {
   const rec = ctx.record;
-  const user: Mount[] = (rec.MountPoints ?? []).map((mp) => (mp.Type === 'tmpfs' ? tmpfsMount(mp.Destination, mp.TmpfsOptions ?? [], mp.RW) : bindMount(mp)));
+  const user: Mount[] = (rec.MountPoints ?? []).map((mp, i) =>
+    mp.Type === 'tmpfs' ? tmpfsMount(mp.Destination, mp.TmpfsOptions ?? [], mp.RW) : bindMount(mp, hostSource(rec, mp, i)),
+  );
   for (const [dest, data] of Object.entries(rec.HostConfig.Tmpfs ?? {})) user.push(tmpfsMount(dest, data ? data.split(',') : [], true));
   if (user.length === 0) return;
   const taken = new Set(user.map((m) => m.destination));

@@ -7,7 +7,7 @@ import { nowRfc3339Nano } from '../../../lib/time.js';
 import { teardownNetworking } from '../../networks/sandbox.js';
 import type { ContainerDeps } from '../deps.js';
 import { publishContainerEvent, publishDetachEvents } from '../events.js';
-import { unmountShm } from '../shm.js';
+import { unmountContainer } from '../unmount.js';
 
 /** What recording an exit needs: the monitor's exit code, runc delete, and what the container held. */
 export type ExitDeps = Pick<ContainerDeps, 'store' | 'locks' | 'restarting' | 'networks' | 'snapshotter' | 'events' | 'logs' | 'waiters'> & {
@@ -52,10 +52,7 @@ export async function handleExit(deps: ExitDeps, id: string, onAutoRemove: (id: 
     await Promise.all([
       timed(`exit ${short}: runc delete`, () => deps.runtime.delete(id)),
       networks && timed(`exit ${short}: network teardown`, () => teardownNetworking(networks, rec)),
-      timed(`exit ${short}: unmount`, async () => {
-        await deps.snapshotter.unmount(rec.Paths.Rootfs);
-        await unmountShm(rec);
-      }),
+      timed(`exit ${short}: unmount`, () => unmountContainer(deps.snapshotter, rec)),
     ]);
     // The released endpoints are written down.
     if (networks) await timed(`exit ${short}: record network`, () => deps.store.save(rec));

@@ -5,8 +5,9 @@ import type { ContainerDeps } from '../deps.js';
 import type { ExecRunDeps } from '../exec/deps.js';
 import { createExec, startExec } from '../exec/exec.js';
 
-/** Docker's defaults: every 30 s, 30 s timeout, 3 retries, no start period; 5 results kept, 4 KiB each. */
+/** Docker's defaults: every 30 s (every 5 s during a start period), 30 s timeout, 3 retries, no start period; 5 results kept, 4 KiB each. */
 const DEFAULT_INTERVAL = 30e9;
+const DEFAULT_START_INTERVAL = 5e9;
 const DEFAULT_TIMEOUT = 30e9;
 const DEFAULT_RETRIES = 3;
 const MAX_LOG = 5;
@@ -31,6 +32,17 @@ export function nextHealth(
   if (opts.inStartPeriod) return { ...prev, Log };
   const FailingStreak = prev.FailingStreak + 1;
   return { Status: FailingStreak >= opts.retries ? 'unhealthy' : prev.Status, FailingStreak, Log };
+}
+
+/**
+ * How long until the next probe (ms), as dockerd's monitor decides it: while the container is
+ * in its start period and still `starting`, every StartInterval (API 1.44; 5 s when unset);
+ * else every Interval.
+ */
+export function probeDelay(cfg: HealthConfig | null | undefined, startedAt: string, status: HealthState['Status'] | undefined, now = Date.now()): number {
+  const inStartPeriod = now - Date.parse(startedAt) < (cfg?.StartPeriod ?? 0) / 1e6;
+  if (inStartPeriod && (status ?? 'starting') === 'starting') return ms(cfg?.StartInterval, DEFAULT_START_INTERVAL);
+  return ms(cfg?.Interval, DEFAULT_INTERVAL);
 }
 
 /** What the healthchecks need: the exec use cases (a probe is an exec), the record and its lock. */
@@ -84,8 +96,7 @@ export function watchHealthchecks(deps: HealthDeps, log: (msg: string) => void):
     const cfg = rec?.Config.Healthcheck;
     const cmd = healthCommand(cfg);
     if (rec === undefined || cmd === undefined || rec.State.Status === 'exited' || rec.State.Status === 'dead') return cancel(id);
-    const interval = ms(cfg?.Interval, DEFAULT_INTERVAL);
-    if (rec.State.Status !== 'running') return schedule(id, interval); // paused: try again later
+    if (rec.State.Status !== 'running') return schedule(id, ms(cfg?.Interval, DEFAULT_INTERVAL)); // paused: try again later
     const Start = nowRfc3339Nano();
     const result = await probe(deps, rec, cmd, ms(cfg?.Timeout, DEFAULT_TIMEOUT));
     const End = nowRfc3339Nano();
@@ -103,7 +114,7 @@ export function watchHealthchecks(deps: HealthDeps, log: (msg: string) => void):
     if (change === undefined) return cancel(id);
     const { prev, next } = change;
     if (next.Status !== prev.Status) publishContainerEvent(deps.events, rec, `health_status: ${next.Status}`);
-    schedule(id, interval);
+    schedule(id, probeDelay(cfg, rec.State.StartedAt, next.Status));
   };
   const unsubscribe = deps.events.subscribe((ev) => {
     if (ev.Type !== 'container') return;
@@ -112,11 +123,12 @@ export function watchHealthchecks(deps: HealthDeps, log: (msg: string) => void):
     const rec = deps.store.find(ev.Actor.ID);
     if (rec === undefined || healthCommand(rec.Config.Healthcheck) === undefined) return;
     rec.State = { ...rec.State, Health: { Status: 'starting', FailingStreak: 0, Log: [] } };
-    void deps.store.save(rec).then(() => schedule(rec.Id, ms(rec.Config.Healthcheck?.Interval, DEFAULT_INTERVAL)));
+    void deps.store.save(rec).then(() => schedule(rec.Id, probeDelay(rec.Config.Healthcheck, rec.State.StartedAt, 'starting')));
   });
   // Containers already running when berthd starts.
   for (const rec of deps.store.all())
-    if (rec.State.Status === 'running' && healthCommand(rec.Config.Healthcheck)) schedule(rec.Id, ms(rec.Config.Healthcheck?.Interval, DEFAULT_INTERVAL));
+    if (rec.State.Status === 'running' && healthCommand(rec.Config.Healthcheck))
+      schedule(rec.Id, probeDelay(rec.Config.Healthcheck, rec.State.StartedAt, rec.State.Health?.Status));
   return () => {
     unsubscribe();
     for (const id of [...timers.keys()]) cancel(id);

@@ -4,7 +4,8 @@ import { mountPoints } from '../../../lib/fs/mounts.js';
 import { nowRfc3339Nano } from '../../../lib/time.js';
 import { isBuildStep } from '../build-step.js';
 import { handleExit, type ExitDeps } from './exit.js';
-import { unmountShm } from '../shm.js';
+import { unmountContainer } from '../unmount.js';
+import { snapshotOwner } from '../mounts/host-paths.js';
 import { teardownNetworking } from '../../networks/sandbox.js';
 
 /** What start-up reconcile needs: what recording an exit needs, and what the runtime still holds. */
@@ -68,7 +69,7 @@ export async function reconcile(deps: ReconcileDeps, onAutoRemove: (id: string) 
   }
   const owned = new Set(deps.store.all().map((c) => c.Id));
   for (const key of await deps.snapshotter.activeKeys()) {
-    if (owned.has(key)) continue;
+    if (owned.has(snapshotOwner(key))) continue;
     await deps.snapshotter.remove(key);
     report(`removed snapshot ${key.startsWith('build-') ? key : short(key)} that no container owns (create or build cut short)`);
   }
@@ -105,6 +106,5 @@ async function rollBackStart(deps: ReconcileDeps, rec: ContainerRecord): Promise
 async function release(deps: ReconcileDeps, rec: ContainerRecord): Promise<void> {
   await deps.runtime.delete(rec.Id);
   if (deps.networks) await teardownNetworking(deps.networks, rec);
-  await deps.snapshotter.unmount(rec.Paths.Rootfs);
-  await unmountShm(rec);
+  await unmountContainer(deps.snapshotter, rec);
 }
