@@ -2,6 +2,7 @@ import { request, type ClientRequest, type IncomingMessage, type IncomingHttpHea
 import { request as tlsRequest } from 'node:https';
 import type { Duplex, Readable } from 'node:stream';
 import { DaemonError } from './errors.js';
+import { API_VERSION } from '../api/types/version.js';
 
 /** Client TLS as docker's `--tls`/`--tlsverify`: `verify` checks the daemon's cert against `ca`; `cert`/`key` identify us. */
 export interface ClientTls {
@@ -71,7 +72,7 @@ export function send(ep: Endpoint, method: string, path: string, opts: RequestOp
     const headers: Record<string, string> = { ...opts.headers };
     if (json !== undefined) headers['Content-Type'] = 'application/json';
     if (opts.bodyStream) headers['Content-Type'] ??= 'application/x-tar';
-    const req = open(ep, { method, path: `/v1.41${buildPath(path, opts.query)}`, headers });
+    const req = open(ep, { method, path: `/v${API_VERSION}${buildPath(path, opts.query)}`, headers });
     req.on('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ENOENT' || err.code === 'ECONNREFUSED' ? daemonDown(ep) : err));
     req.on('response', (res) => resolve({ status: res.statusCode ?? 0, headers: res.headers, stream: res }));
     if (opts.bodyStream) opts.bodyStream.pipe(req);
@@ -104,7 +105,7 @@ export function hijack(ep: Endpoint, path: string, query: RequestOptions['query'
     const json = body === undefined ? '' : JSON.stringify(body);
     const req = open(ep, {
       method: 'POST',
-      path: `/v1.41${buildPath(path, query)}`,
+      path: `/v${API_VERSION}${buildPath(path, query)}`,
       headers: { Connection: 'Upgrade', Upgrade: 'tcp', 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(json) },
     });
     req.on('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ENOENT' || err.code === 'ECONNREFUSED' ? daemonDown(ep) : err));

@@ -79,7 +79,7 @@ const SCENARIOS: Array<[string, (c: Ctx) => Promise<void>]> = [
     'ping, version, info',
     async ({ docker }) => {
       assert.equal(String(await docker.ping()), 'OK');
-      assert.equal((await docker.version()).ApiVersion, '1.41');
+      assert.equal((await docker.version()).ApiVersion, '1.56');
       const info = await docker.info();
       assert.equal(info.OSType, 'linux');
     },

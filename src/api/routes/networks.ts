@@ -12,10 +12,10 @@ import type { NetworkConnectRequest, NetworkCreateRequest, NetworkDisconnectRequ
 export function networkRoutes(router: Router, deps: NetworkDeps): void {
   router.add('GET', '/networks', async (ctx) => {
     const filters = parseFilters(ctx.query.get('filters'), LIST_FILTERS);
-    return listNetworks(deps, filters).map((n) => toNetwork(n, deps.containers.all()));
+    return listNetworks(deps, filters).map((n) => toNetwork(n, deps.containers.all(), ctx.apiVersion));
   });
 
-  router.add('GET', '/networks/{id}', async (ctx) => toNetwork(deps.store.get(ctx.params.id!), deps.containers.all()));
+  router.add('GET', '/networks/{id}', async (ctx) => toNetwork(deps.store.get(ctx.params.id!), deps.containers.all(), ctx.apiVersion, true));
 
   router.add('POST', '/networks/create', async (ctx) => {
     const body = await readJson<NetworkCreateRequest>(ctx.req, NETWORK_CREATE);

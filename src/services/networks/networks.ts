@@ -76,7 +76,8 @@ async function create(deps: NetworkDeps, req: NetworkCreateRequest): Promise<{ I
     Scope: 'local',
     Driver: 'bridge',
     EnableIPv6: false,
-    IPAM: { Driver: 'default', Options: req.IPAM?.Options ?? {}, Config: [resolvePool(deps, req)] },
+    // As sent: Docker keeps a create without IPAM options as null (the docker CLI always sends {}).
+    IPAM: { Driver: 'default', Options: req.IPAM?.Options ?? null, Config: [resolvePool(deps, req)] },
     Internal: req.Internal === true,
     Attachable: req.Attachable === true,
     Options: options,
