@@ -88,12 +88,8 @@ export const FEATURES = {
   emptyPortBindingsWarning: '1.52',
   /** 1.53: an empty `PortBindings` list for a port means no binding (before: one binding on any address and a random port). */
   emptyPortBindingsDropped: '1.53',
-  /** 1.55: `GET /images/{name}/attestations`. */
-  imageAttestations: '1.55',
-  /** 1.56: the prune endpoints stream their deletions as JSON lines when `stream=true`. */
+  /** 1.56: the prune endpoints take `stream`; berth does not stream prune results, so `stream=true` is a 501 (ignored before). */
   pruneStream: '1.56',
-  /** 1.56: `GET /containers/json` takes the `annotation` filter. */
-  annotationFilter: '1.56',
 } as const satisfies Record<string, string>;
 
 export type Feature = keyof typeof FEATURES;
@@ -139,9 +135,7 @@ export const FEATURE_ROUTES: Partial<Record<Feature, readonly string[]>> = {
   statsOsType: ['GET /containers/{id}/stats'],
   emptyPortBindingsWarning: ['POST /containers/create'],
   emptyPortBindingsDropped: ['POST /containers/create'],
-  imageAttestations: ['GET /images/{name}/attestations'],
-  pruneStream: ['POST /containers/prune', 'POST /images/prune', 'POST /networks/prune', 'POST /volumes/prune', 'POST /build/prune'],
-  annotationFilter: ['GET /containers/json'],
+  pruneStream: ['POST /containers/prune', 'POST /images/prune', 'POST /networks/prune', 'POST /volumes/prune'],
 };
 
 /** Compares two `major.minor` versions as numbers (1.9 < 1.10). */

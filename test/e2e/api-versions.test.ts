@@ -58,6 +58,11 @@ describe('API versions: the window and every boundary', () => {
     for (const field of ['DiscoveredDevices', 'Containerd', 'NRI']) assert.ok(!(field in (await info('1.56'))), `${field}: berth has none`);
   });
 
+  it('the docker CLI 28.2 with no override negotiates its own newest version, 1.50', async () => {
+    const r = await d.docker(['version', '--format', '{{.Client.APIVersion}} {{.Server.APIVersion}} {{.Server.MinAPIVersion}}']);
+    assert.equal(r.stdout.trim(), '1.50 1.56 1.24', r.stderr);
+  });
+
   it('container inspect and list: aliases, DNSNames, legacy NetworkSettings, KernelMemory, OnBuild, Health', async () => {
     await ok('POST', '/v1.44/networks/create', { Name: 'vnet' });
     const created = await ok('POST', '/v1.44/containers/create?name=vc', {
@@ -206,6 +211,18 @@ describe('API versions: the window and every boundary', () => {
     const containers = async (v: string): Promise<number[]> => ((await ok('GET', `/v${v}/images/json`)).json as Json[]).map((i) => i.Containers as number);
     assert.deepEqual(await containers('1.50'), [-1]);
     assert.ok((await containers('1.51'))[0]! > 0);
+  });
+
+  it('stats: os_type from 1.52', async () => {
+    const stats = async (v: string): Promise<Json> => obj(await ok('GET', `/v${v}/containers/lg/stats?stream=0&one-shot=1`));
+    assert.ok(!('os_type' in (await stats('1.51'))));
+    assert.equal((await stats('1.52')).os_type, 'linux');
+  });
+
+  it('prune: `stream=true` is refused from 1.56 (berth answers only the single report), ignored below', async () => {
+    const r = await api('POST', '/v1.56/containers/prune?stream=true');
+    assert.deepEqual([r.status, obj(r).message], [501, 'streaming prune results (stream=true) is not supported by berth']);
+    assert.ok('ContainersDeleted' in obj(await ok('POST', '/v1.55/containers/prune?stream=true')));
   });
 
   it('plugins: none installed, as Docker without any', async () => {

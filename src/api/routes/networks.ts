@@ -4,7 +4,7 @@ import { connectContainer, disconnectContainer } from '../../services/networks/c
 import type { NetworkDeps } from '../../services/networks/deps.js';
 import { createNetwork, LIST_FILTERS, listNetworks, PRUNE_FILTERS, pruneNetworks, removeNetwork } from '../../services/networks/networks.js';
 import { toNetwork } from '../compat/network.js';
-import { readJson } from '../http.js';
+import { readJson, refuseStreamedPrune } from '../http.js';
 import { NETWORK_CONNECT, NETWORK_CREATE, NETWORK_DISCONNECT } from '../bodies.js';
 import type { Router } from '../router.js';
 import type { NetworkConnectRequest, NetworkCreateRequest, NetworkDisconnectRequest } from '../types/networks.js';
@@ -24,7 +24,10 @@ export function networkRoutes(router: Router, deps: NetworkDeps): void {
     return createNetwork(deps, body);
   });
 
-  router.add('POST', '/networks/prune', async (ctx) => pruneNetworks(deps, parseFilters(ctx.query.get('filters'), PRUNE_FILTERS)));
+  router.add('POST', '/networks/prune', async (ctx) => {
+    refuseStreamedPrune(ctx);
+    return pruneNetworks(deps, parseFilters(ctx.query.get('filters'), PRUNE_FILTERS));
+  });
 
   router.add('DELETE', '/networks/{id}', async (ctx) => {
     await removeNetwork(deps, ctx.params.id!);

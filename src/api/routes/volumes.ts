@@ -3,7 +3,7 @@ import type { VolumeDeps } from '../../services/volumes/deps.js';
 import { createVolume, LIST_FILTERS, listVolumes, PRUNE_FILTERS, pruneVolumes, removeVolume } from '../../services/volumes/volumes.js';
 import { notFound } from '../../lib/errdefs.js';
 import { toVolume } from '../compat/volume.js';
-import { queryBool, readJson } from '../http.js';
+import { queryBool, readJson, refuseStreamedPrune } from '../http.js';
 import { VOLUME_CREATE } from '../bodies.js';
 import type { Router } from '../router.js';
 import { at } from '../versions.js';
@@ -24,6 +24,7 @@ export function volumeRoutes(router: Router, deps: VolumeDeps): void {
   });
 
   router.add('POST', '/volumes/prune', async (ctx) => {
+    refuseStreamedPrune(ctx);
     const filters = parseFilters(ctx.query.get('filters'), PRUNE_FILTERS);
     // API < 1.42 pruned every unused volume, not only anonymous ones: Docker keeps that for old clients.
     if (!filters.has('all') && !at(ctx.apiVersion, 'volumePruneAnonymousOnly')) filters.set('all', ['true']);
