@@ -2,7 +2,8 @@
 """Docker SDK for Python scenarios, run by test/conformance/python-sdk.test.ts against berthd and Docker.
 
 Environment: DOCKER_HOST (the engine), BERTH_IMAGE (the busybox image imported into it),
-BERTH_PREFIX (a unique prefix for every name this run makes). Prints one JSON line per scenario:
+BERTH_PREFIX (a unique prefix for every name this run makes), BERTH_API_VERSION (the API version
+the client is pinned to; unset: docker-py's default). Prints one JSON line per scenario:
 {"scenario": ..., "ok": true|false, "error": "..."}; exits 0 unless the script itself breaks.
 """
 import io
@@ -19,7 +20,7 @@ from docker.errors import APIError, ImageNotFound, NotFound
 IMAGE = os.environ["BERTH_IMAGE"]
 P = os.environ["BERTH_PREFIX"]
 LABEL = {"org.berth.conformance": P}
-client = docker.DockerClient(base_url=os.environ["DOCKER_HOST"], timeout=120)
+client = docker.DockerClient(base_url=os.environ["DOCKER_HOST"], timeout=120, version=os.environ.get("BERTH_API_VERSION") or None)
 api = client.api
 SCENARIOS = []
 
