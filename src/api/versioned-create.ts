@@ -20,11 +20,20 @@ export function applyCreateVersion(body: ContainerCreateRequest, version: string
 
   if (at(version, 'kernelMemoryIgnored')) delete hc.KernelMemory;
   if (at(version, 'noKernelMemoryTCP')) delete hc.KernelMemoryTCP;
-  if (!at(version, 'mountOptionsMatchType')) {
-    for (const m of mounts) {
+  for (const m of mounts) {
+    if (!at(version, 'mountOptionsMatchType')) {
       // Not checked before 1.42: Docker drops the mismatched options rather than refuse them.
       if (m.Type !== 'volume') delete m.VolumeOptions;
       if (m.Type !== 'tmpfs') delete m.TmpfsOptions;
+      continue;
+    }
+    for (const [field, type] of [
+      ['VolumeOptions', 'volume'],
+      ['BindOptions', 'bind'],
+      ['TmpfsOptions', 'tmpfs'],
+    ] as const) {
+      if (m[field] !== undefined && m[field] !== null && m.Type !== type)
+        throw invalidArgument(`${field} must not be specified on mount type "${String(m.Type)}"`);
     }
   }
   if (!at(version, 'bindCreateMountpoint')) for (const m of mounts) if (isObject(m.BindOptions)) delete m.BindOptions.CreateMountpoint;

@@ -8,6 +8,7 @@ import { apiRequest, ROOT, runProgram } from '../e2e/clients.js';
 import { clientSuite } from './client-suite.js';
 import { IMAGE, type Engine } from './engines.js';
 import { PINNED, RECORDED_VERSION } from './versions.js';
+import { API_VERSION } from '../../src/api/types/version.js';
 
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = join(ROOT, 'test', 'conformance', 'sdk_scenarios.py');
@@ -23,10 +24,11 @@ interface Outcome {
 }
 
 async function runScenarios(engine: Engine, prefix: string, version: string): Promise<Outcome[]> {
+  const server = engine.kind === 'berthd' ? API_VERSION : RECORDED_VERSION;
   const r = await runProgram(
     PYTHON,
     [SCRIPT],
-    { ...engine.env, BERTH_IMAGE: IMAGE, BERTH_PREFIX: prefix, BERTH_API_VERSION: version, PYTHONDONTWRITEBYTECODE: '1' },
+    { ...engine.env, BERTH_IMAGE: IMAGE, BERTH_PREFIX: prefix, BERTH_API_VERSION: version, BERTH_SERVER_API_VERSION: server, PYTHONDONTWRITEBYTECODE: '1' },
     { timeoutMs: 600_000 },
   );
   const outcomes = r.stdout

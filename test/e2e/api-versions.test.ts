@@ -123,6 +123,28 @@ describe('API versions: the window and every boundary', () => {
       HostConfig: { Mounts: [{ Type: 'image', Source: 'busybox', Target: '/x' }] },
     });
     assert.deepEqual([image.status, obj(image).message], [400, 'Mount type "Image" needs API v1.48 or newer']);
+    const bindWithVolumeOptions = {
+      Image: 'busybox',
+      HostConfig: { Mounts: [{ Type: 'bind', Source: '/tmp', Target: '/x', VolumeOptions: { NoCopy: true } }] },
+    };
+    assert.equal((await api('POST', '/v1.41/containers/create', bindWithVolumeOptions)).status, 201, 'dropped below 1.42');
+    const mismatch = await api('POST', '/v1.42/containers/create', bindWithVolumeOptions);
+    assert.deepEqual([mismatch.status, obj(mismatch).message], [400, 'VolumeOptions must not be specified on mount type "bind"']);
+    const kmem = { Image: 'busybox', HostConfig: { KernelMemory: 4194304 } };
+    const kmem141 = await api('POST', '/v1.41/containers/create', kmem);
+    assert.deepEqual([kmem141.status, obj(kmem141).message], [400, 'HostConfig.KernelMemory is not supported by berth']);
+    assert.equal((await api('POST', '/v1.42/containers/create', kmem)).status, 201, 'ignored from 1.42');
+    const ktcp = { Image: 'busybox', HostConfig: { KernelMemoryTCP: 4194304 } };
+    assert.equal((await api('POST', '/v1.51/containers/create', ktcp)).status, 400);
+    assert.equal((await api('POST', '/v1.52/containers/create', ktcp)).status, 201, 'ignored from 1.52');
+    const hc = { Image: 'busybox', Healthcheck: { Test: ['CMD', 'true'], StartInterval: 2_000_000_000 } };
+    for (const [v, want] of [
+      ['1.43', undefined],
+      ['1.44', 2_000_000_000],
+    ] as const) {
+      const id = obj(await ok('POST', `/v${v}/containers/create`, hc)).Id as string;
+      assert.equal(((obj(await ok('GET', `/containers/${id}/json`)).Config as Json).Healthcheck as Json).StartInterval, want, v);
+    }
     const warn = 'Following container port(s) have an empty list of port-bindings: 80/tcp. Starting with API 1.53, such bindings will be discarded.';
     const withEmpty = { Image: 'busybox', ExposedPorts: { '80/tcp': {} }, HostConfig: { PortBindings: { '80/tcp': [] } } };
     assert.deepEqual(obj(await ok('POST', '/v1.52/containers/create', withEmpty)).Warnings, [warn]);
