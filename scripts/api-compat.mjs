@@ -174,11 +174,7 @@ export const NOT_GATED = [
   ['1.50', '`platforms` on `DELETE /images/{name}`', 'images'],
   ['1.52', 'image `Config` fields omitted when unset, `Parent`/`Comment`/`DockerVersion`/`Author` omitted when empty', 'images'],
   ['1.52', '`platform` lists on load/save', 'images'],
-  [
-    '1.52',
-    '`ImagesUsage`/`ContainersUsage`/`VolumesUsage`/`BuildCacheUsage` in `GET /system/df` (legacy fields gone at 1.53)',
-    'not yet: `/system/df` answers the 1.51 shape at every version',
-  ],
+  ['1.53', '`GET /system/df` legacy lists dropped (the version history says so)', "kept without `verbose`, as dockerd's handler still does"],
   ['1.52', 'container-wide `Config.MacAddress`', 'containers (per-endpoint MacAddress)'],
   ['1.52', 'swarm `SwapBytes`/`MemorySwappiness`', 'swarm (503 outside a swarm)'],
   ['1.53', '`NRI` in `/info`', 'left out: no NRI'],

@@ -82,6 +82,8 @@ export const FEATURES = {
   noEmptyOnBuild: '1.52',
   /** 1.52: `GET /containers/json` items carry `Health` (status and failing streak) for containers with a healthcheck. */
   summaryHealth: '1.52',
+  /** 1.52: `GET /system/df` adds `ImagesUsage`/`ContainersUsage`/`VolumesUsage`/`BuildCacheUsage` and takes `verbose` (with it: summaries and their items, no legacy lists). */
+  diskUsageSummaries: '1.52',
   /** 1.52: stats carry `os_type`. */
   statsOsType: '1.52',
   /** 1.52: create warns that empty `PortBindings` lists stop meaning "any port" in 1.53 (1.52 only). */
@@ -132,6 +134,7 @@ export const FEATURE_ROUTES: Partial<Record<Feature, readonly string[]>> = {
   noKernelMemoryTCP: ['POST /containers/create', 'POST /containers/{id}/update', 'GET /containers/{id}/json', 'GET /info'],
   noEmptyOnBuild: ['GET /containers/{id}/json'],
   summaryHealth: ['GET /containers/json'],
+  diskUsageSummaries: ['GET /system/df'],
   statsOsType: ['GET /containers/{id}/stats'],
   emptyPortBindingsWarning: ['POST /containers/create'],
   emptyPortBindingsDropped: ['POST /containers/create'],

@@ -220,13 +220,22 @@ describe('API versions: the window and every boundary', () => {
     assert.ok((obj(r).VolumesDeleted as string[]).includes('named1'));
   });
 
-  it('system df: BuilderSize below 1.42; `type` from 1.42', async () => {
+  it('system df: BuilderSize below 1.42; `type` from 1.42; usage summaries and `verbose` from 1.52', async () => {
     assert.ok('BuilderSize' in obj(await ok('GET', '/v1.41/system/df')));
     const df = obj(await ok('GET', '/v1.42/system/df?type=volume'));
     assert.deepEqual(Object.keys(df), ['Volumes']);
     assert.ok('Images' in obj(await ok('GET', '/v1.41/system/df?type=volume')), 'type is ignored below 1.42');
     const bad = await api('GET', '/v1.42/system/df?type=nope');
     assert.deepEqual([bad.status, obj(bad).message], [400, 'unknown object type: nope']);
+    assert.ok(!('ImagesUsage' in obj(await ok('GET', '/v1.51/system/df'))));
+    const df152 = obj(await ok('GET', '/v1.52/system/df'));
+    assert.equal((df152.ImagesUsage as Json).TotalImages, 1);
+    assert.ok(!('Items' in (df152.ImagesUsage as Json)) && Array.isArray(df152.Images), 'summaries beside the legacy lists');
+    const verbose = obj(await ok('GET', '/v1.52/system/df?verbose=1'));
+    assert.ok(!('Images' in verbose) && !('LayersSize' in verbose), 'no legacy lists with verbose');
+    assert.equal(((verbose.ImagesUsage as Json).Items as unknown[]).length, 1);
+    const badVerbose = await api('GET', '/v1.52/system/df?verbose=maybe');
+    assert.deepEqual([badVerbose.status, obj(badVerbose).message], [400, 'invalid value for verbose: maybe']);
   });
 
   it('image list: Containers is -1 below 1.51, the count from it', async () => {

@@ -2,6 +2,7 @@ import type { ImageDeps } from '../../services/images/deps.js';
 import { diskUsage } from '../../services/images/disk-usage.js';
 import { toSummary } from '../compat/container.js';
 import { toImageSummary } from '../compat/image.js';
+import { diskUsageSummaries, type DiskUsageLists } from '../compat/disk-usage.js';
 import { toVolume } from '../compat/volume.js';
 import type { VolumeDeps } from '../../services/volumes/deps.js';
 import { volumeDiskUsage } from '../../services/volumes/volumes.js';
@@ -13,8 +14,13 @@ import type { DiskUsageResponse } from '../types/disk-usage.js';
 export function diskUsageRoutes(router: Router, deps: ImageDeps, volumes: VolumeDeps): void {
   router.add('GET', '/system/df', async (ctx): Promise<Partial<DiskUsageResponse>> => {
     const types = objectTypes(ctx.query.getAll('type'), ctx.apiVersion);
+    const summaries = at(ctx.apiVersion, 'diskUsageSummaries');
+    const verboseParam = summaries ? ctx.query.get('verbose') : null;
+    if (verboseParam !== null && verboseParam !== '' && !BOOLS.has(verboseParam)) throw invalidArgument(`invalid value for verbose: ${verboseParam}`);
+    // Docker: without `verbose` (and always below 1.52) the legacy lists, with it only the summaries.
+    const legacy = verboseParam === null || verboseParam === '';
     const [du, vols] = await Promise.all([diskUsage(deps), volumeDiskUsage(volumes)]);
-    return {
+    const lists: DiskUsageLists = {
       ...(types.has('image') ? { LayersSize: du.layersSize } : {}),
       ...(types.has('image') ? { Images: du.images.map((i) => ({ ...toImageSummary(i.image, i.containers), SharedSize: i.sharedSize })) } : {}),
       ...(types.has('container')
@@ -22,10 +28,19 @@ export function diskUsageRoutes(router: Router, deps: ImageDeps, volumes: Volume
         : {}),
       ...(types.has('volume') ? { Volumes: vols.map((v) => ({ ...toVolume(v.volume), UsageData: { Size: v.size, RefCount: v.refCount } })) } : {}),
       ...(types.has('build-cache') ? { BuildCache: [] } : {}),
+    };
+    return {
+      ...(legacy ? lists : {}),
       ...(at(ctx.apiVersion, 'noBuilderSize') ? {} : { BuilderSize: 0 }),
+      ...(summaries ? diskUsageSummaries(lists, legacy ? false : BOOLS.get(verboseParam)!) : {}),
     };
   });
 }
+
+/** Go's strconv.ParseBool. */
+const BOOLS = new Map(
+  ['1', 't', 'T', 'TRUE', 'true', 'True'].map((v) => [v, true] as [string, boolean]).concat(['0', 'f', 'F', 'FALSE', 'false', 'False'].map((v) => [v, false])),
+);
 
 const OBJECT_TYPES = ['container', 'image', 'volume', 'build-cache'];
 
