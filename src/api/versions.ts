@@ -14,7 +14,7 @@ export const FEATURES = {
   stopSignalParam: '1.42',
   /** 1.42: logs, attach and exec start say `application/vnd.docker.multiplexed-stream` (raw-stream before, whatever the framing). */
   multiplexedContentType: '1.42',
-  /** 1.42: `HostConfig.KernelMemory` is ignored at create and update (before: berth refuses it, it cannot honour it). */
+  /** 1.42: `HostConfig.KernelMemory` is ignored at create (before: berth refuses it, it cannot honour it). */
   kernelMemoryIgnored: '1.42',
   /** 1.42: container inspect and `/info` leave out `KernelMemory`/`KernelMemoryTCP` when unset or unsupported. */
   kernelMemoryOmitted: '1.42',
@@ -76,7 +76,7 @@ export const FEATURES = {
   networkStatus: '1.52',
   /** 1.52: container inspect without the legacy top-level `NetworkSettings` address fields and `Bridge`. */
   noLegacyNetworkSettings: '1.52',
-  /** 1.52: `KernelMemoryTCP` removed: ignored at create/update, left out of inspect and `/info`. */
+  /** 1.52: `KernelMemoryTCP` removed: ignored at create, left out of inspect and `/info`. */
   noKernelMemoryTCP: '1.52',
   /** 1.52: container inspect leaves out `Config.OnBuild` when empty. */
   noEmptyOnBuild: '1.52',
@@ -100,7 +100,7 @@ export type Feature = keyof typeof FEATURES;
 export const FEATURE_ROUTES: Partial<Record<Feature, readonly string[]>> = {
   stopSignalParam: ['POST /containers/{id}/stop', 'POST /containers/{id}/restart'],
   multiplexedContentType: ['GET /containers/{id}/logs', 'POST /containers/{id}/attach', 'POST /exec/{id}/start'],
-  kernelMemoryIgnored: ['POST /containers/create', 'POST /containers/{id}/update'],
+  kernelMemoryIgnored: ['POST /containers/create'],
   kernelMemoryOmitted: ['GET /containers/{id}/json', 'GET /info'],
   noBuilderSize: ['GET /system/df'],
   diskUsageTypeParam: ['GET /system/df'],
@@ -131,7 +131,7 @@ export const FEATURE_ROUTES: Partial<Record<Feature, readonly string[]>> = {
   eventsWithoutLegacyFields: ['GET /events'],
   networkStatus: ['GET /networks/{id}'],
   noLegacyNetworkSettings: ['GET /containers/{id}/json'],
-  noKernelMemoryTCP: ['POST /containers/create', 'POST /containers/{id}/update', 'GET /containers/{id}/json', 'GET /info'],
+  noKernelMemoryTCP: ['POST /containers/create', 'GET /containers/{id}/json', 'GET /info'],
   noEmptyOnBuild: ['GET /containers/{id}/json'],
   summaryHealth: ['GET /containers/json'],
   diskUsageSummaries: ['GET /system/df'],
