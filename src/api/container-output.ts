@@ -3,6 +3,15 @@ import type { ContainerRecord } from '../core/containers.js';
 import type { LogRecord } from '../lib/logs/k8s-file.js';
 import type { LogService, ReadOptions } from '../services/logs/service.js';
 import { STDERR, STDOUT, writeChunk } from './stream.js';
+import { at } from './versions.js';
+
+/**
+ * The Content-Type of a logs, attach or exec stream: multiplexed frames are named so from 1.42;
+ * older clients were always told `raw-stream` (the framing itself never changed).
+ */
+export function streamContentType(version: string, tty: boolean): string {
+  return tty || !at(version, 'multiplexedContentType') ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream';
+}
 
 export interface OutputOptions extends ReadOptions {
   stdout: boolean;

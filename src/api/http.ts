@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { invalidArgument, tooLarge } from '../lib/errdefs.js';
+import { invalidArgument, notImplemented, tooLarge } from '../lib/errdefs.js';
 import { parseMediaType } from '../lib/media-type.js';
 import { decodeAs, nestsDeeperThan, type JsonType } from './decode.js';
+import { at } from './versions.js';
 
 /**
  * What a route handler gets: the parsed request, and ways to answer. `hijack` is set for
@@ -129,4 +130,10 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   const data = JSON.stringify(body) + '\n';
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) });
   res.end(data);
+}
+
+/** The prune endpoints' `stream` (1.56): berth answers only the single report, so it refuses to stream rather than answer another shape. */
+export function refuseStreamedPrune(ctx: RequestContext): void {
+  if (at(ctx.apiVersion, 'pruneStream') && queryBool(ctx.query, 'stream'))
+    throw notImplemented('streaming prune results (stream=true) is not supported by berth');
 }

@@ -2,6 +2,7 @@ import { request, type ClientRequest, type IncomingMessage, type IncomingHttpHea
 import { request as tlsRequest } from 'node:https';
 import type { Duplex, Readable } from 'node:stream';
 import { DaemonError } from './errors.js';
+import { API_VERSION } from '../api/types/version.js';
 
 /** Client TLS as docker's `--tls`/`--tlsverify`: `verify` checks the daemon's cert against `ca`; `cert`/`key` identify us. */
 export interface ClientTls {
@@ -62,6 +63,15 @@ export function buildPath(path: string, query?: RequestOptions['query']): string
   return qs ? `${path}?${qs}` : path;
 }
 
+/**
+ * The API version the CLI speaks: its newest, or `DOCKER_API_VERSION` as the docker CLI honours it
+ * (a pinned version, no negotiation; the daemon refuses one outside its window).
+ */
+function apiVersion(): string {
+  const pinned = process.env.DOCKER_API_VERSION ?? '';
+  return /^\d+\.\d+$/.test(pinned) ? pinned : API_VERSION;
+}
+
 const daemonDown = (ep: Endpoint): Error => new Error(`Cannot connect to the berth daemon at ${describe(ep)}. Is the berth daemon running?`);
 
 /** One HTTP request over the unix socket; the response body is left for the caller to read. */
@@ -71,7 +81,7 @@ export function send(ep: Endpoint, method: string, path: string, opts: RequestOp
     const headers: Record<string, string> = { ...opts.headers };
     if (json !== undefined) headers['Content-Type'] = 'application/json';
     if (opts.bodyStream) headers['Content-Type'] ??= 'application/x-tar';
-    const req = open(ep, { method, path: `/v1.41${buildPath(path, opts.query)}`, headers });
+    const req = open(ep, { method, path: `/v${apiVersion()}${buildPath(path, opts.query)}`, headers });
     req.on('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ENOENT' || err.code === 'ECONNREFUSED' ? daemonDown(ep) : err));
     req.on('response', (res) => resolve({ status: res.statusCode ?? 0, headers: res.headers, stream: res }));
     if (opts.bodyStream) opts.bodyStream.pipe(req);
@@ -104,7 +114,7 @@ export function hijack(ep: Endpoint, path: string, query: RequestOptions['query'
     const json = body === undefined ? '' : JSON.stringify(body);
     const req = open(ep, {
       method: 'POST',
-      path: `/v1.41${buildPath(path, query)}`,
+      path: `/v${apiVersion()}${buildPath(path, query)}`,
       headers: { Connection: 'Upgrade', Upgrade: 'tcp', 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(json) },
     });
     req.on('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ENOENT' || err.code === 'ECONNREFUSED' ? daemonDown(ep) : err));

@@ -15,16 +15,21 @@ import { SCENARIOS, type Scenario, type Step } from './cli-scenarios.js';
 import { dockerEngineUp, IMAGE, LABEL, openDocker, RUN, startBerthd, type BerthEngine, type Engine } from './engines.js';
 import { Recorder, type Column } from './report.js';
 import { normalize, shapeDiff, skeleton, tableShape, valueAt, type Shape } from './shape.js';
+import { API_VERSION } from '../../src/api/types/version.js';
+import { PINNED, RECORDED_VERSION, referenceAt } from './versions.js';
+import { compareVersions } from '../../src/api/versions.js';
 
 const RECORDED = join(ROOT, 'test', 'conformance', 'docker-shapes.json');
 type Recorded = Record<string, Shape[]>;
 
-type Client = (args: string[], opts?: { input?: string; timeoutMs?: number }) => Promise<RunResult>;
+type Client = (args: string[], opts?: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv }) => Promise<RunResult>;
 
 interface Side {
   column: Column;
   prefix: string;
   client: Client;
+  /** The API version the client is pinned to (`DOCKER_API_VERSION`); none: it negotiates. */
+  version?: string;
 }
 
 function fill(arg: string, prefix: string): string {
@@ -46,19 +51,24 @@ function shapeOf(step: Step, r: RunResult, prefix: string): Shape {
   return shape;
 }
 
-/** Runs one scenario on one side; returns a shape per step (setup failures throw). */
-async function runScenario(s: Scenario, side: Side): Promise<Shape[]> {
+/** Runs one scenario on one side; returns a shape per step (setup failures throw), and each step's stderr. */
+async function runScenario(s: Scenario, side: Side): Promise<Shape[] & { stderr?: string[] }> {
   const run = (args: string[], input?: string): Promise<RunResult> =>
     side.client(
       args.map((a) => fill(a, side.prefix)),
-      { input: input === undefined ? undefined : fill(input, side.prefix), timeoutMs: 60_000 },
+      {
+        input: input === undefined ? undefined : fill(input, side.prefix),
+        timeoutMs: 60_000,
+        env: side.version === undefined ? undefined : { DOCKER_API_VERSION: side.version },
+      },
     );
   try {
     for (const args of s.setup ?? []) {
       const r = await run(args);
       if (r.code !== 0) throw new Error(`setup ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
     }
-    const shapes: Shape[] = [];
+    const shapes: Shape[] & { stderr?: string[] } = [];
+    shapes.stderr = [];
     for (const step of s.steps) {
       let r = await run(step.args, step.input);
       if (step.until !== undefined) {
@@ -73,6 +83,7 @@ async function runScenario(s: Scenario, side: Side): Promise<Shape[]> {
         );
       }
       shapes.push(shapeOf(step, r, side.prefix));
+      shapes.stderr.push(r.stderr);
     }
     return shapes;
   } finally {
@@ -80,9 +91,34 @@ async function runScenario(s: Scenario, side: Side): Promise<Shape[]> {
   }
 }
 
-/** Why `got` differs from the reference, step by step; differences of `known` steps go to `notes`. */
-function diff(s: Scenario, reference: Shape[], got: Shape[], notes?: (n: string) => void): string[] {
+/**
+ * Docker's recorded answers as they would be at `version`: fields removed by then left out, and the
+ * server's maximum API version (`version` prints it) berthd's own rather than the recorded engine's.
+ */
+function recordedAt(s: Scenario, shapes: Shape[], version: string): Shape[] {
+  return shapes.map((shape, i) => {
+    const out = referenceAt(shape, version);
+    if (s.steps[i]?.args.some((a) => a.includes('{{.Server.APIVersion}}')) && Array.isArray(out.stdout)) {
+      out.stdout = (out.stdout as string[]).map((l) => (l.startsWith(`${RECORDED_VERSION} `) ? API_VERSION + l.slice(RECORDED_VERSION.length) : l));
+    }
+    return out;
+  });
+}
+
+/**
+ * Why `got` differs from the reference, step by step; differences of `known` steps go to `notes`.
+ * A step whose flags need a newer API than `side` is pinned to is the client's own refusal (the
+ * docker CLI's) or, for berth (which gates no flag by version), not compared.
+ */
+function diff(s: Scenario, reference: Shape[], got: Shape[], notes?: (n: string) => void, side?: Side, stderr?: string[]): string[] {
   return s.steps.flatMap((step, i) => {
+    if (side?.version !== undefined && step.needs !== undefined && compareVersions(side.version, step.needs) < 0) {
+      if (side.column === 'berth→berthd') return [];
+      const refused = got[i]!.code !== 0 && new RegExp(`requires API version ${step.needs.replace('.', '\\.')}`).test(stderr?.[i] ?? '');
+      return refused
+        ? []
+        : [`step ${i + 1} (${step.args.slice(0, 3).join(' ')}): the docker CLI at API ${side.version} should refuse it (needs ${step.needs})`];
+    }
     const why = shapeDiff(reference[i] ?? { code: -1 }, got[i]!, step.out, step.ignore).map((d) => `step ${i + 1} (${step.args.slice(0, 3).join(' ')}): ${d}`);
     if (step.known === undefined || notes === undefined) return why;
     if (why.length > 0) notes(`"${s.name}" ${why.join('; ')} — known: ${step.known}`);
@@ -99,11 +135,17 @@ describe('CLI conformance: docker and berth against berthd, docker against Docke
   let berth: BerthEngine;
   let docker: Engine | undefined;
   const sides: Side[] = [];
-  const side = (c: Column): Side => sides.find((x) => x.column === c)!;
 
   before(async () => {
     berth = await startBerthd();
-    sides.push({ column: 'client→berthd', prefix: `${RUN}d`, client: berth.docker }, { column: 'berth→berthd', prefix: `${RUN}b`, client: berth.berth });
+    // Each client pinned to each version of PINNED (the recording's own 1.41 among them).
+    for (const version of PINNED) {
+      const tag = version.replace('.', '');
+      sides.push(
+        { column: 'client→berthd', prefix: `${RUN}d${tag}`, client: berth.docker, version },
+        { column: 'berth→berthd', prefix: `${RUN}b${tag}`, client: berth.berth, version },
+      );
+    }
     if (dockerUp) {
       docker = await openDocker();
       sides.push({ column: 'client→Docker', prefix: `${RUN}k`, client: docker.docker });
@@ -125,9 +167,10 @@ describe('CLI conformance: docker and berth against berthd, docker against Docke
 
   for (const s of SCENARIOS) {
     it(s.name, async () => {
-      const shapes = new Map<Column, Shape[] | Error>();
-      for (const side of sides) shapes.set(side.column, await runScenario(s, side).catch((e: Error) => e));
-      const fromDocker = shapes.get('client→Docker');
+      const shapes = new Map<Side, (Shape[] & { stderr?: string[] }) | Error>();
+      for (const side of sides) shapes.set(side, await runScenario(s, side).catch((e: Error) => e));
+      const dockerSide = sides.find((x) => x.column === 'client→Docker');
+      const fromDocker = dockerSide === undefined ? undefined : shapes.get(dockerSide);
       if (fromDocker instanceof Error) rec.set('docker CLI', s.name, 'client→Docker', 'fail', fromDocker.message);
       else if (fromDocker !== undefined) {
         live[s.name] = fromDocker;
@@ -137,18 +180,27 @@ describe('CLI conformance: docker and berth against berthd, docker against Docke
         rec.set('docker CLI', s.name, 'client→Docker', 'pass');
       } else rec.set('docker CLI', s.name, 'client→Docker', 'skip');
 
+      // The live engine here is Docker 20.10 (API 1.41), as the recording: both are Docker's answer at 1.41.
       const reference = fromDocker instanceof Error || fromDocker === undefined ? recorded[s.name] : fromDocker;
       const problems: string[] = [];
-      for (const column of ['client→berthd', 'berth→berthd'] as const) {
-        const got = shapes.get(column)!;
+      for (const side of sides.filter((x) => x.column !== 'client→Docker')) {
+        const got = shapes.get(side)!;
         const why =
           got instanceof Error
             ? [got.message]
             : reference === undefined
               ? ['no Docker reference (run with a Docker engine and BERTH_CONFORMANCE_RECORD=1)']
-              : diff(s, reference, got, (n) => rec.note(n.replaceAll(side(column).prefix, '<p>')));
-        rec.set('docker CLI', s.name, column, why.length === 0 ? 'pass' : 'fail', why.join('; '));
-        problems.push(...why.map((w) => `${column}: ${w}`));
+              : diff(
+                  s,
+                  recordedAt(s, reference, side.version!),
+                  got,
+                  (n) => rec.note(`${n.replaceAll(side.prefix, '<p>')} (API ${side.version})`),
+                  side,
+                  (got as { stderr?: string[] }).stderr,
+                );
+        const row = side.version === RECORDED_VERSION ? s.name : `${s.name} (API ${side.version})`;
+        rec.set('docker CLI', row, side.column, why.length === 0 ? 'pass' : 'fail', why.join('; '));
+        problems.push(...why.map((w) => `${side.column} at API ${side.version}: ${w}`));
       }
       assert.deepEqual(problems, [], `"${s.name}" differs from Docker:\n${problems.join('\n')}\nberthd log (tail):\n${berth.daemon.log().slice(-1500)}`);
     });

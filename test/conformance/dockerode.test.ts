@@ -7,6 +7,7 @@ import { PassThrough, Readable } from 'node:stream';
 import Docker from 'dockerode';
 import { pack } from 'tar-stream';
 import { clientSuite } from './client-suite.js';
+import { PINNED, RECORDED_VERSION } from './versions.js';
 import { IMAGE, LABEL } from './engines.js';
 
 const CLIENT = 'dockerode';
@@ -79,7 +80,7 @@ const SCENARIOS: Array<[string, (c: Ctx) => Promise<void>]> = [
     'ping, version, info',
     async ({ docker }) => {
       assert.equal(String(await docker.ping()), 'OK');
-      assert.equal((await docker.version()).ApiVersion, '1.41');
+      assert.equal((await docker.version()).ApiVersion, '1.56');
       const info = await docker.info();
       assert.equal(info.OSType, 'linux');
     },
@@ -302,16 +303,21 @@ clientSuite({
   skip: false,
   report: 'dockerode',
   prefixes: { berthd: 'nb', docker: 'nk' },
-  async run(engine, column, p, rec) {
-    const docker = new Docker({ socketPath: engine.socket });
+  async run(engine, column, prefix, rec) {
     const failures: string[] = [];
-    for (const [name, fn] of SCENARIOS) {
-      try {
-        await fn({ docker, p, labels: { [LABEL]: p } });
-        rec.set(CLIENT, name, column, 'pass');
-      } catch (err) {
-        rec.set(CLIENT, name, column, 'fail', (err as Error).message.split('\n')[0]);
-        failures.push(`${name}: ${(err as Error).stack ?? String(err)}`);
+    // berthd at each pinned version (dockerode's `version`); Docker unpinned (dockerode's default path, unversioned).
+    for (const version of column === 'client→berthd' ? PINNED : [undefined]) {
+      const docker = new Docker({ socketPath: engine.socket, ...(version === undefined ? {} : { version: `v${version}` }) });
+      const p = `${prefix}${version?.replace('.', '') ?? ''}`;
+      for (const [scenario, fn] of SCENARIOS) {
+        const name = version === undefined || version === RECORDED_VERSION ? scenario : `${scenario} (API ${version})`;
+        try {
+          await fn({ docker, p, labels: { [LABEL]: p } });
+          rec.set(CLIENT, name, column, 'pass');
+        } catch (err) {
+          rec.set(CLIENT, name, column, 'fail', (err as Error).message.split('\n')[0]);
+          failures.push(`${name}: ${(err as Error).stack ?? String(err)}`);
+        }
       }
     }
     return failures;

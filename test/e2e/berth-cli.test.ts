@@ -198,7 +198,7 @@ describe('berth CLI', () => {
   });
 
   it('version and info talk to the daemon', async () => {
-    assert.equal((await d.berth(['version', '--format', '{{.Server.ApiVersion}}'])).stdout, '1.41\n');
+    assert.equal((await d.berth(['version', '--format', '{{.Server.ApiVersion}}'])).stdout, '1.56\n');
     assert.match((await d.berth(['info'])).stdout, /Storage Driver: overlayfs/);
     assert.equal((await d.berth(['info', '--format', '{{.Driver}}'])).stdout, 'overlayfs\n');
   });

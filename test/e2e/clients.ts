@@ -21,6 +21,8 @@ export interface RunOptions {
   input?: string | Buffer;
   /** Default 30 s; on timeout the program is killed and the result has code 124 (as timeout(1)). */
   timeoutMs?: number;
+  /** Added to the program's environment (e.g. `DOCKER_API_VERSION` to pin a client's API version). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface ApiResponse {
@@ -44,7 +46,7 @@ export function runPython(socket: string, lines: string[]): Promise<RunResult> {
 /** Runs a program to completion; resolves (never rejects) whatever its exit code; 128+N when killed by signal N. */
 export function runProgram(file: string, args: string[], env: NodeJS.ProcessEnv, opts: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(file, args, { env, stdio: ['pipe', 'pipe', 'pipe'], cwd: ROOT });
+    const child = spawn(file, args, { env: { ...env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'], cwd: ROOT });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;

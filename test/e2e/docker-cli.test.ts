@@ -374,7 +374,7 @@ describe('docker CLI against berthd', () => {
 
   describe('system', () => {
     it('version and info answer', async () => {
-      assert.equal((await ok(['version', '--format', '{{.Server.APIVersion}}'])).trim(), '1.41');
+      assert.equal((await ok(['version', '--format', '{{.Server.APIVersion}}'])).trim(), '1.56');
       assert.equal((await ok(['info', '--format', '{{.DockerRootDir}}'])).trim(), d.dataRoot);
     });
   });

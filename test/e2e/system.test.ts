@@ -68,8 +68,8 @@ describe('system commands', () => {
       r.stdout,
     );
     const berth = await d.berth(['version']);
-    assert.match(berth.stdout, /^Client:\n Version: +\S+\n API version: +1\.41\n Go version: +node v\d+/);
-    assert.match(berth.stdout, /\nServer: berth\n Engine:\n {2}Version: +\S+\n {2}API version: +1\.41 \(minimum version 1\.24\)\n {2}Go version: +node v/);
+    assert.match(berth.stdout, /^Client:\n Version: +\S+\n API version: +1\.56\n Go version: +node v\d+/);
+    assert.match(berth.stdout, /\nServer: berth\n Engine:\n {2}Version: +\S+\n {2}API version: +1\.56 \(minimum version 1\.24\)\n {2}Go version: +node v/);
     assert.equal(serverPart(berth.stdout).replace(/ +\n/g, '\n'), serverPart((await d.docker(['version'])).stdout).replace(/ +\n/g, '\n'));
   });
 

@@ -1,26 +1,37 @@
 import type { ContainerRecord } from '../../core/containers.js';
 import type { EndpointSettings } from '../../core/network.js';
 import type { Port } from '../types/containers.js';
+import { at } from '../versions.js';
 
 const live = (rec: ContainerRecord): boolean => rec.State.Status === 'running' || rec.State.Status === 'paused';
 
-/** `NetworkSettings.Networks`: Docker's EndpointSettings per network (addresses only while running). */
-export function networksOf(rec: ContainerRecord): Record<string, unknown> {
+/** Docker's `NetworkMode.IsUserDefined()`: a network of the user's, where names resolve. */
+const userDefined = (name: string): boolean => !['bridge', 'host', 'none', 'default', ''].includes(name) && !name.startsWith('container:');
+
+const dedup = (names: string[]): string[] => [...new Set(names.filter((n) => n !== ''))];
+
+/**
+ * `NetworkSettings.Networks`: Docker's EndpointSettings per network (addresses only while running),
+ * as a client at API `version` sees them. `inspect` adds, below 1.45, the short id and hostname to
+ * the aliases on user-defined networks (Docker's container inspect does; its list never did).
+ */
+export function networksOf(rec: ContainerRecord, version: string, inspect = false): Record<string, unknown> {
   const nets = rec.NetworkSettings?.Networks;
   if (nets === undefined) {
     const mode = rec.HostConfig.NetworkMode || 'bridge';
-    return mode.startsWith('container:')
-      ? {}
-      : { [mode]: endpoint({ NetworkID: '', EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, MacAddress: '' }) };
+    const blank = { NetworkID: '', EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, MacAddress: '' };
+    return mode.startsWith('container:') ? {} : { [mode]: endpoint(rec, mode, blank, version, inspect) };
   }
-  return Object.fromEntries(Object.entries(nets).map(([name, ep]) => [name, endpoint(ep)]));
+  return Object.fromEntries(Object.entries(nets).map(([name, ep]) => [name, endpoint(rec, name, ep, version, inspect)]));
 }
 
-function endpoint(ep: EndpointSettings): Record<string, unknown> {
+function endpoint(rec: ContainerRecord, network: string, ep: EndpointSettings, version: string, inspect: boolean): Record<string, unknown> {
+  const names = userDefined(network) ? [rec.Id.slice(0, 12), rec.Config.Hostname ?? ''] : [];
+  const aliases = inspect && !at(version, 'aliasesWithoutShortId') && names.length > 0 ? dedup([...(ep.Aliases ?? []), ...names]) : (ep.Aliases ?? null);
   return {
     IPAMConfig: ep.IPAMConfig ?? null,
     Links: ep.Links ?? null,
-    Aliases: ep.Aliases ?? null,
+    Aliases: aliases,
     // The address asked for stays in the settings while no interface has it (Docker's DesiredMacAddress).
     MacAddress: ep.MacAddress || ep.DesiredMacAddress || '',
     NetworkID: ep.NetworkID,
@@ -32,7 +43,8 @@ function endpoint(ep: EndpointSettings): Record<string, unknown> {
     GlobalIPv6Address: ep.GlobalIPv6Address ?? '',
     GlobalIPv6PrefixLen: ep.GlobalIPv6PrefixLen ?? 0,
     DriverOpts: null,
-    GwPriority: ep.GwPriority ?? 0,
+    ...(at(version, 'gwPriority') ? { GwPriority: ep.GwPriority ?? 0 } : {}),
+    ...(at(version, 'dnsNames') ? { DNSNames: names.length > 0 ? dedup([rec.Name, ...(ep.Aliases ?? []), ...names]) : null } : {}),
   };
 }
 

@@ -6,6 +6,7 @@ import { unixSeconds, ZERO_TIME } from '../../lib/time.js';
 import type { ContainerInspect, ContainerSummary } from '../types/containers.js';
 import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from '../../services/containers/spec/security.js';
 import { fullConfig, inspectHostConfig } from './container-defaults.js';
+import { at } from '../versions.js';
 
 const DEFAULT_PATHS = { masked: DEFAULT_MASKED_PATHS, readonly: DEFAULT_READONLY_PATHS };
 const NO_PATHS = { masked: [], readonly: [] };
@@ -47,7 +48,9 @@ function networkName(rec: ContainerRecord): string {
   return rec.HostConfig.NetworkMode || 'bridge';
 }
 
-export function toSummary(rec: ContainerRecord): ContainerSummary {
+/** A container as `GET /containers/json` lists it to a client at API `version`. */
+export function toSummary(rec: ContainerRecord, version: string): ContainerSummary {
+  const health = rec.State.Health;
   return {
     Id: rec.Id,
     Names: [`/${rec.Name}`],
@@ -60,12 +63,43 @@ export function toSummary(rec: ContainerRecord): ContainerSummary {
     State: rec.State.Status,
     Status: statusString(rec),
     HostConfig: { NetworkMode: networkName(rec) },
-    NetworkSettings: { Networks: networksOf(rec) },
+    NetworkSettings: { Networks: networksOf(rec, version) },
     Mounts: toMountPoints(rec.MountPoints),
+    ...(at(version, 'summaryHealth') && health ? { Health: { Status: health.Status, FailingStreak: health.FailingStreak } } : {}),
   };
 }
 
-export function toInspect(rec: ContainerRecord, driver: string): ContainerInspect {
+/** The top-level `NetworkSettings` fields Docker dropped in 1.52 (deprecated since 1.21). */
+function legacyNetworkSettings(rec: ContainerRecord): Record<string, unknown> {
+  return {
+    Bridge: '',
+    HairpinMode: false,
+    LinkLocalIPv6Address: '',
+    LinkLocalIPv6PrefixLen: 0,
+    SecondaryIPAddresses: null,
+    SecondaryIPv6Addresses: null,
+    ...defaultBridgeAddress(rec),
+  };
+}
+
+/** `HostConfig` and `Config` as a client at `version` sees them: fields Docker removed at that version left out. */
+function versionedConfigs(rec: ContainerRecord, version: string): Pick<ContainerInspect, 'HostConfig' | 'Config'> {
+  const hc: Record<string, unknown> = inspectHostConfig(
+    { ...rec.HostConfig, NetworkMode: networkName(rec) },
+    rec.HostConfig.Privileged ? NO_PATHS : DEFAULT_PATHS,
+  );
+  // berth never sets kernel memory limits: from 1.42 Docker leaves both out when unset.
+  if (at(version, 'kernelMemoryOmitted')) {
+    delete hc.KernelMemory;
+    delete hc.KernelMemoryTCP;
+  }
+  const config: Record<string, unknown> = fullConfig({ ...rec.Config, Image: rec.ImageRef });
+  if (at(version, 'noEmptyOnBuild') && !(Array.isArray(config.OnBuild) && config.OnBuild.length > 0)) delete config.OnBuild;
+  return { HostConfig: hc as ContainerInspect['HostConfig'], Config: config as ContainerInspect['Config'] };
+}
+
+/** A container as `GET /containers/{id}/json` shows it to a client at API `version`. */
+export function toInspect(rec: ContainerRecord, driver: string, version: string): ContainerInspect {
   const s = rec.State;
   return {
     Id: rec.Id,
@@ -99,22 +133,15 @@ export function toInspect(rec: ContainerRecord, driver: string): ContainerInspec
     ProcessLabel: '',
     AppArmorProfile: '',
     ExecIDs: null,
-    HostConfig: inspectHostConfig({ ...rec.HostConfig, NetworkMode: networkName(rec) }, rec.HostConfig.Privileged ? NO_PATHS : DEFAULT_PATHS),
     GraphDriver: { Name: driver, Data: null },
     Mounts: toMountPoints(rec.MountPoints),
-    Config: fullConfig({ ...rec.Config, Image: rec.ImageRef }),
+    ...versionedConfigs(rec, version),
     NetworkSettings: {
-      Bridge: '',
       SandboxID: '',
-      HairpinMode: false,
-      LinkLocalIPv6Address: '',
-      LinkLocalIPv6PrefixLen: 0,
       Ports: portMap(rec),
       SandboxKey: '',
-      SecondaryIPAddresses: null,
-      SecondaryIPv6Addresses: null,
-      ...defaultBridgeAddress(rec),
-      Networks: networksOf(rec),
+      ...(at(version, 'noLegacyNetworkSettings') ? {} : legacyNetworkSettings(rec)),
+      Networks: networksOf(rec, version, true),
     },
   };
 }

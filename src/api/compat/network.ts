@@ -1,9 +1,14 @@
 import type { ContainerRecord } from '../../core/containers.js';
 import type { NetworkRecord } from '../../core/network.js';
 import type { NetworkResource } from '../types/networks.js';
+import { at } from '../versions.js';
+import { subnetStatuses } from './network-status.js';
 
-/** A network as Docker's API shows it; `Containers` lists the running endpoints (inspect only). */
-export function toNetwork(n: NetworkRecord, containers: ContainerRecord[] = []): NetworkResource {
+/**
+ * A network as Docker's API shows it to a client at API `version`; `Containers` lists the running
+ * endpoints. `inspect` (`GET /networks/{id}`) adds, from 1.52, the IPAM `Status`.
+ */
+export function toNetwork(n: NetworkRecord, containers: ContainerRecord[], version: string, inspect = false): NetworkResource {
   const members: NetworkResource['Containers'] = {};
   for (const c of containers) {
     if (c.State.Status !== 'running' && c.State.Status !== 'paused') continue;
@@ -23,7 +28,7 @@ export function toNetwork(n: NetworkRecord, containers: ContainerRecord[] = []):
     Created: n.Created,
     Scope: n.Scope,
     Driver: n.Driver,
-    EnableIPv4: n.EnableIPv4 !== false,
+    ...(at(version, 'networkEnableIPv4') ? { EnableIPv4: n.EnableIPv4 !== false } : {}),
     EnableIPv6: n.EnableIPv6,
     IPAM: { Driver: n.IPAM.Driver, Options: n.IPAM.Options, Config: n.IPAM.Config.map((c) => ({ ...c })) },
     Internal: n.Internal,
@@ -34,5 +39,17 @@ export function toNetwork(n: NetworkRecord, containers: ContainerRecord[] = []):
     Containers: members,
     Options: n.Options,
     Labels: n.Labels,
+    ...(inspect && at(version, 'networkStatus')
+      ? {
+          Status: {
+            IPAM: {
+              Subnets: subnetStatuses(
+                n.IPAM.Config,
+                Object.values(members).map((m) => m.IPv4Address.split('/')[0]!),
+              ),
+            },
+          },
+        }
+      : {}),
   };
 }

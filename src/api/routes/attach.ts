@@ -3,7 +3,7 @@ import type { ContainerDeps } from '../../services/containers/deps.js';
 import { connectStdin } from '../../services/containers/stdin.js';
 import { publishContainerEvent } from '../../services/containers/events.js';
 import { queryBool, type RequestContext } from '../http.js';
-import { openOutput, pipeOutput } from '../container-output.js';
+import { openOutput, pipeOutput, streamContentType } from '../container-output.js';
 import { pumpInput } from '../stdio-pump.js';
 
 /**
@@ -16,7 +16,7 @@ import { pumpInput } from '../stdio-pump.js';
 export async function handleAttach(deps: ContainerDeps, ctx: RequestContext): Promise<void> {
   const rec = deps.store.get(ctx.params.id!);
   const q = ctx.query;
-  const contentType = rec.Config.Tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream';
+  const contentType = streamContentType(ctx.apiVersion, rec.Config.Tty === true);
   // A stopped container's stream stays open for its next run (`start -a` attaches before starting).
   const done = deps.waiters.nextExit(rec.Id).then(() => undefined);
   const detached = new AbortController();

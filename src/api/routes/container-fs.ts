@@ -3,6 +3,7 @@ import { containerChanges } from '../../services/containers/diff.js';
 import type { ContainerDeps } from '../../services/containers/deps.js';
 import { exportContainer } from '../../services/containers/export.js';
 import { PRUNE_FILTERS, pruneContainers } from '../../services/containers/prune.js';
+import { refuseStreamedPrune } from '../http.js';
 import type { Router } from '../router.js';
 import { writeChunk } from '../stream.js';
 import type { ContainerPruneResponse } from '../types/disk-usage.js';
@@ -28,7 +29,8 @@ export function containerFsRoutes(router: Router, deps: ContainerDeps): void {
     res.end();
   });
 
-  router.add('POST', '/containers/prune', async (ctx): Promise<ContainerPruneResponse> =>
-    pruneContainers(deps, parseFilters(ctx.query.get('filters'), PRUNE_FILTERS)),
-  );
+  router.add('POST', '/containers/prune', async (ctx): Promise<ContainerPruneResponse> => {
+    refuseStreamedPrune(ctx);
+    return pruneContainers(deps, parseFilters(ctx.query.get('filters'), PRUNE_FILTERS));
+  });
 }

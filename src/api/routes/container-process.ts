@@ -11,6 +11,7 @@ import { queryBool, queryInt, readJson } from '../http.js';
 import { CONTAINER_UPDATE } from '../bodies.js';
 import { writeChunk } from '../stream.js';
 import type { Router } from '../router.js';
+import { at } from '../versions.js';
 
 /** Operations on a running container's processes: resize (pause, top, stats, update join here). */
 export function containerProcessRoutes(router: Router, deps: ContainerDeps): void {
@@ -49,7 +50,8 @@ export function containerProcessRoutes(router: Router, deps: ContainerDeps): voi
     let open = true;
     res.once('close', () => (open = false));
     await collectStats(deps, ctx.params.id!, { stream, oneShot: queryBool(ctx.query, 'one-shot'), active: () => open }, async (rec, cur, prev) => {
-      await writeChunk(res, Buffer.from(JSON.stringify(toStats(rec, cur, prev)) + '\n'));
+      const stats = at(ctx.apiVersion, 'statsOsType') ? { ...toStats(rec, cur, prev), os_type: 'linux' } : toStats(rec, cur, prev);
+      await writeChunk(res, Buffer.from(JSON.stringify(stats) + '\n'));
     });
     res.end();
   });

@@ -21,10 +21,13 @@ import { queryBool, queryInt, readJson, type RequestContext } from '../http.js';
 import type { Router } from '../router.js';
 import { rejectUnsupportedHostConfig } from '../unsupported-fields.js';
 import type { ContainerCreateRequest, ContainerWaitResponse } from '../types/containers.js';
-import { pipeOutput } from '../container-output.js';
+import { pipeOutput, streamContentType } from '../container-output.js';
 import { CONTAINER_CREATE } from '../bodies.js';
 import { gateCreate } from '../create-gates.js';
 import { at } from '../versions.js';
+
+/** `signal` of stop and restart: from 1.42 (older clients' value is ignored, as Docker does). */
+const signalParam = (ctx: RequestContext): string | undefined => (at(ctx.apiVersion, 'stopSignalParam') ? ctx.query.get('signal') || undefined : undefined);
 
 /** Docker sends `since`/`until` as `seconds[.nanoseconds]` (or RFC 3339 from older clients). */
 export function parseTimestamp(v: string | null): bigint | undefined {
@@ -49,7 +52,7 @@ export function containerRoutes(router: Router, deps: ContainerDeps): void {
         config,
         hostConfig: HostConfig ?? {},
         endpoints,
-        readOnlyNonRecursive: !at(ctx.apiVersion, 'createEndpointsAndHealthStart'),
+        readOnlyNonRecursive: !at(ctx.apiVersion, 'readOnlyForceRecursive'),
       }),
     );
     ctx.res!.statusCode = 201;
@@ -59,21 +62,21 @@ export function containerRoutes(router: Router, deps: ContainerDeps): void {
   router.add('GET', '/containers/json', async (ctx) => {
     const filters = parseFilters(ctx.query.get('filters'), LIST_FILTERS);
     const list = listContainers(deps.store.all(), deps.images, { all: queryBool(ctx.query, 'all'), limit: queryInt(ctx.query, 'limit'), filters });
-    return list.map(toSummary);
+    return list.map((c) => toSummary(c, ctx.apiVersion));
   });
 
-  router.add('GET', '/containers/{id}/json', async (ctx) => toInspect(deps.store.get(ctx.params.id!), deps.snapshotter.name));
+  router.add('GET', '/containers/{id}/json', async (ctx) => toInspect(deps.store.get(ctx.params.id!), deps.snapshotter.name, ctx.apiVersion));
 
   router.add('POST', '/containers/{id}/start', async (ctx) => {
     await startContainer(deps, ctx.params.id!);
   });
 
   router.add('POST', '/containers/{id}/stop', async (ctx) => {
-    await stopContainer(deps, ctx.params.id!, queryInt(ctx.query, 't'), ctx.query.get('signal') ?? undefined);
+    await stopContainer(deps, ctx.params.id!, queryInt(ctx.query, 't'), signalParam(ctx));
   });
 
   router.add('POST', '/containers/{id}/restart', async (ctx) => {
-    await restartContainer(deps, ctx.params.id!, queryInt(ctx.query, 't'));
+    await restartContainer(deps, ctx.params.id!, queryInt(ctx.query, 't'), signalParam(ctx));
   });
 
   router.add('POST', '/containers/{id}/kill', async (ctx) => {
@@ -108,7 +111,7 @@ export function containerRoutes(router: Router, deps: ContainerDeps): void {
     const since = parseTimestamp(q.get('since'));
     const until = parseTimestamp(q.get('until'));
     const res = ctx.res!;
-    res.writeHead(200, { 'Content-Type': rec.Config.Tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream' });
+    res.writeHead(200, { 'Content-Type': streamContentType(ctx.apiVersion, rec.Config.Tty === true) });
     res.flushHeaders();
     await pipeOutput(deps.logs, rec, res, {
       stdout,

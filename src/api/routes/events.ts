@@ -1,9 +1,21 @@
+import { negotiateContentType } from '../../lib/accept.js';
 import { parseFilters } from '../../lib/filters.js';
 import { nowNanos } from '../../lib/time.js';
 import { EVENT_FILTERS, matchEvent, validateEventFilters, type EngineEvent, type EventBus } from '../../services/events.js';
 import type { Router } from '../router.js';
 import { writeChunk } from '../stream.js';
 import { parseTimestamp } from './containers.js';
+import { at } from '../versions.js';
+
+/** What `GET /events` can be framed as (dockerd's offers); anything else gets `application/json`, framed as ndjson. */
+const OFFERS = ['application/x-ndjson', 'application/json-seq', 'application/jsonl'];
+
+/** An event as a client at `version` sees it: from 1.52 without the deprecated `status`/`id`/`from`. */
+function versioned(ev: EngineEvent, version: string): EngineEvent {
+  if (!at(version, 'eventsWithoutLegacyFields')) return ev;
+  const { status: _s, id: _i, from: _f, ...rest } = ev;
+  return rest;
+}
 
 /**
  * `GET /events`: replays what the ring still holds since `since`, then streams live events
@@ -16,10 +28,15 @@ export function eventRoutes(router: Router, bus: EventBus): void {
     const since = parseTimestamp(ctx.query.get('since'));
     const until = parseTimestamp(ctx.query.get('until'));
     const res = ctx.res!;
-    res.writeHead(200, { 'Content-Type': 'application/json' });
+    const type = negotiateContentType(ctx.req.headers.accept, OFFERS, 'application/json');
+    // RFC 7464: each JSON text after a record separator.
+    const prefix = type === 'application/json-seq' ? '\x1e' : '';
+    res.writeHead(200, { 'Content-Type': type });
     res.flushHeaders();
+    const wanted = (ev: EngineEvent): boolean =>
+      matchEvent(ev, filters) && (at(ctx.apiVersion, 'imageCreateEvents') || !(ev.Type === 'image' && ev.Action === 'create'));
     const send = (ev: EngineEvent): Promise<boolean> =>
-      matchEvent(ev, filters) ? writeChunk(res, Buffer.from(`${JSON.stringify(ev)}\n`)) : Promise.resolve(true);
+      wanted(ev) ? writeChunk(res, Buffer.from(`${prefix}${JSON.stringify(versioned(ev, ctx.apiVersion))}\n`)) : Promise.resolve(true);
 
     // Subscribe first so nothing published during the replay is lost; skip what the replay sent.
     const live: EngineEvent[] = [];

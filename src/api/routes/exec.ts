@@ -1,3 +1,4 @@
+import { streamContentType } from '../container-output.js';
 import type { Duplex, Writable } from 'node:stream';
 import type { ExecDeps } from '../../services/containers/exec/deps.js';
 import { createExec, resizeExec, startableExec, startExec } from '../../services/containers/exec/exec.js';
@@ -47,7 +48,7 @@ async function startRoute(deps: ExecDeps, ctx: RequestContext): Promise<void> {
     return;
   }
   const tty = ex.Config.Tty === true;
-  const contentType = tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream';
+  const contentType = streamContentType(ctx.apiVersion, tty);
   let conn: Duplex | Writable;
   if (ctx.hijack) conn = ctx.hijack(contentType);
   else {

@@ -4,6 +4,7 @@ import { imageHistory } from '../../services/images/history.js';
 import { IMAGE_PRUNE_FILTERS, pruneImages } from '../../services/images/prune.js';
 import { tagImage } from '../../services/images/tag.js';
 import { repoTags } from '../compat/image.js';
+import { refuseStreamedPrune } from '../http.js';
 import type { Router } from '../router.js';
 import type { ImagePruneResponse } from '../types/disk-usage.js';
 import type { ImageHistoryItem } from '../types/images.js';
@@ -20,7 +21,8 @@ export function imageLifecycleRoutes(router: Router, deps: ImageDeps): void {
     ctx.res!.writeHead(201).end();
   });
 
-  router.add('POST', '/images/prune', async (ctx): Promise<ImagePruneResponse> =>
-    pruneImages(deps, parseFilters(ctx.query.get('filters'), IMAGE_PRUNE_FILTERS)),
-  );
+  router.add('POST', '/images/prune', async (ctx): Promise<ImagePruneResponse> => {
+    refuseStreamedPrune(ctx);
+    return pruneImages(deps, parseFilters(ctx.query.get('filters'), IMAGE_PRUNE_FILTERS));
+  });
 }

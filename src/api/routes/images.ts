@@ -14,6 +14,7 @@ import { imageLifecycleRoutes } from './image-lifecycle.js';
 import { pullRoute, registryRoutes } from './registry.js';
 import { queryBool } from '../http.js';
 import type { Router } from '../router.js';
+import { at } from '../versions.js';
 import type { JsonMessage } from '../types/images.js';
 
 export function imageRoutes(router: Router, deps: ImageDeps): void {
@@ -29,7 +30,8 @@ export function imageRoutes(router: Router, deps: ImageDeps): void {
     // As Docker: with a reference filter, an image lists only its names that matched.
     const shown = (names: string[]): string[] => (refs.length ? names.filter((n) => refs.some((r) => referenceMatches(n, r))) : names);
     return listImages(deps, { all: queryBool(ctx.query, 'all'), filters }).map((img) => ({
-      ...toImageSummary({ ...img, names: shown(img.names) }, usedBy.get(img.id) ?? 0),
+      // Before 1.51 Docker's list always said -1 here.
+      ...toImageSummary({ ...img, names: shown(img.names) }, at(ctx.apiVersion, 'imageContainersCount') ? (usedBy.get(img.id) ?? 0) : -1),
       ParentId: parentOf(img, every)?.id ?? '',
     }));
   });

@@ -4,27 +4,20 @@ import { connectContainer, disconnectContainer } from '../../services/networks/c
 import type { NetworkDeps } from '../../services/networks/deps.js';
 import { createNetwork, LIST_FILTERS, listNetworks, PRUNE_FILTERS, pruneNetworks, removeNetwork } from '../../services/networks/networks.js';
 import { toNetwork } from '../compat/network.js';
-import { readJson } from '../http.js';
+import { readJson, refuseStreamedPrune } from '../http.js';
 import { NETWORK_CONNECT, NETWORK_CREATE, NETWORK_DISCONNECT } from '../bodies.js';
 import type { Router } from '../router.js';
 import { gateConnect } from '../create-gates.js';
-import type { NetworkConnectRequest, NetworkCreateRequest, NetworkDisconnectRequest, NetworkResource } from '../types/networks.js';
-import type { RequestContext } from '../http.js';
+import type { NetworkConnectRequest, NetworkCreateRequest, NetworkDisconnectRequest } from '../types/networks.js';
 import { at } from '../versions.js';
 
 export function networkRoutes(router: Router, deps: NetworkDeps): void {
-  /** `EnableIPv4` is a field from API 1.48 on. */
-  const shown = (ctx: RequestContext, n: NetworkResource): NetworkResource => {
-    if (!at(ctx.apiVersion, 'networkEnableIPv4')) delete n.EnableIPv4;
-    return n;
-  };
-
   router.add('GET', '/networks', async (ctx) => {
     const filters = parseFilters(ctx.query.get('filters'), LIST_FILTERS);
-    return listNetworks(deps, filters).map((n) => shown(ctx, toNetwork(n, deps.containers.all())));
+    return listNetworks(deps, filters).map((n) => toNetwork(n, deps.containers.all(), ctx.apiVersion));
   });
 
-  router.add('GET', '/networks/{id}', async (ctx) => shown(ctx, toNetwork(deps.store.get(ctx.params.id!), deps.containers.all())));
+  router.add('GET', '/networks/{id}', async (ctx) => toNetwork(deps.store.get(ctx.params.id!), deps.containers.all(), ctx.apiVersion, true));
 
   router.add('POST', '/networks/create', async (ctx) => {
     const body = await readJson<NetworkCreateRequest>(ctx.req, NETWORK_CREATE);
@@ -34,7 +27,10 @@ export function networkRoutes(router: Router, deps: NetworkDeps): void {
     return createNetwork(deps, body);
   });
 
-  router.add('POST', '/networks/prune', async (ctx) => pruneNetworks(deps, parseFilters(ctx.query.get('filters'), PRUNE_FILTERS)));
+  router.add('POST', '/networks/prune', async (ctx) => {
+    refuseStreamedPrune(ctx);
+    return pruneNetworks(deps, parseFilters(ctx.query.get('filters'), PRUNE_FILTERS));
+  });
 
   router.add('DELETE', '/networks/{id}', async (ctx) => {
     await removeNetwork(deps, ctx.params.id!);

@@ -6,6 +6,7 @@ import { backingFilesystem, binaryVersion, openFds, operatingSystem, swapLimitSu
 import type { Router } from '../router.js';
 import { API_VERSION, MIN_API_VERSION, SERVER_VERSION } from '../types/version.js';
 import type { InfoResponse, VersionResponse } from '../types/system.js';
+import { at } from '../versions.js';
 
 /** The daemon's configuration as `info` shows it; read at each request (SIGHUP changes some). */
 export interface DaemonView {
@@ -41,12 +42,11 @@ const NODE_VERSION = `node ${process.version}`;
 const isCidr = (s: string): boolean => /^[\d.]+\/\d+$/.test(s) || /^[0-9a-f:]+\/\d+$/i.test(s);
 
 /** RegistryConfig as dockerd reports it: CIDRs apart from names; loopback is always insecure. */
-function registryConfig(r: DaemonView['registry']): InfoResponse['RegistryConfig'] {
+function registryConfig(r: DaemonView['registry'], version: string): InfoResponse['RegistryConfig'] {
   const indexes: InfoResponse['RegistryConfig']['IndexConfigs'] = { 'docker.io': { Name: 'docker.io', Mirrors: r.mirrors, Secure: true, Official: true } };
   for (const name of r.insecure.filter((s) => !isCidr(s))) indexes[name] = { Name: name, Mirrors: [], Secure: false, Official: false };
   return {
-    AllowNondistributableArtifactsCIDRs: [],
-    AllowNondistributableArtifactsHostnames: [],
+    ...(at(version, 'noAllowNondistributable') ? {} : { AllowNondistributableArtifactsCIDRs: null, AllowNondistributableArtifactsHostnames: null }),
     InsecureRegistryCIDRs: [...new Set(['127.0.0.0/8', ...r.insecure.filter(isCidr)])],
     IndexConfigs: indexes,
     Mirrors: r.mirrors,
@@ -109,25 +109,24 @@ export function systemRoutes(router: Router, deps: SystemDeps): void {
     };
   });
 
-  router.add('GET', '/info', async (): Promise<InfoResponse> => {
+  router.add('GET', '/info', async (ctx): Promise<InfoResponse> => {
+    const v = ctx.apiVersion;
     const all = deps.containers.all();
     const count = (s: string[]): number => all.filter((c) => s.includes(c.State.Status)).length;
     const d = deps.daemon;
-    const [os, status, runc, swap, forwarding, nfIptables, nfIp6tables, nfd] = await Promise.all([
+    const [os, status, runc, swap, forwarding, nfd] = await Promise.all([
       operatingSystem(),
       driverStatus(deps.driver, deps.dataRoot),
       binaryVersion(d.runtimes[d.defaultRuntime]?.path ?? 'runc'),
       swapLimitSupported(deps.cgroupVersion),
       sysctlOn('net.ipv4.ip_forward'),
-      sysctlOn('net.bridge.bridge-nf-call-iptables'),
-      sysctlOn('net.bridge.bridge-nf-call-ip6tables'),
       openFds(),
     ]);
     const warnings = [...d.warnings];
     if (!swap) warnings.push('WARNING: No swap limit support');
     if (forwarding === false) warnings.push('WARNING: IPv4 forwarding is disabled');
-    if (nfIptables === false) warnings.push('WARNING: bridge-nf-call-iptables is disabled');
-    if (nfIp6tables === false) warnings.push('WARNING: bridge-nf-call-ip6tables is disabled');
+    // No bridge-nf-call warnings: Docker dropped them for every version (1.47) once br_netfilter was loaded on demand.
+    const commit = (id: string): InfoResponse['RuncCommit'] => (at(v, 'noCommitExpected') ? { ID: id } : { ID: id, Expected: id });
     return {
       ID: deps.daemonId,
       Containers: all.length,
@@ -140,7 +139,8 @@ export function systemRoutes(router: Router, deps: SystemDeps): void {
       Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'null'], Authorization: null, Log: d.logDrivers },
       MemoryLimit: true,
       SwapLimit: swap,
-      KernelMemoryTCP: false,
+      // Docker leaves it out from 1.42 where the kernel has no kmem.tcp accounting (berth never sets it).
+      ...(at(v, 'kernelMemoryOmitted') ? {} : { KernelMemoryTCP: false }),
       CpuCfsPeriod: true,
       CpuCfsQuota: true,
       CPUShares: true,
@@ -148,8 +148,7 @@ export function systemRoutes(router: Router, deps: SystemDeps): void {
       PidsLimit: true,
       OomKillDisable: deps.cgroupVersion === '1',
       IPv4Forwarding: forwarding !== false,
-      BridgeNfIptables: nfIptables === true,
-      BridgeNfIp6tables: nfIp6tables === true,
+      ...(at(v, 'noBridgeNf') ? {} : { BridgeNfIptables: false, BridgeNfIp6tables: false }),
       Debug: d.debug,
       NFd: nfd,
       NGoroutines: 0,
@@ -164,7 +163,7 @@ export function systemRoutes(router: Router, deps: SystemDeps): void {
       OSType: 'linux',
       Architecture: ARCH[process.arch] ?? process.arch,
       IndexServerAddress: 'https://index.docker.io/v1/',
-      RegistryConfig: registryConfig(d.registry),
+      RegistryConfig: registryConfig(d.registry, v),
       NCPU: cpus().length,
       MemTotal: totalmem(),
       GenericResources: null,
@@ -184,10 +183,13 @@ export function systemRoutes(router: Router, deps: SystemDeps): void {
       LiveRestoreEnabled: true,
       Isolation: '',
       InitBinary: '',
-      ContainerdCommit: { ID: '', Expected: '' },
-      RuncCommit: { ID: runc.commit || runc.version, Expected: runc.commit || runc.version },
-      InitCommit: { ID: '', Expected: '' },
+      ContainerdCommit: commit(''),
+      RuncCommit: commit(runc.commit || runc.version),
+      InitCommit: commit(''),
       SecurityOptions: d.securityOptions,
+      ...(at(v, 'infoCdiSpecDirs') ? { CDISpecDirs: [] } : {}),
+      // CNI's bridge, portmap and firewall plugins program netfilter through iptables.
+      ...(at(v, 'firewallBackend') ? { FirewallBackend: { Driver: 'iptables' } } : {}),
       Warnings: warnings.length ? warnings : null,
     };
   });

@@ -30,6 +30,13 @@ const swarm = (method: string, path: string): Unsupported => ({ method, path, an
 export const UNSUPPORTED: Unsupported[] = [
   { method: 'GET', path: '/containers/{id}/attach/ws', answer: notBerth('attaching over a websocket'), note: '501' },
   { method: 'GET', path: '/images/search', answer: notBerth('searching a registry'), note: '501' },
+  { method: 'GET', path: '/images/{name*}/attestations', answer: notBerth('image attestations'), note: '501' },
+  {
+    method: 'PUT',
+    path: '/volumes/{name}',
+    answer: () => unavailable('volume update only valid for cluster volumes, but swarm is unavailable'),
+    note: '503 volume update only valid for cluster volumes, but swarm is unavailable (as Docker outside a swarm)',
+  },
   { method: 'GET', path: '/distribution/{name*}/json', answer: notBerth('distribution inspect'), note: '501' },
   { method: 'POST', path: '/session', answer: notBerth('BuildKit (use the classic builder: DOCKER_BUILDKIT=0)'), note: '501 (BuildKit)' },
   { method: 'POST', path: '/grpc', answer: notBerth('BuildKit (use the classic builder: DOCKER_BUILDKIT=0)'), note: '501 (BuildKit)' },

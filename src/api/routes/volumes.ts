@@ -3,9 +3,10 @@ import type { VolumeDeps } from '../../services/volumes/deps.js';
 import { createVolume, LIST_FILTERS, listVolumes, PRUNE_FILTERS, pruneVolumes, removeVolume } from '../../services/volumes/volumes.js';
 import { notFound } from '../../lib/errdefs.js';
 import { toVolume } from '../compat/volume.js';
-import { queryBool, readJson } from '../http.js';
+import { queryBool, readJson, refuseStreamedPrune } from '../http.js';
 import { VOLUME_CREATE } from '../bodies.js';
 import type { Router } from '../router.js';
+import { at } from '../versions.js';
 import type { VolumeCreateRequest, VolumeListResponse, VolumePruneResponse } from '../types/volumes.js';
 
 export function volumeRoutes(router: Router, deps: VolumeDeps): void {
@@ -23,9 +24,10 @@ export function volumeRoutes(router: Router, deps: VolumeDeps): void {
   });
 
   router.add('POST', '/volumes/prune', async (ctx) => {
+    refuseStreamedPrune(ctx);
     const filters = parseFilters(ctx.query.get('filters'), PRUNE_FILTERS);
     // API < 1.42 pruned every unused volume, not only anonymous ones: Docker keeps that for old clients.
-    if (!filters.has('all') && explicitVersionBelow142(ctx.req.url ?? '')) filters.set('all', ['true']);
+    if (!filters.has('all') && !at(ctx.apiVersion, 'volumePruneAnonymousOnly')) filters.set('all', ['true']);
     const body: VolumePruneResponse = await pruneVolumes(deps, filters);
     return body;
   });
@@ -39,9 +41,4 @@ export function volumeRoutes(router: Router, deps: VolumeDeps): void {
   router.add('DELETE', '/volumes/{name}', async (ctx) => {
     await removeVolume(deps, ctx.params.name!, { force: queryBool(ctx.query, 'force') });
   });
-}
-
-function explicitVersionBelow142(url: string): boolean {
-  const m = /^\/v1\.(\d+)\//.exec(url);
-  return m !== null && Number(m[1]) < 42;
 }

@@ -41,6 +41,8 @@ export interface ContainerSummary {
   Mounts: MountPoint[];
   SizeRw?: number;
   SizeRootFs?: number;
+  /** From 1.52, for a container with a healthcheck. */
+  Health?: { Status: string; FailingStreak: number };
 }
 
 export interface ContainerStateJSON {
@@ -81,24 +83,25 @@ export interface ContainerInspect {
   GraphDriver: { Name: string; Data: Record<string, string> | null };
   Mounts: MountPoint[];
   Config: ContainerConfig;
+  /** The top-level address fields (the default bridge's) and `Bridge`, `HairpinMode`… are gone from 1.52. */
   NetworkSettings: {
-    Bridge: string;
+    Bridge?: string;
     SandboxID: string;
-    HairpinMode: boolean;
-    LinkLocalIPv6Address: string;
-    LinkLocalIPv6PrefixLen: number;
+    HairpinMode?: boolean;
+    LinkLocalIPv6Address?: string;
+    LinkLocalIPv6PrefixLen?: number;
     Ports: Record<string, unknown>;
     SandboxKey: string;
-    SecondaryIPAddresses: null;
-    SecondaryIPv6Addresses: null;
-    EndpointID: string;
-    GlobalIPv6Address: string;
-    GlobalIPv6PrefixLen: number;
-    IPv6Gateway: string;
-    IPAddress: string;
-    IPPrefixLen: number;
-    Gateway: string;
-    MacAddress: string;
+    SecondaryIPAddresses?: null;
+    SecondaryIPv6Addresses?: null;
+    EndpointID?: string;
+    GlobalIPv6Address?: string;
+    GlobalIPv6PrefixLen?: number;
+    IPv6Gateway?: string;
+    IPAddress?: string;
+    IPPrefixLen?: number;
+    Gateway?: string;
+    MacAddress?: string;
     Networks: Record<string, unknown>;
   };
 }

@@ -19,14 +19,14 @@ export interface BuildCacheRecord {
   UsageCount: number;
 }
 
-/** `GET /system/df`. */
+/** `GET /system/df` without `type` (every object type; a `type` query leaves the others out). `BuilderSize` up to 1.41. */
 export interface DiskUsageResponse {
   LayersSize: number;
   Images: ImageSummary[];
   Containers: ContainerSummary[];
   Volumes: VolumeUsage[];
   BuildCache: BuildCacheRecord[];
-  BuilderSize: number;
+  BuilderSize?: number;
 }
 
 /** `POST /containers/prune`. */

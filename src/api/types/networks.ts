@@ -6,7 +6,7 @@ export interface NetworkResource {
   Created: string;
   Scope: string;
   Driver: string;
-  /** API 1.48 and later. */
+  /** From 1.48. */
   EnableIPv4?: boolean;
   EnableIPv6: boolean;
   IPAM: { Driver: string; Options: Record<string, string> | null; Config: Array<{ Subnet: string; Gateway?: string; IPRange?: string }> };
@@ -18,9 +18,14 @@ export interface NetworkResource {
   Containers: Record<string, { Name: string; EndpointID: string; MacAddress: string; IPv4Address: string; IPv6Address: string }>;
   Options: Record<string, string>;
   Labels: Record<string, string>;
+  /** From 1.52, inspect only: IPAM allocation statistics per subnet. */
+  Status?: { IPAM: { Subnets: Record<string, { IPsInUse: number; DynamicIPsAvailable: number }> } };
 }
 
-/** The request body; CheckDuplicate is accepted for old clients and ignored (names are always unique). */
+/**
+ * The request body. CheckDuplicate is accepted and ignored at every version: a duplicate name is
+ * always a 409, as Docker does since 25.0 (API 1.44, a change it made for all API versions).
+ */
 export type NetworkCreateRequest = CoreNetworkCreateRequest & { CheckDuplicate?: boolean };
 
 export interface NetworkCreateResponse {

@@ -13,6 +13,16 @@ export interface VersionResponse {
   BuildTime: string;
 }
 
+/** `Expected` is left out from 1.49. */
+export interface InfoCommit {
+  ID: string;
+  Expected?: string;
+}
+
+/**
+ * `GET /info`. `DiscoveredDevices` (1.50), `Containerd` (1.46) and `NRI` (1.53) are left out, as
+ * Docker leaves them out without CDI devices, without containerd and without NRI.
+ */
 export interface InfoResponse {
   ID: string;
   Containers: number;
@@ -30,11 +40,13 @@ export interface InfoResponse {
   CPUShares: boolean;
   CPUSet: boolean;
   PidsLimit: boolean;
-  KernelMemoryTCP: boolean;
+  /** Up to 1.41 only (left out from 1.42 when unsupported, removed in 1.52). */
+  KernelMemoryTCP?: boolean;
   OomKillDisable: boolean;
   IPv4Forwarding: boolean;
-  BridgeNfIptables: boolean;
-  BridgeNfIp6tables: boolean;
+  /** Up to 1.49 only, always false (the module is loaded on demand). */
+  BridgeNfIptables?: boolean;
+  BridgeNfIp6tables?: boolean;
   Debug: boolean;
   NFd: number;
   NGoroutines: number;
@@ -52,8 +64,9 @@ export interface InfoResponse {
   MemTotal: number;
   IndexServerAddress: string;
   RegistryConfig: {
-    AllowNondistributableArtifactsCIDRs: string[];
-    AllowNondistributableArtifactsHostnames: string[];
+    /** Up to 1.46 only, null. */
+    AllowNondistributableArtifactsCIDRs?: null;
+    AllowNondistributableArtifactsHostnames?: null;
     InsecureRegistryCIDRs: string[];
     IndexConfigs: Record<string, { Name: string; Mirrors: string[]; Secure: boolean; Official: boolean }>;
     Mirrors: string[];
@@ -73,10 +86,14 @@ export interface InfoResponse {
   LiveRestoreEnabled: boolean;
   Isolation: string;
   InitBinary: string;
-  ContainerdCommit: { ID: string; Expected: string };
-  RuncCommit: { ID: string; Expected: string };
-  InitCommit: { ID: string; Expected: string };
+  ContainerdCommit: InfoCommit;
+  RuncCommit: InfoCommit;
+  InitCommit: InfoCommit;
   SecurityOptions: string[];
+  /** From 1.44: the CDI spec directories (none: berth has no CDI, as Docker without experimental). */
+  CDISpecDirs?: string[];
+  /** From 1.49: what programs the firewall. */
+  FirewallBackend?: { Driver: string; Info?: Array<[string, string]> };
   Warnings: string[] | null;
 }
 

@@ -8,11 +8,11 @@ import { stopContainer, type StopDeps } from './stop.js';
 export type RestartDeps = StartDeps & StopDeps & Pick<ContainerDeps, 'restarting'>;
 
 /** Stop then start. A --rm container is not removed by the stop half (Docker's behaviour). */
-export async function restartContainer(deps: RestartDeps, ref: string, timeout?: number): Promise<void> {
+export async function restartContainer(deps: RestartDeps, ref: string, timeout?: number, signal?: string): Promise<void> {
   const rec = deps.store.get(ref);
   deps.restarting.add(rec.Id);
   try {
-    await stopContainer(deps, ref, timeout);
+    await stopContainer(deps, ref, timeout, signal);
   } catch (err) {
     if (!(err instanceof BerthError && err.kind === 'NotModified')) throw err;
   } finally {

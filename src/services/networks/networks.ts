@@ -114,7 +114,8 @@ async function create(deps: NetworkDeps, req: NetworkCreateRequest): Promise<{ I
     Driver: 'bridge',
     EnableIPv4: families.v4,
     EnableIPv6: families.v6,
-    IPAM: { Driver: 'default', Options: req.IPAM?.Options ?? {}, Config: resolvePools(deps, req, families) },
+    // As sent: Docker keeps a create without IPAM options as null (the docker CLI always sends {}).
+    IPAM: { Driver: 'default', Options: req.IPAM?.Options ?? null, Config: resolvePools(deps, req, families) },
     Internal: req.Internal === true,
     Attachable: req.Attachable === true,
     Options: options,
