@@ -9,11 +9,11 @@ import type { Router } from '../router.js';
 import type { DiskUsageResponse } from '../types/disk-usage.js';
 
 export function diskUsageRoutes(router: Router, deps: ImageDeps, volumes: VolumeDeps): void {
-  router.add('GET', '/system/df', async (): Promise<DiskUsageResponse> => {
+  router.add('GET', '/system/df', async (ctx): Promise<DiskUsageResponse> => {
     const [du, vols] = await Promise.all([diskUsage(deps), volumeDiskUsage(volumes)]);
     return {
       LayersSize: du.layersSize,
-      Images: du.images.map((i) => ({ ...toImageSummary(i.image, i.containers), SharedSize: i.sharedSize })),
+      Images: du.images.map((i) => ({ ...toImageSummary(i.image, i.containers, { version: ctx.apiVersion }), SharedSize: i.sharedSize })),
       Containers: du.containers.map((c) => ({ ...toSummary(c.record), SizeRw: c.sizeRw, SizeRootFs: c.sizeRootFs })),
       Volumes: vols.map((v) => ({ ...toVolume(v.volume), UsageData: { Size: v.size, RefCount: v.refCount } })),
       BuildCache: [],

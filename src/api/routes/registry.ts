@@ -4,6 +4,8 @@ import { parseNormalizedNamed, parseReference } from '../../lib/reference.js';
 import type { AuthConfig } from '../../core/registry.js';
 import { decodeAuthHeader, normalize, registryHost } from '../registry-auth.js';
 import { parsePlatform } from '../../services/images/pull-platform.js';
+import { decodePlatform, requireImagePlatform } from '../platform-param.js';
+import { at } from '../versions.js';
 import { pullImage, type PullDeps, type PullEvent } from '../../services/images/pull.js';
 import { pushImage, type PushDeps } from '../../services/images/push.js';
 import { errorMessage, progressMessage } from '../compat/progress.js';
@@ -80,6 +82,9 @@ export function registryRoutes(router: Router, deps: PushDeps): void {
     const ref = parseReference(name);
     const tag = ctx.query.get('tag') || ref.tag || undefined;
     const auth = decodeAuthHeader(header(ctx, 'x-registry-auth'));
+    // 1.46: `platform` (JSON OCI platform) picks the manifest to push; berth's image has one.
+    const param = at(ctx.apiVersion, 'imagePushPlatform') ? ctx.query.get('platform') || undefined : undefined;
+    requireImagePlatform(deps.images, tag !== undefined && ref.tag === undefined ? `${name}:${tag}` : name, param !== undefined ? [decodePlatform(param)] : []);
     const out = progressStream(ctx.res!);
     try {
       await pushImage(deps, { ref: ref.tag !== undefined ? name.slice(0, name.lastIndexOf(':')) : name, tag, auth, onEvent: (e) => out.event(e) });
