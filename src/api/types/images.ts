@@ -88,3 +88,9 @@ export interface JsonMessage {
 
 /** `GET /images/{name}/history` item, newest first. */
 export type { HistoryItem as ImageHistoryItem } from '../../core/images.js';
+
+/** `GET /distribution/{name}/json`: the manifest (or index) a reference names on its registry, and its platforms. */
+export interface DistributionInspect {
+  Descriptor: { mediaType: string; digest: string; size: number };
+  Platforms: Array<{ architecture: string; os: string; 'os.version'?: string; 'os.features'?: string[]; variant?: string }> | null;
+}
