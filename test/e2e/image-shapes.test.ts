@@ -174,5 +174,19 @@ describe('image shapes by API version', () => {
       'the child is the platform manifest, in use',
     );
     assert.equal(lines[at + 2], '');
+
+    // The berth CLI prints the same bytes (the seeds use `docker images --tree`).
+    for (const args of [
+      ['images', '--tree'],
+      ['image', 'ls', '--tree'],
+    ]) {
+      const b = await d.berth(args);
+      assert.equal(b.code, 0, b.stderr);
+      assert.equal(b.stdout, r.stdout, `berth ${args.join(' ')}`);
+    }
+    assert.equal((await d.berth(['images', '--tree', '-a'])).stdout, (await d.docker(['images', '--tree', '-a'])).stdout);
+    const q = await d.berth(['images', '--tree', '-q']);
+    assert.equal(q.code, 1);
+    assert.equal(q.stderr.trim(), (await d.docker(['images', '--tree', '-q'])).stderr.trim());
   });
 });
