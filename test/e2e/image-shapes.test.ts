@@ -185,6 +185,15 @@ describe('image shapes by API version', () => {
       assert.equal(b.stdout, r.stdout, `berth ${args.join(' ')}`);
     }
     assert.equal((await d.berth(['images', '--tree', '-a'])).stdout, (await d.docker(['images', '--tree', '-a'])).stdout);
+    // --layers (berth's own) adds the layer-sharing hierarchy under the docker-compatible tree.
+    const layered = await d.berth(['images', '--tree', '--layers']);
+    assert.equal(layered.code, 0, layered.stderr);
+    assert.ok(layered.stdout.startsWith(r.stdout));
+    const tree = layered.stdout.slice(r.stdout.length).split('\n');
+    assert.equal(tree[0], 'LAYERS (images built on the same layers share them)');
+    const base = tree.findIndex((l) => /^└─ [0-9a-f]{12} +\S+B +busybox:latest$/.test(l));
+    assert.ok(base > 0, layered.stdout);
+    assert.match(tree[base + 1]!, /^ {3}└─ [0-9a-f]{12} +\S+B +snap:1$/, 'the commit sits on the busybox layer it shares');
     const q = await d.berth(['images', '--tree', '-q']);
     assert.equal(q.code, 1);
     assert.equal(q.stderr.trim(), (await d.docker(['images', '--tree', '-q'])).stderr.trim());

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ImageSummary } from '../../api/types/images.js';
-import { renderTree, treeRows } from './image-tree.js';
+import { layerTree } from '../../lib/layer-tree.js';
+import { renderLayers, renderTree, treeRows } from './image-tree.js';
 
 // Expected outputs are the docker CLI 28.2's own (`docker image ls --tree`, off a terminal)
 // against berthd for the same images.
@@ -70,4 +71,18 @@ test('an untagged image; a name wider than the column widens it to what 80 colum
 
 test('no images: the header alone, the first column as wide as its title', () => {
   assert.equal(renderTree([]), PREFIX + `${H('IMAGE')}   ${H('ID')}             ${H('DISK USAGE')}   ${H('CONTENT SIZE')}   ${H('EXTRA')}\n`);
+});
+
+test('--layers: images built on the same layers hang under the nodes they share', () => {
+  const d = (c: string): `sha256:${string}` => `sha256:${c.repeat(64)}`;
+  const roots = layerTree([
+    { diffIds: [d('a')], sizes: [2_140_000], names: ['busybox:latest'] },
+    { diffIds: [d('a'), d('b')], sizes: [2_140_000, 12], names: ['app:1'] },
+    { diffIds: [d('a'), d('c')], sizes: [2_140_000, 3000], names: ['app:2', 'app:latest'] },
+  ]);
+  const lines = renderLayers(roots).split('\n');
+  assert.equal(lines[0], 'LAYERS (images built on the same layers share them)');
+  assert.match(lines[1]!, /^└─ [0-9a-f]{12} {5}2\.14MB   busybox:latest$/);
+  assert.match(lines[2]!, /^ {3}├─ [0-9a-f]{12} {8}12B   app:1$/);
+  assert.match(lines[3]!, /^ {3}└─ [0-9a-f]{12} {8}3kB   app:2, app:latest$/);
 });

@@ -1,5 +1,6 @@
 import type { ImageSummary } from '../../api/types/images.js';
 import { humanSizeWithPrecision } from '../../lib/go/units.js';
+import type { LayerNode } from '../../lib/layer-tree.js';
 
 /**
  * `docker image ls --tree` as the docker CLI 28.2 prints it: a legend, then one block per image
@@ -106,5 +107,23 @@ export function renderTree(rows: TreeRow[], width = 80): string {
     r.children.forEach((c, i) => out.push(pad(`${i === r.children.length - 1 ? '└─' : '├─'} ${c.platform}`, nameWidth) + details(c.details)));
     out.push('');
   }
+  return out.join('\n') + '\n';
+}
+
+/**
+ * berth's addition behind `--layers`: the layer-sharing tree (as the dashboard shows it) under
+ * the docker CLI's tree — one line per layer (short chain ID, size, the images whose top layer it
+ * is), children indented under the layer they are built on.
+ */
+export function renderLayers(roots: LayerNode[]): string {
+  const out = ['LAYERS (images built on the same layers share them)'];
+  const walk = (nodes: LayerNode[], indent: string): void =>
+    nodes.forEach((n, i) => {
+      const last = i === nodes.length - 1;
+      const names = n.images.length > 0 ? `   ${n.images.join(', ')}` : '';
+      out.push(`${indent}${last ? '└─' : '├─'} ${n.chainId.replace(/^sha256:/, '').slice(0, 12)}   ${pad(humanSizeWithPrecision(n.size, 3), 8, true)}${names}`);
+      walk(n.children, indent + (last ? '   ' : '│  '));
+    });
+  walk(roots, '');
   return out.join('\n') + '\n';
 }
