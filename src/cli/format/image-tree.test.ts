@@ -82,7 +82,7 @@ test('--layers: images built on the same layers hang under the nodes they share'
   ]);
   const lines = renderLayers(roots).split('\n');
   assert.equal(lines[0], 'LAYERS (images built on the same layers share them)');
-  assert.match(lines[1]!, /^└─ [0-9a-f]{12} {5}2\.14MB   busybox:latest$/);
-  assert.match(lines[2]!, /^ {3}├─ [0-9a-f]{12} {8}12B   app:1$/);
-  assert.match(lines[3]!, /^ {3}└─ [0-9a-f]{12} {8}3kB   app:2, app:latest$/);
+  assert.match(lines[1]!, /^└─ [0-9a-f]{12} {5}2\.14MB {3}busybox:latest$/);
+  assert.match(lines[2]!, /^ {3}├─ [0-9a-f]{12} {8}12B {3}app:1$/);
+  assert.match(lines[3]!, /^ {3}└─ [0-9a-f]{12} {8}3kB {3}app:2, app:latest$/);
 });
