@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { runProgram } from './clients.js';
 import { startDaemon, type Daemon } from './harness.js';
 
 type Json = Record<string, unknown>;
@@ -197,5 +198,29 @@ describe('image shapes by API version', () => {
     const q = await d.berth(['images', '--tree', '-q']);
     assert.equal(q.code, 1);
     assert.equal(q.stderr.trim(), (await d.docker(['images', '--tree', '-q'])).stderr.trim());
+  });
+
+  it('the Python SDK sees the same shapes at its pinned and negotiated versions', async () => {
+    const script = [
+      'import docker, json, sys',
+      'sock = "unix://" + sys.argv[1]',
+      'old = docker.APIClient(base_url=sock, version="1.44")',
+      'new = docker.APIClient(base_url=sock, version="1.48")',
+      'auto = docker.DockerClient(base_url=sock, version="auto")',
+      'i44 = old.inspect_image(sys.argv[2])',
+      'i48 = new.inspect_image("busybox")',
+      'print(json.dumps({"container": i44.get("Container"), "virtual": "VirtualSize" in i44,',
+      '  "descriptor": i48.get("Descriptor"), "noContainer": "Container" not in i48,',
+      '  "version": auto.api.api_version, "autoDescriptor": auto.images.get("busybox").attrs.get("Descriptor")}))',
+    ].join('\n');
+    const r = await runProgram('/usr/bin/python3', ['-c', script, d.socket, committed], process.env);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as Json;
+    const desc = ((await d.api('GET', '/v1.48/images/busybox/json')).json as Json).Descriptor;
+    assert.equal(out.container, container);
+    assert.equal(out.virtual, false);
+    assert.deepEqual(out.descriptor, desc);
+    assert.equal(out.noContainer, true);
+    assert.deepEqual(out.autoDescriptor, desc, `negotiated ${String(out.version)}`);
   });
 });
