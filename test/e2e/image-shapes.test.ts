@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { runProgram } from './clients.js';
 import { startDaemon, type Daemon } from './harness.js';
 
@@ -155,6 +156,21 @@ describe('image shapes by API version', () => {
     assert.notEqual(hist.code, 0);
     assert.match(hist.stderr, /does not match the specified platform/);
     assert.equal((await d.docker(['history', '--platform', 'linux/amd64', '-q', 'busybox'])).code, 0);
+    const tar = join(d.dir, 'bb-amd64.tar');
+    const saved = await d.docker(['save', '--platform', 'linux/amd64', '-o', tar, 'busybox']);
+    assert.equal(saved.code, 0, saved.stderr);
+    const armSave = await d.docker(['save', '--platform', 'linux/arm64', '-o', join(d.dir, 'no.tar'), 'busybox']);
+    assert.equal(armSave.code, 1);
+    assert.match(armSave.stderr, /does not match the specified platform: wanted linux\/arm64, actual: linux\/amd64/);
+    const armLoad = await d.docker(['load', '--platform', 'linux/arm64', '-i', tar]);
+    assert.notEqual(armLoad.code, 0);
+    assert.match(armLoad.stderr, /image does not provide the specified platform \(linux\/arm64\)/);
+    const load = await d.docker(['load', '--platform', 'linux/amd64', '-i', tar]);
+    assert.equal(load.code, 0, load.stderr);
+    assert.match(load.stdout, /Loaded image: busybox:latest/);
+    const rmArm = await d.docker(['image', 'rm', '--platform', 'linux/arm64', 'snap:1']);
+    assert.equal(rmArm.code, 1);
+    assert.match(rmArm.stderr, /does not match the specified platform/);
   });
 
   it('docker image ls --tree (docker CLI 28.2 at API 1.50) prints each image with its platform manifest', async () => {
