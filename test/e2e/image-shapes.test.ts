@@ -168,6 +168,15 @@ describe('image shapes by API version', () => {
     const load = await d.docker(['load', '--platform', 'linux/amd64', '-i', tar]);
     assert.equal(load.code, 0, load.stderr);
     assert.match(load.stdout, /Loaded image: busybox:latest/);
+    // import --platform names the image's platform; the checks follow the image, not the host.
+    const fsTar = join(d.dir, 'fs.tar');
+    assert.equal((await d.docker(['export', '-o', fsTar, 'src'])).code, 0);
+    const imported = await d.docker(['import', '--platform', 'linux/arm64/v8', fsTar, 'arm:1']);
+    assert.equal(imported.code, 0, imported.stderr);
+    assert.equal((await d.docker(['image', 'inspect', '-f', '{{.Os}}/{{.Architecture}}/{{.Variant}}', 'arm:1'])).stdout.trim(), 'linux/arm64/v8');
+    assert.equal((await d.docker(['image', 'inspect', '--platform', 'linux/arm64', 'arm:1'])).code, 0);
+    assert.equal((await d.docker(['image', 'inspect', '--platform', 'linux/amd64', 'arm:1'])).code, 1);
+    assert.equal((await d.docker(['rmi', 'arm:1'])).code, 0);
     const rmArm = await d.docker(['image', 'rm', '--platform', 'linux/arm64', 'snap:1']);
     assert.equal(rmArm.code, 1);
     assert.match(rmArm.stderr, /does not match the specified platform/);

@@ -8,6 +8,7 @@ import { parentOf } from '../../services/images/lineage.js';
 import { IMAGE_LIST_FILTERS, listImages, referenceMatches } from '../../services/images/list.js';
 import { removeImage } from '../../services/images/remove.js';
 import { imageManifest } from '../../services/images/manifests.js';
+import { parsePlatform } from '../../services/images/pull-platform.js';
 import { graphDriver, toImageInspect, toImageSummary } from '../compat/image.js';
 import { decodePlatform, decodePlatforms, requireImagePlatform } from '../platform-param.js';
 import { at } from '../versions.js';
@@ -82,9 +83,19 @@ export function imageRoutes(router: Router, deps: ImageDeps): void {
     const repo = q.get('repo') || undefined;
     const tag = q.get('tag') || undefined;
     if (tag !== undefined && repo === undefined) throw invalidArgument('tag requires a repository');
+    // `platform` (os[/arch[/variant]]) names the imported image's platform, as Docker from 1.32.
+    const platform = q.get('platform') ? parsePlatform(q.get('platform')) : undefined;
     // `-`: the body is the tar; otherwise a URL the daemon downloads (Docker's import from URL).
     const source = fromSrc === '-' ? ctx.req : await fetchStream(fromSrc);
-    const id = await importImage(deps, { source, repo, tag, message: q.get('message') ?? undefined, changes: q.getAll('changes'), sourceName: fromSrc });
+    const id = await importImage(deps, {
+      source,
+      repo,
+      tag,
+      message: q.get('message') ?? undefined,
+      changes: q.getAll('changes'),
+      sourceName: fromSrc,
+      ...(platform ? { platform } : {}),
+    });
     const res = ctx.res!;
     res.writeHead(200, { 'Content-Type': 'application/json' });
     const msg: JsonMessage = { status: id };
