@@ -196,8 +196,9 @@ async function serve(cfg: DaemonConfig, flags: Flags, lastResort: LastResort): P
   // Built once, bottom-up: the networks own the sandboxes (and their /etc files) and see the
   // containers only through their store and locks; the containers' deps then hold the networks.
   const locks = new KeyedLock();
+  const id = await daemonId(cfg.dataRoot);
   const networks = await timed('start-up: networks', () =>
-    openNetworks(cfg, { containers: store, locks, events, security }, { log, intents, report: reconciled }),
+    openNetworks(cfg, { containers: store, locks, events, security, hostId: id }, { log, intents, report: reconciled }),
   );
   const deps: ContainerDeps = {
     store,
@@ -227,7 +228,6 @@ async function serve(cfg: DaemonConfig, flags: Flags, lastResort: LastResort): P
   runtime.watchExits((id) => void handleExit(deps, id, autoRemove).catch((err: Error) => log(`exit of ${id}: ${err.stack ?? err.message}`)));
   void startPolicyContainers(deps, log);
 
-  const id = await daemonId(cfg.dataRoot);
   const router = new Router();
   systemRoutes(router, {
     containers: store,

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { BlockList, isIP } from 'node:net';
 import { join } from 'node:path';
 import { isErrno } from '../lib/errdefs.js';
+import { contains, parseCidr, parseIp } from '../lib/ip.js';
 import { DEFAULT_DOMAIN } from '../lib/reference.js';
 
 /** How the daemon reaches registries (daemon.json `insecure-registries`, `registry-mirrors`, certs.d). */
@@ -61,13 +61,9 @@ export function isInsecure(cfg: RegistryConfig, domain: string): boolean {
 
 /** Whether the IP literal `ip` lies in `cidr` (IPv4 or IPv6); false for names and non-CIDR entries. */
 function inCidr(ip: string, cidr: string): boolean {
-  const m = /^([^/]+)\/(\d+)$/.exec(cidr);
-  const family = isIP(ip);
-  if (!m || family === 0 || isIP(m[1]!) !== family) return false;
-  const list = new BlockList();
-  const type = family === 4 ? 'ipv4' : 'ipv6';
-  list.addSubnet(m[1]!, Number(m[2]), type);
-  return list.check(ip, type);
+  const addr = parseIp(ip);
+  const net = parseCidr(cidr);
+  return addr !== undefined && net !== undefined && contains(net, addr);
 }
 
 /** The extra CA for a host from `<certsDir>/<host:port>/ca.crt` (or `<host>/ca.crt`), if any. */
