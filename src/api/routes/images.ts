@@ -42,7 +42,7 @@ export function imageRoutes(router: Router, deps: ImageDeps): void {
         ...toImageSummary({ ...img, names: shown(img.names) }, at(v, 'imageContainersCount') ? (usedBy.get(img.id) ?? 0) : -1, {
           version: v,
           manifests,
-          ...(withManifest ? { manifest: await imageManifest(deps, img) } : {}),
+          ...(withManifest ? { manifest: await imageManifest(deps, img, { detail: manifests }) } : {}),
         }),
         ParentId: parentOf(img, every)?.id ?? '',
       })),
@@ -61,7 +61,11 @@ export function imageRoutes(router: Router, deps: ImageDeps): void {
     const layers = chainIds(img.config.rootfs.diff_ids).map((c) => deps.snapshotter.layerPath(c));
     const view = { version: v, manifests, parent: parentOf(img, deps.images.list())?.id ?? '' };
     return {
-      ...toImageInspect(img, deps.snapshotter.name, at(v, 'imageDescriptor') ? { ...view, manifest: await imageManifest(deps, img) } : view),
+      ...toImageInspect(
+        img,
+        deps.snapshotter.name,
+        at(v, 'imageDescriptor') ? { ...view, manifest: await imageManifest(deps, img, { detail: manifests }) } : view,
+      ),
       GraphDriver: graphDriver(deps.snapshotter.name, layers),
     };
   });
