@@ -48,6 +48,28 @@ export const FEATURES = {
   infoCdiSpecDirs: '1.44',
   /** 1.45: image inspect without `Container` and `ContainerConfig`. */
   noImageContainerConfig: '1.45',
+  /** 1.43: untagged images list with empty `RepoTags`/`RepoDigests`, not `<none>:<none>`/`<none>@<none>`. */
+  noImageNonePlaceholders: '1.43',
+  /** 1.44: image inspect leaves out `Created` when the config has none (not `0001-01-01T00:00:00Z`). */
+  imageCreatedOmitted: '1.44',
+  /** 1.46: `POST /images/{name}/push` takes `platform` (JSON OCI platform). */
+  imagePushPlatform: '1.46',
+  /** 1.47: `GET /images/json?manifests=1` lists each image's `Manifests`. */
+  imageListManifests: '1.47',
+  /** 1.48: `Descriptor` in image list and inspect; inspect takes `manifests`; history, save and load take `platform`. */
+  imageDescriptor: '1.48',
+  /** 1.49: image inspect takes `platform` (JSON OCI platform). */
+  imageInspectPlatform: '1.49',
+  /** 1.50: image inspect `Config` without the container-only fields (Hostname, Tty, Image, …). */
+  imageConfigOnly: '1.50',
+  /** 1.50: `DELETE /images/{name}` takes `platforms` (JSON OCI platforms). */
+  imageDeletePlatforms: '1.50',
+  /** 1.52: save and load take several `platform` values (one from 1.48). */
+  imageMultiPlatformArchive: '1.52',
+  /** 1.52: image inspect leaves out empty `Parent`/`Comment`/`DockerVersion`/`Author` and unset `Config` fields. */
+  imageInspectOmitEmpty: '1.52',
+  /** 1.54: `GET /images/json?identity=1` (manifest summaries, with trusted identity where the store has it). */
+  imageListIdentity: '1.54',
   /** 1.45: `Aliases` no longer carry the short id (and hostname); `DNSNames` lists every name. */
   aliasesWithoutShortId: '1.45',
   /** 1.45: `VolumeOptions.Subpath` accepted (before: refused). */

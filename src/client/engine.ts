@@ -234,6 +234,11 @@ export class EngineClient {
     return this.json('GET', '/images/json', { query });
   }
 
+  /** The image list with each image's manifests (`image ls --tree`): API 1.47 and later. */
+  imageListManifests(query: Query): Promise<ImageSummary[]> {
+    return this.json('GET', '/images/json', { query: { ...query, manifests: '1' }, apiVersion: '1.47' });
+  }
+
   imageInspect(name: string): Promise<ImageInspect> {
     return this.json('GET', `/images/${name}/json`);
   }

@@ -50,6 +50,8 @@ export interface RequestOptions {
   /** A stream to send as the body (import, load, build). */
   bodyStream?: Readable;
   headers?: Record<string, string>;
+  /** The API version to speak for this request when it needs a newer one than the default (e.g. `image ls --tree`: manifests from 1.47). */
+  apiVersion?: string;
 }
 
 export function buildPath(path: string, query?: RequestOptions['query']): string {
@@ -81,7 +83,7 @@ export function send(ep: Endpoint, method: string, path: string, opts: RequestOp
     const headers: Record<string, string> = { ...opts.headers };
     if (json !== undefined) headers['Content-Type'] = 'application/json';
     if (opts.bodyStream) headers['Content-Type'] ??= 'application/x-tar';
-    const req = open(ep, { method, path: `/v${apiVersion()}${buildPath(path, opts.query)}`, headers });
+    const req = open(ep, { method, path: `/v${opts.apiVersion ?? apiVersion()}${buildPath(path, opts.query)}`, headers });
     req.on('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ENOENT' || err.code === 'ECONNREFUSED' ? daemonDown(ep) : err));
     req.on('response', (res) => resolve({ status: res.statusCode ?? 0, headers: res.headers, stream: res }));
     if (opts.bodyStream) opts.bodyStream.pipe(req);

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isErrno } from '../lib/errdefs.js';
+import { contains, parseCidr, parseIp } from '../lib/ip.js';
 import { DEFAULT_DOMAIN } from '../lib/reference.js';
 
 /** How the daemon reaches registries (daemon.json `insecure-registries`, `registry-mirrors`, certs.d). */
@@ -24,7 +25,18 @@ export interface Endpoint {
   mirror: boolean;
 }
 
-/** The endpoints for a reference's domain, in the order to try them. */
+/**
+ * Registries that are insecure without any configuration, as Docker's defaults: the loopback
+ * networks (`127.0.0.0/8`, `::1/128`) and the name `localhost`, so `docker push localhost:5000/app`
+ * works against a plain-HTTP registry out of the box.
+ */
+export const DEFAULT_INSECURE = ['127.0.0.0/8', '::1/128', 'localhost'];
+
+/**
+ * The endpoints for a reference's domain, in the order to try them. An insecure registry gets
+ * two, as Docker's `lookupV2Endpoints`: https without certificate verification, then plain http
+ * (the client moves to the next one when an endpoint cannot be spoken to at all).
+ */
 export function endpointsFor(cfg: RegistryConfig, domain: string): Endpoint[] {
   if (domain === DEFAULT_DOMAIN) {
     return [
@@ -32,23 +44,26 @@ export function endpointsFor(cfg: RegistryConfig, domain: string): Endpoint[] {
       { base: new URL('https://registry-1.docker.io/'), insecure: false, mirror: false },
     ];
   }
-  if (isInsecure(cfg, domain)) return [{ base: new URL(`http://${domain}/`), insecure: true, mirror: false }];
+  if (isInsecure(cfg, domain)) {
+    return [
+      { base: new URL(`https://${domain}/`), insecure: true, mirror: false },
+      { base: new URL(`http://${domain}/`), insecure: true, mirror: false },
+    ];
+  }
   return [{ base: new URL(`https://${domain}/`), insecure: false, mirror: false }];
 }
 
+/** Whether `domain` (`host[:port]`) is an insecure registry: configured, or loopback by default. */
 export function isInsecure(cfg: RegistryConfig, domain: string): boolean {
   const host = domain.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-  return cfg.insecure.some((entry) => entry === domain || entry === host || inCidr(host, entry));
+  return [...DEFAULT_INSECURE, ...cfg.insecure].some((entry) => entry === domain || entry === host || inCidr(host, entry));
 }
 
+/** Whether the IP literal `ip` lies in `cidr` (IPv4 or IPv6); false for names and non-CIDR entries. */
 function inCidr(ip: string, cidr: string): boolean {
-  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr);
-  const a = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip);
-  if (!m || !a) return false;
-  const num = (x: RegExpExecArray): number => ((+x[1]! << 24) | (+x[2]! << 16) | (+x[3]! << 8) | +x[4]!) >>> 0;
-  const bits = +m[5]!;
-  const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-  return (num(a) & mask) === (num(m) & mask);
+  const addr = parseIp(ip);
+  const net = parseCidr(cidr);
+  return addr !== undefined && net !== undefined && contains(net, addr);
 }
 
 /** The extra CA for a host from `<certsDir>/<host:port>/ca.crt` (or `<host>/ca.crt`), if any. */

@@ -11,6 +11,8 @@ export interface HttpOptions {
   body?: Buffer | Readable;
   /** Extra CA certificates (certs.d) for https; the system roots stay trusted. */
   ca?: Buffer[];
+  /** https without certificate verification (an insecure registry, as Docker's InsecureSkipVerify). */
+  insecure?: boolean;
   /** An idle socket for this long (connect, headers or body) fails the request. */
   timeoutMs: number;
 }
@@ -59,6 +61,7 @@ function once(opts: HttpOptions): Promise<HttpResponse> {
       method: opts.method,
       headers: { 'User-Agent': 'berth/0.1 (docker-compatible)', ...opts.headers },
       ...(tls && opts.ca?.length ? { ca: [...rootCerts(), ...opts.ca.map((c) => c.toString())] } : {}),
+      ...(tls && opts.insecure ? { rejectUnauthorized: false } : {}),
     });
     req.setTimeout(opts.timeoutMs, () => {
       req.destroy(unavailable(`${opts.method} ${opts.url.href}: net/http: request canceled (Client.Timeout exceeded after ${opts.timeoutMs / 1000}s)`));

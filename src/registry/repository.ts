@@ -73,6 +73,7 @@ export class Repository implements RemoteRepository {
         headers: { ...spec.headers, ...(this.authorization && ours ? { Authorization: this.authorization } : {}) },
         body: typeof spec.body === 'function' ? spec.body() : spec.body,
         ca: this.ca,
+        insecure: this.endpoint.insecure,
         timeoutMs: this.cfg.timeoutMs,
       });
     let res = await go();
@@ -128,6 +129,7 @@ export class Repository implements RemoteRepository {
       url,
       headers: basic ? { Authorization: basic } : {},
       ca: await caFor(this.cfg, url.host),
+      insecure: this.endpoint.insecure && url.hostname === this.endpoint.base.hostname,
       timeoutMs: this.cfg.timeoutMs,
     });
     const body = await readBody(res);

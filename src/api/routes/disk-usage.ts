@@ -22,7 +22,9 @@ export function diskUsageRoutes(router: Router, deps: ImageDeps, volumes: Volume
     const [du, vols] = await Promise.all([diskUsage(deps), volumeDiskUsage(volumes)]);
     const lists: DiskUsageLists = {
       ...(types.has('image') ? { LayersSize: du.layersSize } : {}),
-      ...(types.has('image') ? { Images: du.images.map((i) => ({ ...toImageSummary(i.image, i.containers), SharedSize: i.sharedSize })) } : {}),
+      ...(types.has('image')
+        ? { Images: du.images.map((i) => ({ ...toImageSummary(i.image, i.containers, { version: ctx.apiVersion }), SharedSize: i.sharedSize })) }
+        : {}),
       ...(types.has('container')
         ? { Containers: du.containers.map((c) => ({ ...toSummary(c.record, ctx.apiVersion), SizeRw: c.sizeRw, SizeRootFs: c.sizeRootFs })) }
         : {}),

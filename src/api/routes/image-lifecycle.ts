@@ -6,6 +6,8 @@ import { tagImage } from '../../services/images/tag.js';
 import { repoTags } from '../compat/image.js';
 import { refuseStreamedPrune } from '../http.js';
 import type { Router } from '../router.js';
+import { decodePlatform, requireImagePlatform } from '../platform-param.js';
+import { at } from '../versions.js';
 import type { ImagePruneResponse } from '../types/disk-usage.js';
 import type { ImageHistoryItem } from '../types/images.js';
 import { commitRoutes } from './commit.js';
@@ -14,7 +16,12 @@ import { commitRoutes } from './commit.js';
 export function imageLifecycleRoutes(router: Router, deps: ImageDeps): void {
   commitRoutes(router, deps);
 
-  router.add('GET', '/images/{name*}/history', async (ctx): Promise<ImageHistoryItem[]> => imageHistory(deps, ctx.params.name!, repoTags));
+  router.add('GET', '/images/{name*}/history', async (ctx): Promise<ImageHistoryItem[]> => {
+    // 1.48: `platform` (JSON OCI platform) picks the platform to show; berth's image has one.
+    const param = at(ctx.apiVersion, 'imageDescriptor') ? ctx.query.get('platform') || undefined : undefined;
+    requireImagePlatform(deps.images, ctx.params.name!, param !== undefined ? [decodePlatform(param)] : []);
+    return imageHistory(deps, ctx.params.name!, repoTags);
+  });
 
   router.add('POST', '/images/{name*}/tag', async (ctx) => {
     await tagImage(deps, ctx.params.name!, ctx.query.get('repo') ?? '', ctx.query.get('tag') || undefined);

@@ -4,15 +4,18 @@ import { parseNormalizedNamed, parseReference } from '../../lib/reference.js';
 import type { AuthConfig } from '../../core/registry.js';
 import { decodeAuthHeader, normalize, registryHost } from '../registry-auth.js';
 import { parsePlatform } from '../../services/images/pull-platform.js';
+import { decodePlatform, requireImagePlatform } from '../platform-param.js';
+import { at } from '../versions.js';
 import { pullImage, type PullDeps, type PullEvent } from '../../services/images/pull.js';
 import { pushImage, type PushDeps } from '../../services/images/push.js';
+import { distributionInspect } from '../../services/images/distribution.js';
 import { errorMessage, progressMessage } from '../compat/progress.js';
 import { readJson } from '../http.js';
 import { AUTH_CONFIG } from '../bodies.js';
 import type { Handler, Router } from '../router.js';
 
 type RequestContext = Parameters<Handler>[0];
-import type { JsonMessage } from '../types/images.js';
+import type { DistributionInspect, JsonMessage } from '../types/images.js';
 
 /**
  * A JSON progress stream whose headers go out with the first message: a failure before any
@@ -33,7 +36,12 @@ function progressStream(res: ServerResponse): {
     send,
     event(e) {
       if (e.current !== undefined && e.total !== undefined) send(progressMessage(e.status, e.id ?? '', e.current, e.total));
-      else send({ status: e.status, ...(e.id ? { id: e.id } : {}), ...(e.aux ? { progressDetail: {}, aux: e.aux } : {}) });
+      else {
+        // As Docker: the status line, then the aux message on a line of its own (clients print
+        // status lines and hand aux-only lines to a callback without printing them).
+        send({ status: e.status, ...(e.id ? { id: e.id } : {}) });
+        if (e.aux) send({ progressDetail: {}, aux: e.aux });
+      }
     },
     fail(err) {
       if (!res.headersSent) throw err;
@@ -80,6 +88,9 @@ export function registryRoutes(router: Router, deps: PushDeps): void {
     const ref = parseReference(name);
     const tag = ctx.query.get('tag') || ref.tag || undefined;
     const auth = decodeAuthHeader(header(ctx, 'x-registry-auth'));
+    // 1.46: `platform` (JSON OCI platform) picks the manifest to push; berth's image has one.
+    const param = at(ctx.apiVersion, 'imagePushPlatform') ? ctx.query.get('platform') || undefined : undefined;
+    requireImagePlatform(deps.images, tag !== undefined && ref.tag === undefined ? `${name}:${tag}` : name, param !== undefined ? [decodePlatform(param)] : []);
     const out = progressStream(ctx.res!);
     try {
       await pushImage(deps, { ref: ref.tag !== undefined ? name.slice(0, name.lastIndexOf(':')) : name, tag, auth, onEvent: (e) => out.event(e) });
@@ -87,6 +98,11 @@ export function registryRoutes(router: Router, deps: PushDeps): void {
       out.fail(err as Error);
     }
     out.end();
+  });
+
+  router.add('GET', '/distribution/{name*}/json', async (ctx): Promise<DistributionInspect> => {
+    const info = await distributionInspect(deps, ctx.params.name!, decodeAuthHeader(header(ctx, 'x-registry-auth')));
+    return { Descriptor: info.descriptor, Platforms: info.platforms };
   });
 
   router.add('POST', '/auth', async (ctx) => {

@@ -37,7 +37,7 @@ export function imageContexts(img: ImageSummary, opts: { trunc: boolean; digests
         Containers: img.Containers < 0 ? 'N/A' : String(img.Containers),
         SharedSize: img.SharedSize < 0 ? 'N/A' : humanSizeWithPrecision(img.SharedSize, 3),
         UniqueSize: img.SharedSize < 0 ? 'N/A' : humanSizeWithPrecision(img.Size - img.SharedSize, 3),
-        VirtualSize: humanSizeWithPrecision(img.VirtualSize, 3),
+        VirtualSize: humanSizeWithPrecision(img.VirtualSize ?? img.Size, 3),
       },
       '*formatter.imageContext',
     ),

@@ -30,6 +30,8 @@ export function layerProgress(write: (s: string) => void, tty: boolean): { updat
   const lastStatus = new Map<string, string>();
   return {
     update(m) {
+      // An aux message (a push's digest, a build's image ID) is data for the caller, never printed (as the docker CLI).
+      if (m.aux !== undefined && m.status === undefined) return;
       const id = m.id;
       const text = `${id ? `${id}: ` : ''}${m.status ?? ''}${tty && m.progress ? ` ${m.progress}` : ''}`;
       if (!tty) {

@@ -1,3 +1,4 @@
+import { DEFAULT_PLATFORM, type Platform } from './pull-platform.js';
 import { publishImageEvent } from './events.js';
 import type { Readable } from 'node:stream';
 import { invalidArgument } from '../../lib/errdefs.js';
@@ -20,6 +21,8 @@ export interface ImportRequest {
   changes?: string[];
   /** Shown in history (`-` for stdin, a URL, or a file name). */
   sourceName: string;
+  /** `import --platform`: the image's OS and architecture (the host's, linux/amd64, when unset). */
+  platform?: Platform;
 }
 
 /**
@@ -44,8 +47,9 @@ export async function importImage(deps: ImageDeps, req: ImportRequest): Promise<
   // Docker records the source as the comment (of the image and of its one history entry), not as CreatedBy.
   const comment = req.message || `Imported from ${req.sourceName}`;
   const imageConfig: ImageConfigBlob = {
-    architecture: 'amd64',
-    os: 'linux',
+    architecture: req.platform?.architecture ?? DEFAULT_PLATFORM.architecture,
+    os: req.platform?.os ?? DEFAULT_PLATFORM.os,
+    ...(req.platform?.variant ? { variant: req.platform.variant } : {}),
     created,
     config,
     rootfs: { type: 'layers', diff_ids: [diffId] },

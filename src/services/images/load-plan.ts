@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { invalidArgument } from '../../lib/errdefs.js';
+import { invalidArgument, notFound } from '../../lib/errdefs.js';
 import type { ImageConfigBlob } from '../../core/images.js';
 import { isDigest } from '../../lib/digest.js';
 import { blobPath, IMAGE_NAME_ANNOTATION, REF_NAME_ANNOTATION, type DockerArchiveManifest } from '../../lib/oci/docker-archive.js';
 import { MEDIA_TYPE, type Descriptor, type OciIndex, type OciManifest } from '../../lib/oci/image-spec.js';
 import { fullName, parseNormalizedNamed } from '../../lib/reference.js';
 import { memberPath, type Spool, type SpooledFile } from './load-spool.js';
+import { formatPlatform, platformMatches, type Platform } from './pull-platform.js';
 
 /** One image to load: its verified config and its layer files, bottom first. */
 export interface ImagePlan {
@@ -24,10 +25,16 @@ const MAX_JSON = 16 * 1024 * 1024;
  * member of the archive — a symlink, a missing member or a path outside the archive is an error —
  * and every OCI descriptor's digest must match the member's content.
  */
-export async function planLoad(spool: Spool): Promise<ImagePlan[]> {
-  if (spool.members.has('manifest.json')) return planDockerArchive(spool);
-  if (spool.members.has('index.json')) return planOciArchive(spool);
-  throw invalidArgument('invalid archive: no manifest.json or index.json: not a docker save or OCI archive');
+export async function planLoad(spool: Spool, platforms: Platform[] = []): Promise<ImagePlan[]> {
+  let plans: ImagePlan[];
+  if (spool.members.has('manifest.json')) plans = await planDockerArchive(spool);
+  else if (spool.members.has('index.json')) plans = await planOciArchive(spool, platforms);
+  else throw invalidArgument('invalid archive: no manifest.json or index.json: not a docker save or OCI archive');
+  if (platforms.length === 0) return plans;
+  // `load --platform`: only the images of the platforms asked for.
+  const kept = plans.filter((p) => platforms.some((w) => platformMatches(p.config, w)));
+  if (kept.length === 0) throw notFound(`image does not provide the specified platform (${platforms.map(formatPlatform).join(', ')})`);
+  return kept;
 }
 
 function member(spool: Spool, path: string): SpooledFile {
@@ -89,11 +96,11 @@ function blob(spool: Spool, desc: Descriptor): SpooledFile {
 
 const INDEX_TYPES: string[] = [MEDIA_TYPE.ociIndex, MEDIA_TYPE.dockerManifestList];
 
-async function planOciArchive(spool: Spool): Promise<ImagePlan[]> {
+async function planOciArchive(spool: Spool, platforms: Platform[]): Promise<ImagePlan[]> {
   const index = await readJson<OciIndex>(member(spool, 'index.json'), 'index.json');
   const plans: ImagePlan[] = [];
   for (const desc of index.manifests ?? []) {
-    const manifest = await resolveManifest(spool, desc, 0);
+    const manifest = await resolveManifest(spool, desc, 0, platforms);
     const configFile = blob(spool, manifest.config);
     const config = await readConfig(configFile);
     const layers = (manifest.layers ?? []).map((l) => blob(spool, l));
@@ -108,13 +115,16 @@ async function planOciArchive(spool: Spool): Promise<ImagePlan[]> {
   return plans;
 }
 
-/** Follows nested indexes to one manifest: linux/amd64 if listed, else the first. */
-async function resolveManifest(spool: Spool, desc: Descriptor, depth: number): Promise<OciManifest> {
+/** Follows nested indexes to one manifest: the first of `platforms` listed, else linux/amd64 if listed, else the first. */
+async function resolveManifest(spool: Spool, desc: Descriptor, depth: number, platforms: Platform[]): Promise<OciManifest> {
   if (depth > 4) throw invalidArgument('invalid archive: indexes nested too deeply');
   const doc = await readJson<OciManifest & OciIndex>(blob(spool, desc), `manifest ${desc.digest}`);
   if (!INDEX_TYPES.includes(doc.mediaType ?? desc.mediaType) && !Array.isArray(doc.manifests)) return doc;
   const list = doc.manifests ?? [];
-  const pick = list.find((m) => m.platform?.os === 'linux' && m.platform.architecture === 'amd64') ?? list[0];
+  const pick =
+    list.find((m) => m.platform !== undefined && platforms.some((w) => platformMatches(m.platform!, w))) ??
+    list.find((m) => m.platform?.os === 'linux' && m.platform.architecture === 'amd64') ??
+    list[0];
   if (pick === undefined) throw invalidArgument(`invalid archive: index ${desc.digest} is empty`);
-  return resolveManifest(spool, pick, depth + 1);
+  return resolveManifest(spool, pick, depth + 1, platforms);
 }

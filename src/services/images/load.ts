@@ -1,3 +1,4 @@
+import type { Platform } from './pull-platform.js';
 import { publishImageEvent } from './events.js';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -23,6 +24,8 @@ export interface LoadRequest {
   /** A private scratch directory root on the data root's filesystem. */
   scratch: string;
   onEvent?: (e: LoadEvent) => void;
+  /** `load --platform`: only these platforms' images (all when empty). */
+  platforms?: Platform[];
 }
 
 /** Undo steps for what this load created, run newest first when it fails. */
@@ -47,7 +50,7 @@ export async function loadImages(deps: ImageDeps, req: LoadRequest): Promise<str
   try {
     const spool = await spoolArchive(await decompress(req.source), dir);
     crashPoint('load:spooled');
-    const plans = await planLoad(spool);
+    const plans = await planLoad(spool, req.platforms);
     // Intent first: what this load may store, so that start-up removes it when a crash leaves it unnamed.
     const intent: ImageData = {
       chain: plans.flatMap((p) => chainIds(p.config.rootfs.diff_ids).reverse()),

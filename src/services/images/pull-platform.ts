@@ -18,6 +18,11 @@ export function parsePlatform(s: string | undefined | null): Platform {
   return { os: parts[0]!, architecture: normalizeArch(parts[1]!), ...(parts[2] ? { variant: parts[2] } : {}) };
 }
 
+/** OS and architecture in lower case, architecture aliases as Docker names them (`x86_64` → `amd64`). */
+export function normalizePlatform(p: Platform): Platform {
+  return { os: p.os.toLowerCase(), architecture: normalizeArch(p.architecture.toLowerCase()), ...(p.variant ? { variant: p.variant.toLowerCase() } : {}) };
+}
+
 function normalizeArch(a: string): string {
   return a === 'x86_64' || a === 'x86-64' ? 'amd64' : a === 'aarch64' ? 'arm64' : a;
 }
@@ -34,4 +39,33 @@ export function selectManifest(manifests: Descriptor[], want: Platform, ref: str
     : (match.find((m) => !m.platform?.variant || m.platform.variant === 'v8') ?? match[0]);
   if (exact === undefined) throw notFound(`no matching manifest for ${formatPlatform(want)} in the manifest list entries: ${ref}`);
   return exact;
+}
+
+/** The variant a platform has when it names none (containerd's normalisation). */
+function defaultVariant(arch: string): string | undefined {
+  return arch === 'amd64' ? 'v1' : arch === 'arm64' ? 'v8' : arch === 'arm' ? 'v7' : undefined;
+}
+
+/**
+ * Whether an image of platform `have` serves a request for `want`, as containerd's matcher for a
+ * single platform: same OS and architecture; a variant asked for must be the image's, except that
+ * amd64 `vN` also takes the lower levels (an `amd64/v3` host runs `v1` images).
+ */
+export function platformMatches(have: Platform, want: Platform): boolean {
+  if (have.os !== want.os || normalizeArch(have.architecture) !== want.architecture) return false;
+  if (!want.variant) return true;
+  const hv = have.variant || defaultVariant(want.architecture);
+  if (want.architecture === 'amd64') return Number(hv?.slice(1)) <= Number(want.variant.slice(1));
+  return hv === want.variant;
+}
+
+/**
+ * An image's platform checked against one asked for: NotFound in Docker's words when it is not
+ * served (berth keeps one platform per image, as Docker's graphdriver store).
+ */
+export function checkImagePlatform(ref: string, have: Platform, want: Platform | undefined): void {
+  if (want === undefined || platformMatches(have, want)) return;
+  throw notFound(
+    `image with reference ${ref} was found but does not match the specified platform: wanted ${formatPlatform(want)}, actual: ${formatPlatform(have)}`,
+  );
 }

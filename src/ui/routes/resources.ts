@@ -2,6 +2,7 @@ import { repoTags } from '../../api/compat/image.js';
 import type { Router } from '../../api/router.js';
 import type { Image } from '../../core/images.js';
 import { chainIds } from '../../lib/digest.js';
+import { layerTree as sharedLayers } from '../../lib/layer-tree.js';
 import type { ImageDeps } from '../../services/images/deps.js';
 import { layerBytes } from '../../services/images/prune.js';
 import { activeEndpoints, type NetworkDeps } from '../../services/networks/deps.js';
@@ -11,25 +12,11 @@ import type { VolumeDeps } from '../../services/volumes/deps.js';
 import { listVolumes } from '../../services/volumes/volumes.js';
 import type { ImagesResponse, ImageRow, LayerNode, NetworkRow, VolumeRow } from '../types/dashboard.js';
 
-/** The layer-sharing tree: images whose layers start alike share the nodes of that prefix. */
+/** The layer-sharing tree of the dashboard (lib/layer-tree), from the store's images and layer sizes. */
 export function layerTree(images: Image[], sizes: Map<string, number>, names: (img: Image) => string[]): LayerNode[] {
-  const roots: LayerNode[] = [];
-  const nodes = new Map<string, LayerNode>();
-  for (const img of images) {
-    const chain = chainIds(img.config.rootfs.diff_ids);
-    let siblings = roots;
-    chain.forEach((chainId, i) => {
-      let node = nodes.get(chainId);
-      if (node === undefined) {
-        node = { chainId, size: sizes.get(img.config.rootfs.diff_ids[i]!) ?? 0, images: [], children: [] };
-        nodes.set(chainId, node);
-        siblings.push(node);
-      }
-      if (i === chain.length - 1) node.images.push(...names(img));
-      siblings = node.children;
-    });
-  }
-  return roots;
+  return sharedLayers(
+    images.map((img) => ({ diffIds: img.config.rootfs.diff_ids, sizes: img.config.rootfs.diff_ids.map((d) => sizes.get(d) ?? 0), names: names(img) })),
+  );
 }
 
 /** Images (with the layer tree), volumes (with their containers), networks (with theirs). */
