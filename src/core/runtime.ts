@@ -25,6 +25,7 @@ import type { LinuxResources, Process } from '../lib/oci/runtime-spec.js';
  * connection does not stop the process.
  */
 export interface StdioSession {
+  /** Output from now on; the first subscriber also gets what came before it (a process writes as soon as it starts). */
   onOutput(cb: (stream: 'stdout' | 'stderr', data: Buffer) => void): void;
   /** Called once, when the monitor closes the connection (the process has ended) or on close(). */
   onEnd(cb: () => void): void;
