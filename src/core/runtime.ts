@@ -15,6 +15,11 @@ export interface CreateOptions {
   openStdin: boolean;
   /** Close the container's stdin when an attached client sends EOF (Docker's StdinOnce). */
   stdinOnce?: boolean;
+  /**
+   * The OCI runtime by its configured name (HostConfig.Runtime); the runtime's default when absent.
+   * Every later call about the container (start, exec, kill, update, delete, state) uses the same one.
+   */
+  runtime?: string;
 }
 
 import type { LinuxResources, Process } from '../lib/oci/runtime-spec.js';
