@@ -146,6 +146,27 @@ describe('container compatibility', { timeout: 600_000 }, () => {
     assert.equal((await d.docker(['volume', 'inspect', 'vd-bad'])).code, 1);
   });
 
+  it('the berth CLI has the same flags (--runtime, --memory-swappiness, --device-cgroup-rule, --cpu-rt-*, --volume-driver)', async () => {
+    const run = async (args: string[]): Promise<string> => {
+      const r = await d.berth(['run', '--rm', ...args]);
+      assert.equal(r.code, 0, r.stderr);
+      return r.stdout.trim();
+    };
+    assert.equal(await run(['--memory-swappiness', '5', 'busybox', 'cat', '/sys/fs/cgroup/memory/memory.swappiness']), '5');
+    assert.match(
+      await run(['--device-cgroup-rule', 'c 42:* rmw', 'busybox', 'sh', '-c', 'mknod /tmp/x c 42 1 && cat /tmp/x 2>&1; true']),
+      /No such device or address/,
+    );
+    assert.equal(await run(['--cpu-rt-runtime', '5000', 'busybox', 'cat', '/sys/fs/cgroup/cpu/cpu.rt_runtime_us']), '5000');
+    assert.equal(await run(['--runtime', 'wrapped', '--volume-driver', 'local', '-v', 'berth-vd:/d', 'busybox', 'echo', 'ok']), 'ok');
+    const bad = await d.berth(['run', '--rm', '--device-cgroup-rule', 'c 1:3', 'busybox', 'true']);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /invalid device cgroup format 'c 1:3'/);
+    const unknown = await d.berth(['run', '--rm', '--runtime', 'nope', 'busybox', 'true']);
+    assert.equal(unknown.code, 125);
+    assert.match(unknown.stderr, /Error response from daemon: Unknown runtime specified nope/);
+  });
+
   it('runtimes: --runtime picks a daemon.json runtime for every call about the container, across a berthd restart', async () => {
     const info = JSON.parse(await dockerOk(d, ['info', '--format', '{{json .Runtimes}} {{.DefaultRuntime}}']).then((s) => s.trim().split(' ')[0]!)) as Record<
       string,
