@@ -21,6 +21,7 @@ const objectMap = map('empty');
 
 const ENDPOINT = struct<NonNullable<NetworkConnectRequest['EndpointConfig']>>('EndpointSettings', {
   Aliases: strings,
+  Links: strings,
   IPAMConfig: struct<{ IPv4Address?: string }>('EndpointIPAMConfig', { IPv4Address: 'string' }),
 });
 

@@ -6,7 +6,9 @@ export type { ContainerConfig, DeviceMapping, HostConfig, MountSpec };
 
 export interface ContainerCreateRequest extends ContainerConfig {
   HostConfig?: HostConfig;
-  NetworkingConfig?: { EndpointsConfig?: Record<string, { Aliases?: string[] | null; IPAMConfig?: { IPv4Address?: string } | null }> | null } | null;
+  NetworkingConfig?: {
+    EndpointsConfig?: Record<string, { Aliases?: string[] | null; Links?: string[] | null; IPAMConfig?: { IPv4Address?: string } | null }> | null;
+  } | null;
 }
 
 export interface ContainerCreateResponse {

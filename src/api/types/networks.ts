@@ -28,7 +28,7 @@ export interface NetworkCreateResponse {
 
 export interface NetworkConnectRequest {
   Container: string;
-  EndpointConfig?: { Aliases?: string[] | null; IPAMConfig?: { IPv4Address?: string } | null } | null;
+  EndpointConfig?: { Aliases?: string[] | null; Links?: string[] | null; IPAMConfig?: { IPv4Address?: string } | null } | null;
 }
 
 export interface NetworkDisconnectRequest {

@@ -2,8 +2,8 @@ import { createSocket, type Socket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { RCODE_SERVFAIL, UpstreamPool, type Upstream } from './dns-upstream.js';
 
-/** Answers a name on one network with an IPv4 address, or undefined to forward it. */
-export type NameLookup = (name: string) => string | undefined;
+/** Answers a name asked by the address `from` with an IPv4 address, or undefined to forward it. */
+export type NameLookup = (name: string, from: string) => string | undefined;
 
 /** The question of a DNS query: name (lower case, no trailing dot), type, and where it ends. */
 export function parseQuestion(msg: Buffer): { name: string; qtype: number; end: number } | undefined {
@@ -94,7 +94,7 @@ export class DnsResponders {
         // the network went away while the query was out
       }
     };
-    const ip = lookup(q.name);
+    const ip = lookup(q.name, rinfo.address);
     if (ip !== undefined) return send(answer(msg, q, q.qtype === 1 ? ip : undefined));
     const upstreams = mayForward(rinfo.address) ? this.upstreams() : [];
     if (upstreams.length === 0) return send(answer(msg, q, undefined, RCODE_SERVFAIL));

@@ -3,17 +3,20 @@ import type { EndpointSettings } from '../../core/network.js';
 import { BerthError, invalidArgument, notFound } from '../../lib/errdefs.js';
 import type { NetworkDeps } from './deps.js';
 import { contains, isIpv4, parseCidr } from './subnets.js';
+import { parseLink } from './links.js';
 
 /** The API's `NetworkingConfig.EndpointsConfig` item (the parts berth honours). */
 export interface EndpointRequest {
   Aliases?: string[] | null;
   IPAMConfig?: { IPv4Address?: string } | null;
+  /** Legacy links on a user network, `name:alias` (links.ts). */
+  Links?: string[] | null;
 }
 
 export function emptyEndpoint(networkId: string, req: EndpointRequest = {}): EndpointSettings {
   return {
     IPAMConfig: req.IPAMConfig?.IPv4Address ? { IPv4Address: req.IPAMConfig.IPv4Address } : null,
-    Links: null,
+    Links: req.Links?.length ? req.Links.map((l) => `${parseLink(l).name}:${parseLink(l).alias}`) : null,
     Aliases: req.Aliases?.length ? [...req.Aliases] : null,
     NetworkID: networkId,
     EndpointID: '',

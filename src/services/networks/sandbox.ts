@@ -84,6 +84,7 @@ export async function setupNetworking(deps: NetworkDeps, rec: ContainerRecord): 
   if (mode.startsWith('container:')) {
     const other = deps.containers.get(mode.slice('container:'.length));
     if (!isLive(other)) throw conflict(`cannot join network of a non running container: ${other.Id}`);
+    shareNetworkIdentity(rec, other);
     const path = deps.driver.sandboxPath(other.Id);
     return {
       ...done,
@@ -107,17 +108,37 @@ export async function setupNetworking(deps: NetworkDeps, rec: ContainerRecord): 
   return { netnsPath, attached };
 }
 
+/**
+ * `--network container:<x>`: as Docker's initializeNetworkingPaths, the joiner takes x's hostname
+ * and domain name and binds x's /etc/hostname, /etc/hosts and /etc/resolv.conf (inspect shows
+ * x's paths), so its own name resolves (`hostname -i`) and x's later changes show.
+ */
+function shareNetworkIdentity(rec: ContainerRecord, other: ContainerRecord): void {
+  rec.Config.Hostname = other.Config.Hostname;
+  rec.Config.Domainname = other.Config.Domainname;
+  rec.Paths = { ...rec.Paths, HostnamePath: other.Paths.HostnamePath, HostsPath: other.Paths.HostsPath, ResolvConfPath: other.Paths.ResolvConfPath };
+}
+
 /** CNI ADD of each bridge endpoint (published ports on the first), then /etc/hosts and resolv.conf. */
 async function attachAll(deps: NetworkDeps, rec: ContainerRecord, eps: Array<[EndpointSettings, NetworkRecord]>, ports: PortMapping[]): Promise<void> {
   const links = linkHostLines(deps, rec);
   for (const [ep] of eps) ep.IfName = undefined;
   for (const [i, [ep, net]] of eps.entries()) await attachEndpoint(deps, rec, ep, net, i === 0 ? ports : []);
   rec.NetworkSettings = { Networks: rec.NetworkSettings?.Networks ?? {}, Ports: ports };
+  await writeEndpointEtcFiles(deps, rec, links);
+}
+
+/**
+ * /etc/hosts from the first endpoint's address and the links; resolv.conf names the responder of
+ * the first network with embedded DNS (a default-bridge container connected to a user network
+ * too gets it, as Docker starts a container's resolver for the first endpoint that needs one).
+ */
+export async function writeEndpointEtcFiles(deps: NetworkDeps, rec: ContainerRecord, links = linkHostLines(deps, rec)): Promise<void> {
+  const eps = bridgeEndpoints(deps, rec).filter(([ep]) => ep.IPAddress);
   const first = eps[0];
-  if (first) {
-    const [ep, net] = first;
-    await writeNetworkEtcFiles(rec, { ip: ep.IPAddress, gateway: ep.Gateway, nameserver: hasDns(net) ? ep.Gateway : undefined, links });
-  }
+  if (first === undefined) return;
+  const dns = eps.find(([, net]) => hasDns(net));
+  await writeNetworkEtcFiles(rec, { ip: first[0].IPAddress, gateway: first[0].Gateway, nameserver: dns?.[0].Gateway, links });
 }
 
 /**

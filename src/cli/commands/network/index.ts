@@ -105,10 +105,11 @@ export function networkCommands(program: Command): void {
     .argument('<container>')
     .option('--alias <list>', 'Add network-scoped alias for the container', collect)
     .option('--ip <string>', 'IPv4 address (e.g., "172.30.100.104")')
-    .action(async (net: string, container: string, f: { alias?: string[]; ip?: string }) => {
+    .option('--link <list>', 'Add link to another container', collect)
+    .action(async (net: string, container: string, f: { alias?: string[]; ip?: string; link?: string[] }) => {
       await engine().networkConnect(net, {
         Container: container,
-        EndpointConfig: { Aliases: f.alias ?? null, IPAMConfig: f.ip ? { IPv4Address: f.ip } : null },
+        EndpointConfig: { Aliases: f.alias ?? null, Links: f.link ?? null, IPAMConfig: f.ip ? { IPv4Address: f.ip } : null },
       });
     });
 
