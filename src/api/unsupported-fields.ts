@@ -7,14 +7,11 @@ import { invalidArgument } from '../lib/errdefs.js';
  */
 const UNSUPPORTED_HOST_CONFIG: Record<string, (v: unknown) => boolean> = {
   DeviceRequests: empty,
-  DeviceCgroupRules: empty,
   BlkioWeightDevice: empty,
   BlkioDeviceReadBps: empty,
   BlkioDeviceWriteBps: empty,
   BlkioDeviceReadIOps: empty,
   BlkioDeviceWriteIOps: empty,
-  CpuRealtimePeriod: empty,
-  CpuRealtimeRuntime: empty,
   CpusetMems: empty,
   CpuCount: empty,
   CpuPercent: empty,
@@ -22,11 +19,9 @@ const UNSUPPORTED_HOST_CONFIG: Record<string, (v: unknown) => boolean> = {
   IOMaximumBandwidth: empty,
   KernelMemory: empty,
   KernelMemoryTCP: empty,
-  MemorySwappiness: (v) => empty(v) || v === -1,
   StorageOpt: empty,
   Isolation: (v) => empty(v) || v === 'default',
   Cgroup: empty,
-  VolumeDriver: (v) => empty(v) || v === 'local',
 };
 
 /** null, undefined, '', 0, false, [] and {} are "not set". */

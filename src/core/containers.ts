@@ -112,6 +112,13 @@ export interface HostConfig {
   Ulimits?: Array<{ Name: string; Soft: number; Hard: number }> | null;
   LogConfig?: { Type: string; Config?: Record<string, string> };
   Runtime?: string;
+  /** `--memory-swappiness`: 0-100, -1 or null = the kernel's default (cgroup v1 only). */
+  MemorySwappiness?: number | null;
+  /** `--cpu-rt-period` / `--cpu-rt-runtime` (µs; cgroup v1 with the real-time group scheduler). */
+  CpuRealtimePeriod?: number;
+  CpuRealtimeRuntime?: number;
+  /** `--device-cgroup-rule`: `c|b|a MAJOR|*:MINOR|* rwm`, added to the device cgroup. */
+  DeviceCgroupRules?: string[] | null;
   /** `--device host[:container[:perms]]`. */
   Devices?: DeviceMapping[] | null;
   SecurityOpt?: string[] | null;

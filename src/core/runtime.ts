@@ -15,6 +15,11 @@ export interface CreateOptions {
   openStdin: boolean;
   /** Close the container's stdin when an attached client sends EOF (Docker's StdinOnce). */
   stdinOnce?: boolean;
+  /**
+   * The OCI runtime by its configured name (HostConfig.Runtime); the runtime's default when absent.
+   * Every later call about the container (start, exec, kill, update, delete, state) uses the same one.
+   */
+  runtime?: string;
 }
 
 import type { LinuxResources, Process } from '../lib/oci/runtime-spec.js';
@@ -25,6 +30,7 @@ import type { LinuxResources, Process } from '../lib/oci/runtime-spec.js';
  * connection does not stop the process.
  */
 export interface StdioSession {
+  /** Output from now on; the first subscriber also gets what came before it (a process writes as soon as it starts). */
   onOutput(cb: (stream: 'stdout' | 'stderr', data: Buffer) => void): void;
   /** Called once, when the monitor closes the connection (the process has ended) or on close(). */
   onEnd(cb: () => void): void;

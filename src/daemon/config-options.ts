@@ -124,6 +124,8 @@ export const OPTIONS = {
   runtime: option({ kind: k.str, default: '/usr/sbin/runc', help: 'Path to the runc binary of the built-in "runc" runtime' }),
   runtimes: option({ kind: k.runtimes, flag: 'add-runtime', default: {}, help: 'Register an additional OCI compatible runtime (name=path)' }),
   'default-runtime': option({ kind: k.str, default: 'runc', help: 'Default OCI runtime for containers' }),
+  'cpu-rt-period': option({ kind: k.int, default: 0, help: 'Limit the CPU real-time period in microseconds for the parent cgroup for all containers' }),
+  'cpu-rt-runtime': option({ kind: k.int, default: 0, help: 'Limit the CPU real-time runtime in microseconds for the parent cgroup for all containers' }),
   'max-concurrent-downloads': option({
     kind: k.int,
     default: 3,

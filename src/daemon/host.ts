@@ -1,5 +1,6 @@
 import { access, readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { cgroupFeatures, type CgroupFeatures } from '../lib/cgroups/features.js';
 
 /** This process's RLIMIT_NOFILE, from /proc/self/limits (Node has no getrlimit). */
 export async function nofileLimit(): Promise<{ soft: number; hard: number }> {
@@ -14,8 +15,8 @@ export async function cgroupVersion(): Promise<'1' | '2'> {
   return / \/sys\/fs\/cgroup [^\n]* - cgroup2 /.test(text) ? '2' : '1';
 }
 
-export async function hostInfo(): Promise<{ hostname: string; nofile: { soft: number; hard: number } }> {
-  return { hostname: hostname(), nofile: await nofileLimit() };
+export async function hostInfo(): Promise<{ hostname: string; nofile: { soft: number; hard: number }; cgroups: CgroupFeatures }> {
+  return { hostname: hostname(), nofile: await nofileLimit(), cgroups: await cgroupFeatures() };
 }
 
 /** Linux security modules the host enforces (what `apparmor=` and `label=` could apply): Docker's checks. */

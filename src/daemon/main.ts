@@ -131,7 +131,13 @@ async function serve(cfg: DaemonConfig, flags: Flags, lastResort: LastResort): P
   const images = await LocalImageStore.open(content, join(cfg.dataRoot, 'content'));
   const snapshotter = await openSnapshotter(cfg.dataRoot, cfg.storageDriver, log);
   const store = await ContainerStore.open(join(cfg.dataRoot, 'containers'));
-  const runtime = await ConmonRuntime.open({ conmon: cfg.conmon, runtime: cfg.runtime, stateDir: cfg.execRoot });
+  const runtime = await ConmonRuntime.open({
+    conmon: cfg.conmon,
+    runtime: cfg.runtime,
+    runtimes: cfg.runtimes,
+    defaultRuntime: cfg.settings['default-runtime'],
+    stateDir: cfg.execRoot,
+  });
   const events = new EventBus();
   const volumes = { driver: await LocalVolumeDriver.open(join(cfg.dataRoot, 'volumes')), containers: store, events };
   const metrics = await createDaemonMetrics(observability, {
@@ -144,6 +150,7 @@ async function serve(cfg: DaemonConfig, flags: Flags, lastResort: LastResort): P
     ulimits: s['default-ulimits'],
     dns: { servers: s.dns, search: s['dns-search'], options: s['dns-opts'] },
     runtimes: { names: Object.keys(cfg.runtimes), default: s['default-runtime'] },
+    cpuRealtime: { period: s['cpu-rt-period'], runtime: s['cpu-rt-runtime'] },
   };
   const lsms = await hostLsms();
   const remap = s['userns-remap'] ? await resolveUsernsRemap(s['userns-remap']) : undefined;

@@ -19,6 +19,14 @@ function cpuStats(r: StatsReading | undefined): CpuStats {
   };
 }
 
+/**
+ * dockerd's limit: a container without one (cgroup v1's ~8 EiB "unlimited", v2's `max`, read as 0)
+ * and one above the host's memory report the host's memory.
+ */
+function memoryLimit(limit: number, host: number): number {
+  return host > 0 && (limit === 0 || limit > host) ? host : limit;
+}
+
 /** Docker's stats JSON from two readings (the previous one gives `precpu_stats`). */
 export function toStats(rec: ContainerRecord, cur: StatsReading, prev: StatsReading | undefined): StatsResponse {
   const g = cur.cgroup;
@@ -31,7 +39,7 @@ export function toStats(rec: ContainerRecord, cur: StatsReading, prev: StatsRead
     storage_stats: {},
     cpu_stats: cpuStats(cur),
     precpu_stats: cpuStats(prev),
-    memory_stats: g ? { usage: g.memory.usage, max_usage: g.memory.maxUsage, stats: g.memory.stats, limit: g.memory.limit } : {},
+    memory_stats: g ? { usage: g.memory.usage, max_usage: g.memory.maxUsage, stats: g.memory.stats, limit: memoryLimit(g.memory.limit, cur.hostMemory) } : {},
     name: `/${rec.Name}`,
     id: rec.Id,
     ...(g && cur.networks ? { networks: cur.networks } : {}),

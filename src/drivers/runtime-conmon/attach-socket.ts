@@ -2,6 +2,7 @@ import { closeSync, constants, openSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { SeqpacketSocket as SeqpacketSocketType } from 'node-unix-socket';
 import type { StdioSession } from '../../core/runtime.js';
+import { CLIENT_BACKLOG_MAX } from '../../lib/client-backlog.js';
 
 /** conmon silently truncates input packets over 32 KiB: write in chunks no larger. */
 const MAX_INPUT_PACKET = 32 * 1024;
@@ -38,6 +39,10 @@ function connectPath(path: string): Promise<StdioSession> {
     let ended = false;
     const endCbs: Array<() => void> = [];
     const outCbs: Array<(stream: 'stdout' | 'stderr', data: Buffer) => void> = [];
+    // The process may write as soon as it starts, before its caller has subscribed (the exec's
+    // start answers the pid first): what comes before the first subscriber is kept for it.
+    let early: Array<{ stream: 'stdout' | 'stderr'; data: Buffer }> | undefined = [];
+    let earlyBytes = 0;
     const end = (): void => {
       if (ended) return;
       ended = true;
@@ -47,6 +52,12 @@ function connectPath(path: string): Promise<StdioSession> {
       const stream = STREAMS[buf[0]!];
       if (stream === undefined || buf.length < 2) return;
       const data = buf.subarray(1);
+      if (early !== undefined) {
+        earlyBytes += data.length;
+        // A caller that never subscribes (a detached exec closes at once) must not make berthd hold its output.
+        if (earlyBytes <= CLIENT_BACKLOG_MAX) early.push({ stream, data: Buffer.from(data) });
+        return;
+      }
       for (const cb of outCbs) cb(stream, data);
     });
     sock.on('end', () => {
@@ -59,7 +70,12 @@ function connectPath(path: string): Promise<StdioSession> {
       end();
     });
     const session: StdioSession = {
-      onOutput: (cb) => void outCbs.push(cb),
+      onOutput(cb) {
+        outCbs.push(cb);
+        const kept = early ?? [];
+        early = undefined;
+        for (const o of kept) cb(o.stream, o.data);
+      },
       onEnd: (cb) => (ended ? cb() : void endCbs.push(cb)),
       write(data) {
         if (ended) return;

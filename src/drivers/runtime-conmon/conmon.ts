@@ -10,12 +10,21 @@ import { spawnExec } from './exec.js';
 import { startThroughExecFifo } from './exec-fifo.js';
 import { stateFromFiles } from './state-files.js';
 import { BerthError, isErrno } from '../../lib/errdefs.js';
-import { mkdirp } from '../../lib/atomic-file.js';
+import { mkdirp, writeFileAtomic } from '../../lib/atomic-file.js';
 import { run } from '../../lib/exec.js';
+
+/** An OCI runtime with runc's command line: its binary and the global options it is always given. */
+export interface OciRuntimeEntry {
+  path: string;
+  runtimeArgs?: string[];
+}
 
 export interface ConmonRuntimeOptions {
   conmon: string; // path to conmon
-  runtime: string; // path to runc (or crun)
+  runtime: string; // path to runc (or crun): the default runtime's binary
+  /** Named runtimes (daemon.json `runtimes`, with the built-in `runc`) and the default's name. */
+  runtimes?: Record<string, OciRuntimeEntry>;
+  defaultRuntime?: string;
   /** Run-time state root (tmpfs): runc's state, exit files, attach sockets. */
   stateDir: string;
 }
@@ -29,25 +38,52 @@ export class ConmonRuntime implements ContainerRuntime {
   private readonly exitDir: string;
   readonly socketDir: string;
   private readonly execDir: string;
+  /** Which runtime each container was created with (a file per container, so a restarted berthd knows too). */
+  private readonly choiceDir: string;
+  private readonly chosen = new Map<string, OciRuntimeEntry>();
 
   private constructor(private readonly opts: ConmonRuntimeOptions) {
     this.runcRoot = join(opts.stateDir, 'runc');
     this.exitDir = join(opts.stateDir, 'exits');
     this.socketDir = join(opts.stateDir, 'sockets');
     this.execDir = join(opts.stateDir, 'exec');
+    this.choiceDir = join(opts.stateDir, 'runtimes');
   }
 
   static async open(opts: ConmonRuntimeOptions): Promise<ConmonRuntime> {
     const rt = new ConmonRuntime(opts);
-    for (const d of [rt.runcRoot, rt.exitDir, rt.socketDir, rt.execDir]) await mkdirp(d);
+    for (const d of [rt.runcRoot, rt.exitDir, rt.socketDir, rt.execDir, rt.choiceDir]) await mkdirp(d);
     return rt;
   }
 
-  private runc(args: string[], input?: string): Promise<{ stdout: string }> {
-    return run(this.opts.runtime, [`--root=${this.runcRoot}`, ...args], { input });
+  private get defaultEntry(): OciRuntimeEntry {
+    return this.opts.runtimes?.[this.opts.defaultRuntime ?? 'runc'] ?? { path: this.opts.runtime };
+  }
+
+  /** The runtime a container was created with: recorded at create, the default for one created before runtimes were recorded. */
+  private async runtimeOf(id: string): Promise<OciRuntimeEntry> {
+    const known = this.chosen.get(id);
+    if (known !== undefined) return known;
+    const name = (await readFile(join(this.choiceDir, id), 'utf8').catch(() => '')).trim();
+    const entry = (name !== '' ? this.opts.runtimes?.[name] : undefined) ?? this.defaultEntry;
+    this.chosen.set(id, entry);
+    return entry;
+  }
+
+  /** The runtime's command line for a container: its own global options, berth's state root, then `args`. */
+  private async runc(id: string, args: string[], input?: string): Promise<{ stdout: string }> {
+    const rt = await this.runtimeOf(id);
+    return run(rt.path, [...(rt.runtimeArgs ?? []), `--root=${this.runcRoot}`, ...args], { input });
   }
 
   create(o: CreateOptions): Promise<number> {
+    const name = o.runtime ?? this.opts.defaultRuntime ?? 'runc';
+    const entry = this.opts.runtimes?.[name] ?? this.defaultEntry;
+    this.chosen.set(o.id, entry);
+    return writeFileAtomic(join(this.choiceDir, o.id), name).then(() => this.createWith(o, entry));
+  }
+
+  private createWith(o: CreateOptions, rt: OciRuntimeEntry): Promise<number> {
     const args = [
       '--api-version',
       '1',
@@ -58,7 +94,8 @@ export class ConmonRuntime implements ContainerRuntime {
       '-n',
       o.name,
       '-r',
-      this.opts.runtime,
+      rt.path,
+      ...(rt.runtimeArgs ?? []).flatMap((a) => ['--runtime-arg', a]),
       '--runtime-arg',
       `--root=${this.runcRoot}`,
       '-b',
@@ -120,11 +157,12 @@ export class ConmonRuntime implements ContainerRuntime {
 
   async start(id: string, pid: number): Promise<void> {
     if (await startThroughExecFifo(join(this.runcRoot, id, 'exec.fifo'), pid)) return;
-    await this.runc(['start', id]);
+    await this.runc(id, ['start', id]);
   }
 
-  exec(o: ExecOptions): Promise<ExecProcess> {
-    const p = { conmon: this.opts.conmon, runtime: this.opts.runtime, runcRoot: this.runcRoot, socketDir: this.socketDir };
+  async exec(o: ExecOptions): Promise<ExecProcess> {
+    const rt = await this.runtimeOf(o.containerId);
+    const p = { conmon: this.opts.conmon, runtime: rt.path, runtimeArgs: rt.runtimeArgs ?? [], runcRoot: this.runcRoot, socketDir: this.socketDir };
     return spawnExec({ ...p, dir: this.execPath(o.execId) }, o);
   }
 
@@ -151,29 +189,29 @@ export class ConmonRuntime implements ContainerRuntime {
   }
 
   async update(id: string, resources: LinuxResources): Promise<void> {
-    await this.runc(['update', '-r', '-', id], JSON.stringify(resources));
+    await this.runc(id, ['update', '-r', '-', id], JSON.stringify(resources));
   }
 
   async pids(id: string): Promise<number[]> {
-    const { stdout } = await this.runc(['ps', '--format', 'json', id]);
+    const { stdout } = await this.runc(id, ['ps', '--format', 'json', id]);
     return (JSON.parse(stdout) as number[] | null) ?? [];
   }
 
   async kill(id: string, signal: string): Promise<void> {
-    await this.runc(['kill', id, signal]);
+    await this.runc(id, ['kill', id, signal]);
   }
 
   async pause(id: string): Promise<void> {
-    await this.runc(['pause', id]);
+    await this.runc(id, ['pause', id]);
   }
 
   async resume(id: string): Promise<void> {
-    await this.runc(['resume', id]);
+    await this.runc(id, ['resume', id]);
   }
 
   async delete(id: string): Promise<void> {
     try {
-      await this.runc(['delete', '--force', id]);
+      await this.runc(id, ['delete', '--force', id]);
     } catch (err) {
       if (!/does not exist|not exist/.test(String((err as Error).message))) throw err;
     }
@@ -190,7 +228,7 @@ export class ConmonRuntime implements ContainerRuntime {
     const known = await stateFromFiles(join(this.runcRoot, id)).catch(() => null);
     if (known !== null) return known;
     try {
-      const { stdout } = await this.runc(['state', id]);
+      const { stdout } = await this.runc(id, ['state', id]);
       const s = JSON.parse(stdout) as { status: RuntimeState['status']; pid: number };
       return { status: s.status, pid: s.pid };
     } catch (err) {
@@ -212,6 +250,8 @@ export class ConmonRuntime implements ContainerRuntime {
   async cleanup(id: string): Promise<void> {
     await rm(join(this.exitDir, id), { force: true });
     await rm(join(this.socketDir, id), { recursive: true, force: true });
+    await rm(join(this.choiceDir, id), { force: true });
+    this.chosen.delete(id);
   }
 
   async stopMonitor(id: string, bundle: string): Promise<boolean> {

@@ -11,6 +11,8 @@ import { syncReader } from './sync-pipe.js';
 export interface ExecPaths {
   conmon: string;
   runtime: string;
+  /** The runtime's own global options (daemon.json `runtimeArgs`). */
+  runtimeArgs: string[];
   runcRoot: string;
   socketDir: string;
   /** The exec's own dir: conmon's bundle (attach socket, ctl fifo), the process spec. */
@@ -38,6 +40,7 @@ export async function spawnExec(p: ExecPaths, o: ExecOptions): Promise<ExecProce
     o.containerId,
     '-r',
     p.runtime,
+    ...p.runtimeArgs.flatMap((a) => ['--runtime-arg', a]),
     '--runtime-arg',
     `--root=${p.runcRoot}`,
     '-b',

@@ -38,3 +38,16 @@ test('ramInBytes reads go-units sizes (binary multiples) and refuses others', ()
   assert.equal(ramInBytes('100'), 100);
   assert.equal(ramInBytes('10x'), undefined);
 });
+
+test('sizes are printed with Go\'s %g: the cgroup v1 "unlimited" limit, exponents, no re-normalising', () => {
+  // 2^63 - 4096 (cgroup v1 memory.limit_in_bytes when unlimited) and 2^63 - 1: the docker CLI shows 8EiB.
+  assert.equal(bytesSize(9223372036854771712), '8EiB');
+  assert.equal(bytesSize(2 ** 63 - 1), '8EiB');
+  assert.equal(bytesSize(8192 * 1024 ** 5), '8EiB');
+  assert.equal(bytesSize(1024 ** 6 * 1023.99), '1024EiB');
+  assert.equal(bytesSize(1024 * 1023.99), '1024KiB');
+  assert.equal(humanSizeWithPrecision(999_500, 3), '1e+03kB');
+  assert.equal(humanSizeWithPrecision(999_949, 3), '1e+03kB');
+  assert.equal(humanSizeWithPrecision(999_400, 3), '999kB');
+  assert.equal(humanSize(1e30), '1e+06YB');
+});

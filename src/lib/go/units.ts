@@ -1,4 +1,5 @@
 // docker/go-units: the sizes and durations Docker prints and the sizes its flags accept.
+import { sprintf } from './template/fmt.js';
 
 const DECIMAL = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB'] as const;
 const BINARY = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB', 'ZiB', 'YiB'] as const;
@@ -36,7 +37,10 @@ export function bytesSize(bytes: number): string {
   return customSize(bytes, 1024, BINARY, 4);
 }
 
-/** units.CustomSize: `bytes` in the largest unit below `base` times the next, to `digits` significant digits. */
+/**
+ * units.CustomSize: `bytes` in the largest unit below `base` times the next, formatted as Go's
+ * `%.<digits>g` (so `1e+03kB` for 999.5 kB at 3 digits, and no re-normalising: `1024KiB`).
+ */
 export function customSize(bytes: number, base: number, units: readonly string[], digits: number): string {
   let v = bytes;
   let i = 0;
@@ -44,7 +48,7 @@ export function customSize(bytes: number, base: number, units: readonly string[]
     v /= base;
     i++;
   }
-  return `${Number(v.toPrecision(digits))}${units[i]}`;
+  return `${sprintf(`%.${digits}g`, [v])}${units[i]}`;
 }
 
 /**

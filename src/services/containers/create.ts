@@ -1,4 +1,6 @@
 import { hostname as osHostname } from 'node:os';
+import { cgroupFeatures } from '../../lib/cgroups/features.js';
+import { checkHostResources } from './config/resources-config.js';
 import { join } from 'node:path';
 import type { ContainerConfig, ContainerRecord, HostConfig } from '../../core/containers.js';
 import { invalidArgument, messageOf, notFound } from '../../lib/errdefs.js';
@@ -40,7 +42,11 @@ export interface CreateRequest {
  * What `create` needs: the image, the record store (name claims), the log driver's defaults,
  * the networks (endpoints), volumes, the writable layer, the daemon's security and defaults.
  */
-export type CreateDeps = Pick<ContainerDeps, 'images' | 'store' | 'logs' | 'networks' | 'volumes' | 'snapshotter' | 'security' | 'defaults' | 'events' | 'log'>;
+export type CreateDeps = Pick<
+  ContainerDeps,
+  'images' | 'store' | 'logs' | 'networks' | 'volumes' | 'snapshotter' | 'security' | 'defaults' | 'events' | 'log'
+> &
+  Partial<Pick<ContainerDeps, 'host'>>;
 
 // Without a network service (unit fixtures), every mode but host gets a private, empty namespace.
 const NETWORK_MODES = new Set(['', 'default', 'bridge', 'none', 'host']);
@@ -59,6 +65,7 @@ export async function createContainer(deps: CreateDeps, req: CreateRequest): Pro
   );
   if (hostConfig.UTSMode === 'host' && req.config.Hostname) throw invalidArgument('conflicting options: hostname and the UTS mode');
   if (!hostConfig.Privileged && (hostConfig.Devices ?? []).length > 0) await mappedDevices(hostConfig.Devices!);
+  const warnings = checkHostResources(hostConfig, deps.host?.cgroups ?? (await cgroupFeatures()));
   if (!deps.networks && !NETWORK_MODES.has(hostConfig.NetworkMode)) throw notFound(`network ${hostConfig.NetworkMode} not found`);
   const networkSettings = deps.networks ? resolveEndpoints(deps.networks, hostConfig, req.endpoints) : undefined;
   if (deps.defaults) hostConfig.Runtime = checkRuntime(hostConfig.Runtime, deps.defaults.runtimes);
@@ -88,7 +95,7 @@ export async function createContainer(deps: CreateDeps, req: CreateRequest): Pro
       roNonRecursive: req.readOnlyNonRecursive,
     });
     undo.dismiss();
-    return created;
+    return { ...created, Warnings: [...warnings, ...created.Warnings] };
   } catch (err) {
     await undo.releaseAll();
     throw err;
@@ -160,14 +167,10 @@ async function createClaimed(deps: CreateDeps, undo: CleanupStack, c: Claimed): 
   return { Id: id, Warnings: [] };
 }
 
-/**
- * `--runtime`: Docker's error for a name the daemon does not know. Every container runs under
- * the daemon's default runtime (conmon is given one runtime binary), so another name is refused.
- */
+/** `--runtime`: one of the daemon's runtimes (daemon.json `runtimes`, the built-in `runc`), else Docker's error; the default when not given. */
 function checkRuntime(name: string | undefined, runtimes: { names: string[]; default: string }): string {
   const rt = name || runtimes.default;
   if (!runtimes.names.includes(rt)) throw invalidArgument(`Unknown runtime specified ${rt}`);
-  if (rt !== runtimes.default) throw invalidArgument(`runtime ${rt}: berthd runs containers with its default runtime (${runtimes.default}) only`);
   return rt;
 }
 

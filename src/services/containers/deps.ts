@@ -1,4 +1,5 @@
 import type { ImageStore } from '../../core/images.js';
+import type { CgroupFeatures } from '../../lib/cgroups/features.js';
 import type { ContainerRuntime } from '../../core/runtime.js';
 import type { Snapshotter } from '../../core/snapshots.js';
 import type { KeyedLock } from '../../lib/keyed-lock.js';
@@ -18,6 +19,8 @@ export interface ContainerDefaults {
   dns: { servers: string[]; search: string[]; options: string[] };
   /** daemon.json `runtimes` (names) and `default-runtime`: HostConfig.Runtime must name one. */
   runtimes: { names: string[]; default: string };
+  /** daemon.json `cpu-rt-period`/`cpu-rt-runtime`: the real-time budget given to the containers' parent cgroup. */
+  cpuRealtime?: { period: number; runtime: number };
 }
 
 /** What the container use cases need; wired once in daemon/main.ts. */
@@ -37,7 +40,8 @@ export interface ContainerDeps {
   logs: LogService;
   /** Networks (CNI): without them every container but `--network host` gets an empty namespace. */
   networks?: NetworkDeps;
-  host: { hostname: string; nofile: { soft: number; hard: number } };
+  /** Host facts read once at start-up; `cgroups`: what Docker's create checks of the resource settings ask of the host. */
+  host: { hostname: string; nofile: { soft: number; hard: number }; cgroups?: CgroupFeatures };
   /** The daemon's log (work that finishes in the background reports its failures here). */
   log?: (msg: string) => void;
   /** Told how long each successful start took (metrics); optional. */

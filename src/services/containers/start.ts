@@ -1,4 +1,6 @@
 import { chown, writeFile } from 'node:fs/promises';
+import { CGROUP_PARENT } from './spec/resources.js';
+import { initCpuRealtimeParent } from '../../lib/cgroups/features.js';
 import { join } from 'node:path';
 import { type ContainerRecord, isLive } from '../../core/containers.js';
 import { BerthError, conflict } from '../../lib/errdefs.js';
@@ -103,6 +105,8 @@ export async function startContainer(deps: StartDeps, ref: string): Promise<void
           usernsPath,
           ...host,
         });
+        const rt = deps.defaults?.cpuRealtime;
+        if (rt && (rec.HostConfig.CpuRealtimePeriod || rec.HostConfig.CpuRealtimeRuntime)) await initCpuRealtimeParent(CGROUP_PARENT, rt);
         await writeFile(join(rec.Paths.Bundle, 'config.json'), JSON.stringify(spec));
         logTiming(`start ${id}: spec`, specStart);
         await deps.runtime.cleanup(rec.Id);
@@ -121,6 +125,7 @@ export async function startContainer(deps: StartDeps, ref: string): Promise<void
             tty: rec.Config.Tty === true,
             openStdin: rec.Config.OpenStdin === true,
             stdinOnce: rec.Config.StdinOnce === true,
+            ...(rec.HostConfig.Runtime ? { runtime: rec.HostConfig.Runtime } : {}),
           }),
         );
         crashPoint('start:runc-create');

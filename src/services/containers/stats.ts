@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import { type ContainerRecord, isLive } from '../../core/containers.js';
 import { readCgroupSample, readNetDev, systemCpuUsage, type CgroupSample, type NetDevCounters } from '../../lib/cgroups/stats.js';
 import type { ContainerDeps } from './deps.js';
@@ -10,11 +10,13 @@ export interface StatsReading {
   networks?: Record<string, NetDevCounters>;
   systemCpu: number;
   onlineCpus: number;
+  /** The host's memory (MemTotal): Docker's memory limit of a container that has none. */
+  hostMemory: number;
 }
 
 /** Reads a container's counters now; a stopped container (or one that just exited) reads as empty. */
 export async function readStats(rec: ContainerRecord): Promise<StatsReading> {
-  const base = { time: new Date(), systemCpu: await systemCpuUsage(), onlineCpus: availableParallelism() };
+  const base = { time: new Date(), systemCpu: await systemCpuUsage(), onlineCpus: availableParallelism(), hostMemory: totalmem() };
   if (!isLive(rec) || rec.State.Pid <= 0) return base;
   try {
     return {

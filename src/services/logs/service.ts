@@ -8,8 +8,12 @@ import { readSegments, type LogSegment, type RangeOptions } from '../../lib/logs
 import { CLIENT_BACKLOG_MAX } from '../../lib/client-backlog.js';
 import { logAttrs } from './attrs.js';
 import { logSettings, resolveLogConfig, type LogConfig } from './options.js';
+import { Deliveries, type DeliveryReader } from './delivery.js';
 import { LogPump } from './pump.js';
 import { LogView, type ViewFormat } from './view.js';
+
+/** How long an exit waits for live readers to write the last output to their clients (dockerd's StreamConfig.Wait bound). */
+export const EXIT_DELIVERY_MS = 2000;
 
 export interface LogServiceOptions {
   /** The daemon's default (daemon.json `log-driver` / `log-opts`). */
@@ -44,6 +48,8 @@ export const capturePath = (rec: Pick<ContainerRecord, 'Paths'>): string => join
  */
 export class LogService {
   private readonly pumps = new Map<string, LogPump>();
+  /** Per container, what its live readers hold (only while some follow it). */
+  private readonly deliveries = new Map<string, Deliveries>();
 
   constructor(private readonly o: LogServiceOptions) {}
 
@@ -83,15 +89,22 @@ export class LogService {
     this.pump(rec).follow();
   }
 
-  /** The container has exited: convert what is left. Resolves when all of it is readable. */
+  /**
+   * The container has exited: convert what is left. Resolves when all of it is readable and the
+   * live readers (attach, `logs -f`) have written it to their clients (bounded by EXIT_DELIVERY_MS):
+   * the exit is announced after this, and clients that stop at `wait` must have the output by then.
+   */
   async exited(rec: ContainerRecord): Promise<void> {
-    if (this.o.known(rec.Id)) await this.pump(rec).finish();
+    if (!this.o.known(rec.Id)) return;
+    await this.pump(rec).finish();
+    await this.deliveries.get(rec.Id)?.flushed(EXIT_DELIVERY_MS);
   }
 
   /** The container is being removed: stop its pump. */
   async removed(id: string): Promise<void> {
     const p = this.pumps.get(id);
     this.pumps.delete(id);
+    this.deliveries.delete(id);
     await p?.close();
   }
 
@@ -132,6 +145,7 @@ export class LogService {
     let wake: (() => void) | undefined;
     let unsubscribe: (() => void) | undefined;
     let open: LogRecord[] = [];
+    let reader: DeliveryReader | undefined;
     const segs: LogSegment[] = await pump.exclusive(async () => {
       await pump.drain();
       // A line still being written is not logged yet (Docker's copier holds it too): only a
@@ -139,13 +153,16 @@ export class LogService {
       open = liveOnly || !opts.follow ? [] : pump.openRecords();
       const files = liveOnly || pump.view === undefined ? [] : await pump.view.snapshot();
       if (opts.follow) {
+        reader = this.reader(rec.Id);
         unsubscribe = pump.subscribe((b) => {
           if (behind) return;
           backlog += batchBytes(b);
           live.push(b);
+          reader?.queued();
           if (backlog > CLIENT_BACKLOG_MAX) {
             // The reader has stopped taking records: let go of them and end its follow.
             behind = true;
+            reader?.handed(live.length);
             live.length = 0;
             unsubscribe?.();
             this.o.log(`logs of ${rec.Id.slice(0, 12)}: a reader fell ${CLIENT_BACKLOG_MAX} bytes behind; its stream was ended`);
@@ -176,7 +193,9 @@ export class LogService {
               const batch = live.shift()!;
               backlog -= batchBytes(batch);
               const { records, past } = inRange(batch, opts);
+              // The consumer asks for the next batch once it has written this one to its client.
               if (records.length > 0) yield records;
+              reader?.handed();
               if (past) return;
             }
             if (behind || opts.signal?.aborted) return;
@@ -196,9 +215,20 @@ export class LogService {
         }
       } finally {
         unsubscribe?.();
+        reader?.close();
         await Promise.all(segs.map((s) => s.close()));
       }
     })();
+  }
+
+  /** A live reader of a container, counted until its stream ends. */
+  private reader(id: string): DeliveryReader {
+    let d = this.deliveries.get(id);
+    if (d === undefined) {
+      const made = new Deliveries(() => this.deliveries.get(id) === made && this.deliveries.delete(id));
+      this.deliveries.set(id, (d = made));
+    }
+    return d.add();
   }
 
   private pump(rec: ContainerRecord): LogPump {

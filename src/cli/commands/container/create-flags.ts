@@ -45,6 +45,12 @@ export function addCreateFlags(cmd: Command): Command {
     .option('--memory-reservation <bytes>', 'Memory soft limit')
     .option('--oom-kill-disable', 'Disable OOM Killer')
     .option('--blkio-weight <int>', 'Block IO (relative weight), between 10 and 1000, or 0 to disable', int)
+    .option('--memory-swappiness <int>', 'Tune container memory swappiness (0 to 100)', int, -1)
+    .option('--cpu-rt-period <int>', 'Limit CPU real-time period in microseconds', int)
+    .option('--cpu-rt-runtime <int>', 'Limit CPU real-time runtime in microseconds', int)
+    .option('--device-cgroup-rule <list>', 'Add a rule to the cgroup allowed devices list', deviceCgroupRule)
+    .option('--runtime <string>', 'Runtime to use for this container')
+    .option('--volume-driver <string>', 'Optional volume driver for the container')
     .option('--shm-size <bytes>', 'Size of /dev/shm')
     .option('--stop-signal <string>', 'Signal to stop the container')
     .option('--stop-timeout <int>', 'Timeout (in seconds) to stop a container', int)
@@ -85,12 +91,24 @@ export interface CreateFlags extends MountFlags, NetworkFlags, ResourceFlags, Se
   memoryReservation?: string;
   oomKillDisable?: boolean;
   blkioWeight?: number;
+  memorySwappiness?: number;
+  cpuRtPeriod?: number;
+  cpuRtRuntime?: number;
+  deviceCgroupRule?: string[];
+  runtime?: string;
+  volumeDriver?: string;
   shmSize?: string;
   stopSignal?: string;
   stopTimeout?: number;
   ulimit?: string[];
   logDriver?: string;
   logOpt?: string[];
+}
+
+/** `--device-cgroup-rule`: the docker CLI's check (the daemon parses it again). */
+function deviceCgroupRule(v: string, prev: string[] | undefined): string[] {
+  if (!/^[acb] ([0-9]+|\*):([0-9]+|\*) [rwm]{1,3}$/.test(v)) throw new InvalidArgumentError(`invalid device cgroup format '${v}'`);
+  return [...(prev ?? []), v];
 }
 
 /** `KEY=value` lines; `#` comments; a bare `KEY` takes the caller's environment value (docker's env-file rules). */
@@ -163,6 +181,12 @@ export function buildCreateRequest(flags: CreateFlags, image: string, command: s
     MemoryReservation: flags.memoryReservation ? parseBytes(flags.memoryReservation) : 0,
     OomKillDisable: flags.oomKillDisable ?? false,
     BlkioWeight: flags.blkioWeight ?? 0,
+    ...(flags.memorySwappiness !== undefined && flags.memorySwappiness !== -1 ? { MemorySwappiness: flags.memorySwappiness } : {}),
+    CpuRealtimePeriod: flags.cpuRtPeriod ?? 0,
+    CpuRealtimeRuntime: flags.cpuRtRuntime ?? 0,
+    DeviceCgroupRules: flags.deviceCgroupRule ?? null,
+    Runtime: flags.runtime ?? '',
+    VolumeDriver: flags.volumeDriver ?? '',
     ShmSize: flags.shmSize ? parseBytes(flags.shmSize) : 0,
     Ulimits: ulimits(flags.ulimit) ?? [],
     ...securityRequest(flags),

@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import type { ContainerConfig, ContainerRecord, HostConfig } from '../../../core/containers.js';
-import { invalidArgument } from '../../../lib/errdefs.js';
+import { invalidArgument, notFound } from '../../../lib/errdefs.js';
 import type { MountPoint } from '../../../core/volumes.js';
 import type { VolumeDeps } from '../../volumes/deps.js';
 import { createAnonymousVolume, createVolume, removeIfUnused } from '../../volumes/volumes.js';
@@ -29,6 +30,11 @@ export async function resolveMounts(deps: ResolveMountsDeps, config: ContainerCo
     byDest.set(mp.Destination, mp);
   };
   const materialise = async (mp: MountPoint, spec?: { labels?: Record<string, string> | null; options?: Record<string, string> | null }): Promise<void> => {
+    // HostConfig.VolumeDriver names the driver of the volumes this container creates: only the local one is here.
+    const driver = hc.VolumeDriver || deps.volumes.driver.name;
+    if (driver !== deps.volumes.driver.name) {
+      throw notFound(`create ${mp.Name || randomBytes(32).toString('hex')}: error looking up volume plugin ${driver}: plugin "${driver}" not found`);
+    }
     const v = mp.Name
       ? await createVolume(deps.volumes, { Name: mp.Name, Labels: spec?.labels, DriverOpts: spec?.options })
       : await createAnonymousVolume(deps.volumes);

@@ -1,3 +1,4 @@
+import { invalidArgument } from '../../../lib/errdefs.js';
 import type { LinuxDevice, LinuxDeviceCgroup } from '../../../lib/oci/runtime-spec.js';
 import type { SpecOption } from './types.js';
 
@@ -55,9 +56,27 @@ export const DEFAULT_DEVICE_RULES: readonly LinuxDeviceCgroup[] = [
 ];
 
 /**
+ * A `--device-cgroup-rule` (`c 1:3 mr`, `a *:* rwm`) as a device cgroup allow rule, Docker's
+ * grammar and message; `*` is a wildcard (major/minor left out).
+ */
+export function parseDeviceCgroupRule(rule: string): LinuxDeviceCgroup {
+  const m = /^([acb]) ([0-9]+|\*):([0-9]+|\*) ([rwm]{1,3})$/.exec(rule);
+  if (m === null) throw invalidArgument(`invalid device cgroup rule format: '${rule}'`);
+  const num = (v: string): number | undefined => (v === '*' ? undefined : Number(v));
+  const out: LinuxDeviceCgroup = { allow: true, type: m[1] as LinuxDeviceCgroup['type'] };
+  const major = num(m[2]!);
+  const minor = num(m[3]!);
+  if (major !== undefined) out.major = major;
+  if (minor !== undefined) out.minor = minor;
+  out.access = m[4]!;
+  return out;
+}
+
+/**
  * Device nodes and the device cgroup: the defaults, plus the host devices the caller resolved
  * (ctx.devices: `--device` items with their permissions, or every host device for
- * `--privileged`, which also allows every device in the cgroup, as Docker does).
+ * `--privileged`, which also allows every device in the cgroup, as Docker does), then the
+ * `--device-cgroup-rule`s.
  */
 export const withDevices: SpecOption = (spec, ctx) => {
   const linux = (spec.linux ??= {});
@@ -71,6 +90,7 @@ export const withDevices: SpecOption = (spec, ctx) => {
     for (const { device, permissions } of ctx.devices ?? []) {
       if (device.type === 'c' || device.type === 'b') rules.push(allow(device.type, device.major, device.minor, permissions));
     }
+    for (const rule of ctx.record.HostConfig.DeviceCgroupRules ?? []) rules.push(parseDeviceCgroupRule(rule));
   }
   (linux.resources ??= {}).devices = rules;
 };

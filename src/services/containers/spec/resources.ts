@@ -14,8 +14,11 @@ export const MIN_MEMORY = 6 * 1024 * 1024;
  * own cgroup per controller, which would tie containers to berthd's (service) cgroup.
  */
 export const withCgroupsPath: SpecOption = (spec, ctx) => {
-  (spec.linux ??= {}).cgroupsPath = `/berth/${ctx.record.Id}`;
+  (spec.linux ??= {}).cgroupsPath = `${CGROUP_PARENT}/${ctx.record.Id}`;
 };
+
+/** The cgroup every container's sits in. */
+export const CGROUP_PARENT = '/berth';
 
 /**
  * Memory with Docker's swap semantics (MemorySwap is memory+swap): -1 unlimited, 0 → twice the
@@ -70,21 +73,25 @@ export function cpuResources(hc: HostConfig, hostCpus = availableParallelism()):
 }
 
 /**
- * linux.resources from HostConfig: memory, cpu, pids (a positive PidsLimit; 0/-1/null mean
+ * linux.resources from HostConfig: memory (swappiness too), cpu (real-time too), pids (a positive PidsLimit; 0/-1/null mean
  * unlimited). Leaves other resource fields (devices) alone.
  */
 export const withResources: SpecOption = (spec, ctx) => {
   const hc = ctx.record.HostConfig;
   const resources: LinuxResources = ((spec.linux ??= {}).resources ??= {});
   const memory = memoryResources(hc);
-  const cpu = cpuResources(hc);
+  let cpu = cpuResources(hc);
   if (memory) resources.memory = memory;
   if (hc.MemoryReservation) (resources.memory ??= {}).reservation = hc.MemoryReservation;
   if (hc.OomKillDisable) (resources.memory ??= {}).disableOOMKiller = true;
+  // Create has dropped it where the host has no swappiness (cgroup v2); -1 is the kernel's default.
+  if (typeof hc.MemorySwappiness === 'number' && hc.MemorySwappiness >= 0) (resources.memory ??= {}).swappiness = hc.MemorySwappiness;
   if (hc.BlkioWeight) {
     if (hc.BlkioWeight < 10 || hc.BlkioWeight > 1000) throw invalidArgument('Range of blkio weight is from 10 to 1000');
     resources.blockIO = { weight: hc.BlkioWeight };
   }
+  if (hc.CpuRealtimePeriod) (cpu ??= {}).realtimePeriod = hc.CpuRealtimePeriod;
+  if (hc.CpuRealtimeRuntime) (cpu ??= {}).realtimeRuntime = hc.CpuRealtimeRuntime;
   if (cpu) resources.cpu = cpu;
   if (hc.PidsLimit && hc.PidsLimit > 0) resources.pids = { limit: hc.PidsLimit };
 };
