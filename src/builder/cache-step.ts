@@ -11,6 +11,7 @@ export async function fromCache(run: BuildRun, st: StageState, key: string): Pro
   if (img === undefined) return false;
   st.image = await stepImageOf(run.deps.images, img);
   run.out(' ---> Using cache\n');
+  run.steps?.cached();
   return true;
 }
 

@@ -92,6 +92,7 @@ async function runInstruction(run: BuildRun, st: StageState, ins: Extract<Instru
     run.deps,
     { parent, argv, env, config: st.config, networkMode: run.opts.networkMode, rm: run.opts.rm, forceRm: run.opts.forceRm, author: st.author },
     run.out,
+    run.log,
   );
   await finishStep(run, st, key, await stepImageOf(run.deps.images, run.deps.images.images.get(id)!));
 }

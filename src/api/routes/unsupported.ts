@@ -32,8 +32,6 @@ export const UNSUPPORTED: Unsupported[] = [
   { method: 'POST', path: '/build/prune', answer: notBerth('pruning the build cache'), note: '501' },
   { method: 'GET', path: '/images/search', answer: notBerth('searching a registry'), note: '501' },
   { method: 'GET', path: '/distribution/{name*}/json', answer: notBerth('distribution inspect'), note: '501' },
-  { method: 'POST', path: '/session', answer: notBerth('BuildKit (use the classic builder: DOCKER_BUILDKIT=0)'), note: '501 (BuildKit)' },
-  { method: 'POST', path: '/grpc', answer: notBerth('BuildKit (use the classic builder: DOCKER_BUILDKIT=0)'), note: '501 (BuildKit)' },
   { method: 'GET', path: '/plugins', answer: () => [], note: '200 [] (no plugins, as Docker without any)' },
   { method: 'GET', path: '/plugins/privileges', answer: notBerth('plugins'), note: '501' },
   { method: 'POST', path: '/plugins/pull', answer: notBerth('plugins'), note: '501' },
