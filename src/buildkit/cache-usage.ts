@@ -39,7 +39,9 @@ export async function cacheUsage(deps: ImageDeps, cacheFile: string): Promise<Ca
       const last = history.at(-1);
       const layer = last !== undefined && !last.empty_layer ? image.config.rootfs.diff_ids.at(-1) : undefined;
       out.push({
-        id: sha256(`${key}\n${id}`).replace(/^sha256:/, '').slice(0, 25),
+        id: sha256(`${key}\n${id}`)
+          .replace(/^sha256:/, '')
+          .slice(0, 25),
         image,
         size: layer === undefined ? 0 : ((await deps.content.info(layer))?.size ?? 0),
         createdAt: new Date(image.config.created ?? 0),
@@ -60,7 +62,7 @@ export async function cacheUsage(deps: ImageDeps, cacheFile: string): Promise<Ca
 export async function pruneCache(deps: ImageDeps, cacheFile: string): Promise<CacheUsage[]> {
   const records = (await cacheUsage(deps, cacheFile)).filter((r) => !r.shared && !r.inUse);
   const removed: CacheUsage[] = [];
-  for (let progress = true; progress; ) {
+  for (let progress = true; progress;) {
     progress = false;
     const all = deps.images.list();
     for (const r of records) {

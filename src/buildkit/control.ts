@@ -86,7 +86,9 @@ async function solve(st: BuildkitState, req: SolveRequest, call: ServerUnaryCall
       image = await gatewayResult(st, ref, req.Session, progress, call);
     } else {
       throw notImplemented(
-        req.Frontend === '' ? 'berth builds Dockerfiles only (the dockerfile.v0 frontend): LLB definitions are not supported' : `frontend "${req.Frontend}" is not supported by berth (only dockerfile.v0)`,
+        req.Frontend === ''
+          ? 'berth builds Dockerfiles only (the dockerfile.v0 frontend): LLB definitions are not supported'
+          : `frontend "${req.Frontend}" is not supported by berth (only dockerfile.v0)`,
       );
     }
     // A gateway build may return nothing (buildx asks the worker's options that way): nothing to export.

@@ -57,7 +57,11 @@ export async function dockerfileFrontend(deps: BuilderDeps, session: Session, pr
 
   const steps = stepVertexes(progress);
   try {
-    const id = await buildImage(deps, { ...opts, context, dockerfileText: dockerfile.toString('utf8') }, { stream: () => undefined, aux: () => undefined, steps });
+    const id = await buildImage(
+      deps,
+      { ...opts, context, dockerfileText: dockerfile.toString('utf8') },
+      { stream: () => undefined, aux: () => undefined, steps },
+    );
     steps.end();
     return id;
   } catch (err) {

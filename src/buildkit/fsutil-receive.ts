@@ -97,7 +97,10 @@ async function recvOrFail(conn: PacketConn): Promise<Packet> {
 const senderError = (p: Packet): Error => new Error(`error from sender: ${p.data?.toString() ?? ''}`);
 
 function entryOf(st: Stat): ReceivedEntry {
-  const path = st.path.split('/').filter((s) => s !== '' && s !== '.').join('/');
+  const path = st.path
+    .split('/')
+    .filter((s) => s !== '' && s !== '.')
+    .join('/');
   if (path === '' || path.split('/').includes('..')) throw new Error(`fsutil: invalid path ${JSON.stringify(st.path)}`);
   const kind = kindOfMode(st.mode);
   const linkname = st.linkname ?? '';

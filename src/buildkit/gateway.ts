@@ -62,7 +62,9 @@ export function gatewayService(st: BuildkitState): UntypedServiceImplementation 
       const build = buildOf(st, call.metadata);
       if (req.Frontend !== 'dockerfile.v0') {
         throw notImplemented(
-          req.Frontend === '' ? 'berth builds Dockerfiles only (the dockerfile.v0 frontend): LLB definitions are not supported' : `frontend "${req.Frontend}" is not supported by berth (only dockerfile.v0)`,
+          req.Frontend === ''
+            ? 'berth builds Dockerfiles only (the dockerfile.v0 frontend): LLB definitions are not supported'
+            : `frontend "${req.Frontend}" is not supported by berth (only dockerfile.v0)`,
         );
       }
       const session = await st.sessions.get(build.sessionId);
@@ -71,7 +73,10 @@ export function gatewayService(st: BuildkitState): UntypedServiceImplementation 
       build.results.set(id, image);
       const config = await st.builder.images.content.read(image).catch(() => undefined);
       const metadata: Record<string, Buffer> = config ? { 'containerimage.config': config } : {};
-      return { ref: req.allowResultReturn ? '' : id, result: req.allowResultReturn ? { ...(req.allowResultArrayRef ? { ref: { id, def: null } } : { refDeprecated: id }), metadata } : null };
+      return {
+        ref: req.allowResultReturn ? '' : id,
+        result: req.allowResultReturn ? { ...(req.allowResultArrayRef ? { ref: { id, def: null } } : { refDeprecated: id }), metadata } : null,
+      };
     }),
     Return: unary(async (req: ReturnRequest, call) => {
       const build = buildOf(st, call.metadata);

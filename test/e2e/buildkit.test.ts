@@ -1,0 +1,145 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { runProgram, type RunResult } from './clients.js';
+import { dockerOk, startDaemon, type Daemon } from './harness.js';
+
+/**
+ * buildx as Debian ships it (0.13, `docker-buildx` from trixie): `BERTH_BUILDX` names the binary,
+ * else it is looked for where scripts/fetch-cli-plugins puts it. Never installed system-wide: each
+ * test daemon's own DOCKER_CONFIG gets it as a CLI plugin.
+ */
+const BUILDX = process.env.BERTH_BUILDX ?? join(process.env.BERTH_CLI_PLUGINS ?? '/var/cache/berth/cli-plugins', 'docker-buildx');
+const skip = existsSync(BUILDX) ? false : `buildx not found at ${BUILDX} (scripts/fetch-cli-plugins fetches it from Debian trixie; or set BERTH_BUILDX)`;
+
+// `docker build` with buildx installed goes BuildKit's way (POST /grpc + /session) against berthd.
+describe('BuildKit builds through buildx (docker driver)', { skip }, () => {
+  let d: Daemon;
+  let tmp: string;
+  let n = 0;
+  const docker = (args: string[]): Promise<RunResult> => d.docker(args, { timeoutMs: 120_000 });
+  const context = async (files: Record<string, string>): Promise<string> => {
+    const dir = join(tmp, `ctx${n++}`);
+    await mkdir(dir, { recursive: true });
+    for (const [name, text] of Object.entries(files)) {
+      await mkdir(dirname(join(dir, name)), { recursive: true });
+      await writeFile(join(dir, name), text);
+    }
+    return dir;
+  };
+  const failure = (r: RunResult): string => `exit ${r.code}\nstderr: ${r.stderr}\nberthd log (tail):\n${d.log().slice(-3000)}`;
+  const imageId = async (ref: string): Promise<string> => (await dockerOk(d, ['image', 'inspect', '--format', '{{.Id}}', ref])).trim();
+
+  before(async () => {
+    d = await startDaemon();
+    tmp = await mkdtemp(join(tmpdir(), 'berth-buildkit-'));
+    const plugins = join(d.dir, 'docker-config', 'cli-plugins');
+    await mkdir(plugins, { recursive: true });
+    await symlink(BUILDX, join(plugins, 'docker-buildx'));
+  });
+  after(async () => {
+    await d?.stop();
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+
+  it('buildx ls shows the engine as the default builder, running, linux/amd64', async () => {
+    const out = await dockerOk(d, ['buildx', 'ls']);
+    const row = out.split('\n').find((l) => /\bdefault\b.*\brunning\b/.test(l));
+    assert.ok(row, out);
+    assert.match(row, /linux\/amd64/);
+    assert.match(row, /v0\.\d+\.\d+/, 'the BuildKit version column');
+  });
+
+  const multiStep = {
+    Dockerfile:
+      'FROM busybox\nCOPY a.txt /a.txt\nRUN cat /a.txt > /b.txt && echo ran-step\nENV X=from-env\nWORKDIR /w\nCMD ["sh", "-c", "cat /b.txt; echo $X; pwd"]\n',
+    'a.txt': 'hello-context\n',
+    'ignored.txt': 'never sent\n',
+    '.dockerignore': 'ignored.txt\n',
+  };
+
+  it('docker build -t of a multi-step Dockerfile makes a runnable image, with BuildKit progress', async () => {
+    const dir = await context(multiStep);
+    const r = await docker(['build', '--progress=plain', '-t', 'bk-multi', dir]);
+    assert.equal(r.code, 0, failure(r));
+    for (const line of [
+      '[internal] load build definition from Dockerfile',
+      '[internal] load build context',
+      '[1/4] FROM docker.io/library/busybox:latest',
+      '[2/4] COPY a.txt /a.txt',
+      '[3/4] RUN cat /a.txt > /b.txt && echo ran-step',
+      '[4/4] WORKDIR /w',
+      'exporting to image',
+      'naming to docker.io/library/bk-multi:latest',
+    ]) {
+      assert.ok(r.stderr.includes(line), `progress shows ${JSON.stringify(line)}:\n${r.stderr}`);
+    }
+    assert.match(r.stderr, /^#\d+ [\d.]+ ran-step$/m, 'the RUN step output as a log line of its vertex');
+    assert.equal(await dockerOk(d, ['run', '--rm', 'bk-multi']), 'hello-context\nfrom-env\n/w\n');
+    const ls = await dockerOk(d, ['run', '--rm', 'bk-multi', 'ls', '/']);
+    assert.doesNotMatch(ls, /ignored/, '.dockerignore keeps files out of the context');
+  });
+
+  it('the same build again is served by the cache: CACHED steps, the same image', async () => {
+    const first = await imageId('bk-multi');
+    const dir = await context(multiStep);
+    const r = await docker(['build', '--progress=plain', '-t', 'bk-multi2', dir]);
+    assert.equal(r.code, 0, failure(r));
+    assert.match(r.stderr, /\[3\/4\] RUN cat \/a.txt[^\n]*\n#\d+ CACHED/, r.stderr);
+    assert.equal(await imageId('bk-multi2'), first);
+  });
+
+  it('a failing RUN fails the build with its exit code in BuildKit words', async () => {
+    const dir = await context({ Dockerfile: 'FROM busybox\nRUN echo before\nRUN echo oops >&2 && exit 3\n' });
+    const r = await docker(['build', '--progress=plain', '-t', 'bk-fail', dir]);
+    assert.equal(r.code, 1, failure(r));
+    assert.ok(r.stderr.includes('ERROR: failed to solve: process "/bin/sh -c echo oops >&2 && exit 3" did not complete successfully: exit code: 3'), r.stderr);
+    assert.match(r.stderr, /^#\d+ [\d.]+ oops$/m, "the step's stderr is shown");
+    assert.equal((await docker(['image', 'inspect', 'bk-fail'])).code, 1, 'no image is tagged');
+    assert.equal(await dockerOk(d, ['ps', '-aq']), '', 'no step container is left');
+  });
+
+  it('buildx build --load tags the image; --iidfile gets its ID', async () => {
+    const dir = await context(multiStep);
+    const iid = join(tmp, 'iid');
+    const r = await docker(['buildx', 'build', '--load', '--iidfile', iid, '-t', 'bk-load:v1', dir]);
+    assert.equal(r.code, 0, failure(r));
+    assert.equal((await readFile(iid, 'utf8')).trim(), await imageId('bk-load:v1'));
+  });
+
+  it('buildx du lists the build cache; builder prune -f removes what only the cache keeps', async () => {
+    // Step images no name keeps: a build without -t.
+    const dir = await context({ Dockerfile: 'FROM busybox\nRUN echo one > /one\nRUN echo two > /two\n' });
+    const r = await docker(['build', dir]);
+    assert.equal(r.code, 0, failure(r));
+    const du = await dockerOk(d, ['buildx', 'du']);
+    assert.match(du, /^ID\s+RECLAIMABLE\s+SIZE\s+LAST ACCESSED/m, du);
+    assert.match(du, /^Total:\s+\S+/m, du);
+    const before = du.split('\n').filter((l) => /^[0-9a-z]{25}\s/.test(l)).length;
+    assert.ok(before > 0, du);
+    const pruned = await dockerOk(d, ['builder', 'prune', '-f']);
+    assert.match(pruned, /^Total:\s+\S+/m, pruned);
+    const removed = pruned.split('\n').filter((l) => /^[0-9a-z]{25}\s/.test(l)).length;
+    assert.ok(removed >= 2, `both RUN steps of the untagged build are pruned:\n${pruned}`);
+    const after = (await dockerOk(d, ['buildx', 'du'])).split('\n').filter((l) => /^[0-9a-z]{25}\s/.test(l)).length;
+    assert.equal(after, before - removed);
+    // What names keep stays: the first build still runs from its cache.
+    assert.equal(await dockerOk(d, ['run', '--rm', 'bk-multi']), 'hello-context\nfrom-env\n/w\n');
+  });
+
+  it('the docker CLI without buildx still builds with the classic builder (POST /build)', async () => {
+    const config = join(tmp, 'no-buildx');
+    await mkdir(config, { recursive: true });
+    await writeFile(join(config, 'config.json'), '{}\n');
+    const dir = await context({ Dockerfile: 'FROM busybox\nRUN echo classic > /c\n' });
+    const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_HOST: `unix://${d.socket}`, DOCKER_CONFIG: config, DOCKER_CLI_HINTS: 'false' };
+    delete env['DOCKER_BUILDKIT'];
+    const r = await runProgram('docker', ['build', '-t', 'bk-classic', dir], env, { timeoutMs: 120_000 });
+    assert.equal(r.code, 0, failure(r));
+    assert.match(r.stderr, /DEPRECATED: The legacy builder is deprecated/);
+    assert.match(r.stdout, /Successfully tagged bk-classic:latest/);
+  });
+});
