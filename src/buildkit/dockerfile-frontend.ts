@@ -2,7 +2,7 @@ import { buildImage } from '../builder/build.js';
 import { receiveContext } from '../builder/context.js';
 import type { BuilderDeps, BuildOptions } from '../builder/deps.js';
 import type { Digest } from '../lib/digest.js';
-import { invalidArgument, messageOf } from '../lib/errdefs.js';
+import { BerthError, invalidArgument, kindOf, messageOf } from '../lib/errdefs.js';
 import { parseIgnoreFile } from '../lib/dockerignore.js';
 import { fetchFiles, fetchLocal } from './local-source.js';
 import type { BuildProgress } from './progress.js';
@@ -108,5 +108,5 @@ const CLASSIC_RUN_FAILURE = /^The command '([\s\S]*)' returned a non-zero code: 
 export function buildkitError(err: unknown): Error {
   const m = CLASSIC_RUN_FAILURE.exec(messageOf(err));
   if (m === null) return err instanceof Error ? err : new Error(String(err));
-  return Object.assign(new Error(`process "${m[1]}" did not complete successfully: exit code: ${m[2]}`), { kind: (err as { kind?: string }).kind });
+  return new BerthError(kindOf(err), `process "${m[1]}" did not complete successfully: exit code: ${m[2]}`, { cause: err });
 }

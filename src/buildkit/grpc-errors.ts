@@ -1,14 +1,19 @@
 import { status as GrpcStatus, type sendUnaryData, type ServerUnaryCall, type ServiceError } from '@grpc/grpc-js';
 import { kindOf, messageOf, type ErrorKind } from '../lib/errdefs.js';
 
-/** The gRPC code of each error kind (BuildKit's clients show the message; the code picks retries and wording). */
+/**
+ * The gRPC code of each error kind. BuildKit answers a failed build (a bad Dockerfile, a failing
+ * step, a missing image) with Unknown, which clients print as the bare message (`failed to solve:
+ * …`); other codes are printed with their name (`Unimplemented: …`), so only what is not the
+ * build's own failure keeps one.
+ */
 const CODES: Record<ErrorKind, GrpcStatus> = {
-  NotFound: GrpcStatus.NOT_FOUND,
-  Conflict: GrpcStatus.FAILED_PRECONDITION,
-  InvalidArgument: GrpcStatus.INVALID_ARGUMENT,
+  NotFound: GrpcStatus.UNKNOWN,
+  Conflict: GrpcStatus.UNKNOWN,
+  InvalidArgument: GrpcStatus.UNKNOWN,
   Unauthorized: GrpcStatus.UNAUTHENTICATED,
   Forbidden: GrpcStatus.PERMISSION_DENIED,
-  NotModified: GrpcStatus.FAILED_PRECONDITION,
+  NotModified: GrpcStatus.UNKNOWN,
   TooLarge: GrpcStatus.RESOURCE_EXHAUSTED,
   NotImplemented: GrpcStatus.UNIMPLEMENTED,
   Unavailable: GrpcStatus.UNAVAILABLE,

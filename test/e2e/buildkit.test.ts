@@ -13,6 +13,7 @@ import { dockerOk, startDaemon, type Daemon } from './harness.js';
  * test daemon's own DOCKER_CONFIG gets it as a CLI plugin.
  */
 const BUILDX = process.env.BERTH_BUILDX ?? join(process.env.BERTH_CLI_PLUGINS ?? '/var/cache/berth/cli-plugins', 'docker-buildx');
+const COMPOSE = process.env.BERTH_COMPOSE ?? join(dirname(BUILDX), 'docker-compose');
 const skip = existsSync(BUILDX) ? false : `buildx not found at ${BUILDX} (scripts/fetch-cli-plugins fetches it from Debian trixie; or set BERTH_BUILDX)`;
 
 // `docker build` with buildx installed goes BuildKit's way (POST /grpc + /session) against berthd.
@@ -129,6 +130,37 @@ describe('BuildKit builds through buildx (docker driver)', { skip }, () => {
     // What names keep stays: the first build still runs from its cache.
     assert.equal(await dockerOk(d, ['run', '--rm', 'bk-multi']), 'hello-context\nfrom-env\n/w\n');
   });
+
+  it('a Dockerfile that does not parse, and a foreign --platform, fail with the bare message', async () => {
+    const bad = await context({ Dockerfile: 'FROM busybox\nFOO bar\n' });
+    let r = await docker(['build', '--progress=plain', bad]);
+    assert.equal(r.code, 1, failure(r));
+    assert.match(r.stderr, /^ERROR: failed to solve: dockerfile parse error on line 2: unknown instruction: FOO/m, r.stderr);
+    const ok = await context({ Dockerfile: 'FROM busybox\nRUN true\n' });
+    r = await docker(['build', '--progress=plain', '--platform', 'linux/arm64', ok]);
+    assert.equal(r.code, 1, failure(r));
+    assert.match(r.stderr, /^ERROR: failed to solve: "linux\/arm64": platform not supported/m, r.stderr);
+  });
+
+  it(
+    'compose v2 builds through BuildKit with no environment variable: build, up --build',
+    { skip: existsSync(COMPOSE) ? false : `compose v2 not found at ${COMPOSE}` },
+    async () => {
+      await symlink(COMPOSE, join(d.dir, 'docker-config', 'cli-plugins', 'docker-compose')).catch(() => undefined);
+      const dir = await context({
+        'compose.yaml': 'services:\n  app:\n    build: .\n    image: bk-compose\n    command: ["cat", "/x"]\n',
+        Dockerfile: 'FROM busybox\nRUN echo composed > /x\n',
+      });
+      const project = ['compose', '--project-directory', dir, '--project-name', 'bkcompose'];
+      let r = await docker([...project, 'build']);
+      assert.equal(r.code, 0, failure(r));
+      assert.match(r.stderr + r.stdout, /\[app 2\/2\] RUN echo composed > \/x/);
+      r = await docker([...project, 'up', '--build']);
+      assert.equal(r.code, 0, failure(r));
+      assert.match(r.stdout, /app-1 +\| composed/);
+      await dockerOk(d, [...project, 'down']);
+    },
+  );
 
   it('the docker CLI without buildx still builds with the classic builder (POST /build)', async () => {
     const config = join(tmp, 'no-buildx');
