@@ -5,14 +5,17 @@ import type { BuildkitDeps, BuildkitState } from './deps.js';
 import { gatewayService } from './gateway.js';
 import { ProgressRegistry } from './progress.js';
 import { buildkitProtos } from './protos.js';
-import { SessionRegistry } from './sessions.js';
+import { SessionRegistry, type SessionInfo } from './sessions.js';
+import type { IncomingHttpHeaders } from 'node:http';
 
 /** berthd as a BuildKit builder: what `POST /grpc` and `POST /session` hand their upgraded connections to. */
 export interface BuildkitEngine {
   /** Serves BuildKit's Control and LLBBridge on an upgraded (h2c) connection; the client speaks first. */
   serve(socket: Duplex): void;
+  /** The session a `POST /session` names in its `X-Docker-Expose-Session-*` headers (InvalidArgument without an ID). */
+  sessionOf(headers: IncomingHttpHeaders): SessionInfo;
   /** Takes an upgraded (h2c) connection as the client's session; berthd is the gRPC client on it. */
-  attachSession(socket: Duplex, info: { id: string; name: string; methods: Set<string> }): void;
+  attachSession(socket: Duplex, info: SessionInfo): void;
   close(): void;
 }
 
@@ -51,6 +54,7 @@ export function openBuildkit(deps: BuildkitDeps): BuildkitEngine {
   const injector = server.createConnectionInjector(ServerCredentials.createInsecure());
   return {
     serve: (socket) => injector.injectConnection(socket),
+    sessionOf: (headers) => SessionRegistry.check(headers),
     attachSession: (socket, info) => st.sessions.attach(socket, info),
     close() {
       st.sessions.closeAll();

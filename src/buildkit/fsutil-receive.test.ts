@@ -7,9 +7,11 @@ import { receiveTree, type Packet, type PacketConn, type ReceivedEntry, type Sta
  * A sender playing fsutil's side of DiffCopy: stats in walk order, an empty stat, then each REQ
  * answered with DATA packets (in `chunk`-byte pieces) and an empty DATA; FIN answered with FIN.
  */
-function sender(files: Array<Stat & { content?: Buffer }>, opts: { chunk?: number; errorAfterStats?: string } = {}) {
+function sender(files: Array<Stat & { content?: Buffer }>, opts: { chunk?: number; errorAfterStats?: string; interleave?: boolean } = {}) {
   const inbox: Packet[] = [];
   const sent: Packet[] = [];
+  /** Per asked file, its DATA packets not yet sent; with `interleave`, taken round-robin as fsutil's four workers would. */
+  const answering: Packet[][] = [];
   const out: Packet[] = files.map(({ content: _c, ...stat }) => ({ type: 'PACKET_STAT', stat }));
   out.push({ type: 'PACKET_STAT', stat: null });
   if (opts.errorAfterStats) out.push({ type: 'PACKET_ERR', data: Buffer.from(opts.errorAfterStats) });
@@ -20,13 +22,24 @@ function sender(files: Array<Stat & { content?: Buffer }>, opts: { chunk?: numbe
         const f = files[p.ID ?? 0]!;
         const c = f.content ?? Buffer.alloc(0);
         const step = opts.chunk ?? 32 * 1024;
-        for (let i = 0; i < c.length; i += step) inbox.push({ type: 'PACKET_DATA', ID: p.ID, data: c.subarray(i, i + step) });
-        inbox.push({ type: 'PACKET_DATA', ID: p.ID, data: Buffer.alloc(0) });
+        const q: Packet[] = [];
+        for (let i = 0; i < c.length; i += step) q.push({ type: 'PACKET_DATA', ID: p.ID, data: c.subarray(i, i + step) });
+        q.push({ type: 'PACKET_DATA', ID: p.ID, data: Buffer.alloc(0) });
+        if (opts.interleave) answering.push(q);
+        else inbox.push(...q);
       }
       if (p.type === 'PACKET_FIN') inbox.push({ type: 'PACKET_FIN' });
     },
     async recv() {
-      return out.shift() ?? inbox.shift();
+      const first = out.shift();
+      if (first) return first;
+      const q = answering.shift();
+      if (q) {
+        const p = q.shift()!;
+        if (q.length > 0) answering.push(q);
+        return p;
+      }
+      return inbox.shift();
     },
   };
   return { conn, sent };
@@ -82,6 +95,28 @@ describe('fsutil DiffCopy receiver', () => {
         ['PACKET_FIN', undefined],
       ],
     );
+  });
+
+  it('asks for many files ahead and puts interleaved answers back in order', async () => {
+    const files = Array.from({ length: 300 }, (_, i) => ({
+      path: `f${String(i).padStart(3, '0')}`,
+      mode: goMode('file', 0o644),
+      size: 0,
+      content: Buffer.from(`file ${i}\n`.repeat(i % 7)),
+    }));
+    for (const f of files) f.size = f.content.length;
+    const big = Buffer.alloc(9 * 1024 * 1024, 'b'); // over the window: asked for alone, streamed
+    const all = [...files.slice(0, 150), { path: 'g-big', mode: goMode('file', 0o644), size: big.length, content: big }, ...files.slice(150)];
+    const { conn, sent } = sender(all, { chunk: 1000, interleave: true });
+    const got = await receive(conn);
+    assert.deepEqual(
+      got.map((g) => [g.entry.path, g.content?.length]),
+      all.map((f) => [f.path, f.content.length]),
+    );
+    assert.ok(got.every((g, i) => g.content === all[i]!.content.toString()));
+    // Asked ahead: more than one REQ before the first file is written means no round trip per file.
+    assert.deepEqual(sent.at(-1), { type: 'PACKET_FIN' });
+    assert.equal(sent.filter((p) => p.type === 'PACKET_REQ').length, all.length);
   });
 
   it("fails with the sender's error", async () => {

@@ -41,13 +41,19 @@ export interface ReceivedEntry {
 /** Where the received tree goes, one entry at a time in the sender's (walk) order; `content` only for regular files. */
 export type TreeSink = (entry: ReceivedEntry, content?: AsyncIterable<Buffer>) => Promise<void>;
 
+/** How much file content may be asked for ahead of the file being written (bytes, files). */
+const WINDOW_BYTES = 8 * 1024 * 1024;
+const WINDOW_FILES = 128;
+
 /**
  * The receiving side of fsutil's DiffCopy (what BuildKit runs for a `local` source): the sender
  * (the docker CLI) walks its directory and sends one STAT packet per path, numbered by their order,
  * then an empty STAT; the receiver asks for each regular file's content with REQ (the STAT's
- * number), and the sender answers DATA packets with that number, an empty one ending the file.
- * FIN from the receiver ends the exchange; the sender answers FIN. Files are asked for one at a
- * time, so their content reaches `sink` in order and is never held whole in memory.
+ * number), and the sender answers DATA packets with that number, an empty one ending the file
+ * (its workers answer several REQs at once, interleaved). FIN from the receiver ends the exchange;
+ * the sender answers FIN. Entries reach `sink` in walk order. Small files are asked for ahead, up
+ * to a window, and held until their turn (a context of many small files costs no round trip per
+ * file); a file larger than the window is asked for alone and streamed, never held whole.
  */
 export async function receiveTree(conn: PacketConn, sink: TreeSink): Promise<void> {
   const entries: Array<{ id: number; entry: ReceivedEntry }> = [];
@@ -57,17 +63,63 @@ export async function receiveTree(conn: PacketConn, sink: TreeSink): Promise<voi
     if (!p.stat) break;
     entries.push({ id, entry: entryOf(p.stat) });
   }
+  const files = entries.filter((e) => e.entry.kind === 'file');
+  const held = new Map<number, { chunks: Buffer[]; done: boolean }>();
+  let asked = 0; // files[0..asked) have been asked for
+  let heldBytes = 0;
+  let streaming = false; // a large file is asked for alone
+  const askMore = (): void => {
+    while (asked < files.length && !streaming) {
+      const f = files[asked]!;
+      const large = f.entry.size > WINDOW_BYTES;
+      if (held.size > 0 && (large || held.size >= WINDOW_FILES || heldBytes + f.entry.size > WINDOW_BYTES)) return;
+      conn.send({ type: 'PACKET_REQ', ID: f.id });
+      asked++;
+      if (large) streaming = true;
+      else {
+        held.set(f.id, { chunks: [], done: false });
+        heldBytes += f.entry.size;
+      }
+    }
+  };
+  /** Reads one DATA packet into what is held; returns it (for the streamed file, which is not held). */
+  const readData = async (): Promise<Packet> => {
+    const p = await recvOrFail(conn);
+    if (p.type !== 'PACKET_DATA') throw new Error(`fsutil: unexpected ${p.type} packet while receiving file contents`);
+    const h = held.get(p.ID ?? 0);
+    if (h !== undefined) {
+      if (h.done) throw new Error(`fsutil: data after the end of file ${p.ID ?? 0}`);
+      if (!p.data || p.data.length === 0) h.done = true;
+      else h.chunks.push(p.data);
+    } else if (!streaming) throw new Error(`fsutil: data for file ${p.ID ?? 0}, which was not asked for`);
+    return p;
+  };
   for (const { id, entry } of entries) {
     if (entry.kind !== 'file') {
       await sink(entry);
       continue;
     }
-    conn.send({ type: 'PACKET_REQ', ID: id });
+    askMore();
+    const h = held.get(id);
+    if (h !== undefined) {
+      while (!h.done) await readData();
+      held.delete(id);
+      heldBytes -= entry.size;
+      askMore();
+      await sink(
+        entry,
+        (async function* () {
+          yield* h.chunks;
+        })(),
+      );
+      continue;
+    }
+    // The large file, alone on the wire.
     let ended = false;
     const content = async function* (): AsyncGenerator<Buffer> {
       for (;;) {
-        const p = await recvOrFail(conn);
-        if (p.type !== 'PACKET_DATA' || p.ID !== id) throw new Error(`fsutil: unexpected ${p.type} packet (id ${p.ID ?? 0}) while receiving ${entry.path}`);
+        const p = await readData();
+        if (p.ID !== id) throw new Error(`fsutil: data for file ${p.ID ?? 0} while receiving ${entry.path}`);
         if (!p.data || p.data.length === 0) {
           ended = true;
           return;
@@ -78,6 +130,7 @@ export async function receiveTree(conn: PacketConn, sink: TreeSink): Promise<voi
     await sink(entry, content());
     // A sink that stopped reading early (it must not) would leave DATA packets in the way.
     if (!ended) throw new Error(`fsutil: the content of ${entry.path} was not read to its end`);
+    streaming = false;
   }
   conn.send({ type: 'PACKET_FIN' });
   for (;;) {

@@ -15,6 +15,9 @@ export interface Session {
   h2: ClientHttp2Session;
 }
 
+/** What a `POST /session` says of itself. */
+export type SessionInfo = Pick<Session, 'id' | 'name' | 'methods'>;
+
 const HEADER_UUID = 'x-docker-expose-session-uuid';
 const HEADER_NAME = 'x-docker-expose-session-name';
 const HEADER_METHOD = 'x-docker-expose-session-grpc-method';
@@ -28,7 +31,7 @@ export class SessionRegistry {
   private readonly waiting = new Map<string, Set<(s: Session) => void>>();
 
   /** Checks the headers of a `POST /session` before it is upgraded. */
-  static check(headers: IncomingHttpHeaders): { id: string; name: string; methods: Set<string> } {
+  static check(headers: IncomingHttpHeaders): SessionInfo {
     const id = String(headers[HEADER_UUID] ?? '');
     if (id === '') throw invalidArgument('no session uuid (X-Docker-Expose-Session-Uuid) in the request');
     const raw = headers[HEADER_METHOD];
@@ -37,7 +40,7 @@ export class SessionRegistry {
   }
 
   /** Takes over an upgraded connection as the session `info`; it is forgotten when the connection closes. */
-  attach(socket: Duplex, info: { id: string; name: string; methods: Set<string> }): void {
+  attach(socket: Duplex, info: SessionInfo): void {
     const h2 = connect('http://session', { createConnection: () => socket });
     h2.on('error', () => undefined); // a client that goes away ends its session, nothing more
     const session: Session = { ...info, h2 };

@@ -1,6 +1,5 @@
 import type { BuildkitDeps } from '../../buildkit/deps.js';
 import type { BuildkitEngine } from '../../buildkit/engine.js';
-import { SessionRegistry } from '../../buildkit/sessions.js';
 import { invalidArgument } from '../../lib/errdefs.js';
 import type { RequestContext } from '../http.js';
 import type { Router } from '../router.js';
@@ -13,7 +12,13 @@ import type { Router } from '../router.js';
  */
 export function buildkitRoutes(router: Router, deps: BuildkitDeps): void {
   let engine: Promise<BuildkitEngine> | undefined;
-  const open = (): Promise<BuildkitEngine> => (engine ??= import('../../buildkit/engine.js').then((m) => m.openBuildkit(deps)));
+  const open = (): Promise<BuildkitEngine> =>
+    (engine ??= import('../../buildkit/engine.js')
+      .then((m) => m.openBuildkit(deps))
+      .catch((err: unknown) => {
+        engine = undefined; // a failed start is tried again by the next request
+        throw err;
+      }));
   router.add('POST', '/grpc', async (ctx) => {
     checkUpgrade(ctx);
     const bk = await open();
@@ -21,8 +26,8 @@ export function buildkitRoutes(router: Router, deps: BuildkitDeps): void {
   });
   router.add('POST', '/session', async (ctx) => {
     const proto = checkUpgrade(ctx);
-    const info = SessionRegistry.check(ctx.req.headers);
     const bk = await open();
+    const info = bk.sessionOf(ctx.req.headers);
     bk.attachSession(ctx.hijack!('', proto), info);
   });
 }
