@@ -82,6 +82,17 @@ async function step<T>(v: { complete(o?: { error?: string }): void }, fn: () => 
   }
 }
 
+const PLATFORM_ARGS: Record<string, string> = {
+  TARGETPLATFORM: 'linux/amd64',
+  TARGETOS: 'linux',
+  TARGETARCH: 'amd64',
+  TARGETVARIANT: '',
+  BUILDPLATFORM: 'linux/amd64',
+  BUILDOS: 'linux',
+  BUILDARCH: 'amd64',
+  BUILDVARIANT: '',
+};
+
 /** The frontend's options (buildx's `--build-arg`, `--label`, `--target`, `--no-cache`, …) as the classic builder's. */
 function buildOptions(attrs: Record<string, string>, filename: string): Omit<BuildOptions, 'context'> {
   const prefixed = (p: string): Record<string, string> =>
@@ -90,7 +101,8 @@ function buildOptions(attrs: Record<string, string>, filename: string): Omit<Bui
   return {
     dockerfile: filename,
     tags: [],
-    buildArgs: prefixed('build-arg:'),
+    // BuildKit's automatic platform ARGs (in scope once declared with ARG): one platform, the host's.
+    buildArgs: { ...PLATFORM_ARGS, ...prefixed('build-arg:') },
     target: attrs['target'] || undefined,
     noCache: 'no-cache' in attrs,
     rm: true,

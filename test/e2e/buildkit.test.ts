@@ -131,6 +131,15 @@ describe('BuildKit builds through buildx (docker driver)', { skip }, () => {
     assert.equal(await dockerOk(d, ['run', '--rm', 'bk-multi']), 'hello-context\nfrom-env\n/w\n');
   });
 
+  it("BuildKit's platform ARGs are defined once declared", async () => {
+    const dir = await context({
+      Dockerfile: 'FROM busybox\nARG TARGETPLATFORM\nARG BUILDARCH\nRUN echo "$TARGETPLATFORM $BUILDARCH" > /p\nCMD ["cat", "/p"]\n',
+    });
+    const r = await docker(['build', '-t', 'bk-args', dir]);
+    assert.equal(r.code, 0, failure(r));
+    assert.equal(await dockerOk(d, ['run', '--rm', 'bk-args']), 'linux/amd64 amd64\n');
+  });
+
   it('a Dockerfile that does not parse, and a foreign --platform, fail with the bare message', async () => {
     const bad = await context({ Dockerfile: 'FROM busybox\nFOO bar\n' });
     let r = await docker(['build', '--progress=plain', bad]);
