@@ -40,6 +40,7 @@ export function controlService(st: BuildkitState): UntypedServiceImplementation 
     Status: (call: ServerWritableStream<{ Ref: string }, StatusResponse>) => {
       const ac = new AbortController();
       call.on('cancelled', () => ac.abort());
+      call.on('error', () => ac.abort()); // a client gone mid-stream is not berthd's failure
       void st.progress.wait(call.request.Ref, ac.signal).then((p) => {
         if (p === undefined) return;
         const stop = p.subscribe((r) => {

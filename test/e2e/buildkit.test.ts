@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runProgram, type RunResult } from './clients.js';
@@ -182,5 +183,61 @@ describe('BuildKit builds through buildx (docker driver)', { skip }, () => {
     assert.equal(r.code, 0, failure(r));
     assert.match(r.stderr, /DEPRECATED: The legacy builder is deprecated/);
     assert.match(r.stdout, /Successfully tagged bk-classic:latest/);
+  });
+});
+
+/** Sends a raw request on the daemon's socket, then `after` once the answer's head arrived; resolves the status line. */
+function rawUpgrade(socket: string, request: string, after?: Buffer): Promise<string> {
+  return new Promise((resolve) => {
+    const s = connect(socket);
+    let got = '';
+    let rest = after;
+    const timer = setTimeout(() => s.destroy(), 2000);
+    s.on('data', (c: Buffer) => {
+      got += c.toString('latin1');
+      if (got.includes('\r\n\r\n') && rest) {
+        s.write(rest);
+        rest = undefined;
+        setTimeout(() => s.destroy(), 300);
+      }
+    });
+    s.on('error', () => s.destroy());
+    s.on('close', () => {
+      clearTimeout(timer);
+      resolve(got.split('\r\n')[0] ?? '');
+    });
+    s.write(request);
+  });
+}
+
+// No buildx needed: what any client can send to the BuildKit endpoints.
+describe('BuildKit endpoints under hostile clients', () => {
+  let d: Daemon;
+  before(async () => {
+    d = await startDaemon({ noBusybox: true });
+  });
+  after(async () => {
+    await d?.stop();
+  });
+
+  it('_ping says Builder-Version 2, as dockerd on Linux', async () => {
+    const r = await d.api('GET', '/_ping');
+    assert.equal(r.headers['builder-version'], '2');
+  });
+
+  it('garbage after the h2c upgrade, a cut preface, a wrong protocol or no session ID leave berthd serving', async () => {
+    const head = (path: string, extra = '', proto = 'h2c'): string =>
+      `POST ${path} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: ${proto}\r\n${extra}Content-Length: 0\r\n\r\n`;
+    assert.equal(await rawUpgrade(d.socket, head('/grpc'), Buffer.from('GARBAGE GARBAGE\r\n\r\n')), 'HTTP/1.1 101 Switching Protocols');
+    assert.equal(await rawUpgrade(d.socket, head('/grpc'), Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00')), 'HTTP/1.1 101 Switching Protocols');
+    assert.equal(
+      await rawUpgrade(d.socket, head('/session', 'X-Docker-Expose-Session-Uuid: s1\r\n'), Buffer.from('GARBAGE\r\n')),
+      'HTTP/1.1 101 Switching Protocols',
+    );
+    assert.equal(await rawUpgrade(d.socket, head('/session')), 'HTTP/1.1 400 Bad Request');
+    assert.equal(await rawUpgrade(d.socket, head('/grpc', '', 'websocket')), 'HTTP/1.1 400 Bad Request');
+    const r = await d.api('GET', '/_ping');
+    assert.equal(r.status, 200, d.log().slice(-2000));
+    assert.doesNotMatch(d.log(), /uncaught|unhandled/i);
   });
 });
