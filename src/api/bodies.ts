@@ -1,6 +1,7 @@
 import type { ContainerConfig, DeviceMapping, HealthConfig, HostConfig, MountSpec, RestartPolicy } from '../core/containers.js';
 import type { ExecConfig } from '../core/exec.js';
 import type { ImageRuntimeConfig } from '../core/images.js';
+import type { EndpointIpam } from '../core/network.js';
 import type { AuthConfig } from '../core/registry.js';
 import type { UpdateConfig } from '../services/containers/update.js';
 import { list, map, struct, type JsonType } from './decode.js';
@@ -21,7 +22,8 @@ const objectMap = map('empty');
 
 const ENDPOINT = struct<NonNullable<NetworkConnectRequest['EndpointConfig']>>('EndpointSettings', {
   Aliases: strings,
-  IPAMConfig: struct<{ IPv4Address?: string }>('EndpointIPAMConfig', { IPv4Address: 'string' }),
+  Links: strings,
+  IPAMConfig: struct<EndpointIpam>('EndpointIPAMConfig', { IPv4Address: 'string', IPv6Address: 'string', LinkLocalIPs: strings }),
 });
 
 const HEALTH = struct<HealthConfig>('HealthConfig', {
@@ -179,6 +181,8 @@ export const NETWORK_CREATE = struct<NetworkCreateRequest>('NetworkCreateRequest
   Driver: 'string',
   Internal: 'bool',
   Attachable: 'bool',
+  EnableIPv6: 'bool',
+  EnableIPv4: 'bool',
   IPAM: struct<NonNullable<NetworkCreateRequest['IPAM']>>('IPAM', {
     Driver: 'string',
     Config: list(struct<{ Subnet?: string; Gateway?: string; IPRange?: string }>('IPAMConfig', { Subnet: 'string', Gateway: 'string', IPRange: 'string' })),

@@ -14,6 +14,10 @@ export const FEATURES = {
   noImageContainerConfig: '1.45',
   /** 1.45: `Aliases` no longer carry the short id; `DNSNames` lists every name. */
   aliasesWithoutShortId: '1.45',
+  /** 1.48: `POST /build/prune` takes `reserved-space`, `max-used-space`, `min-free-space` (`keep-storage` before). */
+  buildPruneSpaceLimits: '1.48',
+  /** 1.48: networks have `EnableIPv4` (create: false makes an IPv6-only network; inspect shows it). */
+  networkEnableIPv4: '1.48',
 } as const satisfies Record<string, string>;
 
 export type Feature = keyof typeof FEATURES;

@@ -1,10 +1,10 @@
-import { invalidArgument, notFound } from '../lib/errdefs.js';
+import { invalidArgument, isKind, notFound } from '../lib/errdefs.js';
 import type { Digest } from '../lib/digest.js';
 import { expandWord } from '../lib/dockerfile/expand.js';
 import { parseDockerfile, parseLine } from '../lib/dockerfile/dockerfile.js';
 import { familiarString, parseNormalizedNamed, repositoryName } from '../lib/reference.js';
 import { tagImage } from '../services/images/tag.js';
-import { applyDockerfileIgnore, readDockerfile } from './context.js';
+import { applyDockerfileIgnore, dropIgnoredBuildFiles, readDockerfile } from './context.js';
 import type { BuilderDeps, BuildOptions, BuildOutput } from './deps.js';
 import { timed } from '../lib/phase-timer.js';
 import { shortId } from './cache-step.js';
@@ -24,6 +24,7 @@ export async function buildImage(deps: BuilderDeps, opts: BuildOptions, output: 
   const names = opts.tags.map((t) => parseNormalizedNamed(t)); // reject bad names before building anything
   const df = parseDockerfile(opts.dockerfileText ?? (await readDockerfile(opts.context, opts.dockerfile)));
   await applyDockerfileIgnore(opts.context, opts.dockerfile);
+  await dropIgnoredBuildFiles(opts.context, opts.dockerfile);
   const plan = planStages(df.instructions, opts.target);
   if (Object.keys(opts.labels).length > 0) {
     const pairs = Object.entries(opts.labels).map(([k, v]) => `${JSON.stringify(k)}=${JSON.stringify(v)}`);
@@ -46,6 +47,17 @@ export async function buildImage(deps: BuilderDeps, opts: BuildOptions, output: 
     results: new Map(),
     cleanups: [],
   };
+  if (opts.cacheFrom !== undefined && opts.cacheFrom.length > 0) {
+    // Docker skips (and logs) a name it cannot find, so a missing one leaves no cache at all.
+    run.cacheFrom = opts.cacheFrom.flatMap((name) => {
+      try {
+        return deps.images.images.resolve(name) ?? [];
+      } catch (err) {
+        if (isKind(err, 'InvalidArgument')) return [];
+        throw err;
+      }
+    });
+  }
   for (const a of plan.metaArgs) {
     for (const { name, def } of a.args) {
       run.usedArgs.add(name);
@@ -71,6 +83,7 @@ export async function buildImage(deps: BuilderDeps, opts: BuildOptions, output: 
     }
   } finally {
     for (const c of run.cleanups) await c().catch(() => undefined);
+    await deps.cache.flush().catch(() => undefined); // use counts only: never worth failing a build
   }
   const unused = [...run.buildArgs.keys()].filter((k) => !run.usedArgs.has(k) && !PREDEFINED_ARGS.has(k));
   if (unused.length > 0) out(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed\n`);

@@ -95,3 +95,25 @@ test('context index: a path climbing out of the context is refused and leaves no
     await rm(scratch, { recursive: true, force: true });
   }
 });
+
+test("context index: a tar that stops right after its last file's data is whole (the docker CLI's -f outside the context); other truncations fail", async () => {
+  const tar = await makeTar([
+    { name: 'a.txt', body: 'a\n' },
+    { name: '.dockerignore', body: '.dockerfile.x\n' },
+  ]);
+  const dataEnd = 512 * 3 + '.dockerignore\n'.length; // two headers, a.txt's block, the data of the second
+  const scratch = await mkdtemp(join(tmpdir(), 'berth-ctx-'));
+  try {
+    const ctx = await BuildContext.receive(scratch, Readable.from([tar.subarray(0, dataEnd)]));
+    try {
+      const f = await ctx.lookup('.dockerignore');
+      assert.equal((await ctx.readAll(f!.entry)).toString(), '.dockerfile.x\n');
+    } finally {
+      await ctx.dispose();
+    }
+    await assert.rejects(BuildContext.receive(scratch, Readable.from([tar.subarray(0, dataEnd - 3)])), /Unexpected end of data/);
+    await assert.rejects(BuildContext.receive(scratch, Readable.from([tar.subarray(0, dataEnd + 100)])), /Unexpected end of data/);
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+});

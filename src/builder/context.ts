@@ -27,6 +27,25 @@ export async function readDockerfile(ctx: BuildContext, name: string): Promise<s
 }
 
 /**
+ * Docker's removeDockerfile: when the context's `.dockerignore` names `.dockerignore` or the
+ * Dockerfile (itself or a parent directory), they leave the context once the Dockerfile was read,
+ * so COPY cannot see them. This is also how a Dockerfile from outside the context goes: the
+ * clients add it as `.dockerfile.<random>` and append that name to `.dockerignore`.
+ */
+export async function dropIgnoredBuildFiles(ctx: BuildContext, dockerfile: string): Promise<void> {
+  const found = await ctx.lookup('.dockerignore');
+  if (found?.entry.kind !== 'file') return;
+  const filter = contextFilter(parseIgnoreFile((await ctx.readAll(found.entry)).toString('utf8')));
+  for (const name of ['.dockerignore', dockerfile]) {
+    const rel = name
+      .split('/')
+      .filter((p) => p !== '' && p !== '.')
+      .join('/');
+    if (rel !== '' && filter.excludes(rel)) ctx.remove(rel);
+  }
+}
+
+/**
  * `<Dockerfile>.dockerignore` (BuildKit's per-Dockerfile ignore file), applied by the daemon: the
  * docker CLI's classic path only applies `.dockerignore` itself, so this keeps both clients alike.
  */

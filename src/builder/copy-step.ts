@@ -54,15 +54,15 @@ export async function copyStep(run: BuildRun, st: StageState, ins: CopyInstructi
     }
     const digest = await timed(`build: ${CMD} digest`, () => digestSources(sources));
     const key = cacheKey(st.image.id ?? '', `${CMD} ${JSON.stringify({ dest, chown, chmod, fromId })}`, digest);
-    if (await fromCache(run, st, key)) return;
+    const what = sources.length === 1 && !sources[0]!.isDir ? 'file' : sources.length === 1 ? 'dir' : 'multi';
+    const createdBy = [...(st.config.Shell ?? DEFAULT_SHELL), `#(nop) ${CMD} ${what}:${hexOf(digest as Digest)} in ${dest} `].join(' ');
+    if (await fromCache(run, st, key, { createdBy, config: st.config })) return;
     const layer = await timed(`build: ${CMD} layer`, () =>
       withScratchSnapshot(run.deps.images, run.deps.scratch, st.image, async (rootfs) => {
         const owner = chown === undefined ? { uid: 0, gid: 0 } : await resolveUser(rootfs, chown.includes(':') ? chown : `${chown}:${chown}`);
         await copyInto(rootfs, sources, { dest, owner: { uid: owner.uid, gid: owner.gid }, chmod });
       }),
     );
-    const what = sources.length === 1 && !sources[0]!.isDir ? 'file' : sources.length === 1 ? 'dir' : 'multi';
-    const createdBy = [...(st.config.Shell ?? DEFAULT_SHELL), `#(nop) ${CMD} ${what}:${hexOf(digest as Digest)} in ${dest} `].join(' ');
     await finishStep(run, st, key, await writeStepImage(run.deps.images, st.image, st.config, createdBy, layer, st.author));
   });
 }

@@ -24,6 +24,10 @@ export interface BuildOptions {
   buildArgs: Record<string, string | null>;
   target?: string;
   noCache: boolean;
+  /** `--cache-from`: when given, only these images (and their ancestors) serve as cache. */
+  cacheFrom?: string[];
+  /** `--add-host`: `host:ip` entries for the /etc/hosts of RUN steps. */
+  extraHosts?: string[];
   rm: boolean;
   forceRm: boolean;
   labels: Record<string, string>;

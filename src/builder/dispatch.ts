@@ -53,14 +53,14 @@ const nop = (st: StageState, ins: Instruction): string => [...(st.config.Shell ?
 async function metadataStep(run: BuildRun, st: StageState, ins: Instruction, cfg: ImageRuntimeConfig): Promise<void> {
   const key = cacheKey(st.image.id ?? '', `${ins.original}\n${JSON.stringify(cfg)}\n${st.author ?? ''}`);
   st.config = cfg;
-  if (await fromCache(run, st, key)) return;
+  if (await fromCache(run, st, key, { createdBy: nop(st, ins), config: cfg })) return;
   await finishStep(run, st, key, await writeStepImage(run.deps.images, st.image, cfg, nop(st, ins), undefined, st.author));
 }
 
 async function workdirStep(run: BuildRun, st: StageState, ins: Instruction, cfg: ImageRuntimeConfig): Promise<void> {
   const key = cacheKey(st.image.id ?? '', `${ins.original}\n${JSON.stringify(cfg)}\n${st.author ?? ''}`);
   st.config = cfg;
-  if (await fromCache(run, st, key)) return;
+  if (await fromCache(run, st, key, { createdBy: nop(st, ins), config: cfg })) return;
   const layer = await withScratchSnapshot(run.deps.images, run.deps.scratch, st.image, (root) => mkdirInRoot(root, cfg.WorkingDir ?? '/', { uid: 0, gid: 0 }));
   await finishStep(run, st, key, await writeStepImage(run.deps.images, st.image, cfg, nop(st, ins), layer, st.author));
 }
@@ -86,11 +86,22 @@ async function runInstruction(run: BuildRun, st: StageState, ins: Extract<Instru
   const env = runArgsEnv(run, st);
   const keyedEnv = env.filter((e) => !PREDEFINED_ARGS.has(e.split('=', 1)[0]!));
   const key = cacheKey(st.image.id ?? '', `RUN ${JSON.stringify(argv)}\n${JSON.stringify(keyedEnv)}\n${JSON.stringify(st.config)}`);
-  if (await fromCache(run, st, key)) return;
+  // commit records the command as its history entry: RUN's argv, joined.
+  if (await fromCache(run, st, key, { createdBy: argv.join(' '), config: st.config })) return;
   const parent = await stored(run, st.image);
   const id = await runStep(
     run.deps,
-    { parent, argv, env, config: st.config, networkMode: run.opts.networkMode, rm: run.opts.rm, forceRm: run.opts.forceRm, author: st.author },
+    {
+      parent,
+      argv,
+      env,
+      config: st.config,
+      networkMode: run.opts.networkMode,
+      extraHosts: run.opts.extraHosts,
+      rm: run.opts.rm,
+      forceRm: run.opts.forceRm,
+      author: st.author,
+    },
     run.out,
     run.log,
   );

@@ -1,5 +1,5 @@
 import type { ImageRuntimeConfig } from '../core/images.js';
-import { internal } from '../lib/errdefs.js';
+import { BerthError } from '../lib/errdefs.js';
 import type { Digest } from '../lib/digest.js';
 import { createContainer } from '../services/containers/create.js';
 import { startContainer } from '../services/containers/start.js';
@@ -18,6 +18,7 @@ export interface RunStep {
   /** The config the new image gets (the parent's, unchanged by RUN). */
   config: ImageRuntimeConfig;
   networkMode?: string;
+  extraHosts?: string[];
   /** Remove the container after success (`rm`) / also after failure (`forcerm`). */
   rm: boolean;
   forceRm: boolean;
@@ -40,7 +41,7 @@ export async function runStep(deps: BuilderDeps, step: RunStep, out: (text: stri
       Env: step.env,
       ...(step.rm || step.forceRm ? { Labels: { [BUILD_STEP_LABEL]: 'true' } } : {}),
     },
-    hostConfig: { NetworkMode: step.networkMode ?? '' },
+    hostConfig: { NetworkMode: step.networkMode ?? '', ...(step.extraHosts?.length ? { ExtraHosts: step.extraHosts } : {}) },
   });
   out(` ---> Running in ${Id.slice(0, 12)}\n`);
   let ok = false;
@@ -50,11 +51,12 @@ export async function runStep(deps: BuilderDeps, step: RunStep, out: (text: stri
     await startContainer(deps.containers, Id);
     crashPoint('build:run');
     for await (const batch of deps.containers.logs.read(rec, { follow: true, done: exited.then(() => undefined) })) {
-      for (const r of batch) log(r.data.toString());
+      // Docker's build stream marks what a step writes to stderr in bright red (BuildKit's progress turns it back into stream 2).
+      for (const r of batch) log(r.stream === 'stderr' ? `\x1b[91m${r.data.toString()}\x1b[0m` : r.data.toString());
     }
     const code = await exited;
     if (code !== 0) {
-      throw internal(`The command '${step.argv.join(' ')}' returned a non-zero code: ${code}`);
+      throw new BerthError('Internal', `The command '${step.argv.join(' ')}' returned a non-zero code: ${code}`, { exitCode: code });
     }
     const c = step.config;
     const id = await commitContainer(deps.images, {

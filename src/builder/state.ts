@@ -1,4 +1,4 @@
-import type { ImageRuntimeConfig } from '../core/images.js';
+import type { Image, ImageRuntimeConfig } from '../core/images.js';
 import type { Lookup } from '../lib/dockerfile/expand.js';
 import type { BuilderDeps, BuildOptions, StepProgress } from './deps.js';
 import type { Stage } from './stages.js';
@@ -34,6 +34,8 @@ export interface BuildRun {
   usedArgs: Set<string>;
   stages: Stage[];
   results: Map<number, StepImage>;
+  /** `--cache-from` images that exist (undefined: any cached step counts). */
+  cacheFrom?: Image[];
   /** Scratch directories/files to remove when the build ends. */
   cleanups: Array<() => Promise<void>>;
 }

@@ -2,7 +2,8 @@ import type { ServerUnaryCall, ServerWritableStream, UntypedServiceImplementatio
 import { randomBytes } from 'node:crypto';
 import type { Digest } from '../lib/digest.js';
 import { notImplemented, unavailable } from '../lib/errdefs.js';
-import { cacheUsage, pruneCache, type CacheUsage } from './cache-usage.js';
+import { cacheRecords, pruneBuildCache, type CacheRecord } from '../builder/prune.js';
+import type { Filters } from '../lib/filters.js';
 import type { BuildkitState, GatewayBuild } from './deps.js';
 import { dockerfileFrontend } from './dockerfile-frontend.js';
 import { exportImage, type ExporterEntry } from './export-image.js';
@@ -26,15 +27,25 @@ export function controlService(st: BuildkitState): UntypedServiceImplementation 
   return {
     ListWorkers: unary(async () => ({ record: [workerRecord(st.snapshotter)] })),
     Info: unary(async () => ({ buildkitVersion: BUILDKIT_VERSION })),
-    DiskUsage: unary(async () => ({ record: (await cacheUsage(st.builder.images, st.cacheFile)).map(usageRecord) })),
-    Prune: (call: ServerWritableStream<unknown, unknown>) => {
-      void pruneCache(st.builder.images, st.cacheFile).then(
-        (removed) => {
-          for (const r of removed) call.write(usageRecord(r));
-          call.end();
-        },
-        (err: unknown) => call.destroy(grpcError(err) as Error),
-      );
+    DiskUsage: unary(async () => ({ record: (await cacheRecords(st.builder)).map(usageRecord) })),
+    Prune: (call: ServerWritableStream<{ filter: string[]; all: boolean; keepBytes: number }, unknown>) => {
+      const req = call.request;
+      void (async () => {
+        // Records are reported before they go (pruneBuildCache names only their IDs).
+        const known = new Map((await cacheRecords(st.builder)).map((r) => [r.id, r]));
+        const report = await pruneBuildCache(st.builder, {
+          all: req.all,
+          filters: pruneFilters(req.filter),
+          reservedSpace: req.keepBytes,
+          maxUsedSpace: 0,
+          minFreeSpace: 0,
+        });
+        for (const id of report.CachesDeleted ?? []) {
+          const r = known.get(id);
+          if (r !== undefined) call.write(usageRecord(r));
+        }
+        call.end();
+      })().catch((err: unknown) => call.destroy(grpcError(err) as Error));
     },
     Solve: unary((req: SolveRequest, call) => solve(st, req, call)),
     Status: (call: ServerWritableStream<{ Ref: string }, StatusResponse>) => {
@@ -53,20 +64,31 @@ export function controlService(st: BuildkitState): UntypedServiceImplementation 
   };
 }
 
-function usageRecord(r: CacheUsage): object {
+function usageRecord(r: CacheRecord): object {
   return {
     ID: r.id,
     Mutable: false,
     InUse: r.inUse,
     Size: r.size,
-    CreatedAt: timestamp(r.createdAt),
-    LastUsedAt: null,
-    UsageCount: 0,
+    CreatedAt: timestamp(new Date(r.entry.createdAt)),
+    LastUsedAt: r.entry.lastUsedAt ? timestamp(new Date(r.entry.lastUsedAt)) : null,
+    UsageCount: r.entry.usageCount,
     Description: r.description,
     RecordType: 'regular',
     Shared: r.shared,
-    Parents: [],
+    Parents: r.parent ? [r.parent] : [],
   };
+}
+
+/** buildx's prune filters (`until=24h`, `type==regular`): one value per key, as `/build/prune` takes them. */
+function pruneFilters(list: string[]): Filters {
+  const out: Filters = new Map();
+  for (const f of list) {
+    const m = /^([^=!]+)(==|=|!=)(.*)$/.exec(f);
+    if (m === null) continue;
+    out.set(m[1]!.trim(), [...(out.get(m[1]!.trim()) ?? []), m[3]!]);
+  }
+  return out;
 }
 
 /**

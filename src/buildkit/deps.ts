@@ -6,8 +6,6 @@ import type { Digest } from '../lib/digest.js';
 /** What the BuildKit API needs from the daemon: the classic builder's dependencies (one builder, one cache). */
 export interface BuildkitDeps {
   builder: BuilderDeps;
-  /** The classic builder's cache file (`<data-root>/builder/cache.json`), read for DiskUsage and Prune. */
-  cacheFile: string;
   /** The worker's snapshotter name as BuildKit labels it (`overlayfs`, `native`). */
   snapshotter: string;
   log(msg: string): void;

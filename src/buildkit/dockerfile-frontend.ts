@@ -2,7 +2,7 @@ import { buildImage } from '../builder/build.js';
 import { receiveContext } from '../builder/context.js';
 import type { BuilderDeps, BuildOptions } from '../builder/deps.js';
 import type { Digest } from '../lib/digest.js';
-import { BerthError, invalidArgument, kindOf, messageOf } from '../lib/errdefs.js';
+import { BerthError, invalidArgument, messageOf } from '../lib/errdefs.js';
 import { parseIgnoreFile } from '../lib/dockerignore.js';
 import { fetchFiles, fetchLocal } from './local-source.js';
 import type { BuildProgress } from './progress.js';
@@ -110,15 +110,20 @@ function buildOptions(attrs: Record<string, string>, filename: string): Omit<Bui
     labels: prefixed('label:'),
     quiet: false,
     networkMode: network === 'none' || network === 'host' ? network : undefined,
+    // buildx sends --add-host as `host=ip,…`; the classic builder takes Docker's `host:ip`.
+    extraHosts: (attrs['add-hosts'] ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((h) => h.replace('=', ':')),
     platform: attrs['platform'] || undefined,
   };
 }
 
-const CLASSIC_RUN_FAILURE = /^The command '([\s\S]*)' returned a non-zero code: (\d+)$/;
+const CLASSIC_RUN_FAILURE = /^The command '([\s\S]*)' returned a non-zero code: \d+$/;
 
 /** A failed RUN in BuildKit's words (`process "/bin/sh -c false" did not complete successfully: exit code: 1`). */
 export function buildkitError(err: unknown): Error {
   const m = CLASSIC_RUN_FAILURE.exec(messageOf(err));
-  if (m === null) return err instanceof Error ? err : new Error(String(err));
-  return new BerthError(kindOf(err), `process "${m[1]}" did not complete successfully: exit code: ${m[2]}`, { cause: err });
+  if (m === null || !(err instanceof BerthError) || err.exitCode === undefined) return err instanceof Error ? err : new Error(String(err));
+  return new BerthError(err.kind, `process "${m[1]}" did not complete successfully: exit code: ${err.exitCode}`, { cause: err, exitCode: err.exitCode });
 }

@@ -23,7 +23,10 @@ export interface NetworkRecord {
   Scope: 'local';
   /** `bridge` (CNI), `host` or `null` (the two built-in pseudo networks). */
   Driver: 'bridge' | 'host' | 'null';
-  EnableIPv6: false;
+  EnableIPv6: boolean;
+  /** API 1.48; absent in records made before it (IPv4 on). false: an IPv6-only network. */
+  EnableIPv4?: boolean;
+  /** IPv4 and IPv6 pools (the first of each family is the one the bridge uses). */
   IPAM: { Driver: 'default'; Options: Record<string, string> | null; Config: IpamPool[] };
   Internal: boolean;
   Attachable: boolean;
@@ -42,8 +45,15 @@ export interface PortMapping {
 }
 
 /** A container's endpoint on one network (Docker's EndpointSettings, the fields berth fills). */
+/** The addresses a container asked for on one network (`--ip`, `--ip6`, `--link-local-ip`). */
+export interface EndpointIpam {
+  IPv4Address?: string;
+  IPv6Address?: string;
+  LinkLocalIPs?: string[];
+}
+
 export interface EndpointSettings {
-  IPAMConfig?: { IPv4Address?: string } | null;
+  IPAMConfig?: EndpointIpam | null;
   Links?: string[] | null;
   Aliases?: string[] | null;
   NetworkID: string;
@@ -52,16 +62,24 @@ export interface EndpointSettings {
   IPAddress: string;
   IPPrefixLen: number;
   MacAddress: string;
+  IPv6Gateway?: string;
+  GlobalIPv6Address?: string;
+  GlobalIPv6PrefixLen?: number;
   /** The interface inside the container (eth0, eth1, …); berth's own. */
   IfName?: string;
 }
 
-/** What `attach` reports: the interface's address as CNI's result gives it. */
-export interface AttachResult {
+/** One address of an interface with its prefix length and the route's gateway. */
+export interface InterfaceAddress {
   ip: string;
   prefixLen: number;
   gateway: string;
+}
+
+/** What `attach` reports: the interface's addresses as CNI's result gives them (v4 empty on an IPv6-only network). */
+export interface AttachResult extends InterfaceAddress {
   mac: string;
+  ipv6?: InterfaceAddress;
 }
 
 export interface AttachRequest {
@@ -69,8 +87,8 @@ export interface AttachRequest {
   containerId: string;
   netnsPath: string;
   ifName: string;
-  /** A fixed address (`--ip`), else the next free one. */
-  ip?: string;
+  /** Fixed addresses (`--ip`, `--ip6`), else the next free ones; extra link-local ones (`--link-local-ip`). */
+  ipam?: EndpointIpam;
   ports: PortMapping[];
 }
 
@@ -125,6 +143,10 @@ export interface NetworkDriver extends SandboxProvider {
    * rejects, left by crashes or older versions with no record of them; released, and described.
    */
   releaseOrphans(networks: NetworkRecord[], keep: (containerId: string) => boolean): Promise<string[]>;
+  /** Start-up: the userland proxies of running containers' [::1] ports listen again (they live in the daemon). */
+  resumeProxies(keep: (containerId: string) => boolean): Promise<void>;
+  /** The IPv6 prefixes on the host's own interfaces (not berth's bridges), with their interface: `fd00::/64 eth0`. */
+  hostIpv6Prefixes(): Promise<Array<{ prefix: string; dev: string }>>;
   /** Host ports (`tcp/8080`) that a DNAT rule on the host sends elsewhere, whoever made it. */
   heldPorts(): Promise<Set<string>>;
 }
@@ -135,6 +157,8 @@ export interface NetworkCreateRequest {
   Driver?: string;
   Internal?: boolean;
   Attachable?: boolean;
+  EnableIPv6?: boolean;
+  EnableIPv4?: boolean;
   IPAM?: { Driver?: string; Config?: Array<{ Subnet?: string; Gateway?: string; IPRange?: string }> | null; Options?: Record<string, string> | null } | null;
   Options?: Record<string, string> | null;
   Labels?: Record<string, string> | null;

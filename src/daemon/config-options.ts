@@ -27,6 +27,7 @@ const option = <T>(o: ConfigOption<T>): ConfigOption<T> => o;
 export { LOG_DRIVERS } from '../services/logs/options.js';
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'fatal'];
 const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
+const CIDR6 = /^[0-9a-fA-F:]+:[0-9a-fA-F:]*\/\d{1,3}$/;
 
 const each =
   <T>(check: (v: T) => string | undefined) =>
@@ -89,12 +90,23 @@ export const OPTIONS = {
   }),
   bridge: option({ kind: k.str, short: 'b', default: 'berth0', help: 'Attach containers to a network bridge', validate: bridgeNameError }),
   bip: option({ kind: k.str, default: '10.99.0.1/16', help: 'Specify network bridge IP', validate: (v) => (CIDR.test(v) ? undefined : `invalid bip: ${v}`) }),
+  ipv6: option({ kind: k.bool, default: false, help: 'Enable IPv6 networking on the default bridge network' }),
+  'fixed-cidr-v6': option({
+    kind: k.str,
+    default: '',
+    help: 'IPv6 subnet for the default bridge network (default: one from the default address pools)',
+    validate: (v) => (v === '' || CIDR6.test(v) ? undefined : `invalid fixed-cidr-v6: ${v}`),
+  }),
   'default-address-pools': option({
     kind: k.pools,
     flag: 'default-address-pool',
     default: [{ base: '10.100.0.0/16', size: 24 }],
     help: 'Default address pools for node specific local networks (base=CIDR,size=N)',
-    validate: each((p) => (CIDR.test(p.base) && p.size >= 1 && p.size <= 32 ? undefined : `invalid default address pool: base=${p.base},size=${p.size}`)),
+    validate: each((p) =>
+      (CIDR.test(p.base) && p.size >= 1 && p.size <= 32) || (CIDR6.test(p.base) && p.size >= 1 && p.size <= 128)
+        ? undefined
+        : `invalid default address pool: base=${p.base},size=${p.size}`,
+    ),
   }),
   dns: option({ kind: k.strings, default: [], help: 'DNS server to use', validate: each((s) => (isIP(s) ? undefined : `${s} is not an ip address`)) }),
   'dns-search': option({ kind: k.strings, default: [], help: 'DNS search domains to use' }),

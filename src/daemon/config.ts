@@ -26,7 +26,7 @@ export interface DaemonConfig {
   storageDriver?: 'overlayfs' | 'vfs';
   debug: boolean;
   /** The default `bridge` network and the pools user networks draw from. */
-  network: { bridge: string; bip: string; pools: Array<{ base: string; size: number }> };
+  network: { bridge: string; bip: string; ipv6: boolean; fixedCidrV6: string; pools: Array<{ base: string; size: number }> };
   registry: RegistryConfig;
 }
 
@@ -172,7 +172,7 @@ export function toDaemonConfig(settings: Settings, configFile: string): DaemonCo
     conmon: '/usr/bin/conmon',
     storageDriver: driver === '' ? undefined : driver === 'vfs' ? 'vfs' : 'overlayfs',
     debug: s.debug || s['log-level'] === 'debug',
-    network: { bridge: s.bridge, bip: s.bip, pools: s['default-address-pools'] },
+    network: { bridge: s.bridge, bip: s.bip, ipv6: s.ipv6, fixedCidrV6: s['fixed-cidr-v6'], pools: s['default-address-pools'] },
     registry: {
       insecure: s['insecure-registries'],
       mirrors: s['registry-mirrors'],

@@ -197,8 +197,9 @@ async function serve(cfg: DaemonConfig, flags: Flags, lastResort: LastResort): P
   // Built once, bottom-up: the networks own the sandboxes (and their /etc files) and see the
   // containers only through their store and locks; the containers' deps then hold the networks.
   const locks = new KeyedLock();
+  const id = await daemonId(cfg.dataRoot);
   const networks = await timed('start-up: networks', () =>
-    openNetworks(cfg, { containers: store, locks, events, security }, { log, intents, report: reconciled }),
+    openNetworks(cfg, { containers: store, locks, events, security, hostId: id }, { log, intents, report: reconciled }),
   );
   const deps: ContainerDeps = {
     store,
@@ -228,7 +229,6 @@ async function serve(cfg: DaemonConfig, flags: Flags, lastResort: LastResort): P
   runtime.watchExits((id) => void handleExit(deps, id, autoRemove).catch((err: Error) => log(`exit of ${id}: ${err.stack ?? err.message}`)));
   void startPolicyContainers(deps, log);
 
-  const id = await daemonId(cfg.dataRoot);
   const router = new Router();
   systemRoutes(router, {
     containers: store,
@@ -254,7 +254,6 @@ async function serve(cfg: DaemonConfig, flags: Flags, lastResort: LastResort): P
   buildRoutes(router, builderDeps);
   buildkitRoutes(router, {
     builder: builderDeps,
-    cacheFile: join(cfg.dataRoot, 'builder', 'cache.json'),
     snapshotter: snapshotter.name === 'vfs' ? 'native' : 'overlayfs',
     log,
     debug: () => cfg.debug,

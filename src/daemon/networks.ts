@@ -1,4 +1,4 @@
-import { isIPv4 } from 'node:net';
+import { isIPv4, isIPv6 } from 'node:net';
 import { join } from 'node:path';
 import { CniNetworkDriver } from '../drivers/network-cni/driver.js';
 import type { DaemonSecurity } from '../services/containers/spec/types.js';
@@ -6,6 +6,7 @@ import { ensureDefaultNetworks } from '../services/networks/defaults.js';
 import type { NetworkDeps } from '../services/networks/deps.js';
 import { DnsResponders, hostResolvers } from '../services/networks/dns.js';
 import { NetworkStore } from '../services/networks/store.js';
+import { ulaPool } from '../services/networks/subnets.js';
 import type { DaemonConfig } from './config.js';
 import type { IntentLog } from '../lib/intents.js';
 import { recoverNetworkOps } from '../services/networks/reconcile.js';
@@ -18,7 +19,7 @@ import { recoverNetworkOps } from '../services/networks/reconcile.js';
  */
 export async function openNetworks(
   cfg: DaemonConfig,
-  deps: Pick<NetworkDeps, 'containers' | 'locks' | 'events'> & { security?: DaemonSecurity },
+  deps: Pick<NetworkDeps, 'containers' | 'locks' | 'events'> & { security?: DaemonSecurity; hostId: string },
   o: { log: (msg: string) => void; intents: IntentLog; report: (msg: string) => void },
 ): Promise<NetworkDeps> {
   const { log } = o;
@@ -29,20 +30,23 @@ export async function openNetworks(
     stateDir: join(root, 'cni'),
     netnsDir: join(cfg.execRoot, 'netns'),
     ...(deps.security?.remap ? { userns: { uids: deps.security.remap.uidMappings, gids: deps.security.remap.gidMappings } } : {}),
+    log,
   });
+  // As dockerd (27+): with no IPv6 pool configured, IPv6 subnets come from a ULA /48 of the engine's own.
+  const pools = cfg.network.pools.some((p) => isIPv6(p.base.split('/')[0]!)) ? cfg.network.pools : [...cfg.network.pools, ulaPool(deps.hostId)];
   const net: NetworkDeps = {
     store,
     driver,
     containers: deps.containers,
     locks: deps.locks,
     events: deps.events,
-    pools: cfg.network.pools,
+    pools,
     dns: new DnsResponders(log, () => upstreamResolvers(cfg)),
     intents: o.intents,
     log,
   };
   await recoverNetworkOps(net, o.report);
-  await ensureDefaultNetworks(net, { name: cfg.network.bridge, bip: cfg.network.bip });
+  await ensureDefaultNetworks(net, { name: cfg.network.bridge, bip: cfg.network.bip, ipv6: cfg.network.ipv6, fixedCidrV6: cfg.network.fixedCidrV6 });
   return net;
 }
 

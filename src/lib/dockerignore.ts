@@ -17,12 +17,21 @@ export interface ContextFilter {
   prunes(rel: string): boolean;
 }
 
-/** Patterns of a `.dockerignore` file: one a line, `#` comments and blank lines skipped. */
+/**
+ * Patterns of a `.dockerignore` file as Docker reads them: one a line, `#` comments and blank lines
+ * skipped, `! name` is `!name`, a leading `/` is dropped (patterns are relative to the context).
+ */
 export function parseIgnoreFile(text: string): string[] {
-  return text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#'));
+  const out: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    let p = line.trim();
+    if (p === '' || p.startsWith('#')) continue;
+    const invert = p.startsWith('!');
+    if (invert) p = p.slice(1).trim();
+    if (p.length > 1) p = p.replace(/^\/+/, '');
+    out.push(invert ? `!${p}` : p);
+  }
+  return out;
 }
 
 export function contextFilter(patterns: string[], keep: string[] = []): ContextFilter {

@@ -8,10 +8,13 @@ export type ErrorKind =
 
 export class BerthError extends Error {
   readonly kind: ErrorKind;
-  constructor(kind: ErrorKind, message: string, options?: { cause?: unknown }) {
+  /** A process's exit status the failure reports (a build step's: the stream's `errorDetail.code`). */
+  readonly exitCode?: number;
+  constructor(kind: ErrorKind, message: string, options?: { cause?: unknown; exitCode?: number }) {
     super(message, options);
     this.kind = kind;
     this.name = 'BerthError';
+    if (options?.exitCode !== undefined) this.exitCode = options.exitCode;
   }
 }
 

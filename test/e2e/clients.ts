@@ -32,6 +32,15 @@ export interface ApiResponse {
   json: unknown;
 }
 
+/**
+ * Runs a docker SDK scenario given as Python lines, with `docker` imported and `c` a client of the
+ * daemon at `socket`; two minutes to finish.
+ */
+export function runPython(socket: string, lines: string[]): Promise<RunResult> {
+  const program = ['import docker', `c = docker.DockerClient(base_url="unix://${socket}")`, ...lines];
+  return runProgram('python3', ['-c', program.join('\n')], process.env, { timeoutMs: 120_000 });
+}
+
 /** Runs a program to completion; resolves (never rejects) whatever its exit code; 128+N when killed by signal N. */
 export function runProgram(file: string, args: string[], env: NodeJS.ProcessEnv, opts: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolveRun, reject) => {

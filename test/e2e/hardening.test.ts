@@ -6,7 +6,7 @@ import { access, chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from '
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, runProgram } from './clients.js';
+import { ROOT, runProgram, runPython } from './clients.js';
 import { eventually, startDaemon, type Daemon } from './harness.js';
 
 // The security report "A container can never reach the host through the engine": data root
@@ -284,28 +284,19 @@ describe('the API refuses what Docker refuses', () => {
       const r = await d.docker(args);
       assert.equal(r.code, 0, `docker ${args.join(' ')}: ${r.stderr}`);
     }
-    const py = await runProgram(
-      'python3',
-      [
-        '-c',
-        [
-          'import docker, sys',
-          `c = docker.DockerClient(base_url="unix://${d.socket}")`,
-          'v = c.volumes.create("pyvol2")',
-          'n = c.networks.create("pynet")',
-          'ct = c.containers.run("busybox", ["sleep", "60"], detach=True, volumes={"pyvol2": {"bind": "/d"}})',
-          'n.connect(ct)',
-          'code, out = ct.exec_run(["sh", "-c", "echo py-ok"])',
-          'ct.update(cpu_shares=700)',
-          'img = ct.commit(repository="py-commit")',
-          'ct.remove(force=True)',
-          'n.remove()',
-          'print(out.decode().strip(), code, img.id[:7])',
-        ].join('\n'),
-      ],
-      process.env,
-      { timeoutMs: 120_000 },
-    );
+    const py = await runPython(d.socket, [
+      'import sys',
+      'v = c.volumes.create("pyvol2")',
+      'n = c.networks.create("pynet")',
+      'ct = c.containers.run("busybox", ["sleep", "60"], detach=True, volumes={"pyvol2": {"bind": "/d"}})',
+      'n.connect(ct)',
+      'code, out = ct.exec_run(["sh", "-c", "echo py-ok"])',
+      'ct.update(cpu_shares=700)',
+      'img = ct.commit(repository="py-commit")',
+      'ct.remove(force=True)',
+      'n.remove()',
+      'print(out.decode().strip(), code, img.id[:7])',
+    ]);
     assert.match(py.stdout, /^py-ok 0 sha256:/m, py.stderr);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Removes what a test daemon's networks left on the host: iptables rules and chains of its CNI
+ * Removes what a test daemon's networks left on the host: iptables and ip6tables rules and chains of its CNI
  * networks (`berth-<id12>` comments, `berth masquerade|forward <bridge>` rules, CNI-FORWARD rules for
  * its subnets),
  * and its bridges (veths go with their namespaces). Scoped to one daemon's names, never host-wide.
@@ -65,18 +65,19 @@ export async function sweepNetworks(dir: string, dataRoot: string): Promise<stri
   const own = readDaemonNetwork(dir);
   const nets = await networksOf(dataRoot);
   const bridges = new Set([own?.bridge, ...nets.map((n) => n.bridge)].filter((b): b is string => b !== undefined));
-  for (const table of ['nat', 'filter']) {
-    const save = await exec('iptables-save', ['-t', table]);
+  // IPv6 networks have the same rules in ip6tables.
+  for (const [tool, table] of ['iptables', 'ip6tables'].flatMap((t) => ['nat', 'filter'].map((tb) => [t, tb] as const))) {
+    const save = await exec(`${tool}-save`, ['-t', table]);
     if (!save.ok) continue;
     const { rules, chains } = ownRules(save.stdout, nets, bridges);
     for (const rule of rules) {
       // iptables-save quotes comments the way a shell reads them back.
-      const r = await exec('sh', ['-c', `iptables -t ${table} -D ${rule.slice(3)}`]);
-      if (!r.ok) problems.push(`iptables -t ${table} -D ${rule.slice(3)}: ${r.stderr.trim()}`);
+      const r = await exec('sh', ['-c', `${tool} -t ${table} -D ${rule.slice(3)}`]);
+      if (!r.ok) problems.push(`${tool} -t ${table} -D ${rule.slice(3)}: ${r.stderr.trim()}`);
     }
     for (const chain of chains) {
-      await exec('iptables', ['-t', table, '-F', chain]);
-      await exec('iptables', ['-t', table, '-X', chain]);
+      await exec(tool, ['-t', table, '-F', chain]);
+      await exec(tool, ['-t', table, '-X', chain]);
     }
   }
   for (const br of bridges) {

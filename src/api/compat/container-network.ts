@@ -27,9 +27,9 @@ function endpoint(ep: EndpointSettings): Record<string, unknown> {
     Gateway: ep.Gateway,
     IPAddress: ep.IPAddress,
     IPPrefixLen: ep.IPPrefixLen,
-    IPv6Gateway: '',
-    GlobalIPv6Address: '',
-    GlobalIPv6PrefixLen: 0,
+    IPv6Gateway: ep.IPv6Gateway ?? '',
+    GlobalIPv6Address: ep.GlobalIPv6Address ?? '',
+    GlobalIPv6PrefixLen: ep.GlobalIPv6PrefixLen ?? 0,
     DriverOpts: null,
   };
 }
@@ -63,6 +63,9 @@ export function defaultBridgeAddress(rec: ContainerRecord): {
   IPPrefixLen: number;
   Gateway: string;
   MacAddress: string;
+  GlobalIPv6Address: string;
+  GlobalIPv6PrefixLen: number;
+  IPv6Gateway: string;
 } {
   const ep = rec.NetworkSettings?.Networks.bridge;
   return {
@@ -71,5 +74,8 @@ export function defaultBridgeAddress(rec: ContainerRecord): {
     IPPrefixLen: ep?.IPPrefixLen ?? 0,
     Gateway: ep?.Gateway ?? '',
     MacAddress: ep?.MacAddress ?? '',
+    GlobalIPv6Address: ep?.GlobalIPv6Address ?? '',
+    GlobalIPv6PrefixLen: ep?.GlobalIPv6PrefixLen ?? 0,
+    IPv6Gateway: ep?.IPv6Gateway ?? '',
   };
 }

@@ -14,7 +14,7 @@ export function toNetwork(n: NetworkRecord, containers: ContainerRecord[] = []):
       EndpointID: ep.EndpointID,
       MacAddress: ep.MacAddress,
       IPv4Address: ep.IPAddress ? `${ep.IPAddress}/${ep.IPPrefixLen}` : '',
-      IPv6Address: '',
+      IPv6Address: ep.GlobalIPv6Address ? `${ep.GlobalIPv6Address}/${ep.GlobalIPv6PrefixLen}` : '',
     };
   }
   return {
@@ -23,6 +23,7 @@ export function toNetwork(n: NetworkRecord, containers: ContainerRecord[] = []):
     Created: n.Created,
     Scope: n.Scope,
     Driver: n.Driver,
+    EnableIPv4: n.EnableIPv4 !== false,
     EnableIPv6: n.EnableIPv6,
     IPAM: { Driver: n.IPAM.Driver, Options: n.IPAM.Options, Config: n.IPAM.Config.map((c) => ({ ...c })) },
     Internal: n.Internal,

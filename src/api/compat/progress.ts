@@ -1,11 +1,13 @@
-import { messageOf } from '../../lib/errdefs.js';
+import { BerthError, messageOf } from '../../lib/errdefs.js';
 import { humanSize } from '../../lib/go/units.js';
 import type { JsonMessage } from '../types/images.js';
 
 /** The last line of a progress stream (build, load, pull, push) that failed after output began. */
 export function errorMessage(err: unknown): JsonMessage {
   const message = messageOf(err);
-  return { errorDetail: { message }, error: message };
+  // Docker's jsonmessage.JSONError: `code` only when the failure has one (a RUN step's exit status).
+  const code = err instanceof BerthError ? err.exitCode : undefined;
+  return { errorDetail: code ? { code, message } : { message }, error: message };
 }
 
 /** A progress line as the docker CLI renders it: `[=====>     ]  1.2MB/5MB`. */

@@ -2,9 +2,12 @@ import { invalidArgument } from '../../lib/errdefs.js';
 import { buildImage } from '../../builder/build.js';
 import { receiveContext } from '../../builder/context.js';
 import type { BuilderDeps, BuildOptions } from '../../builder/deps.js';
+import { parseFilters } from '../../lib/filters.js';
 import { timed } from '../../lib/phase-timer.js';
+import { BUILD_PRUNE_FILTERS, pruneBuildCache, type BuildPruneReport } from '../../builder/prune.js';
+import { at } from '../versions.js';
 import { parseJson, queryBool } from '../http.js';
-import { map } from '../decode.js';
+import { list, map, type JsonType } from '../decode.js';
 import type { Router } from '../router.js';
 import { errorMessage } from '../compat/progress.js';
 import type { JsonMessage } from '../types/images.js';
@@ -15,6 +18,20 @@ import type { JsonMessage } from '../types/images.js';
  * stream (Docker's behaviour, which the docker CLI relies on).
  */
 export function buildRoutes(router: Router, deps: BuilderDeps): void {
+  router.add('POST', '/build/prune', async (ctx): Promise<BuildPruneReport> => {
+    const q = ctx.query;
+    const bytes = (name: string): number => {
+      const v = q.get(name);
+      if (v === null || v === '') return 0;
+      if (!/^-?\d+$/.test(v)) throw invalidArgument(`${name} is in bytes and expects an integer, got ${v}`);
+      return Number(v);
+    };
+    const limits = at(ctx.apiVersion, 'buildPruneSpaceLimits')
+      ? { reservedSpace: bytes('reserved-space') || bytes('keep-storage'), maxUsedSpace: bytes('max-used-space'), minFreeSpace: bytes('min-free-space') }
+      : { reservedSpace: bytes('keep-storage'), maxUsedSpace: 0, minFreeSpace: 0 };
+    return pruneBuildCache(deps, { all: queryBool(q, 'all'), filters: parseFilters(q.get('filters'), BUILD_PRUNE_FILTERS), ...limits });
+  });
+
   router.add('POST', '/build', async (ctx) => {
     const q = ctx.query;
     if (q.get('remote')) throw invalidArgument('berth builds from an uploaded context only (remote contexts are not supported)');
@@ -39,11 +56,11 @@ export function buildRoutes(router: Router, deps: BuilderDeps): void {
 }
 
 function buildOptions(q: URLSearchParams): Omit<BuildOptions, 'context'> {
-  const json = <T>(name: string): T | undefined => {
+  const json = <T>(name: string, shape: JsonType = map('string')): T | undefined => {
     const v = q.get(name);
     if (!v) return undefined;
     try {
-      return parseJson<T>(v, map('string'));
+      return parseJson<T>(v, shape);
     } catch (err) {
       throw invalidArgument(`invalid ${name}: ${(err as Error).message}`);
     }
@@ -56,6 +73,8 @@ function buildOptions(q: URLSearchParams): Omit<BuildOptions, 'context'> {
     buildArgs: json<Record<string, string | null>>('buildargs') ?? {},
     target: q.get('target') || undefined,
     noCache: queryBool(q, 'nocache'),
+    cacheFrom: json<string[]>('cachefrom', list('string')),
+    extraHosts: q.getAll('extrahosts').filter(Boolean),
     rm: rm === null || rm === '' ? true : queryBool(q, 'rm'),
     forceRm: queryBool(q, 'forcerm'),
     labels: json<Record<string, string>>('labels') ?? {},

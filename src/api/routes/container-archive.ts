@@ -1,6 +1,5 @@
 import { invalidArgument, isErrno } from '../../lib/errdefs.js';
-import { copyFromContainer, copyToContainer, statContainerPath } from '../../services/containers/archive.js';
-import type { ContainerDeps } from '../../services/containers/deps.js';
+import { copyFromContainer, copyToContainer, statContainerPath, type ArchiveDeps } from '../../services/containers/archive.js';
 import { encodePathStat, PATH_STAT_HEADER } from '../compat/path-stat.js';
 import { queryBool, type RequestContext } from '../http.js';
 import type { Router } from '../router.js';
@@ -12,7 +11,7 @@ function pathOf(ctx: RequestContext): string {
 }
 
 /** `docker cp`: HEAD (stat), GET (tar of a path), PUT (extract a tar into a directory). */
-export function containerArchiveRoutes(router: Router, deps: ContainerDeps): void {
+export function containerArchiveRoutes(router: Router, deps: ArchiveDeps): void {
   router.add('GET', '/containers/{id}/archive', async (ctx) => {
     const res = ctx.res!;
     const path = pathOf(ctx);

@@ -1,5 +1,5 @@
 import type { ContainerDeps } from '../../services/containers/deps.js';
-import { invalidArgument, notImplemented } from '../../lib/errdefs.js';
+import { invalidArgument, notFound, notImplemented } from '../../lib/errdefs.js';
 import { parseFilters } from '../../lib/filters.js';
 import { timeToNanos } from '../../lib/logs/k8s-file.js';
 import { nanosToRfc3339 } from '../../lib/time.js';
@@ -14,6 +14,7 @@ import { startContainer } from '../../services/containers/start.js';
 import { stopContainer } from '../../services/containers/stop.js';
 import { LIST_FILTERS, listContainers } from '../../services/containers/list.js';
 import { removeContainer } from '../../services/containers/remove.js';
+import { unlinkContainer } from '../../services/networks/unlink.js';
 import type { WaitCondition } from '../../services/containers/wait.js';
 import { toInspect, toSummary } from '../compat/container.js';
 import { queryBool, queryInt, readJson, type RequestContext } from '../http.js';
@@ -71,7 +72,15 @@ export function containerRoutes(router: Router, deps: ContainerDeps): void {
   });
 
   router.add('DELETE', '/containers/{id}', async (ctx) => {
+    if (queryBool(ctx.query, 'link')) return unlinkContainer(deps.networks, ctx.params.id!);
     await removeContainer(deps, ctx.params.id!, { force: queryBool(ctx.query, 'force'), volumes: queryBool(ctx.query, 'v') });
+  });
+
+  // `docker rm --link web/db`: a link's name is `<linking container>/<alias>` (Docker's router takes `{name:.*}`).
+  router.add('DELETE', '/containers/{parent}/{alias}', async (ctx) => {
+    const name = `${ctx.params.parent!}/${ctx.params.alias!}`;
+    if (!queryBool(ctx.query, 'link')) throw notFound(`No such container: ${name}`);
+    await unlinkContainer(deps.networks, name);
   });
 
   router.add('POST', '/containers/{id}/wait', (ctx) => waitRoute(deps, ctx));

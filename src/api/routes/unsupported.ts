@@ -29,7 +29,6 @@ const swarm = (method: string, path: string): Unsupported => ({ method, path, an
 
 export const UNSUPPORTED: Unsupported[] = [
   { method: 'GET', path: '/containers/{id}/attach/ws', answer: notBerth('attaching over a websocket'), note: '501' },
-  { method: 'POST', path: '/build/prune', answer: notBerth('pruning the build cache'), note: '501' },
   { method: 'GET', path: '/images/search', answer: notBerth('searching a registry'), note: '501' },
   { method: 'GET', path: '/distribution/{name*}/json', answer: notBerth('distribution inspect'), note: '501' },
   { method: 'GET', path: '/plugins', answer: () => [], note: '200 [] (no plugins, as Docker without any)' },

@@ -1,12 +1,15 @@
 import type { ContainerConfig, ContainerStatus, DeviceMapping, HealthState, HostConfig, MountSpec } from '../../core/containers.js';
 import type { MountPoint as CoreMountPoint } from '../../core/volumes.js';
+import type { EndpointIpam } from '../../core/network.js';
 
 /** Docker Engine API v1.41 container shapes: shared by the server (compat/) and the client (CLI). */
 export type { ContainerConfig, DeviceMapping, HostConfig, MountSpec };
 
 export interface ContainerCreateRequest extends ContainerConfig {
   HostConfig?: HostConfig;
-  NetworkingConfig?: { EndpointsConfig?: Record<string, { Aliases?: string[] | null; IPAMConfig?: { IPv4Address?: string } | null }> | null } | null;
+  NetworkingConfig?: {
+    EndpointsConfig?: Record<string, { Aliases?: string[] | null; Links?: string[] | null; IPAMConfig?: EndpointIpam | null }> | null;
+  } | null;
 }
 
 export interface ContainerCreateResponse {

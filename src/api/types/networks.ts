@@ -1,4 +1,4 @@
-import type { NetworkCreateRequest as CoreNetworkCreateRequest } from '../../core/network.js';
+import type { EndpointIpam, NetworkCreateRequest as CoreNetworkCreateRequest } from '../../core/network.js';
 /** Docker Engine API v1.41 network shapes: shared by the server (compat/) and the client (CLI). */
 export interface NetworkResource {
   Name: string;
@@ -6,6 +6,8 @@ export interface NetworkResource {
   Created: string;
   Scope: string;
   Driver: string;
+  /** API 1.48 and later. */
+  EnableIPv4?: boolean;
   EnableIPv6: boolean;
   IPAM: { Driver: string; Options: Record<string, string> | null; Config: Array<{ Subnet: string; Gateway?: string; IPRange?: string }> };
   Internal: boolean;
@@ -28,7 +30,7 @@ export interface NetworkCreateResponse {
 
 export interface NetworkConnectRequest {
   Container: string;
-  EndpointConfig?: { Aliases?: string[] | null; IPAMConfig?: { IPv4Address?: string } | null } | null;
+  EndpointConfig?: { Aliases?: string[] | null; Links?: string[] | null; IPAMConfig?: EndpointIpam | null } | null;
 }
 
 export interface NetworkDisconnectRequest {

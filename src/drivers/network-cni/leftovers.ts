@@ -1,6 +1,11 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../../lib/exec.js';
+import { parseIp } from '../../lib/ip.js';
+
+/** portmap writes its IPv4 rules with iptables and its IPv6 ones with ip6tables. */
+export type Xtables = 'iptables' | 'ip6tables';
+export const XTABLES: readonly Xtables[] = ['iptables', 'ip6tables'];
 
 /**
  * What a CNI attachment can leave on the host when the DEL that should release it never ran
@@ -20,6 +25,7 @@ export function ruleWords(line: string): string[] {
 
 /** A portmap jump in CNI-HOSTPORT-DNAT: the CNI network and container it was made for, its target chain. */
 export interface DnatJump {
+  tool: Xtables;
   network: string;
   containerId: string;
   chain: string;
@@ -28,8 +34,13 @@ export interface DnatJump {
 
 const DNAT_COMMENT = /^dnat name: "([^"]+)" id: "([^"]+)"$/;
 
+/** portmap's per-container jumps of both families. */
 export async function dnatJumps(): Promise<DnatJump[]> {
-  const { stdout } = await run('iptables', ['-w', '-t', 'nat', '-S', 'CNI-HOSTPORT-DNAT']).catch(() => ({ stdout: '' }));
+  return (await Promise.all(XTABLES.map(dnatJumpsOf))).flat();
+}
+
+async function dnatJumpsOf(tool: Xtables): Promise<DnatJump[]> {
+  const { stdout } = await run(tool, ['-w', '-t', 'nat', '-S', 'CNI-HOSTPORT-DNAT']).catch(() => ({ stdout: '' }));
   const out: DnatJump[] = [];
   for (const line of stdout.split('\n')) {
     const w = ruleWords(line);
@@ -37,16 +48,16 @@ export async function dnatJumps(): Promise<DnatJump[]> {
     const comment = w[w.indexOf('--comment') + 1];
     const m = comment === undefined ? null : DNAT_COMMENT.exec(comment);
     const chain = w[w.indexOf('-j') + 1];
-    if (m && chain?.startsWith('CNI-DN-')) out.push({ network: m[1]!, containerId: m[2]!, chain, spec: w.slice(2) });
+    if (m && chain?.startsWith('CNI-DN-')) out.push({ tool, network: m[1]!, containerId: m[2]!, chain, spec: w.slice(2) });
   }
   return out;
 }
 
 /** Removes the jump and its chain (what portmap's DEL removes for one container). */
 export async function removeDnatJump(j: DnatJump): Promise<void> {
-  await run('iptables', ['-w', '-t', 'nat', '-D', 'CNI-HOSTPORT-DNAT', ...j.spec]).catch(() => undefined);
-  await run('iptables', ['-w', '-t', 'nat', '-F', j.chain]).catch(() => undefined);
-  await run('iptables', ['-w', '-t', 'nat', '-X', j.chain]).catch(() => undefined);
+  await run(j.tool, ['-w', '-t', 'nat', '-D', 'CNI-HOSTPORT-DNAT', ...j.spec]).catch(() => undefined);
+  await run(j.tool, ['-w', '-t', 'nat', '-F', j.chain]).catch(() => undefined);
+  await run(j.tool, ['-w', '-t', 'nat', '-X', j.chain]).catch(() => undefined);
 }
 
 /**
@@ -55,8 +66,8 @@ export async function removeDnatJump(j: DnatJump): Promise<void> {
  * probe cannot see.
  */
 export async function dnatPorts(): Promise<Set<string>> {
-  const { stdout } = await run('iptables', ['-w', '-t', 'nat', '-S']).catch(() => ({ stdout: '' }));
-  return portsOfDnatRules(stdout);
+  const listings = await Promise.all(XTABLES.map((tool) => run(tool, ['-w', '-t', 'nat', '-S']).catch(() => ({ stdout: '' }))));
+  return portsOfDnatRules(listings.map((l) => l.stdout).join('\n'));
 }
 
 /** The `proto/port`s that the `-j DNAT` rules of an `iptables -S` listing match (`--dport`, `--dports`, ranges). */
@@ -76,12 +87,12 @@ export function portsOfDnatRules(listing: string): Set<string> {
   return out;
 }
 
-/** host-local's lease files (named by address, holding `<container id>\r\n<ifname>`) whose container `keep` rejects; removed. */
+/** host-local's lease files (named by address, IPv4 or IPv6, holding `<container id>\r\n<ifname>`) whose container `keep` rejects; removed. */
 export async function removeStaleLeases(ipamDir: string, keep: (containerId: string) => boolean): Promise<string[]> {
   const removed: string[] = [];
   for (const net of await readdir(ipamDir).catch(() => [] as string[])) {
     for (const name of await readdir(join(ipamDir, net)).catch(() => [] as string[])) {
-      if (!/^\d+\.\d+\.\d+\.\d+$/.test(name)) continue;
+      if (parseIp(name) === undefined) continue;
       const owner = (await readFile(join(ipamDir, net, name), 'utf8').catch(() => '')).split(/\r?\n/)[0]!.trim();
       if (owner === '' || keep(owner)) continue;
       await rm(join(ipamDir, net, name), { force: true });

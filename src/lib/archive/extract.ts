@@ -36,8 +36,13 @@ type TarHeader = Headers & { pax?: Record<string, string> | null };
  * is destroyed, since what is left of it is useless and would otherwise hold its resources.
  */
 export async function extractLayer(input: NodeJS.ReadableStream | Readable, dest: string, opts: ExtractOptions = {}): Promise<ExtractResult> {
-  const tree = await PinnedTree.open(dest);
+  // An input that fails while the tree is being opened (one of several fed from one tar, cp across mounts) fails the extraction.
+  let early: unknown;
+  const onEarly = (err: unknown): void => void (early ??= err);
+  input.on('error', onEarly);
+  const tree = await PinnedTree.open(dest).finally(() => input.off('error', onEarly));
   try {
+    if (early !== undefined) throw early;
     return await extractInto(input, tree, opts);
   } finally {
     await tree.close();

@@ -13,9 +13,18 @@ import type { TarWriter } from './tar-writer.js';
  * `dir` + `entry` locate it ('' entry: `dir` itself); `dir` may be a pinned fd path
  * (`/proc/<pid>/fd/<n>`). `st` is its lstat, taken by the caller: a regular file is opened with
  * O_NOFOLLOW and must still be that inode, so a swap for a symlink in between is refused.
- * `ids`: the tree is owned by a user namespace's host ids; entries carry the container's.
+ * `opts.ids`: the tree is owned by a user namespace's host ids; entries carry the container's.
+ * `opts.exclude`: paths under a directory (relative to it) left out, with what is below them.
  */
-export async function packPath(w: TarWriter, dir: string, entry: string, st: Stats, name: string, ids?: PackOptions['ids']): Promise<void> {
+export async function packPath(
+  w: TarWriter,
+  dir: string,
+  entry: string,
+  st: Stats,
+  name: string,
+  opts: Pick<PackOptions, 'ids' | 'exclude'> = {},
+): Promise<void> {
+  const ids = opts.ids;
   const path = entry === '' ? dir : `${dir}/${entry}`;
   const uid = ids ? (toContainerId(st.uid, ids.uids) ?? st.uid) : st.uid;
   const gid = ids ? (toContainerId(st.gid, ids.gids) ?? st.gid) : st.gid;
@@ -26,7 +35,7 @@ export async function packPath(w: TarWriter, dir: string, entry: string, st: Sta
     try {
       if (!sameFile(await fh.stat(), st)) throw invalidArgument(`${name}: changed while being copied`);
       await w.addDir(name, header);
-      const { stream, done } = packDir(`/proc/${process.pid}/fd/${fh.fd}`, ids ? { ids } : {});
+      const { stream, done } = packDir(`/proc/${process.pid}/fd/${fh.fd}`, opts);
       const prefix = name === '.' ? './' : `${name.replace(/\/+$/, '')}/`;
       await Promise.all([appendTar(w, stream, (n) => `${prefix}${n}`), done]);
     } finally {

@@ -107,8 +107,9 @@ export function parseInstruction(raw: RawInstruction, escape: string): Instructi
       case 'user':
       case 'stopsignal':
       case 'maintainer':
-        atLeastOne();
-        if (raw.cmd !== 'maintainer' && splitWords(rest, escape).length !== 1) fail(`${CMD} requires exactly one argument`);
+        // Docker's parser takes the rest of the line as the one argument (`parseString`):
+        // `WORKDIR a b c` is the directory "a b c", not three arguments.
+        if (rest === '') fail(raw.cmd === 'maintainer' ? `${CMD} requires at least one argument` : `${CMD} requires exactly one argument`);
         return { kind: raw.cmd, value: rest };
       case 'shell': {
         const json = jsonArgs(rest);

@@ -1,5 +1,6 @@
 import { constants, type Stats } from 'node:fs';
-import { lstat, open, readlink, type FileHandle } from 'node:fs/promises';
+import { lstat, open, readlink, stat, type FileHandle } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { isErrno } from '../errdefs.js';
 
 /**
@@ -19,8 +20,16 @@ export interface ScopedPath {
   hostPath: string;
   /** The path inside the root after symlinks were resolved: absolute, clean. */
   resolved: string;
+  /** The destination of the innermost mount (of `mounts`) the final component lives in; undefined: the root's own tree. */
+  mount?: string;
   close(): Promise<void>;
 }
+
+/**
+ * Mounts over the root as the process inside sees them: destination (absolute, clean, symlinks
+ * resolved) → the host path mounted there (a directory, or a file for a file bind).
+ */
+export type MountTable = ReadonlyMap<string, string>;
 
 const MAX_LINKS = 40;
 
@@ -52,12 +61,18 @@ export class ScopedPathError extends Error {
  * Resolves `path` under `root`. Every component but the last must exist; the last may be
  * missing (the caller decides whether that is an error). The last is followed when it is a
  * symlink only if `followFinal` is set or the path ends in `/` or `/.` (as the kernel does).
+ *
+ * `mounts`: where the walk reaches a mount's destination it continues in the mounted host
+ * directory instead of the root's own (hidden) one, as the kernel crosses a mount point — so a
+ * nested mount wins over its parent, `..` from a mount's top climbs back into the root's tree,
+ * and a symlink inside a volume resolves inside the root's view like any other: never out of it.
  */
-export async function resolveInRoot(root: string, path: string, followFinal: boolean): Promise<ScopedPath> {
+export async function resolveInRoot(root: string, path: string, followFinal: boolean, mounts: MountTable = new Map()): Promise<ScopedPath> {
   const rootFh = await open(root, constants.O_RDONLY | constants.O_DIRECTORY);
-  const stack: Array<{ fh: FileHandle; name: string }> = [{ fh: rootFh, name: '' }];
+  const stack: Array<{ fh: FileHandle; name: string; mount?: string }> = [{ fh: rootFh, name: '' }];
+  const extra: FileHandle[] = [];
   const close = async (): Promise<void> => {
-    for (const s of stack.splice(0)) await s.fh.close().catch(() => undefined);
+    for (const s of [...stack.splice(0), ...extra.splice(0).map((fh) => ({ fh }))]) await s.fh.close().catch(() => undefined);
   };
   const resolvedOf = (name: string): string => `/${[...stack.slice(1).map((s) => s.name), name].filter(Boolean).join('/')}`;
   const queue = path.split('/');
@@ -72,6 +87,22 @@ export async function resolveInRoot(root: string, path: string, followFinal: boo
         continue;
       }
       const last = queue.length === 0;
+      const source = mounts.get(resolvedOf(c));
+      if (source !== undefined) {
+        const mst = await stat(source).catch((err) => {
+          throw isErrno(err, 'ENOENT') ? new ScopedPathError('ENOENT', resolvedOf(c)) : err;
+        });
+        if (mst.isDirectory()) {
+          stack.push({ fh: await open(source, constants.O_RDONLY | constants.O_DIRECTORY), name: c, mount: resolvedOf(c) });
+          if (last) return done(stack[stack.length - 1]!.fh, '');
+          continue;
+        }
+        if (!last) throw new ScopedPathError('ENOTDIR', resolvedOf(c));
+        // A file bind: reached through the host directory holding its source.
+        const parent = await open(dirname(source), constants.O_RDONLY | constants.O_DIRECTORY);
+        extra.push(parent);
+        return { ...done(parent, basename(source)), resolved: resolvedOf(c), mount: resolvedOf(c) };
+      }
       const st = await lstat(`${fdPath(top.fh)}/${c}`).catch((err) => {
         if (isErrno(err, 'ENOENT')) return null;
         throw err;
@@ -97,7 +128,7 @@ export async function resolveInRoot(root: string, path: string, followFinal: boo
         if (isErrno(err, 'ENOENT')) throw new ScopedPathError('ENOENT', resolvedOf(c));
         throw isErrno(err, 'ELOOP') || isErrno(err, 'ENOTDIR') ? new ScopedPathError('ELOOP', resolvedOf(c)) : err;
       });
-      stack.push({ fh, name: c });
+      stack.push({ fh, name: c, mount: top.mount });
     }
     return done(stack[stack.length - 1]!.fh, '');
   } catch (err) {
@@ -106,6 +137,7 @@ export async function resolveInRoot(root: string, path: string, followFinal: boo
   }
 
   function done(dir: FileHandle, name: string): ScopedPath {
-    return { dir, name, hostPath: name === '' ? fdPath(dir) : `${fdPath(dir)}/${name}`, resolved: resolvedOf(name), close };
+    const mount = stack[stack.length - 1]!.mount;
+    return { dir, name, hostPath: name === '' ? fdPath(dir) : `${fdPath(dir)}/${name}`, resolved: resolvedOf(name), mount, close };
   }
 }

@@ -17,6 +17,7 @@ import { publishContainerEvent } from './events.js';
 import { anonymousVolumes, releaseVolumes, resolveMounts } from './mounts/resolve.js';
 import { verifyContainerSettings } from './config/verify.js';
 import { resolveEndpoints, type EndpointRequest } from '../networks/endpoints.js';
+import { registerLinks } from '../networks/links.js';
 import { mkdirp } from '../../lib/atomic-file.js';
 import { crashPoint } from '../../lib/crash-point.js';
 
@@ -93,6 +94,7 @@ async function createClaimed(deps: CreateDeps, undo: CleanupStack, c: Claimed): 
   const { id, name, config, hostConfig, image, imageName, networkSettings } = c;
   const dir = deps.store.dir(id);
   const argv = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
+  if (deps.networks) hostConfig.Links = registerLinks(deps.networks, hostConfig, name, networkSettings?.Networks);
   const hostname = hostConfig.NetworkMode === 'host' || hostConfig.UTSMode === 'host' ? osHostname() : config.Hostname || id.slice(0, 12);
   config.Hostname = hostname;
   const mounts = await resolveMounts(deps, config, hostConfig);

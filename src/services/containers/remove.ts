@@ -1,6 +1,7 @@
 import type { ContainerRecord } from '../../core/containers.js';
 import type { ExitMonitor, RuntimeLifecycle } from '../../core/runtime.js';
 import type { ContainerDeps } from './deps.js';
+import { followLinkedName } from './link-names.js';
 import { conflict, isDiskFull, messageOf } from '../../lib/errdefs.js';
 import { publishContainerEvent } from './events.js';
 import { anonymousVolumes, releaseVolumes } from './mounts/resolve.js';
@@ -61,6 +62,7 @@ export async function finishRemoval(deps: RemovalDeps, id: string, removeVolumes
     );
   });
   if (removeVolumes || rec.HostConfig.AutoRemove === true) await releaseVolumes(deps.volumes, anonymousVolumes(rec.MountPoints));
+  await followLinkedName(deps, { from: rec.Name, removedId: rec.Id }).catch((err: Error) => deps.log?.(`links to ${short}: ${err.message}`));
   publishContainerEvent(deps.events, rec, 'destroy');
   deps.waiters.notifyRemoved(id, rec.State.ExitCode);
 }

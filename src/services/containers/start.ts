@@ -17,6 +17,7 @@ import { mountShareableShm, unmountShm } from './shm.js';
 import { prepareMounts } from './mounts/prepare.js';
 import { publishAttachEvents, publishContainerEvent } from './events.js';
 import { sandboxUserns, setupNetworking, teardownNetworking } from '../networks/sandbox.js';
+import { linkedEnv } from '../networks/links.js';
 import { capturePath } from '../logs/service.js';
 import { journaldTag } from '../logs/attrs.js';
 import { logTiming, timed } from '../../lib/phase-timer.js';
@@ -80,6 +81,7 @@ export async function startContainer(deps: StartDeps, ref: string): Promise<void
         undo.defer(() => unmountShm(rec));
         if (rec.HostConfig.IpcMode === 'shareable') host.shmSource = await mountShareableShm(rec, remap && remappedRoot(remap));
         const netnsPath = (await network)?.netnsPath;
+        const linkEnv = networks ? linkedEnv(networks, rec) : [];
         const usernsPath = remap && netnsPath && networks ? sandboxUserns(networks, rec) : undefined;
         const specStart = performance.now();
         const spec = buildSpec({
@@ -87,6 +89,7 @@ export async function startContainer(deps: StartDeps, ref: string): Promise<void
           rootfs: rec.Paths.Rootfs,
           user,
           hostname: rec.Config.Hostname ?? '',
+          linkEnv,
           hostNofile: deps.host.nofile,
           defaultUlimits: deps.defaults?.ulimits,
           netnsPath,

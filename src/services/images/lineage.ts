@@ -1,4 +1,4 @@
-import type { HistoryEntry, Image } from '../../core/images.js';
+import type { HistoryEntry, Image, ImageConfigBlob } from '../../core/images.js';
 
 /**
  * Parent/child relations between local images, derived from their contents rather than stored:
@@ -7,12 +7,17 @@ import type { HistoryEntry, Image } from '../../core/images.js';
  * save/load, and gives the same answers for images made here.)
  */
 export function isAncestor(p: Image, c: Image): boolean {
-  if (p.id === c.id) return false;
-  const pl = p.config.rootfs.diff_ids;
-  const cl = c.config.rootfs.diff_ids;
-  const ph = p.config.history ?? [];
-  const ch = c.config.history ?? [];
-  if (pl.length > cl.length || ph.length >= ch.length || ph.length === 0) return false;
+  if (p.id === c.id || (p.config.history ?? []).length === 0) return false;
+  return startsWith(c.config, p.config);
+}
+
+/** Whether config `c` has more history than `p` and its layers and history begin with all of `p`'s. */
+export function startsWith(c: ImageConfigBlob, p: ImageConfigBlob): boolean {
+  const pl = p.rootfs.diff_ids;
+  const cl = c.rootfs.diff_ids;
+  const ph = p.history ?? [];
+  const ch = c.history ?? [];
+  if (pl.length > cl.length || ph.length >= ch.length) return false;
   return pl.every((d, i) => cl[i] === d) && ph.every((h, i) => sameEntry(h, ch[i]!));
 }
 

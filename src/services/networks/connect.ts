@@ -1,7 +1,8 @@
+import { type ContainerRecord, isLive } from '../../core/containers.js';
 import { BerthError, invalidArgument } from '../../lib/errdefs.js';
 import type { NetworkDeps } from './deps.js';
 import { emptyEndpoint, validateEndpoint, type EndpointRequest } from './endpoints.js';
-import { attachEndpoint, detachEndpoint } from './sandbox.js';
+import { attachEndpoint, detachEndpoint, writeEndpointEtcFiles } from './sandbox.js';
 
 const forbidden = (msg: string): BerthError => new BerthError('Forbidden', msg);
 
@@ -22,8 +23,10 @@ export async function connectContainer(deps: NetworkDeps, netRef: string, contai
       throw forbidden(`endpoint with name ${rec.Name} already exists in network ${net.Name}`);
     }
     const ep = emptyEndpoint(net.Id, req);
-    if (rec.State.Status === 'running' || rec.State.Status === 'paused') await attachEndpoint(deps, rec, ep, net, []);
+    const live = isLive(rec);
+    if (live) await attachEndpoint(deps, rec, ep, net, []);
     settings.Networks[net.Name] = ep;
+    if (live) await refreshEtcFiles(deps, rec);
     await deps.containers.save(rec);
   });
   deps.events.publish('network', 'connect', net.Id, { container: rec.Id, name: net.Name, type: net.Driver });
@@ -40,6 +43,13 @@ export async function disconnectContainer(deps: NetworkDeps, netRef: string, con
     if (net.Driver === 'bridge') await detachEndpoint(deps, rec, entry[1], net);
     delete rec.NetworkSettings!.Networks[entry[0]];
     await deps.containers.save(rec);
+    // Its nameserver may have been the responder of the network it left: the next DNS network's serves.
+    if (isLive(rec)) await refreshEtcFiles(deps, rec);
   });
   deps.events.publish('network', 'disconnect', net.Id, { container: rec.Id, name: net.Name, type: net.Driver });
+}
+
+/** /etc/hosts and resolv.conf after a connect or disconnect; a link to a container that stopped since must not undo a change that is done. */
+function refreshEtcFiles(deps: NetworkDeps, rec: ContainerRecord): Promise<void> {
+  return writeEndpointEtcFiles(deps, rec).catch((err: Error) => deps.log(`/etc files of ${rec.Id.slice(0, 12)}: ${err.message}`));
 }

@@ -1,19 +1,38 @@
-import type { NetworkRecord } from '../../core/network.js';
+import type { IpamPool, NetworkRecord } from '../../core/network.js';
 import { randomId } from '../../lib/digest.js';
-import { intToIp, ipToInt } from '../../lib/ipv4.js';
 import { nowRfc3339Nano } from '../../lib/time.js';
 import type { NetworkDeps } from './deps.js';
 import { BRIDGE_NAME_OPTION } from './networks.js';
 import { bridgeNameError } from './bridge-name.js';
 import { invalidArgument } from '../../lib/errdefs.js';
 import { startResponder } from './resolver.js';
-import { cidrString, parseCidr } from './subnets.js';
+import { allocateSubnet, cidrString, firstHost, parseCidr } from './subnets.js';
 
 export interface DefaultBridge {
   /** The bridge device (`--bridge`, daemon.json `bridge`). */
   name: string;
   /** Gateway address with prefix (`--bip`, daemon.json `bip`), e.g. `10.89.0.1/24`. */
   bip: string;
+  /** daemon.json `ipv6`: the default bridge gets IPv6 too, on `fixed-cidr-v6` (else a subnet of the pools, kept across starts). */
+  ipv6?: boolean;
+  fixedCidrV6?: string;
+}
+
+/** The default bridge's IPv6 pool: `fixed-cidr-v6`, else the one it had, else a free one of the pools. */
+function defaultV6Pool(deps: NetworkDeps, def: DefaultBridge, had: IpamPool | undefined, self: string | undefined): IpamPool {
+  if (def.fixedCidrV6) {
+    const c = parseCidr(def.fixedCidrV6);
+    return { Subnet: cidrString(c), Gateway: firstHost(c) };
+  }
+  if (had) return had;
+  const used = deps.store
+    .all()
+    .filter((n) => n.Id !== self)
+    .flatMap((n) => n.IPAM.Config.map((c) => parseCidr(c.Subnet)));
+  const free = allocateSubnet(deps.pools, used, 6);
+  if (free === undefined)
+    throw invalidArgument('could not find an available, non-overlapping IPv6 address pool among the defaults to assign to the default bridge network');
+  return { Subnet: cidrString(free), Gateway: firstHost(free) };
 }
 
 function record(name: string, driver: NetworkRecord['Driver'], extra: Partial<NetworkRecord> = {}): NetworkRecord {
@@ -42,7 +61,7 @@ function record(name: string, driver: NetworkRecord['Driver'], extra: Partial<Ne
 export async function ensureDefaultNetworks(deps: NetworkDeps, def: DefaultBridge): Promise<void> {
   const [gw, len] = def.bip.split('/');
   const subnet = cidrString(parseCidr(`${gw}/${len ?? '16'}`));
-  const gateway = intToIp(ipToInt(gw!));
+  const gateway = gw!;
   const existing = deps.store.find('bridge');
   // Bridges an older berth made, before bridges carried their network's mark: the default bridge
   // under the name it still has, a user network's under the name berth gave it (`br-<id>`). Any
@@ -55,7 +74,10 @@ export async function ensureDefaultNetworks(deps: NetworkDeps, def: DefaultBridg
   );
   const bridge = existing ?? record('bridge', 'bridge');
   const before = JSON.stringify(bridge);
-  bridge.IPAM = { Driver: 'default', Options: null, Config: [{ Subnet: subnet, Gateway: gateway }] };
+  const hadV6 = bridge.IPAM.Config.find((c) => c.Subnet.includes(':'));
+  const v6 = def.ipv6 ? [defaultV6Pool(deps, def, hadV6, existing?.Id)] : [];
+  bridge.EnableIPv6 = v6.length > 0;
+  bridge.IPAM = { Driver: 'default', Options: null, Config: [{ Subnet: subnet, Gateway: gateway }, ...v6] };
   bridge.BridgeName = def.name;
   bridge.Options = {
     'com.docker.network.bridge.default_bridge': 'true',

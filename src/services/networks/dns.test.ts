@@ -27,3 +27,18 @@ describe('dns responder messages', () => {
     assert.equal(r.readUInt16BE(6), 0);
   });
 });
+
+describe('dns responder AAAA', () => {
+  it('answers AAAA with the 16 bytes of an IPv6 address', () => {
+    const labels = Buffer.from([3, ...Buffer.from('web'), 0, 0, 28, 0, 1]);
+    const q = Buffer.concat([Buffer.from([0xab, 0xcd, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0]), labels]);
+    const p = parseQuestion(q)!;
+    assert.equal(p.qtype, 28);
+    const r = answer(q, p, 'fd42:1::a:2');
+    assert.equal(r.readUInt16BE(6), 1);
+    const rr = r.subarray(p.end);
+    assert.equal(rr.readUInt16BE(2), 28);
+    assert.equal(rr.readUInt16BE(10), 16);
+    assert.deepEqual([...rr.subarray(12)], [0xfd, 0x42, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x0a, 0, 2]);
+  });
+});

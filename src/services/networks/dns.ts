@@ -1,9 +1,14 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
+import { isIPv6 } from 'node:net';
+import { parseIp } from '../../lib/ip.js';
 import { RCODE_SERVFAIL, UpstreamPool, type Upstream } from './dns-upstream.js';
 
-/** Answers a name on one network with an IPv4 address, or undefined to forward it. */
-export type NameLookup = (name: string) => string | undefined;
+/** A name's addresses as the container at `from` sees them (either may be empty), or undefined to forward the query. */
+export type NameLookup = (name: string, from: string) => { v4: string; v6: string } | undefined;
+
+export const QTYPE_A = 1;
+export const QTYPE_AAAA = 28;
 
 /** The question of a DNS query: name (lower case, no trailing dot), type, and where it ends. */
 export function parseQuestion(msg: Buffer): { name: string; qtype: number; end: number } | undefined {
@@ -21,28 +26,31 @@ export function parseQuestion(msg: Buffer): { name: string; qtype: number; end: 
   return { name: labels.join('.').toLowerCase(), qtype: msg.readUInt16BE(i + 1), end: i + 5 };
 }
 
-/** A response to `query`: one A record for `ip`, or no answers (NOERROR/NXDOMAIN). */
+/** A response to `query`: one A (IPv4 `ip`) or AAAA (IPv6 `ip`) record, or no answers (NOERROR/NXDOMAIN). */
 export function answer(query: Buffer, q: { end: number }, ip: string | undefined, rcode = 0): Buffer {
   const head = Buffer.from(query.subarray(0, q.end));
   head.writeUInt16BE(0x8180 | (query.readUInt16BE(2) & 0x0100) | rcode, 2); // QR, RD copied, RA
   head.writeUInt16BE(1, 4);
   head.writeUInt16BE(ip ? 1 : 0, 6);
   head.writeUInt32BE(0, 8); // no authority/additional
-  if (!ip) return head;
-  const rr = Buffer.alloc(16);
+  const addr = ip ? parseIp(ip) : undefined;
+  if (!addr) return head;
+  const size = addr.family === 4 ? 4 : 16;
+  const rr = Buffer.alloc(12 + size);
   rr.writeUInt16BE(0xc00c, 0); // pointer to the question's name
-  rr.writeUInt16BE(1, 2);
+  rr.writeUInt16BE(addr.family === 4 ? QTYPE_A : QTYPE_AAAA, 2);
   rr.writeUInt16BE(1, 4);
   rr.writeUInt32BE(600, 6);
-  rr.writeUInt16BE(4, 10);
-  ip.split('.').forEach((o, k) => rr.writeUInt8(Number(o), 12 + k));
+  rr.writeUInt16BE(size, 10);
+  for (let k = 0; k < size; k++) rr.writeUInt8(Number((addr.n >> BigInt(8 * (size - 1 - k))) & 0xffn), 12 + k);
   return Buffer.concat([head, rr]);
 }
 
 /**
- * One small DNS responder per user network, on UDP port 53 of the network's gateway address
+ * One small DNS responder per user network, on UDP port 53 of the network's gateway address (the
+ * IPv6 one on an IPv6-only network)
  * (containers get it as their nameserver). Container names, aliases and short IDs on the network
- * are answered from `lookup`; AAAA for them gets an empty answer; every other query is relayed
+ * are answered from `lookup` (A and AAAA; other types get an empty answer); every other query is relayed
  * through one shared socket pool (`UpstreamPool`) to the upstream resolvers — unless the
  * network's `mayForward` says no for the asking address (an `--internal` network whose
  * container has no other way out): then SERVFAIL at once, nothing leaves the host, as Docker's
@@ -62,7 +70,7 @@ export class DnsResponders {
 
   async start(netId: string, address: string, lookup: NameLookup, mayForward: (from: string) => boolean): Promise<void> {
     if (this.sockets.has(netId)) return;
-    const sock = createSocket('udp4');
+    const sock = createSocket({ type: isIPv6(address) ? 'udp6' : 'udp4', ipv6Only: isIPv6(address) });
     sock.on('message', (msg, rinfo) => this.handle(sock, msg, rinfo, lookup, mayForward));
     sock.on('error', (err) => this.log(`dns ${address}: ${err.message}`));
     await new Promise<void>((resolve, reject) => {
@@ -94,8 +102,8 @@ export class DnsResponders {
         // the network went away while the query was out
       }
     };
-    const ip = lookup(q.name);
-    if (ip !== undefined) return send(answer(msg, q, q.qtype === 1 ? ip : undefined));
+    const found = lookup(q.name, rinfo.address);
+    if (found !== undefined) return send(answer(msg, q, q.qtype === QTYPE_A ? found.v4 : q.qtype === QTYPE_AAAA ? found.v6 : undefined));
     const upstreams = mayForward(rinfo.address) ? this.upstreams() : [];
     if (upstreams.length === 0) return send(answer(msg, q, undefined, RCODE_SERVFAIL));
     void this.pool.exchange(msg, q.end, upstreams).then(

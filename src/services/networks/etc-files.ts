@@ -84,17 +84,23 @@ export async function writeEtcFiles(rec: ContainerRecord, hostname: string, dns?
 }
 
 /**
- * At start, once the container has an address: /etc/hosts gains `<ip> <hostname> <name>` (and
+ * At start, once the container has an address: /etc/hosts gains `<ip> <hostname> <name>` (one line for
+ * each of its IPv4 and IPv6 addresses) (and
  * `host-gateway` in --add-host becomes the network's gateway); on a user network resolv.conf
  * points at the network's DNS responder unless --dns was given.
  */
-export async function writeNetworkEtcFiles(rec: ContainerRecord, net: { ip: string; gateway: string; nameserver?: string; links?: string[] }): Promise<void> {
+export async function writeNetworkEtcFiles(
+  rec: ContainerRecord,
+  net: { ip: string; ip6?: string; gateway: string; nameserver?: string; links?: string[] },
+): Promise<void> {
   const host = rec.Config.Hostname ?? '';
   const fqdn = rec.Config.Domainname ? `${host}.${rec.Config.Domainname} ` : '';
   const names = [...new Set([`${fqdn}${host}`, rec.Name])].join(' ');
   const hosts = (await hostsFile(rec)).replace(/^host-gateway\t/gm, `${net.gateway}\t`);
   const links = (net.links ?? []).map((l) => `${l}\n`).join('');
-  await writeFile(rec.Paths.HostsPath, `${hosts}${links}${net.ip}\t${names}\n`);
+  // One line per address of the container, IPv4 first, as dockerd writes them.
+  const own = [net.ip, net.ip6].filter((a) => !!a).map((a) => `${a}\t${names}\n`);
+  await writeFile(rec.Paths.HostsPath, `${hosts}${links}${own.join('')}`);
   if (net.nameserver !== undefined && !rec.HostConfig.Dns?.length) {
     // The file written at create (search and options, the daemon's defaults included) minus its nameservers.
     const conf = (await readHostFile(rec.Paths.ResolvConfPath)).split('\n').filter((l) => !l.startsWith('nameserver ') && l !== '');

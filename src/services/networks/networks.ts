@@ -2,14 +2,13 @@ import type { IpamPool, NetworkRecord } from '../../core/network.js';
 import { BerthError, conflict, invalidArgument, notFound } from '../../lib/errdefs.js';
 import { randomId } from '../../lib/digest.js';
 import { matchLabels, type Filters } from '../../lib/filters.js';
-import { intToIp } from '../../lib/ipv4.js';
 import { nowRfc3339Nano } from '../../lib/time.js';
 import { crashPoint } from '../../lib/crash-point.js';
 import { parseUntil } from '../../lib/until.js';
 import { activeEndpoints, BUILTIN, type NetworkDeps } from './deps.js';
 import { startResponder } from './resolver.js';
 import { bridgeNameError } from './bridge-name.js';
-import { allocateSubnet, cidrString, contains, isIpv4, overlaps, parseCidr, type Cidr } from './subnets.js';
+import { allocateSubnet, cidrString, contains, firstHost, isIpv4, isIpv6, overlaps, parseCidr, type Cidr } from './subnets.js';
 import type { NetworkCreateRequest } from '../../core/network.js';
 
 const forbidden = (msg: string): BerthError => new BerthError('Forbidden', msg);
@@ -28,29 +27,64 @@ function usedSubnets(deps: NetworkDeps): Cidr[] {
   return deps.store.all().flatMap((n) => n.IPAM.Config.map((c) => parseCidr(c.Subnet)));
 }
 
-/** Validates the IPAM request (or picks a free subnet from the pools) into one concrete pool. */
-function resolvePool(deps: NetworkDeps, req: NetworkCreateRequest): IpamPool {
-  const asked = req.IPAM?.Config?.[0];
+type IpamRequest = NonNullable<NonNullable<NetworkCreateRequest['IPAM']>['Config']>[number];
+
+/**
+ * The network's pools: each one asked for, checked, and a subnet from the default pools for an
+ * enabled family that none was asked for (IPv4 unless `EnableIPv4` is false; IPv6 with `EnableIPv6`).
+ */
+function resolvePools(deps: NetworkDeps, req: NetworkCreateRequest, families: { v4: boolean; v6: boolean }): IpamPool[] {
+  const used = usedSubnets(deps);
+  const out: Array<[Cidr, IpamPool]> = [];
+  const add = (asked: IpamRequest | undefined, family: 4 | 6): void => {
+    const [subnet, pool] = resolvePool(deps.pools, used, asked, family);
+    used.push(subnet);
+    out.push([subnet, pool]);
+  };
+  for (const asked of req.IPAM?.Config ?? []) add(asked, asked.Subnet ? parseCidr(asked.Subnet).family : asked.Gateway && isIpv6(asked.Gateway) ? 6 : 4);
+  if (families.v4 && !out.some(([c]) => c.family === 4)) add(undefined, 4);
+  if (families.v6 && !out.some(([c]) => c.family === 6)) add(undefined, 6);
+  return out.sort(([a], [b]) => a.family - b.family).map(([, p]) => p);
+}
+
+/** Validates one IPAM request (or picks a free subnet of the family from the pools) into one concrete pool. */
+function resolvePool(pools: NetworkDeps['pools'], used: Cidr[], asked: IpamRequest | undefined, family: 4 | 6): [Cidr, IpamPool] {
   let subnet: Cidr;
   if (asked?.Subnet) {
     subnet = parseCidr(asked.Subnet);
-    if (usedSubnets(deps).some((u) => overlaps(u, subnet))) throw forbidden('invalid pool request: Pool overlaps with other one on this address space');
+    if (used.some((u) => overlaps(u, subnet))) throw forbidden('invalid pool request: Pool overlaps with other one on this address space');
   } else {
-    const free = allocateSubnet(deps.pools, usedSubnets(deps));
-    if (free === undefined) throw forbidden('could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network');
+    const free = allocateSubnet(pools, used, family);
+    if (free === undefined)
+      throw forbidden(`could not find an available, non-overlapping IPv${family} address pool among the defaults to assign to the network`);
     subnet = free;
   }
-  const pool: IpamPool = { Subnet: cidrString(subnet), Gateway: intToIp(subnet.base + 1) };
+  const pool: IpamPool = { Subnet: cidrString(subnet), Gateway: firstHost(subnet) };
   if (asked?.Gateway) {
-    if (!isIpv4(asked.Gateway) || !contains(subnet, asked.Gateway)) throw invalidArgument(`no matching subnet for gateway ${asked.Gateway}`);
+    if (!(family === 4 ? isIpv4 : isIpv6)(asked.Gateway) || !contains(subnet, asked.Gateway))
+      throw invalidArgument(`no matching subnet for gateway ${asked.Gateway}`);
     pool.Gateway = asked.Gateway;
   }
   if (asked?.IPRange) {
     const range = parseCidr(asked.IPRange);
-    if (range.len < subnet.len || !contains(subnet, intToIp(range.base))) throw invalidArgument(`no matching subnet for range ${asked.IPRange}`);
+    if (range.len < subnet.len || !overlaps(subnet, range)) throw invalidArgument(`no matching subnet for range ${asked.IPRange}`);
     pool.IPRange = cidrString(range);
   }
-  return pool;
+  return [subnet, pool];
+}
+
+/**
+ * An IPv6 subnet asked for that overlaps a prefix on one of the host's own interfaces is refused:
+ * the bridge's gateway address and route would take over the host's (`--subnet fd00::/64` on a
+ * host whose uplink is fd00::/64 cuts the host off its IPv6 router).
+ */
+async function refuseHostIpv6Subnets(deps: NetworkDeps, req: NetworkCreateRequest): Promise<void> {
+  const asked = (req.IPAM?.Config ?? []).filter((c) => c.Subnet && isIpv6(c.Subnet.split('/')[0]!)).map((c) => parseCidr(c.Subnet!));
+  if (asked.length === 0) return;
+  for (const h of await deps.driver.hostIpv6Prefixes()) {
+    const hit = asked.find((c) => overlaps(c, parseCidr(h.prefix)));
+    if (hit) throw forbidden(`invalid pool request: Pool ${cidrString(hit)} overlaps with the host's ${h.prefix} on ${h.dev}`);
+  }
 }
 
 export function createNetwork(deps: NetworkDeps, req: NetworkCreateRequest): Promise<{ Id: string; Warning: string }> {
@@ -69,14 +103,18 @@ async function create(deps: NetworkDeps, req: NetworkCreateRequest): Promise<{ I
   const badName = bridgeNameError(bridge);
   if (badName !== undefined) throw invalidArgument(badName);
   if (deps.store.all().some((n) => n.BridgeName === bridge)) throw conflict(`bridge name ${bridge} is already in use`);
+  const families = { v4: req.EnableIPv4 !== false, v6: req.EnableIPv6 === true };
+  if (!families.v4 && !families.v6) throw invalidArgument('IPv4 or IPv6 must be enabled');
+  if (families.v6) await refuseHostIpv6Subnets(deps, req);
   const rec: NetworkRecord = {
     Name: req.Name,
     Id: id,
     Created: nowRfc3339Nano(),
     Scope: 'local',
     Driver: 'bridge',
-    EnableIPv6: false,
-    IPAM: { Driver: 'default', Options: req.IPAM?.Options ?? {}, Config: [resolvePool(deps, req)] },
+    EnableIPv4: families.v4,
+    EnableIPv6: families.v6,
+    IPAM: { Driver: 'default', Options: req.IPAM?.Options ?? {}, Config: resolvePools(deps, req, families) },
     Internal: req.Internal === true,
     Attachable: req.Attachable === true,
     Options: options,

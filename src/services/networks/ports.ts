@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { createServer, isIPv6 } from 'node:net';
 import { createSocket } from 'node:dgram';
 import type { ContainerRecord } from '../../core/containers.js';
 import type { PortMapping } from '../../core/network.js';
@@ -11,7 +11,7 @@ function probe(ip: string, port: number, proto: Proto): Promise<number | undefin
   return new Promise((resolve) => {
     const host = ip || '0.0.0.0';
     if (proto === 'udp') {
-      const s = createSocket('udp4');
+      const s = createSocket(isIPv6(host) ? 'udp6' : 'udp4');
       s.once('error', () => resolve(undefined));
       s.bind(port, host, () => {
         const p = s.address().port;

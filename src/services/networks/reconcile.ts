@@ -60,4 +60,5 @@ export async function reconcileNetworking(deps: NetworkDeps, report: (msg: strin
     await deps.containers.save(rec);
   }
   for (const what of await deps.driver.releaseOrphans(deps.store.all(), live)) report(`released ${what} (held by no running container)`);
+  await deps.driver.resumeProxies(live);
 }

@@ -35,13 +35,16 @@ export async function attachEndpoint(deps: NetworkDeps, rec: ContainerRecord, ep
     containerId: rec.Id,
     netnsPath: deps.driver.sandboxPath(rec.Id),
     ifName,
-    ip: ep.IPAMConfig?.IPv4Address || undefined,
+    ipam: ep.IPAMConfig ?? undefined,
     ports,
   });
   Object.assign(ep, {
     IPAddress: r.ip,
     IPPrefixLen: r.prefixLen,
     Gateway: r.gateway,
+    GlobalIPv6Address: r.ipv6?.ip ?? '',
+    GlobalIPv6PrefixLen: r.ipv6?.prefixLen ?? 0,
+    IPv6Gateway: r.ipv6?.gateway ?? '',
     MacAddress: r.mac,
     EndpointID: `${net.Id.slice(0, 12)}${rec.Id.slice(0, 52)}`,
   });
@@ -55,6 +58,7 @@ export async function detachEndpoint(deps: NetworkDeps, rec: ContainerRecord, ep
       .catch((err: Error) => deps.log(`network teardown of ${rec.Id.slice(0, 12)} on ${net.Name}: ${err.message}`));
   }
   Object.assign(ep, { IPAddress: '', IPPrefixLen: 0, Gateway: '', MacAddress: '', EndpointID: '', IfName: undefined });
+  if (ep.GlobalIPv6Address) Object.assign(ep, { GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, IPv6Gateway: '' });
 }
 
 /** A container's network being set up: the namespace for its spec now, its endpoints later. */
@@ -84,6 +88,7 @@ export async function setupNetworking(deps: NetworkDeps, rec: ContainerRecord): 
   if (mode.startsWith('container:')) {
     const other = deps.containers.get(mode.slice('container:'.length));
     if (!isLive(other)) throw conflict(`cannot join network of a non running container: ${other.Id}`);
+    shareNetworkIdentity(rec, other);
     const path = deps.driver.sandboxPath(other.Id);
     return {
       ...done,
@@ -107,17 +112,41 @@ export async function setupNetworking(deps: NetworkDeps, rec: ContainerRecord): 
   return { netnsPath, attached };
 }
 
+/**
+ * `--network container:<x>`: as Docker's initializeNetworkingPaths, the joiner takes x's hostname
+ * and domain name and binds x's /etc/hostname, /etc/hosts and /etc/resolv.conf (inspect shows
+ * x's paths), so its own name resolves (`hostname -i`) and x's later changes show.
+ */
+function shareNetworkIdentity(rec: ContainerRecord, other: ContainerRecord): void {
+  rec.Config.Hostname = other.Config.Hostname;
+  rec.Config.Domainname = other.Config.Domainname;
+  rec.Paths = { ...rec.Paths, HostnamePath: other.Paths.HostnamePath, HostsPath: other.Paths.HostsPath, ResolvConfPath: other.Paths.ResolvConfPath };
+}
+
 /** CNI ADD of each bridge endpoint (published ports on the first), then /etc/hosts and resolv.conf. */
 async function attachAll(deps: NetworkDeps, rec: ContainerRecord, eps: Array<[EndpointSettings, NetworkRecord]>, ports: PortMapping[]): Promise<void> {
   const links = linkHostLines(deps, rec);
   for (const [ep] of eps) ep.IfName = undefined;
   for (const [i, [ep, net]] of eps.entries()) await attachEndpoint(deps, rec, ep, net, i === 0 ? ports : []);
-  rec.NetworkSettings = { Networks: rec.NetworkSettings?.Networks ?? {}, Ports: ports };
+  // A container with an IPv6 address is published on [::] too (dockerd lists both bindings).
+  const v6 = eps[0]?.[0].GlobalIPv6Address ? ports.filter((p) => p.hostIp === '0.0.0.0').map((p) => ({ ...p, hostIp: '::' })) : [];
+  rec.NetworkSettings = { Networks: rec.NetworkSettings?.Networks ?? {}, Ports: [...ports, ...v6] };
+  await writeEndpointEtcFiles(deps, rec, links);
+}
+
+/**
+ * /etc/hosts from the first endpoint's addresses and the links; resolv.conf names the responder
+ * of the first network with embedded DNS (a default-bridge container connected to a user network
+ * too gets it, as Docker starts a container's resolver for the first endpoint that needs one).
+ */
+export async function writeEndpointEtcFiles(deps: NetworkDeps, rec: ContainerRecord, links = linkHostLines(deps, rec)): Promise<void> {
+  const eps = bridgeEndpoints(deps, rec).filter(([ep]) => ep.IPAddress || ep.GlobalIPv6Address);
   const first = eps[0];
-  if (first) {
-    const [ep, net] = first;
-    await writeNetworkEtcFiles(rec, { ip: ep.IPAddress, gateway: ep.Gateway, nameserver: hasDns(net) ? ep.Gateway : undefined, links });
-  }
+  if (first === undefined) return;
+  const [ep] = first;
+  const dns = eps.find(([, net]) => hasDns(net))?.[0];
+  const nameserver = dns ? dns.Gateway || dns.IPv6Gateway : undefined;
+  await writeNetworkEtcFiles(rec, { ip: ep.IPAddress, ip6: ep.GlobalIPv6Address, gateway: ep.Gateway || ep.IPv6Gateway || '', nameserver, links });
 }
 
 /**

@@ -2,6 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { ContainerCreateRequest } from '../../../api/types/containers.js';
 import { parsePortSpecs, PortSpecError } from '../../../lib/ports.js';
 import { collect } from '../../flags/options.js';
+import { endpointIpam, type EndpointFlags } from '../../flags/endpoint-ipam.js';
 
 /** The network flags of `run`/`create`: ports, aliases, a fixed address, the domain name. */
 export function addNetworkFlags(cmd: Command): Command {
@@ -12,16 +13,17 @@ export function addNetworkFlags(cmd: Command): Command {
     .option('--network-alias <list>', 'Add network-scoped alias for the container', collect)
     .option('--link <list>', 'Add link to another container', collect)
     .option('--ip <string>', 'IPv4 address (e.g., 172.30.100.104)')
+    .option('--ip6 <string>', 'IPv6 address (e.g., 2001:db8::33)')
+    .option('--link-local-ip <list>', 'Container IPv4/IPv6 link-local addresses', collect)
     .option('--domainname <string>', 'Container NIS domain name');
 }
 
-export interface NetworkFlags {
+export interface NetworkFlags extends EndpointFlags {
   publish?: string[];
   publishAll?: boolean;
   expose?: string[];
   networkAlias?: string[];
   link?: string[];
-  ip?: string;
   domainname?: string;
   network?: string;
   net?: string;
@@ -47,8 +49,8 @@ export function networkRequest(flags: NetworkFlags): Pick<ContainerCreateRequest
     for (let p = a; p <= (b ?? a); p++) exposed[`${p}/${proto}`] = {};
   }
   const mode = flags.network ?? flags.net ?? 'default';
-  const endpoint =
-    flags.networkAlias?.length || flags.ip ? { Aliases: flags.networkAlias ?? null, IPAMConfig: flags.ip ? { IPv4Address: flags.ip } : null } : undefined;
+  const ipam = endpointIpam(flags);
+  const endpoint = flags.networkAlias?.length || ipam ? { Aliases: flags.networkAlias ?? null, IPAMConfig: ipam } : undefined;
   return {
     ExposedPorts: Object.keys(exposed).length ? exposed : undefined,
     Domainname: flags.domainname ?? '',

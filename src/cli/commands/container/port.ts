@@ -16,13 +16,16 @@ export function portCommand(parent: Command): void {
         const key = port.includes('/') ? port : `${port}/tcp`;
         const list = ports[key];
         if (!list?.length) throw new StatusError(1, `Error: No public port '${key}' published for ${name}`);
-        out(list.map((b) => `${b.HostIp}:${b.HostPort}\n`).join(''));
+        out(list.map((b) => `${hostPort(b)}\n`).join(''));
         return;
       }
       const lines: string[] = [];
       for (const [key, list] of Object.entries(ports).sort(([a], [b]) => parseInt(a, 10) - parseInt(b, 10))) {
-        for (const b of list ?? []) lines.push(`${key} -> ${b.HostIp}:${b.HostPort}\n`);
+        for (const b of list ?? []) lines.push(`${key} -> ${hostPort(b)}\n`);
       }
       out(lines.join(''));
     });
 }
+
+/** Go's net.JoinHostPort, as the docker CLI prints a binding: an IPv6 host in brackets. */
+const hostPort = (b: { HostIp: string; HostPort: string }): string => (b.HostIp.includes(':') ? `[${b.HostIp}]:${b.HostPort}` : `${b.HostIp}:${b.HostPort}`);

@@ -8,10 +8,13 @@ export function rmCommand(parent: Command, name = 'rm'): void {
     .description('Remove one or more containers')
     .argument('<container...>')
     .option('-f, --force', 'Force the removal of a running container (uses SIGKILL)')
+    .option('-l, --link', 'Remove the specified link')
     .option('-v, --volumes', 'Remove anonymous volumes associated with the container')
-    .action(async (containers: string[], flags: { force?: boolean; volumes?: boolean }) => {
+    .action(async (containers: string[], flags: { force?: boolean; link?: boolean; volumes?: boolean }) => {
       await forEachTarget(containers, async (c) => {
-        await engine().containerRemove(c, { force: flags.force, v: flags.volumes });
+        // A link is named `/<linking>/<alias>`; the docker CLI sends it without the slashes around it.
+        const target = flags.link ? c.replace(/^\/+|\/+$/g, '') : c;
+        await engine().containerRemove(target, { force: flags.force, v: flags.volumes, link: flags.link });
         out(`${c}\n`);
       });
     });

@@ -64,10 +64,15 @@ export async function packContext(contextArg: string, dockerfileFlag: string | u
   const ignoreText =
     (await readFile(`${dockerfileHost}.dockerignore`, 'utf8').catch(() => undefined)) ?? (await readFile(join(dir, '.dockerignore'), 'utf8').catch(() => ''));
   const filter = contextFilter(parseIgnoreFile(ignoreText), extra ? ['.dockerignore'] : [dockerfile, '.dockerignore', `${dockerfile}.dockerignore`]);
-  const { stream, done } = packDir(dir, { exclude: (rel) => filter.prunes(rel) });
+  // A Dockerfile from elsewhere goes in under its random name, and (as the docker CLI does) that
+  // name is appended to the context's .dockerignore so that the daemon drops it after reading it.
+  const { stream, done } = packDir(dir, { exclude: (rel) => (extra !== undefined && rel === '.dockerignore') || filter.prunes(rel) });
   let tar = await readAllStream(stream);
   await done;
-  if (extra !== undefined) tar = await appendEntry(tar, extra);
+  if (extra !== undefined) {
+    const own = await readFile(join(dir, '.dockerignore')).catch(() => Buffer.alloc(0));
+    tar = await appendEntries(tar, [['.dockerignore', Buffer.concat([own, Buffer.from(`\n${extra[0]}\n`)])], extra]);
+  }
   return { tar, dockerfile };
 }
 
@@ -79,9 +84,9 @@ async function tarOf(entries: Array<[string, Buffer]>): Promise<Buffer> {
   return collected;
 }
 
-/** Adds one file to a finished tar: its two closing zero blocks are replaced by the new entry's archive. */
-async function appendEntry(tar: Buffer, entry: [string, Buffer]): Promise<Buffer> {
+/** Adds files to a finished tar: its two closing zero blocks are replaced by the new entries' archive. */
+async function appendEntries(tar: Buffer, entries: Array<[string, Buffer]>): Promise<Buffer> {
   let end = tar.length;
   while (end >= 512 && tar.subarray(end - 512, end).every((b) => b === 0)) end -= 512;
-  return Buffer.concat([tar.subarray(0, end), await tarOf([entry])]);
+  return Buffer.concat([tar.subarray(0, end), await tarOf(entries)]);
 }

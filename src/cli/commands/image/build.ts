@@ -21,6 +21,8 @@ interface BuildFlags {
   rm: boolean;
   forceRm?: boolean;
   network?: string;
+  addHost?: string[];
+  cacheFrom?: string[];
   platform?: string;
 }
 
@@ -61,6 +63,8 @@ export function buildCommand(parent: Command): void {
     .option('--no-rm', 'Keep intermediate containers')
     .option('--force-rm', 'Always remove intermediate containers')
     .option('--network <string>', 'Set the networking mode for the RUN instructions during build', 'default')
+    .option('--add-host <list>', 'Add a custom host-to-IP mapping ("host:ip")', collect)
+    .option('--cache-from <strings>', 'Images to consider as cache sources', collect)
     .option('--platform <string>', 'Set platform if server is multi-platform capable')
     .action(async (context: string, flags: BuildFlags) => {
       if (context === '-' && flags.file === '-') throw new StatusError(1, "invalid argument: can't use stdin for both build context and dockerfile");
@@ -83,6 +87,8 @@ export function buildCommand(parent: Command): void {
           labels: JSON.stringify(labels),
           q: flags.quiet ? true : undefined,
           networkmode: flags.network,
+          extrahosts: flags.addHost,
+          cachefrom: flags.cacheFrom ? JSON.stringify(flags.cacheFrom) : undefined,
           platform: flags.platform,
         },
         Readable.from([packed.tar]),

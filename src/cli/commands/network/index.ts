@@ -3,7 +3,8 @@ import { engine, out } from '../../endpoint/context.js';
 import { forEachTarget } from '../../exit/errors.js';
 import { NETWORKS_DEFAULT, NETWORKS_HEADERS, networkContext } from '../../format/networks.js';
 import { renderRows } from '../../format/render.js';
-import { collect, filtersJson } from '../../flags/options.js';
+import { collect, filtersJson, parseBoolFlag } from '../../flags/options.js';
+import { endpointIpam, type EndpointFlags } from '../../flags/endpoint-ipam.js';
 import { typedInspectCommand } from '../../inspect/inspector.js';
 import { deletedNetworksText } from '../../format/prune.js';
 import { pruneCommand } from '../../prune/prune-command.js';
@@ -18,6 +19,8 @@ interface CreateFlags {
   ipRange?: string[];
   internal?: boolean;
   attachable?: boolean;
+  ipv4?: string | boolean;
+  ipv6?: boolean;
   label?: string[];
   opt?: string[];
 }
@@ -36,6 +39,9 @@ export function networkCommands(program: Command): void {
     .option('--ip-range <list>', 'Allocate container ip from a sub-range', collect)
     .option('--internal', 'Restrict external access to the network')
     .option('--attachable', 'Enable manual container attachment')
+    // pflag bools: `--ipv4=false` makes an IPv6-only network; a bare `--ipv6` takes no value (the name follows it).
+    .option('--ipv4 [bool]', 'Enable or disable IPv4 address assignment')
+    .option('--ipv6', 'Enable or disable IPv6 address assignment')
     .option('--label <list>', 'Set metadata on a network', collect)
     .option('-o, --opt <list>', 'Set driver specific options', collect)
     .action(async (name: string, f: CreateFlags) => {
@@ -49,6 +55,8 @@ export function networkCommands(program: Command): void {
         Driver: f.driver,
         Internal: f.internal === true,
         Attachable: f.attachable === true,
+        ...(f.ipv4 !== undefined ? { EnableIPv4: parseBoolFlag(f.ipv4, '--ipv4') } : {}),
+        ...(f.ipv6 !== undefined ? { EnableIPv6: f.ipv6 } : {}),
         IPAM: { Driver: 'default', Config: config, Options: {} },
         Options: keyValues(f.opt),
         Labels: keyValues(f.label),
@@ -105,10 +113,13 @@ export function networkCommands(program: Command): void {
     .argument('<container>')
     .option('--alias <list>', 'Add network-scoped alias for the container', collect)
     .option('--ip <string>', 'IPv4 address (e.g., "172.30.100.104")')
-    .action(async (net: string, container: string, f: { alias?: string[]; ip?: string }) => {
+    .option('--ip6 <string>', 'IPv6 address (e.g., "2001:db8::33")')
+    .option('--link-local-ip <list>', 'Add a link-local address for the container', collect)
+    .option('--link <list>', 'Add link to another container', collect)
+    .action(async (net: string, container: string, f: EndpointFlags & { alias?: string[]; link?: string[] }) => {
       await engine().networkConnect(net, {
         Container: container,
-        EndpointConfig: { Aliases: f.alias ?? null, IPAMConfig: f.ip ? { IPv4Address: f.ip } : null },
+        EndpointConfig: { Aliases: f.alias ?? null, Links: f.link ?? null, IPAMConfig: endpointIpam(f) },
       });
     });
 

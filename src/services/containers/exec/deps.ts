@@ -11,7 +11,7 @@ export interface ExecDeps extends ContainerDeps {
  * What the exec use cases use: the container records and the exec instances, the runtime's exec
  * role (and the terminal size), the host's and the daemon's limits for the process, the bus.
  */
-export type ExecRunDeps = Pick<ContainerDeps, 'store' | 'events' | 'host' | 'defaults'> & {
+export type ExecRunDeps = Pick<ContainerDeps, 'store' | 'events' | 'host' | 'defaults' | 'networks'> & {
   execs: ExecStore;
   runtime: RuntimeExec & Pick<RuntimeStdio, 'resize'>;
 };

@@ -1,5 +1,6 @@
 import { execAction, publishContainerEvent } from '../events.js';
 import type { ExecConfig, ExecRecord } from '../../../core/exec.js';
+import type { ContainerRecord } from '../../../core/containers.js';
 import { conflict, invalidArgument } from '../../../lib/errdefs.js';
 import type { ExecProcess } from '../../../core/runtime.js';
 import { CleanupStack } from '../../../lib/cleanup-stack.js';
@@ -7,6 +8,20 @@ import { startErrorExitCode } from '../../../lib/oci/start-error.js';
 import { resolveUser } from '../spec/user.js';
 import type { ExecRunDeps } from './deps.js';
 import { execProcess } from './process.js';
+import { linkedEnv } from '../../networks/links.js';
+
+/**
+ * An exec gets the container's link variables too (Docker's CreateDaemonEnvironment); a linked
+ * container that stopped since only leaves them out (Docker would refuse the exec).
+ */
+function execLinkEnv(deps: ExecRunDeps, rec: ContainerRecord): string[] {
+  if (!deps.networks || !rec.HostConfig.Links?.length) return [];
+  try {
+    return linkedEnv(deps.networks, rec);
+  } catch {
+    return [];
+  }
+}
 
 /** Docker's checks before an exec may be created or started in a container. */
 function runningContainer(deps: ExecRunDeps, ref: string) {
@@ -45,7 +60,14 @@ export async function startExec(deps: ExecRunDeps, id: string): Promise<ExecProc
   try {
     const rec = runningContainer(deps, ex.ContainerID);
     const user = await resolveUser(rec.Paths.Rootfs, ex.Config.User || rec.Config.User, rec.HostConfig.GroupAdd);
-    const process = execProcess({ container: rec, config: ex.Config, user, hostNofile: deps.host.nofile, defaultUlimits: deps.defaults?.ulimits });
+    const process = execProcess({
+      container: rec,
+      config: ex.Config,
+      user,
+      hostNofile: deps.host.nofile,
+      defaultUlimits: deps.defaults?.ulimits,
+      linkEnv: execLinkEnv(deps, rec),
+    });
     const proc = await deps.runtime.exec({ containerId: rec.Id, execId: ex.ID, process, stdin: ex.Config.AttachStdin === true });
     undo.dismiss();
     ex.Running = true;

@@ -18,6 +18,8 @@ export function execProcess(opts: {
   user: ResolvedUser;
   hostNofile: { soft: number; hard: number };
   defaultUlimits?: Array<{ Name: string; Soft: number; Hard: number }>;
+  /** The container's legacy links' variables (networks/links.ts). */
+  linkEnv?: string[];
 }): Process {
   const { container: c, config } = opts;
   const [path, ...args] = config.Cmd ?? [];
@@ -34,7 +36,15 @@ export function execProcess(opts: {
     HostConfig: { ...c.HostConfig, Privileged: c.HostConfig.Privileged === true || config.Privileged === true },
   };
   const spec = buildSpec(
-    { record, rootfs: c.Paths.Rootfs, user: opts.user, hostname: c.Config.Hostname ?? '', hostNofile: opts.hostNofile, defaultUlimits: opts.defaultUlimits },
+    {
+      record,
+      rootfs: c.Paths.Rootfs,
+      user: opts.user,
+      hostname: c.Config.Hostname ?? '',
+      linkEnv: opts.linkEnv,
+      hostNofile: opts.hostNofile,
+      defaultUlimits: opts.defaultUlimits,
+    },
     [withProcess, withProcessSecurity, withCapabilities],
   );
   const process = spec.process!;

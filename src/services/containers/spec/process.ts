@@ -30,14 +30,16 @@ export const ULIMIT_NAMES = new Set([
 ]);
 
 /**
- * Docker's container environment: PATH, HOSTNAME and (with a TTY) TERM defaults, overridden
+ * Docker's container environment: PATH, HOSTNAME and (with a TTY) TERM defaults, then the legacy
+ * links' variables (CreateDaemonEnvironment), overridden
  * in place by Config.Env entries with the same key; new keys are appended in order. An entry
  * without '=' unsets a default (Docker's ReplaceOrAppendEnvValues). Unlike Docker, a repeated
  * key replaces the earlier entry instead of appearing twice.
  */
-export function containerEnv(configEnv: readonly string[], hostname: string, tty: boolean): string[] {
+export function containerEnv(configEnv: readonly string[], hostname: string, tty: boolean, linkEnv: readonly string[] = []): string[] {
   const env: Array<string | undefined> = [DEFAULT_PATH, `HOSTNAME=${hostname}`];
   if (tty) env.push('TERM=xterm');
+  env.push(...linkEnv);
   const index = new Map<string, number>();
   env.forEach((e, i) => index.set(envKey(e!), i));
   for (const entry of configEnv) {
@@ -103,7 +105,7 @@ export const withProcess: SpecOption = (spec, ctx) => {
     terminal: tty,
     user: { uid: user.uid, gid: user.gid, additionalGids: [...user.additionalGids] },
     args: [record.Path, ...record.Args],
-    env: containerEnv(record.Config.Env ?? [], ctx.hostname, tty),
+    env: containerEnv(record.Config.Env ?? [], ctx.hostname, tty, ctx.linkEnv),
     cwd: posix.normalize(workdir),
     rlimits: containerRlimits(ctx),
     noNewPrivileges: false, // Docker's default; --security-opt no-new-privileges would flip it

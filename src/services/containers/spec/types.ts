@@ -22,6 +22,8 @@ export interface SpecContext {
   user: ResolvedUser;
   /** The hostname to set: Config.Hostname, or the host's own for `--network host`. */
   hostname: string;
+  /** Legacy links' variables (`<ALIAS>_PORT…`, `_NAME`, `_ENV_…`), before Config.Env. */
+  linkEnv?: string[];
   /** berthd's own RLIMIT_NOFILE; a container may not exceed the hard one (EPERM otherwise). */
   hostNofile: { soft: number; hard: number };
   /** daemon.json `default-ulimits`: apply where HostConfig.Ulimits has none of that name. */
