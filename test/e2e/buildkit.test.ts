@@ -5,6 +5,7 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { writeTree } from './archive-util.js';
 import { runProgram, type RunResult } from './clients.js';
 import { dockerOk, startDaemon, type Daemon } from './harness.js';
 
@@ -23,15 +24,7 @@ describe('BuildKit builds through buildx (docker driver)', { skip }, () => {
   let tmp: string;
   let n = 0;
   const docker = (args: string[]): Promise<RunResult> => d.docker(args, { timeoutMs: 120_000 });
-  const context = async (files: Record<string, string>): Promise<string> => {
-    const dir = join(tmp, `ctx${n++}`);
-    await mkdir(dir, { recursive: true });
-    for (const [name, text] of Object.entries(files)) {
-      await mkdir(dirname(join(dir, name)), { recursive: true });
-      await writeFile(join(dir, name), text);
-    }
-    return dir;
-  };
+  const context = (files: Record<string, string>): Promise<string> => writeTree(join(tmp, `ctx${n++}`), files);
   const failure = (r: RunResult): string => `exit ${r.code}\nstderr: ${r.stderr}\nberthd log (tail):\n${d.log().slice(-3000)}`;
   const imageId = async (ref: string): Promise<string> => (await dockerOk(d, ['image', 'inspect', '--format', '{{.Id}}', ref])).trim();
 
