@@ -2,14 +2,16 @@
 // Build time: a 10-step Dockerfile (busybox base, RUNs, COPY of FILES small files) built cold
 // (`--no-cache`) and fully cached, by berth (its CLI and the docker CLI's classic builder against
 // berthd) and by a Docker engine's classic builder when one answers on /var/run/docker.sock
-// (start one with bench/docker-engine.sh). Medians of RUNS runs. A benchmark, not a test.
+// (start one with bench/docker-engine.sh). With buildx (BERTH_BUILDX, else scripts/fetch-cli-plugins'
+// place), the BuildKit path too: `docker build` through buildx's docker driver against berthd and
+// against the Docker engine's own BuildKit, side by side. Medians of RUNS runs. A benchmark, not a test.
 //
 //   npm run build && node bench/build.mjs [--runs 3] [--files 3000]
 //
 // Cleans up what it made, by pid and by name: its berthd (temp socket and data root), the temp
 // context, and in Docker its own base tag and built tag (and so their intermediate images).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BERTH_CLI, api, arg, DOCKER_SOCK, dockerUp, flag, median, REPO, startBerthd, time, writeRows } from './lib.mjs';
@@ -74,6 +76,19 @@ try {
     cases.push(['docker CLI → Docker engine (classic)', 'docker', [], { ...clean, DOCKER_HOST: `unix://${DOCKER_SOCK}` }]);
   } else process.stderr.write('build bench: no Docker engine on /var/run/docker.sock (bench/docker-engine.sh start), berth only\n');
 
+  // The BuildKit path: buildx as a CLI plugin of a config of its own (DOCKER_BUILDKIT unset).
+  const buildx = process.env.BERTH_BUILDX ?? join(process.env.BERTH_CLI_PLUGINS ?? '/var/cache/berth/cli-plugins', 'docker-buildx');
+  if (existsSync(buildx)) {
+    const bkCfg = join(tmp, 'docker-config-buildx');
+    mkdirSync(join(bkCfg, 'cli-plugins'), { recursive: true });
+    writeFileSync(join(bkCfg, 'config.json'), '{}');
+    symlinkSync(buildx, join(bkCfg, 'cli-plugins', 'docker-buildx'));
+    const bk = { ...process.env, DOCKER_CONFIG: bkCfg, DOCKER_CLI_HINTS: 'false' };
+    delete bk.DOCKER_BUILDKIT;
+    cases.push(['docker buildx → berthd (BuildKit)', 'docker', [], { ...bk, DOCKER_HOST: `unix://${socket}` }]);
+    if (usedDocker) cases.push(['docker buildx → Docker engine (BuildKit)', 'docker', [], { ...bk, DOCKER_HOST: `unix://${DOCKER_SOCK}` }]);
+  } else process.stderr.write(`build bench: no buildx at ${buildx} (scripts/fetch-cli-plugins), classic builder only\n`);
+
   const results = [];
   for (const [name, cmd, pre, env] of cases) {
     const build = (extra) => time(cmd, [...pre, 'build', '-q', ...extra, '-t', TAG, ctx], env);
@@ -85,20 +100,23 @@ try {
     for (let i = 0; i < RUNS; i++) cached.push(build([]));
     results.push({ name, cold: median(cold), cached: median(cached) });
   }
-  const docker = results.find((r) => r.name.includes('Docker engine'));
+  // Each berth row against the Docker row of the same builder (classic or BuildKit).
+  const dockerOf = (r) => results.find((x) => x.name.includes('Docker engine') && x.name.includes('BuildKit') === r.name.includes('BuildKit'));
+  const isDocker = (r) => r.name.includes('Docker engine');
   console.log(`10-step build, ${FILES} small files in the context, median of ${RUNS}`);
   for (const r of results) {
     const ratio = (a, b) => (b ? ` (${(a / b).toFixed(2)}× Docker)` : '');
+    const docker = isDocker(r) ? undefined : dockerOf(r);
     console.log(
-      `${r.name.padEnd(40)} cold ${r.cold.toFixed(0).padStart(6)} ms${ratio(r.cold, docker?.cold)}   cached ${r.cached.toFixed(0).padStart(6)} ms${ratio(r.cached, docker?.cached)}`,
+      `${r.name.padEnd(42)} cold ${r.cold.toFixed(0).padStart(6)} ms${ratio(r.cold, docker?.cold)}   cached ${r.cached.toFixed(0).padStart(6)} ms${ratio(r.cached, docker?.cached)}`,
     );
   }
   writeRows(
     results
-      .filter((r) => r !== docker)
+      .filter((r) => !isDocker(r))
       .flatMap((r) => [
-        { bench: `build cold, ${FILES} files (${r.name.replace(' → berthd', '')})`, berth: r.cold, docker: docker?.cold, unit: 'ms', target: 1.0 },
-        { bench: `build cached, ${FILES} files (${r.name.replace(' → berthd', '')})`, berth: r.cached, docker: docker?.cached, unit: 'ms', target: 0.5 },
+        { bench: `build cold, ${FILES} files (${r.name.replace(' → berthd', '')})`, berth: r.cold, docker: dockerOf(r)?.cold, unit: 'ms', target: 1.0 },
+        { bench: `build cached, ${FILES} files (${r.name.replace(' → berthd', '')})`, berth: r.cached, docker: dockerOf(r)?.cached, unit: 'ms', target: 0.5 },
       ]),
   );
 } finally {

@@ -9,7 +9,8 @@ import { at } from './versions.js';
 /**
  * What a route handler gets: the parsed request, and ways to answer. `hijack` is set for
  * requests that asked to upgrade the connection (attach, exec start): it sends `101 UPGRADED`
- * and hands over the raw socket, as Docker's API does.
+ * and hands over the raw socket, as Docker's API does. With `upgrade` (BuildKit's `h2c` on
+ * `/grpc` and `/session`) it answers `101 Switching Protocols` naming that protocol, as dockerd does.
  */
 export interface RequestContext {
   req: IncomingMessage;
@@ -17,7 +18,7 @@ export interface RequestContext {
   params: Record<string, string>;
   query: URLSearchParams;
   apiVersion: string;
-  hijack?: (contentType: string) => Duplex;
+  hijack?: (contentType: string, upgrade?: string) => Duplex;
 }
 
 /** Bodies of upgraded requests (attach, exec start), read off the raw socket by the server. */

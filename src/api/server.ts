@@ -222,14 +222,15 @@ async function dispatch(
     const ctx: RequestContext = { req, res: target.res, params: m.params, query: url.searchParams, apiVersion: version };
     if (target.socket) {
       const socket = target.socket;
-      ctx.hijack = (contentType: string) => {
+      ctx.hijack = (contentType: string, upgrade?: string) => {
         hijacked = true;
         if (target.res) target.res.detachSocket(socket as Socket);
         ctx.res = undefined;
         // A client that goes away (detach, Ctrl-C) surfaces as EPIPE/ECONNRESET: never fatal.
         socket.on('error', () => socket.destroy());
+        const status = upgrade === undefined ? '101 UPGRADED' : '101 Switching Protocols';
         socket.write(
-          `HTTP/1.1 101 UPGRADED\r\nContent-Type: ${contentType}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n` +
+          `HTTP/1.1 ${status}\r\n${contentType ? `Content-Type: ${contentType}\r\n` : ''}Connection: Upgrade\r\nUpgrade: ${upgrade ?? 'tcp'}\r\n` +
             Object.entries(COMMON_HEADERS)
               .map(([k, v]) => `${k}: ${v}\r\n`)
               .join('') +

@@ -22,7 +22,7 @@ export async function buildImage(deps: BuilderDeps, opts: BuildOptions, output: 
     throw invalidArgument(`"${opts.platform}": platform not supported: berth builds linux/amd64 images only`);
   }
   const names = opts.tags.map((t) => parseNormalizedNamed(t)); // reject bad names before building anything
-  const df = parseDockerfile(await readDockerfile(opts.context, opts.dockerfile));
+  const df = parseDockerfile(opts.dockerfileText ?? (await readDockerfile(opts.context, opts.dockerfile)));
   await applyDockerfileIgnore(opts.context, opts.dockerfile);
   await dropIgnoredBuildFiles(opts.context, opts.dockerfile);
   const plan = planStages(df.instructions, opts.target);
@@ -30,13 +30,16 @@ export async function buildImage(deps: BuilderDeps, opts: BuildOptions, output: 
     const pairs = Object.entries(opts.labels).map(([k, v]) => `${JSON.stringify(k)}=${JSON.stringify(v)}`);
     plan.target.body.push(parseLine(`LABEL ${pairs.join(' ')}`));
   }
-  const out = opts.quiet ? () => undefined : (t: string) => output.stream(t);
+  const steps = output.steps;
+  const out = opts.quiet || steps ? () => undefined : (t: string) => output.stream(t);
   for (const w of df.warnings) out(w);
   const run: BuildRun = {
     deps,
     opts,
     escape: df.escape,
     out,
+    log: steps ? (t) => steps.log(t) : out,
+    steps,
     buildArgs: new Map(Object.entries(opts.buildArgs).filter((e): e is [string, string] => e[1] !== null)),
     metaArgs: new Map(),
     usedArgs: new Set(),
@@ -67,9 +70,11 @@ export async function buildImage(deps: BuilderDeps, opts: BuildOptions, output: 
   try {
     for (const stage of plan.needed) {
       out(`Step ${++step}/${total} : ${stage.from.original}\n`);
+      steps?.start(stage, -1, plan.needed);
       const st = await beginStage(run, stage);
-      for (const ins of stage.body) {
+      for (const [i, ins] of stage.body.entries()) {
         out(`Step ${++step}/${total} : ${ins.original}\n`);
+        steps?.start(stage, i, plan.needed);
         await timed(`build: step ${step} ${ins.kind}`, () => dispatch(run, st, ins));
         if (st.image.id) out(` ---> ${shortId(st.image.id)}\n`);
       }

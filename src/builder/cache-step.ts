@@ -34,6 +34,7 @@ export async function fromCache(run: BuildRun, st: StageState, key: string, prob
     await run.deps.cache.set(key, restored.id!);
   }
   run.out(' ---> Using cache\n');
+  run.steps?.cached();
   return true;
 }
 

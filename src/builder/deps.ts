@@ -2,6 +2,7 @@ import type { ContainerDeps } from '../services/containers/deps.js';
 import type { ImageDeps } from '../services/images/deps.js';
 import type { BuildCache } from './cache.js';
 import type { BuildContext } from './context-index.js';
+import type { Stage } from './stages.js';
 
 /** What a build needs: the image and container use cases (RUN goes through create/start/commit) and the cache. */
 export interface BuilderDeps {
@@ -16,6 +17,8 @@ export interface BuildOptions {
   context: BuildContext;
   /** Path of the Dockerfile inside the context. */
   dockerfile: string;
+  /** The Dockerfile's text when it does not come from the context (BuildKit's `dockerfile` source). */
+  dockerfileText?: string;
   tags: string[];
   /** `--build-arg`: a null value means "take it from the client's environment", which the CLI already did. */
   buildArgs: Record<string, string | null>;
@@ -37,4 +40,16 @@ export interface BuildOptions {
 export interface BuildOutput {
   stream(text: string): void;
   aux(value: unknown): void;
+  /** Structured progress (BuildKit's vertexes); when set, the classic step lines are not written. */
+  steps?: StepProgress;
+}
+
+/** Each step as it starts, for a client that shows steps rather than the classic text. */
+export interface StepProgress {
+  /** Step `index` of `stage` starts (-1: its FROM); `stages` are the stages being built. */
+  start(stage: Stage, index: number, stages: Stage[]): void;
+  /** The step just started was served by the cache. */
+  cached(): void;
+  /** Output of the running step's command. */
+  log(text: string): void;
 }

@@ -103,6 +103,7 @@ async function runInstruction(run: BuildRun, st: StageState, ins: Extract<Instru
       author: st.author,
     },
     run.out,
+    run.log,
   );
   await finishStep(run, st, key, await stepImageOf(run.deps.images, run.deps.images.images.get(id)!));
 }

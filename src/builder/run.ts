@@ -28,10 +28,10 @@ export interface RunStep {
 /**
  * RUN: a container from the parent image (its user, env, workdir; the image's ENTRYPOINT is not
  * used) created, started and waited for through the same services as `docker run`; its output
- * streamed; on success its changes committed as the step's image. A failed command leaves no
- * container behind unless `rm` was turned off.
+ * streamed (to `log`; the builder's own lines to `out`); on success its changes committed as the
+ * step's image. A failed command leaves no container behind unless `rm` was turned off.
  */
-export async function runStep(deps: BuilderDeps, step: RunStep, out: (text: string) => void): Promise<Digest> {
+export async function runStep(deps: BuilderDeps, step: RunStep, out: (text: string) => void, log = out): Promise<Digest> {
   const { Id } = await createContainer(deps.containers, {
     // Labelled when it is to be removed: a crash of the build leaves it to start-up to remove.
     config: {
@@ -51,8 +51,8 @@ export async function runStep(deps: BuilderDeps, step: RunStep, out: (text: stri
     await startContainer(deps.containers, Id);
     crashPoint('build:run');
     for await (const batch of deps.containers.logs.read(rec, { follow: true, done: exited.then(() => undefined) })) {
-      // Docker's build stream marks what a step writes to stderr in bright red.
-      for (const r of batch) out(r.stream === 'stderr' ? `\x1b[91m${r.data.toString()}\x1b[0m` : r.data.toString());
+      // Docker's build stream marks what a step writes to stderr in bright red (BuildKit's progress turns it back into stream 2).
+      for (const r of batch) log(r.stream === 'stderr' ? `\x1b[91m${r.data.toString()}\x1b[0m` : r.data.toString());
     }
     const code = await exited;
     if (code !== 0) {

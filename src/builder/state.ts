@@ -1,6 +1,6 @@
 import type { Image, ImageRuntimeConfig } from '../core/images.js';
 import type { Lookup } from '../lib/dockerfile/expand.js';
-import type { BuilderDeps, BuildOptions } from './deps.js';
+import type { BuilderDeps, BuildOptions, StepProgress } from './deps.js';
 import type { Stage } from './stages.js';
 import type { StepImage } from './step-image.js';
 
@@ -23,7 +23,11 @@ export interface BuildRun {
   deps: BuilderDeps;
   opts: BuildOptions;
   escape: string;
+  /** The builder's own lines (`Step 1/3 : …`, ` ---> Using cache`). */
   out(text: string): void;
+  /** What a step's command writes (the same stream as `out` for the classic text). */
+  log(text: string): void;
+  steps?: StepProgress;
   buildArgs: Map<string, string>;
   /** Values of the ARGs before the first FROM. */
   metaArgs: Map<string, string | undefined>;

@@ -9,6 +9,7 @@ import { containerProcessRoutes } from '../api/routes/container-process.js';
 import { eventRoutes } from '../api/routes/events.js';
 import { imageRoutes } from '../api/routes/images.js';
 import { buildRoutes } from '../api/routes/build.js';
+import { buildkitRoutes } from '../api/routes/buildkit.js';
 import { BuildCache } from '../builder/cache.js';
 import { diskUsageRoutes } from '../api/routes/disk-usage.js';
 import { volumeRoutes } from '../api/routes/volumes.js';
@@ -256,7 +257,14 @@ async function serve(cfg: DaemonConfig, flags: Flags, lastResort: LastResort): P
   containerProcessRoutes(router, deps);
   eventRoutes(router, events);
   imageRoutes(router, imageDeps);
-  buildRoutes(router, { images: imageDeps, containers: deps, cache: await BuildCache.open(join(cfg.dataRoot, 'builder')), scratch: imageDeps.scratch });
+  const builderDeps = { images: imageDeps, containers: deps, cache: await BuildCache.open(join(cfg.dataRoot, 'builder')), scratch: imageDeps.scratch };
+  buildRoutes(router, builderDeps);
+  buildkitRoutes(router, {
+    builder: builderDeps,
+    snapshotter: snapshotter.name === 'vfs' ? 'native' : 'overlayfs',
+    log,
+    debug: () => cfg.debug,
+  });
   diskUsageRoutes(router, imageDeps, volumes);
   unsupportedRoutes(router);
 

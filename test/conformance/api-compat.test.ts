@@ -55,18 +55,22 @@ describe('API compatibility: unimplemented endpoints and fields', () => {
     assert.deepEqual([pull.status, pull.json], [501, { message: 'plugins is not supported by berth (POST /plugins/pull)' }]);
   });
 
-  it('BuildKit sessions, search, distribution and build-cache prune get 501 naming the endpoint', async () => {
+  it('search, distribution and attach over a websocket get 501 naming the endpoint', async () => {
     for (const [method, path, endpoint] of [
-      ['POST', '/session', 'POST /session'],
-      ['POST', '/grpc', 'POST /grpc'],
       ['GET', '/v1.41/images/search?term=busybox', 'GET /images/search'],
       ['GET', '/v1.41/distribution/busybox:latest/json', 'GET /distribution/{name}/json'],
-      ['POST', '/v1.41/build/prune', 'POST /build/prune'],
       ['GET', '/v1.41/containers/x/attach/ws', 'GET /containers/{id}/attach/ws'],
     ] as const) {
       const r = await d.api(method, path);
       assert.equal(r.status, 501, `${method} ${path}: ${r.body}`);
       assert.ok((r.json as { message: string }).message.endsWith(`is not supported by berth (${endpoint})`), r.body);
+    }
+  });
+
+  it('BuildKit endpoints without an h2c upgrade are refused in dockerd words', async () => {
+    for (const path of ['/grpc', '/session']) {
+      const r = await d.api('POST', path);
+      assert.deepEqual([r.status, r.json], [400, { message: 'no upgrade proto in request' }], path);
     }
   });
 

@@ -1,8 +1,8 @@
 /** Helpers for e2e tests that handle whole tar archives (save/load, cp). */
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { extract } from 'tar-stream';
 import { makeTar, type FixtureEntry } from '../../src/lib/archive/tar-fixture.js';
 import { ROOT } from './clients.js';
@@ -68,3 +68,13 @@ export async function blobCount(d: Daemon): Promise<number> {
 }
 
 export const readBytes = (path: string): Promise<Buffer> => readFile(path);
+
+/** Writes `files` (relative path → text) under `dir`, making directories as needed; returns `dir` (a build context). */
+export async function writeTree(dir: string, files: Record<string, string>): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  for (const [name, text] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, name)), { recursive: true });
+    await writeFile(join(dir, name), text);
+  }
+  return dir;
+}

@@ -1,8 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { writeTree } from './archive-util.js';
 import { runProgram, type RunResult } from './clients.js';
 import { startDaemon, type Daemon } from './harness.js';
 
@@ -42,15 +43,7 @@ describe('build: Docker client compatibility', () => {
     assert.equal(r.code, 0, `python: ${r.stderr}`);
     return JSON.parse(r.stdout) as T;
   };
-  const context = async (files: Record<string, string>): Promise<string> => {
-    const dir = join(tmp, `ctx${n++}`);
-    await mkdir(dir, { recursive: true });
-    for (const [name, text] of Object.entries(files)) {
-      await mkdir(dirname(join(dir, name)), { recursive: true });
-      await writeFile(join(dir, name), text);
-    }
-    return dir;
-  };
+  const context = (files: Record<string, string>): Promise<string> => writeTree(join(tmp, `ctx${n++}`), files);
   const files = (image: string, dir: string): Promise<string> => ok(['run', '--rm', image, 'sh', '-c', `cd ${dir} && find . -type f | sort`]);
   const steps = (out: string): number => out.split('\n').filter((l) => l === ' ---> Using cache').length;
 

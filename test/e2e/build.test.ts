@@ -2,9 +2,10 @@ import { after, before, describe, it } from 'node:test';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import assert from 'node:assert/strict';
-import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { writeTree } from './archive-util.js';
 import { runProgram, type RunResult } from './clients.js';
 import { startDaemon, type Daemon } from './harness.js';
 
@@ -39,15 +40,7 @@ describe('build', () => {
     );
   const berth = (args: string[], input?: string): Promise<RunResult> => d.berth(args, { input, timeoutMs: 60_000 });
   /** A fresh context directory with these files. */
-  const context = async (files: Record<string, string>): Promise<string> => {
-    const dir = join(tmp, `ctx${n++}`);
-    for (const [name, text] of Object.entries(files)) {
-      await mkdir(dirname(join(dir, name)), { recursive: true });
-      await writeFile(join(dir, name), text);
-    }
-    await mkdir(dir, { recursive: true });
-    return dir;
-  };
+  const context = (files: Record<string, string>): Promise<string> => writeTree(join(tmp, `ctx${n++}`), files);
   const inspect = async (ref: string): Promise<Inspect> => (JSON.parse((await berth(['image', 'inspect', ref])).stdout) as Inspect[])[0]!;
   const run = async (image: string, cmd: string): Promise<string> => {
     const r = await berth(['run', '--rm', '--entrypoint', '', image, 'sh', '-c', cmd]);

@@ -66,7 +66,13 @@ async function driverStatus(driver: string, dataRoot: string): Promise<Array<[st
 export function systemRoutes(router: Router, deps: SystemDeps): void {
   const ping = async (ctx: Parameters<Parameters<Router['add']>[2]>[0]): Promise<void> => {
     const res = ctx.res!;
-    res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-cache, no-store, must-revalidate', Pragma: 'no-cache' });
+    // Builder-Version 2: BuildKit (`/grpc`, `/session`), as dockerd on Linux says. The docker CLI without buildx still uses `POST /build`.
+    res.writeHead(200, {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Cache-Control': 'no-cache, no-store, must-revalidate',
+      Pragma: 'no-cache',
+      'Builder-Version': '2',
+    });
     res.end(ctx.req.method === 'HEAD' ? undefined : 'OK');
   };
   router.add('GET', '/_ping', ping);

@@ -37,8 +37,6 @@ export const UNSUPPORTED: Unsupported[] = [
     answer: () => unavailable('volume update only valid for cluster volumes, but swarm is unavailable'),
     note: '503 volume update only valid for cluster volumes, but swarm is unavailable (as Docker outside a swarm)',
   },
-  { method: 'POST', path: '/session', answer: notBerth('BuildKit (use the classic builder: DOCKER_BUILDKIT=0)'), note: '501 (BuildKit)' },
-  { method: 'POST', path: '/grpc', answer: notBerth('BuildKit (use the classic builder: DOCKER_BUILDKIT=0)'), note: '501 (BuildKit)' },
   { method: 'GET', path: '/plugins', answer: () => [], note: '200 [] (no plugins, as Docker without any)' },
   { method: 'GET', path: '/plugins/privileges', answer: notBerth('plugins'), note: '501' },
   { method: 'POST', path: '/plugins/pull', answer: notBerth('plugins'), note: '501' },

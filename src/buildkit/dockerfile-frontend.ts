@@ -1,0 +1,129 @@
+import { buildImage } from '../builder/build.js';
+import { receiveContext } from '../builder/context.js';
+import type { BuilderDeps, BuildOptions } from '../builder/deps.js';
+import type { Digest } from '../lib/digest.js';
+import { BerthError, invalidArgument, messageOf } from '../lib/errdefs.js';
+import { parseIgnoreFile } from '../lib/dockerignore.js';
+import { fetchFiles, fetchLocal } from './local-source.js';
+import type { BuildProgress } from './progress.js';
+import type { Session } from './sessions.js';
+import { stepVertexes } from './step-vertexes.js';
+import { treeToTar } from './tree-tar.js';
+
+/**
+ * BuildKit's `dockerfile.v0` frontend, built in and served by the classic builder: the Dockerfile
+ * and the context come from the client's session (`dockerfile` and `context` directories,
+ * `.dockerignore` applied by the sender), then the same steps, cache and image store as
+ * `POST /build`, with progress as BuildKit's vertexes. Returns the image.
+ */
+export async function dockerfileFrontend(deps: BuilderDeps, session: Session, progress: BuildProgress, attrs: Record<string, string>): Promise<Digest> {
+  const filename = attrs['filename'] || 'Dockerfile';
+  const dfDir = attrs['dockerfilekey'] || 'dockerfile';
+  const ctxDir = attrs['contextkey'] || 'context';
+  const opts = buildOptions(attrs, filename);
+
+  const load = progress.vertex(`[internal] load build definition from ${filename}`);
+  const dfFiles = await step(load, () => fetchFiles(session, dfDir, [filename, `${filename}.dockerignore`]));
+  const dockerfile = dfFiles.get(filename);
+  if (dockerfile === undefined) {
+    const msg = `failed to read dockerfile: open ${filename}: no such file or directory`;
+    load.complete({ error: msg });
+    throw invalidArgument(msg);
+  }
+  load.status('transferring dockerfile:', dockerfile.length, 0, true);
+  load.complete();
+
+  let ignore = dfFiles.get(`${filename}.dockerignore`);
+  if (ignore === undefined) {
+    const v = progress.vertex('[internal] load .dockerignore');
+    ignore = (await step(v, () => fetchFiles(session, ctxDir, ['.dockerignore']))).get('.dockerignore');
+    v.status('transferring context:', ignore?.length ?? 0, 0, true);
+    v.complete();
+  }
+  const excludes = ignore === undefined ? [] : parseIgnoreFile(ignore.toString('utf8'));
+
+  const ctxVertex = progress.vertex('[internal] load build context');
+  const tree = treeToTar();
+  const fetched = fetchLocal(session, { dir: ctxDir, excludePatterns: excludes }, tree.sink).then(tree.end, (err: Error) => {
+    tree.fail(err);
+    throw err;
+  });
+  const context = await step(ctxVertex, async () => {
+    const [ctx] = await Promise.all([receiveContext(deps.scratch, tree.tar), fetched]);
+    return ctx;
+  });
+  ctxVertex.status('transferring context:', tree.bytes(), 0, true);
+  ctxVertex.complete();
+
+  const steps = stepVertexes(progress);
+  try {
+    const id = await buildImage(
+      deps,
+      { ...opts, context, dockerfileText: dockerfile.toString('utf8') },
+      { stream: () => undefined, aux: () => undefined, steps },
+    );
+    steps.end();
+    return id;
+  } catch (err) {
+    const e = buildkitError(err);
+    steps.fail(e.message);
+    throw e;
+  } finally {
+    await context.dispose();
+  }
+}
+
+async function step<T>(v: { complete(o?: { error?: string }): void }, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    v.complete({ error: messageOf(err) });
+    throw err;
+  }
+}
+
+const PLATFORM_ARGS: Record<string, string> = {
+  TARGETPLATFORM: 'linux/amd64',
+  TARGETOS: 'linux',
+  TARGETARCH: 'amd64',
+  TARGETVARIANT: '',
+  BUILDPLATFORM: 'linux/amd64',
+  BUILDOS: 'linux',
+  BUILDARCH: 'amd64',
+  BUILDVARIANT: '',
+};
+
+/** The frontend's options (buildx's `--build-arg`, `--label`, `--target`, `--no-cache`, …) as the classic builder's. */
+function buildOptions(attrs: Record<string, string>, filename: string): Omit<BuildOptions, 'context'> {
+  const prefixed = (p: string): Record<string, string> =>
+    Object.fromEntries(Object.entries(attrs).flatMap(([k, v]) => (k.startsWith(p) ? [[k.slice(p.length), v]] : [])));
+  const network = attrs['force-network-mode'];
+  return {
+    dockerfile: filename,
+    tags: [],
+    // BuildKit's automatic platform ARGs (in scope once declared with ARG): one platform, the host's.
+    buildArgs: { ...PLATFORM_ARGS, ...prefixed('build-arg:') },
+    target: attrs['target'] || undefined,
+    noCache: 'no-cache' in attrs,
+    rm: true,
+    forceRm: true,
+    labels: prefixed('label:'),
+    quiet: false,
+    networkMode: network === 'none' || network === 'host' ? network : undefined,
+    // buildx sends --add-host as `host=ip,…`; the classic builder takes Docker's `host:ip`.
+    extraHosts: (attrs['add-hosts'] ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((h) => h.replace('=', ':')),
+    platform: attrs['platform'] || undefined,
+  };
+}
+
+const CLASSIC_RUN_FAILURE = /^The command '([\s\S]*)' returned a non-zero code: \d+$/;
+
+/** A failed RUN in BuildKit's words (`process "/bin/sh -c false" did not complete successfully: exit code: 1`). */
+export function buildkitError(err: unknown): Error {
+  const m = CLASSIC_RUN_FAILURE.exec(messageOf(err));
+  if (m === null || !(err instanceof BerthError) || err.exitCode === undefined) return err instanceof Error ? err : new Error(String(err));
+  return new BerthError(err.kind, `process "${m[1]}" did not complete successfully: exit code: ${err.exitCode}`, { cause: err, exitCode: err.exitCode });
+}

@@ -1,0 +1,95 @@
+import type { Metadata, UntypedServiceImplementation } from '@grpc/grpc-js';
+import { randomBytes } from 'node:crypto';
+import { invalidArgument, notFound, notImplemented } from '../lib/errdefs.js';
+import type { BuildkitState, GatewayBuild } from './deps.js';
+import { dockerfileFrontend } from './dockerfile-frontend.js';
+import { unary } from './grpc-errors.js';
+import { workerRecord } from './worker.js';
+
+/** The metadata key a gateway client names its build with (BuildKit's util/buildinfo buildid). */
+const BUILD_ID = 'buildkit-controlapi-buildid';
+
+/** The gateway capabilities berth serves (ids from BuildKit's frontend/gateway/pb/caps.go). */
+const CAPS = [
+  'solve.base',
+  'solve.inlinereturn',
+  'resolveimage',
+  'resolveimage.resolvemode',
+  'readfile',
+  'return',
+  'returnmap',
+  'importcaches',
+  'proto.refarray',
+  'frontend.inputs',
+  'gateway.solve.metadata',
+  'gateway.solve.evaluate',
+];
+
+interface GatewaySolveRequest {
+  Frontend: string;
+  FrontendOpt: Record<string, string>;
+  Definition: { def: Buffer[] } | null;
+  allowResultReturn: boolean;
+  allowResultArrayRef: boolean;
+}
+
+interface ReturnRequest {
+  result: { result?: string; refDeprecated?: string; ref?: { id: string }; refs?: { refs: Record<string, { id: string }> } } | null;
+  error: { code: number; message: string } | null;
+}
+
+function buildOf(st: BuildkitState, md: Metadata): GatewayBuild {
+  const id = String(md.get(BUILD_ID)[0] ?? '');
+  if (id === '') throw invalidArgument(`no ${BUILD_ID} in the request`);
+  const b = st.builds.get(id);
+  if (b === undefined) throw notFound(`no such job ${id}`);
+  return b;
+}
+
+/**
+ * `moby.buildkit.v1.frontend.LLBBridge`, the gateway buildx drives a build through: Ping (caps and
+ * the worker), Solve with the `dockerfile.v0` frontend (run at once: the result is an image, its
+ * ref an opaque ID), Return (the build function's result or error, which ends Control.Solve).
+ */
+export function gatewayService(st: BuildkitState): UntypedServiceImplementation {
+  return {
+    Ping: unary(async () => ({
+      FrontendAPICaps: CAPS.map((ID) => ({ ID, Enabled: true })),
+      LLBCaps: [],
+      Workers: [workerRecord(st.snapshotter)],
+    })),
+    Solve: unary(async (req: GatewaySolveRequest, call) => {
+      const build = buildOf(st, call.metadata);
+      if (req.Frontend !== 'dockerfile.v0') {
+        throw notImplemented(
+          req.Frontend === ''
+            ? 'berth builds Dockerfiles only (the dockerfile.v0 frontend): LLB definitions are not supported'
+            : `frontend "${req.Frontend}" is not supported by berth (only dockerfile.v0)`,
+        );
+      }
+      const session = await st.sessions.get(build.sessionId);
+      const image = await dockerfileFrontend(st.builder, session, build.progress, req.FrontendOpt);
+      const id = randomBytes(16).toString('hex');
+      build.results.set(id, image);
+      const config = await st.builder.images.content.read(image).catch(() => undefined);
+      const metadata: Record<string, Buffer> = config ? { 'containerimage.config': config } : {};
+      return {
+        ref: req.allowResultReturn ? '' : id,
+        result: req.allowResultReturn ? { ...(req.allowResultArrayRef ? { ref: { id, def: null } } : { refDeprecated: id }), metadata } : null,
+      };
+    }),
+    Return: unary(async (req: ReturnRequest, call) => {
+      const build = buildOf(st, call.metadata);
+      if (req.error && req.error.code !== 0) build.returned({ error: req.error.message });
+      else {
+        const r = req.result;
+        const ref = r?.ref?.id ?? r?.refDeprecated ?? Object.values(r?.refs?.refs ?? {})[0]?.id ?? '';
+        build.returned({ ref });
+      }
+      return {};
+    }),
+    Inputs: unary(async () => ({ Definitions: {} })),
+    Evaluate: unary(async () => ({})),
+    Warn: unary(async () => ({})),
+  };
+}

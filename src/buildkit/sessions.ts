@@ -1,0 +1,90 @@
+import { connect, type ClientHttp2Session } from 'node:http2';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { invalidArgument, unavailable } from '../lib/errdefs.js';
+
+/**
+ * A session a client opened with `POST /session` (upgraded to h2c): the client serves gRPC on it
+ * (FileSync, Auth, Secrets, …) and berthd is the gRPC client, over that one connection.
+ */
+export interface Session {
+  id: string;
+  name: string;
+  /** The methods the client exposes (`X-Docker-Expose-Session-Grpc-Method`), e.g. `/moby.filesync.v1.FileSync/DiffCopy`. */
+  methods: Set<string>;
+  h2: ClientHttp2Session;
+}
+
+/** What a `POST /session` says of itself. */
+export type SessionInfo = Pick<Session, 'id' | 'name' | 'methods'>;
+
+const HEADER_UUID = 'x-docker-expose-session-uuid';
+const HEADER_NAME = 'x-docker-expose-session-name';
+const HEADER_METHOD = 'x-docker-expose-session-grpc-method';
+
+/** How long a build waits for its session to arrive (the client dials it beside the Solve call). */
+const SESSION_WAIT_MS = 30_000;
+
+/** The open sessions by ID (the `X-Docker-Expose-Session-Uuid` the client picked; Solve names it). */
+export class SessionRegistry {
+  private readonly sessions = new Map<string, Session>();
+  private readonly waiting = new Map<string, Set<(s: Session) => void>>();
+
+  /** Checks the headers of a `POST /session` before it is upgraded. */
+  static check(headers: IncomingHttpHeaders): SessionInfo {
+    const id = String(headers[HEADER_UUID] ?? '');
+    if (id === '') throw invalidArgument('no session uuid (X-Docker-Expose-Session-Uuid) in the request');
+    const raw = headers[HEADER_METHOD];
+    const list = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).flatMap((v) => v.split(',')).map((v) => v.trim());
+    return { id, name: String(headers[HEADER_NAME] ?? ''), methods: new Set(list.filter(Boolean)) };
+  }
+
+  /** Takes over an upgraded connection as the session `info`; it is forgotten when the connection closes. */
+  attach(socket: Duplex, info: SessionInfo): void {
+    const h2 = connect('http://session', { createConnection: () => socket });
+    h2.on('error', () => undefined); // a client that goes away ends its session, nothing more
+    const session: Session = { ...info, h2 };
+    const old = this.sessions.get(info.id);
+    this.sessions.set(info.id, session);
+    old?.h2.destroy();
+    h2.once('close', () => {
+      if (this.sessions.get(info.id) === session) this.sessions.delete(info.id);
+    });
+    for (const w of this.waiting.get(info.id) ?? []) w(session);
+    this.waiting.delete(info.id);
+  }
+
+  /** The session `id`, waiting for it to arrive for a while (clients open it beside their first call). */
+  async get(id: string, signal?: AbortSignal): Promise<Session> {
+    const s = this.sessions.get(id);
+    if (s !== undefined) return s;
+    return new Promise((resolve, reject) => {
+      const set = this.waiting.get(id) ?? new Set();
+      this.waiting.set(id, set);
+      const done = (): void => {
+        clearTimeout(timer);
+        set.delete(found);
+        if (set.size === 0 && this.waiting.get(id) === set) this.waiting.delete(id);
+      };
+      const found = (session: Session): void => {
+        done();
+        resolve(session);
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(unavailable(`no active session for ${id}: context deadline exceeded`));
+      }, SESSION_WAIT_MS);
+      signal?.addEventListener('abort', () => {
+        done();
+        reject(unavailable(`session ${id}: the call was cancelled`));
+      });
+      set.add(found);
+    });
+  }
+
+  /** Closes every session (daemon shutdown). */
+  closeAll(): void {
+    for (const s of this.sessions.values()) s.h2.destroy();
+    this.sessions.clear();
+  }
+}
