@@ -11,8 +11,8 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
  * What a `POST /containers/create` body means at API `version`, as dockerd's create handler
  * (postContainersCreate, handleMACAddressBC) reads it: fields a version did not have are reset (an
  * old client's stray value is ignored), options a version cannot express are refused with Docker's
- * messages, and fields Docker dropped at a version are ignored from it. A reset field takes its Go zero value, as
- * dockerd's decoding leaves it. Rewrites `body` in place;
+ * messages, and fields Docker dropped at a version are ignored from it. A reset field is removed, so inspect
+ * leaves it out as dockerd's omitempty does. Rewrites `body` in place;
  * returns the warnings Docker adds to the answer.
  */
 export function gateCreate(body: ContainerCreateRequest, version: string): string[] {
@@ -39,13 +39,13 @@ export function gateCreate(body: ContainerCreateRequest, version: string): strin
         throw invalidArgument(`${field} must not be specified on mount type "${String(m.Type)}"`);
     }
   }
-  if (!at(version, 'bindCreateMountpoint')) for (const m of mounts) if (isObject(m.BindOptions)) m.BindOptions.CreateMountpoint = false;
+  if (!at(version, 'bindCreateMountpoint')) for (const m of mounts) if (isObject(m.BindOptions)) delete m.BindOptions.CreateMountpoint;
   if (!at(version, 'createConsoleSize')) delete hc.ConsoleSize;
-  if (!at(version, 'healthStartInterval') && isObject(body.Healthcheck)) (body.Healthcheck as Json).StartInterval = 0;
+  if (!at(version, 'healthStartInterval') && isObject(body.Healthcheck)) delete (body.Healthcheck as Json).StartInterval;
   if (!at(version, 'readOnlyForceRecursive')) {
     for (const m of mounts) {
       if (!isObject(m.BindOptions)) continue;
-      m.BindOptions.ReadOnlyNonRecursive = false;
+      delete m.BindOptions.ReadOnlyNonRecursive;
       if (m.Type === 'bind' && m.BindOptions.ReadOnlyForceRecursive) throw invalidArgument('BindOptions.ReadOnlyForceRecursive needs API v1.44 or newer');
     }
   }
@@ -55,7 +55,7 @@ export function gateCreate(body: ContainerCreateRequest, version: string): strin
   if (!at(version, 'volumeSubpath') && mounts.some((m) => isObject(m.VolumeOptions) && m.VolumeOptions.Subpath)) {
     throw invalidArgument('VolumeOptions.Subpath needs API v1.45 or newer');
   }
-  if (!at(version, 'gwPriority')) for (const ep of endpointList) ep.GwPriority = 0;
+  if (!at(version, 'gwPriority')) for (const ep of endpointList) delete ep.GwPriority;
   if (!at(version, 'imageMount') && mounts.some((m) => m.Type === 'image')) throw invalidArgument('Mount type "Image" needs API v1.48 or newer');
   return [...moveContainerMac(body, version), ...portBindings(hc, version)];
 }
@@ -65,7 +65,7 @@ export function gateConnect(body: NetworkConnectRequest, version: string): void 
   const ep = body.EndpointConfig;
   if (!ep) return;
   if (!at(version, 'connectMacAddress')) delete ep.MacAddress;
-  if (!at(version, 'gwPriority')) ep.GwPriority = 0;
+  if (!at(version, 'gwPriority')) delete ep.GwPriority;
 }
 
 const MAC_NETWORK_MODE = 'conflicting options: mac-address and the network mode';
@@ -81,7 +81,7 @@ function moveContainerMac(body: ContainerCreateRequest, version: string): string
   const bridgeOrUser = !['host', 'none'].includes(mode) && !mode.startsWith('container:');
   const old = !at(version, 'endpointMacAddress');
   if (mac === '') {
-    if (old) for (const ep of Object.values(body.NetworkingConfig?.EndpointsConfig ?? {})) if (ep) ep.MacAddress = '';
+    if (old) for (const ep of Object.values(body.NetworkingConfig?.EndpointsConfig ?? {})) if (ep) delete ep.MacAddress;
     return [];
   }
   if (!bridgeOrUser) {

@@ -13,8 +13,8 @@ export const PINNED = ['1.25', '1.41', API_VERSION] as const;
 /** The API version of the recorded Docker engine (its maximum). */
 export const RECORDED_VERSION = '1.41';
 
-/** Top-level JSON paths (of an inspect's first element) that a feature removes. */
-const REMOVED: Array<[Feature, string[]]> = [
+/** Top-level JSON paths (of an inspect's first element) that a feature removes; `image` ones only from an image's inspect. */
+const REMOVED: Array<[Feature, string[], 'image'?]> = [
   ['kernelMemoryOmitted', ['HostConfig.KernelMemory', 'HostConfig.KernelMemoryTCP']],
   ['noVirtualSize', ['VirtualSize']],
   ['noImageContainerConfig', ['Container', 'ContainerConfig']],
@@ -38,7 +38,27 @@ const REMOVED: Array<[Feature, string[]]> = [
     ].map((f) => `NetworkSettings.${f}`),
   ],
   ['noEmptyOnBuild', ['Config.OnBuild']],
+  [
+    'imageConfigOnly',
+    ['Hostname', 'Domainname', 'AttachStdin', 'AttachStdout', 'AttachStderr', 'Tty', 'OpenStdin', 'StdinOnce', 'Image'].map((f) => `Config.${f}`),
+    'image',
+  ],
+  // Left out when empty: the recording's busybox images have them empty.
+  [
+    'imageInspectOmitEmpty',
+    [
+      'Parent',
+      'Comment',
+      'DockerVersion',
+      'Author',
+      ...['Cmd', 'Entrypoint', 'Env', 'Labels', 'OnBuild', 'User', 'Volumes', 'WorkingDir'].map((f) => `Config.${f}`),
+    ],
+    'image',
+  ],
 ];
+
+/** An image inspect (not a container's): it has RootFS. */
+const isImage = (item: JsonType): boolean => typeof item === 'object' && item !== null && !Array.isArray(item) && 'RootFS' in item;
 
 function drop(skeleton: JsonType, path: string[]): void {
   if (typeof skeleton !== 'object' || Array.isArray(skeleton) || path.length === 0) return;
@@ -51,9 +71,9 @@ function drop(skeleton: JsonType, path: string[]): void {
 export function referenceAt(shape: Shape, version: string): Shape {
   const out = JSON.parse(JSON.stringify(shape)) as Shape;
   const items = Array.isArray(out.stdout) ? out.stdout : [];
-  for (const [feature, paths] of REMOVED) {
+  for (const [feature, paths, only] of REMOVED) {
     if (!at(version, feature)) continue;
-    for (const item of items) for (const p of paths) drop(item as JsonType, p.split('.'));
+    for (const item of items) if (only !== 'image' || isImage(item as JsonType)) for (const p of paths) drop(item as JsonType, p.split('.'));
   }
   return out;
 }

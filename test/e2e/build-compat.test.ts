@@ -183,7 +183,7 @@ print(json.dumps({'withSource': cached(cache_from=['cf-source']), 'missing': cac
     ].join('\n');
     const dir = await context({ Dockerfile: df });
     await ok(['build', '-q', '--target', 'first', '-t', 'target-first', dir]);
-    const info = await py<{ onbuild: unknown }>(`print(json.dumps({'onbuild': api.inspect_image('target-first')['Config']['OnBuild']}))`);
+    const info = await py<{ onbuild: unknown }>(`print(json.dumps({'onbuild': api.inspect_image('target-first')['Config'].get('OnBuild')}))`);
     assert.ok(info.onbuild === null || (Array.isArray(info.onbuild) && info.onbuild.length === 0), 'the later stage was not built');
     await py(`client.images.build(path=A['dir'], target='first', tag='target-py'); print('1')`, { dir });
 

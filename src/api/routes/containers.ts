@@ -42,8 +42,9 @@ export function containerRoutes(router: Router, deps: ContainerDeps): void {
   containerFsRoutes(router, deps);
   router.add('POST', '/containers/create', async (ctx) => {
     const body = (await readJson<ContainerCreateRequest>(ctx.req, CONTAINER_CREATE)) ?? {};
-    rejectUnsupportedHostConfig(body.HostConfig as Record<string, unknown> | undefined);
+    // What the body means at its version first: a field Docker ignores from a version is not refused as unsupported.
     const warnings = gateCreate(body, ctx.apiVersion);
+    rejectUnsupportedHostConfig(body.HostConfig as Record<string, unknown> | undefined);
     const { HostConfig, NetworkingConfig, ...config } = body;
     const endpoints = NetworkingConfig?.EndpointsConfig ?? undefined;
     const created = await timed('create', () =>
