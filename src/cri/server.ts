@@ -1,0 +1,35 @@
+import { Server } from '@grpc/grpc-js';
+import { completeService, type ServiceLog } from '../lib/grpc/services.js';
+import type { CriDeps } from './deps.js';
+import { imageFsInfo } from './image-fs-info.js';
+import { pullCriImage } from './image-pull.js';
+import { criImageStatus, listCriImages, removeCriImage } from './images.js';
+import { criProtos } from './protos.js';
+import { status, version } from './runtime-info.js';
+import { unary } from './status-codes.js';
+
+/**
+ * berthd's Kubernetes CRI v1 server: RuntimeService and ImageService over the one image store.
+ * Every RPC not implemented here answers UNIMPLEMENTED (never a wrong result) and is logged.
+ * The caller binds it (daemon/cri.ts: the unix socket, its mode and group).
+ */
+export function createCriServer(deps: CriDeps): Server {
+  const protos = criProtos();
+  const l: ServiceLog = { prefix: 'cri', log: deps.log, debug: deps.debug };
+  const what = "berth's CRI";
+  const server = new Server({ 'grpc.max_receive_message_length': 16 * 1024 * 1024 });
+  const runtime = {
+    Version: unary(async () => version(deps)),
+    Status: unary(async () => status()),
+  };
+  const images = {
+    ListImages: unary(async (req: Parameters<typeof listCriImages>[1]) => listCriImages(deps, req)),
+    ImageStatus: unary(async (req: Parameters<typeof criImageStatus>[1]) => criImageStatus(deps, req)),
+    PullImage: unary((req: Parameters<typeof pullCriImage>[1]) => pullCriImage(deps, req)),
+    RemoveImage: unary((req: Parameters<typeof removeCriImage>[1]) => removeCriImage(deps, req)),
+    ImageFsInfo: unary(() => imageFsInfo(deps)),
+  };
+  server.addService(protos.RuntimeService, completeService(protos.RuntimeService, runtime, what, l));
+  server.addService(protos.ImageService, completeService(protos.ImageService, images, what, l));
+  return server;
+}
