@@ -39,3 +39,11 @@ export function status(): { status: { conditions: Condition[] }; info: Record<st
     runtime_handlers: [{ name: '', features: { recursive_read_only_mounts: false, user_namespaces: false } }],
   };
 }
+
+/**
+ * `RuntimeConfig`: the cgroup driver the kubelet must match. berth places containers with
+ * cgroupfs paths (as `docker info` says: CgroupDriver cgroupfs), never through systemd.
+ */
+export function runtimeConfig(): { linux: { cgroup_driver: 'CGROUPFS' } } {
+  return { linux: { cgroup_driver: 'CGROUPFS' } };
+}

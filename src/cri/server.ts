@@ -5,7 +5,7 @@ import { imageFsInfo } from './image-fs-info.js';
 import { pullCriImage } from './image-pull.js';
 import { criImageStatus, listCriImages, removeCriImage } from './images.js';
 import { criProtos } from './protos.js';
-import { status, version } from './runtime-info.js';
+import { runtimeConfig, status, version } from './runtime-info.js';
 import { unary } from './status-codes.js';
 
 /**
@@ -21,6 +21,7 @@ export function createCriServer(deps: CriDeps): Server {
   const runtime = {
     Version: unary(async () => version(deps)),
     Status: unary(async () => status()),
+    RuntimeConfig: unary(async () => runtimeConfig()),
   };
   const images = {
     ListImages: unary(async (req: Parameters<typeof listCriImages>[1]) => listCriImages(deps, req)),

@@ -76,7 +76,7 @@ describe('Kubernetes CRI v1 (runtime info and the image service)', () => {
     assert.match(d.log(), new RegExp(`CRI listening on unix://${socket}`));
   });
 
-  it('Version and Status', async () => {
+  it('Version, Status and RuntimeConfig', async () => {
     const v = await cri.runtime.Version!({ version: 'v1' });
     assert.equal(v.runtime_name, 'berth');
     assert.equal(v.runtime_api_version, 'v1');
@@ -84,6 +84,10 @@ describe('Kubernetes CRI v1 (runtime info and the image service)', () => {
     const s = (await cri.runtime.Status!({ verbose: false })) as { status: { conditions: Json[] } };
     const conditions = Object.fromEntries(s.status.conditions.map((c) => [c.type, c.status]));
     assert.deepEqual(conditions, { RuntimeReady: true, NetworkReady: true });
+    const rc = (await cri.runtime.RuntimeConfig!({})) as { linux: Json };
+    assert.equal(rc.linux.cgroup_driver, 'CGROUPFS');
+    const info = await d.docker(['info', '--format', '{{.CgroupDriver}}']);
+    assert.equal(info.stdout.trim(), 'cgroupfs', 'the same driver docker info reports');
   });
 
   it('an RPC berth does not implement answers UNIMPLEMENTED', async () => {
