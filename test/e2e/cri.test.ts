@@ -168,6 +168,21 @@ describe('Kubernetes CRI v1 (runtime info and the image service)', () => {
     assert.ok(fs.timestamp > 0);
   });
 
+  it('cri-socket in daemon.json moves the socket', async () => {
+    const path = join(tmp, 'kubelet-runtime.sock');
+    const other = await startDaemon({ noBusybox: true, config: { 'cri-socket': `unix://${path}` } });
+    const c = criClient(path);
+    try {
+      assert.equal((await stat(path)).mode & 0o777, 0o660);
+      await assert.rejects(stat(join(other.execRoot, 'cri.sock')), { code: 'ENOENT' });
+      assert.equal((await c.runtime.Version!({})).runtime_name, 'berth');
+    } finally {
+      c.close();
+      await other.stop();
+    }
+    await assert.rejects(stat(path), { code: 'ENOENT' }, 'removed at shutdown');
+  });
+
   it('the socket goes with the daemon and a stale one is replaced at start', async () => {
     process.kill(d.pid, 'SIGTERM');
     await eventually('berthd to exit', async () => d.exitStatus !== undefined, 20_000);
