@@ -1,4 +1,5 @@
-import { Server } from '@grpc/grpc-js';
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import type { Duplex } from 'node:stream';
 import { completeService, type ServiceLog } from '../lib/grpc/services.js';
 import type { CriDeps } from './deps.js';
 import { imageFsInfo } from './image-fs-info.js';
@@ -11,7 +12,7 @@ import { unary } from './status-codes.js';
 /**
  * berthd's Kubernetes CRI v1 server: RuntimeService and ImageService over the one image store.
  * Every RPC not implemented here answers UNIMPLEMENTED (never a wrong result) and is logged.
- * The caller binds it (daemon/cri.ts: the unix socket, its mode and group).
+ * The caller hands it connections (`criConnections`; daemon/cri.ts owns the socket).
  */
 export function createCriServer(deps: CriDeps): Server {
   const protos = criProtos();
@@ -33,4 +34,15 @@ export function createCriServer(deps: CriDeps): Server {
   server.addService(protos.RuntimeService, completeService(protos.RuntimeService, runtime, what, l));
   server.addService(protos.ImageService, completeService(protos.ImageService, images, what, l));
   return server;
+}
+
+/** Accepted connections served by the CRI server; `close` ends them (calls still running after `graceMs` are cancelled). */
+export interface CriConnections {
+  serve(socket: Duplex): void;
+  close(graceMs: number): void;
+}
+
+export function criConnections(deps: CriDeps): CriConnections {
+  const injector = createCriServer(deps).createConnectionInjector(ServerCredentials.createInsecure());
+  return { serve: (socket) => injector.injectConnection(socket), close: (graceMs) => injector.drain(graceMs) };
 }

@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { connect, type Server as NetServer } from 'node:net';
 import { chmod, chown, readFile, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ApiHttpServer, ApiServerOptions } from '../api/server.js';
@@ -30,7 +30,8 @@ export function socketInUse(path: string): Promise<boolean> {
   });
 }
 
-function serve(server: ApiHttpServer, target: string | { fd: number } | { port: number; host: string }): Promise<void> {
+/** Listens on `target`; a listen error (EADDRINUSE, EACCES) rejects. */
+export function serve(server: NetServer, target: string | { fd: number } | { port: number; host: string }): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(target, () => {
