@@ -114,6 +114,7 @@ describe('Kubernetes CRI v1 (runtime info and the image service)', () => {
     assert.ok(mine, JSON.stringify(list));
     assert.ok(mine.repo_tags.includes(ref));
     assert.ok(mine.repo_tags.includes('docker.io/library/busybox:latest'));
+    assert.ok(Number(mine.size) > 0, 'an image pulled again over its own layers keeps its size');
     assert.equal(String(mine.size), (await d.docker(['image', 'inspect', '-f', '{{.Size}}', busyboxId])).stdout.trim(), 'the size docker inspect shows');
     const byDigest = mine.repo_digests.find((r) => r.startsWith(`${registry.host}/cri/app@sha256:`));
     assert.ok(byDigest, JSON.stringify(mine.repo_digests));
