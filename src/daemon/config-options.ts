@@ -168,6 +168,12 @@ export const OPTIONS = {
   tlskey: option({ kind: k.str, default: '', help: 'Path to TLS key file (default "~/.docker/key.pem")' }),
   ui: option({ kind: k.str, default: '', help: 'Serve the web dashboard on host:port (off by default; loopback only)' }),
   'ui-allow-remote': option({ kind: k.bool, default: false, help: 'Let --ui bind a non-loopback address' }),
+  'cri-socket': option({
+    kind: k.str,
+    default: '',
+    help: 'Kubernetes CRI v1 gRPC socket for a kubelet (default unix://<exec-root>/cri.sock, i.e. unix:///run/berth/cri.sock)',
+    validate: (v) => (v === '' || /^(unix:\/\/)?\/./.test(v) ? undefined : `invalid cri-socket ${v}: use unix:///path`),
+  }),
   'metrics-addr': option({ kind: k.str, default: '', help: 'Serve Prometheus metrics on host:port (no token)' }),
 };
 

@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { connect, type Server as NetServer } from 'node:net';
 import { chmod, chown, readFile, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ApiHttpServer, ApiServerOptions } from '../api/server.js';
@@ -19,7 +19,7 @@ export interface Listener {
 export type ServerFactory = (tls?: ApiServerOptions['tls']) => ApiHttpServer;
 
 /** True when something answers on the unix socket (another daemon owns it). */
-function socketInUse(path: string): Promise<boolean> {
+export function socketInUse(path: string): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect(path);
     s.once('connect', () => {
@@ -30,7 +30,8 @@ function socketInUse(path: string): Promise<boolean> {
   });
 }
 
-function serve(server: ApiHttpServer, target: string | { fd: number } | { port: number; host: string }): Promise<void> {
+/** Listens on `target`; a listen error (EADDRINUSE, EACCES) rejects. */
+export function serve(server: NetServer, target: string | { fd: number } | { port: number; host: string }): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(target, () => {
@@ -55,7 +56,7 @@ export async function lookupGroup(group: string): Promise<number | undefined> {
  * The unix socket is `0660 root:<group>`. A missing default group (set-up creates `berth`) leaves
  * it root:root with a warning, as dockerd does for `docker`; a missing group named by the user is an error.
  */
-async function socketOwner(access: ApiAccess, path: string, log: (msg: string) => void): Promise<number> {
+export async function socketOwner(access: ApiAccess, path: string, log: (msg: string) => void): Promise<number> {
   const gid = await lookupGroup(access.group);
   if (gid !== undefined) return gid;
   if (!access.defaultGroup) throw invalidArgument(`can't create unix socket ${path}: group ${access.group} not found`);

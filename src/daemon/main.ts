@@ -55,6 +55,7 @@ import type { DaemonSecurity } from '../services/containers/spec/types.js';
 import { enablePhaseTimings, timed } from '../lib/phase-timer.js';
 import { installLastResort, type LastResort } from './last-resort.js';
 import { openSnapshotter } from './storage-driver.js';
+import { criSocketPath, serveCri } from './cri.js';
 
 function log(msg: string): void {
   process.stderr.write(`${new Date().toISOString()} berthd: ${msg}\n`);
@@ -270,6 +271,13 @@ async function serve(cfg: DaemonConfig, flags: Flags, lastResort: LastResort): P
 
   const makeServer = (tls?: ApiServerOptions['tls']) =>
     createApiServer(router, { log, debug: () => cfg.debug, observe: metrics?.observeRequest, tls, corsOrigin: s['api-cors-header'] });
+  // Before the API: once /_ping answers, so does the CRI.
+  const cri = await serveCri(
+    criSocketPath(s['cri-socket'], cfg.execRoot),
+    { images: imageDeps, imageFs: join(cfg.dataRoot, 'snapshots'), version: SERVER_VERSION, log, debug: () => cfg.debug },
+    cfg.access,
+  );
+  log(`CRI listening on ${cri.address}`);
   const listeners = await listenAll(cfg.hosts, makeServer, cfg.access, log);
   log(`API listening on ${listeners.map((l) => l.address).join(', ')} (data root ${cfg.dataRoot}, storage ${snapshotter.name})`);
   lastResort.serving();
@@ -302,7 +310,7 @@ async function serve(cfg: DaemonConfig, flags: Flags, lastResort: LastResort): P
     const grace = new Promise<void>((r) => setTimeout(r, s['shutdown-timeout'] * 1000));
     // No new clients, then the requests in flight, then the pid files: a new berthd cannot start
     // while this one still works on the state.
-    void Promise.all(listeners.map((l) => l.cleanup()))
+    void Promise.all([...listeners.map((l) => l.cleanup()), cri.close(s['shutdown-timeout'] * 1000)])
       .then(() => Promise.race([Promise.all([closed, store.settled()]), grace]))
       .then(() => Promise.all([...releases.map((r) => r()), ...side.files.map((f) => rm(f, { force: true }))]))
       .finally(() => process.exit(0));

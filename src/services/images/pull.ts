@@ -93,7 +93,9 @@ async function pullOne(deps: PullDeps, repo: RemoteRepository, ref: Reference, p
   await deps.content.put(fetched.bytes);
   if (top !== fetched) await deps.content.put(top.bytes);
   // Named by tag; a pull by digest is named `repo@digest` (Docker shows it as a RepoDigest).
-  const image: Image = { id: manifest.config.digest, names: [fullName(ref)], manifestDigest: fetched.digest, config, size: sizes.reduce((a, b) => a + b, 0) };
+  // Layers already present count 0 in `sizes`: an image pulled again keeps the size it has.
+  const size = deps.images.get(manifest.config.digest)?.size ?? sizes.reduce((a, b) => a + b, 0);
+  const image: Image = { id: manifest.config.digest, names: [fullName(ref)], manifestDigest: fetched.digest, config, size };
   await deps.images.add(image);
   publishImageEvent(deps.events, image, 'pull', { id: familiarString(ref), name: familiarString(ref) });
   emit({ status: `Digest: ${top.digest}` });
