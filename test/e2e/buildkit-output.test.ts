@@ -1,6 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { lstat, mkdtemp, readFile, readlink, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTar, writeTree } from './archive-util.js';
@@ -16,6 +19,14 @@ describe('BuildKit outputs through buildx (docker driver)', { skip: buildxSkip }
   const docker = (args: string[]): Promise<RunResult> => d.docker(args, { timeoutMs: 120_000 });
   const context = (files: Record<string, string>): Promise<string> => writeTree(join(tmp, `ctx${n++}`), files);
   const failure = (r: RunResult): string => `exit ${r.code}\nstderr: ${r.stderr}\nberthd log (tail):\n${d.log().slice(-3000)}`;
+  /** `docker build -o DIR` of `dir`; returns DIR. */
+  const buildToDir = async (dir: string): Promise<string> => {
+    const dest = join(tmp, `out${n++}`);
+    const r = await docker(['build', '-o', dest, dir]);
+    assert.equal(r.code, 0, failure(r));
+    return dest;
+  };
+  const text = (dir: string, rel: string): Promise<string> => readFile(join(dir, rel), 'utf8');
 
   before(async () => {
     d = await startDaemon();
@@ -97,6 +108,72 @@ describe('BuildKit outputs through buildx (docker driver)', { skip: buildxSkip }
       assert.equal(await dockerOk(d, ['run', '--rm', tag]), `${type}-archive\n`);
     });
   }
+
+  it('COPY --link --exclude leaves the excluded files out (repeated --exclude, nested patterns)', async () => {
+    const dir = await context({
+      Dockerfile: 'FROM scratch\nCOPY --link --exclude=*.log --exclude=dir/*.log . /app/\n',
+      'a.txt': 'a\n',
+      'b.log': 'b\n',
+      'dir/c.txt': 'c\n',
+      'dir/d.log': 'd\n',
+    });
+    const dest = await buildToDir(dir);
+    assert.equal(await text(dest, 'app/a.txt'), 'a\n');
+    assert.equal(await text(dest, 'app/dir/c.txt'), 'c\n');
+    assert.equal(existsSync(join(dest, 'app', 'b.log')), false, 'b.log excluded');
+    assert.equal(existsSync(join(dest, 'app', 'dir', 'd.log')), false, 'dir/d.log excluded');
+  });
+
+  it('COPY --parents keeps the source paths under the destination (and below a /./ pivot)', async () => {
+    const dir = await context({
+      Dockerfile: 'FROM scratch\nCOPY --parents x/a.txt y/*.txt /out/\nCOPY --parents ./base/./keep/k.txt /piv/\nCOPY --parents z /dirs/\n',
+      'x/a.txt': 'xa\n',
+      'y/b.txt': 'yb\n',
+      'base/keep/k.txt': 'k\n',
+      'z/deep/f.txt': 'zf\n',
+    });
+    const dest = await buildToDir(dir);
+    assert.equal(await text(dest, 'out/x/a.txt'), 'xa\n');
+    assert.equal(await text(dest, 'out/y/b.txt'), 'yb\n');
+    assert.equal(await text(dest, 'piv/keep/k.txt'), 'k\n');
+    assert.equal(await text(dest, 'dirs/z/deep/f.txt'), 'zf\n');
+  });
+
+  it('COPY --link on top of a base image gives a runnable image with the file', async () => {
+    const dir = await context({ Dockerfile: 'FROM busybox\nCOPY --link a.txt /linked/a.txt\nCMD ["cat", "/linked/a.txt"]\n', 'a.txt': 'linked\n' });
+    const r = await docker(['build', '-t', 'bk-link', dir]);
+    assert.equal(r.code, 0, failure(r));
+    assert.equal(await dockerOk(d, ['run', '--rm', 'bk-link']), 'linked\n');
+  });
+
+  it("ADD --checksum: the right digest adds the file, another fails with BuildKit's digest mismatch", async () => {
+    const body = 'served over http\n';
+    const server: Server = createServer((_req, res) => res.end(body));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/file.txt`;
+      const good = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+      const bad = `sha256:${'0'.repeat(64)}`;
+      const ok = await docker(['build', '-o', join(tmp, 'checksum-ok'), await context({ Dockerfile: `FROM scratch\nADD --checksum=${good} ${url} /f.txt\n` })]);
+      assert.equal(ok.code, 0, failure(ok));
+      assert.equal(await readFile(join(tmp, 'checksum-ok', 'f.txt'), 'utf8'), body);
+      const r = await docker(['build', '-o', join(tmp, 'checksum-bad'), await context({ Dockerfile: `FROM scratch\nADD --checksum=${bad} ${url} /f.txt\n` })]);
+      assert.notEqual(r.code, 0);
+      assert.ok(r.stderr.includes(`digest mismatch ${bad}: ${good}`), failure(r));
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it("the classic builder refuses COPY --exclude and --parents as Docker's does", async () => {
+    for (const flag of ['--exclude=*.log', '--parents']) {
+      const dir = await context({ Dockerfile: `FROM busybox\nCOPY ${flag} a.txt /a/\n`, 'a.txt': 'a\n' });
+      const r = await d.docker(['build', dir], { timeoutMs: 60_000, env: { DOCKER_BUILDKIT: '0' } });
+      assert.notEqual(r.code, 0);
+      assert.match(r.stderr, new RegExp(`the ${flag.split('=')[0]} option requires BuildKit`), failure(r));
+    }
+  });
 
   it("an unknown exporter fails with BuildKit's message", async () => {
     const dir = await context({ Dockerfile: 'FROM busybox\n' });
