@@ -34,6 +34,8 @@ export interface BuildOptions {
   quiet: boolean;
   networkMode?: string;
   platform?: string;
+  /** BuildKit's Dockerfile (the `dockerfile.v0` frontend): COPY --parents/--exclude and ADD --checksum, which the classic builder refuses. */
+  buildkit?: boolean;
 }
 
 /** Where build output goes: step lines (Docker's classic text) and the result ID. */

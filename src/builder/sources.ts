@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, posix } from 'node:path';
 import { invalidArgument } from '../lib/errdefs.js';
+import { contextFilter } from '../lib/dockerignore.js';
 import type { SourceEntry, SourceFs } from './source-fs.js';
 
 export type { SourceEntry } from './source-fs.js';
@@ -15,6 +16,8 @@ export interface ResolvedSource {
   entries: SourceEntry[];
   /** ADD of a local archive: extracted instead of copied. */
   archive?: boolean;
+  /** Where it is inside the root it was resolved in (`COPY --parents` keeps it under the destination). */
+  path?: string;
 }
 
 const GLOB = /[*?[]/;
@@ -42,10 +45,24 @@ async function resolveOne(root: SourceFs, rel: string, written: string, cmd: str
   if (found === undefined)
     throw invalidArgument(`${cmd} failed: file not found in build context or excluded by .dockerignore: stat ${written}: file does not exist`);
   const name = basename(found.resolved) || basename(rel);
-  if (found.entry.kind !== 'dir') return { name, isDir: false, entries: [found.entry] };
+  if (found.entry.kind !== 'dir') return { name, isDir: false, entries: [found.entry], path: rel };
   const entries: SourceEntry[] = [];
   for await (const e of root.walk(found.resolved)) entries.push(e);
-  return { name: basename(rel), isDir: true, entries };
+  return { name: basename(rel), isDir: true, entries, path: rel };
+}
+
+/**
+ * `COPY --exclude=pattern` (BuildKit): .dockerignore-style patterns matched against each source's
+ * own paths — a directory's entries relative to it, a file by its name. A source left empty stays
+ * (its directory is still made); a file source excluded is dropped.
+ */
+export function excludeFromSources(sources: ResolvedSource[], patterns: string[]): ResolvedSource[] {
+  if (patterns.length === 0) return sources;
+  const filter = contextFilter(patterns);
+  return sources.flatMap((s) => {
+    if (!s.isDir) return filter.excludes(s.name) ? [] : [s];
+    return [{ ...s, entries: s.entries.filter((e) => !filter.excludes(e.rel)) }];
+  });
 }
 
 /** Context paths matching a Go filepath.Match pattern (`*`, `?`, `[…]` within one component). */

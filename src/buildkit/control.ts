@@ -6,7 +6,8 @@ import { cacheRecords, pruneBuildCache, type CacheRecord } from '../builder/prun
 import type { Filters } from '../lib/filters.js';
 import type { BuildkitState, GatewayBuild } from './deps.js';
 import { dockerfileFrontend } from './dockerfile-frontend.js';
-import { exportImage, type ExporterEntry } from './export-image.js';
+import type { ExporterEntry } from './export-image.js';
+import { checkExporters, runExporters } from './exporters.js';
 import { grpcError, unary } from './grpc-errors.js';
 import { timestamp, type StatusResponse } from './progress.js';
 import { BUILDKIT_VERSION, workerRecord } from './worker.js';
@@ -101,6 +102,7 @@ async function solve(st: BuildkitState, req: SolveRequest, call: ServerUnaryCall
   const progress = st.progress.create(ref);
   const exporters = req.Exporters.length > 0 ? req.Exporters : req.Exporter ? [{ Type: req.Exporter, Attrs: req.ExporterAttrs }] : [];
   try {
+    checkExporters(exporters);
     let image: Digest | undefined;
     if (req.Frontend === 'dockerfile.v0') {
       const session = await st.sessions.get(req.Session);
@@ -116,7 +118,7 @@ async function solve(st: BuildkitState, req: SolveRequest, call: ServerUnaryCall
     }
     // A gateway build may return nothing (buildx asks the worker's options that way): nothing to export.
     if (image === undefined || exporters.length === 0) return { ExporterResponse: {} };
-    return { ExporterResponse: await exportImage(st.builder.images, progress, image, exporters) };
+    return { ExporterResponse: await runExporters(st.builder, () => st.sessions.get(req.Session), progress, image, exporters) };
   } finally {
     st.progress.release(progress);
   }

@@ -116,6 +116,7 @@ function buildOptions(attrs: Record<string, string>, filename: string): Omit<Bui
       .filter(Boolean)
       .map((h) => h.replace('=', ':')),
     platform: attrs['platform'] || undefined,
+    buildkit: true,
   };
 }
 

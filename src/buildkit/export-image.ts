@@ -1,7 +1,6 @@
 import type { ImageDeps } from '../services/images/deps.js';
 import { tagImage } from '../services/images/tag.js';
 import type { Digest } from '../lib/digest.js';
-import { notImplemented } from '../lib/errdefs.js';
 import { fullName, parseNormalizedNamed, repositoryName } from '../lib/reference.js';
 import type { BuildProgress } from './progress.js';
 
@@ -11,25 +10,21 @@ export interface ExporterEntry {
   Attrs: Record<string, string>;
 }
 
-/** The exporters berth has: the result is already in the image store; these name it. */
-const IMAGE_EXPORTERS = new Set(['moby', 'image']);
+/** The names in an exporter's `name=` attribute (comma-separated; buildx's `-t`). */
+export function exporterNames(e: ExporterEntry): string[] {
+  return (e.Attrs['name'] ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
+}
 
 /**
- * Exports a build's image: for `moby`/`image` (berth's store is the engine's) the names in
- * `name=` (comma-separated) are tagged, with BuildKit's `exporting to image` progress. Returns
- * the exporter response buildx reads (`--iidfile`, `--metadata-file`).
+ * The `moby`/`image` exporter (berth's store is the engine's: the image is there already): the
+ * names in `name=` are tagged, with BuildKit's `exporting to image` progress. Returns the exporter
+ * response buildx reads (`--iidfile`, `--metadata-file`).
  */
-export async function exportImage(deps: ImageDeps, progress: BuildProgress, id: Digest, exporters: ExporterEntry[]): Promise<Record<string, string>> {
-  for (const e of exporters) {
-    if (!IMAGE_EXPORTERS.has(e.Type)) throw notImplemented(`exporter "${e.Type}" is not supported by berth's builder (use --load or --output type=image)`);
-  }
-  const names = exporters.flatMap((e) =>
-    (e.Attrs['name'] ?? '')
-      .split(',')
-      .map((n) => n.trim())
-      .filter(Boolean),
-  );
-  const refs = names.map((n) => parseNormalizedNamed(n));
+export async function exportImage(deps: ImageDeps, progress: BuildProgress, id: Digest, e: ExporterEntry): Promise<Record<string, string>> {
+  const refs = exporterNames(e).map((n) => parseNormalizedNamed(n));
   const v = progress.vertex('exporting to image');
   v.status('exporting layers', 0, 0, true);
   v.status(`writing image ${id}`, 0, 0, true);

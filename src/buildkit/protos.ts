@@ -37,7 +37,13 @@ export function buildkitProtos(): BuildkitProtos {
     return (o as { service: ServiceDefinition }).service;
   };
   const methods = new Map<string, MethodDefinition<object, object>>();
-  for (const name of ['moby.buildkit.v1.Control', 'moby.buildkit.v1.frontend.LLBBridge', 'moby.filesync.v1.FileSync']) {
+  for (const name of [
+    'moby.buildkit.v1.Control',
+    'moby.buildkit.v1.frontend.LLBBridge',
+    'moby.filesync.v1.FileSync',
+    'moby.filesync.v1.FileSend',
+    'moby.filesync.v1.FileSendFile',
+  ]) {
     for (const m of Object.values(service(name))) methods.set(m.path, m as MethodDefinition<object, object>);
   }
   loaded = {

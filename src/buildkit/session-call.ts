@@ -5,6 +5,8 @@ import { frame, FrameReader } from './grpc-frames.js';
 /** One streaming call berthd makes to a service the docker CLI exposes on its session. */
 export interface SessionStream<Req, Res> {
   send(message: Req): void;
+  /** Resolves once what was sent has left for the wire (or the call is over): backpressure for large sends. */
+  drain(): Promise<void>;
   /** The next message; undefined once the call ended well; rejects with the call's gRPC error. */
   recv(): Promise<Res | undefined>;
   /** Half-closes berthd's side. */
@@ -86,6 +88,18 @@ export function openStream<Req, Res>(
     send(message) {
       if (!req.writable) return;
       req.write(frame(method.requestSerialize(message)));
+    },
+    async drain() {
+      if (!req.writableNeedDrain || req.closed) return;
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          req.off('drain', done);
+          req.off('close', done);
+          resolve();
+        };
+        req.on('drain', done);
+        req.on('close', done);
+      });
     },
     async recv() {
       for (;;) {

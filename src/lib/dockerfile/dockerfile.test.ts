@@ -132,3 +132,12 @@ test('config instructions as Docker applies them', () => {
   applyConfigInstruction(withCmd, parseLine('ENTRYPOINT ["e"]'), ctx2);
   assert.deepEqual(withCmd, { Cmd: ['/bin/sh', '-c', 'echo new'], Entrypoint: ['e'] }, 'a CMD set in this stage survives ENTRYPOINT');
 });
+
+test('COPY --exclude repeats: every value is kept, in order', () => {
+  const df = parseDockerfile('FROM scratch\nCOPY --exclude=*.log --link --exclude=dir/*.tmp . /app/\n');
+  const copy = df.instructions[1]!;
+  assert.ok(copy.kind === 'copy');
+  assert.deepEqual(copy.excludes, ['*.log', 'dir/*.tmp']);
+  assert.equal(copy.flags.link, 'true');
+  assert.deepEqual(copy.sources, ['.']);
+});

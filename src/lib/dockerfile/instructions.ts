@@ -18,7 +18,15 @@ export type InstructionBody =
   | { kind: 'shell'; json: string[] }
   | { kind: 'healthcheck'; test: string[] | 'NONE'; flags: Flags }
   | { kind: 'onbuild'; expression: string }
-  | { kind: 'copy' | 'add'; sources: string[]; dest: string; json: boolean; heredocs: Heredoc[]; flags: Flags };
+  | {
+      kind: 'copy' | 'add';
+      sources: string[];
+      dest: string;
+      json: boolean;
+      heredocs: Heredoc[];
+      flags: Flags;
+      /** Every `--exclude` value (the flag repeats). */ excludes: string[];
+    };
 
 export type Instruction = InstructionBody & { line: number; original: string };
 export type Flags = Record<string, string>;
@@ -60,7 +68,8 @@ export function parseInstruction(raw: RawInstruction, escape: string): Instructi
   if (!INSTRUCTIONS.includes(raw.cmd)) fail(`unknown instruction: ${word}${suggest(raw.cmd, INSTRUCTIONS)}`);
   let rest = raw.rest;
   let flags: Flags = {};
-  if (FLAGS[raw.cmd]) [flags, rest] = takeFlags(rest, FLAGS[raw.cmd]!, fail);
+  const repeated: Record<string, string[]> = {};
+  if (FLAGS[raw.cmd]) [flags, rest] = takeFlags(rest, FLAGS[raw.cmd]!, fail, repeated);
   const CMD = raw.cmd.toUpperCase();
   const atLeastOne = (): void => {
     if (rest === '') fail(`${CMD} requires at least one argument`);
@@ -139,7 +148,15 @@ export function parseInstruction(raw: RawInstruction, escape: string): Instructi
         const json = jsonArgs(rest);
         const words = json ?? splitWords(rest, escape);
         if (words.length < 2) fail(`${CMD} requires at least two arguments, but only one was provided. Destination could not be determined.`);
-        return { kind: raw.cmd as 'copy' | 'add', sources: words.slice(0, -1), dest: words.at(-1)!, json: json !== undefined, heredocs: raw.heredocs, flags };
+        return {
+          kind: raw.cmd as 'copy' | 'add',
+          sources: words.slice(0, -1),
+          dest: words.at(-1)!,
+          json: json !== undefined,
+          heredocs: raw.heredocs,
+          flags,
+          excludes: repeated['exclude'] ?? [],
+        };
       }
     }
   })();
@@ -151,7 +168,8 @@ function commandForm(rest: string): CommandForm {
   return json !== undefined ? { json } : { shell: rest };
 }
 
-function takeFlags(rest: string, allowed: string[], fail: (m: string) => never): [Flags, string] {
+/** `all` gets every value of each flag, for the flags that may repeat (`RUN --mount`). */
+function takeFlags(rest: string, allowed: string[], fail: (m: string) => never, all: Record<string, string[]> = {}): [Flags, string] {
   const flags: Flags = {};
   let r = rest;
   for (;;) {
@@ -159,6 +177,7 @@ function takeFlags(rest: string, allowed: string[], fail: (m: string) => never):
     if (m === null) break;
     if (!allowed.includes(m[1]!)) fail(`Unknown flag: ${m[1]}`);
     flags[m[1]!] = m[2] ?? 'true';
+    (all[m[1]!] ??= []).push(m[2] ?? 'true');
     r = r.slice(m[0].length);
   }
   return [flags, r];

@@ -37,7 +37,21 @@ interface SaveTarget {
  * resolved before the first byte, so an unknown image is a plain 404, not a broken stream.
  */
 export async function saveImages(deps: SaveDeps, refs: string[]): Promise<Readable> {
-  const targets = await resolveTargets(deps, refs);
+  return archiveStream(deps, await resolveTargets(deps, refs));
+}
+
+/**
+ * One image in the same format under `names` (full names), whether or not the store has them:
+ * BuildKit's `docker`/`oci` exporters write a build's result under the names the build was given.
+ */
+export async function saveImageAs(deps: SaveDeps, id: Digest, names: string[]): Promise<Readable> {
+  const image = deps.images.get(id);
+  if (image === undefined) throw notFound(`No such image: ${id}`);
+  const manifest = JSON.parse((await deps.content.read(image.manifestDigest)).toString()) as OciManifest;
+  return archiveStream(deps, [{ image, manifest, names }]);
+}
+
+function archiveStream(deps: SaveDeps, targets: SaveTarget[]): Readable {
   const w = tarWriter();
   writeArchive(deps.content, w, targets).then(
     () => {
