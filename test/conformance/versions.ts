@@ -57,6 +57,8 @@ const REMOVED: Array<[Feature, string[], 'image'?]> = [
   ],
 ];
 
+const isEmptyValue = (v: unknown): boolean => v === '' || v === null || (Array.isArray(v) && v.length === 0);
+
 /** An image inspect (not a container's): it has RootFS. */
 const isImage = (item: JsonType): boolean => typeof item === 'object' && item !== null && !Array.isArray(item) && 'RootFS' in item;
 
@@ -74,6 +76,11 @@ export function referenceAt(shape: Shape, version: string): Shape {
   for (const [feature, paths, only] of REMOVED) {
     if (!at(version, feature)) continue;
     for (const item of items) if (only !== 'image' || isImage(item as JsonType)) for (const p of paths) drop(item as JsonType, p.split('.'));
+    // A chosen value of a removed field is no longer compared when Docker's was empty (what the version leaves out).
+    const first = items[0] as JsonType | undefined;
+    if (out.values && first !== undefined && (only !== 'image' || isImage(first))) {
+      for (const p of paths) if (isEmptyValue(out.values[`0.${p}`])) delete out.values[`0.${p}`];
+    }
   }
   return out;
 }
