@@ -7,7 +7,7 @@ export type CommandForm = { json: string[] } | { shell: string };
 
 export type InstructionBody =
   | { kind: 'from'; image: string; stage?: string; flags: Flags }
-  | { kind: 'run'; command: CommandForm; heredocs: Heredoc[]; flags: Flags }
+  | { kind: 'run'; command: CommandForm; heredocs: Heredoc[]; flags: Flags; /** Every `--mount` value, in order (the flag repeats). */ mounts: string[] }
   | { kind: 'cmd' | 'entrypoint'; command: CommandForm }
   /** Keys and values still to be expanded. */
   | { kind: 'env' | 'label'; pairs: Array<[string, string]> }
@@ -60,7 +60,8 @@ export function parseInstruction(raw: RawInstruction, escape: string): Instructi
   if (!INSTRUCTIONS.includes(raw.cmd)) fail(`unknown instruction: ${word}${suggest(raw.cmd, INSTRUCTIONS)}`);
   let rest = raw.rest;
   let flags: Flags = {};
-  if (FLAGS[raw.cmd]) [flags, rest] = takeFlags(rest, FLAGS[raw.cmd]!, fail);
+  const repeated: Record<string, string[]> = {};
+  if (FLAGS[raw.cmd]) [flags, rest] = takeFlags(rest, FLAGS[raw.cmd]!, fail, repeated);
   const CMD = raw.cmd.toUpperCase();
   const atLeastOne = (): void => {
     if (rest === '') fail(`${CMD} requires at least one argument`);
@@ -78,7 +79,7 @@ export function parseInstruction(raw: RawInstruction, escape: string): Instructi
       }
       case 'run':
         atLeastOne();
-        return { kind: 'run', command: commandForm(rest), heredocs: raw.heredocs, flags };
+        return { kind: 'run', command: commandForm(rest), heredocs: raw.heredocs, flags, mounts: repeated['mount'] ?? [] };
       case 'cmd':
       case 'entrypoint':
         return { kind: raw.cmd, command: commandForm(rest) };
@@ -151,7 +152,8 @@ function commandForm(rest: string): CommandForm {
   return json !== undefined ? { json } : { shell: rest };
 }
 
-function takeFlags(rest: string, allowed: string[], fail: (m: string) => never): [Flags, string] {
+/** `all` gets every value of each flag, for the flags that may repeat (`RUN --mount`). */
+function takeFlags(rest: string, allowed: string[], fail: (m: string) => never, all: Record<string, string[]> = {}): [Flags, string] {
   const flags: Flags = {};
   let r = rest;
   for (;;) {
@@ -159,6 +161,7 @@ function takeFlags(rest: string, allowed: string[], fail: (m: string) => never):
     if (m === null) break;
     if (!allowed.includes(m[1]!)) fail(`Unknown flag: ${m[1]}`);
     flags[m[1]!] = m[2] ?? 'true';
+    (all[m[1]!] ??= []).push(m[2] ?? 'true');
     r = r.slice(m[0].length);
   }
   return [flags, r];
