@@ -34,6 +34,14 @@ export interface BuildOptions {
   quiet: boolean;
   networkMode?: string;
   platform?: string;
+  /** The BuildKit client's session (buildx); absent for the classic `POST /build`, which refuses `RUN --mount`. */
+  session?: BuildSession;
+}
+
+/** What a build asks of the client that started it (BuildKit's session services). */
+export interface BuildSession {
+  /** A secret by ID (`--secret id=…`); undefined when the client has none by that ID. */
+  secret(id: string): Promise<Buffer | undefined>;
 }
 
 /** Where build output goes: step lines (Docker's classic text) and the result ID. */

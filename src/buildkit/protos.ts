@@ -22,7 +22,7 @@ let loaded: BuildkitProtos | undefined;
 
 export function buildkitProtos(): BuildkitProtos {
   if (loaded) return loaded;
-  const def = loadSync(['control.proto', 'gateway.proto', 'filesync.proto'], {
+  const def = loadSync(['control.proto', 'gateway.proto', 'filesync.proto', 'secrets.proto'], {
     includeDirs: [protoDir()],
     keepCase: true,
     longs: Number,
@@ -37,7 +37,7 @@ export function buildkitProtos(): BuildkitProtos {
     return (o as { service: ServiceDefinition }).service;
   };
   const methods = new Map<string, MethodDefinition<object, object>>();
-  for (const name of ['moby.buildkit.v1.Control', 'moby.buildkit.v1.frontend.LLBBridge', 'moby.filesync.v1.FileSync']) {
+  for (const name of ['moby.buildkit.v1.Control', 'moby.buildkit.v1.frontend.LLBBridge', 'moby.filesync.v1.FileSync', 'moby.buildkit.secrets.v1.Secrets']) {
     for (const m of Object.values(service(name))) methods.set(m.path, m as MethodDefinition<object, object>);
   }
   loaded = {

@@ -6,20 +6,14 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { writeTree } from './archive-util.js';
+import { addBuildx, BUILDX, buildxSkip } from './buildx-util.js';
 import { runProgram, type RunResult } from './clients.js';
 import { dockerOk, startDaemon, type Daemon } from './harness.js';
 
-/**
- * buildx as Debian ships it (0.13, `docker-buildx` from trixie): `BERTH_BUILDX` names the binary,
- * else it is looked for where scripts/fetch-cli-plugins puts it. Never installed system-wide: each
- * test daemon's own DOCKER_CONFIG gets it as a CLI plugin.
- */
-const BUILDX = process.env.BERTH_BUILDX ?? join(process.env.BERTH_CLI_PLUGINS ?? '/var/cache/berth/cli-plugins', 'docker-buildx');
 const COMPOSE = process.env.BERTH_COMPOSE ?? join(dirname(BUILDX), 'docker-compose');
-const skip = existsSync(BUILDX) ? false : `buildx not found at ${BUILDX} (scripts/fetch-cli-plugins fetches it from Debian trixie; or set BERTH_BUILDX)`;
 
 // `docker build` with buildx installed goes BuildKit's way (POST /grpc + /session) against berthd.
-describe('BuildKit builds through buildx (docker driver)', { skip }, () => {
+describe('BuildKit builds through buildx (docker driver)', { skip: buildxSkip }, () => {
   let d: Daemon;
   let tmp: string;
   let n = 0;
@@ -31,9 +25,7 @@ describe('BuildKit builds through buildx (docker driver)', { skip }, () => {
   before(async () => {
     d = await startDaemon();
     tmp = await mkdtemp(join(tmpdir(), 'berth-buildkit-'));
-    const plugins = join(d.dir, 'docker-config', 'cli-plugins');
-    await mkdir(plugins, { recursive: true });
-    await symlink(BUILDX, join(plugins, 'docker-buildx'));
+    await addBuildx(d);
   });
   after(async () => {
     await d?.stop();
