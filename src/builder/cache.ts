@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { mkdirp, readJsonIfExists, writeJsonAtomic } from '../lib/atomic-file.js';
 import { sha256, type Digest } from '../lib/digest.js';
+import { CacheMounts } from './cache-mounts.js';
 
 /** One cached step: the image it produced and when it was made and last used. */
 export interface CacheEntry {
@@ -23,10 +24,16 @@ export class BuildCache {
   private writing: Promise<void> = Promise.resolve();
   private dirty = false;
 
+  /** `RUN --mount=type=cache` directories, beside the layer cache. */
+  readonly mounts: CacheMounts;
+
   private constructor(
     private readonly file: string,
     private readonly entries: Map<string, CacheEntry[]>,
-  ) {}
+    dir: string,
+  ) {
+    this.mounts = new CacheMounts(join(dir, 'mounts'));
+  }
 
   static async open(dir: string): Promise<BuildCache> {
     await mkdirp(dir, 0o700);
@@ -35,7 +42,7 @@ export class BuildCache {
     const entries = new Map<string, CacheEntry[]>();
     // Older daemons stored one bare image ID per key.
     for (const [k, v] of Object.entries(saved)) entries.set(k, typeof v === 'string' ? [{ image: v, createdAt: new Date(0).toISOString(), usageCount: 0 }] : v);
-    return new BuildCache(file, entries);
+    return new BuildCache(file, entries, dir);
   }
 
   /** The newest image cached for `key`. */

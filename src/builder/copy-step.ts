@@ -6,7 +6,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { invalidArgument } from '../lib/errdefs.js';
 import { detectCompression, looksLikeTar } from '../lib/archive/decompress.js';
-import { chainIds, hexOf, randomId, type Digest } from '../lib/digest.js';
+import { hexOf, type Digest } from '../lib/digest.js';
 import { DEFAULT_SHELL } from '../lib/dockerfile/apply-config.js';
 import { expandWord } from '../lib/dockerfile/expand.js';
 import type { Instruction } from '../lib/dockerfile/instructions.js';
@@ -19,8 +19,8 @@ import { fromCache, finishStep } from './cache-step.js';
 import { hostSourceFs, readHead, type SourceEntry, type SourceFs } from './source-fs.js';
 import { digestSources, excludeFromSources, resolveSources, type ResolvedSource } from './sources.js';
 import { stageLookup, type BuildRun, type StageState } from './state.js';
+import { mountImageRoot } from './image-root.js';
 import { stepImageOf, withScratchSnapshot, writeStepImage, type StepImage } from './step-image.js';
-import { mkdirp } from '../lib/atomic-file.js';
 
 type CopyInstruction = Extract<Instruction, { kind: 'copy' | 'add' }>;
 
@@ -109,25 +109,15 @@ function parseChmod(s: string): number {
 async function withSourceRoot(run: BuildRun, from: string | undefined, fn: (root: SourceFs, fromId: string) => Promise<void>): Promise<void> {
   if (from === undefined) return fn(run.opts.context, '');
   const img = await fromImage(run, from);
-  const key = `build-from-${randomId().slice(0, 24)}`;
-  const target = join(run.deps.scratch, key);
-  const sn = run.deps.images.snapshotter;
-  await sn.prepare(key, chainIds(img.blob.rootfs.diff_ids).at(-1) ?? null);
+  const root = await mountImageRoot(run, img);
   try {
-    await mkdirp(target);
-    await sn.mount(key, target);
-    try {
-      await fn(hostSourceFs(target), img.id ?? '');
-    } finally {
-      await sn.unmount(target);
-      await rm(target, { recursive: true, force: true });
-    }
+    await fn(hostSourceFs(root.dir), img.id ?? '');
   } finally {
-    await sn.remove(key);
+    await root.release();
   }
 }
 
-async function fromImage(run: BuildRun, from: string): Promise<StepImage> {
+export async function fromImage(run: BuildRun, from: string): Promise<StepImage> {
   const ref = from.toLowerCase();
   const stage = /^\d+$/.test(ref) ? run.stages[Number(ref)] : run.stages.find((s) => s.name === ref);
   if (stage !== undefined) {

@@ -36,6 +36,14 @@ export interface BuildOptions {
   platform?: string;
   /** BuildKit's Dockerfile (the `dockerfile.v0` frontend): COPY --parents/--exclude and ADD --checksum, which the classic builder refuses. */
   buildkit?: boolean;
+  /** The BuildKit client's session (buildx); absent for the classic `POST /build`, which refuses `RUN --mount`. */
+  session?: BuildSession;
+}
+
+/** What a build asks of the client that started it (BuildKit's session services). */
+export interface BuildSession {
+  /** A secret by ID (`--secret id=…`); undefined when the client has none by that ID. */
+  secret(id: string): Promise<Buffer | undefined>;
 }
 
 /** Where build output goes: step lines (Docker's classic text) and the result ID. */

@@ -9,8 +9,15 @@ import { finishStep, fromCache } from './cache-step.js';
 import { copyStep } from './copy-step.js';
 import { mkdirInRoot } from './copy.js';
 import { runStep } from './run.js';
+import { prepareRunMounts, runMountsKey } from './run-mounts.js';
+import { invalidArgument } from '../lib/errdefs.js';
+import { parseRunMount } from '../lib/dockerfile/run-mount.js';
 import { PREDEFINED_ARGS, runArgsEnv, stageLookup, type BuildRun, type StageState } from './state.js';
 import { stepImageOf, withScratchSnapshot, writeStepImage, type StepImage } from './step-image.js';
+
+/** Docker's classic builder on a `RUN --mount` (a BuildKit-only flag). */
+export const MOUNT_NEEDS_BUILDKIT =
+  'the --mount option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled';
 
 /** Runs one instruction of a stage, updating `st` to the step's image. */
 export async function dispatch(run: BuildRun, st: StageState, ins: Instruction): Promise<void> {
@@ -83,27 +90,41 @@ async function runInstruction(run: BuildRun, st: StageState, ins: Extract<Instru
     else if (ins.heredocs.length > 0) script = [script, ...ins.heredocs.map((h) => `${h.content}${h.name}`)].join('\n');
     argv = [...shell, script];
   }
+  const lookup = stageLookup(st);
+  const mounts = ins.mounts.map((v) => parseRunMount(expandWord(v, lookup, run.escape), ins.line));
+  if (mounts.length > 0 && run.opts.session === undefined) throw invalidArgument(MOUNT_NEEDS_BUILDKIT);
   const env = runArgsEnv(run, st);
   const keyedEnv = env.filter((e) => !PREDEFINED_ARGS.has(e.split('=', 1)[0]!));
-  const key = cacheKey(st.image.id ?? '', `RUN ${JSON.stringify(argv)}\n${JSON.stringify(keyedEnv)}\n${JSON.stringify(st.config)}`);
+  const key = cacheKey(
+    st.image.id ?? '',
+    `RUN ${JSON.stringify(argv)}\n${JSON.stringify(keyedEnv)}\n${JSON.stringify(st.config)}${await runMountsKey(run, mounts)}`,
+  );
   // commit records the command as its history entry: RUN's argv, joined.
   if (await fromCache(run, st, key, { createdBy: argv.join(' '), config: st.config })) return;
   const parent = await stored(run, st.image);
-  const id = await runStep(
-    run.deps,
-    {
-      parent,
-      argv,
-      env,
-      config: st.config,
-      networkMode: run.opts.networkMode,
-      extraHosts: run.opts.extraHosts,
-      rm: run.opts.rm,
-      forceRm: run.opts.forceRm,
-      author: st.author,
-    },
-    run.out,
-    run.log,
-  );
+  const prepared = await prepareRunMounts(run, mounts, argv);
+  let id: Digest;
+  try {
+    id = await runStep(
+      run.deps,
+      {
+        parent,
+        argv,
+        env,
+        secretEnv: prepared.env,
+        config: st.config,
+        networkMode: run.opts.networkMode,
+        extraHosts: run.opts.extraHosts,
+        rm: run.opts.rm,
+        forceRm: run.opts.forceRm,
+        author: st.author,
+        mounts: prepared.mounts,
+      },
+      run.out,
+      run.log,
+    );
+  } finally {
+    await prepared.release();
+  }
   await finishStep(run, st, key, await stepImageOf(run.deps.images, run.deps.images.images.get(id)!));
 }

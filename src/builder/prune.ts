@@ -8,6 +8,7 @@ import { hasDescendants, isAncestor } from '../services/images/lineage.js';
 import { layerBytes } from '../services/images/prune.js';
 import { removeImage } from '../services/images/remove.js';
 import { recordId, type CacheEntry } from './cache.js';
+import type { CacheMountRecord } from './cache-mounts.js';
 import type { BuilderDeps } from './deps.js';
 
 /** The filters `POST /build/prune` reads (BuildKit's record fields; others are ignored, as Docker does). */
@@ -109,7 +110,15 @@ export async function pruneBuildCache(deps: BuilderDeps, opts: BuildPruneOptions
   const after = await layerBytes(deps.images);
   let space = 0;
   for (const [digest, size] of before) if (!after.has(digest)) space += size;
-  return { CachesDeleted: deleted.length > 0 ? deleted.map((r) => r.id) : null, SpaceReclaimed: space };
+  const ids = deleted.map((r) => r.id);
+  // Cache mounts are never shared: dropped by any prune their filters allow (space limits aside).
+  if (!limited || (await stillOver())) {
+    const mountMatch = cacheMountFilter(opts.filters);
+    const mounts = (await deps.cache.mounts.list()).filter((m) => !m.inUse && mountMatch(m));
+    space += await deps.cache.mounts.remove(mounts);
+    ids.push(...mounts.map((m) => m.id));
+  }
+  return { CachesDeleted: ids.length > 0 ? ids : null, SpaceReclaimed: space };
 }
 
 /** Removes the images of dropped records that nothing else keeps (leaves first, until none is left). */
@@ -125,6 +134,22 @@ async function removeOrphans(deps: BuilderDeps, dropped: CacheRecord[]): Promise
     if (victim === undefined) return;
     await removeImage(deps.images, victim.image.id, { force: true, noprune: true });
   }
+}
+
+/** The filters that can say anything of a cache mount: its record type, ID, use and age. */
+function cacheMountFilter(filters: Filters): (m: CacheMountRecord) => boolean {
+  const type = filters.get('type')?.[0];
+  const id = filters.get('id')?.[0];
+  const untilRaw = (filters.get('unused-for') ?? filters.get('until'))?.[0];
+  const until = untilRaw === undefined ? undefined : parseUntil(untilRaw);
+  const inuse = filters.get('inuse')?.[0];
+  return (m) =>
+    (type === undefined || type === 'exec.cachemount') &&
+    (id === undefined || matchPattern(id, m.id)) &&
+    (until === undefined || Date.parse(m.lastUsedAt ?? m.createdAt) < until) &&
+    (inuse === undefined || inuse === 'false') &&
+    !filters.has('parent') &&
+    !filters.has('description');
 }
 
 /** BuildKit's prune filters over the record fields; each takes one value ("filters expect only one value"). */

@@ -1,3 +1,4 @@
+import type { MountSpec } from '../core/containers.js';
 import type { ImageRuntimeConfig } from '../core/images.js';
 import { BerthError } from '../lib/errdefs.js';
 import type { Digest } from '../lib/digest.js';
@@ -23,6 +24,10 @@ export interface RunStep {
   rm: boolean;
   forceRm: boolean;
   author?: string;
+  /** `NAME=value` of `env=` secrets: the command sees them, the image's `container_config` does not. */
+  secretEnv?: string[];
+  /** `RUN --mount`s, prepared (HostConfig.Mounts of the step's container). */
+  mounts?: MountSpec[];
 }
 
 /**
@@ -38,10 +43,14 @@ export async function runStep(deps: BuilderDeps, step: RunStep, out: (text: stri
       Image: step.parent.id,
       Cmd: step.argv,
       Entrypoint: [''],
-      Env: step.env,
+      Env: [...step.env, ...(step.secretEnv ?? [])],
       ...(step.rm || step.forceRm ? { Labels: { [BUILD_STEP_LABEL]: 'true' } } : {}),
     },
-    hostConfig: { NetworkMode: step.networkMode ?? '', ...(step.extraHosts?.length ? { ExtraHosts: step.extraHosts } : {}) },
+    hostConfig: {
+      NetworkMode: step.networkMode ?? '',
+      ...(step.extraHosts?.length ? { ExtraHosts: step.extraHosts } : {}),
+      ...(step.mounts?.length ? { Mounts: step.mounts } : {}),
+    },
   });
   out(` ---> Running in ${Id.slice(0, 12)}\n`);
   let ok = false;
@@ -62,6 +71,7 @@ export async function runStep(deps: BuilderDeps, step: RunStep, out: (text: stri
     const id = await commitContainer(deps.images, {
       container: Id,
       pause: false,
+      ...(step.secretEnv?.length ? { containerConfigEnv: step.env } : {}),
       ...(step.author ? { author: step.author } : {}),
       // Every field explicitly: the container's own (RUN's Cmd, build-arg Env) must not leak into the image.
       config: {

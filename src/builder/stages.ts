@@ -58,6 +58,14 @@ export function planStages(instructions: Instruction[], target: string | undefin
         const d = byRef(ins.flags.from, s.index);
         if (d) visit(d);
       }
+      // RUN --mount=…,from=<stage> (the raw flag: BuildKit resolves the stage before expansion too).
+      if (ins.kind === 'run') {
+        for (const m of ins.mounts) {
+          const from = /(?:^|,)from=([^,]+)/.exec(m)?.[1];
+          const d = from === undefined ? undefined : byRef(from, s.index);
+          if (d) visit(d);
+        }
+      }
     }
   };
   visit(targetStage);

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Digest } from '../lib/digest.js';
 import { notImplemented, unavailable } from '../lib/errdefs.js';
 import { cacheRecords, pruneBuildCache, type CacheRecord } from '../builder/prune.js';
+import type { CacheMountRecord } from '../builder/cache-mounts.js';
 import type { Filters } from '../lib/filters.js';
 import type { BuildkitState, GatewayBuild } from './deps.js';
 import { dockerfileFrontend } from './dockerfile-frontend.js';
@@ -28,12 +29,17 @@ export function controlService(st: BuildkitState): UntypedServiceImplementation 
   return {
     ListWorkers: unary(async () => ({ record: [workerRecord(st.snapshotter)] })),
     Info: unary(async () => ({ buildkitVersion: BUILDKIT_VERSION })),
-    DiskUsage: unary(async () => ({ record: (await cacheRecords(st.builder)).map(usageRecord) })),
+    DiskUsage: unary(async () => ({
+      record: [...(await cacheRecords(st.builder)).map(usageRecord), ...(await st.builder.cache.mounts.list()).map(cacheMountUsageRecord)],
+    })),
     Prune: (call: ServerWritableStream<{ filter: string[]; all: boolean; keepBytes: number }, unknown>) => {
       const req = call.request;
       void (async () => {
         // Records are reported before they go (pruneBuildCache names only their IDs).
-        const known = new Map((await cacheRecords(st.builder)).map((r) => [r.id, r]));
+        const known = new Map<string, object>([
+          ...(await cacheRecords(st.builder)).map((r): [string, object] => [r.id, usageRecord(r)]),
+          ...(await st.builder.cache.mounts.list()).map((m): [string, object] => [m.id, cacheMountUsageRecord(m)]),
+        ]);
         const report = await pruneBuildCache(st.builder, {
           all: req.all,
           filters: pruneFilters(req.filter),
@@ -43,7 +49,7 @@ export function controlService(st: BuildkitState): UntypedServiceImplementation 
         });
         for (const id of report.CachesDeleted ?? []) {
           const r = known.get(id);
-          if (r !== undefined) call.write(usageRecord(r));
+          if (r !== undefined) call.write(r);
         }
         call.end();
       })().catch((err: unknown) => call.destroy(grpcError(err) as Error));
@@ -78,6 +84,23 @@ function usageRecord(r: CacheRecord): object {
     RecordType: 'regular',
     Shared: r.shared,
     Parents: r.parent ? [r.parent] : [],
+  };
+}
+
+/** A `RUN --mount=type=cache` directory as BuildKit reports one: mutable, its own record type. */
+function cacheMountUsageRecord(m: CacheMountRecord): object {
+  return {
+    ID: m.id,
+    Mutable: true,
+    InUse: m.inUse,
+    Size: m.size,
+    CreatedAt: timestamp(new Date(m.createdAt)),
+    LastUsedAt: m.lastUsedAt ? timestamp(new Date(m.lastUsedAt)) : null,
+    UsageCount: m.usageCount,
+    Description: m.description,
+    RecordType: 'exec.cachemount',
+    Shared: false,
+    Parents: [],
   };
 }
 

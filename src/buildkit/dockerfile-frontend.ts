@@ -7,6 +7,7 @@ import { parseIgnoreFile } from '../lib/dockerignore.js';
 import { fetchFiles, fetchLocal } from './local-source.js';
 import type { BuildProgress } from './progress.js';
 import type { Session } from './sessions.js';
+import { getSessionSecret } from './session-secrets.js';
 import { stepVertexes } from './step-vertexes.js';
 import { treeToTar } from './tree-tar.js';
 
@@ -59,7 +60,7 @@ export async function dockerfileFrontend(deps: BuilderDeps, session: Session, pr
   try {
     const id = await buildImage(
       deps,
-      { ...opts, context, dockerfileText: dockerfile.toString('utf8') },
+      { ...opts, context, dockerfileText: dockerfile.toString('utf8'), session: { secret: (id) => getSessionSecret(session, id) } },
       { stream: () => undefined, aux: () => undefined, steps },
     );
     steps.end();

@@ -22,7 +22,7 @@ let loaded: BuildkitProtos | undefined;
 
 export function buildkitProtos(): BuildkitProtos {
   if (loaded) return loaded;
-  const def = loadSync(['control.proto', 'gateway.proto', 'filesync.proto'], {
+  const def = loadSync(['control.proto', 'gateway.proto', 'filesync.proto', 'secrets.proto'], {
     includeDirs: [protoDir()],
     keepCase: true,
     longs: Number,
@@ -43,6 +43,7 @@ export function buildkitProtos(): BuildkitProtos {
     'moby.filesync.v1.FileSync',
     'moby.filesync.v1.FileSend',
     'moby.filesync.v1.FileSendFile',
+    'moby.buildkit.secrets.v1.Secrets',
   ]) {
     for (const m of Object.values(service(name))) methods.set(m.path, m as MethodDefinition<object, object>);
   }

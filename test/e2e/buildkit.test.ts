@@ -10,10 +10,8 @@ import { runProgram, type RunResult } from './clients.js';
 import { buildxSkip, COMPOSE, installBuildx } from './buildx-plugin.js';
 import { dockerOk, startDaemon, type Daemon } from './harness.js';
 
-const skip = buildxSkip;
-
 // `docker build` with buildx installed goes BuildKit's way (POST /grpc + /session) against berthd.
-describe('BuildKit builds through buildx (docker driver)', { skip }, () => {
+describe('BuildKit builds through buildx (docker driver)', { skip: buildxSkip }, () => {
   let d: Daemon;
   let tmp: string;
   let n = 0;

@@ -7,7 +7,7 @@ export type CommandForm = { json: string[] } | { shell: string };
 
 export type InstructionBody =
   | { kind: 'from'; image: string; stage?: string; flags: Flags }
-  | { kind: 'run'; command: CommandForm; heredocs: Heredoc[]; flags: Flags }
+  | { kind: 'run'; command: CommandForm; heredocs: Heredoc[]; flags: Flags; /** Every `--mount` value, in order (the flag repeats). */ mounts: string[] }
   | { kind: 'cmd' | 'entrypoint'; command: CommandForm }
   /** Keys and values still to be expanded. */
   | { kind: 'env' | 'label'; pairs: Array<[string, string]> }
@@ -87,7 +87,7 @@ export function parseInstruction(raw: RawInstruction, escape: string): Instructi
       }
       case 'run':
         atLeastOne();
-        return { kind: 'run', command: commandForm(rest), heredocs: raw.heredocs, flags };
+        return { kind: 'run', command: commandForm(rest), heredocs: raw.heredocs, flags, mounts: repeated['mount'] ?? [] };
       case 'cmd':
       case 'entrypoint':
         return { kind: raw.cmd, command: commandForm(rest) };

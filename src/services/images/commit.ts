@@ -30,6 +30,8 @@ export interface CommitRequest {
   changes?: string[];
   /** Config fields from the request body, merged over the container's (Docker's `config` body). */
   config?: ImageRuntimeConfig;
+  /** The Env recorded in `container_config` (default: the container's); a build leaves its secrets out. */
+  containerConfigEnv?: string[];
 }
 
 /**
@@ -69,7 +71,7 @@ export async function commitContainer(deps: ImageDeps, req: CommitRequest): Prom
     ...(req.author ? { author: req.author } : {}),
     ...(req.comment ? { comment: req.comment } : {}),
     container: rec.Id,
-    container_config: runtimeConfig(rec),
+    container_config: { ...runtimeConfig(rec), ...(req.containerConfigEnv ? { Env: req.containerConfigEnv } : {}) },
     config,
     rootfs: { type: 'layers', diff_ids: [...(parentConfig?.rootfs.diff_ids ?? []), layer.digest] },
     history: [
