@@ -38,12 +38,23 @@ interface ReturnRequest {
   error: { code: number; message: string } | null;
 }
 
-function buildOf(st: BuildkitState, md: Metadata): GatewayBuild {
+/** How long a gateway call waits for its build to be registered by Control.Solve (BuildKit's forwarder waits 3 s; we allow for a loaded host). */
+const JOB_WAIT_MS = 10_000;
+
+/**
+ * The build a gateway call belongs to. buildx sends Control.Solve and the gateway calls on
+ * separate streams, so a gateway call can arrive before Control.Solve has registered its build:
+ * as BuildKit's gateway forwarder, wait for it, then answer `no such job`.
+ */
+async function buildOf(st: BuildkitState, md: Metadata): Promise<GatewayBuild> {
   const id = String(md.get(BUILD_ID)[0] ?? '');
   if (id === '') throw invalidArgument(`no ${BUILD_ID} in the request`);
-  const b = st.builds.get(id);
-  if (b === undefined) throw notFound(`no such job ${id}`);
-  return b;
+  for (const deadline = Date.now() + JOB_WAIT_MS; ;) {
+    const b = st.builds.get(id);
+    if (b !== undefined) return b;
+    if (Date.now() >= deadline) throw notFound(`no such job ${id}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 /**
@@ -59,7 +70,7 @@ export function gatewayService(st: BuildkitState): UntypedServiceImplementation 
       Workers: [workerRecord(st.snapshotter)],
     })),
     Solve: unary(async (req: GatewaySolveRequest, call) => {
-      const build = buildOf(st, call.metadata);
+      const build = await buildOf(st, call.metadata);
       if (req.Frontend !== 'dockerfile.v0') {
         throw notImplemented(
           req.Frontend === ''
@@ -79,7 +90,7 @@ export function gatewayService(st: BuildkitState): UntypedServiceImplementation 
       };
     }),
     Return: unary(async (req: ReturnRequest, call) => {
-      const build = buildOf(st, call.metadata);
+      const build = await buildOf(st, call.metadata);
       if (req.error && req.error.code !== 0) build.returned({ error: req.error.message });
       else {
         const r = req.result;

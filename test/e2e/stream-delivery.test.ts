@@ -1,6 +1,7 @@
 /**
  * Output reaches attached clients whole, under load: the last output of a TTY container is
- * written to an attach stream before `wait` answers (dockerode's `run` returns at `wait`), and an
+ * written to an attach stream before its end and before `wait` answers (dockerode's `run` returns
+ * at `wait`; the two sockets may be read in either order by a busy client), and an
  * exec's first bytes are not lost between its start and its output's subscriber. Each scenario
  * repeats, with a CPU burner started (and killed by pid) by the test, since both losses only
  * showed on a busy machine.
@@ -33,9 +34,14 @@ describe('stream delivery under load', { timeout: 600_000 }, () => {
       const out = new PassThrough();
       const chunks: Buffer[] = [];
       out.on('data', (c: Buffer) => chunks.push(Buffer.from(c)));
+      // The attach stream ends once berthd has sent the container's last output; `wait`'s answer
+      // comes on another socket, which a busy client may read first: the output must be in the
+      // stream by its end (a lost one never comes), bounded so that a stream left open fails too.
+      const ended = new Promise<void>((resolve) => out.on('end', resolve));
       const [data, ct] = (await docker.run('busybox', ['sh', '-c', 'echo attached; exit 4'], out, { Tty: true })) as [{ StatusCode: number }, Docker.Container];
+      const bounded = await Promise.race([ended.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000))]);
       const got = Buffer.concat(chunks).toString();
-      out.end();
+      assert.ok(bounded, `round ${i}: the attach stream did not end`);
       await ct.remove();
       assert.equal(data.StatusCode, 4);
       assert.equal(got, 'attached\r\n', `round ${i}`);
