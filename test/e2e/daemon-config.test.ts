@@ -61,18 +61,17 @@ describe('daemon configuration', () => {
 
 describe('daemon configuration applied, reloaded by SIGHUP', () => {
   let d: Daemon;
+  const config = {
+    labels: ['env=test'],
+    dns: ['192.0.2.53'],
+    'dns-search': ['corp.example'],
+    'dns-opts': ['ndots:3'],
+    'default-ulimits': { nproc: { Name: 'nproc', Soft: 1234, Hard: 2345 } },
+    'max-concurrent-downloads': 2,
+    'insecure-registries': ['registry.test:5000'],
+  };
   before(async () => {
-    d = await startDaemon({
-      config: {
-        labels: ['env=test'],
-        dns: ['192.0.2.53'],
-        'dns-search': ['corp.example'],
-        'dns-opts': ['ndots:3'],
-        'default-ulimits': { nproc: { Name: 'nproc', Soft: 1234, Hard: 2345 } },
-        'max-concurrent-downloads': 2,
-        'insecure-registries': ['registry.test:5000'],
-      },
-    });
+    d = await startDaemon({ config });
   });
   after(() => d?.stop());
 
@@ -117,8 +116,7 @@ describe('daemon configuration applied, reloaded by SIGHUP', () => {
 
   it('SIGHUP reloads the reloadable keys, logs them and emits daemon reload', async () => {
     const since = (Date.now() / 1000).toFixed(3);
-    const cfg = JSON.parse(readFileSync(d.configFile, 'utf8')) as Record<string, unknown>;
-    writeFileSync(d.configFile, JSON.stringify({ ...cfg, debug: true, labels: ['env=prod', 'tier=1'], 'max-concurrent-downloads': 5, dns: ['192.0.2.54'] }));
+    writeFileSync(d.configFile, JSON.stringify({ ...config, debug: true, labels: ['env=prod', 'tier=1'], 'max-concurrent-downloads': 5, dns: ['192.0.2.54'] }));
     process.kill(d.pid, 'SIGHUP');
     const info = await eventually('the reload', async () => {
       const r = await d.api('GET', '/v1.41/info');
