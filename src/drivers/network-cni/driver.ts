@@ -148,6 +148,11 @@ export class CniNetworkDriver implements NetworkDriver {
     const released: string[] = [];
     const errors: string[] = [];
     for (const file of await readdir(join(this.o.stateDir, 'results')).catch(() => [] as string[])) {
+      // A result write cut short (berthd killed mid-rename) leaves its temp file: it names no chain.
+      if (file.startsWith('.') && file.endsWith('.tmp') && file.includes(`-${containerId}-`)) {
+        await rm(join(this.o.stateDir, 'results', file), { force: true });
+        continue;
+      }
       const m = RESULT_FILE.exec(file);
       if (m?.[2] !== containerId) continue;
       const path = join(this.o.stateDir, 'results', file);
