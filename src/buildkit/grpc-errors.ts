@@ -1,5 +1,6 @@
-import { status as GrpcStatus, type sendUnaryData, type ServerUnaryCall, type ServiceError } from '@grpc/grpc-js';
-import { kindOf, messageOf, type ErrorKind } from '../lib/errdefs.js';
+import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
+import { kindOf, messageOf } from '../lib/errdefs.js';
+import { unaryWith, type StatusTable } from '../lib/grpc/services.js';
 
 /**
  * The gRPC code of each error kind. BuildKit answers a failed build (a bad Dockerfile, a failing
@@ -7,7 +8,7 @@ import { kindOf, messageOf, type ErrorKind } from '../lib/errdefs.js';
  * …`); other codes are printed with their name (`Unimplemented: …`), so only what is not the
  * build's own failure keeps one.
  */
-const CODES: Record<ErrorKind, GrpcStatus> = {
+const CODES: StatusTable = {
   NotFound: GrpcStatus.UNKNOWN,
   Conflict: GrpcStatus.UNKNOWN,
   InvalidArgument: GrpcStatus.UNKNOWN,
@@ -26,11 +27,4 @@ export function grpcError(err: unknown): Partial<ServiceError> {
 }
 
 /** A unary handler from a promise: its value is the answer, a rejection the call's gRPC error. */
-export function unary<Req, Res>(fn: (req: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res>) {
-  return (call: ServerUnaryCall<Req, Res>, cb: sendUnaryData<Res>): void => {
-    fn(call.request, call).then(
-      (r) => cb(null, r),
-      (err: unknown) => cb(grpcError(err)),
-    );
-  };
-}
+export const unary = unaryWith(CODES);
