@@ -107,6 +107,9 @@ export interface HostConfig {
   CpuPeriod?: number;
   NanoCpus?: number;
   CpusetCpus?: string;
+  CpusetMems?: string;
+  /** The process's oom_score_adj (-1000…1000). */
+  OomScoreAdj?: number;
   PidsLimit?: number | null;
   ShmSize?: number;
   Ulimits?: Array<{ Name: string; Soft: number; Hard: number }> | null;
@@ -128,6 +131,8 @@ export interface HostConfig {
   IpcMode?: string;
   /** '' or 'host'. */
   UTSMode?: string;
+  /** The cgroup the container's own is made in: a cgroupfs path (`/kubepods/pod…`) or a systemd slice (`kubepods-pod….slice`); '' is berth's `/berth`. */
+  CgroupParent?: string;
   /** 'private' or 'host' (create fills the default: private on cgroup v2, host on v1). */
   CgroupnsMode?: string;
   /** '' or 'host' (opts out of the daemon's userns-remap). */
@@ -183,6 +188,19 @@ export interface ContainerRecord {
   Paths: ContainerPaths;
   /** Networks joined (by network name; addresses filled while running) and published ports. */
   NetworkSettings?: { Networks: Record<string, EndpointSettings>; Ports: PortMapping[] };
+  /**
+   * Namespaces the container joins by path (pinned by their owner, e.g. a CRI pod sandbox) instead
+   * of making its own or sharing another container's; set at create, resolved at each start.
+   */
+  JoinNamespaces?: JoinedNamespaces;
+}
+
+/** Paths of namespace files (`/proc/<pid>/ns/<kind>` or a bind-mounted pin) to join. */
+export interface JoinedNamespaces {
+  network?: string;
+  ipc?: string;
+  uts?: string;
+  pid?: string;
 }
 
 export interface ContainerPaths {
@@ -192,6 +210,11 @@ export interface ContainerPaths {
   HostnamePath: string;
   HostsPath: string;
   ResolvConfPath: string;
+  /**
+   * A k8s-file log that another program owns and rotates (the kubelet's log_path): conmon writes
+   * the capture there, and berth reads it but never trims it (ReopenContainerLog follows a rotation).
+   */
+  ExternalLog?: string;
 }
 
 /** Whether the container's process exists: running or paused (stop, kill, exec and `container:` modes need one). */

@@ -2,7 +2,7 @@ import { hostname as osHostname } from 'node:os';
 import { cgroupFeatures } from '../../lib/cgroups/features.js';
 import { checkHostResources } from './config/resources-config.js';
 import { join } from 'node:path';
-import type { ContainerConfig, ContainerRecord, HostConfig } from '../../core/containers.js';
+import type { ContainerConfig, ContainerRecord, HostConfig, JoinedNamespaces } from '../../core/containers.js';
 import { invalidArgument, messageOf, notFound } from '../../lib/errdefs.js';
 import type { Image } from '../../core/images.js';
 import { CleanupStack } from '../../lib/cleanup-stack.js';
@@ -36,6 +36,10 @@ export interface CreateRequest {
   endpoints?: Record<string, EndpointRequest>;
   /** A client older than API 1.44: read-only binds are read-only at their top only (Docker's DefaultReadOnlyNonRecursive). */
   readOnlyNonRecursive?: boolean;
+  /** Namespaces to join by path (a pod's pins): ContainerRecord.JoinNamespaces. */
+  joinNamespaces?: JoinedNamespaces;
+  /** A k8s-file log its owner rotates (the kubelet's): ContainerPaths.ExternalLog. */
+  externalLog?: string;
 }
 
 /**
@@ -93,6 +97,8 @@ export async function createContainer(deps: CreateDeps, req: CreateRequest): Pro
       imageName,
       networkSettings,
       roNonRecursive: req.readOnlyNonRecursive,
+      joinNamespaces: req.joinNamespaces,
+      externalLog: req.externalLog,
     });
     undo.dismiss();
     return { ...created, Warnings: [...warnings, ...created.Warnings] };
@@ -111,6 +117,8 @@ interface Claimed {
   imageName: string;
   networkSettings: ReturnType<typeof resolveEndpoints> | undefined;
   roNonRecursive?: boolean;
+  joinNamespaces?: JoinedNamespaces;
+  externalLog?: string;
 }
 
 /** The rest of a create, once its ID and name are claimed: mounts, the directory, the layer, the record. */
@@ -152,7 +160,9 @@ async function createClaimed(deps: CreateDeps, undo: CleanupStack, c: Claimed): 
       HostnamePath: join(dir, 'hostname'),
       HostsPath: join(dir, 'hosts'),
       ResolvConfPath: join(dir, 'resolv.conf'),
+      ...(c.externalLog ? { ExternalLog: c.externalLog } : {}),
     },
+    ...(c.joinNamespaces ? { JoinNamespaces: c.joinNamespaces } : {}),
   };
   undo.defer(() => deps.store.delete(id));
   await mkdirp(dir, 0o710);

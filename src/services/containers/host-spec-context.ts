@@ -7,7 +7,7 @@ import type { SpecContext } from './spec/types.js';
 
 /**
  * What a container's spec needs from the host and from other containers, resolved at start:
- * the pid/ipc namespaces of `container:<x>` modes (x must be running; an IPC donor must be
+ * the namespaces the record joins by path, the pid/ipc namespaces of `container:<x>` modes (x must be running; an IPC donor must be
  * shareable, as under Docker), the /dev/shm to bind, host devices, and the daemon's facts.
  */
 export async function hostSpecContext(
@@ -16,6 +16,7 @@ export async function hostSpecContext(
 ): Promise<Pick<SpecContext, 'join' | 'shmSource' | 'devices' | 'daemon'>> {
   const hc = rec.HostConfig;
   const out: Pick<SpecContext, 'join' | 'shmSource' | 'devices' | 'daemon'> = { daemon: deps.security };
+  if (rec.JoinNamespaces) out.join = { ...rec.JoinNamespaces };
   const pid = hc.PidMode ?? '';
   if (pid.startsWith('container:')) {
     const other = deps.store.get(pid.slice('container:'.length));

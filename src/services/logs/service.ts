@@ -39,8 +39,8 @@ export interface ReadOptions extends RangeOptions {
   signal?: AbortSignal;
 }
 
-/** conmon's k8s-file for a container: what every driver is fed from. */
-export const capturePath = (rec: Pick<ContainerRecord, 'Paths'>): string => join(rec.Paths.Bundle, 'container.log');
+/** conmon's k8s-file for a container: what every driver is fed from (an external one, e.g. the kubelet's, where the record names it). */
+export const capturePath = (rec: Pick<ContainerRecord, 'Paths'>): string => rec.Paths.ExternalLog ?? join(rec.Paths.Bundle, 'container.log');
 
 /**
  * Container logs: validates log configs at create, runs one pump per container that has output
@@ -248,7 +248,8 @@ export class LogService {
       reopen: () => this.o.reopen(rec.Id),
       running: () => this.o.running(rec.Id),
       log: this.o.log,
-      ...(this.o.trimAt ? { trimAt: this.o.trimAt } : {}),
+      // An external capture is its owner's to rotate (the kubelet renames it and asks for a reopen).
+      ...(rec.Paths.ExternalLog ? { trimAt: Infinity } : this.o.trimAt ? { trimAt: this.o.trimAt } : {}),
     });
     this.pumps.set(rec.Id, p);
     return p;

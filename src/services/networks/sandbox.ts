@@ -106,7 +106,8 @@ export interface NetworkSetup {
 export async function setupNetworking(deps: NetworkDeps, rec: ContainerRecord): Promise<NetworkSetup> {
   const done = { netnsPath: undefined, attached: Promise.resolve() };
   const mode = rec.HostConfig.NetworkMode ?? 'bridge';
-  if (mode === 'host') return done;
+  // A namespace joined by path (a pod's) is its owner's to set up: nothing to attach here.
+  if (mode === 'host' || rec.JoinNamespaces?.network !== undefined) return done;
   if (mode.startsWith('container:')) {
     const other = deps.containers.get(mode.slice('container:'.length));
     if (!isLive(other)) throw conflict(`cannot join network of a non running container: ${other.Id}`);

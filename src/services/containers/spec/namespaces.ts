@@ -25,6 +25,7 @@ function joined(kind: 'pid' | 'ipc', mode: string, path: string | undefined): Li
  * ctx.netnsPath (CNI's sandbox, or another container's for `container:<x>`) else a new one.
  * uts: private unless `--uts=host` (with `--network host` it stays private and gets the host's
  * name, as under Docker). pid, ipc: private, `host` (omitted) or `container:<x>` (ctx.join).
+ * A path in ctx.join (a pod's pinned namespaces) is joined instead of making a private one.
  * cgroup: private or host (see cgroupnsMode). user: with userns-remap, unless `--userns=host`,
  * with the daemon's id mappings — the one owning the sandbox (ctx.usernsPath) when there is one,
  * so that container root has capabilities over its own network namespace.
@@ -36,16 +37,16 @@ export const withNamespaces: SpecOption = (spec, ctx) => {
     throw notImplemented(`network mode "${mode}" is not supported yet`);
   }
   const namespaces: LinuxNamespace[] = [{ type: 'mount' }];
-  if (mode !== 'host') {
-    namespaces.push(ctx.netnsPath ? { type: 'network', path: ctx.netnsPath } : { type: 'network' });
-  }
-  if (hc.UTSMode !== 'host') namespaces.push({ type: 'uts' });
+  const join = ctx.join ?? {};
+  const own = (type: 'network' | 'uts' | 'pid' | 'ipc', path: string | undefined): LinuxNamespace => (path ? { type, path } : { type });
+  if (mode !== 'host') namespaces.push(own('network', join.network ?? ctx.netnsPath));
+  if (hc.UTSMode !== 'host') namespaces.push(own('uts', join.uts));
   const pid = hc.PidMode ?? '';
-  if (pid.startsWith('container:')) namespaces.push(joined('pid', pid, ctx.join?.pid));
-  else if (pid !== 'host') namespaces.push({ type: 'pid' });
+  if (pid.startsWith('container:')) namespaces.push(joined('pid', pid, join.pid));
+  else if (pid !== 'host') namespaces.push(own('pid', join.pid));
   const ipc = hc.IpcMode ?? '';
-  if (ipc.startsWith('container:')) namespaces.push(joined('ipc', ipc, ctx.join?.ipc));
-  else if (ipc !== 'host') namespaces.push({ type: 'ipc' });
+  if (ipc.startsWith('container:')) namespaces.push(joined('ipc', ipc, join.ipc));
+  else if (ipc !== 'host') namespaces.push(own('ipc', join.ipc));
   if (cgroupnsMode(ctx) === 'private') namespaces.push({ type: 'cgroup' });
   const linux = (spec.linux ??= {});
   if (remapped(ctx)) {

@@ -109,7 +109,7 @@ export const withProcess: SpecOption = (spec, ctx) => {
     cwd: posix.normalize(workdir),
     rlimits: containerRlimits(ctx),
     noNewPrivileges: false, // Docker's default; --security-opt no-new-privileges would flip it
-    oomScoreAdj: 0,
+    oomScoreAdj: record.HostConfig.OomScoreAdj ?? 0,
   };
   spec.process = process;
 };

@@ -10,12 +10,30 @@ export const NANO_CPUS_PERIOD = 100_000;
 export const MIN_MEMORY = 6 * 1024 * 1024;
 
 /**
- * cgroupsPath `/berth/<id>`. It must be absolute: runc nests a relative path under its caller's
- * own cgroup per controller, which would tie containers to berthd's (service) cgroup.
+ * cgroupsPath `<parent>/<id>`, the parent `/berth` unless HostConfig.CgroupParent names one. It
+ * must be absolute: runc nests a relative path under its caller's own cgroup per controller,
+ * which would tie containers to berthd's (service) cgroup.
  */
 export const withCgroupsPath: SpecOption = (spec, ctx) => {
-  (spec.linux ??= {}).cgroupsPath = `${CGROUP_PARENT}/${ctx.record.Id}`;
+  (spec.linux ??= {}).cgroupsPath = `${cgroupParentPath(ctx.record.HostConfig.CgroupParent)}/${ctx.record.Id}`;
 };
+
+/**
+ * A cgroup parent as a cgroupfs path: `/a/b` as is (a relative one from the root), a systemd
+ * slice expanded as systemd nests it (`kubepods-burstable-pod1.slice` →
+ * `/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1.slice`); '' is `/berth`.
+ */
+export function cgroupParentPath(parent: string | undefined): string {
+  if (!parent) return CGROUP_PARENT;
+  if (parent.endsWith('.slice') && !parent.includes('/')) {
+    const parts = parent.slice(0, -'.slice'.length).split('-');
+    if (parts.some((p) => p === '')) throw invalidArgument(`invalid slice name: ${parent}`);
+    return parts.map((_, i) => `/${parts.slice(0, i + 1).join('-')}.slice`).join('');
+  }
+  const norm = `/${parent}`.replace(/\/+/g, '/').replace(/\/$/, '');
+  if (norm.split('/').includes('..')) throw invalidArgument(`invalid cgroup parent: ${parent}`);
+  return norm === '' ? CGROUP_PARENT : norm;
+}
 
 /** The cgroup every container's sits in. */
 export const CGROUP_PARENT = '/berth';
@@ -69,6 +87,7 @@ export function cpuResources(hc: HostConfig, hostCpus = availableParallelism()):
     cpu.quota = quota;
   }
   if (hc.CpusetCpus) cpu.cpus = hc.CpusetCpus;
+  if (hc.CpusetMems) cpu.mems = hc.CpusetMems;
   return Object.keys(cpu).length > 0 ? cpu : undefined;
 }
 

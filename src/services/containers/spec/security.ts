@@ -39,11 +39,11 @@ export const DEFAULT_NETNS_SYSCTLS: Readonly<Record<string, string>> = {
   'net.ipv4.ping_group_range': '0 2147483647',
 };
 
-/** linux.sysctl: Docker's per-netns defaults (own network namespace only), then HostConfig.Sysctls. */
+/** linux.sysctl: Docker's per-netns defaults (own network namespace only: not one joined by path, whose owner sets it up), then HostConfig.Sysctls. */
 export const withSysctls: SpecOption = (spec, ctx) => {
   const hc = ctx.record.HostConfig;
   const mode = hc.NetworkMode ?? '';
-  const ownNetns = mode !== 'host' && !mode.startsWith('container:');
+  const ownNetns = mode !== 'host' && !mode.startsWith('container:') && ctx.join?.network === undefined;
   const defaults: Record<string, string> = ownNetns ? { ...DEFAULT_NETNS_SYSCTLS } : {};
   // In a user namespace the range may only name gids mapped there.
   if (ownNetns && remapped(ctx)) {

@@ -32,8 +32,11 @@ export interface SpecContext {
   netnsPath?: string;
   /** userns-remap: the user namespace that owns netnsPath, joined instead of making a new one. */
   usernsPath?: string;
-  /** Namespaces of other containers to join (`--pid`/`--ipc container:<x>`), resolved by the caller. */
-  join?: { pid?: string; ipc?: string };
+  /**
+   * Namespaces to join by path, resolved by the caller: another container's (`--pid`/`--ipc
+   * container:<x>`) or those the record names (ContainerRecord.JoinNamespaces, a pod's pins).
+   */
+  join?: { pid?: string; ipc?: string; uts?: string; network?: string };
   /** The host path bound at /dev/shm for `--ipc host` or `container:<x>`. */
   shmSource?: string;
   /** Host device nodes to create: `--device` items, or all of the host's for `--privileged`. */
