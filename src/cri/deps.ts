@@ -1,13 +1,31 @@
+import type { KeyedLock } from '../lib/keyed-lock.js';
+import type { ContainerDeps } from '../services/containers/deps.js';
 import type { ImageDeps } from '../services/images/deps.js';
+import type { PodNetwork } from './pod-network.js';
+import type { SandboxStore } from './sandbox-store.js';
 
-/** What the CRI server needs of berthd: the one image store (with its registry client), the data root, the log. */
+/** What the CRI server needs of berthd: the one image store (with its registry client), the pods, the data root, the log. */
 export interface CriDeps {
   images: ImageDeps;
   /** The snapshots' directory: ImageFsInfo's filesystem. */
   imageFs: string;
   /** berth's version (semver): VersionResponse.runtime_version. */
   version: string;
+  /** Pod sandboxes and their containers (ordinary berth containers). */
+  pods: PodDeps;
   log(msg: string): void;
   /** With `-D`, every CRI call is logged. */
   debug(): boolean;
+}
+
+/** Pod sandboxes: their records, their network, the container service their containers go through. */
+export interface PodDeps {
+  sandboxes: SandboxStore;
+  network: PodNetwork;
+  containers: ContainerDeps;
+  /** Serialises run/stop/remove of one sandbox. */
+  locks: KeyedLock;
+  /** `<exec-root>/cri`: a directory per pod with its namespace pins. */
+  runRoot: string;
+  log(msg: string): void;
 }

@@ -24,15 +24,18 @@ interface Condition {
 
 /**
  * `Status`: the two conditions the kubelet requires. The runtime is ready once berthd serves;
- * the network is ready because berth's CNI bridge network is set up at start-up (pods' own
- * network set-up comes with RunPodSandbox).
+ * the network is ready when the CNI plugins are installed and the pods' network can be made
+ * (a pod CIDR given, or one free in the address pools).
  */
-export function status(): { status: { conditions: Condition[] }; info: Record<string, string>; runtime_handlers: unknown[] } {
+export async function status(
+  deps: Pick<CriDeps, 'pods'>,
+): Promise<{ status: { conditions: Condition[] }; info: Record<string, string>; runtime_handlers: unknown[] }> {
+  const net = await deps.pods.network.ready();
   return {
     status: {
       conditions: [
         { type: 'RuntimeReady', status: true, reason: '', message: '' },
-        { type: 'NetworkReady', status: true, reason: '', message: '' },
+        { type: 'NetworkReady', status: net.ok, reason: net.ok ? '' : 'NetworkPluginNotReady', message: net.message },
       ],
     },
     info: {},
@@ -46,4 +49,19 @@ export function status(): { status: { conditions: Condition[] }; info: Record<st
  */
 export function runtimeConfig(): { linux: { cgroup_driver: 'CGROUPFS' } } {
   return { linux: { cgroup_driver: 'CGROUPFS' } };
+}
+
+/**
+ * `UpdateRuntimeConfig`: the kubelet's pod CIDR becomes the pods' network's subnet (kept on disk);
+ * while pods use the old one the change waits for them to go. An empty CIDR changes nothing.
+ */
+export async function updateRuntimeConfig(
+  deps: Pick<CriDeps, 'pods'>,
+  req: { runtime_config: { network_config: { pod_cidr: string } | null } | null },
+): Promise<Record<string, never>> {
+  const cidr = req.runtime_config?.network_config?.pod_cidr ?? '';
+  if (cidr === '') return {};
+  const inUse = deps.pods.sandboxes.all().some((s) => s.netns !== undefined);
+  await deps.pods.network.setCidr(cidr.split(',')[0]!.trim(), inUse);
+  return {};
 }

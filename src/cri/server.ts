@@ -6,7 +6,13 @@ import { imageFsInfo } from './image-fs-info.js';
 import { pullCriImage } from './image-pull.js';
 import { criImageStatus, listCriImages, removeCriImage } from './images.js';
 import { criProtos } from './protos.js';
-import { runtimeConfig, status, version } from './runtime-info.js';
+import { runtimeConfig, status, updateRuntimeConfig, version } from './runtime-info.js';
+import { runPodSandbox } from './sandbox-run.js';
+import { removePodSandbox, stopPodSandbox } from './sandbox-stop.js';
+import { listPodSandbox, podSandboxStatus } from './sandbox-status.js';
+import { createCriContainer } from './container-create.js';
+import { reopenCriContainerLog, removeCriContainer, startCriContainer, stopCriContainer, updateCriContainerResources } from './container-lifecycle.js';
+import { criContainerStatus, listCriContainers } from './container-status.js';
 import { unary } from './status-codes.js';
 
 /**
@@ -21,8 +27,22 @@ export function createCriServer(deps: CriDeps): Server {
   const server = new Server({ 'grpc.max_receive_message_length': 16 * 1024 * 1024 });
   const runtime = {
     Version: unary(async () => version(deps)),
-    Status: unary(async () => status()),
+    Status: unary(async () => status(deps)),
     RuntimeConfig: unary(async () => runtimeConfig()),
+    UpdateRuntimeConfig: unary((req: Parameters<typeof updateRuntimeConfig>[1]) => updateRuntimeConfig(deps, req)),
+    RunPodSandbox: unary((req: Parameters<typeof runPodSandbox>[1]) => runPodSandbox(deps.pods, req)),
+    StopPodSandbox: unary((req: Parameters<typeof stopPodSandbox>[1]) => stopPodSandbox(deps.pods, req)),
+    RemovePodSandbox: unary((req: Parameters<typeof removePodSandbox>[1]) => removePodSandbox(deps.pods, req)),
+    PodSandboxStatus: unary(async (req: Parameters<typeof podSandboxStatus>[1]) => podSandboxStatus(deps.pods, req)),
+    ListPodSandbox: unary(async (req: Parameters<typeof listPodSandbox>[1]) => listPodSandbox(deps.pods, req)),
+    CreateContainer: unary((req: Parameters<typeof createCriContainer>[1]) => createCriContainer(deps.pods, req)),
+    StartContainer: unary((req: Parameters<typeof startCriContainer>[1]) => startCriContainer(deps.pods, req)),
+    StopContainer: unary((req: Parameters<typeof stopCriContainer>[1]) => stopCriContainer(deps.pods, req)),
+    RemoveContainer: unary((req: Parameters<typeof removeCriContainer>[1]) => removeCriContainer(deps.pods, req)),
+    ListContainers: unary(async (req: Parameters<typeof listCriContainers>[1]) => listCriContainers(deps.pods, req)),
+    ContainerStatus: unary(async (req: Parameters<typeof criContainerStatus>[1]) => criContainerStatus(deps.pods, req)),
+    UpdateContainerResources: unary((req: Parameters<typeof updateCriContainerResources>[1]) => updateCriContainerResources(deps.pods, req)),
+    ReopenContainerLog: unary((req: Parameters<typeof reopenCriContainerLog>[1]) => reopenCriContainerLog(deps.pods, req)),
   };
   const images = {
     ListImages: unary(async (req: Parameters<typeof listCriImages>[1]) => listCriImages(deps, req)),

@@ -56,6 +56,7 @@ import { enablePhaseTimings, timed } from '../lib/phase-timer.js';
 import { installLastResort, type LastResort } from './last-resort.js';
 import { openSnapshotter } from './storage-driver.js';
 import { criSocketPath, serveCri } from './cri.js';
+import { openPods } from './cri-pods.js';
 
 function log(msg: string): void {
   process.stderr.write(`${new Date().toISOString()} berthd: ${msg}\n`);
@@ -231,6 +232,7 @@ async function serve(cfg: DaemonConfig, flags: Flags, lastResort: LastResort): P
   await timed('start-up: containers', () => reconcile(deps, autoRemove, reconciled));
   await store.settled(); // removals finished by reconcile release their sandboxes themselves
   await timed('start-up: container networking', () => reconcileNetworking(networks, reconciled));
+  const pods = await timed('start-up: pods', () => openPods(cfg, { containers: deps, networks, log, report: reconciled }));
   log(`start-up reconcile took ${Math.round(performance.now() - reconcileStarted)} ms (${store.all().length} containers)`);
   logs.recover(store.all());
   watchRestartPolicies(deps, log);
@@ -274,7 +276,7 @@ async function serve(cfg: DaemonConfig, flags: Flags, lastResort: LastResort): P
   // Before the API: once /_ping answers, so does the CRI.
   const cri = await serveCri(
     criSocketPath(s['cri-socket'], cfg.execRoot),
-    { images: imageDeps, imageFs: join(cfg.dataRoot, 'snapshots'), version: SERVER_VERSION, log, debug: () => cfg.debug },
+    { images: imageDeps, imageFs: join(cfg.dataRoot, 'snapshots'), version: SERVER_VERSION, pods, log, debug: () => cfg.debug },
     cfg.access,
   );
   log(`CRI listening on ${cri.address}`);

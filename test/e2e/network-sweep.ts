@@ -22,9 +22,13 @@ interface NetInfo {
 async function networksOf(dataRoot: string): Promise<NetInfo[]> {
   const dir = join(dataRoot, 'networks');
   const out: NetInfo[] = [];
-  for (const f of await readdir(dir).catch(() => [] as string[])) {
-    if (!f.endsWith('.json')) continue;
-    const n = JSON.parse(await readFile(join(dir, f), 'utf8').catch(() => '{}')) as {
+  // The networks' records, and the CRI pods' network (cri/network.json).
+  const files = [
+    ...(await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.json')).map((f) => join(dir, f)),
+    join(dataRoot, 'cri', 'network.json'),
+  ];
+  for (const file of files) {
+    const n = JSON.parse(await readFile(file, 'utf8').catch(() => '{}')) as {
       Id?: string;
       BridgeName?: string;
       IPAM?: { Config?: Array<{ Subnet: string }> };
