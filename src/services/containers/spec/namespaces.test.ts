@@ -63,6 +63,33 @@ test('--pid/--ipc host leave the namespace out; container:<x> joins the resolved
   );
 });
 
+test('namespaces joined by path (the pins of a pod): network, uts, ipc and pid instead of new ones; host modes still win', () => {
+  const join = { network: '/run/berth/cri/netns/p', uts: '/run/berth/cri/p/uts', ipc: '/run/berth/cri/p/ipc', pid: '/proc/9/ns/pid' };
+  const ns = spaces({ NetworkMode: 'none', IpcMode: 'private' }, { join }).linux!.namespaces!;
+  assert.deepEqual(
+    ns.find((n) => n.type === 'network'),
+    { type: 'network', path: join.network },
+  );
+  assert.deepEqual(
+    ns.find((n) => n.type === 'uts'),
+    { type: 'uts', path: join.uts },
+  );
+  assert.deepEqual(
+    ns.find((n) => n.type === 'ipc'),
+    { type: 'ipc', path: join.ipc },
+  );
+  assert.deepEqual(
+    ns.find((n) => n.type === 'pid'),
+    { type: 'pid', path: join.pid },
+  );
+  assert.ok(ns.find((n) => n.type === 'mount')!.path === undefined);
+  const host = spaces({ NetworkMode: 'host', UTSMode: 'host', PidMode: 'host', IpcMode: 'host' }, { join: { ipc: join.ipc } }).linux!.namespaces!;
+  assert.deepEqual(
+    host.map((n) => n.type),
+    ['mount'],
+  );
+});
+
 test('cgroup namespace: private by default on v2, host on v1, as asked otherwise', () => {
   const has = (s: ReturnType<typeof spaces>) => s.linux!.namespaces!.some((n) => n.type === 'cgroup');
   assert.equal(has(spaces({})), false);

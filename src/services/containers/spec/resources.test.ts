@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { isKind } from '../../../lib/errdefs.js';
 import type { HostConfig } from '../../../core/containers.js';
 import { ID, context, emptySpec } from './fixture.js';
-import { cpuResources, withCgroupsPath, withResources } from './resources.js';
+import { cgroupParentPath, cpuResources, withCgroupsPath, withResources } from './resources.js';
 
 const MiB = 1024 * 1024;
 
@@ -23,6 +23,23 @@ test('cgroupsPath is absolute /berth/<id>', () => {
   const spec = emptySpec();
   withCgroupsPath(spec, context());
   assert.equal(spec.linux!.cgroupsPath, `/berth/${ID}`);
+});
+
+test('CgroupParent: a cgroupfs path as given (made absolute), a systemd slice expanded as systemd nests it', () => {
+  const spec = emptySpec();
+  withCgroupsPath(spec, context({}, { CgroupParent: '/kubepods/burstable/pod1' }));
+  assert.equal(spec.linux!.cgroupsPath, `/kubepods/burstable/pod1/${ID}`);
+  assert.equal(cgroupParentPath(''), '/berth');
+  assert.equal(cgroupParentPath(undefined), '/berth');
+  assert.equal(cgroupParentPath('pods//a/'), '/pods/a');
+  assert.equal(cgroupParentPath('kubepods-burstable-pod1.slice'), '/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1.slice');
+  assert.equal(cgroupParentPath('machine.slice'), '/machine.slice');
+  for (const bad of ['/a/../../etc', 'a--b.slice'])
+    assert.throws(
+      () => cgroupParentPath(bad),
+      (err) => isKind(err, 'InvalidArgument'),
+      bad,
+    );
 });
 
 test('no limits → no resource entries', () => {
