@@ -3,7 +3,7 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NetworkDriver, NetworkRecord, PortMapping } from '../core/network.js';
 import { readJsonIfExists, writeJsonAtomic } from '../lib/atomic-file.js';
-import { invalidArgument, unavailable } from '../lib/errdefs.js';
+import { conflict, invalidArgument, unavailable } from '../lib/errdefs.js';
 import { nowRfc3339Nano } from '../lib/time.js';
 import type { AddressPool } from '../services/networks/deps.js';
 import { allocateSubnet, cidrString, overlaps, parseCidr, type Cidr } from '../services/networks/subnets.js';
@@ -124,6 +124,10 @@ export class PodNetwork {
   /** A new network namespace at `<netns-dir>/<id>`, attached as eth0 with the pod's host ports; its path and address. */
   async attach(id: string, ports: PortMapping[], idle: boolean): Promise<{ netns: string; ip: string }> {
     const net = await this.ensure(idle);
+    // A host port another pod or a container publishes (a DNAT rule on the host, whoever made it) is refused, not shadowed.
+    const held = ports.length > 0 ? await this.o.driver.heldPorts() : new Set<string>();
+    const taken = ports.find((p) => held.has(`${p.protocol}/${p.hostPort}`));
+    if (taken !== undefined) throw conflict(`Bind for ${taken.hostIp}:${taken.hostPort} failed: port is already allocated`);
     await this.o.driver.removeSandbox(id);
     const netns = await this.o.driver.createSandbox(id);
     try {

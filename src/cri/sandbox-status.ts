@@ -66,8 +66,8 @@ export function listPodSandbox(deps: PodDeps, req: { filter: PodSandboxFilter | 
 
 /**
  * The network namespace a pod's ports are reached in (PortForward): its pinned namespace, the
- * host's for a host-network pod. NotFound for an unknown sandbox; Conflict-free: a stopped one
- * has none left (NotFound too).
+ * host's (`/proc/1/ns/net`) for a host-network pod. NotFound for an unknown sandbox and for a
+ * stopped one (its namespace is gone).
  */
 export async function sandboxNetnsPath(deps: Pick<CriDeps, 'pods'>, sandboxId: string): Promise<string> {
   const rec = deps.pods.sandboxes.get(sandboxId);

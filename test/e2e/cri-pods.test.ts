@@ -238,9 +238,16 @@ describe('Kubernetes CRI v1: pod sandboxes and their containers', () => {
     assert.match(cgroups, new RegExp(`:memory:${cgroupParent}/${ids.client}$`, 'm'));
   });
 
-  it('a published host port reaches the pod', async () => {
+  it('a published host port reaches the pod; another pod cannot take it', async () => {
     const res = await fetch(`http://127.0.0.1:${hostPort}/`);
     assert.equal((await res.text()).trim(), 'hello from server');
+    const other = { ...sandboxConfig, metadata: { name: 'web2', uid: `${suffix}-2`, namespace: 'default', attempt: 0 }, linux: null };
+    assert.equal(await code(cri.runtime.RunPodSandbox!({ config: other })), GrpcStatus.FAILED_PRECONDITION);
+    assert.deepEqual(
+      ((await cri.runtime.ListPodSandbox!({})) as { items: Json[] }).items.map((i) => i.id),
+      [sandboxId],
+      'the failed run left no sandbox',
+    );
   });
 
   it('UpdateContainerResources and ReopenContainerLog', async () => {
