@@ -201,6 +201,8 @@ export interface JoinedNamespaces {
   ipc?: string;
   uts?: string;
   pid?: string;
+  /** The host directory bound at /dev/shm, the one that goes with the joined IPC namespace (a pod's shared tmpfs). */
+  shm?: string;
 }
 
 export interface ContainerPaths {

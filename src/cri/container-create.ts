@@ -87,7 +87,12 @@ function namespaceFields(sb: SandboxRecord, sc: LinuxContainerSecurityContext | 
   const pod = podNamespaces(sb.config);
   const host: Partial<HostConfig> = { NetworkMode: pod.network === 'NODE' ? 'host' : 'none', IpcMode: pod.ipc === 'NODE' ? 'host' : 'private' };
   if (pod.network === 'NODE') host.UTSMode = 'host';
-  const join: JoinedNamespaces = { ...(sb.netns ? { network: sb.netns } : {}), ...(sb.ipcns ? { ipc: sb.ipcns } : {}), ...(sb.utsns ? { uts: sb.utsns } : {}) };
+  const join: JoinedNamespaces = {
+    ...(sb.netns ? { network: sb.netns } : {}),
+    ...(sb.ipcns ? { ipc: sb.ipcns } : {}),
+    ...(sb.shm ? { shm: sb.shm } : {}),
+    ...(sb.utsns ? { uts: sb.utsns } : {}),
+  };
   const pid = sc?.namespace_options?.pid ?? pod.pid;
   if (pid === 'NODE') host.PidMode = 'host';
   else if (pid === 'TARGET') host.PidMode = `container:${sc!.namespace_options!.target_id}`;

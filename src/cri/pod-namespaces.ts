@@ -5,6 +5,8 @@ import { invalidArgument, isErrno } from '../lib/errdefs.js';
 import { run } from '../lib/exec.js';
 import { pinNewNamespaces, unpinNamespace } from '../lib/ns-pin.js';
 import { sysctlNamespace } from '../lib/sysctls.js';
+import { unmountIfMounted } from '../lib/fs/mounts.js';
+import { DEFAULT_SHM_SIZE } from '../services/containers/spec/mounts.js';
 
 const CGROUP_ROOT = '/sys/fs/cgroup';
 
@@ -20,6 +22,21 @@ export async function pinIpcUts(dir: string, o: { ipc: boolean; uts: boolean; ho
 }
 
 export { unpinNamespace };
+
+/** The pod's /dev/shm: a tmpfs at `<dir>/shm` (Docker's default size) that every container of the pod binds, as CRI-O and containerd share it. */
+export async function mountPodShm(dir: string): Promise<string> {
+  const path = join(dir, 'shm');
+  await mkdir(path, { recursive: true, mode: 0o700 });
+  await run('mount', ['-t', 'tmpfs', '-o', `nosuid,nodev,noexec,mode=1777,size=${DEFAULT_SHM_SIZE}`, 'shm', path]);
+  return path;
+}
+
+export async function unmountPodShm(path: string): Promise<void> {
+  await unmountIfMounted(path);
+  await rmdir(path).catch((err: unknown) => {
+    if (!isErrno(err, 'ENOENT')) throw err;
+  });
+}
 
 /**
  * The pod's sysctls, each set in the pinned namespace it belongs to (lib/sysctls.ts) with one

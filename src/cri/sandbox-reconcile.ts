@@ -6,7 +6,7 @@ import type { SandboxRecord } from './sandbox-store.js';
 
 /** Whether everything a ready sandbox holds is still there: its pins mounted, its pause process the same process. */
 async function intact(rec: SandboxRecord, mounted: Set<string>): Promise<boolean> {
-  for (const pin of [rec.netns, rec.ipcns, rec.utsns]) if (pin !== undefined && !mounted.has(pin)) return false;
+  for (const pin of [rec.netns, rec.ipcns, rec.utsns, rec.shm]) if (pin !== undefined && !mounted.has(pin)) return false;
   return rec.infra === undefined || (await infraAlive(rec.infra));
 }
 

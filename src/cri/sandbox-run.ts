@@ -7,7 +7,17 @@ import { conflict, invalidArgument, messageOf } from '../lib/errdefs.js';
 import { nowNanos } from '../lib/time.js';
 import { CGROUP_PARENT, cgroupParentPath } from '../services/containers/spec/resources.js';
 import type { PodDeps } from './deps.js';
-import { applySysctls, missingCgroupTop, pinIpcUts, removeCgroup, startInfra, stopInfra, unpinNamespace } from './pod-namespaces.js';
+import {
+  applySysctls,
+  missingCgroupTop,
+  mountPodShm,
+  pinIpcUts,
+  removeCgroup,
+  startInfra,
+  stopInfra,
+  unmountPodShm,
+  unpinNamespace,
+} from './pod-namespaces.js';
 import type { SandboxRecord } from './sandbox-store.js';
 import type { CriPortMapping, NamespaceOption, PodSandboxConfig } from './types.js';
 
@@ -79,6 +89,10 @@ export async function runPodSandbox(deps: PodDeps, req: { config: PodSandboxConf
         if (rec.utsns) await unpinNamespace(rec.utsns);
       });
       Object.assign(rec, await pinIpcUts(dir, { ipc: ns.ipc !== 'NODE', uts: ns.network !== 'NODE', hostname: config.hostname || md.name }));
+      if (ns.ipc !== 'NODE') {
+        undo.defer(() => unmountPodShm(join(dir, 'shm')));
+        rec.shm = await mountPodShm(dir);
+      }
       await applySysctls(config.linux?.sysctls ?? {}, rec);
       if (ns.pid === 'POD') {
         undo.defer(() => rec.cgroup.madeTop && removeCgroup(rec.cgroup.path, rec.cgroup.madeTop));

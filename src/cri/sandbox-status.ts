@@ -36,6 +36,7 @@ export function podSandboxStatus(deps: PodDeps, req: { pod_sandbox_id: string; v
           netns: rec.netns ?? '',
           ipcns: rec.ipcns ?? '',
           utsns: rec.utsns ?? '',
+          shm: rec.shm ?? '',
           infraPid: rec.infra?.pid ?? 0,
           cgroup: rec.cgroup.path,
           ports: rec.ports,

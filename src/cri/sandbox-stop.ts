@@ -6,7 +6,7 @@ import { removeContainer } from '../services/containers/remove.js';
 import { stopContainer } from '../services/containers/stop.js';
 import { sandboxOf } from './container-labels.js';
 import type { PodDeps } from './deps.js';
-import { removeCgroup, stopInfra, unpinNamespace } from './pod-namespaces.js';
+import { removeCgroup, stopInfra, unmountPodShm, unpinNamespace } from './pod-namespaces.js';
 import type { SandboxRecord } from './sandbox-store.js';
 
 /** The berth containers of a pod. */
@@ -33,9 +33,11 @@ export async function teardownSandbox(deps: PodDeps, rec: SandboxRecord): Promis
   if (rec.infra) await stopInfra(rec.infra);
   await deps.network.detach(rec.id);
   for (const pin of [rec.ipcns, rec.utsns]) if (pin) await unpinNamespace(pin);
-  const changed = rec.state !== 'SANDBOX_NOTREADY' || [rec.ip, rec.infra, rec.netns, rec.ipcns, rec.utsns].some((v) => v !== undefined);
+  if (rec.shm) await unmountPodShm(rec.shm);
+  const held = ['ip', 'infra', 'netns', 'ipcns', 'utsns', 'shm'] as const;
+  const changed = rec.state !== 'SANDBOX_NOTREADY' || held.some((k) => rec[k] !== undefined);
   rec.state = 'SANDBOX_NOTREADY';
-  for (const k of ['ip', 'infra', 'netns', 'ipcns', 'utsns'] as const) delete rec[k];
+  for (const k of held) delete rec[k];
   if (changed) await deps.sandboxes.save(rec);
 }
 

@@ -22,6 +22,8 @@ export interface SandboxRecord {
   netns?: string;
   ipcns?: string;
   utsns?: string;
+  /** The pod's /dev/shm: a tmpfs every container of the pod binds (with the shared IPC namespace). */
+  shm?: string;
   /** The pod's address on the CRI network (while ready). */
   ip?: string;
   /** The pause process (catatonit) holding the pod's PID namespace: pid 1 in it, and its start time (/proc/<pid>/stat field 22) against pid reuse. */

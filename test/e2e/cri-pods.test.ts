@@ -153,7 +153,11 @@ describe('Kubernetes CRI v1: pod sandboxes and their containers', () => {
 
   it('CreateContainer/StartContainer: two containers share the network, PID, IPC and UTS namespaces of the pod', async () => {
     const server = await cri.runtime.CreateContainer!(
-      container('server', ['sh', '-c', 'mkdir -p /www && echo "hello from $POD_ROLE" > /www/index.html && exec httpd -f -p 8080 -h /www']),
+      container('server', [
+        'sh',
+        '-c',
+        'echo shared > /dev/shm/from-server && mkdir -p /www && echo "hello from $POD_ROLE" > /www/index.html && exec httpd -f -p 8080 -h /www',
+      ]),
     );
     ids.server = String(server.container_id);
     const created = (await cri.runtime.ContainerStatus!({ container_id: ids.server })) as { status: ContainerStatus };
@@ -168,6 +172,7 @@ describe('Kubernetes CRI v1: pod sandboxes and their containers', () => {
           'for i in $(seq 100); do wget -q -O - http://localhost:8080/ && break; sleep 0.1; done',
           'echo "hostname=$(hostname)"',
           'echo "pid1=$(cat /proc/1/comm)"',
+          'echo "shm=$(cat /dev/shm/from-server)"',
           'echo "shmmni=$(cat /proc/sys/kernel/shmmni) port_start=$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)"',
           'grep -E "^(nameserver|search|options)" /etc/resolv.conf',
           'echo >&2 to-stderr',
@@ -193,6 +198,7 @@ describe('Kubernetes CRI v1: pod sandboxes and their containers', () => {
     assert.ok(out.includes('hello from server'), 'the client reached the server over localhost: ' + log);
     assert.ok(out.includes('hostname=web-pod'), log);
     assert.ok(out.includes('pid1=catatonit'), 'the pause process is pid 1 of the shared PID namespace: ' + log);
+    assert.ok(out.includes('shm=shared'), 'one /dev/shm for the pod: ' + log);
     assert.ok(out.includes('shmmni=2048 port_start=80'), 'the pod sysctls, in its IPC and network namespaces: ' + log);
     assert.ok(out.includes('nameserver 192.0.2.53'), log);
     assert.ok(out.includes('search default.svc.cluster.local'), log);

@@ -16,7 +16,11 @@ export async function hostSpecContext(
 ): Promise<Pick<SpecContext, 'join' | 'shmSource' | 'devices' | 'daemon'>> {
   const hc = rec.HostConfig;
   const out: Pick<SpecContext, 'join' | 'shmSource' | 'devices' | 'daemon'> = { daemon: deps.security };
-  if (rec.JoinNamespaces) out.join = { ...rec.JoinNamespaces };
+  if (rec.JoinNamespaces) {
+    const { shm, ...join } = rec.JoinNamespaces;
+    out.join = join;
+    if (shm) out.shmSource = shm;
+  }
   const pid = hc.PidMode ?? '';
   if (pid.startsWith('container:')) {
     const other = deps.store.get(pid.slice('container:'.length));

@@ -33,7 +33,8 @@ export const withDefaultMounts: SpecOption = (spec, ctx) => {
     { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
   ];
   const ipc = hc.IpcMode ?? '';
-  if (ipc === 'host' || ipc.startsWith('container:') || (ipc === 'shareable' && ctx.shmSource)) {
+  // shmSource: the donor's, the host's, a shareable one's own, or the one that goes with a joined IPC namespace.
+  if (ipc === 'host' || ipc.startsWith('container:') || ctx.shmSource !== undefined) {
     spec.mounts.push({ destination: '/dev/shm', type: 'bind', source: ctx.shmSource ?? '/dev/shm', options: ['rbind', 'rprivate'] });
   } else if (ipc !== 'none') {
     spec.mounts.push({ destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', `size=${shmSize}`] });
