@@ -122,11 +122,16 @@ function killQuietly(pid: number): void {
   }
 }
 
-/** The cgroup hierarchies to place processes in: v2's one, or v1's controller mounts (not cpuset, whose new groups start empty, nor named ones). */
-async function hierarchies(): Promise<string[]> {
+/**
+ * The cgroup hierarchies under /sys/fs/cgroup: v2's one, or v1's mounts (their `a,b` symlinks left
+ * out) with the named `systemd` one and hybrid's `unified` — being in the pod's cgroup there too
+ * takes a process out of berthd's service cgroup, which a service manager may kill with berthd.
+ * `placing`: cpuset is left out, as its new groups start with no CPUs to run on.
+ */
+async function hierarchies(placing: boolean): Promise<string[]> {
   if (await exists(join(CGROUP_ROOT, 'cgroup.procs'))) return [CGROUP_ROOT];
   const names = await readdir(CGROUP_ROOT).catch(() => [] as string[]);
-  return names.filter((n) => !['cpuset', 'systemd', 'unified'].includes(n) && !n.includes(',')).map((n) => join(CGROUP_ROOT, n));
+  return names.filter((n) => !n.includes(',') && !(placing && n === 'cpuset')).map((n) => join(CGROUP_ROOT, n));
 }
 
 const exists = (p: string): Promise<boolean> =>
@@ -147,7 +152,7 @@ export async function missingCgroupTop(path: string): Promise<string | undefined
 }
 
 async function joinCgroup(path: string, pids: number[]): Promise<void> {
-  for (const h of await hierarchies()) {
+  for (const h of await hierarchies(true)) {
     const dir = join(h, path);
     await mkdir(dir, { recursive: true });
     for (const pid of pids) await writeFile(join(dir, 'cgroup.procs'), `${pid}\n`).catch(() => undefined); // a pid gone meanwhile
@@ -156,11 +161,7 @@ async function joinCgroup(path: string, pids: number[]): Promise<void> {
 
 /** Removes the pod cgroup up to `top` (the part berth made) in every hierarchy, cpuset's too; one still in use stays. */
 export async function removeCgroup(path: string, top: string): Promise<void> {
-  const names = await readdir(CGROUP_ROOT).catch(() => [] as string[]);
-  const roots = (await exists(join(CGROUP_ROOT, 'cgroup.procs')))
-    ? [CGROUP_ROOT]
-    : names.filter((n) => n !== 'unified' && !n.includes(',')).map((n) => join(CGROUP_ROOT, n));
-  for (const h of roots) {
+  for (const h of await hierarchies(false)) {
     for (let p = path; p.length >= top.length && p.startsWith(top); p = p.slice(0, p.lastIndexOf('/'))) {
       const gone = await rmdir(join(h, p)).then(
         () => true,
