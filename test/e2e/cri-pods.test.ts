@@ -284,7 +284,9 @@ describe('Kubernetes CRI v1: pod sandboxes and their containers', () => {
     assert.equal(await code(cri.runtime.ReopenContainerLog!({ container_id: 'f'.repeat(64) })), GrpcStatus.NOT_FOUND);
   });
 
-  it('a berthd restart leaves the running pod running and listed', async () => {
+  it('a berthd restart, and a kill -9, leave the running pod running and listed', async () => {
+    await d.restart();
+    await d.kill9();
     await d.restart();
     const again = criClient(join(d.execRoot, 'cri.sock'));
     try {
