@@ -121,6 +121,8 @@ export async function createCriContainer(
   if (image === undefined) throw notFound(`image ${JSON.stringify(ref)} not found`);
   const sc = c.linux?.security_context ?? null;
   const pod = sb.config;
+  // As containerd and CRI-O: a pod that did not ask for privileges gets no privileged container.
+  if (sc?.privileged && !pod.linux?.security_context?.privileged) throw invalidArgument('no privileged container allowed in sandbox');
   const logPath = pod.log_directory && c.log_path ? join(pod.log_directory, c.log_path) : '';
   if (logPath) await mkdirp(dirname(logPath), 0o755);
   const ns = namespaceFields(sb, sc);

@@ -236,6 +236,8 @@ describe('Kubernetes CRI v1: pod sandboxes and their containers', () => {
     assert.deepEqual(await list({ state: { state: 'CONTAINER_RUNNING' } }), [ids.client, ids.server].sort());
     assert.deepEqual(await list({ state: { state: 'CONTAINER_EXITED' } }), []);
     assert.equal(await code(cri.runtime.ContainerStatus!({ container_id: 'f'.repeat(64) })), GrpcStatus.NOT_FOUND);
+    const privileged = container('root', ['true'], { linux: { security_context: { privileged: true } } });
+    assert.equal(await code(cri.runtime.CreateContainer!(privileged)), GrpcStatus.INVALID_ARGUMENT, 'the pod did not ask for privileges');
   });
 
   it('docker sees the containers by their dockershim names: ps -a, logs, inspect; the pod cgroup holds them', async () => {
