@@ -3,6 +3,7 @@ import { nowNanos } from '../lib/time.js';
 import { matchesSelector } from './container-labels.js';
 import type { CriDeps, PodDeps } from './deps.js';
 import { podNamespaces } from './sandbox-run.js';
+import { noticeLostInfra } from './sandbox-stop.js';
 import type { SandboxRecord, SandboxState } from './sandbox-store.js';
 
 /** runtime.v1.PodSandbox: the list's view. */
@@ -23,8 +24,9 @@ function toPodSandbox(rec: SandboxRecord): Record<string, unknown> {
  * its namespace modes, labels and annotations as given. `verbose` adds berth's view (namespace
  * paths, pause process, cgroup) as JSON under `info`.
  */
-export function podSandboxStatus(deps: PodDeps, req: { pod_sandbox_id: string; verbose: boolean }): Record<string, unknown> {
+export async function podSandboxStatus(deps: PodDeps, req: { pod_sandbox_id: string; verbose: boolean }): Promise<Record<string, unknown>> {
   const rec = deps.sandboxes.get(req.pod_sandbox_id);
+  await noticeLostInfra(deps, rec);
   const status = {
     ...toPodSandbox(rec),
     network: { ip: rec.ip ?? '', additional_ips: [] },
@@ -53,8 +55,9 @@ interface PodSandboxFilter {
 }
 
 /** `ListPodSandbox`: every sandbox, narrowed by the filter's ID (or prefix), state and labels (all ANDed). */
-export function listPodSandbox(deps: PodDeps, req: { filter: PodSandboxFilter | null }): { items: Array<Record<string, unknown>> } {
+export async function listPodSandbox(deps: PodDeps, req: { filter: PodSandboxFilter | null }): Promise<{ items: Array<Record<string, unknown>> }> {
   const f = req.filter;
+  for (const rec of deps.sandboxes.all()) await noticeLostInfra(deps, rec);
   const items = deps.sandboxes
     .all()
     .filter((s) => !f?.id || s.id.startsWith(f.id))

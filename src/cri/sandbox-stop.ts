@@ -6,7 +6,7 @@ import { removeContainer } from '../services/containers/remove.js';
 import { stopContainer } from '../services/containers/stop.js';
 import { sandboxOf } from './container-labels.js';
 import type { PodDeps } from './deps.js';
-import { removeCgroup, stopInfra, unmountPodShm, unpinNamespace } from './pod-namespaces.js';
+import { infraAlive, removeCgroup, stopInfra, unmountPodShm, unpinNamespace } from './pod-namespaces.js';
 import type { SandboxRecord } from './sandbox-store.js';
 
 /** The berth containers of a pod. */
@@ -39,6 +39,20 @@ export async function teardownSandbox(deps: PodDeps, rec: SandboxRecord): Promis
   rec.state = 'SANDBOX_NOTREADY';
   for (const k of held) delete rec[k];
   if (changed) await deps.sandboxes.save(rec);
+}
+
+/**
+ * A ready pod whose pause process has died (killed, OOM) has lost its PID namespace and every
+ * process in it: it is not ready any more, and what it held is released (as CRI-O does when its
+ * infra container exits). Checked when the kubelet asks about pods.
+ */
+export async function noticeLostInfra(deps: PodDeps, rec: SandboxRecord): Promise<void> {
+  if (rec.state !== 'SANDBOX_READY' || rec.infra === undefined || (await infraAlive(rec.infra))) return;
+  await deps.locks.run(rec.id, async () => {
+    if (rec.state !== 'SANDBOX_READY' || rec.infra === undefined || (await infraAlive(rec.infra))) return;
+    deps.log(`cri: the pause process of pod sandbox ${rec.id.slice(0, 12)} has exited: not ready`);
+    await teardownSandbox(deps, rec);
+  });
 }
 
 /** `StopPodSandbox`: the sandbox's processes and network go; an unknown or stopped one is success. */

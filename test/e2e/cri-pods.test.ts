@@ -391,4 +391,29 @@ describe('Kubernetes CRI v1: pod sandboxes and their containers', () => {
     await cri.runtime.RemovePodSandbox!({ pod_sandbox_id: id });
     assert.deepEqual(await cgroupsNamed(`berth-e2e-${suffix}-h`), []);
   });
+  it('a pod whose pause process dies is not ready, its containers gone with its PID namespace', async () => {
+    const r = await cri.runtime.RunPodSandbox!({
+      config: {
+        metadata: { name: 'fragile', uid: `${suffix}-f`, namespace: 'default', attempt: 0 },
+        hostname: 'fragile',
+        linux: { cgroup_parent: `/berth-e2e-${suffix}-f`, security_context: { namespace_options: { network: 'POD', pid: 'POD', ipc: 'POD' } } },
+      },
+    });
+    const id = String(r.pod_sandbox_id);
+    const c = await cri.runtime.CreateContainer!({
+      pod_sandbox_id: id,
+      config: { metadata: { name: 'sleeper', attempt: 0 }, image: { image: 'busybox' }, command: ['sleep', '1000'] },
+    });
+    await cri.runtime.StartContainer!({ container_id: c.container_id });
+    const info = JSON.parse(((await cri.runtime.PodSandboxStatus!({ pod_sandbox_id: id, verbose: true })) as { info: Record<string, string> }).info.info!) as {
+      infraPid: number;
+    };
+    process.kill(info.infraPid, 'SIGKILL');
+    const items = ((await cri.runtime.ListPodSandbox!({ filter: { id } })) as { items: Json[] }).items;
+    assert.equal(items[0]?.state, 'SANDBOX_NOTREADY');
+    const st = ((await cri.runtime.ContainerStatus!({ container_id: c.container_id })) as { status: ContainerStatus }).status;
+    assert.equal(st.state, 'CONTAINER_EXITED');
+    await cri.runtime.RemovePodSandbox!({ pod_sandbox_id: id });
+    assert.deepEqual(await cgroupsNamed(`berth-e2e-${suffix}-f`), []);
+  });
 });
