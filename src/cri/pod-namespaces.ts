@@ -58,11 +58,15 @@ export async function applySysctls(sysctls: Record<string, string>, ns: { netns?
   await run('nsenter', [...enter, '--', 'sysctl', '-q', '-w', ...entries.map(([k, v]) => `${k}=${v}`)]);
 }
 
-/** Field 22 of /proc/<pid>/stat (start time in clock ticks since boot): a pid with another start time is another process. */
+/**
+ * Field 22 of /proc/<pid>/stat (start time in clock ticks since boot) of a live process: a pid with
+ * another start time is another process; undefined when there is none, or only its zombie.
+ */
 export async function processStartTime(pid: number): Promise<string | undefined> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
   if (stat === undefined) return undefined;
-  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return fields[0] === 'Z' || fields[0] === 'X' ? undefined : fields[19];
 }
 
 /**

@@ -409,8 +409,10 @@ describe('Kubernetes CRI v1: pod sandboxes and their containers', () => {
       infraPid: number;
     };
     process.kill(info.infraPid, 'SIGKILL');
-    const items = ((await cri.runtime.ListPodSandbox!({ filter: { id } })) as { items: Json[] }).items;
-    assert.equal(items[0]?.state, 'SANDBOX_NOTREADY');
+    await eventually('the pod to be reported not ready', async () => {
+      const items = ((await cri.runtime.ListPodSandbox!({ filter: { id } })) as { items: Json[] }).items;
+      return items[0]?.state === 'SANDBOX_NOTREADY';
+    });
     const st = ((await cri.runtime.ContainerStatus!({ container_id: c.container_id })) as { status: ContainerStatus }).status;
     assert.equal(st.state, 'CONTAINER_EXITED');
     await cri.runtime.RemovePodSandbox!({ pod_sandbox_id: id });
