@@ -21,6 +21,8 @@ export function verifyContainerSettings(config: ContainerConfig, hostConfig: Hos
     for (const b of bindings ?? []) if (b?.HostPort) verifyPort(b.HostPort, false);
   }
   if (hostConfig.RestartPolicy) verifyRestartPolicy(hostConfig.RestartPolicy);
+  const oom = hostConfig.OomScoreAdj ?? 0;
+  if (oom < -1000 || oom > 1000) throw invalidArgument(`Invalid value ${oom}, range for oom score adj is [-1000, 1000]`);
 }
 
 const MIN_DURATION_NS = 1_000_000;
