@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { access } from 'node:fs/promises';
+import { access, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NetworkDriver, NetworkRecord, PortMapping } from '../core/network.js';
 import { readJsonIfExists, writeJsonAtomic } from '../lib/atomic-file.js';
@@ -37,7 +37,7 @@ export interface PodNetworkOptions {
 export class PodNetwork {
   private net?: NetworkRecord;
   private ensured?: Promise<NetworkRecord>;
-  /** A pod CIDR given while pods were on the old one. */
+  /** A pod CIDR given while pods were on the old one (kept in `<file>.pending`). */
   private pending?: string;
 
   private constructor(private readonly o: PodNetworkOptions) {}
@@ -45,6 +45,7 @@ export class PodNetwork {
   static async open(o: PodNetworkOptions): Promise<PodNetwork> {
     const n = new PodNetwork(o);
     n.net = await readJsonIfExists<NetworkRecord>(o.file);
+    n.pending = (await readJsonIfExists<{ podCidr: string }>(`${o.file}.pending`))?.podCidr;
     return n;
   }
 
@@ -75,9 +76,14 @@ export class PodNetwork {
     const c = parseCidr(cidr);
     if (c.family !== 4) throw invalidArgument(`pod CIDR ${cidr}: only IPv4 pod networks are supported`);
     const subnet = cidrString(c);
-    if (this.cidr === subnet) return;
+    if (this.cidr === subnet) {
+      if (this.pending !== undefined) await rm(`${this.o.file}.pending`, { force: true });
+      this.pending = undefined;
+      return;
+    }
     if (inUse) {
       this.o.log(`cri: pod CIDR ${subnet} is used once the pods on ${this.cidr} are gone`);
+      await writeJsonAtomic(`${this.o.file}.pending`, { podCidr: subnet });
       this.pending = subnet;
       return;
     }
@@ -89,6 +95,8 @@ export class PodNetwork {
     this.ensured = undefined;
     this.net = record(this.o.bridge, subnet);
     await writeJsonAtomic(this.o.file, this.net);
+    this.pending = undefined;
+    await rm(`${this.o.file}.pending`, { force: true });
   }
 
   private defaultSubnet(): Cidr | undefined {
@@ -105,10 +113,7 @@ export class PodNetwork {
 
   /** The network with its bridge up (made once per daemon run); `idle`: no pod is on it, so a pending CIDR may apply. */
   async ensure(idle: boolean): Promise<NetworkRecord> {
-    if (idle && this.pending !== undefined) {
-      await this.replace(this.pending);
-      this.pending = undefined;
-    }
+    if (idle && this.pending !== undefined) await this.replace(this.pending);
     if (this.net === undefined) {
       const c = this.defaultSubnet();
       if (c === undefined) throw unavailable('no pod CIDR: none given (UpdateRuntimeConfig) and the address pools are used up');

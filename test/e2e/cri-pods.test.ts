@@ -57,6 +57,7 @@ describe('Kubernetes CRI v1: pod sandboxes and their containers', () => {
   let cri: ReturnType<typeof criClient>;
   let tmp: string;
   let podCidr: string;
+  let nextCidr: string;
   let hostPort: number;
   const suffix = randomBytes(4).toString('hex');
   const cgroupParent = `/berth-e2e-${suffix}/pod-${suffix}`;
@@ -72,6 +73,7 @@ describe('Kubernetes CRI v1: pod sandboxes and their containers', () => {
     // The kubelet's pod CIDR: a /24 of this test daemon's own pool that its networks do not use (the last one).
     const pool = readDaemonNetwork(dirname(d.dataRoot))!.pool.split('.');
     podCidr = `${pool[0]}.${pool[1]}.${Number(pool[2]) + 15}.0/24`;
+    nextCidr = `${pool[0]}.${pool[1]}.${Number(pool[2]) + 14}.0/24`;
     hostPort = await freePort();
     sandboxConfig = {
       metadata: { name: 'web', uid: suffix, namespace: 'default', attempt: 0 },
@@ -140,6 +142,13 @@ describe('Kubernetes CRI v1: pod sandboxes and their containers', () => {
     assert.deepEqual(await list({ state: { state: 'SANDBOX_NOTREADY' } }), []);
     assert.deepEqual(await list({ label_selector: { app: 'web' } }), [sandboxId]);
     assert.deepEqual(await list({ label_selector: { app: 'web', tier: 'back' } }), []);
+  });
+
+  it('a new pod CIDR while a pod uses the old one waits for the pods to go (across restarts)', async () => {
+    await cri.runtime.UpdateRuntimeConfig!({ runtime_config: { network_config: { pod_cidr: nextCidr } } });
+    const st = (await cri.runtime.PodSandboxStatus!({ pod_sandbox_id: sandboxId })) as { status: SandboxStatus };
+    assert.ok(st.status.network.ip.startsWith(podCidr.split('.').slice(0, 3).join('.') + '.'), st.status.network.ip);
+    // The last test runs a pod once this one is gone: it gets an address of nextCidr.
   });
 
   const container = (name: string, command: string[], extra: Json = {}): Json => ({
@@ -400,6 +409,8 @@ describe('Kubernetes CRI v1: pod sandboxes and their containers', () => {
       },
     });
     const id = String(r.pod_sandbox_id);
+    const ip = ((await cri.runtime.PodSandboxStatus!({ pod_sandbox_id: id })) as { status: SandboxStatus }).status.network.ip;
+    assert.ok(ip.startsWith(nextCidr.split('.').slice(0, 3).join('.') + '.'), `${ip}: the pod CIDR given while the first pod ran`);
     const c = await cri.runtime.CreateContainer!({
       pod_sandbox_id: id,
       config: { metadata: { name: 'sleeper', attempt: 0 }, image: { image: 'busybox' }, command: ['sleep', '1000'] },
