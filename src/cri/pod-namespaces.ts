@@ -100,10 +100,15 @@ export async function startInfra(o: { netns?: string; ipcns?: string; utsns?: st
     killQuietly(spawned);
     throw new Error('the pod infra process (catatonit) did not start');
   }
-  await joinCgroup(o.cgroup, [spawned, pid]);
-  const startTime = await processStartTime(pid);
-  if (startTime === undefined) throw new Error('the pod infra process (catatonit) exited at once');
-  return { pid, startTime };
+  try {
+    await joinCgroup(o.cgroup, [spawned, pid]);
+    const startTime = await processStartTime(pid);
+    if (startTime === undefined) throw new Error('the pod infra process (catatonit) exited at once');
+    return { pid, startTime };
+  } catch (err) {
+    killQuietly(pid); // --kill-child: unshare goes with it
+    throw err;
+  }
 }
 
 /** Whether the recorded infra process still runs (the same process, not a reused pid). */

@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PortMapping } from '../core/network.js';
 import { mkdirp } from '../lib/atomic-file.js';
@@ -77,6 +78,7 @@ export async function runPodSandbox(deps: PodDeps, req: { config: PodSandboxConf
     const undo = new CleanupStack((err) => deps.log(`cri: rolling back pod ${id.slice(0, 12)}: ${messageOf(err)}`));
     try {
       const dir = join(deps.runRoot, id);
+      undo.defer(() => rm(dir, { recursive: true, force: true })); // released last: the pins in it go first
       await mkdirp(dir, 0o700);
       if (ns.network !== 'NODE') {
         undo.defer(() => deps.network.detach(id));

@@ -274,6 +274,7 @@ describe('Kubernetes CRI v1: pod sandboxes and their containers', () => {
       [sandboxId],
       'the failed run left no sandbox',
     );
+    assert.deepEqual((await readdir(join(d.execRoot, 'cri'))).sort(), [sandboxId, 'netns'].sort(), 'nor its directory');
   });
 
   it('UpdateContainerResources and ReopenContainerLog', async () => {
