@@ -30,5 +30,7 @@ export async function reconcileSandboxes(deps: PodDeps, report: (msg: string) =>
       .filter((s) => s.state === 'SANDBOX_READY')
       .map((s) => s.id),
   );
-  await deps.network.releaseExcept((id) => ready.has(id));
+  await deps.network
+    .releaseExcept((id) => ready.has(id))
+    .catch((err: Error) => report(`pods' network: releasing what no ready pod holds failed: ${err.message}`));
 }
