@@ -5,6 +5,7 @@ import type { CriDeps } from './deps.js';
 import { imageFsInfo } from './image-fs-info.js';
 import { pullCriImage } from './image-pull.js';
 import { criImageStatus, listCriImages, removeCriImage } from './images.js';
+import { execSync, type ExecSyncRequest } from './exec-sync.js';
 import { criProtos } from './protos.js';
 import { runtimeConfig, status, version } from './runtime-info.js';
 import { unary } from './status-codes.js';
@@ -23,6 +24,7 @@ export function createCriServer(deps: CriDeps): Server {
     Version: unary(async () => version(deps)),
     Status: unary(async () => status()),
     RuntimeConfig: unary(async () => runtimeConfig()),
+    ExecSync: unary((req: ExecSyncRequest) => execSync(deps, req)),
   };
   const images = {
     ListImages: unary(async (req: Parameters<typeof listCriImages>[1]) => listCriImages(deps, req)),

@@ -56,6 +56,7 @@ import { enablePhaseTimings, timed } from '../lib/phase-timer.js';
 import { installLastResort, type LastResort } from './last-resort.js';
 import { openSnapshotter } from './storage-driver.js';
 import { criSocketPath, serveCri } from './cri.js';
+import { containerNetns } from '../cri/sandbox-netns.js';
 
 function log(msg: string): void {
   process.stderr.write(`${new Date().toISOString()} berthd: ${msg}\n`);
@@ -274,7 +275,16 @@ async function serve(cfg: DaemonConfig, flags: Flags, lastResort: LastResort): P
   // Before the API: once /_ping answers, so does the CRI.
   const cri = await serveCri(
     criSocketPath(s['cri-socket'], cfg.execRoot),
-    { images: imageDeps, imageFs: join(cfg.dataRoot, 'snapshots'), version: SERVER_VERSION, log, debug: () => cfg.debug },
+    {
+      images: imageDeps,
+      containers: { ...deps, execs },
+      // Until pod sandboxes are wired: a berth container id names the netns PortForward enters.
+      sandboxNetns: (id) => containerNetns(store, id),
+      imageFs: join(cfg.dataRoot, 'snapshots'),
+      version: SERVER_VERSION,
+      log,
+      debug: () => cfg.debug,
+    },
     cfg.access,
   );
   log(`CRI listening on ${cri.address}`);

@@ -4,37 +4,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { credentials, makeGenericClientConstructor, status as GrpcStatus, type Client, type ServiceError } from '@grpc/grpc-js';
-import { criProtos } from '../../src/cri/protos.js';
+import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
+import { criClient, type Json } from './cri-client.js';
 import { lookupGroup } from '../../src/daemon/listen.js';
 import { eventually, startDaemon, type Daemon } from './harness.js';
 import { startRegistry, type TestRegistry } from './registry-util.js';
-
-type Json = Record<string, unknown>;
-type Call = (req: Json) => Promise<Json>;
-
-/** A CRI client of our own: grpc-js with the same api.proto, one promise-returning function per RPC. */
-function criClient(socket: string): { runtime: Record<string, Call>; images: Record<string, Call>; close(): void } {
-  const p = criProtos();
-  const clients: Client[] = [];
-  const wrap = (def: typeof p.RuntimeService, name: string): Record<string, Call> => {
-    const Ctor = makeGenericClientConstructor(def, name);
-    const c = new Ctor(`unix://${socket}`, credentials.createInsecure()) as unknown as Record<
-      string,
-      (req: Json, cb: (err: ServiceError | null, res: Json) => void) => void
-    >;
-    clients.push(c as unknown as Client);
-    return new Proxy({} as Record<string, Call>, {
-      get: (_t, method: string) => (req: Json) =>
-        new Promise<Json>((resolve, reject) => c[method]!.call(c, req, (err, res) => (err ? reject(err) : resolve(res)))),
-    });
-  };
-  return {
-    runtime: wrap(p.RuntimeService, 'RuntimeService'),
-    images: wrap(p.ImageService, 'ImageService'),
-    close: () => clients.forEach((c) => c.close()),
-  };
-}
 
 const code = async (p: Promise<unknown>): Promise<number> =>
   p.then(
@@ -92,7 +66,7 @@ describe('Kubernetes CRI v1 (runtime info and the image service)', () => {
 
   it('an RPC berth does not implement answers UNIMPLEMENTED', async () => {
     assert.equal(await code(cri.runtime.RunPodSandbox!({})), GrpcStatus.UNIMPLEMENTED);
-    assert.equal(await code(cri.runtime.ExecSync!({})), GrpcStatus.UNIMPLEMENTED);
+    assert.equal(await code(cri.runtime.CheckpointContainer!({})), GrpcStatus.UNIMPLEMENTED);
     assert.match(d.log(), /cri: unimplemented gRPC call \/runtime\.v1\.RuntimeService\/RunPodSandbox/);
   });
 

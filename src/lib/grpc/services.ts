@@ -43,16 +43,29 @@ export function completeService(def: ServiceDefinition, impl: UntypedServiceImpl
   return out;
 }
 
+/** An error answered with its own gRPC code, one no error kind names (DEADLINE_EXCEEDED for a call's own timeout). */
+export class GrpcStatusError extends Error {
+  constructor(
+    readonly grpcCode: GrpcStatus,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** The gRPC code of each error kind: one table per server. */
 export type StatusTable = Record<ErrorKind, GrpcStatus>;
 
-/** A unary handler from a promise: its value is the answer, a rejection the call's gRPC error by `codes`. */
+/** A unary handler from a promise: its value is the answer, a rejection the call's gRPC error by `codes` (or its own, a GrpcStatusError's). */
 export function unaryWith(codes: StatusTable) {
   return <Req, Res>(fn: (req: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res>) =>
     (call: ServerUnaryCall<Req, Res>, cb: sendUnaryData<Res>): void => {
       fn(call.request, call).then(
         (r) => cb(null, r),
-        (err: unknown) => cb({ code: codes[kindOf(err)], details: messageOf(err), message: messageOf(err) } satisfies Partial<ServiceError>),
+        (err: unknown) => {
+          const code = err instanceof GrpcStatusError ? err.grpcCode : codes[kindOf(err)];
+          cb({ code, details: messageOf(err), message: messageOf(err) } satisfies Partial<ServiceError>);
+        },
       );
     };
 }
