@@ -8,6 +8,9 @@ import { criImageStatus, listCriImages, removeCriImage } from './images.js';
 import { execSync, type ExecSyncRequest } from './exec-sync.js';
 import { criProtos } from './protos.js';
 import { runtimeConfig, status, version } from './runtime-info.js';
+import { criAttach, criExec, criPortForward } from './streaming/requests.js';
+import { streamingServer, type PortForwardRequest, type StreamingServer } from './streaming/server.js';
+import type { AttachRequest, ExecRequest } from './streaming/commands.js';
 import { unary } from './status-codes.js';
 
 /**
@@ -15,7 +18,7 @@ import { unary } from './status-codes.js';
  * Every RPC not implemented here answers UNIMPLEMENTED (never a wrong result) and is logged.
  * The caller hands it connections (`criConnections`; daemon/cri.ts owns the socket).
  */
-export function createCriServer(deps: CriDeps): Server {
+export function createCriServer(deps: CriDeps, streaming: StreamingServer): Server {
   const protos = criProtos();
   const l: ServiceLog = { prefix: 'cri', log: deps.log, debug: deps.debug };
   const what = "berth's CRI";
@@ -25,6 +28,9 @@ export function createCriServer(deps: CriDeps): Server {
     Status: unary(async () => status()),
     RuntimeConfig: unary(async () => runtimeConfig()),
     ExecSync: unary((req: ExecSyncRequest) => execSync(deps, req)),
+    Exec: unary((req: ExecRequest) => criExec(deps, streaming, req)),
+    Attach: unary((req: AttachRequest) => criAttach(deps, streaming, req)),
+    PortForward: unary((req: PortForwardRequest) => criPortForward(deps, streaming, req)),
   };
   const images = {
     ListImages: unary(async (req: Parameters<typeof listCriImages>[1]) => listCriImages(deps, req)),
@@ -45,6 +51,13 @@ export interface CriConnections {
 }
 
 export function criConnections(deps: CriDeps): CriConnections {
-  const injector = createCriServer(deps).createConnectionInjector(ServerCredentials.createInsecure());
-  return { serve: (socket) => injector.injectConnection(socket), close: (graceMs) => injector.drain(graceMs) };
+  const streaming = streamingServer(deps);
+  const injector = createCriServer(deps, streaming).createConnectionInjector(ServerCredentials.createInsecure());
+  return {
+    serve: (socket) => injector.injectConnection(socket),
+    close: (graceMs) => {
+      injector.drain(graceMs);
+      streaming.close();
+    },
+  };
 }

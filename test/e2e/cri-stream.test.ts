@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { criClient } from './cri-client.js';
-import { startDaemon, type Daemon } from './harness.js';
+import { eventually, startDaemon, type Daemon } from './harness.js';
+import { readAll, spdyDial } from './spdy-client.js';
+import type { SpdySession } from '../../src/lib/spdy/session.js';
 
 /** A pod's container as cri-pods names and labels them, made through the Docker API of the test daemon. */
 async function podContainer(d: Daemon, opts: { name: string; pod: string; cmd: string[]; tty?: boolean; stdin?: boolean }): Promise<string> {
@@ -26,6 +28,26 @@ async function podContainer(d: Daemon, opts: { name: string; pod: string; cmd: s
   const start = await d.api('POST', `/containers/${id}/start`);
   assert.equal(start.status, 204, start.body);
   return id;
+}
+
+const V4 = ['v4.channel.k8s.io', 'v3.channel.k8s.io', 'v2.channel.k8s.io', 'channel.k8s.io'];
+
+async function session(url: string, protocols = V4): Promise<SpdySession> {
+  const r = await spdyDial(url, protocols);
+  if (!('session' in r)) assert.fail(`upgrade refused: ${r.status} ${r.body}`);
+  assert.equal(r.protocol, protocols[0]);
+  return r.session;
+}
+
+/** Whether a process entering the container's network namespace (the port-forward helper) still runs. */
+async function helperRunning(containerPid: number): Promise<boolean> {
+  const { readdir, readFile } = await import('node:fs/promises');
+  for (const p of await readdir('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    const cmdline = await readFile(`/proc/${p}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.includes(`/proc/${containerPid}/ns/net`)) return true;
+  }
+  return false;
 }
 
 const grpcError = async (p: Promise<unknown>): Promise<ServiceError> =>
@@ -77,6 +99,140 @@ describe('Kubernetes CRI: ExecSync, the streaming server, container stats', () =
       const done = await podContainer(d, { name: 'done', pod: 'pod-a', cmd: ['true'] });
       await d.api('POST', `/containers/${done}/wait`);
       assert.equal((await grpcError(cri.runtime.ExecSync!({ container_id: done, cmd: ['true'] }))).code, GrpcStatus.FAILED_PRECONDITION);
+    });
+  });
+
+  describe('the streaming server (SPDY)', () => {
+    const execUrl = async (req: Record<string, unknown>): Promise<string> => {
+      const r = (await cri.runtime.Exec!({ container_id: box, stdout: true, ...req })) as { url: string };
+      assert.match(r.url, /^http:\/\/127\.0\.0\.1:\d+\/exec\/[A-Za-z0-9_-]{11}$/);
+      return r.url;
+    };
+
+    it('Exec: stdout and stderr apart, the exit code in the v4 error stream; the URL serves once', async () => {
+      const url = await execUrl({ cmd: ['sh', '-c', 'echo out; echo err >&2; exit 7'], stderr: true });
+      const s = await session(url);
+      const error = await s.openStream({ streamType: 'error' });
+      const stdout = await s.openStream({ streamType: 'stdout' });
+      const stderr = await s.openStream({ streamType: 'stderr' });
+      const [status, out, err] = await Promise.all([readAll(error), readAll(stdout), readAll(stderr)]);
+      assert.equal(out, 'out\n');
+      assert.equal(err, 'err\n');
+      assert.deepEqual(JSON.parse(status), {
+        metadata: {},
+        status: 'Failure',
+        message: 'command terminated with non-zero exit code: error executing command [sh -c echo out; echo err >&2; exit 7], exit code 7',
+        reason: 'NonZeroExitCode',
+        details: { causes: [{ reason: 'ExitCode', message: '7' }] },
+      });
+      const again = await spdyDial(url, V4);
+      assert.deepEqual(again, { status: 404, body: '404 page not found\n' });
+    });
+
+    it('Exec with stdin: input reaches the command, its EOF ends it, success status', async () => {
+      const s = await session(await execUrl({ cmd: ['sh', '-c', 'cat; echo done'], stdin: true }));
+      const error = await s.openStream({ streamType: 'error' });
+      const stdin = await s.openStream({ streamType: 'stdin' });
+      const stdout = await s.openStream({ streamType: 'stdout' });
+      stdin.end('hello over spdy\n');
+      const [status, out] = await Promise.all([readAll(error), readAll(stdout)]);
+      assert.equal(out, 'hello over spdy\ndone\n');
+      assert.deepEqual(JSON.parse(status), { metadata: {}, status: 'Success' });
+    });
+
+    it('Exec with a TTY: the resize stream sizes the terminal', async () => {
+      const cmd = ['sh', '-c', 'while [ "$(stty size)" != "30 100" ]; do sleep 0.1; done; echo sized; tty'];
+      const s = await session(await execUrl({ cmd, tty: true }));
+      const error = await s.openStream({ streamType: 'error' });
+      const stdout = await s.openStream({ streamType: 'stdout' });
+      const resize = await s.openStream({ streamType: 'resize' });
+      resize.write(JSON.stringify({ Width: 100, Height: 30 }));
+      const [status, out] = await Promise.all([readAll(error), readAll(stdout)]);
+      assert.match(out, /sized\r\n\/dev\/pts\/\d+\r\n/);
+      assert.equal(JSON.parse(status).status, 'Success');
+    });
+
+    it('Exec of a missing command reports an internal error on the error stream', async () => {
+      const s = await session(await execUrl({ cmd: ['/no/such/binary'], stderr: true }));
+      const error = await s.openStream({ streamType: 'error' });
+      await s.openStream({ streamType: 'stdout' });
+      await s.openStream({ streamType: 'stderr' });
+      const status = JSON.parse(await readAll(error)) as { status: string; reason: string; code: number; message: string };
+      assert.equal(status.status, 'Failure');
+      assert.equal(status.reason, 'InternalError');
+      assert.equal(status.code, 500);
+      assert.match(status.message, /^Internal error occurred: .*no such file or directory/);
+    });
+
+    it('Attach: stdin to the container, its stdout and stderr back, success when it ends', async () => {
+      const talk = await podContainer(d, { name: 'talk', pod: 'pod-a', cmd: ['sh', '-c', 'read l; echo "got $l"; echo bye >&2'], stdin: true });
+      const r = (await cri.runtime.Attach!({ container_id: talk, stdin: true, stdout: true, stderr: true })) as { url: string };
+      assert.match(r.url, /^http:\/\/127\.0\.0\.1:\d+\/attach\/[A-Za-z0-9_-]{11}$/);
+      const s = await session(r.url);
+      const error = await s.openStream({ streamType: 'error' });
+      const stdin = await s.openStream({ streamType: 'stdin' });
+      const stdout = await s.openStream({ streamType: 'stdout' });
+      const stderr = await s.openStream({ streamType: 'stderr' });
+      stdin.write('ping\n');
+      const [status, out, err] = await Promise.all([readAll(error), readAll(stdout), readAll(stderr)]);
+      assert.equal(out, 'got ping\n');
+      assert.equal(err, 'bye\n');
+      assert.deepEqual(JSON.parse(status), { metadata: {}, status: 'Success' });
+    });
+
+    it('checks requests as cri-api says: tty with stderr, no stream, an unknown container or sandbox', async () => {
+      const bad = await grpcError(cri.runtime.Exec!({ container_id: box, cmd: ['true'], tty: true, stderr: true }));
+      assert.equal(bad.code, GrpcStatus.INVALID_ARGUMENT);
+      assert.equal(bad.details, 'tty and stderr cannot both be true');
+      const none = await grpcError(cri.runtime.Attach!({ container_id: box }));
+      assert.equal(none.details, 'one of stdin, stdout, or stderr must be set');
+      assert.equal((await grpcError(cri.runtime.Exec!({ container_id: 'nosuch', cmd: ['true'], stdout: true }))).code, GrpcStatus.NOT_FOUND);
+      assert.equal((await grpcError(cri.runtime.PortForward!({ pod_sandbox_id: 'nosuch', port: [80] }))).code, GrpcStatus.NOT_FOUND);
+    });
+
+    it('an unknown token answers 404, a protocol it does not speak 403', async () => {
+      const url = await execUrl({ cmd: ['true'] });
+      const base = url.slice(0, url.lastIndexOf('/'));
+      assert.deepEqual(await spdyDial(`${base}/AAAAAAAAAAA`, V4), { status: 404, body: '404 page not found\n' });
+      const plain = await fetch(`${base}/AAAAAAAAAAA`);
+      assert.equal(plain.status, 404);
+      const refused = await spdyDial(url, ['v9.channel.k8s.io']);
+      assert.equal((refused as { status: number }).status, 403);
+      assert.match((refused as { body: string }).body, /^unable to upgrade: unable to negotiate protocol: client supports \[v9\.channel\.k8s\.io\]/);
+    });
+
+    it('PortForward: connections into the pod network namespace, a closed port reported on the error stream', async () => {
+      const srv = await podContainer(d, {
+        name: 'srv',
+        pod: 'pod-b',
+        cmd: ['sh', '-c', 'mkdir -p /www && echo hello-from-pod > /www/index.html && exec httpd -f -p 127.0.0.1:8080 -h /www'],
+      });
+      await eventually('httpd listens', async () => {
+        const r = (await cri.runtime.ExecSync!({ container_id: srv, cmd: ['wget', '-q', '-O', '-', 'http://127.0.0.1:8080/'], timeout: 5 })) as {
+          exit_code: number;
+        };
+        return r.exit_code === 0;
+      });
+      const r = (await cri.runtime.PortForward!({ pod_sandbox_id: srv, port: [8080] })) as { url: string };
+      assert.match(r.url, /^http:\/\/127\.0\.0\.1:\d+\/portforward\/[A-Za-z0-9_-]{11}$/);
+      const s = await session(r.url, ['portforward.k8s.io']);
+      for (const requestID of ['0', '1']) {
+        const error = await s.openStream({ streamType: 'error', port: '8080', requestID });
+        const data = await s.openStream({ streamType: 'data', port: '8080', requestID });
+        data.end('GET /index.html HTTP/1.0\r\n\r\n');
+        const [errText, body] = await Promise.all([readAll(error), readAll(data)]);
+        assert.equal(errText, '');
+        assert.match(body, /^HTTP\/1\.[01] 200 OK/);
+        assert.match(body, /hello-from-pod\n$/);
+      }
+      const error = await s.openStream({ streamType: 'error', port: '8081', requestID: '2' });
+      const data = await s.openStream({ streamType: 'data', port: '8081', requestID: '2' });
+      const [errText] = await Promise.all([readAll(error), readAll(data)]);
+      assert.match(errText, /^error forwarding port 8081 to pod [0-9a-f]{64}, uid : failed to connect to localhost:8081 inside namespace .*connection refused/);
+      const pid = (await d.api('GET', `/containers/${srv}/json`)).json as { State: { Pid: number } };
+      s.close();
+      // The helper that connects inside the namespace ends with the session.
+      await eventually('the netns helper ends', async () => !(await helperRunning(pid.State.Pid)));
     });
   });
 });
