@@ -15,6 +15,8 @@ async function podContainer(d: Daemon, opts: { name: string; pod: string; cmd: s
     'io.kubernetes.pod.namespace': 'default',
     'io.kubernetes.pod.uid': 'uid-1',
     'io.kubernetes.sandbox.id': opts.pod,
+    'io.kubernetes.docker.type': 'container',
+    'annotation.team': 'storage',
   };
   const create = await d.api('POST', `/containers/create?name=k8s_${opts.name}_web_default_uid-1_0`, {
     Image: 'busybox',
@@ -233,6 +235,68 @@ describe('Kubernetes CRI: ExecSync, the streaming server, container stats', () =
       s.close();
       // The helper that connects inside the namespace ends with the session.
       await eventually('the netns helper ends', async () => !(await helperRunning(pid.State.Pid)));
+    });
+  });
+
+  describe('container stats', () => {
+    type U64 = { value: number };
+    interface Stats {
+      attributes: { id: string; metadata: { name: string; attempt: number }; labels: Record<string, string>; annotations: Record<string, string> };
+      cpu: { timestamp: number; usage_core_nano_seconds: U64; usage_nano_cores: U64 };
+      memory: { timestamp: number; working_set_bytes: U64; usage_bytes: U64; rss_bytes: U64; page_faults: U64 };
+      writable_layer: { timestamp: number; fs_id: { mountpoint: string }; used_bytes: U64; inodes_used: U64 };
+    }
+    const burn = ['sh', '-c', 'i=0; while [ $i -lt 30000 ]; do i=$((i+1)); done'];
+    const statsOf = async (id: string): Promise<Stats> => ((await cri.runtime.ContainerStats!({ container_id: id })) as { stats: Stats }).stats;
+    const listed = async (filter: Record<string, unknown>): Promise<string[]> =>
+      ((await cri.runtime.ListContainerStats!({ filter })) as { stats: Stats[] }).stats.map((s) => s.attributes.id).sort();
+
+    it('ContainerStats: cpu, memory and the writable layer from the cgroup and the upper dir', async () => {
+      const writer = await podContainer(d, { name: 'writer', pod: 'pod-c', cmd: ['sh', '-c', 'head -c 100000 /dev/zero > /blob; sleep 3600'] });
+      await eventually('the blob is written', async () => {
+        const r = (await cri.runtime.ExecSync!({ container_id: writer, cmd: ['sh', '-c', 'test $(wc -c < /blob) = 100000'], timeout: 5 })) as {
+          exit_code: number;
+        };
+        return r.exit_code === 0;
+      });
+      await cri.runtime.ExecSync!({ container_id: writer, cmd: burn, timeout: 30 });
+      const first = await statsOf(writer);
+      assert.equal(first.attributes.id, writer);
+      assert.deepEqual(first.attributes.metadata, { name: 'writer', attempt: 0 });
+      assert.equal(first.attributes.labels['io.kubernetes.pod.name'], 'web');
+      assert.equal(first.attributes.labels['io.kubernetes.sandbox.id'], undefined);
+      assert.deepEqual(first.attributes.annotations, { team: 'storage' });
+      assert.ok(first.cpu.timestamp > 0);
+      assert.ok(first.cpu.usage_core_nano_seconds.value > 0);
+      assert.ok(first.memory.working_set_bytes.value > 0);
+      assert.ok(first.memory.usage_bytes.value >= first.memory.working_set_bytes.value);
+      assert.ok(first.memory.page_faults.value > 0);
+      assert.ok(first.writable_layer.used_bytes.value >= 100000, JSON.stringify(first.writable_layer));
+      assert.ok(first.writable_layer.inodes_used.value >= 1);
+      assert.match(first.writable_layer.fs_id.mountpoint, /\/snapshots$/);
+      // The rate over the window between two readings, with CPU spent in between.
+      await cri.runtime.ExecSync!({ container_id: writer, cmd: burn, timeout: 30 });
+      const second = await statsOf(writer);
+      assert.ok(second.cpu.usage_core_nano_seconds.value > first.cpu.usage_core_nano_seconds.value);
+      assert.ok(second.cpu.usage_nano_cores.value > 0);
+      assert.equal((await grpcError(cri.runtime.ContainerStats!({ container_id: 'nosuch' }))).code, GrpcStatus.NOT_FOUND);
+    });
+
+    it('ListContainerStats: the running pod containers, by id, pod sandbox and labels', async () => {
+      const plain = await d.api('POST', '/containers/create?name=not-a-pod', { Image: 'busybox', Cmd: ['sleep', '3600'] });
+      const plainId = (plain.json as { Id: string }).Id;
+      assert.equal((await d.api('POST', `/containers/${plainId}/start`)).status, 204);
+      const running = (await d.api('GET', '/containers/json?filters=' + encodeURIComponent(JSON.stringify({ label: ['io.kubernetes.docker.type=container'] }))))
+        .json as Array<{ Id: string; Labels: Record<string, string> }>;
+      const all = await listed({});
+      assert.deepEqual(all, running.map((c) => c.Id).sort());
+      assert.ok(!all.includes(plainId));
+      assert.deepEqual(await listed({ id: box.slice(0, 12) }), [box]);
+      const podB = running.filter((c) => c.Labels['io.kubernetes.sandbox.id'] === 'pod-b').map((c) => c.Id);
+      assert.ok(podB.length > 0);
+      assert.deepEqual(await listed({ pod_sandbox_id: 'pod-b' }), podB.sort());
+      assert.deepEqual(await listed({ label_selector: { 'io.kubernetes.container.name': 'box' } }), [box]);
+      assert.deepEqual(await listed({ pod_sandbox_id: 'pod-a', label_selector: { 'io.kubernetes.container.name': 'srv' } }), []);
     });
   });
 });
