@@ -5,6 +5,7 @@ import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { criClient } from './cri-client.js';
 import { eventually, startDaemon, type Daemon } from './harness.js';
 import { readAll, spdyDial } from './spdy-client.js';
+import WebSocket from 'ws';
 import type { SpdySession } from '../../src/lib/spdy/session.js';
 
 /** A pod's container as cri-pods names and labels them, made through the Docker API of the test daemon. */
@@ -238,6 +239,60 @@ describe('Kubernetes CRI: ExecSync, the streaming server, container stats', () =
     });
   });
 
+  describe('the streaming server (WebSocket)', () => {
+    /** A whole WebSocket session: every message by channel, in order, until the server closes. */
+    const wsSession = (url: string, protocols: string[], send: (ws: WebSocket) => void): Promise<{ protocol: string; messages: Buffer[] }> =>
+      new Promise((resolve, reject) => {
+        const ws = new WebSocket(url.replace(/^http/, 'ws'), protocols);
+        const messages: Buffer[] = [];
+        ws.on('open', () => send(ws));
+        ws.on('message', (m: Buffer) => messages.push(m));
+        ws.on('close', () => resolve({ protocol: ws.protocol, messages }));
+        ws.on('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+        ws.on('error', reject);
+      });
+    const channel = (messages: Buffer[], ch: number): string => Buffer.concat(messages.filter((m) => m[0] === ch).map((m) => m.subarray(1))).toString();
+
+    it('Exec over v5.channel.k8s.io: channel frames, stdin closed by the close signal, the exit status on channel 3', async () => {
+      const r = (await cri.runtime.Exec!({ container_id: box, cmd: ['sh', '-c', 'cat; echo err >&2; exit 4'], stdin: true, stdout: true, stderr: true })) as {
+        url: string;
+      };
+      const { protocol, messages } = await wsSession(r.url, ['v5.channel.k8s.io', 'v4.channel.k8s.io'], (ws) => {
+        ws.send(Buffer.concat([Buffer.from([0]), Buffer.from('over websocket\n')]));
+        ws.send(Buffer.from([255, 0]));
+      });
+      assert.equal(protocol, 'v5.channel.k8s.io');
+      assert.deepEqual(messages[0], Buffer.from([1]), 'the first message is an empty one on stdout');
+      assert.equal(channel(messages, 1), 'over websocket\n');
+      assert.equal(channel(messages, 2), 'err\n');
+      const status = JSON.parse(channel(messages, 3)) as { reason: string; details: { causes: Array<{ reason: string; message: string }> } };
+      assert.equal(status.reason, 'NonZeroExitCode');
+      assert.deepEqual(status.details.causes, [{ reason: 'ExitCode', message: '4' }]);
+    });
+
+    it('a TTY exec over v4.channel.k8s.io takes its size from channel 4', async () => {
+      const cmd = ['sh', '-c', 'while [ "$(stty size)" != "40 120" ]; do sleep 0.1; done; echo sized'];
+      const r = (await cri.runtime.Exec!({ container_id: box, cmd, tty: true, stdout: true })) as { url: string };
+      const { messages } = await wsSession(r.url, ['v4.channel.k8s.io'], (ws) =>
+        ws.send(Buffer.concat([Buffer.from([4]), Buffer.from('{"Width":120,"Height":40}')])),
+      );
+      assert.equal(channel(messages, 1), 'sized\r\n');
+      assert.deepEqual(JSON.parse(channel(messages, 3)), { metadata: {}, status: 'Success' });
+    });
+
+    it('a spent token answers 404, a protocol it does not speak 403', async () => {
+      const r = (await cri.runtime.Exec!({ container_id: box, cmd: ['true'], stdout: true })) as { url: string };
+      await assert.rejects(
+        wsSession(r.url, ['v4.base64.channel.k8s.io'], () => undefined),
+        /HTTP 403/,
+      );
+      await assert.rejects(
+        wsSession(r.url, ['v4.channel.k8s.io'], () => undefined),
+        /HTTP 404/,
+      );
+    });
+  });
+
   describe('container stats', () => {
     type U64 = { value: number };
     interface Stats {
@@ -298,5 +353,9 @@ describe('Kubernetes CRI: ExecSync, the streaming server, container stats', () =
       assert.deepEqual(await listed({ label_selector: { 'io.kubernetes.container.name': 'box' } }), [box]);
       assert.deepEqual(await listed({ pod_sandbox_id: 'pod-a', label_selector: { 'io.kubernetes.container.name': 'srv' } }), []);
     });
+  });
+
+  it('berthd logged no streaming failure and no unhandled error', () => {
+    assert.doesNotMatch(d.log(), /cri streaming:|unhandled|uncaught/i);
   });
 });

@@ -1,12 +1,15 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { messageOf } from '../../lib/errdefs.js';
 import type { StreamingDeps } from './deps.js';
 import { attachIo, execIo, type AttachRequest, type ExecRequest } from './commands.js';
 import { netnsDialer } from './netns-dial.js';
 import { PORTFORWARD_PROTOCOLS, servePortForward } from './portforward.js';
-import { REMOTECOMMAND_PROTOCOLS, serveRemoteCommand } from './remotecommand.js';
+import { REMOTECOMMAND_PROTOCOLS, runCommand, type CommandIo, type StreamOptions } from './remotecommand.js';
+import { spdyChannels } from './spdy-command.js';
+import { WEBSOCKET_PROTOCOLS, websocketProtocol, wsChannels } from './ws-command.js';
 import { RequestCache } from './tokens.js';
 
 export interface PortForwardRequest {
@@ -14,7 +17,8 @@ export interface PortForwardRequest {
   port: number[];
 }
 
-export type StreamRequest = { kind: 'exec'; req: ExecRequest } | { kind: 'attach'; req: AttachRequest } | { kind: 'portforward'; req: PortForwardRequest };
+type CommandRequest = { kind: 'exec'; req: ExecRequest } | { kind: 'attach'; req: AttachRequest };
+export type StreamRequest = CommandRequest | { kind: 'portforward'; req: PortForwardRequest };
 
 /** The streaming server the Exec, Attach and PortForward RPCs hand out URLs of. */
 export interface StreamingServer {
@@ -39,20 +43,24 @@ function refuse(socket: Duplex, code: number, body: string, extra: Record<string
   socket.end(`HTTP/1.1 ${code} ${STATUS_TEXT[code]}\r\n${head}Connection: close\r\n\r\n${body}`);
 }
 
-/** The client's protocol versions (X-Stream-Protocol-Version, one header or several). */
-function clientProtocols(req: IncomingMessage): string[] {
-  return (req.headersDistinct['x-stream-protocol-version'] ?? []).flatMap((v) => v.split(',').map((p) => p.trim())).filter((p) => p !== '');
+/** A header's comma-separated values, over one line or several (the client's protocol versions). */
+function listHeader(req: IncomingMessage, name: string): string[] {
+  return (req.headersDistinct[name] ?? []).flatMap((v) => v.split(',').map((p) => p.trim())).filter((p) => p !== '');
 }
+
+const optionsOf = (r: ExecRequest | AttachRequest): StreamOptions => ({ stdin: r.stdin, stdout: r.stdout, stderr: r.stderr, tty: r.tty });
 
 /**
  * The streaming server of berth's CRI, as containerd's and CRI-O's (k8s.io/kubelet/pkg/cri/streaming):
  * HTTP on a loopback port chosen at start, `/exec/<token>`, `/attach/<token>` and
  * `/portforward/<token>` (GET or POST), each token taken from the request cache once. A
- * connection upgrades to SPDY/3.1 after protocol negotiation (remotecommand v1–v4, portforward).
+ * connection upgrades to SPDY/3.1 after protocol negotiation (remotecommand v1–v4, portforward),
+ * or for exec and attach to a WebSocket (channel protocols up to v5).
  */
 export function streamingServer(deps: StreamingDeps, host = '127.0.0.1'): StreamingServer {
   const cache = new RequestCache<StreamRequest>();
   const sockets = new Set<Duplex>();
+  const websockets = new WebSocketServer({ noServer: true, handleProtocols: (offered) => websocketProtocol([...offered]) || false });
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     // A request that does not upgrade: its token is spent all the same, as upstream's.
     const found = take(req);
@@ -65,20 +73,21 @@ export function streamingServer(deps: StreamingDeps, host = '127.0.0.1'): Stream
     const r = cache.consume(m[2]!);
     return r?.kind === m[1] ? r : undefined;
   };
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
-    void upgrade(req, socket).catch((err: unknown) => {
+    void upgrade(req, socket, head).catch((err: unknown) => {
       deps.log(`cri streaming: ${messageOf(err)}`);
       socket.destroy();
     });
   });
-  const upgrade = async (req: IncomingMessage, socket: Duplex): Promise<void> => {
+  const upgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
     const r = take(req);
     if (r === undefined) return refuse(socket, 404, '404 page not found\n');
+    if (/^websocket$/i.test(req.headers.upgrade ?? '') && r.kind !== 'portforward') return upgradeWebSocket(req, socket, head, r);
     const supported = r.kind === 'portforward' ? PORTFORWARD_PROTOCOLS : REMOTECOMMAND_PROTOCOLS;
-    const offered = clientProtocols(req);
+    const offered = listHeader(req, 'x-stream-protocol-version');
     if (offered.length === 0) return refuse(socket, 400, 'unable to upgrade: X-Stream-Protocol-Version is required\n');
     const protocol = offered.find((p) => supported.includes(p));
     if (protocol === undefined) {
@@ -98,10 +107,23 @@ export function streamingServer(deps: StreamingDeps, host = '127.0.0.1'): Stream
           : netnsDialer(netns);
       return servePortForward(socket, r.req.pod_sandbox_id, dialer);
     }
-    const opts = { stdin: r.req.stdin, stdout: r.req.stdout, stderr: r.req.stderr, tty: r.req.tty };
-    const start = r.kind === 'exec' ? () => execIo(deps.containers, r.req) : () => attachIo(deps.containers, r.req);
-    await serveRemoteCommand(socket, protocol, opts, start);
+    const channels = await spdyChannels(socket, protocol, optionsOf(r.req));
+    if (channels) await runCommand(channels, starter(r));
   };
+  const upgradeWebSocket = async (req: IncomingMessage, socket: Duplex, head: Buffer, r: CommandRequest): Promise<void> => {
+    const offered = listHeader(req, 'sec-websocket-protocol');
+    const protocol = websocketProtocol(offered);
+    if (protocol === undefined) {
+      return refuse(socket, 403, `requested protocol(s) are not supported: [${offered.join(' ')}]; supports [${WEBSOCKET_PROTOCOLS.join(' ')}]\n`);
+    }
+    const ws = await new Promise<WebSocket>((resolve) => websockets.handleUpgrade(req, socket, head, resolve));
+    ws.on('error', () => undefined);
+    await runCommand(wsChannels(ws, protocol, optionsOf(r.req)), starter(r));
+  };
+  const starter =
+    (r: CommandRequest): (() => Promise<CommandIo>) =>
+    () =>
+      r.kind === 'exec' ? execIo(deps.containers, r.req) : attachIo(deps.containers, r.req);
   const listening = new Promise<number>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, host, () => resolve((server.address() as AddressInfo).port));
