@@ -68,7 +68,7 @@ export function streamingServer(deps: StreamingDeps, host = '127.0.0.1'): Stream
     res.end(found ? 'unable to upgrade: missing upgrade headers in request\n' : '404 page not found\n');
   });
   const take = (req: IncomingMessage): StreamRequest | undefined => {
-    const m = /^\/(exec|attach|portforward)\/([A-Za-z0-9_-]+)$/.exec(new URL(req.url ?? '/', 'http://x').pathname);
+    const m = /^\/(exec|attach|portforward)\/([A-Za-z0-9_-]+)(?:\?.*)?$/.exec(req.url ?? '');
     if (m === null || (req.method !== 'GET' && req.method !== 'POST')) return undefined;
     const r = cache.consume(m[2]!);
     return r?.kind === m[1] ? r : undefined;

@@ -72,7 +72,7 @@ export class HeaderCompressor {
       // CMF 0x78 (deflate, 32 KiB window), FLG with FDICT, FCHECK making the pair a multiple of 31.
       const cmf = 0x78;
       let flg = 0x20;
-      flg += 31 - ((cmf * 256 + flg) % 31);
+      flg += (31 - ((cmf * 256 + flg) % 31)) % 31;
       const head = Buffer.alloc(6);
       head[0] = cmf;
       head[1] = flg;
