@@ -144,7 +144,7 @@ describe('Kubernetes CRI: ExecSync, the streaming server, container stats', () =
     });
 
     it('Exec with a TTY: the resize stream sizes the terminal', async () => {
-      const cmd = ['sh', '-c', 'while [ "$(stty size)" != "30 100" ]; do sleep 0.1; done; echo sized; tty'];
+      const cmd = ['sh', '-c', 'while [ "$(stty size 2>/dev/null)" != "30 100" ]; do sleep 0.1; done; echo sized; tty'];
       const s = await session(await execUrl({ cmd, tty: true }));
       const error = await s.openStream({ streamType: 'error' });
       const stdout = await s.openStream({ streamType: 'stdout' });
@@ -271,7 +271,7 @@ describe('Kubernetes CRI: ExecSync, the streaming server, container stats', () =
     });
 
     it('a TTY exec over v4.channel.k8s.io takes its size from channel 4', async () => {
-      const cmd = ['sh', '-c', 'while [ "$(stty size)" != "40 120" ]; do sleep 0.1; done; echo sized'];
+      const cmd = ['sh', '-c', 'while [ "$(stty size 2>/dev/null)" != "40 120" ]; do sleep 0.1; done; echo sized'];
       const r = (await cri.runtime.Exec!({ container_id: box, cmd, tty: true, stdout: true })) as { url: string };
       const { messages } = await wsSession(r.url, ['v4.channel.k8s.io'], (ws) =>
         ws.send(Buffer.concat([Buffer.from([4]), Buffer.from('{"Width":120,"Height":40}')])),
