@@ -167,6 +167,20 @@ describe('Kubernetes CRI: ExecSync, the streaming server, container stats', () =
       assert.match(status.message, /^Internal error occurred: .*no such file or directory/);
     });
 
+    it('Exec: a client that leaves kills its command', async () => {
+      const s = await session(await execUrl({ cmd: ['sh', '-c', 'echo up; exec sleep 313'] }));
+      await s.openStream({ streamType: 'error' });
+      const stdout = await s.openStream({ streamType: 'stdout' });
+      await new Promise((r) => stdout.once('data', r));
+      const running = async (): Promise<boolean> =>
+        ((await cri.runtime.ExecSync!({ container_id: box, cmd: ['ps', '-o', 'args'], timeout: 5 })) as { stdout: Buffer }).stdout
+          .toString()
+          .includes('sleep 313');
+      assert.ok(await running());
+      s.close();
+      await eventually('the exec is killed', async () => !(await running()));
+    });
+
     it('Attach: stdin to the container, its stdout and stderr back, success when it ends', async () => {
       const talk = await podContainer(d, { name: 'talk', pod: 'pod-a', cmd: ['sh', '-c', 'read l; echo "got $l"; echo bye >&2'], stdin: true });
       const r = (await cri.runtime.Attach!({ container_id: talk, stdin: true, stdout: true, stderr: true })) as { url: string };
