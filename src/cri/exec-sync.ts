@@ -48,7 +48,10 @@ export async function execSync(deps: Pick<CriDeps, 'containers'>, req: ExecSyncR
   const ex = createExec(deps.containers, req.container_id, { Cmd: req.cmd, AttachStdout: true, AttachStderr: true });
   const out = { stdout: new CappedBuffer(EXEC_SYNC_MAX_OUTPUT), stderr: new CappedBuffer(EXEC_SYNC_MAX_OUTPUT) };
   const timeout = Math.max(0, req.timeout);
-  const end = await runExec(deps.containers, ex.ID, { timeoutMs: timeout * 1000, onOutput: (stream, data) => out[stream].add(data) });
+  // The kubelet's probes run every few seconds: the instance goes once the command has ended.
+  const end = await runExec(deps.containers, ex.ID, { timeoutMs: timeout * 1000, onOutput: (stream, data) => out[stream].add(data) }).finally(() =>
+    deps.containers.execs.remove(ex.ID),
+  );
   if (end.timedOut) throw new GrpcStatusError(GrpcStatus.DEADLINE_EXCEEDED, `timeout ${goSeconds(timeout)} exceeded: context deadline exceeded`);
   return { stdout: out.stdout.bytes(), stderr: out.stderr.bytes(), exit_code: end.exitCode };
 }

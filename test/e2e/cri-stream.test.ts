@@ -83,6 +83,15 @@ describe('Kubernetes CRI: ExecSync, the streaming server, container stats', () =
       assert.equal(r.stdout.toString(), 'out\n');
       assert.equal(r.stderr.toString(), 'err\n');
       assert.equal(r.exit_code, 3);
+      // The exec instance is gone once it answered (the kubelet's probes would pile them up).
+      const events = await d.api('GET', `/events?since=1&until=${Math.ceil(Date.now() / 1000) + 1}`);
+      const created = events.body
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l) as { Action: string; Actor: { ID: string; Attributes: Record<string, string> } })
+        .filter((e) => e.Actor.ID === box && e.Action.startsWith('exec_create'));
+      assert.ok(created.length > 0);
+      assert.equal((await d.api('GET', `/exec/${created.at(-1)!.Actor.Attributes.execID}/json`)).status, 404);
       const ok = (await cri.runtime.ExecSync!({ container_id: box, cmd: ['cat', '/etc/hostname'], timeout: 5 })) as { stdout: Buffer; exit_code: number };
       assert.equal(ok.exit_code, 0);
       assert.ok(ok.stdout.length > 0);

@@ -36,13 +36,19 @@ export function runningContainer(deps: Pick<ExecDeps, 'store'>, id: string): str
  */
 export async function execIo(deps: ExecDeps, req: ExecRequest): Promise<CommandIo> {
   const ex = createExec(deps, req.container_id, { Cmd: req.cmd, AttachStdin: req.stdin, AttachStdout: req.stdout, AttachStderr: req.stderr, Tty: req.tty });
-  const proc = await startExec(deps, ex.ID);
+  const proc = await startExec(deps, ex.ID).catch((err: unknown) => {
+    deps.execs.remove(ex.ID);
+    throw err;
+  });
   return {
     onOutput: (cb) => proc.io.onOutput(cb),
     write: (d) => proc.io.write(d),
     closeStdin: () => proc.io.closeStdin(),
     resize: (h, w) => deps.runtime.resize({ id: ex.ContainerID, execId: ex.ID }, h, w),
-    done: proc.exitCode.then((code) => (code === 0 ? successStatus() : exitStatus(req.cmd, code))),
+    done: proc.exitCode.then((code) => {
+      deps.execs.remove(ex.ID); // no client inspects a CRI exec afterwards
+      return code === 0 ? successStatus() : exitStatus(req.cmd, code);
+    }),
     abandon: () => {
       try {
         process.kill(proc.pid, 'SIGKILL');

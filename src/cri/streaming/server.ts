@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { messageOf } from '../../lib/errdefs.js';
@@ -26,6 +26,9 @@ export interface StreamingServer {
   url(r: StreamRequest): Promise<string>;
   close(): void;
 }
+
+/** The kubelet's default StreamIdleTimeout. */
+const STREAM_IDLE_TIMEOUT_MS = 4 * 3600_000;
 
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found' };
 
@@ -75,6 +78,8 @@ export function streamingServer(deps: StreamingDeps, host = '127.0.0.1'): Stream
   };
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     sockets.add(socket);
+    // A session with no traffic for the kubelet's stream idle timeout is closed.
+    (socket as Socket).setTimeout(STREAM_IDLE_TIMEOUT_MS, () => socket.destroy());
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
     void upgrade(req, socket, head).catch((err: unknown) => {
@@ -99,6 +104,7 @@ export function streamingServer(deps: StreamingDeps, host = '127.0.0.1'): Stream
     }
     // A sandbox gone since the URL was handed out fails each connection, on its error stream.
     const netns = r.kind === 'portforward' ? await deps.sandboxNetns(r.req.pod_sandbox_id).catch((err: Error) => err) : undefined;
+    if (head.length > 0) socket.unshift(head);
     socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: ${protocol}\r\n\r\n`);
     if (r.kind === 'portforward') {
       const dialer =
