@@ -206,6 +206,20 @@ describe('Kubernetes CRI: ExecSync, the streaming server, container stats', () =
       assert.deepEqual(JSON.parse(status), { metadata: {}, status: 'Success' });
     });
 
+    it('Attach to a TTY container: the resize stream sizes its terminal', async () => {
+      const cmd = ['sh', '-c', 'while [ "$(stty size 2>/dev/null)" != "25 90" ]; do sleep 0.1; done; echo sized'];
+      const tty = await podContainer(d, { name: 'tty', pod: 'pod-a', cmd, tty: true, stdin: true });
+      const r = (await cri.runtime.Attach!({ container_id: tty, tty: true, stdout: true })) as { url: string };
+      const s = await session(r.url);
+      const error = await s.openStream({ streamType: 'error' });
+      const stdout = await s.openStream({ streamType: 'stdout' });
+      const resize = await s.openStream({ streamType: 'resize' });
+      resize.write(JSON.stringify({ Width: 90, Height: 25 }));
+      const [status, out] = await Promise.all([readAll(error), readAll(stdout)]);
+      assert.equal(out, 'sized\r\n');
+      assert.deepEqual(JSON.parse(status), { metadata: {}, status: 'Success' });
+    });
+
     it('checks requests as cri-api says: tty with stderr, no stream, an unknown container or sandbox', async () => {
       const bad = await grpcError(cri.runtime.Exec!({ container_id: box, cmd: ['true'], tty: true, stderr: true }));
       assert.equal(bad.code, GrpcStatus.INVALID_ARGUMENT);
