@@ -32,7 +32,7 @@ export interface CommandChannels {
   stderr?: (data: Buffer) => void;
   onStdin(data: (d: Buffer) => void, end: () => void): void;
   onResize(cb: (height: number, width: number) => void): void;
-  /** Called once if the client leaves before `finish`. */
+  /** Called once if the client leaves (or has left) before `finish`. */
   onGone(cb: () => void): void;
   /** Writes the status to the error stream (as the protocol version wants it), then ends every stream and the connection. */
   finish(statusJson: string): Promise<void>;

@@ -60,7 +60,10 @@ export async function spdyChannels(socket: Duplex, protocol: string, opts: Strea
       streams.resize.setEncoding('utf8');
       streams.resize.on('data', feed);
     },
-    onGone: (cb) => session.once('close', () => finished || cb()),
+    onGone(cb) {
+      if (session.ended) cb();
+      else session.once('close', () => finished || cb());
+    },
     async finish(statusJson) {
       finished = true;
       const text = protocol === 'v4.channel.k8s.io' ? statusJson : legacyErrorText(statusJson);

@@ -63,7 +63,10 @@ export function wsChannels(ws: WebSocket, protocol: string, opts: StreamOptions)
       resize = terminalSizes(cb);
       flush();
     },
-    onGone: (cb) => ws.once('close', () => finished || cb()),
+    onGone(cb) {
+      if (ws.readyState === ws.CLOSED || ws.readyState === ws.CLOSING) cb();
+      else ws.once('close', () => finished || cb());
+    },
     async finish(statusJson) {
       finished = true;
       const text = protocol.startsWith('v4.') || protocol.startsWith('v5.') ? statusJson : legacyErrorText(statusJson);

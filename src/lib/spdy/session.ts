@@ -117,6 +117,11 @@ export class SpdySession extends EventEmitter {
     socket.on('error', () => this.shutdown());
   }
 
+  /** Whether the session has ended (closed by either side, or the connection lost). */
+  get ended(): boolean {
+    return this.emittedClose;
+  }
+
   /** @internal */
   compress(headers: SpdyHeaders): Buffer {
     return this.deflate.compress(headers);
