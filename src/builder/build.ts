@@ -2,6 +2,8 @@ import { invalidArgument, isKind, notFound } from '../lib/errdefs.js';
 import type { Digest } from '../lib/digest.js';
 import { expandWord } from '../lib/dockerfile/expand.js';
 import { parseDockerfile, parseLine } from '../lib/dockerfile/dockerfile.js';
+import { atLines } from '../lib/dockerfile/errors.js';
+import type { Instruction } from '../lib/dockerfile/instructions.js';
 import { familiarString, parseNormalizedNamed, repositoryName } from '../lib/reference.js';
 import { tagImage } from '../services/images/tag.js';
 import { applyDockerfileIgnore, dropIgnoredBuildFiles, readDockerfile } from './context.js';
@@ -71,11 +73,11 @@ export async function buildImage(deps: BuilderDeps, opts: BuildOptions, output: 
     for (const stage of plan.needed) {
       out(`Step ${++step}/${total} : ${stage.from.original}\n`);
       steps?.start(stage, -1, plan.needed);
-      const st = await beginStage(run, stage);
+      const st = await onLines(stage.from, () => beginStage(run, stage));
       for (const [i, ins] of stage.body.entries()) {
         out(`Step ${++step}/${total} : ${ins.original}\n`);
         steps?.start(stage, i, plan.needed);
-        await timed(`build: step ${step} ${ins.kind}`, () => dispatch(run, st, ins));
+        await onLines(ins, () => timed(`build: step ${step} ${ins.kind}`, () => dispatch(run, st, ins)));
         if (st.image.id) out(` ---> ${shortId(st.image.id)}\n`);
       }
       run.results.set(stage.index, st.image);
@@ -97,6 +99,15 @@ export async function buildImage(deps: BuilderDeps, opts: BuildOptions, output: 
   }
   if (opts.quiet) output.stream(`${id}\n`);
   return id;
+}
+
+/** Runs one instruction's work; its failure is marked as being about the instruction's lines. */
+async function onLines<T>(ins: Instruction, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw atLines(err, ins.line, ins.endLine);
+  }
 }
 
 /** FROM: the base (scratch, an earlier stage or a local image), then its ONBUILD triggers. */

@@ -9,7 +9,7 @@ import type { BuildkitState, GatewayBuild } from './deps.js';
 import { dockerfileFrontend } from './dockerfile-frontend.js';
 import type { ExporterEntry } from './export-image.js';
 import { checkExporters, runExporters } from './exporters.js';
-import { grpcError, unary } from './grpc-errors.js';
+import { grpcError, unary, withDetails } from './grpc-errors.js';
 import { timestamp, type StatusResponse } from './progress.js';
 import { BUILDKIT_VERSION, workerRecord } from './worker.js';
 
@@ -163,7 +163,7 @@ function gatewayResult(
       results: new Map(),
       returned(result) {
         st.builds.delete(ref);
-        if ('error' in result) return reject(new Error(result.error));
+        if ('error' in result) return reject(withDetails(new Error(result.error), result.details));
         if (result.ref === '') return resolve(undefined);
         const image = build.results.get(result.ref);
         if (image === undefined) return reject(new Error(`return reference ${result.ref} not found`));

@@ -4,6 +4,7 @@ import type { BuilderDeps, BuildOptions } from '../builder/deps.js';
 import type { Digest } from '../lib/digest.js';
 import { BerthError, invalidArgument, messageOf } from '../lib/errdefs.js';
 import { parseIgnoreFile } from '../lib/dockerignore.js';
+import { withDockerfileSource } from './error-source.js';
 import { fetchFiles, fetchLocal } from './local-source.js';
 import type { BuildProgress } from './progress.js';
 import type { Session } from './sessions.js';
@@ -66,7 +67,7 @@ export async function dockerfileFrontend(deps: BuilderDeps, session: Session, pr
     steps.end();
     return id;
   } catch (err) {
-    const e = buildkitError(err);
+    const e = withDockerfileSource(buildkitError(err), filename, dockerfile);
     steps.fail(e.message);
     throw e;
   } finally {

@@ -87,6 +87,22 @@ describe('BuildKit builds through buildx (docker driver)', { skip: buildxSkip },
     assert.equal(await dockerOk(d, ['ps', '-aq']), '', 'no step container is left');
   });
 
+  it('a failing step and a bad instruction show their Dockerfile lines above the error, as BuildKit sends them', async () => {
+    const dir = await context({ Dockerfile: 'FROM busybox\nRUN echo before\nRUN echo oops \\\n  && exit 3\nCMD ["x"]\n' });
+    let r = await docker(['build', '--progress=plain', dir]);
+    assert.equal(r.code, 1, failure(r));
+    assert.ok(r.stderr.includes('Dockerfile:3\n--------------------\n'), r.stderr);
+    assert.match(r.stderr, /^ +2 \| {5}RUN echo before$/m, r.stderr);
+    assert.match(r.stderr, /^ +3 \| >>> RUN echo oops \\$/m, r.stderr);
+    assert.match(r.stderr, /^ +4 \| >>> {3}&& exit 3$/m, 'a continued instruction is marked on all its lines');
+    assert.match(r.stderr, /--------------------\nERROR: failed to solve: process "\/bin\/sh -c echo oops/, r.stderr);
+    const bad = await context({ Dockerfile: 'FROM busybox\nFOO bar\n' });
+    r = await docker(['build', '--progress=plain', bad]);
+    assert.equal(r.code, 1, failure(r));
+    assert.ok(r.stderr.includes('Dockerfile:2\n--------------------\n'), r.stderr);
+    assert.match(r.stderr, /^ +2 \| >>> FOO bar$/m, r.stderr);
+  });
+
   it('buildx build --load tags the image; --iidfile gets its ID', async () => {
     const dir = await context(multiStep);
     const iid = join(tmp, 'iid');

@@ -1,5 +1,6 @@
 import {
   status as GrpcStatus,
+  type Metadata,
   type sendUnaryData,
   type ServerUnaryCall,
   type ServiceDefinition,
@@ -56,16 +57,23 @@ export class GrpcStatusError extends Error {
 /** The gRPC code of each error kind: one table per server. */
 export type StatusTable = Record<ErrorKind, GrpcStatus>;
 
-/** A unary handler from a promise: its value is the answer, a rejection the call's gRPC error by `codes` (or its own, a GrpcStatusError's). */
-export function unaryWith(codes: StatusTable) {
+/** A gRPC error's status from a thrown value: by `codes` (or its own, a GrpcStatusError's), the message, and trailers when `trailers` has some for it. */
+export function statusWith(codes: StatusTable, trailers?: (err: unknown, code: GrpcStatus, message: string) => Metadata | undefined) {
+  return (err: unknown): Partial<ServiceError> => {
+    const code = err instanceof GrpcStatusError ? err.grpcCode : codes[kindOf(err)];
+    const message = messageOf(err);
+    const metadata = trailers?.(err, code, message);
+    return { code, details: message, message, ...(metadata ? { metadata } : {}) };
+  };
+}
+
+/** A unary handler from a promise: its value is the answer, a rejection the call's gRPC error (`status`, or by `codes`). */
+export function unaryWith(codes: StatusTable, status = statusWith(codes)) {
   return <Req, Res>(fn: (req: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res>) =>
     (call: ServerUnaryCall<Req, Res>, cb: sendUnaryData<Res>): void => {
       fn(call.request, call).then(
         (r) => cb(null, r),
-        (err: unknown) => {
-          const code = err instanceof GrpcStatusError ? err.grpcCode : codes[kindOf(err)];
-          cb({ code, details: messageOf(err), message: messageOf(err) } satisfies Partial<ServiceError>);
-        },
+        (err: unknown) => cb(status(err)),
       );
     };
 }
