@@ -135,7 +135,8 @@ async function beginStage(run: BuildRun, stage: Stage): Promise<StageState> {
   if (envValue(config.Env, 'PATH') === undefined) config.Env = [...(config.Env ?? []), DEFAULT_PATH];
   const triggers = config.OnBuild ?? [];
   delete config.OnBuild;
-  const st: StageState = { image: base, config, args: new Map(), cmdSet: false };
+  const noCache = stage.name !== undefined && (run.opts.noCacheStages ?? []).some((n) => n.toLowerCase() === stage.name);
+  const st: StageState = { image: base, config, args: new Map(), cmdSet: false, ...(noCache ? { noCache } : {}) };
   if (triggers.length > 0) {
     run.out(`# Executing ${triggers.length} build trigger${triggers.length === 1 ? '' : 's'}\n`);
     for (const t of triggers) await dispatch(run, st, parseLine(t, run.escape));

@@ -24,6 +24,8 @@ export interface BuildOptions {
   buildArgs: Record<string, string | null>;
   target?: string;
   noCache: boolean;
+  /** BuildKit's `--no-cache-filter`: the stages (by name) built without the cache. */
+  noCacheStages?: string[];
   /** `--cache-from`: when given, only these images (and their ancestors) serve as cache. */
   cacheFrom?: string[];
   /** `--add-host`: `host:ip` entries for the /etc/hosts of RUN steps. */

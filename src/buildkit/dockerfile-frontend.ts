@@ -106,7 +106,9 @@ function buildOptions(attrs: Record<string, string>, filename: string): Omit<Bui
     // BuildKit's automatic platform ARGs (in scope once declared with ARG): one platform, the host's.
     buildArgs: { ...PLATFORM_ARGS, ...prefixed('build-arg:') },
     target: attrs['target'] || undefined,
-    noCache: 'no-cache' in attrs,
+    // buildx sends `no-cache` empty for --no-cache, and the stage names for --no-cache-filter.
+    noCache: attrs['no-cache'] === '',
+    noCacheStages: (attrs['no-cache'] ?? '').split(',').filter(Boolean),
     rm: true,
     forceRm: true,
     labels: prefixed('label:'),

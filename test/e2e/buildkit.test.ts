@@ -111,6 +111,47 @@ describe('BuildKit builds through buildx (docker driver)', { skip: buildxSkip },
     assert.equal((await readFile(iid, 'utf8')).trim(), await imageId('bk-load:v1'));
   });
 
+  it('--no-cache-filter rebuilds the named stage only', async () => {
+    const dir = await context({ Dockerfile: 'FROM busybox AS base\nRUN echo base > /base\nFROM base AS app\nRUN echo app > /app\n' });
+    let r = await docker(['build', '--progress=plain', '-t', 'bk-ncf', dir]);
+    assert.equal(r.code, 0, failure(r));
+    r = await docker(['build', '--progress=plain', '--no-cache-filter', 'app', '-t', 'bk-ncf', dir]);
+    assert.equal(r.code, 0, failure(r));
+    assert.match(r.stderr, /\] RUN echo base > \/base\n#\d+ CACHED/, r.stderr);
+    assert.match(r.stderr, /\] RUN echo app > \/app\n(?!#\d+ CACHED)/, r.stderr);
+    assert.doesNotMatch(r.stderr, /\] RUN echo app > \/app\n#\d+ CACHED/, r.stderr);
+  });
+
+  it('--metadata-file gets the moby exporter response; --label, --add-host and --network=none reach the build', async () => {
+    const dir = await context({ Dockerfile: 'FROM busybox\nRUN grep bkhost /etc/hosts > /hosts; ls /sys/class/net > /nets\n' });
+    const meta = join(tmp, 'metadata.json');
+    const r = await docker([
+      'build',
+      '--metadata-file',
+      meta,
+      '--label',
+      'org.berth.test=yes',
+      '--add-host',
+      'bkhost:10.1.2.3',
+      '--network',
+      'none',
+      '-t',
+      'bk-meta',
+      dir,
+    ]);
+    assert.equal(r.code, 0, failure(r));
+    const id = await imageId('bk-meta');
+    const m = JSON.parse(await readFile(meta, 'utf8')) as Record<string, unknown>;
+    assert.equal(m['containerimage.digest'], id);
+    assert.equal(m['containerimage.config.digest'], id);
+    assert.equal(m['image.name'], 'docker.io/library/bk-meta:latest');
+    assert.match(String(m['buildx.build.ref']), /^default\/default\/\w+$/);
+    assert.equal((m['containerimage.descriptor'] as { digest?: string } | undefined)?.digest, id, JSON.stringify(m));
+    assert.equal(await dockerOk(d, ['image', 'inspect', '--format', '{{index .Config.Labels "org.berth.test"}}', 'bk-meta']), 'yes\n');
+    assert.match(await dockerOk(d, ['run', '--rm', 'bk-meta', 'cat', '/hosts']), /^10\.1\.2\.3\s+bkhost$/m);
+    assert.equal(await dockerOk(d, ['run', '--rm', 'bk-meta', 'cat', '/nets']), 'lo\n', 'the RUN step had no network but loopback');
+  });
+
   it('buildx du lists the build cache; builder prune -f removes what only the cache keeps', async () => {
     // Step images no name keeps: a build without -t.
     const dir = await context({ Dockerfile: 'FROM busybox\nRUN echo one > /one\nRUN echo two > /two\n' });
