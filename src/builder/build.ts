@@ -1,4 +1,4 @@
-import { invalidArgument, isKind, notFound } from '../lib/errdefs.js';
+import { invalidArgument, isKind } from '../lib/errdefs.js';
 import type { Digest } from '../lib/digest.js';
 import { expandWord } from '../lib/dockerfile/expand.js';
 import { parseDockerfile, parseLine } from '../lib/dockerfile/dockerfile.js';
@@ -9,6 +9,7 @@ import { tagImage } from '../services/images/tag.js';
 import { applyDockerfileIgnore, dropIgnoredBuildFiles, readDockerfile } from './context.js';
 import type { BuilderDeps, BuildOptions, BuildOutput } from './deps.js';
 import { timed } from '../lib/phase-timer.js';
+import { baseImage } from './base-image.js';
 import { shortId } from './cache-step.js';
 import { dispatch } from './dispatch.js';
 import { planStages, type Stage } from './stages.js';
@@ -125,10 +126,7 @@ async function beginStage(run: BuildRun, stage: Stage): Promise<StageState> {
   if (ref.toLowerCase() === 'scratch') base = scratchImage();
   else if (earlier !== undefined) base = run.results.get(earlier.index)!;
   else {
-    const img = run.deps.images.images.resolve(ref);
-    if (img === undefined)
-      throw notFound(`pull access denied for ${ref}, repository does not exist or may require 'docker login': berth has no registry client yet`);
-    base = await stepImageOf(run.deps.images, img);
+    base = await stepImageOf(run.deps.images, await baseImage(run, ref));
   }
   if (base.id) run.out(` ---> ${shortId(base.id)}\n`);
   const config = structuredClone(base.blob.config ?? {});

@@ -1,3 +1,4 @@
+import type { AuthConfig } from '../core/registry.js';
 import type { ContainerDeps } from '../services/containers/deps.js';
 import type { ImageDeps } from '../services/images/deps.js';
 import type { BuildCache } from './cache.js';
@@ -46,6 +47,8 @@ export interface BuildOptions {
 export interface BuildSession {
   /** A secret by ID (`--secret id=…`); undefined when the client has none by that ID. */
   secret(id: string): Promise<Buffer | undefined>;
+  /** The client's credentials for a registry (`docker.io`, `host:port`), for a FROM image to pull; undefined: none. */
+  credentials(domain: string): Promise<AuthConfig | undefined>;
 }
 
 /** Where build output goes: step lines (Docker's classic text) and the result ID. */

@@ -8,6 +8,7 @@ import { withDockerfileSource } from './error-source.js';
 import { fetchFiles, fetchLocal } from './local-source.js';
 import type { BuildProgress } from './progress.js';
 import type { Session } from './sessions.js';
+import { getSessionCredentials } from './session-auth.js';
 import { getSessionSecret } from './session-secrets.js';
 import { stepVertexes } from './step-vertexes.js';
 import { treeToTar } from './tree-tar.js';
@@ -61,7 +62,12 @@ export async function dockerfileFrontend(deps: BuilderDeps, session: Session, pr
   try {
     const id = await buildImage(
       deps,
-      { ...opts, context, dockerfileText: dockerfile.toString('utf8'), session: { secret: (id) => getSessionSecret(session, id) } },
+      {
+        ...opts,
+        context,
+        dockerfileText: dockerfile.toString('utf8'),
+        session: { secret: (id) => getSessionSecret(session, id), credentials: (domain) => getSessionCredentials(session, domain) },
+      },
       { stream: () => undefined, aux: () => undefined, steps },
     );
     steps.end();
