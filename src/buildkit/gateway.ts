@@ -53,7 +53,7 @@ async function buildOf(st: BuildkitState, md: Metadata): Promise<GatewayBuild> {
     const b = st.builds.get(id);
     if (b !== undefined) return b;
     if (Date.now() >= deadline) throw notFound(`no such job ${id}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 20).unref());
   }
 }
 

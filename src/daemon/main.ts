@@ -261,7 +261,7 @@ async function serve(cfg: DaemonConfig, flags: Flags, lastResort: LastResort): P
   imageRoutes(router, imageDeps);
   const builderDeps = { images: imageDeps, containers: deps, cache: await BuildCache.open(join(cfg.dataRoot, 'builder')), scratch: imageDeps.scratch };
   buildRoutes(router, builderDeps);
-  buildkitRoutes(router, {
+  const buildkit = buildkitRoutes(router, {
     builder: builderDeps,
     snapshotter: snapshotter.name === 'vfs' ? 'native' : 'overlayfs',
     log,
@@ -312,6 +312,7 @@ async function serve(cfg: DaemonConfig, flags: Flags, lastResort: LastResort): P
     stopping = true;
     log(`${sig}: shutting down; containers keep running`);
     events.close();
+    buildkit.close();
     const closed = Promise.all(listeners.map((l) => new Promise<void>((r) => l.server.close(() => r()))));
     listeners.forEach((l) => l.server.closeIdleConnections());
     for (const extra of side.servers) extra.close();

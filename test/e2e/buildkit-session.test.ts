@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { writeTree } from './archive-util.js';
 import { buildxSkip, installBuildx } from './buildx-plugin.js';
 import type { RunResult } from './clients.js';
-import { dockerOk, startDaemon, type Daemon } from './harness.js';
+import { dockerOk, eventually, startDaemon, type Daemon } from './harness.js';
 import { startRegistry, type TestRegistry } from './registry-util.js';
 
 // What a BuildKit build asks of the client's session besides the context: registry credentials (Auth).
@@ -31,7 +31,7 @@ describe('BuildKit session services through buildx', { skip: buildxSkip }, () =>
     pusher = await startDaemon();
     stops.push(() => pusher.stop());
     // The building daemon starts with an empty store: its FROM image can only come from the registry.
-    d = await startDaemon({ noBusybox: true });
+    d = await startDaemon({ noBusybox: true, config: { 'shutdown-timeout': 120 } });
     stops.push(() => d.stop());
     await installBuildx(d);
   });
@@ -63,5 +63,18 @@ describe('BuildKit session services through buildx', { skip: buildxSkip }, () =>
     assert.equal(r.code, 0, failure(r));
     assert.equal(await dockerOk(d, ['run', '--rm', 'bk-pulled']), 'built-on-pulled\n');
     assert.doesNotMatch(d.log(), /s3cret/, 'the password is never logged');
+  });
+
+  // Last: it stops the daemon.
+  it('a stopping berthd closes its BuildKit connections: the build in progress fails, berthd does not wait out the shutdown timeout', async () => {
+    const dir = await context({ Dockerfile: 'FROM bk-pulled\nRUN echo started && sleep 600\n' });
+    const build = docker(['build', '--progress=plain', dir]);
+    await eventually('the RUN step to run', async () => (await dockerOk(d, ['ps', '-q'])).trim() !== '', 60_000);
+    process.kill(d.pid, 'SIGTERM');
+    // shutdown-timeout is 120 s here: only connections berthd leaves open would make it wait that long.
+    const status = await eventually('berthd to exit', async () => d.exitStatus, 60_000);
+    assert.deepEqual(status, { code: 0, signal: null });
+    const r = await build;
+    assert.notEqual(r.code, 0, 'the client sees its build end with the daemon');
   });
 });
