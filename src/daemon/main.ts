@@ -267,7 +267,7 @@ async function serve(cfg: DaemonConfig, flags: Flags, lastResort: LastResort): P
     log,
     debug: () => cfg.debug,
   });
-  diskUsageRoutes(router, imageDeps, volumes);
+  diskUsageRoutes(router, imageDeps, volumes, builderDeps);
   unsupportedRoutes(router);
 
   const makeServer = (tls?: ApiServerOptions['tls']) =>

@@ -192,6 +192,32 @@ describe('BuildKit builds through buildx (docker driver)', { skip: buildxSkip },
     assert.match(r.stderr, /^ERROR: failed to solve: "linux\/arm64": platform not supported/m, r.stderr);
   });
 
+  it('system df reports the build cache buildx du lists (records, API shapes by version), and builder prune -af empties both', async () => {
+    const r = await docker(['build', await context({ Dockerfile: 'FROM busybox\nRUN echo df > /df\nRUN --mount=type=cache,target=/c echo x > /c/x\n' })]);
+    assert.equal(r.code, 0, failure(r));
+    const du = await dockerOk(d, ['buildx', 'du']);
+    const duIds = du.split('\n').flatMap((l) => /^([0-9a-z]{25,64})\*?\s/.exec(l)?.[1] ?? []);
+    assert.ok(duIds.length >= 3, du);
+    const dfv = await dockerOk(d, ['system', 'df', '-v']);
+    const dfIds = dfv.split('\n').flatMap((l) => /^([0-9a-z]{12,64})\s+(?:regular|exec\.cachemount)\s/.exec(l)?.[1] ?? []);
+    assert.deepEqual(dfIds.map((id) => id.slice(0, 12)).sort(), duIds.map((id) => id.slice(0, 12)).sort(), `${dfv}\n${du}`);
+    assert.match(await dockerOk(d, ['system', 'df']), new RegExp(`^Build Cache\\s+${duIds.length}\\s`, 'm'));
+    type Rec = { ID: string; Parent?: string; Parents?: string[]; Type: string; Size: number };
+    const old = (await d.api('GET', '/v1.41/system/df')).json as { BuildCache: Rec[]; BuilderSize: number };
+    const now = (await d.api('GET', '/v1.44/system/df')).json as { BuildCache: Rec[]; BuilderSize?: number };
+    assert.equal(old.BuildCache.length, duIds.length);
+    assert.equal(
+      old.BuilderSize,
+      old.BuildCache.reduce((n, b) => n + b.Size, 0),
+    );
+    assert.ok(old.BuildCache.some((b) => b.Parent) && old.BuildCache.every((b) => b.Parents === undefined), 'Parent below 1.42');
+    assert.ok(now.BuildCache.some((b) => b.Parents?.length) && now.BuildCache.every((b) => b.Parent === undefined), 'Parents from 1.42');
+    assert.ok(now.BuildCache.some((b) => b.Type === 'exec.cachemount'));
+    await dockerOk(d, ['builder', 'prune', '-af']);
+    assert.match(await dockerOk(d, ['system', 'df']), /^Build Cache\s+0\s/m);
+    assert.equal((await dockerOk(d, ['buildx', 'du'])).split('\n').filter((l) => /^[0-9a-z]{25,64}\*?\s/.test(l)).length, 0);
+  });
+
   it(
     'compose v2 builds through BuildKit with no environment variable: build, up --build',
     { skip: existsSync(COMPOSE) ? false : `compose v2 not found at ${COMPOSE}` },
