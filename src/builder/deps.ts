@@ -49,6 +49,8 @@ export interface BuildSession {
   secret(id: string): Promise<Buffer | undefined>;
   /** The client's credentials for a registry (`docker.io`, `host:port`), for a FROM image to pull; undefined: none. */
   credentials(domain: string): Promise<AuthConfig | undefined>;
+  /** The client's SSH agent `id` as a host socket for a RUN step (`--mount=type=ssh`); NotFound when the client forwards none by that ID. */
+  sshAgent(id: string): Promise<{ path: string; close(): Promise<void> }>;
 }
 
 /** Where build output goes: step lines (Docker's classic text) and the result ID. */

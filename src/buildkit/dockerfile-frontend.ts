@@ -10,6 +10,7 @@ import type { BuildProgress } from './progress.js';
 import type { Session } from './sessions.js';
 import { getSessionCredentials } from './session-auth.js';
 import { getSessionSecret } from './session-secrets.js';
+import { forwardSessionAgent } from './session-ssh.js';
 import { stepVertexes } from './step-vertexes.js';
 import { treeToTar } from './tree-tar.js';
 
@@ -66,7 +67,11 @@ export async function dockerfileFrontend(deps: BuilderDeps, session: Session, pr
         ...opts,
         context,
         dockerfileText: dockerfile.toString('utf8'),
-        session: { secret: (id) => getSessionSecret(session, id), credentials: (domain) => getSessionCredentials(session, domain) },
+        session: {
+          secret: (id) => getSessionSecret(session, id),
+          credentials: (domain) => getSessionCredentials(session, domain),
+          sshAgent: (id) => forwardSessionAgent(session, id),
+        },
       },
       { stream: () => undefined, aux: () => undefined, steps },
     );

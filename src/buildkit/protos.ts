@@ -26,13 +26,14 @@ const SERVICES = [
   'moby.filesync.v1.FileSendFile',
   'moby.buildkit.secrets.v1.Secrets',
   'moby.filesync.v1.Auth',
+  'moby.sshforward.v1.SSH',
 ];
 
 export function buildkitProtos(): BuildkitProtos {
   if (loaded) return loaded;
   const services = loadServices(
     sourceDir('buildkit/proto', 'control.proto'),
-    ['control.proto', 'gateway.proto', 'filesync.proto', 'secrets.proto', 'auth.proto'],
+    ['control.proto', 'gateway.proto', 'filesync.proto', 'secrets.proto', 'auth.proto', 'sshforward.proto'],
     SERVICES,
   );
   const methods = new Map<string, MethodDefinition<object, object>>();

@@ -1,7 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeTree } from './archive-util.js';
@@ -10,7 +11,46 @@ import type { RunResult } from './clients.js';
 import { dockerOk, eventually, startDaemon, type Daemon } from './harness.js';
 import { startRegistry, type TestRegistry } from './registry-util.js';
 
-// What a BuildKit build asks of the client's session besides the context: registry credentials (Auth).
+/**
+ * A tiny SSH agent client (static, so it runs in a scratch image): asks the agent at
+ * $SSH_AUTH_SOCK for its identities (SSH2_AGENTC_REQUEST_IDENTITIES) and prints the socket, their
+ * count and their comments. Only a real agent's answer gets past its checks.
+ */
+const AGENT_LIST_C = `#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+static int readn(int fd, unsigned char *b, size_t n) { size_t g = 0; while (g < n) { ssize_t r = read(fd, b + g, n - g); if (r <= 0) return -1; g += r; } return 0; }
+static unsigned u32(const unsigned char *p) { return (unsigned)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3]; }
+int main(void) {
+  const char *path = getenv("SSH_AUTH_SOCK");
+  if (!path) { puts("no SSH_AUTH_SOCK"); return 2; }
+  printf("socket %s\\n", path);
+  int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+  struct sockaddr_un a = { .sun_family = AF_UNIX };
+  strncpy(a.sun_path, path, sizeof a.sun_path - 1);
+  if (connect(fd, (struct sockaddr *)&a, sizeof a) < 0) { perror("connect"); return 3; }
+  unsigned char req[5] = { 0, 0, 0, 1, 11 };
+  if (write(fd, req, 5) != 5) return 4;
+  unsigned char h[4];
+  if (readn(fd, h, 4)) return 5;
+  unsigned len = u32(h);
+  unsigned char *b = malloc(len);
+  if (len < 5 || readn(fd, b, len) || b[0] != 12) { puts("not an identities answer"); return 6; }
+  unsigned n = u32(b + 1), off = 5;
+  printf("%u identities\\n", n);
+  for (unsigned i = 0; i < n; i++) {
+    unsigned kl = u32(b + off); off += 4 + kl;
+    unsigned cl = u32(b + off); off += 4;
+    printf("identity %.*s\\n", (int)cl, (char *)b + off); off += cl;
+  }
+  return 0;
+}
+`;
+
+// What a BuildKit build asks of the client's session besides the context: registry credentials (Auth), its SSH agent (SSH).
 describe('BuildKit session services through buildx', { skip: buildxSkip }, () => {
   let tmp: string;
   let reg: TestRegistry;
@@ -63,6 +103,37 @@ describe('BuildKit session services through buildx', { skip: buildxSkip }, () =>
     assert.equal(r.code, 0, failure(r));
     assert.equal(await dockerOk(d, ['run', '--rm', 'bk-pulled']), 'built-on-pulled\n');
     assert.doesNotMatch(d.log(), /s3cret/, 'the password is never logged');
+  });
+
+  it("RUN --mount=type=ssh reaches the client's SSH agent through the session (--ssh default=…); a required agent not forwarded fails the build", async () => {
+    const agentDir = join(tmp, 'agent');
+    await mkdir(agentDir);
+    const sock = join(agentDir, 'agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+    const agentExit = new Promise<void>((r) => agent.once('exit', () => r()));
+    stops.push(async () => {
+      agent.kill('SIGTERM');
+      await agentExit;
+    });
+    await eventually('ssh-agent to listen', async () => existsSync(sock), 10_000);
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'berth-test-key', '-f', join(agentDir, 'id')]);
+    execFileSync('ssh-add', ['-q', join(agentDir, 'id')], { env: { ...process.env, SSH_AUTH_SOCK: sock }, stdio: 'pipe' });
+    const dir = await context({
+      Dockerfile: 'FROM scratch\nCOPY agent-list /agent-list\nRUN --mount=type=ssh ["/agent-list"]\n',
+      'agent-list.c': AGENT_LIST_C,
+    });
+    execFileSync('gcc', ['-static', '-Os', '-o', join(dir, 'agent-list'), join(dir, 'agent-list.c')]);
+    let r = await docker(['build', '--progress=plain', '--ssh', `default=${sock}`, dir]);
+    assert.equal(r.code, 0, failure(r));
+    assert.match(r.stderr, /^#\d+ [\d.]+ socket \/run\/buildkit\/ssh_agent\.0$/m, r.stderr);
+    assert.match(r.stderr, /^#\d+ [\d.]+ 1 identities$/m, r.stderr);
+    assert.match(r.stderr, /^#\d+ [\d.]+ identity berth-test-key$/m, r.stderr);
+
+    const required = await context({ Dockerfile: 'FROM scratch\nRUN --mount=type=ssh,required ["/nothing"]\n' });
+    r = await docker(['build', '--progress=plain', required]);
+    assert.equal(r.code, 1, failure(r));
+    // buildx always exposes its SSH service; its CheckAgent refuses an ID it was not given (BuildKit passes that on).
+    assert.match(r.stderr, /ERROR: failed to solve: unset ssh forward key default/, r.stderr);
   });
 
   // Last: it stops the daemon.
