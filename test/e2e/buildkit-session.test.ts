@@ -85,6 +85,8 @@ describe('BuildKit session services through buildx', { skip: buildxSkip }, () =>
     await dockerOk(pusher, ['login', '-u', 'alice', '-p', 's3cret', reg.host]);
     await dockerOk(pusher, ['tag', 'busybox', base]);
     await dockerOk(pusher, ['push', base]);
+    await dockerOk(pusher, ['tag', 'busybox', `${reg.host}/base/bb:2`]);
+    await dockerOk(pusher, ['push', `${reg.host}/base/bb:2`]);
     const dir = await context({ Dockerfile: `FROM ${base}\nRUN echo built-on-pulled > /p\nCMD ["cat", "/p"]\n` });
 
     // Not logged in: the registry refuses the anonymous pull, and the build says so.
@@ -102,6 +104,11 @@ describe('BuildKit session services through buildx', { skip: buildxSkip }, () =>
     r = await docker(['build', '--progress=plain', '-t', 'bk-pulled', dir]);
     assert.equal(r.code, 0, failure(r));
     assert.equal(await dockerOk(d, ['run', '--rm', 'bk-pulled']), 'built-on-pulled\n');
+    // COPY --from an image the store lacks: pulled the same way.
+    const copied = await context({ Dockerfile: `FROM scratch\nCOPY --from=${reg.host}/base/bb:2 /bin/busybox /busybox\n` });
+    r = await docker(['build', '--progress=plain', '-t', 'bk-copied', copied]);
+    assert.equal(r.code, 0, failure(r));
+    assert.equal(await dockerOk(d, ['run', '--rm', 'bk-copied', '/busybox', 'echo', 'copied-from-pulled']), 'copied-from-pulled\n');
     assert.doesNotMatch(d.log(), /s3cret/, 'the password is never logged');
   });
 
