@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { invalidArgument, notFound } from '../lib/errdefs.js';
 import { buildkitProtos } from './protos.js';
-import { GrpcCallError, openStream, sessionUnary } from './session-call.js';
+import { GrpcCallError, openStream, sessionUnary, type SessionStream } from './session-call.js';
 import type { Session } from './sessions.js';
 
 const CHECK_AGENT = '/moby.sshforward.v1.SSH/CheckAgent';
@@ -55,6 +55,7 @@ export async function forwardSessionAgent(session: Session, id: string): Promise
     await rm(dir, { recursive: true, force: true });
     throw invalidArgument(`ssh forwarding: ${(err as Error).message}`);
   }
+  server.on('error', () => undefined); // a failed accept ends that connection only
   return {
     path,
     async close() {
@@ -67,7 +68,13 @@ export async function forwardSessionAgent(session: Session, id: string): Promise
 
 /** One agent connection as one ForwardAgent stream: what the step writes goes to the client's agent, its answers come back. */
 function pipe(session: Session, id: string, conn: Socket): void {
-  const call = openStream<Bytes, Bytes>(session.h2, buildkitProtos().method(FORWARD_AGENT) as never, { [KEY_SSH_ID]: id });
+  let call: SessionStream<Bytes, Bytes>;
+  try {
+    call = openStream<Bytes, Bytes>(session.h2, buildkitProtos().method(FORWARD_AGENT) as never, { [KEY_SSH_ID]: id });
+  } catch {
+    conn.destroy(); // the session is gone (a closed HTTP/2 session refuses new streams)
+    return;
+  }
   conn.on('data', (data: Buffer) => call.send({ data }));
   conn.on('end', () => call.end());
   conn.on('error', () => call.cancel());
