@@ -20,8 +20,9 @@ export async function baseImage(run: BuildRun, ref: string): Promise<Image> {
     const auth = await session.credentials(named.domain);
     await pullImage({ ...run.deps.images, registry }, { ref, ...(auth ? { auth } : {}) });
   } catch (err) {
-    // A refusal is the build's failure, as BuildKit reports it (no gRPC code of its own): the image cannot be had.
-    const kind = kindOf(err) === 'Unauthorized' || kindOf(err) === 'Forbidden' ? 'NotFound' : kindOf(err);
+    // A refusal or an unreachable registry is the build's own failure, as BuildKit reports it (no gRPC code
+    // of its own, so buildx prints the bare message): the image cannot be had.
+    const kind = ['Unauthorized', 'Forbidden', 'Unavailable'].includes(kindOf(err)) ? 'NotFound' : kindOf(err);
     const name = fullName(named);
     throw new BerthError(kind, `${name}: failed to resolve source metadata for ${name}: ${messageOf(err)}`, { cause: err });
   }
