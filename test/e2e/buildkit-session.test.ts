@@ -9,7 +9,7 @@ import { writeTree } from './archive-util.js';
 import { buildxSkip, installBuildx } from './buildx-plugin.js';
 import type { RunResult } from './clients.js';
 import { dockerOk, eventually, startDaemon, type Daemon } from './harness.js';
-import { startRegistry, type TestRegistry } from './registry-util.js';
+import { startRegistry, startTokenServer, type TestRegistry } from './registry-util.js';
 
 /**
  * A tiny SSH agent client (static, so it runs in a scratch image): asks the agent at
@@ -54,6 +54,8 @@ int main(void) {
 describe('BuildKit session services through buildx', { skip: buildxSkip }, () => {
   let tmp: string;
   let reg: TestRegistry;
+  let tokenReg: TestRegistry;
+  let tokens: Awaited<ReturnType<typeof startTokenServer>>;
   let pusher: Daemon;
   let d: Daemon;
   let n = 0;
@@ -68,6 +70,13 @@ describe('BuildKit session services through buildx', { skip: buildxSkip }, () =>
     await writeFile(htpasswd, execFileSync('htpasswd', ['-Bbn', 'alice', 's3cret']).toString());
     reg = await startRegistry(join(tmp, 'registry'), { htpasswd });
     stops.push(() => reg.stop());
+    await mkdir(join(tmp, 'token'));
+    tokens = await startTokenServer(join(tmp, 'token'), 'bob', 'hunter2', 'berth-bk-issuer');
+    stops.push(() => tokens.stop());
+    tokenReg = await startRegistry(join(tmp, 'tokenreg'), {
+      token: { realm: tokens.realm, service: 'berth-bk', issuer: 'berth-bk-issuer', rootcertbundle: tokens.cert },
+    });
+    stops.push(() => tokenReg.stop());
     pusher = await startDaemon();
     stops.push(() => pusher.stop());
     // The building daemon starts with an empty store: its FROM image can only come from the registry.
@@ -110,6 +119,19 @@ describe('BuildKit session services through buildx', { skip: buildxSkip }, () =>
     assert.equal(r.code, 0, failure(r));
     assert.equal(await dockerOk(d, ['run', '--rm', 'bk-copied', '/busybox', 'echo', 'copied-from-pulled']), 'copied-from-pulled\n');
     assert.doesNotMatch(d.log(), /s3cret/, 'the password is never logged');
+  });
+
+  it('a registry with token auth (Bearer realm): the session gives the credentials, berthd fetches the token', async () => {
+    const image = `${tokenReg.host}/tok/app:t1`;
+    await dockerOk(pusher, ['login', '-u', 'bob', '-p', 'hunter2', tokenReg.host]);
+    await dockerOk(pusher, ['tag', 'busybox', image]);
+    await dockerOk(pusher, ['push', image]);
+    await dockerOk(d, ['login', '-u', 'bob', '-p', 'hunter2', tokenReg.host]);
+    const before = tokens.issued();
+    const r = await docker(['build', '--progress=plain', '-t', 'bk-token', await context({ Dockerfile: `FROM ${image}\nRUN echo tok > /t\n` })]);
+    assert.equal(r.code, 0, failure(r));
+    assert.ok(tokens.issued() > before, 'the pull fetched a token from the realm');
+    assert.equal(await dockerOk(d, ['run', '--rm', 'bk-token', 'cat', '/t']), 'tok\n');
   });
 
   it("RUN --mount=type=ssh reaches the client's SSH agent through the session (--ssh default=…); a required agent not forwarded fails the build", async () => {
