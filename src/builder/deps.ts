@@ -69,4 +69,6 @@ export interface StepProgress {
   cached(): void;
   /** Output of the running step's command. */
   log(text: string): void;
+  /** A progress line of the running step (a FROM image being pulled: `resolve …`, a layer's bytes); `done` completes it. */
+  status?(id: string, current: number, total: number, done: boolean): void;
 }

@@ -113,6 +113,10 @@ describe('BuildKit session services through buildx', { skip: buildxSkip }, () =>
     r = await docker(['build', '--progress=plain', '-t', 'bk-pulled', dir]);
     assert.equal(r.code, 0, failure(r));
     assert.equal(await dockerOk(d, ['run', '--rm', 'bk-pulled']), 'built-on-pulled\n');
+    const esc = base.replace(/[.]/g, '\\.');
+    assert.match(r.stderr, new RegExp(`^#\\d+ resolve ${esc}( [\\d.]+s)? done$`, 'm'), 'the pull shows under the FROM step');
+    assert.match(r.stderr, /^#\d+ sha256:[0-9a-f]{12} [\d.]+[kM]?B \/ [\d.]+[kM]?B [\d.]+s done$/m, r.stderr);
+    assert.match(r.stderr, /^#\d+ extracting sha256:[0-9a-f]{12} [\d.]+s done$/m);
     // COPY --from an image the store lacks: pulled the same way.
     const copied = await context({ Dockerfile: `FROM scratch\nCOPY --from=${reg.host}/base/bb:2 /bin/busybox /busybox\n` });
     r = await docker(['build', '--progress=plain', '-t', 'bk-copied', copied]);
