@@ -20,6 +20,8 @@ export const FEATURES = {
   kernelMemoryOmitted: '1.42',
   /** 1.42: `GET /system/df` without `BuilderSize`. */
   noBuilderSize: '1.42',
+  /** 1.42: `GET /system/df` build cache records name their parents in `Parents` (before: one `Parent`). */
+  buildCacheParents: '1.42',
   /** 1.42: `GET /system/df` takes `type` (container, image, volume, build-cache) to report only those. */
   diskUsageTypeParam: '1.42',
   /** 1.42: `POST /volumes/prune` prunes only anonymous volumes unless `all=true`. */
@@ -129,6 +131,7 @@ export const FEATURE_ROUTES: Partial<Record<Feature, readonly string[]>> = {
   kernelMemoryIgnored: ['POST /containers/create'],
   kernelMemoryOmitted: ['GET /containers/{id}/json', 'GET /info'],
   noBuilderSize: ['GET /system/df'],
+  buildCacheParents: ['GET /system/df'],
   diskUsageTypeParam: ['GET /system/df'],
   volumePruneAnonymousOnly: ['POST /volumes/prune'],
   mountOptionsMatchType: ['POST /containers/create'],

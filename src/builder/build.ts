@@ -1,12 +1,15 @@
-import { invalidArgument, isKind, notFound } from '../lib/errdefs.js';
+import { invalidArgument, isKind } from '../lib/errdefs.js';
 import type { Digest } from '../lib/digest.js';
 import { expandWord } from '../lib/dockerfile/expand.js';
 import { parseDockerfile, parseLine } from '../lib/dockerfile/dockerfile.js';
+import { atLines } from '../lib/dockerfile/errors.js';
+import type { Instruction } from '../lib/dockerfile/instructions.js';
 import { familiarString, parseNormalizedNamed, repositoryName } from '../lib/reference.js';
 import { tagImage } from '../services/images/tag.js';
 import { applyDockerfileIgnore, dropIgnoredBuildFiles, readDockerfile } from './context.js';
 import type { BuilderDeps, BuildOptions, BuildOutput } from './deps.js';
 import { timed } from '../lib/phase-timer.js';
+import { baseImage } from './base-image.js';
 import { shortId } from './cache-step.js';
 import { dispatch } from './dispatch.js';
 import { planStages, type Stage } from './stages.js';
@@ -71,11 +74,11 @@ export async function buildImage(deps: BuilderDeps, opts: BuildOptions, output: 
     for (const stage of plan.needed) {
       out(`Step ${++step}/${total} : ${stage.from.original}\n`);
       steps?.start(stage, -1, plan.needed);
-      const st = await beginStage(run, stage);
+      const st = await onLines(stage.from, () => beginStage(run, stage));
       for (const [i, ins] of stage.body.entries()) {
         out(`Step ${++step}/${total} : ${ins.original}\n`);
         steps?.start(stage, i, plan.needed);
-        await timed(`build: step ${step} ${ins.kind}`, () => dispatch(run, st, ins));
+        await onLines(ins, () => timed(`build: step ${step} ${ins.kind}`, () => dispatch(run, st, ins)));
         if (st.image.id) out(` ---> ${shortId(st.image.id)}\n`);
       }
       run.results.set(stage.index, st.image);
@@ -99,6 +102,15 @@ export async function buildImage(deps: BuilderDeps, opts: BuildOptions, output: 
   return id;
 }
 
+/** Runs one instruction's work; its failure is marked as being about the instruction's lines. */
+async function onLines<T>(ins: Instruction, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw atLines(err, ins.line, ins.endLine);
+  }
+}
+
 /** FROM: the base (scratch, an earlier stage or a local image), then its ONBUILD triggers. */
 async function beginStage(run: BuildRun, stage: Stage): Promise<StageState> {
   const metaLookup = (n: string): string | undefined => run.metaArgs.get(n);
@@ -114,17 +126,15 @@ async function beginStage(run: BuildRun, stage: Stage): Promise<StageState> {
   if (ref.toLowerCase() === 'scratch') base = scratchImage();
   else if (earlier !== undefined) base = run.results.get(earlier.index)!;
   else {
-    const img = run.deps.images.images.resolve(ref);
-    if (img === undefined)
-      throw notFound(`pull access denied for ${ref}, repository does not exist or may require 'docker login': berth has no registry client yet`);
-    base = await stepImageOf(run.deps.images, img);
+    base = await stepImageOf(run.deps.images, await baseImage(run, ref));
   }
   if (base.id) run.out(` ---> ${shortId(base.id)}\n`);
   const config = structuredClone(base.blob.config ?? {});
   if (envValue(config.Env, 'PATH') === undefined) config.Env = [...(config.Env ?? []), DEFAULT_PATH];
   const triggers = config.OnBuild ?? [];
   delete config.OnBuild;
-  const st: StageState = { image: base, config, args: new Map(), cmdSet: false };
+  const noCache = stage.name !== undefined && (run.opts.noCacheStages ?? []).some((n) => n.toLowerCase() === stage.name);
+  const st: StageState = { image: base, config, args: new Map(), cmdSet: false, ...(noCache ? { noCache } : {}) };
   if (triggers.length > 0) {
     run.out(`# Executing ${triggers.length} build trigger${triggers.length === 1 ? '' : 's'}\n`);
     for (const t of triggers) await dispatch(run, st, parseLine(t, run.escape));

@@ -17,7 +17,7 @@ export interface StepProbe {
  * a step the local cache does not have can still come from a named image's history (below).
  */
 export async function fromCache(run: BuildRun, st: StageState, key: string, probe?: StepProbe): Promise<boolean> {
-  if (run.opts.noCache) return false;
+  if (run.opts.noCache || st.noCache === true) return false;
   let img: Image | undefined;
   for (const id of run.deps.cache.candidates(key)) {
     img = run.deps.images.images.get(id);

@@ -1,3 +1,4 @@
+import { baseImage } from './base-image.js';
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
@@ -117,6 +118,7 @@ async function withSourceRoot(run: BuildRun, from: string | undefined, fn: (root
   }
 }
 
+/** A `--from` value: an earlier stage (by name or index), else an image. */
 export async function fromImage(run: BuildRun, from: string): Promise<StepImage> {
   const ref = from.toLowerCase();
   const stage = /^\d+$/.test(ref) ? run.stages[Number(ref)] : run.stages.find((s) => s.name === ref);
@@ -125,10 +127,10 @@ export async function fromImage(run: BuildRun, from: string): Promise<StepImage>
     if (result === undefined) throw invalidArgument(`invalid from flag value ${from}: stage ${from} is not built before this one`);
     return result;
   }
-  const img = run.deps.images.images.resolve(from);
-  if (img === undefined)
+  // The classic builder takes local images only; a BuildKit build pulls one as it does a FROM.
+  if (run.opts.session === undefined && run.deps.images.images.resolve(from) === undefined)
     throw invalidArgument(`invalid from flag value ${from}: pull access denied for ${from}, repository does not exist or may require 'docker login'`);
-  return stepImageOf(run.deps.images, img);
+  return stepImageOf(run.deps.images, await baseImage(run, from));
 }
 
 async function isArchive(e: SourceEntry): Promise<boolean> {

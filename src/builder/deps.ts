@@ -1,3 +1,4 @@
+import type { AuthConfig } from '../core/registry.js';
 import type { ContainerDeps } from '../services/containers/deps.js';
 import type { ImageDeps } from '../services/images/deps.js';
 import type { BuildCache } from './cache.js';
@@ -24,6 +25,8 @@ export interface BuildOptions {
   buildArgs: Record<string, string | null>;
   target?: string;
   noCache: boolean;
+  /** BuildKit's `--no-cache-filter`: the stages (by name) built without the cache. */
+  noCacheStages?: string[];
   /** `--cache-from`: when given, only these images (and their ancestors) serve as cache. */
   cacheFrom?: string[];
   /** `--add-host`: `host:ip` entries for the /etc/hosts of RUN steps. */
@@ -44,6 +47,10 @@ export interface BuildOptions {
 export interface BuildSession {
   /** A secret by ID (`--secret id=…`); undefined when the client has none by that ID. */
   secret(id: string): Promise<Buffer | undefined>;
+  /** The client's credentials for a registry (`docker.io`, `host:port`), for a FROM image to pull; undefined: none. */
+  credentials(domain: string): Promise<AuthConfig | undefined>;
+  /** The client's SSH agent `id` as a host socket for a RUN step (`--mount=type=ssh`); NotFound when the client forwards none by that ID. */
+  sshAgent(id: string): Promise<{ path: string; close(): Promise<void> }>;
 }
 
 /** Where build output goes: step lines (Docker's classic text) and the result ID. */
@@ -62,4 +69,6 @@ export interface StepProgress {
   cached(): void;
   /** Output of the running step's command. */
   log(text: string): void;
+  /** A progress line of the running step (a FROM image being pulled: `resolve …`, a layer's bytes); `done` completes it. */
+  status?(id: string, current: number, total: number, done: boolean): void;
 }

@@ -1,7 +1,7 @@
 import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { MountSpec } from '../core/containers.js';
-import { invalidArgument } from '../lib/errdefs.js';
+import { invalidArgument, isKind } from '../lib/errdefs.js';
 import type { RunMount } from '../lib/dockerfile/run-mount.js';
 import { lstatScoped, resolveInRoot } from '../lib/fs/scoped-path.js';
 import { copyInto } from './copy.js';
@@ -80,7 +80,7 @@ async function prepareOne(run: BuildRun, m: RunMount, argv: string[], undo: Arra
     case 'secret':
       return secretMount(run, m, undo, env);
     case 'ssh':
-      throw invalidArgument('RUN --mount=type=ssh: SSH forwarding is not supported by berth');
+      return sshMount(run, m, undo, env);
   }
 }
 
@@ -123,4 +123,24 @@ async function secretMount(run: BuildRun, m: RunMount, undo: Array<() => Promise
   await chown(file, m.uid ?? 0, m.gid ?? 0);
   await chmod(file, m.mode ?? 0o400);
   return { Type: 'bind', Source: file, Target: m.target, ReadOnly: true };
+}
+
+/**
+ * The client's SSH agent at the mount's target (a socket, `mode` 0600 and `uid`/`gid` 0 unless
+ * given); the step's SSH_AUTH_SOCK names the first one. An agent the client does not forward
+ * skips the mount unless it is `required`, as in BuildKit.
+ */
+async function sshMount(run: BuildRun, m: RunMount, undo: Array<() => Promise<void> | void>, env: string[]): Promise<MountSpec | undefined> {
+  let agent: { path: string; close(): Promise<void> };
+  try {
+    agent = await run.opts.session!.sshAgent(m.id ?? 'default');
+  } catch (err) {
+    if (isKind(err, 'NotFound') && !m.required) return undefined;
+    throw err;
+  }
+  undo.push(() => agent.close());
+  await chown(agent.path, m.uid ?? 0, m.gid ?? 0);
+  await chmod(agent.path, m.mode ?? 0o600);
+  if (!env.some((e) => e.startsWith('SSH_AUTH_SOCK='))) env.push(`SSH_AUTH_SOCK=${m.target}`);
+  return { Type: 'bind', Source: agent.path, Target: m.target, ReadOnly: false };
 }

@@ -73,6 +73,7 @@ export async function runStep(deps: BuilderDeps, step: RunStep, out: (text: stri
       pause: false,
       ...(step.secretEnv?.length ? { containerConfigEnv: step.env } : {}),
       ...(step.author ? { author: step.author } : {}),
+      ...(step.mounts?.length ? { mountPoints: step.mounts.flatMap((m) => m.Target ?? []) } : {}),
       // Every field explicitly: the container's own (RUN's Cmd, build-arg Env) must not leak into the image.
       config: {
         ...c,

@@ -47,6 +47,8 @@ export interface StageState {
   args: Map<string, string | undefined>;
   cmdSet: boolean;
   author?: string;
+  /** `--no-cache-filter` names this stage: none of its steps comes from the cache. */
+  noCache?: boolean;
 }
 
 export function envValue(env: string[] | undefined, name: string): string | undefined {

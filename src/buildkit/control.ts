@@ -2,14 +2,14 @@ import type { ServerUnaryCall, ServerWritableStream, UntypedServiceImplementatio
 import { randomBytes } from 'node:crypto';
 import type { Digest } from '../lib/digest.js';
 import { notImplemented, unavailable } from '../lib/errdefs.js';
-import { cacheRecords, pruneBuildCache, type CacheRecord } from '../builder/prune.js';
-import type { CacheMountRecord } from '../builder/cache-mounts.js';
+import { pruneBuildCache } from '../builder/prune.js';
+import { buildCacheUsage, type BuildCacheUsage } from '../builder/usage.js';
 import type { Filters } from '../lib/filters.js';
 import type { BuildkitState, GatewayBuild } from './deps.js';
 import { dockerfileFrontend } from './dockerfile-frontend.js';
 import type { ExporterEntry } from './export-image.js';
 import { checkExporters, runExporters } from './exporters.js';
-import { grpcError, unary } from './grpc-errors.js';
+import { grpcError, unary, withDetails } from './grpc-errors.js';
 import { timestamp, type StatusResponse } from './progress.js';
 import { BUILDKIT_VERSION, workerRecord } from './worker.js';
 
@@ -29,17 +29,12 @@ export function controlService(st: BuildkitState): UntypedServiceImplementation 
   return {
     ListWorkers: unary(async () => ({ record: [workerRecord(st.snapshotter)] })),
     Info: unary(async () => ({ buildkitVersion: BUILDKIT_VERSION })),
-    DiskUsage: unary(async () => ({
-      record: [...(await cacheRecords(st.builder)).map(usageRecord), ...(await st.builder.cache.mounts.list()).map(cacheMountUsageRecord)],
-    })),
+    DiskUsage: unary(async () => ({ record: (await buildCacheUsage(st.builder)).map(usageRecord) })),
     Prune: (call: ServerWritableStream<{ filter: string[]; all: boolean; keepBytes: number }, unknown>) => {
       const req = call.request;
       void (async () => {
         // Records are reported before they go (pruneBuildCache names only their IDs).
-        const known = new Map<string, object>([
-          ...(await cacheRecords(st.builder)).map((r): [string, object] => [r.id, usageRecord(r)]),
-          ...(await st.builder.cache.mounts.list()).map((m): [string, object] => [m.id, cacheMountUsageRecord(m)]),
-        ]);
+        const known = new Map((await buildCacheUsage(st.builder)).map((r) => [r.id, usageRecord(r)]));
         const report = await pruneBuildCache(st.builder, {
           all: req.all,
           filters: pruneFilters(req.filter),
@@ -71,36 +66,20 @@ export function controlService(st: BuildkitState): UntypedServiceImplementation 
   };
 }
 
-function usageRecord(r: CacheRecord): object {
+/** A build cache record as BuildKit's UsageRecord. */
+function usageRecord(r: BuildCacheUsage): object {
   return {
     ID: r.id,
-    Mutable: false,
+    Mutable: r.mutable,
     InUse: r.inUse,
     Size: r.size,
-    CreatedAt: timestamp(new Date(r.entry.createdAt)),
-    LastUsedAt: r.entry.lastUsedAt ? timestamp(new Date(r.entry.lastUsedAt)) : null,
-    UsageCount: r.entry.usageCount,
+    CreatedAt: timestamp(new Date(r.createdAt)),
+    LastUsedAt: r.lastUsedAt ? timestamp(new Date(r.lastUsedAt)) : null,
+    UsageCount: r.usageCount,
     Description: r.description,
-    RecordType: 'regular',
+    RecordType: r.type,
     Shared: r.shared,
-    Parents: r.parent ? [r.parent] : [],
-  };
-}
-
-/** A `RUN --mount=type=cache` directory as BuildKit reports one: mutable, its own record type. */
-function cacheMountUsageRecord(m: CacheMountRecord): object {
-  return {
-    ID: m.id,
-    Mutable: true,
-    InUse: m.inUse,
-    Size: m.size,
-    CreatedAt: timestamp(new Date(m.createdAt)),
-    LastUsedAt: m.lastUsedAt ? timestamp(new Date(m.lastUsedAt)) : null,
-    UsageCount: m.usageCount,
-    Description: m.description,
-    RecordType: 'exec.cachemount',
-    Shared: false,
-    Parents: [],
+    Parents: r.parents,
   };
 }
 
@@ -163,7 +142,7 @@ function gatewayResult(
       results: new Map(),
       returned(result) {
         st.builds.delete(ref);
-        if ('error' in result) return reject(new Error(result.error));
+        if ('error' in result) return reject(withDetails(new Error(result.error), result.details));
         if (result.ref === '') return resolve(undefined);
         const image = build.results.get(result.ref);
         if (image === undefined) return reject(new Error(`return reference ${result.ref} not found`));

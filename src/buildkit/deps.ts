@@ -2,6 +2,7 @@ import type { BuilderDeps } from '../builder/deps.js';
 import type { BuildProgress, ProgressRegistry } from './progress.js';
 import type { SessionRegistry } from './sessions.js';
 import type { Digest } from '../lib/digest.js';
+import type { StatusDetail } from './grpc-errors.js';
 
 /** What the BuildKit API needs from the daemon: the classic builder's dependencies (one builder, one cache). */
 export interface BuildkitDeps {
@@ -20,7 +21,7 @@ export interface GatewayBuild {
   progress: BuildProgress;
   /** Results of the frontend solves of this build by the ref ID handed to the client. */
   results: Map<string, Digest>;
-  returned(result: { ref: string } | { error: string }): void;
+  returned(result: { ref: string } | { error: string; details: StatusDetail[] }): void;
 }
 
 /** The state the BuildKit services share. */

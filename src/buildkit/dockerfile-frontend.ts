@@ -4,10 +4,13 @@ import type { BuilderDeps, BuildOptions } from '../builder/deps.js';
 import type { Digest } from '../lib/digest.js';
 import { BerthError, invalidArgument, messageOf } from '../lib/errdefs.js';
 import { parseIgnoreFile } from '../lib/dockerignore.js';
+import { withDockerfileSource } from './error-source.js';
 import { fetchFiles, fetchLocal } from './local-source.js';
 import type { BuildProgress } from './progress.js';
 import type { Session } from './sessions.js';
+import { getSessionCredentials } from './session-auth.js';
 import { getSessionSecret } from './session-secrets.js';
+import { forwardSessionAgent } from './session-ssh.js';
 import { stepVertexes } from './step-vertexes.js';
 import { treeToTar } from './tree-tar.js';
 
@@ -60,13 +63,22 @@ export async function dockerfileFrontend(deps: BuilderDeps, session: Session, pr
   try {
     const id = await buildImage(
       deps,
-      { ...opts, context, dockerfileText: dockerfile.toString('utf8'), session: { secret: (id) => getSessionSecret(session, id) } },
+      {
+        ...opts,
+        context,
+        dockerfileText: dockerfile.toString('utf8'),
+        session: {
+          secret: (id) => getSessionSecret(session, id),
+          credentials: (domain) => getSessionCredentials(session, domain),
+          sshAgent: (id) => forwardSessionAgent(session, id),
+        },
+      },
       { stream: () => undefined, aux: () => undefined, steps },
     );
     steps.end();
     return id;
   } catch (err) {
-    const e = buildkitError(err);
+    const e = withDockerfileSource(buildkitError(err), filename, dockerfile);
     steps.fail(e.message);
     throw e;
   } finally {
@@ -105,7 +117,9 @@ function buildOptions(attrs: Record<string, string>, filename: string): Omit<Bui
     // BuildKit's automatic platform ARGs (in scope once declared with ARG): one platform, the host's.
     buildArgs: { ...PLATFORM_ARGS, ...prefixed('build-arg:') },
     target: attrs['target'] || undefined,
-    noCache: 'no-cache' in attrs,
+    // buildx sends `no-cache` empty for --no-cache, and the stage names for --no-cache-filter.
+    noCache: attrs['no-cache'] === '',
+    noCacheStages: (attrs['no-cache'] ?? '').split(',').filter(Boolean),
     rm: true,
     forceRm: true,
     labels: prefixed('label:'),

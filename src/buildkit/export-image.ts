@@ -34,7 +34,19 @@ export async function exportImage(deps: ImageDeps, progress: BuildProgress, id: 
     v.status(`naming to ${fullName(r)}`, 0, 0, true);
   }
   v.complete();
-  const out: Record<string, string> = { 'containerimage.config.digest': id, 'containerimage.digest': id };
-  if (refs.length > 0) out['image.name'] = refs.map(fullName).join(',');
-  return out;
+  return { ...(await imageResponse(deps, id)), ...(refs.length > 0 ? { 'image.name': refs.map(fullName).join(',') } : {}) };
+}
+
+/**
+ * The exporter response of an image, as dockerd's moby exporter gives it (the image is its
+ * config): its digest, and its descriptor as base64 JSON (buildx decodes it into `--metadata-file`).
+ */
+export async function imageResponse(deps: ImageDeps, id: Digest): Promise<Record<string, string>> {
+  const size = (await deps.content.read(id)).length;
+  const descriptor = { mediaType: 'application/vnd.docker.container.image.v1+json', digest: id, size };
+  return {
+    'containerimage.config.digest': id,
+    'containerimage.digest': id,
+    'containerimage.descriptor': Buffer.from(JSON.stringify(descriptor)).toString('base64'),
+  };
 }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { invalidArgument, notFound, notImplemented } from '../lib/errdefs.js';
 import type { BuildkitState, GatewayBuild } from './deps.js';
 import { dockerfileFrontend } from './dockerfile-frontend.js';
-import { unary } from './grpc-errors.js';
+import { unary, type StatusDetail } from './grpc-errors.js';
 import { workerRecord } from './worker.js';
 
 /** The metadata key a gateway client names its build with (BuildKit's util/buildinfo buildid). */
@@ -35,7 +35,7 @@ interface GatewaySolveRequest {
 
 interface ReturnRequest {
   result: { result?: string; refDeprecated?: string; ref?: { id: string }; refs?: { refs: Record<string, { id: string }> } } | null;
-  error: { code: number; message: string } | null;
+  error: { code: number; message: string; details: StatusDetail[] } | null;
 }
 
 /** How long a gateway call waits for its build to be registered by Control.Solve (BuildKit's forwarder waits 3 s; we allow for a loaded host). */
@@ -53,7 +53,7 @@ async function buildOf(st: BuildkitState, md: Metadata): Promise<GatewayBuild> {
     const b = st.builds.get(id);
     if (b !== undefined) return b;
     if (Date.now() >= deadline) throw notFound(`no such job ${id}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 20).unref());
   }
 }
 
@@ -91,7 +91,8 @@ export function gatewayService(st: BuildkitState): UntypedServiceImplementation 
     }),
     Return: unary(async (req: ReturnRequest, call) => {
       const build = await buildOf(st, call.metadata);
-      if (req.error && req.error.code !== 0) build.returned({ error: req.error.message });
+      // The client's error keeps its details (the Dockerfile source of a failed step): Control.Solve answers with them.
+      if (req.error && req.error.code !== 0) build.returned({ error: req.error.message, details: req.error.details ?? [] });
       else {
         const r = req.result;
         const ref = r?.ref?.id ?? r?.refDeprecated ?? Object.values(r?.refs?.refs ?? {})[0]?.id ?? '';

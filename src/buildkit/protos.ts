@@ -25,11 +25,17 @@ const SERVICES = [
   'moby.filesync.v1.FileSend',
   'moby.filesync.v1.FileSendFile',
   'moby.buildkit.secrets.v1.Secrets',
+  'moby.filesync.v1.Auth',
+  'moby.sshforward.v1.SSH',
 ];
 
 export function buildkitProtos(): BuildkitProtos {
   if (loaded) return loaded;
-  const services = loadServices(sourceDir('buildkit/proto', 'control.proto'), ['control.proto', 'gateway.proto', 'filesync.proto', 'secrets.proto'], SERVICES);
+  const services = loadServices(
+    sourceDir('buildkit/proto', 'control.proto'),
+    ['control.proto', 'gateway.proto', 'filesync.proto', 'secrets.proto', 'auth.proto', 'sshforward.proto'],
+    SERVICES,
+  );
   const methods = new Map<string, MethodDefinition<object, object>>();
   for (const def of Object.values(services)) for (const m of Object.values(def)) methods.set(m.path, m as MethodDefinition<object, object>);
   loaded = {

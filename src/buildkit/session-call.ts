@@ -126,3 +126,11 @@ function decodeMessage(s: string): string {
     return s;
   }
 }
+
+/** A unary call to a service the client exposes on its session: one request, one answer (undefined if the call ended without one). */
+export async function sessionUnary<Req, Res>(h2: ClientHttp2Session, method: MethodDefinition<Req, Res>, request: Req): Promise<Res | undefined> {
+  const call = openStream(h2, method);
+  call.send(request);
+  call.end();
+  return call.recv();
+}

@@ -1,6 +1,6 @@
 import { notFound } from '../lib/errdefs.js';
 import { buildkitProtos } from './protos.js';
-import { GrpcCallError, openStream } from './session-call.js';
+import { GrpcCallError, sessionUnary } from './session-call.js';
 import type { Session } from './sessions.js';
 
 const GET_SECRET = '/moby.buildkit.secrets.v1.Secrets/GetSecret';
@@ -13,11 +13,15 @@ const GRPC_NOT_FOUND = 5;
  */
 export async function getSessionSecret(session: Session, id: string): Promise<Buffer | undefined> {
   if (!session.methods.has(GET_SECRET)) return undefined;
-  const call = openStream<{ ID: string; annotations: Record<string, string> }, { data: Buffer }>(session.h2, buildkitProtos().method(GET_SECRET) as never);
-  call.send({ ID: id, annotations: {} });
-  call.end();
   try {
-    const res = await call.recv();
+    const res = await sessionUnary<{ ID: string; annotations: Record<string, string> }, { data: Buffer }>(
+      session.h2,
+      buildkitProtos().method(GET_SECRET) as never,
+      {
+        ID: id,
+        annotations: {},
+      },
+    );
     if (res === undefined) throw notFound(`secret ${id}: no answer from the session`);
     return Buffer.from(res.data);
   } catch (err) {

@@ -28,7 +28,8 @@ const SESSION_WAIT_MS = 30_000;
 /** The open sessions by ID (the `X-Docker-Expose-Session-Uuid` the client picked; Solve names it). */
 export class SessionRegistry {
   private readonly sessions = new Map<string, Session>();
-  private readonly waiting = new Map<string, Set<(s: Session) => void>>();
+  private readonly waiting = new Map<string, Set<(s: Session | undefined) => void>>();
+  private closed = false;
 
   /** Checks the headers of a `POST /session` before it is upgraded. */
   static check(headers: IncomingHttpHeaders): SessionInfo {
@@ -41,6 +42,7 @@ export class SessionRegistry {
 
   /** Takes over an upgraded connection as the session `info`; it is forgotten when the connection closes. */
   attach(socket: Duplex, info: SessionInfo): void {
+    if (this.closed) return void socket.destroy();
     const h2 = connect('http://session', { createConnection: () => socket });
     h2.on('error', () => undefined); // a client that goes away ends its session, nothing more
     const session: Session = { ...info, h2 };
@@ -58,6 +60,7 @@ export class SessionRegistry {
   async get(id: string, signal?: AbortSignal): Promise<Session> {
     const s = this.sessions.get(id);
     if (s !== undefined) return s;
+    if (this.closed) throw unavailable('berthd is shutting down');
     return new Promise((resolve, reject) => {
       const set = this.waiting.get(id) ?? new Set();
       this.waiting.set(id, set);
@@ -66,14 +69,15 @@ export class SessionRegistry {
         set.delete(found);
         if (set.size === 0 && this.waiting.get(id) === set) this.waiting.delete(id);
       };
-      const found = (session: Session): void => {
+      const found = (session: Session | undefined): void => {
         done();
-        resolve(session);
+        if (session !== undefined) resolve(session);
+        else reject(unavailable('berthd is shutting down'));
       };
       const timer = setTimeout(() => {
         done();
         reject(unavailable(`no active session for ${id}: context deadline exceeded`));
-      }, SESSION_WAIT_MS);
+      }, SESSION_WAIT_MS).unref(); // a stopping berthd does not wait for it
       signal?.addEventListener('abort', () => {
         done();
         reject(unavailable(`session ${id}: the call was cancelled`));
@@ -82,9 +86,12 @@ export class SessionRegistry {
     });
   }
 
-  /** Closes every session (daemon shutdown). */
+  /** Closes every session and fails every build still waiting for one (daemon shutdown). */
   closeAll(): void {
     for (const s of this.sessions.values()) s.h2.destroy();
     this.sessions.clear();
+    this.closed = true;
+    for (const set of this.waiting.values()) for (const w of set) w(undefined);
+    this.waiting.clear();
   }
 }

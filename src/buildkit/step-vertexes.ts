@@ -37,6 +37,7 @@ export function stepVertexes(progress: BuildProgress): StepProgress & { fail(mes
       const m = STDERR.exec(text);
       current?.log(m ? m[1]! : text, m ? 2 : 1);
     },
+    status: (id, bytes, total, done) => current?.status(id, bytes, total, done),
     fail: (message) => close({ error: message }),
     end: () => close(),
   };

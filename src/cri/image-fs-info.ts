@@ -2,9 +2,9 @@ import { dirUsage } from '../lib/fs/du.js';
 import type { CriDeps } from './deps.js';
 
 /** How long one measurement of the image filesystem serves (the kubelet asks every few seconds). */
-const FRESH_MS = 10_000;
+export const FRESH_MS = 10_000;
 
-interface FsUsage {
+export interface FsUsage {
   timestamp: number;
   fs_id: { mountpoint: string };
   used_bytes: { value: number };

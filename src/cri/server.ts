@@ -1,10 +1,12 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import type { Duplex } from 'node:stream';
 import { completeService, type ServiceLog } from '../lib/grpc/services.js';
+import { ContainerStatsReader } from './container-stats.js';
 import type { CriDeps } from './deps.js';
 import { imageFsInfo } from './image-fs-info.js';
 import { pullCriImage } from './image-pull.js';
 import { criImageStatus, listCriImages, removeCriImage } from './images.js';
+import { execSync, type ExecSyncRequest } from './exec-sync.js';
 import { criProtos } from './protos.js';
 import { runtimeConfig, status, updateRuntimeConfig, version } from './runtime-info.js';
 import { runPodSandbox } from './sandbox-run.js';
@@ -13,6 +15,9 @@ import { listPodSandbox, podSandboxStatus } from './sandbox-status.js';
 import { createCriContainer } from './container-create.js';
 import { reopenCriContainerLog, removeCriContainer, startCriContainer, stopCriContainer, updateCriContainerResources } from './container-lifecycle.js';
 import { criContainerStatus, listCriContainers } from './container-status.js';
+import { criAttach, criExec, criPortForward } from './streaming/requests.js';
+import { streamingServer, type PortForwardRequest, type StreamingServer } from './streaming/server.js';
+import type { AttachRequest, ExecRequest } from './streaming/commands.js';
 import { unary } from './status-codes.js';
 
 /**
@@ -20,10 +25,11 @@ import { unary } from './status-codes.js';
  * Every RPC not implemented here answers UNIMPLEMENTED (never a wrong result) and is logged.
  * The caller hands it connections (`criConnections`; daemon/cri.ts owns the socket).
  */
-export function createCriServer(deps: CriDeps): Server {
+export function createCriServer(deps: CriDeps, streaming: StreamingServer): Server {
   const protos = criProtos();
   const l: ServiceLog = { prefix: 'cri', log: deps.log, debug: deps.debug };
   const what = "berth's CRI";
+  const stats = new ContainerStatsReader(deps);
   const server = new Server({ 'grpc.max_receive_message_length': 16 * 1024 * 1024 });
   const runtime = {
     Version: unary(async () => version(deps)),
@@ -43,6 +49,12 @@ export function createCriServer(deps: CriDeps): Server {
     ContainerStatus: unary(async (req: Parameters<typeof criContainerStatus>[1]) => criContainerStatus(deps.pods, req)),
     UpdateContainerResources: unary((req: Parameters<typeof updateCriContainerResources>[1]) => updateCriContainerResources(deps.pods, req)),
     ReopenContainerLog: unary((req: Parameters<typeof reopenCriContainerLog>[1]) => reopenCriContainerLog(deps.pods, req)),
+    ExecSync: unary((req: ExecSyncRequest) => execSync(deps, req)),
+    Exec: unary((req: ExecRequest) => criExec(deps, streaming, req)),
+    Attach: unary((req: AttachRequest) => criAttach(deps, streaming, req)),
+    PortForward: unary((req: PortForwardRequest) => criPortForward(deps, streaming, req)),
+    ContainerStats: unary((req: Parameters<ContainerStatsReader['one']>[0]) => stats.one(req)),
+    ListContainerStats: unary((req: Parameters<ContainerStatsReader['list']>[0]) => stats.list(req)),
   };
   const images = {
     ListImages: unary(async (req: Parameters<typeof listCriImages>[1]) => listCriImages(deps, req)),
@@ -63,6 +75,13 @@ export interface CriConnections {
 }
 
 export function criConnections(deps: CriDeps): CriConnections {
-  const injector = createCriServer(deps).createConnectionInjector(ServerCredentials.createInsecure());
-  return { serve: (socket) => injector.injectConnection(socket), close: (graceMs) => injector.drain(graceMs) };
+  const streaming = streamingServer(deps);
+  const injector = createCriServer(deps, streaming).createConnectionInjector(ServerCredentials.createInsecure());
+  return {
+    serve: (socket) => injector.injectConnection(socket),
+    close: (graceMs) => {
+      injector.drain(graceMs);
+      streaming.close();
+    },
+  };
 }

@@ -57,6 +57,9 @@ import { installLastResort, type LastResort } from './last-resort.js';
 import { openSnapshotter } from './storage-driver.js';
 import { criSocketPath, serveCri } from './cri.js';
 import { openPods } from './cri-pods.js';
+import { containerNetns } from '../cri/sandbox-netns.js';
+import { sandboxNetnsPath } from '../cri/sandbox-status.js';
+import { isKind } from '../lib/errdefs.js';
 
 function log(msg: string): void {
   process.stderr.write(`${new Date().toISOString()} berthd: ${msg}\n`);
@@ -262,13 +265,13 @@ async function serve(cfg: DaemonConfig, flags: Flags, lastResort: LastResort): P
   imageRoutes(router, imageDeps);
   const builderDeps = { images: imageDeps, containers: deps, cache: await BuildCache.open(join(cfg.dataRoot, 'builder')), scratch: imageDeps.scratch };
   buildRoutes(router, builderDeps);
-  buildkitRoutes(router, {
+  const buildkit = buildkitRoutes(router, {
     builder: builderDeps,
     snapshotter: snapshotter.name === 'vfs' ? 'native' : 'overlayfs',
     log,
     debug: () => cfg.debug,
   });
-  diskUsageRoutes(router, imageDeps, volumes);
+  diskUsageRoutes(router, imageDeps, volumes, builderDeps);
   unsupportedRoutes(router);
 
   const makeServer = (tls?: ApiServerOptions['tls']) =>
@@ -276,7 +279,17 @@ async function serve(cfg: DaemonConfig, flags: Flags, lastResort: LastResort): P
   // Before the API: once /_ping answers, so does the CRI.
   const cri = await serveCri(
     criSocketPath(s['cri-socket'], cfg.execRoot),
-    { images: imageDeps, imageFs: join(cfg.dataRoot, 'snapshots'), version: SERVER_VERSION, pods, log, debug: () => cfg.debug },
+    {
+      images: imageDeps,
+      containers: { ...deps, execs },
+      // A pod sandbox's pinned netns; a berth container id is taken too (its process's netns).
+      sandboxNetns: (id) => sandboxNetnsPath({ pods }, id).catch((err: unknown) => (isKind(err, 'NotFound') ? containerNetns(store, id) : Promise.reject(err))),
+      imageFs: join(cfg.dataRoot, 'snapshots'),
+      version: SERVER_VERSION,
+      pods,
+      log,
+      debug: () => cfg.debug,
+    },
     cfg.access,
   );
   log(`CRI listening on ${cri.address}`);
@@ -304,6 +317,7 @@ async function serve(cfg: DaemonConfig, flags: Flags, lastResort: LastResort): P
     stopping = true;
     log(`${sig}: shutting down; containers keep running`);
     events.close();
+    buildkit.close();
     const closed = Promise.all(listeners.map((l) => new Promise<void>((r) => l.server.close(() => r()))));
     listeners.forEach((l) => l.server.closeIdleConnections());
     for (const extra of side.servers) extra.close();

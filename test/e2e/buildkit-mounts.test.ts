@@ -75,6 +75,23 @@ describe('BuildKit RUN --mount through buildx', { skip: buildxSkip }, () => {
     assert.equal(await readFile(join(dir, 'data.txt'), 'utf8'), 'from-context\n', 'the context on the client is untouched');
   });
 
+  it('RUN --mount targets the image lacked leave no mount points in the layer; paths it had, and what the step wrote, stay', async () => {
+    await build('bk-stubs', {
+      Dockerfile: [
+        'FROM busybox',
+        'RUN --mount=type=cache,target=/cache/deep/x --mount=type=tmpfs,target=/scratchdir --mount=type=bind,source=f.txt,target=/opt/in/f.txt \\',
+        '    --mount=type=tmpfs,target=/tmp --mount=type=secret,id=none mkdir -p /opt/kept && cat /opt/in/f.txt > /opt/kept/copy',
+        '',
+      ].join('\n'),
+      'f.txt': 'bound\n',
+    });
+    const out = await sh(
+      'bk-stubs',
+      'for p in /cache /scratchdir /opt/in /run/secrets; do test -e $p && echo "$p left"; done; cat /opt/kept/copy; test -d /tmp && echo tmp-kept',
+    );
+    assert.equal(out, 'bound\ntmp-kept\n');
+  });
+
   it('a bind mount from a stage sees that stage, which is built first', async () => {
     await build('bk-bind-stage', {
       Dockerfile:

@@ -87,12 +87,69 @@ describe('BuildKit builds through buildx (docker driver)', { skip: buildxSkip },
     assert.equal(await dockerOk(d, ['ps', '-aq']), '', 'no step container is left');
   });
 
+  it('a failing step and a bad instruction show their Dockerfile lines above the error, as BuildKit sends them', async () => {
+    const dir = await context({ Dockerfile: 'FROM busybox\nRUN echo before\nRUN echo oops \\\n  && exit 3\nCMD ["x"]\n' });
+    let r = await docker(['build', '--progress=plain', dir]);
+    assert.equal(r.code, 1, failure(r));
+    assert.ok(r.stderr.includes('Dockerfile:3\n--------------------\n'), r.stderr);
+    assert.match(r.stderr, /^ +2 \| {5}RUN echo before$/m, r.stderr);
+    assert.match(r.stderr, /^ +3 \| >>> RUN echo oops \\$/m, r.stderr);
+    assert.match(r.stderr, /^ +4 \| >>> {3}&& exit 3$/m, 'a continued instruction is marked on all its lines');
+    assert.match(r.stderr, /--------------------\nERROR: failed to solve: process "\/bin\/sh -c echo oops/, r.stderr);
+    const bad = await context({ Dockerfile: 'FROM busybox\nFOO bar\n' });
+    r = await docker(['build', '--progress=plain', bad]);
+    assert.equal(r.code, 1, failure(r));
+    assert.ok(r.stderr.includes('Dockerfile:2\n--------------------\n'), r.stderr);
+    assert.match(r.stderr, /^ +2 \| >>> FOO bar$/m, r.stderr);
+  });
+
   it('buildx build --load tags the image; --iidfile gets its ID', async () => {
     const dir = await context(multiStep);
     const iid = join(tmp, 'iid');
     const r = await docker(['buildx', 'build', '--load', '--iidfile', iid, '-t', 'bk-load:v1', dir]);
     assert.equal(r.code, 0, failure(r));
     assert.equal((await readFile(iid, 'utf8')).trim(), await imageId('bk-load:v1'));
+  });
+
+  it('--no-cache-filter rebuilds the named stage only', async () => {
+    const dir = await context({ Dockerfile: 'FROM busybox AS base\nRUN echo base > /base\nFROM base AS app\nRUN echo app > /app\n' });
+    let r = await docker(['build', '--progress=plain', '-t', 'bk-ncf', dir]);
+    assert.equal(r.code, 0, failure(r));
+    r = await docker(['build', '--progress=plain', '--no-cache-filter', 'app', '-t', 'bk-ncf', dir]);
+    assert.equal(r.code, 0, failure(r));
+    assert.match(r.stderr, /\] RUN echo base > \/base\n#\d+ CACHED/, r.stderr);
+    assert.match(r.stderr, /\] RUN echo app > \/app\n(?!#\d+ CACHED)/, r.stderr);
+    assert.doesNotMatch(r.stderr, /\] RUN echo app > \/app\n#\d+ CACHED/, r.stderr);
+  });
+
+  it('--metadata-file gets the moby exporter response; --label, --add-host and --network=none reach the build', async () => {
+    const dir = await context({ Dockerfile: 'FROM busybox\nRUN grep bkhost /etc/hosts > /hosts; ls /sys/class/net > /nets\n' });
+    const meta = join(tmp, 'metadata.json');
+    const r = await docker([
+      'build',
+      '--metadata-file',
+      meta,
+      '--label',
+      'org.berth.test=yes',
+      '--add-host',
+      'bkhost:10.1.2.3',
+      '--network',
+      'none',
+      '-t',
+      'bk-meta',
+      dir,
+    ]);
+    assert.equal(r.code, 0, failure(r));
+    const id = await imageId('bk-meta');
+    const m = JSON.parse(await readFile(meta, 'utf8')) as Record<string, unknown>;
+    assert.equal(m['containerimage.digest'], id);
+    assert.equal(m['containerimage.config.digest'], id);
+    assert.equal(m['image.name'], 'docker.io/library/bk-meta:latest');
+    assert.match(String(m['buildx.build.ref']), /^default\/default\/\w+$/);
+    assert.equal((m['containerimage.descriptor'] as { digest?: string } | undefined)?.digest, id, JSON.stringify(m));
+    assert.equal(await dockerOk(d, ['image', 'inspect', '--format', '{{index .Config.Labels "org.berth.test"}}', 'bk-meta']), 'yes\n');
+    assert.match(await dockerOk(d, ['run', '--rm', 'bk-meta', 'cat', '/hosts']), /^10\.1\.2\.3\s+bkhost$/m);
+    assert.equal(await dockerOk(d, ['run', '--rm', 'bk-meta', 'cat', '/nets']), 'lo\n', 'the RUN step had no network but loopback');
   });
 
   it('buildx du lists the build cache; builder prune -f removes what only the cache keeps', async () => {
@@ -133,6 +190,32 @@ describe('BuildKit builds through buildx (docker driver)', { skip: buildxSkip },
     r = await docker(['build', '--progress=plain', '--platform', 'linux/arm64', ok]);
     assert.equal(r.code, 1, failure(r));
     assert.match(r.stderr, /^ERROR: failed to solve: "linux\/arm64": platform not supported/m, r.stderr);
+  });
+
+  it('system df reports the build cache buildx du lists (records, API shapes by version), and builder prune -af empties both', async () => {
+    const r = await docker(['build', await context({ Dockerfile: 'FROM busybox\nRUN echo df > /df\nRUN --mount=type=cache,target=/c echo x > /c/x\n' })]);
+    assert.equal(r.code, 0, failure(r));
+    const du = await dockerOk(d, ['buildx', 'du']);
+    const duIds = du.split('\n').flatMap((l) => /^([0-9a-z]{25,64})\*?\s/.exec(l)?.[1] ?? []);
+    assert.ok(duIds.length >= 3, du);
+    const dfv = await dockerOk(d, ['system', 'df', '-v']);
+    const dfIds = dfv.split('\n').flatMap((l) => /^([0-9a-z]{12,64})\s+(?:regular|exec\.cachemount)\s/.exec(l)?.[1] ?? []);
+    assert.deepEqual(dfIds.map((id) => id.slice(0, 12)).sort(), duIds.map((id) => id.slice(0, 12)).sort(), `${dfv}\n${du}`);
+    assert.match(await dockerOk(d, ['system', 'df']), new RegExp(`^Build Cache\\s+${duIds.length}\\s`, 'm'));
+    type Rec = { ID: string; Parent?: string; Parents?: string[]; Type: string; Size: number };
+    const old = (await d.api('GET', '/v1.41/system/df')).json as { BuildCache: Rec[]; BuilderSize: number };
+    const now = (await d.api('GET', '/v1.44/system/df')).json as { BuildCache: Rec[]; BuilderSize?: number };
+    assert.equal(old.BuildCache.length, duIds.length);
+    assert.equal(
+      old.BuilderSize,
+      old.BuildCache.reduce((n, b) => n + b.Size, 0),
+    );
+    assert.ok(old.BuildCache.some((b) => b.Parent) && old.BuildCache.every((b) => b.Parents === undefined), 'Parent below 1.42');
+    assert.ok(now.BuildCache.some((b) => b.Parents?.length) && now.BuildCache.every((b) => b.Parent === undefined), 'Parents from 1.42');
+    assert.ok(now.BuildCache.some((b) => b.Type === 'exec.cachemount'));
+    await dockerOk(d, ['builder', 'prune', '-af']);
+    assert.match(await dockerOk(d, ['system', 'df']), /^Build Cache\s+0\s/m);
+    assert.equal((await dockerOk(d, ['buildx', 'du'])).split('\n').filter((l) => /^[0-9a-z]{25,64}\*?\s/.test(l)).length, 0);
   });
 
   it(

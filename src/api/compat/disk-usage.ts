@@ -1,6 +1,7 @@
 import type { ContainerSummary } from '../types/containers.js';
 import type { BuildCacheRecord, VolumeUsage } from '../types/disk-usage.js';
 import type { ImageSummary } from '../types/images.js';
+import type { BuildCacheUsage } from '../../builder/usage.js';
 
 /** The legacy lists of `GET /system/df`, as far as a request asked for them (`type`). */
 export interface DiskUsageLists {
@@ -58,7 +59,32 @@ export function diskUsageSummaries(l: DiskUsageLists, verbose: boolean): Record<
       Items: verbose ? l.Volumes : undefined,
     });
   }
-  // The classic builder keeps no build-cache records (its cache is images).
-  if (l.BuildCache !== undefined) out.BuildCacheUsage = omitEmpty({ TotalBuildCacheRecords: l.BuildCache.length, Items: verbose ? l.BuildCache : undefined });
+  if (l.BuildCache !== undefined) {
+    // As the docker CLI counted them: shared records' bytes belong to images; in-use ones cannot be reclaimed.
+    const size = (bs: BuildCacheRecord[]): number => bs.reduce((n, b) => n + (b.Shared ? 0 : b.Size), 0);
+    out.BuildCacheUsage = omitEmpty({
+      ActiveBuildCacheRecords: l.BuildCache.filter((b) => b.InUse).length,
+      TotalBuildCacheRecords: l.BuildCache.length,
+      TotalSize: size(l.BuildCache),
+      Reclaimable: size(l.BuildCache.filter((b) => !b.InUse)),
+      Items: verbose ? l.BuildCache : undefined,
+    });
+  }
   return out;
+}
+
+/** A build cache record in Docker's shape; `parents` says whether the request's version has `Parents` (1.42) or `Parent`. */
+export function toBuildCacheRecord(r: BuildCacheUsage, parents: boolean): BuildCacheRecord {
+  return {
+    ID: r.id,
+    ...(parents ? (r.parents.length > 0 ? { Parents: r.parents } : {}) : r.parents[0] ? { Parent: r.parents[0] } : {}),
+    Type: r.type,
+    Description: r.description,
+    InUse: r.inUse,
+    Shared: r.shared,
+    Size: r.size,
+    CreatedAt: r.createdAt,
+    LastUsedAt: r.lastUsedAt ?? null,
+    UsageCount: r.usageCount,
+  };
 }

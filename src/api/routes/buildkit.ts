@@ -10,7 +10,7 @@ import type { Router } from '../router.js';
  * gRPC server (Control, LLBBridge), on `/session` the client is (FileSync, Auth, …) and berthd
  * calls it. The BuildKit module (gRPC, the protos) loads on the first such request only.
  */
-export function buildkitRoutes(router: Router, deps: BuildkitDeps): void {
+export function buildkitRoutes(router: Router, deps: BuildkitDeps): { close(): void } {
   let engine: Promise<BuildkitEngine> | undefined;
   const open = (): Promise<BuildkitEngine> =>
     (engine ??= import('../../buildkit/engine.js')
@@ -30,6 +30,8 @@ export function buildkitRoutes(router: Router, deps: BuildkitDeps): void {
     const info = bk.sessionOf(ctx.req.headers);
     bk.attachSession(ctx.hijack!('', proto), info);
   });
+  // Daemon shutdown: the upgraded connections are not the HTTP server's to close, so the engine closes them.
+  return { close: () => void engine?.then((bk) => bk.close()).catch(() => undefined) };
 }
 
 /** dockerd's checks of a BuildKit upgrade (its wording); only h2c is spoken. */

@@ -2,7 +2,9 @@ import type { ImageDeps } from '../../services/images/deps.js';
 import { diskUsage } from '../../services/images/disk-usage.js';
 import { toSummary } from '../compat/container.js';
 import { toImageSummary } from '../compat/image.js';
-import { diskUsageSummaries, type DiskUsageLists } from '../compat/disk-usage.js';
+import { diskUsageSummaries, toBuildCacheRecord, type DiskUsageLists } from '../compat/disk-usage.js';
+import type { BuilderDeps } from '../../builder/deps.js';
+import { buildCacheUsage } from '../../builder/usage.js';
 import { toVolume } from '../compat/volume.js';
 import type { VolumeDeps } from '../../services/volumes/deps.js';
 import { volumeDiskUsage } from '../../services/volumes/volumes.js';
@@ -11,7 +13,7 @@ import type { Router } from '../router.js';
 import { at } from '../versions.js';
 import type { DiskUsageResponse } from '../types/disk-usage.js';
 
-export function diskUsageRoutes(router: Router, deps: ImageDeps, volumes: VolumeDeps): void {
+export function diskUsageRoutes(router: Router, deps: ImageDeps, volumes: VolumeDeps, builder?: BuilderDeps): void {
   router.add('GET', '/system/df', async (ctx): Promise<Partial<DiskUsageResponse>> => {
     const types = objectTypes(ctx.query.getAll('type'), ctx.apiVersion);
     const summaries = at(ctx.apiVersion, 'diskUsageSummaries');
@@ -19,7 +21,12 @@ export function diskUsageRoutes(router: Router, deps: ImageDeps, volumes: Volume
     if (verboseParam !== null && verboseParam !== '' && !BOOLS.has(verboseParam)) throw invalidArgument(`invalid value for verbose: ${verboseParam}`);
     // Docker: without `verbose` (and always below 1.52) the legacy lists, with it only the summaries.
     const legacy = verboseParam === null || verboseParam === '';
-    const [du, vols] = await Promise.all([diskUsage(deps), volumeDiskUsage(volumes)]);
+    const [du, vols, cache] = await Promise.all([
+      diskUsage(deps),
+      volumeDiskUsage(volumes),
+      types.has('build-cache') && builder !== undefined ? buildCacheUsage(builder) : [],
+    ]);
+    const parents = at(ctx.apiVersion, 'buildCacheParents');
     const lists: DiskUsageLists = {
       ...(types.has('image') ? { LayersSize: du.layersSize } : {}),
       ...(types.has('image')
@@ -29,11 +36,11 @@ export function diskUsageRoutes(router: Router, deps: ImageDeps, volumes: Volume
         ? { Containers: du.containers.map((c) => ({ ...toSummary(c.record, ctx.apiVersion), SizeRw: c.sizeRw, SizeRootFs: c.sizeRootFs })) }
         : {}),
       ...(types.has('volume') ? { Volumes: vols.map((v) => ({ ...toVolume(v.volume), UsageData: { Size: v.size, RefCount: v.refCount } })) } : {}),
-      ...(types.has('build-cache') ? { BuildCache: [] } : {}),
+      ...(types.has('build-cache') ? { BuildCache: cache.map((r) => toBuildCacheRecord(r, parents)) } : {}),
     };
     return {
       ...(legacy ? lists : {}),
-      ...(at(ctx.apiVersion, 'noBuilderSize') ? {} : { BuilderSize: 0 }),
+      ...(at(ctx.apiVersion, 'noBuilderSize') ? {} : { BuilderSize: cache.reduce((n, r) => n + r.size, 0) }),
       ...(summaries ? diskUsageSummaries(lists, legacy ? false : BOOLS.get(verboseParam)!) : {}),
     };
   });

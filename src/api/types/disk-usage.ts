@@ -5,10 +5,11 @@ import type { Volume } from '../../core/volumes.js';
 /** A volume in `GET /system/df`: its usage (-1 when unknown, as Docker reports it). */
 export type VolumeUsage = Volume & { UsageData: { Size: number; RefCount: number } };
 
-/** A build cache record in `GET /system/df` (the classic builder keeps none: its cache is images). */
+/** A build cache record in `GET /system/df`: a cached step or a `RUN --mount=type=cache` directory. `Parents` from 1.42 (`Parent` before). */
 export interface BuildCacheRecord {
   ID: string;
-  Parent: string;
+  Parent?: string;
+  Parents?: string[];
   Type: string;
   Description: string;
   InUse: boolean;

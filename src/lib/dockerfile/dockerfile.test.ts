@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BerthError } from '../errdefs.js';
 import { applyConfigInstruction } from './apply-config.js';
+import { atLines, linesOf } from './errors.js';
 import { parseDockerfile, parseLine } from './dockerfile.js';
 import { expandWord, expandWords } from './expand.js';
 
@@ -140,4 +141,29 @@ test('COPY --exclude repeats: every value is kept, in order', () => {
   assert.deepEqual(copy.excludes, ['*.log', 'dir/*.tmp']);
   assert.equal(copy.flags.link, 'true');
   assert.deepEqual(copy.sources, ['.']);
+});
+
+test("an instruction's lines, continuations and here-documents included, and a parse error's lines (BuildKit's error source)", () => {
+  const df = parseDockerfile('FROM busybox\nRUN echo a \\\n  b\nRUN <<EOF\necho c\nEOF\nCMD ["sh"]\n');
+  assert.deepEqual(
+    df.instructions.map((i) => [i.kind, i.line, i.endLine]),
+    [
+      ['from', 1, 1],
+      ['run', 2, 3],
+      ['run', 4, 6],
+      ['cmd', 7, 7],
+    ],
+  );
+  let caught: unknown;
+  try {
+    parseDockerfile('FROM busybox\nCOPY \\\n  onlyone\n');
+  } catch (err) {
+    caught = err;
+  }
+  assert.ok(caught instanceof BerthError, String(caught));
+  assert.deepEqual(linesOf(caught), { start: 2, end: 3 });
+  const wrapped = new Error('outer', { cause: atLines(new Error('inner'), 5, 6) });
+  assert.deepEqual(linesOf(wrapped), { start: 5, end: 6 }, 'found through causes');
+  assert.deepEqual(linesOf(atLines(atLines(new Error('x'), 1), 9)), { start: 1, end: 1 }, 'the innermost mark wins');
+  assert.equal(linesOf(new Error('none')), undefined);
 });

@@ -28,7 +28,8 @@ export type InstructionBody =
       /** Every `--exclude` value (the flag repeats). */ excludes: string[];
     };
 
-export type Instruction = InstructionBody & { line: number; original: string };
+/** `line`..`endLine`: where it is in the Dockerfile (continuation lines and here-documents included). */
+export type Instruction = InstructionBody & { line: number; endLine: number; original: string };
 export type Flags = Record<string, string>;
 
 const FLAGS: Record<string, string[]> = {
@@ -62,7 +63,7 @@ export const INSTRUCTIONS = [
 /** Turns one lexed instruction into its typed form; errors carry the line number. */
 export function parseInstruction(raw: RawInstruction, escape: string): Instruction {
   const fail = (msg: string): never => {
-    throw parseError(raw.startLine, msg);
+    throw parseError(raw.startLine, msg, raw.endLine);
   };
   const word = raw.original.split(/\s/, 1)[0]!;
   if (!INSTRUCTIONS.includes(raw.cmd)) fail(`unknown instruction: ${word}${suggest(raw.cmd, INSTRUCTIONS)}`);
@@ -160,7 +161,7 @@ export function parseInstruction(raw: RawInstruction, escape: string): Instructi
       }
     }
   })();
-  return { ...body, line: raw.startLine, original: raw.original };
+  return { ...body, line: raw.startLine, endLine: raw.endLine, original: raw.original };
 }
 
 function commandForm(rest: string): CommandForm {

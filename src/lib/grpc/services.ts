@@ -1,5 +1,6 @@
 import {
   status as GrpcStatus,
+  type Metadata,
   type sendUnaryData,
   type ServerUnaryCall,
   type ServiceDefinition,
@@ -43,16 +44,36 @@ export function completeService(def: ServiceDefinition, impl: UntypedServiceImpl
   return out;
 }
 
+/** An error answered with its own gRPC code, one no error kind names (DEADLINE_EXCEEDED for a call's own timeout). */
+export class GrpcStatusError extends Error {
+  constructor(
+    readonly grpcCode: GrpcStatus,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** The gRPC code of each error kind: one table per server. */
 export type StatusTable = Record<ErrorKind, GrpcStatus>;
 
-/** A unary handler from a promise: its value is the answer, a rejection the call's gRPC error by `codes`. */
-export function unaryWith(codes: StatusTable) {
+/** A gRPC error's status from a thrown value: by `codes` (or its own, a GrpcStatusError's), the message, and trailers when `trailers` has some for it. */
+export function statusWith(codes: StatusTable, trailers?: (err: unknown, code: GrpcStatus, message: string) => Metadata | undefined) {
+  return (err: unknown): Partial<ServiceError> => {
+    const code = err instanceof GrpcStatusError ? err.grpcCode : codes[kindOf(err)];
+    const message = messageOf(err);
+    const metadata = trailers?.(err, code, message);
+    return { code, details: message, message, ...(metadata ? { metadata } : {}) };
+  };
+}
+
+/** A unary handler from a promise: its value is the answer, a rejection the call's gRPC error (`status`, or by `codes`). */
+export function unaryWith(codes: StatusTable, status = statusWith(codes)) {
   return <Req, Res>(fn: (req: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res>) =>
     (call: ServerUnaryCall<Req, Res>, cb: sendUnaryData<Res>): void => {
       fn(call.request, call).then(
         (r) => cb(null, r),
-        (err: unknown) => cb({ code: codes[kindOf(err)], details: messageOf(err), message: messageOf(err) } satisfies Partial<ServiceError>),
+        (err: unknown) => cb(status(err)),
       );
     };
 }

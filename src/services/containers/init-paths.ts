@@ -1,5 +1,5 @@
-import { lstat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat, readdir } from 'node:fs/promises';
+import { join, posix } from 'node:path';
 
 /**
  * Mount targets the runtime creates in a container's writable layer when the image lacks them
@@ -11,15 +11,42 @@ export const INIT_PATHS = ['.dockerenv', 'dev', 'dev/console', 'dev/pts', 'dev/s
 /** The INIT_PATHS (relative, no leading slash) that none of the lower dirs has: the runtime made them. */
 export async function runtimeCreatedPaths(lowers: string[]): Promise<Set<string>> {
   const out = new Set<string>();
-  for (const rel of INIT_PATHS) {
-    let found = false;
-    for (const dir of lowers) {
-      if ((await lstat(join(dir, rel)).catch(() => null)) !== null) {
-        found = true;
-        break;
-      }
+  for (const rel of INIT_PATHS) if (!(await inLowers(lowers, rel))) out.add(rel);
+  return out;
+}
+
+async function inLowers(lowers: string[], rel: string): Promise<boolean> {
+  for (const dir of lowers) if ((await lstat(join(dir, rel)).catch(() => null)) !== null) return true;
+  return false;
+}
+
+/**
+ * The mount points the runtime made in the writable layer for mounts at `targets` (absolute paths
+ * in the container) where the image had nothing: the target (an empty directory or file) and each
+ * parent it needed while nothing else was written in it. A build step leaves them out of its
+ * layer, as BuildKit's mount stub cleaner does (`RUN --mount=…,target=/x` leaves no empty /x).
+ * Call on a stopped container: a target under a symlink of the writable layer is left alone.
+ */
+export async function createdMountPoints(lowers: string[], upper: string, targets: string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const target of targets) {
+    const parts = posix.normalize(`/${target}`).split('/').filter(Boolean);
+    const stats = [];
+    for (let k = 1; k <= parts.length; k++) {
+      const st = await lstat(join(upper, ...parts.slice(0, k))).catch(() => null);
+      if (st === null || st.isSymbolicLink()) break;
+      stats.push(st);
     }
-    if (!found) out.add(rel);
+    if (stats.length < parts.length) continue;
+    for (let k = parts.length; k > 0; k--) {
+      const rel = parts.slice(0, k).join('/');
+      const st = stats[k - 1]!;
+      if (await inLowers(lowers, rel)) break;
+      if (st.isDirectory()) {
+        if ((await readdir(join(upper, rel))).some((n) => !out.has(`${rel}/${n}`))) break;
+      } else if (!st.isFile() || st.size !== 0) break;
+      out.add(rel);
+    }
   }
   return out;
 }

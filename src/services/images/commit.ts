@@ -9,7 +9,7 @@ import type { Descriptor, OciManifest } from '../../lib/oci/image-spec.js';
 import { familiarString, fullName, parseNormalizedNamed } from '../../lib/reference.js';
 import { nowRfc3339Nano } from '../../lib/time.js';
 import { crashPoint } from '../../lib/crash-point.js';
-import { runtimeCreatedPaths } from '../containers/init-paths.js';
+import { createdMountPoints, runtimeCreatedPaths } from '../containers/init-paths.js';
 import { applyChanges } from './changes.js';
 import type { ImageDeps } from './deps.js';
 import { storeLayer } from './store-layer.js';
@@ -32,6 +32,8 @@ export interface CommitRequest {
   config?: ImageRuntimeConfig;
   /** The Env recorded in `container_config` (default: the container's); a build leaves its secrets out. */
   containerConfigEnv?: string[];
+  /** Mount targets whose mount points the runtime made are left out of the layer (a build step's `RUN --mount`s). */
+  mountPoints?: string[];
 }
 
 /**
@@ -51,7 +53,9 @@ export async function commitContainer(deps: ImageDeps, req: CommitRequest): Prom
   const parentLayers = parent ? (JSON.parse((await deps.content.read(parent.manifestDigest)).toString()) as OciManifest).layers : [];
 
   // Only drivers whose upper dir holds just the changes can commit (vfs answers NotImplemented).
-  const skip = await runtimeCreatedPaths(await deps.snapshotter.lowerDirs(rec.Id));
+  const lowers = await deps.snapshotter.lowerDirs(rec.Id);
+  const skip = await runtimeCreatedPaths(lowers);
+  for (const p of await createdMountPoints(lowers, deps.snapshotter.upperDir(rec.Id), req.mountPoints ?? [])) skip.add(p);
   const paused = req.pause !== false && rec.State.Status === 'running';
   const layer = await withPaused(deps, rec, paused, async () => {
     const remap = remapOf(deps, rec);

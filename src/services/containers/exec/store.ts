@@ -30,6 +30,11 @@ export class ExecStore {
     return [...this.byId.values()].filter((e) => e.ContainerID === containerId);
   }
 
+  /** Forgets one instance (an exec no client will inspect: the CRI's, once it has ended). */
+  remove(id: string): void {
+    this.byId.delete(id);
+  }
+
   /** Drops the instances of a removed container. */
   forgetContainer(containerId: string): void {
     for (const e of this.ofContainer(containerId)) this.byId.delete(e.ID);

@@ -3,7 +3,8 @@ import type { ContainerRecord, HealthConfig, HealthState } from '../../../core/c
 import { nowRfc3339Nano } from '../../../lib/time.js';
 import type { ContainerDeps } from '../deps.js';
 import type { ExecRunDeps } from '../exec/deps.js';
-import { createExec, startExec } from '../exec/exec.js';
+import { createExec } from '../exec/exec.js';
+import { runExec } from '../exec/run.js';
 
 /** Docker's defaults: every 30 s (every 5 s during a start period), 30 s timeout, 3 retries, no start period; 5 results kept, 4 KiB each. */
 const DEFAULT_INTERVAL = 30e9;
@@ -55,21 +56,10 @@ async function probe(deps: HealthDeps, rec: ContainerRecord, cmd: string[], time
   const ex = createExec(deps, rec.Id, { Cmd: cmd, AttachStdout: true, AttachStderr: true });
   let output = '';
   try {
-    const proc = await startExec(deps, ex.ID);
-    proc.io.onOutput((_s, data) => (output = (output + data.toString()).slice(0, MAX_OUTPUT)));
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
-    const code = await Promise.race([proc.exitCode, timedOut]);
-    clearTimeout(timer);
-    if (code === 'timeout') {
-      try {
-        process.kill(proc.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-      return { ExitCode: -1, Output: `Health check exceeded timeout (${timeoutMs / 1000}s)` };
-    }
-    return { ExitCode: code, Output: output };
+    const onOutput = (_s: string, data: Buffer): void => void (output = (output + data.toString()).slice(0, MAX_OUTPUT));
+    const end = await runExec(deps, ex.ID, { timeoutMs, onOutput });
+    if (end.timedOut) return { ExitCode: -1, Output: `Health check exceeded timeout (${timeoutMs / 1000}s)` };
+    return { ExitCode: end.exitCode, Output: output };
   } catch (err) {
     return { ExitCode: -1, Output: (err as Error).message };
   }

@@ -1,0 +1,138 @@
+import { isLive, type ContainerRecord } from '../core/containers.js';
+import type { CgroupSample } from '../lib/cgroups/stats.js';
+import { dirUsage } from '../lib/fs/du.js';
+import { readStats } from '../services/containers/stats.js';
+import type { CriDeps } from './deps.js';
+import { FRESH_MS, type FsUsage } from './image-fs-info.js';
+
+type U64 = { value: number };
+
+export interface CriContainerStats {
+  attributes: { id: string; metadata: { name: string; attempt: number }; labels: Record<string, string>; annotations: Record<string, string> };
+  cpu: { timestamp: number; usage_core_nano_seconds: U64; usage_nano_cores: U64 } | null;
+  memory: {
+    timestamp: number;
+    working_set_bytes: U64;
+    available_bytes: U64;
+    usage_bytes: U64;
+    rss_bytes: U64;
+    page_faults: U64;
+    major_page_faults: U64;
+  } | null;
+  writable_layer: FsUsage;
+}
+
+export interface StatsFilter {
+  id: string;
+  pod_sandbox_id: string;
+  label_selector: Record<string, string>;
+}
+
+// dockershim's labels, which pod containers carry (see cri-pods' container-labels.ts).
+const CONTAINER_NAME = 'io.kubernetes.container.name';
+const SANDBOX_ID = 'io.kubernetes.sandbox.id';
+const TYPE = 'io.kubernetes.docker.type';
+const ANNOTATION = 'annotation.';
+const INTERNAL = new Set([SANDBOX_ID, 'io.kubernetes.container.logpath', TYPE]);
+
+/** A limit this large is no limit (cgroup v1 writes the page-rounded maximum). */
+const UNLIMITED = 2 ** 62;
+
+/** The CRI's view of a container's labels: annotations are the labels prefixed `annotation.`, berth's bookkeeping is left out. */
+function attributesOf(rec: ContainerRecord): CriContainerStats['attributes'] {
+  const labels: Record<string, string> = {};
+  const annotations: Record<string, string> = {};
+  for (const [k, v] of Object.entries(rec.Config.Labels ?? {})) {
+    if (k.startsWith(ANNOTATION)) annotations[k.slice(ANNOTATION.length)] = v;
+    else if (!INTERNAL.has(k)) labels[k] = v;
+  }
+  const parts = rec.Name.replace(/^\//, '').split('_');
+  const name = rec.Config.Labels?.[CONTAINER_NAME] ?? parts[1] ?? '';
+  return { id: rec.Id, metadata: { name, attempt: Number(parts[5] ?? 0) || 0 }, labels, annotations };
+}
+
+/** Memory as the kubelet counts it (cadvisor's working set: usage less inactive file pages), cgroup v1 or v2 names. */
+function memoryOf(m: CgroupSample['memory'], timestamp: number): NonNullable<CriContainerStats['memory']> {
+  const s = m.stats;
+  const inactiveFile = s.total_inactive_file ?? s.inactive_file ?? 0;
+  const workingSet = Math.max(0, m.usage - inactiveFile);
+  const limited = m.limit > 0 && m.limit < UNLIMITED;
+  return {
+    timestamp,
+    working_set_bytes: { value: workingSet },
+    available_bytes: { value: limited ? Math.max(0, m.limit - workingSet) : 0 },
+    usage_bytes: { value: m.usage },
+    rss_bytes: { value: s.total_rss ?? s.anon ?? 0 },
+    page_faults: { value: s.total_pgfault ?? s.pgfault ?? 0 },
+    major_page_faults: { value: s.total_pgmajfault ?? s.pgmajfault ?? 0 },
+  };
+}
+
+/**
+ * `ContainerStats` and `ListContainerStats` from the cgroup files berth reads for `docker stats`
+ * (services/containers/stats.ts). `usage_nano_cores` is the rate since the previous reading of
+ * the same container (0 on the first, as containerd); the writable layer (the container's upper
+ * directory) is measured at most every 10 s.
+ */
+export class ContainerStatsReader {
+  private readonly lastCpu = new Map<string, { at: number; total: number }>();
+  private readonly layers = new Map<string, { at: number; usage: Promise<FsUsage> }>();
+
+  constructor(private readonly deps: Pick<CriDeps, 'containers' | 'imageFs'>) {}
+
+  async one(req: { container_id: string }): Promise<{ stats: CriContainerStats }> {
+    return { stats: await this.statsOf(this.deps.containers.store.get(req.container_id)) };
+  }
+
+  /** The running pod containers the filter selects (id prefix, sandbox, every selector label). */
+  async list(req: { filter: StatsFilter | null }): Promise<{ stats: CriContainerStats[] }> {
+    const f = req.filter;
+    const recs = this.deps.containers.store.all().filter((rec) => {
+      const labels = rec.Config.Labels ?? {};
+      if (labels[TYPE] !== 'container' || !isLive(rec)) return false;
+      if (f?.id && !rec.Id.startsWith(f.id)) return false;
+      if (f?.pod_sandbox_id && labels[SANDBOX_ID] !== f.pod_sandbox_id) return false;
+      return Object.entries(f?.label_selector ?? {}).every(([k, v]) => labels[k] === v);
+    });
+    const live = new Set(this.deps.containers.store.all().map((r) => r.Id));
+    for (const id of this.lastCpu.keys()) if (!live.has(id)) this.lastCpu.delete(id);
+    for (const id of this.layers.keys()) if (!live.has(id)) this.layers.delete(id);
+    return { stats: await Promise.all(recs.map((rec) => this.statsOf(rec))) };
+  }
+
+  private async statsOf(rec: ContainerRecord): Promise<CriContainerStats> {
+    const [reading, layer] = await Promise.all([readStats(rec), this.writableLayer(rec.Id)]);
+    const timestamp = reading.time.getTime() * 1e6;
+    const cg = reading.cgroup;
+    return {
+      attributes: attributesOf(rec),
+      cpu: cg
+        ? { timestamp, usage_core_nano_seconds: { value: cg.cpu.total }, usage_nano_cores: { value: this.nanoCores(rec.Id, timestamp, cg.cpu.total) } }
+        : null,
+      memory: cg ? memoryOf(cg.memory, timestamp) : null,
+      writable_layer: layer,
+    };
+  }
+
+  private nanoCores(id: string, at: number, total: number): number {
+    const prev = this.lastCpu.get(id);
+    this.lastCpu.set(id, { at, total });
+    if (prev === undefined || at <= prev.at || total < prev.total) return 0;
+    return Math.round(((total - prev.total) / (at - prev.at)) * 1e9);
+  }
+
+  private writableLayer(id: string): Promise<FsUsage> {
+    const cached = this.layers.get(id);
+    if (cached && Date.now() - cached.at <= FRESH_MS) return cached.usage;
+    const upper = this.deps.containers.snapshotter.upperDir(id);
+    const usage = dirUsage(upper).then(({ bytes, inodes }) => ({
+      timestamp: Date.now() * 1e6,
+      fs_id: { mountpoint: this.deps.imageFs },
+      used_bytes: { value: bytes },
+      inodes_used: { value: inodes },
+    }));
+    this.layers.set(id, { at: Date.now(), usage });
+    usage.catch(() => this.layers.delete(id));
+    return usage;
+  }
+}
