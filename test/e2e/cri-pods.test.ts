@@ -10,6 +10,7 @@ import { dockerOk, eventually, processAlive, startDaemon, type Daemon } from './
 import { mountsUnder } from './cleanup.js';
 import { readDaemonNetwork } from './network-names.js';
 import { freePort } from './registry-util.js';
+import { readAll, spdyDial } from './spdy-client.js';
 
 const exists = (p: string): Promise<boolean> =>
   access(p).then(
@@ -277,6 +278,19 @@ describe('Kubernetes CRI v1: pod sandboxes and their containers', () => {
     assert.deepEqual((await readdir(join(d.execRoot, 'cri'))).sort(), [sandboxId, 'netns'].sort(), 'nor its directory');
   });
 
+  it("PortForward enters the pod's pinned network namespace", async () => {
+    const r = (await cri.runtime.PortForward!({ pod_sandbox_id: sandboxId, port: [8080] })) as { url: string };
+    const dial = await spdyDial(r.url, ['portforward.k8s.io']);
+    if (!('session' in dial)) assert.fail(`upgrade refused: ${dial.status} ${dial.body}`);
+    const error = await dial.session.openStream({ streamType: 'error', port: '8080', requestID: '0' });
+    const data = await dial.session.openStream({ streamType: 'data', port: '8080', requestID: '0' });
+    data.end('GET / HTTP/1.0\r\n\r\n');
+    const [errText, body] = await Promise.all([readAll(error), readAll(data)]);
+    dial.session.close();
+    assert.equal(errText, '');
+    assert.match(body, /hello from server\n$/);
+  });
+
   it('UpdateContainerResources and ReopenContainerLog', async () => {
     await cri.runtime.UpdateContainerResources!({ container_id: ids.client, linux: { memory_limit_in_bytes: 64 * 1024 * 1024, cpu_shares: 512 } });
     const st = ((await cri.runtime.ContainerStatus!({ container_id: ids.client })) as { status: { resources: { linux: Json } } }).status;
@@ -347,6 +361,7 @@ describe('Kubernetes CRI v1: pod sandboxes and their containers', () => {
     assert.deepEqual(await mountsUnder(join(d.execRoot, 'cri')), []);
     await assert.rejects(fetch(`http://127.0.0.1:${hostPort}/`, { signal: AbortSignal.timeout(2000) }));
     assert.equal(await code(cri.runtime.StartContainer!({ container_id: ids.server })), GrpcStatus.FAILED_PRECONDITION);
+    assert.equal(await code(cri.runtime.PortForward!({ pod_sandbox_id: sandboxId, port: [8080] })), GrpcStatus.NOT_FOUND, 'no network namespace left');
     await cri.runtime.StopPodSandbox!({ pod_sandbox_id: sandboxId });
     await cri.runtime.StopPodSandbox!({ pod_sandbox_id: 'f'.repeat(64) });
   });
