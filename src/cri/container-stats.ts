@@ -2,6 +2,8 @@ import { isLive, type ContainerRecord } from '../core/containers.js';
 import type { CgroupSample } from '../lib/cgroups/stats.js';
 import { dirUsage } from '../lib/fs/du.js';
 import { readStats } from '../services/containers/stats.js';
+import { criLabelsOf, matchesSelector, sandboxOf } from './container-labels.js';
+import { metadataOf } from './container-status.js';
 import type { CriDeps } from './deps.js';
 import { FRESH_MS, type FsUsage } from './image-fs-info.js';
 
@@ -28,27 +30,12 @@ export interface StatsFilter {
   label_selector: Record<string, string>;
 }
 
-// dockershim's labels, which pod containers carry (see cri-pods' container-labels.ts).
-const CONTAINER_NAME = 'io.kubernetes.container.name';
-const SANDBOX_ID = 'io.kubernetes.sandbox.id';
-const TYPE = 'io.kubernetes.docker.type';
-const ANNOTATION = 'annotation.';
-const INTERNAL = new Set([SANDBOX_ID, 'io.kubernetes.container.logpath', TYPE]);
-
 /** A limit this large is no limit (cgroup v1 writes the page-rounded maximum). */
 const UNLIMITED = 2 ** 62;
 
-/** The CRI's view of a container's labels: annotations are the labels prefixed `annotation.`, berth's bookkeeping is left out. */
+/** The container as the CRI shows it: its metadata, labels and annotations (container-labels.ts). */
 function attributesOf(rec: ContainerRecord): CriContainerStats['attributes'] {
-  const labels: Record<string, string> = {};
-  const annotations: Record<string, string> = {};
-  for (const [k, v] of Object.entries(rec.Config.Labels ?? {})) {
-    if (k.startsWith(ANNOTATION)) annotations[k.slice(ANNOTATION.length)] = v;
-    else if (!INTERNAL.has(k)) labels[k] = v;
-  }
-  const parts = rec.Name.replace(/^\//, '').split('_');
-  const name = rec.Config.Labels?.[CONTAINER_NAME] ?? parts[1] ?? '';
-  return { id: rec.Id, metadata: { name, attempt: Number(parts[5] ?? 0) || 0 }, labels, annotations };
+  return { id: rec.Id, metadata: metadataOf(rec), ...criLabelsOf(rec) };
 }
 
 /** Memory as the kubelet counts it (cadvisor's working set: usage less inactive file pages), cgroup v1 or v2 names. */
@@ -88,11 +75,11 @@ export class ContainerStatsReader {
   async list(req: { filter: StatsFilter | null }): Promise<{ stats: CriContainerStats[] }> {
     const f = req.filter;
     const recs = this.deps.containers.store.all().filter((rec) => {
-      const labels = rec.Config.Labels ?? {};
-      if (labels[TYPE] !== 'container' || !isLive(rec)) return false;
+      const sandbox = sandboxOf(rec);
+      if (sandbox === undefined || !isLive(rec)) return false;
       if (f?.id && !rec.Id.startsWith(f.id)) return false;
-      if (f?.pod_sandbox_id && labels[SANDBOX_ID] !== f.pod_sandbox_id) return false;
-      return Object.entries(f?.label_selector ?? {}).every(([k, v]) => labels[k] === v);
+      if (f?.pod_sandbox_id && sandbox !== f.pod_sandbox_id) return false;
+      return matchesSelector(criLabelsOf(rec).labels, f?.label_selector);
     });
     const live = new Set(this.deps.containers.store.all().map((r) => r.Id));
     for (const id of this.lastCpu.keys()) if (!live.has(id)) this.lastCpu.delete(id);

@@ -32,7 +32,7 @@ function stateOf(rec: ContainerRecord): CriState {
 }
 
 /** The container's CRI metadata, from its dockershim name `k8s_<name>_<pod>_<namespace>_<uid>_<attempt>`. */
-function metadataOf(rec: ContainerRecord): { name: string; attempt: number } {
+export function metadataOf(rec: ContainerRecord): { name: string; attempt: number } {
   const parts = rec.Name.split('_');
   return { name: rec.Config.Labels?.[LABEL.containerName] ?? parts[1] ?? '', attempt: Number(parts[5] ?? 0) || 0 };
 }
