@@ -246,6 +246,14 @@ describe('Kubernetes CRI v1: pod sandboxes and their containers', () => {
     assert.deepEqual(await list({ state: { state: 'CONTAINER_RUNNING' } }), [ids.client, ids.server].sort());
     assert.deepEqual(await list({ state: { state: 'CONTAINER_EXITED' } }), []);
     assert.equal(await code(cri.runtime.ContainerStatus!({ container_id: 'f'.repeat(64) })), GrpcStatus.NOT_FOUND);
+    const stats = (await cri.runtime.ListContainerStats!({ filter: { pod_sandbox_id: sandboxId } })) as {
+      stats: Array<{
+        attributes: { id: string; metadata: { name: string }; labels: Record<string, string> };
+        memory: { working_set_bytes: { value: number } };
+      }>;
+    };
+    assert.deepEqual(stats.stats.map((s) => s.attributes.metadata.name).sort(), ['client', 'server'], 'the pod containers, in container stats too');
+    assert.ok(stats.stats.every((s) => Number(s.memory.working_set_bytes.value) > 0));
     const privileged = container('root', ['true'], { linux: { security_context: { privileged: true } } });
     assert.equal(await code(cri.runtime.CreateContainer!(privileged)), GrpcStatus.INVALID_ARGUMENT, 'the pod did not ask for privileges');
   });
