@@ -6,7 +6,7 @@
 // place), the BuildKit path too: `docker build` through buildx's docker driver against berthd and
 // against the Docker engine's own BuildKit, side by side. Medians of RUNS runs. A benchmark, not a test.
 //
-//   npm run build && node bench/build.mjs [--runs 3] [--files 3000]
+//   npm run build && node bench/build.mjs [--runs 3] [--files 3000] [--buildkit-only]
 //
 // Cleans up what it made, by pid and by name: its berthd (temp socket and data root), the temp
 // context, and in Docker its own base tag and built tag (and so their intermediate images).
@@ -20,6 +20,8 @@ const RUNS = arg('runs', flag('quick') ? 1 : 3);
 const FILES = arg('files', 3000);
 const BASE = 'berth-bench-build-base:latest';
 const TAG = 'berth-bench-build:latest';
+// Only the BuildKit rows (buildx → berthd, buildx → Docker): the classic rows left out.
+const BUILDKIT_ONLY = flag('buildkit-only');
 
 const tmp = mkdtempSync(join(tmpdir(), 'berth-bench-build-'));
 let berthd;
@@ -55,7 +57,7 @@ try {
 
   const rootfs = join(tmp, 'busybox.tar');
   if (spawnSync(join(REPO, 'scripts/busybox-rootfs'), [rootfs], { stdio: 'inherit' }).status !== 0) throw new Error('busybox-rootfs failed');
-  berthd = await startBerthd(tmp);
+  berthd = await startBerthd(tmp, (process.env.BERTHD_ARGS ?? '').split(/\s+/).filter(Boolean));
   const socket = berthd.socket;
   const imp = await api(socket, 'POST', `/images/create?fromSrc=-&repo=${encodeURIComponent(BASE)}`, readFileSync(rootfs), {
     'Content-Type': 'application/x-tar',
@@ -66,14 +68,16 @@ try {
   mkdirSync(dockerCfg);
   writeFileSync(join(dockerCfg, 'config.json'), '{}');
   const clean = { ...process.env, DOCKER_CONFIG: dockerCfg, DOCKER_BUILDKIT: '0', DOCKER_CLI_HINTS: 'false' };
-  const cases = [
-    ['berth CLI → berthd', BERTH_CLI, [], { ...clean, BERTH_HOST: `unix://${socket}` }],
-    ['docker CLI → berthd', 'docker', [], { ...clean, DOCKER_HOST: `unix://${socket}` }],
-  ];
+  const cases = BUILDKIT_ONLY
+    ? []
+    : [
+        ['berth CLI → berthd', BERTH_CLI, [], { ...clean, BERTH_HOST: `unix://${socket}` }],
+        ['docker CLI → berthd', 'docker', [], { ...clean, DOCKER_HOST: `unix://${socket}` }],
+      ];
   if (dockerUp()) {
     usedDocker = true;
     spawnSync('docker', ['-H', `unix://${DOCKER_SOCK}`, 'import', rootfs, BASE], { stdio: 'ignore' });
-    cases.push(['docker CLI → Docker engine (classic)', 'docker', [], { ...clean, DOCKER_HOST: `unix://${DOCKER_SOCK}` }]);
+    if (!BUILDKIT_ONLY) cases.push(['docker CLI → Docker engine (classic)', 'docker', [], { ...clean, DOCKER_HOST: `unix://${DOCKER_SOCK}` }]);
   } else process.stderr.write('build bench: no Docker engine on /var/run/docker.sock (bench/docker-engine.sh start), berth only\n');
 
   // The BuildKit path: buildx as a CLI plugin of a config of its own (DOCKER_BUILDKIT unset).

@@ -8,7 +8,7 @@ import { cleanEntryPath, parentOf } from '../lib/archive/safe-path.js';
 import type { SourceEntry, SourceFs } from './source-fs.js';
 
 /** One path of the context as the tar described it (ownership is not kept: COPY sets its own). */
-interface ContextNode {
+export interface ContextNode {
   kind: 'file' | 'dir' | 'symlink';
   mode: number;
   mtime: Date;
@@ -36,10 +36,29 @@ export class BuildContext implements SourceFs {
   private childIndex: Map<string, string[]> | undefined;
   private reader: Promise<FileHandle> | undefined;
 
+  /** `dir`: the context's own directory, removed by `dispose`; none for a context over a kept spool. */
   private constructor(
-    private readonly dir: string,
+    private readonly dir: string | undefined,
     private readonly spool: string,
   ) {}
+
+  /**
+   * An empty context over a spool kept elsewhere (BuildKit's kept local source, kept-contexts.ts):
+   * nodes are added with `add` and point into that spool; `dispose` closes it and leaves it. The
+   * spool is opened now, so a later compaction that renames a new one into place does not move
+   * the content under this context.
+   */
+  static async overSpool(spool: string): Promise<BuildContext> {
+    const ctx = new BuildContext(undefined, spool);
+    ctx.reader = open(spool, 'r');
+    await ctx.reader;
+    return ctx;
+  }
+
+  /** Adds a path (a file's content already in the spool), with the same checks as a tar entry's. */
+  add(rel: string, node: ContextNode): void {
+    this.put(rel, rel, node);
+  }
 
   /** Reads a context tar (already decompressed) into a new spool under `scratch`. */
   static async receive(scratch: string, tar: NodeJS.ReadableStream | Readable): Promise<BuildContext> {
@@ -66,7 +85,7 @@ export class BuildContext implements SourceFs {
       (fh) => fh.close(),
       () => undefined,
     );
-    await rm(this.dir, { recursive: true, force: true });
+    if (this.dir !== undefined) await rm(this.dir, { recursive: true, force: true });
   }
 
   async lookup(rel: string): Promise<{ resolved: string; entry: SourceEntry } | undefined> {

@@ -62,4 +62,11 @@ export interface StepProgress {
   cached(): void;
   /** Output of the running step's command. */
   log(text: string): void;
+  /**
+   * A progress of its own for one stage that runs beside others (BuildKit's progress: each step
+   * its own vertex). Without it the stages are built one after the other (the classic text).
+   */
+  lane?(): StepProgress;
+  /** The stage of this lane is over (its last step done). */
+  end?(): void;
 }
