@@ -4,6 +4,7 @@ import type { Digest } from '../lib/digest.js';
 import { BerthError, invalidArgument, messageOf } from '../lib/errdefs.js';
 import { parseIgnoreFile } from '../lib/dockerignore.js';
 import { timed } from '../lib/phase-timer.js';
+import { mkdirp } from '../lib/atomic-file.js';
 import { fetchContext, fetchFiles } from './local-source.js';
 import type { BuildProgress } from './progress.js';
 import type { Session } from './sessions.js';
@@ -42,6 +43,7 @@ export async function dockerfileFrontend(deps: BuilderDeps, session: Session, pr
   }
   const excludes = ignore === undefined ? [] : parseIgnoreFile(ignore.toString('utf8'));
 
+  await mkdirp(deps.scratch, 0o700); // the steps' scratch space (POST /build makes it as it receives the context)
   const ctxVertex = progress.vertex('[internal] load build context');
   const { context, received } = await step(ctxVertex, () =>
     timed('buildkit: receive context', () => fetchContext(session, { dir: ctxDir, excludePatterns: excludes }, deps.cache.contexts)),
