@@ -97,7 +97,7 @@ export class KeptContexts {
   async receive(key: string, fill: (rx: ContextReceiver) => Promise<void>): Promise<BuildContext> {
     const id = createHash('sha256').update(key).digest('hex').slice(0, 32);
     const ctx = await this.lock.run(id, () => this.receiveLocked(join(this.dir, id), fill));
-    await this.evict().catch(() => undefined); // a bound, never worth failing a build
+    await timed('build: kept context: evict', () => this.evict()).catch(() => undefined); // a bound, never worth failing a build
     return ctx;
   }
 
@@ -154,9 +154,9 @@ export class KeptContexts {
           nodes.set(e.path, node);
         },
       };
-      await fill(rx);
+      await timed('build: kept context: fill', () => fill(rx));
       // Nothing new (no content, the same paths): the kept index stands as it is.
-      if (out.pos() !== start || nodes.size !== prev.size || [...nodes].some(([p, n]) => prev.get(p)?.fingerprint !== n.fingerprint)) {
+      if (out.pos() !== start || nodes.size !== prev.size || changedPath(nodes, prev)) {
         await out.flush();
         await fh.sync();
         await timed('build: kept context: save index', () => saveIndex(dir, { spool: index.spool, entries: [...nodes] }));
@@ -182,6 +182,12 @@ export class KeptContexts {
     aged.sort((a, b) => a.t - b.t);
     for (const { id } of aged.slice(0, aged.length - MAX_KEPT)) await this.lock.run(id, () => removeDir(join(this.dir, id)));
   }
+}
+
+/** Whether a path is new or its stat differs from the last receive's. */
+function changedPath(nodes: Map<string, KeptNode>, prev: Map<string, KeptNode>): boolean {
+  for (const [p, n] of nodes) if (prev.get(p)?.fingerprint !== n.fingerprint) return true;
+  return false;
 }
 
 /**

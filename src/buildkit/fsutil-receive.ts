@@ -1,3 +1,4 @@
+import { logTiming } from '../lib/phase-timer.js';
 import { kindOfMode, unixPerm, type FileKind } from './fsutil-mode.js';
 
 /** fsutil's packet (types/wire.proto) as the proto loader gives it (enums as names). */
@@ -63,6 +64,7 @@ const WINDOW_FILES = 128;
  */
 export async function receiveTree(conn: PacketConn, sink: TreeSink, have?: (e: ReceivedEntry) => boolean): Promise<void> {
   const entries: Array<{ id: number; entry: ReceivedEntry }> = [];
+  const t0 = performance.now();
   for (let id = 0; ; id++) {
     const p = await recvOrFail(conn);
     if (p.type !== 'PACKET_STAT') throw new Error(`fsutil: unexpected ${p.type} packet while receiving stats`);
@@ -71,6 +73,7 @@ export async function receiveTree(conn: PacketConn, sink: TreeSink, have?: (e: R
     if (entry.kind === 'file' && have?.(entry) === true) entry.unchanged = true;
     entries.push({ id, entry });
   }
+  logTiming(`fsutil: ${entries.length} stats`, t0);
   const files = entries.filter((e) => e.entry.kind === 'file' && e.entry.unchanged !== true);
   const held = new Map<number, { chunks: Buffer[]; done: boolean }>();
   let asked = 0; // files[0..asked) have been asked for
@@ -143,7 +146,7 @@ export async function receiveTree(conn: PacketConn, sink: TreeSink, have?: (e: R
   conn.send({ type: 'PACKET_FIN' });
   for (;;) {
     const p = await conn.recv();
-    if (p === undefined || p.type === 'PACKET_FIN') return;
+    if (p === undefined || p.type === 'PACKET_FIN') return logTiming('fsutil: DiffCopy', t0);
     if (p.type === 'PACKET_ERR') throw senderError(p);
   }
 }

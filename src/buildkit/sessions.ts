@@ -25,6 +25,9 @@ const HEADER_NAME = 'x-docker-expose-session-name';
 const HEADER_METHOD = 'x-docker-expose-session-grpc-method';
 const HEADER_SHARED_KEY = 'x-docker-expose-session-sharedkey';
 
+/** The HTTP/2 flow-control window berthd gives the client's streams and its session (bytes). */
+const WINDOW = 8 << 20;
+
 /** How long a build waits for its session to arrive (the client dials it beside the Solve call). */
 const SESSION_WAIT_MS = 30_000;
 
@@ -44,7 +47,9 @@ export class SessionRegistry {
 
   /** Takes over an upgraded connection as the session `info`; it is forgotten when the connection closes. */
   attach(socket: Duplex, info: SessionInfo): void {
-    const h2 = connect('http://session', { createConnection: () => socket });
+    // Windows larger than HTTP/2's 64 KiB: the context's stats and contents stream without waiting for WINDOW_UPDATEs.
+    const h2 = connect('http://session', { createConnection: () => socket, settings: { initialWindowSize: WINDOW } });
+    h2.once('connect', () => h2.setLocalWindowSize(WINDOW));
     h2.on('error', () => undefined); // a client that goes away ends its session, nothing more
     const session: Session = { ...info, h2 };
     const old = this.sessions.get(info.id);
