@@ -93,17 +93,19 @@ try {
     if (usedDocker) cases.push(['docker buildx → Docker engine (BuildKit)', 'docker', [], { ...bk, DOCKER_HOST: `unix://${DOCKER_SOCK}` }]);
   } else process.stderr.write(`build bench: no buildx at ${buildx} (scripts/fetch-cli-plugins), classic builder only\n`);
 
-  const results = [];
-  for (const [name, cmd, pre, env] of cases) {
-    const build = (extra) => time(cmd, [...pre, 'build', '-q', ...extra, '-t', TAG, ctx], env);
-    build([]); // warm-up (and fills the cache)
-    const cold = [];
-    const cached = [];
-    for (let i = 0; i < RUNS; i++) cold.push(build(['--no-cache']));
-    build([]);
-    for (let i = 0; i < RUNS; i++) cached.push(build([]));
-    results.push({ name, cold: median(cold), cached: median(cached), coldRuns: cold, cachedRuns: cached });
-  }
+  // Cases interleaved (one build of each per round), so that load from elsewhere on the machine
+  // hits berthd and Docker alike.
+  const runs = cases.map(([name, cmd, pre, env]) => ({
+    name,
+    build: (extra) => time(cmd, [...pre, 'build', '-q', ...extra, '-t', TAG, ctx], env),
+    cold: [],
+    cached: [],
+  }));
+  for (const c of runs) c.build([]); // warm-up (and fills the cache)
+  for (let i = 0; i < RUNS; i++) for (const c of runs) c.cold.push(c.build(['--no-cache']));
+  for (const c of runs) c.build([]);
+  for (let i = 0; i < RUNS; i++) for (const c of runs) c.cached.push(c.build([]));
+  const results = runs.map((c) => ({ name: c.name, cold: median(c.cold), cached: median(c.cached), coldRuns: c.cold, cachedRuns: c.cached }));
   // Each berth row against the Docker row of the same builder (classic or BuildKit).
   const dockerOf = (r) => results.find((x) => x.name.includes('Docker engine') && x.name.includes('BuildKit') === r.name.includes('BuildKit'));
   const isDocker = (r) => r.name.includes('Docker engine');
