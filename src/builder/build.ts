@@ -7,12 +7,12 @@ import type { Instruction } from '../lib/dockerfile/instructions.js';
 import { familiarString, parseNormalizedNamed, repositoryName } from '../lib/reference.js';
 import { tagImage } from '../services/images/tag.js';
 import { applyDockerfileIgnore, dropIgnoredBuildFiles, readDockerfile } from './context.js';
-import type { BuilderDeps, BuildOptions, BuildOutput } from './deps.js';
+import type { BuilderDeps, BuildOptions, BuildOutput, StepProgress } from './deps.js';
 import { timed } from '../lib/phase-timer.js';
 import { baseImage } from './base-image.js';
 import { shortId } from './cache-step.js';
 import { dispatch } from './dispatch.js';
-import { planStages, type Stage } from './stages.js';
+import { planStages, type Plan, type Stage } from './stages.js';
 import { PREDEFINED_ARGS, envValue, type BuildRun, type StageState } from './state.js';
 import { DEFAULT_PATH, scratchImage, stepImageOf, type StepImage } from './step-image.js';
 
@@ -69,25 +69,31 @@ export async function buildImage(deps: BuilderDeps, opts: BuildOptions, output: 
   }
   const total = plan.needed.reduce((n, s) => n + 1 + s.body.length, 0);
   let step = 0;
-  let last: StepImage | undefined;
-  try {
-    for (const stage of plan.needed) {
-      out(`Step ${++step}/${total} : ${stage.from.original}\n`);
-      steps?.start(stage, -1, plan.needed);
-      const st = await onLines(stage.from, () => beginStage(run, stage));
-      for (const [i, ins] of stage.body.entries()) {
-        out(`Step ${++step}/${total} : ${ins.original}\n`);
-        steps?.start(stage, i, plan.needed);
-        await onLines(ins, () => timed(`build: step ${step} ${ins.kind}`, () => dispatch(run, st, ins)));
-        if (st.image.id) out(` ---> ${shortId(st.image.id)}\n`);
-      }
-      run.results.set(stage.index, st.image);
-      last = st.image;
+  /** One stage, FROM to its last instruction, its result kept for the stages that use it. */
+  const buildStage = async (r: BuildRun, stage: Stage, stopped: () => boolean = () => false): Promise<void> => {
+    out(`Step ${++step}/${total} : ${stage.from.original}\n`);
+    r.steps?.start(stage, -1, plan.needed);
+    const st = await onLines(stage.from, () => beginStage(r, stage));
+    for (const [i, ins] of stage.body.entries()) {
+      if (stopped()) throw new BuildCancelled();
+      out(`Step ${++step}/${total} : ${ins.original}\n`);
+      r.steps?.start(stage, i, plan.needed);
+      await onLines(ins, () => timed(`build: step ${step} ${ins.kind}`, () => dispatch(r, st, ins)));
+      if (st.image.id) out(` ---> ${shortId(st.image.id)}\n`);
     }
+    run.results.set(stage.index, st.image);
+  };
+  try {
+    // The classic builder's text is one numbered sequence: one stage after the other, as Docker's.
+    // BuildKit's progress has a vertex per step: independent stages run side by side.
+    const lane = steps?.lane?.bind(steps);
+    if (lane === undefined) for (const stage of plan.needed) await buildStage(run, stage);
+    else await buildInParallel(plan, (s, stopped) => buildStage({ ...run, steps: s.lane, log: (t) => s.lane.log(t) }, s.stage, stopped), lane);
   } finally {
     for (const c of run.cleanups) await c().catch(() => undefined);
     await deps.cache.flush().catch(() => undefined); // use counts only: never worth failing a build
   }
+  const last = run.results.get(plan.target.index);
   const unused = [...run.buildArgs.keys()].filter((k) => !run.usedArgs.has(k) && !PREDEFINED_ARGS.has(k));
   if (unused.length > 0) out(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed\n`);
   if (last?.id === undefined) throw invalidArgument('No image was generated. Is your Dockerfile empty?');
@@ -109,6 +115,51 @@ async function onLines<T>(ins: Instruction, fn: () => Promise<T>): Promise<T> {
   } catch (err) {
     throw atLines(err, ins.line, ins.endLine);
   }
+}
+
+/** A stage not started, or stopped between steps, because another stage failed. */
+class BuildCancelled extends Error {
+  constructor() {
+    super('build cancelled: another stage failed');
+  }
+}
+
+/**
+ * Runs every needed stage as soon as the stages it uses are built (BuildKit's parallel independent
+ * stages), each with its own progress lane. When one fails the others stop at their next step;
+ * the first real failure is what the build fails with, once every stage has settled.
+ */
+async function buildInParallel(
+  plan: Plan,
+  build: (s: { stage: Stage; lane: StepProgress }, stopped: () => boolean) => Promise<void>,
+  lane: () => StepProgress,
+): Promise<void> {
+  let failed: unknown;
+  const stopped = (): boolean => failed !== undefined;
+  const done = new Map<Stage, Promise<void>>();
+  for (const stage of plan.needed) {
+    const deps = plan.dependsOn(stage).map((d) => done.get(d)!);
+    const p = Promise.all(deps).then(async () => {
+      if (stopped()) throw new BuildCancelled();
+      const l = lane();
+      try {
+        await build({ stage, lane: l }, stopped);
+      } catch (err) {
+        if (!(err instanceof BuildCancelled)) throw err; // its step stays open: the build's failure closes it
+      }
+      l.end?.();
+      if (stopped()) throw new BuildCancelled();
+    });
+    done.set(
+      stage,
+      p.catch((err: unknown) => {
+        if (!(err instanceof BuildCancelled)) failed ??= err;
+        throw err;
+      }),
+    );
+  }
+  await Promise.allSettled(done.values());
+  if (failed !== undefined) throw failed;
 }
 
 /** FROM: the base (scratch, an earlier stage or a local image), then its ONBUILD triggers. */

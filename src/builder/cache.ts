@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { mkdirp, readJsonIfExists, writeJsonAtomic } from '../lib/atomic-file.js';
 import { sha256, type Digest } from '../lib/digest.js';
 import { CacheMounts } from './cache-mounts.js';
+import { KeptContexts } from './kept-contexts.js';
 
 /** One cached step: the image it produced and when it was made and last used. */
 export interface CacheEntry {
@@ -26,6 +27,8 @@ export class BuildCache {
 
   /** `RUN --mount=type=cache` directories, beside the layer cache. */
   readonly mounts: CacheMounts;
+  /** The last BuildKit context per shared key (only changed files cross again), beside the layer cache. */
+  readonly contexts: KeptContexts;
 
   private constructor(
     private readonly file: string,
@@ -33,6 +36,7 @@ export class BuildCache {
     dir: string,
   ) {
     this.mounts = new CacheMounts(join(dir, 'mounts'));
+    this.contexts = new KeptContexts(join(dir, 'contexts'));
   }
 
   static async open(dir: string): Promise<BuildCache> {

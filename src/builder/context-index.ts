@@ -8,7 +8,7 @@ import { cleanEntryPath, parentOf } from '../lib/archive/safe-path.js';
 import type { SourceEntry, SourceFs } from './source-fs.js';
 
 /** One path of the context as the tar described it (ownership is not kept: COPY sets its own). */
-interface ContextNode {
+export interface ContextNode {
   kind: 'file' | 'dir' | 'symlink';
   mode: number;
   mtime: Date;
@@ -23,6 +23,8 @@ interface ContextNode {
 const MAX_LINKS = 40;
 const WRITE_BATCH = 1 << 20;
 const READ_CHUNK = 1 << 20;
+/** Files up to this size are served from a block read ahead. */
+const SMALL_READ = 64 << 10;
 
 /**
  * The build context without unpacking it: the tar body is read once, every file's content is
@@ -35,11 +37,32 @@ export class BuildContext implements SourceFs {
   private readonly nodes = new Map<string, ContextNode>([['', { kind: 'dir', mode: 0o755, mtime: new Date(0), size: 0 }]]);
   private childIndex: Map<string, string[]> | undefined;
   private reader: Promise<FileHandle> | undefined;
+  /** The last block read for small files (see `chunks`). */
+  private block: { start: number; buf: Buffer } | undefined;
 
+  /** `dir`: the context's own directory, removed by `dispose`; none for a context over a kept spool. */
   private constructor(
-    private readonly dir: string,
+    private readonly dir: string | undefined,
     private readonly spool: string,
   ) {}
+
+  /**
+   * An empty context over a spool kept elsewhere (BuildKit's kept local source, kept-contexts.ts):
+   * nodes are added with `add` and point into that spool; `dispose` closes it and leaves it. The
+   * spool is opened now, so a later compaction that renames a new one into place does not move
+   * the content under this context.
+   */
+  static async overSpool(spool: string): Promise<BuildContext> {
+    const ctx = new BuildContext(undefined, spool);
+    ctx.reader = open(spool, 'r');
+    await ctx.reader;
+    return ctx;
+  }
+
+  /** Adds a path (a file's content already in the spool), with the same checks as a tar entry's. */
+  add(rel: string, node: ContextNode): void {
+    this.put(rel, rel, node);
+  }
 
   /** Reads a context tar (already decompressed) into a new spool under `scratch`. */
   static async receive(scratch: string, tar: NodeJS.ReadableStream | Readable): Promise<BuildContext> {
@@ -62,11 +85,12 @@ export class BuildContext implements SourceFs {
   async dispose(): Promise<void> {
     const reader = this.reader;
     this.reader = undefined;
+    this.block = undefined;
     await reader?.then(
       (fh) => fh.close(),
       () => undefined,
     );
-    await rm(this.dir, { recursive: true, force: true });
+    if (this.dir !== undefined) await rm(this.dir, { recursive: true, force: true });
   }
 
   async lookup(rel: string): Promise<{ resolved: string; entry: SourceEntry } | undefined> {
@@ -115,11 +139,17 @@ export class BuildContext implements SourceFs {
 
   /**
    * Content from the spool through one shared read-only handle (positional reads: no open and
-   * close per file, no per-stream buffer), at most 1 MiB at a time.
+   * close per file, no per-stream buffer), at most 1 MiB at a time. A small file comes from a
+   * 1 MiB block read at once: files are read in walk order, which is mostly the spool's order,
+   * so a directory of small files costs one read per block rather than one per file.
    */
   private async *chunks(offset: number, size: number): AsyncGenerator<Buffer> {
     this.reader ??= open(this.spool, 'r');
     const fh = await this.reader;
+    if (size > 0 && size <= SMALL_READ) {
+      yield await this.readSmall(fh, offset, size);
+      return;
+    }
     for (let done = 0; done < size;) {
       const want = Math.min(size - done, READ_CHUNK);
       const buf = Buffer.allocUnsafe(want);
@@ -132,6 +162,21 @@ export class BuildContext implements SourceFs {
       done += want;
       yield buf;
     }
+  }
+
+  private async readSmall(fh: FileHandle, offset: number, size: number): Promise<Buffer> {
+    const b = this.block;
+    if (b !== undefined && offset >= b.start && offset + size <= b.start + b.buf.length) return b.buf.subarray(offset - b.start, offset - b.start + size);
+    const buf = Buffer.allocUnsafe(READ_CHUNK);
+    let got = 0;
+    while (got < size) {
+      const { bytesRead } = await fh.read(buf, got, READ_CHUNK - got, offset + got);
+      if (bytesRead === 0) throw new Error('build context spool ended early');
+      got += bytesRead;
+    }
+    // The spool is only ever appended to: bytes once read never change.
+    this.block = { start: offset, buf: buf.subarray(0, got) };
+    return buf.subarray(0, size);
   }
 
   /** `rel` with symlinks resolved as a chroot at the context root would; undefined when missing. */

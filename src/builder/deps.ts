@@ -71,4 +71,11 @@ export interface StepProgress {
   log(text: string): void;
   /** A progress line of the running step (a FROM image being pulled: `resolve …`, a layer's bytes); `done` completes it. */
   status?(id: string, current: number, total: number, done: boolean): void;
+  /**
+   * A progress of its own for one stage that runs beside others (BuildKit's progress: each step
+   * its own vertex). Without it the stages are built one after the other (the classic text).
+   */
+  lane?(): StepProgress;
+  /** The stage of this lane is over (its last step done). */
+  end?(): void;
 }

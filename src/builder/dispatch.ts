@@ -119,6 +119,8 @@ async function runInstruction(run: BuildRun, st: StageState, ins: Extract<Instru
         forceRm: run.opts.forceRm,
         author: st.author,
         mounts: prepared.mounts,
+        // BuildKit's progress says nothing of the removal: the build waits for it at its end.
+        ...(run.steps !== undefined ? { deferRemoval: (p: Promise<void>) => void run.cleanups.push(() => p) } : {}),
       },
       run.out,
       run.log,

@@ -117,6 +117,8 @@ export async function pruneBuildCache(deps: BuilderDeps, opts: BuildPruneOptions
     const mounts = (await deps.cache.mounts.list()).filter((m) => !m.inUse && mountMatch(m));
     space += await deps.cache.mounts.remove(mounts);
     ids.push(...mounts.map((m) => m.id));
+    // The kept contexts (BuildKit's `source.local` records) hold no images: they go with any prune of their type.
+    if (keptContextsMatch(opts.filters)) space += await deps.cache.contexts.prune();
   }
   return { CachesDeleted: ids.length > 0 ? ids : null, SpaceReclaimed: space };
 }
@@ -134,6 +136,16 @@ async function removeOrphans(deps: BuilderDeps, dropped: CacheRecord[]): Promise
     if (victim === undefined) return;
     await removeImage(deps.images, victim.image.id, { force: true, noprune: true });
   }
+}
+
+/** Whether a prune's filters take in the kept contexts: no filter on a field they have no value for, and their type. */
+function keptContextsMatch(filters: Filters): boolean {
+  const type = filters.get('type')?.[0];
+  return (
+    (type === undefined || type === 'source.local') &&
+    !['id', 'parent', 'description', 'until', 'unused-for'].some((f) => filters.has(f)) &&
+    filters.get('inuse')?.[0] !== 'true'
+  );
 }
 
 /** The filters that can say anything of a cache mount: its record type, ID, use and age. */

@@ -28,6 +28,8 @@ export interface RunStep {
   secretEnv?: string[];
   /** `RUN --mount`s, prepared (HostConfig.Mounts of the step's container). */
   mounts?: MountSpec[];
+  /** Takes the removal of a successful step's container, for the caller to wait for later (the next step need not). */
+  deferRemoval?: (removal: Promise<void>) => void;
 }
 
 /**
@@ -92,7 +94,9 @@ export async function runStep(deps: BuilderDeps, step: RunStep, out: (text: stri
     return id;
   } finally {
     if (step.rm || step.forceRm) {
-      await removeContainer(deps.containers, Id, { force: true }).catch(() => undefined);
+      const removal = removeContainer(deps.containers, Id, { force: true }).catch(() => undefined);
+      if (ok && step.deferRemoval !== undefined) step.deferRemoval(removal);
+      else await removal;
       if (ok) out(` ---> Removed intermediate container ${Id.slice(0, 12)}\n`);
     }
   }

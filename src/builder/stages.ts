@@ -19,6 +19,8 @@ export interface Plan {
   /** The stages to build, in order: the target and what it depends on. */
   needed: Stage[];
   target: Stage;
+  /** The needed stages `stage` uses (its FROM, COPY --from, RUN --mount from=): they must be built first. */
+  dependsOn(stage: Stage): Stage[];
 }
 
 /** Splits instructions into stages and picks what `--target` needs (Docker skips the rest). */
@@ -47,27 +49,27 @@ export function planStages(instructions: Instruction[], target: string | undefin
     const s = /^\d+$/.test(r) ? stages[Number(r)] : stages.find((st) => st.name === r);
     return s !== undefined && s.index < before ? s : undefined;
   };
+  /** The stages `s` names, by the raw words (BuildKit resolves stages before expansion too); a word with a variable may name any earlier stage. */
+  const uses = (s: Stage): { named: Stage[]; variable: boolean } => {
+    const refs = [s.from.image];
+    for (const ins of s.body) {
+      if ((ins.kind === 'copy' || ins.kind === 'add') && ins.flags.from !== undefined) refs.push(ins.flags.from);
+      // RUN --mount=…,from=<stage>
+      if (ins.kind === 'run') for (const m of ins.mounts) refs.push(/(?:^|,)from=([^,]+)/.exec(m)?.[1] ?? '');
+    }
+    return { named: refs.flatMap((r) => byRef(r, s.index) ?? []), variable: refs.some((r) => r.includes('$')) };
+  };
   const needed = new Set<Stage>();
   const visit = (s: Stage): void => {
     if (needed.has(s)) return;
     needed.add(s);
-    const dep = byRef(s.from.image, s.index);
-    if (dep) visit(dep);
-    for (const ins of s.body) {
-      if ((ins.kind === 'copy' || ins.kind === 'add') && ins.flags.from !== undefined) {
-        const d = byRef(ins.flags.from, s.index);
-        if (d) visit(d);
-      }
-      // RUN --mount=…,from=<stage> (the raw flag: BuildKit resolves the stage before expansion too).
-      if (ins.kind === 'run') {
-        for (const m of ins.mounts) {
-          const from = /(?:^|,)from=([^,]+)/.exec(m)?.[1];
-          const d = from === undefined ? undefined : byRef(from, s.index);
-          if (d) visit(d);
-        }
-      }
-    }
+    for (const d of uses(s).named) visit(d);
   };
   visit(targetStage);
-  return { metaArgs, stages, needed: stages.filter((s) => needed.has(s)), target: targetStage };
+  const neededList = stages.filter((s) => needed.has(s));
+  const dependsOn = (s: Stage): Stage[] => {
+    const u = uses(s);
+    return u.variable ? neededList.filter((x) => x.index < s.index) : [...new Set(u.named)];
+  };
+  return { metaArgs, stages, needed: neededList, target: targetStage, dependsOn };
 }

@@ -1,18 +1,18 @@
 import { buildImage } from '../builder/build.js';
-import { receiveContext } from '../builder/context.js';
 import type { BuilderDeps, BuildOptions } from '../builder/deps.js';
 import type { Digest } from '../lib/digest.js';
 import { BerthError, invalidArgument, messageOf } from '../lib/errdefs.js';
 import { parseIgnoreFile } from '../lib/dockerignore.js';
+import { timed } from '../lib/phase-timer.js';
+import { mkdirp } from '../lib/atomic-file.js';
 import { withDockerfileSource } from './error-source.js';
-import { fetchFiles, fetchLocal } from './local-source.js';
+import { fetchContext, fetchFiles } from './local-source.js';
 import type { BuildProgress } from './progress.js';
 import type { Session } from './sessions.js';
 import { getSessionCredentials } from './session-auth.js';
 import { getSessionSecret } from './session-secrets.js';
 import { forwardSessionAgent } from './session-ssh.js';
 import { stepVertexes } from './step-vertexes.js';
-import { treeToTar } from './tree-tar.js';
 
 /**
  * BuildKit's `dockerfile.v0` frontend, built in and served by the classic builder: the Dockerfile
@@ -27,7 +27,7 @@ export async function dockerfileFrontend(deps: BuilderDeps, session: Session, pr
   const opts = buildOptions(attrs, filename);
 
   const load = progress.vertex(`[internal] load build definition from ${filename}`);
-  const dfFiles = await step(load, () => fetchFiles(session, dfDir, [filename, `${filename}.dockerignore`]));
+  const dfFiles = await step(load, () => timed('buildkit: load Dockerfile', () => fetchFiles(session, dfDir, [filename, `${filename}.dockerignore`])));
   const dockerfile = dfFiles.get(filename);
   if (dockerfile === undefined) {
     const msg = `failed to read dockerfile: open ${filename}: no such file or directory`;
@@ -40,23 +40,18 @@ export async function dockerfileFrontend(deps: BuilderDeps, session: Session, pr
   let ignore = dfFiles.get(`${filename}.dockerignore`);
   if (ignore === undefined) {
     const v = progress.vertex('[internal] load .dockerignore');
-    ignore = (await step(v, () => fetchFiles(session, ctxDir, ['.dockerignore']))).get('.dockerignore');
+    ignore = (await step(v, () => timed('buildkit: load .dockerignore', () => fetchFiles(session, ctxDir, ['.dockerignore'])))).get('.dockerignore');
     v.status('transferring context:', ignore?.length ?? 0, 0, true);
     v.complete();
   }
   const excludes = ignore === undefined ? [] : parseIgnoreFile(ignore.toString('utf8'));
 
+  await mkdirp(deps.scratch, 0o700); // the steps' scratch space (POST /build makes it as it receives the context)
   const ctxVertex = progress.vertex('[internal] load build context');
-  const tree = treeToTar();
-  const fetched = fetchLocal(session, { dir: ctxDir, excludePatterns: excludes }, tree.sink).then(tree.end, (err: Error) => {
-    tree.fail(err);
-    throw err;
-  });
-  const context = await step(ctxVertex, async () => {
-    const [ctx] = await Promise.all([receiveContext(deps.scratch, tree.tar), fetched]);
-    return ctx;
-  });
-  ctxVertex.status('transferring context:', tree.bytes(), 0, true);
+  const { context, received } = await step(ctxVertex, () =>
+    timed('buildkit: receive context', () => fetchContext(session, { dir: ctxDir, excludePatterns: excludes }, deps.cache.contexts)),
+  );
+  ctxVertex.status('transferring context:', received, 0, true);
   ctxVertex.complete();
 
   const steps = stepVertexes(progress);

@@ -45,18 +45,48 @@ function sender(files: Array<Stat & { content?: Buffer }>, opts: { chunk?: numbe
   return { conn, sent };
 }
 
-async function receive(conn: PacketConn): Promise<Array<{ entry: ReceivedEntry; content?: string }>> {
+async function receive(conn: PacketConn, have?: (e: ReceivedEntry) => boolean): Promise<Array<{ entry: ReceivedEntry; content?: string }>> {
   const got: Array<{ entry: ReceivedEntry; content?: string }> = [];
-  await receiveTree(conn, async (entry, content) => {
-    if (content === undefined) return void got.push({ entry });
-    const chunks: Buffer[] = [];
-    for await (const c of content) chunks.push(c);
-    got.push({ entry, content: Buffer.concat(chunks).toString() });
-  });
+  await receiveTree(
+    conn,
+    async (entry, content) => {
+      if (content === undefined) return void got.push({ entry });
+      const chunks: Buffer[] = [];
+      for await (const c of content) chunks.push(c);
+      got.push({ entry, content: Buffer.concat(chunks).toString() });
+    },
+    have,
+  );
   return got;
 }
 
 describe('fsutil DiffCopy receiver', () => {
+  it('asks only for the files the receiver does not have with the same stat (the incremental local source)', async () => {
+    const { conn, sent } = sender([
+      { path: 'a.txt', mode: goMode('file', 0o644), size: 3, modTime: 1, content: Buffer.from('aaa') },
+      { path: 'b.txt', mode: goMode('file', 0o644), size: 3, modTime: 2, content: Buffer.from('bbb') },
+      { path: 'c.txt', mode: goMode('file', 0o644), size: 3, modTime: 3, content: Buffer.from('ccc') },
+    ]);
+    const seen: string[] = [];
+    const got = await receive(conn, (e) => {
+      seen.push(e.fingerprint);
+      return e.path !== 'b.txt';
+    });
+    assert.deepEqual(
+      sent.filter((p) => p.type === 'PACKET_REQ').map((p) => p.ID),
+      [1],
+    );
+    assert.deepEqual(
+      got.map((g) => [g.entry.path, g.entry.unchanged === true, g.content]),
+      [
+        ['a.txt', true, undefined],
+        ['b.txt', false, 'bbb'],
+        ['c.txt', true, undefined],
+      ],
+    );
+    assert.equal(new Set(seen).size, 3, 'each stat has its own fingerprint');
+  });
+
   it('receives dirs, files, symlinks and hard links in order, asking for file contents by stat number', async () => {
     const big = Buffer.alloc(100_000, 'x');
     const { conn, sent } = sender(

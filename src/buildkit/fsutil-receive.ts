@@ -1,3 +1,4 @@
+import { logTiming } from '../lib/phase-timer.js';
 import { kindOfMode, unixPerm, type FileKind } from './fsutil-mode.js';
 
 /** fsutil's packet (types/wire.proto) as the proto loader gives it (enums as names). */
@@ -36,9 +37,13 @@ export interface ReceivedEntry {
   mtime: Date;
   /** symlink target, or the hard link's first path. */
   linkname: string;
+  /** The whole stat as sent (Go mode, owner, size, mtime in ns, link): equal means unchanged, as fsutil compares. */
+  fingerprint: string;
+  /** A regular file the receiver already has (`have`): its content was not asked for. */
+  unchanged?: true;
 }
 
-/** Where the received tree goes, one entry at a time in the sender's (walk) order; `content` only for regular files. */
+/** Where the received tree goes, one entry at a time in the sender's (walk) order; `content` only for regular files not `unchanged`. */
 export type TreeSink = (entry: ReceivedEntry, content?: AsyncIterable<Buffer>) => Promise<void>;
 
 /** How much file content may be asked for ahead of the file being written (bytes, files). */
@@ -54,16 +59,22 @@ const WINDOW_FILES = 128;
  * the sender answers FIN. Entries reach `sink` in walk order. Small files are asked for ahead, up
  * to a window, and held until their turn (a context of many small files costs no round trip per
  * file); a file larger than the window is asked for alone and streamed, never held whole.
+ * A file `have` says the receiver already has (same stat as last time: BuildKit's incremental
+ * local source) is not asked for at all and reaches `sink` marked `unchanged`, without content.
  */
-export async function receiveTree(conn: PacketConn, sink: TreeSink): Promise<void> {
+export async function receiveTree(conn: PacketConn, sink: TreeSink, have?: (e: ReceivedEntry) => boolean): Promise<void> {
   const entries: Array<{ id: number; entry: ReceivedEntry }> = [];
+  const t0 = performance.now();
   for (let id = 0; ; id++) {
     const p = await recvOrFail(conn);
     if (p.type !== 'PACKET_STAT') throw new Error(`fsutil: unexpected ${p.type} packet while receiving stats`);
     if (!p.stat) break;
-    entries.push({ id, entry: entryOf(p.stat) });
+    const entry = entryOf(p.stat);
+    if (entry.kind === 'file' && have?.(entry) === true) entry.unchanged = true;
+    entries.push({ id, entry });
   }
-  const files = entries.filter((e) => e.entry.kind === 'file');
+  logTiming(`fsutil: ${entries.length} stats`, t0);
+  const files = entries.filter((e) => e.entry.kind === 'file' && e.entry.unchanged !== true);
   const held = new Map<number, { chunks: Buffer[]; done: boolean }>();
   let asked = 0; // files[0..asked) have been asked for
   let heldBytes = 0;
@@ -95,7 +106,7 @@ export async function receiveTree(conn: PacketConn, sink: TreeSink): Promise<voi
     return p;
   };
   for (const { id, entry } of entries) {
-    if (entry.kind !== 'file') {
+    if (entry.kind !== 'file' || entry.unchanged === true) {
       await sink(entry);
       continue;
     }
@@ -135,7 +146,7 @@ export async function receiveTree(conn: PacketConn, sink: TreeSink): Promise<voi
   conn.send({ type: 'PACKET_FIN' });
   for (;;) {
     const p = await conn.recv();
-    if (p === undefined || p.type === 'PACKET_FIN') return;
+    if (p === undefined || p.type === 'PACKET_FIN') return logTiming('fsutil: DiffCopy', t0);
     if (p.type === 'PACKET_ERR') throw senderError(p);
   }
 }
@@ -166,5 +177,6 @@ function entryOf(st: Stat): ReceivedEntry {
     size: kind === 'file' && linkname === '' ? Number(st.size ?? 0) : 0,
     mtime: new Date(Math.floor(Number(st.modTime ?? 0) / 1e6)),
     linkname,
+    fingerprint: `${st.mode}:${st.uid ?? 0}:${st.gid ?? 0}:${Number(st.size ?? 0)}:${Number(st.modTime ?? 0)}:${linkname}`,
   };
 }

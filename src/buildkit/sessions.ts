@@ -10,17 +10,23 @@ import { invalidArgument, unavailable } from '../lib/errdefs.js';
 export interface Session {
   id: string;
   name: string;
+  /** `X-Docker-Expose-Session-Sharedkey`: the client's name for what it shares (buildx: one per context directory). */
+  sharedKey: string;
   /** The methods the client exposes (`X-Docker-Expose-Session-Grpc-Method`), e.g. `/moby.filesync.v1.FileSync/DiffCopy`. */
   methods: Set<string>;
   h2: ClientHttp2Session;
 }
 
 /** What a `POST /session` says of itself. */
-export type SessionInfo = Pick<Session, 'id' | 'name' | 'methods'>;
+export type SessionInfo = Pick<Session, 'id' | 'name' | 'sharedKey' | 'methods'>;
 
 const HEADER_UUID = 'x-docker-expose-session-uuid';
 const HEADER_NAME = 'x-docker-expose-session-name';
 const HEADER_METHOD = 'x-docker-expose-session-grpc-method';
+const HEADER_SHARED_KEY = 'x-docker-expose-session-sharedkey';
+
+/** The HTTP/2 flow-control window berthd gives the client's streams and its session (bytes). */
+const WINDOW = 8 << 20;
 
 /** How long a build waits for its session to arrive (the client dials it beside the Solve call). */
 const SESSION_WAIT_MS = 30_000;
@@ -37,13 +43,15 @@ export class SessionRegistry {
     if (id === '') throw invalidArgument('no session uuid (X-Docker-Expose-Session-Uuid) in the request');
     const raw = headers[HEADER_METHOD];
     const list = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).flatMap((v) => v.split(',')).map((v) => v.trim());
-    return { id, name: String(headers[HEADER_NAME] ?? ''), methods: new Set(list.filter(Boolean)) };
+    return { id, name: String(headers[HEADER_NAME] ?? ''), sharedKey: String(headers[HEADER_SHARED_KEY] ?? ''), methods: new Set(list.filter(Boolean)) };
   }
 
   /** Takes over an upgraded connection as the session `info`; it is forgotten when the connection closes. */
   attach(socket: Duplex, info: SessionInfo): void {
     if (this.closed) return void socket.destroy();
-    const h2 = connect('http://session', { createConnection: () => socket });
+    // Windows larger than HTTP/2's 64 KiB: the context's stats and contents stream without waiting for WINDOW_UPDATEs.
+    const h2 = connect('http://session', { createConnection: () => socket, settings: { initialWindowSize: WINDOW } });
+    h2.once('connect', () => h2.setLocalWindowSize(WINDOW));
     h2.on('error', () => undefined); // a client that goes away ends its session, nothing more
     const session: Session = { ...info, h2 };
     const old = this.sessions.get(info.id);

@@ -16,30 +16,45 @@ const STDERR = /^\x1b\[91m([\s\S]*)\x1b\[0m$/;
  * several stages; config-only instructions (ENV, CMD, …) make none, as in BuildKit.
  */
 export function stepVertexes(progress: BuildProgress): StepProgress & { fail(message: string): void; end(): void } {
-  let current: Vertex | undefined;
-  const close = (opts?: { cached?: boolean; error?: string }): void => {
-    current?.complete(opts);
-    current = undefined;
+  const lanes: Array<{ close(opts?: { cached?: boolean; error?: string }): void }> = [];
+  const lane = (): StepProgress => {
+    let current: Vertex | undefined;
+    const close = (opts?: { cached?: boolean; error?: string }): void => {
+      current?.complete(opts);
+      current = undefined;
+    };
+    lanes.push({ close });
+    return {
+      start(stage: Stage, index: number, stages: Stage[]) {
+        close();
+        const counted = stage.body.filter((i) => FS_KINDS.has(i.kind));
+        const ins = index < 0 ? undefined : stage.body[index];
+        if (ins !== undefined && !FS_KINDS.has(ins.kind)) return;
+        const n = ins === undefined ? 1 : 2 + counted.indexOf(ins);
+        const prefix = stages.length > 1 ? `${stage.name ?? `stage-${stage.index}`} ` : '';
+        const text = ins === undefined ? `FROM ${fromName(stage, stages)}` : ins.original.trim();
+        current = progress.vertex(`[${prefix}${n}/${counted.length + 1}] ${text}`);
+      },
+      cached: () => close({ cached: true }),
+      log(text: string) {
+        const m = STDERR.exec(text);
+        current?.log(m ? m[1]! : text, m ? 2 : 1);
+      },
+      status: (id, bytes, total, done) => current?.status(id, bytes, total, done),
+      end: () => close(),
+    };
   };
+  // The build's own lane (stages one after the other), and one more per stage built beside others.
+  const main = lane();
   return {
-    start(stage: Stage, index: number, stages: Stage[]) {
-      close();
-      const counted = stage.body.filter((i) => FS_KINDS.has(i.kind));
-      const ins = index < 0 ? undefined : stage.body[index];
-      if (ins !== undefined && !FS_KINDS.has(ins.kind)) return;
-      const n = ins === undefined ? 1 : 2 + counted.indexOf(ins);
-      const prefix = stages.length > 1 ? `${stage.name ?? `stage-${stage.index}`} ` : '';
-      const text = ins === undefined ? `FROM ${fromName(stage, stages)}` : ins.original.trim();
-      current = progress.vertex(`[${prefix}${n}/${counted.length + 1}] ${text}`);
+    ...main,
+    lane,
+    fail: (message) => {
+      for (const l of lanes) l.close({ error: message });
     },
-    cached: () => close({ cached: true }),
-    log(text: string) {
-      const m = STDERR.exec(text);
-      current?.log(m ? m[1]! : text, m ? 2 : 1);
+    end: () => {
+      for (const l of lanes) l.close();
     },
-    status: (id, bytes, total, done) => current?.status(id, bytes, total, done),
-    fail: (message) => close({ error: message }),
-    end: () => close(),
   };
 }
 

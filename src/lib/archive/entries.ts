@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { chmod, lchown, link, lutimes, mkdir, open, symlink, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { invalidArgument } from '../errdefs.js';
+import { invalidArgument, isErrno } from '../errdefs.js';
 import { fdPath, O_PATH } from '../fs/scoped-path.js';
 import { cleanEntryPath, entryAt, lstatOrNull, markWritten, pinDir, removePath, type At, type Root } from './safe-path.js';
 import { makeOpaque, type WhiteoutMode } from './whiteout.js';
@@ -128,9 +128,15 @@ const WRITE_BATCH = 1 << 20;
 export async function writeFileContent(ctx: Ctx, e: Entry, content: Buffer): Promise<void> {
   const at = (await entryAt(ctx.root, e.rel, e.name))!;
   try {
-    await removePath(ctx.root, e.rel);
     markWritten(ctx.root, e.rel);
-    const fh = await createExclusive(at.path);
+    // Most paths are new: create first, and clear the path only when something is there (one
+    // lstat less per file; the O_EXCL create is what guards against what appears meanwhile).
+    const fh = await createExclusive(at.path).catch(async (err: unknown) => {
+      if (!isErrno(err, 'EEXIST')) throw err;
+      await removePath(ctx.root, e.rel);
+      markWritten(ctx.root, e.rel);
+      return createExclusive(at.path);
+    });
     try {
       for (let off = 0; off < content.length;) off += (await fh.write(content, off)).bytesWritten;
       await applyFileMeta(fh, at.path, e);

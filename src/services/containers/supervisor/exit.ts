@@ -1,11 +1,12 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isLive } from '../../../core/containers.js';
+import { isLive, type ContainerRecord } from '../../../core/containers.js';
 import type { ExitMonitor, RuntimeLifecycle } from '../../../core/runtime.js';
 import { timed } from '../../../lib/phase-timer.js';
 import { nowRfc3339Nano } from '../../../lib/time.js';
 import { teardownNetworking } from '../../networks/sandbox.js';
 import type { ContainerDeps } from '../deps.js';
+import { isBuildStep } from '../build-step.js';
 import { publishContainerEvent, publishDetachEvents } from '../events.js';
 import { unmountContainer } from '../unmount.js';
 
@@ -26,6 +27,7 @@ export async function handleExit(deps: ExitDeps, id: string, onAutoRemove: (id: 
   }
   let autoRemove = false;
   let oom = false;
+  let announced = false;
   const short = id.slice(0, 12);
   const code = await deps.locks.run(id, async () => {
     const exitCode = await deps.runtime.exitCode(id);
@@ -47,6 +49,12 @@ export async function handleExit(deps: ExitDeps, id: string, onAutoRemove: (id: 
     // A container about to be removed releases everything with its removal, after the clients
     // were answered (finishRemoval); a crash in between repeats the idempotent release.
     if (rec.State.Status === 'removing') return fresh ? exitCode : undefined;
+    // A build step's builder waits to commit the upper dir, which the release does not touch:
+    // it is answered now and commits while the release runs (its removal waits for this lock).
+    if (fresh && isBuildStep(rec)) {
+      await announceExit(deps, rec, exitCode);
+      announced = true;
+    }
     // The process is gone: its runtime state, its network and its mounts are independent of each other.
     const networks = deps.networks;
     await Promise.all([
@@ -61,10 +69,14 @@ export async function handleExit(deps: ExitDeps, id: string, onAutoRemove: (id: 
   });
   if (code === undefined) return;
   if (oom) publishContainerEvent(deps.events, rec, 'oom');
-  // Followers end when the exit is announced: everything the container wrote is readable by then.
-  await timed(`exit ${short}: logs`, () => deps.logs.exited(rec).catch(() => undefined));
+  if (!announced) await announceExit(deps, rec, code);
   publishContainerEvent(deps.events, rec, 'die', { exitCode: String(code) });
   publishDetachEvents(deps, rec);
-  deps.waiters.notifyExit(id, code);
   if (autoRemove) await onAutoRemove(id);
+}
+
+/** Followers end when the exit is announced: everything the container wrote is readable by then. */
+async function announceExit(deps: ExitDeps, rec: ContainerRecord, code: number): Promise<void> {
+  await timed(`exit ${rec.Id.slice(0, 12)}: logs`, () => deps.logs.exited(rec).catch(() => undefined));
+  deps.waiters.notifyExit(rec.Id, code);
 }
