@@ -42,6 +42,8 @@ export interface HeldCacheMount {
 export class CacheMounts {
   private readonly users = new Map<string, number>();
   private readonly locks = new Map<string, Promise<void>>();
+  /** The metadata read-create-write of each mount, one at a time: two steps starting together must not both create it. */
+  private readonly metaTurns = new Map<string, Promise<unknown>>();
 
   constructor(private readonly dir: string) {}
 
@@ -66,15 +68,17 @@ export class CacheMounts {
       const path = join(this.dir, id);
       const metaFile = `${path}.json`;
       const now = new Date().toISOString();
-      const meta = await readJsonIfExists<CacheMountMeta>(metaFile);
-      if (meta === undefined) await this.create(path, opts);
-      await writeJsonAtomic(metaFile, {
-        cacheId,
-        description: meta?.description ?? opts.description,
-        createdAt: meta?.createdAt ?? now,
-        lastUsedAt: now,
-        usageCount: (meta?.usageCount ?? 0) + 1,
-      } satisfies CacheMountMeta);
+      await this.inTurn(id, async () => {
+        const meta = await readJsonIfExists<CacheMountMeta>(metaFile);
+        if (meta === undefined) await this.create(path, opts);
+        await writeJsonAtomic(metaFile, {
+          cacheId,
+          description: meta?.description ?? opts.description,
+          createdAt: meta?.createdAt ?? now,
+          lastUsedAt: now,
+          usageCount: (meta?.usageCount ?? 0) + 1,
+        } satisfies CacheMountMeta);
+      });
       let released = false;
       return {
         path,
@@ -114,6 +118,16 @@ export class CacheMounts {
       freed += r.size;
     }
     return freed;
+  }
+
+  private async inTurn(id: string, fn: () => Promise<void>): Promise<void> {
+    const turn = (this.metaTurns.get(id) ?? Promise.resolve()).catch(() => undefined).then(fn);
+    this.metaTurns.set(id, turn);
+    try {
+      await turn;
+    } finally {
+      if (this.metaTurns.get(id) === turn) this.metaTurns.delete(id);
+    }
   }
 
   private async create(path: string, opts: CacheMountOptions): Promise<void> {
