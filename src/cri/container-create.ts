@@ -8,6 +8,7 @@ import { LABEL, toContainerLabels } from './container-labels.js';
 import type { PodDeps } from './deps.js';
 import { findImage } from './image-view.js';
 import { podNamespaces } from './sandbox-run.js';
+import { containerReservedName, nameReserved } from './name-reservation.js';
 import type { SandboxRecord } from './sandbox-store.js';
 import type { ContainerConfig, CriMount, LinuxContainerResources, LinuxContainerSecurityContext, PodSandboxConfig } from './types.js';
 
@@ -173,12 +174,13 @@ export async function createCriContainer(
     ...(sb.runtimeHandler ? { Runtime: sb.runtimeHandler } : {}),
     RestartPolicy: { Name: 'no' },
   };
-  const created = await createContainer(deps.containers, {
-    name: containerName(c, pod),
-    config,
-    hostConfig,
-    joinNamespaces: ns.join,
-    ...(logPath ? { externalLog: logPath } : {}),
+  // One container per name in a pod, as containerd reserves it: concurrent calls with one name
+  // are serialised, and the later ones find the first one's container.
+  const name = containerName(c, pod);
+  return deps.locks.run(`name:${name}`, async () => {
+    const taken = deps.containers.store.find(name);
+    if (taken !== undefined && taken.Name === name) throw nameReserved('container', containerReservedName(c.metadata!, md), taken.Id);
+    const created = await createContainer(deps.containers, { name, config, hostConfig, joinNamespaces: ns.join, ...(logPath ? { externalLog: logPath } : {}) });
+    return { container_id: created.Id };
   });
-  return { container_id: created.Id };
 }

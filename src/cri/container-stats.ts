@@ -39,7 +39,7 @@ function attributesOf(rec: ContainerRecord): CriContainerStats['attributes'] {
 }
 
 /** Memory as the kubelet counts it (cadvisor's working set: usage less inactive file pages), cgroup v1 or v2 names. */
-function memoryOf(m: CgroupSample['memory'], timestamp: number): NonNullable<CriContainerStats['memory']> {
+export function memoryOf(m: CgroupSample['memory'], timestamp: number): NonNullable<CriContainerStats['memory']> {
   const s = m.stats;
   const inactiveFile = s.total_inactive_file ?? s.inactive_file ?? 0;
   const workingSet = Math.max(0, m.usage - inactiveFile);
@@ -56,13 +56,39 @@ function memoryOf(m: CgroupSample['memory'], timestamp: number): NonNullable<Cri
 }
 
 /**
+ * `usage_nano_cores` as containerd computes it: the CPU time spent since the previous reading of
+ * the same container or pod, over the time between the readings (0 on the first reading).
+ */
+export class CpuRate {
+  private readonly last = new Map<string, { at: number; total: number }>();
+
+  /** The rate at `at` (nanoseconds since the epoch) with `total` nanoseconds of CPU time used so far. */
+  nanoCores(id: string, at: number, total: number): number {
+    const prev = this.last.get(id);
+    this.last.set(id, { at, total });
+    if (prev === undefined || at <= prev.at || total < prev.total) return 0;
+    return Math.round(((total - prev.total) / (at - prev.at)) * 1e9);
+  }
+
+  /** Forgets the readings of what is gone. */
+  keepOnly(live: Set<string>): void {
+    for (const id of this.last.keys()) if (!live.has(id)) this.last.delete(id);
+  }
+}
+
+/** CpuUsage from a cgroup reading: the cumulative time and the rate since the previous reading of `id`. */
+export function cpuOf(rate: CpuRate, id: string, cg: CgroupSample, timestamp: number): NonNullable<CriContainerStats['cpu']> {
+  return { timestamp, usage_core_nano_seconds: { value: cg.cpu.total }, usage_nano_cores: { value: rate.nanoCores(id, timestamp, cg.cpu.total) } };
+}
+
+/**
  * `ContainerStats` and `ListContainerStats` from the cgroup files berth reads for `docker stats`
  * (services/containers/stats.ts). `usage_nano_cores` is the rate since the previous reading of
  * the same container (0 on the first, as containerd); the writable layer (the container's upper
  * directory) is measured at most every 10 s.
  */
 export class ContainerStatsReader {
-  private readonly lastCpu = new Map<string, { at: number; total: number }>();
+  private readonly cpu = new CpuRate();
   private readonly layers = new Map<string, { at: number; usage: Promise<FsUsage> }>();
 
   constructor(private readonly deps: Pick<CriDeps, 'containers' | 'imageFs'>) {}
@@ -82,7 +108,7 @@ export class ContainerStatsReader {
       return matchesSelector(criLabelsOf(rec).labels, f?.label_selector);
     });
     const live = new Set(this.deps.containers.store.all().map((r) => r.Id));
-    for (const id of this.lastCpu.keys()) if (!live.has(id)) this.lastCpu.delete(id);
+    this.cpu.keepOnly(live);
     for (const id of this.layers.keys()) if (!live.has(id)) this.layers.delete(id);
     return { stats: await Promise.all(recs.map((rec) => this.statsOf(rec))) };
   }
@@ -93,19 +119,10 @@ export class ContainerStatsReader {
     const cg = reading.cgroup;
     return {
       attributes: attributesOf(rec),
-      cpu: cg
-        ? { timestamp, usage_core_nano_seconds: { value: cg.cpu.total }, usage_nano_cores: { value: this.nanoCores(rec.Id, timestamp, cg.cpu.total) } }
-        : null,
+      cpu: cg ? cpuOf(this.cpu, rec.Id, cg, timestamp) : null,
       memory: cg ? memoryOf(cg.memory, timestamp) : null,
       writable_layer: layer,
     };
-  }
-
-  private nanoCores(id: string, at: number, total: number): number {
-    const prev = this.lastCpu.get(id);
-    this.lastCpu.set(id, { at, total });
-    if (prev === undefined || at <= prev.at || total < prev.total) return 0;
-    return Math.round(((total - prev.total) / (at - prev.at)) * 1e9);
   }
 
   private writableLayer(id: string): Promise<FsUsage> {

@@ -4,10 +4,11 @@ import type { PortMapping } from '../core/network.js';
 import { mkdirp } from '../lib/atomic-file.js';
 import { CleanupStack } from '../lib/cleanup-stack.js';
 import { randomId } from '../lib/digest.js';
-import { conflict, invalidArgument, messageOf } from '../lib/errdefs.js';
+import { invalidArgument, messageOf } from '../lib/errdefs.js';
 import { nowNanos } from '../lib/time.js';
 import { CGROUP_PARENT, cgroupParentPath } from '../services/containers/spec/resources.js';
 import type { PodDeps } from './deps.js';
+import { nameReserved, sandboxReservedName } from './name-reservation.js';
 import {
   applySysctls,
   missingCgroupTop,
@@ -27,9 +28,6 @@ export function podNamespaces(config: PodSandboxConfig): NamespaceOption {
   const o = config.linux?.security_context?.namespace_options;
   return { network: o?.network ?? 'POD', pid: o?.pid ?? 'POD', ipc: o?.ipc ?? 'POD', target_id: o?.target_id ?? '' };
 }
-
-/** `k8s_<pod>_<namespace>_<uid>_<attempt>`: one sandbox per name, as CRI-O reserves it. */
-const podName = (c: PodSandboxConfig): string => `k8s_${c.metadata!.name}_${c.metadata!.namespace}_${c.metadata!.uid}_${c.metadata!.attempt}`;
 
 function hostPorts(mappings: CriPortMapping[]): PortMapping[] {
   return mappings
@@ -56,25 +54,32 @@ export async function runPodSandbox(deps: PodDeps, req: { config: PodSandboxConf
   const handler = req.runtime_handler;
   if (handler !== '' && !(deps.containers.defaults?.runtimes.names ?? ['runc']).includes(handler))
     throw invalidArgument(`runtime handler ${JSON.stringify(handler)} is not known`);
-  const name = podName(config);
-  const taken = deps.sandboxes.all().find((s) => podName(s.config) === name);
-  if (taken !== undefined) throw conflict(`pod sandbox with name ${JSON.stringify(name)} already exists as ${taken.id}`);
+  // One sandbox per name (pod, namespace, uid, attempt), as containerd reserves it: concurrent
+  // calls with one name are serialised until the first one's record is written, and the later
+  // ones then find it. Other names go on in parallel.
+  const name = sandboxReservedName(md);
   const ns = podNamespaces(config);
-  const id = randomId();
-  const cgroupPath = config.linux?.cgroup_parent ? cgroupParentPath(config.linux.cgroup_parent) : `${CGROUP_PARENT}/pod-${id}`;
-  const rec: SandboxRecord = {
-    id,
-    config,
-    runtimeHandler: handler,
-    createdAt: nowNanos().toString(),
-    state: 'SANDBOX_NOTREADY',
-    cgroup: { path: cgroupPath },
-    ports: ns.network === 'NODE' ? [] : hostPorts(config.port_mappings),
-  };
-  const madeTop = await missingCgroupTop(cgroupPath);
-  if (madeTop !== undefined) rec.cgroup.madeTop = madeTop;
-  return deps.locks.run(id, async () => {
+  const rec = await deps.locks.run(`name:${name}`, async () => {
+    const taken = deps.sandboxes.all().find((s) => sandboxReservedName(s.config.metadata!) === name);
+    if (taken !== undefined) throw nameReserved('sandbox', name, taken.id);
+    const id = randomId();
+    const cgroupPath = config.linux?.cgroup_parent ? cgroupParentPath(config.linux.cgroup_parent) : `${CGROUP_PARENT}/pod-${id}`;
+    const rec: SandboxRecord = {
+      id,
+      config,
+      runtimeHandler: handler,
+      createdAt: nowNanos().toString(),
+      state: 'SANDBOX_NOTREADY',
+      cgroup: { path: cgroupPath },
+      ports: ns.network === 'NODE' ? [] : hostPorts(config.port_mappings),
+    };
+    const madeTop = await missingCgroupTop(cgroupPath);
+    if (madeTop !== undefined) rec.cgroup.madeTop = madeTop;
     await deps.sandboxes.save(rec);
+    return rec;
+  });
+  const id = rec.id;
+  return deps.locks.run(id, async () => {
     const undo = new CleanupStack((err) => deps.log(`cri: rolling back pod ${id.slice(0, 12)}: ${messageOf(err)}`));
     try {
       const dir = join(deps.runRoot, id);

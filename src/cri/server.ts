@@ -2,6 +2,7 @@ import { Server, ServerCredentials } from '@grpc/grpc-js';
 import type { Duplex } from 'node:stream';
 import { completeService, type ServiceLog } from '../lib/grpc/services.js';
 import { ContainerStatsReader } from './container-stats.js';
+import { PodStatsReader } from './pod-stats.js';
 import type { CriDeps } from './deps.js';
 import { imageFsInfo } from './image-fs-info.js';
 import { pullCriImage } from './image-pull.js';
@@ -30,6 +31,7 @@ export function createCriServer(deps: CriDeps, streaming: StreamingServer): Serv
   const l: ServiceLog = { prefix: 'cri', log: deps.log, debug: deps.debug };
   const what = "berth's CRI";
   const stats = new ContainerStatsReader(deps);
+  const podStats = new PodStatsReader(deps.pods, stats);
   const server = new Server({ 'grpc.max_receive_message_length': 16 * 1024 * 1024 });
   const runtime = {
     Version: unary(async () => version(deps)),
@@ -55,6 +57,8 @@ export function createCriServer(deps: CriDeps, streaming: StreamingServer): Serv
     PortForward: unary((req: PortForwardRequest) => criPortForward(deps, streaming, req)),
     ContainerStats: unary((req: Parameters<ContainerStatsReader['one']>[0]) => stats.one(req)),
     ListContainerStats: unary((req: Parameters<ContainerStatsReader['list']>[0]) => stats.list(req)),
+    PodSandboxStats: unary((req: Parameters<PodStatsReader['one']>[0]) => podStats.one(req)),
+    ListPodSandboxStats: unary((req: Parameters<PodStatsReader['list']>[0]) => podStats.list(req)),
   };
   const images = {
     ListImages: unary(async (req: Parameters<typeof listCriImages>[1]) => listCriImages(deps, req)),

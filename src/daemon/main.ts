@@ -57,9 +57,7 @@ import { installLastResort, type LastResort } from './last-resort.js';
 import { openSnapshotter } from './storage-driver.js';
 import { criSocketPath, serveCri } from './cri.js';
 import { openPods } from './cri-pods.js';
-import { containerNetns } from '../cri/sandbox-netns.js';
 import { sandboxNetnsPath } from '../cri/sandbox-status.js';
-import { isKind } from '../lib/errdefs.js';
 
 function log(msg: string): void {
   process.stderr.write(`${new Date().toISOString()} berthd: ${msg}\n`);
@@ -282,8 +280,8 @@ async function serve(cfg: DaemonConfig, flags: Flags, lastResort: LastResort): P
     {
       images: imageDeps,
       containers: { ...deps, execs },
-      // A pod sandbox's pinned netns; a berth container id is taken too (its process's netns).
-      sandboxNetns: (id) => sandboxNetnsPath({ pods }, id).catch((err: unknown) => (isKind(err, 'NotFound') ? containerNetns(store, id) : Promise.reject(err))),
+      // A pod sandbox's pinned netns (pod sandbox ids only, as containerd and CRI-O resolve them).
+      sandboxNetns: (id) => sandboxNetnsPath({ pods }, id),
       imageFs: join(cfg.dataRoot, 'snapshots'),
       version: SERVER_VERSION,
       pods,

@@ -33,3 +33,17 @@ export const code = async (p: Promise<unknown>): Promise<number> =>
     () => GrpcStatus.OK,
     (err: ServiceError) => err.code,
   );
+
+/** Removes every pod sandbox left (their containers, pause processes, pins and cgroups go with them) and closes the client: a test's `after`. */
+export async function removePodsAndClose(cri: ReturnType<typeof criClient> | undefined): Promise<void> {
+  if (cri === undefined) return;
+  const left = (await cri.runtime.ListPodSandbox!({}).catch(() => ({ items: [] }))) as { items: Json[] };
+  for (const s of left.items) await cri.runtime.RemovePodSandbox!({ pod_sandbox_id: s.id }).catch(() => undefined);
+  cri.close();
+}
+
+/** The kubelet's pod CIDR for a test daemon: a /24 of its own pool that its networks do not use (the last one). */
+export function testPodCidr(pool: string, offset = 15): string {
+  const p = pool.split('.');
+  return `${p[0]}.${p[1]}.${Number(p[2]) + offset}.0/24`;
+}

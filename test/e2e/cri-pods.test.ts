@@ -5,7 +5,7 @@ import { access, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { code, criClient, type Json } from './cri-client.js';
+import { code, criClient, removePodsAndClose, type Json } from './cri-client.js';
 import { dockerOk, eventually, processAlive, startDaemon, type Daemon } from './harness.js';
 import { mountsUnder } from './cleanup.js';
 import { readDaemonNetwork } from './network-names.js';
@@ -94,11 +94,7 @@ describe('Kubernetes CRI v1: pod sandboxes and their containers', () => {
 
   after(async () => {
     // Whatever a failed test left: pods (their pause processes, pins and cgroups) go before the daemon.
-    if (cri) {
-      const left = (await cri.runtime.ListPodSandbox!({}).catch(() => ({ items: [] }))) as { items: Json[] };
-      for (const s of left.items) await cri.runtime.RemovePodSandbox!({ pod_sandbox_id: s.id }).catch(() => undefined);
-      cri.close();
-    }
+    await removePodsAndClose(cri);
     await d?.stop();
     await rm(tmp, { recursive: true, force: true });
   });

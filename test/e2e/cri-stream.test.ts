@@ -1,9 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
-import { criClient } from './cri-client.js';
+import { criClient, testPodCidr } from './cri-client.js';
 import { eventually, startDaemon, type Daemon } from './harness.js';
+import { readDaemonNetwork } from './network-names.js';
 import { readAll, spdyDial } from './spdy-client.js';
 import WebSocket from 'ws';
 import type { SpdySession } from '../../src/lib/spdy/session.js';
@@ -42,13 +43,13 @@ async function session(url: string, protocols = V4): Promise<SpdySession> {
   return r.session;
 }
 
-/** Whether a process entering the container's network namespace (the port-forward helper) still runs. */
-async function helperRunning(containerPid: number): Promise<boolean> {
+/** Whether the port-forward helper of that network namespace (`node -e <helper> <netns>`, started by `nsenter --net=<netns>`) still runs. */
+async function helperRunning(netns: string): Promise<boolean> {
   const { readdir, readFile } = await import('node:fs/promises');
   for (const p of await readdir('/proc')) {
     if (!/^\d+$/.test(p)) continue;
     const cmdline = await readFile(`/proc/${p}/cmdline`, 'utf8').catch(() => '');
-    if (cmdline.includes(`/proc/${containerPid}/ns/net`)) return true;
+    if (cmdline.endsWith(`\0${netns}\0`)) return true;
   }
   return false;
 }
@@ -241,38 +242,63 @@ describe('Kubernetes CRI: ExecSync, the streaming server, container stats', () =
       assert.match((refused as { body: string }).body, /^unable to upgrade: unable to negotiate protocol: client supports \[v9\.channel\.k8s\.io\]/);
     });
 
-    it('PortForward: connections into the pod network namespace, a closed port reported on the error stream', async () => {
-      const srv = await podContainer(d, {
-        name: 'srv',
-        pod: 'pod-b',
-        cmd: ['sh', '-c', 'mkdir -p /www && echo hello-from-pod > /www/index.html && exec httpd -f -p 127.0.0.1:8080 -h /www'],
-      });
-      await eventually('httpd listens', async () => {
-        const r = (await cri.runtime.ExecSync!({ container_id: srv, cmd: ['wget', '-q', '-O', '-', 'http://127.0.0.1:8080/'], timeout: 5 })) as {
-          exit_code: number;
-        };
-        return r.exit_code === 0;
-      });
-      const r = (await cri.runtime.PortForward!({ pod_sandbox_id: srv, port: [8080] })) as { url: string };
-      assert.match(r.url, /^http:\/\/127\.0\.0\.1:\d+\/portforward\/[A-Za-z0-9_-]{11}$/);
-      const s = await session(r.url, ['portforward.k8s.io']);
-      for (const requestID of ['0', '1']) {
-        const error = await s.openStream({ streamType: 'error', port: '8080', requestID });
-        const data = await s.openStream({ streamType: 'data', port: '8080', requestID });
-        data.end('GET /index.html HTTP/1.0\r\n\r\n');
-        const [errText, body] = await Promise.all([readAll(error), readAll(data)]);
-        assert.equal(errText, '');
-        assert.match(body, /^HTTP\/1\.[01] 200 OK/);
-        assert.match(body, /hello-from-pod\n$/);
+    it("PortForward: connections into a pod sandbox's network namespace, a closed port reported on the error stream", async () => {
+      // A real pod: its pinned network namespace, a container in it serving on the pod's loopback.
+      const podCidr = testPodCidr(readDaemonNetwork(dirname(d.dataRoot))!.pool);
+      await cri.runtime.UpdateRuntimeConfig!({ runtime_config: { network_config: { pod_cidr: podCidr } } });
+      const sandboxConfig = { metadata: { name: 'fwd', uid: 'uid-fwd', namespace: 'default', attempt: 0 }, hostname: 'fwd' };
+      const pod = String((await cri.runtime.RunPodSandbox!({ config: sandboxConfig })).pod_sandbox_id);
+      try {
+        const created = await cri.runtime.CreateContainer!({
+          pod_sandbox_id: pod,
+          sandbox_config: sandboxConfig,
+          config: {
+            metadata: { name: 'srv', attempt: 0 },
+            image: { image: 'busybox' },
+            command: ['sh', '-c', 'mkdir -p /www && echo hello-from-pod > /www/index.html && exec httpd -f -p 127.0.0.1:8080 -h /www'],
+          },
+        });
+        const srv = String(created.container_id);
+        await cri.runtime.StartContainer!({ container_id: srv });
+        await eventually('httpd listens', async () => {
+          const r = (await cri.runtime.ExecSync!({ container_id: srv, cmd: ['wget', '-q', '-O', '-', 'http://127.0.0.1:8080/'], timeout: 5 })) as {
+            exit_code: number;
+          };
+          return r.exit_code === 0;
+        });
+        // A container's id is not a pod sandbox's: containerd and CRI-O resolve sandboxes only.
+        assert.equal((await grpcError(cri.runtime.PortForward!({ pod_sandbox_id: srv, port: [8080] }))).code, GrpcStatus.NOT_FOUND);
+        const r = (await cri.runtime.PortForward!({ pod_sandbox_id: pod, port: [8080] })) as { url: string };
+        assert.match(r.url, /^http:\/\/127\.0\.0\.1:\d+\/portforward\/[A-Za-z0-9_-]{11}$/);
+        const s = await session(r.url, ['portforward.k8s.io']);
+        for (const requestID of ['0', '1']) {
+          const error = await s.openStream({ streamType: 'error', port: '8080', requestID });
+          const data = await s.openStream({ streamType: 'data', port: '8080', requestID });
+          data.end('GET /index.html HTTP/1.0\r\n\r\n');
+          const [errText, body] = await Promise.all([readAll(error), readAll(data)]);
+          assert.equal(errText, '');
+          assert.match(body, /^HTTP\/1\.[01] 200 OK/);
+          assert.match(body, /hello-from-pod\n$/);
+        }
+        const error = await s.openStream({ streamType: 'error', port: '8081', requestID: '2' });
+        const data = await s.openStream({ streamType: 'data', port: '8081', requestID: '2' });
+        const [errText] = await Promise.all([readAll(error), readAll(data)]);
+        assert.equal(
+          errText.startsWith(`error forwarding port 8081 to pod ${pod}, uid : failed to connect to localhost:8081 inside namespace `),
+          true,
+          errText,
+        );
+        assert.match(errText, /connection refused/);
+        const st = (await cri.runtime.PodSandboxStatus!({ pod_sandbox_id: pod, verbose: true })) as { info: Record<string, string> };
+        const netns = (JSON.parse(st.info.info!) as { netns: string }).netns;
+        assert.ok(netns.startsWith(join(d.execRoot, 'cri')), netns);
+        assert.equal(await helperRunning(netns), true, 'the helper runs in the pod netns while the session lasts');
+        s.close();
+        // The helper that connects inside the namespace ends with the session.
+        await eventually('the netns helper ends', async () => !(await helperRunning(netns)));
+      } finally {
+        await cri.runtime.RemovePodSandbox!({ pod_sandbox_id: pod });
       }
-      const error = await s.openStream({ streamType: 'error', port: '8081', requestID: '2' });
-      const data = await s.openStream({ streamType: 'data', port: '8081', requestID: '2' });
-      const [errText] = await Promise.all([readAll(error), readAll(data)]);
-      assert.match(errText, /^error forwarding port 8081 to pod [0-9a-f]{64}, uid : failed to connect to localhost:8081 inside namespace .*connection refused/);
-      const pid = (await d.api('GET', `/containers/${srv}/json`)).json as { State: { Pid: number } };
-      s.close();
-      // The helper that connects inside the namespace ends with the session.
-      await eventually('the netns helper ends', async () => !(await helperRunning(pid.State.Pid)));
     });
   });
 
@@ -384,9 +410,9 @@ describe('Kubernetes CRI: ExecSync, the streaming server, container stats', () =
       assert.deepEqual(all, running.map((c) => c.Id).sort());
       assert.ok(!all.includes(plainId));
       assert.deepEqual(await listed({ id: box.slice(0, 12) }), [box]);
-      const podB = running.filter((c) => c.Labels['io.kubernetes.sandbox.id'] === 'pod-b').map((c) => c.Id);
-      assert.ok(podB.length > 0);
-      assert.deepEqual(await listed({ pod_sandbox_id: 'pod-b' }), podB.sort());
+      const podC = running.filter((c) => c.Labels['io.kubernetes.sandbox.id'] === 'pod-c').map((c) => c.Id);
+      assert.ok(podC.length > 0);
+      assert.deepEqual(await listed({ pod_sandbox_id: 'pod-c' }), podC.sort());
       assert.deepEqual(await listed({ label_selector: { 'io.kubernetes.container.name': 'box' } }), [box]);
       assert.deepEqual(await listed({ pod_sandbox_id: 'pod-a', label_selector: { 'io.kubernetes.container.name': 'srv' } }), []);
     });

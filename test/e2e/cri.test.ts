@@ -60,7 +60,7 @@ describe('Kubernetes CRI v1 (runtime info and the image service)', () => {
 
   it('an RPC berth does not implement answers UNIMPLEMENTED', async () => {
     assert.equal(await code(cri.runtime.CheckpointContainer!({})), GrpcStatus.UNIMPLEMENTED);
-    assert.equal(await code(cri.runtime.PodSandboxStats!({})), GrpcStatus.UNIMPLEMENTED);
+    assert.equal(await code(cri.runtime.ListMetricDescriptors!({})), GrpcStatus.UNIMPLEMENTED);
     assert.match(d.log(), /cri: unimplemented gRPC call \/runtime\.v1\.RuntimeService\/CheckpointContainer/);
   });
 

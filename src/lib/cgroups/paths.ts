@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 
 /**
  * A process's cgroup directory per controller, from /proc/<pid>/cgroup (never assumed: runc may
@@ -16,4 +16,20 @@ export async function cgroupDirs(pid: number, root = '/sys/fs/cgroup'): Promise<
     for (const c of controllers!.split(',')) if (c !== '' && !c.startsWith('name=')) dirs.set(c, `${root}/${c}${path}`);
   }
   return dirs;
+}
+
+/** The controllers whose counters a stats reading takes (cgroup v1). */
+const READ_CONTROLLERS = ['cpu', 'cpuacct', 'memory', 'pids', 'blkio'];
+
+/**
+ * The directories of a cgroup given by its path (as a cgroup parent is: `/berth/pod-<id>`), in the
+ * same shape as `cgroupDirs`: v2's one dir under '', or v1's per controller.
+ */
+export async function cgroupDirsAt(path: string, root = '/sys/fs/cgroup'): Promise<Map<string, string>> {
+  const v2 = await access(`${root}/cgroup.procs`).then(
+    () => true,
+    () => false,
+  );
+  if (v2) return new Map([['', `${root}${path}`]]);
+  return new Map(READ_CONTROLLERS.map((c) => [c, `${root}/${c}${path}`]));
 }

@@ -49,7 +49,11 @@ function blkioEntries(t: string | undefined): BlkioEntry[] {
 
 /** Reads the counters of the cgroups `pid` belongs to. */
 export async function readCgroupSample(pid: number): Promise<CgroupSample> {
-  const dirs = await cgroupDirs(pid);
+  return readCgroupSampleIn(await cgroupDirs(pid));
+}
+
+/** Reads the counters of one cgroup, by its directories (paths.ts `cgroupDirs` or `cgroupDirsAt`); a missing file reads as 0. */
+export async function readCgroupSampleIn(dirs: Map<string, string>): Promise<CgroupSample> {
   const cpuacct = dirs.get('cpuacct');
   if (cpuacct === undefined && dirs.has('')) return readV2(dirs.get('')!);
   const cpu = dirs.get('cpu') ?? cpuacct!;
@@ -133,8 +137,13 @@ export interface NetDevCounters {
 
 /** Interface counters as the process's network namespace sees them (/proc/<pid>/net/dev), lo excluded. */
 export async function readNetDev(pid: number): Promise<Record<string, NetDevCounters>> {
+  return parseNetDev((await text(`/proc/${pid}/net/dev`)) ?? '');
+}
+
+/** The interfaces of a /proc/net/dev table, lo excluded. */
+export function parseNetDev(table: string): Record<string, NetDevCounters> {
   const out: Record<string, NetDevCounters> = {};
-  for (const line of ((await text(`/proc/${pid}/net/dev`)) ?? '').split('\n').slice(2)) {
+  for (const line of table.split('\n').slice(2)) {
     const m = /^\s*([^:]+):\s*(.*)$/.exec(line);
     if (!m || m[1] === 'lo') continue;
     const f = m[2]!.trim().split(/\s+/).map(Number);
