@@ -7,7 +7,7 @@ import { createContainer } from '../services/containers/create.js';
 import { LABEL, toContainerLabels } from './container-labels.js';
 import type { PodDeps } from './deps.js';
 import { findImage } from './image-view.js';
-import { podNamespaces } from './sandbox-run.js';
+import { podHostname, podNamespaces } from './sandbox-run.js';
 import type { SandboxRecord } from './sandbox-store.js';
 import type { ContainerConfig, CriMount, LinuxContainerResources, LinuxContainerSecurityContext, PodSandboxConfig } from './types.js';
 
@@ -150,7 +150,7 @@ export async function createCriContainer(
     OpenStdin: c.stdin,
     StdinOnce: c.stdin_once,
     AttachStdin: c.stdin,
-    ...(hostNet ? {} : { Hostname: pod.hostname || md.name }),
+    ...(hostNet ? {} : { Hostname: podHostname(pod) }),
     ...(userOf(sc) !== undefined ? { User: userOf(sc) } : {}),
   };
   const hostConfig: HostConfig = {
@@ -169,7 +169,7 @@ export async function createCriContainer(
     ...resourceFields(c.linux?.resources ?? null),
     ...(c.linux?.resources?.oom_score_adj ? { OomScoreAdj: c.linux.resources.oom_score_adj } : {}),
     ...(dns ? { Dns: dns.servers, DnsSearch: dns.searches, DnsOptions: dns.options } : {}),
-    ...(sb.ip && !hostNet ? { ExtraHosts: [`${pod.hostname || md.name}:${sb.ip}`] } : {}),
+    ...(sb.ip && !hostNet ? { ExtraHosts: [`${podHostname(pod)}:${sb.ip}`] } : {}),
     ...(sb.runtimeHandler ? { Runtime: sb.runtimeHandler } : {}),
     RestartPolicy: { Name: 'no' },
   };

@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { hostname as hostHostname } from 'node:os';
 import { join } from 'node:path';
 import type { PortMapping } from '../core/network.js';
 import { mkdirp } from '../lib/atomic-file.js';
@@ -28,6 +29,15 @@ export function podNamespaces(config: PodSandboxConfig): NamespaceOption {
   return { network: o?.network ?? 'POD', pid: o?.pid ?? 'POD', ipc: o?.ipc ?? 'POD', target_id: o?.target_id ?? '' };
 }
 
+/**
+ * The pod's hostname: the config's, else the node's own as containerd and CRI-O take it (the kubelet
+ * always sends one; the pod name can be longer than a hostname may be).
+ */
+export const podHostname = (c: PodSandboxConfig): string => c.hostname || hostHostname();
+
+/** The kernel's limit on a hostname (HOST_NAME_MAX). */
+const HOST_NAME_MAX = 64;
+
 /** `k8s_<pod>_<namespace>_<uid>_<attempt>`: one sandbox per name, as CRI-O reserves it. */
 const podName = (c: PodSandboxConfig): string => `k8s_${c.metadata!.name}_${c.metadata!.namespace}_${c.metadata!.uid}_${c.metadata!.attempt}`;
 
@@ -56,6 +66,8 @@ export async function runPodSandbox(deps: PodDeps, req: { config: PodSandboxConf
   const handler = req.runtime_handler;
   if (handler !== '' && !(deps.containers.defaults?.runtimes.names ?? ['runc']).includes(handler))
     throw invalidArgument(`runtime handler ${JSON.stringify(handler)} is not known`);
+  if (Buffer.byteLength(config.hostname) > HOST_NAME_MAX)
+    throw invalidArgument(`hostname ${JSON.stringify(config.hostname)} is longer than ${HOST_NAME_MAX} bytes`);
   const name = podName(config);
   const taken = deps.sandboxes.all().find((s) => podName(s.config) === name);
   if (taken !== undefined) throw conflict(`pod sandbox with name ${JSON.stringify(name)} already exists as ${taken.id}`);
@@ -90,7 +102,7 @@ export async function runPodSandbox(deps: PodDeps, req: { config: PodSandboxConf
         if (rec.ipcns) await unpinNamespace(rec.ipcns);
         if (rec.utsns) await unpinNamespace(rec.utsns);
       });
-      Object.assign(rec, await pinIpcUts(dir, { ipc: ns.ipc !== 'NODE', uts: ns.network !== 'NODE', hostname: config.hostname || md.name }));
+      Object.assign(rec, await pinIpcUts(dir, { ipc: ns.ipc !== 'NODE', uts: ns.network !== 'NODE', hostname: podHostname(config) }));
       if (ns.ipc !== 'NODE') {
         undo.defer(() => unmountPodShm(join(dir, 'shm')));
         rec.shm = await mountPodShm(dir);
