@@ -1,6 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -103,6 +105,39 @@ describe('critest (cri-tools pkg/validate), ported', () => {
         assert.match(time!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:\d\d)$/, l);
         return { time: time!, stream: stream!, log: rest.join(' ') + '\n' };
       });
+
+  /** createPodSandboxWithLogDirectory: a pod whose log directory is a fresh temp dir; its config. */
+  const logPod = async (extra: Json = {}): Promise<{ id: string; config: Json; dir: string }> => {
+    const name = 'PodSandbox-with-log-directory-' + uuid();
+    const dir = join(await mkdtemp(join(tmp, 'podLogTest')), name);
+    await mkdir(dir, { recursive: true, mode: 0o777 });
+    const config = {
+      ...podConfig('unused-'),
+      metadata: { name, uid: 'cri-test-uid' + uuid(), namespace: 'cri-test-namespace' + uuid(), attempt: 2 },
+      log_directory: dir,
+      ...extra,
+    };
+    return { id: await runPod(config), config, dir };
+  };
+  /** A container run to its end in a log-directory pod; its parsed log. */
+  const runToExit = async (pod: { id: string; config: Json; dir: string }, prefix: string, config: Json): Promise<Array<{ stream: string; log: string }>> => {
+    const name = prefix + uuid();
+    const id = await createContainer(pod.id, pod.config, { metadata: { name, attempt: 2 }, log_path: `${name}.log`, ...config });
+    await rt().StartContainer!({ container_id: id });
+    await waitState(id, 'CONTAINER_EXITED');
+    return parseLog(join(pod.dir, `${name}.log`));
+  };
+  /** A running `sh -c top` container with this security context in a fresh pod (the pod is cleaned up by the caller). */
+  const runningWith = async (pod: { id: string; config: Json }, prefix: string, securityContext: Json, command = ['sh', '-c', 'top']): Promise<string> => {
+    const id = await createContainer(pod.id, pod.config, {
+      metadata: { name: prefix + uuid(), attempt: 2 },
+      command,
+      linux: { security_context: securityContext },
+    });
+    await rt().StartContainer!({ container_id: id });
+    await waitState(id, 'CONTAINER_RUNNING');
+    return id;
+  };
 
   describe('Runtime info', () => {
     it('runtime should return version info [Conformance]', async () => {
@@ -277,15 +312,8 @@ describe('critest (cri-tools pkg/validate), ported', () => {
     let pod: Json;
     let logDir = '';
     before(async () => {
-      const name = 'PodSandbox-with-log-directory-' + uuid();
-      logDir = join(await mkdtemp(join(tmp, 'podLogTest')), name);
-      await mkdir(logDir, { recursive: true, mode: 0o777 });
-      pod = {
-        ...podConfig('unused-'),
-        metadata: { name, uid: 'cri-test-uid' + uuid(), namespace: 'cri-test-namespace' + uuid(), attempt: 2 },
-        log_directory: logDir,
-      };
-      podId = await runPod(pod);
+      const p = await logPod();
+      [podId, pod, logDir] = [p.id, p.config, p.dir];
     });
     after(() => podId && cleanupPod(podId));
 
@@ -321,6 +349,268 @@ describe('critest (cri-tools pkg/validate), ported', () => {
       const now = (await parseLog(logPath)).length;
       await eventually('the new log to grow', async () => (await parseLog(logPath)).length >= now + 2, 60_000);
       assert.equal((await parseLog(`${logPath}.new`)).length, old, 'old container log should not change');
+    });
+  });
+  describe('Networking: runtime should support networking', () => {
+    it('runtime should support DNS config [Conformance]', async () => {
+      const pod = podConfig('create-PodSandbox-with-DNS-config', { dns_config: { servers: ['10.10.10.10'], searches: ['google.com'], options: ['ndots:8'] } });
+      const podId = await runPod(pod);
+      const id = await defaultContainer(podId, pod, 'container-for-DNS-config-test-');
+      await rt().StartContainer!({ container_id: id });
+      const r = await execSync(id, ['cat', '/etc/resolv.conf']);
+      for (const line of ['nameserver 10.10.10.10', 'search google.com', 'options ndots:8']) assert.ok(r.stdout.includes(line), r.stdout);
+      assert.equal(r.stderr, '');
+      await cleanupPod(podId);
+    });
+    it('runtime should support set hostname [Conformance]', async () => {
+      const pod = podConfig('create-PodSandbox-for-hostname-', { hostname: 'test-hostname' });
+      const podId = await runPod(pod);
+      const id = await defaultContainer(podId, pod, 'container-for-hostname-test-');
+      await rt().StartContainer!({ container_id: id });
+      assert.equal((await execSync(id, ['hostname'])).stdout, 'test-hostname\n');
+      await cleanupPod(podId);
+    });
+    it('runtime should support port mapping with only container port [Conformance]', async () => {
+      const pod = podConfig('create-PodSandbox-with-port-mapping', { port_mappings: [{ container_port: 80 }] });
+      const podId = await runPod(pod);
+      const id = await createContainer(podId, pod, {
+        metadata: { name: 'container-for-container-port' + uuid(), attempt: 2 },
+        command: ['sh', '-c', 'mkdir -p /www && echo welcome > /www/index.html && exec httpd -f -p 80 -h /www'],
+      });
+      await rt().StartContainer!({ container_id: id });
+      const ip = String((((await rt().PodSandboxStatus!({ pod_sandbox_id: podId })) as { status: Json }).status.network as Json).ip);
+      assert.ok(ip, 'the pod has an IP');
+      const body = await eventually(
+        'the web server at the pod IP',
+        () =>
+          fetch(`http://${ip}:80/`).then(
+            (r) => (r.status === 200 ? r.text() : undefined),
+            () => undefined,
+          ),
+        60_000,
+      );
+      assert.equal(body, 'welcome\n');
+      await cleanupPod(podId);
+    });
+  });
+
+  describe('Security Context', () => {
+    const pods: string[] = [];
+    after(async () => {
+      for (const id of pods) await cleanupPod(id);
+    });
+    const freshPod = async (prefix = 'create-PodSandbox-for-container-', extra: Json = {}): Promise<{ id: string; config: Json }> => {
+      const config = podConfig(prefix, extra);
+      const id = await runPod(config);
+      pods.push(id);
+      return { id, config };
+    };
+    const freshLogPod = async (): Promise<{ id: string; config: Json; dir: string }> => {
+      const p = await logPod();
+      pods.push(p.id);
+      return p;
+    };
+    const nsPod = (ns: Json): Promise<{ id: string; config: Json }> =>
+      freshPod('NamespaceOption-PodSandbox-', { dns_config: {}, linux: { cgroup_parent: '', security_context: { namespace_options: ns } } });
+
+    it('runtime should support HostPID', async () => {
+      const ns = { pid: 'NODE', ipc: 'POD', network: 'POD' };
+      const pod = await nsPod(ns);
+      const id = await runningWith(pod, 'container-with-HostPID-test-', { namespace_options: ns }, ['sh', '-c', 'sleep 1000']);
+      // critest looks for its nginx container's pid; the host's pid 1 and this test's own process are as telling.
+      assert.ok((await execSync(id, ['sh', '-c', `test -d /proc/${process.pid} && echo seen`])).stdout === 'seen\n', 'host processes are visible');
+    });
+    for (const mode of ['NODE', 'POD']) {
+      it(`runtime should support HostIpc is ${mode === 'NODE'}`, async () => {
+        const out = execFileSync('ipcmk', ['-M', '1048576']).toString();
+        const segment = out.trim().replace(/^Shared memory id: /, '');
+        try {
+          const ns = { pid: 'POD', ipc: mode, network: 'POD' };
+          const pod = await nsPod(ns);
+          const id = await runningWith(pod, 'namespace-container-', { namespace_options: ns });
+          // critest runs `ipcs -m`; this busybox has no ipcs applet, /proc/sysvipc/shm is what it reads.
+          const ids = (await execSync(id, ['cat', '/proc/sysvipc/shm'])).stdout
+            .split('\n')
+            .slice(1)
+            .map((l) => l.trim().split(/\s+/)[1]);
+          assert.equal(ids.includes(segment), mode === 'NODE', `${segment} in ${ids.join(',')}`);
+        } finally {
+          execFileSync('ipcrm', ['-m', segment]);
+        }
+      });
+    }
+    it('runtime should support PodPID', async () => {
+      const pod = await nsPod({ pid: 'POD' });
+      const id = await runningWith(pod, 'container-process-namespace-', { namespace_options: { pid: 'POD' } }, ['sh', '-c', 'sleep 1000']);
+      assert.doesNotMatch((await execSync(id, ['cat', '/proc/1/cmdline'])).stdout, /sleep/, "pid 1 is the pod's, not the container's");
+    });
+    it('runtime should support ContainerPID', async () => {
+      const pod = await nsPod({ pid: 'CONTAINER' });
+      const id = await runningWith(pod, 'container-pid-', { namespace_options: { pid: 'CONTAINER' } }, ['sh', '-c', 'sleep 1000']);
+      assert.match((await execSync(id, ['cat', '/proc/1/cmdline'])).stdout, /sleep/);
+    });
+    for (const hostNetwork of [true, false]) {
+      it(`runtime should support HostNetwork is ${hostNetwork}`, async () => {
+        const srv = createServer((c) => c.end('hello'));
+        await new Promise<void>((r) => srv.listen(0, r));
+        const port = (srv.address() as AddressInfo).port;
+        try {
+          const ns = { pid: 'POD', ipc: 'POD', network: hostNetwork ? 'NODE' : 'POD' };
+          const p = await logPod({ dns_config: {}, linux: { cgroup_parent: '', security_context: { namespace_options: ns } } });
+          pods.push(p.id);
+          const msgs = await runToExit(p, 'container-with-HostNetwork-test-', {
+            command: ['sh', '-c', 'netstat -ln'],
+            linux: { security_context: { namespace_options: ns } },
+          });
+          assert.equal(
+            msgs.some((m) => m.log.includes(`:${port} `)),
+            hostNetwork,
+            JSON.stringify(msgs),
+          );
+        } finally {
+          srv.close();
+        }
+      });
+    }
+    it('runtime should support SupplementalGroups', async () => {
+      const id = await runningWith(await freshPod(), 'container-with-SupplementalGroups-test-', { supplemental_groups: [1234, 5678] });
+      const groups = (await execSync(id, ['id', '-G'])).stdout.trim().split(' ');
+      assert.ok(groups.includes('1234') && groups.includes('5678'), groups.join(' '));
+    });
+    it('runtime should support RunAsUser', async () => {
+      const id = await runningWith(await freshPod(), 'container-with-RunAsUser-test-', { run_as_user: { value: 1001 } });
+      assert.deepEqual(await execSync(id, ['id', '-u']), { stdout: '1001\n', stderr: '', exit_code: 0 });
+    });
+    it('runtime should support RunAsUserName', async () => {
+      const id = await runningWith(await freshPod(), 'container-with-RunAsUserName-test-', { run_as_username: 'nobody' });
+      assert.deepEqual(await execSync(id, ['id', '-nu']), { stdout: 'nobody\n', stderr: '', exit_code: 0 });
+    });
+    it('runtime should support RunAsGroup', async () => {
+      const msgs = await runToExit(await freshLogPod(), 'container-with-RunAsGroup-test-', {
+        command: ['sh', '-c', 'echo $(id -u):$(id -g)'],
+        linux: { security_context: { run_as_user: { value: 1001 }, run_as_group: { value: 1002 } } },
+      });
+      assert.ok(
+        msgs.some((m) => m.stream === 'stdout' && m.log === '1001:1002\n'),
+        JSON.stringify(msgs),
+      );
+    });
+    it('runtime should return error if RunAsGroup is set without RunAsUser', async () => {
+      const pod = await freshPod();
+      const req = {
+        metadata: { name: 'container-with-RunAsGroup-without-RunAsUser-test-' + uuid(), attempt: 2 },
+        command: ['sh', '-c', 'echo $(id -u):$(id -g)'],
+      };
+      assert.notEqual(
+        await code(createContainer(pod.id, pod.config, { ...req, linux: { security_context: { run_as_group: { value: 1002 } } } })),
+        GrpcStatus.OK,
+      );
+    });
+    for (const readonly of [false, true]) {
+      it(`runtime should support that ReadOnlyRootfs is ${readonly}`, async () => {
+        const msgs = await runToExit(await freshLogPod(), `container-with-ReadOnlyRootfs-${readonly}-test-`, {
+          command: ['sh', '-c', "touch test.go && [ -f test.go ] && echo 'Found'"],
+          linux: { security_context: { readonly_rootfs: readonly } },
+        });
+        const want = readonly ? { stream: 'stderr', log: 'touch: test.go: Read-only file system\n' } : { stream: 'stdout', log: 'Found\n' };
+        assert.ok(
+          msgs.some((m) => m.stream === want.stream && m.log === want.log),
+          JSON.stringify(msgs),
+        );
+      });
+    }
+    for (const privileged of [true, false]) {
+      it(`runtime should support Privileged is ${privileged}`, async () => {
+        const pod = await freshPod('create-Privileged-PodSandbox-for-container-', { linux: { cgroup_parent: '', security_context: { privileged } } });
+        const id = await runningWith(pod, 'container-with-isPrivileged-test-', { privileged });
+        // The Go client's ExecSync fails on a non-zero exit code: critest's "error" is that.
+        assert.equal((await execSync(id, ['brctl', 'addbr', 'foobar'])).exit_code === 0, privileged);
+      });
+    }
+    it('runtime should support adding capability', async () => {
+      const pod = await freshPod();
+      const withCap = await runningWith(pod, 'container-with-added-capability-test-', { capabilities: { add_capabilities: ['NET_ADMIN'] } });
+      assert.equal((await execSync(withCap, ['brctl', 'addbr', 'foobar'])).exit_code, 0);
+      const without = await defaultContainer(pod.id, pod.config, 'container-with-notCapability-test-');
+      await rt().StartContainer!({ container_id: without });
+      await waitState(without, 'CONTAINER_RUNNING');
+      assert.notEqual((await execSync(without, ['brctl', 'addbr', 'foobar'])).exit_code, 0);
+    });
+    it('runtime should support dropping capability', async () => {
+      const id = await runningWith(await freshPod(), 'container-with-dropped-capability-test-', { capabilities: { drop_capabilities: ['NET_RAW'] } });
+      const r = await execSync(id, ['ping', '-c', '1', '127.0.0.1']);
+      assert.notEqual(r.exit_code, 0);
+      assert.match(r.stderr, /permission denied/i);
+    });
+    it('runtime should support adding ALL capabilities', async () => {
+      const id = await runningWith(await freshPod(), 'container-with-added-all-capability-test-', { capabilities: { add_capabilities: ['ALL'] } });
+      assert.doesNotMatch((await execSync(id, ['cat', '/proc/self/status'])).stdout, /CapBnd:\s0000000000000000/);
+    });
+    it('runtime should support dropping ALL capabilities', async () => {
+      const id = await runningWith(await freshPod(), 'container-with-dropped-all-capability-test-', { capabilities: { drop_capabilities: ['ALL'] } });
+      assert.match((await execSync(id, ['cat', '/proc/self/status'])).stdout, /CapBnd:\s0000000000000000/);
+    });
+    it('runtime should support MaskedPaths', async () => {
+      const id = await runningWith(await freshPod(), 'container-with-maskedpaths', { masked_paths: ['/bin/ls'] });
+      // critest runs `ls`; Debian's busybox-static runs applets in-process whatever /bin/ls is, so the path is named.
+      const r = await execSync(id, ['/bin/sh', '-c', '/bin/ls']);
+      assert.notEqual(r.exit_code, 0);
+      assert.equal(r.stderr, '/bin/sh: /bin/ls: Permission denied\n');
+    });
+    it('runtime should support ReadonlyPaths', async () => {
+      const id = await runningWith(await freshPod(), 'container-with-readonlypaths', { readonly_paths: ['/tmp'] });
+      const r = await execSync(id, ['touch', '/tmp/test']);
+      assert.notEqual(r.exit_code, 0);
+      assert.equal(r.stderr, 'touch: /tmp/test: Read-only file system\n');
+    });
+
+    describe('SeccompProfilePath', () => {
+      let blockHostname = '';
+      let blockChmod = '';
+      before(async () => {
+        const dir = await mkdtemp(join(tmp, 'seccomp-tests'));
+        const deny = (names: string[]): string => JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names, action: 'SCMP_ACT_ERRNO' }] });
+        blockHostname = join(dir, 'block-host-name.json');
+        blockChmod = join(dir, 'block-chmod.json');
+        await writeFile(blockHostname, deny(['sethostname']));
+        await writeFile(blockChmod, deny(['chmod', 'fchmodat']));
+      });
+      /** seccompTestContainer: the profile on the pod and on its container. */
+      const seccompContainer = async (profile: Json | null): Promise<string> => {
+        const pod = await freshPod('seccomp-sandbox-', { linux: { cgroup_parent: '', security_context: { seccomp: profile } } });
+        return runningWith(pod, 'seccomp-container-', { seccomp: profile });
+      };
+      const seccompField = async (id: string): Promise<string> => (await execSync(id, ['grep', 'Seccomp:', '/proc/self/status'])).stdout;
+
+      it('should support seccomp unconfined on the container', async () => {
+        assert.match(await seccompField(await seccompContainer({ profile_type: 'Unconfined' })), /Seccomp:\s+0/);
+      });
+      it('should support seccomp localhost profile on the container', async () => {
+        const r = await execSync(await seccompContainer({ profile_type: 'Localhost', localhost_ref: blockChmod }), ['chmod', '400', '/']);
+        assert.notEqual(r.exit_code, 0);
+        assert.match(r.stderr, /Operation not permitted/);
+      });
+      it('should support seccomp default on the container', async () => {
+        assert.match(await seccompField(await seccompContainer({})), /Seccomp:\s+2/);
+      });
+      it('should support nil profile, which is unconfined', async () => {
+        assert.match(await seccompField(await seccompContainer(null)), /Seccomp:\s+0/);
+      });
+      const hostnameContainer = async (pod: { id: string; config: Json }, sc: Json): Promise<string> =>
+        runningWith(pod, 'container-with-block-hostname-seccomp-profile-test-', sc, ['sleep', '60']);
+      it('runtime should not block setting host name with unconfined seccomp and SYS_ADMIN', async () => {
+        const id = await hostnameContainer(await freshPod(), { capabilities: { add_capabilities: ['SYS_ADMIN'] }, seccomp: { profile_type: 'Unconfined' } });
+        assert.equal((await execSync(id, ['hostname', 'ANewHostName'])).exit_code, 0);
+      });
+      it('runtime should support an seccomp profile that blocks setting hostname with SYS_ADMIN', async () => {
+        const sc = { capabilities: { add_capabilities: ['SYS_ADMIN'] }, seccomp: { profile_type: 'Localhost', localhost_ref: blockHostname } };
+        assert.notEqual((await execSync(await hostnameContainer(await freshPod(), sc), ['hostname', 'ANewHostName'])).exit_code, 0);
+      });
+      it('runtime should ignore a seccomp profile that blocks setting hostname when privileged', async () => {
+        const pod = await freshPod('create-Privileged-PodSandbox-for-container-', { linux: { cgroup_parent: '', security_context: { privileged: true } } });
+        const sc = { privileged: true, seccomp: { profile_type: 'Localhost', localhost_ref: blockHostname } };
+        assert.equal((await execSync(await hostnameContainer(pod, sc), ['hostname', 'ANewHostName'])).exit_code, 0);
+      });
     });
   });
 });
