@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -612,5 +613,29 @@ describe('critest (cri-tools pkg/validate), ported', () => {
         assert.equal((await execSync(await hostnameContainer(pod, sc), ['hostname', 'ANewHostName'])).exit_code, 0);
       });
     });
+  });
+  describe('AppArmor (critest runs it only where the host enforces AppArmor)', () => {
+    const enforced = existsSync('/sys/kernel/security/apparmor');
+    it(
+      'a Localhost profile on a host without AppArmor: CreateContainer fails (containerd: "apparmor is not supported"); RuntimeDefault and Unconfined run',
+      { skip: enforced && 'this host enforces AppArmor' },
+      async () => {
+        const pod = podConfig('create-PodSandbox-for-container-');
+        const podId = await runPod(pod);
+        const apparmor = (profile: Json): Json => ({
+          metadata: { name: 'apparmor-test-' + uuid(), attempt: 2 },
+          command: ['touch', 'foo'],
+          linux: { security_context: { apparmor: profile } },
+        });
+        const refused = createContainer(podId, pod, apparmor({ profile_type: 'Localhost', localhost_ref: 'localhost/non-existent-profile' }));
+        await assert.rejects(refused, { code: GrpcStatus.INVALID_ARGUMENT, details: 'apparmor is not supported' });
+        for (const profile of [{ profile_type: 'RuntimeDefault' }, { profile_type: 'Unconfined' }]) {
+          const id = await createContainer(podId, pod, apparmor(profile));
+          await rt().StartContainer!({ container_id: id });
+          assert.equal((await waitState(id, 'CONTAINER_EXITED')).exit_code, 0, JSON.stringify(profile));
+        }
+        await cleanupPod(podId);
+      },
+    );
   });
 });
