@@ -11,6 +11,8 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 import { code, criClient, type Json } from './cri-client.js';
 import { dockerOk, eventually, startDaemon, type Daemon } from './harness.js';
 import { readDaemonNetwork } from './network-names.js';
+import { readAll, spdyDial } from './spdy-client.js';
+import type { SpdySession } from '../../src/lib/spdy/session.js';
 
 /**
  * A port of the checks cri-tools' `critest` (pkg/validate) makes, on the same requests it sends:
@@ -637,5 +639,109 @@ describe('critest (cri-tools pkg/validate), ported', () => {
         await cleanupPod(podId);
       },
     );
+  });
+  describe('Streaming: runtime should support streaming interfaces (SPDY, as the Go client)', () => {
+    const V4 = ['v4.channel.k8s.io', 'v3.channel.k8s.io', 'v2.channel.k8s.io', 'channel.k8s.io'];
+    const dial = async (url: string, protocols = V4): Promise<SpdySession> => {
+      assert.ok(new URL(url).host, 'The host of URL should not be empty');
+      const r = await spdyDial(url, protocols);
+      if (!('session' in r)) assert.fail(`upgrade refused: ${r.status} ${r.body}`);
+      return r.session;
+    };
+    const runningPod = async (): Promise<{ id: string; config: Json; container: string }> => {
+      const config = podConfig('create-PodSandbox-for-container-');
+      const id = await runPod(config);
+      const container = await defaultContainer(id, config, 'container-for-exec-test');
+      await rt().StartContainer!({ container_id: container });
+      return { id, config, container };
+    };
+
+    it('runtime should support exec with tty=false and stdin=false [Conformance]', async () => {
+      const pod = await runningPod();
+      const { url } = (await rt().Exec!({ container_id: pod.container, cmd: ['echo', '-n', 'hello'], stdout: true, stderr: true })) as { url: string };
+      const s = await dial(url);
+      const error = await s.openStream({ streamType: 'error' });
+      const stdout = await s.openStream({ streamType: 'stdout' });
+      const stderr = await s.openStream({ streamType: 'stderr' });
+      const [status, out, err] = await Promise.all([readAll(error), readAll(stdout), readAll(stderr)]);
+      assert.equal(out, 'hello');
+      assert.equal(err, '');
+      assert.equal(JSON.parse(status).status, 'Success');
+      await cleanupPod(pod.id);
+    });
+    it('runtime should support exec with tty=true and stdin=true [Conformance]', async () => {
+      const pod = await runningPod();
+      const { url } = (await rt().Exec!({ container_id: pod.container, cmd: ['echo', '-n', 'hello'], stdout: true, tty: true, stdin: true })) as {
+        url: string;
+      };
+      const s = await dial(url);
+      const error = await s.openStream({ streamType: 'error' });
+      await s.openStream({ streamType: 'stdin' });
+      const stdout = await s.openStream({ streamType: 'stdout' });
+      await s.openStream({ streamType: 'resize' }); // client-go's v3+ opens one with every TTY
+      const [status, out] = await Promise.all([readAll(error), readAll(stdout)]);
+      assert.ok(out.includes('hello'), out);
+      assert.equal(JSON.parse(status).status, 'Success');
+      await cleanupPod(pod.id);
+    });
+    it('runtime should support attach [Conformance]', async () => {
+      const config = podConfig('create-PodSandbox-for-container-');
+      const podId = await runPod(config);
+      const id = await createContainer(podId, config, {
+        metadata: { name: 'container-for-attach-test' + uuid(), attempt: 2 },
+        command: ['/bin/sh'],
+        stdin: true,
+        stdin_once: true,
+        tty: false,
+      });
+      await rt().StartContainer!({ container_id: id });
+      const { url } = (await rt().Attach!({ container_id: id, stdin: true, stdout: true, stderr: true, tty: false })) as { url: string };
+      const s = await dial(url);
+      const error = await s.openStream({ streamType: 'error' });
+      const stdin = await s.openStream({ streamType: 'stdin' });
+      const stdout = await s.openStream({ streamType: 'stdout' });
+      const stderr = await s.openStream({ streamType: 'stderr' });
+      let out = '';
+      stdout.on('data', (d: Buffer) => (out += d.toString()));
+      stdin.write('echo -n hello\n');
+      await eventually('The stdout of attach should be hello', async () => out === 'hello', 60_000);
+      stdin.end();
+      const [status, err] = await Promise.all([readAll(error), readAll(stderr)]);
+      assert.equal(out, 'hello', 'The stdout of attach should not contain other things');
+      assert.equal(err, '', 'The stderr of attach should be empty');
+      assert.equal(JSON.parse(status).status, 'Success');
+      await cleanupPod(podId);
+    });
+    it('runtime should support portforward [Conformance]', async () => {
+      const config = podConfig('create-PodSandbox-with-port-mapping', { port_mappings: [{ container_port: 80 }] });
+      const podId = await runPod(config);
+      const id = await createContainer(podId, config, {
+        metadata: { name: 'container-for-portforward-test' + uuid(), attempt: 2 },
+        command: ['sh', '-c', 'mkdir -p /www && echo welcome > /www/index.html && exec httpd -f -p 80 -h /www'],
+      });
+      await rt().StartContainer!({ container_id: id });
+      const ip = String((((await rt().PodSandboxStatus!({ pod_sandbox_id: podId })) as { status: Json }).status.network as Json).ip);
+      await eventually(
+        'the web server to serve',
+        () =>
+          fetch(`http://${ip}:80/`).then(
+            (r) => r.ok,
+            () => false,
+          ),
+        60_000,
+      );
+      // critest's request names the pod only; the port comes with the client's streams.
+      const { url } = (await rt().PortForward!({ pod_sandbox_id: podId })) as { url: string };
+      const s = await dial(url, ['portforward.k8s.io']);
+      const error = await s.openStream({ streamType: 'error', port: '80', requestID: '0' });
+      const data = await s.openStream({ streamType: 'data', port: '80', requestID: '0' });
+      data.end('GET / HTTP/1.0\r\n\r\n');
+      const [errText, body] = await Promise.all([readAll(error), readAll(data)]);
+      s.close();
+      assert.equal(errText, '');
+      assert.match(body, /^HTTP\/1\.[01] 200 /);
+      assert.match(body, /welcome\n$/);
+      await cleanupPod(podId);
+    });
   });
 });
