@@ -142,6 +142,29 @@ describe('critest (cri-tools pkg/validate), ported', () => {
     return id;
   };
 
+  /** createPodSandboxWithPortMapping (container port 80) and a web server in it (busybox httpd for critest's nginx), serving at the pod IP. */
+  const webServerPod = async (prefix: string): Promise<{ podId: string; ip: string }> => {
+    const config = podConfig('create-PodSandbox-with-port-mapping', { port_mappings: [{ container_port: 80 }] });
+    const podId = await runPod(config);
+    const id = await createContainer(podId, config, {
+      metadata: { name: prefix + uuid(), attempt: 2 },
+      command: ['sh', '-c', 'mkdir -p /www && echo welcome > /www/index.html && exec httpd -f -p 80 -h /www'],
+    });
+    await rt().StartContainer!({ container_id: id });
+    const ip = String((((await rt().PodSandboxStatus!({ pod_sandbox_id: podId })) as { status: Json }).status.network as Json).ip);
+    assert.ok(ip, 'The IP should not be nil.');
+    await eventually(
+      'the web server at the pod IP',
+      () =>
+        fetch(`http://${ip}:80/`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      60_000,
+    );
+    return { podId, ip };
+  };
+
   describe('Runtime info', () => {
     it('runtime should return version info [Conformance]', async () => {
       const v = await rt().Version!({ version: '0.1.0' });
@@ -374,26 +397,9 @@ describe('critest (cri-tools pkg/validate), ported', () => {
       await cleanupPod(podId);
     });
     it('runtime should support port mapping with only container port [Conformance]', async () => {
-      const pod = podConfig('create-PodSandbox-with-port-mapping', { port_mappings: [{ container_port: 80 }] });
-      const podId = await runPod(pod);
-      const id = await createContainer(podId, pod, {
-        metadata: { name: 'container-for-container-port' + uuid(), attempt: 2 },
-        command: ['sh', '-c', 'mkdir -p /www && echo welcome > /www/index.html && exec httpd -f -p 80 -h /www'],
-      });
-      await rt().StartContainer!({ container_id: id });
-      const ip = String((((await rt().PodSandboxStatus!({ pod_sandbox_id: podId })) as { status: Json }).status.network as Json).ip);
-      assert.ok(ip, 'the pod has an IP');
-      const body = await eventually(
-        'the web server at the pod IP',
-        () =>
-          fetch(`http://${ip}:80/`).then(
-            (r) => (r.status === 200 ? r.text() : undefined),
-            () => undefined,
-          ),
-        60_000,
-      );
-      assert.equal(body, 'welcome\n');
-      await cleanupPod(podId);
+      const web = await webServerPod('container-for-container-port');
+      assert.equal(await (await fetch(`http://${web.ip}:80/`)).text(), 'welcome\n');
+      await cleanupPod(web.podId);
     });
   });
 
@@ -713,23 +719,7 @@ describe('critest (cri-tools pkg/validate), ported', () => {
       await cleanupPod(podId);
     });
     it('runtime should support portforward [Conformance]', async () => {
-      const config = podConfig('create-PodSandbox-with-port-mapping', { port_mappings: [{ container_port: 80 }] });
-      const podId = await runPod(config);
-      const id = await createContainer(podId, config, {
-        metadata: { name: 'container-for-portforward-test' + uuid(), attempt: 2 },
-        command: ['sh', '-c', 'mkdir -p /www && echo welcome > /www/index.html && exec httpd -f -p 80 -h /www'],
-      });
-      await rt().StartContainer!({ container_id: id });
-      const ip = String((((await rt().PodSandboxStatus!({ pod_sandbox_id: podId })) as { status: Json }).status.network as Json).ip);
-      await eventually(
-        'the web server to serve',
-        () =>
-          fetch(`http://${ip}:80/`).then(
-            (r) => r.ok,
-            () => false,
-          ),
-        60_000,
-      );
+      const { podId } = await webServerPod('container-for-portforward-test');
       // critest's request names the pod only; the port comes with the client's streams.
       const { url } = (await rt().PortForward!({ pod_sandbox_id: podId })) as { url: string };
       const s = await dial(url, ['portforward.k8s.io']);
