@@ -284,6 +284,19 @@ describe('critest (cri-tools pkg/validate), ported', () => {
       await rt().RemoveContainer!({ container_id: id });
       assert.deepEqual(await listContainers({ id }), []);
     });
+    // critest's CreatePauseContainer runs registry.k8s.io/pause; the default container stands in for it.
+    for (const stage of ['created', 'running', 'stopped']) {
+      it(`runtime should support removing ${stage} container [Conformance]`, async () => {
+        const id = await defaultContainer(pod.id, pod.config, `container-for-remove-${stage}-test-`);
+        if (stage !== 'created') await rt().StartContainer!({ container_id: id });
+        if (stage === 'stopped') {
+          await rt().StopContainer!({ container_id: id, timeout: 60 });
+          await waitState(id, 'CONTAINER_EXITED');
+        }
+        await rt().RemoveContainer!({ container_id: id });
+        assert.deepEqual(await listContainers({ id }), []);
+      });
+    }
     it('runtime should support execSync [Conformance]', async () => {
       const id = await defaultContainer(pod.id, pod.config, 'container-for-execSync-test-');
       await rt().StartContainer!({ container_id: id });
@@ -298,6 +311,48 @@ describe('critest (cri-tools pkg/validate), ported', () => {
       const r = await execSync(id, ['sh', '-c', 'pidof sleep || true']);
       assert.equal(r.stderr, '');
       assert.equal(r.stdout.trim(), '', 'the timed-out exec process is gone');
+    });
+  });
+
+  describe('Container: runtime should support container stats', () => {
+    const pod = containerPod();
+    const started = async (prefix: string, labels: Json = {}): Promise<string> => {
+      const id = await createContainer(pod.id, pod.config, { metadata: { name: prefix + uuid(), attempt: 2 }, command: ['top'], labels });
+      await rt().StartContainer!({ container_id: id });
+      return id;
+    };
+    const statIds = async (filter: Json | null): Promise<string[]> =>
+      ((await rt().ListContainerStats!({ filter })) as { stats: Array<{ attributes: Json }> }).stats.map((s) => String(s.attributes.id));
+
+    it('runtime should support listing container stats [Conformance]', async () => {
+      const id = await started('container-for-stats-');
+      const { stats } = (await rt().ContainerStats!({ container_id: id })) as { stats: { attributes: Json; cpu: Json; memory: Json } };
+      assert.equal(stats.attributes.id, id);
+      assert.match(String((stats.attributes.metadata as Json).name), /container-for-stats-/);
+      assert.notEqual(Number(stats.cpu.timestamp), 0);
+      assert.notEqual(Number(stats.memory.timestamp), 0);
+    });
+    it('runtime should support listing stats for started containers [Conformance]', async () => {
+      const id = await started('container-for-stats-');
+      assert.ok((await statIds({ id })).includes(id));
+    });
+    it('runtime should support listing stats for started containers when filter is nil [Conformance]', async () => {
+      const id = await started('container-for-stats-with-nil-filter-');
+      assert.ok((await statIds(null)).includes(id));
+    });
+    it('runtime should support listing stats for three created containers when filter is nil. [Conformance]', async () => {
+      const ids = [
+        await started('container-for-stats-with-nil-filter-'),
+        await started('container-for-stats-with-nil-filter-'),
+        await started('container-for-stats-with-nil-filter-'),
+      ];
+      const listed = await statIds(null);
+      for (const id of ids) assert.ok(listed.includes(id), 'Stats should be found');
+    });
+    it('runtime should support listing stats for containers filtered by labels [Conformance]', async () => {
+      const id = await started('container-for-stats-with-labels-', { foo: 'bar' });
+      assert.ok((await statIds({ label_selector: { foo: 'bar' } })).includes(id), 'Container should be found');
+      assert.ok(!(await statIds({ label_selector: { foo: 'baz' } })).includes(id), 'Container should be filtered');
     });
   });
 
