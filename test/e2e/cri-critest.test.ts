@@ -12,6 +12,7 @@ import { code, criClient, type Json } from './cri-client.js';
 import { dockerOk, eventually, startDaemon, type Daemon } from './harness.js';
 import { readDaemonNetwork } from './network-names.js';
 import { readAll, spdyDial } from './spdy-client.js';
+import { startRegistry, type TestRegistry } from './registry-util.js';
 import type { SpdySession } from '../../src/lib/spdy/session.js';
 
 /**
@@ -787,6 +788,99 @@ describe('critest (cri-tools pkg/validate), ported', () => {
       assert.match(body, /^HTTP\/1\.[01] 200 /);
       assert.match(body, /welcome\n$/);
       await cleanupPod(podId);
+    });
+  });
+  describe('Image Manager (critest --registry-prefix pointed at a local registry)', () => {
+    let registry: TestRegistry;
+    let prefix = '';
+    /** An image of its own pushed as `<registry>/<name>` (a USER or LABEL makes each distinct) and removed locally, as critest expects it absent. */
+    const publish = async (name: string, dockerfileLine: string): Promise<string> => {
+      const ctx = await mkdtemp(join(tmp, 'img'));
+      await writeFile(join(ctx, 'Dockerfile'), `FROM busybox\n${dockerfileLine}\n`);
+      const ref = `${prefix}/${name}`;
+      await dockerOk(d, ['build', '-q', '-t', ref, ctx], { timeoutMs: 60_000, env: { DOCKER_BUILDKIT: '0' } });
+      const pushed = await dockerOk(d, ['push', ref], { timeoutMs: 60_000 });
+      const digest = /digest: (sha256:[0-9a-f]{64})/.exec(pushed)?.[1];
+      assert.ok(digest, pushed);
+      await dockerOk(d, ['rmi', ref]);
+      return `${ref.replace(/:[^:/]+$/, '')}@${digest}`;
+    };
+    const imageStatus = async (image: string): Promise<Json | null> => ((await cri.images.ImageStatus!({ image: { image } })) as { image: Json | null }).image;
+    const pull = async (image: string): Promise<string> => String((await cri.images.PullImage!({ image: { image } })).image_ref);
+    /** testRemoveImage: by the ID ImageStatus gives, then ImageStatus is nil. */
+    const removeAndCheck = async (image: string): Promise<void> => {
+      const st = await imageStatus(image);
+      if (st) await cri.images.RemoveImage!({ image: { image: String(st.id) } });
+      assert.equal(await imageStatus(image), null, 'Should have none image in list');
+    };
+    before(async () => {
+      registry = await startRegistry(join(tmp, 'registry'));
+      prefix = `${registry.host}/k8s-staging-cri-tools`;
+    });
+    after(() => registry?.stop());
+
+    it('public image with tag should be pulled and removed [Conformance]', async () => {
+      await publish('test-image-tag:test', 'LABEL critest=tag');
+      await pull(`${prefix}/test-image-tag:test`);
+      const st = await imageStatus(`${prefix}/test-image-tag:test`);
+      assert.deepEqual(st?.repo_tags, [`${prefix}/test-image-tag:test`]);
+      await removeAndCheck(`${prefix}/test-image-tag:test`);
+    });
+    it('public image without tag should be pulled and removed [Conformance]', async () => {
+      await publish('test-image-latest', 'LABEL critest=latest');
+      await pull(`${prefix}/test-image-latest`);
+      assert.deepEqual((await imageStatus(`${prefix}/test-image-latest`))?.repo_tags, [`${prefix}/test-image-latest:latest`]);
+      await removeAndCheck(`${prefix}/test-image-latest`);
+    });
+    it('public image with digest should be pulled and removed [Conformance]', async () => {
+      const byDigest = await publish('test-image-digest:pushed', 'LABEL critest=digest');
+      await pull(byDigest);
+      const st = await imageStatus(byDigest);
+      assert.deepEqual(st?.repo_tags, []);
+      assert.deepEqual(st?.repo_digests, [byDigest]);
+      await removeAndCheck(byDigest);
+    });
+    it('image status should support all kinds of references [Conformance]', async () => {
+      await publish('test-image-tag:all', 'LABEL critest=all');
+      const name = `${prefix}/test-image-tag:all`;
+      await pull(name);
+      const st = (await imageStatus(name))!;
+      assert.deepEqual(await imageStatus(String(st.id)), st);
+      for (const ref of [...(st.repo_tags as string[]), ...(st.repo_digests as string[])]) assert.deepEqual(await imageStatus(ref), st, ref);
+      await removeAndCheck(name);
+    });
+    it('image status get image fields should not have Uid|Username empty [Conformance]', async () => {
+      const cases = [
+        { name: 'test-image-user-uid', user: '1002', uid: 1002, username: '' },
+        { name: 'test-image-user-username', user: 'www-data', uid: 0, username: 'www-data' },
+        { name: 'test-image-user-uid-group', user: '1003:users', uid: 1003, username: '' },
+        { name: 'test-image-user-username-group', user: 'www-data:users', uid: 0, username: 'www-data' },
+      ];
+      for (const c of cases) {
+        await publish(c.name, `USER ${c.user}`);
+        await pull(`${prefix}/${c.name}`);
+        const st = (await imageStatus(`${prefix}/${c.name}`))!;
+        assert.equal(Number((st.uid as Json | null)?.value ?? 0), c.uid, c.name);
+        assert.equal(st.username, c.username, c.name);
+        await removeAndCheck(`${prefix}/${c.name}`);
+      }
+    });
+    it('listImage should get exactly 3 repoTags in the result image [Conformance]', async () => {
+      await publish('test-image-tags:1', 'LABEL critest=tags');
+      const names = ['test-image-tags:1', 'test-image-tags:2', 'test-image-tags:3'].map((n) => `${prefix}/${n}`);
+      await dockerOk(d, ['pull', names[0]!], { timeoutMs: 60_000 });
+      for (const n of names.slice(1)) {
+        await dockerOk(d, ['tag', names[0]!, n]);
+        await dockerOk(d, ['push', n], { timeoutMs: 60_000 });
+      }
+      await dockerOk(d, ['rmi', ...names]);
+      const ids = new Set<string>();
+      for (const n of names) ids.add(await pull(n));
+      assert.equal(ids.size, 1, 'Only 1 image id should be returned');
+      const list = (await cri.images.ListImages!({ filter: {} })) as { images: Json[] };
+      const img = list.images.find((i) => ids.has(String(i.id)))!;
+      assert.deepEqual([...(img.repo_tags as string[])].sort(), names.sort());
+      await removeAndCheck(names[0]!);
     });
   });
 });
