@@ -69,6 +69,7 @@ const exists = (path: string): Promise<boolean> =>
 async function untilCreated(path: string, ms: number, trigger: () => Promise<void>): Promise<void> {
   let done = (): void => undefined;
   const created = new Promise<void>((resolve) => (done = resolve));
+  if (!(await exists(dirname(path)))) throw conflict(`log directory ${dirname(path)} does not exist`);
   const watcher = watch(dirname(path), (_event, file) => {
     if (file?.toString() === basename(path)) done();
   });

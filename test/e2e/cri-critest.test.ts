@@ -432,6 +432,19 @@ describe('critest (cri-tools pkg/validate), ported', () => {
       await eventually('the new log to grow', async () => (await parseLog(logPath)).length >= now + 2, 60_000);
       assert.equal((await parseLog(`${logPath}.new`)).length, old, 'old container log should not change');
     });
+    it('(berth) ReopenContainerLog with the log directory gone and the file renamed away is FAILED_PRECONDITION, not UNKNOWN', async () => {
+      const name = 'container-reopen-log-gone-' + uuid();
+      const id = await createContainer(podId, pod, {
+        metadata: { name, attempt: 2 },
+        command: ['sh', '-c', 'while true; do echo hello World; sleep 1; done'],
+        log_path: `sub/${name}.log`,
+      });
+      await rt().StartContainer!({ container_id: id });
+      await eventually('container log should be generated', async () => (await parseLog(join(logDir, `sub/${name}.log`))).length > 0, 60_000);
+      await rename(join(logDir, 'sub'), join(logDir, 'sub.old'));
+      assert.equal(await code(rt().ReopenContainerLog!({ container_id: id })), GrpcStatus.FAILED_PRECONDITION);
+      await rt().StopContainer!({ container_id: id, timeout: 0 });
+    });
   });
   describe('Networking: runtime should support networking', () => {
     it('runtime should support DNS config [Conformance]', async () => {
