@@ -7,7 +7,7 @@ import { createContainer } from '../services/containers/create.js';
 import { LABEL, toContainerLabels } from './container-labels.js';
 import type { PodDeps } from './deps.js';
 import { findImage } from './image-view.js';
-import { podNamespaces } from './sandbox-run.js';
+import { podHostname, podNamespaces } from './sandbox-run.js';
 import { containerReservedName, nameReserved } from './name-reservation.js';
 import type { SandboxRecord } from './sandbox-store.js';
 import type { ContainerConfig, CriMount, LinuxContainerResources, LinuxContainerSecurityContext, PodSandboxConfig } from './types.js';
@@ -53,6 +53,23 @@ async function seccompOpt(sc: LinuxContainerSecurityContext | null): Promise<str
     return [`seccomp=${json}`];
   }
   return ['seccomp=unconfined'];
+}
+
+/**
+ * The AppArmor profile as a security option, containerd's way: a Localhost profile (the field's or
+ * the deprecated `localhost/<name>`) is applied where the host enforces AppArmor and refused where
+ * it does not, or when the kernel has not loaded it (at create, as CRI-O checks). RuntimeDefault
+ * and Unconfined apply none (berth ships no profile of its own); a privileged container gets none.
+ */
+export async function apparmorOpt(sc: LinuxContainerSecurityContext | null, hostEnforces: boolean): Promise<string[]> {
+  if (sc === null || sc.privileged) return [];
+  const ref = sc.apparmor ? (sc.apparmor.profile_type === 'Localhost' ? sc.apparmor.localhost_ref : '') : (sc.apparmor_profile ?? '');
+  const name = sc.apparmor ? ref.replace(/^localhost\//, '') : ref.startsWith('localhost/') ? ref.slice('localhost/'.length) : '';
+  if (name === '') return [];
+  if (!hostEnforces) throw invalidArgument('apparmor is not supported');
+  const loaded = await readFile('/sys/kernel/security/apparmor/profiles', 'utf8').catch(() => '');
+  if (!loaded.split('\n').some((l) => l.split(' (')[0] === name)) throw invalidArgument(`apparmor profile ${JSON.stringify(name)} is not loaded`);
+  return [`apparmor=${name}`];
 }
 
 /** The container's user: a uid (with the group when given) or a name resolved in the image; else the image's. */
@@ -151,7 +168,7 @@ export async function createCriContainer(
     OpenStdin: c.stdin,
     StdinOnce: c.stdin_once,
     AttachStdin: c.stdin,
-    ...(hostNet ? {} : { Hostname: pod.hostname || md.name }),
+    ...(hostNet ? {} : { Hostname: podHostname(pod) }),
     ...(userOf(sc) !== undefined ? { User: userOf(sc) } : {}),
   };
   const hostConfig: HostConfig = {
@@ -164,13 +181,17 @@ export async function createCriContainer(
     CapAdd: sc?.capabilities?.add_capabilities ?? [],
     CapDrop: sc?.capabilities?.drop_capabilities ?? [],
     GroupAdd: (sc?.supplemental_groups ?? []).map(String),
-    SecurityOpt: [...(await seccompOpt(sc)), ...(sc?.no_new_privs ? ['no-new-privileges:true'] : [])],
+    SecurityOpt: [
+      ...(await seccompOpt(sc)),
+      ...(await apparmorOpt(sc, deps.containers.security?.apparmor === true)),
+      ...(sc?.no_new_privs ? ['no-new-privileges:true'] : []),
+    ],
     MaskedPaths: sc?.masked_paths.length ? sc.masked_paths : null,
     ReadonlyPaths: sc?.readonly_paths.length ? sc.readonly_paths : null,
     ...resourceFields(c.linux?.resources ?? null),
     ...(c.linux?.resources?.oom_score_adj ? { OomScoreAdj: c.linux.resources.oom_score_adj } : {}),
     ...(dns ? { Dns: dns.servers, DnsSearch: dns.searches, DnsOptions: dns.options } : {}),
-    ...(sb.ip && !hostNet ? { ExtraHosts: [`${pod.hostname || md.name}:${sb.ip}`] } : {}),
+    ...(sb.ip && !hostNet ? { ExtraHosts: [`${podHostname(pod)}:${sb.ip}`] } : {}),
     ...(sb.runtimeHandler ? { Runtime: sb.runtimeHandler } : {}),
     RestartPolicy: { Name: 'no' },
   };

@@ -1,10 +1,13 @@
-import { conflict, isKind } from '../lib/errdefs.js';
+import { watch } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { conflict, isKind, unavailable } from '../lib/errdefs.js';
 import { removeContainer } from '../services/containers/remove.js';
 import { startContainer } from '../services/containers/start.js';
 import { stopContainer } from '../services/containers/stop.js';
 import { updateContainer } from '../services/containers/update.js';
 import { resourceFields } from './container-create.js';
-import { sandboxOf } from './container-labels.js';
+import { LABEL, sandboxOf } from './container-labels.js';
 import { criContainer } from './container-status.js';
 import type { PodDeps } from './deps.js';
 import type { LinuxContainerResources } from './types.js';
@@ -56,10 +59,44 @@ export async function updateCriContainerResources(
   return {};
 }
 
-/** `ReopenContainerLog`: conmon reopens the log path (after the kubelet renamed the file away); a container not running is an error. */
+const exists = (path: string): Promise<boolean> =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
+
+/** Resolves once `path` exists (an inotify watch on its directory), fails after `ms`. */
+async function untilCreated(path: string, ms: number, trigger: () => Promise<void>): Promise<void> {
+  let done = (): void => undefined;
+  const created = new Promise<void>((resolve) => (done = resolve));
+  if (!(await exists(dirname(path)))) throw conflict(`log directory ${dirname(path)} does not exist`);
+  const watcher = watch(dirname(path), (_event, file) => {
+    if (file?.toString() === basename(path)) done();
+  });
+  const timer = setTimeout(done, ms);
+  try {
+    await trigger();
+    if (!(await exists(path))) await created;
+    if (!(await exists(path))) throw unavailable(`log file ${path} was not reopened within ${ms / 1000}s`);
+  } finally {
+    clearTimeout(timer);
+    watcher.close();
+  }
+}
+
+/** How long conmon gets to reopen a log file (CRI-O waits as long). */
+const REOPEN_WAIT_MS = 3000;
+
+/**
+ * `ReopenContainerLog`: conmon reopens the log path (after the kubelet renamed the file away); as
+ * CRI-O, the call returns once the new file is there. A container not running is an error.
+ */
 export async function reopenCriContainerLog(deps: PodDeps, req: { container_id: string }): Promise<Record<string, never>> {
   const rec = criContainer(deps, req.container_id);
   if (rec.State.Status !== 'running' && rec.State.Status !== 'paused') throw conflict(`container ${rec.Id} is not running`);
-  await deps.containers.runtime.reopenLog(rec.Id);
+  const logPath = rec.Config.Labels?.[LABEL.logPath] ?? '';
+  const reopen = (): Promise<void> => deps.containers.runtime.reopenLog(rec.Id);
+  if (logPath === '' || (await exists(logPath))) await reopen();
+  else await untilCreated(logPath, REOPEN_WAIT_MS, reopen);
   return {};
 }

@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { hostname as hostHostname } from 'node:os';
 import { join } from 'node:path';
 import type { PortMapping } from '../core/network.js';
 import { mkdirp } from '../lib/atomic-file.js';
@@ -29,6 +30,15 @@ export function podNamespaces(config: PodSandboxConfig): NamespaceOption {
   return { network: o?.network ?? 'POD', pid: o?.pid ?? 'POD', ipc: o?.ipc ?? 'POD', target_id: o?.target_id ?? '' };
 }
 
+/**
+ * The pod's hostname: the config's, else the node's own as containerd and CRI-O take it (the kubelet
+ * always sends one; the pod name can be longer than a hostname may be).
+ */
+export const podHostname = (c: PodSandboxConfig): string => c.hostname || hostHostname();
+
+/** The kernel's limit on a hostname (HOST_NAME_MAX). */
+const HOST_NAME_MAX = 64;
+
 function hostPorts(mappings: CriPortMapping[]): PortMapping[] {
   return mappings
     .filter((m) => m.host_port > 0)
@@ -54,6 +64,8 @@ export async function runPodSandbox(deps: PodDeps, req: { config: PodSandboxConf
   const handler = req.runtime_handler;
   if (handler !== '' && !(deps.containers.defaults?.runtimes.names ?? ['runc']).includes(handler))
     throw invalidArgument(`runtime handler ${JSON.stringify(handler)} is not known`);
+  if (Buffer.byteLength(config.hostname) > HOST_NAME_MAX)
+    throw invalidArgument(`hostname ${JSON.stringify(config.hostname)} is longer than ${HOST_NAME_MAX} bytes`);
   // One sandbox per name (pod, namespace, uid, attempt), as containerd reserves it: concurrent
   // calls with one name are serialised until the first one's record is written, and the later
   // ones then find it. Other names go on in parallel.
@@ -95,7 +107,7 @@ export async function runPodSandbox(deps: PodDeps, req: { config: PodSandboxConf
         if (rec.ipcns) await unpinNamespace(rec.ipcns);
         if (rec.utsns) await unpinNamespace(rec.utsns);
       });
-      Object.assign(rec, await pinIpcUts(dir, { ipc: ns.ipc !== 'NODE', uts: ns.network !== 'NODE', hostname: config.hostname || md.name }));
+      Object.assign(rec, await pinIpcUts(dir, { ipc: ns.ipc !== 'NODE', uts: ns.network !== 'NODE', hostname: podHostname(config) }));
       if (ns.ipc !== 'NODE') {
         undo.defer(() => unmountPodShm(join(dir, 'shm')));
         rec.shm = await mountPodShm(dir);

@@ -28,7 +28,7 @@ const gone = (err: unknown): void => {
  */
 export async function teardownSandbox(deps: PodDeps, rec: SandboxRecord): Promise<void> {
   for (const id of podContainers(deps, rec.id)) {
-    if (isLive(deps.containers.store.get(id))) await stopContainer(deps.containers, id, 0).catch(gone);
+    if (isLive(deps.containers.store.get(id))) await stopContainer(deps.containers, id, 0, 'SIGKILL').catch(gone);
   }
   if (rec.infra) await stopInfra(rec.infra);
   await deps.network.detach(rec.id);

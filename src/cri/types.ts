@@ -79,6 +79,8 @@ export interface LinuxContainerSecurityContext {
   readonly_paths: string[];
   seccomp: SecurityProfile | null;
   seccomp_profile_path: string;
+  apparmor: SecurityProfile | null;
+  apparmor_profile: string;
 }
 
 export interface CriMount {

@@ -35,8 +35,10 @@ async function signalIgnoringGone(deps: StopDeps, rec: ContainerRecord, sig: str
     await deps.runtime.kill(rec.Id, sig);
     publishKill(deps, rec, sig);
   } catch (err) {
-    // The process may have exited between our check and the signal: the exit path handles it.
-    if (!/not running|does not exist|process already finished/.test(String((err as Error).message))) throw err;
+    // The process may have exited between our check and the signal: the exit path handles it. (runc
+    // freezes a container that shares a PID namespace to signal all its processes: one that has just
+    // stopped fails that freeze.)
+    if (!/not running|does not exist|process already finished|invalid state transition from stopped/.test(String((err as Error).message))) throw err;
   }
 }
 
