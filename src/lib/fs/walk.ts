@@ -1,4 +1,4 @@
-import { constants, type Stats } from 'node:fs';
+import { constants, fstatSync, type Stats } from 'node:fs';
 import { lstat, open, readdir, type FileHandle } from 'node:fs/promises';
 import { isErrno } from '../errdefs.js';
 import { sameFile } from './pinned-tree.js';
@@ -116,7 +116,8 @@ export async function openListed(e: WalkEntry, flags: number): Promise<FileHandl
     if (isErrno(err, 'ENOENT') || isErrno(err, 'ELOOP') || isErrno(err, 'ENOTDIR') || isErrno(err, 'ENXIO')) return null;
     throw err;
   }
-  if (!sameFile(await fh.stat(), e.st)) {
+  // fstat of an open fd is a few microseconds: not worth a thread-pool round trip.
+  if (!sameFile(fstatSync(fh.fd), e.st)) {
     await fh.close();
     return null;
   }
