@@ -1,4 +1,4 @@
-import { constants, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, type Stats } from 'node:fs';
 import { lstat, open, readdir, type FileHandle } from 'node:fs/promises';
 import { isErrno } from '../errdefs.js';
 import { sameFile } from './pinned-tree.js';
@@ -113,15 +113,38 @@ export async function openListed(e: WalkEntry, flags: number): Promise<FileHandl
   try {
     fh = await open(e.path, flags | constants.O_NOFOLLOW);
   } catch (err) {
-    if (isErrno(err, 'ENOENT') || isErrno(err, 'ELOOP') || isErrno(err, 'ENOTDIR') || isErrno(err, 'ENXIO')) return null;
+    if (notListed(err)) return null;
     throw err;
   }
-  if (!sameFile(await fh.stat(), e.st)) {
+  // fstat of an open fd is a few microseconds: not worth a thread-pool round trip.
+  if (!sameFile(fstatSync(fh.fd), e.st)) {
     await fh.close();
     return null;
   }
   return fh;
 }
+
+/**
+ * openListed made synchronously, for small files of a tree just written (in the page cache: the
+ * open, fstat and close are microseconds each, less than a thread-pool round trip). A raw fd.
+ */
+export function openListedSync(e: WalkEntry, flags: number): number | null {
+  let fd: number;
+  try {
+    fd = openSync(e.path, flags | constants.O_NOFOLLOW);
+  } catch (err) {
+    if (notListed(err)) return null;
+    throw err;
+  }
+  if (!sameFile(fstatSync(fd), e.st)) {
+    closeSync(fd);
+    return null;
+  }
+  return fd;
+}
+
+/** Gone, or no longer what was listed (a symlink, a FIFO without a writer). */
+const notListed = (err: unknown): boolean => isErrno(err, 'ENOENT') || isErrno(err, 'ELOOP') || isErrno(err, 'ENOTDIR') || isErrno(err, 'ENXIO');
 
 function byBytes(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
