@@ -21,11 +21,11 @@ export async function startCriContainer(deps: PodDeps, req: { container_id: stri
   return {};
 }
 
-/** `StopContainer`: its stop signal, SIGKILL after `timeout` seconds (0: at once); unknown or stopped already is success. */
+/** `StopContainer`: its stop signal, SIGKILL after `timeout` seconds (0: SIGKILL alone, as containerd); unknown or stopped already is success. */
 export async function stopCriContainer(deps: PodDeps, req: { container_id: string; timeout: number }): Promise<Record<string, never>> {
   const rec = deps.containers.store.find(req.container_id);
   if (rec === undefined || sandboxOf(rec) === undefined) return {};
-  await stopContainer(deps.containers, rec.Id, Math.max(0, req.timeout)).catch((err: unknown) => {
+  await stopContainer(deps.containers, rec.Id, Math.max(0, req.timeout), req.timeout > 0 ? undefined : 'SIGKILL').catch((err: unknown) => {
     if (!isKind(err, 'NotModified') && !isKind(err, 'NotFound')) throw err;
   });
   return {};

@@ -444,6 +444,8 @@ describe('critest (cri-tools pkg/validate), ported', () => {
       await rename(join(logDir, 'sub'), join(logDir, 'sub.old'));
       assert.equal(await code(rt().ReopenContainerLog!({ container_id: id })), GrpcStatus.FAILED_PRECONDITION);
       await rt().StopContainer!({ container_id: id, timeout: 0 });
+      const st = ((await rt().ContainerStatus!({ container_id: id })) as { status: { exit_code: number } }).status;
+      assert.equal(st.exit_code, 137, 'timeout 0: SIGKILL alone, as containerd');
     });
   });
   describe('Networking: runtime should support networking', () => {
