@@ -204,6 +204,19 @@ describe('events', () => {
     await d.docker(['rm', 'oomy']);
   });
 
+  it('since=0 and an until alone replay the ring from its start, as dockerd', async () => {
+    const until = Math.ceil(Date.now() / 1000) + 1;
+    for (const q of [`since=0&until=${until}`, `until=${until}`]) {
+      const r = await d.api('GET', `/v1.41/events?${q}&filters=${encodeURIComponent('{"container":["evt"]}')}`);
+      assert.equal(r.status, 200);
+      const actions = r.body
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { Action: string }).Action);
+      assert.deepEqual(actions, ['create', 'attach', 'start', 'die', 'destroy'], q);
+    }
+  });
+
   it('a bad --since is a 400', async () => {
     const r = await d.api('GET', '/v1.41/events?since=nonsense');
     assert.equal(r.status, 400);

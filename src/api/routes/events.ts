@@ -25,7 +25,9 @@ export function eventRoutes(router: Router, bus: EventBus): void {
   router.add('GET', '/events', async (ctx) => {
     const filters = parseFilters(ctx.query.get('filters'), EVENT_FILTERS);
     validateEventFilters(filters);
-    const since = parseTimestamp(ctx.query.get('since'));
+    // dockerd: `since=0` is the epoch (everything the ring holds), and an `until` alone replays too.
+    const sinceRaw = ctx.query.get('since');
+    const since = sinceRaw === '0' ? 0n : parseTimestamp(sinceRaw);
     const until = parseTimestamp(ctx.query.get('until'));
     const res = ctx.res!;
     const type = negotiateContentType(ctx.req.headers.accept, OFFERS, 'application/json');
@@ -51,8 +53,8 @@ export function eventRoutes(router: Router, bus: EventBus): void {
     );
     try {
       let lastSent = -1;
-      if (since !== undefined) {
-        for (const ev of bus.history(since, until)) {
+      if (since !== undefined || until !== undefined) {
+        for (const ev of bus.history(since ?? 0n, until)) {
           if (!(await send(ev))) return;
           lastSent = ev.timeNano;
         }

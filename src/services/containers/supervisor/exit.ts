@@ -69,14 +69,21 @@ export async function handleExit(deps: ExitDeps, id: string, onAutoRemove: (id: 
   });
   if (code === undefined) return;
   if (oom) publishContainerEvent(deps.events, rec, 'oom');
-  if (!announced) await announceExit(deps, rec, code);
+  if (!announced) await logsEnded(deps, rec);
   publishContainerEvent(deps.events, rec, 'die', { exitCode: String(code) });
   publishDetachEvents(deps, rec);
+  // Waiters (`stop`, `wait`) go on after the die and its detach events, as dockerd orders them.
+  if (!announced) deps.waiters.notifyExit(id, code);
   if (autoRemove) await onAutoRemove(id);
 }
 
-/** Followers end when the exit is announced: everything the container wrote is readable by then. */
-async function announceExit(deps: ExitDeps, rec: ContainerRecord, code: number): Promise<void> {
+/** Log followers end once everything the container wrote is readable. */
+async function logsEnded(deps: ExitDeps, rec: ContainerRecord): Promise<void> {
   await timed(`exit ${rec.Id.slice(0, 12)}: logs`, () => deps.logs.exited(rec).catch(() => undefined));
+}
+
+/** A build step's exit, announced early: its logs end and its builder is answered. */
+async function announceExit(deps: ExitDeps, rec: ContainerRecord, code: number): Promise<void> {
+  await logsEnded(deps, rec);
   deps.waiters.notifyExit(rec.Id, code);
 }
