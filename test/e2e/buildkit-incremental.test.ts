@@ -1,12 +1,11 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeTree } from './archive-util.js';
 import type { RunResult } from './clients.js';
-import { buildxSkip, installBuildx } from './buildx-plugin.js';
-import { dockerOk, startDaemon, type Daemon } from './harness.js';
+import { buildkitSuite, buildxSkip } from './buildx-plugin.js';
+import { dockerOk, type Daemon } from './harness.js';
 
 /** The bytes buildx reports for the build context's transfer (`#3 transferring context: 12.34kB 0.1s done`). */
 function contextBytes(stderr: string): number {
@@ -21,23 +20,12 @@ function contextBytes(stderr: string): number {
 describe('BuildKit: incremental context and parallel stages', { skip: buildxSkip }, () => {
   let d: Daemon;
   let tmp: string;
-  const docker = (args: string[]): Promise<RunResult> => d.docker(args, { timeoutMs: 120_000 });
-  const failure = (r: RunResult): string => `exit ${r.code}\nstderr: ${r.stderr}\nberthd log (tail):\n${d.log().slice(-3000)}`;
+  const { docker, failure } = buildkitSuite('berth-bk-incremental-', (daemon, dir) => ((d = daemon), (tmp = dir)));
   const build = async (dir: string, tag: string, extra: string[] = []): Promise<RunResult> => {
     const r = await docker(['build', '--progress=plain', ...extra, '-t', tag, dir]);
     assert.equal(r.code, 0, failure(r));
     return r;
   };
-
-  before(async () => {
-    d = await startDaemon();
-    tmp = await mkdtemp(join(tmpdir(), 'berth-bk-incremental-'));
-    await installBuildx(d);
-  });
-  after(async () => {
-    await d?.stop();
-    if (tmp) await rm(tmp, { recursive: true, force: true });
-  });
 
   it('a second build gets only the changed file, rebuilds from the COPY that sees it, and a deleted file is gone', async () => {
     const dir = await writeTree(join(tmp, 'inc'), {

@@ -1,37 +1,22 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeTree } from './archive-util.js';
-import { buildxSkip, installBuildx } from './buildx-plugin.js';
+import { buildkitSuite, buildxSkip } from './buildx-plugin.js';
 import { runProgram, type RunResult } from './clients.js';
-import { dockerOk, startDaemon, type Daemon } from './harness.js';
+import { dockerOk, type Daemon } from './harness.js';
 
 // `RUN --mount` (cache, tmpfs, bind, secret) through buildx against berthd, and the classic builder's refusal.
 describe('BuildKit RUN --mount through buildx', { skip: buildxSkip }, () => {
   let d: Daemon;
   let tmp: string;
-  let n = 0;
-  const docker = (args: string[], env?: NodeJS.ProcessEnv): Promise<RunResult> => d.docker(args, { timeoutMs: 120_000, env });
-  const context = (files: Record<string, string>): Promise<string> => writeTree(join(tmp, `ctx${n++}`), files);
-  const failure = (r: RunResult): string => `exit ${r.code}\nstderr: ${r.stderr}\nberthd log (tail):\n${d.log().slice(-3000)}`;
+  const { docker, context, failure } = buildkitSuite('berth-bk-mounts-', (daemon, dir) => ((d = daemon), (tmp = dir)));
   const build = async (tag: string, files: Record<string, string>, extra: string[] = [], env?: NodeJS.ProcessEnv): Promise<RunResult> => {
     const r = await docker(['build', '--progress=plain', ...extra, '-t', tag, await context(files)], env);
     assert.equal(r.code, 0, failure(r));
     return r;
   };
   const sh = (image: string, cmd: string): Promise<string> => dockerOk(d, ['run', '--rm', image, 'sh', '-c', cmd]);
-
-  before(async () => {
-    d = await startDaemon();
-    tmp = await mkdtemp(join(tmpdir(), 'berth-bk-mounts-'));
-    await installBuildx(d);
-  });
-  after(async () => {
-    await d?.stop();
-    if (tmp) await rm(tmp, { recursive: true, force: true });
-  });
 
   it('a cache mount persists across builds, stays out of the image, shows in buildx du and goes with builder prune', async () => {
     const cacheRun = (cmd: string): Record<string, string> => ({ Dockerfile: `FROM busybox\nRUN --mount=type=cache,target=/cache,id=pkgs ${cmd}\n` });

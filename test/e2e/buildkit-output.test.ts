@@ -1,24 +1,20 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { lstat, mkdtemp, readFile, readlink, rm } from 'node:fs/promises';
+import { lstat, readFile, readlink } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readTar, writeTree } from './archive-util.js';
-import type { RunResult } from './clients.js';
-import { buildxSkip, installBuildx } from './buildx-plugin.js';
-import { dockerOk, startDaemon, type Daemon } from './harness.js';
+import { readTar } from './archive-util.js';
+import { buildkitSuite, buildxSkip } from './buildx-plugin.js';
+import { dockerOk, type Daemon } from './harness.js';
 
 // `docker build --output …` through buildx: BuildKit's exporters sending the result to the client's session.
 describe('BuildKit outputs through buildx (docker driver)', { skip: buildxSkip }, () => {
   let d: Daemon;
   let tmp: string;
   let n = 0;
-  const docker = (args: string[]): Promise<RunResult> => d.docker(args, { timeoutMs: 120_000 });
-  const context = (files: Record<string, string>): Promise<string> => writeTree(join(tmp, `ctx${n++}`), files);
-  const failure = (r: RunResult): string => `exit ${r.code}\nstderr: ${r.stderr}\nberthd log (tail):\n${d.log().slice(-3000)}`;
+  const { docker, context, failure } = buildkitSuite('berth-bk-output-', (daemon, dir) => ((d = daemon), (tmp = dir)));
   /** `docker build -o DIR` of `dir`; returns DIR. */
   const buildToDir = async (dir: string): Promise<string> => {
     const dest = join(tmp, `out${n++}`);
@@ -27,16 +23,6 @@ describe('BuildKit outputs through buildx (docker driver)', { skip: buildxSkip }
     return dest;
   };
   const text = (dir: string, rel: string): Promise<string> => readFile(join(dir, rel), 'utf8');
-
-  before(async () => {
-    d = await startDaemon();
-    tmp = await mkdtemp(join(tmpdir(), 'berth-bk-output-'));
-    await installBuildx(d);
-  });
-  after(async () => {
-    await d?.stop();
-    if (tmp) await rm(tmp, { recursive: true, force: true });
-  });
 
   // The final stage is FROM scratch: the output holds exactly what it copied.
   const scratchStage = {

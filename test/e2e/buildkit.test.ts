@@ -1,34 +1,19 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeTree } from './archive-util.js';
-import { runProgram, type RunResult } from './clients.js';
-import { buildxSkip, COMPOSE, installBuildx } from './buildx-plugin.js';
+import { runProgram } from './clients.js';
+import { buildkitSuite, buildxSkip, COMPOSE } from './buildx-plugin.js';
 import { dockerOk, startDaemon, type Daemon } from './harness.js';
 
 // `docker build` with buildx installed goes BuildKit's way (POST /grpc + /session) against berthd.
 describe('BuildKit builds through buildx (docker driver)', { skip: buildxSkip }, () => {
   let d: Daemon;
   let tmp: string;
-  let n = 0;
-  const docker = (args: string[]): Promise<RunResult> => d.docker(args, { timeoutMs: 120_000 });
-  const context = (files: Record<string, string>): Promise<string> => writeTree(join(tmp, `ctx${n++}`), files);
-  const failure = (r: RunResult): string => `exit ${r.code}\nstderr: ${r.stderr}\nberthd log (tail):\n${d.log().slice(-3000)}`;
+  const { docker, context, failure } = buildkitSuite('berth-buildkit-', (daemon, dir) => ((d = daemon), (tmp = dir)));
   const imageId = async (ref: string): Promise<string> => (await dockerOk(d, ['image', 'inspect', '--format', '{{.Id}}', ref])).trim();
-
-  before(async () => {
-    d = await startDaemon();
-    tmp = await mkdtemp(join(tmpdir(), 'berth-buildkit-'));
-    await installBuildx(d);
-  });
-  after(async () => {
-    await d?.stop();
-    if (tmp) await rm(tmp, { recursive: true, force: true });
-  });
 
   it('buildx ls shows the engine as the default builder, running, linux/amd64', async () => {
     const out = await dockerOk(d, ['buildx', 'ls']);
