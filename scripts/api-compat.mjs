@@ -143,11 +143,7 @@ export const NOT_GATED = [
     'df concurrent, `platform` with `fromSrc`, `Builder-Version`/`Swarm` ping headers, 400 on a bad wait `condition`',
     'unversioned in Docker: the same at every version',
   ],
-  [
-    '1.42',
-    'ClusterVolume, `PUT /volumes/{name}`, `BuildCache.Parent`/`Parents`',
-    "swarm (503 outside a swarm) / no build-cache records: the classic builder's cache is images",
-  ],
+  ['1.42', 'ClusterVolume, `PUT /volumes/{name}`', 'swarm (503 outside a swarm)'],
   ['1.42', '`attach/ws` `stdin`/`stdout`/`stderr`', 'websocket attach is not implemented (501)'],
   ['1.42', '`shared-size` on `GET /images/json`', 'image list (images)'],
   ['1.43', '`HostConfig.Annotations`', 'not implemented; the field is ignored at every version'],
