@@ -15,7 +15,7 @@ import { timed } from '../lib/phase-timer.js';
 import { fetchStream } from '../lib/fetch-url.js';
 import { resolveUser } from '../services/containers/spec/user.js';
 import { cacheKey } from './cache.js';
-import { copyInto } from './copy.js';
+import { copyInto, writtenFiles } from './copy.js';
 import { fromCache, finishStep } from './cache-step.js';
 import { hostSourceFs, readHead, type SourceEntry, type SourceFs } from './source-fs.js';
 import { digestSources, excludeFromSources, resolveSources, type ResolvedSource } from './sources.js';
@@ -66,16 +66,23 @@ export async function copyStep(run: BuildRun, st: StageState, ins: CopyInstructi
     const what = sources.length === 1 && !sources[0]!.isDir ? 'file' : sources.length === 1 ? 'dir' : 'multi';
     const createdBy = [...(st.config.Shell ?? DEFAULT_SHELL), `#(nop) ${CMD} ${what}:${hexOf(digest as Digest)} in ${dest} `].join(' ');
     if (await fromCache(run, st, key, { createdBy, config: st.config })) return;
+    const written = writtenFiles();
     const layer = await timed(`build: ${CMD} layer`, () =>
-      withScratchSnapshot(run.deps.images, run.deps.scratch, st.image, async (rootfs) => {
-        const owner = chown === undefined ? { uid: 0, gid: 0 } : await resolveUser(rootfs, chown.includes(':') ? chown : `${chown}:${chown}`);
-        const opts = { dest, owner: { uid: owner.uid, gid: owner.gid }, chmod };
-        if (!parents) await copyInto(rootfs, sources, opts);
-        // --parents: each source keeps its path (below a `/./` pivot) under the destination directory.
-        else
-          for (const s of sources)
-            await copyInto(rootfs, [s], { ...opts, dest: posix.join(dest, s.isDir ? (s.path ?? '') : posix.dirname(s.path ?? s.name)) + '/' });
-      }),
+      withScratchSnapshot(
+        run.deps.images,
+        run.deps.scratch,
+        st.image,
+        async (rootfs) => {
+          const owner = chown === undefined ? { uid: 0, gid: 0 } : await resolveUser(rootfs, chown.includes(':') ? chown : `${chown}:${chown}`);
+          const opts = { dest, owner: { uid: owner.uid, gid: owner.gid }, chmod, written };
+          if (!parents) await copyInto(rootfs, sources, opts);
+          // --parents: each source keeps its path (below a `/./` pivot) under the destination directory.
+          else
+            for (const s of sources)
+              await copyInto(rootfs, [s], { ...opts, dest: posix.join(dest, s.isDir ? (s.path ?? '') : posix.dirname(s.path ?? s.name)) + '/' });
+        },
+        written.files,
+      ),
     );
     await finishStep(run, st, key, await writeStepImage(run.deps.images, st.image, st.config, createdBy, layer, st.author));
   });

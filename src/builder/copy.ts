@@ -13,6 +13,38 @@ export interface CopyOptions {
   dest: string;
   owner: { uid: number; gid: number };
   chmod?: number;
+  /** Filled with the files written and their content, for packing the layer without reading them back. */
+  written?: WrittenFiles;
+}
+
+/**
+ * Regular files a COPY wrote from memory, by path in the root (no leading `/`), and their
+ * content: packDir's `known` (the step's layer is packed from the upper dir without reading
+ * these back). Held up to MAX_WRITTEN bytes; past that the files are read back as before.
+ */
+export interface WrittenFiles {
+  files: Map<string, Buffer>;
+  bytes: number;
+}
+
+const MAX_WRITTEN = 64 << 20;
+
+export const writtenFiles = (): WrittenFiles => ({ files: new Map(), bytes: 0 });
+
+/** The extractor's onWritten for a directory at `dir` (resolved, absolute) in the root. */
+function recordAt(written: WrittenFiles | undefined, dir: string): ((rel: string, content?: Buffer) => void) | undefined {
+  if (written === undefined) return undefined;
+  return (rel, content) => {
+    const path = posix.join(dir, rel).slice(1);
+    const old = written.files.get(path);
+    if (old !== undefined) {
+      written.bytes -= old.length;
+      written.files.delete(path);
+    }
+    if (content === undefined || written.bytes + content.length > MAX_WRITTEN) return;
+    written.files.set(path, content);
+    written.bytes += content.length;
+  };
 }
 
 /**
@@ -30,7 +62,7 @@ export async function copyInto(rootfs: string, sources: ResolvedSource[], opts: 
   for (const s of sources) {
     if (s.isDir || s.archive) {
       await mkdirInRoot(rootfs, opts.dest, opts.owner);
-      if (s.archive) await extractArchive(rootfs, opts.dest, s.entries[0]!);
+      if (s.archive) await extractArchive(rootfs, opts.dest, s.entries[0]!, opts.written);
       else await writeEntries(rootfs, opts.dest, s.entries, opts);
     } else {
       const target = destIsDir ? posix.join(opts.dest, s.name) : opts.dest;
@@ -70,17 +102,18 @@ export async function mkdirInRoot(rootfs: string, path: string, owner: { uid: nu
   }
 }
 
-async function withDir<T>(rootfs: string, dir: string, fn: (pinned: string) => Promise<T>): Promise<T> {
+/** Runs `fn` on `dir` resolved in the root and pinned (`resolved`: its path in the root, symlinks followed). */
+async function withDir<T>(rootfs: string, dir: string, fn: (pinned: string, resolved: string) => Promise<T>): Promise<T> {
   const sp = await resolveInRoot(rootfs, dir, true);
   try {
-    return await fn(sp.hostPath);
+    return await fn(sp.hostPath, sp.resolved);
   } finally {
     await sp.close();
   }
 }
 
 async function writeEntries(rootfs: string, dir: string, entries: SourceEntry[], opts: CopyOptions): Promise<void> {
-  await withDir(rootfs, dir, async (pinned) => {
+  await withDir(rootfs, dir, async (pinned, resolved) => {
     const tw = tarWriter();
     const producing = (async () => {
       for (const e of entries) {
@@ -93,7 +126,7 @@ async function writeEntries(rootfs: string, dir: string, entries: SourceEntry[],
       tw.finish();
     })().catch((err: Error) => tw.fail(err));
     try {
-      await extractLayer(tw.stream, pinned, { whiteouts: 'none' });
+      await extractLayer(tw.stream, pinned, { whiteouts: 'none', onWritten: recordAt(opts.written, resolved) });
     } catch (err) {
       // The extractor stopped reading: end the archive so the producer (and the source file it
       // streams from) stops too, rather than waiting for a drain that never comes.
@@ -105,11 +138,11 @@ async function writeEntries(rootfs: string, dir: string, entries: SourceEntry[],
   });
 }
 
-async function extractArchive(rootfs: string, dir: string, e: SourceEntry): Promise<void> {
-  await withDir(rootfs, dir, async (pinned) => {
+async function extractArchive(rootfs: string, dir: string, e: SourceEntry, written?: WrittenFiles): Promise<void> {
+  await withDir(rootfs, dir, async (pinned, resolved) => {
     const source = openSource(e);
     try {
-      await extractLayer(await decompress(source), pinned, { whiteouts: 'none' });
+      await extractLayer(await decompress(source), pinned, { whiteouts: 'none', onWritten: recordAt(written, resolved) });
     } finally {
       source.destroy(); // decompress pipes it on: a failed extraction destroys only its own end
     }

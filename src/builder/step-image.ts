@@ -58,13 +58,15 @@ export async function writeStepImage(
 /**
  * Runs `fn` on a writable overlay of `parent` mounted at a scratch dir, then stores what it
  * changed as one layer (undefined when nothing changed). The snapshot and mount are always
- * removed, whatever happens.
+ * removed, whatever happens. `known`: files `fn` wrote and their content (packDir's `known`),
+ * packed without being read back.
  */
 export async function withScratchSnapshot(
   deps: ImageDeps,
   scratch: string,
   parent: StepImage,
   fn: (rootfs: string) => Promise<void>,
+  known?: ReadonlyMap<string, Buffer>,
 ): Promise<Descriptor | undefined> {
   const key = `build-${randomId().slice(0, 32)}`;
   const target = join(scratch, key);
@@ -81,7 +83,7 @@ export async function withScratchSnapshot(
     }
     const upper = deps.snapshotter.upperDir(key);
     if ((await readdir(upper)).length === 0) return undefined;
-    const { stream, done } = packDir(upper, { whiteouts: 'overlay' });
+    const { stream, done } = packDir(upper, { whiteouts: 'overlay', known });
     // The upper dir is the layer: commit it in place rather than unpack its tar again, unless
     // it holds what the tar cannot say (overlay's own bookkeeping, unencodable xattrs).
     const sn = deps.snapshotter;

@@ -24,6 +24,12 @@ export interface ExtractOptions {
   owner?: { uid: number; gid: number };
   /** Fail instead of replacing a directory with a non-directory or the other way round. */
   noOverwriteDirNonDir?: boolean;
+  /**
+   * Told of every entry written (whiteouts aside), by its path relative to `dest`: with the content of a regular
+   * file written from memory that got no xattrs from the tar (what is now on disk there), else
+   * without. The calls for one path come in the tar's order.
+   */
+  onWritten?: (rel: string, content?: Buffer) => void;
 }
 
 type TarHeader = Headers & { pax?: Record<string, string> | null };
@@ -126,7 +132,8 @@ async function handleEntry(
       const failed = (err: Error): never => {
         throw err instanceof BerthError ? err : internal(`archive/tar: extracting "${h.name}": ${err.message}`, err);
       };
-      writes.start(rel, writeFileContent(ctx, entry, content).catch(failed));
+      const written = writeFileContent(ctx, entry, content).catch(failed);
+      writes.start(rel, opts.onWritten === undefined ? written : written.then(() => opts.onWritten!(rel, entry.xattrs.size === 0 ? content : undefined)));
       result.bytes += content.length;
       return;
     }
@@ -140,6 +147,7 @@ async function handleEntry(
     if (opts.owner) Object.assign(entry, opts.owner);
     if (opts.noOverwriteDirNonDir) await checkDirNonDir(ctx, entry);
     result.bytes += await writeEntry(ctx, entry, data);
+    opts.onWritten?.(rel);
   } catch (err) {
     if (err instanceof BerthError) throw err;
     throw internal(`archive/tar: extracting "${h.name}": ${(err as Error).message}`, err);

@@ -103,3 +103,33 @@ test('overlay changes leave out ignored paths, and directories changed only by t
   assert.ok(lines.includes('C /etc'), 'still holds real changes');
   assert.ok(!lines.some((l) => /hosts|proc|only/.test(l)), lines.join('|'));
 });
+
+test('known content is taken instead of the file when the sizes agree; xattrs are read where the directory has some', async () => {
+  const dir = join(base, `known-${++n}`);
+  await mkdir(join(dir, 'plain'), { recursive: true });
+  await mkdir(join(dir, 'acl'));
+  await writeFile(join(dir, 'plain/a'), 'disk');
+  await writeFile(join(dir, 'plain/b'), 'disk');
+  await writeFile(join(dir, 'acl/c'), 'disk');
+  await writeFile(join(dir, 'top'), 'disk');
+  await setXattr(join(dir, 'acl'), 'user.dir', Buffer.from('d'));
+  await setXattr(join(dir, 'acl/c'), 'user.file', Buffer.from('f'));
+  await setXattr(join(dir, 'top'), 'user.file', Buffer.from('t'));
+  const known = new Map([
+    ['plain/a', Buffer.from('KNWN')], // same size: taken as the content
+    ['plain/b', Buffer.from('longer than on disk')], // another size: the file is read
+    ['acl/c', Buffer.from('KNWN')],
+    ['top', Buffer.from('KNWN')],
+  ]);
+  const { stream, done } = packDir(dir, { known });
+  const entries = await listTar(stream);
+  await done;
+  const of = (name: string): { body: string; pax?: unknown } => entries.find((e) => e.name === name)!;
+  const xattr = (name: string): string | undefined => (of(name).pax as Record<string, string> | undefined)?.['SCHILY.xattr.user.file'];
+  assert.equal(of('plain/a').body, 'KNWN');
+  assert.equal(of('plain/b').body, 'disk');
+  assert.equal(of('acl/c').body, 'KNWN');
+  assert.equal(xattr('acl/c'), 'f', 'in a directory with xattrs, a known file still gets its own');
+  assert.equal(xattr('top'), 't', 'at the top, whose directory is not listed, too');
+  assert.equal(of('plain/a').pax, undefined);
+});

@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import type { Headers } from 'tar-stream';
 import { isOverlayWhiteout } from '../fs/overlay-whiteout.js';
 import { toContainerId, type IdRange } from '../fs/shift-ids.js';
-import { readXattrs } from '../fs/read-xattrs.js';
+import { readXattrs, type TreeXattrs } from '../fs/read-xattrs.js';
 import { openListed, openListedSync, walkChunks, type WalkEntry } from '../fs/walk.js';
 import { tarWriter, type TarWriter } from './tar-writer.js';
 import { WHITEOUT_OPAQUE, WHITEOUT_PREFIX } from './whiteout.js';
@@ -23,6 +23,13 @@ export interface PackOptions {
    * ids they stand for, as the image would have them. Unmapped ids are written as they are.
    */
   ids?: { uids: readonly IdRange[]; gids: readonly IdRange[] };
+  /**
+   * Content the caller knows a regular file holds, by relative path: what it wrote there itself
+   * (setting no xattrs) and nothing changed since. Taken instead of reading the file when the
+   * sizes agree; the file's xattrs are then read only when its directory has any (a default ACL,
+   * a security label: what the kernel may have given it at its creation).
+   */
+  known?: ReadonlyMap<string, Buffer>;
 }
 
 export interface PackStats {
@@ -66,12 +73,17 @@ async function fill(tw: TarWriter, dir: string, opts: PackOptions): Promise<Pack
   const links = new Map<string, string>();
   const skip = (e: WalkEntry): boolean => opts.exclude?.(e.rel) === true;
   // Each chunk's entries stay reachable through their pinned parents until the next chunk.
+  const knownOf = (e: WalkEntry): Buffer | undefined => {
+    const buf = e.st.isFile() ? opts.known?.get(e.rel) : undefined;
+    return buf?.length === e.st.size ? buf : undefined;
+  };
+  const dirsWithXattrs = new Set<string>();
   for await (const chunk of walkChunks(dir, skip)) {
     const wanted = chunk.filter((e) => !skip(e) && !e.st.isSocket());
     // The chunk's xattrs are read (one getfattr) while its first small files are.
-    const reading = readXattrs(wanted.map((e) => e.path));
+    const reading = chunkXattrs(wanted, knownOf, dirsWithXattrs);
     reading.catch(() => undefined); // awaited just below
-    for await (const { e, content } of readAhead(wanted)) {
+    for await (const { e, content } of readAhead(wanted, knownOf)) {
       const attrs = (await reading).get(e.path);
       if (overlay && isOverlayWhiteout(e.st, attrs)) {
         const slash = e.rel.lastIndexOf('/');
@@ -96,7 +108,7 @@ async function fill(tw: TarWriter, dir: string, opts: PackOptions): Promise<Pack
           continue;
         }
         if (content !== undefined) {
-          const buf = await content;
+          const buf = await content; // a known file of any size, or a small one read ahead
           if (buf === null) continue;
           await tw.addBuffer(e.rel, buf, header);
         } else {
@@ -131,12 +143,18 @@ const BUSY_MS = 5;
  * of the tar. null content: the file changed since the listing. Small files are read with
  * synchronous calls (readListed), the event loop let in every BUSY_MS.
  */
-async function* readAhead(entries: readonly WalkEntry[]): AsyncGenerator<{ e: WalkEntry; content?: Promise<Buffer | null> }> {
+async function* readAhead(
+  entries: readonly WalkEntry[],
+  knownOf: (e: WalkEntry) => Buffer | undefined,
+): AsyncGenerator<{ e: WalkEntry; content?: Promise<Buffer | null> }> {
   const window: Array<{ e: WalkEntry; content?: Promise<Buffer | null> }> = [];
   let since = performance.now();
   for (const e of entries) {
     let content: Promise<Buffer | null> | undefined;
-    if (e.st.isFile() && e.st.size <= SMALL_FILE) {
+    const known = knownOf(e);
+    if (known !== undefined) {
+      content = Promise.resolve(known);
+    } else if (e.st.isFile() && e.st.size <= SMALL_FILE) {
       try {
         content = Promise.resolve(readListed(e));
       } catch (err) {
@@ -152,6 +170,24 @@ async function* readAhead(entries: readonly WalkEntry[]): AsyncGenerator<{ e: Wa
     if (window.length >= READ_AHEAD) yield window.shift()!;
   }
   while (window.length > 0) yield window.shift()!;
+}
+
+/**
+ * The xattrs of a chunk's entries, but for files of known content (see PackOptions.known): those
+ * are read only when their directory has any (`dirsWithXattrs`, filled here as directories are
+ * seen: parents come before their children), and at the top level, whose directory is not listed.
+ */
+async function chunkXattrs(entries: readonly WalkEntry[], knownOf: (e: WalkEntry) => Buffer | undefined, dirsWithXattrs: Set<string>): Promise<TreeXattrs> {
+  const parentOf = (rel: string): string | undefined => (rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : undefined);
+  const known = entries.filter((e) => knownOf(e) !== undefined);
+  const attrs = await readXattrs(entries.filter((e) => knownOf(e) === undefined).map((e) => e.path));
+  for (const e of entries) if (e.st.isDirectory() && (attrs.get(e.path)?.size ?? 0) > 0) dirsWithXattrs.add(e.rel);
+  const more = known.filter((e) => {
+    const parent = parentOf(e.rel);
+    return parent === undefined || dirsWithXattrs.has(parent);
+  });
+  for (const [path, a] of await readXattrs(more.map((e) => e.path))) attrs.set(path, a);
+  return attrs;
 }
 
 // O_NONBLOCK: a FIFO swapped in for a listed file must not hang the pack.
