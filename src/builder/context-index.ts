@@ -133,6 +133,7 @@ export class BuildContext implements SourceFs {
       e.sha256 = n.sha256!;
       const { offset, size } = n as { offset: number; size: number };
       e.open = () => Readable.from(this.chunks(offset, size), { objectMode: false });
+      if (size > 0 && size <= SMALL_READ) e.read = async () => this.readSmall(await (this.reader ??= open(this.spool, 'r')), offset, size);
     }
     return e;
   }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -79,6 +79,11 @@ test('the layer packed with what the COPY wrote is byte for byte the one packed 
     assert.equal(written.files.get('arch/in/t.txt')?.toString(), 'from the tar');
     assert.equal(written.files.has('files/big'), false, 'a file streamed to disk is read back');
     assert.equal(written.files.size, 200 + 6);
+
+    // Written without a tar in between, yet with a tar's whole seconds, as before.
+    const [copied, source] = await Promise.all([stat(join(root, 'files/run.sh')), stat(join(ctx, 'files/run.sh'))]);
+    assert.equal(copied.mtimeMs, Math.floor(source.mtimeMs / 1000) * 1000);
+    assert.equal(copied.mode & 0o7777, 0o755);
 
     const fromDisk = await tarOf(root);
     const fromWritten = await tarOf(root, written.files);

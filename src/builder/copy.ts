@@ -1,9 +1,9 @@
 import { chown, mkdir } from 'node:fs/promises';
 import { posix } from 'node:path';
+import type { Headers } from 'tar-stream';
 import { invalidArgument } from '../lib/errdefs.js';
 import { decompress } from '../lib/archive/decompress.js';
-import { extractLayer } from '../lib/archive/extract.js';
-import { tarWriter } from '../lib/archive/tar-writer.js';
+import { extractLayer, writeEntries as writeEntriesAt, type EntryToWrite } from '../lib/archive/extract.js';
 import { lstatScoped, resolveInRoot } from '../lib/fs/scoped-path.js';
 import { openSource } from './source-fs.js';
 import type { ResolvedSource, SourceEntry } from './sources.js';
@@ -112,30 +112,58 @@ async function withDir<T>(rootfs: string, dir: string, fn: (pinned: string, reso
   }
 }
 
+/**
+ * Writes source entries under `dir` with the extractor's safe writes (as the tar of them would
+ * be extracted, without making and parsing that tar). Times keep whole seconds, as a tar's.
+ */
 async function writeEntries(rootfs: string, dir: string, entries: SourceEntry[], opts: CopyOptions): Promise<void> {
-  await withDir(rootfs, dir, async (pinned, resolved) => {
-    const tw = tarWriter();
-    const producing = (async () => {
-      for (const e of entries) {
-        const header = { mode: opts.chmod ?? e.mode, uid: opts.owner.uid, gid: opts.owner.gid, mtime: e.mtime };
-        if (e.kind === 'dir') await tw.addDir(e.rel, header);
-        else if (e.kind === 'symlink') await tw.addEntry({ ...header, name: e.rel, type: 'symlink', linkname: e.linkTarget!, size: 0 });
-        else if (e.content !== undefined) await tw.addBuffer(e.rel, e.content, header);
-        else await tw.addStream(e.rel, e.size, openSource(e), header);
-      }
-      tw.finish();
-    })().catch((err: Error) => tw.fail(err));
-    try {
-      await extractLayer(tw.stream, pinned, { whiteouts: 'none', onWritten: recordAt(opts.written, resolved) });
-    } catch (err) {
-      // The extractor stopped reading: end the archive so the producer (and the source file it
-      // streams from) stops too, rather than waiting for a drain that never comes.
-      tw.fail(err as Error);
-      throw err;
-    } finally {
-      await producing;
+  await withDir(rootfs, dir, (pinned, resolved) =>
+    writeEntriesAt(
+      entries.map((e) => toWrite(e, opts)),
+      pinned,
+      { whiteouts: 'none', onWritten: recordAt(opts.written, resolved) },
+    ),
+  );
+}
+
+function toWrite(e: SourceEntry, opts: CopyOptions): EntryToWrite {
+  const header: Headers = {
+    name: e.kind === 'dir' ? `${e.rel}/` : e.rel,
+    mode: opts.chmod ?? e.mode,
+    uid: opts.owner.uid,
+    gid: opts.owner.gid,
+    mtime: new Date(Math.floor(e.mtime.getTime() / 1000) * 1000),
+    size: e.kind === 'file' ? e.size : 0,
+    type: e.kind === 'dir' ? 'directory' : e.kind === 'symlink' ? 'symlink' : 'file',
+    linkname: e.kind === 'symlink' ? e.linkTarget! : undefined,
+  };
+  if (e.kind !== 'file') return { header };
+  return { header, content: e.content ?? exactly(e) };
+}
+
+/**
+ * A file's bytes, opened only when the writer gets to it; failing when there are more or fewer
+ * than the size listed (as the tar writer did).
+ */
+async function* exactly(e: SourceEntry): AsyncGenerator<Buffer> {
+  if (e.read !== undefined) {
+    const buf = await e.read();
+    if (buf.length !== e.size) throw new Error(`${e.rel}: ${buf.length} bytes instead of ${e.size}`);
+    yield buf;
+    return;
+  }
+  const source = openSource(e);
+  let got = 0;
+  try {
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      got += chunk.length;
+      if (got > e.size) throw new Error(`${e.rel}: more than the ${e.size} bytes announced`);
+      yield chunk;
     }
-  });
+  } finally {
+    source.destroy();
+  }
+  if (got !== e.size) throw new Error(`${e.rel}: ${got} bytes instead of ${e.size}`);
 }
 
 async function extractArchive(rootfs: string, dir: string, e: SourceEntry, written?: WrittenFiles): Promise<void> {

@@ -14,6 +14,8 @@ export interface SourceEntry {
   content?: Buffer;
   /** Where the content comes from when it is not a host file (the build context's spool). */
   open?: () => Readable;
+  /** The whole content at once, where that is cheaper than a stream (a small file in the spool). */
+  read?: () => Promise<Buffer>;
   /** sha256 hex of the content when already known (hashed while the context was received). */
   sha256?: string;
   mode: number;

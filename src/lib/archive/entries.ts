@@ -1,6 +1,5 @@
 import { constants, fchmodSync, fchownSync, futimesSync, writeSync } from 'node:fs';
 import { chmod, lchown, link, lutimes, mkdir, open, symlink, type FileHandle } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
 import { invalidArgument, isErrno } from '../errdefs.js';
 import { fdPath, O_PATH } from '../fs/scoped-path.js';
 import { cleanEntryPath, entryAt, lstatOrNull, markWritten, pinDir, removePath, type At, type Root } from './safe-path.js';
@@ -37,7 +36,7 @@ export interface Ctx {
  * Writes one non-whiteout entry; resolves with the number of content bytes written. Every call
  * on the entry goes through its pinned parent (safe-path.ts) and none follows its last component.
  */
-export async function writeEntry(ctx: Ctx, e: Entry, data: Readable): Promise<number> {
+export async function writeEntry(ctx: Ctx, e: Entry, data: AsyncIterable<Buffer> | Iterable<Buffer>): Promise<number> {
   const { root } = ctx;
   if (e.type === 'directory') {
     await writeDir(ctx, e);
@@ -168,7 +167,7 @@ async function applyFileMeta(fh: FileHandle, path: string, e: Entry): Promise<vo
   futimesSync(fh.fd, e.atime, e.mtime);
 }
 
-async function writeFile(at: At, e: Entry, data: Readable): Promise<number> {
+async function writeFile(at: At, e: Entry, data: AsyncIterable<Buffer> | Iterable<Buffer>): Promise<number> {
   const fh = await createExclusive(at.path);
   let bytes = 0;
   try {
@@ -181,7 +180,7 @@ async function writeFile(at: At, e: Entry, data: Readable): Promise<number> {
       batch = [];
       pending = 0;
     };
-    for await (const chunk of data as AsyncIterable<Buffer>) {
+    for await (const chunk of data) {
       batch.push(chunk);
       pending += chunk.length;
       bytes += chunk.length;

@@ -55,6 +55,43 @@ export async function extractLayer(input: NodeJS.ReadableStream | Readable, dest
   }
 }
 
+/** One entry for writeEntries: a tar header and the content of a regular file (exactly `header.size` bytes). */
+export interface EntryToWrite {
+  header: Headers;
+  content?: Buffer | AsyncIterable<Buffer>;
+}
+
+/**
+ * Writes entries into `dest` exactly as extractLayer would write a tar of them (same checks, same
+ * order of effects, small files several at a time), without encoding and parsing a tar in
+ * between: for callers that make the entries themselves (COPY). Times are those of the header
+ * (a Date keeps its milliseconds, where a tar would keep whole seconds); no xattrs.
+ */
+export async function writeEntries(
+  entries: AsyncIterable<EntryToWrite> | Iterable<EntryToWrite>,
+  dest: string,
+  opts: ExtractOptions = {},
+): Promise<ExtractResult> {
+  const tree = await PinnedTree.open(dest);
+  try {
+    const ctx: Ctx = { root: newRoot(tree), whiteouts: opts.whiteouts ?? 'overlay', whitedOut: new Set() };
+    const result: ExtractResult = { files: 0, bytes: 0 };
+    const writes = new FileWrites();
+    try {
+      for await (const { header, content } of entries) await handleEntry(ctx, opts, header, content ?? EMPTY, new Map(), result, writes);
+      await writes.drain();
+    } finally {
+      await writes.settle(); // nothing touches the disk any more once this returns or throws
+    }
+    await applyDirTimes(ctx.root);
+    return result;
+  } finally {
+    await tree.close();
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
 async function extractInto(input: NodeJS.ReadableStream | Readable, tree: PinnedTree, opts: ExtractOptions): Promise<ExtractResult> {
   const ctx: Ctx = { root: newRoot(tree), whiteouts: opts.whiteouts ?? 'overlay', whitedOut: new Set() };
   const result: ExtractResult = { files: 0, bytes: 0 };
@@ -112,7 +149,7 @@ async function handleEntry(
   ctx: Ctx,
   opts: ExtractOptions,
   h: TarHeader,
-  data: Readable,
+  data: AsyncIterable<Buffer> | Buffer,
   xattrs: Xattrs,
   result: ExtractResult,
   writes: FileWrites,
@@ -126,7 +163,7 @@ async function handleEntry(
     if (small) {
       const entry = toEntry(h, rel, xattrs);
       if (opts.owner) Object.assign(entry, opts.owner);
-      const content = await readAll(data);
+      const content = Buffer.isBuffer(data) ? data : await readAll(data);
       await writes.claim(rel);
       await ensureParents(ctx.root, rel, h.name);
       const failed = (err: Error): never => {
@@ -146,7 +183,7 @@ async function handleEntry(
     const entry = toEntry(h, rel, xattrs);
     if (opts.owner) Object.assign(entry, opts.owner);
     if (opts.noOverwriteDirNonDir) await checkDirNonDir(ctx, entry);
-    result.bytes += await writeEntry(ctx, entry, data);
+    result.bytes += await writeEntry(ctx, entry, Buffer.isBuffer(data) ? [data] : data);
     opts.onWritten?.(rel);
   } catch (err) {
     if (err instanceof BerthError) throw err;
@@ -237,14 +274,15 @@ class FileWrites {
   }
 }
 
-async function readAll(data: Readable): Promise<Buffer> {
+async function readAll(data: AsyncIterable<Buffer>): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of data as AsyncIterable<Buffer>) chunks.push(chunk);
+  for await (const chunk of data) chunks.push(chunk);
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }
 
-async function drain(data: Readable): Promise<void> {
-  for await (const chunk of data as AsyncIterable<Buffer>) void chunk;
+async function drain(data: AsyncIterable<Buffer> | Buffer): Promise<void> {
+  if (Buffer.isBuffer(data)) return;
+  for await (const chunk of data) void chunk;
 }
 
 /** tar-stream's parse errors, in the wording Docker users know from Go's archive/tar. */
