@@ -137,6 +137,19 @@ export function snapshotterSuite(name: string, open: OpenSnapshotter): void {
       assert.equal(await readFile(join(s.upperDir('scratch'), 'f'), 'utf8'), 'f');
     });
 
+    test("a volatile mount (a build step's scratch) writes to the upper dir like any other, which can be committed", async () => {
+      const { s, target } = await fresh();
+      const t = target();
+      await s.prepare('vol', null);
+      await s.mount('vol', t, undefined, { volatile: true });
+      await writeFile(join(t, 'f'), 'v');
+      await s.unmount(t);
+      assert.equal(await readFile(join(s.upperDir('vol'), 'f'), 'utf8'), 'v');
+      if (s.commit === undefined) return;
+      await s.commit('vol', 'sha256:' + 'd'.repeat(64));
+      assert.ok(await s.hasLayer('sha256:' + 'd'.repeat(64)));
+    });
+
     test('writes through the mount land in the upper dir, count in its size and read back as changes', async () => {
       const { s, target, key } = await mountedStack();
       const before = await dirSize(s.upperDir(key));

@@ -13,6 +13,17 @@ export interface RemapOptions {
   gids: readonly IdRange[];
 }
 
+export interface MountOptions {
+  /**
+   * Nothing written through this mount need survive a crash of the host (a build's scratch
+   * snapshot): overlay's `volatile`, so the unmount does not sync the whole upper filesystem.
+   * Where the kernel refuses it (before 5.10) the mount is made as usual. Such a snapshot is
+   * mounted once: overlay refuses its upper dir to any later mount (it may hide a crash's losses);
+   * it can still be committed or removed.
+   */
+  volatile?: boolean;
+}
+
 /** A layer's chain ID, or a function that gives it later (see Snapshotter.applyLayer). */
 export type LayerName = string | (() => Promise<string>);
 
@@ -51,7 +62,7 @@ export interface Snapshotter {
   applyLayer(name: LayerName, parent: string | null, tar: Readable): Promise<void>;
   removeLayer(chainId: string): Promise<void>;
   prepare(key: string, parent: string | null): Promise<void>;
-  mount(key: string, target: string, remap?: RemapOptions): Promise<void>;
+  mount(key: string, target: string, remap?: RemapOptions, opts?: MountOptions): Promise<void>;
   unmount(target: string): Promise<void>;
   isMounted(target: string): Promise<boolean>;
   remove(key: string): Promise<void>;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chown, mkdir, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { LayerName, RemapOptions, Snapshotter } from '../../core/snapshots.js';
+import type { LayerName, MountOptions, RemapOptions, Snapshotter } from '../../core/snapshots.js';
 import { shiftTreeIds, toHostId } from '../../lib/fs/shift-ids.js';
 import { isErrno, notFound } from '../../lib/errdefs.js';
 import { extractLayer } from '../../lib/archive/extract.js';
@@ -137,7 +137,7 @@ export class OverlaySnapshotter implements Snapshotter {
     await writeFile(join(dir, 'parent'), parent ?? '');
   }
 
-  async mount(key: string, target: string, remap?: RemapOptions): Promise<void> {
+  async mount(key: string, target: string, remap?: RemapOptions, mountOpts: MountOptions = {}): Promise<void> {
     const dir = this.activeDir(key);
     const parent = await this.parentOf(key);
     // overlay needs a lower dir; an image with no layers gets an empty one.
@@ -148,7 +148,13 @@ export class OverlaySnapshotter implements Snapshotter {
     }
     await mkdirp(target);
     const opts = `lowerdir=${lower.join(':')},upperdir=${join(dir, 'upper')},workdir=${join(dir, 'work')}`;
-    await run('mount', ['-t', 'overlay', 'overlay', '-o', opts, target], { cwd: this.root });
+    const tried =
+      mountOpts.volatile === true &&
+      (await run('mount', ['-t', 'overlay', 'overlay', '-o', `${opts},volatile`, target], { cwd: this.root }).then(
+        () => true,
+        () => false,
+      ));
+    if (!tried) await run('mount', ['-t', 'overlay', 'overlay', '-o', opts, target], { cwd: this.root });
   }
 
   /**

@@ -30,6 +30,8 @@ export interface PackOptions {
    * a security label: what the kernel may have given it at its creation).
    */
   known?: ReadonlyMap<string, Buffer>;
+  /** The tree was just written: lstat it synchronously (lib/fs/walk.ts WalkOptions.hot). */
+  hot?: boolean;
 }
 
 export interface PackStats {
@@ -78,12 +80,18 @@ async function fill(tw: TarWriter, dir: string, opts: PackOptions): Promise<Pack
     return buf?.length === e.st.size ? buf : undefined;
   };
   const dirsWithXattrs = new Set<string>();
-  for await (const chunk of walkChunks(dir, skip)) {
+  for await (const chunk of walkChunks(dir, skip, { hot: opts.hot })) {
     const wanted = chunk.filter((e) => !skip(e) && !e.st.isSocket());
+    const knownIn = new Map<WalkEntry, Buffer>();
+    for (const e of opts.known === undefined ? [] : wanted) {
+      const buf = knownOf(e);
+      if (buf !== undefined) knownIn.set(e, buf);
+    }
+    const knownOfChunk = (e: WalkEntry): Buffer | undefined => knownIn.get(e);
     // The chunk's xattrs are read (one getfattr) while its first small files are.
-    const reading = chunkXattrs(wanted, knownOf, dirsWithXattrs);
+    const reading = chunkXattrs(wanted, knownOfChunk, dirsWithXattrs);
     reading.catch(() => undefined); // awaited just below
-    for await (const { e, content } of readAhead(wanted, knownOf)) {
+    for await (const { e, content } of readAhead(wanted, knownOfChunk)) {
       const attrs = (await reading).get(e.path);
       if (overlay && isOverlayWhiteout(e.st, attrs)) {
         const slash = e.rel.lastIndexOf('/');

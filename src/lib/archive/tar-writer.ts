@@ -37,7 +37,7 @@ export function tarWriter(): TarWriter {
     stream: p as unknown as Readable,
     pack: p,
     addBuffer: (name, data, header) => {
-      const buf = Buffer.from(data);
+      const buf = Buffer.isBuffer(data) ? data : Buffer.from(data); // the caller's buffer is not changed after
       return entry({ ...base(name, header), size: buf.length }, buf);
     },
     addEntry: (header) => entry(header),
