@@ -5,6 +5,9 @@ import assert from 'node:assert/strict';
 import { chmod, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { packDir } from '../../src/lib/archive/pack-dir.js';
+import { chainIds, hexOf, type Digest } from '../../src/lib/digest.js';
 import { writeTree } from './archive-util.js';
 import { runProgram, type RunResult } from './clients.js';
 import { startDaemon, type Daemon } from './harness.js';
@@ -239,6 +242,46 @@ describe('build', () => {
     assert.equal(await readFile(iid, 'utf8'), img.Id);
     assert.equal(img.Config.Labels?.from, 'tar');
     assert.equal(await run('fromtar', 'cat /unpacked/f.txt'), 'in a tar\n');
+  });
+
+  // A COPY's layer is packed with the content the COPY wrote instead of reading its files back:
+  // each layer must still be the very tar a pack of its snapshot (the upper dir, committed in
+  // place: copied-up parents, modes, owners, times) reading every file makes.
+  it('COPY and ADD layers are the tar of what their snapshots hold on disk', async () => {
+    const files: Record<string, string> = { 'one.txt': 'one\n', 'in/f.txt': 'in a tar\n' };
+    for (let i = 0; i < 50; i++) files[`files/sub/f${i}.txt`] = `file ${i}\n`;
+    files.Dockerfile = [
+      'FROM busybox',
+      'COPY files/ /copied/', // all new: the upper dir is committed in place
+      'COPY files/ /etc/copied/', // /etc copied up: its origin xattr makes the blob be unpacked instead
+      'COPY --chown=1:2 --chmod=640 one.txt /usr/bin/',
+      'COPY <<EOF /etc/here.txt',
+      'from a heredoc',
+      'EOF',
+      'ADD files.tar /etc/unpacked/',
+      'WORKDIR /w/x',
+    ].join('\n');
+    const dir = await context(files);
+    assert.equal((await runProgram('tar', ['-cf', join(dir, 'files.tar'), '-C', join(dir, 'in'), 'f.txt'], process.env)).code, 0);
+    const r = await berth(['build', '-t', 'copied', dir]);
+    assert.equal(r.code, 0, r.stderr);
+    const img = JSON.parse((await berth(['image', 'inspect', 'copied'])).stdout) as Array<{ RootFS: { Layers: Digest[] } }>;
+    const diffIds = img[0]!.RootFS.Layers;
+    const base = JSON.parse((await berth(['image', 'inspect', 'busybox'])).stdout) as Array<{ RootFS: { Layers: Digest[] } }>;
+    const own = diffIds.length - base[0]!.RootFS.Layers.length;
+    assert.equal(own, 6);
+    const chains = chainIds(diffIds);
+    for (let i = diffIds.length - own; i < diffIds.length; i++) {
+      const { stream, done } = packDir(join(d.dataRoot, 'snapshots', 'layers', hexOf(chains[i]!), 'diff'), { whiteouts: 'overlay' });
+      const hash = createHash('sha256');
+      for await (const chunk of stream as AsyncIterable<Buffer>) hash.update(chunk);
+      await done;
+      assert.equal(`sha256:${hash.digest('hex')}`, diffIds[i], `layer ${i}`);
+    }
+    assert.equal(
+      await run('copied', 'cat /copied/sub/f3.txt /etc/copied/sub/f7.txt /etc/here.txt /etc/unpacked/f.txt; stat -c %a:%u:%g /usr/bin/one.txt'),
+      'file 3\nfile 7\nfrom a heredoc\nin a tar\n640:1:2\n',
+    );
   });
 
   it('ADD of an http:// URL on loopback', async () => {
