@@ -66,7 +66,9 @@ export async function startContainer(deps: StartDeps, ref: string): Promise<void
       // mounted and the volumes, user and devices are resolved; its endpoints are attached while
       // runc creates the container (see NetworkSetup).
       const networks = deps.networks;
-      const network = networks ? timed(`start ${id}: network sandbox`, () => setupNetworking(networks, rec)) : Promise.resolve(undefined);
+      // A build step (that cannot reconfigure its network) takes a namespace from the pool of ready ones.
+      const pooled = isBuildStep(rec) && rec.HostConfig.Privileged !== true && !rec.HostConfig.CapAdd?.length;
+      const network = networks ? timed(`start ${id}: network sandbox`, () => setupNetworking(networks, rec, { pooled })) : Promise.resolve(undefined);
       network.catch(() => undefined); // awaited below, also on failure
       if (networks) {
         undo.defer(async () => {
