@@ -13,6 +13,16 @@ export interface RemapOptions {
   gids: readonly IdRange[];
 }
 
+/** How a writable snapshot is mounted. */
+export interface MountOptions {
+  /**
+   * Its changes need not survive a crash of the host (a build step's container: committed, then
+   * removed; start-up removes what a crash left). Overlay mounts it `volatile`: no sync of the
+   * upper filesystem on unmount. A snapshot once mounted so is always mounted so.
+   */
+  volatile?: boolean;
+}
+
 /** A layer's chain ID, or a function that gives it later (see Snapshotter.applyLayer). */
 export type LayerName = string | (() => Promise<string>);
 
@@ -23,7 +33,7 @@ export type LayerName = string | (() => Promise<string>);
  *  - `applyLayer(chainId, parent, tar)` unpacks one layer on top of `parent` (a chain ID or null)
  *    and commits it under `chainId`. Committed layers are immutable and shared.
  *  - `prepare(key, parent)` creates an active, writable snapshot on top of a committed layer;
- *    `mount(key, target, remap?)` makes it the container's root filesystem (re-owned for a user
+ *    `mount(key, target, remap?, opts?)` makes it the container's root filesystem (re-owned for a user
  *    namespace with `remap`; a snapshot is always mounted with the same remap); `unmount(target)` undoes that.
  *  - `remove(key)` deletes an active snapshot; `removeLayer(chainId)` a committed one. Neither
  *    checks what is built on top (layers, active snapshots): the caller removes only what nothing
@@ -51,7 +61,7 @@ export interface Snapshotter {
   applyLayer(name: LayerName, parent: string | null, tar: Readable): Promise<void>;
   removeLayer(chainId: string): Promise<void>;
   prepare(key: string, parent: string | null): Promise<void>;
-  mount(key: string, target: string, remap?: RemapOptions): Promise<void>;
+  mount(key: string, target: string, remap?: RemapOptions, opts?: MountOptions): Promise<void>;
   unmount(target: string): Promise<void>;
   isMounted(target: string): Promise<boolean>;
   remove(key: string): Promise<void>;
