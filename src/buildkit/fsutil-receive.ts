@@ -72,7 +72,9 @@ const WINDOW_FILES = 128;
 export async function receiveTree(conn: PacketConn, sink: TreeSink, have?: (e: ReceivedEntry) => boolean): Promise<void> {
   const entries: Array<{ id: number; entry: ReceivedEntry }> = [];
   const t0 = performance.now();
+  // With timings on: how busy the event loop and the process were while the stats came (is berthd the pace-setter, or the sender?).
   const elu0 = phaseTimingsEnabled() ? performance.eventLoopUtilization() : undefined;
+  const cpu0 = elu0 === undefined ? undefined : process.cpuUsage();
   let waits = 0;
   for (let id = 0; ; id++) {
     let p = conn.take?.();
@@ -88,7 +90,11 @@ export async function receiveTree(conn: PacketConn, sink: TreeSink, have?: (e: R
   }
   if (elu0 !== undefined) {
     const busy = performance.eventLoopUtilization(elu0).utilization;
-    logTiming(`fsutil: ${entries.length} stats (${waits} waits, event loop ${(busy * 100).toFixed(0)}% busy)`, t0);
+    const cpu = process.cpuUsage(cpu0);
+    logTiming(
+      `fsutil: ${entries.length} stats (${waits} waits, event loop ${(busy * 100).toFixed(0)}% busy, ${((cpu.user + cpu.system) / 1000).toFixed(1)} ms CPU)`,
+      t0,
+    );
   }
   const files = entries.filter((e) => e.entry.kind === 'file' && e.entry.unchanged !== true);
   const held = new Map<number, { chunks: Buffer[]; done: boolean }>();
