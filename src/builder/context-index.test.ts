@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile, chmod } from 'node:fs/promises';
@@ -116,4 +117,50 @@ test("context index: a tar that stops right after its last file's data is whole 
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+});
+
+test('context index: names walk in the byte order of their UTF-8, beyond the BMP too', async () => {
+  // U+FF5E sorts after U+1F600 in UTF-16 (0xFF5E > 0xD83D) but before it in UTF-8 (EF… < F0…).
+  await withContext(
+    ['b', 'B', '\uff5e', '\u{1f600}', 'a'].map((name) => ({ name: `d/${name}`, body: name })),
+    async (ctx) => {
+      const walked: string[] = [];
+      for (const e of ctx.walk('d')) walked.push(e.rel);
+      assert.deepEqual(walked, ['B', 'a', 'b', '\uff5e', '\u{1f600}']);
+    },
+  );
+});
+
+test('sources digest: the same bytes as hashing each piece on its own (many entries, generated content)', async () => {
+  const entries = Array.from({ length: 3000 }, (_, i) => ({
+    rel: `f${i}.txt`,
+    kind: 'file' as const,
+    mode: 0o644,
+    mtime: new Date(0),
+    size: 3,
+    sha256: `${i}`.padStart(64, '0'),
+  }));
+  const sources = [
+    {
+      name: 'files',
+      isDir: true,
+      entries: [{ rel: 'l', kind: 'symlink' as const, mode: 0o777, mtime: new Date(0), size: 0, linkTarget: 'f1.txt' }, ...entries],
+    },
+    {
+      name: 'here',
+      isDir: false,
+      archive: true,
+      entries: [{ rel: '', kind: 'file' as const, mode: 0o600, mtime: new Date(0), size: 2, content: Buffer.from('hi') }],
+    },
+  ];
+  const h = createHash('sha256');
+  for (const s of sources) {
+    h.update(`source ${s.name} ${s.isDir ? 'dir' : 'file'} ${'archive' in s ? 'archive' : ''}\n`);
+    for (const e of s.entries as Array<{ rel: string; kind: string; mode: number; linkTarget?: string; sha256?: string; content?: Buffer }>) {
+      h.update(`${e.rel}\0${e.kind}\0${e.mode.toString(8)}\0${e.linkTarget ?? ''}\0`);
+      if (e.kind === 'file') h.update(e.content ?? e.sha256!);
+      h.update('\n');
+    }
+  }
+  assert.equal(await digestSources(sources), `sha256:${h.digest('hex')}`);
 });

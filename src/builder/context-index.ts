@@ -98,7 +98,8 @@ export class BuildContext implements SourceFs {
     return resolved === undefined ? undefined : { resolved, entry: this.entry('', this.nodes.get(resolved)!) };
   }
 
-  async *walk(rel: string, skipChildren?: (rel: string) => boolean): AsyncIterable<SourceEntry> {
+  /** Synchronous (the index is in memory): a caller may iterate it without a wait per entry. */
+  *walk(rel: string, skipChildren?: (rel: string) => boolean): Iterable<SourceEntry> {
     const base = rel === '' ? '' : `${rel}/`;
     const visit = function* (this: BuildContext, dirRel: string, under: string): Generator<SourceEntry> {
       for (const name of this.children(dirRel)) {
@@ -216,7 +217,7 @@ export class BuildContext implements SourceFs {
         list.push(p.slice(parent === '' ? 0 : parent.length + 1));
         idx.set(parent, list);
       }
-      for (const list of idx.values()) list.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+      for (const list of idx.values()) sortBytewise(list);
       this.childIndex = idx;
     }
     return this.childIndex.get(dirRel) ?? [];
@@ -305,3 +306,15 @@ export class BuildContext implements SourceFs {
     this.childIndex = undefined;
   }
 }
+
+/**
+ * Sorts names in the byte order of their UTF-8 (Go's, and the walk order the contract promises).
+ * JavaScript's own order compares UTF-16 units, which agrees unless a name has a character
+ * beyond the BMP: only then are the names compared as bytes.
+ */
+function sortBytewise(names: string[]): void {
+  if (names.some((n) => SURROGATE.test(n))) names.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  else names.sort();
+}
+
+const SURROGATE = /[\ud800-\udfff]/;

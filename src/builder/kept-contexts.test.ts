@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BuildContext } from './context-index.js';
@@ -104,6 +104,39 @@ test('an index that names content past the end of its spool is dropped: everythi
     const [id] = await readdir(dir);
     await writeFile(join(dir, id!, 'spool-1'), ''); // the content lost (a crash before the data reached the disk)
     const again = await send(kept, 'k', [{ path: 'a.txt', content: 'aaa' }]);
+    assert.deepEqual(again.asked, ['a.txt']);
+    assert.equal(await read(again.ctx, 'a.txt'), 'aaa');
+    await again.ctx.dispose();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('an unchanged receive writes nothing and is remembered; a spool that changed size is not trusted', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'berth-kept-'));
+  try {
+    const kept = new KeptContexts(dir);
+    const tree = [{ path: 'a.txt', content: 'aaa' }];
+    await (await send(kept, 'k', tree)).ctx.dispose();
+    const [id] = await readdir(dir);
+    const index = join(dir, id!, 'index.json');
+    const before = await stat(index);
+    const same = await send(kept, 'k', tree);
+    assert.deepEqual(same.asked, []);
+    await same.ctx.dispose();
+    assert.equal((await stat(index)).mtimeMs, before.mtimeMs, 'the index was not rewritten');
+    assert.equal((await stat(index)).ino, before.ino, 'the index was not replaced');
+
+    // The next receive takes the index from memory: the file is not read again.
+    await rm(index);
+    const fromMemory = await send(kept, 'k', tree);
+    assert.deepEqual(fromMemory.asked, []);
+    assert.equal(await read(fromMemory.ctx, 'a.txt'), 'aaa');
+    await fromMemory.ctx.dispose();
+
+    // A spool of another size than remembered (lost content): the disk decides, and here it has no index.
+    await writeFile(join(dir, id!, 'spool-1'), '');
+    const again = await send(kept, 'k', tree);
     assert.deepEqual(again.asked, ['a.txt']);
     assert.equal(await read(again.ctx, 'a.txt'), 'aaa');
     await again.ctx.dispose();

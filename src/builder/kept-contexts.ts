@@ -23,8 +23,8 @@ export interface KeptEntry {
 export interface ContextReceiver {
   /** The file at `e.path` had this same stat last time: its content need not cross again. */
   unchanged(e: Pick<KeptEntry, 'path' | 'fingerprint'>): boolean;
-  /** An entry; a file's `content` unless `unchanged` said yes for it. */
-  add(e: KeptEntry, content?: AsyncIterable<Buffer>): Promise<void>;
+  /** An entry; a file's `content` unless `unchanged` said yes for it. Only an entry with content has something to wait for. */
+  add(e: KeptEntry, content?: AsyncIterable<Buffer>): Promise<void> | void;
 }
 
 interface KeptNode extends ContextNode {
@@ -72,6 +72,16 @@ async function saveIndex(dir: string, index: KeptIndex): Promise<void> {
   await writeJsonAtomic(join(dir, 'index.json'), { spool: index.spool, entries: index.entries.map(saveNode) });
 }
 
+/** A kept index as a receive uses it: path → node. */
+interface MemIndex {
+  spool: string;
+  nodes: Map<string, KeptNode>;
+}
+
+const toMap = (index: KeptIndex): MemIndex => ({ spool: index.spool, nodes: new Map(index.entries) });
+
+/** How long the index of a context received unchanged stays in memory (`remember`). */
+const REMEMBER_MS = 2 * 60_000;
 /** How many contexts are kept (least recently received dropped first). */
 const MAX_KEPT = 16;
 /** A spool is rewritten with only what is still used once the unused part is this large and larger than the used part. */
@@ -104,7 +114,7 @@ export class KeptContexts {
   /** Drops every kept context (`builder prune`); returns the bytes freed. */
   async prune(): Promise<number> {
     let freed = 0;
-    for (const id of await this.ids()) freed += await this.lock.run(id, () => removeDir(join(this.dir, id)));
+    for (const id of await this.ids()) freed += await this.lock.run(id, () => this.remove(join(this.dir, id)));
     return freed;
   }
 
@@ -112,8 +122,9 @@ export class KeptContexts {
     await mkdirp(dir, 0o700);
     const now = new Date();
     await utimes(dir, now, now); // the directory's mtime says when it was last received (eviction)
-    const index = await timed('build: kept context: load index', () => loadIndex(dir));
-    const prev = new Map(index.entries);
+    const known = await this.recall(dir);
+    const index = known ?? (await timed('build: kept context: load index', async () => toMap(await loadIndex(dir))));
+    const prev = index.nodes;
     const spoolPath = join(dir, index.spool);
     const fh = await open(spoolPath, constants.O_RDWR | constants.O_CREAT, 0o600);
     let ctx: BuildContext | undefined;
@@ -127,40 +138,56 @@ export class KeptContexts {
           const old = prev.get(e.path);
           return old?.kind === 'file' && old.fingerprint === e.fingerprint;
         },
-        add: async (e, content) => {
-          const base = { mode: e.mode & 0o7777, mtime: e.mtime, size: 0, fingerprint: e.fingerprint };
-          let node: KeptNode;
-          if (e.kind === 'dir') node = { ...base, kind: 'dir' };
-          else if (e.kind === 'symlink') node = { ...base, kind: 'symlink', linkTarget: e.linkname };
-          else if (e.kind === 'hardlink') {
-            const target = nodes.get(e.linkname);
-            if (target?.kind !== 'file')
-              throw new Error(`invalid hard link ${JSON.stringify(e.path)} -> ${JSON.stringify(e.linkname)}: target is not a file before it`);
-            node = { ...target };
-          } else if (content === undefined) {
-            const old = prev.get(e.path);
-            if (old?.kind !== 'file') throw new Error(`no kept content for ${JSON.stringify(e.path)}`);
-            node = { ...old, mode: base.mode, mtime: base.mtime };
-          } else {
-            const hash = createHash('sha256');
-            const offset = out.pos();
-            for await (const c of content) {
-              hash.update(c);
-              await out.write(c);
-            }
-            node = { ...base, kind: 'file', size: out.pos() - offset, offset, sha256: hash.digest('hex') };
-          }
+        add: (e, content) => {
+          if (content !== undefined && e.kind === 'file') return addContent(e, content);
+          const node = nodeOf(e);
           ctx!.add(e.path, node);
           nodes.set(e.path, node);
+          return undefined;
         },
       };
+      /** A new or changed file: its content appended to the spool and hashed on the way. */
+      const addContent = async (e: KeptEntry, content: AsyncIterable<Buffer>): Promise<void> => {
+        const hash = createHash('sha256');
+        const offset = out.pos();
+        for await (const c of content) {
+          hash.update(c);
+          await out.write(c);
+        }
+        const node: KeptNode = {
+          kind: 'file',
+          mode: e.mode & 0o7777,
+          mtime: e.mtime,
+          size: out.pos() - offset,
+          offset,
+          sha256: hash.digest('hex'),
+          fingerprint: e.fingerprint,
+        };
+        ctx!.add(e.path, node);
+        nodes.set(e.path, node);
+      };
+      /** Any other entry: a directory, a link, or a file whose content is the one kept from last time. */
+      const nodeOf = (e: KeptEntry): KeptNode => {
+        const mode = e.mode & 0o7777;
+        if (e.kind === 'dir') return { kind: 'dir', mode, mtime: e.mtime, size: 0, fingerprint: e.fingerprint };
+        if (e.kind === 'symlink') return { kind: 'symlink', mode, mtime: e.mtime, size: 0, linkTarget: e.linkname, fingerprint: e.fingerprint };
+        if (e.kind === 'hardlink') {
+          const target = nodes.get(e.linkname);
+          if (target?.kind !== 'file')
+            throw new Error(`invalid hard link ${JSON.stringify(e.path)} -> ${JSON.stringify(e.linkname)}: target is not a file before it`);
+          return { ...target };
+        }
+        const old = prev.get(e.path);
+        if (old?.kind !== 'file') throw new Error(`no kept content for ${JSON.stringify(e.path)}`);
+        return { kind: 'file', mode, mtime: e.mtime, size: old.size, offset: old.offset!, sha256: old.sha256!, fingerprint: e.fingerprint };
+      };
       await timed('build: kept context: fill', () => fill(rx));
-      // Nothing new (no content, the same paths): the kept index stands as it is.
+      // Nothing new (no content, the same paths): the kept index stands as it is, and is remembered.
       if (out.pos() !== start || nodes.size !== prev.size || changedPath(nodes, prev)) {
         await out.flush();
         await fh.sync();
         await timed('build: kept context: save index', () => saveIndex(dir, { spool: index.spool, entries: [...nodes] }));
-      }
+      } else this.remember(dir, { spool: index.spool, nodes }, start);
       return ctx;
     } catch (err) {
       await ctx?.dispose();
@@ -168,6 +195,34 @@ export class KeptContexts {
     } finally {
       await fh.close();
     }
+  }
+
+  /**
+   * The index of a context received unchanged, held in memory for REMEMBER_MS: the next build of
+   * the same context (an edit-build loop, or CI building twice) reads and parses no index file.
+   * Only an unchanged receive is remembered (it appended nothing: no compaction can be due), and
+   * only while its spool still has the size it had.
+   */
+  private readonly remembered = new Map<string, { index: MemIndex; spoolSize: number; timer: NodeJS.Timeout }>();
+
+  private remember(dir: string, index: MemIndex, spoolSize: number): void {
+    this.forget(dir);
+    const timer = setTimeout(() => this.remembered.delete(dir), REMEMBER_MS).unref();
+    this.remembered.set(dir, { index, spoolSize, timer });
+  }
+
+  private forget(dir: string): void {
+    clearTimeout(this.remembered.get(dir)?.timer);
+    this.remembered.delete(dir);
+  }
+
+  /** The remembered index of `dir` (then forgotten: a receive remembers again only if nothing changed). */
+  private async recall(dir: string): Promise<MemIndex | undefined> {
+    const known = this.remembered.get(dir);
+    if (known === undefined) return undefined;
+    this.forget(dir);
+    const size = (await stat(join(dir, known.index.spool)).catch(() => undefined))?.size;
+    return size === known.spoolSize ? known.index : undefined;
   }
 
   private async ids(): Promise<string[]> {
@@ -180,7 +235,12 @@ export class KeptContexts {
     if (ids.length <= MAX_KEPT) return;
     const aged = await Promise.all(ids.map(async (id) => ({ id, t: (await stat(join(this.dir, id)).catch(() => undefined))?.mtimeMs ?? 0 })));
     aged.sort((a, b) => a.t - b.t);
-    for (const { id } of aged.slice(0, aged.length - MAX_KEPT)) await this.lock.run(id, () => removeDir(join(this.dir, id)));
+    for (const { id } of aged.slice(0, aged.length - MAX_KEPT)) await this.lock.run(id, () => this.remove(join(this.dir, id)));
+  }
+
+  private remove(dir: string): Promise<number> {
+    this.forget(dir);
+    return removeDir(dir);
   }
 }
 

@@ -10,6 +10,7 @@ import { commitContainer } from '../services/images/commit.js';
 import type { BuilderDeps } from './deps.js';
 import type { StepImage } from './step-image.js';
 import { crashPoint } from '../lib/crash-point.js';
+import { timed } from '../lib/phase-timer.js';
 
 export interface RunStep {
   parent: StepImage & { id: Digest };
@@ -70,26 +71,28 @@ export async function runStep(deps: BuilderDeps, step: RunStep, out: (text: stri
       throw new BerthError('Internal', `The command '${step.argv.join(' ')}' returned a non-zero code: ${code}`, { exitCode: code });
     }
     const c = step.config;
-    const id = await commitContainer(deps.images, {
-      container: Id,
-      pause: false,
-      ...(step.secretEnv?.length ? { containerConfigEnv: step.env } : {}),
-      ...(step.author ? { author: step.author } : {}),
-      ...(step.mounts?.length ? { mountPoints: step.mounts.flatMap((m) => m.Target ?? []) } : {}),
-      // Every field explicitly: the container's own (RUN's Cmd, build-arg Env) must not leak into the image.
-      config: {
-        ...c,
-        User: c.User,
-        ExposedPorts: c.ExposedPorts,
-        Env: c.Env ?? [],
-        Cmd: c.Cmd ?? null,
-        Volumes: c.Volumes,
-        WorkingDir: c.WorkingDir ?? '',
-        Entrypoint: c.Entrypoint ?? null,
-        Labels: c.Labels ?? null,
-        StopSignal: c.StopSignal,
-      },
-    });
+    const id = await timed(`build: commit ${Id.slice(0, 12)}`, () =>
+      commitContainer(deps.images, {
+        container: Id,
+        pause: false,
+        ...(step.secretEnv?.length ? { containerConfigEnv: step.env } : {}),
+        ...(step.author ? { author: step.author } : {}),
+        ...(step.mounts?.length ? { mountPoints: step.mounts.flatMap((m) => m.Target ?? []) } : {}),
+        // Every field explicitly: the container's own (RUN's Cmd, build-arg Env) must not leak into the image.
+        config: {
+          ...c,
+          User: c.User,
+          ExposedPorts: c.ExposedPorts,
+          Env: c.Env ?? [],
+          Cmd: c.Cmd ?? null,
+          Volumes: c.Volumes,
+          WorkingDir: c.WorkingDir ?? '',
+          Entrypoint: c.Entrypoint ?? null,
+          Labels: c.Labels ?? null,
+          StopSignal: c.StopSignal,
+        },
+      }),
+    );
     ok = true;
     return id;
   } finally {

@@ -38,7 +38,7 @@ export interface SourceFs {
    * first, symlinks not followed; each entry's rel is relative to `rel`. A directory for which
    * `skipChildren` is true is yielded but not entered.
    */
-  walk(rel: string, skipChildren?: (rel: string) => boolean): AsyncIterable<SourceEntry>;
+  walk(rel: string, skipChildren?: (rel: string) => boolean): AsyncIterable<SourceEntry> | Iterable<SourceEntry>;
 }
 
 /** The content of a file entry as a stream. */

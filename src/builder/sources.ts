@@ -47,7 +47,9 @@ async function resolveOne(root: SourceFs, rel: string, written: string, cmd: str
   const name = basename(found.resolved) || basename(rel);
   if (found.entry.kind !== 'dir') return { name, isDir: false, entries: [found.entry], path: rel };
   const entries: SourceEntry[] = [];
-  for await (const e of root.walk(found.resolved)) entries.push(e);
+  const walk = root.walk(found.resolved);
+  if (Symbol.iterator in walk) for (const e of walk) entries.push(e);
+  else for await (const e of walk) entries.push(e);
   return { name: basename(rel), isDir: true, entries, path: rel };
 }
 
@@ -109,15 +111,30 @@ export async function digestSources(sources: ResolvedSource[]): Promise<string> 
     }
   };
   await Promise.all(Array.from({ length: 16 }, worker));
+  // Hashed a batch of text at a time (one update per entry's three pieces was a third of the cost).
   const h = createHash('sha256');
+  let text = '';
   for (const s of sources) {
-    h.update(`source ${s.name} ${s.isDir ? 'dir' : 'file'} ${s.archive ? 'archive' : ''}\n`);
+    text += `source ${s.name} ${s.isDir ? 'dir' : 'file'} ${s.archive ? 'archive' : ''}\n`;
     for (const e of s.entries) {
-      h.update(`${e.rel}\0${e.kind}\0${e.mode.toString(8)}\0${e.linkTarget ?? ''}\0`);
-      if (e.kind === 'file') h.update(e.content ?? e.sha256 ?? sums.get(e)!);
-      h.update('\n');
+      text += `${e.rel}\0${e.kind}\0${e.mode.toString(8)}\0${e.linkTarget ?? ''}\0`;
+      if (e.kind === 'file') {
+        const content = e.content ?? e.sha256 ?? sums.get(e)!;
+        if (typeof content === 'string') text += content;
+        else {
+          h.update(text);
+          h.update(content);
+          text = '';
+        }
+      }
+      text += '\n';
+      if (text.length >= 1 << 16) {
+        h.update(text);
+        text = '';
+      }
     }
   }
+  h.update(text);
   return `sha256:${h.digest('hex')}`;
 }
 

@@ -10,7 +10,7 @@ import { dockerfileFrontend } from './dockerfile-frontend.js';
 import type { ExporterEntry } from './export-image.js';
 import { checkExporters, runExporters } from './exporters.js';
 import { grpcError, unary, withDetails } from './grpc-errors.js';
-import { timestamp, type StatusResponse } from './progress.js';
+import { coalescing, timestamp, type StatusResponse } from './progress.js';
 import { BUILDKIT_VERSION, workerRecord } from './worker.js';
 
 interface SolveRequest {
@@ -56,11 +56,15 @@ export function controlService(st: BuildkitState): UntypedServiceImplementation 
       call.on('error', () => ac.abort()); // a client gone mid-stream is not berthd's failure
       void st.progress.wait(call.request.Ref, ac.signal).then((p) => {
         if (p === undefined) return;
-        const stop = p.subscribe((r) => {
-          if (r !== undefined) call.write(r);
-          else call.end();
+        const out = coalescing(
+          (r) => call.write(r),
+          () => call.end(),
+        );
+        const stop = p.subscribe(out.listener);
+        call.on('cancelled', () => {
+          stop();
+          out.drop();
         });
-        call.on('cancelled', stop);
       });
     },
   };

@@ -1,4 +1,5 @@
-import { logTiming } from '../lib/phase-timer.js';
+import { performance } from 'node:perf_hooks';
+import { logTiming, phaseTimingsEnabled } from '../lib/phase-timer.js';
 import { kindOfMode, unixPerm, type FileKind } from './fsutil-mode.js';
 
 /** fsutil's packet (types/wire.proto) as the proto loader gives it (enums as names). */
@@ -23,6 +24,8 @@ export interface Stat {
 export interface PacketConn {
   send(p: Packet): void;
   recv(): Promise<Packet | undefined>;
+  /** A packet that has already arrived, if any (no wait; thousands of STAT packets come in bursts). */
+  take?(): Packet | undefined;
 }
 
 /** One path of the tree as the sender described it. `hardlink`: a regular file that is a link to an earlier path. */
@@ -43,8 +46,12 @@ export interface ReceivedEntry {
   unchanged?: true;
 }
 
-/** Where the received tree goes, one entry at a time in the sender's (walk) order; `content` only for regular files not `unchanged`. */
-export type TreeSink = (entry: ReceivedEntry, content?: AsyncIterable<Buffer>) => Promise<void>;
+/**
+ * Where the received tree goes, one entry at a time in the sender's (walk) order; `content` only
+ * for regular files not `unchanged`. A sink with nothing to wait for returns nothing (no promise
+ * per entry: a context is often thousands of entries).
+ */
+export type TreeSink = (entry: ReceivedEntry, content?: AsyncIterable<Buffer>) => Promise<void> | void;
 
 /** How much file content may be asked for ahead of the file being written (bytes, files). */
 const WINDOW_BYTES = 8 * 1024 * 1024;
@@ -65,15 +72,30 @@ const WINDOW_FILES = 128;
 export async function receiveTree(conn: PacketConn, sink: TreeSink, have?: (e: ReceivedEntry) => boolean): Promise<void> {
   const entries: Array<{ id: number; entry: ReceivedEntry }> = [];
   const t0 = performance.now();
+  // With timings on: how busy the event loop and the process were while the stats came (is berthd the pace-setter, or the sender?).
+  const elu0 = phaseTimingsEnabled() ? performance.eventLoopUtilization() : undefined;
+  const cpu0 = elu0 === undefined ? undefined : process.cpuUsage();
+  let waits = 0;
   for (let id = 0; ; id++) {
-    const p = await recvOrFail(conn);
+    let p = conn.take?.();
+    if (p === undefined) {
+      waits++;
+      p = await recvOrFail(conn);
+    } else if (p.type === 'PACKET_ERR') throw senderError(p);
     if (p.type !== 'PACKET_STAT') throw new Error(`fsutil: unexpected ${p.type} packet while receiving stats`);
     if (!p.stat) break;
     const entry = entryOf(p.stat);
     if (entry.kind === 'file' && have?.(entry) === true) entry.unchanged = true;
     entries.push({ id, entry });
   }
-  logTiming(`fsutil: ${entries.length} stats`, t0);
+  if (elu0 !== undefined) {
+    const busy = performance.eventLoopUtilization(elu0).utilization;
+    const cpu = process.cpuUsage(cpu0);
+    logTiming(
+      `fsutil: ${entries.length} stats (${waits} waits, event loop ${(busy * 100).toFixed(0)}% busy, ${((cpu.user + cpu.system) / 1000).toFixed(1)} ms CPU)`,
+      t0,
+    );
+  }
   const files = entries.filter((e) => e.entry.kind === 'file' && e.entry.unchanged !== true);
   const held = new Map<number, { chunks: Buffer[]; done: boolean }>();
   let asked = 0; // files[0..asked) have been asked for
@@ -107,7 +129,8 @@ export async function receiveTree(conn: PacketConn, sink: TreeSink, have?: (e: R
   };
   for (const { id, entry } of entries) {
     if (entry.kind !== 'file' || entry.unchanged === true) {
-      await sink(entry);
+      const done = sink(entry);
+      if (done !== undefined) await done;
       continue;
     }
     askMore();
@@ -160,12 +183,18 @@ async function recvOrFail(conn: PacketConn): Promise<Packet> {
 
 const senderError = (p: Packet): Error => new Error(`error from sender: ${p.data?.toString() ?? ''}`);
 
+/** An empty, `.` or `..` component, or none at all: the path needs cleaning (or is refused). */
+const UNCLEAN = /(?:^|\/)\.{0,2}(?:\/|$)/;
+
 function entryOf(st: Stat): ReceivedEntry {
-  const path = st.path
-    .split('/')
-    .filter((s) => s !== '' && s !== '.')
-    .join('/');
-  if (path === '' || path.split('/').includes('..')) throw new Error(`fsutil: invalid path ${JSON.stringify(st.path)}`);
+  let path = st.path;
+  if (UNCLEAN.test(path)) {
+    path = path
+      .split('/')
+      .filter((s) => s !== '' && s !== '.')
+      .join('/');
+    if (path === '' || path.split('/').includes('..')) throw new Error(`fsutil: invalid path ${JSON.stringify(st.path)}`);
+  }
   const kind = kindOfMode(st.mode);
   const linkname = st.linkname ?? '';
   return {

@@ -22,20 +22,20 @@ export class FrameReader {
   push(chunk: Buffer): Buffer[] {
     this.pending.push(chunk);
     this.size += chunk.length;
+    if (this.size < 5) return [];
+    const buf = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.size);
     const out: Buffer[] = [];
-    for (;;) {
-      if (this.size < 5) break;
-      const buf = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
-      this.pending = [buf];
-      const len = buf.readUInt32BE(1);
-      if (buf[0] !== 0) throw new Error('grpc: compressed message received without a negotiated encoding');
+    let off = 0;
+    while (buf.length - off >= 5) {
+      if (buf[off] !== 0) throw new Error('grpc: compressed message received without a negotiated encoding');
+      const len = buf.readUInt32BE(off + 1);
       if (len > MAX_MESSAGE) throw new Error(`grpc: received message larger than max (${len} vs. ${MAX_MESSAGE})`);
-      if (buf.length < 5 + len) break;
-      out.push(buf.subarray(5, 5 + len));
-      const rest = buf.subarray(5 + len);
-      this.pending = rest.length > 0 ? [rest] : [];
-      this.size = rest.length;
+      if (buf.length - off - 5 < len) break;
+      out.push(buf.subarray(off + 5, off + 5 + len));
+      off += 5 + len;
     }
+    this.pending = off === buf.length ? [] : [off === 0 ? buf : buf.subarray(off)];
+    this.size = buf.length - off;
     return out;
   }
 

@@ -1,9 +1,11 @@
+import type { MethodDefinition } from '@grpc/proto-loader';
 import type { BuildContext } from '../builder/context-index.js';
 import type { KeptContexts } from '../builder/kept-contexts.js';
 import type { Session } from './sessions.js';
 import { buildkitProtos } from './protos.js';
 import { openStream } from './session-call.js';
 import { receiveTree, type Packet, type PacketConn, type ReceivedEntry, type TreeSink } from './fsutil-receive.js';
+import { decodePacket } from './fsutil-wire.js';
 
 const DIFF_COPY = '/moby.filesync.v1.FileSync/DiffCopy';
 
@@ -26,8 +28,9 @@ export async function fetchLocal(session: Session, req: LocalRequest, sink: Tree
   if (req.includePatterns?.length) md['include-patterns'] = req.includePatterns;
   if (req.excludePatterns?.length) md['exclude-patterns'] = req.excludePatterns;
   if (req.followPaths?.length) md['followpaths'] = req.followPaths;
-  const call = openStream<Packet, Packet>(session.h2, buildkitProtos().method(DIFF_COPY) as never, md);
-  const conn: PacketConn = { send: (p) => call.send(p), recv: () => call.recv() };
+  const method = { ...(buildkitProtos().method(DIFF_COPY) as MethodDefinition<Packet, Packet>), responseDeserialize: decodePacket };
+  const call = openStream<Packet, Packet>(session.h2, method, md);
+  const conn: PacketConn = { send: (p) => call.send(p), recv: () => call.recv(), take: () => call.take() };
   try {
     await receiveTree(conn, sink, have);
     call.end();
@@ -61,10 +64,10 @@ export async function fetchContext(session: Session, req: LocalRequest, kept: Ke
     fetchLocal(
       session,
       req,
-      async (e, content) => {
+      (e, content) => {
         if (e.kind === 'other') return; // devices, fifos, sockets: the classic builder's context has none either
         const counted = content === undefined ? undefined : counting(content, (n) => (received += n));
-        await rx.add({ path: e.path, kind: e.kind, mode: e.perm, mtime: e.mtime, size: e.size, linkname: e.linkname, fingerprint: e.fingerprint }, counted);
+        return rx.add({ path: e.path, kind: e.kind, mode: e.perm, mtime: e.mtime, size: e.size, linkname: e.linkname, fingerprint: e.fingerprint }, counted);
       },
       (e) => rx.unchanged(e),
     ),

@@ -123,6 +123,49 @@ export class BuildProgress {
   }
 }
 
+/**
+ * A Status listener that sends what arrives in one turn of the event loop as one response (a
+ * cached build completes a dozen vertexes within a millisecond; each gRPC message costs a write).
+ * Consecutive responses are merged only while the merge keeps their order: a client applies a
+ * response's vertexes, then its statuses, then its logs. `drop` discards what is not sent yet
+ * (the call was cancelled).
+ */
+export function coalescing(send: (r: StatusResponse) => void, end: () => void): { listener: Listener; drop(): void } {
+  let pending: StatusResponse | undefined;
+  let timer: NodeJS.Immediate | undefined;
+  const drop = (): void => {
+    if (timer !== undefined) clearImmediate(timer);
+    timer = undefined;
+    pending = undefined;
+  };
+  const flush = (): void => {
+    const r = pending;
+    drop();
+    if (r !== undefined) send(r);
+  };
+  const listener: Listener = (r) => {
+    if (r === undefined) {
+      flush();
+      end();
+      return;
+    }
+    if (pending !== undefined && firstPart(r) >= lastPart(pending)) {
+      pending.vertexes.push(...r.vertexes);
+      pending.statuses.push(...r.statuses);
+      pending.logs.push(...r.logs);
+      return;
+    }
+    flush();
+    pending = { vertexes: [...r.vertexes], statuses: [...r.statuses], logs: [...r.logs] };
+    timer = setImmediate(flush);
+  };
+  return { listener, drop };
+}
+
+/** The first and the last of a response's parts that are not empty, in the order a client applies them (vertexes 0, statuses 1, logs 2). */
+const firstPart = (r: StatusResponse): number => (r.vertexes.length > 0 ? 0 : r.statuses.length > 0 ? 1 : 2);
+const lastPart = (r: StatusResponse): number => (r.logs.length > 0 ? 2 : r.statuses.length > 0 ? 1 : 0);
+
 /** The builds in progress (and for a little while after: a Status call may come last) by ref. */
 export class ProgressRegistry {
   private readonly builds = new Map<string, BuildProgress>();

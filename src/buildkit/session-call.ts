@@ -9,6 +9,8 @@ export interface SessionStream<Req, Res> {
   drain(): Promise<void>;
   /** The next message; undefined once the call ended well; rejects with the call's gRPC error. */
   recv(): Promise<Res | undefined>;
+  /** The next message if one has already arrived, else undefined (then `recv` waits for it, or tells the end or the error). */
+  take(): Res | undefined;
   /** Half-closes berthd's side. */
   end(): void;
   /** Abandons the call (RST_STREAM CANCEL). */
@@ -38,7 +40,8 @@ export function openStream<Req, Res>(
   metadata: Record<string, string | string[]> = {},
 ): SessionStream<Req, Res> {
   const req = h2.request({ ':method': 'POST', ':path': method.path, 'content-type': 'application/grpc', te: 'trailers', ...metadata }, { endStream: false });
-  const queue: Res[] = [];
+  let queue: Res[] = [];
+  let head = 0; // queue[head..] not yet taken
   const reader = new FrameReader();
   let ended = false;
   let failure: Error | undefined;
@@ -47,6 +50,26 @@ export function openStream<Req, Res>(
     const w = wake;
     wake = undefined;
     w?.();
+  };
+  // Messages wake a waiting recv once per turn of the event loop, not once each: the frames of
+  // one read from the socket (hundreds of small fsutil packets) are all queued first, and `take`
+  // hands them over without a wait each.
+  let notifying: NodeJS.Immediate | undefined;
+  const notifySoon = (): void => {
+    if (wake === undefined || notifying !== undefined) return;
+    notifying = setImmediate(() => {
+      notifying = undefined;
+      notify();
+    });
+  };
+  const take = (): Res | undefined => {
+    if (head === queue.length) return undefined;
+    const m = queue[head++];
+    if (head === queue.length) {
+      queue = [];
+      head = 0;
+    }
+    return m;
   };
   const fail = (err: Error): void => {
     failure ??= err;
@@ -71,7 +94,7 @@ export function openStream<Req, Res>(
       req.close();
       return;
     }
-    notify();
+    notifySoon();
   });
   req.on('end', () => {
     if (reader.partial) fail(new GrpcCallError(13, 'the session ended in the middle of a message'));
@@ -101,9 +124,10 @@ export function openStream<Req, Res>(
         req.on('close', done);
       });
     },
+    take,
     async recv() {
       for (;;) {
-        if (queue.length > 0) return queue.shift();
+        if (head < queue.length) return take();
         if (failure) throw failure;
         if (ended) return undefined;
         await new Promise<void>((r) => (wake = r));

@@ -40,6 +40,21 @@ export interface Image {
   size: number;
 }
 
+/** An image's tag names (`repo:tag`); its other names are digest references (`repo@sha256:…`). */
+export function tagNames(img: Image): string[] {
+  return img.names.filter((n) => !n.includes('@'));
+}
+
+/** The digest references a pull or a push recorded for the image (Docker's RepoDigests). */
+export function digestNames(img: Image): string[] {
+  return img.names.filter((n) => n.includes('@'));
+}
+
+/** Dangling: no tag. An image known only by digest references is dangling too, as in Docker. */
+export function isDangling(img: Image): boolean {
+  return tagNames(img).length === 0;
+}
+
 /**
  * The images and their names. A name belongs to one image at a time: pointing it at another image
  * (add, tag) moves it, and an image left with no name stays, dangling, until it is deleted. Every

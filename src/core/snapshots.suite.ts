@@ -187,6 +187,20 @@ export function snapshotterSuite(name: string, open: OpenSnapshotter): void {
       assert.deepEqual(await ls(join(target, 'dir')), ['z']);
     });
 
+    test('a volatile mount keeps its changes for the next mount, volatile or not (a build step restarted, copied from)', async () => {
+      const { s, target, key } = await mountedStack();
+      await s.unmount(target);
+      await s.mount(key, target, undefined, { volatile: true });
+      await writeFile(join(target, 'kept'), 'kept');
+      await s.unmount(target);
+      await s.mount(key, target);
+      assert.equal(await readFile(join(target, 'kept'), 'utf8'), 'kept');
+      assert.deepEqual(await ls(join(target, 'dir')), ['z']);
+      await s.unmount(target);
+      await s.mount(key, target, undefined, { volatile: true });
+      assert.equal(await readFile(join(target, 'kept'), 'utf8'), 'kept');
+    });
+
     test('remove deletes an active snapshot: it cannot be mounted (NotFound), removing it again is no error', async () => {
       const { s, target, key } = await mountedStack();
       await s.unmount(target);

@@ -13,13 +13,12 @@ export interface RemapOptions {
   gids: readonly IdRange[];
 }
 
+/** How a writable snapshot is mounted. */
 export interface MountOptions {
   /**
-   * Nothing written through this mount need survive a crash of the host (a build's scratch
-   * snapshot): overlay's `volatile`, so the unmount does not sync the whole upper filesystem.
-   * Where the kernel refuses it (before 5.10) the mount is made as usual. Such a snapshot is
-   * mounted once: overlay refuses its upper dir to any later mount (it may hide a crash's losses);
-   * it can still be committed or removed.
+   * Its changes need not survive a crash of the host (a build step's container: committed, then
+   * removed; start-up removes what a crash left). Overlay mounts it `volatile`: no sync of the
+   * upper filesystem on unmount. A snapshot once mounted so is always mounted so.
    */
   volatile?: boolean;
 }
@@ -34,7 +33,7 @@ export type LayerName = string | (() => Promise<string>);
  *  - `applyLayer(chainId, parent, tar)` unpacks one layer on top of `parent` (a chain ID or null)
  *    and commits it under `chainId`. Committed layers are immutable and shared.
  *  - `prepare(key, parent)` creates an active, writable snapshot on top of a committed layer;
- *    `mount(key, target, remap?)` makes it the container's root filesystem (re-owned for a user
+ *    `mount(key, target, remap?, opts?)` makes it the container's root filesystem (re-owned for a user
  *    namespace with `remap`; a snapshot is always mounted with the same remap); `unmount(target)` undoes that.
  *  - `remove(key)` deletes an active snapshot; `removeLayer(chainId)` a committed one. Neither
  *    checks what is built on top (layers, active snapshots): the caller removes only what nothing

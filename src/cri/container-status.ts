@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { ContainerRecord } from '../core/containers.js';
-import { notFound } from '../lib/errdefs.js';
+import { isErrno, notFound } from '../lib/errdefs.js';
 import { ZERO_TIME } from '../lib/time.js';
 import { criLabelsOf, LABEL, matchesSelector, sandboxOf } from './container-labels.js';
 import type { PodDeps } from './deps.js';
@@ -68,12 +70,31 @@ function reasonOf(rec: ContainerRecord): string {
 
 const PROPAGATION: Record<string, string> = { rslave: 'PROPAGATION_HOST_TO_CONTAINER', rshared: 'PROPAGATION_BIDIRECTIONAL' };
 
-/** `ContainerStatus`: state and times (ns), exit code and reason, image, labels and annotations, log path, mounts, resources. */
-export function criContainerStatus(
+/**
+ * The user the container's process runs as (`ContainerStatus.user`, which the kubelet shows in the
+ * pod's status), from its OCI spec as containerd reads it; null before the first start wrote one.
+ */
+async function userOf(rec: ContainerRecord): Promise<{ linux: { uid: number; gid: number; supplemental_groups: number[] } } | null> {
+  try {
+    const spec = JSON.parse(await readFile(join(rec.Paths.Bundle, 'config.json'), 'utf8')) as {
+      process?: { user?: { uid?: number; gid?: number; additionalGids?: number[] } };
+    };
+    const u = spec.process?.user;
+    if (u === undefined) return null;
+    return { linux: { uid: u.uid ?? 0, gid: u.gid ?? 0, supplemental_groups: u.additionalGids ?? [] } };
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return null;
+    throw err;
+  }
+}
+
+/** `ContainerStatus`: state and times (ns), exit code and reason, image, labels and annotations, log path, mounts, resources, user. */
+export async function criContainerStatus(
   deps: PodDeps,
   req: { container_id: string; verbose: boolean },
-): { status: Record<string, unknown>; info: Record<string, string> } {
+): Promise<{ status: Record<string, unknown>; info: Record<string, string> }> {
   const rec = criContainer(deps, req.container_id);
+  const user = await userOf(rec);
   const hc = rec.HostConfig;
   const exited = stateOf(rec) === 'CONTAINER_EXITED';
   const status = {
@@ -103,6 +124,7 @@ export function criContainerStatus(
         cpuset_mems: hc.CpusetMems ?? '',
       },
     },
+    ...(user !== null ? { user } : {}),
   };
   const info: Record<string, string> = req.verbose
     ? { info: JSON.stringify({ pid: rec.State.Pid, name: rec.Name, bundle: rec.Paths.Bundle, joinNamespaces: rec.JoinNamespaces ?? {} }) }

@@ -1,4 +1,4 @@
-import type { Image, ImageStore } from '../core/images.js';
+import { digestNames, tagNames, type Image, type ImageStore } from '../core/images.js';
 import { parseNormalizedNamed, repositoryName } from '../lib/reference.js';
 
 /** runtime.v1.Image as the ImageService answers it. */
@@ -20,14 +20,15 @@ export interface CriImage {
  * containerd does (`1000:1000` → uid 1000, `nobody` → username).
  */
 export function toCriImage(img: Image): CriImage {
-  const tags = img.names.filter((n) => !n.includes('@'));
+  const tags = tagNames(img);
   const repos = new Set(img.names.map((n) => repositoryName(parseNormalizedNamed(n))));
   const user = (img.config.config?.User ?? '').split(':')[0]!;
   const numeric = /^\d+$/.test(user);
   return {
     id: img.id,
     repo_tags: tags,
-    repo_digests: [...repos].map((r) => `${r}@${img.manifestDigest}`),
+    // The digests a pull recorded (of the index, for a multi-platform image), then each repository by its manifest.
+    repo_digests: [...new Set([...digestNames(img), ...[...repos].map((r) => `${r}@${img.manifestDigest}`)])],
     size: img.size,
     uid: numeric ? { value: Number(user) } : null,
     username: numeric ? '' : user,

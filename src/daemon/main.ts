@@ -42,6 +42,7 @@ import { claimPidFile } from './pidfile.js';
 import { reloadConfig } from './reload.js';
 import { LOG_DRIVERS } from './config-options.js';
 import { openNetworks } from './networks.js';
+import { drainSandboxPool } from '../services/networks/sandbox-pool.js';
 import { reconcileNetworking } from '../services/networks/reconcile.js';
 import { networkRoutes } from '../api/routes/networks.js';
 import { cgroupVersion, hostInfo, hostLsms, seccompSupported } from './host.js';
@@ -326,6 +327,7 @@ async function serve(cfg: DaemonConfig, flags: Flags, lastResort: LastResort): P
     // while this one still works on the state.
     void Promise.all([...listeners.map((l) => l.cleanup()), cri.close(s['shutdown-timeout'] * 1000)])
       .then(() => Promise.race([Promise.all([closed, store.settled()]), grace]))
+      .then(() => networks.sandboxPool && drainSandboxPool(networks, networks.sandboxPool))
       .then(() => Promise.all([...releases.map((r) => r()), ...side.files.map((f) => rm(f, { force: true }))]))
       .finally(() => process.exit(0));
   };

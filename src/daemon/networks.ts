@@ -6,6 +6,7 @@ import { ensureDefaultNetworks } from '../services/networks/defaults.js';
 import type { NetworkDeps } from '../services/networks/deps.js';
 import { DnsResponders, hostResolvers } from '../services/networks/dns.js';
 import { NetworkStore } from '../services/networks/store.js';
+import { SandboxPool } from '../services/networks/sandbox-pool.js';
 import { ulaPool } from '../services/networks/subnets.js';
 import type { DaemonConfig } from './config.js';
 import type { IntentLog } from '../lib/intents.js';
@@ -44,6 +45,7 @@ export async function openNetworks(
     dns: new DnsResponders(log, () => upstreamResolvers(cfg)),
     intents: o.intents,
     log,
+    sandboxPool: new SandboxPool(),
   };
   await recoverNetworkOps(net, o.report);
   await ensureDefaultNetworks(net, { name: cfg.network.bridge, bip: cfg.network.bip, ipv6: cfg.network.ipv6, fixedCidrV6: cfg.network.fixedCidrV6 });

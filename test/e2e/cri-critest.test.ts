@@ -556,10 +556,15 @@ describe('critest (cri-tools pkg/validate), ported', () => {
       const id = await runningWith(await freshPod(), 'container-with-SupplementalGroups-test-', { supplemental_groups: [1234, 5678] });
       const groups = (await execSync(id, ['id', '-G'])).stdout.trim().split(' ');
       assert.ok(groups.includes('1234') && groups.includes('5678'), groups.join(' '));
+      // ContainerStatus.user (the kubelet's pod status shows it): the groups the process got.
+      const user = (await status(id)).user as { linux: { supplemental_groups: Array<string | number> } };
+      for (const g of [1234, 5678]) assert.ok(user.linux.supplemental_groups.map(Number).includes(g), JSON.stringify(user));
     });
     it('runtime should support RunAsUser', async () => {
       const id = await runningWith(await freshPod(), 'container-with-RunAsUser-test-', { run_as_user: { value: 1001 } });
       assert.deepEqual(await execSync(id, ['id', '-u']), { stdout: '1001\n', stderr: '', exit_code: 0 });
+      const user = (await status(id)).user as { linux: { uid: string | number } };
+      assert.equal(Number(user.linux.uid), 1001, JSON.stringify(user));
     });
     it('runtime should support RunAsUserName', async () => {
       const id = await runningWith(await freshPod(), 'container-with-RunAsUserName-test-', { run_as_username: 'nobody' });

@@ -150,6 +150,10 @@ describe('registries: push, pull, login', () => {
     assert.match(out, new RegExp(`The push refers to repository \\[${plain.host}/test/bb\\]`));
     assert.match(out, /: Pushed/);
     assert.match(out, /v1: digest: sha256:[0-9a-f]{64} size: \d+/);
+    // The pushed manifest's digest is one of the image's RepoDigests (what `docker inspect --format '{{index .RepoDigests 0}}'` pins).
+    const pushed = /v1: digest: (sha256:[0-9a-f]{64})/.exec(out)![1]!;
+    const repoDigests = JSON.parse(await ok(d1, ['inspect', '-f', '{{json .RepoDigests}}', `${plain.host}/test/bb:v1`])) as string[];
+    assert.ok(repoDigests.includes(`${plain.host}/test/bb@${pushed}`), JSON.stringify(repoDigests));
     assert.match(await ok(d1, ['push', `${plain.host}/test/bb:v1`]), /Layer already exists/);
     await ok(d1, ['tag', 'busybox', `${plain.host}/other/bb:latest`]);
     assert.match(await ok(d1, ['push', `${plain.host}/other/bb`]), /Mounted from test\/bb/);
@@ -177,6 +181,16 @@ describe('registries: push, pull, login', () => {
     assert.match(await ok(d2, ['pull', `${plain.host}/test/bb:v1`]), /Status: Image is up to date/);
     assert.equal((await ok(d2, ['pull', '-q', `${plain.host}/test/bb:v2`])).trim(), `${plain.host}/test/bb:v2`);
     const digest = /Digest: (sha256:[0-9a-f]{64})/.exec(a.stdout)![1]!;
+    // A pull by tag records the digest the registry gave for it: RepoDigests, `images --digests`.
+    // (other/bb, pulled at the same time, is the same image: both repositories' digests, sorted as dockerd sorts references.)
+    assert.deepEqual(JSON.parse(await ok(d2, ['inspect', '-f', '{{json .RepoDigests}}', `${plain.host}/test/bb:v1`])), [
+      `${plain.host}/other/bb@${digest}`,
+      `${plain.host}/test/bb@${digest}`,
+    ]);
+    const rows = await ok(d2, ['images', '--digests', '--format', '{{.Repository}} {{.Tag}} {{.Digest}}', `${plain.host}/test/bb`]);
+    assert.match(rows, new RegExp(`^${plain.host}/test/bb v1 ${digest}$`, 'm'));
+    const cli = await d2.docker(['images', '--digests', '--format', '{{.Repository}} {{.Tag}} {{.Digest}}', `${plain.host}/test/bb`]);
+    assert.match(cli.stdout, new RegExp(`^${plain.host}/test/bb v1 ${digest}$`, 'm'), cli.stderr);
     const byDigest = await ok(d2, ['pull', `${plain.host}/test/bb@${digest}`]);
     assert.match(byDigest, new RegExp(`^${plain.host}/test/bb@${digest}$`, 'm'));
     assert.equal((await ok(d2, ['inspect', '-f', '{{.Id}}', `${plain.host}/test/bb@${digest}`])).trim(), id1);
@@ -273,6 +287,19 @@ describe('registries: push, pull, login', () => {
     assert.equal(r.code, 0, r.stderr + d2.log().slice(-2000));
     assert.equal((await ok(d2, ['inspect', '-f', '{{.Architecture}} {{len .RootFS.Layers}}', `${fake.host}/multi/app`])).trim(), 'amd64 1');
     assert.equal(fake.hits(`/v2/multi/app/manifests/sha256:${'1'.repeat(64)}`), 0, 'the arm64 manifest is never fetched');
+    // The RepoDigest of a multi-platform pull is the index's digest, as the registry gave it for the tag.
+    const index = /Digest: (sha256:[0-9a-f]{64})/.exec(r.stdout)![1]!;
+    assert.equal(
+      (await ok(d2, ['inspect', '-f', '{{json .RepoDigests}}', `${fake.host}/multi/app`])).trim(),
+      JSON.stringify([`${fake.host}/multi/app@${index}`]),
+    );
+    // Untagging the repository's last tag takes its digest reference too, and so deletes the image (Docker's rmi).
+    await ok(d2, ['tag', `${fake.host}/multi/app`, `${fake.host}/multi/app:second`]);
+    assert.deepEqual((await ok(d2, ['rmi', `${fake.host}/multi/app:second`])).trim().split('\n'), [`Untagged: ${fake.host}/multi/app:second`]);
+    const gone = (await ok(d2, ['rmi', `${fake.host}/multi/app`])).trim().split('\n');
+    assert.deepEqual(gone.slice(0, 2), [`Untagged: ${fake.host}/multi/app:latest`, `Untagged: ${fake.host}/multi/app@${index}`]);
+    assert.match(gone[2] ?? '', /^Deleted: sha256:/);
+    await ok(d2, ['pull', `${fake.host}/multi/app`]);
     const none = await d2.berth(['pull', '--platform', 'linux/s390x', `${fake.host}/multi/app`]);
     assert.equal(none.code, 1);
     assert.match(none.stderr, /no matching manifest for linux\/s390x/);

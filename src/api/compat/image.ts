@@ -1,4 +1,4 @@
-import type { Image } from '../../core/images.js';
+import { digestNames, tagNames, type Image } from '../../core/images.js';
 import { familiarString, parseNormalizedNamed } from '../../lib/reference.js';
 import type { ManifestInfo } from '../../services/images/manifests.js';
 import type { ImageInspect, ImageManifestSummary, ImageSummary, OciDescriptor } from '../types/images.js';
@@ -8,7 +8,12 @@ import { fullConfig } from './container-defaults.js';
 const familiar = (name: string): string => familiarString(parseNormalizedNamed(name));
 
 export function repoTags(img: Image): string[] {
-  return img.names.filter((n) => !n.includes('@')).map(familiar);
+  return tagNames(img).map(familiar);
+}
+
+/** `repo@digest` of each digest reference a pull or push recorded (Docker's RepoDigests), sorted as dockerd sorts references. */
+export function repoDigests(img: Image): string[] {
+  return digestNames(img).map(familiar).sort();
 }
 
 function createdSeconds(img: Image): number {
@@ -60,12 +65,13 @@ function manifestFields(view: ImageView, manifestsFrom: 'imageListManifests' | '
  */
 export function toImageSummary(img: Image, containers = -1, view: ImageView = { version: '' }): ImageSummary {
   const tags = repoTags(img);
-  const placeholders = !at(view.version, 'noImageNonePlaceholders') && tags.length === 0;
+  const digests = repoDigests(img);
+  const placeholders = !at(view.version, 'noImageNonePlaceholders') && tags.length === 0 && digests.length === 0;
   return {
     Id: img.id,
     ParentId: '',
     RepoTags: placeholders ? ['<none>:<none>'] : tags,
-    RepoDigests: placeholders ? ['<none>@<none>'] : [],
+    RepoDigests: placeholders ? ['<none>@<none>'] : digests,
     Created: createdSeconds(img),
     Size: img.size,
     SharedSize: -1,
@@ -115,7 +121,7 @@ export function toImageInspect(img: Image, driver: string, view: ImageView = { v
   return {
     Id: img.id,
     RepoTags: repoTags(img),
-    RepoDigests: [],
+    RepoDigests: repoDigests(img),
     ...text('Parent', view.parent ?? ''),
     ...text('Comment', c.comment ?? ''),
     ...(created !== undefined ? { Created: created } : {}),

@@ -96,10 +96,9 @@ export class LocalImageStore implements ImageStore {
   async tag(id: Digest, name: string): Promise<void> {
     const img = this.images.get(id);
     if (img === undefined) throw notFound(`No such image: ${id}`);
-    if (!img.names.includes(name)) {
-      this.detachName(name);
-      img.names.push(name);
-    }
+    if (img.names.includes(name)) return; // already so (every cached build re-tags its image): nothing to write
+    this.detachName(name);
+    img.names.push(name);
     await this.persist();
   }
 

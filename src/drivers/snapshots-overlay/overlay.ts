@@ -25,6 +25,9 @@ export class OverlaySnapshotter implements Snapshotter {
   /** The diff dir is filled first; `parent` is read (lowerChain) only after the tar ends. */
   readonly unpacksBeforeParent = true;
 
+  /** Set once the kernel refused a `volatile` mount (before 5.10): plain mounts from then on. */
+  private volatileRefused = false;
+
   constructor(private readonly root: string) {}
 
   static async open(root: string): Promise<OverlaySnapshotter> {
@@ -137,7 +140,7 @@ export class OverlaySnapshotter implements Snapshotter {
     await writeFile(join(dir, 'parent'), parent ?? '');
   }
 
-  async mount(key: string, target: string, remap?: RemapOptions, mountOpts: MountOptions = {}): Promise<void> {
+  async mount(key: string, target: string, remap?: RemapOptions, mountOpts?: MountOptions): Promise<void> {
     const dir = this.activeDir(key);
     const parent = await this.parentOf(key);
     // overlay needs a lower dir; an image with no layers gets an empty one.
@@ -148,13 +151,24 @@ export class OverlaySnapshotter implements Snapshotter {
     }
     await mkdirp(target);
     const opts = `lowerdir=${lower.join(':')},upperdir=${join(dir, 'upper')},workdir=${join(dir, 'work')}`;
-    const tried =
-      mountOpts.volatile === true &&
-      (await run('mount', ['-t', 'overlay', 'overlay', '-o', `${opts},volatile`, target], { cwd: this.root }).then(
-        () => true,
-        () => false,
-      ));
-    if (!tried) await run('mount', ['-t', 'overlay', 'overlay', '-o', opts, target], { cwd: this.root });
+    // A volatile mount leaves work/work/incompat/volatile, and overlay refuses any later mount of
+    // that work dir while it is there: such a snapshot is mounted volatile again (its changes were
+    // never promised to survive a crash), after the marker is cleared.
+    const marker = join(dir, 'work', 'work', 'incompat', 'volatile');
+    const volatile = !this.volatileRefused && (mountOpts?.volatile === true || (await exists(marker)));
+    if (volatile) {
+      await rm(marker, { recursive: true, force: true });
+      try {
+        await run('mount', ['-t', 'overlay', 'overlay', '-o', `${opts},volatile`, target], { cwd: this.root });
+        return;
+      } catch (err) {
+        if (await isMountPoint(target)) throw err;
+        await run('mount', ['-t', 'overlay', 'overlay', '-o', opts, target], { cwd: this.root });
+        this.volatileRefused = true; // a kernel without the option (before 5.10): plain mounts, as before
+        return;
+      }
+    }
+    await run('mount', ['-t', 'overlay', 'overlay', '-o', opts, target], { cwd: this.root });
   }
 
   /**
@@ -240,3 +254,9 @@ export async function overlaySupported(root: string): Promise<boolean> {
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+const exists = (path: string): Promise<boolean> =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );

@@ -10,14 +10,14 @@ export const INIT_PATHS = ['.dockerenv', 'dev', 'dev/console', 'dev/pts', 'dev/s
 
 /** The INIT_PATHS (relative, no leading slash) that none of the lower dirs has: the runtime made them. */
 export async function runtimeCreatedPaths(lowers: string[]): Promise<Set<string>> {
-  const out = new Set<string>();
-  for (const rel of INIT_PATHS) if (!(await inLowers(lowers, rel))) out.add(rel);
-  return out;
+  // All at once: one after the other, a build step's commit waited ≈ 11 × layers thread-pool round trips.
+  const found = await Promise.all(INIT_PATHS.map((rel) => inLowers(lowers, rel)));
+  return new Set(INIT_PATHS.filter((_, i) => !found[i]));
 }
 
 async function inLowers(lowers: string[], rel: string): Promise<boolean> {
-  for (const dir of lowers) if ((await lstat(join(dir, rel)).catch(() => null)) !== null) return true;
-  return false;
+  const stats = await Promise.all(lowers.map((dir) => lstat(join(dir, rel)).catch(() => null)));
+  return stats.some((st) => st !== null);
 }
 
 /**

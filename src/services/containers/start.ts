@@ -11,6 +11,7 @@ import { startErrorExitCode } from '../../lib/oci/start-error.js';
 import { nowRfc3339Nano } from '../../lib/time.js';
 import type { ContainerDeps } from './deps.js';
 import { finishRemoval, type RemovalDeps } from './remove.js';
+import { isBuildStep } from './build-step.js';
 import { buildSpec } from './spec/build.js';
 import { resolveUser } from './spec/user.js';
 import { hostSpecContext } from './host-spec-context.js';
@@ -65,7 +66,9 @@ export async function startContainer(deps: StartDeps, ref: string): Promise<void
       // mounted and the volumes, user and devices are resolved; its endpoints are attached while
       // runc creates the container (see NetworkSetup).
       const networks = deps.networks;
-      const network = networks ? timed(`start ${id}: network sandbox`, () => setupNetworking(networks, rec)) : Promise.resolve(undefined);
+      // A build step (that cannot reconfigure its network) takes a namespace from the pool of ready ones.
+      const pooled = isBuildStep(rec) && rec.HostConfig.Privileged !== true && !rec.HostConfig.CapAdd?.length;
+      const network = networks ? timed(`start ${id}: network sandbox`, () => setupNetworking(networks, rec, { pooled })) : Promise.resolve(undefined);
       network.catch(() => undefined); // awaited below, also on failure
       if (networks) {
         undo.defer(async () => {
@@ -76,7 +79,9 @@ export async function startContainer(deps: StartDeps, ref: string): Promise<void
       try {
         undo.defer(() => deps.snapshotter.unmount(rec.Paths.Rootfs));
         await timed(`start ${id}: mount`, async () => {
-          if (!(await deps.snapshotter.isMounted(rec.Paths.Rootfs))) await deps.snapshotter.mount(rec.Id, rec.Paths.Rootfs, remap);
+          // A build step's changes are committed, then removed: no sync of the upper filesystem at its unmount.
+          if (!(await deps.snapshotter.isMounted(rec.Paths.Rootfs)))
+            await deps.snapshotter.mount(rec.Id, rec.Paths.Rootfs, remap, { volatile: isBuildStep(rec) });
         });
         // The remapped root must reach its bundle (rootfs, /etc files): the directory's group is its.
         await chown(rec.Paths.Bundle, 0, remap ? remappedRoot(remap).gid : 0);

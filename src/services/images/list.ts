@@ -1,7 +1,7 @@
 import { invalidArgument } from '../../lib/errdefs.js';
-import type { Image } from '../../core/images.js';
+import { isDangling, type Image } from '../../core/images.js';
 import { matchLabels, type Filters } from '../../lib/filters.js';
-import { familiarString, parseNormalizedNamed } from '../../lib/reference.js';
+import { familiarRepository, familiarString, parseNormalizedNamed } from '../../lib/reference.js';
 import type { ImageDeps } from './deps.js';
 import { hasDescendants } from './lineage.js';
 
@@ -31,7 +31,7 @@ export function listImages(deps: Pick<ImageDeps, 'images'>, opts: { all: boolean
   const since = anchor('since');
   return all
     .filter((img) => opts.all || img.names.length > 0 || wantDangling === true || !hasDescendants(img, all))
-    .filter((img) => wantDangling === undefined || wantDangling === (img.names.length === 0))
+    .filter((img) => wantDangling === undefined || wantDangling === isDangling(img))
     .filter((img) => !filters.has('label') || matchLabels(img.config.config?.Labels, filters.get('label')!))
     .filter((img) => refs.length === 0 || img.names.some((n) => refs.some((r) => referenceMatches(n, r))))
     .filter((img) => before === undefined || created(img) < before)
@@ -41,13 +41,14 @@ export function listImages(deps: Pick<ImageDeps, 'images'>, opts: { all: boolean
 
 /** `reference` filter: `busybox`, `busybox:latest`, or glob patterns like `bu*`. */
 export function referenceMatches(fullName: string, pattern: string): boolean {
-  const familiar = familiarString(parseNormalizedNamed(fullName));
+  const ref = parseNormalizedNamed(fullName);
+  const familiar = familiarString(ref);
   const glob = new RegExp(
     `^${pattern
       .replace(/[.+^${}()|[\]\\]/g, '\\$&')
       .replace(/\*/g, '[^/]*')
       .replace(/\?/g, '.')}$`,
   );
-  const repo = familiar.slice(0, familiar.lastIndexOf(':'));
-  return glob.test(familiar) || glob.test(repo);
+  // A tag or a digest reference, matched whole or by its repository (Docker's FamiliarMatch).
+  return glob.test(familiar) || glob.test(familiarRepository(ref));
 }

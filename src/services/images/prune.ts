@@ -1,4 +1,4 @@
-import type { Image } from '../../core/images.js';
+import { isDangling, type Image } from '../../core/images.js';
 import { matchLabels, type Filters } from '../../lib/filters.js';
 import { parseUntil } from '../../lib/until.js';
 import type { ImageDeps } from './deps.js';
@@ -31,8 +31,7 @@ export async function pruneImages(deps: ImageDeps, filters: Filters): Promise<Im
   for (;;) {
     const all = deps.images.list();
     const victims = all.filter(
-      (img) =>
-        !deps.containers.all().some((c) => usesImage(c, img.id)) && (!danglingOnly || img.names.length === 0) && matches(img) && !hasDescendants(img, all),
+      (img) => !deps.containers.all().some((c) => usesImage(c, img.id)) && (!danglingOnly || isDangling(img)) && matches(img) && !hasDescendants(img, all),
     );
     if (victims.length === 0) break;
     for (const img of victims) deleted.push(...(await removeImage(deps, img.id, { force: true, noprune: true })));

@@ -92,10 +92,12 @@ async function pullOne(deps: PullDeps, repo: RemoteRepository, ref: Reference, p
   const before = deps.images.resolve(fullName(ref));
   await deps.content.put(fetched.bytes);
   if (top !== fetched) await deps.content.put(top.bytes);
-  // Named by tag; a pull by digest is named `repo@digest` (Docker shows it as a RepoDigest).
+  // Named by tag and by the digest the registry gave for it (`repo@digest`, of the index for a
+  // multi-platform image: Docker's RepoDigests); a pull by digest is named by that digest alone.
   // Layers already present count 0 in `sizes`: an image pulled again keeps the size it has.
   const size = deps.images.get(manifest.config.digest)?.size ?? sizes.reduce((a, b) => a + b, 0);
-  const image: Image = { id: manifest.config.digest, names: [fullName(ref)], manifestDigest: fetched.digest, config, size };
+  const names = ref.digest !== undefined ? [fullName(ref)] : [fullName(ref), fullName({ ...ref, tag: undefined, digest: top.digest })];
+  const image: Image = { id: manifest.config.digest, names, manifestDigest: fetched.digest, config, size };
   await deps.images.add(image);
   publishImageEvent(deps.events, image, 'pull', { id: familiarString(ref), name: familiarString(ref) });
   emit({ status: `Digest: ${top.digest}` });

@@ -70,6 +70,8 @@ async function pushTag(
   const mediaType = manifest.mediaType ?? (manifest.config.mediaType === MEDIA_TYPE.dockerConfig ? MEDIA_TYPE.dockerManifest : MEDIA_TYPE.ociManifest);
   await repo.putManifest(tag, mediaType, bytes);
   emit({ status: `${tag}: digest: ${image.manifestDigest} size: ${bytes.length}`, aux: { Tag: tag, Digest: image.manifestDigest, Size: bytes.length } });
+  // The pushed manifest's digest becomes one of the image's names (`repo@digest`: Docker's RepoDigests).
+  await deps.images.tag(image.id, fullName({ ...ref, tag: undefined, digest: image.manifestDigest }));
   const pushed = familiarString({ ...ref, tag, digest: undefined });
   publishImageEvent(deps.events, image, 'push', { id: pushed, name: pushed });
 }

@@ -1,10 +1,10 @@
 import { publishImageEvent } from './events.js';
 import { conflict, notFound } from '../../lib/errdefs.js';
-import type { Image } from '../../core/images.js';
+import { digestNames, tagNames, type Image } from '../../core/images.js';
 import { usesImage } from '../../core/containers.js';
 import { chainIds, type Digest } from '../../lib/digest.js';
 import type { OciManifest } from '../../lib/oci/image-spec.js';
-import { familiarString, fullName, parseNormalizedNamed } from '../../lib/reference.js';
+import { familiarString, fullName, parseNormalizedNamed, repositoryName } from '../../lib/reference.js';
 import type { ImageDeps } from './deps.js';
 import { hasDescendants, parentOf } from './lineage.js';
 import { crashPoint } from '../../lib/crash-point.js';
@@ -29,13 +29,18 @@ export async function removeImage(deps: ImageDeps, ref: string, opts: { force?: 
   const hasChildren = hasDescendants(img, deps.images.list());
 
   if (byName !== undefined) {
-    const lastName = img.names.length === 1;
+    const going = namesGoingWith(img, byName);
+    const lastName = img.names.every((n) => going.includes(n));
     if (lastName && users.length > 0 && !opts.force) {
       throw conflict(
         `conflict: unable to remove repository reference "${displayName(ref)}" (must force) - container ${short(users[0]!.Id)} is using its referenced image ${short(img.id)}`,
       );
     }
-    if (!lastName || users.length > 0 || hasChildren) return [await untag(deps, img, byName)];
+    if (!lastName || users.length > 0 || hasChildren) {
+      const out: DeleteItem[] = [];
+      for (const name of going) out.push(await untag(deps, img, name));
+      return out;
+    }
   } else {
     if (running)
       throw conflict(`conflict: unable to delete ${short(img.id)} (cannot be forced) - image is being used by running container ${short(running.Id)}`);
@@ -43,7 +48,7 @@ export async function removeImage(deps: ImageDeps, ref: string, opts: { force?: 
     if (users.length > 0 && !opts.force) {
       throw conflict(`conflict: unable to delete ${short(img.id)} (must be forced) - image is being used by stopped container ${short(users[0]!.Id)}`);
     }
-    if (img.names.length > 1 && !opts.force) {
+    if (!isSingleReference(img) && !opts.force) {
       throw conflict(`conflict: unable to delete ${short(img.id)} (must be forced) - image is referenced in multiple repositories`);
     }
   }
@@ -79,6 +84,28 @@ async function untag(deps: ImageDeps, img: Image, name: string): Promise<DeleteI
   publishImageEvent(deps.events, img, 'untag');
   return { Untagged: familiar };
 }
+
+/**
+ * The names one `rmi <name>` takes off: the name, and when it is a tag and the repository has no
+ * other tag on this image, that repository's digest references too (Docker's rule).
+ */
+function namesGoingWith(img: Image, name: string): string[] {
+  if (name.includes('@')) return [name];
+  const repo = repoOf(name);
+  const sameRepo = img.names.filter((n) => n !== name && repoOf(n) === repo);
+  return sameRepo.some((n) => !n.includes('@')) ? [name] : [name, ...sameRepo];
+}
+
+/** One tag at most, and digest references only of that tag's repository (or of one repository): deleting by ID needs no force. */
+function isSingleReference(img: Image): boolean {
+  const tags = tagNames(img);
+  if (tags.length > 1) return false;
+  const digestRepos = new Set(digestNames(img).map(repoOf));
+  if (tags.length === 0) return digestRepos.size <= 1;
+  return digestRepos.size === 0 || (digestRepos.size === 1 && digestRepos.has(repoOf(tags[0]!)));
+}
+
+const repoOf = (name: string): string => repositoryName(parseNormalizedNamed(name));
 
 function isNameOf(img: Image, ref: string): string | undefined {
   try {

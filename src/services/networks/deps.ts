@@ -5,6 +5,7 @@ import type { KeyedLock } from '../../lib/keyed-lock.js';
 import type { EventBus } from '../events.js';
 import type { DnsResponders } from './dns.js';
 import type { NetworkStore } from './store.js';
+import type { SandboxPool } from './sandbox-pool.js';
 
 /** Address pools user networks draw their subnets from (daemon.json `default-address-pools`). */
 export interface AddressPool {
@@ -25,6 +26,8 @@ export interface NetworkDeps {
   /** Network create and remove record their intent here first (see reconcile.ts). */
   intents: IntentLog;
   log: (msg: string) => void;
+  /** Network namespaces reused by build steps (see sandbox-pool.ts); none: every container gets its own. */
+  sandboxPool?: SandboxPool;
 }
 
 export const BUILTIN = new Set(['bridge', 'host', 'none']);

@@ -1,5 +1,5 @@
 import type { ContainerRecord, HostConfig } from '../../core/containers.js';
-import type { EndpointConfig, EndpointIpam, EndpointSettings, NetworkRecord } from '../../core/network.js';
+import type { AttachResult, EndpointConfig, EndpointIpam, EndpointSettings, NetworkRecord } from '../../core/network.js';
 import { BerthError, invalidArgument, notFound } from '../../lib/errdefs.js';
 import type { NetworkDeps } from './deps.js';
 import { contains, isIpv4, isIpv6, parseCidr } from './subnets.js';
@@ -17,6 +17,30 @@ function askedIpam(req: EndpointRequest): EndpointIpam | null {
     ...(LinkLocalIPs?.length ? { LinkLocalIPs: [...LinkLocalIPs] } : {}),
   };
   return Object.keys(out).length > 0 ? out : null;
+}
+
+/** The addresses an attachment (CNI ADD) gave, as the endpoint shows them. */
+export type EndpointAddresses = Pick<
+  EndpointSettings,
+  'IPAddress' | 'IPPrefixLen' | 'Gateway' | 'GlobalIPv6Address' | 'GlobalIPv6PrefixLen' | 'IPv6Gateway' | 'MacAddress'
+>;
+
+export function addressesOf(r: AttachResult): EndpointAddresses {
+  return {
+    IPAddress: r.ip,
+    IPPrefixLen: r.prefixLen,
+    Gateway: r.gateway,
+    GlobalIPv6Address: r.ipv6?.ip ?? '',
+    GlobalIPv6PrefixLen: r.ipv6?.prefixLen ?? 0,
+    IPv6Gateway: r.ipv6?.gateway ?? '',
+    MacAddress: r.mac,
+  };
+}
+
+/** An endpoint released: its addresses and interface cleared (what was asked for stays). */
+export function clearEndpoint(ep: EndpointSettings): void {
+  Object.assign(ep, { IPAddress: '', IPPrefixLen: 0, Gateway: '', MacAddress: '', EndpointID: '', IfName: undefined });
+  if (ep.GlobalIPv6Address) Object.assign(ep, { GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, IPv6Gateway: '' });
 }
 
 export function emptyEndpoint(networkId: string, req: EndpointRequest = {}): EndpointSettings {

@@ -8,7 +8,8 @@ import { allocatePorts } from './ports.js';
 import { linkHostLines } from './links.js';
 import { hasDns } from './resolver.js';
 import { gatewayEndpoint } from './gateway.js';
-import { checkEndpointNetworks } from './endpoints.js';
+import { addressesOf, checkEndpointNetworks, clearEndpoint } from './endpoints.js';
+import { borrowSandbox, returnSandbox } from './sandbox-pool.js';
 import { timed } from '../../lib/phase-timer.js';
 
 function bridgeEndpoints(deps: NetworkDeps, rec: ContainerRecord): Array<[EndpointSettings, NetworkRecord]> {
@@ -50,16 +51,7 @@ export async function attachEndpoint(
     mac: ep.DesiredMacAddress || undefined,
     ...opts,
   });
-  Object.assign(ep, {
-    IPAddress: r.ip,
-    IPPrefixLen: r.prefixLen,
-    Gateway: r.gateway,
-    GlobalIPv6Address: r.ipv6?.ip ?? '',
-    GlobalIPv6PrefixLen: r.ipv6?.prefixLen ?? 0,
-    IPv6Gateway: r.ipv6?.gateway ?? '',
-    MacAddress: r.mac,
-    EndpointID: `${net.Id.slice(0, 12)}${rec.Id.slice(0, 52)}`,
-  });
+  Object.assign(ep, addressesOf(r), { EndpointID: `${net.Id.slice(0, 12)}${rec.Id.slice(0, 52)}` });
 }
 
 /**
@@ -79,8 +71,7 @@ export async function detachEndpoint(deps: NetworkDeps, rec: ContainerRecord, ep
       .detach({ network: net, containerId: rec.Id, netnsPath: deps.driver.sandboxPath(rec.Id), ifName: ep.IfName })
       .catch((err: Error) => deps.log(`network teardown of ${rec.Id.slice(0, 12)} on ${net.Name}: ${err.message}`));
   }
-  Object.assign(ep, { IPAddress: '', IPPrefixLen: 0, Gateway: '', MacAddress: '', EndpointID: '', IfName: undefined });
-  if (ep.GlobalIPv6Address) Object.assign(ep, { GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, IPv6Gateway: '' });
+  clearEndpoint(ep);
 }
 
 /** A container's network being set up: the namespace for its spec now, its endpoints later. */
@@ -103,7 +94,7 @@ export interface NetworkSetup {
  * already taken fails the start before anything is made) and the sandbox (its namespace) is made
  * at once; the endpoints are attached in the background (see NetworkSetup.attached).
  */
-export async function setupNetworking(deps: NetworkDeps, rec: ContainerRecord): Promise<NetworkSetup> {
+export async function setupNetworking(deps: NetworkDeps, rec: ContainerRecord, opts: { pooled?: boolean } = {}): Promise<NetworkSetup> {
   const done = { netnsPath: undefined, attached: Promise.resolve() };
   const mode = rec.HostConfig.NetworkMode ?? 'bridge';
   // A namespace joined by path (a pod's) is its owner's to set up: nothing to attach here.
@@ -130,10 +121,37 @@ export async function setupNetworking(deps: NetworkDeps, rec: ContainerRecord): 
   const eps = bridgeEndpoints(deps, rec);
   const others = deps.containers.all().filter((c) => c.Id !== rec.Id && isLive(c));
   const ports = eps.length > 0 ? await allocatePorts(rec, others, () => deps.driver.heldPorts()) : [];
+  const pooled = opts.pooled === true ? poolable(deps, rec, eps, ports) : undefined;
+  if (pooled !== undefined && deps.sandboxPool !== undefined) {
+    const [ep, net] = pooled;
+    const { netnsPath, attached } = await borrowSandbox(deps, deps.sandboxPool, rec, ep, net);
+    rec.NetworkSettings = { Networks: rec.NetworkSettings?.Networks ?? {}, Ports: [] };
+    const written = attached.then(() => writeEndpointEtcFiles(deps, rec));
+    written.catch(() => undefined);
+    return { netnsPath, attached: written };
+  }
   const netnsPath = await deps.driver.createSandbox(rec.Id, usernsDonor(deps, rec));
   const attached = timed(`start ${rec.Id.slice(0, 12)}: network (CNI ADD)`, () => attachAll(deps, rec, eps, ports));
   attached.catch(() => undefined);
   return { netnsPath, attached };
+}
+
+/**
+ * The one endpoint a pooled sandbox can give (see sandbox-pool.ts): on the default bridge, with
+ * nothing of its own (addresses, MAC, aliases, links, published ports), no user namespace.
+ */
+function poolable(
+  deps: NetworkDeps,
+  rec: ContainerRecord,
+  eps: Array<[EndpointSettings, NetworkRecord]>,
+  ports: PortMapping[],
+): [EndpointSettings, NetworkRecord] | undefined {
+  const only = eps.length === 1 ? eps[0] : undefined;
+  if (only === undefined || ports.length > 0 || deps.driver.sandboxUsernsPath(rec.Id) !== undefined) return undefined;
+  const [ep, net] = only;
+  if (net.Name !== 'bridge' || ep.IPAMConfig || ep.DesiredMacAddress || ep.Aliases?.length || ep.Links?.length || rec.HostConfig.Links?.length)
+    return undefined;
+  return only;
 }
 
 /**
@@ -182,6 +200,7 @@ export async function writeEndpointEtcFiles(deps: NetworkDeps, rec: ContainerRec
  * before the record named its interfaces), then the sandbox; idempotent, never throws.
  */
 export async function teardownNetworking(deps: NetworkDeps, rec: ContainerRecord): Promise<void> {
+  if (deps.sandboxPool !== undefined && (await returnSandbox(deps, deps.sandboxPool, rec))) return;
   for (const [ep, net] of bridgeEndpoints(deps, rec)) await detachEndpoint(deps, rec, ep, net);
   await deps.driver.detachAll(rec.Id).catch((err: Error) => deps.log(`network teardown of ${rec.Id.slice(0, 12)}: ${err.message}`));
   if (rec.NetworkSettings) rec.NetworkSettings.Ports = [];

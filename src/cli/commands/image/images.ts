@@ -52,7 +52,7 @@ export function imagesCommand(parent: Command, name = 'images'): void {
         return;
       }
       const list = await engine().imageList({ all: flags.all, filters: filtersJson(filters) });
-      const rows = list.flatMap((img) => imageContexts(img, { trunc: flags.trunc }));
+      const rows = list.flatMap((img) => imageContexts(img, { trunc: flags.trunc, digests: flags.digests === true }));
       if (flags.quiet) {
         const ids = [...new Set(rows.map((r) => String(r.ID)))];
         out(ids.map((id) => `${id}\n`).join(''));

@@ -35,6 +35,7 @@ export async function handleExit(deps: ExitDeps, id: string, onAutoRemove: (id: 
     // The exit is recorded before the exit file goes: a crash in between loses nothing, and the
     // next sweep finds the file again and only releases what is left.
     const fresh = isLive(rec);
+    let recorded: Promise<void> = Promise.resolve();
     if (fresh) {
       oom = await access(join(rec.Paths.Bundle, 'oom')).then(
         () => true,
@@ -44,17 +45,20 @@ export async function handleExit(deps: ExitDeps, id: string, onAutoRemove: (id: 
       // A --rm container is marked for removal in the same write (a crash from here on finishes
       // the removal at start-up; an `exited` --rm record would stay behind).
       rec.State = { ...rec.State, Status: autoRemove ? 'removing' : 'exited', Pid: 0, ExitCode: exitCode, FinishedAt: nowRfc3339Nano(), OOMKilled: oom };
-      await timed(`exit ${short}: record`, () => deps.store.save(rec));
+      recorded = timed(`exit ${short}: record`, () => deps.store.save(rec));
+      recorded.catch(() => undefined); // awaited below
     }
-    // A container about to be removed releases everything with its removal, after the clients
-    // were answered (finishRemoval); a crash in between repeats the idempotent release.
-    if (rec.State.Status === 'removing') return fresh ? exitCode : undefined;
-    // A build step's builder waits to commit the upper dir, which the release does not touch:
-    // it is answered now and commits while the release runs (its removal waits for this lock).
-    if (fresh && isBuildStep(rec)) {
+    // A build step's builder waits to commit the upper dir, which neither the record nor the
+    // release touches: it is answered now and commits while they run (its removal waits for this
+    // lock; a crash before the record is written leaves the exit file, and the step, to start-up).
+    if (fresh && isBuildStep(rec) && rec.State.Status !== 'removing') {
       await announceExit(deps, rec, exitCode);
       announced = true;
     }
+    await recorded;
+    // A container about to be removed releases everything with its removal, after the clients
+    // were answered (finishRemoval); a crash in between repeats the idempotent release.
+    if (rec.State.Status === 'removing') return fresh ? exitCode : undefined;
     // The process is gone: its runtime state, its network and its mounts are independent of each other.
     const networks = deps.networks;
     await Promise.all([
