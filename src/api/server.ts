@@ -101,7 +101,7 @@ export function createApiServer(router: Router, opts: ApiServerOptions): ApiHttp
     // An upgraded request's body is on the raw socket, ahead of the client's stream data.
     const length = Number(req.headers['content-length'] ?? 0);
     if (length > JSON_BODY_LIMIT) {
-      writeSocketError(socket, 413, bodyTooLarge().message);
+      writeSocketError(socket, 413, bodyTooLarge().message, { linger: true });
       return;
     }
     void readUpgradeBody(socket, length).then(
@@ -154,12 +154,35 @@ function plainResponse(req: IncomingMessage, socket: Duplex): ServerResponse {
 }
 
 /** An error answer written straight to a socket that has no ServerResponse (upgrades, parse errors); closes it. */
-function writeSocketError(socket: Duplex, status: number, message: string): void {
+function writeSocketError(socket: Duplex, status: number, message: string, opts: { linger?: boolean } = {}): void {
   const body = JSON.stringify({ message }) + '\n';
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
       `Api-Version: ${API_VERSION}\r\nConnection: close\r\n\r\n${body}`,
   );
+  if (!opts.linger) return;
+  // A body the client still sends is read and dropped until the socket goes (see lingerAtClose).
+  socket.on('data', () => undefined);
+  setTimeout(() => socket.destroy(), LINGER_MS).unref();
+}
+
+/** How long a connection closed in the middle of a request body is still read from (Go's net/http rstAvoidanceDelay). */
+const LINGER_MS = 500;
+
+/**
+ * Closing a socket with unread input resets it, and a client still writing its body then loses
+ * the answer already sent (status 0 instead of 413). As Go's net/http server (closeWriteAndWait):
+ * once the answer is out the write side closes, what still arrives is read and dropped, and the
+ * socket goes LINGER_MS later. Node's HTTP server ends a Connection: close socket with its
+ * `destroySoon`, which this replaces for the one socket.
+ */
+function lingerAtClose(socket: Socket): void {
+  const s = socket as Socket & { destroySoon?: () => void };
+  if (typeof s.destroySoon !== 'function') return;
+  s.destroySoon = () => {
+    s.end();
+    setTimeout(() => s.destroy(), LINGER_MS).unref();
+  };
 }
 
 function readUpgradeBody(socket: Duplex, length: number): Promise<Buffer> {
@@ -259,7 +282,9 @@ async function dispatch(
     } else if (target.res) {
       if (target.res.headersSent) target.res.destroy();
       else if (status === 413) {
-        // The rest of the body is not read: end the connection rather than drain it.
+        // The rest of the body is not read: end the connection rather than drain it, lingering
+        // so that a client still sending reads the answer rather than a reset.
+        if (target.res.socket) lingerAtClose(target.res.socket);
         target.res.shouldKeepAlive = false;
         sendJson(target.res, status, { message });
       } else if (status === 304) {
