@@ -144,3 +144,30 @@ test('claimName: the second claim of a name conflicts at once; a failed create o
   assert.equal(store.hasName('db'), false, 'the old name is free after a rename');
   assert.throws(() => store.claimName('web', A), /already in use/);
 });
+
+test('a save under way when the container is retired does not bring it back, and none after it', async (t) => {
+  const root = await mkdtemp(join(tmpdir(), 'berth-store-'));
+  t.after(() => rm(root, { recursive: true, force: true }));
+  const store = await ContainerStore.open(root);
+  const r = rec(A, 'web', 'exited');
+  await store.save(r);
+  // A writer (a health check's first record) starts while the container runs, then it is removed.
+  const late = store.save(r);
+  r.State = { ...r.State, Status: 'removing' };
+  store.retire(
+    A,
+    async () => undefined,
+    (err) => assert.fail(err),
+    [],
+  );
+  await late;
+  assert.equal(store.find(A), undefined, 'the late save left it out of the lookups');
+  assert.equal(
+    store.all().some((c) => c.Id === A),
+    false,
+  );
+  await store.settled();
+  await store.save(r);
+  assert.equal(store.find(A), undefined);
+  assert.equal(existsSync(join(root, A)), false, 'a save after the removal writes no record again');
+});

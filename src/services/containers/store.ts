@@ -5,6 +5,8 @@ import { conflict, invalidArgument, isDiskFull, notFound } from '../../lib/errde
 import { mkdirp, readJsonIfExists, writeJsonAtomic } from '../../lib/atomic-file.js';
 import { unmountAllUnder } from '../../lib/fs/mounts.js';
 
+/** How long a removed container's ID is still refused by `save` (writes under way when it was removed). */
+const RETIRED_GRACE_MS = 60_000;
 const NAME_RE = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 
 /**
@@ -16,6 +18,8 @@ export class ContainerStore {
   private readonly byName = new Map<string, string>();
   /** Retired containers whose resources are still being released (see retire). */
   private readonly retiring = new Map<string, Promise<void>>();
+  /** Containers retired lately: a save still under way for one writes nothing and indexes nothing. */
+  private readonly retiredIds = new Set<string>();
 
   private constructor(readonly root: string) {}
 
@@ -107,10 +111,22 @@ export class ContainerStore {
   }
 
   async save(rec: ContainerRecord): Promise<void> {
-    await mkdirp(this.dir(rec.Id));
-    // Exits and removals must be recordable on a full disk (a container filling it with logs).
-    await writeJsonAtomic(join(this.dir(rec.Id), 'record.json'), rec, { inPlaceWhenFull: true });
-    this.index(rec);
+    if (this.retired(rec)) return;
+    try {
+      await mkdirp(this.dir(rec.Id));
+      // Exits and removals must be recordable on a full disk (a container filling it with logs).
+      await writeJsonAtomic(join(this.dir(rec.Id), 'record.json'), rec, { inPlaceWhenFull: true });
+    } catch (err) {
+      if (this.retired(rec)) return; // its directory went meanwhile: nothing is left to record
+      throw err;
+    }
+    // A save that was under way when the container was retired must not bring it back into the lists.
+    if (!this.retired(rec)) this.index(rec);
+  }
+
+  /** Retired (`retire`): out of every lookup, its record `removing` until its directory goes, and for a minute after. */
+  private retired(rec: ContainerRecord): boolean {
+    return this.retiredIds.has(rec.Id);
   }
 
   /** Gives a container a new name (validated and claimed at once, as for a new container). */
@@ -146,11 +162,14 @@ export class ContainerStore {
    */
   retire(id: string, release: () => Promise<void>, onError: (err: Error, retrying: boolean) => void, retryAfterMs: readonly number[] = [5_000, 60_000]): void {
     this.unindex(id);
+    this.retiredIds.add(id);
     let reportedFull = false;
     const attempt = (start: Promise<void>, later: readonly number[]): void => {
       const done = start
         .then(release)
         .then(() => rm(this.dir(id), { recursive: true, force: true }))
+        // Gone from the disk: a write still under way for it is over well within the grace.
+        .then(() => void setTimeout(() => this.retiredIds.delete(id), RETIRED_GRACE_MS).unref())
         .catch((err: Error) => {
           if (isDiskFull(err) && retryAfterMs.length > 0) {
             if (!reportedFull) onError(err, true);

@@ -112,8 +112,19 @@ export function watchHealthchecks(deps: HealthDeps, log: (msg: string) => void):
     if (ev.Action !== 'start') return;
     const rec = deps.store.find(ev.Actor.ID);
     if (rec === undefined || healthCommand(rec.Config.Healthcheck) === undefined) return;
-    rec.State = { ...rec.State, Health: { Status: 'starting', FailingStreak: 0, Log: [] } };
-    void deps.store.save(rec).then(() => schedule(rec.Id, probeDelay(rec.Config.Healthcheck, rec.State.StartedAt, 'starting')));
+    // Under the container's lock and only while it runs: a container that exited at once may be
+    // being removed, and a late write would bring its record back.
+    void deps.locks
+      .run(rec.Id, async () => {
+        if (rec.State.Status !== 'running') return false;
+        rec.State = { ...rec.State, Health: { Status: 'starting', FailingStreak: 0, Log: [] } };
+        await deps.store.save(rec);
+        return true;
+      })
+      .then(
+        (running) => running && schedule(rec.Id, probeDelay(rec.Config.Healthcheck, rec.State.StartedAt, 'starting')),
+        () => undefined,
+      );
   });
   // Containers already running when berthd starts.
   for (const rec of deps.store.all())
