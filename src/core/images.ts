@@ -40,14 +40,17 @@ export interface Image {
   size: number;
 }
 
-/** An image's tag names (`repo:tag`); its other names are digest references (`repo@sha256:…`). */
+/** A full name that is a digest reference (`repo@sha256:…`) rather than a tag (`repo:tag`). */
+export const isDigestName = (name: string): boolean => name.includes('@');
+
+/** An image's tag names (`repo:tag`); its other names are digest references. */
 export function tagNames(img: Image): string[] {
-  return img.names.filter((n) => !n.includes('@'));
+  return img.names.filter((n) => !isDigestName(n));
 }
 
 /** The digest references a pull or a push recorded for the image (Docker's RepoDigests). */
 export function digestNames(img: Image): string[] {
-  return img.names.filter((n) => n.includes('@'));
+  return img.names.filter(isDigestName);
 }
 
 /** Dangling: no tag. An image known only by digest references is dangling too, as in Docker. */

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerRecord } from '../core/containers.js';
-import { isErrno, notFound } from '../lib/errdefs.js';
+import { readJsonIfExists } from '../lib/atomic-file.js';
+import { notFound } from '../lib/errdefs.js';
 import { ZERO_TIME } from '../lib/time.js';
 import { criLabelsOf, LABEL, matchesSelector, sandboxOf } from './container-labels.js';
 import type { PodDeps } from './deps.js';
@@ -75,17 +75,12 @@ const PROPAGATION: Record<string, string> = { rslave: 'PROPAGATION_HOST_TO_CONTA
  * pod's status), from its OCI spec as containerd reads it; null before the first start wrote one.
  */
 async function userOf(rec: ContainerRecord): Promise<{ linux: { uid: number; gid: number; supplemental_groups: number[] } } | null> {
-  try {
-    const spec = JSON.parse(await readFile(join(rec.Paths.Bundle, 'config.json'), 'utf8')) as {
-      process?: { user?: { uid?: number; gid?: number; additionalGids?: number[] } };
-    };
-    const u = spec.process?.user;
-    if (u === undefined) return null;
-    return { linux: { uid: u.uid ?? 0, gid: u.gid ?? 0, supplemental_groups: u.additionalGids ?? [] } };
-  } catch (err) {
-    if (isErrno(err, 'ENOENT')) return null;
-    throw err;
-  }
+  const spec = await readJsonIfExists<{ process?: { user?: { uid?: number; gid?: number; additionalGids?: number[] } } }>(
+    join(rec.Paths.Bundle, 'config.json'),
+  );
+  const u = spec?.process?.user;
+  if (u === undefined) return null;
+  return { linux: { uid: u.uid ?? 0, gid: u.gid ?? 0, supplemental_groups: u.additionalGids ?? [] } };
 }
 
 /** `ContainerStatus`: state and times (ns), exit code and reason, image, labels and annotations, log path, mounts, resources, user. */

@@ -66,8 +66,8 @@ export async function startContainer(deps: StartDeps, ref: string): Promise<void
       // mounted and the volumes, user and devices are resolved; its endpoints are attached while
       // runc creates the container (see NetworkSetup).
       const networks = deps.networks;
-      // A build step (that cannot reconfigure its network) takes a namespace from the pool of ready ones.
-      const pooled = isBuildStep(rec) && rec.HostConfig.Privileged !== true && !rec.HostConfig.CapAdd?.length;
+      // A build step may take a namespace from the pool of ready ones (setupNetworking says which can).
+      const pooled = isBuildStep(rec);
       const network = networks ? timed(`start ${id}: network sandbox`, () => setupNetworking(networks, rec, { pooled })) : Promise.resolve(undefined);
       network.catch(() => undefined); // awaited below, also on failure
       if (networks) {

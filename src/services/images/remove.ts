@@ -1,6 +1,6 @@
 import { publishImageEvent } from './events.js';
 import { conflict, notFound } from '../../lib/errdefs.js';
-import { digestNames, tagNames, type Image } from '../../core/images.js';
+import { digestNames, isDigestName, tagNames, type Image } from '../../core/images.js';
 import { usesImage } from '../../core/containers.js';
 import { chainIds, type Digest } from '../../lib/digest.js';
 import type { OciManifest } from '../../lib/oci/image-spec.js';
@@ -90,10 +90,10 @@ async function untag(deps: ImageDeps, img: Image, name: string): Promise<DeleteI
  * other tag on this image, that repository's digest references too (Docker's rule).
  */
 function namesGoingWith(img: Image, name: string): string[] {
-  if (name.includes('@')) return [name];
+  if (isDigestName(name)) return [name];
   const repo = repoOf(name);
-  const sameRepo = img.names.filter((n) => n !== name && repoOf(n) === repo);
-  return sameRepo.some((n) => !n.includes('@')) ? [name] : [name, ...sameRepo];
+  if (tagNames(img).some((n) => n !== name && repoOf(n) === repo)) return [name];
+  return [name, ...digestNames(img).filter((n) => repoOf(n) === repo)];
 }
 
 /** One tag at most, and digest references only of that tag's repository (or of one repository): deleting by ID needs no force. */

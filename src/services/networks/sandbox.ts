@@ -137,7 +137,8 @@ export async function setupNetworking(deps: NetworkDeps, rec: ContainerRecord, o
 }
 
 /**
- * The one endpoint a pooled sandbox can give (see sandbox-pool.ts): on the default bridge, with
+ * The one endpoint a pooled sandbox can give (see sandbox-pool.ts): to a container that cannot
+ * reconfigure its network (not privileged, no added capability), on the default bridge, with
  * nothing of its own (addresses, MAC, aliases, links, published ports), no user namespace.
  */
 function poolable(
@@ -146,6 +147,7 @@ function poolable(
   eps: Array<[EndpointSettings, NetworkRecord]>,
   ports: PortMapping[],
 ): [EndpointSettings, NetworkRecord] | undefined {
+  if (rec.HostConfig.Privileged === true || (rec.HostConfig.CapAdd?.length ?? 0) > 0) return undefined;
   const only = eps.length === 1 ? eps[0] : undefined;
   if (only === undefined || ports.length > 0 || deps.driver.sandboxUsernsPath(rec.Id) !== undefined) return undefined;
   const [ep, net] = only;
